@@ -1,0 +1,59 @@
+# warmer: deterministic harness for the guessing protocol.
+# make | make check | make memcheck | make crosscheck | make install | make clean
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CFLAGS  ?= -O2 -g
+WARN     = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
+CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -Iproto -Isim $(CPPFLAGS)
+PYTHON  ?= python3
+VALGRIND = valgrind --quiet --leak-check=full --show-leak-kinds=all \
+           --errors-for-leak-kinds=all --error-exitcode=99
+CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
+
+B = build
+PROTO_SRC = $(wildcard proto/*.c)
+SIM_SRC   = $(filter-out sim/main.c,$(wildcard sim/*.c))
+LIB_OBJ   = $(PROTO_SRC:%.c=$(B)/%.o) $(SIM_SRC:%.c=$(B)/%.o)
+TEST_SRC  = $(wildcard tests/test_*.c)
+TEST_BIN  = $(TEST_SRC:tests/%.c=$(B)/tests/%)
+
+.PHONY: all check memcheck crosscheck install clean
+all: $(B)/warmer
+
+$(B)/%.o: %.c $(wildcard proto/*.h sim/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -c $< -o $@
+
+$(B)/libwarmer.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/warmer: $(B)/sim/main.o $(B)/libwarmer.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -pthread
+
+$(B)/tests/%: tests/%.c tests/testutil.h $(B)/libwarmer.a
+	@mkdir -p $(dir $@)
+	@test -n "$(CHECK_LIBS)" || { echo "Check not found: apt-get install -y check pkg-config" >&2; exit 1; }
+	$(CC) $(WARN) $(CPPFLAGS_ALL) -Itests $(CHECK_CFLAGS) $(CFLAGS) -o $@ $< $(B)/libwarmer.a $(CHECK_LIBS) -pthread
+
+check: $(B)/warmer $(TEST_BIN)
+	@set -e; for t in $(TEST_BIN); do echo "== $$t"; WARMER=$(B)/warmer $$t; done
+	@sh tests/cli.sh $(B)/warmer
+
+memcheck: $(B)/warmer $(TEST_BIN)
+	@set -e; for t in $(TEST_BIN); do echo "== valgrind $$t"; \
+	  CK_FORK=no WARMER=$(B)/warmer $(VALGRIND) $$t; done
+	@sh tests/cli.sh "$(VALGRIND) $(B)/warmer"
+
+crosscheck: $(B)/warmer
+	$(PYTHON) ci/crosscheck.py --warmer $(B)/warmer
+
+install: $(B)/warmer
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(B)/warmer $(DESTDIR)$(PREFIX)/bin/warmer
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,92 @@
+#include "gset.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* splitmix64 finaliser: a fixed function, so probing never depends on addresses. */
+static size_t hash(int64_t v, size_t cap)
+{
+    uint64_t x = (uint64_t)v;
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    return (size_t)x & (cap - 1);
+}
+
+void wm_gset_init(struct wm_gset *s, size_t max)
+{
+    *s = (struct wm_gset){.max = max};
+}
+
+void wm_gset_free(struct wm_gset *s)
+{
+    free(s->slots);
+    free(s->used);
+    *s = (struct wm_gset){.max = s->max};
+}
+
+void wm_gset_clear(struct wm_gset *s)
+{
+    if (s->cap)
+        memset(s->used, 0, s->cap);
+    s->count = 0;
+}
+
+int wm_gset_has(const struct wm_gset *s, int64_t v)
+{
+    if (!s->cap)
+        return 0;
+    /* Load stays <= 1/2, so an empty slot ends every probe within cap steps. */
+    for (size_t i = hash(v, s->cap), n = 0; n < s->cap; n++, i = (i + 1) & (s->cap - 1)) {
+        if (!s->used[i])
+            return 0;
+        if (s->slots[i] == v)
+            return 1;
+    }
+    return 0;
+}
+
+static void put(int64_t *slots, uint8_t *used, size_t cap, int64_t v)
+{
+    size_t i = hash(v, cap);
+    while (used[i])
+        i = (i + 1) & (cap - 1);
+    used[i] = 1;
+    slots[i] = v;
+}
+
+static int grow(struct wm_gset *s)
+{
+    size_t cap = s->cap ? s->cap * 2 : 16;
+    int64_t *slots = malloc(cap * sizeof *slots);
+    uint8_t *used = calloc(cap, 1);
+    if (!slots || !used) {
+        free(slots);
+        free(used);
+        return -1;
+    }
+    for (size_t i = 0; i < s->cap; i++)
+        if (s->used[i])
+            put(slots, used, cap, s->slots[i]);
+    free(s->slots);
+    free(s->used);
+    s->slots = slots;
+    s->used = used;
+    s->cap = cap;
+    return 0;
+}
+
+int wm_gset_add(struct wm_gset *s, int64_t v)
+{
+    if (wm_gset_has(s, v))
+        return 0;
+    if (s->count >= s->max)
+        return -1;
+    if ((s->count + 1) * 2 > s->cap && grow(s) < 0)
+        return -1;
+    put(s->slots, s->used, s->cap, v);
+    s->count++;
+    return 1;
+}

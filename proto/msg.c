@@ -1,0 +1,163 @@
+#include "msg.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const decision_names[] = {"Warmer", "Colder", "Unsure", "Correct"};
+
+const char *wm_decision_name(enum wm_decision d)
+{
+    return decision_names[d];
+}
+
+int wm_uint64_parse(const char *s, size_t len, uint64_t *out)
+{
+    if (len == 0 || (s[0] == '0' && len > 1))
+        return -1;
+    uint64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        unsigned d = (unsigned)(s[i] - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return -2;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return 0;
+}
+
+int wm_int64_parse(const char *s, size_t len, int64_t *out)
+{
+    int neg = len > 0 && s[0] == '-';
+    uint64_t mag;
+    int rc = wm_uint64_parse(s + neg, len - (size_t)neg, &mag);
+    if (rc < 0)
+        return rc;
+    if (neg && mag == 0)
+        return -1; /* "-0" is not canonical */
+    if (mag > (uint64_t)INT64_MAX + (uint64_t)neg)
+        return -2;
+    *out = neg ? (int64_t)(0 - mag) : (int64_t)mag;
+    return 0;
+}
+
+/* Splits on single spaces, keeping the first four fields; an empty field
+ * (double, leading or trailing space) is an error. Returns the field count,
+ * or -1. */
+static int split(const char *line, size_t len, const char *f[4], size_t flen[4])
+{
+    int n = 0;
+    size_t start = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && line[i] != ' ')
+            continue;
+        if (i == start)
+            return -1;
+        if (n < 4) {
+            f[n] = line + start;
+            flen[n] = i - start;
+        }
+        n++;
+        start = i + 1;
+    }
+    return n;
+}
+
+static int is(const char *f, size_t flen, const char *word)
+{
+    return flen == strlen(word) && memcmp(f, word, flen) == 0;
+}
+
+static int parse_bound(const char *f, size_t flen, int64_t *v, const char *line, size_t len,
+                       struct wm_err *err)
+{
+    struct wm_quoted qf, ql;
+    int rc = wm_int64_parse(f, flen, v);
+    if (rc == -1)
+        wm_err_set(err, "bad PARAMS: %s is not an integer in %s", wm_quote(&qf, f, flen),
+                   wm_quote(&ql, line, len));
+    else if (rc == -2)
+        wm_err_set(err, "bad PARAMS: %s is beyond signed 64 bits in %s",
+                   wm_quote(&qf, f, flen), wm_quote(&ql, line, len));
+    return rc;
+}
+
+int wm_msg_parse(const char *line, size_t len, struct wm_msg *out, struct wm_err *err)
+{
+    struct wm_quoted q, qw;
+    const char *f[4];
+    size_t flen[4];
+    memset(out, 0, sizeof *out);
+    if (len == 0) {
+        out->type = WM_MSG_EMPTY;
+        return 0;
+    }
+    int n = split(line, len, f, flen);
+    if (n < 0) {
+        wm_err_set(err, "malformed line (double, leading or trailing space): %s",
+                   wm_quote(&q, line, len));
+        return -1;
+    }
+    if (is(f[0], flen[0], "NUMBER")) {
+        if (n != 1) {
+            wm_err_set(err, "bad NUMBER: takes no arguments: %s", wm_quote(&q, line, len));
+            return -1;
+        }
+        out->type = WM_MSG_NUMBER;
+        return 0;
+    }
+    if (is(f[0], flen[0], "PARAMS")) {
+        if (n != 3) {
+            wm_err_set(err, "bad PARAMS: expected 2 arguments, got %d: %s", n - 1,
+                       wm_quote(&q, line, len));
+            return -1;
+        }
+        if (parse_bound(f[1], flen[1], &out->lo, line, len, err) < 0 ||
+            parse_bound(f[2], flen[2], &out->hi, line, len, err) < 0)
+            return -1;
+        out->type = WM_MSG_PARAMS;
+        return 0;
+    }
+    if (is(f[0], flen[0], "REPORT")) {
+        if (n != 2) {
+            wm_err_set(err, "bad REPORT: expected 1 argument, got %d: %s", n - 1,
+                       wm_quote(&q, line, len));
+            return -1;
+        }
+        for (int d = WM_WARMER; d <= WM_CORRECT; d++) {
+            if (is(f[1], flen[1], decision_names[d])) {
+                out->type = WM_MSG_REPORT;
+                out->decision = (enum wm_decision)d;
+                return 0;
+            }
+        }
+        wm_err_set(err, "bad REPORT: unknown decision %s (want Warmer, Colder, Unsure or Correct)",
+                   wm_quote(&qw, f[1], flen[1]));
+        return -1;
+    }
+    wm_err_set(err, "unknown command %s in line %s", wm_quote(&qw, f[0], flen[0]),
+               wm_quote(&q, line, len));
+    return -1;
+}
+
+size_t wm_fmt_int(char *buf, int64_t v)
+{
+    return (size_t)snprintf(buf, WM_MSG_MAX, "%lld", (long long)v);
+}
+
+size_t wm_fmt_params(char *buf, int64_t lo, int64_t hi)
+{
+    return (size_t)snprintf(buf, WM_MSG_MAX, "PARAMS %lld %lld", (long long)lo, (long long)hi);
+}
+
+size_t wm_fmt_number(char *buf)
+{
+    memcpy(buf, "NUMBER", 7);
+    return 6;
+}
+
+size_t wm_fmt_report(char *buf, enum wm_decision d)
+{
+    return (size_t)snprintf(buf, WM_MSG_MAX, "REPORT %s", decision_names[d]);
+}

@@ -1,0 +1,24 @@
+/* CPython-compatible MT19937 (random.Random) with no global state. */
+#ifndef WM_RNG_H
+#define WM_RNG_H
+
+#include <stdint.h>
+
+#define WM_RNG_N 624
+
+struct wm_rng {
+    uint32_t mt[WM_RNG_N];
+    int mti;
+};
+
+/* random.seed(n) for an integer n >= 0: init_by_array over n's 32-bit words. */
+void wm_rng_seed(struct wm_rng *rng, uint64_t seed);
+/* init_by_array over an explicit key (1..8 words): other streams, same generator. */
+void wm_rng_seed_words(struct wm_rng *rng, const uint32_t *key, int len);
+uint32_t wm_rng_u32(struct wm_rng *rng);
+/* random.getrandbits(k) for 1 <= k <= 64. */
+uint64_t wm_rng_getrandbits(struct wm_rng *rng, int k);
+/* random.randint(lo, hi) for lo <= hi over the whole int64 range (span up to 2^64). */
+int64_t wm_rng_randint(struct wm_rng *rng, int64_t lo, int64_t hi);
+
+#endif

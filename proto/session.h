@@ -1,0 +1,42 @@
+/* What a session (server, client, or a harness script) hands its driver.
+ * Sessions never touch I/O: they are fed lines and emit through a sink. */
+#ifndef WM_SESSION_H
+#define WM_SESSION_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+enum wm_out_kind {
+    WM_OUT_SEND,    /* a line to send; the driver appends '\n' */
+    WM_OUT_PARTIAL, /* bytes to send with no newline (scripts only) */
+    WM_OUT_LOG,     /* a console line, as the reference prints it */
+    WM_OUT_ERROR,   /* a protocol error; the session has closed its end */
+    WM_OUT_CLOSE    /* the session closed its end without error */
+};
+
+struct wm_sink {
+    void (*emit)(void *ctx, enum wm_out_kind kind, const char *text, size_t len);
+    void *ctx;
+};
+
+/* Every session entry point returns one of these. */
+enum wm_sess_rc { WM_SESS_OPEN = 0, WM_SESS_CLOSED = 1 };
+
+/* A session as its driver sees it: the adapter table of hiredis's async.c. */
+struct wm_role {
+    enum wm_sess_rc (*start)(void *self, const struct wm_sink *out);
+    enum wm_sess_rc (*on_line)(void *self, const char *line, size_t len, const struct wm_sink *out);
+    /* The peer closed cleanly (an unfinished line goes to on_bad_input). */
+    enum wm_sess_rc (*on_eof)(void *self, const struct wm_sink *out);
+    /* The framer rejected the input: report it and close. */
+    enum wm_sess_rc (*on_bad_input)(void *self, const struct wm_err *err, const struct wm_sink *out);
+};
+
+static inline void wm_emit(const struct wm_sink *out, enum wm_out_kind kind, const char *text,
+                           size_t len)
+{
+    out->emit(out->ctx, kind, text, len);
+}
+
+#endif

@@ -1,0 +1,37 @@
+/* A run's settings: everything a transcript header records. */
+#ifndef WM_CFG_H
+#define WM_CFG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "client.h"
+#include "err.h"
+#include "frame.h"
+
+#define WM_DEFAULT_SEED 1234
+#define WM_DEFAULT_MAX_GUESSES 4194304
+#define WM_MAX_CONNECTIONS 65536
+#define WM_MAX_GAMES 65536
+
+struct wm_cfg {
+    uint64_t seed;
+    struct wm_game *games;
+    size_t ngames, games_cap;
+    uint32_t connections;
+    size_t max_line;
+    size_t max_guesses;
+    int client_script; /* the client side is the transcript's C records */
+    int server_script; /* the server side is the transcript's S records */
+    int chunking;      /* seeded split points on every write and read */
+};
+
+void wm_cfg_init(struct wm_cfg *cfg);
+void wm_cfg_free(struct wm_cfg *cfg);
+int wm_cfg_add_game(struct wm_cfg *cfg, const struct wm_game *g, struct wm_err *err);
+/* The book's two games, used when a run names none. */
+int wm_cfg_default_games(struct wm_cfg *cfg, struct wm_err *err);
+/* Settings that must hold together (seed + connections - 1 fits, ...). */
+int wm_cfg_validate(const struct wm_cfg *cfg, struct wm_err *err);
+
+#endif

@@ -1,0 +1,62 @@
+#include "conn.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int wm_conn_init(struct wm_conn *c, unsigned index, const struct wm_cfg *cfg,
+                 struct wm_conn_log *log, const struct wm_transcript *script, struct wm_err *err)
+{
+    memset(c, 0, sizeof *c);
+    c->index = index;
+    const struct wm_role *crole = &wm_client_role, *srole = &wm_server_role;
+    void *cself = &c->client_session, *sself = &c->server_session;
+    if (cfg->client_script) {
+        crole = &wm_script_role;
+        cself = &c->client_script;
+    }
+    if (cfg->server_script) {
+        srole = &wm_script_role;
+        sself = &c->server_script;
+    }
+    if (wm_ep_init(&c->client, 'C', crole, cself, &log->client, cfg->max_line, WM_OUT_MAX) < 0 ||
+        wm_ep_init(&c->server, 'S', srole, sself, &log->server, cfg->max_line, WM_OUT_MAX) < 0) {
+        wm_conn_free(c);
+        wm_err_set(err, "out of memory for connection %u", index + 1);
+        return -1;
+    }
+    wm_client_init(&c->client_session, cfg->games, cfg->ngames, cfg->max_guesses);
+    wm_server_init(&c->server_session, cfg->seed + index, cfg->max_guesses);
+    if (script) {
+        const struct wm_conn_log *want = &script->conns[index];
+        wm_script_init(&c->client_script, &want->client, &want->server, &c->client);
+        wm_script_init(&c->server_script, &want->server, &want->client, &c->server);
+    }
+    return 0;
+}
+
+void wm_conn_free(struct wm_conn *c)
+{
+    wm_ep_free(&c->client);
+    wm_ep_free(&c->server);
+    wm_client_free(&c->client_session);
+    wm_server_free(&c->server_session);
+}
+
+static const char *ep_state(const struct wm_endpoint *ep)
+{
+    if (ep->fault)
+        return ep->fault_msg.msg;
+    if (ep->closed)
+        return wm_ep_pending(ep) ? "closed, bytes unsent" : "closed";
+    if (wm_ep_pending(ep))
+        return "open, bytes waiting to be written";
+    return wm_framer_mid_line(&ep->framer) ? "open, mid-line, awaiting bytes"
+                                           : "open, awaiting a line";
+}
+
+void wm_conn_describe(const struct wm_conn *c, char *buf, size_t size)
+{
+    snprintf(buf, size, "connection %u: client %s after %llu lines in; server %s after %llu lines in",
+             c->index + 1, ep_state(&c->client), (unsigned long long)c->client.framer.lines,
+             ep_state(&c->server), (unsigned long long)c->server.framer.lines);
+}

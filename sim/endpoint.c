@@ -1,0 +1,175 @@
+#include "endpoint.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void set_fault(struct wm_endpoint *ep, const char *what, size_t limit)
+{
+    if (ep->fault)
+        return;
+    ep->fault = 1;
+    ep->closed = 1;
+    wm_err_set(&ep->fault_msg, "%s side: %s (limit %zu bytes)", ep->side == 'C' ? "client" : "server",
+               what, limit);
+}
+
+static void record(struct wm_endpoint *ep, enum wm_rec_kind kind, const char *text, size_t len)
+{
+    if (wm_journal_add(ep->journal, kind, wm_ep_items_seen(ep), text, len) < 0)
+        set_fault(ep, "transcript memory exhausted (--max-journal)", ep->journal->max_bytes);
+}
+
+static void queue(struct wm_endpoint *ep, const char *p, size_t n, int newline)
+{
+    size_t need = ep->out_len + n + (size_t)newline;
+    if (ep->out_off > 0 && need > ep->out_cap) { /* reclaim written bytes first */
+        memmove(ep->out, ep->out + ep->out_off, ep->out_len - ep->out_off);
+        ep->out_len -= ep->out_off;
+        ep->out_off = 0;
+        need = ep->out_len + n + (size_t)newline;
+    }
+    if (need > ep->out_max) {
+        set_fault(ep, "output buffer full", ep->out_max);
+        return;
+    }
+    if (need > ep->out_cap) {
+        size_t cap = ep->out_cap ? ep->out_cap : 256;
+        while (cap < need)
+            cap *= 2;
+        if (cap > ep->out_max)
+            cap = ep->out_max;
+        char *np = realloc(ep->out, cap);
+        if (!np) {
+            set_fault(ep, "out of memory for output", need);
+            return;
+        }
+        ep->out = np;
+        ep->out_cap = cap;
+    }
+    memcpy(ep->out + ep->out_len, p, n);
+    ep->out_len += n;
+    if (newline)
+        ep->out[ep->out_len++] = '\n';
+}
+
+static void on_emit(void *ctx, enum wm_out_kind kind, const char *text, size_t len)
+{
+    struct wm_endpoint *ep = ctx;
+    if (ep->fault)
+        return;
+    switch (kind) {
+    case WM_OUT_SEND:
+        record(ep, WM_REC_LINE, text, len);
+        queue(ep, text, len, 1);
+        break;
+    case WM_OUT_PARTIAL:
+        record(ep, WM_REC_PARTIAL, text, len);
+        queue(ep, text, len, 0);
+        break;
+    case WM_OUT_LOG:
+        record(ep, WM_REC_LOG, text, len);
+        break;
+    case WM_OUT_ERROR:
+        record(ep, WM_REC_ERROR, text, len);
+        ep->closed = 1;
+        break;
+    case WM_OUT_CLOSE:
+        if (!ep->peer_eof) /* answering the peer's close is implied, not recorded */
+            record(ep, WM_REC_CLOSE, "", 0);
+        ep->closed = 1;
+        break;
+    }
+}
+
+int wm_ep_init(struct wm_endpoint *ep, char side, const struct wm_role *role, void *self,
+               struct wm_journal *journal, size_t max_line, size_t out_max)
+{
+    *ep = (struct wm_endpoint){.side = side, .role = role, .self = self, .journal = journal,
+                               .out_max = out_max};
+    return wm_framer_init(&ep->framer, max_line);
+}
+
+void wm_ep_free(struct wm_endpoint *ep)
+{
+    wm_framer_free(&ep->framer);
+    free(ep->out);
+    ep->out = NULL;
+}
+
+static void apply(struct wm_endpoint *ep, enum wm_sess_rc rc)
+{
+    if (rc == WM_SESS_CLOSED)
+        ep->closed = 1;
+}
+
+void wm_ep_start(struct wm_endpoint *ep)
+{
+    assert(!ep->started);
+    ep->started = 1;
+    struct wm_sink sink = {on_emit, ep};
+    apply(ep, ep->role->start(ep->self, &sink));
+}
+
+size_t wm_ep_feed(struct wm_endpoint *ep, const char *p, size_t n)
+{
+    struct wm_sink sink = {on_emit, ep};
+    size_t taken = 0;
+    /* Each pass consumes at least one byte or stops, so this ends within n passes. */
+    while (taken < n && !ep->closed) {
+        if (wm_ep_pending(ep) >= WM_EP_HIGH_WATER)
+            return taken;
+        size_t used;
+        const char *line;
+        size_t len;
+        struct wm_err err;
+        enum wm_frame_rc rc = wm_framer_push(&ep->framer, p + taken, n - taken, &used, &line,
+                                             &len, &err);
+        taken += used;
+        if (rc == WM_FRAME_LINE)
+            apply(ep, ep->role->on_line(ep->self, line, len, &sink));
+        else if (rc == WM_FRAME_ERROR)
+            apply(ep, ep->role->on_bad_input(ep->self, &err, &sink));
+    }
+    return ep->closed ? n : taken; /* a closed side discards what follows */
+}
+
+void wm_ep_eof(struct wm_endpoint *ep)
+{
+    if (ep->peer_eof)
+        return;
+    ep->peer_eof = 1;
+    if (ep->closed)
+        return;
+    struct wm_sink sink = {on_emit, ep};
+    struct wm_err err;
+    if (wm_framer_eof(&ep->framer, &err) == WM_FRAME_ERROR)
+        apply(ep, ep->role->on_bad_input(ep->self, &err, &sink));
+    else
+        apply(ep, ep->role->on_eof(ep->self, &sink));
+}
+
+void wm_ep_abandon(struct wm_endpoint *ep)
+{
+    if (ep->closed)
+        return;
+    on_emit(ep, WM_OUT_CLOSE, "", 0);
+}
+
+void wm_ep_consumed(struct wm_endpoint *ep, size_t n)
+{
+    assert(n <= wm_ep_pending(ep));
+    ep->out_off += n;
+    if (ep->out_off == ep->out_len)
+        ep->out_off = ep->out_len = 0;
+}
+
+void wm_ep_discard(struct wm_endpoint *ep)
+{
+    ep->out_off = ep->out_len = 0;
+}
+
+uint64_t wm_ep_items_seen(const struct wm_endpoint *ep)
+{
+    return ep->framer.lines + (uint64_t)wm_framer_mid_line(&ep->framer) + (uint64_t)ep->peer_eof;
+}

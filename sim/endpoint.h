@@ -1,0 +1,57 @@
+/* One side of a connection as every driver sees it: bytes in, bytes out.
+ * It glues a framer, a session role and this side's journal; drivers only
+ * move bytes (sim.c in-process, threads/events over sockets). */
+#ifndef WM_ENDPOINT_H
+#define WM_ENDPOINT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "frame.h"
+#include "journal.h"
+#include "session.h"
+
+struct wm_endpoint {
+    char side;                 /* 'C' or 'S' */
+    const struct wm_role *role;
+    void *self;                /* the role's session */
+    struct wm_framer framer;
+    struct wm_journal *journal;
+    char *out;                 /* bytes waiting to be written */
+    size_t out_off, out_len, out_cap, out_max;
+    int started, closed, peer_eof;
+    int fault;                 /* a harness limit was hit: see fault_msg */
+    struct wm_err fault_msg;
+};
+
+/* Backpressure: feeding pauses while this many bytes wait to be written. */
+#define WM_EP_HIGH_WATER 65536
+
+int wm_ep_init(struct wm_endpoint *ep, char side, const struct wm_role *role, void *self,
+               struct wm_journal *journal, size_t max_line, size_t out_max);
+void wm_ep_free(struct wm_endpoint *ep);
+
+void wm_ep_start(struct wm_endpoint *ep);
+/* Feeds received bytes; returns how many were taken (fewer while the output
+ * is above the high-water mark; all of them once the session has closed). */
+size_t wm_ep_feed(struct wm_endpoint *ep, const char *p, size_t n);
+void wm_ep_eof(struct wm_endpoint *ep);
+/* Ends a side that can make no progress (a script left waiting). */
+void wm_ep_abandon(struct wm_endpoint *ep);
+
+static inline size_t wm_ep_pending(const struct wm_endpoint *ep)
+{
+    return ep->out_len - ep->out_off;
+}
+static inline const char *wm_ep_pending_data(const struct wm_endpoint *ep)
+{
+    return ep->out + ep->out_off;
+}
+void wm_ep_consumed(struct wm_endpoint *ep, size_t n); /* n bytes were written */
+void wm_ep_discard(struct wm_endpoint *ep);            /* the peer is gone */
+
+/* Peer wire items this side has begun to consume: the cause of its records. */
+uint64_t wm_ep_items_seen(const struct wm_endpoint *ep);
+
+#endif

@@ -1,0 +1,62 @@
+#include "exec.h"
+
+#include <stdlib.h>
+
+#include "sim.h"
+
+void wm_exec_opts_init(struct wm_exec_opts *o)
+{
+    *o = (struct wm_exec_opts){.driver = WM_DRV_SIM, .transport = WM_TR_SOCKETPAIR,
+                               .max_steps = WM_DEFAULT_MAX_STEPS,
+                               .max_journal = WM_DEFAULT_MAX_JOURNAL};
+}
+
+int wm_execute(const struct wm_cfg *cfg, const struct wm_transcript *script,
+               const struct wm_exec_opts *o, struct wm_conn_log **logs_out, struct wm_err *err)
+{
+    *logs_out = NULL;
+    if (wm_cfg_validate(cfg, err) < 0)
+        return -1;
+    struct wm_conn_log *logs = wm_conn_logs_new(cfg->connections, o->max_journal);
+    struct wm_conn *conns = calloc(cfg->connections, sizeof *conns);
+    unsigned made = 0;
+    int rc = -1;
+    if (!logs || !conns) {
+        wm_err_set(err, "out of memory for %u connections", cfg->connections);
+        goto out;
+    }
+    for (; made < cfg->connections; made++)
+        if (wm_conn_init(&conns[made], made, cfg, &logs[made], script, err) < 0)
+            goto out;
+    switch (o->driver) {
+    case WM_DRV_SIM: {
+        struct wm_sim_opts so = {o->transport, o->max_steps};
+        rc = wm_sim_run(conns, made, cfg->seed, cfg->chunking, &so, err);
+        break;
+    }
+    default:
+        wm_err_set(err, "driver not available in this build");
+        break;
+    }
+out:
+    for (unsigned i = 0; i < made; i++)
+        wm_conn_free(&conns[i]);
+    free(conns);
+    if (rc < 0)
+        wm_conn_logs_free(logs, cfg->connections);
+    else
+        *logs_out = logs;
+    return rc;
+}
+
+int wm_logs_have_error(const struct wm_conn_log *logs, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        const struct wm_journal *js[2] = {&logs[i].client, &logs[i].server};
+        for (int k = 0; k < 2; k++)
+            for (size_t r = 0; r < js[k]->n; r++)
+                if (js[k]->recs[r].kind == WM_REC_ERROR)
+                    return 1;
+    }
+    return 0;
+}

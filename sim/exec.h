@@ -1,0 +1,29 @@
+/* Runs a configuration through a driver and returns each connection's logs. */
+#ifndef WM_EXEC_H
+#define WM_EXEC_H
+
+#include "cfg.h"
+#include "conn.h"
+#include "transcript.h"
+#include "transport.h"
+
+enum wm_driver { WM_DRV_SIM, WM_DRV_THREADS, WM_DRV_EVENTS };
+
+struct wm_exec_opts {
+    enum wm_driver driver;
+    enum wm_transport_kind transport;
+    uint64_t max_steps;
+    size_t max_journal; /* per side of each connection */
+};
+
+void wm_exec_opts_init(struct wm_exec_opts *o);
+
+/* script: records for the sides cfg marks as scripted, else NULL. On
+ * success *logs holds cfg->connections logs (free with wm_conn_logs_free). */
+int wm_execute(const struct wm_cfg *cfg, const struct wm_transcript *script,
+               const struct wm_exec_opts *o, struct wm_conn_log **logs, struct wm_err *err);
+
+/* 1 if any side of any connection reported an error. */
+int wm_logs_have_error(const struct wm_conn_log *logs, uint32_t n);
+
+#endif

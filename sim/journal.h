@@ -1,0 +1,48 @@
+/* One side's record stream, and the canonical merge of a connection's two
+ * streams (docs/TRANSCRIPTS.md, "Order inside a connection"). */
+#ifndef WM_JOURNAL_H
+#define WM_JOURNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum wm_rec_kind { WM_REC_LINE, WM_REC_PARTIAL, WM_REC_CLOSE, WM_REC_ERROR, WM_REC_LOG };
+
+struct wm_rec {
+    uint8_t kind;
+    uint64_t cause; /* peer wire items this side had begun to consume */
+    size_t off, len; /* text in the journal's arena */
+    size_t lineno;   /* source line when parsed from a file, else 0 */
+};
+
+struct wm_journal {
+    struct wm_rec *recs;
+    size_t n, cap;
+    char *text;
+    size_t tlen, tcap;
+    size_t max_bytes; /* bound on recs + text; past it the journal refuses */
+};
+
+static inline int wm_rec_is_wire(enum wm_rec_kind k)
+{
+    return k != WM_REC_LOG;
+}
+
+void wm_journal_init(struct wm_journal *j, size_t max_bytes);
+void wm_journal_free(struct wm_journal *j);
+/* 0, or -1 when over max_bytes or out of memory (the journal is unchanged). */
+int wm_journal_add(struct wm_journal *j, enum wm_rec_kind kind, uint64_t cause, const char *text,
+                   size_t len);
+static inline const char *wm_rec_text(const struct wm_journal *j, const struct wm_rec *r)
+{
+    return j->text + r->off;
+}
+
+/* Visits the merged records of one connection: side is 'C' or 'S'. */
+typedef int (*wm_merge_fn)(void *ctx, char side, const struct wm_journal *j, const struct wm_rec *r);
+/* 0 when every record was visited, the callback's nonzero value if it
+ * stopped, or -1 if the causes are inconsistent (a bug: asserted in tests). */
+int wm_merge(const struct wm_journal *client, const struct wm_journal *server, wm_merge_fn fn,
+             void *ctx);
+
+#endif

@@ -1,0 +1,39 @@
+/* warmer: entry point; one command per file (cmd_*.c). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char help[] =
+    "usage: warmer COMMAND [options]   (warmer COMMAND --help for each)\n"
+    "  run      simulate client and server, print the transcript or the book run\n"
+    "  check    re-run transcripts from their headers and compare (--update rewrites)\n"
+    "  replay   play one side of a transcript against a server or client and check the other\n"
+    "Exit: 0 ok, 1 a check, replay or session failed, 2 bad usage or a bad input file.\n";
+
+int main(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        int (*fn)(struct wm_args *);
+    } cmds[] = {{"run", wm_cmd_run}, {"check", wm_cmd_check}, {"replay", wm_cmd_replay}};
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        fputs(help, argc < 2 ? stderr : stdout);
+        return argc < 2 ? WM_EXIT_USAGE : WM_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        if (strcmp(argv[1], cmds[i].name) == 0) {
+            char cmd[64];
+            snprintf(cmd, sizeof cmd, "warmer %s", cmds[i].name);
+            struct wm_args a = {argc, argv, 2, cmd, argv[0]};
+            int rc = cmds[i].fn(&a);
+            if (fflush(stdout) != 0 || ferror(stdout)) {
+                perror("warmer: writing output");
+                return WM_EXIT_FAIL;
+            }
+            return rc;
+        }
+    }
+    fprintf(stderr, "warmer: unknown command \"%s\"\n%s", argv[1], help);
+    return WM_EXIT_USAGE;
+}

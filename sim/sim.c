@@ -1,0 +1,206 @@
+#include "sim.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rng.h"
+
+#define IO_CHUNK 4096
+
+enum act { ACT_FEED, ACT_READ, ACT_EOF, ACT_WRITE, ACT_SHUT };
+
+struct side {
+    struct wm_endpoint *ep;
+    char in[IO_CHUNK]; /* read but not yet taken by the endpoint */
+    size_t in_off, in_len;
+    uint64_t in_flight; /* bytes this side wrote that the peer has not read */
+    int blocked, eof_done, shut_done;
+};
+
+struct simconn {
+    struct wm_transport tr;
+    struct side s[2];
+};
+
+struct action {
+    unsigned conn;
+    uint8_t side, act;
+};
+
+static int is_ready(const struct simconn *sc, int s, enum act a)
+{
+    const struct side *me = &sc->s[s], *peer = &sc->s[!s];
+    const struct wm_endpoint *ep = me->ep;
+    int can_take = !ep->closed && wm_ep_pending(ep) < WM_EP_HIGH_WATER;
+    switch (a) {
+    case ACT_FEED:
+        return can_take && me->in_len > me->in_off;
+    case ACT_READ:
+        return can_take && me->in_len == me->in_off && peer->in_flight > 0;
+    case ACT_EOF:
+        return !ep->closed && !me->eof_done && me->in_len == me->in_off &&
+               peer->in_flight == 0 && peer->shut_done;
+    case ACT_WRITE:
+        return wm_ep_pending(ep) > 0 && !me->blocked && !me->shut_done;
+    case ACT_SHUT:
+        return ep->closed && !me->shut_done && (wm_ep_pending(ep) == 0 || peer->shut_done);
+    }
+    return 0;
+}
+
+static size_t pick_len(struct wm_rng *rng, int chunking, uint64_t avail)
+{
+    size_t cap = avail < IO_CHUNK ? (size_t)avail : IO_CHUNK;
+    if (!chunking || cap <= 1)
+        return cap;
+    return (size_t)wm_rng_randint(rng, 1, (int64_t)cap);
+}
+
+static void feed(struct side *me)
+{
+    size_t took = wm_ep_feed(me->ep, me->in + me->in_off, me->in_len - me->in_off);
+    me->in_off += took;
+    if (me->in_off == me->in_len)
+        me->in_off = me->in_len = 0;
+}
+
+static int step(struct simconn *sc, int s, enum act a, struct wm_rng *rng, int chunking,
+                struct wm_err *err)
+{
+    struct side *me = &sc->s[s], *peer = &sc->s[!s];
+    struct wm_endpoint *ep = me->ep;
+    switch (a) {
+    case ACT_FEED:
+        feed(me);
+        return 0;
+    case ACT_READ: {
+        size_t want = pick_len(rng, chunking, peer->in_flight);
+        long r = wm_tr_read(&sc->tr, s, me->in, want);
+        if (r <= 0) {
+            wm_err_set(err, "transport read on a ready side returned %ld", r);
+            return -1;
+        }
+        me->in_len = (size_t)r;
+        me->in_off = 0;
+        peer->in_flight -= (uint64_t)r;
+        peer->blocked = 0;
+        feed(me);
+        return 0;
+    }
+    case ACT_EOF:
+        me->eof_done = 1;
+        wm_ep_eof(ep);
+        return 0;
+    case ACT_WRITE: {
+        size_t n = pick_len(rng, chunking, wm_ep_pending(ep));
+        long w = wm_tr_write(&sc->tr, s, wm_ep_pending_data(ep), n);
+        if (w < 0) {
+            wm_ep_discard(ep); /* the peer is gone: nobody will read this */
+        } else if (w == 0) {
+            me->blocked = 1;
+        } else {
+            wm_ep_consumed(ep, (size_t)w);
+            me->in_flight += (uint64_t)w;
+        }
+        return 0;
+    }
+    case ACT_SHUT:
+        wm_ep_discard(ep);
+        wm_tr_shutdown(&sc->tr, s);
+        me->shut_done = 1;
+        peer->in_flight = 0; /* what was on its way here is dropped */
+        peer->blocked = 0;
+        return 0;
+    }
+    return -1;
+}
+
+static int no_progress(struct wm_conn *conns, struct simconn *sc, unsigned n, struct wm_err *err)
+{
+    int abandoned = 0;
+    for (unsigned i = 0; i < n; i++) {
+        for (int s = 0; s < 2; s++) {
+            struct wm_endpoint *ep = sc[i].s[s].ep;
+            if (!ep->closed && ep->role == &wm_script_role) {
+                wm_ep_abandon(ep); /* a script still waiting: the diff will show why */
+                abandoned = 1;
+            }
+        }
+    }
+    if (abandoned)
+        return 0;
+    for (unsigned i = 0; i < n; i++) {
+        if (!sc[i].s[0].shut_done || !sc[i].s[1].shut_done) {
+            char what[WM_ERR_MAX];
+            wm_conn_describe(&conns[i], what, sizeof what);
+            wm_err_set(err, "no progress: %s", what);
+            return -1;
+        }
+    }
+    return 1; /* everything finished */
+}
+
+int wm_sim_run(struct wm_conn *conns, unsigned n, uint64_t seed, int chunking,
+               const struct wm_sim_opts *opts, struct wm_err *err)
+{
+    struct simconn *sc = calloc(n, sizeof *sc);
+    struct action *ready = calloc((size_t)n * 10, sizeof *ready);
+    int rc = -1;
+    unsigned opened = 0;
+    if (!sc || !ready) {
+        wm_err_set(err, "out of memory for %u connections", n);
+        goto out;
+    }
+    for (; opened < n; opened++) {
+        if (wm_tr_open(&sc[opened].tr, opts->transport, err) < 0)
+            goto out;
+        sc[opened].s[0].ep = &conns[opened].client;
+        sc[opened].s[1].ep = &conns[opened].server;
+    }
+    /* The scheduler's own stream: MT19937 keyed (seed low, seed high, "schd"). */
+    struct wm_rng rng;
+    uint32_t key[3] = {(uint32_t)seed, (uint32_t)(seed >> 32), 0x73636864u};
+    wm_rng_seed_words(&rng, key, 3);
+    for (unsigned i = 0; i < n; i++) {
+        wm_ep_start(&conns[i].server);
+        wm_ep_start(&conns[i].client);
+    }
+    for (uint64_t steps = 0;; steps++) {
+        if (steps == opts->max_steps) {
+            wm_err_set(err, "stopped after %llu scheduler steps (--max-steps)",
+                       (unsigned long long)steps);
+            goto out;
+        }
+        size_t nready = 0;
+        for (unsigned i = 0; i < n; i++) {
+            for (int s = 0; s < 2; s++) {
+                if (sc[i].s[s].ep->fault) {
+                    wm_err_set(err, "connection %u: %s", i + 1, sc[i].s[s].ep->fault_msg.msg);
+                    goto out;
+                }
+                for (int a = ACT_FEED; a <= ACT_SHUT; a++)
+                    if (is_ready(&sc[i], s, (enum act)a))
+                        ready[nready++] = (struct action){i, (uint8_t)s, (uint8_t)a};
+            }
+        }
+        if (nready == 0) {
+            int done = no_progress(conns, sc, n, err);
+            if (done < 0)
+                goto out;
+            if (done > 0)
+                break;
+            continue;
+        }
+        const struct action *a = &ready[nready == 1 ? 0 : wm_rng_randint(&rng, 0, (int64_t)nready - 1)];
+        if (step(&sc[a->conn], a->side, (enum act)a->act, &rng, chunking, err) < 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    for (unsigned i = 0; i < opened; i++)
+        wm_tr_close(&sc[i].tr);
+    free(sc);
+    free(ready);
+    return rc;
+}

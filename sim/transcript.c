@@ -1,0 +1,142 @@
+#include "transcript.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+#include "msg.h"
+
+
+
+struct wm_conn_log *wm_conn_logs_new(uint32_t n, size_t max_bytes)
+{
+    struct wm_conn_log *logs = calloc(n, sizeof *logs);
+    for (uint32_t i = 0; logs && i < n; i++) {
+        wm_journal_init(&logs[i].client, max_bytes);
+        wm_journal_init(&logs[i].server, max_bytes);
+    }
+    return logs;
+}
+
+void wm_conn_logs_free(struct wm_conn_log *logs, uint32_t n)
+{
+    for (uint32_t i = 0; logs && i < n; i++) {
+        wm_journal_free(&logs[i].client);
+        wm_journal_free(&logs[i].server);
+    }
+    free(logs);
+}
+
+void wm_tx_free(struct wm_transcript *t)
+{
+    wm_conn_logs_free(t->conns, t->cfg.connections);
+    t->conns = NULL;
+    wm_cfg_free(&t->cfg);
+}
+
+/* ---- writer ---- */
+
+void wm_tx_write_header(FILE *out, const struct wm_cfg *cfg)
+{
+    fprintf(out, WM_TX_MAGIC "\n# seed: %llu\n", (unsigned long long)cfg->seed);
+    for (size_t i = 0; i < cfg->ngames; i++) {
+        const struct wm_game *g = &cfg->games[i];
+        fprintf(out, "# game: %lld:%lld:%lld:%llu\n", (long long)g->lo, (long long)g->hi,
+                (long long)g->secret, (unsigned long long)g->count);
+    }
+    if (cfg->connections != 1)
+        fprintf(out, "# connections: %u\n", cfg->connections);
+    if (cfg->max_line != WM_LINE_MAX_DEFAULT)
+        fprintf(out, "# max-line: %zu\n", cfg->max_line);
+    if (cfg->max_guesses != WM_DEFAULT_MAX_GUESSES)
+        fprintf(out, "# max-guesses: %zu\n", cfg->max_guesses);
+    if (cfg->client_script)
+        fputs("# client: script\n", out);
+    if (cfg->server_script)
+        fputs("# server: script\n", out);
+    if (cfg->chunking)
+        fputs("# chunking: on\n", out);
+}
+
+static void write_escaped(FILE *out, const char *text, size_t len)
+{
+    size_t tail = wm_escape_tail(text, len);
+    char buf[4];
+    for (size_t i = 0; i < len; i++)
+        fwrite(buf, 1, wm_escape_byte(buf, (unsigned char)text[i], i >= tail), out);
+}
+
+void wm_tx_write_record(FILE *out, unsigned label, char side, enum wm_rec_kind kind,
+                        const char *text, size_t len)
+{
+    if (label)
+        fprintf(out, "%c%u", side, label);
+    else
+        fputc(side, out);
+    switch (kind) {
+    case WM_REC_LINE:
+        fputc(':', out);
+        if (len) {
+            fputc(' ', out);
+            write_escaped(out, text, len);
+        }
+        break;
+    case WM_REC_PARTIAL:
+        fputs("! partial ", out);
+        write_escaped(out, text, len);
+        break;
+    case WM_REC_CLOSE:
+        fputs("! close", out);
+        break;
+    case WM_REC_ERROR: /* reasons are printable ASCII by construction (wm_quote) */
+        fputs("! error ", out);
+        fwrite(text, 1, len, out);
+        break;
+    case WM_REC_LOG:
+        break;
+    }
+    fputc('\n', out);
+}
+
+struct write_ctx {
+    FILE *out;
+    unsigned label;
+    int book;
+};
+
+static int write_one(void *ctx, char side, const struct wm_journal *j, const struct wm_rec *r)
+{
+    struct write_ctx *w = ctx;
+    const char *text = wm_rec_text(j, r);
+    if (w->book) {
+        if (r->kind == WM_REC_LOG) {
+            fwrite(text, 1, r->len, w->out);
+            fputc('\n', w->out);
+        }
+    } else if (r->kind != WM_REC_LOG) {
+        wm_tx_write_record(w->out, w->label, side, (enum wm_rec_kind)r->kind, text, r->len);
+    }
+    return 0;
+}
+
+static int write_all(FILE *out, const struct wm_cfg *cfg, const struct wm_conn_log *logs, int book)
+{
+    for (uint32_t i = 0; i < cfg->connections; i++) {
+        struct write_ctx w = {out, cfg->connections > 1 ? i + 1 : 0, book};
+        if (wm_merge(&logs[i].client, &logs[i].server, write_one, &w) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int wm_tx_write(FILE *out, const struct wm_cfg *cfg, const struct wm_conn_log *logs)
+{
+    wm_tx_write_header(out, cfg);
+    return write_all(out, cfg, logs, 0);
+}
+
+int wm_tx_write_book(FILE *out, const struct wm_cfg *cfg, const struct wm_conn_log *logs)
+{
+    return write_all(out, cfg, logs, 1);
+}

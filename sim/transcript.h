@@ -1,0 +1,40 @@
+/* Transcript files (docs/TRANSCRIPTS.md): strict parser and canonical writer. */
+#ifndef WM_TRANSCRIPT_H
+#define WM_TRANSCRIPT_H
+
+#include <stdio.h>
+
+#include "cfg.h"
+#include "err.h"
+#include "journal.h"
+
+/* A connection's two record streams; parsed ones carry wait counts as causes. */
+#define WM_TX_MAGIC "# warmer transcript v1"
+
+struct wm_conn_log {
+    struct wm_journal client, server;
+};
+
+struct wm_transcript {
+    struct wm_cfg cfg;
+    struct wm_conn_log *conns; /* cfg.connections of them */
+};
+
+/* Reads path ("-" for stdin). -1 with err "path:line: what was expected". */
+int wm_tx_parse(const char *path, struct wm_transcript *t, size_t max_bytes, struct wm_err *err);
+void wm_tx_free(struct wm_transcript *t);
+
+/* Allocates cfg->connections empty logs. */
+struct wm_conn_log *wm_conn_logs_new(uint32_t n, size_t max_bytes);
+void wm_conn_logs_free(struct wm_conn_log *logs, uint32_t n);
+
+void wm_tx_write_header(FILE *out, const struct wm_cfg *cfg);
+/* One record as a transcript line; label 0 writes the unnumbered "C:" form. */
+void wm_tx_write_record(FILE *out, unsigned label, char side, enum wm_rec_kind kind,
+                        const char *text, size_t len);
+/* Header and every connection's merged records. -1 if a merge failed. */
+int wm_tx_write(FILE *out, const struct wm_cfg *cfg, const struct wm_conn_log *logs);
+/* The reference's console output: each connection's logs in merged order. */
+int wm_tx_write_book(FILE *out, const struct wm_cfg *cfg, const struct wm_conn_log *logs);
+
+#endif

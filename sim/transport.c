@@ -1,0 +1,100 @@
+#include "transport.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+int wm_tr_open(struct wm_transport *t, enum wm_transport_kind kind, struct wm_err *err)
+{
+    memset(t, 0, sizeof *t);
+    t->kind = kind;
+    t->fd[0] = t->fd[1] = -1;
+    if (kind == WM_TR_MEMORY) {
+        t->pipe[0].buf = malloc(WM_PIPE_CAP);
+        t->pipe[1].buf = malloc(WM_PIPE_CAP);
+        if (!t->pipe[0].buf || !t->pipe[1].buf) {
+            wm_tr_close(t);
+            wm_err_set(err, "out of memory for a memory pipe");
+            return -1;
+        }
+        return 0;
+    }
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, t->fd) < 0) {
+        wm_err_set(err, "socketpair: %s", strerror(errno));
+        t->fd[0] = t->fd[1] = -1;
+        return -1;
+    }
+    for (int s = 0; s < 2; s++) {
+        int fl = fcntl(t->fd[s], F_GETFL);
+        if (fl < 0 || fcntl(t->fd[s], F_SETFL, fl | O_NONBLOCK) < 0) {
+            wm_err_set(err, "fcntl O_NONBLOCK: %s", strerror(errno));
+            wm_tr_close(t);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void wm_tr_close(struct wm_transport *t)
+{
+    for (int s = 0; s < 2; s++) {
+        if (t->fd[s] >= 0)
+            close(t->fd[s]);
+        t->fd[s] = -1;
+        free(t->pipe[s].buf);
+        t->pipe[s].buf = NULL;
+    }
+}
+
+long wm_tr_write(struct wm_transport *t, int side, const char *p, size_t n)
+{
+    if (t->shut[side] || t->shut[!side])
+        return -1;
+    if (t->kind == WM_TR_SOCKETPAIR) {
+        ssize_t w = send(t->fd[side], p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (w >= 0)
+            return (long)w;
+        return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -1;
+    }
+    struct wm_pipe *q = &t->pipe[side];
+    size_t room = WM_PIPE_CAP - q->len, k = n < room ? n : room;
+    for (size_t i = 0; i < k; i++)
+        q->buf[(q->head + q->len + i) % WM_PIPE_CAP] = p[i];
+    q->len += k;
+    return (long)k;
+}
+
+long wm_tr_read(struct wm_transport *t, int side, char *p, size_t n)
+{
+    if (t->kind == WM_TR_SOCKETPAIR) {
+        ssize_t r = recv(t->fd[side], p, n, MSG_DONTWAIT);
+        if (r >= 0)
+            return (long)r;
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+            return -1;
+        return 0; /* a reset reads as the end of the stream */
+    }
+    struct wm_pipe *q = &t->pipe[!side];
+    if (q->len == 0)
+        return t->shut[!side] ? 0 : -1;
+    size_t k = n < q->len ? n : q->len;
+    for (size_t i = 0; i < k; i++)
+        p[i] = q->buf[(q->head + i) % WM_PIPE_CAP];
+    q->head = (q->head + k) % WM_PIPE_CAP;
+    q->len -= k;
+    return (long)k;
+}
+
+void wm_tr_shutdown(struct wm_transport *t, int side)
+{
+    if (t->shut[side])
+        return;
+    t->shut[side] = 1;
+    if (t->kind == WM_TR_SOCKETPAIR)
+        shutdown(t->fd[side], SHUT_RDWR);
+    else
+        t->pipe[!side].len = 0; /* what was in flight to this side is dropped */
+}

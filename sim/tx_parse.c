@@ -1,0 +1,301 @@
+/* The strict transcript parser: every malformed line is "path:line: ..." */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+#include "msg.h"
+#include "transcript.h"
+
+/* A transcript line may hold an escaped max-line (4 bytes per byte) plus its prefix. */
+#define LINE_SLACK 64
+#define HEADER_LINE_MAX 4096
+
+struct parser {
+    const char *path;
+    FILE *f;
+    size_t lineno;
+    char *buf, *dec;
+    size_t cap, limit;
+    struct wm_err *err;
+    int have_seed;
+};
+
+static int perr(struct parser *p, const char *what, const char *got, size_t len)
+{
+    struct wm_quoted q;
+    wm_err_set(p->err, "%s:%zu: %s%s%s", p->path, p->lineno, what, got ? ", got " : "",
+               got ? wm_quote(&q, got, len) : "");
+    return -1;
+}
+
+/* Reads one line without its '\n' into p->buf; 1 read, 0 end of file, -1 error. */
+static int read_line(struct parser *p, size_t *len)
+{
+    size_t n = 0;
+    int c;
+    while ((c = getc(p->f)) != EOF && c != '\n') {
+        if (n == p->limit) {
+            char what[96];
+            p->lineno++;
+            snprintf(what, sizeof what, "line longer than %zu bytes (4 x max-line + %d)", p->limit,
+                     LINE_SLACK);
+            return perr(p, what, NULL, 0);
+        }
+        if (n == p->cap) {
+            size_t cap = p->cap ? p->cap * 2 : 256;
+            if (cap > p->limit)
+                cap = p->limit;
+            char *nb = realloc(p->buf, cap + 1), *nd = realloc(p->dec, cap + 1);
+            if (nb)
+                p->buf = nb;
+            if (nd)
+                p->dec = nd;
+            if (!nb || !nd)
+                return perr(p, "out of memory", NULL, 0);
+            p->cap = cap;
+        }
+        p->buf[n++] = (char)c;
+    }
+    if (ferror(p->f)) {
+        wm_err_set(p->err, "%s: read error: %s", p->path, strerror(errno));
+        return -1;
+    }
+    if (c == EOF && n == 0)
+        return 0;
+    p->lineno++;
+    *len = n;
+    return 1;
+}
+
+static int number(struct parser *p, const char *v, size_t len, uint64_t max, uint64_t *out)
+{
+    if (wm_uint64_parse(v, len, out) < 0 || *out > max)
+        return perr(p, "expected an unsigned decimal in range", v, len);
+    return 0;
+}
+
+static int header_line(struct parser *p, struct wm_cfg *cfg, const char *key, size_t klen,
+                       const char *v, size_t vlen)
+{
+    uint64_t n;
+#define KEY(s) (klen == sizeof(s) - 1 && memcmp(key, s, klen) == 0)
+#define VAL(s) (vlen == sizeof(s) - 1 && memcmp(v, s, vlen) == 0)
+    if (KEY("seed")) {
+        p->have_seed = 1;
+        return number(p, v, vlen, UINT64_MAX, &cfg->seed);
+    }
+    if (KEY("game")) {
+        struct wm_game g;
+        struct wm_err e;
+        if (wm_game_parse(v, vlen, &g, &e) < 0 || wm_cfg_add_game(cfg, &g, &e) < 0)
+            return perr(p, e.msg, NULL, 0);
+        return 0;
+    }
+    if (KEY("connections")) {
+        if (number(p, v, vlen, WM_MAX_CONNECTIONS, &n) < 0 || n == 0)
+            return perr(p, "connections must be 1..65536", v, vlen);
+        cfg->connections = (uint32_t)n;
+        return 0;
+    }
+    if (KEY("max-line")) {
+        if (number(p, v, vlen, 1u << 24, &n) < 0 || n == 0)
+            return perr(p, "max-line must be 1..16777216", v, vlen);
+        cfg->max_line = (size_t)n;
+        return 0;
+    }
+    if (KEY("max-guesses")) {
+        if (number(p, v, vlen, 1u << 28, &n) < 0 || n == 0)
+            return perr(p, "max-guesses must be 1..268435456", v, vlen);
+        cfg->max_guesses = (size_t)n;
+        return 0;
+    }
+    if (KEY("client") && (VAL("games") || VAL("script"))) {
+        cfg->client_script = VAL("script");
+        return 0;
+    }
+    if (KEY("server") && (VAL("rng") || VAL("script"))) {
+        cfg->server_script = VAL("script");
+        return 0;
+    }
+    if (KEY("chunking") && (VAL("on") || VAL("off"))) {
+        cfg->chunking = VAL("on");
+        return 0;
+    }
+#undef KEY
+#undef VAL
+    return perr(p, "unknown header key or value (see docs/TRANSCRIPTS.md)", key,
+                (size_t)(v + vlen - key));
+}
+
+/* "# key: value" with key in [a-z-]; 1 if it is one, 0 if a plain comment. */
+static int split_header(const char *s, size_t len, const char **key, size_t *klen,
+                        const char **v, size_t *vlen)
+{
+    if (len < 2 || s[0] != '#' || s[1] != ' ')
+        return 0;
+    size_t i = 2;
+    while (i < len && ((s[i] >= 'a' && s[i] <= 'z') || s[i] == '-'))
+        i++;
+    if (i == 2 || i + 1 >= len || s[i] != ':' || s[i + 1] != ' ')
+        return 0;
+    *key = s + 2;
+    *klen = i - 2;
+    *v = s + i + 2;
+    *vlen = len - i - 2;
+    return 1;
+}
+
+struct wait_counts {
+    uint64_t *client_wire, *server_wire; /* wire records so far, per connection */
+};
+
+static int record_line(struct parser *p, struct wm_transcript *t, struct wait_counts *w,
+                       const char *s, size_t len)
+{
+    size_t i = 1;
+    char side = s[0];
+    unsigned long conn = 1;
+    if (i < len && s[i] >= '1' && s[i] <= '9') {
+        conn = 0;
+        while (i < len && s[i] >= '0' && s[i] <= '9' && conn <= WM_MAX_CONNECTIONS)
+            conn = conn * 10 + (unsigned long)(s[i++] - '0');
+        if (conn > t->cfg.connections)
+            return perr(p, "connection number beyond the header's connections", s, len);
+    }
+    if (i == len || (s[i] != ':' && s[i] != '!'))
+        return perr(p, "expected a record like 'C: <line>', 'S2: <line>' or 'C! close'", s, len);
+    enum wm_rec_kind kind;
+    const char *arg;
+    size_t alen;
+    if (s[i] == ':') {
+        kind = WM_REC_LINE;
+        if (i + 1 == len)
+            arg = s + len, alen = 0;
+        else if (s[i + 1] == ' ')
+            arg = s + i + 2, alen = len - i - 2;
+        else
+            return perr(p, "expected a space after ':'", s, len);
+    } else {
+        const char *ev = s + i + 1;
+        size_t evlen = len - i - 1;
+#define EV(w) (evlen >= sizeof(w) - 1 && memcmp(ev, w, sizeof(w) - 1) == 0)
+        if (evlen == 6 && EV(" close"))
+            kind = WM_REC_CLOSE, arg = ev + 6, alen = 0;
+        else if (evlen > 7 && EV(" error "))
+            kind = WM_REC_ERROR, arg = ev + 7, alen = evlen - 7;
+        else if (evlen > 9 && EV(" partial "))
+            kind = WM_REC_PARTIAL, arg = ev + 9, alen = evlen - 9;
+        else
+            return perr(p, "expected '! close', '! error <reason>' or '! partial <bytes>'", s, len);
+#undef EV
+    }
+    size_t bad;
+    long dlen;
+    if (kind == WM_REC_ERROR) {
+        dlen = wm_unescape(p->dec, arg, alen, &bad) < 0 ? -1 : (long)alen;
+        if (dlen >= 0)
+            memcpy(p->dec, arg, alen); /* reasons are kept verbatim */
+    } else {
+        dlen = wm_unescape(p->dec, arg, alen, &bad);
+    }
+    if (dlen < 0)
+        return perr(p, "bad escape or non-printable byte in record text", s, len);
+    struct wm_conn_log *c = &t->conns[conn - 1];
+    struct wm_journal *j = side == 'C' ? &c->client : &c->server;
+    uint64_t *own = side == 'C' ? &w->client_wire[conn - 1] : &w->server_wire[conn - 1];
+    uint64_t wait = side == 'C' ? w->server_wire[conn - 1] : w->client_wire[conn - 1];
+    if (wm_journal_add(j, kind, wait, p->dec, (size_t)dlen) < 0)
+        return perr(p, "transcript too large (--max-journal)", NULL, 0);
+    j->recs[j->n - 1].lineno = p->lineno;
+    (*own)++;
+    return 0;
+}
+
+static int parse(struct parser *p, struct wm_transcript *t, size_t max_bytes)
+{
+    size_t len;
+    int rc = read_line(p, &len);
+    if (rc <= 0 || len != strlen(WM_TX_MAGIC) || memcmp(p->buf, WM_TX_MAGIC, len) != 0) {
+        if (rc == 0)
+            p->lineno = 1;
+        return rc < 0 ? -1 : perr(p, "expected the first line '" WM_TX_MAGIC "'", NULL, 0);
+    }
+    struct wait_counts w = {0};
+    int in_header = 1;
+    while ((rc = read_line(p, &len)) > 0) {
+        const char *key, *v;
+        size_t klen, vlen;
+        if (len == 0)
+            continue;
+        if (p->buf[0] == '#') {
+            if (in_header && split_header(p->buf, len, &key, &klen, &v, &vlen) &&
+                header_line(p, &t->cfg, key, klen, v, vlen) < 0)
+                rc = -1;
+            if (rc < 0)
+                break;
+            continue;
+        }
+        if (in_header) {
+            in_header = 0;
+            struct wm_err e;
+            if (!p->have_seed) {
+                rc = perr(p, "the header has no '# seed: N' line", NULL, 0);
+                break;
+            }
+            if (wm_cfg_validate(&t->cfg, &e) < 0) {
+                rc = perr(p, e.msg, NULL, 0);
+                break;
+            }
+            t->conns = wm_conn_logs_new(t->cfg.connections, max_bytes);
+            w.client_wire = calloc(t->cfg.connections, sizeof *w.client_wire);
+            w.server_wire = calloc(t->cfg.connections, sizeof *w.server_wire);
+            if (!t->conns || !w.client_wire || !w.server_wire) {
+                rc = perr(p, "out of memory", NULL, 0);
+                break;
+            }
+            p->limit = 4 * t->cfg.max_line + LINE_SLACK;
+        }
+        if (p->buf[0] != 'C' && p->buf[0] != 'S') {
+            rc = perr(p, "expected a record starting with C or S", p->buf, len);
+            break;
+        }
+        if (record_line(p, t, &w, p->buf, len) < 0) {
+            rc = -1;
+            break;
+        }
+    }
+    if (rc == 0 && in_header) { /* a file with a header and no records */
+        struct wm_err e;
+        if (!p->have_seed)
+            rc = perr(p, "the header has no '# seed: N' line", NULL, 0);
+        else if (wm_cfg_validate(&t->cfg, &e) < 0)
+            rc = perr(p, e.msg, NULL, 0);
+        else if (!(t->conns = wm_conn_logs_new(t->cfg.connections, max_bytes)))
+            rc = perr(p, "out of memory", NULL, 0);
+    }
+    free(w.client_wire);
+    free(w.server_wire);
+    return rc < 0 ? -1 : 0;
+}
+
+int wm_tx_parse(const char *path, struct wm_transcript *t, size_t max_bytes, struct wm_err *err)
+{
+    memset(t, 0, sizeof *t);
+    wm_cfg_init(&t->cfg);
+    int is_stdin = strcmp(path, "-") == 0;
+    struct parser p = {.path = path, .err = err, .limit = HEADER_LINE_MAX};
+    p.f = is_stdin ? stdin : fopen(path, "rb");
+    if (!p.f) {
+        wm_err_set(err, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    int rc = parse(&p, t, max_bytes);
+    if (!is_stdin)
+        fclose(p.f);
+    free(p.buf);
+    free(p.dec);
+    if (rc < 0)
+        wm_tx_free(t);
+    return rc;
+}
