@@ -126,7 +126,7 @@ static enum wm_sess_rc on_eof(void *self, const struct wm_sink *out)
     if (s->have_range && s->lo <= s->hi) {
         struct wm_err e;
         wm_err_set(&e, "client closed the connection mid-game (range [%" PRId64 ", %" PRId64
-                       "], %zu guesses made)", s->lo, s->hi, s->guesses.count);
+                       "], guesses made: %zu)", s->lo, s->hi, s->guesses.count);
         return fail(s, out, &e);
     }
     s->closed = 1; /* a quiet close answering the peer's: not recorded */

@@ -1,5 +1,7 @@
-/* A scripted side: plays one side's records of a transcript as written,
- * each after the peer items that precede it in the file have arrived. */
+/* A scripted side: plays one side's records of a transcript as written.
+ * A record waits for the peer lines that precede it in the file (never for
+ * a peer's close: a script closes when its records say so, or once it has
+ * played them all and received every line the file expects). */
 #ifndef WM_SCRIPT_H
 #define WM_SCRIPT_H
 
@@ -8,10 +10,13 @@
 #include "session.h"
 
 struct wm_script {
-    const struct wm_journal *own;  /* records to play; cause = peer items to await */
-    uint64_t peer_total;           /* peer wire items the file expects */
-    const struct wm_endpoint *ep;  /* for the peer items seen so far */
-    size_t next;
+    const struct wm_journal *own;  /* records to play; cause = peer wire items before */
+    const struct wm_journal *peer; /* the peer's records in the file */
+    const struct wm_endpoint *ep;  /* for the peer lines received so far */
+    size_t next;                   /* next own record to play */
+    size_t peer_cursor;            /* peer records counted into peer_lines_before */
+    uint64_t peer_lines_before;    /* peer LINE records among the first peer_cursor */
+    uint64_t peer_lines_total;
 };
 
 void wm_script_init(struct wm_script *s, const struct wm_journal *own,
