@@ -92,7 +92,9 @@ enum wm_frame_rc wm_framer_push(struct wm_framer *f, const char *p, size_t n, si
                        wm_quote(&q, f->buf, f->len));
             return WM_FRAME_ERROR;
         }
-        if (f->utf8_need) {
+        if (f->lenient) {
+            /* only the length limit applies */
+        } else if (f->utf8_need) {
             if (c < f->utf8_lo || c > f->utf8_hi)
                 return fail(f, err, "invalid UTF-8 byte", c);
             f->utf8_need--;

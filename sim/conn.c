@@ -18,12 +18,18 @@ int wm_conn_init(struct wm_conn *c, unsigned index, const struct wm_cfg *cfg,
         srole = &wm_script_role;
         sself = &c->server_script;
     }
-    if (wm_ep_init(&c->client, 'C', crole, cself, &log->client, cfg->max_line, WM_OUT_MAX) < 0 ||
-        wm_ep_init(&c->server, 'S', srole, sself, &log->server, cfg->max_line, WM_OUT_MAX) < 0) {
+    /* A script only counts lines, so it reads whatever its peer sends. */
+    size_t script_line = cfg->max_line > WM_SCRIPT_LINE_MAX ? cfg->max_line : WM_SCRIPT_LINE_MAX;
+    if (wm_ep_init(&c->client, 'C', crole, cself, &log->client,
+                   cfg->client_script ? script_line : cfg->max_line, WM_OUT_MAX) < 0 ||
+        wm_ep_init(&c->server, 'S', srole, sself, &log->server,
+                   cfg->server_script ? script_line : cfg->max_line, WM_OUT_MAX) < 0) {
         wm_conn_free(c);
         wm_err_set(err, "out of memory for connection %u", index + 1);
         return -1;
     }
+    c->client.framer.lenient = cfg->client_script;
+    c->server.framer.lenient = cfg->server_script;
     wm_client_init(&c->client_session, cfg->games, cfg->ngames, cfg->max_guesses);
     wm_server_init(&c->server_session, cfg->seed + index, cfg->max_guesses);
     if (script) {

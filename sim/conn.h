@@ -12,6 +12,7 @@
 
 #define WM_DEFAULT_MAX_JOURNAL (256u << 20)
 #define WM_OUT_MAX (1u << 20)
+#define WM_SCRIPT_LINE_MAX 65536
 
 struct wm_conn {
     unsigned index; /* from 0; the server RNG gets seed + index */

@@ -4,8 +4,10 @@ void wm_script_init(struct wm_script *s, const struct wm_journal *own,
                     const struct wm_journal *peer, const struct wm_endpoint *ep)
 {
     *s = (struct wm_script){.own = own, .peer = peer, .ep = ep};
-    for (size_t i = 0; i < peer->n; i++)
+    for (size_t i = 0; i < peer->n; i++) {
         s->peer_lines_total += peer->recs[i].kind == WM_REC_LINE;
+        s->peer_closes |= peer->recs[i].kind == WM_REC_CLOSE || peer->recs[i].kind == WM_REC_ERROR;
+    }
 }
 
 /* Peer lines the file shows before a record whose cause is c peer records. */
@@ -40,8 +42,8 @@ static enum wm_sess_rc pump(struct wm_script *s, const struct wm_sink *out)
             return WM_SESS_CLOSED;
         }
     }
-    if (s->next == s->own->n && got >= s->peer_lines_total) {
-        wm_emit(out, WM_OUT_CLOSE, "", 0); /* recorded only if the peer is still open */
+    if (s->next == s->own->n && !s->peer_closes && got >= s->peer_lines_total) {
+        wm_emit(out, WM_OUT_CLOSE, "", 0);
         return WM_SESS_CLOSED;
     }
     return WM_SESS_OPEN;

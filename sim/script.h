@@ -1,7 +1,8 @@
 /* A scripted side: plays one side's records of a transcript as written.
- * A record waits for the peer lines that precede it in the file (never for
- * a peer's close: a script closes when its records say so, or once it has
- * played them all and received every line the file expects). */
+ * A record waits for the peer lines that precede it in the file, never for
+ * a peer's close. Once its records are played, a script closes when the
+ * file says its peer closes first (on that close, quietly), or else as soon
+ * as every line the file expects from the peer has arrived. */
 #ifndef WM_SCRIPT_H
 #define WM_SCRIPT_H
 
@@ -17,6 +18,7 @@ struct wm_script {
     size_t peer_cursor;            /* peer records counted into peer_lines_before */
     uint64_t peer_lines_before;    /* peer LINE records among the first peer_cursor */
     uint64_t peer_lines_total;
+    int peer_closes;               /* the file shows the peer's close or error */
 };
 
 void wm_script_init(struct wm_script *s, const struct wm_journal *own,

@@ -1,0 +1,19 @@
+#!/bin/sh
+# Installs what warmer's tests need when it is missing: a C compiler, make,
+# pkg-config, Check, Valgrind and Python 3 (for make crosscheck).
+set -eu
+missing=""
+command -v cc >/dev/null 2>&1 || missing="$missing gcc"
+command -v make >/dev/null 2>&1 || missing="$missing make"
+command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
+command -v valgrind >/dev/null 2>&1 || missing="$missing valgrind"
+command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+pkg-config --exists check 2>/dev/null || missing="$missing check"
+[ -z "$missing" ] && exit 0
+echo "ci/deps.sh: installing$missing" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq $missing >/dev/null
