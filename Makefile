@@ -20,7 +20,7 @@ LIB_OBJ   = $(PROTO_SRC:%.c=$(B)/%.o) $(SIM_SRC:%.c=$(B)/%.o)
 TEST_SRC  = $(wildcard tests/test_*.c)
 TEST_BIN  = $(TEST_SRC:tests/%.c=$(B)/tests/%)
 
-.PHONY: all check memcheck crosscheck install clean
+.PHONY: all check memcheck crosscheck bench install clean
 all: $(B)/warmer
 
 $(B)/%.o: %.c $(wildcard proto/*.h sim/*.h)
@@ -50,6 +50,14 @@ memcheck: $(B)/warmer $(TEST_BIN)
 
 crosscheck: $(B)/warmer
 	$(PYTHON) ci/crosscheck.py --warmer $(B)/warmer
+
+bench: $(B)/bench/bench_guesses $(B)/warmer
+	$(B)/bench/bench_guesses
+	sh bench/bench_sim.sh $(B)/warmer
+
+$(B)/bench/%: bench/%.c $(B)/libwarmer.a
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -o $@ $< $(B)/libwarmer.a
 
 install: $(B)/warmer
 	install -d $(DESTDIR)$(PREFIX)/bin
