@@ -38,5 +38,6 @@ void wm_print_run_command(FILE *out, const char *prog, const struct wm_cfg *cfg)
 int wm_cmd_run(struct wm_args *a);
 int wm_cmd_check(struct wm_args *a);
 int wm_cmd_replay(struct wm_args *a);
+int wm_cmd_client(struct wm_args *a);
 
 #endif

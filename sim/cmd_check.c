@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "diff.h"
+#include "live.h"
 
 static const char check_help[] =
     "usage: warmer check [--update] [--driver D] [--transport T] FILE...\n"
@@ -15,11 +16,15 @@ static const char check_help[] =
     "Exit: 0 all match (or were updated), 1 a mismatch, 2 bad usage or a bad file.\n";
 
 static const char replay_help[] =
-    "usage: warmer replay --server FILE\n"
-    "       warmer replay --client FILE\n"
+    "usage: warmer replay --server [--connect HOST:PORT] [--timeout S] FILE\n"
+    "       warmer replay --client [--listen HOST:PORT] [--timeout S] FILE\n"
     "--server plays the file's C records against a fresh in-process server seeded\n"
-    "from the header and checks every S record; --client plays the S records to a\n"
-    "fresh in-process client driven by the header's games and checks every C record.\n"
+    "from the header, or with --connect against a live server of any\n"
+    "implementation (start it with the header's seed), and checks every S record.\n"
+    "--client plays the S records to a fresh in-process client driven by the\n"
+    "header's games, or with --listen to live clients that connect (one per\n"
+    "connection, in order), and checks every C record. A live peer's error is\n"
+    "seen only as its close, so the file's peer errors are compared as closes.\n"
     "Exit: 0 match, 1 mismatch (diff, file:line, reproducing command), 2 bad usage/file.\n";
 
 /* A rendered transcript split into lines, with each line's source line. */
@@ -129,8 +134,14 @@ static int write_file(const char *path, const struct lines *l)
 enum mode { MODE_CHECK, MODE_REPLAY_SERVER, MODE_REPLAY_CLIENT };
 
 /* Returns an exit code for one file. */
+struct live_opts {
+    const char *addr; /* NULL: the peer is in process */
+    int timeout_ms;
+};
+
 static int one_file(const struct wm_args *a, const char *path, enum mode mode, int update,
-                    const struct wm_exec_opts *opts, const char *repro)
+                    const struct wm_exec_opts *opts, const struct live_opts *live,
+                    const char *repro)
 {
     struct wm_transcript t;
     struct wm_err err;
@@ -146,7 +157,10 @@ static int one_file(const struct wm_args *a, const char *path, enum mode mode, i
     struct wm_conn_log *logs = NULL;
     struct lines want = {0}, got = {0};
     int rc = WM_EXIT_FAIL;
-    if (wm_execute(&cfg, &t, opts, &logs, &err) < 0) {
+    int ran = live->addr ? wm_live_replay(&t, mode == MODE_REPLAY_SERVER, live->addr,
+                                          live->timeout_ms, opts->max_journal, &logs, &err)
+                         : wm_execute(&cfg, &t, opts, &logs, &err);
+    if (ran < 0) {
         printf("FAIL %s: %s\n", path, err.msg);
         goto out;
     }
@@ -224,7 +238,8 @@ int wm_cmd_check(struct wm_args *a)
         const char *path = a->argv[a->i];
         char repro[4200];
         snprintf(repro, sizeof repro, "check %s", path);
-        int rc = one_file(a, path, MODE_CHECK, update, &opts, repro);
+        struct live_opts in_process = {NULL, 0};
+        int rc = one_file(a, path, MODE_CHECK, update, &opts, &in_process, repro);
         if (rc == WM_EXIT_OK)
             passed++;
         else
@@ -240,10 +255,30 @@ int wm_cmd_replay(struct wm_args *a)
 {
     struct wm_exec_opts opts;
     enum mode mode = MODE_CHECK;
-    const char *path = NULL;
+    const char *path = NULL, *v;
+    struct live_opts live = {NULL, WM_DEFAULT_TIMEOUT_MS};
+    int listen_flag = 0;
     wm_exec_opts_init(&opts);
     while (a->i < a->argc) {
         int r;
+        int is_listen = 0;
+        if ((r = wm_arg_value(a, "--connect", &v)) == 0 &&
+            (r = wm_arg_value(a, "--listen", &v)) != 0)
+            is_listen = 1;
+        if (r != 0) {
+            if (r < 0)
+                return WM_EXIT_USAGE;
+            live.addr = v;
+            listen_flag = is_listen;
+            continue;
+        }
+        if ((r = wm_arg_value(a, "--timeout", &v)) != 0) {
+            uint64_t secs;
+            if (r < 0 || wm_parse_u64(a, "--timeout", v, 86400, &secs) < 0)
+                return WM_EXIT_USAGE;
+            live.timeout_ms = (int)secs * 1000;
+            continue;
+        }
         if (wm_arg_flag(a, "--help")) {
             fputs(replay_help, stdout);
             return WM_EXIT_OK;
@@ -269,8 +304,12 @@ int wm_cmd_replay(struct wm_args *a)
         return wm_usage_error(a, "say which side to test: --server or --client");
     if (!path)
         return wm_usage_error(a, "no transcript file given");
+    if (live.addr && listen_flag != (mode == MODE_REPLAY_CLIENT))
+        return wm_usage_error(a, "--connect goes with --server, --listen with --client");
     char repro[4200];
-    snprintf(repro, sizeof repro, "replay %s %s", mode == MODE_REPLAY_SERVER ? "--server" : "--client",
-             path);
-    return one_file(a, path, mode, 0, &opts, repro);
+    snprintf(repro, sizeof repro, "replay %s%s%s %s",
+             mode == MODE_REPLAY_SERVER ? "--server" : "--client",
+             live.addr ? (mode == MODE_REPLAY_SERVER ? " --connect " : " --listen ") : "",
+             live.addr ? live.addr : "", path);
+    return one_file(a, path, mode, 0, &opts, &live, repro);
 }

@@ -44,6 +44,7 @@ int wm_journal_add(struct wm_journal *j, enum wm_rec_kind kind, uint64_t cause, 
     j->recs[j->n++] = (struct wm_rec){.kind = (uint8_t)kind, .cause = cause, .off = j->tlen,
                                       .len = len};
     j->tlen += len + 1;
+    j->wire += wm_rec_is_wire(kind);
     return 0;
 }
 

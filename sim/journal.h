@@ -18,6 +18,7 @@ struct wm_rec {
 struct wm_journal {
     struct wm_rec *recs;
     size_t n, cap;
+    uint64_t wire; /* records that crossed the wire (all but logs) */
     char *text;
     size_t tlen, tcap;
     size_t max_bytes; /* bound on recs + text; past it the journal refuses */

@@ -1,0 +1,100 @@
+/* warmer client: a real client over TCP; prints the transcript of the exchange. */
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "live.h"
+#include "net.h"
+
+static const char client_help[] =
+    "usage: warmer client --connect HOST:PORT [--game LO:HI:SECRET:COUNT]... [--seed N]\n"
+    "                     [--max-line N] [--max-guesses N] [--timeout S]\n"
+    "Plays the games (default: the book's) against a live server of any\n"
+    "implementation and prints the transcript. --seed is only written to the\n"
+    "header: give the server's seed for this connection so that `warmer check`\n"
+    "can re-run the file in process. Exit: 0 ok, 1 a session error, a timeout or\n"
+    "a refused connection, 2 bad usage.\n";
+
+int wm_cmd_client(struct wm_args *a)
+{
+    struct wm_cfg cfg;
+    struct wm_err err;
+    const char *addr = NULL, *v;
+    int timeout_ms = WM_DEFAULT_TIMEOUT_MS, rc = WM_EXIT_USAGE;
+    wm_cfg_init(&cfg);
+    while (a->i < a->argc) {
+        int r;
+        if (wm_arg_flag(a, "--help")) {
+            fputs(client_help, stdout);
+            rc = WM_EXIT_OK;
+            goto out;
+        }
+        if ((r = wm_arg_value(a, "--connect", &v)) != 0) {
+            if (r < 0)
+                goto out;
+            addr = v;
+            continue;
+        }
+        if ((r = wm_arg_value(a, "--timeout", &v)) != 0) {
+            uint64_t secs;
+            if (r < 0 || wm_parse_u64(a, "--timeout", v, 86400, &secs) < 0)
+                goto out;
+            timeout_ms = (int)secs * 1000;
+            continue;
+        }
+        if ((r = wm_arg_cfg(a, &cfg)) != 0) {
+            if (r < 0)
+                goto out;
+            continue;
+        }
+        wm_usage_error(a, "unknown argument \"%s\"", a->argv[a->i]);
+        goto out;
+    }
+    if (!addr) {
+        wm_usage_error(a, "--connect HOST:PORT is required");
+        goto out;
+    }
+    if (cfg.connections != 1 || cfg.chunking) {
+        wm_usage_error(a, "one connection, no chunking: run several clients for more");
+        goto out;
+    }
+    if ((cfg.ngames == 0 && wm_cfg_default_games(&cfg, &err) < 0) ||
+        wm_cfg_validate(&cfg, &err) < 0) {
+        wm_usage_error(a, "%s", err.msg);
+        goto out;
+    }
+    rc = WM_EXIT_FAIL;
+    struct wm_conn_log *logs = wm_conn_logs_new(1, (size_t)256 << 20);
+    int fd = wm_net_connect(addr, &err);
+    if (!logs || fd < 0) {
+        fprintf(stderr, "%s: %s\n", a->cmd, logs ? err.msg : "out of memory");
+        if (fd >= 0)
+            close(fd);
+        wm_conn_logs_free(logs, 1);
+        goto out;
+    }
+    struct wm_client client;
+    struct wm_endpoint ep;
+    wm_client_init(&client, cfg.games, cfg.ngames, cfg.max_guesses);
+    if (wm_ep_init(&ep, 'C', &wm_client_role, &client, &logs[0].client, cfg.max_line,
+                   (size_t)1 << 20) < 0) {
+        fprintf(stderr, "%s: out of memory\n", a->cmd);
+    } else {
+        struct wm_live lv = {&ep, &logs[0].server, NULL, fd, timeout_ms};
+        int ran = wm_live_run(&lv, &err);
+        wm_tx_write(stdout, &cfg, logs);
+        if (ran < 0)
+            fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
+        else if (wm_logs_have_error(logs, 1))
+            fprintf(stderr, "%s: a session reported an error (see the transcript)\n", a->cmd);
+        else
+            rc = WM_EXIT_OK;
+    }
+    wm_ep_free(&ep);
+    wm_client_free(&client);
+    close(fd);
+    wm_conn_logs_free(logs, 1);
+out:
+    wm_cfg_free(&cfg);
+    return rc;
+}

@@ -1,0 +1,132 @@
+#include "net.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static int split(const char *hostport, char *host, size_t hsize, const char **port,
+                 struct wm_err *err)
+{
+    const char *colon = strrchr(hostport, ':');
+    const char *h = hostport;
+    size_t hlen = colon ? (size_t)(colon - hostport) : 0;
+    if (!colon || colon[1] == '\0') {
+        wm_err_set(err, "address \"%s\" wants HOST:PORT", hostport);
+        return -1;
+    }
+    if (hlen >= 2 && h[0] == '[' && h[hlen - 1] == ']') { /* [v6]:port */
+        h++;
+        hlen -= 2;
+    }
+    if (hlen == 0 || hlen >= hsize) {
+        wm_err_set(err, "address \"%s\" has no usable host", hostport);
+        return -1;
+    }
+    memcpy(host, h, hlen);
+    host[hlen] = '\0';
+    *port = colon + 1;
+    return 0;
+}
+
+static struct addrinfo *resolve(const char *hostport, int passive, struct wm_err *err)
+{
+    char host[256];
+    const char *port;
+    if (split(hostport, host, sizeof host, &port, err) < 0)
+        return NULL;
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+                             .ai_flags = (passive ? AI_PASSIVE : 0) | AI_NUMERICSERV};
+    struct addrinfo *res = NULL;
+    int rc = getaddrinfo(host, port, &hints, &res);
+    if (rc != 0) {
+        wm_err_set(err, "address \"%s\": %s", hostport, gai_strerror(rc));
+        return NULL;
+    }
+    return res;
+}
+
+int wm_net_set_flags(int fd, int nonblock)
+{
+    int fl = fcntl(fd, F_GETFD);
+    if (fl < 0 || fcntl(fd, F_SETFD, fl | FD_CLOEXEC) < 0)
+        return -1;
+    if (!nonblock)
+        return 0;
+    fl = fcntl(fd, F_GETFL);
+    return fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 ? -1 : 0;
+}
+
+int wm_net_listen(const char *hostport, int backlog, struct wm_err *err)
+{
+    struct addrinfo *res = resolve(hostport, 1, err);
+    if (!res)
+        return -1;
+    int fd = -1, saved = 0;
+    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+        if (fd < 0) {
+            saved = errno;
+            continue;
+        }
+        int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (wm_net_set_flags(fd, 0) == 0 && bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
+            listen(fd, backlog) == 0)
+            break;
+        saved = errno;
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    if (fd < 0)
+        wm_err_set(err, "cannot listen on %s: %s", hostport, strerror(saved));
+    return fd;
+}
+
+int wm_net_connect(const char *hostport, struct wm_err *err)
+{
+    struct addrinfo *res = resolve(hostport, 0, err);
+    if (!res)
+        return -1;
+    int fd = -1, saved = 0;
+    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+        if (fd < 0) {
+            saved = errno;
+            continue;
+        }
+        if (wm_net_set_flags(fd, 0) == 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+            int one = 1; /* lines are small and the protocol is lockstep */
+            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+            break;
+        }
+        saved = errno;
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    if (fd < 0)
+        wm_err_set(err, "cannot connect to %s: %s", hostport, strerror(saved));
+    return fd;
+}
+
+void wm_net_name(int fd, int peer, char *buf, size_t size)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    char host[1025], port[32]; /* NI_MAXHOST and NI_MAXSERV are not POSIX */
+    int rc = peer ? getpeername(fd, (struct sockaddr *)&ss, &len)
+                  : getsockname(fd, (struct sockaddr *)&ss, &len);
+    if (rc != 0 || getnameinfo((struct sockaddr *)&ss, len, host, sizeof host, port, sizeof port,
+                               NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+        snprintf(buf, size, "?");
+        return;
+    }
+    snprintf(buf, size, ss.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host, port);
+}

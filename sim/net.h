@@ -1,0 +1,17 @@
+/* TCP plumbing for the live commands: HOST:PORT parsing, listen, connect. */
+#ifndef WM_NET_H
+#define WM_NET_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+/* "127.0.0.1:4321", "localhost:4321", "[::1]:4321"; port 0 asks for any. */
+int wm_net_listen(const char *hostport, int backlog, struct wm_err *err);
+int wm_net_connect(const char *hostport, struct wm_err *err);
+/* "HOST:PORT" of a bound or connected socket's local (peer = 0) or remote end. */
+void wm_net_name(int fd, int peer, char *buf, size_t size);
+/* Sets close-on-exec and, if nonblock, O_NONBLOCK. */
+int wm_net_set_flags(int fd, int nonblock);
+
+#endif
