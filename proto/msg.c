@@ -1,5 +1,6 @@
 #include "msg.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -141,14 +142,21 @@ int wm_msg_parse(const char *line, size_t len, struct wm_msg *out, struct wm_err
     return -1;
 }
 
+/* snprintf's count is what it would have written: it must have fit. */
+static size_t fitted(int n)
+{
+    assert(n >= 0 && n < WM_MSG_MAX);
+    return (size_t)n;
+}
+
 size_t wm_fmt_int(char *buf, int64_t v)
 {
-    return (size_t)snprintf(buf, WM_MSG_MAX, "%lld", (long long)v);
+    return fitted(snprintf(buf, WM_MSG_MAX, "%lld", (long long)v));
 }
 
 size_t wm_fmt_params(char *buf, int64_t lo, int64_t hi)
 {
-    return (size_t)snprintf(buf, WM_MSG_MAX, "PARAMS %lld %lld", (long long)lo, (long long)hi);
+    return fitted(snprintf(buf, WM_MSG_MAX, "PARAMS %lld %lld", (long long)lo, (long long)hi));
 }
 
 size_t wm_fmt_number(char *buf)
@@ -159,5 +167,5 @@ size_t wm_fmt_number(char *buf)
 
 size_t wm_fmt_report(char *buf, enum wm_decision d)
 {
-    return (size_t)snprintf(buf, WM_MSG_MAX, "REPORT %s", decision_names[d]);
+    return fitted(snprintf(buf, WM_MSG_MAX, "REPORT %s", decision_names[d]));
 }

@@ -17,8 +17,9 @@ struct wm_msg {
     enum wm_decision decision; /* REPORT */
 };
 
-/* Longest formatted message: "PARAMS " + two int64 + space + NUL. */
-#define WM_MSG_MAX 48
+/* Room for the longest formatted message, "PARAMS " + two 20-byte int64 +
+ * a space (47 bytes), plus the NUL, with margin. */
+#define WM_MSG_MAX 64
 
 const char *wm_decision_name(enum wm_decision d);
 

@@ -116,19 +116,25 @@ static size_t count_header_lines(const struct wm_cfg *cfg)
     return n;
 }
 
+/* Writes beside the file, then renames: a golden is never half written. */
 static int write_file(const char *path, const struct lines *l)
 {
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    size_t n = strlen(path) + sizeof ".tmp";
+    char *tmp = malloc(n);
+    if (!tmp)
+        return -1;
+    snprintf(tmp, n, "%s.tmp", path);
+    int rc = -1;
     FILE *f = fopen(tmp, "wb");
-    if (!f)
-        return -1;
-    size_t w = fwrite(l->buf, 1, l->size, f);
-    if (fclose(f) != 0 || w != l->size || rename(tmp, path) != 0) {
-        remove(tmp);
-        return -1;
+    if (f) {
+        size_t w = fwrite(l->buf, 1, l->size, f);
+        if (fclose(f) == 0 && w == l->size && rename(tmp, path) == 0)
+            rc = 0;
+        else
+            remove(tmp);
     }
-    return 0;
+    free(tmp);
+    return rc;
 }
 
 enum mode { MODE_CHECK, MODE_REPLAY_SERVER, MODE_REPLAY_CLIENT };

@@ -1,0 +1,367 @@
+#!/usr/bin/env python3
+"""Model of the reference guessing program, written from shared/spec/PROTOCOL.md.
+
+The server draws from CPython's own random.Random, so this is the yardstick the
+C port's MT19937 is checked against. Where the reference breaks, the model does
+what the port does instead (error + close, see docs/TRANSCRIPTS.md); only the
+breaks reachable from well-behaved games matter in-process: NUMBER on an empty
+range and NUMBER after every value of the range was guessed.
+
+  refmodel.py transcript [--seed N] [--game LO:HI:SECRET:COUNT]... [--connections N]
+  refmodel.py book       (same options)  the reference's console output
+  refmodel.py serve --listen HOST:PORT [--seed N]   threaded TCP server
+  refmodel.py client --connect HOST:PORT [--game ...] [--seed N]
+"""
+import argparse
+import math
+import random
+import re
+import signal
+import socket
+import sys
+import threading
+
+DECISIONS = ("Warmer", "Colder", "Unsure", "Correct")
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+MAX_LINE = 1024
+DEFAULT_SEED = 1234
+DEFAULT_GAMES = [(1, 5, 3, 5), (10, 15, 12, 5)]
+INTEGER = re.compile(r"0|-?[1-9][0-9]*")  # canonical decimal, as the port
+
+
+class ProtocolError(Exception):
+    """A side rejected what it saw; the message is the error reason."""
+
+
+def parse_int64(text):
+    if not INTEGER.fullmatch(text):
+        raise ProtocolError(f"not an integer: {escape(text)}")
+    value = int(text)
+    if not INT64_MIN <= value <= INT64_MAX:
+        raise ProtocolError(f"integer beyond signed 64 bits: {text}")
+    return value
+
+
+class Server:
+    """One connection's server session, as the reference's Session class."""
+
+    def __init__(self, seed, log):
+        self.rng = random.Random(seed)
+        self.log = log
+        self.set_params(0, -1)  # before any PARAMS the range is empty
+
+    def set_params(self, lower, upper):
+        self.lower, self.upper = lower, upper
+        self.secret = self.last = None
+        self.guessed = set()
+
+    def handle(self, line):
+        """Handle one client line (without its newline); return the reply or None."""
+        command, *args = line.split(" ")
+        if "" in args:
+            raise ProtocolError(f"extra space in line: {escape(line)}")
+        if command == "PARAMS" and len(args) == 2:
+            self.set_params(*map(parse_int64, args))
+        elif command == "NUMBER" and not args:
+            return str(self.next_guess())
+        elif command == "REPORT" and len(args) == 1:
+            self.report(args[0])
+        else:
+            raise ProtocolError(f"unknown command or wrong arity: {escape(line)}")
+        return None
+
+    def next_guess(self):
+        if self.secret is not None:
+            return self.secret
+        lo, hi = self.lower, self.upper
+        if lo > hi:
+            raise ProtocolError(f"NUMBER with an empty range [{lo}, {hi}]")
+        if len(self.guessed) == hi - lo + 1:
+            raise ProtocolError(f"NUMBER after all {hi - lo + 1} values of [{lo}, {hi}] were guessed")
+        guess = self.rng.randint(lo, hi)
+        while guess in self.guessed:
+            guess = self.rng.randint(lo, hi)
+        self.guessed.add(guess)
+        self.last = guess
+        return guess
+
+    def report(self, decision):
+        if decision not in DECISIONS:
+            raise ProtocolError(f"REPORT with an unknown decision: {escape(decision)}")
+        if self.last is None:
+            raise ProtocolError("REPORT before any NUMBER in the game")
+        if decision == "Correct":
+            self.secret = self.last
+        self.log(f"Server: {self.last} is {decision}")
+
+
+def judge(guess, secret, previous):
+    """Return (distance, decision) the way the reference's client does."""
+    distance = math.fabs(guess - secret)  # exact int difference, then a double
+    if distance == 0:
+        return distance, "Correct"
+    if previous is None or distance == previous:
+        return distance, "Unsure"
+    return distance, "Warmer" if distance < previous else "Colder"
+
+
+def check_guess(text, lo, hi, seen):
+    """Parse a guess the server sent; the port's client rejects bad ones."""
+    guess = parse_int64(text)
+    if not lo <= guess <= hi:
+        raise ProtocolError(f"server guessed {guess}, outside [{lo}, {hi}]")
+    if guess in seen:
+        raise ProtocolError(f"server repeated the guess {guess}")
+    seen.add(guess)
+    return guess
+
+
+def play_client(games, send, recv, log):
+    """Play every game; recv() returns the server's next line, or None once it closed."""
+    results = []
+    for game_no, (lo, hi, secret, count) in enumerate(games, 1):
+        log(f"Guess a number between {lo} and {hi}! Shhhhh, it's {secret}.")
+        send(f"PARAMS {lo} {hi}")
+        previous, seen = None, set()
+        for guess_no in range(1, count + 1):
+            send("NUMBER")
+            reply = recv()
+            if reply is None:
+                raise ProtocolError("server closed the connection while the client awaited"
+                                    f" a guess (game {game_no}, guess {guess_no})")
+            guess = check_guess(reply, lo, hi, seen)
+            previous, decision = judge(guess, secret, previous)
+            send(f"REPORT {decision}")
+            results.append((guess, decision))
+            if decision == "Correct":
+                break
+        send("PARAMS 0 -1")
+    for guess, decision in results:
+        log(f"Client: {guess} is {decision}")
+
+
+def play_connection(seed, games, log):
+    """Run client and server of one connection in process; return its records.
+
+    A record is (side, mark, text): ("C", ":", line) or ("S", "!", "error ...").
+    The protocol is lockstep, so the order of the calls is the transcript order.
+    """
+    records, replies = [], []
+    server = Server(seed, log)
+    server_open = True
+
+    def send(line):
+        nonlocal server_open
+        records.append(("C", ":", line))
+        if not server_open:
+            return
+        try:
+            reply = server.handle(line)
+        except ProtocolError as error:
+            records.append(("S", "!", f"error {error}"))
+            server_open = False
+            return
+        if reply is not None:
+            records.append(("S", ":", reply))
+            replies.append(reply)
+
+    def recv():
+        return replies.pop(0) if replies else None
+
+    try:
+        play_client(games, send, recv, log)
+        records.append(("C", "!", "close"))
+    except ProtocolError as error:
+        records.append(("C", "!", f"error {error}"))
+    return records
+
+
+def escape(text):
+    """Escape a line for a transcript (docs/TRANSCRIPTS.md); text holds bytes as latin-1."""
+    body = text.rstrip(" ")
+    out = "".join("\\\\" if c == "\\" else c if " " <= c <= "~" else f"\\x{ord(c):02x}"
+                  for c in body)
+    return out + "\\x20" * (len(text) - len(body))
+
+
+def format_record(side, mark, text):
+    return f"{side}{mark} {escape(text)}" if text else f"{side}{mark}"
+
+
+def format_game(game):
+    return ":".join(map(str, game))
+
+
+def transcript_header(seed, games, connections=1):
+    lines = ["# warmer transcript v1", f"# seed: {seed}"]
+    lines += [f"# game: {format_game(game)}" for game in games]
+    if connections != 1:
+        lines.append(f"# connections: {connections}")
+    return lines
+
+
+def run(seed, games, connections=1):
+    """Simulate every connection; return (transcript text, book text)."""
+    book, lines = [], transcript_header(seed, games, connections)
+    for n in range(1, connections + 1):
+        tag = str(n) if connections > 1 else ""
+        for side, mark, text in play_connection(seed + n - 1, games, book.append):
+            lines.append(format_record(side + tag, mark, text))
+    return "".join(line + "\n" for line in lines), "".join(line + "\n" for line in book)
+
+
+def read_line(rfile):
+    """Read one line as latin-1 text, with its "\\n" if it has one ("" at EOF)."""
+    raw = rfile.readline(MAX_LINE + 1)
+    if len(raw) > MAX_LINE and not raw.endswith(b"\n"):
+        raise ProtocolError(f"line longer than {MAX_LINE} bytes")
+    return raw.decode("latin-1")
+
+
+def serve_connection(conn, seed, log):
+    server = Server(seed, log)
+    try:
+        with conn, conn.makefile("rb") as rfile:
+            while (raw := read_line(rfile)) not in ("", "\n"):  # EOF or empty line: quiet end
+                if not raw.endswith("\n"):
+                    raise ProtocolError(f"incomplete line at end of stream: {escape(raw)}")
+                line = raw[:-1]
+                if not all(" " <= c <= "~" for c in line):
+                    raise ProtocolError(f"control or non-ASCII byte in line: {escape(line)}")
+                reply = server.handle(line)
+                if reply is not None:
+                    conn.sendall(reply.encode() + b"\n")
+    except (ProtocolError, OSError) as error:
+        print(f"refmodel serve: connection seeded {seed}: error {error}", file=sys.stderr, flush=True)
+
+
+def serve(host, port, seed):
+    print_lock = threading.Lock()
+
+    def log(line):
+        with print_lock:
+            print(line, flush=True)
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    with socket.create_server((host, port)) as listener:
+        bound = listener.getsockname()
+        print(f"refmodel serve: listening on {bound[0]}:{bound[1]}", file=sys.stderr, flush=True)
+        k = 0
+        try:
+            while True:
+                conn, _ = listener.accept()
+                threading.Thread(target=serve_connection, args=(conn, seed + k, log), daemon=True).start()
+                k += 1
+        except KeyboardInterrupt:
+            pass
+
+
+def client(host, port, games):
+    """Play the games against a live server; return the records of what crossed the wire."""
+    records = []
+    with socket.create_connection((host, port)) as sock, sock.makefile("rb") as rfile:
+
+        def send(line):
+            records.append(("C", ":", line))
+            sock.sendall(line.encode() + b"\n")
+
+        def recv():
+            try:
+                raw = read_line(rfile)
+            except ConnectionError:
+                raw = ""
+            if not raw:
+                records.append(("S", "!", "close"))
+                return None
+            if not raw.endswith("\n"):
+                records.append(("S", "!", f"partial {raw}"))
+                raise ProtocolError("server sent an incomplete line and closed")
+            records.append(("S", ":", raw[:-1]))
+            return raw[:-1]
+
+        try:
+            play_client(games, send, recv, lambda line: None)
+            records.append(("C", "!", "close"))
+        except ProtocolError as error:
+            records.append(("C", "!", f"error {error}"))
+        except OSError as error:
+            records.append(("C", "!", f"error connection failed: {error.strerror or error}"))
+    return records
+
+
+def parse_game(text):
+    parts = text.split(":")
+    try:
+        if len(parts) != 4:
+            raise ProtocolError("need LO:HI:SECRET:COUNT")
+        lo, hi, secret = map(parse_int64, parts[:3])
+        count = parse_uint(parts[3], 0, 2**64 - 1, "COUNT")
+    except (ProtocolError, argparse.ArgumentTypeError) as error:
+        raise argparse.ArgumentTypeError(f"bad game {text!r}: {error}")
+    return lo, hi, secret, count
+
+
+def parse_uint(text, low, high, what):
+    if not INTEGER.fullmatch(text) or not low <= int(text) <= high:
+        raise argparse.ArgumentTypeError(f"{what} must be an integer in [{low}, {high}], not {text!r}")
+    return int(text)
+
+
+def parse_seed(text):
+    return parse_uint(text, 0, 2**64 - 1, "seed")
+
+
+def parse_connections(text):
+    return parse_uint(text, 1, 2**32, "connections")
+
+
+def parse_address(text):
+    host, sep, port = text.rpartition(":")
+    if not sep:
+        raise argparse.ArgumentTypeError(f"bad address {text!r}: need HOST:PORT")
+    return host, parse_uint(port, 0, 65535, "port")
+
+
+def main(argv):
+    # `--game -5:-1:-3:4` must work as with the C program; argparse would take the
+    # value for an option, so glue it to its option.
+    glued, args = [], iter(argv)
+    for arg in args:
+        glued.append(f"--game={next(args, '')}" if arg == "--game" else arg)
+
+    seed = argparse.ArgumentParser(add_help=False)
+    seed.add_argument("--seed", type=parse_seed, default=DEFAULT_SEED)
+    games = argparse.ArgumentParser(add_help=False)
+    games.add_argument("--game", type=parse_game, action="append", dest="games")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name in ("transcript", "book"):
+        sub = commands.add_parser(name, parents=[seed, games])
+        sub.add_argument("--connections", type=parse_connections, default=1)
+    commands.add_parser("serve", parents=[seed]).add_argument(
+        "--listen", type=parse_address, required=True)
+    commands.add_parser("client", parents=[seed, games]).add_argument(
+        "--connect", type=parse_address, required=True)
+    opts = parser.parse_args(glued)
+    games = getattr(opts, "games", None) or DEFAULT_GAMES
+
+    if opts.command in ("transcript", "book"):
+        if opts.seed + opts.connections - 1 >= 2**64:
+            parser.error(f"seed {opts.seed} + {opts.connections} connections passes 2^64 - 1")
+        transcript, book = run(opts.seed, games, opts.connections)
+        sys.stdout.write(transcript if opts.command == "transcript" else book)
+    elif opts.command == "serve":
+        serve(*opts.listen, opts.seed)
+    else:
+        records = client(*opts.connect, games)
+        lines = transcript_header(opts.seed, games) + [format_record(*r) for r in records]
+        sys.stdout.write("".join(line + "\n" for line in lines))
+        return 1 if records[-1][2].startswith("error") else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
