@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include "drivers.h"
 #include "sim.h"
 
 void wm_exec_opts_init(struct wm_exec_opts *o)
@@ -34,6 +35,12 @@ int wm_execute(const struct wm_cfg *cfg, const struct wm_transcript *script,
         rc = wm_sim_run(conns, made, cfg->seed, cfg->chunking, &so, err);
         break;
     }
+    case WM_DRV_THREADS:
+        rc = wm_threads_run(conns, made, err);
+        break;
+    case WM_DRV_EVENTS:
+        rc = wm_events_run(conns, made, err);
+        break;
     default:
         wm_err_set(err, "driver not available in this build");
         break;

@@ -1,0 +1,322 @@
+/* The events driver: every connection in one thread, one non-blocking
+ * socketpair each, moved by readiness through the poll loop of evloop.h.
+ *
+ * Each side wants exactly what the simulator would find ready for it
+ * (sim.c's is_ready): to write while it has bytes pending, to read while it
+ * can take input and its peer has bytes on the way or has shut down. Both
+ * sides of a connection live in this thread, so "bytes on the way" is just
+ * the peer's sent count minus ours received. When no fd wants anything the
+ * run is where the simulator finds nothing ready: done, or scripted sides
+ * to abandon, or stuck. */
+#include "drivers.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "evloop.h"
+
+#define IO_CHUNK 4096
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define STALL_TEXT STR(WM_EVENTS_STALL_MS) " ms"
+
+struct erun;
+
+struct eside {
+    struct wm_endpoint *ep;
+    struct econn *conn;
+    int fd;
+    char in[IO_CHUNK]; /* received but not yet taken by the endpoint */
+    size_t in_off, in_len;
+    uint64_t sent, rcvd;
+    int eof_done, shut_done;
+};
+
+struct econn {
+    struct erun *run;
+    struct wm_conn *c;
+    struct eside s[2]; /* 0 client, 1 server */
+};
+
+struct erun {
+    struct wm_evloop *el;
+    struct wm_err *err;
+    int failed;
+};
+
+static void fail(struct erun *run, const char *fmt, ...) WM_PRINTF(2, 3);
+static void fail(struct erun *run, const char *fmt, ...)
+{
+    if (!run->failed) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(run->err->msg, sizeof run->err->msg, fmt, ap);
+        va_end(ap);
+        run->failed = 1;
+    }
+    wm_el_stop(run->el);
+}
+
+static struct eside *peer_of(struct eside *me)
+{
+    return &me->conn->s[me == &me->conn->s[0]];
+}
+
+static int can_take(const struct eside *me)
+{
+    return !me->ep->closed && wm_ep_pending(me->ep) < WM_EP_HIGH_WATER;
+}
+
+static int interest(struct eside *me)
+{
+    const struct eside *peer = peer_of(me);
+    int mask = wm_ep_pending(me->ep) ? WM_EL_WRITE : 0;
+    if (can_take(me) && me->in_off == me->in_len &&
+        (peer->sent > me->rcvd || (peer->shut_done && !me->eof_done)))
+        mask |= WM_EL_READ;
+    return mask;
+}
+
+/* Hands buffered input to the endpoint; 1 if it took any. */
+static int feed(struct eside *me)
+{
+    if (me->in_off == me->in_len || !can_take(me))
+        return 0;
+    size_t took = wm_ep_feed(me->ep, me->in + me->in_off, me->in_len - me->in_off);
+    me->in_off += took;
+    if (me->in_off == me->in_len)
+        me->in_off = me->in_len = 0;
+    return took > 0;
+}
+
+/* Does what needs no readiness until nothing changes, then sets interests. */
+static void settle(struct econn *ec)
+{
+    int moved;
+    do {
+        moved = 0;
+        for (int k = 0; k < 2; k++) {
+            struct eside *me = &ec->s[k], *peer = &ec->s[!k];
+            if (me->shut_done)
+                continue;
+            moved |= feed(me);
+            if (peer->shut_done && wm_ep_pending(me->ep)) {
+                wm_ep_discard(me->ep); /* nobody will read it */
+                moved = 1;
+            }
+            if (me->ep->closed && wm_ep_pending(me->ep) == 0) {
+                shutdown(me->fd, SHUT_RDWR);
+                me->shut_done = 1;
+                wm_el_del(ec->run->el, me->fd);
+                moved = 1;
+            }
+        }
+    } while (moved);
+    for (int k = 0; k < 2; k++)
+        if (!ec->s[k].shut_done)
+            wm_el_set(ec->run->el, ec->s[k].fd, interest(&ec->s[k]));
+}
+
+static void do_write(struct eside *me)
+{
+    while (wm_ep_pending(me->ep) > 0) {
+        ssize_t w = send(me->fd, wm_ep_pending_data(me->ep), wm_ep_pending(me->ep), MSG_NOSIGNAL);
+        if (w > 0) {
+            wm_ep_consumed(me->ep, (size_t)w);
+            me->sent += (uint64_t)w;
+        } else if (w < 0 && errno == EINTR) {
+            continue;
+        } else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            return;
+        } else if (w < 0 && (errno == EPIPE || errno == ECONNRESET)) {
+            wm_ep_discard(me->ep); /* the peer is gone */
+            return;
+        } else {
+            fail(me->conn->run, "connection %u: %s side: send: %s", me->conn->c->index + 1,
+                 me->ep->side == 'C' ? "client" : "server", strerror(errno));
+            return;
+        }
+    }
+}
+
+static void do_read(struct eside *me)
+{
+    if (!can_take(me) || me->in_off != me->in_len)
+        return;
+    ssize_t r = recv(me->fd, me->in, sizeof me->in, 0);
+    if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        return;
+    if (r > 0) {
+        me->in_off = 0;
+        me->in_len = (size_t)r;
+        me->rcvd += (uint64_t)r;
+        feed(me);
+    } else if (!me->eof_done) { /* 0, or a reset: the end of the stream */
+        me->eof_done = 1;
+        wm_ep_eof(me->ep);
+    }
+}
+
+static void on_ready(struct wm_evloop *el, int fd, int ready, void *ud)
+{
+    struct eside *me = ud;
+    (void)el;
+    (void)fd;
+    if (ready & WM_EL_WRITE)
+        do_write(me);
+    if (ready & WM_EL_READ)
+        do_read(me);
+    settle(me->conn);
+}
+
+static int open_pair(struct econn *ec, struct wm_err *err)
+{
+    int fd[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, fd) < 0) {
+        wm_err_set(err, "connection %u: socketpair: %s", ec->c->index + 1, strerror(errno));
+        return -1;
+    }
+    ec->s[0].fd = fd[0];
+    ec->s[1].fd = fd[1];
+    for (int k = 0; k < 2; k++) {
+        int fl = fcntl(fd[k], F_GETFL);
+        if (fl < 0 || fcntl(fd[k], F_SETFL, fl | O_NONBLOCK) < 0 ||
+            fcntl(fd[k], F_SETFD, FD_CLOEXEC) < 0) {
+            wm_err_set(err, "connection %u: fcntl: %s", ec->c->index + 1, strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int finished(const struct econn *ec)
+{
+    return ec->s[0].shut_done && ec->s[1].shut_done;
+}
+
+/* The loop went idle: 1 all done, 0 scripts abandoned (run again), -1 stuck. */
+static int idle(struct econn *ec, unsigned n, struct wm_err *err)
+{
+    for (unsigned i = 0; i < n; i++) {
+        for (int k = 0; k < 2; k++) {
+            const struct wm_endpoint *ep = ec[i].s[k].ep;
+            if (ep->fault) {
+                wm_err_set(err, "connection %u: %s", i + 1, ep->fault_msg.msg);
+                return -1;
+            }
+        }
+    }
+    int abandoned = 0;
+    for (unsigned i = 0; i < n; i++) {
+        for (int k = 0; k < 2; k++) {
+            struct wm_endpoint *ep = ec[i].s[k].ep;
+            if (!ep->closed && ep->role == &wm_script_role) {
+                wm_ep_abandon(ep); /* a script still waiting: the diff will show why */
+                abandoned = 1;
+            }
+        }
+    }
+    if (abandoned) {
+        for (unsigned i = 0; i < n; i++)
+            settle(&ec[i]);
+        return 0;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        if (!finished(&ec[i])) {
+            char what[WM_ERR_MAX];
+            wm_conn_describe(ec[i].c, what, sizeof what);
+            wm_err_set(err, "no progress: %s", what);
+            return -1;
+        }
+    }
+    return 1;
+}
+
+static void describe_first_unfinished(struct econn *ec, unsigned n, const char *why,
+                                      struct wm_err *err)
+{
+    for (unsigned i = 0; i < n; i++) {
+        if (!finished(&ec[i])) {
+            char what[WM_ERR_MAX];
+            wm_conn_describe(ec[i].c, what, sizeof what);
+            wm_err_set(err, "%s: %s", why, what);
+            return;
+        }
+    }
+    wm_err_set(err, "%s", why);
+}
+
+int wm_events_run(struct wm_conn *conns, unsigned n, struct wm_err *err)
+{
+    if (n == 0)
+        return 0;
+    struct erun run = {.err = err};
+    struct econn *ec = calloc(n, sizeof *ec);
+    int rc = -1;
+    run.el = wm_el_new(2 * n);
+    if (!ec || !run.el) {
+        wm_err_set(err, "out of memory for %u connections", n);
+        goto out;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        ec[i].run = &run;
+        ec[i].c = &conns[i];
+        for (int k = 0; k < 2; k++)
+            ec[i].s[k] = (struct eside){.ep = k ? &conns[i].server : &conns[i].client,
+                                        .conn = &ec[i], .fd = -1};
+    }
+    for (unsigned i = 0; i < n; i++)
+        if (open_pair(&ec[i], err) < 0)
+            goto out;
+    for (unsigned i = 0; i < n; i++) { /* the simulator's order: server, then client */
+        wm_ep_start(&conns[i].server);
+        wm_ep_start(&conns[i].client);
+    }
+    for (unsigned i = 0; i < n; i++) {
+        for (int k = 0; k < 2; k++) {
+            if (wm_el_add(run.el, ec[i].s[k].fd, 0, on_ready, &ec[i].s[k]) < 0) {
+                wm_err_set(err, "connection %u: event loop full", i + 1);
+                goto out;
+            }
+        }
+        settle(&ec[i]);
+    }
+    /* Each pass either finishes, fails, or abandons at least one script,
+     * so there are at most 2n + 1 passes. */
+    for (;;) {
+        enum wm_el_end end = wm_el_run(run.el, WM_EVENTS_STALL_MS, WM_EVENTS_MAX_ROUNDS);
+        if (run.failed)
+            goto out;
+        if (end == WM_EL_IDLE) {
+            int r = idle(ec, n, err);
+            if (r < 0)
+                goto out;
+            if (r > 0)
+                break;
+            continue;
+        }
+        if (end == WM_EL_TIMEOUT)
+            describe_first_unfinished(ec, n, "nothing ready within " STALL_TEXT, err);
+        else if (end == WM_EL_LIMIT)
+            wm_err_set(err, "stopped after %llu event-loop rounds", WM_EVENTS_MAX_ROUNDS);
+        else
+            wm_err_set(err, "poll: %s", strerror(errno));
+        goto out;
+    }
+    rc = 0;
+out:
+    if (ec) {
+        for (unsigned i = 0; i < n; i++)
+            for (int k = 0; k < 2; k++)
+                if (ec[i].s[k].fd >= 0)
+                    close(ec[i].s[k].fd);
+    }
+    wm_el_free(run.el);
+    free(ec);
+    return rc;
+}

@@ -1,0 +1,645 @@
+/* Tests for the socket drivers (sim/drv_threads.c, sim/drv_events.c) and the
+ * event loop (sim/evloop.c): every driver must write the simulator's
+ * transcript byte for byte, for the same configuration. */
+#include "drivers.h"
+#include "evloop.h"
+#include "exec.h"
+#include "testutil.h"
+#include "transcript.h"
+
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- running one configuration ------------------------------------------ */
+
+struct flavour {
+    const char *name;
+    enum wm_driver driver;
+    enum wm_transport_kind transport;
+};
+
+/* The reference is the first: the simulator over a real socketpair. */
+static const struct flavour flavours[] = {
+    {"sim/socketpair", WM_DRV_SIM, WM_TR_SOCKETPAIR},
+    {"sim/memory", WM_DRV_SIM, WM_TR_MEMORY},
+    {"threads", WM_DRV_THREADS, WM_TR_SOCKETPAIR},
+    {"events", WM_DRV_EVENTS, WM_TR_SOCKETPAIR},
+};
+#define NFLAVOURS (sizeof flavours / sizeof flavours[0])
+
+struct outcome {
+    int rc;           /* wm_execute's */
+    struct wm_err err; /* when rc < 0 */
+    char *text;       /* the rendered transcript when rc == 0 */
+    size_t len;
+    int session_error; /* some side reported an error */
+    double seconds;
+};
+
+static void outcome_free(struct outcome *o)
+{
+    free(o->text);
+    o->text = NULL;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static struct outcome execute(const struct wm_cfg *cfg, const struct wm_transcript *script,
+                              const struct flavour *f, const char *label)
+{
+    struct outcome o = {0};
+    struct wm_exec_opts opts;
+    wm_exec_opts_init(&opts);
+    opts.driver = f->driver;
+    opts.transport = f->transport;
+    struct wm_conn_log *logs = NULL;
+    double t0 = now();
+    o.rc = wm_execute(cfg, script, &opts, &logs, &o.err);
+    o.seconds = now() - t0;
+    if (o.rc < 0)
+        return o;
+    FILE *mf = open_memstream(&o.text, &o.len);
+    ck_assert(mf != NULL);
+    int wrc = wm_tx_write(mf, cfg, logs);
+    ck_assert(fclose(mf) == 0);
+    ck_assert_msg(wrc == 0, "%s: %s: the journals' causes are inconsistent (no merge)", label,
+                  f->name);
+    o.session_error = wm_logs_have_error(logs, cfg->connections);
+    wm_conn_logs_free(logs, cfg->connections);
+    return o;
+}
+
+static struct outcome render(const struct wm_cfg *cfg, const struct wm_conn_log *logs)
+{
+    struct outcome o = {0};
+    FILE *mf = open_memstream(&o.text, &o.len);
+    ck_assert(mf != NULL);
+    int wrc = wm_tx_write(mf, cfg, logs);
+    ck_assert(fclose(mf) == 0);
+    ck_assert(wrc == 0);
+    return o;
+}
+
+/* Line number (from 1) and copies of the first lines where a and b differ. */
+static void first_difference(const char *a, size_t alen, const char *b, size_t blen, size_t *line,
+                             char *la, char *lb, size_t size)
+{
+    size_t i = 0, n = 1, start = 0;
+    while (i < alen && i < blen && a[i] == b[i]) {
+        if (a[i] == '\n') {
+            n++;
+            start = i + 1;
+        }
+        i++;
+    }
+    *line = n;
+    size_t ea = start, eb = start;
+    while (ea < alen && a[ea] != '\n')
+        ea++;
+    while (eb < blen && b[eb] != '\n')
+        eb++;
+    snprintf(la, size, "%.*s%s", (int)(ea - start), a + start, start >= alen ? "<end>" : "");
+    snprintf(lb, size, "%.*s%s", (int)(eb - start), b + start, start >= blen ? "<end>" : "");
+}
+
+static void assert_same(const char *label, const char *want_name, const struct outcome *want,
+                        const char *got_name, const struct outcome *got)
+{
+    ck_assert_msg(want->rc == got->rc, "%s: %s returned %d (%s) but %s returned %d (%s)", label,
+                  got_name, got->rc, got->rc < 0 ? got->err.msg : "ok", want_name, want->rc,
+                  want->rc < 0 ? want->err.msg : "ok");
+    if (want->rc < 0)
+        return;
+    if (want->len == got->len && memcmp(want->text, got->text, want->len) == 0)
+        return;
+    size_t line;
+    char la[200], lb[200];
+    first_difference(want->text, want->len, got->text, got->len, &line, la, lb, sizeof la);
+    ck_abort_msg("%s: %s's transcript differs from %s's at line %zu:\n  %s: %s\n  %s: %s", label,
+                 got_name, want_name, line, want_name, la, got_name, lb);
+}
+
+/* Runs cfg under every flavour; all must match the first. Returns it. */
+static struct outcome all_drivers_agree(const struct wm_cfg *cfg,
+                                        const struct wm_transcript *script, const char *label)
+{
+    struct outcome ref = execute(cfg, script, &flavours[0], label);
+    for (size_t i = 1; i < NFLAVOURS; i++) {
+        struct outcome o = execute(cfg, script, &flavours[i], label);
+        assert_same(label, flavours[0].name, &ref, flavours[i].name, &o);
+        ck_assert_msg(o.session_error == ref.session_error, "%s: %s and %s disagree on errors",
+                      label, flavours[i].name, flavours[0].name);
+        outcome_free(&o);
+    }
+    return ref;
+}
+
+/* ---- configurations ------------------------------------------------------ */
+
+static void cfg_make(struct wm_cfg *cfg, uint64_t seed, uint32_t connections, int chunking,
+                     const struct wm_game *games, size_t ngames)
+{
+    struct wm_err err;
+    wm_cfg_init(cfg);
+    cfg->seed = seed;
+    cfg->connections = connections;
+    cfg->chunking = chunking;
+    if (ngames == 0)
+        ck_assert(wm_cfg_default_games(cfg, &err) == 0);
+    for (size_t i = 0; i < ngames; i++)
+        ck_assert(wm_cfg_add_game(cfg, &games[i], &err) == 0);
+}
+
+static void cfg_label(const struct wm_cfg *cfg, char *buf, size_t size)
+{
+    int n = snprintf(buf, size, "seed %llu, %u connection(s), chunking %s, games",
+                     (unsigned long long)cfg->seed, cfg->connections, cfg->chunking ? "on" : "off");
+    for (size_t i = 0; i < cfg->ngames && n > 0 && (size_t)n < size; i++)
+        n += snprintf(buf + n, size - (size_t)n, " %lld:%lld:%lld:%llu",
+                      (long long)cfg->games[i].lo, (long long)cfg->games[i].hi,
+                      (long long)cfg->games[i].secret, (unsigned long long)cfg->games[i].count);
+}
+
+static void agree_on(uint64_t seed, uint32_t connections, int chunking, const struct wm_game *games,
+                     size_t ngames, int want_session_error)
+{
+    struct wm_cfg cfg;
+    char label[512];
+    cfg_make(&cfg, seed, connections, chunking, games, ngames);
+    cfg_label(&cfg, label, sizeof label);
+    struct outcome ref = all_drivers_agree(&cfg, NULL, label);
+    ck_assert_msg(ref.rc == 0, "%s: the simulator failed: %s", label, ref.err.msg);
+    ck_assert_msg(ref.session_error == want_session_error, "%s: session error %d, expected %d",
+                  label, ref.session_error, want_session_error);
+    outcome_free(&ref);
+    wm_cfg_free(&cfg);
+}
+
+static const uint64_t seeds[] = {0, 1, 1234, 4294967301ULL, 9223372036854775808ULL};
+#define NSEEDS (sizeof seeds / sizeof seeds[0])
+
+static const struct wm_game wide_games[] = {
+    {1, 100, 37, 20}, {-50, 50, 0, 30}, {10, 15, 12, 5}, {0, 0, 0, 1}, {1, 5, 3, 2},
+};
+#define NWIDE (sizeof wide_games / sizeof wide_games[0])
+
+static void agree_on_connections(uint32_t connections)
+{
+    for (size_t s = 0; s < NSEEDS; s++) {
+        for (int chunking = 0; chunking < 2; chunking++) {
+            agree_on(seeds[s], connections, chunking, NULL, 0, 0);
+            agree_on(seeds[s], connections, chunking, wide_games, NWIDE, 0);
+        }
+    }
+}
+
+START_TEST(test_book_run_identical)
+{
+    agree_on(1234, 1, 0, NULL, 0, 0);
+}
+END_TEST
+
+START_TEST(test_one_connection)
+{
+    agree_on_connections(1);
+}
+END_TEST
+
+START_TEST(test_two_connections)
+{
+    agree_on_connections(2);
+}
+END_TEST
+
+START_TEST(test_eight_connections)
+{
+    agree_on_connections(8);
+}
+END_TEST
+
+START_TEST(test_thirty_two_connections)
+{
+    agree_on_connections(32);
+}
+END_TEST
+
+START_TEST(test_full_range_and_long_games)
+{
+    const struct wm_game g[] = {
+        {INT64_MIN, INT64_MAX, 0, 64},
+        {INT64_MIN, INT64_MAX, INT64_MAX, 64},
+        {1, 1000000, 5, 3000},
+        {-3, 3, -3, 7},
+    };
+    agree_on(42, 3, 0, g, 4, 0);
+    agree_on(42, 3, 1, g, 4, 0);
+}
+END_TEST
+
+START_TEST(test_server_error_empty_range)
+{
+    const struct wm_game g[] = {{5, 1, 3, 2}};
+    agree_on(1234, 1, 0, g, 1, 1);
+    agree_on(1234, 4, 1, g, 1, 1);
+    const struct wm_game g2[] = {{1, 5, 3, 5}, {5, 1, 3, 2}, {10, 15, 12, 5}};
+    agree_on(7, 2, 0, g2, 3, 1);
+}
+END_TEST
+
+START_TEST(test_server_error_exhaustion)
+{
+    const struct wm_game g[] = {{1, 3, 9, 5}};
+    agree_on(1234, 1, 0, g, 1, 1);
+    agree_on(99, 8, 1, g, 1, 1);
+}
+END_TEST
+
+START_TEST(test_two_hundred_connections_events_and_sim)
+{
+    struct wm_cfg cfg;
+    cfg_make(&cfg, 1234, 200, 0, NULL, 0);
+    struct outcome ref = execute(&cfg, NULL, &flavours[0], "200 connections");
+    ck_assert_msg(ref.rc == 0, "sim, 200 connections: %s", ref.err.msg);
+    const struct flavour *others[] = {&flavours[1], &flavours[3]};
+    for (size_t i = 0; i < 2; i++) {
+        struct outcome o = execute(&cfg, NULL, others[i], "200 connections");
+        assert_same("200 connections", flavours[0].name, &ref, others[i]->name, &o);
+        outcome_free(&o);
+    }
+    ck_assert(strstr(ref.text, "C200: PARAMS 0 -1\n") != NULL);
+    outcome_free(&ref);
+    wm_cfg_free(&cfg);
+}
+END_TEST
+
+START_TEST(test_threads_refuses_too_many_connections)
+{
+    struct wm_cfg cfg;
+    cfg_make(&cfg, 1, WM_THREADS_MAX_CONNECTIONS + 1, 0, NULL, 0);
+    struct outcome o = execute(&cfg, NULL, &flavours[2], "513 connections");
+    ck_assert_int_eq(o.rc, -1);
+    ck_assert_msg(strstr(o.err.msg, "at most 512 connections") != NULL, "message: %s", o.err.msg);
+    wm_cfg_free(&cfg);
+}
+END_TEST
+
+START_TEST(test_journal_limit_fails_under_every_driver)
+{
+    struct wm_cfg cfg;
+    cfg_make(&cfg, 1234, 2, 0, NULL, 0);
+    for (size_t i = 0; i < NFLAVOURS; i++) {
+        struct wm_exec_opts opts;
+        wm_exec_opts_init(&opts);
+        opts.driver = flavours[i].driver;
+        opts.transport = flavours[i].transport;
+        opts.max_journal = 300;
+        struct wm_conn_log *logs = NULL;
+        struct wm_err err;
+        int rc = wm_execute(&cfg, NULL, &opts, &logs, &err);
+        ck_assert_msg(rc == -1, "%s: a 300-byte journal should fail the run", flavours[i].name);
+        ck_assert_msg(strstr(err.msg, "transcript memory exhausted") != NULL, "%s: %s",
+                      flavours[i].name, err.msg);
+        ck_assert(logs == NULL);
+    }
+    wm_cfg_free(&cfg);
+}
+END_TEST
+
+/* ---- transcripts as scripts ---------------------------------------------- */
+
+/* Writes text to a temporary file and parses it; the file is removed. */
+static void parse_text(const char *text, struct wm_transcript *t)
+{
+    char path[] = "/tmp/warmer-drivers-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert(fd >= 0);
+    size_t len = strlen(text);
+    ck_assert(write(fd, text, len) == (ssize_t)len);
+    ck_assert(close(fd) == 0);
+    struct wm_err err;
+    int rc = wm_tx_parse(path, t, WM_DEFAULT_MAX_JOURNAL, &err);
+    unlink(path);
+    ck_assert_msg(rc == 0, "parse: %s", err.msg);
+}
+
+/* The file's cfg and records, run as check does and as replay does. */
+static void fixture_agrees(const char *path)
+{
+    struct wm_transcript t;
+    struct wm_err err;
+    ck_assert_msg(wm_tx_parse(path, &t, WM_DEFAULT_MAX_JOURNAL, &err) == 0, "%s", err.msg);
+    struct outcome want = render(&t.cfg, t.conns);
+    char label[600];
+    for (int mode = 0; mode < 3; mode++) {
+        struct wm_cfg cfg = t.cfg; /* shares games; t owns them */
+        const char *what = "check";
+        if (mode == 1)
+            cfg.client_script = 1, cfg.server_script = 0, what = "replay --server";
+        if (mode == 2)
+            cfg.client_script = 0, cfg.server_script = 1, what = "replay --client";
+        snprintf(label, sizeof label, "%s (%s)", path, what);
+        struct outcome ref = all_drivers_agree(&cfg, &t, label);
+        if (mode == 0) /* check: the file must also be what every driver writes */
+            assert_same(label, "the file", &want, flavours[0].name, &ref);
+        outcome_free(&ref);
+    }
+    outcome_free(&want);
+    wm_tx_free(&t);
+}
+
+static int is_transcript(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    char line[64] = "";
+    int ok = fgets(line, sizeof line, f) && strncmp(line, WM_TX_MAGIC "\n", strlen(WM_TX_MAGIC) + 1) == 0;
+    fclose(f);
+    return ok;
+}
+
+START_TEST(test_fixtures_identical_under_every_driver)
+{
+    const char *dir = getenv("WARMER_FIXTURES") ? getenv("WARMER_FIXTURES") : "fixtures";
+    char pat[2][512];
+    snprintf(pat[0], sizeof pat[0], "%s/*.txt", dir);
+    snprintf(pat[1], sizeof pat[1], "%s/*/*.txt", dir);
+    glob_t g;
+    memset(&g, 0, sizeof g);
+    int r0 = glob(pat[0], 0, NULL, &g);
+    int r1 = glob(pat[1], r0 == 0 ? GLOB_APPEND : 0, NULL, &g);
+    ck_assert(r0 == 0 || r0 == GLOB_NOMATCH);
+    ck_assert(r1 == 0 || r1 == GLOB_NOMATCH);
+    size_t ran = 0;
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        if (!is_transcript(g.gl_pathv[i]))
+            continue; /* e.g. fixtures/rng: not transcripts */
+        fixture_agrees(g.gl_pathv[i]);
+        ran++;
+    }
+    if (r0 == 0 || r1 == 0)
+        globfree(&g);
+    if (ran == 0)
+        fprintf(stderr, "test_drivers: no transcript fixtures under %s (nothing to compare)\n", dir);
+}
+END_TEST
+
+/* The real client sends PARAMS and NUMBER and awaits a guess; the scripted
+ * server waits for a third client line that never comes. */
+static const char server_waits_forever[] =
+    "# warmer transcript v1\n"
+    "# seed: 1234\n"
+    "# game: 1:5:3:5\n"
+    "# server: script\n"
+    "C: PARAMS 1 5\n"
+    "C: NUMBER\n"
+    "C: NUMBER\n"
+    "S: 4\n";
+
+/* The real server answers one guess; the scripted client waits for a second. */
+static const char client_waits_forever[] =
+    "# warmer transcript v1\n"
+    "# seed: 1234\n"
+    "# game: 1:5:3:5\n"
+    "# client: script\n"
+    "C: PARAMS 1 5\n"
+    "C: NUMBER\n"
+    "S: 4\n"
+    "S: 1\n"
+    "C: REPORT Unsure\n";
+
+static void abandoned_under_every_driver(const char *text, const char *label, const char *want)
+{
+    struct wm_transcript t;
+    parse_text(text, &t);
+    struct outcome ref = execute(&t.cfg, &t, &flavours[0], label);
+    ck_assert_msg(ref.rc == 0, "%s: sim: %s", label, ref.err.msg);
+    ck_assert_msg(strstr(ref.text, want) != NULL, "%s: no \"%s\" in\n%s", label, want, ref.text);
+    for (size_t i = 1; i < NFLAVOURS; i++) {
+        struct outcome o = execute(&t.cfg, &t, &flavours[i], label);
+        assert_same(label, flavours[0].name, &ref, flavours[i].name, &o);
+        ck_assert_msg(o.seconds < 5.0, "%s: %s took %.1f s to abandon the script", label,
+                      flavours[i].name, o.seconds);
+        outcome_free(&o);
+    }
+    outcome_free(&ref);
+    wm_tx_free(&t);
+}
+
+START_TEST(test_waiting_server_script_is_abandoned)
+{
+    abandoned_under_every_driver(server_waits_forever, "server script waits forever", "S! close\n");
+}
+END_TEST
+
+START_TEST(test_waiting_client_script_is_abandoned)
+{
+    abandoned_under_every_driver(client_waits_forever, "client script waits forever", "C! close\n");
+}
+END_TEST
+
+/* A scripted client pipelines thousands of NUMBERs: the server's output
+ * passes the high-water mark, so feeding pauses and resumes. */
+START_TEST(test_pipelined_script_backpressure)
+{
+    const unsigned k = 20000;
+    size_t cap = 256 + (size_t)k * 20;
+    char *text = malloc(cap);
+    ck_assert(text != NULL);
+    size_t n = (size_t)snprintf(text, cap,
+                                "# warmer transcript v1\n# seed: 5\n# game: 1:1000000:5:%u\n"
+                                "# client: script\nC: PARAMS 1 1000000\n", k);
+    for (unsigned i = 0; i < k; i++)
+        n += (size_t)snprintf(text + n, cap - n, "C: NUMBER\n");
+    for (unsigned i = 0; i < k; i++)
+        n += (size_t)snprintf(text + n, cap - n, "S: 0\n");
+    snprintf(text + n, cap - n, "C: PARAMS 0 -1\n");
+    struct wm_transcript t;
+    parse_text(text, &t);
+    free(text);
+    struct outcome ref = all_drivers_agree(&t.cfg, &t, "20000 pipelined NUMBERs");
+    ck_assert_msg(ref.rc == 0, "sim: %s", ref.err.msg);
+    ck_assert(ref.len > (size_t)k * 2 * 8);
+    outcome_free(&ref);
+    wm_tx_free(&t);
+}
+END_TEST
+
+/* ---- the event loop ------------------------------------------------------ */
+
+struct probe {
+    int calls, last_ready;
+    int del_fd;   /* removed by the callback when >= 0 */
+    struct wm_evloop *el;
+    char buf[16];
+};
+
+static void probe_cb(struct wm_evloop *el, int fd, int ready, void *ud)
+{
+    struct probe *p = ud;
+    p->calls++;
+    p->last_ready = ready;
+    if (ready & WM_EL_READ) {
+        ssize_t r = read(fd, p->buf, sizeof p->buf);
+        if (r <= 0)
+            wm_el_del(el, fd);
+    }
+    if (ready & WM_EL_WRITE)
+        wm_el_set(el, fd, 0);
+    if (p->del_fd >= 0) {
+        wm_el_del(el, p->del_fd);
+        p->del_fd = -1;
+    }
+}
+
+START_TEST(test_evloop_register_and_limits)
+{
+    struct wm_evloop *el = wm_el_new(2);
+    ck_assert(el != NULL);
+    ck_assert(wm_el_new(0) == NULL);
+    int a[2], b[2];
+    ck_assert(pipe(a) == 0 && pipe(b) == 0);
+    struct probe p = {.del_fd = -1};
+    ck_assert_int_eq(wm_el_add(el, a[0], WM_EL_READ, probe_cb, &p), 0);
+    ck_assert_int_eq(wm_el_add(el, a[0], WM_EL_READ, probe_cb, &p), -1); /* twice */
+    ck_assert_int_eq(wm_el_add(el, -1, WM_EL_READ, probe_cb, &p), -1);
+    ck_assert_int_eq(wm_el_add(el, b[1], 0, probe_cb, &p), 0);
+    ck_assert_int_eq(wm_el_add(el, b[0], WM_EL_READ, probe_cb, &p), -1); /* full */
+    ck_assert_uint_eq(wm_el_wanted(el), 1);
+    ck_assert_int_eq(wm_el_set(el, 12345, WM_EL_READ), -1);
+    ck_assert_int_eq(wm_el_del(el, 12345), -1);
+    /* nothing to read: a poll with a timeout returns 0 */
+    ck_assert_int_eq(wm_el_once(el, 0), 0);
+    ck_assert_int_eq(wm_el_run(el, 10, 0), WM_EL_TIMEOUT);
+    ck_assert_int_eq(p.calls, 0);
+    /* a write end with write interest is ready at once; the callback silences it */
+    ck_assert_int_eq(wm_el_set(el, b[1], WM_EL_WRITE), 0);
+    ck_assert_uint_eq(wm_el_wanted(el), 2);
+    ck_assert_int_eq(wm_el_once(el, 1000), 1);
+    ck_assert_int_eq(p.calls, 1);
+    ck_assert_int_eq(p.last_ready, WM_EL_WRITE);
+    ck_assert_uint_eq(wm_el_wanted(el), 1);
+    /* bytes, then the end: read until the callback removes the fd */
+    ck_assert(write(a[1], "hi", 2) == 2);
+    close(a[1]);
+    ck_assert_int_eq(wm_el_run(el, 1000, 100), WM_EL_IDLE);
+    ck_assert_int_eq(p.calls, 3);
+    ck_assert_int_eq(memcmp(p.buf, "hi", 2), 0);
+    ck_assert_uint_eq(wm_el_wanted(el), 0);
+    /* a freed slot is reused */
+    ck_assert_int_eq(wm_el_add(el, b[0], WM_EL_READ, probe_cb, &p), 0);
+    ck_assert_int_eq(wm_el_del(el, b[0]), 0);
+    ck_assert_int_eq(wm_el_del(el, b[1]), 0);
+    wm_el_free(el);
+    close(a[0]);
+    close(b[0]);
+    close(b[1]);
+}
+END_TEST
+
+START_TEST(test_evloop_callback_removes_another_ready_fd)
+{
+    struct wm_evloop *el = wm_el_new(4);
+    int a[2], b[2];
+    ck_assert(pipe(a) == 0 && pipe(b) == 0);
+    ck_assert(write(a[1], "x", 1) == 1 && write(b[1], "y", 1) == 1);
+    struct probe pa = {.del_fd = b[0]}, pb = {.del_fd = -1};
+    ck_assert_int_eq(wm_el_add(el, a[0], WM_EL_READ, probe_cb, &pa), 0);
+    ck_assert_int_eq(wm_el_add(el, b[0], WM_EL_READ, probe_cb, &pb), 0);
+    ck_assert_int_eq(wm_el_once(el, 1000), 2); /* both were ready ... */
+    ck_assert_int_eq(pa.calls, 1);
+    ck_assert_int_eq(pb.calls, 0); /* ... but b was removed before its turn */
+    ck_assert_uint_eq(wm_el_wanted(el), 1);
+    wm_el_free(el);
+    close(a[0]);
+    close(a[1]);
+    close(b[0]);
+    close(b[1]);
+}
+END_TEST
+
+static void stop_cb(struct wm_evloop *el, int fd, int ready, void *ud)
+{
+    (void)fd;
+    (void)ready;
+    (*(int *)ud)++;
+    wm_el_stop(el);
+}
+
+START_TEST(test_evloop_stop)
+{
+    struct wm_evloop *el = wm_el_new(1);
+    int a[2];
+    ck_assert(pipe(a) == 0);
+    int calls = 0;
+    ck_assert(write(a[1], "z", 1) == 1);
+    ck_assert_int_eq(wm_el_add(el, a[0], WM_EL_READ, stop_cb, &calls), 0);
+    ck_assert_int_eq(wm_el_run(el, -1, 0), WM_EL_STOPPED);
+    ck_assert_int_eq(calls, 1);
+    ck_assert_int_eq(wm_el_run(el, -1, 0), WM_EL_STOPPED); /* it stays stopped */
+    ck_assert_int_eq(calls, 1);
+    wm_el_free(el);
+    close(a[0]);
+    close(a[1]);
+}
+END_TEST
+
+static void keep_cb(struct wm_evloop *el, int fd, int ready, void *ud)
+{
+    (void)el;
+    (void)fd;
+    (void)ready;
+    (*(int *)ud)++;
+}
+
+/* Level-triggered: a callback that leaves the fd ready is called each round. */
+START_TEST(test_evloop_round_limit)
+{
+    struct wm_evloop *el = wm_el_new(1);
+    int a[2];
+    ck_assert(pipe(a) == 0);
+    int calls = 0;
+    ck_assert_int_eq(wm_el_add(el, a[1], WM_EL_WRITE, keep_cb, &calls), 0);
+    ck_assert_int_eq(wm_el_run(el, 1000, 5), WM_EL_LIMIT);
+    ck_assert_int_eq(calls, 5);
+    wm_el_free(el);
+    close(a[0]);
+    close(a[1]);
+}
+END_TEST
+
+static Suite *drivers_suite(void)
+{
+    Suite *s = suite_create("drivers");
+    WM_ADD_TEST(s, test_book_run_identical);
+    WM_ADD_TEST(s, test_one_connection);
+    WM_ADD_TEST(s, test_two_connections);
+    WM_ADD_TEST(s, test_eight_connections);
+    WM_ADD_TEST(s, test_thirty_two_connections);
+    WM_ADD_TEST(s, test_full_range_and_long_games);
+    WM_ADD_TEST(s, test_server_error_empty_range);
+    WM_ADD_TEST(s, test_server_error_exhaustion);
+    WM_ADD_TEST(s, test_two_hundred_connections_events_and_sim);
+    WM_ADD_TEST(s, test_threads_refuses_too_many_connections);
+    WM_ADD_TEST(s, test_journal_limit_fails_under_every_driver);
+    WM_ADD_TEST(s, test_fixtures_identical_under_every_driver);
+    WM_ADD_TEST(s, test_waiting_server_script_is_abandoned);
+    WM_ADD_TEST(s, test_waiting_client_script_is_abandoned);
+    WM_ADD_TEST(s, test_pipelined_script_backpressure);
+    WM_ADD_TEST(s, test_evloop_register_and_limits);
+    WM_ADD_TEST(s, test_evloop_callback_removes_another_ready_fd);
+    WM_ADD_TEST(s, test_evloop_stop);
+    WM_ADD_TEST(s, test_evloop_round_limit);
+    return s;
+}
+
+WM_TEST_MAIN(drivers_suite)
