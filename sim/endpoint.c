@@ -16,6 +16,11 @@ static void set_fault(struct wm_endpoint *ep, const char *what, size_t limit)
 
 static void record(struct wm_endpoint *ep, enum wm_rec_kind kind, const char *text, size_t len)
 {
+    if (!ep->journal) {
+        if (ep->observe)
+            ep->observe(ep->observe_ctx, ep, kind, text, len);
+        return;
+    }
     if (wm_journal_add(ep->journal, kind, wm_ep_items_seen(ep), text, len) < 0)
         set_fault(ep, "transcript memory exhausted (--max-journal)", ep->journal->max_bytes);
 }

@@ -17,7 +17,10 @@ struct wm_endpoint {
     const struct wm_role *role;
     void *self;                /* the role's session */
     struct wm_framer framer;
-    struct wm_journal *journal;
+    struct wm_journal *journal; /* NULL: records go to observe instead (a live server) */
+    void (*observe)(void *ctx, const struct wm_endpoint *ep, enum wm_rec_kind kind,
+                    const char *text, size_t len);
+    void *observe_ctx;
     char *out;                 /* bytes waiting to be written */
     size_t out_off, out_len, out_cap, out_max;
     int started, closed, peer_eof;
