@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#define WM_ERR_MAX 256
+#define WM_ERR_MAX 512
 /* Bytes of offending input quoted in a reason before it is cut with "...". */
 #define WM_ERR_QUOTE 96
 

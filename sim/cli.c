@@ -143,7 +143,26 @@ int wm_arg_exec(struct wm_args *a, struct wm_exec_opts *o)
     return 0;
 }
 
-void wm_print_run_command(FILE *out, const char *prog, const struct wm_cfg *cfg)
+void wm_exec_opts_string(const struct wm_exec_opts *o, char *buf, size_t size)
+{
+    static const char *const drivers[] = {"sim", "threads", "events"};
+    struct wm_exec_opts def;
+    size_t n = 0;
+    wm_exec_opts_init(&def);
+    buf[0] = '\0';
+    if (o->driver != def.driver)
+        n += (size_t)snprintf(buf + n, size - n, " --driver %s", drivers[o->driver]);
+    if (n < size && o->transport != def.transport)
+        n += (size_t)snprintf(buf + n, size - n, " --transport memory");
+    if (n < size && o->max_steps != def.max_steps)
+        n += (size_t)snprintf(buf + n, size - n, " --max-steps %llu",
+                              (unsigned long long)o->max_steps);
+    if (n < size && o->max_journal != def.max_journal)
+        snprintf(buf + n, size - n, " --max-journal %zu", o->max_journal);
+}
+
+void wm_print_run_command(FILE *out, const char *prog, const struct wm_cfg *cfg,
+                          const struct wm_exec_opts *o)
 {
     fprintf(out, "%s run --seed %llu", prog, (unsigned long long)cfg->seed);
     for (size_t i = 0; i < cfg->ngames; i++) {
@@ -159,5 +178,10 @@ void wm_print_run_command(FILE *out, const char *prog, const struct wm_cfg *cfg)
         fprintf(out, " --max-guesses %zu", cfg->max_guesses);
     if (cfg->chunking)
         fputs(" --chunking", out);
+    if (o) {
+        char extra[160];
+        wm_exec_opts_string(o, extra, sizeof extra);
+        fputs(extra, out);
+    }
     fputc('\n', out);
 }

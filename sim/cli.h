@@ -32,8 +32,11 @@ int wm_arg_exec(struct wm_args *a, struct wm_exec_opts *o);
 /* Prints "warmer CMD: msg" to stderr and returns WM_EXIT_USAGE. */
 int wm_usage_error(const struct wm_args *a, const char *fmt, ...) WM_PRINTF(2, 3);
 
-/* The one-line command that reproduces cfg with warmer run. */
-void wm_print_run_command(FILE *out, const char *prog, const struct wm_cfg *cfg);
+/* The options that differ from the defaults, as " --driver threads ...". */
+void wm_exec_opts_string(const struct wm_exec_opts *o, char *buf, size_t size);
+/* The one-line command that reproduces cfg (and o, if not NULL) with warmer run. */
+void wm_print_run_command(FILE *out, const char *prog, const struct wm_cfg *cfg,
+                          const struct wm_exec_opts *o);
 
 int wm_cmd_run(struct wm_args *a);
 int wm_cmd_check(struct wm_args *a);

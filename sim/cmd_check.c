@@ -8,7 +8,8 @@
 #include "live.h"
 
 static const char check_help[] =
-    "usage: warmer check [--update] [--driver D] [--transport T] FILE...\n"
+    "usage: warmer check [--update] [--driver sim|threads|events]\n"
+    "                    [--transport socketpair|memory] FILE...\n"
     "Re-runs each transcript from its header (scripted sides play the file's\n"
     "records) and compares. A mismatch prints a unified diff, the first differing\n"
     "file:line and the command that reproduces the run. --update rewrites a file\n"
@@ -16,8 +17,8 @@ static const char check_help[] =
     "Exit: 0 all match (or were updated), 1 a mismatch, 2 bad usage or a bad file.\n";
 
 static const char replay_help[] =
-    "usage: warmer replay --server [--connect HOST:PORT] [--timeout S] FILE\n"
-    "       warmer replay --client [--listen HOST:PORT] [--timeout S] FILE\n"
+    "usage: warmer replay --server [--connect HOST:PORT | --driver D] [--timeout S] FILE\n"
+    "       warmer replay --client [--listen HOST:PORT | --driver D] [--timeout S] FILE\n"
     "--server plays the file's C records against a fresh in-process server seeded\n"
     "from the header, or with --connect against a live server of any\n"
     "implementation (start it with the header's seed), and checks every S record.\n"
@@ -201,7 +202,7 @@ static int one_file(const struct wm_args *a, const char *path, enum mode mode, i
     printf("reproduce: %s %s\n", a->prog, repro);
     if (!t.cfg.client_script && !t.cfg.server_script) {
         printf("the run alone: ");
-        wm_print_run_command(stdout, a->prog, &t.cfg);
+        wm_print_run_command(stdout, a->prog, &t.cfg, opts);
     }
 out:
     lines_free(&want);
@@ -242,8 +243,9 @@ int wm_cmd_check(struct wm_args *a)
     unsigned passed = 0, failed = 0;
     for (; a->i < a->argc; a->i++) {
         const char *path = a->argv[a->i];
-        char repro[4200];
-        snprintf(repro, sizeof repro, "check %s", path);
+        char repro[4400], extra[160];
+        wm_exec_opts_string(&opts, extra, sizeof extra);
+        snprintf(repro, sizeof repro, "check%s %s", extra, path);
         struct live_opts in_process = {NULL, 0};
         int rc = one_file(a, path, MODE_CHECK, update, &opts, &in_process, repro);
         if (rc == WM_EXIT_OK)
@@ -312,10 +314,11 @@ int wm_cmd_replay(struct wm_args *a)
         return wm_usage_error(a, "no transcript file given");
     if (live.addr && listen_flag != (mode == MODE_REPLAY_CLIENT))
         return wm_usage_error(a, "--connect goes with --server, --listen with --client");
-    char repro[4200];
-    snprintf(repro, sizeof repro, "replay %s%s%s %s",
+    char repro[4400], extra[160];
+    wm_exec_opts_string(&opts, extra, sizeof extra);
+    snprintf(repro, sizeof repro, "replay %s%s%s%s %s",
              mode == MODE_REPLAY_SERVER ? "--server" : "--client",
              live.addr ? (mode == MODE_REPLAY_SERVER ? " --connect " : " --listen ") : "",
-             live.addr ? live.addr : "", path);
+             live.addr ? live.addr : "", extra, path);
     return one_file(a, path, mode, 0, &opts, &live, repro);
 }

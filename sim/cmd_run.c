@@ -5,7 +5,7 @@
 
 static const char run_help[] =
     "usage: warmer run [--seed N] [--game LO:HI:SECRET:COUNT]... [--format transcript|book]\n"
-    "                  [--connections N] [--driver sim] [--transport socketpair|memory]\n"
+    "                  [--connections N] [--driver sim|threads|events] [--transport socketpair|memory]\n"
     "                  [--chunking] [--max-line N] [--max-guesses N] [--max-steps N]\n"
     "                  [--max-journal BYTES]\n"
     "Plays every game on every connection in one process and prints the transcript\n"
@@ -58,7 +58,7 @@ int wm_cmd_run(struct wm_args *a)
     struct wm_conn_log *logs;
     if (wm_execute(&cfg, NULL, &opts, &logs, &err) < 0) {
         fprintf(stderr, "%s: %s\nreproduce: ", a->cmd, err.msg);
-        wm_print_run_command(stderr, a->prog, &cfg);
+        wm_print_run_command(stderr, a->prog, &cfg, &opts);
         rc = WM_EXIT_FAIL;
         goto out;
     }
