@@ -34,7 +34,7 @@ $(B)/libwarmer.a: $(LIB_OBJ)
 $(B)/warmer: $(B)/sim/main.o $(B)/libwarmer.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -pthread
 
-$(B)/tests/%: tests/%.c tests/testutil.h $(B)/libwarmer.a
+$(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(B)/libwarmer.a
 	@mkdir -p $(dir $@)
 	@test -n "$(CHECK_LIBS)" || { echo "Check not found: apt-get install -y check pkg-config" >&2; exit 1; }
 	$(CC) $(WARN) $(CPPFLAGS_ALL) -Itests $(CHECK_CFLAGS) $(CFLAGS) -o $@ $< $(B)/libwarmer.a $(CHECK_LIBS) -pthread

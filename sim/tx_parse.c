@@ -9,7 +9,7 @@
 
 /* A transcript line may hold an escaped max-line (4 bytes per byte) plus its prefix. */
 #define LINE_SLACK 64
-#define HEADER_LINE_MAX 4096
+#define MAGIC_LINE_MAX 4096 /* before any header sets max-line */
 
 struct parser {
     const char *path;
@@ -128,17 +128,23 @@ static int header_line(struct parser *p, struct wm_cfg *cfg, const char *key, si
                 (size_t)(v + vlen - key));
 }
 
-/* "# key: value" with key in [a-z-]; 1 if it is one, 0 if a plain comment. */
+/* In the header block, a line "# word:..." is a header line, whatever the
+ * word: 1 with key and value split out, -1 if it is one but not of the form
+ * "# key: value", 0 if it is a plain comment. Strict, so that a typo such as
+ * "# max_line: 16" or "# max-line:16" is an error rather than a comment. */
 static int split_header(const char *s, size_t len, const char **key, size_t *klen,
                         const char **v, size_t *vlen)
 {
     if (len < 2 || s[0] != '#' || s[1] != ' ')
         return 0;
     size_t i = 2;
-    while (i < len && ((s[i] >= 'a' && s[i] <= 'z') || s[i] == '-'))
+    while (i < len && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+                       (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_'))
         i++;
-    if (i == 2 || i + 1 >= len || s[i] != ':' || s[i + 1] != ' ')
+    if (i == 2 || i >= len || s[i] != ':')
         return 0;
+    if (i + 2 > len || s[i + 1] != ' ')
+        return -1;
     *key = s + 2;
     *klen = i - 2;
     *v = s + i + 2;
@@ -223,14 +229,20 @@ static int parse(struct parser *p, struct wm_transcript *t, size_t max_bytes)
     }
     struct wait_counts w = {0};
     int in_header = 1;
-    while ((rc = read_line(p, &len)) > 0) {
+    for (;;) {
+        /* The line bound follows max-line, which only the header can change. */
+        p->limit = 4 * t->cfg.max_line + LINE_SLACK;
+        if ((rc = read_line(p, &len)) <= 0)
+            break;
         const char *key, *v;
         size_t klen, vlen;
         if (len == 0)
             continue;
         if (p->buf[0] == '#') {
-            if (in_header && split_header(p->buf, len, &key, &klen, &v, &vlen) &&
-                header_line(p, &t->cfg, key, klen, v, vlen) < 0)
+            int kind = in_header ? split_header(p->buf, len, &key, &klen, &v, &vlen) : 0;
+            if (kind < 0)
+                rc = perr(p, "expected a header line '# key: value'", p->buf, len);
+            else if (kind > 0 && header_line(p, &t->cfg, key, klen, v, vlen) < 0)
                 rc = -1;
             if (rc < 0)
                 break;
@@ -254,7 +266,6 @@ static int parse(struct parser *p, struct wm_transcript *t, size_t max_bytes)
                 rc = perr(p, "out of memory", NULL, 0);
                 break;
             }
-            p->limit = 4 * t->cfg.max_line + LINE_SLACK;
         }
         if (p->buf[0] != 'C' && p->buf[0] != 'S') {
             rc = perr(p, "expected a record starting with C or S", p->buf, len);
@@ -284,7 +295,7 @@ int wm_tx_parse(const char *path, struct wm_transcript *t, size_t max_bytes, str
     memset(t, 0, sizeof *t);
     wm_cfg_init(&t->cfg);
     int is_stdin = strcmp(path, "-") == 0;
-    struct parser p = {.path = path, .err = err, .limit = HEADER_LINE_MAX};
+    struct parser p = {.path = path, .err = err, .limit = MAGIC_LINE_MAX};
     p.f = is_stdin ? stdin : fopen(path, "rb");
     if (!p.f) {
         wm_err_set(err, "%s: cannot open: %s", path, strerror(errno));
