@@ -14,6 +14,8 @@ CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
 
 B = build
+# Quiet by default; make V=1 shows every command.
+Q = $(if $(V),,@)
 PROTO_SRC = $(wildcard proto/*.c)
 SIM_SRC   = $(filter-out sim/main.c,$(wildcard sim/*.c))
 LIB_OBJ   = $(PROTO_SRC:%.c=$(B)/%.o) $(SIM_SRC:%.c=$(B)/%.o)
@@ -25,19 +27,22 @@ all: $(B)/warmer
 
 $(B)/%.o: %.c $(wildcard proto/*.h sim/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -c $< -o $@
+	@$(if $(V),,echo "  CC    $<")
+	$(Q)$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -c $< -o $@
 
 $(B)/libwarmer.a: $(LIB_OBJ)
-	rm -f $@
-	ar rcs $@ $^
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
 
 $(B)/warmer: $(B)/sim/main.o $(B)/libwarmer.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -pthread
+	@$(if $(V),,echo "  LINK  $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -pthread
 
 $(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(B)/libwarmer.a
 	@mkdir -p $(dir $@)
 	@test -n "$(CHECK_LIBS)" || { echo "Check not found: apt-get install -y check pkg-config" >&2; exit 1; }
-	$(CC) $(WARN) $(CPPFLAGS_ALL) -Itests $(CHECK_CFLAGS) $(CFLAGS) -o $@ $< $(B)/libwarmer.a $(CHECK_LIBS) -pthread
+	@$(if $(V),,echo "  TEST  $@")
+	$(Q)$(CC) $(WARN) $(CPPFLAGS_ALL) -Itests $(CHECK_CFLAGS) $(CFLAGS) -o $@ $< $(B)/libwarmer.a $(CHECK_LIBS) -pthread
 
 check: $(B)/warmer $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; WARMER=$(B)/warmer $$t; done
@@ -57,7 +62,7 @@ bench: $(B)/bench/bench_guesses $(B)/warmer
 
 $(B)/bench/%: bench/%.c $(B)/libwarmer.a
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -o $@ $< $(B)/libwarmer.a
+	$(Q)$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -o $@ $< $(B)/libwarmer.a
 
 install: $(B)/warmer
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -15,10 +15,11 @@ int wm_uint64_parse(const char *s, size_t len, uint64_t *out)
 {
     if (len == 0 || (s[0] == '0' && len > 1))
         return -1;
-    uint64_t v = 0;
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = 0; i < len; i++) /* "not a number" outranks "too big" */
         if (s[i] < '0' || s[i] > '9')
             return -1;
+    uint64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
         unsigned d = (unsigned)(s[i] - '0');
         if (v > (UINT64_MAX - d) / 10)
             return -2;

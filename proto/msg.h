@@ -18,7 +18,7 @@ struct wm_msg {
 };
 
 /* Room for the longest formatted message, "PARAMS " + two 20-byte int64 +
- * a space (47 bytes), plus the NUL, with margin. */
+ * a space (48 bytes), plus the NUL, with margin. */
 #define WM_MSG_MAX 64
 
 const char *wm_decision_name(enum wm_decision d);
