@@ -7,27 +7,8 @@
 
 #include "client.h"
 #include "escape.h"
+#include "sinkrec.h"
 #include "testutil.h"
-
-/* ---- a sink that renders every emission as one line of a transcript ---- */
-
-static const char kind_tag[] = {[WM_OUT_SEND] = 'S', [WM_OUT_PARTIAL] = 'P', [WM_OUT_LOG] = 'L',
-                                [WM_OUT_ERROR] = 'E', [WM_OUT_CLOSE] = 'C'};
-
-struct rec {
-    char s[8192]; /* "L:Guess ...\nS:PARAMS 1 5\nS:NUMBER\n...C:\n", text escaped */
-    size_t n;
-};
-
-static void rec_emit(void *ctx, enum wm_out_kind kind, const char *text, size_t len)
-{
-    struct rec *r = ctx;
-    char esc[WM_ERR_MAX * 4 + 8];
-    wm_escape(esc, sizeof esc, text, len); /* an embedded NUL shows as \x00 */
-    int k = snprintf(r->s + r->n, sizeof r->s - r->n, "%c:%s\n", kind_tag[kind], esc);
-    ck_assert_msg(k > 0 && (size_t)k < sizeof r->s - r->n, "recorder overflow");
-    r->n += (size_t)k;
-}
 
 struct cli {
     struct wm_client c;

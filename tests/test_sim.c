@@ -448,14 +448,7 @@ static Suite *sim_suite(void)
     WM_ADD_TEST(s, two_runs_are_byte_identical);
     WM_ADD_TEST(s, same_transcript_across_drivers);
     WM_ADD_TEST(s, connections_are_independent);
-#define ADD_WITH_FILES(fn)                                                                         \
-    do {                                                                                           \
-        TCase *tc_ = tcase_create(#fn);                                                            \
-        tcase_set_timeout(tc_, 120);                                                               \
-        tcase_add_unchecked_fixture(tc_, make_tmpdir, remove_tmpdir);                                  \
-        tcase_add_test(tc_, fn);                                                                   \
-        suite_add_tcase(s, tc_);                                                                   \
-    } while (0)
+#define ADD_WITH_FILES(fn) WM_ADD_TEST_WITH(s, fn, make_tmpdir, remove_tmpdir)
     ADD_WITH_FILES(waiting_client_script_is_abandoned);
     ADD_WITH_FILES(waiting_server_script_is_abandoned);
     ADD_WITH_FILES(update_is_a_fixed_point);

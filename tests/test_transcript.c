@@ -525,14 +525,7 @@ END_TEST
 static Suite *transcript_suite(void)
 {
     Suite *s = suite_create("transcript");
-#define ADD(fn)                                                                                    \
-    do {                                                                                           \
-        TCase *tc_ = tcase_create(#fn);                                                            \
-        tcase_set_timeout(tc_, 120);                                                               \
-        tcase_add_unchecked_fixture(tc_, setup, teardown);                                           \
-        tcase_add_test(tc_, fn);                                                                   \
-        suite_add_tcase(s, tc_);                                                                   \
-    } while (0)
+#define ADD(fn) WM_ADD_TEST_WITH(s, fn, setup, teardown)
     ADD(writer_escapes_nonprintable);
     ADD(writer_escapes_backslash);
     ADD(writer_escapes_trailing_spaces);

@@ -15,6 +15,16 @@
         suite_add_tcase((suite), tc_);                                                             \
     } while (0)
 
+/* The same with a per-test setup/teardown run in the test's own process. */
+#define WM_ADD_TEST_WITH(suite, fn, setup, teardown)                                               \
+    do {                                                                                           \
+        TCase *tc_ = tcase_create(#fn);                                                            \
+        tcase_set_timeout(tc_, 120);                                                               \
+        tcase_add_unchecked_fixture(tc_, (setup), (teardown));                                     \
+        tcase_add_test(tc_, fn);                                                                   \
+        suite_add_tcase((suite), tc_);                                                             \
+    } while (0)
+
 #define WM_TEST_MAIN(make_suite)                                                                   \
     int main(void)                                                                                 \
     {                                                                                              \
