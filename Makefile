@@ -52,6 +52,14 @@ memcheck: $(B)/warmer $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== valgrind $$t"; \
 	  CK_FORK=no WARMER=$(B)/warmer $(VALGRIND) $$t; done
 	@sh tests/cli.sh "$(VALGRIND) $(B)/warmer"
+	@set -e; for d in sim threads events; do echo "== valgrind warmer check --driver $$d fixtures"; \
+	  $(VALGRIND) $(B)/warmer check --driver $$d fixtures/golden/*.txt fixtures/bad/*.txt \
+	    >$(B)/memcheck.out || { cat $(B)/memcheck.out; exit 1; }; tail -n 1 $(B)/memcheck.out; done
+	@set -e; for f in fixtures/golden/*.txt fixtures/bad/*.txt; do \
+	  if grep -q '^# client: script' $$f; then sides=--server; \
+	  elif grep -q '^# server: script' $$f; then sides=--client; else sides="--server --client"; fi; \
+	  for s in $$sides; do $(VALGRIND) $(B)/warmer replay $$s $$f >/dev/null || \
+	    { echo "memcheck: replay $$s $$f failed"; exit 1; }; done; done; echo "== valgrind warmer replay: every fixture clean"
 
 crosscheck: $(B)/warmer
 	$(PYTHON) ci/crosscheck.py --warmer $(B)/warmer
