@@ -22,7 +22,7 @@ LIB_OBJ   = $(PROTO_SRC:%.c=$(B)/%.o) $(SIM_SRC:%.c=$(B)/%.o)
 TEST_SRC  = $(wildcard tests/test_*.c)
 TEST_BIN  = $(TEST_SRC:tests/%.c=$(B)/tests/%)
 
-.PHONY: all check memcheck crosscheck bench install clean
+.PHONY: all check memcheck crosscheck bench fuzz install clean
 all: $(B)/warmer
 
 $(B)/%.o: %.c $(wildcard proto/*.h sim/*.h)
@@ -71,6 +71,19 @@ bench: $(B)/bench/bench_guesses $(B)/warmer
 $(B)/bench/%: bench/%.c $(B)/libwarmer.a
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -o $@ $< $(B)/libwarmer.a
+
+# libFuzzer targets (clang and libclang-rt-14-dev); FUZZ_SECONDS per target.
+FUZZ_SECONDS ?= 20
+FUZZ_SAN = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+fuzz:
+	@set -e; for t in $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c))); do \
+	  mkdir -p $(B)/fuzz/corpus-$$t; \
+	  clang $(WARN) $(CPPFLAGS_ALL) -g -O1 $(FUZZ_SAN) -o $(B)/fuzz/$$t tests/fuzz/$$t.c \
+	    $(filter-out sim/main.c,$(PROTO_SRC) $(SIM_SRC)) -pthread; \
+	  echo "== fuzz $$t for $(FUZZ_SECONDS) s"; \
+	  $(B)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -seed=1 -max_len=4096 \
+	    $(B)/fuzz/corpus-$$t fixtures/bad fixtures/golden 2>$(B)/fuzz/$$t.log || \
+	    { tail -40 $(B)/fuzz/$$t.log; exit 1; }; tail -n 1 $(B)/fuzz/$$t.log; done
 
 install: $(B)/warmer
 	install -d $(DESTDIR)$(PREFIX)/bin

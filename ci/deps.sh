@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs what warmer's tests need when it is missing: a C compiler, make,
-# pkg-config, Check, Valgrind and Python 3 (for make crosscheck).
+# pkg-config, Check, Valgrind and Python 3 (for make crosscheck); with
+# WITH_CLANG=1 also clang and libFuzzer's runtime (make CC=clang, make fuzz).
 set -eu
 missing=""
 command -v cc >/dev/null 2>&1 || missing="$missing gcc"
@@ -9,6 +10,10 @@ command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
 command -v valgrind >/dev/null 2>&1 || missing="$missing valgrind"
 command -v python3 >/dev/null 2>&1 || missing="$missing python3"
 pkg-config --exists check 2>/dev/null || missing="$missing check"
+if [ -n "${WITH_CLANG:-}" ]; then # the clang build and make fuzz (libFuzzer's runtime)
+    command -v clang >/dev/null 2>&1 || missing="$missing clang"
+    dpkg -s libclang-rt-14-dev >/dev/null 2>&1 || missing="$missing libclang-rt-14-dev"
+fi
 [ -z "$missing" ] && exit 0
 echo "ci/deps.sh: installing$missing" >&2
 SUDO=""

@@ -63,8 +63,10 @@ static void write_escaped(FILE *out, const char *text, size_t len)
 {
     size_t tail = wm_escape_tail(text, len);
     char buf[4];
-    for (size_t i = 0; i < len; i++)
-        fwrite(buf, 1, wm_escape_byte(buf, (unsigned char)text[i], i >= tail), out);
+    for (size_t i = 0; i < len; i++) {
+        size_t n = wm_escape_byte(buf, (unsigned char)text[i], i >= tail);
+        fwrite(buf, 1, n, out);
+    }
 }
 
 void wm_tx_write_record(FILE *out, unsigned label, char side, enum wm_rec_kind kind,
