@@ -8,6 +8,7 @@ CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -Iproto -Isim $(CPPFLAGS)
 PYTHON  ?= python3
+HELGRIND = valgrind --quiet --tool=helgrind --error-exitcode=99
 VALGRIND = valgrind --quiet --leak-check=full --show-leak-kinds=all \
            --errors-for-leak-kinds=all --error-exitcode=99
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
@@ -22,7 +23,7 @@ LIB_OBJ   = $(PROTO_SRC:%.c=$(B)/%.o) $(SIM_SRC:%.c=$(B)/%.o)
 TEST_SRC  = $(wildcard tests/test_*.c)
 TEST_BIN  = $(TEST_SRC:tests/%.c=$(B)/tests/%)
 
-.PHONY: all check memcheck crosscheck bench fuzz install clean
+.PHONY: all check memcheck helgrind interop crosscheck bench fuzz install clean
 all: $(B)/warmer
 
 $(B)/%.o: %.c $(wildcard proto/*.h sim/*.h)
@@ -47,6 +48,7 @@ $(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(B)/libwarmer.a
 check: $(B)/warmer $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; WARMER=$(B)/warmer $$t; done
 	@sh tests/cli.sh $(B)/warmer
+	@bash tests/net.sh $(B)/warmer
 
 memcheck: $(B)/warmer $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== valgrind $$t"; \
@@ -60,6 +62,14 @@ memcheck: $(B)/warmer $(TEST_BIN)
 	  elif grep -q '^# server: script' $$f; then sides=--client; else sides="--server --client"; fi; \
 	  for s in $$sides; do $(VALGRIND) $(B)/warmer replay $$s $$f >/dev/null || \
 	    { echo "memcheck: replay $$s $$f failed"; exit 1; }; done; done; echo "== valgrind warmer replay: every fixture clean"
+	@bash tests/net.sh --tool "$(VALGRIND)" $(B)/warmer events threads
+
+helgrind: $(B)/warmer
+	@bash tests/net.sh --tool "$(HELGRIND)" $(B)/warmer threads events
+
+interop: $(B)/warmer
+	bash ci/interop.sh -w $(B)/warmer '$(PYTHON) ci/refmodel.py serve --listen 127.0.0.1:0 --seed {seed}' \
+	  fixtures/golden/*.txt fixtures/bad/*.txt
 
 crosscheck: $(B)/warmer
 	$(PYTHON) ci/crosscheck.py --warmer $(B)/warmer

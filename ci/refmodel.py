@@ -322,6 +322,8 @@ def parse_address(text):
     host, sep, port = text.rpartition(":")
     if not sep:
         raise argparse.ArgumentTypeError(f"bad address {text!r}: need HOST:PORT")
+    if host.startswith("[") and host.endswith("]"):  # [::1]:4321
+        host = host[1:-1]
     return host, parse_uint(port, 0, 65535, "port")
 
 

@@ -42,5 +42,6 @@ int wm_cmd_run(struct wm_args *a);
 int wm_cmd_check(struct wm_args *a);
 int wm_cmd_replay(struct wm_args *a);
 int wm_cmd_client(struct wm_args *a);
+int wm_cmd_serve(struct wm_args *a);
 
 #endif

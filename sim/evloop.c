@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 /* slot[i] describes pfd[i]. A free slot has fd -1; a slot with no interest
  * keeps its fd but hands poll -1, which poll skips (no POLLHUP storms). */
@@ -18,8 +19,21 @@ struct wm_evloop {
     unsigned cap;    /* max_fds */
     unsigned used;   /* slots [0, used) may be taken */
     unsigned wanted; /* taken slots with a nonzero mask */
+    unsigned *by_fd; /* slot + 1 for each fd below nfd, 0 if none: O(1) lookups, as ae.c */
+    unsigned nfd;    /* the process's fd limit when the loop was made */
+    unsigned *free;  /* free slots below used, a stack */
+    unsigned nfree;
     volatile sig_atomic_t stop;
 };
+
+/* Any fd the process can open is below its soft RLIMIT_NOFILE (capped). */
+static unsigned fd_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (1u << 20))
+        return 1u << 20;
+    return (unsigned)rl.rlim_cur;
+}
 
 struct wm_evloop *wm_el_new(unsigned max_fds)
 {
@@ -28,9 +42,12 @@ struct wm_evloop *wm_el_new(unsigned max_fds)
     struct wm_evloop *el = calloc(1, sizeof *el);
     if (!el)
         return NULL;
+    el->nfd = fd_limit();
     el->slot = calloc(max_fds, sizeof *el->slot);
     el->pfd = calloc(max_fds, sizeof *el->pfd);
-    if (!el->slot || !el->pfd) {
+    el->by_fd = calloc(el->nfd, sizeof *el->by_fd);
+    el->free = calloc(max_fds, sizeof *el->free);
+    if (!el->slot || !el->pfd || !el->by_fd || !el->free) {
         wm_el_free(el);
         return NULL;
     }
@@ -46,15 +63,16 @@ void wm_el_free(struct wm_evloop *el)
         return;
     free(el->slot);
     free(el->pfd);
+    free(el->by_fd);
+    free(el->free);
     free(el);
 }
 
 static struct slot *find(const struct wm_evloop *el, int fd)
 {
-    for (unsigned i = 0; i < el->used; i++)
-        if (el->slot[i].fd == fd)
-            return &el->slot[i];
-    return NULL;
+    if (fd < 0 || (unsigned)fd >= el->nfd || el->by_fd[fd] == 0)
+        return NULL;
+    return &el->slot[el->by_fd[fd] - 1];
 }
 
 static void set_mask(struct wm_evloop *el, struct slot *s, int mask)
@@ -68,15 +86,16 @@ static void set_mask(struct wm_evloop *el, struct slot *s, int mask)
 
 int wm_el_add(struct wm_evloop *el, int fd, int mask, wm_el_fn fn, void *ud)
 {
-    if (fd < 0 || find(el, fd))
+    if (fd < 0 || (unsigned)fd >= el->nfd || find(el, fd))
         return -1;
-    unsigned i = 0;
-    while (i < el->used && el->slot[i].fd >= 0)
-        i++;
-    if (i == el->cap)
+    unsigned i;
+    if (el->nfree > 0)
+        i = el->free[--el->nfree];
+    else if (el->used < el->cap)
+        i = el->used++;
+    else
         return -1;
-    if (i == el->used)
-        el->used++;
+    el->by_fd[fd] = i + 1;
     el->slot[i] = (struct slot){.fd = fd, .mask = 0, .fn = fn, .ud = ud};
     el->pfd[i].revents = 0;
     set_mask(el, &el->slot[i], mask);
@@ -99,9 +118,9 @@ int wm_el_del(struct wm_evloop *el, int fd)
         return -1;
     set_mask(el, s, 0);
     el->pfd[s - el->slot].revents = 0; /* a pending event must not reach a reused slot */
+    el->by_fd[fd] = 0;
     s->fd = -1;
-    while (el->used > 0 && el->slot[el->used - 1].fd < 0)
-        el->used--;
+    el->free[el->nfree++] = (unsigned)(s - el->slot);
     return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "conn.h"
@@ -101,7 +102,10 @@ static int flush(struct wm_live *lv, struct wm_err *err)
             wm_ep_discard(ep); /* the peer is gone; reading will show it */
             return 0;
         }
-        wm_err_set(err, "send: %s", strerror(errno));
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            wm_err_set(err, "the peer took no bytes within %d ms (--timeout)", lv->timeout_ms);
+        else
+            wm_err_set(err, "send: %s", strerror(errno));
         return -1;
     }
     return 0;
@@ -118,6 +122,9 @@ int wm_live_run(struct wm_live *lv, struct wm_err *err)
         return -1;
     }
     m.framer.lenient = 1;
+    /* A peer that stops reading must not hang a send: bound it like a read. */
+    struct timeval tv = {lv->timeout_ms / 1000, (lv->timeout_ms % 1000) * 1000};
+    setsockopt(lv->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     wm_ep_start(ep);
     /* Each pass sends, reads or waits out one timeout; the peer's EOF ends it. */
     for (;;) {

@@ -10,6 +10,7 @@ static const char help[] =
     "  check    re-run transcripts from their headers and compare (--update rewrites)\n"
     "  replay   play one side of a transcript against a server or client and check the other\n"
     "  client   a real client over TCP; prints its transcript\n"
+    "  serve    a real server over TCP until SIGINT/SIGTERM (connection k gets seed + k)\n"
     "Exit: 0 ok, 1 a check, replay or session failed, 2 bad usage or a bad input file.\n";
 
 int main(int argc, char **argv)
@@ -17,7 +18,8 @@ int main(int argc, char **argv)
     static const struct {
         const char *name;
         int (*fn)(struct wm_args *);
-    } cmds[] = {{"run", wm_cmd_run}, {"check", wm_cmd_check}, {"replay", wm_cmd_replay}, {"client", wm_cmd_client}};
+    } cmds[] = {{"run", wm_cmd_run},       {"check", wm_cmd_check}, {"replay", wm_cmd_replay},
+                {"client", wm_cmd_client}, {"serve", wm_cmd_serve}};
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(help, argc < 2 ? stderr : stdout);
         return argc < 2 ? WM_EXIT_USAGE : WM_EXIT_OK;

@@ -1,0 +1,260 @@
+/* What the two warmer serve drivers share (serve.h). */
+#include "serve.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "net.h"
+
+static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void vlog(FILE *f, const char *prefix, const char *fmt, va_list ap)
+{
+    char line[WM_ERR_MAX + 256];
+    vsnprintf(line, sizeof line, fmt, ap);
+    pthread_mutex_lock(&log_mu);
+    fprintf(f, "%s%s\n", prefix, line);
+    pthread_mutex_unlock(&log_mu);
+}
+
+void wm_serve_log(FILE *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vlog(f, "", fmt, ap);
+    va_end(ap);
+}
+
+void wm_sconn_fail(struct wm_sconn *c, const char *fmt, ...)
+{
+    char prefix[160];
+    va_list ap;
+    snprintf(prefix, sizeof prefix, "connection %llu (%s): ", (unsigned long long)c->num, c->addr);
+    va_start(ap, fmt);
+    vlog(stderr, prefix, fmt, ap);
+    va_end(ap);
+    c->error = 1;
+}
+
+/* The endpoint's records: the reference's console lines to stdout, errors
+ * to stderr naming the connection; lines and closes are not shown. */
+static void observe(void *ctx, const struct wm_endpoint *ep, enum wm_rec_kind kind,
+                    const char *text, size_t len)
+{
+    struct wm_sconn *c = ctx;
+    (void)ep;
+    if (len > INT32_MAX)
+        len = INT32_MAX;
+    if (kind == WM_REC_LOG) {
+        pthread_mutex_lock(&log_mu);
+        fprintf(stdout, "%.*s\n", (int)len, text);
+        pthread_mutex_unlock(&log_mu);
+    } else if (kind == WM_REC_ERROR) {
+        wm_sconn_fail(c, "%.*s", (int)len, text);
+    }
+}
+
+int wm_sconn_init(struct wm_sconn *c, const struct wm_serve_opts *o, uint64_t k, int fd,
+                  const char *addr)
+{
+    c->num = k + 1;
+    c->fd = fd;
+    snprintf(c->addr, sizeof c->addr, "%s", addr);
+    c->in_off = c->in_len = 0;
+    c->eof_done = c->peer_gone = c->error = c->idle = c->cut = 0;
+    wm_server_init(&c->session, o->seed + k, o->max_guesses);
+    if (wm_ep_init(&c->ep, 'S', &wm_server_role, &c->session, NULL, o->max_line,
+                   WM_SERVE_OUT_MAX) < 0) {
+        wm_ep_free(&c->ep);
+        wm_server_free(&c->session);
+        return -1;
+    }
+    c->ep.observe = observe;
+    c->ep.observe_ctx = c;
+    wm_ep_start(&c->ep);
+    return 0;
+}
+
+void wm_sconn_free(struct wm_sconn *c)
+{
+    wm_ep_free(&c->ep);
+    wm_server_free(&c->session);
+}
+
+int wm_sconn_can_take(const struct wm_sconn *c)
+{
+    return !c->ep.closed && wm_ep_pending(&c->ep) < WM_EP_HIGH_WATER;
+}
+
+int wm_sconn_feed(struct wm_sconn *c)
+{
+    if (c->in_off == c->in_len || !wm_sconn_can_take(c))
+        return 0;
+    size_t took = wm_ep_feed(&c->ep, c->in + c->in_off, c->in_len - c->in_off);
+    c->in_off += took;
+    if (c->in_off == c->in_len)
+        c->in_off = c->in_len = 0;
+    return took > 0;
+}
+
+int wm_sconn_check_fault(struct wm_sconn *c)
+{
+    if (!c->ep.fault)
+        return 0;
+    wm_sconn_fail(c, "%s", c->ep.fault_msg.msg);
+    return 1;
+}
+
+void wm_serve_count(struct wm_serve_stats *st, const struct wm_sconn *c)
+{
+    st->errors += (uint64_t)(c->error != 0);
+    st->idle += (uint64_t)(c->idle != 0);
+    st->cut += (uint64_t)(c->cut != 0);
+}
+
+int wm_serve_accept(int lfd, int nonblock, char *addr, size_t size)
+{
+    int fd = accept(lfd, NULL, NULL);
+    if (fd < 0)
+        return -1;
+    if (wm_net_set_flags(fd, nonblock) < 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    int one = 1; /* lines are small and the protocol is lockstep */
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    wm_net_name(fd, 1, addr, size);
+    return fd;
+}
+
+int wm_serve_admit(const struct wm_serve_opts *o, struct wm_serve_stats *st, unsigned open,
+                   const char *addr)
+{
+    if (open >= o->max_conns) {
+        wm_serve_log(stderr, "refused connection from %s: %u connections open "
+                     "(--max-connections %u)", addr, open, o->max_conns);
+        st->refused++;
+        return 0;
+    }
+    if (st->served > UINT64_MAX - o->seed) {
+        wm_serve_log(stderr, "refused connection from %s: its seed would pass 2^64 - 1 "
+                     "(--seed %llu, %llu connections served)", addr,
+                     (unsigned long long)o->seed, (unsigned long long)st->served);
+        st->refused++;
+        return 0;
+    }
+    return 1;
+}
+
+int wm_serve_spare_fd(void)
+{
+    return open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+void wm_serve_shed(int lfd, int *spare, struct wm_serve_stats *st)
+{
+    int e = errno;
+    if (*spare >= 0) {
+        close(*spare);
+        *spare = -1;
+    }
+    int fd = accept(lfd, NULL, NULL);
+    if (fd >= 0) {
+        char addr[80];
+        wm_net_name(fd, 1, addr, sizeof addr);
+        close(fd);
+        wm_serve_log(stderr, "refused connection from %s: %s (raise ulimit -n)", addr,
+                     strerror(e));
+        st->refused++;
+    }
+    *spare = wm_serve_spare_fd();
+}
+
+/* The self-pipe: the handler only writes one byte (async-signal-safe). */
+static int sig_pipe[2] = {-1, -1};
+static struct sigaction old_int, old_term, old_pipe;
+static int sig_installed;
+
+static void on_signal(int signo)
+{
+    int saved = errno;
+    unsigned char b = (unsigned char)signo;
+    ssize_t w = write(sig_pipe[1], &b, 1); /* a full pipe already holds a stop */
+    (void)w;
+    errno = saved;
+}
+
+int wm_serve_signals_install(struct wm_err *err)
+{
+    if (pipe(sig_pipe) < 0) {
+        wm_err_set(err, "pipe: %s", strerror(errno));
+        return -1;
+    }
+    for (int i = 0; i < 2; i++) {
+        if (wm_net_set_flags(sig_pipe[i], 1) < 0) {
+            wm_err_set(err, "fcntl: %s", strerror(errno));
+            wm_serve_signals_restore();
+            return -1;
+        }
+    }
+    struct sigaction sa, ign;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    sigemptyset(&ign.sa_mask);
+    if (sigaction(SIGINT, &sa, &old_int) < 0 || sigaction(SIGTERM, &sa, &old_term) < 0 ||
+        sigaction(SIGPIPE, &ign, &old_pipe) < 0) {
+        wm_err_set(err, "sigaction: %s", strerror(errno));
+        close(sig_pipe[0]);
+        close(sig_pipe[1]);
+        sig_pipe[0] = sig_pipe[1] = -1;
+        return -1;
+    }
+    sig_installed = 1;
+    return sig_pipe[0];
+}
+
+int wm_serve_signal_read(int sigfd)
+{
+    unsigned char b;
+    ssize_t r;
+    do
+        r = read(sigfd, &b, 1);
+    while (r < 0 && errno == EINTR);
+    return r == 1 ? b : 0;
+}
+
+void wm_serve_signals_restore(void)
+{
+    if (sig_installed) {
+        sigaction(SIGINT, &old_int, NULL);
+        sigaction(SIGTERM, &old_term, NULL);
+        sigaction(SIGPIPE, &old_pipe, NULL);
+        sig_installed = 0;
+    }
+    for (int i = 0; i < 2; i++) {
+        if (sig_pipe[i] >= 0)
+            close(sig_pipe[i]);
+        sig_pipe[i] = -1;
+    }
+}
+
+int64_t wm_serve_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

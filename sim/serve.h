@@ -1,0 +1,125 @@
+/* warmer serve: a real server over TCP (CLI.md), one server session per
+ * accepted connection, the k-th (k from 0) seeded seed + k. Two drivers
+ * move the bytes: events (one thread, non-blocking sockets, evloop.h) and
+ * threads (an accept loop and one blocking thread per connection). Both
+ * follow the rules of the socketpair drivers (drivers.h): feed respecting
+ * backpressure, deliver EOF once, discard output the peer will never read.
+ *
+ * What both share lives here and in serve.c: the options, the counters,
+ * one connection's session and endpoint (records go to stdout and stderr
+ * through the endpoint's observer, never to a journal), admission (the
+ * connection limit and the seed range), the self-pipe for SIGINT/SIGTERM
+ * and the serialized log lines.
+ *
+ * Connections are named as in transcripts: "connection K" counts accepted
+ * sessions from 1, so connection K has the seed seed + K - 1. A refused
+ * connection gets no number and uses up no seed. */
+#ifndef WM_SERVE_H
+#define WM_SERVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "endpoint.h"
+#include "err.h"
+#include "server.h"
+
+#define WM_SERVE_DEFAULT_MAX_CONNECTIONS 1024
+#define WM_SERVE_MAX_CONNECTIONS 65536
+#define WM_SERVE_DEFAULT_IDLE_S 30
+#define WM_SERVE_MAX_IDLE_S 86400
+/* After a session closes first, the server half-closes and reads (and
+ * drops) what the client still sends for at most this long, so the client
+ * reads every reply before it sees the end instead of a reset. */
+#define WM_SERVE_LINGER_MS 2000
+#define WM_SERVE_IO_CHUNK 4096
+#define WM_SERVE_BACKLOG 1024
+/* Bytes waiting to be written per connection; feeding pauses at 64 KiB. */
+#define WM_SERVE_OUT_MAX (1u << 20)
+#define WM_SERVE_THREAD_STACK (128u << 10)
+
+enum wm_serve_driver { WM_SERVE_EVENTS, WM_SERVE_THREADS };
+
+struct wm_serve_opts {
+    uint64_t seed;
+    enum wm_serve_driver driver;
+    unsigned max_conns;  /* open at once */
+    unsigned idle_s;     /* 0: none */
+    size_t max_line, max_guesses;
+};
+
+struct wm_serve_stats {
+    uint64_t served;  /* sessions started (= seeds used) */
+    uint64_t refused; /* accepted and closed at once */
+    uint64_t errors;  /* sessions that ended with a protocol or socket error */
+    uint64_t idle;    /* sessions closed by the idle timeout */
+    uint64_t cut;     /* sessions still open at shutdown */
+};
+
+/* One accepted connection: its session, endpoint and input buffer. Each
+ * driver embeds it and touches it from one thread only. */
+struct wm_sconn {
+    uint64_t num; /* connection number, from 1 */
+    int fd;
+    char addr[80];
+    struct wm_server session;
+    struct wm_endpoint ep;
+    char in[WM_SERVE_IO_CHUNK]; /* received, not yet taken by the endpoint */
+    size_t in_off, in_len;
+    int eof_done;  /* the end of the stream was delivered */
+    int peer_gone; /* a send failed with EPIPE or ECONNRESET */
+    int error;     /* a protocol or socket error was logged */
+    int idle;      /* closed by the idle timeout */
+    int cut;       /* closed by the shutdown */
+};
+
+/* Serialized: one whole line per call, never torn by another thread. */
+void wm_serve_log(FILE *f, const char *fmt, ...) WM_PRINTF(2, 3);
+
+/* Connection k (from 0, seeded seed + k): 0 and the session started, or
+ * -1 (out of memory, nothing left allocated). fd stays the caller's. */
+int wm_sconn_init(struct wm_sconn *c, const struct wm_serve_opts *o, uint64_t k, int fd,
+                  const char *addr);
+void wm_sconn_free(struct wm_sconn *c);
+/* Hands buffered input to the endpoint, respecting its backpressure;
+ * 1 if it took any. */
+int wm_sconn_feed(struct wm_sconn *c);
+/* 1 if the endpoint can take input now (open, below the high-water mark). */
+int wm_sconn_can_take(const struct wm_sconn *c);
+/* Logs "connection K (ADDR): what" to stderr and marks the error. */
+void wm_sconn_fail(struct wm_sconn *c, const char *fmt, ...) WM_PRINTF(2, 3);
+/* Logs a harness limit the endpoint hit (1), or returns 0. */
+int wm_sconn_check_fault(struct wm_sconn *c);
+/* Adds a finished connection's outcome to the counters. */
+void wm_serve_count(struct wm_serve_stats *st, const struct wm_sconn *c);
+
+/* Accepts one connection: close-on-exec, nonblock as asked, TCP_NODELAY,
+ * its peer's name in addr. -1 with errno as accept(2) left it. */
+int wm_serve_accept(int lfd, int nonblock, char *addr, size_t size);
+/* Decides whether the next accepted connection gets a session (its seed
+ * offset is st->served): 1 yes, 0 refused (the reason logged, counted). */
+int wm_serve_admit(const struct wm_serve_opts *o, struct wm_serve_stats *st, unsigned open,
+                   const char *addr);
+/* Accepts and refuses one pending connection when accept failed with
+ * EMFILE or ENFILE: closes the spare fd to make room, then reopens it. */
+void wm_serve_shed(int lfd, int *spare, struct wm_serve_stats *st);
+int wm_serve_spare_fd(void);
+
+/* SIGINT and SIGTERM write their number to a non-blocking self-pipe whose
+ * read end this returns (-1 with err); SIGPIPE is ignored. */
+int wm_serve_signals_install(struct wm_err *err);
+/* Reads the signal number from the self-pipe (0 if none yet). */
+int wm_serve_signal_read(int sigfd);
+void wm_serve_signals_restore(void);
+
+/* Milliseconds on a monotonic clock. */
+int64_t wm_serve_now_ms(void);
+
+/* The drivers: run until a signal (0, *signo set) or a fatal error (-1, err). */
+int wm_serve_events(int lfd, int sigfd, const struct wm_serve_opts *o, struct wm_serve_stats *st,
+                    int *signo, struct wm_err *err);
+int wm_serve_threads(int lfd, int sigfd, const struct wm_serve_opts *o, struct wm_serve_stats *st,
+                     int *signo, struct wm_err *err);
+
+#endif

@@ -1,0 +1,354 @@
+/* warmer serve --driver events: one thread, non-blocking sockets, the poll
+ * loop of evloop.h over the listening socket, the self-pipe and every
+ * connection. A connection wants to write only while it has output
+ * pending, and to read only while its endpoint can take input (open,
+ * below the high-water mark, nothing buffered) or while it lingers.
+ *
+ * Deadlines cost O(1): every open connection has the same idle timeout, so
+ * a list kept in order of last received byte has the first to expire at
+ * its head; lingering connections sit in a second list, in the order they
+ * began to linger. The poll timeout is the nearer of the two heads. */
+#include "serve.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "evloop.h"
+#include "net.h"
+
+#define ACCEPTS_PER_ROUND 64
+
+struct econn;
+
+struct elist {
+    struct econn *head, *tail;
+};
+
+struct econn {
+    struct wm_sconn c; /* first: the evloop's ud */
+    struct esrv *srv;
+    struct econn *prev, *next; /* in srv->active or srv->linger */
+    int mask;                  /* the interest the loop has */
+    int lingering;
+    int64_t deadline; /* idle or linger end, ms; 0 none */
+};
+
+struct esrv {
+    struct wm_evloop *el;
+    const struct wm_serve_opts *o;
+    struct wm_serve_stats *st;
+    int spare; /* a descriptor to give up when accept runs out of them */
+    int signo; /* set by the self-pipe: the loop ends */
+    struct elist active, linger;
+    unsigned open;
+};
+
+static void list_del(struct elist *l, struct econn *e)
+{
+    if (e->prev)
+        e->prev->next = e->next;
+    else
+        l->head = e->next;
+    if (e->next)
+        e->next->prev = e->prev;
+    else
+        l->tail = e->prev;
+    e->prev = e->next = NULL;
+}
+
+static void list_push(struct elist *l, struct econn *e)
+{
+    e->prev = l->tail;
+    e->next = NULL;
+    if (l->tail)
+        l->tail->next = e;
+    else
+        l->head = e;
+    l->tail = e;
+}
+
+static struct elist *list_of(struct econn *e)
+{
+    return e->lingering ? &e->srv->linger : &e->srv->active;
+}
+
+/* A byte arrived: the idle clock restarts and e moves to the back. */
+static void touch(struct econn *e)
+{
+    unsigned idle = e->srv->o->idle_s;
+    if (e->lingering)
+        return;
+    e->deadline = idle ? wm_serve_now_ms() + (int64_t)idle * 1000 : 0;
+    list_del(&e->srv->active, e);
+    list_push(&e->srv->active, e);
+}
+
+static void conn_close(struct econn *e)
+{
+    struct esrv *s = e->srv;
+    wm_el_del(s->el, e->c.fd);
+    close(e->c.fd);
+    list_del(list_of(e), e);
+    wm_serve_count(s->st, &e->c);
+    wm_sconn_free(&e->c);
+    free(e);
+    s->open--;
+}
+
+static void begin_linger(struct econn *e)
+{
+    shutdown(e->c.fd, SHUT_WR); /* the client sees the end after every reply */
+    list_del(&e->srv->active, e);
+    e->lingering = 1;
+    e->deadline = wm_serve_now_ms() + WM_SERVE_LINGER_MS;
+    list_push(&e->srv->linger, e);
+}
+
+static int interest(const struct econn *e)
+{
+    const struct wm_sconn *c = &e->c;
+    int mask = wm_ep_pending(&c->ep) ? WM_EL_WRITE : 0;
+    if (e->lingering || (wm_sconn_can_take(c) && !c->eof_done && c->in_off == c->in_len))
+        mask |= WM_EL_READ;
+    return mask;
+}
+
+/* Does what needs no readiness, then sets the interest; may free e. */
+static void settle(struct econn *e)
+{
+    struct wm_sconn *c = &e->c;
+    if (!e->lingering) {
+        wm_sconn_feed(c);
+        if (wm_sconn_check_fault(c)) {
+            conn_close(e);
+            return;
+        }
+        if (c->peer_gone)
+            wm_ep_discard(&c->ep); /* nobody will read it */
+        if (c->eof_done && !c->ep.closed)
+            wm_ep_abandon(&c->ep); /* a session open after the end: nothing can come */
+        if (c->ep.closed && wm_ep_pending(&c->ep) == 0) {
+            if (c->eof_done || c->peer_gone) {
+                conn_close(e);
+                return;
+            }
+            begin_linger(e);
+        }
+    }
+    int mask = interest(e);
+    if (mask != e->mask) {
+        wm_el_set(e->srv->el, c->fd, mask);
+        e->mask = mask;
+    }
+}
+
+static void do_write(struct econn *e)
+{
+    struct wm_sconn *c = &e->c;
+    while (wm_ep_pending(&c->ep) > 0) {
+        ssize_t w = send(c->fd, wm_ep_pending_data(&c->ep), wm_ep_pending(&c->ep), MSG_NOSIGNAL);
+        if (w > 0) {
+            wm_ep_consumed(&c->ep, (size_t)w);
+        } else if (w < 0 && errno == EINTR) {
+            continue;
+        } else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            return;
+        } else if (w < 0 && (errno == EPIPE || errno == ECONNRESET)) {
+            c->peer_gone = 1; /* reading will show the end */
+            wm_ep_discard(&c->ep);
+            return;
+        } else {
+            wm_sconn_fail(c, "send: %s", strerror(errno));
+            c->peer_gone = 1;
+            wm_ep_discard(&c->ep);
+            wm_ep_abandon(&c->ep);
+            return;
+        }
+    }
+}
+
+/* 0, or -1 when e is done and must be closed. */
+static int do_read(struct econn *e)
+{
+    struct wm_sconn *c = &e->c;
+    char drop[WM_SERVE_IO_CHUNK];
+    if (e->lingering) {
+        ssize_t r = recv(c->fd, drop, sizeof drop, 0);
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+            return 0;
+        return r > 0 ? 0 : -1; /* the client's end, or a reset: done */
+    }
+    if (!wm_sconn_can_take(c) || c->in_off != c->in_len || c->eof_done)
+        return 0;
+    ssize_t r = recv(c->fd, c->in, sizeof c->in, 0);
+    if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        return 0;
+    if (r > 0) {
+        c->in_off = 0;
+        c->in_len = (size_t)r;
+        touch(e);
+        return 0;
+    }
+    if (r < 0 && errno != ECONNRESET) {
+        wm_sconn_fail(c, "recv: %s", strerror(errno));
+        return -1;
+    }
+    c->eof_done = 1; /* 0, or a reset: the end of the stream */
+    wm_ep_eof(&c->ep);
+    return 0;
+}
+
+static void on_conn(struct wm_evloop *el, int fd, int ready, void *ud)
+{
+    struct econn *e = ud;
+    (void)el;
+    (void)fd;
+    if (ready & WM_EL_WRITE)
+        do_write(e);
+    if ((ready & WM_EL_READ) && do_read(e) < 0) {
+        conn_close(e);
+        return;
+    }
+    settle(e);
+}
+
+static void add_conn(struct esrv *s, int fd, const char *addr)
+{
+    if (!wm_serve_admit(s->o, s->st, s->open, addr)) {
+        close(fd);
+        return;
+    }
+    struct econn *e = calloc(1, sizeof *e);
+    if (!e || wm_sconn_init(&e->c, s->o, s->st->served, fd, addr) < 0) {
+        free(e);
+        close(fd);
+        wm_serve_log(stderr, "refused connection from %s: out of memory", addr);
+        s->st->refused++;
+        return;
+    }
+    s->st->served++;
+    s->open++;
+    e->srv = s;
+    if (wm_el_add(s->el, fd, 0, on_conn, e) < 0) { /* cannot happen: sized for max_conns */
+        wm_sconn_fail(&e->c, "event loop full");
+        list_push(&s->active, e);
+        conn_close(e);
+        return;
+    }
+    list_push(&s->active, e);
+    touch(e);
+    settle(e);
+}
+
+static void on_listen(struct wm_evloop *el, int fd, int ready, void *ud)
+{
+    struct esrv *s = ud;
+    (void)el;
+    (void)ready;
+    for (int i = 0; i < ACCEPTS_PER_ROUND; i++) {
+        char addr[80];
+        int cfd = wm_serve_accept(fd, 1, addr, sizeof addr);
+        if (cfd >= 0) {
+            add_conn(s, cfd, addr);
+            continue;
+        }
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return;
+        if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
+            continue;
+        if (errno == EMFILE || errno == ENFILE) {
+            wm_serve_shed(fd, &s->spare, s->st);
+            continue;
+        }
+        wm_serve_log(stderr, "warmer serve: accept: %s", strerror(errno));
+        return; /* e.g. ENOBUFS: try again next round */
+    }
+}
+
+static void on_signal_pipe(struct wm_evloop *el, int fd, int ready, void *ud)
+{
+    struct esrv *s = ud;
+    (void)el;
+    (void)ready;
+    int signo = wm_serve_signal_read(fd);
+    if (signo)
+        s->signo = signo; /* the loop checks it after this round */
+}
+
+/* The poll timeout: until the nearest deadline, or -1. */
+static int next_timeout(const struct esrv *s)
+{
+    int64_t d = 0;
+    if (s->active.head && s->active.head->deadline)
+        d = s->active.head->deadline;
+    if (s->linger.head && (!d || s->linger.head->deadline < d))
+        d = s->linger.head->deadline;
+    if (!d)
+        return -1;
+    int64_t left = d - wm_serve_now_ms();
+    return left <= 0 ? 0 : left > 60000 ? 60000 : (int)left;
+}
+
+static void expire(struct esrv *s)
+{
+    int64_t now = wm_serve_now_ms();
+    while (s->linger.head && s->linger.head->deadline <= now)
+        conn_close(s->linger.head);
+    while (s->active.head && s->active.head->deadline && s->active.head->deadline <= now) {
+        struct econn *e = s->active.head;
+        wm_serve_log(stderr, "connection %llu (%s): nothing received for %u s "
+                     "(--idle-timeout), closing", (unsigned long long)e->c.num, e->c.addr,
+                     s->o->idle_s);
+        e->c.idle = 1;
+        conn_close(e);
+    }
+}
+
+static void close_all(struct elist *l)
+{
+    while (l->head) {
+        l->head->c.cut = !l->head->lingering;
+        conn_close(l->head);
+    }
+}
+
+int wm_serve_events(int lfd, int sigfd, const struct wm_serve_opts *o, struct wm_serve_stats *st,
+                    int *signo, struct wm_err *err)
+{
+    struct esrv s = {.o = o, .st = st};
+    int rc = -1;
+    s.spare = wm_serve_spare_fd();
+    s.el = wm_el_new(o->max_conns + 2);
+    if (!s.el) {
+        wm_err_set(err, "out of memory for an event loop of %u connections", o->max_conns);
+        goto out;
+    }
+    if (wm_net_set_flags(lfd, 1) < 0 ||
+        wm_el_add(s.el, lfd, WM_EL_READ, on_listen, &s) < 0 ||
+        wm_el_add(s.el, sigfd, WM_EL_READ, on_signal_pipe, &s) < 0) {
+        wm_err_set(err, "cannot set up the event loop: %s", strerror(errno));
+        goto out;
+    }
+    for (;;) {
+        int r = wm_el_once(s.el, next_timeout(&s));
+        if (r < 0 && errno != EINTR) {
+            wm_err_set(err, "poll: %s", strerror(errno));
+            goto out;
+        }
+        if (s.signo)
+            break;
+        expire(&s);
+    }
+    *signo = s.signo;
+    rc = 0;
+out:
+    close_all(&s.active);
+    close_all(&s.linger);
+    wm_el_free(s.el);
+    if (s.spare >= 0)
+        close(s.spare);
+    return rc;
+}

@@ -1,0 +1,349 @@
+/* warmer serve --driver threads: shaped like the reference's threaded
+ * server. The calling thread accepts (polling the listening socket and the
+ * self-pipe, so a signal wakes it); each connection gets one thread with
+ * blocking I/O that writes all its endpoint has pending, then blocks in
+ * recv and feeds what arrives. SO_RCVTIMEO and SO_SNDTIMEO carry the idle
+ * timeout. SIGINT and SIGTERM are blocked in connection threads, so only
+ * the accept loop ever sees them.
+ *
+ * A mutex-guarded registry lists the open connections. At shutdown the
+ * accept loop sets the stop flag and shuts every registered socket down
+ * (SHUT_RDWR), which wakes a thread blocked in recv or send; each thread
+ * then leaves the registry and the accept loop joins them all. A thread
+ * leaves the registry before it closes its socket, so the accept loop never
+ * shuts down a descriptor that was closed (and perhaps reused). Finished
+ * threads wait on a "done" list until the accept loop joins them, which it
+ * does after every wake-up. */
+#include "serve.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#define ACCEPTS_PER_ROUND 64
+
+struct tconn {
+    struct wm_sconn c;
+    struct tsrv *srv;
+    pthread_t tid;
+    struct tconn *prev, *next; /* in srv->open, or next in srv->done */
+};
+
+struct tsrv {
+    const struct wm_serve_opts *o;
+    struct wm_serve_stats *st;
+    pthread_mutex_t mu; /* guards everything below and *st */
+    pthread_cond_t cv;  /* signalled when nopen drops */
+    int stop;
+    struct tconn *open, *done;
+    unsigned nopen;
+    pthread_attr_t attr;
+    int attr_ok;
+};
+
+static int stopping(struct tsrv *s)
+{
+    pthread_mutex_lock(&s->mu);
+    int stop = s->stop;
+    pthread_mutex_unlock(&s->mu);
+    return stop;
+}
+
+/* Writes everything pending, blocking. -1 when the connection must end. */
+static int flush(struct tconn *t)
+{
+    struct wm_sconn *c = &t->c;
+    while (wm_ep_pending(&c->ep) > 0) {
+        ssize_t w = send(c->fd, wm_ep_pending_data(&c->ep), wm_ep_pending(&c->ep), MSG_NOSIGNAL);
+        if (w > 0) {
+            wm_ep_consumed(&c->ep, (size_t)w);
+        } else if (w < 0 && errno == EINTR) {
+            continue;
+        } else if (w < 0 && (errno == EPIPE || errno == ECONNRESET)) {
+            c->peer_gone = 1; /* reading will show the end */
+            wm_ep_discard(&c->ep);
+            return 0;
+        } else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            if (stopping(t->srv)) {
+                c->cut = 1;
+                return -1;
+            }
+            wm_serve_log(stderr, "connection %llu (%s): could not send for %u s (the client is "
+                         "not reading; --idle-timeout), closing", (unsigned long long)c->num,
+                         c->addr, t->srv->o->idle_s);
+            c->idle = 1;
+            return -1;
+        } else {
+            wm_sconn_fail(c, "send: %s", strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The session closed first: half-close so the client reads every reply
+ * and then the end, and drop what it still sends, for a bounded time. */
+static void linger(struct tconn *t)
+{
+    char drop[WM_SERVE_IO_CHUNK];
+    struct timeval tv = {WM_SERVE_LINGER_MS / 1000, (WM_SERVE_LINGER_MS % 1000) * 1000};
+    int64_t end = wm_serve_now_ms() + WM_SERVE_LINGER_MS;
+    shutdown(t->c.fd, SHUT_WR);
+    setsockopt(t->c.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    while (wm_serve_now_ms() < end) {
+        ssize_t r = recv(t->c.fd, drop, sizeof drop, 0);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0 || stopping(t->srv))
+            return;
+    }
+}
+
+static void serve_conn(struct tconn *t)
+{
+    struct wm_sconn *c = &t->c;
+    struct wm_endpoint *ep = &c->ep;
+    for (;;) {
+        if (flush(t) < 0 || wm_sconn_check_fault(c))
+            return;
+        if (ep->closed) {
+            if (!c->eof_done && !c->peer_gone)
+                linger(t);
+            return;
+        }
+        if (c->in_off < c->in_len) { /* feeding paused at the high-water mark */
+            wm_sconn_feed(c);
+            continue;
+        }
+        if (c->eof_done) { /* a session open after the end: nothing more can come */
+            wm_ep_abandon(ep);
+            continue;
+        }
+        ssize_t r = recv(c->fd, c->in, sizeof c->in, 0);
+        int e = errno;
+        if (stopping(t->srv)) { /* woken by the shutdown, or about to be */
+            c->cut = 1;
+            return;
+        }
+        if (r > 0) {
+            c->in_off = 0;
+            c->in_len = (size_t)r;
+            wm_sconn_feed(c);
+        } else if (r == 0 || e == ECONNRESET) { /* the end of the stream */
+            c->eof_done = 1;
+            wm_ep_eof(ep);
+        } else if (e == EAGAIN || e == EWOULDBLOCK) {
+            wm_serve_log(stderr, "connection %llu (%s): nothing received for %u s "
+                         "(--idle-timeout), closing", (unsigned long long)c->num, c->addr,
+                         t->srv->o->idle_s);
+            c->idle = 1;
+            return;
+        } else if (e != EINTR) {
+            wm_sconn_fail(c, "recv: %s", strerror(e));
+            return;
+        }
+    }
+}
+
+static void *conn_main(void *arg)
+{
+    struct tconn *t = arg;
+    struct tsrv *s = t->srv;
+    serve_conn(t);
+    wm_sconn_free(&t->c);
+    pthread_mutex_lock(&s->mu);
+    if (t->prev)
+        t->prev->next = t->next;
+    else
+        s->open = t->next;
+    if (t->next)
+        t->next->prev = t->prev;
+    s->nopen--;
+    wm_serve_count(s->st, &t->c);
+    t->next = s->done;
+    s->done = t;
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+    close(t->c.fd); /* out of the registry: nobody else touches it now */
+    return NULL;
+}
+
+/* Joins and frees the finished threads. */
+static void reap(struct tsrv *s)
+{
+    pthread_mutex_lock(&s->mu);
+    struct tconn *d = s->done;
+    s->done = NULL;
+    pthread_mutex_unlock(&s->mu);
+    while (d) {
+        struct tconn *next = d->next;
+        pthread_join(d->tid, NULL);
+        free(d);
+        d = next;
+    }
+}
+
+static int set_blocking(int fd, unsigned idle_s)
+{
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+        return -1;
+    if (idle_s == 0)
+        return 0;
+    struct timeval tv = {(time_t)idle_s, 0};
+    return setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0 ||
+                   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0
+               ? -1
+               : 0;
+}
+
+static void refuse(struct tsrv *s, int fd, const char *addr, const char *why, int e)
+{
+    close(fd);
+    wm_serve_log(stderr, "refused connection from %s: %s: %s", addr, why, strerror(e));
+    pthread_mutex_lock(&s->mu);
+    s->st->refused++;
+    pthread_mutex_unlock(&s->mu);
+}
+
+static void start_conn(struct tsrv *s, int fd, const char *addr)
+{
+    if (set_blocking(fd, s->o->idle_s) < 0) {
+        refuse(s, fd, addr, "socket options", errno);
+        return;
+    }
+    pthread_mutex_lock(&s->mu);
+    int ok = wm_serve_admit(s->o, s->st, s->nopen, addr);
+    uint64_t k = s->st->served;
+    pthread_mutex_unlock(&s->mu);
+    if (!ok) {
+        close(fd);
+        return;
+    }
+    struct tconn *t = calloc(1, sizeof *t);
+    if (!t || wm_sconn_init(&t->c, s->o, k, fd, addr) < 0) {
+        free(t);
+        refuse(s, fd, addr, "out of memory", ENOMEM);
+        return;
+    }
+    t->srv = s;
+    pthread_mutex_lock(&s->mu);
+    s->st->served++;
+    t->next = s->open;
+    if (s->open)
+        s->open->prev = t;
+    s->open = t;
+    s->nopen++;
+    pthread_mutex_unlock(&s->mu);
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &block, &old); /* the new thread inherits the mask */
+    int e = pthread_create(&t->tid, s->attr_ok ? &s->attr : NULL, conn_main, t);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (e == 0)
+        return;
+    pthread_mutex_lock(&s->mu); /* never started: give its seed back */
+    s->st->served--;
+    s->open = t->next;
+    if (t->next)
+        t->next->prev = NULL;
+    s->nopen--;
+    pthread_mutex_unlock(&s->mu);
+    wm_sconn_free(&t->c);
+    free(t);
+    refuse(s, fd, addr, "cannot start a thread", e);
+}
+
+static void accept_some(struct tsrv *s, int lfd, int *spare)
+{
+    for (int i = 0; i < ACCEPTS_PER_ROUND; i++) {
+        char addr[80];
+        int fd = wm_serve_accept(lfd, 0, addr, sizeof addr);
+        if (fd >= 0) {
+            start_conn(s, fd, addr);
+            continue;
+        }
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return;
+        if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
+            continue;
+        if (errno == EMFILE || errno == ENFILE) {
+            pthread_mutex_lock(&s->mu);
+            wm_serve_shed(lfd, spare, s->st);
+            pthread_mutex_unlock(&s->mu);
+            continue;
+        }
+        wm_serve_log(stderr, "warmer serve: accept: %s", strerror(errno));
+        return;
+    }
+}
+
+/* Wakes every connection thread and joins them all. */
+static void stop_all(struct tsrv *s)
+{
+    pthread_mutex_lock(&s->mu);
+    s->stop = 1;
+    for (struct tconn *t = s->open; t; t = t->next)
+        shutdown(t->c.fd, SHUT_RDWR);
+    while (s->nopen > 0)
+        pthread_cond_wait(&s->cv, &s->mu);
+    pthread_mutex_unlock(&s->mu);
+    reap(s);
+}
+
+int wm_serve_threads(int lfd, int sigfd, const struct wm_serve_opts *o, struct wm_serve_stats *st,
+                     int *signo, struct wm_err *err)
+{
+    struct tsrv s = {.o = o, .st = st};
+    int rc = -1, spare = wm_serve_spare_fd();
+    if (pthread_mutex_init(&s.mu, NULL) != 0) {
+        wm_err_set(err, "cannot create a mutex");
+        goto out_spare;
+    }
+    if (pthread_cond_init(&s.cv, NULL) != 0) {
+        wm_err_set(err, "cannot create a condition variable");
+        goto out_mu;
+    }
+    s.attr_ok = pthread_attr_init(&s.attr) == 0;
+    if (s.attr_ok) /* a hint: the default stack also works */
+        pthread_attr_setstacksize(&s.attr, WM_SERVE_THREAD_STACK);
+    int fl = fcntl(lfd, F_GETFL); /* a connection that vanished must not block accept */
+    if (fl < 0 || fcntl(lfd, F_SETFL, fl | O_NONBLOCK) < 0) {
+        wm_err_set(err, "fcntl: %s", strerror(errno));
+        goto out;
+    }
+    for (;;) {
+        struct pollfd p[2] = {{.fd = lfd, .events = POLLIN}, {.fd = sigfd, .events = POLLIN}};
+        int r = poll(p, 2, -1);
+        if (r < 0 && errno != EINTR) {
+            wm_err_set(err, "poll: %s", strerror(errno));
+            goto out;
+        }
+        if (r > 0 && p[1].revents && (*signo = wm_serve_signal_read(sigfd)) != 0)
+            break;
+        if (r > 0 && p[0].revents)
+            accept_some(&s, lfd, &spare);
+        reap(&s);
+    }
+    rc = 0;
+out:
+    stop_all(&s);
+    if (s.attr_ok)
+        pthread_attr_destroy(&s.attr);
+    pthread_cond_destroy(&s.cv);
+out_mu:
+    pthread_mutex_destroy(&s.mu);
+out_spare:
+    if (spare >= 0)
+        close(spare);
+    return rc;
+}
