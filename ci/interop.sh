@@ -34,7 +34,7 @@ header() { sed -n "s/^# $1: //p" "$2" | head -n 1; }
 
 one() {
     local f=$1 id=$2 cmd=$CMD v pid addr i=0 rc
-    [ -n "$(header server "$f")" ] && { echo skip >"$tmp/$id.res"; return; }
+    [ "$(header server "$f")" = script ] && { echo skip >"$tmp/$id.res"; return; }
     cmd=${cmd//\{seed\}/$(header seed "$f")}
     for key in max-line max-guesses; do
         v=$(header "$key" "$f")

@@ -3,11 +3,16 @@
 #include <assert.h>
 #include <stdlib.h>
 
+#define FRAME_FIRST_CAP 256
+
 int wm_framer_init(struct wm_framer *f, size_t max_line)
 {
     assert(max_line > 0);
     *f = (struct wm_framer){0};
-    f->buf = malloc(max_line);
+    /* Most lines are short: start small so that many idle connections with a
+     * large max-line cost little; grow up to max_line as a line needs it. */
+    f->cap = max_line < FRAME_FIRST_CAP ? max_line : FRAME_FIRST_CAP;
+    f->buf = malloc(f->cap);
     if (!f->buf)
         return -1;
     f->max_line = max_line;
@@ -104,6 +109,17 @@ enum wm_frame_rc wm_framer_push(struct wm_framer *f, const char *p, size_t n, si
             return fail(f, err, "control byte", c);
         } else if (c >= 0x80 && utf8_lead(f, c) < 0) {
             return fail(f, err, "invalid UTF-8 byte", c);
+        }
+        if (f->len == f->cap) {
+            size_t cap = f->cap * 2 < f->max_line ? f->cap * 2 : f->max_line;
+            char *nb = realloc(f->buf, cap);
+            if (!nb) {
+                f->failed = 1;
+                wm_err_set(err, "out of memory for a line of %zu bytes", f->len + 1);
+                return WM_FRAME_ERROR;
+            }
+            f->buf = nb;
+            f->cap = cap;
         }
         f->buf[f->len++] = (char)c;
     }

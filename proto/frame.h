@@ -19,7 +19,8 @@ enum wm_frame_rc {
 };
 
 struct wm_framer {
-    char *buf;        /* max_line bytes, allocated once */
+    char *buf;        /* grows by doubling, never past max_line bytes */
+    size_t cap;
     size_t max_line;  /* content bytes allowed per line, '\n' excluded */
     size_t len;       /* bytes of the current, unfinished line */
     size_t pending;   /* bytes of it consumed, a rejected byte included */
@@ -32,6 +33,7 @@ struct wm_framer {
 };
 
 int wm_framer_init(struct wm_framer *f, size_t max_line); /* 0, or -1 on ENOMEM */
+/* A line that cannot get memory is an error like any other (err says so). */
 void wm_framer_free(struct wm_framer *f);
 
 /* Consumes bytes from p[0..n) up to and including the first complete line,

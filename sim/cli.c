@@ -143,6 +143,49 @@ int wm_arg_exec(struct wm_args *a, struct wm_exec_opts *o)
     return 0;
 }
 
+void wm_shell_word(const char *s, char *buf, size_t size)
+{
+    size_t safe = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:=+-,%@");
+    if (*s && s[safe] == '\0') {
+        snprintf(buf, size, "%s", s);
+        return;
+    }
+    size_t n = 0;
+    if (size < 3) {
+        if (size)
+            buf[0] = '\0';
+        return;
+    }
+    buf[n++] = '\'';
+    for (; *s && n + 6 < size; s++) {
+        if (*s == '\'') { /* close, escaped quote, reopen */
+            memcpy(buf + n, "'\\''", 4);
+            n += 4;
+        } else {
+            buf[n++] = *s;
+        }
+    }
+    buf[n++] = '\'';
+    buf[n] = '\0';
+}
+
+int wm_arg_timeout(struct wm_args *a, int *ms)
+{
+    const char *v;
+    uint64_t secs;
+    int r = wm_arg_value(a, "--timeout", &v);
+    if (r <= 0)
+        return r;
+    if (wm_parse_u64(a, "--timeout", v, 86400, &secs) < 0)
+        return -1;
+    if (secs == 0) {
+        wm_usage_error(a, "--timeout must be at least 1 second");
+        return -1;
+    }
+    *ms = (int)secs * 1000;
+    return 1;
+}
+
 void wm_exec_opts_string(const struct wm_exec_opts *o, char *buf, size_t size)
 {
     static const char *const drivers[] = {"sim", "threads", "events"};

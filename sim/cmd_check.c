@@ -168,7 +168,7 @@ static int one_file(const struct wm_args *a, const char *path, enum mode mode, i
                                           live->timeout_ms, opts->max_journal, &logs, &err)
                          : wm_execute(&cfg, &t, opts, &logs, &err);
     if (ran < 0) {
-        printf("FAIL %s: %s\n", path, err.msg);
+        printf("FAIL %s: %s\nreproduce: %s %s\n", path, err.msg, a->prog, repro);
         goto out;
     }
     if (render(&t.cfg, t.conns, &want) < 0 || render(&t.cfg, logs, &got) < 0) {
@@ -243,9 +243,12 @@ int wm_cmd_check(struct wm_args *a)
     unsigned passed = 0, failed = 0;
     for (; a->i < a->argc; a->i++) {
         const char *path = a->argv[a->i];
-        char repro[4400], extra[160];
+        if (update && strcmp(path, "-") == 0)
+            return wm_usage_error(a, "--update cannot rewrite standard input");
+        char repro[8400], extra[160], word[8200];
         wm_exec_opts_string(&opts, extra, sizeof extra);
-        snprintf(repro, sizeof repro, "check%s %s", extra, path);
+        wm_shell_word(path, word, sizeof word);
+        snprintf(repro, sizeof repro, "check%s %s", extra, word);
         struct live_opts in_process = {NULL, 0};
         int rc = one_file(a, path, MODE_CHECK, update, &opts, &in_process, repro);
         if (rc == WM_EXIT_OK)
@@ -280,11 +283,9 @@ int wm_cmd_replay(struct wm_args *a)
             listen_flag = is_listen;
             continue;
         }
-        if ((r = wm_arg_value(a, "--timeout", &v)) != 0) {
-            uint64_t secs;
-            if (r < 0 || wm_parse_u64(a, "--timeout", v, 86400, &secs) < 0)
+        if ((r = wm_arg_timeout(a, &live.timeout_ms)) != 0) {
+            if (r < 0)
                 return WM_EXIT_USAGE;
-            live.timeout_ms = (int)secs * 1000;
             continue;
         }
         if (wm_arg_flag(a, "--help")) {
@@ -314,11 +315,12 @@ int wm_cmd_replay(struct wm_args *a)
         return wm_usage_error(a, "no transcript file given");
     if (live.addr && listen_flag != (mode == MODE_REPLAY_CLIENT))
         return wm_usage_error(a, "--connect goes with --server, --listen with --client");
-    char repro[4400], extra[160];
+    char repro[8400], extra[160], word[8200];
     wm_exec_opts_string(&opts, extra, sizeof extra);
+    wm_shell_word(path, word, sizeof word);
     snprintf(repro, sizeof repro, "replay %s%s%s%s %s",
              mode == MODE_REPLAY_SERVER ? "--server" : "--client",
              live.addr ? (mode == MODE_REPLAY_SERVER ? " --connect " : " --listen ") : "",
-             live.addr ? live.addr : "", extra, path);
+             live.addr ? live.addr : "", extra, word);
     return one_file(a, path, mode, 0, &opts, &live, repro);
 }

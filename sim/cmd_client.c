@@ -35,11 +35,9 @@ int wm_cmd_client(struct wm_args *a)
             addr = v;
             continue;
         }
-        if ((r = wm_arg_value(a, "--timeout", &v)) != 0) {
-            uint64_t secs;
-            if (r < 0 || wm_parse_u64(a, "--timeout", v, 86400, &secs) < 0)
+        if ((r = wm_arg_timeout(a, &timeout_ms)) != 0) {
+            if (r < 0)
                 goto out;
-            timeout_ms = (int)secs * 1000;
             continue;
         }
         if ((r = wm_arg_cfg(a, &cfg)) != 0) {
@@ -80,7 +78,7 @@ int wm_cmd_client(struct wm_args *a)
                    (size_t)1 << 20) < 0) {
         fprintf(stderr, "%s: out of memory\n", a->cmd);
     } else {
-        struct wm_live lv = {&ep, &logs[0].server, NULL, fd, timeout_ms};
+        struct wm_live lv = {&ep, &logs[0].server, NULL, fd, timeout_ms, cfg.max_line};
         int ran = wm_live_run(&lv, &err);
         wm_tx_write(stdout, &cfg, logs);
         if (ran < 0)

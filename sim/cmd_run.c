@@ -51,7 +51,7 @@ int wm_cmd_run(struct wm_args *a)
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
         goto out;
     }
-    if (wm_cfg_validate(&cfg, &err) < 0) {
+    if (wm_cfg_validate(&cfg, &err) < 0 || wm_exec_validate(&cfg, &opts, &err) < 0) {
         wm_usage_error(a, "%s", err.msg);
         goto out;
     }

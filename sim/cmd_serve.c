@@ -140,12 +140,12 @@ int wm_cmd_serve(struct wm_args *a)
     }
     if (!listen)
         return wm_usage_error(a, "--listen HOST:PORT is required");
-    if (!strrchr(listen, ':'))
-        return wm_usage_error(a, "--listen wants HOST:PORT, got \"%s\"", listen);
+    struct wm_err err;
+    if (wm_net_check(listen, &err) < 0)
+        return wm_usage_error(a, "--listen: %s", err.msg);
 
     setvbuf(stdout, NULL, _IOLBF, 0); /* a long-lived server: one line at a time */
     raise_fd_limit(o.max_conns);
-    struct wm_err err;
     int lfd = wm_net_listen(listen, WM_SERVE_BACKLOG, &err);
     if (lfd < 0) {
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);

@@ -164,7 +164,13 @@ static enum wait_rc await_input(struct tside *me)
             return FAILED;
         ssize_t r = recv(me->fd, me->in, sizeof me->in, 0);
         if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-            waited_ms += WM_THREADS_TICK_MS;
+            /* A busy peer (not waiting itself) may take as long as it needs;
+             * only time spent with both sides waiting counts, and the stuck
+             * check above should already have caught that: a safety net. */
+            pthread_mutex_lock(&tc->mu);
+            int peer_waits = tc->idle[!me->k];
+            pthread_mutex_unlock(&tc->mu);
+            waited_ms = peer_waits ? waited_ms + WM_THREADS_TICK_MS : 0;
             if (waited_ms >= WM_THREADS_TIMEOUT_MS) {
                 fail(tc->run, "connection %u: the %s waited %d ms for its peer, which neither "
                      "sent nor was found waiting too", tc->c->index + 1, side_name(me),

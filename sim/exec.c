@@ -12,11 +12,21 @@ void wm_exec_opts_init(struct wm_exec_opts *o)
                                .max_journal = WM_DEFAULT_MAX_JOURNAL};
 }
 
+int wm_exec_validate(const struct wm_cfg *cfg, const struct wm_exec_opts *o, struct wm_err *err)
+{
+    if (o->driver == WM_DRV_THREADS && cfg->connections > WM_THREADS_MAX_CONNECTIONS) {
+        wm_err_set(err, "--driver threads takes at most %d connections (two threads each), got %u",
+                   WM_THREADS_MAX_CONNECTIONS, cfg->connections);
+        return -1;
+    }
+    return 0;
+}
+
 int wm_execute(const struct wm_cfg *cfg, const struct wm_transcript *script,
                const struct wm_exec_opts *o, struct wm_conn_log **logs_out, struct wm_err *err)
 {
     *logs_out = NULL;
-    if (wm_cfg_validate(cfg, err) < 0)
+    if (wm_cfg_validate(cfg, err) < 0 || wm_exec_validate(cfg, o, err) < 0)
         return -1;
     struct wm_conn_log *logs = wm_conn_logs_new(cfg->connections, o->max_journal);
     struct wm_conn *conns = calloc(cfg->connections, sizeof *conns);

@@ -18,6 +18,9 @@ struct wm_exec_opts {
 
 void wm_exec_opts_init(struct wm_exec_opts *o);
 
+/* Settings a driver cannot take (threads: at most 512 connections). */
+int wm_exec_validate(const struct wm_cfg *cfg, const struct wm_exec_opts *o, struct wm_err *err);
+
 /* script: records for the sides cfg marks as scripted, else NULL. On
  * success *logs holds cfg->connections logs (free with wm_conn_logs_free). */
 int wm_execute(const struct wm_cfg *cfg, const struct wm_transcript *script,

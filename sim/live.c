@@ -54,8 +54,11 @@ static int mirror_feed(struct mirror *m, const char *p, size_t n, struct wm_err 
         const char *line;
         enum wm_frame_rc rc = wm_framer_push(&m->framer, p + off, n - off, &used, &line, &len, err);
         off += used;
-        if (rc == WM_FRAME_ERROR)
-            return -1; /* a line past the mirror's bound: the peer is flooding */
+        if (rc == WM_FRAME_ERROR) { /* past what a transcript can hold */
+            struct wm_err why = *err;
+            wm_err_set(err, "the peer sent a %s", why.msg);
+            return -1;
+        }
         if (rc == WM_FRAME_LINE && record(m, WM_REC_LINE, line, len, err) < 0)
             return -1;
     }
@@ -117,7 +120,7 @@ int wm_live_run(struct wm_live *lv, struct wm_err *err)
     struct mirror m = {.expect = lv->expect_remote, .lv = lv};
     char buf[IO_CHUNK];
     int shut_wr = 0, rc = -1, local_closed_first = 0;
-    if (wm_framer_init(&m.framer, WM_SCRIPT_MIRROR_LINE) < 0) {
+    if (wm_framer_init(&m.framer, lv->max_line + WM_TX_TEXT_SLACK) < 0) {
         wm_err_set(err, "out of memory");
         return -1;
     }
@@ -214,12 +217,18 @@ int wm_live_replay(struct wm_transcript *t, int remote_server, const char *addr,
         struct wm_journal *own = remote_server ? &want->client : &want->server;
         struct wm_journal *peer = remote_server ? &want->server : &want->client;
         wm_live_normalize(peer);
-        int fd = remote_server ? wm_net_connect(addr, err) : accept(lfd, NULL, NULL);
-        if (fd < 0) {
-            if (!remote_server)
-                wm_err_set(err, "accept: %s", strerror(errno));
+        int fd;
+        if (remote_server) {
+            fd = wm_net_connect(addr, err);
+        } else if (wait_fd(lfd, POLLIN, timeout_ms) <= 0) {
+            wm_err_set(err, "no client connected within %d ms (--timeout), connection %u", timeout_ms,
+                       i + 1);
             goto out;
+        } else if ((fd = accept(lfd, NULL, NULL)) < 0) {
+            wm_err_set(err, "accept: %s", strerror(errno));
         }
+        if (fd < 0)
+            goto out;
         struct wm_endpoint ep;
         struct wm_script script;
         size_t line = cfg->max_line > WM_SCRIPT_LINE_MAX ? cfg->max_line : WM_SCRIPT_LINE_MAX;
@@ -233,7 +242,7 @@ int wm_live_replay(struct wm_transcript *t, int remote_server, const char *addr,
         ep.framer.lenient = 1;
         wm_script_init(&script, own, peer, &ep);
         struct wm_live lv = {&ep, remote_server ? &logs[i].server : &logs[i].client, peer, fd,
-                             timeout_ms};
+                             timeout_ms, cfg->max_line};
         int r = wm_live_run(&lv, err);
         wm_ep_free(&ep);
         close(fd);

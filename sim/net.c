@@ -51,6 +51,15 @@ static struct addrinfo *resolve(const char *hostport, int passive, struct wm_err
     return res;
 }
 
+int wm_net_check(const char *hostport, struct wm_err *err)
+{
+    struct addrinfo *res = resolve(hostport, 1, err);
+    if (!res)
+        return -1;
+    freeaddrinfo(res);
+    return 0;
+}
+
 int wm_net_set_flags(int fd, int nonblock)
 {
     int fl = fcntl(fd, F_GETFD);

@@ -10,6 +10,8 @@
 
 /* A connection's two record streams; parsed ones carry wait counts as causes. */
 #define WM_TX_MAGIC "# warmer transcript v1"
+/* Bytes a record's text may run past max-line (see tx_parse.c). */
+#define WM_TX_TEXT_SLACK 64
 
 struct wm_conn_log {
     struct wm_journal client, server;

@@ -7,8 +7,13 @@
 #include "msg.h"
 #include "transcript.h"
 
-/* A transcript line may hold an escaped max-line (4 bytes per byte) plus its prefix. */
-#define LINE_SLACK 64
+/* A record's text may run WM_TX_TEXT_SLACK bytes past max-line (a script
+ * must be able to send a line just over the limit); escaped, that is at most
+ * 4 bytes a byte, plus a prefix. Error reasons are shorter than WM_ERR_MAX.
+ * So every record warmer writes, and every record it accepts re-rendered,
+ * fits in a line of 4 x (max-line + slack) + WM_ERR_MAX + slack bytes. */
+#define LINE_SLACK WM_TX_TEXT_SLACK
+#define LINE_LIMIT(max_line) (4 * ((max_line) + LINE_SLACK) + WM_ERR_MAX + LINE_SLACK)
 #define MAGIC_LINE_MAX 4096 /* before any header sets max-line */
 
 struct parser {
@@ -38,8 +43,9 @@ static int read_line(struct parser *p, size_t *len)
         if (n == p->limit) {
             char what[96];
             p->lineno++;
-            snprintf(what, sizeof what, "line longer than %zu bytes (4 x max-line + %d)", p->limit,
-                     LINE_SLACK);
+            snprintf(what, sizeof what,
+                     "line longer than %zu bytes (4 x (max-line + %d) + %d + %d)", p->limit,
+                     LINE_SLACK, WM_ERR_MAX, LINE_SLACK);
             return perr(p, what, NULL, 0);
         }
         if (n == p->cap) {
@@ -128,25 +134,30 @@ static int header_line(struct parser *p, struct wm_cfg *cfg, const char *key, si
                 (size_t)(v + vlen - key));
 }
 
-/* In the header block, a line "# word:..." is a header line, whatever the
- * word: 1 with key and value split out, -1 if it is one but not of the form
- * "# key: value", 0 if it is a plain comment. Strict, so that a typo such as
- * "# max_line: 16" or "# max-line:16" is an error rather than a comment. */
+/* In the header block, a line "#", spaces, a word, spaces, ":" is a header
+ * line, whatever the spacing or the word: 1 with key and value split out,
+ * -1 if it is one but not exactly "# key: value", 0 for a plain comment.
+ * Strict, so that a typo such as "# max_line: 16", "#chunking: on" or
+ * "# max-line : 12" is an error rather than a comment. */
 static int split_header(const char *s, size_t len, const char **key, size_t *klen,
                         const char **v, size_t *vlen)
 {
-    if (len < 2 || s[0] != '#' || s[1] != ' ')
-        return 0;
-    size_t i = 2;
+    size_t i = 1, w;
+    while (i < len && s[i] == ' ')
+        i++;
+    w = i;
     while (i < len && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
                        (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_'))
         i++;
-    if (i == 2 || i >= len || s[i] != ':')
+    size_t word_end = i;
+    while (i < len && s[i] == ' ')
+        i++;
+    if (word_end == w || i >= len || s[i] != ':')
         return 0;
-    if (i + 2 > len || s[i + 1] != ' ')
+    if (w != 2 || s[1] != ' ' || i != word_end || i + 2 > len || s[i + 1] != ' ')
         return -1;
     *key = s + 2;
-    *klen = i - 2;
+    *klen = word_end - 2;
     *v = s + i + 2;
     *vlen = len - i - 2;
     return 1;
@@ -207,6 +218,13 @@ static int record_line(struct parser *p, struct wm_transcript *t, struct wait_co
     }
     if (dlen < 0)
         return perr(p, "bad escape or non-printable byte in record text", s, len);
+    if (kind == WM_REC_ERROR ? alen >= WM_ERR_MAX
+                             : (size_t)dlen > t->cfg.max_line + (size_t)LINE_SLACK) {
+        char what[96];
+        snprintf(what, sizeof what, "record text longer than %s",
+                 kind == WM_REC_ERROR ? "an error reason may be" : "max-line + 64 bytes");
+        return perr(p, what, s, len);
+    }
     struct wm_conn_log *c = &t->conns[conn - 1];
     struct wm_journal *j = side == 'C' ? &c->client : &c->server;
     uint64_t *own = side == 'C' ? &w->client_wire[conn - 1] : &w->server_wire[conn - 1];
@@ -231,7 +249,7 @@ static int parse(struct parser *p, struct wm_transcript *t, size_t max_bytes)
     int in_header = 1;
     for (;;) {
         /* The line bound follows max-line, which only the header can change. */
-        p->limit = 4 * t->cfg.max_line + LINE_SLACK;
+        p->limit = LINE_LIMIT(t->cfg.max_line);
         if ((rc = read_line(p, &len)) <= 0)
             break;
         const char *key, *v;

@@ -459,49 +459,56 @@ START_TEST(reject_no_seed)
 }
 END_TEST
 
+/* max-line 16: a record's text may be 16 + 64 = 80 bytes, and a line
+ * 4 x (16 + 64) + 512 + 64 = 896 bytes (escapes and error reasons fit). */
+static void escaped_record(char *buf, size_t cap, const char *header, int nbytes)
+{
+    size_t n = (size_t)snprintf(buf, cap, "%s%sC: ", HDR, header);
+    for (int i = 0; i < nbytes; i++)
+        n += (size_t)snprintf(buf + n, cap - n, "\\x01");
+    snprintf(buf + n, cap - n, "\n");
+}
+
 START_TEST(line_length_limit)
 {
-    /* max-line 16: a record line may be 4 * 16 + 64 = 128 bytes. */
-    char content[512], longer[512];
-    int n = snprintf(content, sizeof content, HDR "# max-line: 16\nC: X\nC: %0125d\n", 0);
+    char content[512], longer[512], *big = malloc(8192);
+    ck_assert(big != NULL);
+    int n = snprintf(content, sizeof content, HDR "# max-line: 16\nC: X\nC: %080d\n", 0);
     ck_assert_int_lt(n, (int)sizeof content);
     struct wm_transcript t;
     parse_ok("limit.txt", content, &t);
-    ck_assert_uint_eq(t.conns[0].client.recs[1].len, 125);
+    ck_assert_uint_eq(t.conns[0].client.recs[1].len, 80);
     wm_tx_free(&t);
-    snprintf(longer, sizeof longer, HDR "# max-line: 16\nC: X\nC: %0126d\n", 0);
-    expect_reject("toolong.txt", longer, 6, "line longer than 128 bytes");
-    /* Header lines are bounded too (4096 bytes). */
-    char *big = malloc(6000);
-    ck_assert(big != NULL);
-    n = snprintf(big, 6000, HDR "# %04200d\n", 0);
-    ck_assert_int_eq(n, (int)strlen(HDR) + 4203);
-    expect_reject("hdrlong.txt", big, 4, "line longer than");
+    snprintf(longer, sizeof longer, HDR "# max-line: 16\nC: X\nC: %081d\n", 0);
+    expect_reject("toolong.txt", longer, 6, "record text longer than max-line + 64 bytes");
+    escaped_record(big, 8192, "# max-line: 16\n", 224); /* 3 + 896 bytes */
+    expect_reject("escaped-toolong.txt", big, 5, "line longer than 896 bytes");
+    /* Header lines are bounded too (4 x (1024 + 64) + 512 + 64 = 4928 bytes). */
+    n = snprintf(big, 8192, HDR "# %05000d\n", 0);
+    ck_assert_int_eq(n, (int)strlen(HDR) + 5003);
+    expect_reject("hdrlong.txt", big, 4, "line longer than 4928 bytes");
     free(big);
 }
 END_TEST
 
-/* The first record line obeys the record limit (4 x max-line + 64), not the
- * header's 4096: a max-line of fully escaped bytes is valid there too, and
- * a too-long first record is rejected like any other. */
+/* The first record line obeys the record limit, not a header-only one: a
+ * max-line of fully escaped bytes is valid there, and a too-long first
+ * record is rejected like any other. */
 START_TEST(first_record_uses_record_limit)
 {
     size_t cap = strlen(HDR) + 8 + 4 * 1024 + 64;
     char *buf = malloc(cap);
     ck_assert(buf != NULL);
-    size_t n = (size_t)snprintf(buf, cap, "%sC: ", HDR);
-    for (int i = 0; i < 1024; i++)
-        n += (size_t)snprintf(buf + n, cap - n, "\\x01");
-    n += (size_t)snprintf(buf + n, cap - n, "\n");
-    ck_assert_uint_eq(n, strlen(HDR) + 3 + 4096 + 1);
+    escaped_record(buf, cap, "", 1024);
+    ck_assert_uint_eq(strlen(buf), strlen(HDR) + 3 + 4096 + 1);
     struct wm_transcript t;
     parse_ok("escaped-max-line.txt", buf, &t);
     ck_assert_uint_eq(t.conns[0].client.recs[0].len, 1024);
     wm_tx_free(&t);
     free(buf);
     char longer[512];
-    snprintf(longer, sizeof longer, HDR "# max-line: 16\nC: %0126d\n", 0);
-    expect_reject("first-toolong.txt", longer, 5, "line longer than 128 bytes");
+    snprintf(longer, sizeof longer, HDR "# max-line: 16\nC: %081d\n", 0);
+    expect_reject("first-toolong.txt", longer, 5, "record text longer than max-line + 64 bytes");
 }
 END_TEST
 
