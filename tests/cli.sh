@@ -41,8 +41,8 @@ expect run-zero-connections 2 "connections must be 1..65536" -- run --connection
 expect run-session-error 1 "NUMBER with an empty range" -- run --game 5:1:3:2
 expect run-max-steps 1 "max-steps" -- run --max-steps 10
 expect run-threads-too-many 2 "at most 512 connections" -- run --driver threads --connections 600
-expect run-driver-threads 0 "C! close" -- run --driver threads --connections 2
-expect run-driver-events 0 "C! close" -- run --driver events --connections 2
+expect run-driver-threads 0 "C2! close" -- run --driver threads --connections 2
+expect run-driver-events 0 "C2! close" -- run --driver events --connections 2
 expect replay-timeout-zero 2 "at least 1 second" -- replay --server --connect 127.0.0.1:9 --timeout 0 fixtures/golden/book.txt
 expect replay-listen-needs-client 2 "--connect goes with --server" -- replay --server --listen 127.0.0.1:0 fixtures/golden/book.txt
 expect update-stdin 2 "cannot rewrite standard input" -- check --update -
