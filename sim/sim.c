@@ -141,17 +141,76 @@ static int no_progress(struct wm_conn *conns, struct simconn *sc, unsigned n, st
     return 1; /* everything finished */
 }
 
+/* The ready actions of one connection, in (side, action) order; returns how many. */
+static unsigned ready_of(const struct simconn *c, struct action out[10], unsigned conn)
+{
+    unsigned k = 0;
+    for (int s = 0; s < 2; s++)
+        for (int a = ACT_FEED; a <= ACT_SHUT; a++)
+            if (is_ready(c, s, (enum act)a))
+                out[k++] = (struct action){conn, (uint8_t)s, (uint8_t)a};
+    return k;
+}
+
+/* Ready-action counts per connection in a Fenwick tree: the scheduler picks
+ * the r-th ready action of the whole run in O(log n), the same pick a full
+ * scan in (connection, side, action) order would make. */
+struct counts {
+    uint32_t *tree; /* 1-based */
+    uint32_t *cnt;
+    unsigned n, top; /* top: highest power of two <= n */
+    uint64_t total;
+};
+
+static void counts_set(struct counts *c, unsigned i, uint32_t v)
+{
+    int64_t d = (int64_t)v - (int64_t)c->cnt[i];
+    c->cnt[i] = v;
+    c->total = (uint64_t)((int64_t)c->total + d);
+    for (unsigned k = i + 1; k <= c->n; k += k & -k)
+        c->tree[k] = (uint32_t)((int64_t)c->tree[k] + d);
+}
+
+/* The connection holding the r-th ready action (r < total); *before gets
+ * how many ready actions come before that connection. */
+static unsigned counts_find(const struct counts *c, uint64_t r, uint64_t *before)
+{
+    unsigned pos = 0;
+    uint64_t acc = 0;
+    for (unsigned step = c->top; step; step >>= 1) {
+        if (pos + step <= c->n && acc + c->tree[pos + step] <= r) {
+            pos += step;
+            acc += c->tree[pos];
+        }
+    }
+    *before = acc;
+    return pos; /* 0-based index of the connection */
+}
+
+static int check_fault(struct simconn *c, unsigned i, struct wm_err *err)
+{
+    for (int s = 0; s < 2; s++) {
+        if (c->s[s].ep->fault) {
+            wm_err_set(err, "connection %u: %s", i + 1, c->s[s].ep->fault_msg.msg);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int wm_sim_run(struct wm_conn *conns, unsigned n, uint64_t seed, int chunking,
                const struct wm_sim_opts *opts, struct wm_err *err)
 {
     struct simconn *sc = calloc(n, sizeof *sc);
-    struct action *ready = calloc((size_t)n * 10, sizeof *ready);
+    struct counts cn = {calloc((size_t)n + 1, sizeof *cn.tree), calloc(n, sizeof *cn.cnt), n, 1, 0};
     int rc = -1;
     unsigned opened = 0;
-    if (!sc || !ready) {
+    if (!sc || !cn.tree || !cn.cnt) {
         wm_err_set(err, "out of memory for %u connections", n);
         goto out;
     }
+    while (cn.top * 2 <= n)
+        cn.top *= 2;
     for (; opened < n; opened++) {
         if (wm_tr_open(&sc[opened].tr, opts->transport, err) < 0)
             goto out;
@@ -162,9 +221,13 @@ int wm_sim_run(struct wm_conn *conns, unsigned n, uint64_t seed, int chunking,
     struct wm_rng rng;
     uint32_t key[3] = {(uint32_t)seed, (uint32_t)(seed >> 32), 0x73636864u};
     wm_rng_seed_words(&rng, key, 3);
+    struct action acts[10];
     for (unsigned i = 0; i < n; i++) {
         wm_ep_start(&conns[i].server);
         wm_ep_start(&conns[i].client);
+        if (check_fault(&sc[i], i, err) < 0)
+            goto out;
+        counts_set(&cn, i, ready_of(&sc[i], acts, i));
     }
     for (uint64_t steps = 0;; steps++) {
         if (steps == opts->max_steps) {
@@ -172,35 +235,34 @@ int wm_sim_run(struct wm_conn *conns, unsigned n, uint64_t seed, int chunking,
                        (unsigned long long)steps);
             goto out;
         }
-        size_t nready = 0;
-        for (unsigned i = 0; i < n; i++) {
-            for (int s = 0; s < 2; s++) {
-                if (sc[i].s[s].ep->fault) {
-                    wm_err_set(err, "connection %u: %s", i + 1, sc[i].s[s].ep->fault_msg.msg);
-                    goto out;
-                }
-                for (int a = ACT_FEED; a <= ACT_SHUT; a++)
-                    if (is_ready(&sc[i], s, (enum act)a))
-                        ready[nready++] = (struct action){i, (uint8_t)s, (uint8_t)a};
-            }
-        }
-        if (nready == 0) {
+        if (cn.total == 0) {
             int done = no_progress(conns, sc, n, err);
             if (done < 0)
                 goto out;
             if (done > 0)
                 break;
+            for (unsigned i = 0; i < n; i++) /* abandoned scripts changed what is ready */
+                counts_set(&cn, i, ready_of(&sc[i], acts, i));
             continue;
         }
-        const struct action *a = &ready[nready == 1 ? 0 : wm_rng_randint(&rng, 0, (int64_t)nready - 1)];
-        if (step(&sc[a->conn], a->side, (enum act)a->act, &rng, chunking, err) < 0)
+        uint64_t r = cn.total == 1 ? 0 : (uint64_t)wm_rng_randint(&rng, 0, (int64_t)cn.total - 1);
+        uint64_t before;
+        unsigned i = counts_find(&cn, r, &before);
+        unsigned k = ready_of(&sc[i], acts, i);
+        assert(r - before < k);
+        const struct action *a = &acts[r - before];
+        if (step(&sc[i], a->side, (enum act)a->act, &rng, chunking, err) < 0 ||
+            check_fault(&sc[i], i, err) < 0)
             goto out;
+        /* A step touches one connection only, so only its count can change. */
+        counts_set(&cn, i, ready_of(&sc[i], acts, i));
     }
     rc = 0;
 out:
     for (unsigned i = 0; i < opened; i++)
         wm_tr_close(&sc[i].tr);
     free(sc);
-    free(ready);
+    free(cn.tree);
+    free(cn.cnt);
     return rc;
 }
