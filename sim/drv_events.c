@@ -20,7 +20,6 @@
 
 #include "evloop.h"
 
-#define IO_CHUNK 4096
 #define STR_(x) #x
 #define STR(x) STR_(x)
 #define STALL_TEXT STR(WM_EVENTS_STALL_MS) " ms"
@@ -31,8 +30,7 @@ struct eside {
     struct wm_endpoint *ep;
     struct econn *conn;
     int fd;
-    char in[IO_CHUNK]; /* received but not yet taken by the endpoint */
-    size_t in_off, in_len;
+    struct wm_inbuf in; /* read but not yet taken by the endpoint */
     uint64_t sent, rcvd;
     int eof_done, shut_done;
 };
@@ -76,7 +74,7 @@ static int interest(struct eside *me)
 {
     const struct eside *peer = peer_of(me);
     int mask = wm_ep_pending(me->ep) ? WM_EL_WRITE : 0;
-    if (can_take(me) && me->in_off == me->in_len &&
+    if (can_take(me) && wm_inbuf_left(&me->in) == 0 &&
         (peer->sent > me->rcvd || (peer->shut_done && !me->eof_done)))
         mask |= WM_EL_READ;
     return mask;
@@ -85,13 +83,9 @@ static int interest(struct eside *me)
 /* Hands buffered input to the endpoint; 1 if it took any. */
 static int feed(struct eside *me)
 {
-    if (me->in_off == me->in_len || !can_take(me))
+    if (wm_inbuf_left(&me->in) == 0 || !can_take(me))
         return 0;
-    size_t took = wm_ep_feed(me->ep, me->in + me->in_off, me->in_len - me->in_off);
-    me->in_off += took;
-    if (me->in_off == me->in_len)
-        me->in_off = me->in_len = 0;
-    return took > 0;
+    return wm_ep_feed_inbuf(me->ep, &me->in) > 0;
 }
 
 /* Does what needs no readiness until nothing changes, then sets interests. */
@@ -146,14 +140,14 @@ static void do_write(struct eside *me)
 
 static void do_read(struct eside *me)
 {
-    if (!can_take(me) || me->in_off != me->in_len)
+    if (!can_take(me) || wm_inbuf_left(&me->in) != 0)
         return;
-    ssize_t r = recv(me->fd, me->in, sizeof me->in, 0);
+    ssize_t r = recv(me->fd, me->in.data, sizeof me->in.data, 0);
     if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
         return;
     if (r > 0) {
-        me->in_off = 0;
-        me->in_len = (size_t)r;
+        me->in.off = 0;
+        me->in.len = (size_t)r;
         me->rcvd += (uint64_t)r;
         feed(me);
     } else if (!me->eof_done) { /* 0, or a reset: the end of the stream */

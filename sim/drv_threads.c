@@ -25,7 +25,6 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#define IO_CHUNK 4096
 
 struct trun {
     pthread_mutex_t mu; /* guards stop and err */
@@ -42,8 +41,7 @@ struct tside {
     int fd;
     pthread_t tid;
     int started;
-    char in[IO_CHUNK]; /* received but not yet taken by the endpoint */
-    size_t in_off, in_len;
+    struct wm_inbuf in; /* read but not yet taken by the endpoint */
     int eof_done;
 };
 
@@ -162,7 +160,7 @@ static enum wait_rc await_input(struct tside *me)
         }
         if (stopped(tc->run))
             return FAILED;
-        ssize_t r = recv(me->fd, me->in, sizeof me->in, 0);
+        ssize_t r = recv(me->fd, me->in.data, sizeof me->in.data, 0);
         if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
             /* A busy peer (not waiting itself) may take as long as it needs;
              * only time spent with both sides waiting counts, and the stuck
@@ -191,20 +189,12 @@ static enum wait_rc await_input(struct tside *me)
             return ABANDONED;
         }
         if (r > 0) {
-            me->in_off = 0;
-            me->in_len = (size_t)r;
+            me->in.off = 0;
+            me->in.len = (size_t)r;
             return GOT_BYTES;
         }
         return GOT_EOF; /* 0, or a reset: the end of the stream */
     }
-}
-
-static void feed(struct tside *me)
-{
-    size_t took = wm_ep_feed(me->ep, me->in + me->in_off, me->in_len - me->in_off);
-    me->in_off += took;
-    if (me->in_off == me->in_len)
-        me->in_off = me->in_len = 0;
 }
 
 static void *side_main(void *arg)
@@ -219,8 +209,8 @@ static void *side_main(void *arg)
             shutdown(me->fd, SHUT_RDWR);
             break;
         }
-        if (me->in_off < me->in_len) { /* feeding paused at the high-water mark */
-            feed(me);
+        if (wm_inbuf_left(&me->in) > 0) { /* feeding paused at the high-water mark */
+            wm_ep_feed_inbuf(me->ep, &me->in);
             continue;
         }
         if (me->eof_done) { /* open after its peer's close: nothing more can come */
@@ -235,7 +225,7 @@ static void *side_main(void *arg)
         }
         switch (await_input(me)) {
         case GOT_BYTES:
-            feed(me);
+            wm_ep_feed_inbuf(me->ep, &me->in);
             break;
         case GOT_EOF:
             me->eof_done = 1;

@@ -139,6 +139,15 @@ size_t wm_ep_feed(struct wm_endpoint *ep, const char *p, size_t n)
     return ep->closed ? n : taken; /* a closed side discards what follows */
 }
 
+size_t wm_ep_feed_inbuf(struct wm_endpoint *ep, struct wm_inbuf *b)
+{
+    size_t took = wm_ep_feed(ep, b->data + b->off, b->len - b->off);
+    b->off += took;
+    if (b->off == b->len)
+        b->off = b->len = 0;
+    return took;
+}
+
 void wm_ep_eof(struct wm_endpoint *ep)
 {
     if (ep->peer_eof)

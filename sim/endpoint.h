@@ -30,6 +30,19 @@ struct wm_endpoint {
 
 /* Backpressure: feeding pauses while this many bytes wait to be written. */
 #define WM_EP_HIGH_WATER 65536
+/* Bytes a driver reads at once. */
+#define WM_IO_CHUNK 4096
+
+/* Bytes a driver has read that its endpoint has not taken yet. */
+struct wm_inbuf {
+    char data[WM_IO_CHUNK];
+    size_t off, len;
+};
+
+static inline size_t wm_inbuf_left(const struct wm_inbuf *b)
+{
+    return b->len - b->off;
+}
 
 int wm_ep_init(struct wm_endpoint *ep, char side, const struct wm_role *role, void *self,
                struct wm_journal *journal, size_t max_line, size_t out_max);
@@ -39,6 +52,9 @@ void wm_ep_start(struct wm_endpoint *ep);
 /* Feeds received bytes; returns how many were taken (fewer while the output
  * is above the high-water mark; all of them once the session has closed). */
 size_t wm_ep_feed(struct wm_endpoint *ep, const char *p, size_t n);
+/* wm_ep_feed from b: takes what the endpoint will (returned), and empties b
+ * once all is taken. */
+size_t wm_ep_feed_inbuf(struct wm_endpoint *ep, struct wm_inbuf *b);
 void wm_ep_eof(struct wm_endpoint *ep);
 /* Ends a side that can make no progress (a script left waiting). */
 void wm_ep_abandon(struct wm_endpoint *ep);

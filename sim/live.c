@@ -12,7 +12,6 @@
 #include "net.h"
 #include "script.h"
 
-#define IO_CHUNK 4096
 
 struct mirror {
     struct wm_framer framer; /* lenient: the peer's bytes are only recorded */
@@ -118,7 +117,7 @@ int wm_live_run(struct wm_live *lv, struct wm_err *err)
 {
     struct wm_endpoint *ep = lv->local;
     struct mirror m = {.expect = lv->expect_remote, .lv = lv};
-    char buf[IO_CHUNK];
+    char buf[WM_IO_CHUNK];
     int shut_wr = 0, rc = -1, local_closed_first = 0;
     if (wm_framer_init(&m.framer, lv->max_line + WM_TX_TEXT_SLACK) < 0) {
         wm_err_set(err, "out of memory");

@@ -69,7 +69,7 @@ int wm_sconn_init(struct wm_sconn *c, const struct wm_serve_opts *o, uint64_t k,
     c->num = k + 1;
     c->fd = fd;
     snprintf(c->addr, sizeof c->addr, "%s", addr);
-    c->in_off = c->in_len = 0;
+    c->in.off = c->in.len = 0;
     c->eof_done = c->peer_gone = c->error = c->idle = c->cut = 0;
     wm_server_init(&c->session, o->seed + k, o->max_guesses);
     if (wm_ep_init(&c->ep, 'S', &wm_server_role, &c->session, NULL, o->max_line,
@@ -97,13 +97,9 @@ int wm_sconn_can_take(const struct wm_sconn *c)
 
 int wm_sconn_feed(struct wm_sconn *c)
 {
-    if (c->in_off == c->in_len || !wm_sconn_can_take(c))
+    if (wm_inbuf_left(&c->in) == 0 || !wm_sconn_can_take(c))
         return 0;
-    size_t took = wm_ep_feed(&c->ep, c->in + c->in_off, c->in_len - c->in_off);
-    c->in_off += took;
-    if (c->in_off == c->in_len)
-        c->in_off = c->in_len = 0;
-    return took > 0;
+    return wm_ep_feed_inbuf(&c->ep, &c->in) > 0;
 }
 
 int wm_sconn_check_fault(struct wm_sconn *c)

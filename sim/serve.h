@@ -33,7 +33,6 @@
  * drops) what the client still sends for at most this long, so the client
  * reads every reply before it sees the end instead of a reset. */
 #define WM_SERVE_LINGER_MS 2000
-#define WM_SERVE_IO_CHUNK 4096
 #define WM_SERVE_BACKLOG 1024
 /* Bytes waiting to be written per connection; feeding pauses at 64 KiB. */
 #define WM_SERVE_OUT_MAX (1u << 20)
@@ -65,8 +64,7 @@ struct wm_sconn {
     char addr[80];
     struct wm_server session;
     struct wm_endpoint ep;
-    char in[WM_SERVE_IO_CHUNK]; /* received, not yet taken by the endpoint */
-    size_t in_off, in_len;
+    struct wm_inbuf in; /* read but not yet taken by the endpoint */
     int eof_done;  /* the end of the stream was delivered */
     int peer_gone; /* a send failed with EPIPE or ECONNRESET */
     int error;     /* a protocol or socket error was logged */

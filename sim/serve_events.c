@@ -111,7 +111,7 @@ static int interest(const struct econn *e)
 {
     const struct wm_sconn *c = &e->c;
     int mask = wm_ep_pending(&c->ep) ? WM_EL_WRITE : 0;
-    if (e->lingering || (wm_sconn_can_take(c) && !c->eof_done && c->in_off == c->in_len))
+    if (e->lingering || (wm_sconn_can_take(c) && !c->eof_done && wm_inbuf_left(&c->in) == 0))
         mask |= WM_EL_READ;
     return mask;
 }
@@ -174,21 +174,21 @@ static void do_write(struct econn *e)
 static int do_read(struct econn *e)
 {
     struct wm_sconn *c = &e->c;
-    char drop[WM_SERVE_IO_CHUNK];
+    char drop[WM_IO_CHUNK];
     if (e->lingering) {
         ssize_t r = recv(c->fd, drop, sizeof drop, 0);
         if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
             return 0;
         return r > 0 ? 0 : -1; /* the client's end, or a reset: done */
     }
-    if (!wm_sconn_can_take(c) || c->in_off != c->in_len || c->eof_done)
+    if (!wm_sconn_can_take(c) || wm_inbuf_left(&c->in) != 0 || c->eof_done)
         return 0;
-    ssize_t r = recv(c->fd, c->in, sizeof c->in, 0);
+    ssize_t r = recv(c->fd, c->in.data, sizeof c->in.data, 0);
     if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
         return 0;
     if (r > 0) {
-        c->in_off = 0;
-        c->in_len = (size_t)r;
+        c->in.off = 0;
+        c->in.len = (size_t)r;
         touch(e);
         return 0;
     }

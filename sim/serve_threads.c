@@ -92,7 +92,7 @@ static int flush(struct tconn *t)
  * and then the end, and drop what it still sends, for a bounded time. */
 static void linger(struct tconn *t)
 {
-    char drop[WM_SERVE_IO_CHUNK];
+    char drop[WM_IO_CHUNK];
     struct timeval tv = {WM_SERVE_LINGER_MS / 1000, (WM_SERVE_LINGER_MS % 1000) * 1000};
     int64_t end = wm_serve_now_ms() + WM_SERVE_LINGER_MS;
     shutdown(t->c.fd, SHUT_WR);
@@ -118,7 +118,7 @@ static void serve_conn(struct tconn *t)
                 linger(t);
             return;
         }
-        if (c->in_off < c->in_len) { /* feeding paused at the high-water mark */
+        if (wm_inbuf_left(&c->in) > 0) { /* feeding paused at the high-water mark */
             wm_sconn_feed(c);
             continue;
         }
@@ -126,15 +126,15 @@ static void serve_conn(struct tconn *t)
             wm_ep_abandon(ep);
             continue;
         }
-        ssize_t r = recv(c->fd, c->in, sizeof c->in, 0);
+        ssize_t r = recv(c->fd, c->in.data, sizeof c->in.data, 0);
         int e = errno;
         if (stopping(t->srv)) { /* woken by the shutdown, or about to be */
             c->cut = 1;
             return;
         }
         if (r > 0) {
-            c->in_off = 0;
-            c->in_len = (size_t)r;
+            c->in.off = 0;
+            c->in.len = (size_t)r;
             wm_sconn_feed(c);
         } else if (r == 0 || e == ECONNRESET) { /* the end of the stream */
             c->eof_done = 1;

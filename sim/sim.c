@@ -6,14 +6,12 @@
 
 #include "rng.h"
 
-#define IO_CHUNK 4096
 
 enum act { ACT_FEED, ACT_READ, ACT_EOF, ACT_WRITE, ACT_SHUT };
 
 struct side {
     struct wm_endpoint *ep;
-    char in[IO_CHUNK]; /* read but not yet taken by the endpoint */
-    size_t in_off, in_len;
+    struct wm_inbuf in; /* read but not yet taken by the endpoint */
     uint64_t in_flight; /* bytes this side wrote that the peer has not read */
     int blocked, eof_done, shut_done;
 };
@@ -35,11 +33,11 @@ static int is_ready(const struct simconn *sc, int s, enum act a)
     int can_take = !ep->closed && wm_ep_pending(ep) < WM_EP_HIGH_WATER;
     switch (a) {
     case ACT_FEED:
-        return can_take && me->in_len > me->in_off;
+        return can_take && wm_inbuf_left(&me->in) > 0;
     case ACT_READ:
-        return can_take && me->in_len == me->in_off && peer->in_flight > 0;
+        return can_take && wm_inbuf_left(&me->in) == 0 && peer->in_flight > 0;
     case ACT_EOF:
-        return !ep->closed && !me->eof_done && me->in_len == me->in_off &&
+        return !ep->closed && !me->eof_done && wm_inbuf_left(&me->in) == 0 &&
                peer->in_flight == 0 && peer->shut_done;
     case ACT_WRITE:
         return wm_ep_pending(ep) > 0 && !me->blocked && !me->shut_done;
@@ -51,18 +49,10 @@ static int is_ready(const struct simconn *sc, int s, enum act a)
 
 static size_t pick_len(struct wm_rng *rng, int chunking, uint64_t avail)
 {
-    size_t cap = avail < IO_CHUNK ? (size_t)avail : IO_CHUNK;
+    size_t cap = avail < WM_IO_CHUNK ? (size_t)avail : WM_IO_CHUNK;
     if (!chunking || cap <= 1)
         return cap;
     return (size_t)wm_rng_randint(rng, 1, (int64_t)cap);
-}
-
-static void feed(struct side *me)
-{
-    size_t took = wm_ep_feed(me->ep, me->in + me->in_off, me->in_len - me->in_off);
-    me->in_off += took;
-    if (me->in_off == me->in_len)
-        me->in_off = me->in_len = 0;
 }
 
 static int step(struct simconn *sc, int s, enum act a, struct wm_rng *rng, int chunking,
@@ -72,20 +62,20 @@ static int step(struct simconn *sc, int s, enum act a, struct wm_rng *rng, int c
     struct wm_endpoint *ep = me->ep;
     switch (a) {
     case ACT_FEED:
-        feed(me);
+        wm_ep_feed_inbuf(me->ep, &me->in);
         return 0;
     case ACT_READ: {
         size_t want = pick_len(rng, chunking, peer->in_flight);
-        long r = wm_tr_read(&sc->tr, s, me->in, want);
+        long r = wm_tr_read(&sc->tr, s, me->in.data, want);
         if (r <= 0) {
             wm_err_set(err, "transport read on a ready side returned %ld", r);
             return -1;
         }
-        me->in_len = (size_t)r;
-        me->in_off = 0;
+        me->in.len = (size_t)r;
+        me->in.off = 0;
         peer->in_flight -= (uint64_t)r;
         peer->blocked = 0;
-        feed(me);
+        wm_ep_feed_inbuf(me->ep, &me->in);
         return 0;
     }
     case ACT_EOF:

@@ -1,11 +1,9 @@
 #include "transcript.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "escape.h"
-#include "msg.h"
 
 
 
