@@ -71,58 +71,49 @@ int wm_net_set_flags(int fd, int nonblock)
     return fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 ? -1 : 0;
 }
 
-int wm_net_listen(const char *hostport, int backlog, struct wm_err *err)
+/* Tries each resolved address in turn: passive binds and listens (backlog),
+ * else connects. Returns the first socket that works, or -1 with err. */
+static int open_socket(const char *hostport, int passive, int backlog, struct wm_err *err)
 {
-    struct addrinfo *res = resolve(hostport, 1, err);
+    struct addrinfo *res = resolve(hostport, passive, err);
     if (!res)
         return -1;
-    int fd = -1, saved = 0;
+    int fd = -1, saved = 0, one = 1;
     for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
         fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
         if (fd < 0) {
             saved = errno;
             continue;
         }
-        int one = 1;
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        if (wm_net_set_flags(fd, 0) == 0 && bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
-            listen(fd, backlog) == 0)
+        if (passive)
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        int ok = wm_net_set_flags(fd, 0) == 0 &&
+                 (passive ? bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, backlog) == 0
+                          : connect(fd, ai->ai_addr, ai->ai_addrlen) == 0);
+        if (ok) {
+            if (!passive) /* lines are small and the protocol is lockstep */
+                setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
             break;
+        }
         saved = errno;
         close(fd);
         fd = -1;
     }
     freeaddrinfo(res);
     if (fd < 0)
-        wm_err_set(err, "cannot listen on %s: %s", hostport, strerror(saved));
+        wm_err_set(err, "cannot %s %s: %s", passive ? "listen on" : "connect to", hostport,
+                   strerror(saved));
     return fd;
+}
+
+int wm_net_listen(const char *hostport, int backlog, struct wm_err *err)
+{
+    return open_socket(hostport, 1, backlog, err);
 }
 
 int wm_net_connect(const char *hostport, struct wm_err *err)
 {
-    struct addrinfo *res = resolve(hostport, 0, err);
-    if (!res)
-        return -1;
-    int fd = -1, saved = 0;
-    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-        if (fd < 0) {
-            saved = errno;
-            continue;
-        }
-        if (wm_net_set_flags(fd, 0) == 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
-            int one = 1; /* lines are small and the protocol is lockstep */
-            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-            break;
-        }
-        saved = errno;
-        close(fd);
-        fd = -1;
-    }
-    freeaddrinfo(res);
-    if (fd < 0)
-        wm_err_set(err, "cannot connect to %s: %s", hostport, strerror(saved));
-    return fd;
+    return open_socket(hostport, 0, 0, err);
 }
 
 void wm_net_name(int fd, int peer, char *buf, size_t size)
