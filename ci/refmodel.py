@@ -123,19 +123,21 @@ def play_client(games, send, recv, log):
         log(f"Guess a number between {lo} and {hi}! Shhhhh, it's {secret}.")
         send(f"PARAMS {lo} {hi}")
         previous, seen = None, set()
-        for guess_no in range(1, count + 1):
-            send("NUMBER")
-            reply = recv()
-            if reply is None:
-                raise ProtocolError("server closed the connection while the client awaited"
-                                    f" a guess (game {game_no}, guess {guess_no})")
-            guess = check_guess(reply, lo, hi, seen)
-            previous, decision = judge(guess, secret, previous)
-            send(f"REPORT {decision}")
-            results.append((guess, decision))
-            if decision == "Correct":
-                break
-        send("PARAMS 0 -1")
+        try:
+            for guess_no in range(1, count + 1):
+                send("NUMBER")
+                reply = recv()
+                if reply is None:
+                    raise ProtocolError("server closed the connection while the client awaited"
+                                        f" a guess (game {game_no}, guess {guess_no})")
+                guess = check_guess(reply, lo, hi, seen)
+                previous, decision = judge(guess, secret, previous)
+                send(f"REPORT {decision}")
+                results.append((guess, decision))
+                if decision == "Correct":
+                    break
+        finally:  # the reference client's game ends so even when it failed
+            send("PARAMS 0 -1")
     for guess, decision in results:
         log(f"Client: {guess} is {decision}")
 
@@ -266,7 +268,10 @@ def client(host, port, games):
 
         def send(line):
             records.append(("C", ":", line))
-            sock.sendall(line.encode() + b"\n")
+            try:
+                sock.sendall(line.encode() + b"\n")
+            except OSError:  # the server has gone: reading will show it
+                pass
 
         def recv():
             try:

@@ -68,6 +68,12 @@ static void send(const struct wm_sink *out, const char *buf, size_t len)
 
 static enum wm_sess_rc fail(struct wm_client *c, const struct wm_sink *out, const struct wm_err *e)
 {
+    /* Every error comes while a game is in play, and the reference client's
+     * game ends in a `finally` that sends PARAMS 0 -1 before the error
+     * propagates: so does ours, even to a peer that has gone. */
+    assert(!c->done && c->game < c->ngames);
+    char buf[WM_MSG_MAX];
+    send(out, buf, wm_fmt_params(buf, 0, -1));
     c->done = 1;
     wm_emit(out, WM_OUT_ERROR, e->msg, strlen(e->msg));
     return WM_SESS_CLOSED;

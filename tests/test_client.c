@@ -53,6 +53,8 @@ static void expect_out(struct cli *v, const char *want, enum wm_sess_rc rc)
     ck_assert_int_eq(closed, rc == WM_SESS_CLOSED);
 }
 
+/* The reference client's game `finally`: sent before every client error. */
+#define FINALLY "S:PARAMS 0 -1\n"
 #define BOOK_GAME1 "L:Guess a number between 1 and 5! Shhhhh, it's 3.\nS:PARAMS 1 5\nS:NUMBER\n"
 #define P53 ((int64_t)1 << 53)
 
@@ -203,8 +205,8 @@ START_TEST(lying_server_non_integer)
         cli_start(&v, games, 1, 100);
         replies(&v, &lies[i], 1);
         wm_escape(q, sizeof q, lies[i], strlen(lies[i]));
-        snprintf(want, sizeof want, BOOK_GAME1 "E:server sent a non-integer guess \"%s\" (game 1)\n",
-                 q);
+        snprintf(want, sizeof want, BOOK_GAME1 FINALLY
+                 "E:server sent a non-integer guess \"%s\" (game 1)\n", q);
         expect_out(&v, want, WM_SESS_CLOSED);
     }
 }
@@ -216,11 +218,12 @@ START_TEST(lying_server_out_of_range)
     struct cli v;
     cli_start(&v, games, 1, 100);
     REPLY(&v, "6");
-    expect_out(&v, BOOK_GAME1 "E:server guessed 6, outside [1, 5] (game 1)\n", WM_SESS_CLOSED);
+    expect_out(&v, BOOK_GAME1 FINALLY
+               "E:server guessed 6, outside [1, 5] (game 1)\n", WM_SESS_CLOSED);
     cli_start(&v, games, 1, 100);
     REPLY(&v, "2", "0");
-    expect_out(&v, BOOK_GAME1 "S:REPORT Unsure\nS:NUMBER\nE:server guessed 0, outside [1, 5] "
-                              "(game 1)\n", WM_SESS_CLOSED);
+    expect_out(&v, BOOK_GAME1 "S:REPORT Unsure\nS:NUMBER\n" FINALLY
+               "E:server guessed 0, outside [1, 5] (game 1)\n", WM_SESS_CLOSED);
 }
 END_TEST
 
@@ -230,15 +233,15 @@ START_TEST(lying_server_repeated_guess)
     struct cli v;
     cli_start(&v, games, 2, 100);
     REPLY(&v, "4", "4");
-    expect_out(&v, BOOK_GAME1 "S:REPORT Unsure\nS:NUMBER\nE:server repeated the guess 4 (game 1, "
-                              "guess 2)\n", WM_SESS_CLOSED);
+    expect_out(&v, BOOK_GAME1 "S:REPORT Unsure\nS:NUMBER\n" FINALLY
+               "E:server repeated the guess 4 (game 1, guess 2)\n", WM_SESS_CLOSED);
     /* A new game forgets the old guesses; repeats within it are caught. */
     cli_start(&v, games, 2, 100);
     REPLY(&v, "3", "3", "4", "4");
     expect_out(&v, BOOK_GAME1 "S:REPORT Correct\nS:PARAMS 0 -1\n"
                               "L:Guess a number between 1 and 5! Shhhhh, it's 2.\nS:PARAMS 1 5\n"
                               "S:NUMBER\nS:REPORT Unsure\nS:NUMBER\nS:REPORT Colder\nS:NUMBER\n"
-                              "E:server repeated the guess 4 (game 2, guess 3)\n",
+                              FINALLY "E:server repeated the guess 4 (game 2, guess 3)\n",
                WM_SESS_CLOSED);
 }
 END_TEST
@@ -249,14 +252,16 @@ START_TEST(eof_while_awaiting_guess)
     struct cli v;
     cli_start(&v, games, 2, 100);
     v.rc = wm_client_role.on_eof(&v.c, &v.sink);
-    expect_out(&v, BOOK_GAME1 "E:server closed the connection while the client awaited a guess "
-                              "(game 1, guess 1)\n", WM_SESS_CLOSED);
+    expect_out(&v, BOOK_GAME1 FINALLY
+               "E:server closed the connection while the client awaited a guess "
+               "(game 1, guess 1)\n", WM_SESS_CLOSED);
     cli_start(&v, games, 2, 100);
     REPLY(&v, "3", "11", "10");
     v.r.n = 0; /* only the end matters here */
     v.rc = wm_client_role.on_eof(&v.c, &v.sink);
-    expect_out(&v, "E:server closed the connection while the client awaited a guess (game 2, "
-                   "guess 3)\n", WM_SESS_CLOSED);
+    expect_out(&v, FINALLY
+               "E:server closed the connection while the client awaited a guess (game 2, "
+               "guess 3)\n", WM_SESS_CLOSED);
 }
 END_TEST
 
@@ -268,7 +273,7 @@ START_TEST(bad_input_reported_verbatim)
     cli_start(&v, games, 1, 100);
     wm_err_set(&e, "line longer than 1024 bytes: \"...\"");
     v.rc = wm_client_role.on_bad_input(&v.c, &e, &v.sink);
-    expect_out(&v, BOOK_GAME1 "E:line longer than 1024 bytes: \"...\"\n", WM_SESS_CLOSED);
+    expect_out(&v, BOOK_GAME1 FINALLY "E:line longer than 1024 bytes: \"...\"\n", WM_SESS_CLOSED);
 }
 END_TEST
 
@@ -334,7 +339,7 @@ START_TEST(max_guesses_per_session)
     expect_out(&v, BOOK_GAME1 "S:REPORT Unsure\nS:NUMBER\nS:REPORT Warmer\nS:PARAMS 0 -1\n"
                               "L:Guess a number between 1 and 5! Shhhhh, it's 3.\nS:PARAMS 1 5\n"
                               "S:NUMBER\nS:REPORT Unsure\nS:NUMBER\n"
-                              "E:more than 3 guesses (max-guesses)\n", WM_SESS_CLOSED);
+                              FINALLY "E:more than 3 guesses (max-guesses)\n", WM_SESS_CLOSED);
 }
 END_TEST
 

@@ -286,7 +286,7 @@ START_TEST(waiting_server_script_is_abandoned)
     write_tmp("server-waits.txt",
               HDR "# server: script\nC: PARAMS 1 5\nC: NUMBER\nC: NUMBER\nS: 4\n", path);
     char *got = run_script(path);
-    ck_assert_msg(strstr(got, "C: PARAMS 1 5\nC: NUMBER\nS! close\nC! error ") != NULL,
+    ck_assert_msg(strstr(got, "C: PARAMS 1 5\nC: NUMBER\nS! close\nC: PARAMS 0 -1\nC! error ") != NULL,
                   "the abandoned server should close while the client awaits a guess; got:\n%s",
                   got);
     free(got);
