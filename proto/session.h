@@ -12,7 +12,9 @@ enum wm_out_kind {
     WM_OUT_PARTIAL, /* bytes to send with no newline (scripts only) */
     WM_OUT_LOG,     /* a console line, as the reference prints it */
     WM_OUT_ERROR,   /* a protocol error; the session has closed its end */
-    WM_OUT_CLOSE    /* the session closed its end without error */
+    WM_OUT_CLOSE,   /* the session closed its end without error */
+    WM_OUT_CLOSE_AS_WRITTEN /* a close a file shows after the peer's end (scripts only):
+                               recorded, where a close answering the peer is implied */
 };
 
 struct wm_sink {

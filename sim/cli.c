@@ -169,20 +169,46 @@ void wm_shell_word(const char *s, char *buf, size_t size)
     buf[n] = '\0';
 }
 
+/* Seconds with up to three decimals ("10", "0.25"): milliseconds, or -1. */
+static long parse_seconds(const char *v)
+{
+    long ms = 0;
+    int frac = -1; /* digits after the point, -1 before it */
+    if (*v < '0' || *v > '9')
+        return -1;
+    for (; *v; v++) {
+        if (*v == '.' && frac < 0) {
+            frac = 0;
+            continue;
+        }
+        if (*v < '0' || *v > '9' || frac >= 3 || ms > 86400000)
+            return -1;
+        ms = ms * 10 + (*v - '0');
+        frac += frac >= 0;
+    }
+    if (frac == 0) /* "1." */
+        return -1;
+    for (int k = frac < 0 ? 0 : frac; k < 3; k++)
+        ms *= 10;
+    return ms;
+}
+
 int wm_arg_timeout(struct wm_args *a, int *ms)
 {
     const char *v;
-    uint64_t secs;
     int r = wm_arg_value(a, "--timeout", &v);
     if (r <= 0)
         return r;
-    if (wm_parse_u64(a, "--timeout", v, 86400, &secs) < 0)
-        return -1;
-    if (secs == 0) {
-        wm_usage_error(a, "--timeout must be at least 1 second");
+    long t = parse_seconds(v);
+    if (t < 0 || t > 86400000L) {
+        wm_usage_error(a, "--timeout wants seconds (up to 3 decimals, at most 86400), got \"%s\"", v);
         return -1;
     }
-    *ms = (int)secs * 1000;
+    if (t < 10) {
+        wm_usage_error(a, "--timeout must be at least 0.01 seconds, got \"%s\"", v);
+        return -1;
+    }
+    *ms = (int)t;
     return 1;
 }
 

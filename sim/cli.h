@@ -28,7 +28,8 @@ int wm_parse_u64(struct wm_args *a, const char *name, const char *v, uint64_t ma
  * 0 not one of them, -1 bad (message printed). */
 int wm_arg_cfg(struct wm_args *a, struct wm_cfg *cfg);
 int wm_arg_exec(struct wm_args *a, struct wm_exec_opts *o);
-/* --timeout S (1..86400 seconds) into *ms; 1 taken, 0 not it, -1 bad. */
+/* --timeout S (0.01..86400 seconds, up to 3 decimals) into *ms; 1 taken, 0 not
+ * it, -1 bad. */
 int wm_arg_timeout(struct wm_args *a, int *ms);
 
 /* Prints "warmer CMD: msg" to stderr and returns WM_EXIT_USAGE. */

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "diff.h"
+#include "compare.h"
 #include "live.h"
 
 static const char check_help[] =
@@ -28,97 +28,8 @@ static const char replay_help[] =
     "seen only as its close, so the file's peer errors are compared as closes.\n"
     "Exit: 0 match, 1 mismatch (diff, file:line, reproducing command), 2 bad usage/file.\n";
 
-/* A rendered transcript split into lines, with each line's source line. */
-struct lines {
-    char *buf;
-    size_t size, n;
-    const char **text;
-    size_t *len;
-};
-
-static void lines_free(struct lines *l)
-{
-    free(l->buf);
-    free(l->text);
-    free(l->len);
-}
-
-static int render(const struct wm_cfg *cfg, const struct wm_conn_log *logs, struct lines *l)
-{
-    memset(l, 0, sizeof *l);
-    FILE *f = open_memstream(&l->buf, &l->size);
-    if (!f)
-        return -1;
-    int rc = wm_tx_write(f, cfg, logs);
-    if (fclose(f) != 0 || rc < 0)
-        return -1;
-    for (size_t i = 0; i < l->size; i++)
-        l->n += l->buf[i] == '\n';
-    l->text = malloc((l->n + 1) * sizeof *l->text);
-    l->len = malloc((l->n + 1) * sizeof *l->len);
-    if (!l->text || !l->len)
-        return -1;
-    size_t k = 0, start = 0;
-    for (size_t i = 0; i < l->size; i++) {
-        if (l->buf[i] != '\n')
-            continue;
-        l->text[k] = l->buf + start;
-        l->len[k++] = i - start;
-        start = i + 1;
-    }
-    return 0;
-}
-
-struct lineno_ctx {
-    size_t *out, n;
-};
-
-static int collect_lineno(void *ctx, char side, const struct wm_journal *j, const struct wm_rec *r)
-{
-    struct lineno_ctx *c = ctx;
-    (void)side;
-    (void)j;
-    if (r->kind != WM_REC_LOG)
-        c->out[c->n++] = r->lineno;
-    return 0;
-}
-
-/* Source line of expected line idx: records map to where the file said them. */
-static size_t source_line(const struct wm_transcript *t, size_t header_lines, size_t idx,
-                          size_t total)
-{
-    size_t nrec = total - header_lines, lineno = 0;
-    size_t *map = malloc((nrec + 1) * sizeof *map);
-    if (!map)
-        return 0;
-    struct lineno_ctx c = {map, 0};
-    for (uint32_t i = 0; i < t->cfg.connections; i++)
-        wm_merge(&t->conns[i].client, &t->conns[i].server, collect_lineno, &c);
-    if (idx >= header_lines && idx - header_lines < c.n)
-        lineno = map[idx - header_lines];
-    else if (idx >= header_lines && c.n > 0)
-        lineno = map[c.n - 1] + 1; /* past the last record */
-    free(map);
-    return lineno ? lineno : 1;
-}
-
-static size_t count_header_lines(const struct wm_cfg *cfg)
-{
-    char *buf = NULL;
-    size_t size = 0, n = 0;
-    FILE *f = open_memstream(&buf, &size);
-    if (!f)
-        return 0;
-    wm_tx_write_header(f, cfg);
-    fclose(f);
-    for (size_t i = 0; i < size; i++)
-        n += buf[i] == '\n';
-    free(buf);
-    return n;
-}
-
 /* Writes beside the file, then renames: a golden is never half written. */
-static int write_file(const char *path, const struct lines *l)
+static int write_file(const char *path, const struct wm_rendered *l)
 {
     size_t n = strlen(path) + sizeof ".tmp";
     char *tmp = malloc(n);
@@ -140,12 +51,27 @@ static int write_file(const char *path, const struct lines *l)
 
 enum mode { MODE_CHECK, MODE_REPLAY_SERVER, MODE_REPLAY_CLIENT };
 
-/* Returns an exit code for one file. */
 struct live_opts {
     const char *addr; /* NULL: the peer is in process */
     int timeout_ms;
 };
 
+/* The verdict on a live peer that failed on a close, before any diff. */
+static void print_verdict(const char *path, const struct wm_transcript *t,
+                          const struct wm_live_verdict *v, int same, size_t records)
+{
+    char where[32] = "";
+    if (t->cfg.connections > 1)
+        snprintf(where, sizeof where, "connection %u: ", v->conn);
+    if (v->fault == WM_LIVE_LEFT_OPEN && same)
+        printf("FAIL %s: all %zu records matched, but %s%s\n", path, records, where, v->why.msg);
+    else if (v->lineno)
+        printf("FAIL %s:%zu: %s%s\n", path, v->lineno, where, v->why.msg);
+    else
+        printf("FAIL %s: %s%s\n", path, where, v->why.msg);
+}
+
+/* Returns an exit code for one file. */
 static int one_file(const struct wm_args *a, const char *path, enum mode mode, int update,
                     const struct wm_exec_opts *opts, const struct live_opts *live,
                     const char *repro)
@@ -162,22 +88,28 @@ static int one_file(const struct wm_args *a, const char *path, enum mode mode, i
     if (mode == MODE_REPLAY_CLIENT)
         cfg.client_script = 0, cfg.server_script = 1;
     struct wm_conn_log *logs = NULL;
-    struct lines want = {0}, got = {0};
-    int rc = WM_EXIT_FAIL;
-    int ran = live->addr ? wm_live_replay(&t, mode == MODE_REPLAY_SERVER, live->addr,
-                                          live->timeout_ms, opts->max_journal, &logs, &err)
-                         : wm_execute(&cfg, &t, opts, &logs, &err);
+    struct wm_rendered want = {0}, got = {0};
+    struct wm_live_verdict verdict = {.fault = WM_LIVE_OK};
+    int rc = WM_EXIT_FAIL, ran;
+    if (live->addr) {
+        struct wm_live_replay_opts lo = {.remote_server = mode == MODE_REPLAY_SERVER,
+                                         .addr = live->addr, .listen_fd = -1,
+                                         .timeout_ms = live->timeout_ms,
+                                         .max_journal = opts->max_journal};
+        ran = wm_live_replay(&t, &lo, &logs, &verdict, &err);
+    } else {
+        ran = wm_execute(&cfg, &t, opts, &logs, &err);
+    }
     if (ran < 0) {
         printf("FAIL %s: %s\nreproduce: %s %s\n", path, err.msg, a->prog, repro);
         goto out;
     }
-    if (render(&t.cfg, t.conns, &want) < 0 || render(&t.cfg, logs, &got) < 0) {
+    if (wm_render(&t.cfg, t.conns, &want) < 0 || wm_render(&t.cfg, logs, &got) < 0) {
         printf("FAIL %s: internal error rendering the transcript\n", path);
         goto out;
     }
-    struct wm_diff_lines dw = {want.text, want.len, want.n}, dg = {got.text, got.len, got.n};
-    size_t first = 0;
-    if (want.n == got.n && want.size == got.size && memcmp(want.buf, got.buf, want.size) == 0) {
+    int same = wm_rendered_equal(&want, &got);
+    if (same && verdict.fault == WM_LIVE_OK) {
         printf("ok %s\n", path);
         rc = WM_EXIT_OK;
         goto out;
@@ -192,21 +124,22 @@ static int one_file(const struct wm_args *a, const char *path, enum mode mode, i
         }
         goto out;
     }
-    size_t header_lines = count_header_lines(&t.cfg);
-    printf("FAIL %s\n", path);
-    char label_want[4200];
-    snprintf(label_want, sizeof label_want, "%s (expected)", path);
-    if (wm_diff_unified(stdout, &dw, &dg, label_want, "actual", NULL, &first, NULL) < 0)
-        printf("(diff unavailable: out of memory)\n");
-    printf("first difference: %s:%zu\n", path, source_line(&t, header_lines, first, want.n));
+    if (verdict.fault != WM_LIVE_OK)
+        print_verdict(path, &t, &verdict, same, wm_rendered_records(&t, &want));
+    else
+        printf("FAIL %s\n", path);
+    if (!same) {
+        size_t line = wm_print_diff(stdout, path, &t, &want, &got);
+        printf("first difference: %s:%zu\n", path, line);
+    }
     printf("reproduce: %s %s\n", a->prog, repro);
-    if (!t.cfg.client_script && !t.cfg.server_script) {
+    if (!same && !t.cfg.client_script && !t.cfg.server_script) {
         printf("the run alone: ");
         wm_print_run_command(stdout, a->prog, &t.cfg, opts);
     }
 out:
-    lines_free(&want);
-    lines_free(&got);
+    wm_rendered_free(&want);
+    wm_rendered_free(&got);
     if (logs)
         wm_conn_logs_free(logs, t.cfg.connections);
     wm_tx_free(&t);
@@ -315,8 +248,13 @@ int wm_cmd_replay(struct wm_args *a)
         return wm_usage_error(a, "no transcript file given");
     if (live.addr && listen_flag != (mode == MODE_REPLAY_CLIENT))
         return wm_usage_error(a, "--connect goes with --server, --listen with --client");
-    char repro[8400], extra[160], word[8200];
+    char repro[8400], extra[200], word[8200];
     wm_exec_opts_string(&opts, extra, sizeof extra);
+    if (live.timeout_ms != WM_DEFAULT_TIMEOUT_MS) {
+        size_t n = strlen(extra);
+        snprintf(extra + n, sizeof extra - n, " --timeout %d.%03d", live.timeout_ms / 1000,
+                 live.timeout_ms % 1000);
+    }
     wm_shell_word(path, word, sizeof word);
     snprintf(repro, sizeof repro, "replay %s%s%s%s %s",
              mode == MODE_REPLAY_SERVER ? "--server" : "--client",

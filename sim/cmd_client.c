@@ -78,11 +78,15 @@ int wm_cmd_client(struct wm_args *a)
                    (size_t)1 << 20) < 0) {
         fprintf(stderr, "%s: out of memory\n", a->cmd);
     } else {
-        struct wm_live lv = {&ep, &logs[0].server, NULL, fd, timeout_ms, cfg.max_line};
+        struct wm_live_verdict verdict = {.conn = 1};
+        struct wm_live lv = {&ep, NULL, &logs[0].server, NULL, fd, timeout_ms, cfg.max_line,
+                             &verdict};
         int ran = wm_live_run(&lv, &err);
         wm_tx_write(stdout, &cfg, logs);
         if (ran < 0)
             fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
+        else if (verdict.fault != WM_LIVE_OK)
+            fprintf(stderr, "%s: %s\n", a->cmd, verdict.why.msg);
         else if (wm_logs_have_error(logs, 1))
             fprintf(stderr, "%s: a session reported an error (see the transcript)\n", a->cmd);
         else

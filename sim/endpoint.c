@@ -80,7 +80,9 @@ static void on_emit(void *ctx, enum wm_out_kind kind, const char *text, size_t l
         ep->closed = 1;
         break;
     case WM_OUT_CLOSE:
-        if (!ep->peer_eof) /* answering the peer's close is implied, not recorded */
+    case WM_OUT_CLOSE_AS_WRITTEN:
+        /* Answering the peer's close is implied, not recorded. */
+        if (!ep->peer_eof || kind == WM_OUT_CLOSE_AS_WRITTEN)
             record(ep, WM_REC_CLOSE, "", 0);
         ep->closed = 1;
         break;

@@ -9,16 +9,108 @@
 #include <unistd.h>
 
 #include "conn.h"
+#include "escape.h"
 #include "net.h"
-#include "script.h"
 
+/* Bytes of quoted wire text in a verdict, and the phrases built around it. */
+#define QUOTE_MAX 100
+#define AFTER_MAX (QUOTE_MAX + 32)
+#define WANT_MAX (QUOTE_MAX + 48)
 
 struct mirror {
     struct wm_framer framer; /* lenient: the peer's bytes are only recorded */
     const struct wm_journal *expect;
-    size_t expect_at; /* next expected peer record to match */
+    size_t expect_at;  /* next expected peer record to match */
+    size_t end_at;     /* index of the file's first peer end (close, error, partial), or n */
+    uint64_t end_lines; /* peer lines the file puts before that end */
+    uint64_t lines;    /* peer lines recorded so far */
     struct wm_live *lv;
 };
+
+static int is_end(enum wm_rec_kind k)
+{
+    return k == WM_REC_CLOSE || k == WM_REC_ERROR || k == WM_REC_PARTIAL;
+}
+
+static const char *peer_name(const struct wm_live *lv)
+{
+    return lv->local->side == 'C' ? "server" : "client";
+}
+
+static const char *own_name(const struct wm_live *lv)
+{
+    return lv->local->side == 'C' ? "client" : "server";
+}
+
+void wm_live_seconds(char *buf, size_t size, int ms)
+{
+    if (ms % 1000 == 0)
+        snprintf(buf, size, "%d s", ms / 1000);
+    else
+        snprintf(buf, size, "%d.%03d s", ms / 1000, ms % 1000);
+    /* trim trailing zeros of the fraction: "1.500 s" -> "1.5 s" */
+    char *dot = strchr(buf, '.');
+    if (dot) {
+        char *end = strchr(dot, ' '), *z = end;
+        while (z > dot + 1 && z[-1] == '0')
+            z--;
+        memmove(z, end, strlen(end) + 1);
+    }
+}
+
+/* "after `REPORT Hot`": the last bytes our side sent, for messages. */
+static void after_what(const struct wm_live *lv, char *buf, size_t size)
+{
+    const struct wm_journal *j = lv->local->journal;
+    for (size_t i = j ? j->n : 0; i-- > 0;) {
+        const struct wm_rec *r = &j->recs[i];
+        if (r->kind == WM_REC_LINE || r->kind == WM_REC_PARTIAL) {
+            char text[QUOTE_MAX];
+            wm_escape(text, sizeof text, wm_rec_text(j, r), r->len);
+            snprintf(buf, size, "after `%s`", text);
+            return;
+        }
+    }
+    snprintf(buf, size, "before the %s sent anything", own_name(lv));
+}
+
+static void set_verdict(struct wm_live *lv, enum wm_live_fault fault, size_t lineno)
+{
+    lv->verdict->fault = fault;
+    lv->verdict->lineno = lineno;
+}
+
+static size_t end_lineno(const struct mirror *m)
+{
+    return m->expect && m->end_at < m->expect->n ? m->expect->recs[m->end_at].lineno : 0;
+}
+
+/* What the file shows the peer doing at its end, for messages. */
+static void expected_end(const struct mirror *m, char *buf, size_t size)
+{
+    const struct wm_rec *r = &m->expect->recs[m->end_at];
+    if (r->kind != WM_REC_PARTIAL) {
+        snprintf(buf, size, "to close");
+        return;
+    }
+    char text[QUOTE_MAX];
+    wm_escape(text, sizeof text, wm_rec_text(m->expect, r), r->len);
+    snprintf(buf, size, "to send `%s` with no final newline and close", text);
+}
+
+/* A peer line where the file shows the peer's end: the peer went on where
+ * it should have stopped (the bad input it was sent was accepted). */
+static void sent_for_end(struct mirror *m, const char *line, size_t len)
+{
+    struct wm_live *lv = m->lv;
+    char after[AFTER_MAX], want[WANT_MAX], got[QUOTE_MAX];
+    after_what(lv, after, sizeof after);
+    expected_end(m, want, sizeof want);
+    wm_escape(got, sizeof got, line, len);
+    set_verdict(lv, WM_LIVE_SENT_FOR_END, end_lineno(m));
+    wm_err_set(&lv->verdict->why, "expected the %s %s %s; it sent `%s`", peer_name(lv), want,
+               after, got);
+}
 
 /* A peer record's cause is how many of our items it had read: not
  * observable, so it is where the file puts it when that is consistent with
@@ -42,13 +134,27 @@ static int record(struct mirror *m, enum wm_rec_kind kind, const char *text, siz
         wm_err_set(err, "transcript memory exhausted (--max-journal)");
         return -1;
     }
+    if (kind == WM_REC_LINE && ++m->lines > m->end_lines && end_lineno(m))
+        sent_for_end(m, text, len);
     return 0;
 }
 
+static void mirror_init(struct mirror *m, struct wm_live *lv)
+{
+    *m = (struct mirror){.expect = lv->expect_remote, .lv = lv};
+    const struct wm_journal *e = m->expect;
+    for (m->end_at = 0; e && m->end_at < e->n; m->end_at++) {
+        if (is_end((enum wm_rec_kind)e->recs[m->end_at].kind))
+            break;
+        m->end_lines += e->recs[m->end_at].kind == WM_REC_LINE;
+    }
+}
+
+/* Records the peer's bytes; stops at the first line that gives a verdict. */
 static int mirror_feed(struct mirror *m, const char *p, size_t n, struct wm_err *err)
 {
     size_t off = 0;
-    while (off < n) {
+    while (off < n && m->lv->verdict->fault == WM_LIVE_OK) {
         size_t used, len;
         const char *line;
         enum wm_frame_rc rc = wm_framer_push(&m->framer, p + off, n - off, &used, &line, &len, err);
@@ -69,12 +175,9 @@ static int mirror_eof(struct mirror *m, int local_closed_first, struct wm_err *e
     if (wm_framer_mid_line(&m->framer) &&
         record(m, WM_REC_PARTIAL, m->framer.buf, m->framer.len, err) < 0)
         return -1;
-    int expected = 0;
-    for (size_t i = 0; m->expect && i < m->expect->n; i++)
-        expected |= m->expect->recs[i].kind == WM_REC_CLOSE || m->expect->recs[i].kind == WM_REC_ERROR;
     /* A close answering ours is implied; one the file expects is recorded
      * even if ours crossed it, since which came first cannot be seen. */
-    if (!local_closed_first || expected)
+    if (!local_closed_first || end_lineno(m))
         return record(m, WM_REC_CLOSE, "", 0, err);
     return 0;
 }
@@ -113,12 +216,52 @@ static int flush(struct wm_live *lv, struct wm_err *err)
     return 0;
 }
 
+/* Nothing came for the whole timeout. 1 to go on (a script gave up waiting
+ * for a line: the diff will show it), 0 when a verdict ends the run, -1 err. */
+static int on_silence(struct wm_live *lv, struct mirror *m, struct wm_err *err)
+{
+    struct wm_endpoint *ep = lv->local;
+    char secs[32], after[AFTER_MAX];
+    wm_live_seconds(secs, sizeof secs, lv->timeout_ms);
+    after_what(lv, after, sizeof after);
+    if (!ep->closed && lv->script && wm_script_awaits_end(lv->script)) {
+        char want[WANT_MAX];
+        expected_end(m, want, sizeof want);
+        set_verdict(lv, WM_LIVE_KEPT_OPEN, end_lineno(m));
+        wm_err_set(&lv->verdict->why, "expected the %s %s %s; it kept the connection open for %s",
+                   peer_name(lv), want, after, secs);
+        return 0;
+    }
+    if (!ep->closed && lv->script) {
+        wm_ep_abandon(ep); /* the peer never sent what the file expects */
+        return 1;
+    }
+    if (!ep->closed) {
+        wm_err_set(err, "no answer from the %s within %s (--timeout)", peer_name(lv), secs);
+        return -1;
+    }
+    if (end_lineno(m)) {
+        char want[WANT_MAX];
+        expected_end(m, want, sizeof want);
+        set_verdict(lv, WM_LIVE_KEPT_OPEN, end_lineno(m));
+        wm_err_set(&lv->verdict->why, "expected the %s %s; it kept the connection open for %s "
+                   "after the %s closed", peer_name(lv), want, secs, own_name(lv));
+        return 0;
+    }
+    set_verdict(lv, WM_LIVE_LEFT_OPEN, 0);
+    wm_err_set(&lv->verdict->why, "the %s left the connection open for %s after the %s closed",
+               peer_name(lv), secs, own_name(lv));
+    return 0;
+}
+
 int wm_live_run(struct wm_live *lv, struct wm_err *err)
 {
     struct wm_endpoint *ep = lv->local;
-    struct mirror m = {.expect = lv->expect_remote, .lv = lv};
+    struct mirror m;
     char buf[WM_IO_CHUNK];
-    int shut_wr = 0, rc = -1, local_closed_first = 0;
+    int shut_wr = 0, rc = -1;
+    mirror_init(&m, lv);
+    *lv->verdict = (struct wm_live_verdict){.fault = WM_LIVE_OK, .conn = lv->verdict->conn};
     if (wm_framer_init(&m.framer, lv->max_line + WM_TX_TEXT_SLACK) < 0) {
         wm_err_set(err, "out of memory");
         return -1;
@@ -128,8 +271,9 @@ int wm_live_run(struct wm_live *lv, struct wm_err *err)
     struct timeval tv = {lv->timeout_ms / 1000, (lv->timeout_ms % 1000) * 1000};
     setsockopt(lv->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     wm_ep_start(ep);
-    /* Each pass sends, reads or waits out one timeout; the peer's EOF ends it. */
-    for (;;) {
+    /* Each pass sends, reads or waits out one timeout; the peer's EOF or a
+     * verdict ends it, and a script gives up waiting at most once. */
+    while (lv->verdict->fault == WM_LIVE_OK) {
         if (ep->fault) {
             wm_err_set(err, "%s", ep->fault_msg.msg);
             goto out;
@@ -146,12 +290,10 @@ int wm_live_run(struct wm_live *lv, struct wm_err *err)
             goto out;
         }
         if (ready == 0) {
-            if (!ep->closed && ep->role == &wm_script_role) {
-                wm_ep_abandon(ep); /* the peer never sent what the file expects */
-                continue;
-            }
-            wm_err_set(err, "no answer from the peer within %d ms (--timeout)", lv->timeout_ms);
-            goto out;
+            int go_on = on_silence(lv, &m, err);
+            if (go_on < 0)
+                goto out;
+            continue;
         }
         ssize_t n = recv(lv->fd, buf, sizeof buf, 0);
         if (n < 0 && errno == EINTR)
@@ -161,8 +303,7 @@ int wm_live_run(struct wm_live *lv, struct wm_err *err)
             goto out;
         }
         if (n <= 0) {
-            local_closed_first = ep->closed;
-            if (mirror_eof(&m, local_closed_first, err) < 0)
+            if (mirror_eof(&m, ep->closed, err) < 0)
                 goto out;
             wm_ep_eof(ep);
             if (flush(lv, err) < 0)
@@ -192,65 +333,99 @@ void wm_live_normalize(struct wm_journal *j)
         }
 }
 
-int wm_live_replay(struct wm_transcript *t, int remote_server, const char *addr, int timeout_ms,
-                   size_t max_journal, struct wm_conn_log **logs_out, struct wm_err *err)
+static int hook(int (*fn)(void *, uint32_t, struct wm_err *), const struct wm_live_hooks *h,
+                uint32_t conn, struct wm_err *err)
+{
+    return fn ? fn(h->ctx, conn, err) : 0;
+}
+
+/* Connects, or accepts within the timeout; the socket, or -1 with err. */
+static int open_conn(const struct wm_live_replay_opts *o, int lfd, uint32_t conn,
+                     struct wm_err *err)
+{
+    if (o->remote_server)
+        return wm_net_connect(o->addr, err);
+    if (wait_fd(lfd, POLLIN, o->timeout_ms) <= 0) {
+        char secs[32];
+        wm_live_seconds(secs, sizeof secs, o->timeout_ms);
+        wm_err_set(err, "no client connected within %s (--timeout), connection %u", secs, conn);
+        return -1;
+    }
+    int fd = accept(lfd, NULL, NULL);
+    if (fd < 0)
+        wm_err_set(err, "accept: %s", strerror(errno));
+    return fd;
+}
+
+/* One connection of a replay: our script against the live peer. */
+static int replay_conn(struct wm_transcript *t, const struct wm_live_replay_opts *o, int fd,
+                       uint32_t i, struct wm_conn_log *logs, struct wm_live_verdict *verdict,
+                       struct wm_err *err)
 {
     const struct wm_cfg *cfg = &t->cfg;
-    struct wm_conn_log *logs = wm_conn_logs_new(cfg->connections, max_journal);
-    int lfd = -1, rc = -1;
+    struct wm_conn_log *want = &t->conns[i];
+    struct wm_journal *own = o->remote_server ? &want->client : &want->server;
+    struct wm_journal *peer = o->remote_server ? &want->server : &want->client;
+    struct wm_journal *mine = o->remote_server ? &logs[i].client : &logs[i].server;
+    struct wm_endpoint ep;
+    struct wm_script script;
+    size_t line = cfg->max_line > WM_SCRIPT_LINE_MAX ? cfg->max_line : WM_SCRIPT_LINE_MAX;
+    wm_live_normalize(peer);
+    if (wm_ep_init(&ep, o->remote_server ? 'C' : 'S', &wm_script_role, &script, mine, line,
+                   WM_OUT_MAX) < 0) {
+        wm_err_set(err, "out of memory");
+        return -1;
+    }
+    ep.framer.lenient = 1;
+    wm_script_init(&script, own, peer, &ep);
+    verdict->conn = i + 1;
+    struct wm_live lv = {&ep, &script, o->remote_server ? &logs[i].server : &logs[i].client,
+                         peer, fd, o->timeout_ms, cfg->max_line, verdict};
+    int r = wm_live_run(&lv, err);
+    wm_ep_free(&ep);
+    return r;
+}
+
+int wm_live_replay(struct wm_transcript *t, const struct wm_live_replay_opts *o,
+                   struct wm_conn_log **logs_out, struct wm_live_verdict *verdict,
+                   struct wm_err *err)
+{
+    const struct wm_cfg *cfg = &t->cfg;
+    const struct wm_live_hooks none = {0}, *h = o->hooks ? o->hooks : &none;
+    struct wm_conn_log *logs = wm_conn_logs_new(cfg->connections, o->max_journal);
+    int lfd = o->listen_fd, rc = -1;
     *logs_out = NULL;
+    *verdict = (struct wm_live_verdict){.fault = WM_LIVE_OK};
     if (!logs) {
         wm_err_set(err, "out of memory");
         return -1;
     }
-    if (!remote_server && (lfd = wm_net_listen(addr, 16, err)) < 0)
-        goto out;
-    if (lfd >= 0) {
+    if (!o->remote_server && lfd < 0) {
+        if ((lfd = wm_net_listen(o->addr, 16, err)) < 0)
+            goto out;
         char name[128];
         wm_net_name(lfd, 0, name, sizeof name);
         fprintf(stderr, "replay: listening on %s for %u client connection(s)\n", name,
                 cfg->connections);
     }
-    for (uint32_t i = 0; i < cfg->connections; i++) {
-        struct wm_conn_log *want = &t->conns[i];
-        struct wm_journal *own = remote_server ? &want->client : &want->server;
-        struct wm_journal *peer = remote_server ? &want->server : &want->client;
-        wm_live_normalize(peer);
-        int fd;
-        if (remote_server) {
-            fd = wm_net_connect(addr, err);
-        } else if (wait_fd(lfd, POLLIN, timeout_ms) <= 0) {
-            wm_err_set(err, "no client connected within %d ms (--timeout), connection %u", timeout_ms,
-                       i + 1);
+    for (uint32_t i = 0; i < cfg->connections && verdict->fault == WM_LIVE_OK; i++) {
+        if (hook(h->before, h, i + 1, err) < 0)
             goto out;
-        } else if ((fd = accept(lfd, NULL, NULL)) < 0) {
-            wm_err_set(err, "accept: %s", strerror(errno));
-        }
-        if (fd < 0)
-            goto out;
-        struct wm_endpoint ep;
-        struct wm_script script;
-        size_t line = cfg->max_line > WM_SCRIPT_LINE_MAX ? cfg->max_line : WM_SCRIPT_LINE_MAX;
-        struct wm_journal *mine = remote_server ? &logs[i].client : &logs[i].server;
-        if (wm_ep_init(&ep, remote_server ? 'C' : 'S', &wm_script_role, &script, mine, line,
-                       WM_OUT_MAX) < 0) {
+        int fd = open_conn(o, lfd, i + 1, err);
+        int r = fd < 0 ? -1 : replay_conn(t, o, fd, i, logs, verdict, err);
+        if (fd >= 0)
             close(fd);
-            wm_err_set(err, "out of memory");
+        if (r < 0) {
+            struct wm_err ignored;
+            hook(h->after, h, i + 1, &ignored); /* the peer is stopped either way */
             goto out;
         }
-        ep.framer.lenient = 1;
-        wm_script_init(&script, own, peer, &ep);
-        struct wm_live lv = {&ep, remote_server ? &logs[i].server : &logs[i].client, peer, fd,
-                             timeout_ms, cfg->max_line};
-        int r = wm_live_run(&lv, err);
-        wm_ep_free(&ep);
-        close(fd);
-        if (r < 0)
+        if (hook(h->after, h, i + 1, err) < 0)
             goto out;
     }
     rc = 0;
 out:
-    if (lfd >= 0)
+    if (lfd >= 0 && lfd != o->listen_fd)
         close(lfd);
     if (rc < 0)
         wm_conn_logs_free(logs, cfg->connections);

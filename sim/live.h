@@ -1,36 +1,80 @@
 /* One connection with only our side in process: our endpoint talks to a
  * live peer of any implementation over a blocking socket, and a mirror
- * journals what the peer sent, so the connection still yields a transcript. */
+ * journals what the peer sent, so the connection still yields a transcript.
+ * A live peer is judged on its closes as well as its lines: a peer that
+ * answers where the file shows it closing, or stays open, fails. */
 #ifndef WM_LIVE_H
 #define WM_LIVE_H
 
+#include <stdint.h>
+
 #include "endpoint.h"
 #include "journal.h"
+#include "script.h"
 #include "transcript.h"
 
 #define WM_DEFAULT_TIMEOUT_MS 10000
 
+/* How a live peer failed other than by a different line (the diff shows those). */
+enum wm_live_fault {
+    WM_LIVE_OK,
+    WM_LIVE_SENT_FOR_END, /* it sent a line where the file shows its end */
+    WM_LIVE_KEPT_OPEN,    /* the file shows its end; it stayed open for the timeout */
+    WM_LIVE_LEFT_OPEN     /* after our close, it stayed open for the timeout */
+};
+
+struct wm_live_verdict {
+    enum wm_live_fault fault;
+    uint32_t conn;   /* connection, from 1 */
+    size_t lineno;   /* the file line of the end the peer failed to give, 0 if none */
+    struct wm_err why;
+};
+
 struct wm_live {
     struct wm_endpoint *local;
+    const struct wm_script *script;         /* local's script, or NULL for a session */
     struct wm_journal *remote;              /* gets the peer's records */
     const struct wm_journal *expect_remote; /* the file's peer records, or NULL */
     int fd;
     int timeout_ms;  /* per wait for the peer */
     size_t max_line; /* the mirror records peer lines up to max-line + 64 bytes */
+    struct wm_live_verdict *verdict; /* set when the peer fails on a close */
 };
 
-/* Runs to the end of the exchange. 0, or -1 with err (a timeout or a
- * socket error); a protocol error is a record, not a failure here. */
+/* Runs to the end of the exchange, or to the peer's first fault on a close
+ * (lv->verdict). 0, or -1 with err (a socket error, or a timeout of a
+ * session awaiting a reply); a protocol error is a record, not a failure. */
 int wm_live_run(struct wm_live *lv, struct wm_err *err);
 
 /* The comparison a live peer allows: its errors are seen only as closes. */
 void wm_live_normalize(struct wm_journal *expect_remote);
 
+/* Hooks around each connection of a replay, for a runner that starts a peer
+ * process per connection (warmer interop); 0 or -1 with err. */
+struct wm_live_hooks {
+    int (*before)(void *ctx, uint32_t conn, struct wm_err *err);
+    int (*after)(void *ctx, uint32_t conn, struct wm_err *err);
+    void *ctx;
+};
+
+struct wm_live_replay_opts {
+    int remote_server;  /* 1: connect to addr and play the C records; 0: accept */
+    const char *addr;   /* connect to, or listen on when listen_fd < 0 */
+    int listen_fd;      /* >= 0: accept on this socket (the caller's) */
+    int timeout_ms;
+    size_t max_journal;
+    const struct wm_live_hooks *hooks; /* or NULL */
+};
+
 /* Replays t against a live peer, one connection after another (so a server
- * that seeds by accept order gives connection n seed + n - 1). remote_server:
- * connect to addr and play the C records; else listen on addr and play the S
- * records to each client that connects. Normalizes t's peer records. */
-int wm_live_replay(struct wm_transcript *t, int remote_server, const char *addr, int timeout_ms,
-                   size_t max_journal, struct wm_conn_log **logs, struct wm_err *err);
+ * that seeds by accept order gives connection n seed + n - 1); stops after a
+ * connection with a verdict. Normalizes t's peer records. 0 with *logs (what
+ * happened), or -1 with err. */
+int wm_live_replay(struct wm_transcript *t, const struct wm_live_replay_opts *o,
+                   struct wm_conn_log **logs, struct wm_live_verdict *verdict,
+                   struct wm_err *err);
+
+/* "10 s", "1.5 s": a timeout for messages. */
+void wm_live_seconds(char *buf, size_t size, int ms);
 
 #endif

@@ -1,28 +1,44 @@
 #include "script.h"
 
+#include <assert.h>
+
+static int is_end(enum wm_rec_kind k)
+{
+    return k == WM_REC_CLOSE || k == WM_REC_ERROR || k == WM_REC_PARTIAL;
+}
+
 void wm_script_init(struct wm_script *s, const struct wm_journal *own,
                     const struct wm_journal *peer, const struct wm_endpoint *ep)
 {
     *s = (struct wm_script){.own = own, .peer = peer, .ep = ep};
     for (size_t i = 0; i < peer->n; i++) {
         s->peer_lines_total += peer->recs[i].kind == WM_REC_LINE;
-        s->peer_closes |= peer->recs[i].kind == WM_REC_CLOSE || peer->recs[i].kind == WM_REC_ERROR;
+        s->peer_ends |= is_end((enum wm_rec_kind)peer->recs[i].kind);
     }
 }
 
-/* Peer lines the file shows before a record whose cause is c peer records. */
-static uint64_t lines_before(struct wm_script *s, uint64_t c)
+/* Counts the file's peer records before a record whose cause is c. Causes
+ * never decrease along a parsed journal, so the cursor only advances. */
+static void count_before(struct wm_script *s, uint64_t c)
 {
-    /* Causes never decrease along a parsed journal, so the cursor only advances. */
-    while (s->peer_cursor < c && s->peer_cursor < s->peer->n)
-        s->peer_lines_before += s->peer->recs[s->peer_cursor++].kind == WM_REC_LINE;
-    return s->peer_lines_before;
+    while (s->peer_cursor < c && s->peer_cursor < s->peer->n) {
+        enum wm_rec_kind k = (enum wm_rec_kind)s->peer->recs[s->peer_cursor++].kind;
+        s->peer_lines_before += k == WM_REC_LINE;
+        s->peer_end_before |= is_end(k);
+    }
+}
+
+/* 1 if the next own record may be played now. */
+static int ready(struct wm_script *s)
+{
+    count_before(s, s->own->recs[s->next].cause);
+    return s->peer_lines_before <= s->ep->framer.lines && (!s->peer_end_before || s->ep->peer_eof);
 }
 
 static enum wm_sess_rc pump(struct wm_script *s, const struct wm_sink *out)
 {
-    uint64_t got = s->ep->framer.lines;
-    while (s->next < s->own->n && lines_before(s, s->own->recs[s->next].cause) <= got) {
+    /* Each pass plays one record, so this ends within own->n passes. */
+    while (s->next < s->own->n && ready(s)) {
         const struct wm_rec *r = &s->own->recs[s->next++];
         const char *text = wm_rec_text(s->own, r);
         switch ((enum wm_rec_kind)r->kind) {
@@ -35,18 +51,28 @@ static enum wm_sess_rc pump(struct wm_script *s, const struct wm_sink *out)
         case WM_REC_LOG:
             break;
         case WM_REC_CLOSE:
-            wm_emit(out, WM_OUT_CLOSE, "", 0);
+            wm_emit(out, WM_OUT_CLOSE_AS_WRITTEN, "", 0);
             return WM_SESS_CLOSED;
         case WM_REC_ERROR:
             wm_emit(out, WM_OUT_ERROR, text, r->len);
             return WM_SESS_CLOSED;
         }
     }
-    if (s->next == s->own->n && !s->peer_closes && got >= s->peer_lines_total) {
+    if (s->next == s->own->n && !s->peer_ends && s->ep->framer.lines >= s->peer_lines_total) {
         wm_emit(out, WM_OUT_CLOSE, "", 0);
         return WM_SESS_CLOSED;
     }
     return WM_SESS_OPEN;
+}
+
+int wm_script_awaits_end(const struct wm_script *s)
+{
+    if (s->ep->closed || s->ep->peer_eof)
+        return 0;
+    if (s->next == s->own->n)
+        return s->peer_ends && s->ep->framer.lines >= s->peer_lines_total;
+    /* ready() has counted the peer records before the next one. */
+    return s->peer_end_before && s->peer_lines_before <= s->ep->framer.lines;
 }
 
 static enum wm_sess_rc start(void *self, const struct wm_sink *out)
@@ -61,17 +87,23 @@ static enum wm_sess_rc on_line(void *self, const char *line, size_t len, const s
     return pump(self, out);
 }
 
+/* The peer ended: play what waited for that, then stop; a close is implied. */
 static enum wm_sess_rc on_eof(void *self, const struct wm_sink *out)
 {
-    (void)self;
-    (void)out;
-    return WM_SESS_CLOSED; /* the peer is gone: what is left cannot be played */
+    struct wm_script *s = self;
+    assert(s->ep->peer_eof);
+    if (pump(s, out) == WM_SESS_CLOSED)
+        return WM_SESS_CLOSED;
+    wm_emit(out, WM_OUT_CLOSE, "", 0);
+    return WM_SESS_CLOSED;
 }
 
 static enum wm_sess_rc on_bad_input(void *self, const struct wm_err *err, const struct wm_sink *out)
 {
-    (void)self;
+    struct wm_script *s = self;
     (void)err; /* a script judges nothing: the transcript diff shows the bytes */
+    if (s->ep->peer_eof) /* a partial line, then the end */
+        return on_eof(s, out);
     wm_emit(out, WM_OUT_CLOSE, "", 0);
     return WM_SESS_CLOSED;
 }

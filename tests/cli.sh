@@ -43,7 +43,7 @@ expect run-max-steps 1 "max-steps" -- run --max-steps 10
 expect run-threads-too-many 2 "at most 512 connections" -- run --driver threads --connections 600
 expect run-driver-threads 0 "C2! close" -- run --driver threads --connections 2
 expect run-driver-events 0 "C2! close" -- run --driver events --connections 2
-expect replay-timeout-zero 2 "at least 1 second" -- replay --server --connect 127.0.0.1:9 --timeout 0 fixtures/golden/book.txt
+expect replay-timeout-zero 2 "at least 0.01 seconds" -- replay --server --connect 127.0.0.1:9 --timeout 0 fixtures/golden/book.txt
 expect replay-listen-needs-client 2 "--connect goes with --server" -- replay --server --listen 127.0.0.1:0 fixtures/golden/book.txt
 expect update-stdin 2 "cannot rewrite standard input" -- check --update -
 expect check-no-files 2 "no transcript files" -- check

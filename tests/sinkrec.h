@@ -12,7 +12,8 @@
 #include "session.h"
 
 static const char kind_tag[] = {[WM_OUT_SEND] = 'S', [WM_OUT_PARTIAL] = 'P', [WM_OUT_LOG] = 'L',
-                                [WM_OUT_ERROR] = 'E', [WM_OUT_CLOSE] = 'C'};
+                                [WM_OUT_ERROR] = 'E', [WM_OUT_CLOSE] = 'C',
+                                [WM_OUT_CLOSE_AS_WRITTEN] = 'W'};
 
 struct rec {
     char s[8192];

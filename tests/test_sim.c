@@ -294,6 +294,24 @@ START_TEST(waiting_server_script_is_abandoned)
 }
 END_TEST
 
+/* A record the file puts after the peer's close waits for that close: a
+ * server that does not close where the file says cannot be answered as if
+ * it had (the false pass of a live replay against a lenient server). */
+START_TEST(script_waits_for_the_peer_close)
+{
+    char path[128];
+    write_tmp("close-first.txt", HDR "# client: script\nC: PARAMS 1 5\nS! close\nC: NUMBER\n",
+              path);
+    char *got = run_script(path);
+    ck_assert_msg(!strstr(got, "C: NUMBER") && !strstr(got, "\nS: ") &&
+                      strstr(got, "C: PARAMS 1 5\nC! close\nS! error client closed"),
+                  "the client must wait for the server's close, which never comes, and be "
+                  "abandoned without sending NUMBER; got:\n%s", got);
+    free(got);
+    expect_check_fails_at(path, 6);
+}
+END_TEST
+
 /* docs/TRANSCRIPTS.md: "an updated file is a fixed point": after
  * `check --update`, check passes and a second update changes nothing. */
 static void expect_update_fixed_point(const char *name, const char *content)
@@ -332,6 +350,15 @@ START_TEST(update_is_a_fixed_point)
                         "C2! partial NUMB\nC2! close\nS2! error incomplete line at end of "
                         "stream (no final newline): \"NUMB\"\n");
     expect_update_fixed_point("short.txt", HDR "# chunking: on\nC: PARAMS 1 5\n");
+    /* A close the file shows after the peer's error is kept; without it, implied. */
+    expect_update_fixed_point("close-after-error.txt",
+                              HDR "# client: script\nC: NUMBER\nS! error NUMBER before any "
+                                  "PARAMS\nC! close\n");
+    expect_update_fixed_point("implied-close.txt",
+                              HDR "# client: script\nC: NUMBER\nS! error NUMBER before any "
+                                  "PARAMS\n");
+    expect_update_fixed_point("after-the-end.txt", HDR "# client: script\n# server: script\n"
+                                                       "C: A\nS! close\nC: B\nC! close\n");
 }
 END_TEST
 
@@ -451,6 +478,7 @@ static Suite *sim_suite(void)
 #define ADD_WITH_FILES(fn) WM_ADD_TEST_WITH(s, fn, make_tmpdir, remove_tmpdir)
     ADD_WITH_FILES(waiting_client_script_is_abandoned);
     ADD_WITH_FILES(waiting_server_script_is_abandoned);
+    ADD_WITH_FILES(script_waits_for_the_peer_close);
     ADD_WITH_FILES(update_is_a_fixed_point);
 #undef ADD_WITH_FILES
     WM_ADD_TEST(s, max_steps_stops_the_run);

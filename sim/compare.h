@@ -1,0 +1,33 @@
+/* A run's records against a file's: render both as transcript text, diff
+ * them, and map a difference back to the file line that holds it. Shared by
+ * check, replay and interop. */
+#ifndef WM_COMPARE_H
+#define WM_COMPARE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "transcript.h"
+
+/* A rendered transcript split into lines. */
+struct wm_rendered {
+    char *buf;
+    size_t size, n;
+    const char **text;
+    size_t *len;
+};
+
+/* 0, or -1 (out of memory, or the journals do not merge). */
+int wm_render(const struct wm_cfg *cfg, const struct wm_conn_log *logs, struct wm_rendered *r);
+void wm_rendered_free(struct wm_rendered *r);
+int wm_rendered_equal(const struct wm_rendered *a, const struct wm_rendered *b);
+
+/* Records (lines past the header) in a rendering of t's settings. */
+size_t wm_rendered_records(const struct wm_transcript *t, const struct wm_rendered *r);
+
+/* Prints the unified diff of the file's rendering (want) against what
+ * happened (got) and returns the file line of the first difference. */
+size_t wm_print_diff(FILE *out, const char *path, const struct wm_transcript *t,
+                     const struct wm_rendered *want, const struct wm_rendered *got);
+
+#endif
