@@ -1,16 +1,31 @@
 #!/usr/bin/env python3
-"""Model of the reference guessing program, written from shared/spec/PROTOCOL.md.
+"""Model of the reference guessing program, written from docs/PROTOCOL.md.
 
 The server draws from CPython's own random.Random, so this is the yardstick the
 C port's MT19937 is checked against. Where the reference breaks, the model does
-what the port does instead (error + close, see docs/TRANSCRIPTS.md); only the
-breaks reachable from well-behaved games matter in-process: NUMBER on an empty
-range and NUMBER after every value of the range was guessed.
+what the port does instead (error + close, see docs/TRANSCRIPTS.md) unless an
+option below says otherwise; only the breaks reachable from well-behaved games
+matter in-process: NUMBER on an empty range and NUMBER after every value of the
+range was guessed.
 
   refmodel.py transcript [--seed N] [--game LO:HI:SECRET:COUNT]... [--connections N]
   refmodel.py book       (same options)  the reference's console output
-  refmodel.py serve --listen HOST:PORT [--seed N]   threaded TCP server
-  refmodel.py client --connect HOST:PORT [--game ...] [--seed N]
+  refmodel.py serve --listen HOST:PORT [--seed N] [--lenient] [--keep-open]  threaded TCP server
+  refmodel.py client --connect HOST:PORT [--game ...] [--seed N] [--lenient]
+
+The options stand in for the reference's own breaks, so the tests can show that
+warmer's live replay fails a server or client that has them:
+  serve --lenient    reads lines as the reference does (LenientServer): the last
+                     byte dropped even when not a newline, UTF-8, int(), only the
+                     first word looked at, no limit but a 64 MiB safety cap; any
+                     exception ends the connection, NUMBER after every value was
+                     guessed hangs it (never answers, reads or closes).
+  serve --keep-open  never closes a connection's socket (after EOF, an empty line
+                     or an error it only stops reading), as the asyncio reference on
+                     CPython 3.8 to 3.12, whose handler never closes its writer.
+  client --lenient   the reference client: int() of each reply with no other check,
+                     any Python exception is a failure (exit 1).
+Seeding stays the port's (connection k gets seed + k), so goldens still match.
 """
 import argparse
 import math
@@ -24,6 +39,7 @@ import threading
 DECISIONS = ("Warmer", "Colder", "Unsure", "Correct")
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 MAX_LINE = 1024
+LENIENT_MAX_LINE = 64 * 2**20  # a safety cap only: the reference reads lines without bound
 DEFAULT_SEED = 1234
 DEFAULT_GAMES = [(1, 5, 3, 5), (10, 15, 12, 5)]
 INTEGER = re.compile(r"0|-?[1-9][0-9]*")  # canonical decimal, as the port
@@ -31,6 +47,14 @@ INTEGER = re.compile(r"0|-?[1-9][0-9]*")  # canonical decimal, as the port
 
 class ProtocolError(Exception):
     """A side rejected what it saw; the message is the error reason."""
+
+
+class UnknownCommandError(Exception):
+    """What the reference's server raises on a command it does not know."""
+
+
+class Hang(Exception):
+    """Where the reference loops forever: the connection must never answer nor close."""
 
 
 def parse_int64(text):
@@ -95,6 +119,60 @@ class Server:
         self.log(f"Server: {self.last} is {decision}")
 
 
+class LenientServer:
+    """One connection's server session exactly as the reference's Session: no checks.
+
+    Bad input fails with the Python exception the reference raises (IndexError,
+    AssertionError, ValueError, TypeError, UnknownCommandError); the caller ends
+    the connection. Only the RNG's seeding is the port's.
+    """
+
+    def __init__(self, seed, log):
+        self.rng = random.Random(seed)
+        self.log = log
+        self.clear_state(None, None)  # NUMBER before PARAMS: randint(None, None), a TypeError
+
+    def clear_state(self, lower, upper):
+        self.lower, self.upper = lower, upper
+        self.secret = None
+        self.guesses, self.seen = [], set()  # the reference's list; the set only speeds up `in`
+
+    def handle(self, command):
+        """Handle one command (the line less its last byte); return the reply or None."""
+        parts = command.split(" ")
+        if parts[0] == "PARAMS":
+            if len(parts) != 3:  # the reference asserts; raising survives python -O
+                raise AssertionError(f"PARAMS with {len(parts) - 1} arguments: {command!r}")
+            self.clear_state(int(parts[1]), int(parts[2]))
+        elif parts[0] == "NUMBER":  # any further words are ignored
+            guess = self.next_guess()
+            self.guesses.append(guess)
+            self.seen.add(guess)
+            return str(guess)
+        elif parts[0] == "REPORT":
+            if len(parts) != 2:
+                raise AssertionError(f"REPORT with {len(parts) - 1} arguments: {command!r}")
+            decision = parts[1]  # any word: only "Correct" means something
+            last = self.guesses[-1]  # IndexError before any NUMBER in the game
+            if decision == "Correct":
+                self.secret = last
+            self.log(f"Server: {last} is {decision}")
+        else:
+            raise UnknownCommandError(command)
+        return None
+
+    def next_guess(self):
+        if self.secret is not None:
+            return self.secret
+        if self.seen and len(self.seen) == self.upper - self.lower + 1:
+            raise Hang(f"NUMBER after all {len(self.seen)} values of [{self.lower}, {self.upper}]"
+                       " were guessed: the reference redraws forever")
+        while True:  # randint raises ValueError on an empty range
+            guess = self.rng.randint(self.lower, self.upper)
+            if guess not in self.seen:
+                return guess
+
+
 def judge(guess, secret, previous):
     """Return (distance, decision) the way the reference's client does."""
     distance = math.fabs(guess - secret)  # exact int difference, then a double
@@ -116,7 +194,7 @@ def check_guess(text, lo, hi, seen):
     return guess
 
 
-def play_client(games, send, recv, log):
+def play_client(games, send, recv, log, read_guess=check_guess):
     """Play every game; recv() returns the server's next line, or None once it closed."""
     results = []
     for game_no, (lo, hi, secret, count) in enumerate(games, 1):
@@ -130,7 +208,7 @@ def play_client(games, send, recv, log):
                 if reply is None:
                     raise ProtocolError("server closed the connection while the client awaited"
                                         f" a guess (game {game_no}, guess {guess_no})")
-                guess = check_guess(reply, lo, hi, seen)
+                guess = read_guess(reply, lo, hi, seen)
                 previous, decision = judge(guess, secret, previous)
                 send(f"REPORT {decision}")
                 results.append((guess, decision))
@@ -178,6 +256,11 @@ def play_connection(seed, games, log):
     return records
 
 
+def exception_text(error):
+    """A Python exception as record text: its name and message, as UTF-8 bytes in latin-1."""
+    return f"{type(error).__name__}: {error}".encode("utf-8", "backslashreplace").decode("latin-1")
+
+
 def escape(text):
     """Escape a line for a transcript (docs/TRANSCRIPTS.md); text holds bytes as latin-1."""
     body = text.rstrip(" ")
@@ -220,25 +303,70 @@ def read_line(rfile):
     return raw.decode("latin-1")
 
 
-def serve_connection(conn, seed, log):
+kept = []  # --keep-open: every connection's socket, never closed, alive until the process exits
+never = threading.Event()  # never set: a hung connection waits on it without burning CPU
+
+
+def serve_strict(conn, rfile, seed, log):
+    """The port's rules: a line is printable ASCII ended by "\\n", parsed by Server."""
     server = Server(seed, log)
+    while (raw := read_line(rfile)) not in ("", "\n"):  # EOF or empty line: quiet end
+        if not raw.endswith("\n"):
+            raise ProtocolError(f"incomplete line at end of stream: {escape(raw)}")
+        line = raw[:-1]
+        if not all(" " <= c <= "~" for c in line):
+            raise ProtocolError(f"control or non-ASCII byte in line: {escape(line)}")
+        reply = server.handle(line)
+        if reply is not None:
+            conn.sendall(reply.encode() + b"\n")
+
+
+def serve_lenient(conn, rfile, seed, log):
+    """The reference's Session.loop() and receive(), over LenientServer."""
+    server = LenientServer(seed, log)
+    while raw := rfile.readline(LENIENT_MAX_LINE + 1):  # EOF: the reference's EOFError, caught
+        if len(raw) > LENIENT_MAX_LINE and not raw.endswith(b"\n"):
+            raise ProtocolError(f"line longer than {LENIENT_MAX_LINE} bytes (the model's safety cap)")
+        command = raw[:-1].decode()  # drops the last byte even when it is not "\n"
+        if not command:
+            break  # an empty command ends the reference's `while command := ...` quietly
+        try:
+            reply = server.handle(command)
+        except Hang as why:
+            print(f"refmodel serve: connection seeded {seed}: hangs: {why}", file=sys.stderr, flush=True)
+            never.wait()
+        else:
+            if reply is not None:
+                conn.sendall(reply.encode() + b"\n")
+
+
+def serve_connection(conn, seed, log, lenient=False, keep_open=False):
+    """Serve one connection, then close it as the threaded reference's `with connection`.
+
+    With keep_open it is never closed, only no longer read: the asyncio reference's
+    handler never closes its writer, so on CPython 3.8 to 3.12 its end stays open
+    (CLOSE-WAIT once the client has gone) until the process exits.
+    """
+    failures = Exception if lenient else (ProtocolError, OSError)  # the reference: any exception
     try:
-        with conn, conn.makefile("rb") as rfile:
-            while (raw := read_line(rfile)) not in ("", "\n"):  # EOF or empty line: quiet end
-                if not raw.endswith("\n"):
-                    raise ProtocolError(f"incomplete line at end of stream: {escape(raw)}")
-                line = raw[:-1]
-                if not all(" " <= c <= "~" for c in line):
-                    raise ProtocolError(f"control or non-ASCII byte in line: {escape(line)}")
-                reply = server.handle(line)
-                if reply is not None:
-                    conn.sendall(reply.encode() + b"\n")
-    except (ProtocolError, OSError) as error:
-        print(f"refmodel serve: connection seeded {seed}: error {error}", file=sys.stderr, flush=True)
+        rfile = conn.makefile("rb")
+        try:
+            (serve_lenient if lenient else serve_strict)(conn, rfile, seed, log)
+        finally:
+            if keep_open:
+                kept.append((conn, rfile))
+            else:
+                rfile.close()
+                conn.close()
+    except failures as error:
+        text = escape(exception_text(error)) if lenient else error
+        print(f"refmodel serve: connection seeded {seed}: error {text}", file=sys.stderr, flush=True)
 
 
-def serve(host, port, seed):
+def serve(host, port, seed, lenient=False, keep_open=False):
     print_lock = threading.Lock()
+    if lenient:  # a REPORT's decision is any text the client sent
+        sys.stdout.reconfigure(errors="backslashreplace")
 
     def log(line):
         with print_lock:
@@ -255,14 +383,19 @@ def serve(host, port, seed):
         try:
             while True:
                 conn, _ = listener.accept()
-                threading.Thread(target=serve_connection, args=(conn, seed + k, log), daemon=True).start()
+                threading.Thread(target=serve_connection, args=(conn, seed + k, log, lenient, keep_open),
+                                 daemon=True).start()
                 k += 1
         except KeyboardInterrupt:
             pass
 
 
-def client(host, port, games):
-    """Play the games against a live server; return the records of what crossed the wire."""
+def client(host, port, games, lenient=False):
+    """Play the games against a live server; return the records of what crossed the wire.
+
+    lenient plays as the reference client: each reply is the line less its last byte,
+    decoded as UTF-8 and passed to int(), with no other check; any exception fails.
+    """
     records = []
     with socket.create_connection((host, port)) as sock, sock.makefile("rb") as rfile:
 
@@ -287,9 +420,28 @@ def client(host, port, games):
             records.append(("S", ":", raw[:-1]))
             return raw[:-1]
 
+        def recv_lenient():
+            try:
+                raw = rfile.readline(LENIENT_MAX_LINE + 1)
+            except ConnectionError:
+                raw = b""
+            text = raw.decode("latin-1")
+            if not raw:
+                records.append(("S", "!", "close"))
+                raise EOFError("Connection closed")
+            if len(raw) > LENIENT_MAX_LINE and not raw.endswith(b"\n"):
+                raise ProtocolError(f"line longer than {LENIENT_MAX_LINE} bytes (the model's safety cap)")
+            records.append(("S", ":", text[:-1]) if text.endswith("\n") else ("S", "!", f"partial {text}"))
+            return raw[:-1].decode()
+
         try:
-            play_client(games, send, recv, lambda line: None)
+            if lenient:
+                play_client(games, send, recv_lenient, lambda line: None, lambda text, *_: int(text))
+            else:
+                play_client(games, send, recv, lambda line: None)
             records.append(("C", "!", "close"))
+        except (Exception if lenient else ()) as error:  # the reference client fails on any
+            records.append(("C", "!", f"error {exception_text(error)}"))
         except ProtocolError as error:
             records.append(("C", "!", f"error {error}"))
         except OSError as error:
@@ -348,10 +500,16 @@ def main(argv):
     for name in ("transcript", "book"):
         sub = commands.add_parser(name, parents=[seed, games])
         sub.add_argument("--connections", type=parse_connections, default=1)
-    commands.add_parser("serve", parents=[seed]).add_argument(
-        "--listen", type=parse_address, required=True)
-    commands.add_parser("client", parents=[seed, games]).add_argument(
-        "--connect", type=parse_address, required=True)
+    serve_cmd = commands.add_parser("serve", parents=[seed])
+    serve_cmd.add_argument("--listen", type=parse_address, required=True)
+    serve_cmd.add_argument("--lenient", action="store_true",
+                           help="parse client lines as the reference does, not by the port's rules")
+    serve_cmd.add_argument("--keep-open", action="store_true",
+                           help="never close a connection, as the asyncio reference on CPython 3.8-3.12")
+    client_cmd = commands.add_parser("client", parents=[seed, games])
+    client_cmd.add_argument("--connect", type=parse_address, required=True)
+    client_cmd.add_argument("--lenient", action="store_true",
+                            help="use every reply as the reference client does, unchecked")
     opts = parser.parse_args(glued)
     games = getattr(opts, "games", None) or DEFAULT_GAMES
 
@@ -361,9 +519,9 @@ def main(argv):
         transcript, book = run(opts.seed, games, opts.connections)
         sys.stdout.write(transcript if opts.command == "transcript" else book)
     elif opts.command == "serve":
-        serve(*opts.listen, opts.seed)
+        serve(*opts.listen, opts.seed, opts.lenient, opts.keep_open)
     else:
-        records = client(*opts.connect, games)
+        records = client(*opts.connect, games, opts.lenient)
         lines = transcript_header(opts.seed, games) + [format_record(*r) for r in records]
         sys.stdout.write("".join(line + "\n" for line in lines))
         return 1 if records[-1][2].startswith("error") else 0
