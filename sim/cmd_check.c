@@ -56,21 +56,6 @@ struct live_opts {
     int timeout_ms;
 };
 
-/* The verdict on a live peer that failed on a close, before any diff. */
-static void print_verdict(const char *path, const struct wm_transcript *t,
-                          const struct wm_live_verdict *v, int same, size_t records)
-{
-    char where[32] = "";
-    if (t->cfg.connections > 1)
-        snprintf(where, sizeof where, "connection %u: ", v->conn);
-    if (v->fault == WM_LIVE_LEFT_OPEN && same)
-        printf("FAIL %s: all %zu records matched, but %s%s\n", path, records, where, v->why.msg);
-    else if (v->lineno)
-        printf("FAIL %s:%zu: %s%s\n", path, v->lineno, where, v->why.msg);
-    else
-        printf("FAIL %s: %s%s\n", path, where, v->why.msg);
-}
-
 /* Returns an exit code for one file. */
 static int one_file(const struct wm_args *a, const char *path, enum mode mode, int update,
                     const struct wm_exec_opts *opts, const struct live_opts *live,
@@ -124,9 +109,11 @@ static int one_file(const struct wm_args *a, const char *path, enum mode mode, i
         }
         goto out;
     }
-    if (verdict.fault != WM_LIVE_OK)
-        print_verdict(path, &t, &verdict, same, wm_rendered_records(&t, &want));
-    else
+    if (verdict.fault != WM_LIVE_OK) {
+        char why[WM_ERR_MAX + 4200];
+        wm_verdict_format(why, sizeof why, path, &t, &verdict, same, &want);
+        printf("FAIL %s\n", why);
+    } else
         printf("FAIL %s\n", path);
     if (!same) {
         size_t line = wm_print_diff(stdout, path, &t, &want, &got);
@@ -252,8 +239,9 @@ int wm_cmd_replay(struct wm_args *a)
     wm_exec_opts_string(&opts, extra, sizeof extra);
     if (live.timeout_ms != WM_DEFAULT_TIMEOUT_MS) {
         size_t n = strlen(extra);
-        snprintf(extra + n, sizeof extra - n, " --timeout %d.%03d", live.timeout_ms / 1000,
-                 live.timeout_ms % 1000);
+        char secs[24];
+        wm_seconds_word(secs, sizeof secs, live.timeout_ms);
+        snprintf(extra + n, sizeof extra - n, " --timeout %s", secs);
     }
     wm_shell_word(path, word, sizeof word);
     snprintf(repro, sizeof repro, "replay %s%s%s%s %s",

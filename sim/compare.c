@@ -110,3 +110,18 @@ size_t wm_print_diff(FILE *out, const char *path, const struct wm_transcript *t,
         fprintf(out, "(diff unavailable: out of memory)\n");
     return source_line(t, count_header_lines(&t->cfg), first, want->n);
 }
+
+void wm_verdict_format(char *buf, size_t size, const char *path, const struct wm_transcript *t,
+                       const struct wm_live_verdict *v, int same, const struct wm_rendered *want)
+{
+    char where[32] = "";
+    if (t->cfg.connections > 1)
+        snprintf(where, sizeof where, "connection %u: ", v->conn);
+    if (v->fault == WM_LIVE_LEFT_OPEN && same)
+        snprintf(buf, size, "%s: all %zu records matched, but %s%s", path,
+                 wm_rendered_records(t, want), where, v->why.msg);
+    else if (v->lineno)
+        snprintf(buf, size, "%s:%zu: %s%s", path, v->lineno, where, v->why.msg);
+    else
+        snprintf(buf, size, "%s: %s%s", path, where, v->why.msg);
+}

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "live.h"
 #include "transcript.h"
 
 /* A rendered transcript split into lines. */
@@ -29,5 +30,11 @@ size_t wm_rendered_records(const struct wm_transcript *t, const struct wm_render
  * happened (got) and returns the file line of the first difference. */
 size_t wm_print_diff(FILE *out, const char *path, const struct wm_transcript *t,
                      const struct wm_rendered *want, const struct wm_rendered *got);
+
+/* The reason a live peer failed on a close, as the rest of a FAIL line:
+ * "PATH:LINE: expected the server to close ..." or, when every record
+ * matched (same), "PATH: all N records matched, but the server left ...". */
+void wm_verdict_format(char *buf, size_t size, const char *path, const struct wm_transcript *t,
+                       const struct wm_live_verdict *v, int same, const struct wm_rendered *want);
 
 #endif

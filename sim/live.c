@@ -42,20 +42,21 @@ static const char *own_name(const struct wm_live *lv)
     return lv->local->side == 'C' ? "client" : "server";
 }
 
+void wm_seconds_word(char *buf, size_t size, int ms)
+{
+    snprintf(buf, size, "%d.%03d", ms / 1000, ms % 1000);
+    char *end = buf + strlen(buf);
+    while (end[-1] == '0') /* "1.500" -> "1.5", "2.000" -> "2" */
+        *--end = '\0';
+    if (end[-1] == '.')
+        end[-1] = '\0';
+}
+
 void wm_live_seconds(char *buf, size_t size, int ms)
 {
-    if (ms % 1000 == 0)
-        snprintf(buf, size, "%d s", ms / 1000);
-    else
-        snprintf(buf, size, "%d.%03d s", ms / 1000, ms % 1000);
-    /* trim trailing zeros of the fraction: "1.500 s" -> "1.5 s" */
-    char *dot = strchr(buf, '.');
-    if (dot) {
-        char *end = strchr(dot, ' '), *z = end;
-        while (z > dot + 1 && z[-1] == '0')
-            z--;
-        memmove(z, end, strlen(end) + 1);
-    }
+    char word[24];
+    wm_seconds_word(word, sizeof word, ms);
+    snprintf(buf, size, "%s s", word);
 }
 
 /* "after `REPORT Hot`": the last bytes our side sent, for messages. */
@@ -411,7 +412,7 @@ int wm_live_replay(struct wm_transcript *t, const struct wm_live_replay_opts *o,
     for (uint32_t i = 0; i < cfg->connections && verdict->fault == WM_LIVE_OK; i++) {
         if (hook(h->before, h, i + 1, err) < 0)
             goto out;
-        int fd = open_conn(o, lfd, i + 1, err);
+        int fd = h->open ? h->open(h->ctx, i + 1, lfd, err) : open_conn(o, lfd, i + 1, err);
         int r = fd < 0 ? -1 : replay_conn(t, o, fd, i, logs, verdict, err);
         if (fd >= 0)
             close(fd);

@@ -53,6 +53,9 @@ void wm_live_normalize(struct wm_journal *expect_remote);
  * process per connection (warmer interop); 0 or -1 with err. */
 struct wm_live_hooks {
     int (*before)(void *ctx, uint32_t conn, struct wm_err *err);
+    /* Opens the connection instead of the plain connect or accept: the
+     * socket, or -1 with err. listen_fd is -1 when connecting. */
+    int (*open)(void *ctx, uint32_t conn, int listen_fd, struct wm_err *err);
     int (*after)(void *ctx, uint32_t conn, struct wm_err *err);
     void *ctx;
 };
@@ -74,7 +77,8 @@ int wm_live_replay(struct wm_transcript *t, const struct wm_live_replay_opts *o,
                    struct wm_conn_log **logs, struct wm_live_verdict *verdict,
                    struct wm_err *err);
 
-/* "10 s", "1.5 s": a timeout for messages. */
+/* "10 s", "1.5 s": a timeout for messages; "10", "1.5": for --timeout. */
 void wm_live_seconds(char *buf, size_t size, int ms);
+void wm_seconds_word(char *buf, size_t size, int ms);
 
 #endif

@@ -11,6 +11,7 @@ static const char help[] =
     "  replay   play one side of a transcript against a server or client and check the other\n"
     "  client   a real client over TCP; prints its transcript\n"
     "  serve    a real server over TCP until SIGINT/SIGTERM (connection k gets seed + k)\n"
+    "  interop  replay transcripts against a fresh server or client started from a command\n"
     "Exit: 0 ok, 1 a check, replay or session failed, 2 bad usage or a bad input file.\n";
 
 int main(int argc, char **argv)
@@ -19,7 +20,8 @@ int main(int argc, char **argv)
         const char *name;
         int (*fn)(struct wm_args *);
     } cmds[] = {{"run", wm_cmd_run},       {"check", wm_cmd_check}, {"replay", wm_cmd_replay},
-                {"client", wm_cmd_client}, {"serve", wm_cmd_serve}};
+                {"client", wm_cmd_client}, {"serve", wm_cmd_serve},
+                {"interop", wm_cmd_interop}};
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(help, argc < 2 ? stderr : stdout);
         return argc < 2 ? WM_EXIT_USAGE : WM_EXIT_OK;

@@ -100,9 +100,11 @@ static int open_socket(const char *hostport, int passive, int backlog, struct wm
         fd = -1;
     }
     freeaddrinfo(res);
-    if (fd < 0)
+    if (fd < 0) {
         wm_err_set(err, "cannot %s %s: %s", passive ? "listen on" : "connect to", hostport,
                    strerror(saved));
+        errno = saved; /* for callers that retry a refused connect */
+    }
     return fd;
 }
 

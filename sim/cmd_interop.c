@@ -1,0 +1,329 @@
+/* warmer interop: every transcript against a fresh peer started from a
+ * command, cases run in parallel and reported in file order. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "files.h"
+#include "interop.h"
+#include "live.h"
+
+#define JOBS_MAX 256
+
+static const char interop_help[] =
+    "usage: warmer interop --server 'COMMAND' [-j N] [--timeout S] [--host H] FILE|DIR...\n"
+    "       warmer interop --client 'COMMAND' [-j N] [--timeout S] [--host H] FILE|DIR...\n"
+    "Conformance of another implementation: for each transcript, a fresh peer is\n"
+    "started from COMMAND (by /bin/sh, in its own process group) and one side of\n"
+    "the file is replayed against it over TCP. A DIR is searched recursively for\n"
+    "transcripts (files whose first line is \"# warmer transcript v1\"), in\n"
+    "sorted order. In COMMAND these are filled in from the file's header:\n"
+    "  {seed} {max-line} {max-guesses}  the header's values\n"
+    "  {games}   the file's games as words: --game LO:HI:SECRET:COUNT ...\n"
+    "  {host}    --host (default 127.0.0.1)\n"
+    "  {port}    --server: a free port for the server to listen on (without\n"
+    "            {port}, the server must print \"listening on HOST:PORT\" on its\n"
+    "            stderr); --client: the port warmer listens on\n"
+    "--server: COMMAND is a server; the file's client side is played to it, then\n"
+    "  the server gets SIGTERM and must exit 0 (or die of SIGTERM) within\n"
+    "  --timeout: any other status fails the case, so `valgrind --error-exitcode=99\n"
+    "  ./myserver --port {port} --seed {seed}` checks a server for leaks too.\n"
+    "--client: COMMAND is a client, run once per connection of the file against\n"
+    "  the file's server side; it must exit 0 when the file's client finishes\n"
+    "  cleanly, non-zero when the file shows the client's error.\n"
+    "A peer's error is seen only as its close; a peer that answers where the file\n"
+    "shows it closing, or stays open, fails. A file that cannot run against\n"
+    "COMMAND (its tested side is a script, or it sets a limit COMMAND has no\n"
+    "placeholder for) is skipped, with the reason.\n"
+    "  -j N, --jobs N  cases at once, 1..256 (default: the CPU count); output\n"
+    "                  stays in file order\n"
+    "  --timeout S     each wait: start, connect, a reply, a peer's exit (default 10)\n"
+    "Prints \"ok FILE\", \"skip FILE: why\" or \"FAIL FILE: why\" (then a diff and\n"
+    "reproduce lines) per case, and \"N passed, N failed, N skipped\".\n"
+    "Exit: 0 none failed, 1 a case failed, 2 bad usage or a malformed file.\n";
+
+struct runner {
+    struct wm_interop_opts opts;
+    struct wm_files files;
+    pthread_mutex_t lock;
+    pthread_cond_t done_cv;
+    size_t next;       /* next case to start */
+    int stopping;      /* a signal came: start no more cases */
+    char **out;        /* each case's report, once done */
+    size_t *out_len;
+    enum wm_case_end *end;
+    unsigned char *done;
+    pid_t *pgid;       /* per worker: its running peer's group, 0 if none */
+    unsigned jobs;
+};
+
+struct worker {
+    struct runner *r;
+    unsigned slot;
+};
+
+static void track_peer(void *ctx, pid_t pgid)
+{
+    struct worker *w = ctx;
+    pthread_mutex_lock(&w->r->lock);
+    w->r->pgid[w->slot] = pgid;
+    pthread_mutex_unlock(&w->r->lock);
+}
+
+static void *work(void *arg)
+{
+    struct worker *w = arg;
+    struct runner *r = w->r;
+    struct wm_interop_opts o = r->opts;
+    o.track = track_peer;
+    o.track_ctx = w;
+    for (;;) {
+        pthread_mutex_lock(&r->lock);
+        size_t i = r->stopping ? r->files.n : r->next;
+        if (i < r->files.n)
+            r->next++;
+        pthread_mutex_unlock(&r->lock);
+        if (i >= r->files.n)
+            return NULL;
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        enum wm_case_end end = WM_CASE_FAIL;
+        if (f) {
+            end = wm_interop_case(f, r->files.paths[i], &o);
+            fclose(f);
+        }
+        pthread_mutex_lock(&r->lock);
+        r->out[i] = buf;
+        r->out_len[i] = buf ? len : 0;
+        r->end[i] = end;
+        r->done[i] = 1;
+        pthread_cond_broadcast(&r->done_cv);
+        pthread_mutex_unlock(&r->lock);
+    }
+}
+
+/* SIGINT and SIGTERM are blocked everywhere and taken here: start no more
+ * cases and stop every running peer, so none outlives warmer. */
+static void *watch_signals(void *arg)
+{
+    struct runner *r = arg;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    int sig;
+    if (sigwait(&set, &sig) != 0)
+        return NULL;
+    pthread_mutex_lock(&r->lock);
+    int finished = r->stopping == 2; /* the run ended: this was the wake-up */
+    r->stopping = 1;
+    for (unsigned k = 0; !finished && k < r->jobs; k++)
+        if (r->pgid[k] > 0)
+            kill(-r->pgid[k], SIGTERM);
+    pthread_mutex_unlock(&r->lock);
+    return NULL;
+}
+
+static int run_all(struct runner *r)
+{
+    size_t n = r->files.n;
+    unsigned passed = 0, failed = 0, skipped = 0, bad = 0;
+    r->out = calloc(n, sizeof *r->out);
+    r->out_len = calloc(n, sizeof *r->out_len);
+    r->end = calloc(n, sizeof *r->end);
+    r->done = calloc(n, 1);
+    r->pgid = calloc(r->jobs, sizeof *r->pgid);
+    struct worker *ws = calloc(r->jobs, sizeof *ws);
+    pthread_t *tids = calloc(r->jobs, sizeof *tids), sigtid;
+    unsigned started = 0;
+    int rc = WM_EXIT_FAIL, sig_started = 0;
+    sigset_t set, old;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    if ((n && (!r->out || !r->out_len || !r->end || !r->done)) || !r->pgid || !ws || !tids) {
+        fprintf(stderr, "warmer interop: out of memory\n");
+        goto out;
+    }
+    pthread_sigmask(SIG_BLOCK, &set, &old);
+    sig_started = pthread_create(&sigtid, NULL, watch_signals, r) == 0;
+    for (; started < r->jobs; started++) {
+        ws[started] = (struct worker){r, started};
+        if (pthread_create(&tids[started], NULL, work, &ws[started]) != 0)
+            break;
+    }
+    if (started == 0) {
+        fprintf(stderr, "warmer interop: cannot start a thread\n");
+        goto join;
+    }
+    /* Reports in file order, each as soon as it and those before it are done. */
+    for (size_t i = 0; i < n; i++) {
+        pthread_mutex_lock(&r->lock);
+        while (!r->done[i] && !(r->stopping && r->next <= i))
+            pthread_cond_wait(&r->done_cv, &r->lock);
+        int have = r->done[i];
+        pthread_mutex_unlock(&r->lock);
+        if (!have)
+            break; /* stopped by a signal before this case started */
+        fwrite(r->out[i], 1, r->out_len[i], stdout);
+        fflush(stdout);
+        passed += r->end[i] == WM_CASE_PASS;
+        failed += r->end[i] == WM_CASE_FAIL;
+        skipped += r->end[i] == WM_CASE_SKIP;
+        bad += r->end[i] == WM_CASE_BAD_FILE;
+    }
+    printf("%u passed, %u failed, %u skipped%s\n", passed, failed + bad, skipped,
+           r->stopping == 1 ? " (stopped by a signal)" : "");
+    rc = bad ? WM_EXIT_USAGE : failed || r->stopping == 1 ? WM_EXIT_FAIL : WM_EXIT_OK;
+join:
+    for (unsigned k = 0; k < started; k++)
+        pthread_join(tids[k], NULL);
+    if (sig_started) {
+        pthread_mutex_lock(&r->lock);
+        int signalled = r->stopping == 1;
+        r->stopping = signalled ? 1 : 2;
+        pthread_mutex_unlock(&r->lock);
+        if (!signalled)
+            pthread_kill(sigtid, SIGTERM); /* wakes its sigwait */
+        pthread_join(sigtid, NULL);
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+out:
+    for (size_t i = 0; r->out && i < n; i++)
+        free(r->out[i]);
+    free(r->out);
+    free(r->out_len);
+    free(r->end);
+    free(r->done);
+    free(r->pgid);
+    free(ws);
+    free(tids);
+    return rc;
+}
+
+static unsigned cpu_count(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > JOBS_MAX ? JOBS_MAX : (unsigned)n;
+}
+
+int wm_cmd_interop(struct wm_args *a)
+{
+    struct runner r = {.jobs = cpu_count()};
+    struct wm_interop_opts *o = &r.opts;
+    char **operands = calloc((size_t)a->argc, sizeof *operands);
+    size_t nops = 0;
+    const char *v, *jobs = NULL;
+    char repro[256] = "";
+    int rc = WM_EXIT_USAGE;
+    *o = (struct wm_interop_opts){.host = "127.0.0.1", .timeout_ms = WM_DEFAULT_TIMEOUT_MS,
+                                  .max_journal = WM_DEFAULT_MAX_JOURNAL, .prog = a->prog,
+                                  .repro_opts = repro};
+    if (!operands)
+        return WM_EXIT_USAGE;
+    while (a->i < a->argc) {
+        int r1, is_client = 0;
+        if (wm_arg_flag(a, "--help") || wm_arg_flag(a, "-h")) {
+            fputs(interop_help, stdout);
+            rc = WM_EXIT_OK;
+            goto out;
+        }
+        if ((r1 = wm_arg_value(a, "--server", &v)) == 0 &&
+            (r1 = wm_arg_value(a, "--client", &v)) != 0)
+            is_client = 1;
+        if (r1 != 0) {
+            if (r1 < 0)
+                goto out;
+            if (o->command) {
+                wm_usage_error(a, "give one of --server or --client, once");
+                goto out;
+            }
+            o->command = v;
+            o->test_server = !is_client;
+            continue;
+        }
+        if (strncmp(a->argv[a->i], "-j", 2) == 0 && a->argv[a->i][2] >= '0' &&
+            a->argv[a->i][2] <= '9') {
+            jobs = a->argv[a->i++] + 2;
+            continue;
+        }
+        if ((r1 = wm_arg_value(a, "-j", &v)) != 0 || (r1 = wm_arg_value(a, "--jobs", &v)) != 0) {
+            if (r1 < 0)
+                goto out;
+            jobs = v;
+            continue;
+        }
+        if ((r1 = wm_arg_value(a, "--host", &v)) != 0) {
+            if (r1 < 0)
+                goto out;
+            o->host = v;
+            continue;
+        }
+        if ((r1 = wm_arg_timeout(a, &o->timeout_ms)) != 0) {
+            if (r1 < 0)
+                goto out;
+            continue;
+        }
+        if (strcmp(a->argv[a->i], "--") == 0) {
+            for (a->i++; a->i < a->argc;)
+                operands[nops++] = a->argv[a->i++];
+            break;
+        }
+        if (a->argv[a->i][0] == '-' && a->argv[a->i][1] != '\0') {
+            wm_usage_error(a, "unknown option \"%s\"", a->argv[a->i]);
+            goto out;
+        }
+        operands[nops++] = a->argv[a->i++];
+    }
+    if (!o->command) {
+        wm_usage_error(a, "say what to test: --server 'COMMAND' or --client 'COMMAND'");
+        goto out;
+    }
+    if (nops == 0) {
+        wm_usage_error(a, "no transcript files or directories given");
+        goto out;
+    }
+    if (jobs) {
+        uint64_t j;
+        if (wm_parse_u64(a, "-j", jobs, JOBS_MAX, &j) < 0)
+            goto out;
+        if (j == 0) {
+            wm_usage_error(a, "-j wants 1..%d", JOBS_MAX);
+            goto out;
+        }
+        r.jobs = (unsigned)j;
+    }
+    if (o->timeout_ms != WM_DEFAULT_TIMEOUT_MS) {
+        char secs[24];
+        wm_seconds_word(secs, sizeof secs, o->timeout_ms);
+        snprintf(repro, sizeof repro, " --timeout %s", secs);
+    }
+    if (strcmp(o->host, "127.0.0.1") != 0) {
+        char word[160];
+        wm_shell_word(o->host, word, sizeof word);
+        size_t n = strlen(repro);
+        snprintf(repro + n, sizeof repro - n, " --host %s", word);
+    }
+    struct wm_err err;
+    if (wm_files_collect(&r.files, operands, nops, &err) < 0) {
+        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
+        goto out;
+    }
+    if (r.files.n < r.jobs)
+        r.jobs = r.files.n ? (unsigned)r.files.n : 1;
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    pthread_mutex_init(&r.lock, NULL);
+    pthread_cond_init(&r.done_cv, NULL);
+    rc = run_all(&r);
+    pthread_cond_destroy(&r.done_cv);
+    pthread_mutex_destroy(&r.lock);
+    wm_files_free(&r.files);
+out:
+    free(operands);
+    return rc;
+}

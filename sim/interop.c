@@ -1,0 +1,509 @@
+#include "interop.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "compare.h"
+#include "live.h"
+#include "net.h"
+#include "proc.h"
+
+#define ADDR_MAX 300
+#define REASON_MAX (WM_ERR_MAX + 4300)
+
+struct icase {
+    const struct wm_interop_opts *o;
+    const char *path;
+    struct wm_transcript *t;
+    char *command; /* filled in */
+    struct wm_proc proc;
+    int running;   /* proc holds a started peer not yet released */
+    char addr[ADDR_MAX];   /* where the server listens, or where warmer does */
+    char peer_fail[600];   /* the first bad exit of a peer, "" if none */
+    char tail[WM_PROC_TAIL_MAX * 5]; /* a finished client's stderr, kept for the report */
+    unsigned char *client_error; /* --client: per connection, the file shows its error */
+};
+
+static const char *peer_word(const struct icase *c)
+{
+    return c->o->test_server ? "server" : "client";
+}
+
+static void track(struct icase *c, pid_t pgid)
+{
+    if (c->o->track)
+        c->o->track(c->o->track_ctx, pgid);
+}
+
+static int start_peer(struct icase *c, struct wm_err *err)
+{
+    if (wm_proc_start(&c->proc, c->command, err) < 0)
+        return -1;
+    c->running = 1;
+    track(c, c->proc.pid);
+    return 0;
+}
+
+static void release_peer(struct icase *c)
+{
+    if (!c->running)
+        return;
+    track(c, 0);
+    wm_proc_free(&c->proc);
+    c->running = 0;
+}
+
+/* ---- the command ------------------------------------------------------------------- */
+
+static int has(const char *cmd, const char *key)
+{
+    return strstr(cmd, key) != NULL;
+}
+
+static void game_words(FILE *f, const struct wm_cfg *cfg)
+{
+    for (size_t i = 0; i < cfg->ngames; i++) {
+        const struct wm_game *g = &cfg->games[i];
+        fprintf(f, "%s--game %" PRId64 ":%" PRId64 ":%" PRId64 ":%" PRIu64, i ? " " : "", g->lo,
+                g->hi, g->secret, g->count);
+    }
+}
+
+/* COMMAND with its placeholders filled in (malloc'd), or NULL. */
+static char *fill(const struct icase *c, const char *port)
+{
+    const struct wm_cfg *cfg = &c->t->cfg;
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&buf, &size);
+    if (!f)
+        return NULL;
+    for (const char *p = c->o->command; *p;) {
+#define KEY(k) (strncmp(p, k, sizeof k - 1) == 0 ? (p += sizeof k - 1, 1) : 0)
+        if (KEY("{seed}"))
+            fprintf(f, "%" PRIu64, cfg->seed);
+        else if (KEY("{port}"))
+            fputs(port, f);
+        else if (KEY("{host}"))
+            fputs(c->o->host, f);
+        else if (KEY("{games}"))
+            game_words(f, cfg);
+        else if (KEY("{max-line}"))
+            fprintf(f, "%zu", cfg->max_line);
+        else if (KEY("{max-guesses}"))
+            fprintf(f, "%zu", cfg->max_guesses);
+        else
+            fputc(*p++, f);
+#undef KEY
+    }
+    if (fclose(f) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+static int same_games(const struct wm_cfg *a, const struct wm_cfg *b)
+{
+    return a->ngames == b->ngames &&
+           (a->ngames == 0 || memcmp(a->games, b->games, a->ngames * sizeof *a->games) == 0);
+}
+
+/* Why the case cannot run against this command, or NULL. */
+static const char *skip_reason(const struct icase *c, char *buf, size_t size)
+{
+    const struct wm_cfg *cfg = &c->t->cfg;
+    const char *cmd = c->o->command;
+    if (c->o->test_server && cfg->server_script)
+        return "its server side is a script (hand-written replies, not a server to hold to)";
+    if (!c->o->test_server && cfg->client_script)
+        return "its client side is a script (hand-written lines, not a client to hold to)";
+    if (cfg->max_line != WM_LINE_MAX_DEFAULT && !has(cmd, "{max-line}")) {
+        snprintf(buf, size, "it sets max-line %zu and COMMAND has no {max-line}", cfg->max_line);
+        return buf;
+    }
+    if (cfg->max_guesses != WM_DEFAULT_MAX_GUESSES && !has(cmd, "{max-guesses}")) {
+        snprintf(buf, size, "it sets max-guesses %zu and COMMAND has no {max-guesses}",
+                 cfg->max_guesses);
+        return buf;
+    }
+    if (c->o->test_server && cfg->seed != WM_DEFAULT_SEED && !has(cmd, "{seed}")) {
+        snprintf(buf, size, "its seed is %" PRIu64 " and COMMAND has no {seed}", cfg->seed);
+        return buf;
+    }
+    if (!c->o->test_server && !has(cmd, "{games}")) {
+        struct wm_cfg book;
+        struct wm_err err;
+        wm_cfg_init(&book);
+        int same = wm_cfg_default_games(&book, &err) == 0 && same_games(cfg, &book);
+        wm_cfg_free(&book);
+        if (!same)
+            return "it plays other games than the book's and COMMAND has no {games}";
+    }
+    if (!c->o->test_server && cfg->ngames == 0)
+        return "it plays no games, which a client command cannot be told";
+    return NULL;
+}
+
+/* ---- starting and stopping peers --------------------------------------------------- */
+
+/* A free port on host, for {port}: bound, read, closed (the peer binds it next). */
+static int free_port(const char *host, char *port, size_t size, struct wm_err *err)
+{
+    char any[ADDR_MAX];
+    snprintf(any, sizeof any, strchr(host, ':') ? "[%s]:0" : "%s:0", host);
+    int fd = wm_net_listen(any, 1, err);
+    if (fd < 0)
+        return -1;
+    char name[ADDR_MAX];
+    wm_net_name(fd, 0, name, sizeof name);
+    close(fd);
+    const char *colon = strrchr(name, ':');
+    snprintf(port, size, "%s", colon ? colon + 1 : "0");
+    return 0;
+}
+
+static void join_addr(char *buf, size_t size, const char *host, const char *port)
+{
+    snprintf(buf, size, strchr(host, ':') ? "[%s]:%s" : "%s:%s", host, port);
+}
+
+/* Waits for the server's "listening on HOST:PORT" line; a wildcard host
+ * (0.0.0.0, [::]) is reached through --host. */
+static int await_listening(struct icase *c, struct wm_err *err)
+{
+    char found[ADDR_MAX], secs[32];
+    for (int waited = 0;; waited += 10) {
+        if (wm_proc_listening(&c->proc, found, sizeof found)) {
+            const char *colon = strrchr(found, ':');
+            if (strncmp(found, "0.0.0.0:", 8) == 0 || strncmp(found, "[::]:", 5) == 0)
+                join_addr(c->addr, sizeof c->addr, c->o->host, colon + 1);
+            else
+                snprintf(c->addr, sizeof c->addr, "%s", found);
+            return 0;
+        }
+        if (!wm_proc_alive(&c->proc)) {
+            char how[64];
+            wm_proc_describe(&c->proc, how, sizeof how);
+            wm_err_set(err, "the server ended (%s) before printing \"listening on HOST:PORT\" on "
+                       "its stderr", how);
+            return -1;
+        }
+        if (waited >= c->o->timeout_ms) {
+            wm_live_seconds(secs, sizeof secs, c->o->timeout_ms);
+            wm_err_set(err, "the server printed no \"listening on HOST:PORT\" line on its stderr "
+                       "within %s (use {port} in COMMAND, or print that line)", secs);
+            return -1;
+        }
+        wm_sleep_ms(10);
+    }
+}
+
+/* Connects to the server, retrying while it is not listening yet (a
+ * refused connection is never accepted, so no seed is used up). */
+static int open_server(void *ctx, uint32_t conn, int lfd, struct wm_err *err)
+{
+    struct icase *c = ctx;
+    (void)conn;
+    (void)lfd;
+    for (int waited = 0;; waited += 10) {
+        int fd = wm_net_connect(c->addr, err);
+        if (fd >= 0 || errno != ECONNREFUSED)
+            return fd;
+        if (!wm_proc_alive(&c->proc)) {
+            char how[64];
+            wm_proc_describe(&c->proc, how, sizeof how);
+            wm_err_set(err, "the server ended (%s) before accepting a connection on %s", how,
+                       c->addr);
+            return -1;
+        }
+        if (waited >= c->o->timeout_ms)
+            return -1; /* err says the connection was refused */
+        wm_sleep_ms(10);
+    }
+}
+
+static int start_client(void *ctx, uint32_t conn, struct wm_err *err)
+{
+    (void)conn;
+    return start_peer(ctx, err);
+}
+
+/* Accepts the client's connection, unless the client ends first. */
+static int open_client(void *ctx, uint32_t conn, int lfd, struct wm_err *err)
+{
+    struct icase *c = ctx;
+    char secs[32];
+    for (int waited = 0;; waited += 10) {
+        struct pollfd pfd = {.fd = lfd, .events = POLLIN};
+        if (poll(&pfd, 1, 10) > 0) {
+            int fd = accept(lfd, NULL, NULL);
+            if (fd < 0)
+                wm_err_set(err, "accept: %s", strerror(errno));
+            return fd;
+        }
+        if (!wm_proc_alive(&c->proc)) {
+            char how[64];
+            wm_proc_describe(&c->proc, how, sizeof how);
+            wm_err_set(err, "the client ended (%s) without connecting to %s (connection %u)", how,
+                       c->addr, conn);
+            return -1;
+        }
+        if (waited >= c->o->timeout_ms) {
+            wm_live_seconds(secs, sizeof secs, c->o->timeout_ms);
+            wm_err_set(err, "the client did not connect to %s within %s (connection %u)", c->addr,
+                       secs, conn);
+            return -1;
+        }
+    }
+}
+
+/* Per connection, whether the file shows the client's error: taken before
+ * the replay, which compares a live peer's errors as closes. */
+static unsigned char *client_errors(const struct wm_transcript *t)
+{
+    unsigned char *want = calloc(t->cfg.connections, 1);
+    for (uint32_t k = 0; want && k < t->cfg.connections; k++) {
+        const struct wm_journal *j = &t->conns[k].client;
+        for (size_t i = 0; i < j->n; i++)
+            want[k] |= j->recs[i].kind == WM_REC_ERROR;
+    }
+    return want;
+}
+
+/* The client's connection ended: it must exit, with the status the file
+ * implies (0 for a clean finish, non-zero after its error). */
+static int reap_client(void *ctx, uint32_t conn, struct wm_err *err)
+{
+    struct icase *c = ctx;
+    char secs[32], why[200], where[40] = "";
+    (void)err;
+    if (c->t->cfg.connections > 1)
+        snprintf(where, sizeof where, " (connection %u)", conn);
+    wm_live_seconds(secs, sizeof secs, c->o->timeout_ms);
+    int ended = wm_proc_wait(&c->proc, c->o->timeout_ms);
+    if (!ended)
+        wm_proc_stop(&c->proc, c->o->timeout_ms);
+    int want_error = c->client_error[conn - 1];
+    int ok = ended && wm_proc_ok(&c->proc, 0, why, sizeof why);
+    if (c->peer_fail[0] == '\0') {
+        if (!ended)
+            snprintf(c->peer_fail, sizeof c->peer_fail,
+                     "the client did not exit within %s after its connection ended%s", secs, where);
+        else if (WIFSIGNALED(c->proc.status) || (!ok && !want_error))
+            snprintf(c->peer_fail, sizeof c->peer_fail, "the client %s%s%s", why, where,
+                     want_error ? "" : ", though the file shows it finishing cleanly");
+        else if (ok && want_error)
+            snprintf(c->peer_fail, sizeof c->peer_fail,
+                     "the client exited with status 0%s, though the file shows it failing", where);
+    }
+    if (c->peer_fail[0] == '\0' || !c->tail[0]) /* keep the failing client's */
+        wm_proc_stderr_tail(&c->proc, "  | ", c->tail, sizeof c->tail);
+    release_peer(c);
+    return 0;
+}
+
+/* SIGTERM to the server's group, then its exit status. */
+static void stop_server(struct icase *c)
+{
+    char secs[32], why[200];
+    if (!c->running)
+        return;
+    int was_running = wm_proc_alive(&c->proc);
+    int stopped = wm_proc_stop(&c->proc, c->o->timeout_ms);
+    wm_live_seconds(secs, sizeof secs, c->o->timeout_ms);
+    if (!stopped)
+        snprintf(c->peer_fail, sizeof c->peer_fail,
+                 "the server did not exit within %s of SIGTERM (killed)", secs);
+    else if (!wm_proc_ok(&c->proc, was_running, why, sizeof why))
+        snprintf(c->peer_fail, sizeof c->peer_fail, "the server %s %s", why,
+                 was_running ? "after SIGTERM" : "before it was stopped");
+    track(c, 0);
+    c->running = 0;
+}
+
+/* ---- the report -------------------------------------------------------------------- */
+
+static void print_reproduce(FILE *out, const struct icase *c)
+{
+    const struct wm_interop_opts *o = c->o;
+    char *cmd_word = malloc(strlen(o->command) * 4 + 8), path_word[8200];
+    char *filled_word = c->command ? malloc(strlen(c->command) * 4 + 8) : NULL;
+    if (!cmd_word || (c->command && !filled_word)) {
+        free(cmd_word);
+        free(filled_word);
+        return;
+    }
+    wm_shell_word(o->command, cmd_word, strlen(o->command) * 4 + 8);
+    wm_shell_word(c->path, path_word, sizeof path_word);
+    fprintf(out, "reproduce: %s interop %s %s%s %s\n", o->prog,
+            o->test_server ? "--server" : "--client", cmd_word, o->repro_opts, path_word);
+    if (c->command && c->addr[0]) {
+        if (o->test_server && has(o->command, "{port}"))
+            fprintf(out, "by hand:   %s & sleep 1; %s replay --server --connect %s %s; kill $!\n",
+                    c->command, o->prog, c->addr, path_word);
+        else if (o->test_server)
+            fprintf(out, "by hand:   %s &   # then, at the address it prints:\n"
+                         "           %s replay --server --connect %s %s\n",
+                    c->command, o->prog, c->addr, path_word);
+        else
+            fprintf(out, "by hand:   %s replay --client --listen %s %s & sleep 1; %s; wait $!\n",
+                    o->prog, c->addr, path_word, c->command);
+    }
+    free(cmd_word);
+    free(filled_word);
+}
+
+static enum wm_case_end report(FILE *out, struct icase *c, const struct wm_conn_log *logs,
+                               const struct wm_live_verdict *v, const char *error)
+{
+    struct wm_rendered want = {0}, got = {0};
+    int rendered = logs && wm_render(&c->t->cfg, c->t->conns, &want) == 0 &&
+                   wm_render(&c->t->cfg, logs, &got) == 0;
+    int same = rendered && wm_rendered_equal(&want, &got);
+    char *first = malloc(REASON_MAX);
+    enum wm_case_end end = WM_CASE_FAIL;
+    if (!first) {
+        fprintf(out, "FAIL %s: out of memory\n", c->path);
+        goto out;
+    }
+    if (!error && v->fault == WM_LIVE_OK && same && !c->peer_fail[0]) {
+        fprintf(out, "ok %s\n", c->path);
+        end = WM_CASE_PASS;
+        goto out;
+    }
+    if (error)
+        snprintf(first, REASON_MAX, "%s: %s", c->path, error);
+    else if (v->fault != WM_LIVE_OK)
+        wm_verdict_format(first, REASON_MAX, c->path, c->t, v, same, &want);
+    else if (!same)
+        snprintf(first, REASON_MAX, "%s: the %s's records differ from the file", c->path,
+                 peer_word(c));
+    else
+        snprintf(first, REASON_MAX, "%s: %s", c->path, c->peer_fail);
+    fprintf(out, "FAIL %s\n", first);
+    if (rendered && !same && !error) {
+        size_t line = wm_print_diff(out, c->path, c->t, &want, &got);
+        fprintf(out, "first difference: %s:%zu\n", c->path, line);
+    }
+    if (c->peer_fail[0] && (error || v->fault != WM_LIVE_OK || !same))
+        fprintf(out, "also: %s\n", c->peer_fail);
+    if (!c->tail[0] && c->proc.err_fd >= 0)
+        wm_proc_stderr_tail(&c->proc, "  | ", c->tail, sizeof c->tail);
+    if (c->tail[0])
+        fprintf(out, "the %s's stderr (its end):\n%s", peer_word(c), c->tail);
+    print_reproduce(out, c);
+out:
+    free(first);
+    wm_rendered_free(&want);
+    wm_rendered_free(&got);
+    return end;
+}
+
+/* ---- one case ---------------------------------------------------------------------- */
+
+static enum wm_case_end run_server_case(FILE *out, struct icase *c)
+{
+    struct wm_err err;
+    struct wm_conn_log *logs = NULL;
+    struct wm_live_verdict v = {.fault = WM_LIVE_OK};
+    char port[16] = "";
+    const char *error = NULL;
+    if (has(c->o->command, "{port}") && free_port(c->o->host, port, sizeof port, &err) < 0)
+        error = err.msg;
+    else if (!(c->command = fill(c, port)))
+        error = "out of memory";
+    else if (start_peer(c, &err) < 0)
+        error = err.msg;
+    if (!error) {
+        if (port[0])
+            join_addr(c->addr, sizeof c->addr, c->o->host, port);
+        else if (await_listening(c, &err) < 0)
+            error = err.msg;
+    }
+    if (!error) {
+        struct wm_live_hooks hooks = {.open = open_server, .ctx = c};
+        struct wm_live_replay_opts lo = {.remote_server = 1, .addr = c->addr, .listen_fd = -1,
+                                         .timeout_ms = c->o->timeout_ms,
+                                         .max_journal = c->o->max_journal, .hooks = &hooks};
+        if (wm_live_replay(c->t, &lo, &logs, &v, &err) < 0)
+            error = err.msg;
+    }
+    stop_server(c);
+    enum wm_case_end end = report(out, c, logs, &v, error);
+    if (logs)
+        wm_conn_logs_free(logs, c->t->cfg.connections);
+    return end;
+}
+
+static enum wm_case_end run_client_case(FILE *out, struct icase *c)
+{
+    struct wm_err err;
+    struct wm_conn_log *logs = NULL;
+    struct wm_live_verdict v = {.fault = WM_LIVE_OK};
+    char any[ADDR_MAX], port[16] = "0";
+    const char *error = NULL;
+    join_addr(any, sizeof any, c->o->host, "0");
+    int lfd = -1;
+    if (!(c->client_error = client_errors(c->t)))
+        error = "out of memory";
+    else if ((lfd = wm_net_listen(any, 4, &err)) < 0) {
+        error = err.msg;
+    } else {
+        char name[ADDR_MAX];
+        wm_net_name(lfd, 0, name, sizeof name);
+        const char *colon = strrchr(name, ':');
+        snprintf(port, sizeof port, "%s", colon ? colon + 1 : "0");
+        join_addr(c->addr, sizeof c->addr, c->o->host, port);
+        if (!(c->command = fill(c, port)))
+            error = "out of memory";
+    }
+    if (!error) {
+        struct wm_live_hooks hooks = {.before = start_client, .open = open_client,
+                                      .after = reap_client, .ctx = c};
+        struct wm_live_replay_opts lo = {.remote_server = 0, .listen_fd = lfd,
+                                         .timeout_ms = c->o->timeout_ms,
+                                         .max_journal = c->o->max_journal, .hooks = &hooks};
+        if (wm_live_replay(c->t, &lo, &logs, &v, &err) < 0)
+            error = err.msg;
+    }
+    if (lfd >= 0)
+        close(lfd);
+    enum wm_case_end end = report(out, c, logs, &v, error);
+    if (logs)
+        wm_conn_logs_free(logs, c->t->cfg.connections);
+    return end;
+}
+
+enum wm_case_end wm_interop_case(FILE *out, const char *path, const struct wm_interop_opts *o)
+{
+    struct wm_transcript t;
+    struct wm_err err;
+    char why[160];
+    if (wm_tx_parse(path, &t, o->max_journal, &err) < 0) {
+        fprintf(out, "FAIL %s: malformed: %s\n", path, err.msg);
+        return WM_CASE_BAD_FILE;
+    }
+    struct icase c = {.o = o, .path = path, .t = &t, .proc = {.err_fd = -1}};
+    const char *skip = skip_reason(&c, why, sizeof why);
+    enum wm_case_end end;
+    if (skip) {
+        fprintf(out, "skip %s: %s\n", path, skip);
+        end = WM_CASE_SKIP;
+    } else {
+        end = o->test_server ? run_server_case(out, &c) : run_client_case(out, &c);
+    }
+    release_peer(&c);
+    wm_proc_free(&c.proc);
+    free(c.command);
+    free(c.client_error);
+    wm_tx_free(&t);
+    return end;
+}
