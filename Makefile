@@ -49,6 +49,7 @@ check: $(B)/warmer $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; WARMER=$(B)/warmer $$t; done
 	@sh tests/cli.sh $(B)/warmer
 	@bash tests/net.sh $(B)/warmer
+	@bash tests/interop.sh $(B)/warmer
 
 memcheck: $(B)/warmer $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== valgrind $$t"; \
@@ -63,13 +64,14 @@ memcheck: $(B)/warmer $(TEST_BIN)
 	  for s in $$sides; do $(VALGRIND) $(B)/warmer replay $$s $$f >/dev/null || \
 	    { echo "memcheck: replay $$s $$f failed"; exit 1; }; done; done; echo "== valgrind warmer replay: every fixture clean"
 	@bash tests/net.sh --tool "$(VALGRIND)" $(B)/warmer events threads
+	@bash tests/interop.sh "$(VALGRIND) $(B)/warmer" $(B)/warmer
 
 helgrind: $(B)/warmer
 	@bash tests/net.sh --tool "$(HELGRIND)" $(B)/warmer threads events
 
 interop: $(B)/warmer
-	bash ci/interop.sh -w $(B)/warmer '$(PYTHON) ci/refmodel.py serve --listen 127.0.0.1:0 --seed {seed}' \
-	  fixtures/golden/*.txt fixtures/bad/*.txt
+	$(B)/warmer interop --server '$(PYTHON) ci/refmodel.py serve --listen {host}:{port} --seed {seed}' fixtures/
+	$(B)/warmer interop --client '$(PYTHON) ci/refmodel.py client --connect {host}:{port} {games}' fixtures/
 
 crosscheck: $(B)/warmer
 	$(PYTHON) ci/crosscheck.py --warmer $(B)/warmer

@@ -1,0 +1,171 @@
+#!/bin/bash
+# `warmer interop` (docs/CLI.md): every case has a stable name and runs alone
+# with INTEROP_ONLY=name. Peers are warmer itself and ci/refmodel.py, the
+# Python model of the reference, including its lenient modes that behave like
+# the real reference (accepting bad input, never closing): replays that pass
+# such a peer would be false passes, so they must fail, naming the file line.
+#
+#   bash tests/interop.sh WARMER [PEER_WARMER]
+# WARMER runs interop and may carry a wrapper ("valgrind ... build/warmer");
+# PEER_WARMER (default build/warmer) is the plain binary used for peers.
+W=${1:-build/warmer}
+BIN=${2:-build/warmer}
+PY=${PYTHON:-python3}
+pass=0 fail=0
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+SERVE="$BIN serve --listen {host}:{port} --seed {seed} --max-line {max-line} --max-guesses {max-guesses}"
+CLIENT="$BIN client --connect {host}:{port} {games} --max-line {max-line} --max-guesses {max-guesses}"
+MODEL="$PY ci/refmodel.py serve --listen 127.0.0.1:0 --seed {seed}"
+
+# run NAME WANT_STATUS -- ARGS...: interop's output in $tmp/NAME.out, status checked.
+run() {
+    local name=$1 want=$2
+    shift 3
+    # shellcheck disable=SC2086
+    $W interop "$@" >"$tmp/$name.out" 2>&1
+    local got=$?
+    [ "$got" -eq "$want" ] && return 0
+    why="want exit $want, got $got"
+    return 1
+}
+has() { grep -q -- "$2" "$tmp/$1.out" || { why="no /$2/ in the output"; return 1; }; }
+lacks() { ! grep -q -- "$2" "$tmp/$1.out" || { why="unexpected /$2/ in the output"; return 1; }; }
+
+case_server_warmer_serve() {
+    run $1 0 -- --server "$SERVE" fixtures/ && has $1 "^61 passed, 0 failed, 6 skipped$"
+}
+case_server_refmodel() {
+    command -v "$PY" >/dev/null || return 0
+    run $1 0 -- --server "$MODEL" fixtures/ && has $1 " 0 failed"
+}
+# The false passes of issue 7: a server that accepts bad input (as the
+# reference does) must fail exactly the fixtures whose input it accepts.
+case_server_lenient_fails_what_it_accepts() {
+    command -v "$PY" >/dev/null || return 0
+    run $1 1 -- --timeout 0.5 --server "$MODEL --lenient" fixtures/bad || return 1
+    local want got
+    want=$(printf '%s\n' carriage-return number-range-exhausted number-with-argument \
+        params-below-int64 params-beyond-int64 params-leading-plus report-unknown-decision \
+        trailing-space)
+    got=$(sed -n 's|^FAIL fixtures/bad/\([a-z0-9-]*\)\.txt:[0-9]*: expected the server to .*|\1|p' \
+        "$tmp/$1.out" | sort)
+    [ "$got" = "$want" ] || { why="failed: $(echo $got), want: $(echo $want)"; return 1; }
+    has $1 "^16 passed, 8 failed, 7 skipped$" &&
+        has $1 "report-unknown-decision.txt:9: expected the server to close after \`REPORT Hot\`; it kept the connection open for 0.5 s" &&
+        has $1 "number-with-argument.txt:7: expected the server to close after \`NUMBER x\`; it sent \`4\`"
+}
+case_server_keep_open() {
+    command -v "$PY" >/dev/null || return 0
+    run $1 1 -- --timeout 0.5 --server "$MODEL --keep-open" fixtures/golden/book.txt \
+        fixtures/bad/report-before-number.txt &&
+        has $1 "^FAIL fixtures/golden/book.txt: all 26 records matched, but the server left the connection open for 0.5 s after the client closed$" &&
+        has $1 "^FAIL fixtures/bad/report-before-number.txt:7: expected the server to close after \`REPORT Warmer\`; it kept the connection open for 0.5 s$"
+}
+# A server that exits 99 when stopped (as valgrind --error-exitcode=99 does
+# on a leak) fails a case whose records all match.
+case_server_exit_status() {
+    cat >"$tmp/exit99.sh" <<EOS
+$BIN serve --listen 127.0.0.1:\$1 --seed \$2 2>&1 >/dev/null &
+trap 'kill -TERM \$!; wait \$!; exit 99' TERM
+wait \$!
+EOS
+    run $1 1 -- --server "sh $tmp/exit99.sh {port} {seed}" fixtures/golden/book.txt &&
+        has $1 "^FAIL fixtures/golden/book.txt: the server exited with status 99 after SIGTERM$" &&
+        has $1 "^reproduce: .* interop --server 'sh .*exit99.sh {port} {seed}' fixtures/golden/book.txt$"
+}
+# The server runs in a session of its own, so only the wrapper's trap can
+# stop it: with SIGSEGV, as a crashing server would end.
+case_server_dies_of_a_signal() {
+    run $1 1 -- --server "setsid $SERVE & trap 'kill -SEGV \$!; wait \$!; exit \$?' TERM; wait" \
+        fixtures/golden/book.txt && has $1 "signal 11"
+}
+# The shell ignores SIGTERM and outlives the server: killed after the grace.
+case_server_ignores_sigterm() {
+    run $1 1 -- --timeout 0.5 --server "trap '' TERM; $SERVE; sleep 30" fixtures/golden/book.txt &&
+        has $1 "the server did not exit within 0.5 s of SIGTERM (killed)"
+}
+case_server_never_listens() {
+    run $1 1 -- --timeout 0.3 --server "sleep 5" fixtures/golden/book.txt &&
+        has $1 'printed no "listening on HOST:PORT" line on its stderr within 0.3 s' &&
+        run $1 1 -- --server "echo broken >&2; exit 3" fixtures/golden/book.txt &&
+        has $1 "the server ended (exit 3) before printing" && has $1 "  | broken"
+}
+case_server_skips() {
+    run $1 0 -- --server "$MODEL" fixtures/golden/max-line-small.txt \
+        fixtures/bad/server-non-integer.txt &&
+        has $1 "^skip fixtures/golden/max-line-small.txt: it sets max-line 12 and COMMAND has no {max-line}$" &&
+        has $1 "^skip fixtures/bad/server-non-integer.txt: its server side is a script" &&
+        has $1 "^0 passed, 0 failed, 2 skipped$"
+}
+case_client_warmer_client() {
+    run $1 0 -- --client "$CLIENT" fixtures/ && has $1 "^42 passed, 0 failed, 25 skipped$"
+}
+case_client_refmodel() {
+    command -v "$PY" >/dev/null || return 0
+    run $1 0 -- --client "$PY ci/refmodel.py client --connect {host}:{port} {games}" fixtures/ &&
+        has $1 " 0 failed"
+}
+# The reference client accepts guesses it should refuse.
+case_client_lenient() {
+    command -v "$PY" >/dev/null || return 0
+    run $1 1 -- --timeout 0.5 --client "$PY ci/refmodel.py client --lenient --connect {host}:{port} {games}" \
+        fixtures/bad/server-out-of-range.txt fixtures/bad/server-repeated-guess.txt \
+        fixtures/bad/server-non-integer.txt &&
+        has $1 "^FAIL fixtures/bad/server-out-of-range.txt:13: expected the client to close" &&
+        has $1 "^FAIL fixtures/bad/server-repeated-guess.txt:13: expected the client to close" &&
+        has $1 "^ok fixtures/bad/server-non-integer.txt$"
+}
+case_client_exit_status() {
+    run $1 1 -- --client "$CLIENT; exit 0" fixtures/bad/server-non-integer.txt &&
+        has $1 "^FAIL fixtures/bad/server-non-integer.txt: the client exited with status 0, though the file shows it failing$" &&
+        run $1 1 -- --client "$CLIENT; exit 1" fixtures/golden/book.txt &&
+        has $1 "^FAIL fixtures/golden/book.txt: the client exited with status 1, though the file shows it finishing cleanly$" &&
+        run $1 1 -- --timeout 0.3 --client "sleep 3" fixtures/golden/book.txt &&
+        has $1 "the client did not connect to 127.0.0.1:[0-9]* within 0.3 s"
+}
+case_client_once_per_connection() {
+    run $1 0 -- --client "$CLIENT" fixtures/golden/connections-3.txt &&
+        has $1 "^ok fixtures/golden/connections-3.txt$"
+}
+case_output_order_is_file_order() {
+    run $1 0 -- -j1 --server "$SERVE" fixtures/ && cp "$tmp/$1.out" "$tmp/$1.j1" &&
+        run $1 0 -- -j 8 --server "$SERVE" fixtures/ &&
+        { cmp -s "$tmp/$1.j1" "$tmp/$1.out" || { why="-j1 and -j8 print differently"; return 1; }; }
+}
+case_dir_walk() {
+    mkdir -p "$tmp/walk/b/c" "$tmp/walk/a"
+    cp fixtures/golden/book.txt "$tmp/walk/b/c/z.txt"
+    cp fixtures/golden/single-value.txt "$tmp/walk/a/y"
+    echo "not a transcript" >"$tmp/walk/b/notes.txt"
+    cp fixtures/golden/seed-zero.txt "$tmp/walk/.hidden.txt"
+    run $1 0 -- --server "$SERVE" "$tmp/walk" &&
+        { [ "$(sed -n 's/^ok //p' "$tmp/$1.out" | tr '\n' ' ')" = "$tmp/walk/a/y $tmp/walk/b/c/z.txt " ] ||
+            { why="walk order: $(sed -n 's/^ok //p' "$tmp/$1.out" | tr '\n' ' ')"; return 1; }; }
+}
+case_usage() {
+    run $1 2 -- fixtures/golden/book.txt && has $1 "say what to test" &&
+        run $1 2 -- --server x --client y fixtures/golden/book.txt && has $1 "once" &&
+        run $1 2 -- --server x && has $1 "no transcript files" &&
+        run $1 2 -- -j 0 --server x fixtures/golden/book.txt && has $1 "-j wants 1..256" &&
+        run $1 2 -- --frob --server x fixtures && has $1 'unknown option "--frob"' &&
+        run $1 0 -- --help && has $1 "usage: warmer interop" &&
+        printf '# warmer transcript v1\n# seed: x\n' >"$tmp/bad.txt" &&
+        run $1 2 -- --server "$SERVE" "$tmp/bad.txt" fixtures/golden/book.txt &&
+        has $1 "^FAIL $tmp/bad.txt: malformed: $tmp/bad.txt:2: " && has $1 "^ok fixtures/golden/book.txt$"
+}
+
+cases=$(declare -F | sed -n 's/^declare -f case_//p')
+for c in $cases; do
+    [ -n "$INTEROP_ONLY" ] && [ "$INTEROP_ONLY" != "$c" ] && continue
+    why=""
+    if "case_$c" "$c"; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL interop/$c: $why"
+        sed 's/^/    /' "$tmp/$c.out" 2>/dev/null | head -40
+    fi
+done
+echo "interop: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
