@@ -372,22 +372,28 @@ def serve(host, port, seed, lenient=False, keep_open=False):
         with print_lock:
             print(line, flush=True)
 
-    def stop(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
+    stopping = threading.Event()
+    # The handlers only set a flag: an exception raised wherever the main
+    # thread happens to be (inside Thread.start, say) could escape as a crash.
+    signal.signal(signal.SIGTERM, lambda signum, frame: stopping.set())
+    signal.signal(signal.SIGINT, lambda signum, frame: stopping.set())
     with socket.create_server((host, port)) as listener:
         bound = listener.getsockname()
         print(f"refmodel serve: listening on {bound[0]}:{bound[1]}", file=sys.stderr, flush=True)
+        # A signal the kernel hands to a connection's thread only sets a flag
+        # for the main thread, which a blocking accept() would never look at:
+        # wake up often enough to see it.
+        listener.settimeout(0.1)
         k = 0
-        try:
-            while True:
+        while not stopping.is_set():
+            try:
                 conn, _ = listener.accept()
-                threading.Thread(target=serve_connection, args=(conn, seed + k, log, lenient, keep_open),
-                                 daemon=True).start()
-                k += 1
-        except KeyboardInterrupt:
-            pass
+            except socket.timeout:
+                continue
+            conn.settimeout(None)
+            threading.Thread(target=serve_connection, args=(conn, seed + k, log, lenient, keep_open),
+                             daemon=True).start()
+            k += 1
 
 
 def client(host, port, games, lenient=False):

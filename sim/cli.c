@@ -193,23 +193,29 @@ static long parse_seconds(const char *v)
     return ms;
 }
 
-int wm_arg_timeout(struct wm_args *a, int *ms)
+int wm_arg_seconds(struct wm_args *a, const char *name, int *ms)
 {
     const char *v;
-    int r = wm_arg_value(a, "--timeout", &v);
+    int r = wm_arg_value(a, name, &v);
     if (r <= 0)
         return r;
     long t = parse_seconds(v);
     if (t < 0 || t > 86400000L) {
-        wm_usage_error(a, "--timeout wants seconds (up to 3 decimals, at most 86400), got \"%s\"", v);
+        wm_usage_error(a, "%s wants seconds (up to 3 decimals, at most 86400), got \"%s\"", name,
+                       v);
         return -1;
     }
     if (t < 10) {
-        wm_usage_error(a, "--timeout must be at least 0.01 seconds, got \"%s\"", v);
+        wm_usage_error(a, "%s must be at least 0.01 seconds, got \"%s\"", name, v);
         return -1;
     }
     *ms = (int)t;
     return 1;
+}
+
+int wm_arg_timeout(struct wm_args *a, int *ms)
+{
+    return wm_arg_seconds(a, "--timeout", ms);
 }
 
 void wm_exec_opts_string(const struct wm_exec_opts *o, char *buf, size_t size)

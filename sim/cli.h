@@ -31,6 +31,8 @@ int wm_arg_exec(struct wm_args *a, struct wm_exec_opts *o);
 /* --timeout S (0.01..86400 seconds, up to 3 decimals) into *ms; 1 taken, 0 not
  * it, -1 bad. */
 int wm_arg_timeout(struct wm_args *a, int *ms);
+/* The same for any option of seconds (name is "--process-timeout", ...). */
+int wm_arg_seconds(struct wm_args *a, const char *name, int *ms);
 
 /* Prints "warmer CMD: msg" to stderr and returns WM_EXIT_USAGE. */
 int wm_usage_error(const struct wm_args *a, const char *fmt, ...) WM_PRINTF(2, 3);

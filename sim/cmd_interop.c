@@ -13,10 +13,13 @@
 #include "live.h"
 
 #define JOBS_MAX 256
+/* A peer under valgrind can take seconds to start and to exit. */
+#define PROCESS_TIMEOUT_MS 30000
 
 static const char interop_help[] =
-    "usage: warmer interop --server 'COMMAND' [-j N] [--timeout S] [--host H] FILE|DIR...\n"
-    "       warmer interop --client 'COMMAND' [-j N] [--timeout S] [--host H] FILE|DIR...\n"
+    "usage: warmer interop --server 'COMMAND' [-j N] [--timeout S] [--process-timeout S]\n"
+    "                      [--host H] FILE|DIR...\n"
+    "       warmer interop --client 'COMMAND' [same options] FILE|DIR...\n"
     "Conformance of another implementation: for each transcript, a fresh peer is\n"
     "started from COMMAND (by /bin/sh, in its own process group) and one side of\n"
     "the file is replayed against it over TCP. A DIR is searched recursively for\n"
@@ -30,7 +33,7 @@ static const char interop_help[] =
     "            stderr); --client: the port warmer listens on\n"
     "--server: COMMAND is a server; the file's client side is played to it, then\n"
     "  the server gets SIGTERM and must exit 0 (or die of SIGTERM) within\n"
-    "  --timeout: any other status fails the case, so `valgrind --error-exitcode=99\n"
+    "  --process-timeout: any other status fails the case, so `valgrind --error-exitcode=99\n"
     "  ./myserver --port {port} --seed {seed}` checks a server for leaks too.\n"
     "--client: COMMAND is a client, run once per connection of the file against\n"
     "  the file's server side; it must exit 0 when the file's client finishes\n"
@@ -41,7 +44,9 @@ static const char interop_help[] =
     "placeholder for) is skipped, with the reason.\n"
     "  -j N, --jobs N  cases at once, 1..256 (default: the CPU count); output\n"
     "                  stays in file order\n"
-    "  --timeout S     each wait: start, connect, a reply, a peer's exit (default 10)\n"
+    "  --timeout S     each wait for the peer's lines and closes (default 10)\n"
+    "  --process-timeout S  for a peer to start listening or connecting, and to\n"
+    "                  exit once stopped or done (default 30)\n"
     "Prints \"ok FILE\", \"skip FILE: why\" or \"FAIL FILE: why\" (then a diff and\n"
     "reproduce lines) per case, and \"N passed, N failed, N skipped\".\n"
     "Exit: 0 none failed, 1 a case failed, 2 bad usage or a malformed file.\n";
@@ -222,6 +227,7 @@ int wm_cmd_interop(struct wm_args *a)
     char repro[256] = "";
     int rc = WM_EXIT_USAGE;
     *o = (struct wm_interop_opts){.host = "127.0.0.1", .timeout_ms = WM_DEFAULT_TIMEOUT_MS,
+                                  .process_timeout_ms = PROCESS_TIMEOUT_MS,
                                   .max_journal = WM_DEFAULT_MAX_JOURNAL, .prog = a->prog,
                                   .repro_opts = repro};
     if (!operands)
@@ -264,7 +270,8 @@ int wm_cmd_interop(struct wm_args *a)
             o->host = v;
             continue;
         }
-        if ((r1 = wm_arg_timeout(a, &o->timeout_ms)) != 0) {
+        if ((r1 = wm_arg_timeout(a, &o->timeout_ms)) != 0 ||
+            (r1 = wm_arg_seconds(a, "--process-timeout", &o->process_timeout_ms)) != 0) {
             if (r1 < 0)
                 goto out;
             continue;
@@ -302,6 +309,12 @@ int wm_cmd_interop(struct wm_args *a)
         char secs[24];
         wm_seconds_word(secs, sizeof secs, o->timeout_ms);
         snprintf(repro, sizeof repro, " --timeout %s", secs);
+    }
+    if (o->process_timeout_ms != PROCESS_TIMEOUT_MS) {
+        char secs[24];
+        size_t n = strlen(repro);
+        wm_seconds_word(secs, sizeof secs, o->process_timeout_ms);
+        snprintf(repro + n, sizeof repro - n, " --process-timeout %s", secs);
     }
     if (strcmp(o->host, "127.0.0.1") != 0) {
         char word[160];

@@ -196,10 +196,11 @@ static int await_listening(struct icase *c, struct wm_err *err)
                        "its stderr", how);
             return -1;
         }
-        if (waited >= c->o->timeout_ms) {
-            wm_live_seconds(secs, sizeof secs, c->o->timeout_ms);
+        if (waited >= c->o->process_timeout_ms) {
+            wm_live_seconds(secs, sizeof secs, c->o->process_timeout_ms);
             wm_err_set(err, "the server printed no \"listening on HOST:PORT\" line on its stderr "
-                       "within %s (use {port} in COMMAND, or print that line)", secs);
+                       "within %s (--process-timeout; use {port} in COMMAND, or print that "
+                       "line)", secs);
             return -1;
         }
         wm_sleep_ms(10);
@@ -224,7 +225,7 @@ static int open_server(void *ctx, uint32_t conn, int lfd, struct wm_err *err)
                        c->addr);
             return -1;
         }
-        if (waited >= c->o->timeout_ms)
+        if (waited >= c->o->process_timeout_ms)
             return -1; /* err says the connection was refused */
         wm_sleep_ms(10);
     }
@@ -256,8 +257,8 @@ static int open_client(void *ctx, uint32_t conn, int lfd, struct wm_err *err)
                        c->addr, conn);
             return -1;
         }
-        if (waited >= c->o->timeout_ms) {
-            wm_live_seconds(secs, sizeof secs, c->o->timeout_ms);
+        if (waited >= c->o->process_timeout_ms) {
+            wm_live_seconds(secs, sizeof secs, c->o->process_timeout_ms);
             wm_err_set(err, "the client did not connect to %s within %s (connection %u)", c->addr,
                        secs, conn);
             return -1;
@@ -287,10 +288,10 @@ static int reap_client(void *ctx, uint32_t conn, struct wm_err *err)
     (void)err;
     if (c->t->cfg.connections > 1)
         snprintf(where, sizeof where, " (connection %u)", conn);
-    wm_live_seconds(secs, sizeof secs, c->o->timeout_ms);
-    int ended = wm_proc_wait(&c->proc, c->o->timeout_ms);
+    wm_live_seconds(secs, sizeof secs, c->o->process_timeout_ms);
+    int ended = wm_proc_wait(&c->proc, c->o->process_timeout_ms);
     if (!ended)
-        wm_proc_stop(&c->proc, c->o->timeout_ms);
+        wm_proc_stop(&c->proc, c->o->process_timeout_ms);
     int want_error = c->client_error[conn - 1];
     int ok = ended && wm_proc_ok(&c->proc, 0, why, sizeof why);
     if (c->peer_fail[0] == '\0') {
@@ -317,8 +318,8 @@ static void stop_server(struct icase *c)
     if (!c->running)
         return;
     int was_running = wm_proc_alive(&c->proc);
-    int stopped = wm_proc_stop(&c->proc, c->o->timeout_ms);
-    wm_live_seconds(secs, sizeof secs, c->o->timeout_ms);
+    int stopped = wm_proc_stop(&c->proc, c->o->process_timeout_ms);
+    wm_live_seconds(secs, sizeof secs, c->o->process_timeout_ms);
     if (!stopped)
         snprintf(c->peer_fail, sizeof c->peer_fail,
                  "the server did not exit within %s of SIGTERM (killed)", secs);

@@ -12,7 +12,8 @@ struct wm_interop_opts {
     int test_server;     /* --server: COMMAND is a server; else a client */
     const char *command; /* with {seed} {port} {host} {games} {max-line} {max-guesses} */
     const char *host;    /* {host}: where a server listens, or where warmer does */
-    int timeout_ms;      /* each wait: start, connect, a reply, the peer's exit */
+    int timeout_ms;      /* each wait for the peer's lines and closes */
+    int process_timeout_ms; /* for a peer process to listen, connect, exit */
     size_t max_journal;
     const char *prog;    /* argv[0], for reproduce lines */
     const char *repro_opts; /* the options to repeat in a reproduce line */

@@ -82,11 +82,11 @@ case_server_dies_of_a_signal() {
 }
 # The shell ignores SIGTERM and outlives the server: killed after the grace.
 case_server_ignores_sigterm() {
-    run $1 1 -- --timeout 0.5 --server "trap '' TERM; $SERVE; sleep 30" fixtures/golden/book.txt &&
+    run $1 1 -- --process-timeout 0.5 --server "trap '' TERM; $SERVE; sleep 30" fixtures/golden/book.txt &&
         has $1 "the server did not exit within 0.5 s of SIGTERM (killed)"
 }
 case_server_never_listens() {
-    run $1 1 -- --timeout 0.3 --server "sleep 5" fixtures/golden/book.txt &&
+    run $1 1 -- --process-timeout 0.3 --server "sleep 5" fixtures/golden/book.txt &&
         has $1 'printed no "listening on HOST:PORT" line on its stderr within 0.3 s' &&
         run $1 1 -- --server "echo broken >&2; exit 3" fixtures/golden/book.txt &&
         has $1 "the server ended (exit 3) before printing" && has $1 "  | broken"
@@ -97,6 +97,26 @@ case_server_skips() {
         has $1 "^skip fixtures/golden/max-line-small.txt: it sets max-line 12 and COMMAND has no {max-line}$" &&
         has $1 "^skip fixtures/bad/server-non-integer.txt: its server side is a script" &&
         has $1 "^0 passed, 0 failed, 2 skipped$"
+}
+# The same rule through plain `warmer replay --connect`, without interop.
+case_replay_connect_fails_lenient() {
+    command -v "$PY" >/dev/null || return 0
+    $PY ci/refmodel.py serve --listen 127.0.0.1:0 --seed 1234 --lenient 2>"$tmp/$1.err" >/dev/null &
+    local pid=$! addr="" i=0
+    while [ -z "$addr" ] && [ $i -lt 200 ]; do
+        addr=$(sed -n 's/.*listening on \([^ ]*\).*/\1/p' "$tmp/$1.err")
+        sleep 0.05
+        i=$((i + 1))
+    done
+    # shellcheck disable=SC2086
+    $W replay --server --connect "$addr" --timeout 0.5 fixtures/bad/params-leading-plus.txt \
+        >"$tmp/$1.out" 2>&1
+    local got=$?
+    kill $pid 2>/dev/null
+    wait $pid 2>/dev/null
+    [ $got -eq 1 ] || { why="want exit 1, got $got"; return 1; }
+    has $1 "^FAIL fixtures/bad/params-leading-plus.txt:6: expected the server to close after \`PARAMS +1 5\`; it kept the connection open for 0.5 s$" &&
+        has $1 "^reproduce: .* replay --server --connect $addr --timeout 0.5 fixtures/bad/params-leading-plus.txt$"
 }
 case_client_warmer_client() {
     run $1 0 -- --client "$CLIENT" fixtures/ && has $1 "^42 passed, 0 failed, 25 skipped$"
@@ -121,7 +141,7 @@ case_client_exit_status() {
         has $1 "^FAIL fixtures/bad/server-non-integer.txt: the client exited with status 0, though the file shows it failing$" &&
         run $1 1 -- --client "$CLIENT; exit 1" fixtures/golden/book.txt &&
         has $1 "^FAIL fixtures/golden/book.txt: the client exited with status 1, though the file shows it finishing cleanly$" &&
-        run $1 1 -- --timeout 0.3 --client "sleep 3" fixtures/golden/book.txt &&
+        run $1 1 -- --process-timeout 0.3 --client "sleep 3" fixtures/golden/book.txt &&
         has $1 "the client did not connect to 127.0.0.1:[0-9]* within 0.3 s"
 }
 case_client_once_per_connection() {
