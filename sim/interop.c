@@ -154,27 +154,6 @@ static const char *skip_reason(const struct icase *c, char *buf, size_t size)
 
 /* ---- starting and stopping peers --------------------------------------------------- */
 
-/* A free port on host, for {port}: bound, read, closed (the peer binds it next). */
-static int free_port(const char *host, char *port, size_t size, struct wm_err *err)
-{
-    char any[ADDR_MAX];
-    snprintf(any, sizeof any, strchr(host, ':') ? "[%s]:0" : "%s:0", host);
-    int fd = wm_net_listen(any, 1, err);
-    if (fd < 0)
-        return -1;
-    char name[ADDR_MAX];
-    wm_net_name(fd, 0, name, sizeof name);
-    close(fd);
-    const char *colon = strrchr(name, ':');
-    snprintf(port, size, "%s", colon ? colon + 1 : "0");
-    return 0;
-}
-
-static void join_addr(char *buf, size_t size, const char *host, const char *port)
-{
-    snprintf(buf, size, strchr(host, ':') ? "[%s]:%s" : "%s:%s", host, port);
-}
-
 /* Waits for the server's "listening on HOST:PORT" line; a wildcard host
  * (0.0.0.0, [::]) is reached through --host. */
 static int await_listening(struct icase *c, struct wm_err *err)
@@ -184,7 +163,7 @@ static int await_listening(struct icase *c, struct wm_err *err)
         if (wm_proc_listening(&c->proc, found, sizeof found)) {
             const char *colon = strrchr(found, ':');
             if (strncmp(found, "0.0.0.0:", 8) == 0 || strncmp(found, "[::]:", 5) == 0)
-                join_addr(c->addr, sizeof c->addr, c->o->host, colon + 1);
+                wm_net_join(c->addr, sizeof c->addr, c->o->host, colon + 1);
             else
                 snprintf(c->addr, sizeof c->addr, "%s", found);
             return 0;
@@ -417,7 +396,7 @@ static enum wm_case_end run_server_case(FILE *out, struct icase *c)
     struct wm_live_verdict v = {.fault = WM_LIVE_OK};
     char port[16] = "";
     const char *error = NULL;
-    if (has(c->o->command, "{port}") && free_port(c->o->host, port, sizeof port, &err) < 0)
+    if (has(c->o->command, "{port}") && wm_net_free_port(c->o->host, port, sizeof port, &err) < 0)
         error = err.msg;
     else if (!(c->command = fill(c, port)))
         error = "out of memory";
@@ -425,7 +404,7 @@ static enum wm_case_end run_server_case(FILE *out, struct icase *c)
         error = err.msg;
     if (!error) {
         if (port[0])
-            join_addr(c->addr, sizeof c->addr, c->o->host, port);
+            wm_net_join(c->addr, sizeof c->addr, c->o->host, port);
         else if (await_listening(c, &err) < 0)
             error = err.msg;
     }
@@ -451,7 +430,7 @@ static enum wm_case_end run_client_case(FILE *out, struct icase *c)
     struct wm_live_verdict v = {.fault = WM_LIVE_OK};
     char any[ADDR_MAX], port[16] = "0";
     const char *error = NULL;
-    join_addr(any, sizeof any, c->o->host, "0");
+    wm_net_join(any, sizeof any, c->o->host, "0");
     int lfd = -1;
     if (!(c->client_error = client_errors(c->t)))
         error = "out of memory";
@@ -462,7 +441,7 @@ static enum wm_case_end run_client_case(FILE *out, struct icase *c)
         wm_net_name(lfd, 0, name, sizeof name);
         const char *colon = strrchr(name, ':');
         snprintf(port, sizeof port, "%s", colon ? colon + 1 : "0");
-        join_addr(c->addr, sizeof c->addr, c->o->host, port);
+        wm_net_join(c->addr, sizeof c->addr, c->o->host, port);
         if (!(c->command = fill(c, port)))
             error = "out of memory";
     }

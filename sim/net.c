@@ -132,3 +132,22 @@ void wm_net_name(int fd, int peer, char *buf, size_t size)
     }
     snprintf(buf, size, ss.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host, port);
 }
+
+void wm_net_join(char *buf, size_t size, const char *host, const char *port)
+{
+    snprintf(buf, size, strchr(host, ':') ? "[%s]:%s" : "%s:%s", host, port);
+}
+
+int wm_net_free_port(const char *host, char *port, size_t size, struct wm_err *err)
+{
+    char any[300], name[300];
+    wm_net_join(any, sizeof any, host, "0");
+    int fd = wm_net_listen(any, 1, err);
+    if (fd < 0)
+        return -1;
+    wm_net_name(fd, 0, name, sizeof name);
+    close(fd);
+    const char *colon = strrchr(name, ':');
+    snprintf(port, size, "%s", colon ? colon + 1 : "0");
+    return 0;
+}
