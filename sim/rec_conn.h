@@ -1,0 +1,73 @@
+/* One connection of warmer record: relays bytes both ways, unchanged,
+ * through one bounded buffer per direction, and journals each side's bytes
+ * through a lenient framer (docs/DESIGN.md, "Recording").
+ *
+ * A record's cause is the number of the other side's wire items (lines,
+ * partial, close) the proxy had forwarded, in full, before the record's
+ * first byte arrived; with causes set that way wm_merge gives back the
+ * order in which the bytes reached the proxy. The connection knows nothing
+ * of poll: the caller reads its interest and hands it readiness. */
+#ifndef WM_REC_CONN_H
+#define WM_REC_CONN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "frame.h"
+#include "journal.h"
+#include "transcript.h"
+
+/* Bytes read from a side and not yet written to the other; reading that
+ * side pauses while its buffer is full (backpressure). */
+#define WM_RC_BUF (64u << 10)
+
+enum { WM_RC_CLIENT = 0, WM_RC_SERVER = 1 };
+#define WM_RC_READ 1
+#define WM_RC_WRITE 2
+
+struct wm_rc_side {
+    int fd;
+    struct wm_framer framer;  /* lenient: the bytes are only recorded */
+    struct wm_journal *j;
+    uint64_t line_cause;      /* cause of the record being assembled */
+    char *buf;                /* read from this side, for the other */
+    size_t off, len;
+    uint64_t fwd;             /* this side's wire items written in full */
+    uint64_t tail;            /* partial and close recorded at EOF, forwarded with it */
+    int eof;                  /* its end (or a reset) was read */
+    int shut;                 /* its close was passed on: shutdown(other, SHUT_WR) */
+    int gone;                 /* writing to it failed: bytes for it are dropped */
+};
+
+struct wm_rc {
+    uint64_t num;             /* connection number, from 1 */
+    size_t max_line;
+    struct wm_rc_side side[2];
+    int cut;                  /* ended by the proxy (a limit, a signal, close-wait) */
+    int failed;               /* a limit that loses records was hit */
+};
+
+/* Takes both fds (non-blocking) and records into log. 0, or -1 out of memory
+ * (fds still the caller's). */
+int wm_rc_init(struct wm_rc *c, uint64_t num, int client_fd, int server_fd,
+               struct wm_conn_log *log, size_t max_line);
+void wm_rc_free(struct wm_rc *c); /* closes both fds */
+
+/* ready: WM_RC_READ and/or WM_RC_WRITE for side which's fd. */
+void wm_rc_io(struct wm_rc *c, int which, int ready);
+/* What side which's fd waits for now (0: nothing). */
+int wm_rc_interest(const struct wm_rc *c, int which);
+/* 1 when both directions have ended (or the connection was cut). */
+int wm_rc_done(const struct wm_rc *c);
+/* 1 while a close was passed on and the other side has not closed yet. */
+int wm_rc_waiting_close(const struct wm_rc *c);
+
+/* A signal ends the connection: the client is taken as closed there (its
+ * unfinished bytes a partial, then its close unless implied). */
+void wm_rc_stop(struct wm_rc *c);
+/* The other side did not close within --close-wait after a close was passed
+ * on to it: its unfinished bytes become a partial and the connection ends
+ * (its close would be implied anyway). */
+void wm_rc_expire(struct wm_rc *c);
+
+#endif

@@ -1,0 +1,298 @@
+/* warmer record's loop (record.h): the listening socket, the self-pipe and
+ * both sockets of every open connection in one poll loop. */
+#include "record.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "evloop.h"
+#include "net.h"
+#include "rec_conn.h"
+#include "serve.h"
+
+struct rent;
+struct rloop;
+
+/* An fd's callback context: its connection and which side it is. */
+struct rfd {
+    struct rent *e;
+    int which;
+    int mask; /* the interest the loop has */
+};
+
+struct rent {
+    struct wm_rc rc;
+    struct rfd fd[2];
+    struct rent *prev, *next;           /* every open connection */
+    struct rent *wprev, *wnext;         /* waiting for a close, oldest first */
+    int waiting;
+    int64_t deadline;
+    struct rloop *loop;
+};
+
+struct rloop {
+    struct wm_evloop *el;
+    const struct wm_rec_opts *o;
+    struct wm_rec_out *out;
+    int lfd, lmask;
+    int starved; /* accept ran out of fds: wait for a connection to end */
+    unsigned open;
+    uint32_t accepted, ended; /* counting connections that failed too */
+    int signo;
+    struct rent *head;            /* open connections */
+    struct rent *whead, *wtail;   /* close-wait list: same wait for all, so FIFO is sorted */
+};
+
+static int accepting(const struct rloop *l)
+{
+    if (l->o->connections)
+        return l->accepted < l->o->connections;
+    return l->out->n < WM_MAX_CONNECTIONS;
+}
+
+static void set_listen(struct rloop *l)
+{
+    int mask = accepting(l) && l->open < l->o->max_conns && !l->starved ? WM_EL_READ : 0;
+    if (mask != l->lmask && wm_el_set(l->el, l->lfd, mask) == 0)
+        l->lmask = mask;
+}
+
+static void wait_del(struct rloop *l, struct rent *e)
+{
+    if (!e->waiting)
+        return;
+    if (e->wprev)
+        e->wprev->wnext = e->wnext;
+    else
+        l->whead = e->wnext;
+    if (e->wnext)
+        e->wnext->wprev = e->wprev;
+    else
+        l->wtail = e->wprev;
+    e->waiting = 0;
+}
+
+static void conn_end(struct rloop *l, struct rent *e)
+{
+    for (int i = 0; i < 2; i++)
+        wm_el_del(l->el, e->rc.side[i].fd);
+    wait_del(l, e);
+    if (e->prev)
+        e->prev->next = e->next;
+    else
+        l->head = e->next;
+    if (e->next)
+        e->next->prev = e->prev;
+    l->out->failed += (unsigned)(e->rc.failed != 0);
+    wm_rc_free(&e->rc);
+    free(e);
+    l->open--;
+    l->ended++;
+    l->starved = 0;
+    set_listen(l);
+}
+
+/* After any event: ends a finished connection, starts its close wait, or
+ * sets both fds' interest. */
+static void settle(struct rloop *l, struct rent *e)
+{
+    if (wm_rc_done(&e->rc)) {
+        conn_end(l, e);
+        return;
+    }
+    if (!e->waiting && wm_rc_waiting_close(&e->rc) && l->o->close_wait_s) {
+        e->waiting = 1;
+        e->deadline = wm_serve_now_ms() + (int64_t)l->o->close_wait_s * 1000;
+        e->wnext = NULL;
+        e->wprev = l->wtail;
+        if (l->wtail)
+            l->wtail->wnext = e;
+        else
+            l->whead = e;
+        l->wtail = e;
+    }
+    for (int i = 0; i < 2; i++) {
+        int want = wm_rc_interest(&e->rc, i);
+        int mask = ((want & WM_RC_READ) ? WM_EL_READ : 0) | ((want & WM_RC_WRITE) ? WM_EL_WRITE : 0);
+        if (mask != e->fd[i].mask && wm_el_set(l->el, e->rc.side[i].fd, mask) == 0)
+            e->fd[i].mask = mask;
+    }
+}
+
+static void on_conn(struct wm_evloop *el, int fd, int ready, void *ud)
+{
+    struct rfd *f = ud;
+    struct rent *e = f->e;
+    (void)el;
+    (void)fd;
+    wm_rc_io(&e->rc, f->which,
+             ((ready & WM_EL_READ) ? WM_RC_READ : 0) | ((ready & WM_EL_WRITE) ? WM_RC_WRITE : 0));
+    settle(e->loop, e);
+}
+
+/* A numbered connection's logs; NULL if out of memory. */
+static struct wm_conn_log *new_log(struct wm_rec_out *out, size_t max_journal)
+{
+    if (out->n == out->cap) {
+        uint32_t cap = out->cap ? out->cap * 2 : 8;
+        struct wm_conn_log **nl = realloc(out->logs, cap * sizeof *nl);
+        if (!nl)
+            return NULL;
+        out->logs = nl;
+        out->cap = cap;
+    }
+    struct wm_conn_log *log = wm_conn_logs_new(1, max_journal);
+    if (log)
+        out->logs[out->n++] = log;
+    return log;
+}
+
+static void add_conn(struct rloop *l, int cfd, const char *addr)
+{
+    struct wm_err err;
+    l->accepted++;
+    /* Blocking, in accept order: a server that seeds by accept order sees ours. */
+    int sfd = wm_net_connect(l->o->connect, &err);
+    if (sfd < 0 || wm_net_set_flags(sfd, 1) < 0) {
+        fprintf(stderr, "warmer record: client %s: %s; closed it (not numbered)\n", addr,
+                sfd < 0 ? err.msg : strerror(errno));
+        if (sfd >= 0)
+            close(sfd);
+        close(cfd);
+        l->out->failed++;
+        l->ended++;
+        return;
+    }
+    struct rent *e = calloc(1, sizeof *e);
+    struct wm_conn_log *log = e ? new_log(l->out, l->o->max_journal) : NULL;
+    if (!log || wm_rc_init(&e->rc, l->out->n, cfd, sfd, log, l->o->max_line) < 0) {
+        fprintf(stderr, "warmer record: client %s: out of memory; closed it\n", addr);
+        free(e);
+        close(sfd);
+        close(cfd);
+        l->out->failed++;
+        l->ended++;
+        return;
+    }
+    e->loop = l;
+    for (int i = 0; i < 2; i++) {
+        e->fd[i] = (struct rfd){e, i, 0};
+        wm_el_add(l->el, e->rc.side[i].fd, 0, on_conn, &e->fd[i]); /* sized for max_conns */
+    }
+    e->next = l->head;
+    if (l->head)
+        l->head->prev = e;
+    l->head = e;
+    l->open++;
+    settle(l, e);
+}
+
+static void on_listen(struct wm_evloop *el, int fd, int ready, void *ud)
+{
+    struct rloop *l = ud;
+    (void)el;
+    (void)ready;
+    char addr[80];
+    int cfd = wm_serve_accept(fd, 1, addr, sizeof addr);
+    if (cfd >= 0) {
+        add_conn(l, cfd, addr);
+    } else if (errno == EMFILE || errno == ENFILE) {
+        fprintf(stderr, "warmer record: accept: %s (raise ulimit -n)\n", strerror(errno));
+        l->starved = 1; /* until a connection ends */
+    } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+               errno != ECONNABORTED) {
+        fprintf(stderr, "warmer record: accept: %s\n", strerror(errno));
+    }
+    set_listen(l);
+}
+
+static void on_signal_pipe(struct wm_evloop *el, int fd, int ready, void *ud)
+{
+    struct rloop *l = ud;
+    (void)el;
+    (void)ready;
+    int signo = wm_serve_signal_read(fd);
+    if (signo)
+        l->signo = signo;
+}
+
+static int next_timeout(const struct rloop *l)
+{
+    if (!l->whead)
+        return -1;
+    int64_t left = l->whead->deadline - wm_serve_now_ms();
+    return left <= 0 ? 0 : left > 60000 ? 60000 : (int)left;
+}
+
+static void expire(struct rloop *l)
+{
+    int64_t now = wm_serve_now_ms();
+    while (l->whead && l->whead->deadline <= now) {
+        struct rent *e = l->whead;
+        wm_rc_expire(&e->rc);
+        settle(l, e);
+    }
+}
+
+int wm_record(int lfd, int sigfd, const struct wm_rec_opts *o, struct wm_rec_out *out,
+              struct wm_err *err)
+{
+    struct rloop l = {.o = o, .out = out, .lfd = lfd};
+    int rc = -1;
+    l.el = wm_el_new(2 * o->max_conns + 2);
+    if (!l.el) {
+        wm_err_set(err, "out of memory for an event loop of %u connections", o->max_conns);
+        return -1;
+    }
+    if (wm_net_set_flags(lfd, 1) < 0 || wm_el_add(l.el, lfd, 0, on_listen, &l) < 0 ||
+        wm_el_add(l.el, sigfd, WM_EL_READ, on_signal_pipe, &l) < 0) {
+        wm_err_set(err, "cannot set up the event loop: %s", strerror(errno));
+        goto out;
+    }
+    set_listen(&l);
+    /* Each round waits for an event, a close-wait deadline or a signal. */
+    while (!l.signo && !(o->connections && l.ended >= o->connections)) {
+        int r = wm_el_once(l.el, next_timeout(&l));
+        if (r < 0 && errno != EINTR) {
+            wm_err_set(err, "poll: %s", strerror(errno));
+            goto out;
+        }
+        expire(&l);
+    }
+    rc = 0;
+out:
+    out->signo = l.signo;
+    while (l.head) { /* open at the signal (or a failure): what was recorded is kept */
+        out->cut++;
+        wm_rc_stop(&l.head->rc);
+        conn_end(&l, l.head);
+    }
+    wm_el_free(l.el);
+    return rc;
+}
+
+void wm_rec_out_free(struct wm_rec_out *out)
+{
+    for (uint32_t i = 0; out->logs && i < out->n; i++)
+        wm_conn_logs_free(out->logs[i], 1);
+    free(out->logs);
+    *out = (struct wm_rec_out){0};
+}
+
+struct wm_conn_log *wm_rec_out_take(struct wm_rec_out *out)
+{
+    struct wm_conn_log *all = out->n ? calloc(out->n, sizeof *all) : NULL;
+    if (!all)
+        return NULL;
+    for (uint32_t i = 0; i < out->n; i++) {
+        all[i] = *out->logs[i]; /* the journals move; their old holders are freed empty */
+        free(out->logs[i]);
+    }
+    free(out->logs);
+    out->logs = NULL;
+    out->cap = 0;
+    return all;
+}

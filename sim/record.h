@@ -1,0 +1,47 @@
+/* warmer record: a recording proxy. Accepts clients on a listening socket,
+ * connects each, in accept order, to the real server, relays the bytes
+ * both ways in one thread (evloop.h) and journals both sides of every
+ * connection (rec_conn.h). rec_tx.h turns the journals into a transcript. */
+#ifndef WM_RECORD_H
+#define WM_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "transcript.h"
+
+#define WM_REC_DEFAULT_MAX_CONNECTIONS 64
+#define WM_REC_MAX_CONNECTIONS 4096
+#define WM_REC_DEFAULT_CLOSE_WAIT_S 5
+#define WM_REC_MAX_CLOSE_WAIT_S 86400
+
+struct wm_rec_opts {
+    const char *connect;  /* the real server */
+    uint32_t connections; /* stop once this many have ended; 0: until a signal */
+    unsigned max_conns;   /* open at once; more wait in the listen backlog */
+    size_t max_line;      /* records hold lines up to max_line + 64 bytes */
+    size_t max_journal;   /* per side of each connection */
+    unsigned close_wait_s; /* after a close is passed on, wait this long for the
+                              other side's (0: without limit) */
+};
+
+struct wm_rec_out {
+    struct wm_conn_log **logs; /* numbered connections, 1 first */
+    uint32_t n, cap;
+    unsigned failed;  /* not connected to the server, or over --max-journal */
+    unsigned cut;     /* open when the signal came */
+    int signo;        /* the signal that stopped the run, or 0 */
+};
+
+/* Runs until o->connections have ended or a signal arrives on sigfd (the
+ * self-pipe of wm_serve_signals_install). 0, or -1 with err (poll failed,
+ * out of memory for the loop); out holds what was recorded either way. */
+int wm_record(int lfd, int sigfd, const struct wm_rec_opts *o, struct wm_rec_out *out,
+              struct wm_err *err);
+void wm_rec_out_free(struct wm_rec_out *out);
+/* Moves the logs into one array of out->n (wm_conn_logs_free frees it);
+ * out->logs is left empty. NULL if out of memory or out->n is 0. */
+struct wm_conn_log *wm_rec_out_take(struct wm_rec_out *out);
+
+#endif
