@@ -155,7 +155,7 @@ int wm_cmd_record(struct wm_args *a)
         rc = WM_EXIT_FAIL;
     }
     if (out.signo)
-        fprintf(stderr, "%s: stopped by %s: %u connection%s open were cut\n", a->cmd,
+        fprintf(stderr, "%s: stopped by %s: %u open connection%s cut\n", a->cmd,
                 signame(out.signo), out.cut, out.cut == 1 ? "" : "s");
     uint32_t n = out.n;
     struct wm_conn_log *logs = wm_rec_out_take(&out);
