@@ -50,6 +50,7 @@ check: $(B)/warmer $(TEST_BIN)
 	@sh tests/cli.sh $(B)/warmer
 	@bash tests/net.sh $(B)/warmer
 	@bash tests/interop.sh $(B)/warmer
+	@bash tests/record.sh $(B)/warmer
 
 memcheck: $(B)/warmer $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== valgrind $$t"; \
@@ -65,6 +66,7 @@ memcheck: $(B)/warmer $(TEST_BIN)
 	    { echo "memcheck: replay $$s $$f failed"; exit 1; }; done; done; echo "== valgrind warmer replay: every fixture clean"
 	@bash tests/net.sh --tool "$(VALGRIND)" $(B)/warmer events threads
 	@bash tests/interop.sh "$(VALGRIND) $(B)/warmer" $(B)/warmer
+	@bash tests/record.sh --tool "$(VALGRIND)" $(B)/warmer
 
 helgrind: $(B)/warmer
 	@bash tests/net.sh --tool "$(HELGRIND)" $(B)/warmer threads events
