@@ -178,15 +178,19 @@ static void add_conn(struct rloop *l, int cfd, const char *addr)
         return;
     }
     e->loop = l;
-    for (int i = 0; i < 2; i++) {
-        e->fd[i] = (struct rfd){e, i, 0};
-        wm_el_add(l->el, e->rc.side[i].fd, 0, on_conn, &e->fd[i]); /* sized for max_conns */
-    }
     e->next = l->head;
     if (l->head)
         l->head->prev = e;
     l->head = e;
     l->open++;
+    for (int i = 0; i < 2; i++) {
+        e->fd[i] = (struct rfd){e, i, 0};
+        if (wm_el_add(l->el, e->rc.side[i].fd, 0, on_conn, &e->fd[i]) < 0) {
+            /* cannot happen: the loop is sized for max_conns */
+            fprintf(stderr, "warmer record: connection %u: event loop full\n", l->out->n);
+            e->rc.failed = e->rc.cut = 1;
+        }
+    }
     settle(l, e);
 }
 

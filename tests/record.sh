@@ -144,8 +144,11 @@ checked() {
 }
 
 # bg FN ARGS...: a job in a background subshell, at most JOBS at once.
+# Each job writes exactly one result; one that dies without is a failure.
 jobpids=()
+started=0
 bg() {
+    started=$((started + 1))
     while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
         wait -n
     done
@@ -334,6 +337,49 @@ c.close()' "$raddr"
     ok "$name"
 }
 
+# maxconn_job: with --max-connections 1 a second client waits in the
+# backlog until the first ends, and is connection 2.
+maxconn_job() {
+    local name=maxconn why rc g bpid brc
+    server "$name-srv" --seed 1234 && recorder "$name" --seed 1234 --max-connections 1 --connections 2 ||
+        { bad "$name" "$why"; return; }
+    exec 3<>"/dev/tcp/127.0.0.1/${raddr##*:}"
+    printf 'PARAMS 1 5\nNUMBER\n' >&3
+    read -r -t "$T" g <&3
+    run "$W" client --connect "$raddr" >"$tmp/$name.client" 2>&1 3>&- & # not holding fd 3
+    bpid=$!
+    sleep 1
+    kill -0 "$bpid" 2>/dev/null || { bad "$name" "the second client ended while the first was open"; return; }
+    exec 3>&- # connection 1 ends; the second is accepted
+    wait "$bpid"
+    brc=$?
+    finish "$name" || { bad "$name" "$why"; return; }
+    [ $brc -eq 0 ] && [ $rc -eq 0 ] || { bad "$name" "client exit $brc, record exit $rc: $(tail -n 3 "$tmp/$name.err")"; return; }
+    records "$tmp/$name.out" | head -n 4 | tr '\n' '|' | grep -qx "C1: PARAMS 1 5|C1: NUMBER|S1: $g|C1! close|" ||
+        { bad "$name" "connection 1: $(head -n 12 "$tmp/$name.out")"; return; }
+    "$W" run --seed 1235 | records /dev/stdin | sed 's/^\([CS]\)/\12/' | cmp -s - <(records "$tmp/$name.out" | sed 1,4d) ||
+        { bad "$name" "connection 2 is not the run of seed 1235"; return; }
+    checked "$name" "$tmp/$name.out" || { bad "$name" "$why"; return; }
+    ok "$name"
+}
+
+# journal_job: --max-journal hit: a clear error, exit 1, and what was
+# recorded is still a transcript that parses.
+journal_job() {
+    local name=journal why rc
+    server "$name-srv" && recorder "$name" --seed 1234 --max-journal 2000 || { bad "$name" "$why"; return; }
+    exec 3<>"/dev/tcp/127.0.0.1/${raddr##*:}"
+    yes 'PARAMS 1 5' | head -n 200 >&3 2>/dev/null # not a builtin: a cut cannot SIGPIPE us
+    run cat <&3 >/dev/null 2>&1
+    exec 3>&-
+    finish "$name" || { bad "$name" "$why"; return; }
+    [ $rc -eq 1 ] && grep -q "connection 1: the client's records passed --max-journal (2000 bytes)" "$tmp/$name.err" ||
+        { bad "$name" "exit $rc: $(tail -n 3 "$tmp/$name.err")"; return; }
+    "$W" check "$tmp/$name.out" >/dev/null 2>&1
+    [ $? -le 1 ] && grep -q '^C: PARAMS 1 5$' "$tmp/$name.out" || { bad "$name" "$(head -n 12 "$tmp/$name.out")"; return; }
+    ok "$name"
+}
+
 # unreachable_job: no server behind the proxy: the client is closed, not
 # numbered, and the run fails.
 unreachable_job() {
@@ -393,6 +439,8 @@ elif [ -z "$TOOL" ]; then
     bg sigterm_job
     bg long_job
     bg unreachable_job
+    bg maxconn_job
+    bg journal_job
     bg usage_job
     for f in $(grep -l '^# client: script' fixtures/bad/*.txt); do
         bg bad_job "$f"
@@ -421,5 +469,9 @@ for r in "$tmp"/results/*; do
         cat "$r"
     fi
 done
+if [ $((pass + fail)) -lt $started ]; then
+    echo "FAIL: $((started - pass - fail)) of $started jobs ended without a result"
+    fail=$((fail + started - pass - fail))
+fi
 echo "record: $pass passed, $fail failed"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
