@@ -236,6 +236,11 @@ static void expire(struct rloop *l)
     int64_t now = wm_serve_now_ms();
     while (l->whead && l->whead->deadline <= now) {
         struct rent *e = l->whead;
+        int open = e->rc.side[WM_RC_SERVER].eof ? WM_RC_CLIENT : WM_RC_SERVER;
+        fprintf(stderr, "warmer record: connection %llu: the %s did not close within %u s "
+                "(--close-wait) of the %s's close; connection ended\n",
+                (unsigned long long)e->rc.num, open ? "server" : "client", l->o->close_wait_s,
+                open ? "client" : "server");
         wm_rc_expire(&e->rc);
         settle(l, e);
     }
