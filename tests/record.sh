@@ -266,10 +266,8 @@ sigterm_job() {
         { bad "$name" "$why"; return; }
     run "$W" client --connect "$raddr" >/dev/null 2>&1 || { bad "$name" "client failed"; return; }
     exec 3<>"/dev/tcp/127.0.0.1/${raddr##*:}"
-    printf 'PARAMS 1 5\nNUMBER\n' >&3
-    read -r -t "$T" g <&3 # the proxy relays both ways
-    printf 'REPO' >&3
-    sleep "$([ -n "$TOOL" ] && echo 3 || echo 0.5)" # the proxy reads the unfinished line first
+    printf 'PARAMS 1 5\nNUMBER\nREPO' >&3 # one write: read at once, so once the guess is back
+    read -r -t "$T" g <&3                  # the proxy has the unfinished line too
     stop "$name" || { bad "$name" "$why"; return; }
     exec 3>&-
     [ "$g" = "$want" ] || { bad "$name" "connection 2's first guess: '$g', want '$want'"; return; }
