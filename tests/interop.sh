@@ -43,7 +43,7 @@ case_server_refmodel() {
 # reference does) must fail exactly the fixtures whose input it accepts.
 case_server_lenient_fails_what_it_accepts() {
     command -v "$PY" >/dev/null || return 0
-    run $1 1 -- --timeout 0.5 --server "$MODEL --lenient" fixtures/bad || return 1
+    run $1 1 -- --timeout 1.5 --server "$MODEL --lenient" fixtures/bad || return 1
     local want got
     want=$(printf '%s\n' carriage-return number-range-exhausted number-with-argument \
         params-below-int64 params-beyond-int64 params-leading-plus report-unknown-decision \
@@ -52,15 +52,15 @@ case_server_lenient_fails_what_it_accepts() {
         "$tmp/$1.out" | sort)
     [ "$got" = "$want" ] || { why="failed: $(echo $got), want: $(echo $want)"; return 1; }
     has $1 "^16 passed, 8 failed, 7 skipped$" &&
-        has $1 "report-unknown-decision.txt:9: expected the server to close after \`REPORT Hot\`; it kept the connection open for 0.5 s" &&
+        has $1 "report-unknown-decision.txt:9: expected the server to close after \`REPORT Hot\`; it kept the connection open for 1.5 s" &&
         has $1 "number-with-argument.txt:7: expected the server to close after \`NUMBER x\`; it sent \`4\`"
 }
 case_server_keep_open() {
     command -v "$PY" >/dev/null || return 0
-    run $1 1 -- --timeout 0.5 --server "$MODEL --keep-open" fixtures/golden/book.txt \
+    run $1 1 -- --timeout 1.5 --server "$MODEL --keep-open" fixtures/golden/book.txt \
         fixtures/bad/report-before-number.txt &&
-        has $1 "^FAIL fixtures/golden/book.txt: all 26 records matched, but the server left the connection open for 0.5 s after the client closed$" &&
-        has $1 "^FAIL fixtures/bad/report-before-number.txt:7: expected the server to close after \`REPORT Warmer\`; it kept the connection open for 0.5 s$"
+        has $1 "^FAIL fixtures/golden/book.txt: all 26 records matched, but the server left the connection open for 1.5 s after the client closed$" &&
+        has $1 "^FAIL fixtures/bad/report-before-number.txt:7: expected the server to close after \`REPORT Warmer\`; it kept the connection open for 1.5 s$"
 }
 # A server that exits 99 when stopped (as valgrind --error-exitcode=99 does
 # on a leak) fails a case whose records all match.
@@ -129,7 +129,7 @@ case_client_refmodel() {
 # The reference client accepts guesses it should refuse.
 case_client_lenient() {
     command -v "$PY" >/dev/null || return 0
-    run $1 1 -- --timeout 0.5 --client "$PY ci/refmodel.py client --lenient --connect {host}:{port} {games}" \
+    run $1 1 -- --timeout 1.5 --client "$PY ci/refmodel.py client --lenient --connect {host}:{port} {games}" \
         fixtures/bad/server-out-of-range.txt fixtures/bad/server-repeated-guess.txt \
         fixtures/bad/server-non-integer.txt &&
         has $1 "^FAIL fixtures/bad/server-out-of-range.txt:13: expected the client to close" &&
