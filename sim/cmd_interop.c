@@ -53,6 +53,7 @@ static const char interop_help[] =
 
 struct runner {
     struct wm_interop_opts opts;
+    struct wm_port_pool ports;
     struct wm_files files;
     pthread_mutex_t lock;
     pthread_cond_t done_cv;
@@ -332,7 +333,10 @@ int wm_cmd_interop(struct wm_args *a)
     setvbuf(stdout, NULL, _IOLBF, 0);
     pthread_mutex_init(&r.lock, NULL);
     pthread_cond_init(&r.done_cv, NULL);
+    wm_port_pool_init(&r.ports);
+    o->ports = &r.ports;
     rc = run_all(&r);
+    wm_port_pool_free(&r.ports);
     pthread_cond_destroy(&r.done_cv);
     pthread_mutex_destroy(&r.lock);
     wm_files_free(&r.files);

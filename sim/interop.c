@@ -29,6 +29,7 @@ struct icase {
     char peer_fail[600];   /* the first bad exit of a peer, "" if none */
     char tail[WM_PROC_TAIL_MAX * 5]; /* a finished client's stderr, kept for the report */
     unsigned char *client_error; /* --client: per connection, the file shows its error */
+    int ended_unused;    /* the server ended before it accepted a connection */
 };
 
 static const char *peer_word(const struct icase *c)
@@ -202,6 +203,7 @@ static int open_server(void *ctx, uint32_t conn, int lfd, struct wm_err *err)
             wm_proc_describe(&c->proc, how, sizeof how);
             wm_err_set(err, "the server ended (%s) before accepting a connection on %s", how,
                        c->addr);
+            c->ended_unused = conn == 1;
             return -1;
         }
         if (waited >= c->o->process_timeout_ms)
@@ -389,35 +391,55 @@ out:
 
 /* ---- one case ---------------------------------------------------------------------- */
 
+/* Starts the server and replays the file against it: 0, or -1 with *error. */
+static int serve_and_replay(struct icase *c, struct wm_conn_log **logs, struct wm_live_verdict *v,
+                            struct wm_err *err)
+{
+    char port[16] = "";
+    if (has(c->o->command, "{port}") &&
+        wm_port_take(c->o->ports, c->o->host, port, sizeof port, err) < 0)
+        return -1;
+    if (!(c->command = fill(c, port))) {
+        wm_err_set(err, "out of memory");
+        return -1;
+    }
+    if (start_peer(c, err) < 0)
+        return -1;
+    if (port[0])
+        wm_net_join(c->addr, sizeof c->addr, c->o->host, port);
+    else if (await_listening(c, err) < 0)
+        return -1;
+    struct wm_live_hooks hooks = {.open = open_server, .ctx = c};
+    struct wm_live_replay_opts lo = {.remote_server = 1, .addr = c->addr, .listen_fd = -1,
+                                     .timeout_ms = c->o->timeout_ms,
+                                     .max_journal = c->o->max_journal, .hooks = &hooks};
+    return wm_live_replay(c->t, &lo, logs, v, err);
+}
+
+/* A server given {port} that ends before accepting anything most likely
+ * lost the port to another program between our check and its bind: it is
+ * started again on another port, at most this many times in all. */
+#define SERVER_STARTS 3
+
 static enum wm_case_end run_server_case(FILE *out, struct icase *c)
 {
     struct wm_err err;
     struct wm_conn_log *logs = NULL;
     struct wm_live_verdict v = {.fault = WM_LIVE_OK};
-    char port[16] = "";
-    const char *error = NULL;
-    if (has(c->o->command, "{port}") && wm_net_free_port(c->o->host, port, sizeof port, &err) < 0)
-        error = err.msg;
-    else if (!(c->command = fill(c, port)))
-        error = "out of memory";
-    else if (start_peer(c, &err) < 0)
-        error = err.msg;
-    if (!error) {
-        if (port[0])
-            wm_net_join(c->addr, sizeof c->addr, c->o->host, port);
-        else if (await_listening(c, &err) < 0)
-            error = err.msg;
-    }
-    if (!error) {
-        struct wm_live_hooks hooks = {.open = open_server, .ctx = c};
-        struct wm_live_replay_opts lo = {.remote_server = 1, .addr = c->addr, .listen_fd = -1,
-                                         .timeout_ms = c->o->timeout_ms,
-                                         .max_journal = c->o->max_journal, .hooks = &hooks};
-        if (wm_live_replay(c->t, &lo, &logs, &v, &err) < 0)
-            error = err.msg;
+    int rc = -1;
+    for (int start = 1; start <= SERVER_STARTS; start++) {
+        c->ended_unused = 0;
+        rc = serve_and_replay(c, &logs, &v, &err);
+        if (rc == 0 || !c->ended_unused || !has(c->o->command, "{port}") ||
+            start == SERVER_STARTS)
+            break;
+        release_peer(c);
+        wm_proc_free(&c->proc);
+        free(c->command);
+        c->command = NULL;
     }
     stop_server(c);
-    enum wm_case_end end = report(out, c, logs, &v, error);
+    enum wm_case_end end = report(out, c, logs, &v, rc < 0 ? err.msg : NULL);
     if (logs)
         wm_conn_logs_free(logs, c->t->cfg.connections);
     return end;

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "net.h"
+
 struct wm_interop_opts {
     int test_server;     /* --server: COMMAND is a server; else a client */
     const char *command; /* with {seed} {port} {host} {games} {max-line} {max-guesses} */
@@ -17,6 +19,7 @@ struct wm_interop_opts {
     size_t max_journal;
     const char *prog;    /* argv[0], for reproduce lines */
     const char *repro_opts; /* the options to repeat in a reproduce line */
+    struct wm_port_pool *ports; /* for {port}, shared by concurrent cases */
     /* Called with the running peer's process group (0 once it has ended),
      * so a signal can stop it; may be NULL. */
     void (*track)(void *ctx, pid_t pgid);

@@ -138,7 +138,33 @@ void wm_net_join(char *buf, size_t size, const char *host, const char *port)
     snprintf(buf, size, strchr(host, ':') ? "[%s]:%s" : "%s:%s", host, port);
 }
 
-int wm_net_free_port(const char *host, char *port, size_t size, struct wm_err *err)
+/* Ports below the ephemeral range when there is room, else above it. */
+void wm_port_pool_init(struct wm_port_pool *p)
+{
+    unsigned eph_lo = 0, eph_hi = 0;
+    FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+    *p = (struct wm_port_pool){.lo = 0};
+    pthread_mutex_init(&p->lock, NULL);
+    if (f) {
+        if (fscanf(f, "%u %u", &eph_lo, &eph_hi) != 2)
+            eph_lo = eph_hi = 0;
+        fclose(f);
+    }
+    if (eph_lo > 11024 && eph_hi >= eph_lo) {
+        p->lo = 10000, p->hi = eph_lo - 1;
+    } else if (eph_lo > 0 && eph_hi < 64535) {
+        p->lo = eph_hi + 1, p->hi = 65535;
+    }
+    if (p->lo) /* spread concurrent warmer processes over the span */
+        p->next = p->lo + (unsigned)getpid() * 7919u % (p->hi - p->lo + 1);
+}
+
+void wm_port_pool_free(struct wm_port_pool *p)
+{
+    pthread_mutex_destroy(&p->lock);
+}
+
+static int kernel_port(const char *host, char *port, size_t size, struct wm_err *err)
 {
     char any[300], name[300];
     wm_net_join(any, sizeof any, host, "0");
@@ -150,4 +176,29 @@ int wm_net_free_port(const char *host, char *port, size_t size, struct wm_err *e
     const char *colon = strrchr(name, ':');
     snprintf(port, size, "%s", colon ? colon + 1 : "0");
     return 0;
+}
+
+#define PORT_TRIES 64
+
+int wm_port_take(struct wm_port_pool *p, const char *host, char *port, size_t size,
+                 struct wm_err *err)
+{
+    if (!p->lo)
+        return kernel_port(host, port, size, err);
+    for (int k = 0; k < PORT_TRIES; k++) {
+        pthread_mutex_lock(&p->lock);
+        unsigned n = p->next;
+        p->next = n == p->hi ? p->lo : n + 1;
+        pthread_mutex_unlock(&p->lock);
+        char addr[300], num[16];
+        snprintf(num, sizeof num, "%u", n);
+        wm_net_join(addr, sizeof addr, host, num);
+        int fd = wm_net_listen(addr, 1, err);
+        if (fd >= 0) {
+            close(fd);
+            snprintf(port, size, "%u", n);
+            return 0;
+        }
+    }
+    return kernel_port(host, port, size, err);
 }

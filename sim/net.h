@@ -2,6 +2,7 @@
 #ifndef WM_NET_H
 #define WM_NET_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -15,9 +16,21 @@ int wm_net_connect(const char *hostport, struct wm_err *err);
 void wm_net_name(int fd, int peer, char *buf, size_t size);
 /* "HOST:PORT", bracketing an IPv6 host. */
 void wm_net_join(char *buf, size_t size, const char *host, const char *port);
-/* A port on host that is free now (bound, read, closed: the caller's peer
- * binds it next), as a decimal string. 0, or -1 with err. */
-int wm_net_free_port(const char *host, char *port, size_t size, struct wm_err *err);
+/* Ports for peers to listen on (interop's {port}), shared by concurrent
+ * cases: taken in turn from below (or above) the kernel's ephemeral range,
+ * where no outgoing connection can take one between our check and the
+ * peer's bind, and never the same twice in a row of the pool's span; each
+ * checked free by binding it. Without a known ephemeral range, the kernel
+ * picks (bind to port 0), which a busy machine can race. */
+struct wm_port_pool {
+    pthread_mutex_t lock;
+    unsigned lo, hi, next; /* lo == 0: let the kernel pick */
+};
+void wm_port_pool_init(struct wm_port_pool *p);
+void wm_port_pool_free(struct wm_port_pool *p);
+/* A port on host that is free now, as a decimal string. 0, or -1 with err. */
+int wm_port_take(struct wm_port_pool *p, const char *host, char *port, size_t size,
+                 struct wm_err *err);
 /* Sets close-on-exec and, if nonblock, O_NONBLOCK. */
 int wm_net_set_flags(int fd, int nonblock);
 
