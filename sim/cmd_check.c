@@ -120,7 +120,8 @@ static int one_file(const struct wm_args *a, const char *path, enum mode mode, i
         printf("first difference: %s:%zu\n", path, line);
     }
     printf("reproduce: %s %s\n", a->prog, repro);
-    if (!same && !t.cfg.client_script && !t.cfg.server_script) {
+    /* `warmer run` without --game plays the book: no line for a file of no games. */
+    if (!same && !t.cfg.client_script && !t.cfg.server_script && t.cfg.ngames > 0) {
         printf("the run alone: ");
         wm_print_run_command(stdout, a->prog, &t.cfg, opts);
     }
