@@ -50,6 +50,7 @@ check: $(B)/warmer $(TEST_BIN)
 	@sh tests/cli.sh $(B)/warmer
 	@bash tests/net.sh $(B)/warmer
 	@bash tests/interop.sh $(B)/warmer
+	@bash tests/explore.sh $(B)/warmer
 	@bash tests/record.sh $(B)/warmer
 
 memcheck: $(B)/warmer $(TEST_BIN)
@@ -66,6 +67,9 @@ memcheck: $(B)/warmer $(TEST_BIN)
 	    { echo "memcheck: replay $$s $$f failed"; exit 1; }; done; done; echo "== valgrind warmer replay: every fixture clean"
 	@bash tests/net.sh --tool "$(VALGRIND)" $(B)/warmer events threads
 	@bash tests/interop.sh "$(VALGRIND) $(B)/warmer" $(B)/warmer
+	@echo "== valgrind warmer explore: a slice of runs, and a replay"
+	@$(VALGRIND) $(B)/warmer explore --runs 40 -j 2 --seed 3 >$(B)/memcheck.out || { cat $(B)/memcheck.out; exit 1; }
+	@$(VALGRIND) $(B)/warmer explore --replay fixtures/golden/connections-3.txt >$(B)/memcheck.out || { cat $(B)/memcheck.out; exit 1; }
 	@bash tests/record.sh --tool "$(VALGRIND)" $(B)/warmer
 
 helgrind: $(B)/warmer

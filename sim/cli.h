@@ -52,6 +52,7 @@ int wm_cmd_replay(struct wm_args *a);
 int wm_cmd_client(struct wm_args *a);
 int wm_cmd_serve(struct wm_args *a);
 int wm_cmd_interop(struct wm_args *a);
+int wm_cmd_explore(struct wm_args *a);
 int wm_cmd_record(struct wm_args *a);
 
 #endif

@@ -13,6 +13,7 @@ static const char help[] =
     "  serve    a real server over TCP until SIGINT/SIGTERM (connection k gets seed + k)\n"
     "  interop  replay transcripts against a fresh server or client started from a command\n"
     "  record   a recording proxy between a real client and server; prints the transcript\n"
+    "  explore  seeded swarm runs held to invariants; shrinks and writes a failure\n"
     "Exit: 0 ok, 1 a check, replay or session failed, 2 bad usage or a bad input file.\n";
 
 int main(int argc, char **argv)
@@ -22,7 +23,8 @@ int main(int argc, char **argv)
         int (*fn)(struct wm_args *);
     } cmds[] = {{"run", wm_cmd_run},       {"check", wm_cmd_check}, {"replay", wm_cmd_replay},
                 {"client", wm_cmd_client}, {"serve", wm_cmd_serve},
-                {"interop", wm_cmd_interop}, {"record", wm_cmd_record}};
+                {"interop", wm_cmd_interop}, {"record", wm_cmd_record},
+                {"explore", wm_cmd_explore}};
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(help, argc < 2 ? stderr : stdout);
         return argc < 2 ? WM_EXIT_USAGE : WM_EXIT_OK;

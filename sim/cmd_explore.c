@@ -1,0 +1,304 @@
+/* warmer explore: seeded swarm runs held to the invariants, the first
+ * failure shrunk and written out with a command that reproduces it. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "explore.h"
+#include "pool.h"
+
+static const char explore_help[] =
+    "usage: warmer explore [--seed S] [--runs N | --time SECONDS] [--out DIR] [-j N]\n"
+    "                      [--driver sim|threads|events]\n"
+    "       warmer explore --replay FILE\n"
+    "Draws run k's whole scenario from (S, k) alone: games at the protocol's edges\n"
+    "(single values, tiny ranges played to exhaustion, negative, straddling zero,\n"
+    "the full 64-bit range, distances past 2^53, empty ranges, counts past the\n"
+    "range), 1..24 connections, transport, chunking, driver, small limits. Each\n"
+    "run's transcript is held to invariants re-derived from the transcript alone\n"
+    "(docs/EXPLORE.md), then run again under another driver, transport or\n"
+    "chunking and required to be byte-identical. The first failure is shrunk to\n"
+    "the smallest scenario that fails the same way, written to DIR as a\n"
+    "transcript, and a `reproduce:` line names the command that fails on it.\n"
+    "  --seed S        the exploration's seed (default 1); same seed, same output\n"
+    "  --runs N        runs 0..N-1 (default 1000)\n"
+    "  --time S        as many runs as fit in S seconds instead\n"
+    "  --out DIR       where a failure's transcript goes (default explore-out)\n"
+    "  -j N            runs at once (default: the CPU count); output does not change\n"
+    "  --driver D      every run's first execution uses driver D\n"
+    "  --replay FILE   runs FILE's settings under every driver, transport and\n"
+    "                  chunking: each must hold the invariants and all must agree\n"
+    "A progress line goes to stderr on a terminal only. Exit: 0 every run held,\n"
+    "1 a run failed, 2 bad usage.\n";
+
+struct tally {
+    uint64_t runs, connections, games, guesses;
+    uint64_t driver[3], transport[2], chunking, small_line, small_guesses;
+};
+
+struct explore {
+    uint64_t seed;
+    struct wm_scn_bias bias;
+};
+
+struct result {
+    struct wm_scn scn;
+    struct wm_outcome out;
+    int oom;
+};
+
+static void run_job(void *ctx, uint64_t k, void *res)
+{
+    const struct explore *e = ctx;
+    struct result *r = res;
+    wm_scn_draw(&r->scn, e->seed, k, &e->bias);
+    r->oom = wm_explore_run(&r->scn, &r->out) < 0;
+}
+
+static void drop_result(void *res)
+{
+    wm_outcome_free(&((struct result *)res)->out);
+}
+
+static void count(struct tally *t, const struct result *r)
+{
+    const struct wm_scn *s = &r->scn;
+    t->runs++;
+    t->connections += s->connections;
+    t->games += s->ngames;
+    t->guesses += r->out.guesses;
+    t->driver[s->run.driver]++;
+    t->transport[s->run.transport]++;
+    t->chunking += s->run.chunking;
+    t->small_line += s->max_line != WM_LINE_MAX_DEFAULT;
+    t->small_guesses += s->max_guesses != WM_DEFAULT_MAX_GUESSES;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Writes the failing transcript: DIR/explore-SEED-RUN.txt. */
+static int write_case(const char *dir, uint64_t seed, uint64_t k, const struct wm_outcome *o,
+                      char *path, size_t size)
+{
+    if (mkdir(dir, 0777) < 0 && errno != EEXIST)
+        return -1;
+    snprintf(path, size, "%s/explore-%" PRIu64 "-%" PRIu64 ".txt", dir, seed, k);
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return -1;
+    size_t w = o->text ? fwrite(o->text, 1, o->len, f) : 0;
+    int bad = fclose(f) != 0 || (o->text && w != o->len);
+    return bad ? -1 : 0;
+}
+
+static void print_violation(const char *label, const struct wm_outcome *o)
+{
+    const struct wm_violation *v = &o->v;
+    printf("%s: %s", label, v->kind);
+    if (v->lineno)
+        printf(" at line %zu", v->lineno);
+    if (v->conn)
+        printf(", connection %u", v->conn);
+    printf(": %s\n", v->msg);
+}
+
+static int report_failure(const struct wm_args *a, const struct explore *e, const char *dir,
+                          uint64_t k, struct result *r)
+{
+    char before[600], after[600], path[4200], word[8200];
+    wm_scn_describe(&r->scn, before, sizeof before);
+    printf("FAIL run %" PRIu64 " of seed %" PRIu64 "\n", k, e->seed);
+    print_violation("  found", &r->out);
+    printf("  scenario: %s\n", before);
+    unsigned spent = wm_explore_shrink(&r->scn, &r->out);
+    wm_scn_describe(&r->scn, after, sizeof after);
+    printf("  shrunk in %u runs to: %s\n", spent, after);
+    print_violation("  fails", &r->out);
+    if (write_case(dir, e->seed, k, &r->out, path, sizeof path) < 0) {
+        fprintf(stderr, "%s: cannot write %s/: %s\n", a->cmd, dir, strerror(errno));
+        return WM_EXIT_FAIL;
+    }
+    wm_shell_word(path, word, sizeof word);
+    printf("  wrote %s\n", path);
+    printf("reproduce: %s explore --replay %s\n", a->prog, word);
+    return WM_EXIT_FAIL;
+}
+
+static void print_tally(const struct explore *e, const struct tally *t, uint64_t failed)
+{
+    printf("explore: seed %" PRIu64 ", %" PRIu64 " runs, %s\n", e->seed, t->runs,
+           failed ? "1 failed" : "all held");
+    printf("  tried: %" PRIu64 " connections, %" PRIu64 " games, %" PRIu64 " guesses\n",
+           t->connections, t->games, t->guesses);
+    printf("  drivers: sim %" PRIu64 ", events %" PRIu64 ", threads %" PRIu64
+           "; transports: socketpair %" PRIu64 ", memory %" PRIu64 "\n",
+           t->driver[WM_DRV_SIM], t->driver[WM_DRV_EVENTS], t->driver[WM_DRV_THREADS],
+           t->transport[WM_TR_SOCKETPAIR], t->transport[WM_TR_MEMORY]);
+    printf("  faults: split %" PRIu64 ", small max-line %" PRIu64 ", small max-guesses %" PRIu64
+           "\n", t->chunking, t->small_line, t->small_guesses);
+}
+
+static int explore(const struct wm_args *a, const struct explore *e, uint64_t runs,
+                   double seconds, unsigned jobs, const char *dir)
+{
+    int tty = isatty(STDERR_FILENO);
+    double start = now_s(), last = start;
+    struct tally t = {0};
+    struct result r;
+    uint64_t k;
+    int rc = WM_EXIT_OK;
+    struct wm_pool *p = wm_pool_start(jobs, jobs * 4, seconds > 0 ? UINT64_MAX : runs, sizeof r,
+                                      run_job, (void *)e);
+    if (!p) {
+        fprintf(stderr, "%s: cannot start the workers\n", a->cmd);
+        return WM_EXIT_FAIL;
+    }
+    while (wm_pool_take(p, &k, &r)) {
+        if (r.oom) {
+            fprintf(stderr, "%s: out of memory in run %" PRIu64 "\n", a->cmd, k);
+            wm_outcome_free(&r.out);
+            rc = WM_EXIT_FAIL;
+            break;
+        }
+        count(&t, &r);
+        if (r.out.failed) {
+            wm_pool_stop(p);
+            if (tty)
+                fputs("\r\033[K", stderr);
+            rc = report_failure(a, e, dir, k, &r);
+            wm_outcome_free(&r.out);
+            break;
+        }
+        wm_outcome_free(&r.out);
+        double now = now_s();
+        if (seconds > 0 && now - start >= seconds)
+            wm_pool_stop(p);
+        if (tty && now - last >= 0.2) {
+            fprintf(stderr, "\rexplore: %" PRIu64 " runs, %.0f runs/s", t.runs,
+                    (double)t.runs / (now - start));
+            last = now;
+        }
+    }
+    wm_pool_free(p, drop_result);
+    if (tty)
+        fputs("\r\033[K", stderr);
+    print_tally(e, &t, rc == WM_EXIT_FAIL);
+    return rc;
+}
+
+static int replay(const struct wm_args *a, const char *path)
+{
+    struct wm_transcript t;
+    struct wm_outcome o;
+    struct wm_err err;
+    if (wm_tx_parse(path, &t, WM_DEFAULT_MAX_JOURNAL, &err) < 0) {
+        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
+        return WM_EXIT_USAGE;
+    }
+    if (t.cfg.client_script || t.cfg.server_script) {
+        wm_tx_free(&t);
+        fprintf(stderr, "%s: %s: explore replays runs of sessions, not scripts\n", a->cmd, path);
+        return WM_EXIT_USAGE;
+    }
+    int rc = wm_explore_replay(&t.cfg, &o);
+    if (rc < 0) {
+        fprintf(stderr, "%s: out of memory\n", a->cmd);
+        rc = WM_EXIT_FAIL;
+    } else if (o.failed) {
+        printf("FAIL %s\n", path);
+        print_violation("  fails", &o);
+        rc = WM_EXIT_FAIL;
+    } else {
+        printf("ok %s: the invariants hold under every driver, transport and chunking\n", path);
+        rc = WM_EXIT_OK;
+    }
+    wm_outcome_free(&o);
+    wm_tx_free(&t);
+    return rc;
+}
+
+int wm_cmd_explore(struct wm_args *a)
+{
+    struct explore e = {.seed = 1, .bias = {.driver = -1}};
+    uint64_t runs = 1000, n;
+    double seconds = 0;
+    unsigned jobs = wm_pool_cpus();
+    const char *dir = "explore-out", *replay_path = NULL, *v;
+    int have_runs = 0;
+    while (a->i < a->argc) {
+        int r;
+        if (wm_arg_flag(a, "--help") || wm_arg_flag(a, "-h")) {
+            fputs(explore_help, stdout);
+            return WM_EXIT_OK;
+        }
+        if ((r = wm_arg_value(a, "--seed", &v)) != 0) {
+            if (r < 0 || wm_parse_u64(a, "--seed", v, UINT64_MAX, &e.seed) < 0)
+                return WM_EXIT_USAGE;
+            continue;
+        }
+        if ((r = wm_arg_value(a, "--runs", &v)) != 0) {
+            if (r < 0 || wm_parse_u64(a, "--runs", v, UINT64_MAX - 1, &runs) < 0)
+                return WM_EXIT_USAGE;
+            have_runs = 1;
+            continue;
+        }
+        if ((r = wm_arg_value(a, "--time", &v)) != 0) {
+            if (r < 0 || wm_parse_u64(a, "--time", v, 86400 * 30, &n) < 0)
+                return WM_EXIT_USAGE;
+            if (n == 0)
+                return wm_usage_error(a, "--time wants at least 1 second");
+            seconds = (double)n;
+            continue;
+        }
+        if ((r = wm_arg_value(a, "--out", &v)) != 0) {
+            if (r < 0)
+                return WM_EXIT_USAGE;
+            dir = v;
+            continue;
+        }
+        if ((r = wm_arg_value(a, "-j", &v)) != 0 || (r = wm_arg_value(a, "--jobs", &v)) != 0) {
+            if (r < 0 || wm_parse_u64(a, "-j", v, WM_POOL_MAX_WORKERS, &n) < 0)
+                return WM_EXIT_USAGE;
+            if (n == 0)
+                return wm_usage_error(a, "-j wants 1..%d", WM_POOL_MAX_WORKERS);
+            jobs = (unsigned)n;
+            continue;
+        }
+        if ((r = wm_arg_value(a, "--driver", &v)) != 0) {
+            if (r < 0)
+                return WM_EXIT_USAGE;
+            if (strcmp(v, "sim") == 0)
+                e.bias.driver = WM_DRV_SIM;
+            else if (strcmp(v, "threads") == 0)
+                e.bias.driver = WM_DRV_THREADS;
+            else if (strcmp(v, "events") == 0)
+                e.bias.driver = WM_DRV_EVENTS;
+            else
+                return wm_usage_error(a, "--driver wants sim, threads or events, got \"%s\"", v);
+            continue;
+        }
+        if ((r = wm_arg_value(a, "--replay", &v)) != 0) {
+            if (r < 0)
+                return WM_EXIT_USAGE;
+            replay_path = v;
+            continue;
+        }
+        return wm_usage_error(a, "unknown argument \"%s\"", a->argv[a->i]);
+    }
+    if (have_runs && seconds > 0)
+        return wm_usage_error(a, "give --runs or --time, not both");
+    if (replay_path)
+        return replay(a, replay_path);
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    return explore(a, &e, runs, seconds, jobs, dir);
+}

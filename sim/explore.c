@@ -1,0 +1,182 @@
+#include "explore.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "drivers.h"
+
+/* Scheduler steps one run may take: far above what the guess budget needs,
+ * so only a hang reaches it. */
+#define EXPLORE_MAX_STEPS 50000000ULL
+
+void wm_outcome_free(struct wm_outcome *o)
+{
+    free(o->text);
+    o->text = NULL;
+}
+
+static void fail(struct wm_outcome *o, const char *kind, size_t lineno, const char *fmt, ...)
+{
+    va_list ap;
+    o->failed = 1;
+    o->v.kind = kind;
+    o->v.conn = 0;
+    o->v.lineno = lineno;
+    va_start(ap, fmt);
+    vsnprintf(o->v.msg, sizeof o->v.msg, fmt, ap);
+    va_end(ap);
+}
+
+/* cfg under setup u, as transcript text: 0, 1 a harness failure (err), -1 OOM. */
+static int execute_text(const struct wm_cfg *base, const struct wm_scn_setup *u, char **text,
+                        size_t *len, struct wm_err *err)
+{
+    struct wm_cfg cfg = *base; /* shares the games */
+    struct wm_exec_opts o;
+    struct wm_conn_log *logs;
+    cfg.chunking = u->chunking;
+    wm_exec_opts_init(&o);
+    o.driver = u->driver;
+    o.transport = u->transport;
+    o.max_steps = EXPLORE_MAX_STEPS;
+    *text = NULL;
+    if (wm_execute(&cfg, NULL, &o, &logs, err) < 0)
+        return 1;
+    FILE *f = open_memstream(text, len);
+    int rc = f ? wm_tx_write(f, base, logs) : -1; /* the header of the file, whatever u */
+    if (f && fclose(f) != 0)
+        rc = -1;
+    wm_conn_logs_free(logs, cfg.connections);
+    if (rc < 0) {
+        free(*text);
+        *text = NULL;
+        wm_err_set(err, "the journals did not merge");
+        return 1;
+    }
+    return 0;
+}
+
+static void setup_words(const struct wm_scn_setup *u, char *buf, size_t size)
+{
+    snprintf(buf, size, "--driver %s --transport %s%s", wm_driver_name(u->driver),
+             wm_transport_name(u->transport), u->chunking ? " --chunking" : "");
+}
+
+/* First line where a and b differ, from 1, and each one's text there. */
+static size_t first_diff(const char *a, size_t alen, const char *b, size_t blen, char *wa,
+                         char *wb, size_t size)
+{
+    size_t line = 1, i = 0, start = 0;
+    while (i < alen && i < blen && a[i] == b[i]) {
+        if (a[i] == '\n')
+            line++, start = i + 1;
+        i++;
+    }
+    const char *ea = memchr(a + start, '\n', alen - start), *eb = memchr(b + start, '\n', blen - start);
+    snprintf(wa, size, "%.*s", (int)((ea ? ea : a + alen) - (a + start)), a + start);
+    snprintf(wb, size, "%.*s", (int)((eb ? eb : b + blen) - (b + start)), b + start);
+    return line;
+}
+
+static uint64_t count_guesses(const char *t, size_t n)
+{
+    uint64_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (t[i] == 'S' && (i == 0 || t[i - 1] == '\n')) {
+            size_t j = i + 1;
+            while (j < n && t[j] >= '0' && t[j] <= '9')
+                j++;
+            k += j < n && t[j] == ':';
+        }
+    return k;
+}
+
+/* One setup against a reference text (NULL for the first): invariants,
+ * then byte equality. 0 done (o->failed says how), -1 out of memory. */
+static int check_setup(const struct wm_cfg *cfg, const struct wm_scn_setup *u,
+                       struct wm_outcome *o, const char *ref, size_t ref_len)
+{
+    struct wm_err err;
+    char *text;
+    size_t len;
+    char how[96];
+    setup_words(u, how, sizeof how);
+    if (execute_text(cfg, u, &text, &len, &err) != 0) {
+        fail(o, "run", 0, "the run failed (%s): %s", how, err.msg);
+        return 0;
+    }
+    if (!ref) {
+        o->text = text, o->len = len;
+        o->guesses = count_guesses(text, len);
+        int rc = wm_inv_check(text, len, &o->v);
+        o->failed = rc != 0;
+        return 0;
+    }
+    if (len != ref_len || memcmp(text, ref, len) != 0) {
+        char wa[200], wb[200];
+        size_t line = first_diff(ref, ref_len, text, len, wa, wb, sizeof wa);
+        fail(o, "differential", line, "with %s, line %zu is \"%s\", not \"%s\"", how, line, wb,
+             wa);
+    }
+    free(text);
+    return 0;
+}
+
+int wm_explore_run(const struct wm_scn *s, struct wm_outcome *o)
+{
+    struct wm_cfg cfg;
+    struct wm_err err;
+    memset(o, 0, sizeof *o);
+    if (wm_scn_cfg(s, &cfg, &err) < 0) {
+        fail(o, "run", 0, "the scenario is not a valid run: %s", err.msg);
+        return 0;
+    }
+    int rc = check_setup(&cfg, &s->run, o, NULL, 0);
+    if (rc == 0 && !o->failed)
+        rc = check_setup(&cfg, &s->other, o, o->text, o->len);
+    wm_cfg_free(&cfg);
+    return rc;
+}
+
+unsigned wm_explore_shrink(struct wm_scn *s, struct wm_outcome *o)
+{
+    unsigned spent = 0;
+    for (unsigned i = 0; spent < WM_SHRINK_MAX_RUNS;) {
+        struct wm_scn cand;
+        if (!wm_scn_smaller(s, i++, &cand))
+            break;
+        if (!wm_scn_less(&cand, s))
+            continue;
+        struct wm_outcome co;
+        spent++;
+        if (wm_explore_run(&cand, &co) == 0 && co.failed && strcmp(co.v.kind, o->v.kind) == 0) {
+            *s = cand;
+            wm_outcome_free(o);
+            *o = co;
+            i = 0; /* from the top: a smaller case opens new steps */
+            continue;
+        }
+        wm_outcome_free(&co);
+    }
+    return spent;
+}
+
+int wm_explore_replay(const struct wm_cfg *cfg, struct wm_outcome *o)
+{
+    memset(o, 0, sizeof *o);
+    for (int d = WM_DRV_SIM; d <= WM_DRV_EVENTS; d++) {
+        if (d == WM_DRV_THREADS && cfg->connections > WM_THREADS_MAX_CONNECTIONS)
+            continue;
+        for (int t = WM_TR_SOCKETPAIR; t <= WM_TR_MEMORY; t++)
+            for (int c = 0; c < 2; c++) {
+                struct wm_scn_setup u = {(enum wm_driver)d, (enum wm_transport_kind)t, c};
+                if (check_setup(cfg, &u, o, o->text, o->len) < 0)
+                    return -1;
+                if (o->failed)
+                    return 0;
+            }
+    }
+    return 0;
+}

@@ -1,0 +1,39 @@
+/* One explore run: a scenario executed, its transcript held to the
+ * invariants (invariants.h), then executed again under another driver,
+ * transport or chunking and required to be byte-identical; and shrinking:
+ * the smallest scenario that still fails the same way. */
+#ifndef WM_EXPLORE_H
+#define WM_EXPLORE_H
+
+#include <stddef.h>
+
+#include "invariants.h"
+#include "scenario.h"
+
+/* Executions one shrink may spend, so shrinking is bounded as well as
+ * deterministic. */
+#define WM_SHRINK_MAX_RUNS 2000
+
+struct wm_outcome {
+    int failed;
+    struct wm_violation v; /* kind "run" for a harness failure, "differential" */
+    char *text;            /* the run's transcript (malloc'd), or NULL */
+    size_t len;
+    uint64_t guesses;      /* server lines in the transcript */
+};
+
+/* Runs s; 0, or -1 when out of memory (o->failed is then meaningless). */
+int wm_explore_run(const struct wm_scn *s, struct wm_outcome *o);
+void wm_outcome_free(struct wm_outcome *o);
+
+/* Shrinks *s, which fails with *o, to the smallest scenario that still fails
+ * with a violation of the same kind; *o becomes that run's outcome. Returns
+ * the executions spent. */
+unsigned wm_explore_shrink(struct wm_scn *s, struct wm_outcome *o);
+
+/* Every driver x transport x chunking on the settings of a transcript file:
+ * each must hold the invariants and all must agree byte for byte. The
+ * reproducer `warmer explore --replay FILE` runs this. */
+int wm_explore_replay(const struct wm_cfg *cfg, struct wm_outcome *o);
+
+#endif

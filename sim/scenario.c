@@ -1,0 +1,317 @@
+#include "scenario.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rng.h"
+
+static int64_t rnd(struct wm_rng *g, int64_t lo, int64_t hi)
+{
+    return wm_rng_randint(g, lo, hi);
+}
+
+static int chance(struct wm_rng *g, int percent)
+{
+    return rnd(g, 0, 99) < percent;
+}
+
+/* A value at one of the edges integers have, or an ordinary one. */
+static int64_t edge_value(struct wm_rng *g)
+{
+    static const int64_t edges[] = {0,         1,           -1,          INT64_MIN,
+                                    INT64_MAX, INT64_MIN + 1, INT64_MAX - 1, 9007199254740992,
+                                    -9007199254740992, 9007199254740993, 4294967296, -4294967297};
+    if (chance(g, 60))
+        return edges[rnd(g, 0, (int64_t)(sizeof edges / sizeof edges[0]) - 1)];
+    return chance(g, 50) ? rnd(g, -1000, 1000) : rnd(g, INT64_MIN, INT64_MAX);
+}
+
+/* Values a game can draw without repeats: 0 means all 2^64. */
+static uint64_t span_of(const struct wm_game *g)
+{
+    return g->lo > g->hi ? 0 : (uint64_t)g->hi - (uint64_t)g->lo + 1;
+}
+
+/* Guesses a game can make at most. */
+static uint64_t guesses_of(const struct wm_game *g)
+{
+    if (g->lo > g->hi)
+        return 0;
+    uint64_t span = span_of(g);
+    return span != 0 && span < g->count ? span : g->count;
+}
+
+static int64_t clamp_add(int64_t a, int64_t b)
+{
+    if (b > 0 && a > INT64_MAX - b)
+        return INT64_MAX;
+    if (b < 0 && a < INT64_MIN - b)
+        return INT64_MIN;
+    return a + b;
+}
+
+static void draw_game(struct wm_rng *g, struct wm_game *gm, const struct wm_game *prev)
+{
+    int64_t lo, hi, secret;
+    uint64_t count;
+    switch (rnd(g, 0, 10)) {
+    case 0: /* a single value, found or not */
+        lo = hi = edge_value(g);
+        secret = chance(g, 70) ? lo : (lo == INT64_MAX ? lo - 1 : lo + 1);
+        count = (uint64_t)rnd(g, 1, 3);
+        break;
+    case 1: /* a tiny range asked more often than it has values: exhaustion */
+        lo = rnd(g, -5, 5);
+        hi = lo + rnd(g, 1, 5);
+        secret = chance(g, 50) ? rnd(g, lo, hi) : hi + 1;
+        count = (uint64_t)(hi - lo + 1 + rnd(g, 1, 4));
+        break;
+    case 2: /* all negative */
+        hi = rnd(g, -1000000, -1);
+        lo = hi - rnd(g, 0, 300);
+        secret = rnd(g, lo, hi);
+        count = (uint64_t)rnd(g, 1, 40);
+        break;
+    case 3: /* straddling zero */
+        lo = rnd(g, -20, -1);
+        hi = rnd(g, 1, 20);
+        secret = rnd(g, lo, hi);
+        count = (uint64_t)rnd(g, 1, 50);
+        break;
+    case 4: /* the whole signed 64-bit range */
+        lo = INT64_MIN, hi = INT64_MAX;
+        secret = chance(g, 50) ? edge_value(g) : rnd(g, INT64_MIN, INT64_MAX);
+        count = (uint64_t)rnd(g, 1, 30);
+        break;
+    case 5: /* distances past 2^53, where doubles tie */
+        lo = rnd(g, -1000, 1000);
+        hi = clamp_add(lo, (int64_t)1 << rnd(g, 54, 62));
+        secret = chance(g, 50) ? lo : hi;
+        count = (uint64_t)rnd(g, 5, 60);
+        break;
+    case 6: /* an empty range */
+        hi = rnd(g, -3, 3);
+        lo = hi + rnd(g, 1, 3);
+        secret = lo;
+        count = (uint64_t)rnd(g, 0, 2);
+        break;
+    case 7: /* overlapping the previous game */
+        lo = prev ? clamp_add(prev->lo, rnd(g, -3, 3)) : 0;
+        hi = prev && prev->hi >= lo ? prev->hi : clamp_add(lo, rnd(g, 0, 10));
+        secret = chance(g, 80) && lo <= hi ? rnd(g, lo, hi) : edge_value(g);
+        count = (uint64_t)rnd(g, 0, 30);
+        break;
+    case 8: /* no guesses at all */
+        lo = rnd(g, -10, 10);
+        hi = lo + rnd(g, 0, 10);
+        secret = lo;
+        count = 0;
+        break;
+    case 9: /* a longer game */
+        lo = rnd(g, -100000, 100000);
+        hi = lo + rnd(g, 100, 3000);
+        secret = chance(g, 90) ? rnd(g, lo, hi) : hi + 1;
+        count = (uint64_t)rnd(g, 1, hi - lo + 10);
+        break;
+    default: /* ordinary */
+        lo = rnd(g, -50, 50);
+        hi = lo + rnd(g, 0, 40);
+        secret = rnd(g, lo - 2, hi + 2);
+        count = (uint64_t)rnd(g, 1, hi - lo + 4);
+        break;
+    }
+    *gm = (struct wm_game){lo, hi, secret, count};
+}
+
+static void draw_setup(struct wm_rng *g, struct wm_scn_setup *u, uint32_t connections, int driver)
+{
+    int64_t d = rnd(g, 0, 99);
+    u->driver = d < 84 ? WM_DRV_SIM : d < 92 || connections > 8 ? WM_DRV_EVENTS : WM_DRV_THREADS;
+    if (driver >= 0)
+        u->driver = (enum wm_driver)driver;
+    u->transport = chance(g, 50) ? WM_TR_MEMORY : WM_TR_SOCKETPAIR;
+    u->chunking = chance(g, 40);
+}
+
+void wm_scn_draw(struct wm_scn *s, uint64_t seed, uint64_t run, const struct wm_scn_bias *b)
+{
+    struct wm_rng g;
+    /* Its own stream per run: MT19937 keyed (seed, run, "expl"). */
+    uint32_t key[5] = {(uint32_t)seed, (uint32_t)(seed >> 32), (uint32_t)run,
+                       (uint32_t)(run >> 32), 0x6578706cu};
+    wm_rng_seed_words(&g, key, 5);
+    memset(s, 0, sizeof *s);
+    int64_t c = rnd(&g, 0, 99);
+    s->connections = c < 45 ? 1 : c < 85 ? (uint32_t)rnd(&g, 2, 4) :
+                                           (uint32_t)rnd(&g, 5, WM_SCN_MAX_CONNECTIONS);
+    s->ngames = (unsigned)rnd(&g, 1, 4);
+    uint64_t budget = WM_SCN_GUESS_BUDGET;
+    for (unsigned i = 0; i < s->ngames; i++) {
+        struct wm_game *gm = &s->games[i];
+        draw_game(&g, gm, i ? &s->games[i - 1] : NULL);
+        uint64_t made = guesses_of(gm);
+        if (made > budget) /* fewer guesses, same shape */
+            gm->count = budget;
+        budget -= guesses_of(gm);
+    }
+    int64_t k = rnd(&g, 0, 99);
+    s->seed = k < 60 ? (uint64_t)rnd(&g, 0, 9999) :
+              k < 80 ? (uint64_t)rnd(&g, INT64_MIN, INT64_MAX) :
+              k < 90 ? 4294967296u - (uint64_t)rnd(&g, 0, 3) : UINT64_MAX - (uint64_t)rnd(&g, 0, 3);
+    if (s->seed > UINT64_MAX - (s->connections - 1))
+        s->seed = UINT64_MAX - (s->connections - 1);
+    s->max_line = chance(&g, 8) ? (size_t)rnd(&g, 8, 64) : WM_LINE_MAX_DEFAULT;
+    s->max_guesses = chance(&g, 8) ? (size_t)rnd(&g, 1, 20) : WM_DEFAULT_MAX_GUESSES;
+    draw_setup(&g, &s->run, s->connections, b ? b->driver : -1);
+    draw_setup(&g, &s->other, s->connections, -1);
+    if (memcmp(&s->run, &s->other, sizeof s->run) == 0)
+        s->other.chunking = !s->other.chunking;
+}
+
+int wm_scn_cfg(const struct wm_scn *s, struct wm_cfg *cfg, struct wm_err *err)
+{
+    wm_cfg_init(cfg);
+    cfg->seed = s->seed;
+    cfg->connections = s->connections;
+    cfg->max_line = s->max_line;
+    cfg->max_guesses = s->max_guesses;
+    cfg->chunking = s->run.chunking;
+    for (unsigned i = 0; i < s->ngames; i++)
+        if (wm_cfg_add_game(cfg, &s->games[i], err) < 0) {
+            wm_cfg_free(cfg);
+            return -1;
+        }
+    return wm_cfg_validate(cfg, err);
+}
+
+/* ---- shrinking ---- */
+
+static uint64_t mag(int64_t v)
+{
+    return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+}
+
+static unsigned setup_weight(const struct wm_scn_setup *u)
+{
+    return (u->driver != WM_DRV_SIM) * 4 + (u->transport != WM_TR_MEMORY) * 2 + (u->chunking != 0);
+}
+
+/* The order's components, most significant first. */
+static size_t components(const struct wm_scn *s, uint64_t *v)
+{
+    size_t n = 0;
+    v[n++] = s->connections;
+    v[n++] = s->ngames;
+    v[n++] = setup_weight(&s->run);
+    v[n++] = (s->max_line != WM_LINE_MAX_DEFAULT) + (s->max_guesses != WM_DEFAULT_MAX_GUESSES);
+    for (unsigned i = 0; i < s->ngames; i++) {
+        const struct wm_game *g = &s->games[i];
+        v[n++] = g->count;
+        v[n++] = g->lo > g->hi ? 0 : span_of(g) - 1; /* all 2^64 values: 2^64 - 1 */
+        v[n++] = mag(g->lo);
+        v[n++] = mag(g->hi);
+        v[n++] = mag(g->secret);
+    }
+    v[n++] = s->seed;
+    return n;
+}
+
+int wm_scn_less(const struct wm_scn *a, const struct wm_scn *b)
+{
+    uint64_t va[8 + 5 * WM_SCN_MAX_GAMES], vb[8 + 5 * WM_SCN_MAX_GAMES];
+    size_t na = components(a, va), nb = components(b, vb);
+    for (size_t i = 0; i < na && i < nb; i++)
+        if (va[i] != vb[i])
+            return va[i] < vb[i];
+    return na < nb;
+}
+
+static int64_t halfway(int64_t lo, int64_t hi)
+{
+    return lo + (int64_t)(((uint64_t)hi - (uint64_t)lo) / 2);
+}
+
+/* Variant k of game g (0..8); 0 past the last. */
+static int game_variant(struct wm_game *g, unsigned k)
+{
+    switch (k) {
+    case 0: g->count = 0; return 1;
+    case 1: g->count /= 2; return 1;
+    case 2: g->count -= g->count > 0; return 1;
+    case 3: if (g->lo < g->hi) g->hi = halfway(g->lo, g->hi); return 1;
+    case 4: if (g->lo < g->hi) g->lo = halfway(g->lo, g->hi) + 1; return 1;
+    case 5: g->lo /= 2, g->hi /= 2; return 1;
+    case 6: g->secret /= 2; return 1;
+    case 7: g->secret = g->lo; return 1;
+    case 8: g->secret -= g->secret > 0 ? 1 : g->secret < 0 ? -1 : 0; return 1;
+    }
+    return 0;
+}
+
+#define GAME_VARIANTS 9
+
+int wm_scn_smaller(const struct wm_scn *s, unsigned i, struct wm_scn *out)
+{
+    *out = *s;
+    if (i < 3) {
+        uint32_t c = s->connections;
+        out->connections = i == 0 ? 1 : i == 1 ? (c + 1) / 2 : c - (c > 1);
+        return 1;
+    }
+    i -= 3;
+    if (i < s->ngames) { /* drop game i */
+        memmove(&out->games[i], &out->games[i + 1], (s->ngames - i - 1) * sizeof out->games[0]);
+        out->ngames--;
+        return 1;
+    }
+    i -= s->ngames;
+    if (i < 5) {
+        switch (i) {
+        case 0: out->run.chunking = 0; break;
+        case 1: out->run.driver = WM_DRV_SIM; break;
+        case 2: out->run.transport = WM_TR_MEMORY; break;
+        case 3: out->max_line = WM_LINE_MAX_DEFAULT; break;
+        case 4: out->max_guesses = WM_DEFAULT_MAX_GUESSES; break;
+        }
+        if (memcmp(&out->run, &out->other, sizeof out->run) == 0)
+            *out = *s; /* the differential run must stay different */
+        return 1;
+    }
+    i -= 5;
+    if (i < s->ngames * GAME_VARIANTS) {
+        game_variant(&out->games[i / GAME_VARIANTS], i % GAME_VARIANTS);
+        return 1;
+    }
+    i -= s->ngames * GAME_VARIANTS;
+    if (i < 3) {
+        out->seed = i == 0 ? 0 : i == 1 ? s->seed / 2 : s->seed - (s->seed > 0);
+        return 1;
+    }
+    return 0;
+}
+
+const char *wm_driver_name(enum wm_driver d)
+{
+    return d == WM_DRV_THREADS ? "threads" : d == WM_DRV_EVENTS ? "events" : "sim";
+}
+
+const char *wm_transport_name(enum wm_transport_kind t)
+{
+    return t == WM_TR_MEMORY ? "memory" : "socketpair";
+}
+
+void wm_scn_describe(const struct wm_scn *s, char *buf, size_t size)
+{
+    size_t n = (size_t)snprintf(buf, size, "%" PRIu32 " connection%s, game%s", s->connections,
+                                s->connections == 1 ? "" : "s", s->ngames == 1 ? "" : "s");
+    for (unsigned i = 0; i < s->ngames && n < size; i++) {
+        const struct wm_game *g = &s->games[i];
+        n += (size_t)snprintf(buf + n, size - n, " %" PRId64 ":%" PRId64 ":%" PRId64 ":%" PRIu64,
+                              g->lo, g->hi, g->secret, g->count);
+    }
+    if (s->ngames == 0 && n < size)
+        n += (size_t)snprintf(buf + n, size - n, " none");
+    if (n < size)
+        snprintf(buf + n, size - n, ", seed %" PRIu64, s->seed);
+}

@@ -1,0 +1,59 @@
+/* One explore run's scenario, drawn from (seed, run) alone: games biased to
+ * the protocol's edges, connections, transport, chunking and driver, and a
+ * second configuration the transcript must not differ under. Fixed-size,
+ * no allocation: a scenario is copied freely while it is shrunk. */
+#ifndef WM_SCENARIO_H
+#define WM_SCENARIO_H
+
+#include <stdint.h>
+
+#include "cfg.h"
+#include "exec.h"
+
+#define WM_SCN_MAX_GAMES 6
+#define WM_SCN_MAX_CONNECTIONS 24
+/* Guesses one connection may make in all its games (keeps a run short). */
+#define WM_SCN_GUESS_BUDGET 3000
+
+struct wm_scn_setup {
+    enum wm_driver driver;
+    enum wm_transport_kind transport;
+    int chunking;
+};
+
+struct wm_scn {
+    uint64_t seed; /* the servers' base seed */
+    struct wm_game games[WM_SCN_MAX_GAMES];
+    unsigned ngames;
+    uint32_t connections;
+    size_t max_line, max_guesses;
+    struct wm_scn_setup run, other; /* the run, and the differential run */
+};
+
+/* What a user fixed on the command line: -1 where explore draws. */
+struct wm_scn_bias {
+    int driver;
+};
+
+/* Run `run` of the exploration seeded `seed`. */
+void wm_scn_draw(struct wm_scn *s, uint64_t seed, uint64_t run, const struct wm_scn_bias *b);
+
+/* The run's settings as a transcript header takes them (games borrowed: cfg
+ * must be freed with wm_cfg_free, which frees its own copy). 0, or -1. */
+int wm_scn_cfg(const struct wm_scn *s, struct wm_cfg *cfg, struct wm_err *err);
+
+/* The i-th smaller variant of s (fewer connections or games, smaller counts,
+ * ranges, values, seed, simpler setups): 1 with *out, 0 when i is past the
+ * last; variants that would not be smaller are skipped (returned as s). */
+int wm_scn_smaller(const struct wm_scn *s, unsigned i, struct wm_scn *out);
+/* 1 if a is smaller than b in the order shrinking descends (connections,
+ * games, setup, then each game's count, span and magnitudes, then the
+ * seed): a well-founded order, so shrinking always ends. */
+int wm_scn_less(const struct wm_scn *a, const struct wm_scn *b);
+
+/* "3 connections, games 1:5:3:4 -2:2:0:9, seed 17" for messages. */
+void wm_scn_describe(const struct wm_scn *s, char *buf, size_t size);
+const char *wm_driver_name(enum wm_driver d);
+const char *wm_transport_name(enum wm_transport_kind t);
+
+#endif

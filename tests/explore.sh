@@ -1,0 +1,73 @@
+#!/bin/bash
+# `warmer explore` (docs/EXPLORE.md) from the command line: every case has a
+# stable name and runs alone with EXPLORE_ONLY=name. That it finds planted
+# bugs is tests/mutants.sh.
+#   bash tests/explore.sh WARMER     (WARMER may carry a wrapper: "valgrind ... build/warmer")
+W=${1:-build/warmer}
+pass=0 fail=0
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+
+run() {
+    local name=$1 want=$2
+    shift 3
+    # shellcheck disable=SC2086
+    $W explore "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+    local got=$?
+    [ "$got" -eq "$want" ] && return 0
+    why="want exit $want, got $got: $(head -c 300 "$tmp/$name.err")"
+    return 1
+}
+has() { grep -q -- "$2" "$tmp/$1.out" || { why="no /$2/ in the output"; return 1; }; }
+
+case_runs_hold() {
+    run $1 0 -- --runs 300 --seed 11 --out "$tmp/out" && has $1 "^explore: seed 11, 300 runs, all held$" &&
+        { [ ! -e "$tmp/out" ] || { why="wrote $tmp/out without a failure"; return 1; }; }
+}
+# Same seed, same output, whatever -j (and nothing but the summary when piped).
+case_same_seed_same_output() {
+    run $1 0 -- --runs 200 --seed 5 -j 1 && cp "$tmp/$1.out" "$tmp/$1.j1" &&
+        run $1 0 -- --runs 200 --seed 5 -j 4 &&
+        { cmp -s "$tmp/$1.j1" "$tmp/$1.out" || { why="-j1 and -j4 differ"; return 1; }; } &&
+        { [ ! -s "$tmp/$1.err" ] || { why="stderr when piped: $(head -c 200 "$tmp/$1.err")"; return 1; }; } &&
+        run $1 0 -- --runs 200 --seed 6 &&
+        { ! cmp -s "$tmp/$1.j1" "$tmp/$1.out" || { why="seeds 5 and 6 gave the same runs"; return 1; }; }
+}
+case_time_bound() {
+    local s e
+    s=$(date +%s)
+    run $1 0 -- --time 2 --seed 3 && has $1 "^explore: seed 3, [0-9]* runs, all held$"
+    e=$(date +%s)
+    [ $((e - s)) -le 20 ] || { why="--time 2 took $((e - s)) s"; return 1; }
+}
+case_driver_forced() {
+    run $1 0 -- --runs 40 --driver threads && has $1 "drivers: sim 0, events 0, threads 40"
+}
+case_replay_goldens() {
+    local f
+    for f in fixtures/golden/book.txt fixtures/golden/full-int64.txt fixtures/golden/connections-3.txt \
+        fixtures/golden/empty-range-game.txt; do
+        run $1 0 -- --replay "$f" || return 1
+        has $1 "^ok $f: the invariants hold under every driver, transport and chunking$" || return 1
+    done
+}
+case_usage() {
+    run $1 2 -- --runs 5 --time 5 && run $1 2 -- -j 0 && run $1 2 -- --frob &&
+        run $1 2 -- --driver fibers && run $1 2 -- --replay fixtures/bad/empty-line.txt &&
+        run $1 2 -- --replay /nonexistent && run $1 0 -- --help && has $1 "usage: warmer explore"
+}
+
+cases=$(declare -F | sed -n 's/^declare -f case_//p')
+for c in $cases; do
+    [ -n "$EXPLORE_ONLY" ] && [ "$EXPLORE_ONLY" != "$c" ] && continue
+    why=""
+    if "case_$c" "$c"; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL explore/$c: $why"
+        sed 's/^/    /' "$tmp/$c.out" 2>/dev/null | head -20
+    fi
+done
+echo "explore: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,138 @@
+/* The explore invariants (sim/invariants.c): every golden holds them, and
+ * each way a session could go wrong is caught with its own kind, at the
+ * line where it shows, on a transcript changed by one record. */
+#include <stdio.h>
+#include <string.h>
+
+#include "invariants.h"
+#include "runcmd.h"
+#include "testutil.h"
+
+#define HDR "# warmer transcript v1\n# seed: 1234\n"
+#define BOOK1 HDR "# game: 1:5:3:5\nC: PARAMS 1 5\nC: NUMBER\nS: 4\nC: REPORT Unsure\n"
+
+static void expect_holds(const char *text)
+{
+    struct wm_violation v;
+    int rc = wm_inv_check(text, strlen(text), &v);
+    ck_assert_msg(rc == 0, "want it to hold; got %s at line %zu: %s\n%s", v.kind, v.lineno, v.msg,
+                  text);
+}
+
+static void expect_broken(const char *text, const char *kind, size_t line)
+{
+    struct wm_violation v;
+    int rc = wm_inv_check(text, strlen(text), &v);
+    ck_assert_msg(rc != 0, "want a %s violation at line %zu; it held:\n%s", kind, line, text);
+    ck_assert_msg(strcmp(v.kind, kind) == 0 && v.lineno == line,
+                  "want %s at line %zu; got %s at line %zu: %s\n%s", kind, line, v.kind, v.lineno,
+                  v.msg, text);
+}
+
+START_TEST(every_golden_holds)
+{
+    struct rc_names n;
+    ck_assert_int_eq(rc_list_dir("fixtures/golden", ".txt", &n), 0);
+    ck_assert_msg(n.n > 30, "fixtures/golden has %zu files", n.n);
+    for (size_t i = 0; i < n.n; i++) {
+        char path[512];
+        size_t len;
+        snprintf(path, sizeof path, "fixtures/golden/%s", n.v[i]);
+        char *text = rc_read_file(path, &len);
+        ck_assert_msg(text != NULL, "%s", path);
+        struct wm_violation v;
+        int rc = wm_inv_check(text, len, &v);
+        ck_assert_msg(rc == 0, "%s:%zu: %s: %s", path, v.lineno, v.kind, v.msg);
+        free(text);
+    }
+    rc_names_free(&n);
+}
+END_TEST
+
+START_TEST(a_wrong_decision)
+{
+    expect_holds(HDR "# game: 1:5:3:2\nC: PARAMS 1 5\nC: NUMBER\nS: 4\nC: REPORT Unsure\n"
+                     "C: NUMBER\nS: 1\nC: REPORT Colder\nC: PARAMS 0 -1\nC! close\n");
+    expect_broken(BOOK1 "C: NUMBER\nS: 1\nC: REPORT Warmer\n", "decision", 10);
+    /* distances past 2^53 round to the same double: Unsure, not Colder */
+    expect_holds(HDR "# game: 0:9223372036854775807:36028797018963967:2\nC: PARAMS 0 "
+                     "9223372036854775807\nC: NUMBER\nS: 0\nC: REPORT Unsure\nC: NUMBER\nS: 1\n"
+                     "C: REPORT Unsure\nC: PARAMS 0 -1\nC! close\n");
+    expect_broken(HDR "# game: 0:9223372036854775807:36028797018963967:2\nC: PARAMS 0 "
+                      "9223372036854775807\nC: NUMBER\nS: 0\nC: REPORT Unsure\nC: NUMBER\nS: 1\n"
+                      "C: REPORT Colder\n", "decision", 10);
+}
+END_TEST
+
+START_TEST(a_guess_out_of_range_or_repeated)
+{
+    expect_broken(BOOK1 "C: NUMBER\nS: 6\n", "range", 9);
+    expect_broken(BOOK1 "C: NUMBER\nS: 4\n", "repeat", 9);
+    expect_broken(BOOK1 "C: NUMBER\nS: 04\n", "range", 9);
+}
+END_TEST
+
+START_TEST(a_game_cut_short_or_too_long)
+{
+    expect_broken(BOOK1 "C: PARAMS 0 -1\n", "count", 8);
+    expect_broken(HDR "# game: 1:5:4:1\nC: PARAMS 1 5\nC: NUMBER\nS: 4\nC: REPORT Correct\n"
+                      "C: NUMBER\n", "count", 8);
+    expect_broken(HDR "# game: 1:5:3:1\nC: PARAMS 1 5\nC: NUMBER\nS: 4\nC: REPORT Unsure\n"
+                      "C: NUMBER\n", "count", 8);
+    expect_broken(HDR "# game: 1:5:3:1\nC: PARAMS 1 6\n", "games", 4);
+}
+END_TEST
+
+START_TEST(a_server_error_nobody_caused)
+{
+    expect_broken(BOOK1 "C: NUMBER\nS! error NUMBER after all 5 values of [1, 5] were guessed\n",
+                  "server-error", 9);
+    expect_broken(BOOK1 "C: NUMBER\nS! close\n", "server-end", 9);
+    /* exhaustion is due once every value was guessed */
+    expect_holds(HDR "# game: 1:2:9:3\nC: PARAMS 1 2\nC: NUMBER\nS: 2\nC: REPORT Unsure\n"
+                     "C: NUMBER\nS: 1\nC: REPORT Colder\nC: NUMBER\nS! error NUMBER after all 2 "
+                     "values of [1, 2] were guessed\nC: PARAMS 0 -1\nC! error server closed the "
+                     "connection while the client awaited a guess (game 1, guess 3)\n");
+}
+END_TEST
+
+START_TEST(a_client_error_wrong_or_without_finally)
+{
+    static const char due[] = HDR "# game: 5:1:3:2\nC: PARAMS 5 1\nC: NUMBER\nS! error NUMBER "
+                                  "with an empty range [5, 1]\n";
+    char text[1024];
+    snprintf(text, sizeof text, "%sC! error server closed the connection while the client "
+             "awaited a guess (game 1, guess 1)\n", due);
+    expect_broken(text, "client-error", 7);
+    snprintf(text, sizeof text, "%sC: PARAMS 0 -1\nC! error server closed the connection "
+             "while the client awaited a guess (game 1, guess 2)\n", due);
+    expect_broken(text, "client-error", 8);
+    snprintf(text, sizeof text, "%sC: PARAMS 0 -1\nC! error server closed the connection "
+             "while the client awaited a guess (game 1, guess 1)\n", due);
+    expect_holds(text);
+    expect_broken(BOOK1 "C! error out of nothing\n", "client-error", 8);
+}
+END_TEST
+
+START_TEST(a_connection_missing_or_unfinished)
+{
+    expect_broken(HDR "# game: 1:5:3:0\n# connections: 2\nC1: PARAMS 1 5\nC1: PARAMS 0 -1\n"
+                      "C1! close\n", "format", 7);
+    expect_broken(HDR "# game: 1:5:3:0\nC: PARAMS 1 5\nC: PARAMS 0 -1\n", "client-end", 5);
+}
+END_TEST
+
+static Suite *invariants_suite(void)
+{
+    Suite *s = suite_create("invariants");
+    WM_ADD_TEST(s, every_golden_holds);
+    WM_ADD_TEST(s, a_wrong_decision);
+    WM_ADD_TEST(s, a_guess_out_of_range_or_repeated);
+    WM_ADD_TEST(s, a_game_cut_short_or_too_long);
+    WM_ADD_TEST(s, a_server_error_nobody_caused);
+    WM_ADD_TEST(s, a_client_error_wrong_or_without_finally);
+    WM_ADD_TEST(s, a_connection_missing_or_unfinished);
+    return s;
+}
+
+WM_TEST_MAIN(invariants_suite)
