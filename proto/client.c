@@ -207,4 +207,13 @@ static enum wm_sess_rc on_bad_input(void *self, const struct wm_err *err, const 
     return fail(self, out, err);
 }
 
-const struct wm_role wm_client_role = {start, on_line, on_eof, on_bad_input};
+static enum wm_sess_rc on_timeout(void *self, const struct wm_sink *out)
+{
+    struct wm_client *c = self;
+    struct wm_err e;
+    wm_err_set(&e, "timed out waiting for a guess (game %zu, guess %" PRIu64 ")", c->game + 1,
+               c->asked + 1);
+    return fail(c, out, &e);
+}
+
+const struct wm_role wm_client_role = {start, on_line, on_eof, on_bad_input, on_timeout};

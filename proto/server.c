@@ -138,6 +138,18 @@ static enum wm_sess_rc on_bad_input(void *self, const struct wm_err *err, const 
     return fail(self, out, err);
 }
 
+static enum wm_sess_rc on_timeout(void *self, const struct wm_sink *out)
+{
+    struct wm_server *s = self;
+    struct wm_err e;
+    if (s->have_range && s->lo <= s->hi)
+        wm_err_set(&e, "timed out waiting for the client mid-game (range [%" PRId64 ", %" PRId64
+                       "], guesses made: %zu)", s->lo, s->hi, s->guesses.count);
+    else
+        wm_err_set(&e, "timed out waiting for the client");
+    return fail(s, out, &e);
+}
+
 static enum wm_sess_rc start(void *self, const struct wm_sink *out)
 {
     (void)self;
@@ -145,4 +157,4 @@ static enum wm_sess_rc start(void *self, const struct wm_sink *out)
     return WM_SESS_OPEN; /* the client speaks first */
 }
 
-const struct wm_role wm_server_role = {start, on_line, on_eof, on_bad_input};
+const struct wm_role wm_server_role = {start, on_line, on_eof, on_bad_input, on_timeout};

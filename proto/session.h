@@ -33,6 +33,9 @@ struct wm_role {
     enum wm_sess_rc (*on_eof)(void *self, const struct wm_sink *out);
     /* The framer rejected the input: report it and close. */
     enum wm_sess_rc (*on_bad_input)(void *self, const struct wm_err *err, const struct wm_sink *out);
+    /* The peer went silent for longer than its driver waits (a stalled
+     * peer): report what was awaited and close. */
+    enum wm_sess_rc (*on_timeout)(void *self, const struct wm_sink *out);
 };
 
 static inline void wm_emit(const struct wm_sink *out, enum wm_out_kind kind, const char *text,

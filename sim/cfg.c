@@ -36,6 +36,27 @@ int wm_cfg_add_game(struct wm_cfg *cfg, const struct wm_game *g, struct wm_err *
     return 0;
 }
 
+int wm_cfg_add_fault(struct wm_cfg *cfg, const struct wm_fault *f, struct wm_err *err)
+{
+    if (cfg->nfaults == WM_MAX_FAULTS) {
+        wm_err_set(err, "more than %d faults", WM_MAX_FAULTS);
+        return -1;
+    }
+    cfg->faults[cfg->nfaults++] = *f;
+    return 0;
+}
+
+const struct wm_fault *wm_cfg_fault(const struct wm_cfg *cfg, enum wm_fault_kind kind, char side,
+                                    uint32_t conn)
+{
+    for (unsigned i = 0; i < cfg->nfaults; i++) {
+        const struct wm_fault *f = &cfg->faults[i];
+        if (f->kind == kind && f->side == side && f->conn == conn)
+            return f;
+    }
+    return NULL;
+}
+
 int wm_cfg_default_games(struct wm_cfg *cfg, struct wm_err *err)
 {
     static const struct wm_game book[2] = {{1, 5, 3, 5}, {10, 15, 12, 5}};
@@ -60,6 +81,23 @@ int wm_cfg_validate(const struct wm_cfg *cfg, struct wm_err *err)
     if (cfg->max_guesses < 1 || cfg->max_guesses > (1u << 28)) {
         wm_err_set(err, "max-guesses must be 1..268435456, got %zu", cfg->max_guesses);
         return -1;
+    }
+    for (unsigned i = 0; i < cfg->nfaults; i++) {
+        const struct wm_fault *f = &cfg->faults[i];
+        char what[96];
+        wm_fault_format(f, what, sizeof what);
+        if (f->conn > cfg->connections) {
+            wm_err_set(err, "fault \"%s\": the run has %u connection(s)", what, cfg->connections);
+            return -1;
+        }
+        for (unsigned j = 0; j < i; j++) {
+            const struct wm_fault *g = &cfg->faults[j];
+            int both_bytes = wm_fault_at_byte(f->kind) && wm_fault_at_byte(g->kind);
+            if ((both_bytes || f->kind == g->kind) && f->side == g->side && f->conn == g->conn) {
+                wm_err_set(err, "fault \"%s\": one such fault per side of a connection", what);
+                return -1;
+            }
+        }
     }
     return 0;
 }

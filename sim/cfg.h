@@ -7,6 +7,7 @@
 
 #include "client.h"
 #include "err.h"
+#include "fault.h"
 #include "frame.h"
 
 #define WM_DEFAULT_SEED 1234
@@ -24,11 +25,17 @@ struct wm_cfg {
     int client_script; /* the client side is the transcript's C records */
     int server_script; /* the server side is the transcript's S records */
     int chunking;      /* seeded split points on every write and read */
+    struct wm_fault faults[WM_MAX_FAULTS]; /* the fault plan (fault.h) */
+    unsigned nfaults;
 };
 
 void wm_cfg_init(struct wm_cfg *cfg);
 void wm_cfg_free(struct wm_cfg *cfg);
 int wm_cfg_add_game(struct wm_cfg *cfg, const struct wm_game *g, struct wm_err *err);
+int wm_cfg_add_fault(struct wm_cfg *cfg, const struct wm_fault *f, struct wm_err *err);
+/* The plan's fault of this kind on this side of connection conn (from 1), or NULL. */
+const struct wm_fault *wm_cfg_fault(const struct wm_cfg *cfg, enum wm_fault_kind kind, char side,
+                                    uint32_t conn);
 /* The book's two games, used when a run names none. */
 int wm_cfg_default_games(struct wm_cfg *cfg, struct wm_err *err);
 /* Settings that must hold together (seed + connections - 1 fits, ...). */

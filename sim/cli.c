@@ -96,6 +96,17 @@ int wm_arg_cfg(struct wm_args *a, struct wm_cfg *cfg)
         cfg->chunking = 1;
         return 1;
     }
+    if ((r = wm_arg_value(a, "--fault", &v)) != 0) {
+        struct wm_fault f;
+        struct wm_err e;
+        if (r < 0)
+            return -1;
+        if (wm_fault_parse(v, strlen(v), &f, &e) < 0 || wm_cfg_add_fault(cfg, &f, &e) < 0) {
+            wm_usage_error(a, "%s", e.msg);
+            return -1;
+        }
+        return 1;
+    }
     return 0;
 }
 

@@ -30,6 +30,11 @@ int wm_conn_init(struct wm_conn *c, unsigned index, const struct wm_cfg *cfg,
     }
     c->client.framer.lenient = cfg->client_script;
     c->server.framer.lenient = cfg->server_script;
+    for (unsigned i = 0; i < cfg->nfaults; i++) {
+        const struct wm_fault *f = &cfg->faults[i];
+        if (wm_fault_at_byte(f->kind) && f->conn == index + 1)
+            wm_ep_set_cut(f->side == 'C' ? &c->client : &c->server, f->kind, f->arg);
+    }
     wm_client_init(&c->client_session, cfg->games, cfg->ngames, cfg->max_guesses);
     wm_server_init(&c->server_session, cfg->seed + index, cfg->max_guesses);
     if (script) {

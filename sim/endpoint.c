@@ -14,15 +14,35 @@ static void set_fault(struct wm_endpoint *ep, const char *what, size_t limit)
                what, limit);
 }
 
-static void record(struct wm_endpoint *ep, enum wm_rec_kind kind, const char *text, size_t len)
+/* 0 recorded, -1 the side's journal is full and the side has ended. */
+static int record(struct wm_endpoint *ep, enum wm_rec_kind kind, const char *text, size_t len)
 {
     if (!ep->journal) {
         if (ep->observe)
             ep->observe(ep->observe_ctx, ep, kind, text, len);
-        return;
+        return 0;
     }
-    if (wm_journal_add(ep->journal, kind, wm_ep_items_seen(ep), text, len) < 0)
-        set_fault(ep, "transcript memory exhausted (--max-journal)", ep->journal->max_bytes);
+    if (ep->journal_full)
+        return -1;
+    /* A half-closed side's peer answered our close quietly, so its close is
+     * implied, not a record: nothing here may follow it (its cause would
+     * count an item the transcript does not hold). */
+    if (ep->out_shut && ep->peer_eof)
+        return 0;
+    uint64_t cause = wm_ep_items_seen(ep);
+    if (wm_journal_add(ep->journal, kind, cause, text, len) == 0)
+        return 0;
+    /* Full: the side ends here, saying so in the one record a full journal
+     * still takes, and the run goes on (the peer sees the side close). */
+    struct wm_err why;
+    wm_err_set(&why, "%s side: transcript limit reached, its journal holds %zu bytes "
+                     "(--max-journal)",
+               ep->side == 'C' ? "client" : "server", ep->journal->max_bytes);
+    ep->journal_full = 1;
+    ep->closed = 1;
+    if (wm_journal_add_last(ep->journal, WM_REC_ERROR, cause, why.msg, strlen(why.msg)) < 0)
+        set_fault(ep, "out of memory for the transcript", ep->journal->max_bytes);
+    return -1;
 }
 
 static void queue(struct wm_endpoint *ep, const char *p, size_t n, int newline)
@@ -58,19 +78,64 @@ static void queue(struct wm_endpoint *ep, const char *p, size_t n, int newline)
         ep->out[ep->out_len++] = '\n';
 }
 
+/* The side fault fires: the output has reached its byte. */
+static void fire_cut(struct wm_endpoint *ep)
+{
+    ep->cut_done = 1;
+    switch (ep->cut_kind) {
+    case WM_FAULT_RESET:
+    case WM_FAULT_HALF_CLOSE:
+        if (!ep->peer_eof)
+            record(ep, WM_REC_CLOSE, "", 0);
+        if (ep->cut_kind == WM_FAULT_RESET)
+            ep->closed = 1; /* and reads no more */
+        else
+            ep->out_shut = 1; /* reads on; sends go nowhere */
+        break;
+    default:
+        ep->stalled = 1;
+        break;
+    }
+}
+
+/* Bytes the session sends, up to the side fault's byte if one is armed. */
+static void emit_bytes(struct wm_endpoint *ep, const char *text, size_t len, int newline)
+{
+    if (ep->out_shut || ep->stalled || ep->journal_full)
+        return;
+    uint64_t n = len + (size_t)newline;
+    if (ep->has_cut && !ep->cut_done && ep->out_total + n > ep->cut_at) {
+        size_t keep = (size_t)(ep->cut_at - ep->out_total); /* < n, so <= len */
+        if (keep > 0) {
+            if (record(ep, WM_REC_PARTIAL, text, keep) < 0)
+                return;
+            queue(ep, text, keep, 0);
+            ep->out_total += keep;
+        }
+        fire_cut(ep);
+        return;
+    }
+    if (record(ep, newline ? WM_REC_LINE : WM_REC_PARTIAL, text, len) < 0)
+        return; /* bytes the transcript cannot hold never leave */
+    queue(ep, text, len, newline);
+    ep->out_total += n;
+    if (ep->has_cut && !ep->cut_done && ep->out_total == ep->cut_at)
+        fire_cut(ep);
+}
+
 static void on_emit(void *ctx, enum wm_out_kind kind, const char *text, size_t len)
 {
     struct wm_endpoint *ep = ctx;
-    if (ep->fault)
+    /* A side fault or a full journal can end the side inside a session
+     * call: what the session says after that never happened. */
+    if (ep->fault || ep->closed)
         return;
     switch (kind) {
     case WM_OUT_SEND:
-        record(ep, WM_REC_LINE, text, len);
-        queue(ep, text, len, 1);
+        emit_bytes(ep, text, len, 1);
         break;
     case WM_OUT_PARTIAL:
-        record(ep, WM_REC_PARTIAL, text, len);
-        queue(ep, text, len, 0);
+        emit_bytes(ep, text, len, 0);
         break;
     case WM_OUT_LOG:
         record(ep, WM_REC_LOG, text, len);
@@ -81,8 +146,9 @@ static void on_emit(void *ctx, enum wm_out_kind kind, const char *text, size_t l
         break;
     case WM_OUT_CLOSE:
     case WM_OUT_CLOSE_AS_WRITTEN:
-        /* Answering the peer's close is implied, not recorded. */
-        if (!ep->peer_eof || kind == WM_OUT_CLOSE_AS_WRITTEN)
+        /* Answering the peer's close is implied, not recorded; so is the
+         * rest of a close a half-close fault already recorded. */
+        if ((!ep->peer_eof || kind == WM_OUT_CLOSE_AS_WRITTEN) && !ep->out_shut)
             record(ep, WM_REC_CLOSE, "", 0);
         ep->closed = 1;
         break;
@@ -110,10 +176,22 @@ static void apply(struct wm_endpoint *ep, enum wm_sess_rc rc)
         ep->closed = 1;
 }
 
+void wm_ep_set_cut(struct wm_endpoint *ep, enum wm_fault_kind kind, uint64_t at)
+{
+    assert(wm_fault_at_byte(kind) && !ep->started);
+    ep->has_cut = 1;
+    ep->cut_kind = kind;
+    ep->cut_at = at;
+}
+
 void wm_ep_start(struct wm_endpoint *ep)
 {
     assert(!ep->started);
     ep->started = 1;
+    if (ep->has_cut && ep->cut_at == 0)
+        fire_cut(ep); /* before its first byte */
+    if (ep->closed || ep->stalled)
+        return;
     struct wm_sink sink = {on_emit, ep};
     apply(ep, ep->role->start(ep->self, &sink));
 }
@@ -122,6 +200,8 @@ size_t wm_ep_feed(struct wm_endpoint *ep, const char *p, size_t n)
 {
     struct wm_sink sink = {on_emit, ep};
     size_t taken = 0;
+    if (ep->stalled)
+        return 0;
     /* Each pass consumes at least one byte or stops, so this ends within n passes. */
     while (taken < n && !ep->closed) {
         if (wm_ep_pending(ep) >= WM_EP_HIGH_WATER)
@@ -170,6 +250,14 @@ void wm_ep_abandon(struct wm_endpoint *ep)
     if (ep->closed)
         return;
     on_emit(ep, WM_OUT_CLOSE, "", 0);
+}
+
+void wm_ep_timeout(struct wm_endpoint *ep)
+{
+    if (ep->closed || ep->stalled)
+        return;
+    struct wm_sink sink = {on_emit, ep};
+    apply(ep, ep->role->on_timeout(ep->self, &sink));
 }
 
 void wm_ep_consumed(struct wm_endpoint *ep, size_t n)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "fault.h"
 #include "frame.h"
 #include "journal.h"
 #include "session.h"
@@ -26,6 +27,15 @@ struct wm_endpoint {
     int started, closed, peer_eof;
     int fault;                 /* a harness limit was hit: see fault_msg */
     struct wm_err fault_msg;
+    int journal_full;          /* the side ended because its journal was full */
+    /* A side fault of the run's plan (fault.h), at a byte of this side's
+     * output, so it lands at the same place under any scheduling. */
+    int has_cut, cut_done;
+    enum wm_fault_kind cut_kind;
+    uint64_t cut_at;
+    uint64_t out_total;        /* bytes this side has sent: its wire offset */
+    int out_shut;              /* half-closed: what the session sends now is dropped */
+    int stalled;               /* stalled: it neither reads nor writes any more */
 };
 
 /* Backpressure: feeding pauses while this many bytes wait to be written. */
@@ -48,6 +58,9 @@ int wm_ep_init(struct wm_endpoint *ep, char side, const struct wm_role *role, vo
                struct wm_journal *journal, size_t max_line, size_t out_max);
 void wm_ep_free(struct wm_endpoint *ep);
 
+/* Arms a side fault (reset, half-close or stall) at byte `at` of the output. */
+void wm_ep_set_cut(struct wm_endpoint *ep, enum wm_fault_kind kind, uint64_t at);
+
 void wm_ep_start(struct wm_endpoint *ep);
 /* Feeds received bytes; returns how many were taken (fewer while the output
  * is above the high-water mark; all of them once the session has closed). */
@@ -58,6 +71,8 @@ size_t wm_ep_feed_inbuf(struct wm_endpoint *ep, struct wm_inbuf *b);
 void wm_ep_eof(struct wm_endpoint *ep);
 /* Ends a side that can make no progress (a script left waiting). */
 void wm_ep_abandon(struct wm_endpoint *ep);
+/* The peer stalled: the session reports what it awaited and closes. */
+void wm_ep_timeout(struct wm_endpoint *ep);
 
 static inline size_t wm_ep_pending(const struct wm_endpoint *ep)
 {

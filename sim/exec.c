@@ -14,6 +14,10 @@ void wm_exec_opts_init(struct wm_exec_opts *o)
 
 int wm_exec_validate(const struct wm_cfg *cfg, const struct wm_exec_opts *o, struct wm_err *err)
 {
+    if (o->driver != WM_DRV_SIM && cfg->nfaults > 0) {
+        wm_err_set(err, "a fault plan runs under --driver sim only");
+        return -1;
+    }
     if (o->driver == WM_DRV_THREADS && cfg->connections > WM_THREADS_MAX_CONNECTIONS) {
         wm_err_set(err, "--driver threads takes at most %d connections (two threads each), got %u",
                    WM_THREADS_MAX_CONNECTIONS, cfg->connections);
@@ -28,7 +32,11 @@ int wm_execute(const struct wm_cfg *cfg, const struct wm_transcript *script,
     *logs_out = NULL;
     if (wm_cfg_validate(cfg, err) < 0 || wm_exec_validate(cfg, o, err) < 0)
         return -1;
-    struct wm_conn_log *logs = wm_conn_logs_new(cfg->connections, o->max_journal);
+    size_t max_journal = o->max_journal;
+    for (unsigned i = 0; i < cfg->nfaults; i++)
+        if (cfg->faults[i].kind == WM_FAULT_JOURNAL && cfg->faults[i].arg < max_journal)
+            max_journal = (size_t)cfg->faults[i].arg;
+    struct wm_conn_log *logs = wm_conn_logs_new(cfg->connections, max_journal);
     struct wm_conn *conns = calloc(cfg->connections, sizeof *conns);
     unsigned made = 0;
     int rc = -1;
@@ -41,7 +49,7 @@ int wm_execute(const struct wm_cfg *cfg, const struct wm_transcript *script,
             goto out;
     switch (o->driver) {
     case WM_DRV_SIM: {
-        struct wm_sim_opts so = {o->transport, o->max_steps};
+        struct wm_sim_opts so = {o->transport, o->max_steps, cfg->faults, cfg->nfaults};
         rc = wm_sim_run(conns, made, cfg->seed, cfg->chunking, &so, err);
         break;
     }

@@ -30,11 +30,11 @@ static int reserve(void **p, size_t *cap, size_t need, size_t elem)
     return 0;
 }
 
-int wm_journal_add(struct wm_journal *j, enum wm_rec_kind kind, uint64_t cause, const char *text,
-                   size_t len)
+static int add(struct wm_journal *j, enum wm_rec_kind kind, uint64_t cause, const char *text,
+               size_t len, int bounded)
 {
     size_t used = (j->n + 1) * sizeof *j->recs + j->tlen + len;
-    if (used > j->max_bytes)
+    if (bounded && used > j->max_bytes)
         return -1;
     if (reserve((void **)&j->recs, &j->cap, j->n + 1, sizeof *j->recs) < 0 ||
         reserve((void **)&j->text, &j->tcap, j->tlen + len + 1, 1) < 0)
@@ -46,6 +46,18 @@ int wm_journal_add(struct wm_journal *j, enum wm_rec_kind kind, uint64_t cause, 
     j->tlen += len + 1;
     j->wire += wm_rec_is_wire(kind);
     return 0;
+}
+
+int wm_journal_add(struct wm_journal *j, enum wm_rec_kind kind, uint64_t cause, const char *text,
+                   size_t len)
+{
+    return add(j, kind, cause, text, len, 1);
+}
+
+int wm_journal_add_last(struct wm_journal *j, enum wm_rec_kind kind, uint64_t cause,
+                        const char *text, size_t len)
+{
+    return add(j, kind, cause, text, len, 0);
 }
 
 int wm_merge(const struct wm_journal *client, const struct wm_journal *server, wm_merge_fn fn,

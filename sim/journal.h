@@ -34,6 +34,10 @@ void wm_journal_free(struct wm_journal *j);
 /* 0, or -1 when over max_bytes or out of memory (the journal is unchanged). */
 int wm_journal_add(struct wm_journal *j, enum wm_rec_kind kind, uint64_t cause, const char *text,
                    size_t len);
+/* The one record a full journal still takes: the error that ends its side
+ * (len < WM_ERR_MAX, so the bound is passed by at most that much). */
+int wm_journal_add_last(struct wm_journal *j, enum wm_rec_kind kind, uint64_t cause,
+                        const char *text, size_t len);
 static inline const char *wm_rec_text(const struct wm_journal *j, const struct wm_rec *r)
 {
     return j->text + r->off;

@@ -108,4 +108,12 @@ static enum wm_sess_rc on_bad_input(void *self, const struct wm_err *err, const 
     return WM_SESS_CLOSED;
 }
 
-const struct wm_role wm_script_role = {start, on_line, on_eof, on_bad_input};
+/* A script waits for nothing but what the file shows: the diff tells the rest. */
+static enum wm_sess_rc on_timeout(void *self, const struct wm_sink *out)
+{
+    (void)self;
+    wm_emit(out, WM_OUT_CLOSE, "", 0);
+    return WM_SESS_CLOSED;
+}
+
+const struct wm_role wm_script_role = {start, on_line, on_eof, on_bad_input, on_timeout};

@@ -7,18 +7,21 @@
 #include "rng.h"
 
 
-enum act { ACT_FEED, ACT_READ, ACT_EOF, ACT_WRITE, ACT_SHUT };
+enum act { ACT_FEED, ACT_READ, ACT_EOF, ACT_WRITE, ACT_SHUT, ACT_HALF };
+#define ACTS 6
 
 struct side {
     struct wm_endpoint *ep;
     struct wm_inbuf in; /* read but not yet taken by the endpoint */
     uint64_t in_flight; /* bytes this side wrote that the peer has not read */
-    int blocked, eof_done, shut_done;
+    int blocked, eof_done, shut_done, half_done;
+    int slow;           /* a slow fault: it reads one byte at a time */
 };
 
 struct simconn {
     struct wm_transport tr;
     struct side s[2];
+    uint64_t frozen_until; /* a delay fault: no step before the run took this many */
 };
 
 struct action {
@@ -30,19 +33,24 @@ static int is_ready(const struct simconn *sc, int s, enum act a)
 {
     const struct side *me = &sc->s[s], *peer = &sc->s[!s];
     const struct wm_endpoint *ep = me->ep;
-    int can_take = !ep->closed && wm_ep_pending(ep) < WM_EP_HIGH_WATER;
+    int can_take = !ep->closed && !ep->stalled && wm_ep_pending(ep) < WM_EP_HIGH_WATER;
+    if (sc->frozen_until)
+        return 0;
     switch (a) {
     case ACT_FEED:
         return can_take && wm_inbuf_left(&me->in) > 0;
     case ACT_READ:
         return can_take && wm_inbuf_left(&me->in) == 0 && peer->in_flight > 0;
     case ACT_EOF:
-        return !ep->closed && !me->eof_done && wm_inbuf_left(&me->in) == 0 &&
-               peer->in_flight == 0 && peer->shut_done;
+        return !ep->closed && !ep->stalled && !me->eof_done && wm_inbuf_left(&me->in) == 0 &&
+               peer->in_flight == 0 && (peer->shut_done || peer->half_done);
     case ACT_WRITE:
         return wm_ep_pending(ep) > 0 && !me->blocked && !me->shut_done;
     case ACT_SHUT:
         return ep->closed && !me->shut_done && (wm_ep_pending(ep) == 0 || peer->shut_done);
+    case ACT_HALF:
+        return ep->out_shut && !ep->closed && !me->half_done && !me->shut_done &&
+               wm_ep_pending(ep) == 0;
     }
     return 0;
 }
@@ -65,7 +73,7 @@ static int step(struct simconn *sc, int s, enum act a, struct wm_rng *rng, int c
         wm_ep_feed_inbuf(me->ep, &me->in);
         return 0;
     case ACT_READ: {
-        size_t want = pick_len(rng, chunking, peer->in_flight);
+        size_t want = me->slow ? 1 : pick_len(rng, chunking, peer->in_flight);
         long r = wm_tr_read(&sc->tr, s, me->in.data, want);
         if (r <= 0) {
             wm_err_set(err, "transport read on a ready side returned %ld", r);
@@ -102,13 +110,46 @@ static int step(struct simconn *sc, int s, enum act a, struct wm_rng *rng, int c
         peer->in_flight = 0; /* what was on its way here is dropped */
         peer->blocked = 0;
         return 0;
+    case ACT_HALF:
+        wm_tr_shutdown_write(&sc->tr, s);
+        me->half_done = 1;
+        return 0;
     }
     return -1;
+}
+
+/* Nothing is ready: a stall fault is now visible, so a stalled side's peer
+ * times out; a stalled side whose peer is gone ends, silently. 1 if that
+ * changed anything. Idle is a point every schedule reaches in the same
+ * state, so the timeout lands on the same record whatever the schedule. */
+static int resolve_stalls(struct simconn *sc, unsigned n)
+{
+    int changed = 0;
+    for (unsigned i = 0; i < n; i++) {
+        for (int s = 0; s < 2; s++) {
+            struct wm_endpoint *ep = sc[i].s[s].ep, *peer = sc[i].s[!s].ep;
+            if (!ep->stalled || ep->closed)
+                continue;
+            if (!peer->closed && !peer->stalled)
+                wm_ep_timeout(peer);
+            else
+                ep->closed = 1; /* the harness ends it: no record, it did nothing */
+            changed = 1;
+        }
+    }
+    return changed;
 }
 
 static int no_progress(struct wm_conn *conns, struct simconn *sc, unsigned n, struct wm_err *err)
 {
     int abandoned = 0;
+    for (unsigned i = 0; i < n; i++) /* a delayed connection goes once all else is idle */
+        if (sc[i].frozen_until) {
+            sc[i].frozen_until = 0;
+            abandoned = 1;
+        }
+    if (abandoned || resolve_stalls(sc, n))
+        return 0;
     for (unsigned i = 0; i < n; i++) {
         for (int s = 0; s < 2; s++) {
             struct wm_endpoint *ep = sc[i].s[s].ep;
@@ -132,11 +173,11 @@ static int no_progress(struct wm_conn *conns, struct simconn *sc, unsigned n, st
 }
 
 /* The ready actions of one connection, in (side, action) order; returns how many. */
-static unsigned ready_of(const struct simconn *c, struct action out[10], unsigned conn)
+static unsigned ready_of(const struct simconn *c, struct action out[2 * ACTS], unsigned conn)
 {
     unsigned k = 0;
     for (int s = 0; s < 2; s++)
-        for (int a = ACT_FEED; a <= ACT_SHUT; a++)
+        for (int a = ACT_FEED; a <= ACT_HALF; a++)
             if (is_ready(c, s, (enum act)a))
                 out[k++] = (struct action){conn, (uint8_t)s, (uint8_t)a};
     return k;
@@ -211,7 +252,19 @@ int wm_sim_run(struct wm_conn *conns, unsigned n, uint64_t seed, int chunking,
     struct wm_rng rng;
     uint32_t key[3] = {(uint32_t)seed, (uint32_t)(seed >> 32), 0x73636864u};
     wm_rng_seed_words(&rng, key, 3);
-    struct action acts[10];
+    struct action acts[2 * ACTS];
+    unsigned delayed = 0; /* connections still frozen by a delay fault */
+    for (unsigned f = 0; f < opts->nfaults; f++) {
+        const struct wm_fault *ft = &opts->faults[f];
+        if (ft->conn == 0 || ft->conn > n)
+            continue;
+        if (ft->kind == WM_FAULT_SLOW)
+            sc[ft->conn - 1].s[ft->side == 'S'].slow = 1;
+        if (ft->kind == WM_FAULT_DELAY && ft->arg > 0) {
+            sc[ft->conn - 1].frozen_until = ft->arg;
+            delayed++;
+        }
+    }
     for (unsigned i = 0; i < n; i++) {
         wm_ep_start(&conns[i].server);
         wm_ep_start(&conns[i].client);
@@ -231,6 +284,7 @@ int wm_sim_run(struct wm_conn *conns, unsigned n, uint64_t seed, int chunking,
                 goto out;
             if (done > 0)
                 break;
+            delayed = 0; /* no_progress let every delayed connection go */
             for (unsigned i = 0; i < n; i++) /* abandoned scripts changed what is ready */
                 counts_set(&cn, i, ready_of(&sc[i], acts, i));
             continue;
@@ -246,6 +300,12 @@ int wm_sim_run(struct wm_conn *conns, unsigned n, uint64_t seed, int chunking,
             goto out;
         /* A step touches one connection only, so only its count can change. */
         counts_set(&cn, i, ready_of(&sc[i], acts, i));
+        for (unsigned j = 0; delayed && j < n; j++) /* delay faults end at their step */
+            if (sc[j].frozen_until && steps + 1 >= sc[j].frozen_until) {
+                sc[j].frozen_until = 0;
+                delayed--;
+                counts_set(&cn, j, ready_of(&sc[j], acts, j));
+            }
     }
     rc = 0;
 out:

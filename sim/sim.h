@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "conn.h"
+#include "fault.h"
 #include "transport.h"
 
 #define WM_DEFAULT_MAX_STEPS 4000000000ULL
@@ -15,6 +16,8 @@
 struct wm_sim_opts {
     enum wm_transport_kind transport;
     uint64_t max_steps; /* bound on scheduler steps for the whole run */
+    const struct wm_fault *faults; /* the run's plan (slow and delay act here) */
+    unsigned nfaults;
 };
 
 /* Runs conns[0..n) to the end. 0 when every side closed; -1 with err on a

@@ -55,6 +55,11 @@ void wm_tx_write_header(FILE *out, const struct wm_cfg *cfg)
         fputs("# server: script\n", out);
     if (cfg->chunking)
         fputs("# chunking: on\n", out);
+    for (unsigned i = 0; i < cfg->nfaults; i++) {
+        char f[96];
+        wm_fault_format(&cfg->faults[i], f, sizeof f);
+        fprintf(out, "# fault: %s\n", f);
+    }
 }
 
 static void write_escaped(FILE *out, const char *text, size_t len)

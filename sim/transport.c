@@ -51,7 +51,7 @@ void wm_tr_close(struct wm_transport *t)
 
 long wm_tr_write(struct wm_transport *t, int side, const char *p, size_t n)
 {
-    if (t->shut[side] || t->shut[!side])
+    if (t->shut[side] || t->shut[!side] || t->wshut[side])
         return -1;
     if (t->kind == WM_TR_SOCKETPAIR) {
         ssize_t w = send(t->fd[side], p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -79,13 +79,22 @@ long wm_tr_read(struct wm_transport *t, int side, char *p, size_t n)
     }
     struct wm_pipe *q = &t->pipe[!side];
     if (q->len == 0)
-        return t->shut[!side] ? 0 : -1;
+        return t->shut[!side] || t->wshut[!side] ? 0 : -1;
     size_t k = n < q->len ? n : q->len;
     for (size_t i = 0; i < k; i++)
         p[i] = q->buf[(q->head + i) % WM_PIPE_CAP];
     q->head = (q->head + k) % WM_PIPE_CAP;
     q->len -= k;
     return (long)k;
+}
+
+void wm_tr_shutdown_write(struct wm_transport *t, int side)
+{
+    if (t->shut[side] || t->wshut[side])
+        return;
+    t->wshut[side] = 1;
+    if (t->kind == WM_TR_SOCKETPAIR)
+        shutdown(t->fd[side], SHUT_WR);
 }
 
 void wm_tr_shutdown(struct wm_transport *t, int side)

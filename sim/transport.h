@@ -23,6 +23,7 @@ struct wm_transport {
     int fd[2];
     struct wm_pipe pipe[2]; /* pipe[s] carries bytes written by side s */
     int shut[2];            /* side s has closed its end */
+    int wshut[2];           /* side s has closed its writing half (a half-close) */
 };
 
 int wm_tr_open(struct wm_transport *t, enum wm_transport_kind kind, struct wm_err *err);
@@ -33,5 +34,7 @@ long wm_tr_write(struct wm_transport *t, int side, const char *p, size_t n);
 long wm_tr_read(struct wm_transport *t, int side, char *p, size_t n);
 /* Side closes both directions: the peer then reads EOF and its writes fail. */
 void wm_tr_shutdown(struct wm_transport *t, int side);
+/* Side closes its writing half: the peer reads EOF, and may still write to it. */
+void wm_tr_shutdown_write(struct wm_transport *t, int side);
 
 #endif

@@ -124,6 +124,13 @@ static int header_line(struct parser *p, struct wm_cfg *cfg, const char *key, si
         cfg->server_script = VAL("script");
         return 0;
     }
+    if (KEY("fault")) {
+        struct wm_fault f;
+        struct wm_err e;
+        if (wm_fault_parse(v, vlen, &f, &e) < 0 || wm_cfg_add_fault(cfg, &f, &e) < 0)
+            return perr(p, e.msg, NULL, 0);
+        return 0;
+    }
     if (KEY("chunking") && (VAL("on") || VAL("off"))) {
         cfg->chunking = VAL("on");
         return 0;
