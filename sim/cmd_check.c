@@ -67,6 +67,11 @@ static int one_file(const struct wm_args *a, const char *path, enum mode mode, i
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
         return WM_EXIT_USAGE;
     }
+    if (t.cfg.nfaults > 0 && opts->driver != WM_DRV_SIM && !live->addr) {
+        fprintf(stderr, "%s: %s: a fault plan runs under --driver sim only\n", a->cmd, path);
+        wm_tx_free(&t);
+        return WM_EXIT_USAGE;
+    }
     struct wm_cfg cfg = t.cfg; /* shares games; t owns them */
     if (mode == MODE_REPLAY_SERVER)
         cfg.client_script = 1, cfg.server_script = 0;

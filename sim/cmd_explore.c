@@ -14,7 +14,7 @@
 
 static const char explore_help[] =
     "usage: warmer explore [--seed S] [--runs N | --time SECONDS] [--out DIR] [-j N]\n"
-    "                      [--driver sim|threads|events]\n"
+    "                      [--faults LIST] [--driver sim|threads|events]\n"
     "       warmer explore --replay FILE\n"
     "Draws run k's whole scenario from (S, k) alone: games at the protocol's edges\n"
     "(single values, tiny ranges played to exhaustion, negative, straddling zero,\n"
@@ -30,7 +30,11 @@ static const char explore_help[] =
     "  --time S        as many runs as fit in S seconds instead\n"
     "  --out DIR       where a failure's transcript goes (default explore-out)\n"
     "  -j N            runs at once (default: the CPU count); output does not change\n"
-    "  --driver D      every run's first execution uses driver D\n"
+    "  --faults LIST   fault kinds runs may turn on: all (default), none, or a\n"
+    "                  list of split, reset, half-close, stall, slow, delay,\n"
+    "                  journal-limit; each run turns on its own random subset\n"
+    "  --driver D      every run's first execution uses driver D (runs with a\n"
+    "                  fault plan use sim, which carries faults out)\n"
     "  --replay FILE   runs FILE's settings under every driver, transport and\n"
     "                  chunking: each must hold the invariants and all must agree\n"
     "A progress line goes to stderr on a terminal only. Exit: 0 every run held,\n"
@@ -38,7 +42,8 @@ static const char explore_help[] =
 
 struct tally {
     uint64_t runs, connections, games, guesses;
-    uint64_t driver[3], transport[2], chunking, small_line, small_guesses;
+    uint64_t driver[3], transport[2], small_line, small_guesses;
+    uint64_t kind[WM_FAULT_KINDS + 1]; /* runs with each fault kind on (and split) */
 };
 
 struct explore {
@@ -74,7 +79,8 @@ static void count(struct tally *t, const struct result *r)
     t->guesses += r->out.guesses;
     t->driver[s->run.driver]++;
     t->transport[s->run.transport]++;
-    t->chunking += s->run.chunking;
+    for (unsigned k = 0; k <= WM_FAULT_KINDS; k++)
+        t->kind[k] += (s->swarm >> k) & 1;
     t->small_line += s->max_line != WM_LINE_MAX_DEFAULT;
     t->small_guesses += s->max_guesses != WM_DEFAULT_MAX_GUESSES;
 }
@@ -144,8 +150,11 @@ static void print_tally(const struct explore *e, const struct tally *t, uint64_t
            "; transports: socketpair %" PRIu64 ", memory %" PRIu64 "\n",
            t->driver[WM_DRV_SIM], t->driver[WM_DRV_EVENTS], t->driver[WM_DRV_THREADS],
            t->transport[WM_TR_SOCKETPAIR], t->transport[WM_TR_MEMORY]);
-    printf("  faults: split %" PRIu64 ", small max-line %" PRIu64 ", small max-guesses %" PRIu64
-           "\n", t->chunking, t->small_line, t->small_guesses);
+    printf("  faults tried (runs):");
+    for (unsigned k = 0; k <= WM_FAULT_KINDS; k++)
+        printf("%s %s %" PRIu64, k ? "," : "", wm_scn_fault_name(k), t->kind[k]);
+    printf("\n  limits: small max-line %" PRIu64 ", small max-guesses %" PRIu64 "\n",
+           t->small_line, t->small_guesses);
 }
 
 static int explore(const struct wm_args *a, const struct explore *e, uint64_t runs,
@@ -219,7 +228,9 @@ static int replay(const struct wm_args *a, const char *path)
         print_violation("  fails", &o);
         rc = WM_EXIT_FAIL;
     } else {
-        printf("ok %s: the invariants hold under every driver, transport and chunking\n", path);
+        printf("ok %s: the invariants hold under every %s\n", path,
+               t.cfg.nfaults ? "transport and chunking (the sim driver: it has a fault plan)"
+                             : "driver, transport and chunking");
         rc = WM_EXIT_OK;
     }
     wm_outcome_free(&o);
@@ -229,7 +240,7 @@ static int replay(const struct wm_args *a, const char *path)
 
 int wm_cmd_explore(struct wm_args *a)
 {
-    struct explore e = {.seed = 1, .bias = {.driver = -1}};
+    struct explore e = {.seed = 1, .bias = {.driver = -1, .faults = WM_SCN_ALL_FAULTS}};
     uint64_t runs = 1000, n;
     double seconds = 0;
     unsigned jobs = wm_pool_cpus();
@@ -285,6 +296,16 @@ int wm_cmd_explore(struct wm_args *a)
                 e.bias.driver = WM_DRV_EVENTS;
             else
                 return wm_usage_error(a, "--driver wants sim, threads or events, got \"%s\"", v);
+            continue;
+        }
+        if ((r = wm_arg_value(a, "--faults", &v)) != 0) {
+            char bad[64];
+            if (r < 0)
+                return WM_EXIT_USAGE;
+            if (wm_scn_parse_faults(v, &e.bias.faults, bad, sizeof bad) < 0)
+                return wm_usage_error(a, "--faults: unknown kind \"%s\" (want all, none, or a "
+                                      "list of split, reset, half-close, stall, slow, delay, "
+                                      "journal-limit)", bad);
             continue;
         }
         if ((r = wm_arg_value(a, "--replay", &v)) != 0) {

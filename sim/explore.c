@@ -169,6 +169,8 @@ int wm_explore_replay(const struct wm_cfg *cfg, struct wm_outcome *o)
     for (int d = WM_DRV_SIM; d <= WM_DRV_EVENTS; d++) {
         if (d == WM_DRV_THREADS && cfg->connections > WM_THREADS_MAX_CONNECTIONS)
             continue;
+        if (d != WM_DRV_SIM && cfg->nfaults > 0) /* the simulator carries faults out */
+            continue;
         for (int t = WM_TR_SOCKETPAIR; t <= WM_TR_MEMORY; t++)
             for (int c = 0; c < 2; c++) {
                 struct wm_scn_setup u = {(enum wm_driver)d, (enum wm_transport_kind)t, c};

@@ -150,6 +150,19 @@ static const char *skip_reason(const struct icase *c, char *buf, size_t size)
     }
     if (!c->o->test_server && cfg->ngames == 0)
         return "it plays no games, which a client command cannot be told";
+    for (unsigned i = 0; i < cfg->nfaults; i++) {
+        const struct wm_fault *f = &cfg->faults[i];
+        char side = c->o->test_server ? 'S' : 'C';
+        /* A live peer cannot be made to fault, and a stalled side's peer
+         * times out on its own clock, not the simulator's. */
+        if (f->kind == WM_FAULT_JOURNAL || f->kind == WM_FAULT_STALL ||
+            (wm_fault_at_byte(f->kind) && f->side == side)) {
+            char what[64];
+            wm_fault_format(f, what, sizeof what);
+            snprintf(buf, size, "its fault \"%s\" is the simulator's to carry out", what);
+            return buf;
+        }
+    }
     return NULL;
 }
 
@@ -416,10 +429,18 @@ static int serve_and_replay(struct icase *c, struct wm_conn_log **logs, struct w
     return wm_live_replay(c->t, &lo, logs, v, err);
 }
 
-/* A server given {port} that ends before accepting anything most likely
- * lost the port to another program between our check and its bind: it is
- * started again on another port, at most this many times in all. */
+/* A server given {port} that ends with a failure before it was stopped
+ * most likely lost the port to another program between our check and its
+ * bind (our connections may even have reached that program): it is started
+ * again on another port, at most this many times in all. */
 #define SERVER_STARTS 3
+
+static int lost_its_port(struct icase *c)
+{
+    if (!has(c->o->command, "{port}") || wm_proc_alive(&c->proc))
+        return 0;
+    return c->ended_unused || WIFSIGNALED(c->proc.status) || WEXITSTATUS(c->proc.status) != 0;
+}
 
 static enum wm_case_end run_server_case(FILE *out, struct icase *c)
 {
@@ -430,9 +451,12 @@ static enum wm_case_end run_server_case(FILE *out, struct icase *c)
     for (int start = 1; start <= SERVER_STARTS; start++) {
         c->ended_unused = 0;
         rc = serve_and_replay(c, &logs, &v, &err);
-        if (rc == 0 || !c->ended_unused || !has(c->o->command, "{port}") ||
-            start == SERVER_STARTS)
+        if (start == SERVER_STARTS || !c->running || !lost_its_port(c))
             break;
+        if (logs)
+            wm_conn_logs_free(logs, c->t->cfg.connections);
+        logs = NULL;
+        v = (struct wm_live_verdict){.fault = WM_LIVE_OK};
         release_peer(c);
         wm_proc_free(&c->proc);
         free(c->command);
@@ -488,7 +512,7 @@ enum wm_case_end wm_interop_case(FILE *out, const char *path, const struct wm_in
 {
     struct wm_transcript t;
     struct wm_err err;
-    char why[160];
+    char why[256];
     if (wm_tx_parse(path, &t, o->max_journal, &err) < 0) {
         fprintf(out, "FAIL %s: malformed: %s\n", path, err.msg);
         return WM_CASE_BAD_FILE;

@@ -64,12 +64,23 @@ struct game {
     uint64_t count;
 };
 
+/* A byte fault of the plan: its side may send at most `at` bytes. */
+struct cut {
+    char side;
+    unsigned conn;
+    uint64_t at;
+};
+
+#define MAX_CUTS 8
+
 struct header {
     struct game *games;
     size_t ngames, cap;
     unsigned connections;
     size_t max_line, max_guesses;
-    int faults; /* a fault plan: sides may end anywhere */
+    int faults; /* a destructive fault plan: sides may end anywhere */
+    struct cut cuts[MAX_CUTS];
+    unsigned ncuts;
 };
 
 /* Canonical signed decimal, as the protocol writes integers. */
@@ -148,10 +159,39 @@ static int header_line(struct header *h, const char *s, size_t n)
         return parse_u64(s, n, &v) < 0 ? -1 : (h->max_line = (size_t)v, 0);
     if (KEY("max-guesses"))
         return parse_u64(s, n, &v) < 0 ? -1 : (h->max_guesses = (size_t)v, 0);
-    if (KEY("fault"))
-        h->faults = 1;
+    if (KEY("fault")) {
+        /* reset|half-close|stall C<n>|S<n> at K bound a side's bytes; slow
+         * and delay only reorder, so they relax nothing. */
+        static const char *const cuts[] = {"reset ", "half-close ", "stall "};
+        h->faults |= !starts(s, n, "slow ") && !starts(s, n, "delay ");
+        for (size_t i = 0; i < 3 && h->ncuts < MAX_CUTS; i++) {
+            size_t k = strlen(cuts[i]);
+            if (!starts(s, n, cuts[i]) || n < k + 2)
+                continue;
+            struct cut *c = &h->cuts[h->ncuts];
+            const char *at = memchr(s + k, ' ', n - k);
+            uint64_t conn;
+            if (!at || !starts(at, (size_t)(s + n - at), " at ") ||
+                parse_u64(s + k + 1, (size_t)(at - s - k - 1), &conn) < 0 ||
+                parse_u64(at + 4, (size_t)(s + n - at - 4), &c->at) < 0)
+                return -1;
+            c->side = s[k];
+            c->conn = (unsigned)conn;
+            h->ncuts++;
+        }
+    }
 #undef KEY
     return 0;
+}
+
+/* Bytes a record's escaped text stands for. */
+static uint64_t decoded_len(const char *s, size_t n)
+{
+    uint64_t k = 0;
+    for (size_t i = 0; i < n; i++, k++)
+        if (s[i] == '\\')
+            i += i + 1 < n && s[i + 1] == 'x' ? 3 : 1;
+    return k;
 }
 
 /* ---- one connection's client, followed through its games ---- */
@@ -174,6 +214,7 @@ struct conn {
     const char *due;      /* the client's error now due, or NULL */
     char due_text[160];
     int finally_sent;     /* PARAMS 0 -1 since the error became due */
+    uint64_t sent[2];     /* bytes each side sent (client, server) */
 };
 
 struct checker {
@@ -224,6 +265,10 @@ static int client_line(struct checker *k, const char *s, size_t n)
         return fail(k, "order", "the client sent a line after its end");
     if (n > k->h.max_line)
         c->over_long = 1;
+    if (k->h.faults && c->ph == WAIT_GUESS && n == 11 && memcmp(s, "PARAMS 0 -1", 11) == 0) {
+        c->finally_sent = 1; /* before a timeout: its peer stalled */
+        return 0;
+    }
     if (c->due) { /* only the game's `finally` may come before the error */
         if (n == 11 && memcmp(s, "PARAMS 0 -1", 11) == 0 && !c->finally_sent) {
             c->finally_sent = 1;
@@ -367,7 +412,7 @@ static int server_error(struct checker *k, const char *s, size_t n)
 static int client_error(struct checker *k, const char *s, size_t n)
 {
     struct conn *c = &k->c;
-    if (k->h.faults && !c->due) {
+    if (k->h.faults) { /* a cut line, a timeout: its text is the fault's doing */
         c->client_end = 1;
         return 0;
     }
@@ -388,7 +433,16 @@ static int record(struct checker *k, char side, char mark, const char *s, size_t
 {
     struct conn *c = &k->c;
     if (mark == ':')
+        c->sent[side == 'S'] += decoded_len(s, n) + 1;
+    else if (starts(s, n, "partial "))
+        c->sent[side == 'S'] += decoded_len(s + 8, n - 8);
+    if (mark == ':')
         return side == 'C' ? client_line(k, s, n) : server_line(k, s, n);
+    if (starts(s, n, "partial ") && k->h.faults) { /* a side cut mid-line */
+        if (side == 'S')
+            c->server_end = 1;
+        return 0;
+    }
     int is_close = n == 5 && memcmp(s, "close", 5) == 0;
     int is_error = starts(s, n, "error ");
     if (side == 'S') {
@@ -415,6 +469,13 @@ static int record(struct checker *k, char side, char mark, const char *s, size_t
 static int end_conn(struct checker *k)
 {
     struct conn *c = &k->c;
+    for (unsigned i = 0; i < k->h.ncuts; i++) {
+        const struct cut *cut = &k->h.cuts[i];
+        uint64_t sent = c->sent[cut->side == 'S'];
+        if (cut->conn == k->conn_no && sent > cut->at)
+            return fail(k, "fault", "side %c sent %llu bytes past its fault at byte %llu",
+                        cut->side, (unsigned long long)sent, (unsigned long long)cut->at);
+    }
     if (!c->client_end && !k->h.faults)
         return fail(k, "client-end", "the client never ended (%s)",
                     c->due ? c->due_text : "no close, no error");

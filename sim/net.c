@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "rng.h"
 
 static int split(const char *hostport, char *host, size_t hsize, const char **port,
                  struct wm_err *err)
@@ -155,8 +158,13 @@ void wm_port_pool_init(struct wm_port_pool *p)
     } else if (eph_lo > 0 && eph_hi < 64535) {
         p->lo = eph_hi + 1, p->hi = 65535;
     }
-    if (p->lo) /* spread concurrent warmer processes over the span */
-        p->next = p->lo + (unsigned)getpid() * 7919u % (p->hi - p->lo + 1);
+    /* Ports are drawn at random, so two warmer processes on one machine
+     * rarely meet: a stream of its own per process (ports never reach a
+     * transcript, so the clock may seed it). */
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    uint32_t key[3] = {(uint32_t)getpid(), (uint32_t)ts.tv_nsec, (uint32_t)ts.tv_sec};
+    wm_rng_seed_words(&p->rng, key, 3);
 }
 
 void wm_port_pool_free(struct wm_port_pool *p)
@@ -187,8 +195,7 @@ int wm_port_take(struct wm_port_pool *p, const char *host, char *port, size_t si
         return kernel_port(host, port, size, err);
     for (int k = 0; k < PORT_TRIES; k++) {
         pthread_mutex_lock(&p->lock);
-        unsigned n = p->next;
-        p->next = n == p->hi ? p->lo : n + 1;
+        unsigned n = (unsigned)wm_rng_randint(&p->rng, p->lo, p->hi);
         pthread_mutex_unlock(&p->lock);
         char addr[300], num[16];
         snprintf(num, sizeof num, "%u", n);

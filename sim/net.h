@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "rng.h"
 
 /* "127.0.0.1:4321", "localhost:4321", "[::1]:4321"; port 0 asks for any. */
 int wm_net_listen(const char *hostport, int backlog, struct wm_err *err);
@@ -17,14 +18,15 @@ void wm_net_name(int fd, int peer, char *buf, size_t size);
 /* "HOST:PORT", bracketing an IPv6 host. */
 void wm_net_join(char *buf, size_t size, const char *host, const char *port);
 /* Ports for peers to listen on (interop's {port}), shared by concurrent
- * cases: taken in turn from below (or above) the kernel's ephemeral range,
- * where no outgoing connection can take one between our check and the
- * peer's bind, and never the same twice in a row of the pool's span; each
- * checked free by binding it. Without a known ephemeral range, the kernel
- * picks (bind to port 0), which a busy machine can race. */
+ * cases: drawn at random from below (or above) the kernel's ephemeral
+ * range, where no outgoing connection can take one between our check and
+ * the peer's bind, and checked free by binding it. Without a known
+ * ephemeral range, the kernel picks (bind to port 0), which a busy machine
+ * can race. */
 struct wm_port_pool {
     pthread_mutex_t lock;
-    unsigned lo, hi, next; /* lo == 0: let the kernel pick */
+    unsigned lo, hi; /* lo == 0: let the kernel pick */
+    struct wm_rng rng;
 };
 void wm_port_pool_init(struct wm_port_pool *p);
 void wm_port_pool_free(struct wm_port_pool *p);

@@ -134,6 +134,54 @@ static void draw_setup(struct wm_rng *g, struct wm_scn_setup *u, uint32_t connec
     u->chunking = chance(g, 40);
 }
 
+static int byte_fault_free(const struct wm_scn *s, char side, uint32_t conn)
+{
+    for (unsigned i = 0; i < s->nfaults; i++)
+        if (wm_fault_at_byte(s->faults[i].kind) && s->faults[i].side == side &&
+            s->faults[i].conn == conn)
+            return 0;
+    return 1;
+}
+
+/* Swarm testing: each run turns on its own subset of the allowed kinds, so
+ * rare combinations get tried; each kind on gets one or two faults. */
+static void draw_faults(struct wm_rng *g, struct wm_scn *s, unsigned allowed)
+{
+    if ((allowed & WM_SCN_SPLIT) && chance(g, 40))
+        s->swarm |= WM_SCN_SPLIT;
+    int planned = chance(g, 60); /* the rest run clean, under every driver */
+    for (unsigned k = 0; k < WM_FAULT_KINDS; k++)
+        if (planned && (allowed & (1u << k)) && chance(g, 35))
+            s->swarm |= 1u << k;
+    for (unsigned k = 0; k < WM_FAULT_KINDS; k++) {
+        if (!(s->swarm & (1u << k)))
+            continue;
+        int copies = (int)rnd(g, 1, k == WM_FAULT_JOURNAL ? 1 : 2);
+        for (int c = 0; c < copies && s->nfaults < WM_MAX_FAULTS; c++) {
+            struct wm_fault f = {.kind = (enum wm_fault_kind)k};
+            if (k != WM_FAULT_JOURNAL) {
+                f.conn = (uint32_t)rnd(g, 1, s->connections);
+                f.side = k == WM_FAULT_DELAY ? 0 : chance(g, 50) ? 'C' : 'S';
+            }
+            int64_t p = rnd(g, 0, 99);
+            if (wm_fault_at_byte(f.kind))
+                f.arg = (uint64_t)(p < 60 ? rnd(g, 0, 60) : p < 90 ? rnd(g, 0, 400) : rnd(g, 0, 5000));
+            else if (k == WM_FAULT_DELAY)
+                f.arg = (uint64_t)rnd(g, 1, 400);
+            else if (k == WM_FAULT_JOURNAL)
+                f.arg = (uint64_t)rnd(g, 0, 4000);
+            if (wm_fault_at_byte(f.kind) && !byte_fault_free(s, f.side, f.conn))
+                continue;
+            int dup = 0; /* one slow per side, one delay per connection */
+            for (unsigned i = 0; i < s->nfaults; i++)
+                dup |= s->faults[i].kind == f.kind && s->faults[i].side == f.side &&
+                       s->faults[i].conn == f.conn;
+            if (!dup)
+                s->faults[s->nfaults++] = f;
+        }
+    }
+}
+
 void wm_scn_draw(struct wm_scn *s, uint64_t seed, uint64_t run, const struct wm_scn_bias *b)
 {
     struct wm_rng g;
@@ -165,8 +213,45 @@ void wm_scn_draw(struct wm_scn *s, uint64_t seed, uint64_t run, const struct wm_
     s->max_guesses = chance(&g, 8) ? (size_t)rnd(&g, 1, 20) : WM_DEFAULT_MAX_GUESSES;
     draw_setup(&g, &s->run, s->connections, b ? b->driver : -1);
     draw_setup(&g, &s->other, s->connections, -1);
-    if (memcmp(&s->run, &s->other, sizeof s->run) == 0)
-        s->other.chunking = !s->other.chunking;
+    draw_faults(&g, s, b ? b->faults : WM_SCN_ALL_FAULTS);
+    if (!(s->swarm & WM_SCN_SPLIT))
+        s->run.chunking = s->other.chunking = 0;
+    if (s->nfaults > 0) /* a fault plan is the simulator's to carry out */
+        s->run.driver = s->other.driver = WM_DRV_SIM;
+    if (memcmp(&s->run, &s->other, sizeof s->run) == 0) {
+        if (s->swarm & WM_SCN_SPLIT)
+            s->other.chunking = !s->other.chunking;
+        else
+            s->other.transport = s->other.transport == WM_TR_MEMORY ? WM_TR_SOCKETPAIR : WM_TR_MEMORY;
+    }
+}
+
+const char *wm_scn_fault_name(unsigned k)
+{
+    return k == WM_FAULT_KINDS ? "split" : wm_fault_name((enum wm_fault_kind)k);
+}
+
+int wm_scn_parse_faults(const char *list, unsigned *mask, char *bad, size_t size)
+{
+    *mask = 0;
+    if (strcmp(list, "all") == 0) {
+        *mask = WM_SCN_ALL_FAULTS;
+        return 0;
+    }
+    if (strcmp(list, "none") == 0)
+        return 0;
+    for (const char *p = list;;) {
+        size_t n = strcspn(p, ",");
+        int k = n == 5 && memcmp(p, "split", 5) == 0 ? WM_FAULT_KINDS : wm_fault_kind_of(p, n);
+        if (k < 0) {
+            snprintf(bad, size, "%.*s", (int)n, p);
+            return -1;
+        }
+        *mask |= 1u << k;
+        if (p[n] == '\0')
+            return 0;
+        p += n + 1;
+    }
 }
 
 int wm_scn_cfg(const struct wm_scn *s, struct wm_cfg *cfg, struct wm_err *err)
@@ -179,6 +264,11 @@ int wm_scn_cfg(const struct wm_scn *s, struct wm_cfg *cfg, struct wm_err *err)
     cfg->chunking = s->run.chunking;
     for (unsigned i = 0; i < s->ngames; i++)
         if (wm_cfg_add_game(cfg, &s->games[i], err) < 0) {
+            wm_cfg_free(cfg);
+            return -1;
+        }
+    for (unsigned i = 0; i < s->nfaults; i++)
+        if (wm_cfg_add_fault(cfg, &s->faults[i], err) < 0) {
             wm_cfg_free(cfg);
             return -1;
         }
@@ -203,6 +293,7 @@ static size_t components(const struct wm_scn *s, uint64_t *v)
     size_t n = 0;
     v[n++] = s->connections;
     v[n++] = s->ngames;
+    v[n++] = s->nfaults;
     v[n++] = setup_weight(&s->run);
     v[n++] = (s->max_line != WM_LINE_MAX_DEFAULT) + (s->max_guesses != WM_DEFAULT_MAX_GUESSES);
     for (unsigned i = 0; i < s->ngames; i++) {
@@ -213,13 +304,16 @@ static size_t components(const struct wm_scn *s, uint64_t *v)
         v[n++] = mag(g->hi);
         v[n++] = mag(g->secret);
     }
+    for (unsigned i = 0; i < s->nfaults; i++)
+        v[n++] = s->faults[i].arg;
     v[n++] = s->seed;
     return n;
 }
 
 int wm_scn_less(const struct wm_scn *a, const struct wm_scn *b)
 {
-    uint64_t va[8 + 5 * WM_SCN_MAX_GAMES], vb[8 + 5 * WM_SCN_MAX_GAMES];
+    uint64_t va[8 + 5 * WM_SCN_MAX_GAMES + WM_MAX_FAULTS];
+    uint64_t vb[8 + 5 * WM_SCN_MAX_GAMES + WM_MAX_FAULTS];
     size_t na = components(a, va), nb = components(b, vb);
     for (size_t i = 0; i < na && i < nb; i++)
         if (va[i] != vb[i])
@@ -260,6 +354,12 @@ int wm_scn_smaller(const struct wm_scn *s, unsigned i, struct wm_scn *out)
         return 1;
     }
     i -= 3;
+    if (i < s->nfaults) { /* drop fault i */
+        memmove(&out->faults[i], &out->faults[i + 1], (s->nfaults - i - 1) * sizeof out->faults[0]);
+        out->nfaults--;
+        return 1;
+    }
+    i -= s->nfaults;
     if (i < s->ngames) { /* drop game i */
         memmove(&out->games[i], &out->games[i + 1], (s->ngames - i - 1) * sizeof out->games[0]);
         out->ngames--;
@@ -284,6 +384,12 @@ int wm_scn_smaller(const struct wm_scn *s, unsigned i, struct wm_scn *out)
         return 1;
     }
     i -= s->ngames * GAME_VARIANTS;
+    if (i < 2 * s->nfaults) { /* an earlier fault: halfway, then one back */
+        uint64_t *at = &out->faults[i / 2].arg;
+        *at = i % 2 == 0 ? *at / 2 : *at - (*at > 0);
+        return 1;
+    }
+    i -= 2 * s->nfaults;
     if (i < 3) {
         out->seed = i == 0 ? 0 : i == 1 ? s->seed / 2 : s->seed - (s->seed > 0);
         return 1;
@@ -313,5 +419,10 @@ void wm_scn_describe(const struct wm_scn *s, char *buf, size_t size)
     if (s->ngames == 0 && n < size)
         n += (size_t)snprintf(buf + n, size - n, " none");
     if (n < size)
-        snprintf(buf + n, size - n, ", seed %" PRIu64, s->seed);
+        n += (size_t)snprintf(buf + n, size - n, ", seed %" PRIu64, s->seed);
+    for (unsigned i = 0; i < s->nfaults && n < size; i++) {
+        char f[64];
+        wm_fault_format(&s->faults[i], f, sizeof f);
+        n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ", " : ", faults: ", f);
+    }
 }

@@ -21,6 +21,11 @@ struct wm_scn_setup {
     int chunking;
 };
 
+/* Fault kinds explore may turn on (--faults): the plan's kinds (fault.h),
+ * and split reads and writes (chunking). */
+#define WM_SCN_SPLIT (1u << WM_FAULT_KINDS)
+#define WM_SCN_ALL_FAULTS ((WM_SCN_SPLIT << 1) - 1)
+
 struct wm_scn {
     uint64_t seed; /* the servers' base seed */
     struct wm_game games[WM_SCN_MAX_GAMES];
@@ -28,12 +33,21 @@ struct wm_scn {
     uint32_t connections;
     size_t max_line, max_guesses;
     struct wm_scn_setup run, other; /* the run, and the differential run */
+    unsigned swarm; /* the fault kinds this run turned on (bits as WM_SCN_*) */
+    struct wm_fault faults[WM_MAX_FAULTS];
+    unsigned nfaults;
 };
 
 /* What a user fixed on the command line: -1 where explore draws. */
 struct wm_scn_bias {
     int driver;
+    unsigned faults; /* kinds a run may turn on: bit (1 << kind), WM_SCN_SPLIT */
 };
+
+/* "reset,stall,split" or "all" or "none" into a mask; -1 naming the bad word. */
+int wm_scn_parse_faults(const char *list, unsigned *mask, char *bad, size_t size);
+/* The name of bit k of a fault mask ("split" for WM_SCN_SPLIT). */
+const char *wm_scn_fault_name(unsigned k);
 
 /* Run `run` of the exploration seeded `seed`. */
 void wm_scn_draw(struct wm_scn *s, uint64_t seed, uint64_t run, const struct wm_scn_bias *b);

@@ -11,8 +11,10 @@
 
 #define GOLDEN_DIR "fixtures/golden"
 #define BAD_DIR "fixtures/bad"
+#define FAULTS_DIR "fixtures/faults"
 #define GOLDEN_MIN 35
 #define BAD_MIN 30
+#define FAULTS_MIN 10
 
 /* Sorted .txt names of dir; fails if fewer than at_least (a lost fixture). */
 static void list_fixtures(const char *dir, size_t at_least, struct rc_names *names)
@@ -112,6 +114,63 @@ END_TEST
 START_TEST(check_every_bad)
 {
     run_all(BAD_DIR, BAD_MIN, NULL, "check", NULL);
+}
+END_TEST
+
+START_TEST(check_every_fault)
+{
+    run_all(FAULTS_DIR, FAULTS_MIN, NULL, "check", NULL);
+}
+END_TEST
+
+/* Each fault fixture holds the records its fault must produce
+ * (docs/TRANSCRIPTS.md, "Faults"), and a scheduling-only fault changes none. */
+START_TEST(faults_produce_their_records)
+{
+    static const struct {
+        const char *file;
+        const char *lines[3];
+    } want[] = {
+        {"reset-client", {"C! partial RE", "C! close", "S! error incomplete line at end of stream"}},
+        {"reset-server", {"S! partial 4", "S! close", "C! error incomplete line at end of stream"}},
+        {"half-close-client", {"C! partial RE", "C! close", "S! error incomplete line"}},
+        {"half-close-server", {"S: 4", "S! close", "C! error server closed the connection while"}},
+        {"stall-server", {"C: PARAMS 0 -1", "C! error timed out waiting for a guess (game 1, guess 2)",
+                          NULL}},
+        {"stall-client", {"C! partial REPORT U", "S! error timed out waiting for the client mid-game",
+                          NULL}},
+        {"journal-limit", {"C! error client side: transcript limit reached, its journal holds 700 "
+                           "bytes (--max-journal)", NULL, NULL}},
+        {"combined", {"C1! partial N", "S2! close", "S1! error timed out waiting for the client"}},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        char path[256];
+        size_t len;
+        snprintf(path, sizeof path, FAULTS_DIR "/%s.txt", want[i].file);
+        char *text = rc_read_file(path, &len);
+        ck_assert_msg(text != NULL, "cannot read %s", path);
+        for (int k = 0; k < 3 && want[i].lines[k]; k++)
+            ck_assert_msg(strstr(text, want[i].lines[k]) != NULL, "%s lacks \"%s\"", path,
+                          want[i].lines[k]);
+        free(text);
+    }
+    /* slow and delay only reorder: the records are those of the run without them */
+    static const char *const same[][2] = {
+        {"slow", "run --seed 1234 --connections 2"}, {"delay", "run --seed 1234 --connections 3"}};
+    for (size_t i = 0; i < 2; i++) {
+        char path[256];
+        size_t len;
+        snprintf(path, sizeof path, FAULTS_DIR "/%s.txt", same[i][0]);
+        char *text = rc_read_file(path, &len);
+        ck_assert(text != NULL);
+        struct rc_result r;
+        rc_warmer_run(&r, "run", "--seed", "1234", "--connections", i ? "3" : "2", (char *)NULL);
+        const char *recs = strstr(text, "\nC1: "), *want_recs = strstr(r.out, "\nC1: ");
+        ck_assert_msg(recs && want_recs && strcmp(recs, want_recs) == 0,
+                      "%s: its records differ from `warmer %s`", path, same[i][1]);
+        rc_free(&r);
+        free(text);
+    }
 }
 END_TEST
 
@@ -267,6 +326,8 @@ static Suite *fixtures_suite(void)
     WM_ADD_TEST(s, fixture_dirs_complete);
     WM_ADD_TEST(s, check_every_golden);
     WM_ADD_TEST(s, check_every_bad);
+    WM_ADD_TEST(s, check_every_fault);
+    WM_ADD_TEST(s, faults_produce_their_records);
     WM_ADD_TEST(s, replay_server_every_golden);
     WM_ADD_TEST(s, replay_server_bad_client_scripts);
     WM_ADD_TEST(s, replay_client_every_golden);
