@@ -53,8 +53,10 @@ start=$(date +%s)
 # Copies the sources to $dir, applies the patch, builds build/warmer there.
 build_mutant() {
     local name=$1 dir=$2
-    rm -rf "$dir" && mkdir -p "$dir" && cp -R "$src/proto" "$src/sim" "$src/Makefile" "$dir/" ||
-        { why="cannot copy the sources to $dir"; return 1; }
+    if ! { rm -rf "$dir" && mkdir -p "$dir" && cp -R "$src/proto" "$src/sim" "$src/Makefile" "$dir/"; }; then
+        why="cannot copy the sources to $dir"
+        return 1
+    fi
     patch -p1 -N -f -s -d "$dir" -i "$src/tests/mutants/$name.patch" >"$dir/patch.log" 2>&1 ||
         { why="the patch does not apply: $(head -c 300 "$dir/patch.log")"; return 1; }
     timeout "$EXPLORE_TIMEOUT" make -C "$dir" -j"$jobs" build/warmer >"$dir/make.log" 2>&1 ||
@@ -96,14 +98,14 @@ case_mutant() {
     esac
     spent=$(sed -n 's/^  shrunk in \([0-9]*\) runs to: .*/\1/p' "$dir/explore.out")
     scen=$(sed -n 's/^  shrunk in [0-9]* runs to: //p' "$dir/explore.out")
-    [ -n "$spent" ] && [ -n "$scen" ] || { why="no 'shrunk in S runs to:' line"; return 1; }
+    [ -n "$spent" ] || { why="no 'shrunk in S runs to:' line"; return 1; }
     small_scenario "$scen" || { why="shrunk to more than 2 connections or 2 games: $scen"; return 1; }
     line=$(grep -m1 '^reproduce: ' "$dir/explore.out")
     rest=${line#"reproduce: $mut explore --replay "}
-    [ -n "$line" ] && [ "$rest" != "$line" ] ||
-        { why="no 'reproduce: $mut explore --replay FILE' line"; return 1; }
+    [ "$rest" != "$line" ] || { why="no 'reproduce: $mut explore --replay FILE' line"; return 1; }
     eval "set -- $rest" # the file name as explore quoted it
-    [ $# -eq 1 ] && [ -f "$1" ] || { why="the reproduce line names no file: $rest"; return 1; }
+    [ $# -eq 1 ] || { why="the reproduce line names no one file: $rest"; return 1; }
+    [ -f "$1" ] || { why="the reproduce line names no file: $rest"; return 1; }
     timeout "$EXPLORE_TIMEOUT" "$mut" explore --replay "$1" >"$dir/replay-mutant.out" 2>&1
     rc=$?
     [ "$rc" -eq 1 ] || { why="the reproducer exited $rc with the mutant, want 1"; return 1; }
