@@ -1,5 +1,5 @@
 # warmer: deterministic harness for the guessing protocol.
-# make | make check | make memcheck | make crosscheck | make install | make clean
+# make | make check | make mutants | make memcheck | make crosscheck | make install | make clean
 
 CC      ?= cc
 PREFIX  ?= /usr/local
@@ -23,7 +23,7 @@ LIB_OBJ   = $(PROTO_SRC:%.c=$(B)/%.o) $(SIM_SRC:%.c=$(B)/%.o)
 TEST_SRC  = $(wildcard tests/test_*.c)
 TEST_BIN  = $(TEST_SRC:tests/%.c=$(B)/tests/%)
 
-.PHONY: all check memcheck helgrind interop crosscheck bench fuzz install clean
+.PHONY: all check mutants memcheck helgrind interop crosscheck bench fuzz install clean
 all: $(B)/warmer
 
 $(B)/%.o: %.c $(wildcard proto/*.h sim/*.h)
@@ -51,7 +51,14 @@ check: $(B)/warmer $(TEST_BIN)
 	@bash tests/net.sh $(B)/warmer
 	@bash tests/interop.sh $(B)/warmer
 	@bash tests/explore.sh $(B)/warmer
+	@$(MUTANTS_ENV) bash tests/mutants.sh $(B)/warmer
 	@bash tests/record.sh $(B)/warmer
+
+# Planted bugs explore must find, each built in $(B)/mutants/NAME with our
+# compiler and flags (about 30 s on 2 cores, so check runs it too).
+MUTANTS_ENV = MUTANTS_DIR='$(abspath $(B))/mutants' CC='$(CC)' CFLAGS='$(CFLAGS)' CPPFLAGS='$(CPPFLAGS)' LDFLAGS='$(LDFLAGS)'
+mutants: $(B)/warmer
+	@$(MUTANTS_ENV) bash tests/mutants.sh $(B)/warmer
 
 memcheck: $(B)/warmer $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== valgrind $$t"; \

@@ -1,0 +1,146 @@
+#!/bin/bash
+# `warmer explore` must find planted bugs (docs/EXPLORE.md, "Planted bugs").
+# Each tests/mutants/NAME.patch is applied to a copy of proto/, sim/ and the
+# Makefile in build/mutants/NAME/, built there, and explored with --seed 1:
+# the first failure must come within NAME's run bound, shrink to at most 2
+# connections and 2 games, and its `reproduce:` command must fail with the
+# mutant and pass with the real build. Every case runs alone with
+# MUTANTS_ONLY=NAME.
+#   bash tests/mutants.sh [REAL_WARMER]
+# CC, CFLAGS, CPPFLAGS and LDFLAGS reach the mutants' builds; JOBS is their -j;
+# MUTANTS_DIR (default build/mutants) holds them.
+
+# Runs within which --seed 1 must find each mutant: 4x the runs it needed when
+# measured (docs/EXPLORE.md has the figures), and at least 100, so a change to
+# how scenarios are drawn does not fail a bug that explore still finds at once.
+declare -A within=(
+    [events-drops-last-chunk]=100
+    [judge-equal-distance]=100
+    [no-finally]=100
+    [params-keeps-guesses]=100
+    [randint-off-by-one]=100
+    [split-line-loses-byte]=100
+)
+# The invariants (docs/EXPLORE.md) that may find each: one found for another
+# reason (a harness failure, say) does not count.
+declare -A kinds=(
+    [events-drops-last-chunk]="differential server-error" # server-error only when events runs first
+    [judge-equal-distance]=decision
+    [no-finally]=client-error
+    [params-keeps-guesses]=server-error
+    [randint-off-by-one]=server-error
+    [split-line-loses-byte]="server-error range repeat decision client-error"
+)
+# Mutants explore cannot see, and why: kept, never asserted (a finding).
+declare -A unseen=(
+    [merge-client-first]="both orders of a tie respect every cause, so the invariants accept either, and the differential run uses the same merge (docs/EXPLORE.md)"
+)
+EXPLORE_TIMEOUT=300 # seconds; every explore, replay and build is bounded by it
+
+src=$(cd "$(dirname "$0")/.." && pwd) || exit 2
+real=${1:-build/warmer}
+case $real in /*) ;; *) real=$PWD/$real ;; esac
+[ -x "$real" ] || { echo "mutants: no real warmer at $real" >&2; exit 2; }
+top=${MUTANTS_DIR:-$src/build/mutants}
+case $top in /*) ;; *) top=$PWD/$top ;; esac
+jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+# A make above us (make mutants) must not hand its jobserver to ours.
+unset MAKEFLAGS MFLAGS MAKELEVEL
+
+pass=0 fail=0 skipped=0 matched=0 why=""
+start=$(date +%s)
+
+# Copies the sources to $dir, applies the patch, builds build/warmer there.
+build_mutant() {
+    local name=$1 dir=$2
+    if ! { rm -rf "$dir" && mkdir -p "$dir" && cp -R "$src/proto" "$src/sim" "$src/Makefile" "$dir/"; }; then
+        why="cannot copy the sources to $dir"
+        return 1
+    fi
+    patch -p1 -N -f -s -d "$dir" -i "$src/tests/mutants/$name.patch" >"$dir/patch.log" 2>&1 ||
+        { why="the patch does not apply: $(head -c 300 "$dir/patch.log")"; return 1; }
+    timeout "$EXPLORE_TIMEOUT" make -C "$dir" -j"$jobs" build/warmer >"$dir/make.log" 2>&1 ||
+        { why="the build failed: $(tail -c 400 "$dir/make.log")"; return 1; }
+}
+
+# Connections and games of a scenario as wm_scn_describe writes it:
+# "1 connection, games 0:0:0:1 0:0:0:1, seed 0".
+small_scenario() {
+    local conns games
+    conns=${1%% *}
+    games=${1#* connection* game}
+    games=${games#s}
+    games=${games%, seed *}
+    # shellcheck disable=SC2086
+    set -- $games
+    [ "$games" = " none" ] && set --
+    [ "$conns" -le 2 ] && [ $# -le 2 ]
+}
+
+case_mutant() {
+    local name=$1 runs=${within[$1]} dir=$top/$1 out k kind spent scen line rest rc
+    build_mutant "$name" "$dir" || return 1
+    local mut=$dir/build/warmer
+    out=$dir/out
+    rm -rf "$out"
+    timeout "$EXPLORE_TIMEOUT" "$mut" explore --seed 1 --runs "$runs" --out "$out" \
+        >"$dir/explore.out" 2>"$dir/explore.err"
+    rc=$?
+    [ "$rc" -eq 1 ] || { why="explore exited $rc, want 1 (a failure within $runs runs)"; return 1; }
+    k=$(sed -n 's/^FAIL run \([0-9]*\) of seed 1$/\1/p' "$dir/explore.out")
+    [ -n "$k" ] || { why="no 'FAIL run K of seed 1' line"; return 1; }
+    [ "$k" -lt "$runs" ] || { why="found in run $k, not within $runs runs"; return 1; }
+    kind=$(sed -n 's/^  found: \([a-z-]*\).*/\1/p' "$dir/explore.out")
+    [ -n "$kind" ] || { why="no '  found: KIND' line"; return 1; }
+    case " ${kinds[$name]} " in
+    *" $kind "*) ;;
+    *) why="found by '$kind', want one of: ${kinds[$name]}"; return 1 ;;
+    esac
+    spent=$(sed -n 's/^  shrunk in \([0-9]*\) runs to: .*/\1/p' "$dir/explore.out")
+    scen=$(sed -n 's/^  shrunk in [0-9]* runs to: //p' "$dir/explore.out")
+    [ -n "$spent" ] || { why="no 'shrunk in S runs to:' line"; return 1; }
+    small_scenario "$scen" || { why="shrunk to more than 2 connections or 2 games: $scen"; return 1; }
+    line=$(grep -m1 '^reproduce: ' "$dir/explore.out")
+    rest=${line#"reproduce: $mut explore --replay "}
+    [ "$rest" != "$line" ] || { why="no 'reproduce: $mut explore --replay FILE' line"; return 1; }
+    eval "set -- $rest" # the file name as explore quoted it
+    [ $# -eq 1 ] || { why="the reproduce line names no one file: $rest"; return 1; }
+    [ -f "$1" ] || { why="the reproduce line names no file: $rest"; return 1; }
+    timeout "$EXPLORE_TIMEOUT" "$mut" explore --replay "$1" >"$dir/replay-mutant.out" 2>&1
+    rc=$?
+    [ "$rc" -eq 1 ] || { why="the reproducer exited $rc with the mutant, want 1"; return 1; }
+    timeout "$EXPLORE_TIMEOUT" "$real" explore --replay "$1" >"$dir/replay-real.out" 2>&1
+    rc=$?
+    [ "$rc" -eq 0 ] || { why="the reproducer exited $rc with the real build, want 0: $(head -c 300 "$dir/replay-real.out")"; return 1; }
+    echo "ok $name: found in run $k ($((k + 1)) runs), shrunk in $spent runs to: $scen"
+}
+
+for p in "$src"/tests/mutants/*.patch; do
+    name=$(basename "$p" .patch)
+    [ -n "$MUTANTS_ONLY" ] && [ "$MUTANTS_ONLY" != "$name" ] && continue
+    matched=$((matched + 1))
+    if [ -n "${unseen[$name]}" ]; then
+        echo "skip $name: explore cannot see it: ${unseen[$name]}"
+        skipped=$((skipped + 1))
+        continue
+    fi
+    why=""
+    if ! head -n 1 "$p" | grep -q '^# [a-z-]*: .'; then
+        why="the first line is not '# $name: the bug it plants'"
+    elif [ -z "${within[$name]}" ] || [ -z "${kinds[$name]}" ]; then
+        why="no run bound or invariant: add it to 'within' and 'kinds' (or 'unseen') in tests/mutants.sh"
+    elif case_mutant "$name"; then
+        pass=$((pass + 1))
+        continue
+    fi
+    fail=$((fail + 1))
+    echo "FAIL mutants/$name: $why"
+    echo "    plants: $(sed -n '1s/^# //p' "$p")"
+    sed 's/^/    /' "$top/$name/explore.out" 2>/dev/null | head -20
+done
+if [ -n "$MUTANTS_ONLY" ] && [ "$matched" -eq 0 ]; then
+    echo "mutants: no tests/mutants/$MUTANTS_ONLY.patch" >&2
+    exit 2
+fi
+echo "mutants: $pass found, $fail failed, $skipped not asserted, in $(($(date +%s) - start)) s"
+[ "$fail" -eq 0 ]
