@@ -92,19 +92,49 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Writes the failing transcript: DIR/explore-SEED-RUN.txt. */
-static int write_case(const char *dir, uint64_t seed, uint64_t k, const struct wm_outcome *o,
-                      char *path, size_t size)
+/* mkdir -p: each level of dir that is missing. */
+static int make_dirs(const char *dir)
 {
-    if (mkdir(dir, 0777) < 0 && errno != EEXIST)
+    char path[4096];
+    size_t n = strlen(dir);
+    if (n == 0 || n >= sizeof path)
         return -1;
-    snprintf(path, size, "%s/explore-%" PRIu64 "-%" PRIu64 ".txt", dir, seed, k);
+    memcpy(path, dir, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (path[i] != '/' && path[i] != '\0')
+            continue;
+        char c = path[i];
+        path[i] = '\0';
+        if (mkdir(path, 0777) < 0 && errno != EEXIST)
+            return -1;
+        path[i] = c;
+    }
+    return 0;
+}
+
+/* Writes a failing transcript: DIR/explore-SEED-RUN[SUFFIX].txt. */
+static int write_case(const char *dir, uint64_t seed, uint64_t k, const char *suffix,
+                      const struct wm_scn *scn, const struct wm_outcome *o, char *path,
+                      size_t size)
+{
+    if (make_dirs(dir) < 0)
+        return -1;
+    snprintf(path, size, "%s/explore-%" PRIu64 "-%" PRIu64 "%s.txt", dir, seed, k, suffix);
     FILE *f = fopen(path, "wb");
     if (!f)
         return -1;
     size_t w = o->text ? fwrite(o->text, 1, o->len, f) : 0;
-    int bad = fclose(f) != 0 || (o->text && w != o->len);
-    return bad ? -1 : 0;
+    int bad = o->text && w != o->len;
+    if (!o->text) { /* the run failed before a transcript: its header alone replays it */
+        struct wm_cfg cfg;
+        struct wm_err err;
+        if (wm_scn_cfg(scn, &cfg, &err) == 0) {
+            wm_tx_write_header(f, &cfg);
+            fprintf(f, "# This run failed before it made a transcript:\n# %s\n", o->v.msg);
+        }
+        wm_cfg_free(&cfg);
+    }
+    return fclose(f) != 0 || bad ? -1 : 0;
 }
 
 static void print_violation(const char *label, const struct wm_outcome *o)
@@ -121,22 +151,31 @@ static void print_violation(const char *label, const struct wm_outcome *o)
 static int report_failure(const struct wm_args *a, const struct explore *e, const char *dir,
                           uint64_t k, struct result *r)
 {
-    char before[600], after[600], path[4200], word[8200];
+    char before[800], after[800], path[4200], word[8200], prog[8200];
     wm_scn_describe(&r->scn, before, sizeof before);
     printf("FAIL run %" PRIu64 " of seed %" PRIu64 "\n", k, e->seed);
     print_violation("  found", &r->out);
     printf("  scenario: %s\n", before);
+    /* Kept before shrinking, which runs the bug again and again: if one of
+     * those runs crashes, the case as found is still on disk. */
+    if (write_case(dir, e->seed, k, "-found", &r->scn, &r->out, path, sizeof path) < 0) {
+        fprintf(stderr, "%s: cannot write %s/: %s\n", a->cmd, dir, strerror(errno));
+        return WM_EXIT_FAIL;
+    }
+    printf("  wrote %s (as found)\n", path);
+    fflush(stdout);
     unsigned spent = wm_explore_shrink(&r->scn, &r->out);
     wm_scn_describe(&r->scn, after, sizeof after);
     printf("  shrunk in %u runs to: %s\n", spent, after);
     print_violation("  fails", &r->out);
-    if (write_case(dir, e->seed, k, &r->out, path, sizeof path) < 0) {
+    if (write_case(dir, e->seed, k, "", &r->scn, &r->out, path, sizeof path) < 0) {
         fprintf(stderr, "%s: cannot write %s/: %s\n", a->cmd, dir, strerror(errno));
         return WM_EXIT_FAIL;
     }
     wm_shell_word(path, word, sizeof word);
+    wm_shell_word(a->prog, prog, sizeof prog);
     printf("  wrote %s\n", path);
-    printf("reproduce: %s explore --replay %s\n", a->prog, word);
+    printf("reproduce: %s explore --replay %s\n", prog, word);
     return WM_EXIT_FAIL;
 }
 

@@ -263,6 +263,11 @@ static int client_line(struct checker *k, const char *s, size_t n)
     struct conn *c = &k->c;
     if (c->client_end)
         return fail(k, "order", "the client sent a line after its end");
+    /* The server fails an over-long line while still reading it, so its error
+     * ties with the client's next line, and a tie goes to the server. */
+    if (c->over_long && !c->server_end && !k->h.faults)
+        return fail(k, "order", "a client line between an over-long line and the server's error "
+                    "(ties go to the server)");
     if (n > k->h.max_line)
         c->over_long = 1;
     if (k->h.faults && c->ph == WAIT_GUESS && n == 11 && memcmp(s, "PARAMS 0 -1", 11) == 0) {

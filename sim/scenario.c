@@ -420,6 +420,16 @@ void wm_scn_describe(const struct wm_scn *s, char *buf, size_t size)
         n += (size_t)snprintf(buf + n, size - n, " none");
     if (n < size)
         n += (size_t)snprintf(buf + n, size - n, ", seed %" PRIu64, s->seed);
+    if (s->max_line != WM_LINE_MAX_DEFAULT && n < size)
+        n += (size_t)snprintf(buf + n, size - n, ", max-line %zu", s->max_line);
+    if (s->max_guesses != WM_DEFAULT_MAX_GUESSES && n < size)
+        n += (size_t)snprintf(buf + n, size - n, ", max-guesses %zu", s->max_guesses);
+    if (n < size)
+        n += (size_t)snprintf(buf + n, size - n, "; %s/%s%s against %s/%s%s",
+                              wm_driver_name(s->run.driver), wm_transport_name(s->run.transport),
+                              s->run.chunking ? "/split" : "", wm_driver_name(s->other.driver),
+                              wm_transport_name(s->other.transport),
+                              s->other.chunking ? "/split" : "");
     for (unsigned i = 0; i < s->nfaults && n < size; i++) {
         char f[64];
         wm_fault_format(&s->faults[i], f, sizeof f);
