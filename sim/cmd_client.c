@@ -79,8 +79,9 @@ int wm_cmd_client(struct wm_args *a)
         fprintf(stderr, "%s: out of memory\n", a->cmd);
     } else {
         struct wm_live_verdict verdict = {.conn = 1};
-        struct wm_live lv = {&ep, NULL, &logs[0].server, NULL, fd, timeout_ms, cfg.max_line,
-                             &verdict};
+        struct wm_live lv = {.local = &ep, .remote = &logs[0].server, .fd = fd,
+                             .timeout_ms = timeout_ms, .max_line = cfg.max_line,
+                             .verdict = &verdict};
         int ran = wm_live_run(&lv, &err);
         wm_tx_write(stdout, &cfg, logs);
         if (ran < 0)

@@ -10,11 +10,15 @@
 
 #include "cli.h"
 #include "explore.h"
+#include "explore_live.h"
+#include "live.h"
+#include "net.h"
 #include "pool.h"
 
 static const char explore_help[] =
     "usage: warmer explore [--seed S] [--runs N | --time SECONDS] [--out DIR] [-j N]\n"
     "                      [--faults LIST] [--driver sim|threads|events]\n"
+    "       warmer explore --connect HOST:PORT [--server-seed N] [--timeout S] [...]\n"
     "       warmer explore --replay FILE\n"
     "Draws run k's whole scenario from (S, k) alone: games at the protocol's edges\n"
     "(single values, tiny ranges played to exhaustion, negative, straddling zero,\n"
@@ -35,6 +39,15 @@ static const char explore_help[] =
     "                  journal-limit; each run turns on its own random subset\n"
     "  --driver D      every run's first execution uses driver D (runs with a\n"
     "                  fault plan use sim, which carries faults out)\n"
+    "  --connect A     explore a live server of any implementation at A instead,\n"
+    "                  one connection after another (-j 1): valid games and the\n"
+    "                  faults our client can cause (split writes, one-byte reads,\n"
+    "                  half-close, reset), every reply checked against the model\n"
+    "                  for that connection's seed; after a destructive fault a\n"
+    "                  fresh connection must still be served\n"
+    "  --server-seed N the live server's --seed (default 1234): connection k is\n"
+    "                  seeded N + k - 1\n"
+    "  --timeout S     each wait for the live server (default 10)\n"
     "  --replay FILE   runs FILE's settings under every driver, transport and\n"
     "                  chunking: each must hold the invariants and all must agree\n"
     "A progress line goes to stderr on a terminal only. Exit: 0 every run held,\n"
@@ -49,6 +62,7 @@ struct tally {
 struct explore {
     uint64_t seed;
     struct wm_scn_bias bias;
+    struct wm_live_target *live; /* --connect: runs go to a live server, one at a time */
 };
 
 struct result {
@@ -62,7 +76,8 @@ static void run_job(void *ctx, uint64_t k, void *res)
     const struct explore *e = ctx;
     struct result *r = res;
     wm_scn_draw(&r->scn, e->seed, k, &e->bias);
-    r->oom = wm_explore_run(&r->scn, &r->out) < 0;
+    r->oom = (e->live ? wm_explore_live(e->live, &r->scn, &r->out)
+                      : wm_explore_run(&r->scn, &r->out)) < 0;
 }
 
 static void drop_result(void *res)
@@ -164,7 +179,8 @@ static int report_failure(const struct wm_args *a, const struct explore *e, cons
     }
     printf("  wrote %s (as found)\n", path);
     fflush(stdout);
-    unsigned spent = wm_explore_shrink(&r->scn, &r->out);
+    unsigned spent = e->live ? wm_explore_shrink(&r->scn, &r->out, wm_explore_live, e->live)
+                             : wm_explore_shrink(&r->scn, &r->out, NULL, NULL);
     wm_scn_describe(&r->scn, after, sizeof after);
     printf("  shrunk in %u runs to: %s\n", spent, after);
     print_violation("  fails", &r->out);
@@ -175,6 +191,18 @@ static int report_failure(const struct wm_args *a, const struct explore *e, cons
     wm_shell_word(path, word, sizeof word);
     wm_shell_word(a->prog, prog, sizeof prog);
     printf("  wrote %s\n", path);
+    if (e->live) { /* the file is what the model says the server must do */
+        char addr[600], apath[4200];
+        if (r->out.actual) {
+            struct wm_outcome act = {.text = r->out.actual, .len = r->out.actual_len};
+            if (write_case(dir, e->seed, k, "-actual", &r->scn, &act, apath, sizeof apath) == 0)
+                printf("  wrote %s (what the server did)\n", apath);
+        }
+        wm_shell_word(e->live->addr, addr, sizeof addr);
+        printf("reproduce: against a fresh server started with the file's seed: %s replay --server "
+               "--connect %s %s\n", prog, addr, word);
+        return WM_EXIT_FAIL;
+    }
     printf("reproduce: %s explore --replay %s\n", prog, word);
     return WM_EXIT_FAIL;
 }
@@ -184,8 +212,9 @@ static void print_tally(const struct explore *e, const struct tally *t, uint64_t
     printf("explore: seed %" PRIu64 ", %" PRIu64 " runs, %s\n", e->seed, t->runs,
            failed ? "1 failed" : "all held");
     printf("  tried: %" PRIu64 " connections, %" PRIu64 " games, %" PRIu64 " guesses\n",
-           t->connections, t->games, t->guesses);
-    printf("  drivers: sim %" PRIu64 ", events %" PRIu64 ", threads %" PRIu64
+           e->live ? e->live->made : t->connections, t->games, t->guesses);
+    if (!e->live)
+        printf("  drivers: sim %" PRIu64 ", events %" PRIu64 ", threads %" PRIu64
            "; transports: socketpair %" PRIu64 ", memory %" PRIu64 "\n",
            t->driver[WM_DRV_SIM], t->driver[WM_DRV_EVENTS], t->driver[WM_DRV_THREADS],
            t->transport[WM_TR_SOCKETPAIR], t->transport[WM_TR_MEMORY]);
@@ -285,8 +314,25 @@ int wm_cmd_explore(struct wm_args *a)
     unsigned jobs = wm_pool_cpus();
     const char *dir = "explore-out", *replay_path = NULL, *v;
     int have_runs = 0;
+    struct wm_live_target target = {.server_seed = WM_DEFAULT_SEED, .timeout_ms = WM_DEFAULT_TIMEOUT_MS};
     while (a->i < a->argc) {
         int r;
+        if ((r = wm_arg_value(a, "--connect", &v)) != 0) {
+            if (r < 0)
+                return WM_EXIT_USAGE;
+            target.addr = v;
+            continue;
+        }
+        if ((r = wm_arg_value(a, "--server-seed", &v)) != 0) {
+            if (r < 0 || wm_parse_u64(a, "--server-seed", v, UINT64_MAX, &target.server_seed) < 0)
+                return WM_EXIT_USAGE;
+            continue;
+        }
+        if ((r = wm_arg_timeout(a, &target.timeout_ms)) != 0) {
+            if (r < 0)
+                return WM_EXIT_USAGE;
+            continue;
+        }
         if (wm_arg_flag(a, "--help") || wm_arg_flag(a, "-h")) {
             fputs(explore_help, stdout);
             return WM_EXIT_OK;
@@ -359,6 +405,16 @@ int wm_cmd_explore(struct wm_args *a)
         return wm_usage_error(a, "give --runs or --time, not both");
     if (replay_path)
         return replay(a, replay_path);
+    if (target.addr) {
+        struct wm_err err;
+        if (wm_net_check(target.addr, &err) < 0)
+            return wm_usage_error(a, "--connect: %s", err.msg);
+        if (e.bias.driver >= 0)
+            return wm_usage_error(a, "--driver has no say against a live server");
+        e.live = &target;
+        e.bias.live = 1;
+        jobs = 1; /* connections one after another: seeds follow accept order */
+    }
     setvbuf(stdout, NULL, _IOLBF, 0);
     return explore(a, &e, runs, seconds, jobs, dir);
 }

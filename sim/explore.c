@@ -14,7 +14,8 @@
 void wm_outcome_free(struct wm_outcome *o)
 {
     free(o->text);
-    o->text = NULL;
+    free(o->actual);
+    o->text = o->actual = NULL;
 }
 
 static void fail(struct wm_outcome *o, const char *kind, size_t lineno, const char *fmt, ...)
@@ -140,8 +141,16 @@ int wm_explore_run(const struct wm_scn *s, struct wm_outcome *o)
     return rc;
 }
 
-unsigned wm_explore_shrink(struct wm_scn *s, struct wm_outcome *o)
+static int run_in_process(void *ctx, const struct wm_scn *s, struct wm_outcome *o)
 {
+    (void)ctx;
+    return wm_explore_run(s, o);
+}
+
+unsigned wm_explore_shrink(struct wm_scn *s, struct wm_outcome *o, wm_scn_runner run, void *ctx)
+{
+    if (!run)
+        run = run_in_process;
     unsigned spent = 0;
     for (unsigned i = 0; spent < WM_SHRINK_MAX_RUNS;) {
         struct wm_scn cand;
@@ -151,7 +160,7 @@ unsigned wm_explore_shrink(struct wm_scn *s, struct wm_outcome *o)
             continue;
         struct wm_outcome co;
         spent++;
-        if (wm_explore_run(&cand, &co) == 0 && co.failed && strcmp(co.v.kind, o->v.kind) == 0) {
+        if (run(ctx, &cand, &co) == 0 && co.failed && strcmp(co.v.kind, o->v.kind) == 0) {
             *s = cand;
             wm_outcome_free(o);
             *o = co;

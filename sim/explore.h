@@ -19,6 +19,8 @@ struct wm_outcome {
     struct wm_violation v; /* kind "run" for a harness failure, "differential" */
     char *text;            /* the run's transcript (malloc'd), or NULL */
     size_t len;
+    char *actual;          /* against a live server: what it did (text is the model) */
+    size_t actual_len;
     uint64_t guesses;      /* server lines in the transcript */
 };
 
@@ -26,10 +28,13 @@ struct wm_outcome {
 int wm_explore_run(const struct wm_scn *s, struct wm_outcome *o);
 void wm_outcome_free(struct wm_outcome *o);
 
+/* Runs one scenario: wm_explore_run, or a live server's runner. 0, or -1. */
+typedef int (*wm_scn_runner)(void *ctx, const struct wm_scn *s, struct wm_outcome *o);
+
 /* Shrinks *s, which fails with *o, to the smallest scenario that still fails
- * with a violation of the same kind; *o becomes that run's outcome. Returns
- * the executions spent. */
-unsigned wm_explore_shrink(struct wm_scn *s, struct wm_outcome *o);
+ * with a violation of the same kind under run (NULL: wm_explore_run); *o
+ * becomes that run's outcome. Returns the executions spent. */
+unsigned wm_explore_shrink(struct wm_scn *s, struct wm_outcome *o, wm_scn_runner run, void *ctx);
 
 /* Every driver x transport x chunking on the settings of a transcript file:
  * each must hold the invariants and all must agree byte for byte. The

@@ -81,6 +81,12 @@ static void set_verdict(struct wm_live *lv, enum wm_live_fault fault, size_t lin
     lv->verdict->lineno = lineno;
 }
 
+/* The file (or model) shows the peer's end. */
+static int expects_end(const struct mirror *m)
+{
+    return m->expect && m->end_at < m->expect->n;
+}
+
 static size_t end_lineno(const struct mirror *m)
 {
     return m->expect && m->end_at < m->expect->n ? m->expect->recs[m->end_at].lineno : 0;
@@ -135,7 +141,7 @@ static int record(struct mirror *m, enum wm_rec_kind kind, const char *text, siz
         wm_err_set(err, "transcript memory exhausted (--max-journal)");
         return -1;
     }
-    if (kind == WM_REC_LINE && ++m->lines > m->end_lines && end_lineno(m))
+    if (kind == WM_REC_LINE && ++m->lines > m->end_lines && expects_end(m))
         sent_for_end(m, text, len);
     return 0;
 }
@@ -178,7 +184,7 @@ static int mirror_eof(struct mirror *m, int local_closed_first, struct wm_err *e
         return -1;
     /* A close answering ours is implied; one the file expects is recorded
      * even if ours crossed it, since which came first cannot be seen. */
-    if (!local_closed_first || end_lineno(m))
+    if (!local_closed_first || expects_end(m))
         return record(m, WM_REC_CLOSE, "", 0, err);
     return 0;
 }
@@ -197,7 +203,10 @@ static int flush(struct wm_live *lv, struct wm_err *err)
 {
     struct wm_endpoint *ep = lv->local;
     while (wm_ep_pending(ep) > 0) {
-        ssize_t w = send(lv->fd, wm_ep_pending_data(ep), wm_ep_pending(ep), MSG_NOSIGNAL);
+        size_t n = wm_ep_pending(ep);
+        if (lv->split && n > 1)
+            n = (size_t)wm_rng_randint(lv->split, 1, (int64_t)n);
+        ssize_t w = send(lv->fd, wm_ep_pending_data(ep), n, MSG_NOSIGNAL);
         if (w > 0) {
             wm_ep_consumed(ep, (size_t)w);
             continue;
@@ -241,7 +250,7 @@ static int on_silence(struct wm_live *lv, struct mirror *m, struct wm_err *err)
         wm_err_set(err, "no answer from the %s within %s (--timeout)", peer_name(lv), secs);
         return -1;
     }
-    if (end_lineno(m)) {
+    if (expects_end(m)) {
         char want[WANT_MAX];
         expected_end(m, want, sizeof want);
         set_verdict(lv, WM_LIVE_KEPT_OPEN, end_lineno(m));
@@ -281,7 +290,14 @@ int wm_live_run(struct wm_live *lv, struct wm_err *err)
         }
         if (flush(lv, err) < 0)
             goto out;
-        if (ep->closed && !shut_wr) {
+        if (ep->cut_done && ep->cut_kind == WM_FAULT_RESET) {
+            /* A reset fault: an abortive close, and nothing more is read. */
+            struct linger lg = {1, 0};
+            setsockopt(lv->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+            shutdown(lv->fd, SHUT_RDWR);
+            break;
+        }
+        if ((ep->closed || ep->out_shut) && !shut_wr) {
             shutdown(lv->fd, SHUT_WR); /* keep reading: the peer may still speak */
             shut_wr = 1;
         }
@@ -296,7 +312,8 @@ int wm_live_run(struct wm_live *lv, struct wm_err *err)
                 goto out;
             continue;
         }
-        ssize_t n = recv(lv->fd, buf, sizeof buf, 0);
+        size_t want = lv->read_max && lv->read_max < sizeof buf ? lv->read_max : sizeof buf;
+        ssize_t n = recv(lv->fd, buf, want, 0);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && errno != ECONNRESET) {
@@ -304,7 +321,7 @@ int wm_live_run(struct wm_live *lv, struct wm_err *err)
             goto out;
         }
         if (n <= 0) {
-            if (mirror_eof(&m, ep->closed, err) < 0)
+            if (mirror_eof(&m, ep->closed || ep->out_shut, err) < 0) /* we sent our end */
                 goto out;
             wm_ep_eof(ep);
             if (flush(lv, err) < 0)
@@ -380,8 +397,10 @@ static int replay_conn(struct wm_transcript *t, const struct wm_live_replay_opts
     ep.framer.lenient = 1;
     wm_script_init(&script, own, peer, &ep);
     verdict->conn = i + 1;
-    struct wm_live lv = {&ep, &script, o->remote_server ? &logs[i].server : &logs[i].client,
-                         peer, fd, o->timeout_ms, cfg->max_line, verdict};
+    struct wm_live lv = {.local = &ep, .script = &script,
+                         .remote = o->remote_server ? &logs[i].server : &logs[i].client,
+                         .expect_remote = peer, .fd = fd, .timeout_ms = o->timeout_ms,
+                         .max_line = cfg->max_line, .verdict = verdict};
     int r = wm_live_run(&lv, err);
     wm_ep_free(&ep);
     return r;

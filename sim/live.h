@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "endpoint.h"
+#include "rng.h"
 #include "journal.h"
 #include "script.h"
 #include "transcript.h"
@@ -39,6 +40,9 @@ struct wm_live {
     int timeout_ms;  /* per wait for the peer */
     size_t max_line; /* the mirror records peer lines up to max-line + 64 bytes */
     struct wm_live_verdict *verdict; /* set when the peer fails on a close */
+    /* The faults our side can cause a live peer (explore --connect): */
+    size_t read_max;       /* bytes per read (1: a slow reader); 0 for no limit */
+    struct wm_rng *split;  /* sends in drawn pieces, or NULL */
 };
 
 /* Runs to the end of the exchange, or to the peer's first fault on a close

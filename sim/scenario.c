@@ -145,7 +145,7 @@ static int byte_fault_free(const struct wm_scn *s, char side, uint32_t conn)
 
 /* Swarm testing: each run turns on its own subset of the allowed kinds, so
  * rare combinations get tried; each kind on gets one or two faults. */
-static void draw_faults(struct wm_rng *g, struct wm_scn *s, unsigned allowed)
+static void draw_faults(struct wm_rng *g, struct wm_scn *s, unsigned allowed, int live)
 {
     if ((allowed & WM_SCN_SPLIT) && chance(g, 40))
         s->swarm |= WM_SCN_SPLIT;
@@ -162,6 +162,8 @@ static void draw_faults(struct wm_rng *g, struct wm_scn *s, unsigned allowed)
             if (k != WM_FAULT_JOURNAL) {
                 f.conn = (uint32_t)rnd(g, 1, s->connections);
                 f.side = k == WM_FAULT_DELAY ? 0 : chance(g, 50) ? 'C' : 'S';
+                if (live)
+                    f.side = 'C';
             }
             int64_t p = rnd(g, 0, 99);
             if (wm_fault_at_byte(f.kind))
@@ -213,7 +215,14 @@ void wm_scn_draw(struct wm_scn *s, uint64_t seed, uint64_t run, const struct wm_
     s->max_guesses = chance(&g, 8) ? (size_t)rnd(&g, 1, 20) : WM_DEFAULT_MAX_GUESSES;
     draw_setup(&g, &s->run, s->connections, b ? b->driver : -1);
     draw_setup(&g, &s->other, s->connections, -1);
-    draw_faults(&g, s, b ? b->faults : WM_SCN_ALL_FAULTS);
+    int live = b && b->live;
+    if (live) { /* one connection at a time, the server's own limits */
+        s->connections = 1;
+        s->max_line = WM_LINE_MAX_DEFAULT;
+        s->max_guesses = WM_DEFAULT_MAX_GUESSES;
+    }
+    draw_faults(&g, s, (b ? b->faults : WM_SCN_ALL_FAULTS) & (live ? WM_SCN_LIVE_FAULTS : ~0u),
+                live);
     if (!(s->swarm & WM_SCN_SPLIT))
         s->run.chunking = s->other.chunking = 0;
     if (s->nfaults > 0) /* a fault plan is the simulator's to carry out */

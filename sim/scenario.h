@@ -42,7 +42,13 @@ struct wm_scn {
 struct wm_scn_bias {
     int driver;
     unsigned faults; /* kinds a run may turn on: bit (1 << kind), WM_SCN_SPLIT */
+    int live;        /* against a live server: one connection, default limits, and only
+                        the faults our client can cause (split, slow, reset, half-close) */
 };
+
+/* The fault kinds our own client side can cause a live server. */
+#define WM_SCN_LIVE_FAULTS \
+    (WM_SCN_SPLIT | 1u << WM_FAULT_RESET | 1u << WM_FAULT_HALF_CLOSE | 1u << WM_FAULT_SLOW)
 
 /* "reset,stall,split" or "all" or "none" into a mask; -1 naming the bad word. */
 int wm_scn_parse_faults(const char *list, unsigned *mask, char *bad, size_t size);

@@ -6,7 +6,7 @@
 W=${1:-build/warmer}
 pass=0 fail=0
 tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+trap '[ -f "$tmp/pids" ] && kill $(cat "$tmp/pids") 2>/dev/null; rm -rf "$tmp"' EXIT
 
 run() {
     local name=$1 want=$2
@@ -60,6 +60,52 @@ case_replay_goldens() {
         run $1 0 -- --replay "$f" || return 1
         has $1 "^ok $f: the invariants hold under every " || return 1
     done
+}
+# start NAME CMD...: a server in the background; sets addr from its "listening on" line.
+start() {
+    local name=$1 i=0
+    shift
+    "$@" >/dev/null 2>"$tmp/$name.srv" &
+    echo $! >>"$tmp/pids"
+    addr=""
+    while [ -z "$addr" ] && [ $i -lt 200 ]; do
+        addr=$(sed -n 's/.*listening on \([^ ]*\).*/\1/p' "$tmp/$name.srv")
+        sleep 0.05
+        i=$((i + 1))
+    done
+    [ -n "$addr" ] || { why="$name did not start"; return 1; }
+}
+stop_all() {
+    [ -f "$tmp/pids" ] && kill $(cat "$tmp/pids") 2>/dev/null
+    wait 2>/dev/null
+    rm -f "$tmp/pids"
+}
+
+# --connect: a correct server holds; the reference's exhaustion hang is found,
+# shrunk, and its reproducer fails on that server and passes on warmer's.
+case_connect_live_server() {
+    start $1 ${W##* } serve --listen 127.0.0.1:0 --seed 77 || return 1
+    run $1 0 -- --connect "$addr" --server-seed 77 --runs 150 --seed 4 || { stop_all; return 1; }
+    stop_all
+    has $1 "^explore: seed 4, 150 runs, all held$" || return 1
+    command -v python3 >/dev/null || return 0
+    start $1 python3 ci/refmodel.py serve --lenient --listen 127.0.0.1:0 --seed 1234 || return 1
+    run $1 1 -- --connect "$addr" --runs 50 --seed 6 --timeout 1 --out "$tmp/live" || { stop_all; return 1; }
+    stop_all
+    has $1 "^  shrunk in [0-9]* runs to: 1 connection, game" && has $1 "^reproduce: against a fresh server" || return 1
+    local file seed
+    file=$(sed -n 's/^reproduce: .* \([^ ]*\)$/\1/p' "$tmp/$1.out")
+    seed=$(sed -n 's/^# seed: //p' "$file")
+    start $1 python3 ci/refmodel.py serve --lenient --listen 127.0.0.1:0 --seed "$seed" || return 1
+    ${W##* } replay --server --connect "$addr" --timeout 1 "$file" >"$tmp/$1.rep" 2>&1
+    local lenient=$?
+    stop_all
+    start $1 ${W##* } serve --listen 127.0.0.1:0 --seed "$seed" || return 1
+    ${W##* } replay --server --connect "$addr" "$file" >>"$tmp/$1.rep" 2>&1
+    local real=$?
+    stop_all
+    [ $lenient -eq 1 ] && [ $real -eq 0 ] ||
+        { why="reproducer: exit $lenient on the lenient server (want 1), $real on warmer's (want 0)"; return 1; }
 }
 case_usage() {
     run $1 2 -- --runs 5 --time 5 && run $1 2 -- -j 0 && run $1 2 -- --frob &&
