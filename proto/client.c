@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
+
 int wm_game_parse(const char *s, size_t len, struct wm_game *g, struct wm_err *err)
 {
     const char *f[4];
@@ -42,8 +44,8 @@ void wm_client_init(struct wm_client *c, const struct wm_game *games, size_t nga
 void wm_client_free(struct wm_client *c)
 {
     wm_gset_free(&c->seen);
-    free(c->hist);
-    free(c->hist_dec);
+    wm_free(c->hist);
+    wm_free(c->hist_dec);
     c->hist = NULL;
     c->hist_dec = NULL;
 }
@@ -135,11 +137,11 @@ static int remember(struct wm_client *c, int64_t n, enum wm_decision d)
 {
     if (c->nhist == c->hist_cap) {
         size_t cap = c->hist_cap ? c->hist_cap * 2 : 64;
-        int64_t *h = realloc(c->hist, cap * sizeof *h);
+        int64_t *h = wm_realloc(c->hist, cap * sizeof *h);
         if (!h)
             return -1;
         c->hist = h;
-        uint8_t *hd = realloc(c->hist_dec, cap);
+        uint8_t *hd = wm_realloc(c->hist_dec, cap);
         if (!hd)
             return -1;
         c->hist_dec = hd;

@@ -3,6 +3,8 @@
 #include <assert.h>
 #include <stdlib.h>
 
+#include "alloc.h"
+
 #define FRAME_FIRST_CAP 256
 
 int wm_framer_init(struct wm_framer *f, size_t max_line)
@@ -12,7 +14,7 @@ int wm_framer_init(struct wm_framer *f, size_t max_line)
     /* Most lines are short: start small so that many idle connections with a
      * large max-line cost little; grow up to max_line as a line needs it. */
     f->cap = max_line < FRAME_FIRST_CAP ? max_line : FRAME_FIRST_CAP;
-    f->buf = malloc(f->cap);
+    f->buf = wm_malloc(f->cap);
     if (!f->buf)
         return -1;
     f->max_line = max_line;
@@ -21,7 +23,7 @@ int wm_framer_init(struct wm_framer *f, size_t max_line)
 
 void wm_framer_free(struct wm_framer *f)
 {
-    free(f->buf);
+    wm_free(f->buf);
     f->buf = NULL;
 }
 
@@ -112,7 +114,7 @@ enum wm_frame_rc wm_framer_push(struct wm_framer *f, const char *p, size_t n, si
         }
         if (f->len == f->cap) {
             size_t cap = f->cap * 2 < f->max_line ? f->cap * 2 : f->max_line;
-            char *nb = realloc(f->buf, cap);
+            char *nb = wm_realloc(f->buf, cap);
             if (!nb) {
                 f->failed = 1;
                 wm_err_set(err, "out of memory for a line of %zu bytes", f->len + 1);

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
+
 /* splitmix64 finaliser: a fixed function, so probing never depends on addresses. */
 static size_t hash(int64_t v, size_t cap)
 {
@@ -22,8 +24,8 @@ void wm_gset_init(struct wm_gset *s, size_t max)
 
 void wm_gset_free(struct wm_gset *s)
 {
-    free(s->slots);
-    free(s->used);
+    wm_free(s->slots);
+    wm_free(s->used);
     *s = (struct wm_gset){.max = s->max};
 }
 
@@ -60,18 +62,18 @@ static void put(int64_t *slots, uint8_t *used, size_t cap, int64_t v)
 static int grow(struct wm_gset *s)
 {
     size_t cap = s->cap ? s->cap * 2 : 16;
-    int64_t *slots = malloc(cap * sizeof *slots);
-    uint8_t *used = calloc(cap, 1);
+    int64_t *slots = wm_malloc(cap * sizeof *slots);
+    uint8_t *used = wm_calloc(cap, 1);
     if (!slots || !used) {
-        free(slots);
-        free(used);
+        wm_free(slots);
+        wm_free(used);
         return -1;
     }
     for (size_t i = 0; i < s->cap; i++)
         if (s->used[i])
             put(slots, used, cap, s->slots[i]);
-    free(s->slots);
-    free(s->used);
+    wm_free(s->slots);
+    wm_free(s->used);
     s->slots = slots;
     s->used = used;
     s->cap = cap;

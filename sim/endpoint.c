@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
+
 static void set_fault(struct wm_endpoint *ep, const char *what, size_t limit)
 {
     if (ep->fault)
@@ -64,7 +66,7 @@ static void queue(struct wm_endpoint *ep, const char *p, size_t n, int newline)
             cap *= 2;
         if (cap > ep->out_max)
             cap = ep->out_max;
-        char *np = realloc(ep->out, cap);
+        char *np = wm_realloc(ep->out, cap);
         if (!np) {
             set_fault(ep, "out of memory for output", need);
             return;
@@ -166,7 +168,7 @@ int wm_ep_init(struct wm_endpoint *ep, char side, const struct wm_role *role, vo
 void wm_ep_free(struct wm_endpoint *ep)
 {
     wm_framer_free(&ep->framer);
-    free(ep->out);
+    wm_free(ep->out);
     ep->out = NULL;
 }
 

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include "alloc.h"
 #include "drivers.h"
 #include "sim.h"
 
@@ -37,7 +38,7 @@ int wm_execute(const struct wm_cfg *cfg, const struct wm_transcript *script,
         if (cfg->faults[i].kind == WM_FAULT_JOURNAL && cfg->faults[i].arg < max_journal)
             max_journal = (size_t)cfg->faults[i].arg;
     struct wm_conn_log *logs = wm_conn_logs_new(cfg->connections, max_journal);
-    struct wm_conn *conns = calloc(cfg->connections, sizeof *conns);
+    struct wm_conn *conns = wm_calloc(cfg->connections, sizeof *conns);
     unsigned made = 0;
     int rc = -1;
     if (!logs || !conns) {
@@ -66,7 +67,7 @@ int wm_execute(const struct wm_cfg *cfg, const struct wm_transcript *script,
 out:
     for (unsigned i = 0; i < made; i++)
         wm_conn_free(&conns[i]);
-    free(conns);
+    wm_free(conns);
     if (rc < 0)
         wm_conn_logs_free(logs, cfg->connections);
     else

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
+
 void wm_journal_init(struct wm_journal *j, size_t max_bytes)
 {
     *j = (struct wm_journal){.max_bytes = max_bytes};
@@ -10,8 +12,8 @@ void wm_journal_init(struct wm_journal *j, size_t max_bytes)
 
 void wm_journal_free(struct wm_journal *j)
 {
-    free(j->recs);
-    free(j->text);
+    wm_free(j->recs);
+    wm_free(j->text);
     *j = (struct wm_journal){.max_bytes = j->max_bytes};
 }
 
@@ -22,7 +24,7 @@ static int reserve(void **p, size_t *cap, size_t need, size_t elem)
     size_t ncap = *cap ? *cap : 64;
     while (ncap < need)
         ncap *= 2;
-    void *np = realloc(*p, ncap * elem);
+    void *np = wm_realloc(*p, ncap * elem);
     if (!np)
         return -1;
     *p = np;

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
+
 #include "evloop.h"
 #include "net.h"
 #include "rec_conn.h"
@@ -293,12 +295,13 @@ void wm_rec_out_free(struct wm_rec_out *out)
 
 struct wm_conn_log *wm_rec_out_take(struct wm_rec_out *out)
 {
-    struct wm_conn_log *all = out->n ? calloc(out->n, sizeof *all) : NULL;
+    /* Made and freed as wm_conn_logs_new's are (alloc.h). */
+    struct wm_conn_log *all = out->n ? wm_calloc(out->n, sizeof *all) : NULL;
     if (!all)
         return NULL;
     for (uint32_t i = 0; i < out->n; i++) {
         all[i] = *out->logs[i]; /* the journals move; their old holders are freed empty */
-        free(out->logs[i]);
+        wm_free(out->logs[i]);
     }
     free(out->logs);
     out->logs = NULL;

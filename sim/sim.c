@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "rng.h"
 
 
@@ -232,8 +233,8 @@ static int check_fault(struct simconn *c, unsigned i, struct wm_err *err)
 int wm_sim_run(struct wm_conn *conns, unsigned n, uint64_t seed, int chunking,
                const struct wm_sim_opts *opts, struct wm_err *err)
 {
-    struct simconn *sc = calloc(n, sizeof *sc);
-    struct counts cn = {calloc((size_t)n + 1, sizeof *cn.tree), calloc(n, sizeof *cn.cnt), n, 1, 0};
+    struct simconn *sc = wm_calloc(n, sizeof *sc);
+    struct counts cn = {wm_calloc((size_t)n + 1, sizeof *cn.tree), wm_calloc(n, sizeof *cn.cnt), n, 1, 0};
     int rc = -1;
     unsigned opened = 0;
     if (!sc || !cn.tree || !cn.cnt) {
@@ -311,8 +312,8 @@ int wm_sim_run(struct wm_conn *conns, unsigned n, uint64_t seed, int chunking,
 out:
     for (unsigned i = 0; i < opened; i++)
         wm_tr_close(&sc[i].tr);
-    free(sc);
-    free(cn.tree);
-    free(cn.cnt);
+    wm_free(sc);
+    wm_free(cn.tree);
+    wm_free(cn.cnt);
     return rc;
 }

@@ -3,13 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "escape.h"
 
 
 
 struct wm_conn_log *wm_conn_logs_new(uint32_t n, size_t max_bytes)
 {
-    struct wm_conn_log *logs = calloc(n, sizeof *logs);
+    struct wm_conn_log *logs = wm_calloc(n, sizeof *logs);
     for (uint32_t i = 0; logs && i < n; i++) {
         wm_journal_init(&logs[i].client, max_bytes);
         wm_journal_init(&logs[i].server, max_bytes);
@@ -23,7 +24,7 @@ void wm_conn_logs_free(struct wm_conn_log *logs, uint32_t n)
         wm_journal_free(&logs[i].client);
         wm_journal_free(&logs[i].server);
     }
-    free(logs);
+    wm_free(logs);
 }
 
 void wm_tx_free(struct wm_transcript *t)

@@ -7,14 +7,16 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "alloc.h"
+
 int wm_tr_open(struct wm_transport *t, enum wm_transport_kind kind, struct wm_err *err)
 {
     memset(t, 0, sizeof *t);
     t->kind = kind;
     t->fd[0] = t->fd[1] = -1;
     if (kind == WM_TR_MEMORY) {
-        t->pipe[0].buf = malloc(WM_PIPE_CAP);
-        t->pipe[1].buf = malloc(WM_PIPE_CAP);
+        t->pipe[0].buf = wm_malloc(WM_PIPE_CAP);
+        t->pipe[1].buf = wm_malloc(WM_PIPE_CAP);
         if (!t->pipe[0].buf || !t->pipe[1].buf) {
             wm_tr_close(t);
             wm_err_set(err, "out of memory for a memory pipe");
@@ -44,7 +46,7 @@ void wm_tr_close(struct wm_transport *t)
         if (t->fd[s] >= 0)
             close(t->fd[s]);
         t->fd[s] = -1;
-        free(t->pipe[s].buf);
+        wm_free(t->pipe[s].buf);
         t->pipe[s].buf = NULL;
     }
 }
