@@ -264,6 +264,11 @@ void wm_print_run_command(FILE *out, const char *prog, const struct wm_cfg *cfg,
         fprintf(out, " --max-guesses %zu", cfg->max_guesses);
     if (cfg->chunking)
         fputs(" --chunking", out);
+    for (unsigned i = 0; i < cfg->nfaults; i++) {
+        char f[64];
+        wm_fault_format(&cfg->faults[i], f, sizeof f);
+        fprintf(out, " --fault '%s'", f);
+    }
     if (o) {
         char extra[160];
         wm_exec_opts_string(o, extra, sizeof extra);

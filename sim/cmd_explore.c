@@ -36,7 +36,8 @@ static const char explore_help[] =
     "  -j N            runs at once (default: the CPU count); output does not change\n"
     "  --faults LIST   fault kinds runs may turn on: all (default), none, or a\n"
     "                  list of split, reset, half-close, stall, slow, delay,\n"
-    "                  journal-limit; each run turns on its own random subset\n"
+    "                  journal-limit, alloc-fail; each run turns on its own random\n"
+    "                  subset\n"
     "  --driver D      every run's first execution uses driver D (runs with a\n"
     "                  fault plan use sim, which carries faults out)\n"
     "  --connect A     explore a live server of any implementation at A instead,\n"
@@ -390,7 +391,7 @@ int wm_cmd_explore(struct wm_args *a)
             if (wm_scn_parse_faults(v, &e.bias.faults, bad, sizeof bad) < 0)
                 return wm_usage_error(a, "--faults: unknown kind \"%s\" (want all, none, or a "
                                       "list of split, reset, half-close, stall, slow, delay, "
-                                      "journal-limit)", bad);
+                                      "journal-limit, alloc-fail)", bad);
             continue;
         }
         if ((r = wm_arg_value(a, "--replay", &v)) != 0) {

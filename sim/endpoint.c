@@ -12,8 +12,11 @@ static void set_fault(struct wm_endpoint *ep, const char *what, size_t limit)
         return;
     ep->fault = 1;
     ep->closed = 1;
-    wm_err_set(&ep->fault_msg, "%s side: %s (limit %zu bytes)", ep->side == 'C' ? "client" : "server",
-               what, limit);
+    if (limit)
+        wm_err_set(&ep->fault_msg, "%s side: %s (limit %zu bytes)",
+                   ep->side == 'C' ? "client" : "server", what, limit);
+    else
+        wm_err_set(&ep->fault_msg, "%s side: %s", ep->side == 'C' ? "client" : "server", what);
 }
 
 /* 0 recorded, -1 the side's journal is full and the side has ended. */
@@ -32,18 +35,22 @@ static int record(struct wm_endpoint *ep, enum wm_rec_kind kind, const char *tex
     if (ep->out_shut && ep->peer_eof)
         return 0;
     uint64_t cause = wm_ep_items_seen(ep);
-    if (wm_journal_add(ep->journal, kind, cause, text, len) == 0)
+    int rc = wm_journal_add(ep->journal, kind, cause, text, len);
+    if (rc == 0)
         return 0;
-    /* Full: the side ends here, saying so in the one record a full journal
-     * still takes, and the run goes on (the peer sees the side close). */
+    /* Full, or no memory: the side ends here, saying so in the one record a
+     * full journal still takes, and the run goes on (the peer sees a close). */
     struct wm_err why;
-    wm_err_set(&why, "%s side: transcript limit reached, its journal holds %zu bytes "
-                     "(--max-journal)",
-               ep->side == 'C' ? "client" : "server", ep->journal->max_bytes);
+    const char *who = ep->side == 'C' ? "client" : "server";
+    if (rc == -2)
+        wm_err_set(&why, "%s side: out of memory for its transcript", who);
+    else
+        wm_err_set(&why, "%s side: transcript limit reached, its journal holds %zu bytes "
+                         "(--max-journal)", who, ep->journal->max_bytes);
     ep->journal_full = 1;
     ep->closed = 1;
     if (wm_journal_add_last(ep->journal, WM_REC_ERROR, cause, why.msg, strlen(why.msg)) < 0)
-        set_fault(ep, "out of memory for the transcript", ep->journal->max_bytes);
+        set_fault(ep, "out of memory for the transcript", 0);
     return -1;
 }
 
@@ -68,7 +75,7 @@ static void queue(struct wm_endpoint *ep, const char *p, size_t n, int newline)
             cap = ep->out_max;
         char *np = wm_realloc(ep->out, cap);
         if (!np) {
-            set_fault(ep, "out of memory for output", need);
+            set_fault(ep, "out of memory for its output", 0);
             return;
         }
         ep->out = np;

@@ -33,6 +33,17 @@ int wm_execute(const struct wm_cfg *cfg, const struct wm_transcript *script,
     *logs_out = NULL;
     if (wm_cfg_validate(cfg, err) < 0 || wm_exec_validate(cfg, o, err) < 0)
         return -1;
+    /* An alloc-fail plan counts from here, so `warmer check` refuses the same
+     * allocation explore did (explore installs its own counter to also see
+     * that everything comes back). */
+    struct wm_alloc_counter local = {0};
+    int own_counter = 0;
+    for (unsigned i = 0; i < cfg->nfaults; i++)
+        if (cfg->faults[i].kind == WM_FAULT_ALLOC && !wm_alloc_installed()) {
+            local.fail_at = cfg->faults[i].arg;
+            wm_alloc_install(&local);
+            own_counter = 1;
+        }
     size_t max_journal = o->max_journal;
     for (unsigned i = 0; i < cfg->nfaults; i++)
         if (cfg->faults[i].kind == WM_FAULT_JOURNAL && cfg->faults[i].arg < max_journal)
@@ -72,6 +83,8 @@ out:
         wm_conn_logs_free(logs, cfg->connections);
     else
         *logs_out = logs;
+    if (own_counter)
+        wm_alloc_install(NULL);
     return rc;
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "drivers.h"
 
 /* Scheduler steps one run may take: far above what the guess budget needs,
@@ -30,33 +31,56 @@ static void fail(struct wm_outcome *o, const char *kind, size_t lineno, const ch
     va_end(ap);
 }
 
-/* cfg under setup u, as transcript text: 0, 1 a harness failure (err), -1 OOM. */
+static uint64_t alloc_fail_at(const struct wm_cfg *cfg)
+{
+    for (unsigned i = 0; i < cfg->nfaults; i++)
+        if (cfg->faults[i].kind == WM_FAULT_ALLOC)
+            return cfg->faults[i].arg;
+    return 0;
+}
+
+/* cfg under setup u, as transcript text: 0, 1 a harness failure (err), -1 OOM.
+ * Under the simulator (one thread) the run's allocations are counted from
+ * wm_execute to the last free: *leaked gets what did not come back, and an
+ * alloc-fail plan's refusal shows in *refused. */
 static int execute_text(const struct wm_cfg *base, const struct wm_scn_setup *u, char **text,
-                        size_t *len, struct wm_err *err)
+                        size_t *len, struct wm_err *err, int64_t *leaked, int *refused)
 {
     struct wm_cfg cfg = *base; /* shares the games */
     struct wm_exec_opts o;
     struct wm_conn_log *logs;
+    struct wm_alloc_counter count = {.fail_at = alloc_fail_at(base)};
+    int counting = u->driver == WM_DRV_SIM;
     cfg.chunking = u->chunking;
     wm_exec_opts_init(&o);
     o.driver = u->driver;
     o.transport = u->transport;
     o.max_steps = EXPLORE_MAX_STEPS;
     *text = NULL;
-    if (wm_execute(&cfg, NULL, &o, &logs, err) < 0)
-        return 1;
-    FILE *f = open_memstream(text, len);
-    int rc = f ? wm_tx_write(f, base, logs) : -1; /* the header of the file, whatever u */
-    if (f && fclose(f) != 0)
-        rc = -1;
-    wm_conn_logs_free(logs, cfg.connections);
-    if (rc < 0) {
-        free(*text);
-        *text = NULL;
-        wm_err_set(err, "the journals did not merge");
-        return 1;
+    *leaked = 0;
+    *refused = 0;
+    if (counting)
+        wm_alloc_install(&count);
+    int rc = wm_execute(&cfg, NULL, &o, &logs, err) < 0 ? 1 : 0;
+    if (rc == 0) {
+        FILE *f = open_memstream(text, len);
+        int wrc = f ? wm_tx_write(f, base, logs) : -1; /* the header of the file, whatever u */
+        if (f && fclose(f) != 0)
+            wrc = -1;
+        wm_conn_logs_free(logs, cfg.connections);
+        if (wrc < 0) {
+            free(*text);
+            *text = NULL;
+            wm_err_set(err, "the journals did not merge");
+            rc = 1;
+        }
     }
-    return 0;
+    if (counting) {
+        wm_alloc_install(NULL);
+        *leaked = count.live;
+        *refused = count.failed;
+    }
+    return rc;
 }
 
 static void setup_words(const struct wm_scn_setup *u, char *buf, size_t size)
@@ -103,8 +127,31 @@ static int check_setup(const struct wm_cfg *cfg, const struct wm_scn_setup *u,
     char *text;
     size_t len;
     char how[96];
+    int64_t leaked;
+    int refused;
     setup_words(u, how, sizeof how);
-    if (execute_text(cfg, u, &text, &len, &err) != 0) {
+    int ran = execute_text(cfg, u, &text, &len, &err, &leaked, &refused);
+    if (leaked != 0) {
+        free(text);
+        fail(o, "leak", 0, "%lld block(s) not freed after the run (%s)%s", (long long)leaked, how,
+             ran ? ", which failed" : "");
+        return 0;
+    }
+    if (ran != 0 && refused && strstr(err.msg, "out of memory")) {
+        /* The planned refusal ended the run, as documented: what must agree
+         * with the differential run is how. */
+        FILE *f = open_memstream(&text, &len);
+        if (!f)
+            return -1;
+        fprintf(f, "# the run stopped: %s\n", err.msg);
+        if (fclose(f) != 0)
+            return -1;
+        ran = 0;
+        if (!ref) {
+            o->text = text, o->len = len;
+            return 0;
+        }
+    } else if (ran != 0) {
         fail(o, "run", 0, "the run failed (%s): %s", how, err.msg);
         return 0;
     }

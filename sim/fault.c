@@ -6,8 +6,8 @@
 
 #include "msg.h"
 
-static const char *const names[WM_FAULT_KINDS] = {"reset", "half-close", "stall",
-                                                   "slow",  "delay",      "journal-limit"};
+static const char *const names[WM_FAULT_KINDS] = {
+    "reset", "half-close", "stall", "slow", "delay", "journal-limit", "alloc-fail"};
 
 const char *wm_fault_name(enum wm_fault_kind k)
 {
@@ -81,10 +81,13 @@ int wm_fault_parse(const char *s, size_t n, struct wm_fault *f, struct wm_err *e
              wm_uint64_parse(w[3], len[3], &f->arg) == 0 && (f->conn = (uint32_t)c, 1);
     else if (kind == WM_FAULT_JOURNAL)
         ok = k == 2 && wm_uint64_parse(w[1], len[1], &f->arg) == 0 && f->arg > 0;
+    else if (kind == WM_FAULT_ALLOC)
+        ok = k == 3 && len[1] == 2 && memcmp(w[1], "at", 2) == 0 &&
+             wm_uint64_parse(w[2], len[2], &f->arg) == 0 && f->arg > 0;
     if (!ok) {
         struct wm_quoted q;
         wm_err_set(err, "bad fault %s: want reset|half-close|stall C<n>|S<n> at BYTE, "
-                   "slow C<n>|S<n>, delay <n> by STEPS, or journal-limit BYTES",
+                   "slow C<n>|S<n>, delay <n> by STEPS, journal-limit BYTES or alloc-fail at N",
                    wm_quote(&q, s, n));
         return -1;
     }
@@ -100,6 +103,8 @@ void wm_fault_format(const struct wm_fault *f, char *buf, size_t size)
         snprintf(buf, size, "slow %c%" PRIu32, f->side, f->conn);
     else if (f->kind == WM_FAULT_DELAY)
         snprintf(buf, size, "delay %" PRIu32 " by %" PRIu64, f->conn, f->arg);
+    else if (f->kind == WM_FAULT_ALLOC)
+        snprintf(buf, size, "alloc-fail at %" PRIu64, f->arg);
     else
         snprintf(buf, size, "journal-limit %" PRIu64, f->arg);
 }

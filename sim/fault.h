@@ -20,6 +20,7 @@ enum wm_fault_kind {
     WM_FAULT_DELAY,      /* delay <n> by K: connection n waits until the run took K steps */
     WM_FAULT_JOURNAL,    /* journal-limit K: each side's journal holds K bytes, then the side
                             ends with an error */
+    WM_FAULT_ALLOC,      /* alloc-fail at N: the run's N-th allocation is refused */
     WM_FAULT_KINDS
 };
 

@@ -155,7 +155,7 @@ static const char *skip_reason(const struct icase *c, char *buf, size_t size)
         char side = c->o->test_server ? 'S' : 'C';
         /* A live peer cannot be made to fault, and a stalled side's peer
          * times out on its own clock, not the simulator's. */
-        if (f->kind == WM_FAULT_JOURNAL || f->kind == WM_FAULT_STALL ||
+        if (f->kind == WM_FAULT_JOURNAL || f->kind == WM_FAULT_STALL || f->kind == WM_FAULT_ALLOC ||
             (wm_fault_at_byte(f->kind) && f->side == side)) {
             char what[64];
             wm_fault_format(f, what, sizeof what);

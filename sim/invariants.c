@@ -270,8 +270,9 @@ static int client_line(struct checker *k, const char *s, size_t n)
                     "(ties go to the server)");
     if (n > k->h.max_line)
         c->over_long = 1;
-    if (k->h.faults && c->ph == WAIT_GUESS && n == 11 && memcmp(s, "PARAMS 0 -1", 11) == 0) {
-        c->finally_sent = 1; /* before a timeout: its peer stalled */
+    if (k->h.faults && (c->ph == WAIT_GUESS || c->ph == WAIT_REPORT) && n == 11 &&
+        memcmp(s, "PARAMS 0 -1", 11) == 0) {
+        c->finally_sent = 1; /* before a timeout, or an error of its own (out of memory) */
         return 0;
     }
     if (c->due) { /* only the game's `finally` may come before the error */

@@ -40,7 +40,7 @@ static int add(struct wm_journal *j, enum wm_rec_kind kind, uint64_t cause, cons
         return -1;
     if (reserve((void **)&j->recs, &j->cap, j->n + 1, sizeof *j->recs) < 0 ||
         reserve((void **)&j->text, &j->tcap, j->tlen + len + 1, 1) < 0)
-        return -1;
+        return -2;
     memcpy(j->text + j->tlen, text, len);
     j->text[j->tlen + len] = '\0';
     j->recs[j->n++] = (struct wm_rec){.kind = (uint8_t)kind, .cause = cause, .off = j->tlen,

@@ -31,7 +31,7 @@ static inline int wm_rec_is_wire(enum wm_rec_kind k)
 
 void wm_journal_init(struct wm_journal *j, size_t max_bytes);
 void wm_journal_free(struct wm_journal *j);
-/* 0, or -1 when over max_bytes or out of memory (the journal is unchanged). */
+/* 0, or -1 when over max_bytes, -2 out of memory (the journal is unchanged). */
 int wm_journal_add(struct wm_journal *j, enum wm_rec_kind kind, uint64_t cause, const char *text,
                    size_t len);
 /* The one record a full journal still takes: the error that ends its side

@@ -156,10 +156,10 @@ static void draw_faults(struct wm_rng *g, struct wm_scn *s, unsigned allowed, in
     for (unsigned k = 0; k < WM_FAULT_KINDS; k++) {
         if (!(s->swarm & (1u << k)))
             continue;
-        int copies = (int)rnd(g, 1, k == WM_FAULT_JOURNAL ? 1 : 2);
+        int copies = (int)rnd(g, 1, k == WM_FAULT_JOURNAL || k == WM_FAULT_ALLOC ? 1 : 2);
         for (int c = 0; c < copies && s->nfaults < WM_MAX_FAULTS; c++) {
             struct wm_fault f = {.kind = (enum wm_fault_kind)k};
-            if (k != WM_FAULT_JOURNAL) {
+            if (k != WM_FAULT_JOURNAL && k != WM_FAULT_ALLOC) {
                 f.conn = (uint32_t)rnd(g, 1, s->connections);
                 f.side = k == WM_FAULT_DELAY ? 0 : chance(g, 50) ? 'C' : 'S';
                 if (live)
@@ -172,6 +172,8 @@ static void draw_faults(struct wm_rng *g, struct wm_scn *s, unsigned allowed, in
                 f.arg = (uint64_t)rnd(g, 1, 400);
             else if (k == WM_FAULT_JOURNAL)
                 f.arg = (uint64_t)rnd(g, 0, 4000);
+            else if (k == WM_FAULT_ALLOC)
+                f.arg = (uint64_t)rnd(g, 1, 400);
             if (wm_fault_at_byte(f.kind) && !byte_fault_free(s, f.side, f.conn))
                 continue;
             int dup = 0; /* one slow per side, one delay per connection */
@@ -227,7 +229,13 @@ void wm_scn_draw(struct wm_scn *s, uint64_t seed, uint64_t run, const struct wm_
         s->run.chunking = s->other.chunking = 0;
     if (s->nfaults > 0) /* a fault plan is the simulator's to carry out */
         s->run.driver = s->other.driver = WM_DRV_SIM;
-    if (memcmp(&s->run, &s->other, sizeof s->run) == 0) {
+    if (s->swarm & (1u << WM_FAULT_ALLOC)) {
+        /* Allocations come in the order of one setup: check's default
+         * transport, and the same setup again as the differential run. */
+        s->run.transport = WM_TR_SOCKETPAIR;
+        s->other = s->run;
+    }
+    if (memcmp(&s->run, &s->other, sizeof s->run) == 0 && !(s->swarm & (1u << WM_FAULT_ALLOC))) {
         if (s->swarm & WM_SCN_SPLIT)
             s->other.chunking = !s->other.chunking;
         else
@@ -376,6 +384,11 @@ int wm_scn_smaller(const struct wm_scn *s, unsigned i, struct wm_scn *out)
     }
     i -= s->ngames;
     if (i < 5) {
+        int same = 0; /* an alloc-fail plan keeps both setups alike, on socketpair */
+        for (unsigned f = 0; f < s->nfaults; f++)
+            same |= s->faults[f].kind == WM_FAULT_ALLOC;
+        if (same && i == 2)
+            return 1;
         switch (i) {
         case 0: out->run.chunking = 0; break;
         case 1: out->run.driver = WM_DRV_SIM; break;
@@ -383,7 +396,9 @@ int wm_scn_smaller(const struct wm_scn *s, unsigned i, struct wm_scn *out)
         case 3: out->max_line = WM_LINE_MAX_DEFAULT; break;
         case 4: out->max_guesses = WM_DEFAULT_MAX_GUESSES; break;
         }
-        if (memcmp(&out->run, &out->other, sizeof out->run) == 0)
+        if (same)
+            out->other = out->run;
+        else if (memcmp(&out->run, &out->other, sizeof out->run) == 0)
             *out = *s; /* the differential run must stay different */
         return 1;
     }

@@ -47,11 +47,11 @@ case_driver_forced() {
 # Swarm: each kind is on in some runs and off in others; --faults limits them.
 case_faults_swarm() {
     run $1 0 -- --runs 200 --seed 9 && has $1 "faults tried (runs): reset [1-9][0-9]*, half-close [1-9]" &&
-        has $1 "stall [1-9][0-9]*, slow [1-9][0-9]*, delay [1-9][0-9]*, journal-limit [1-9][0-9]*, split [1-9]" &&
+        has $1 "stall [1-9][0-9]*, slow [1-9][0-9]*, delay [1-9][0-9]*, journal-limit [1-9][0-9]*, alloc-fail [1-9][0-9]*, split [1-9]" &&
         ! has $1 "reset 200" &&
         run $1 0 -- --runs 200 --seed 9 --faults reset,split &&
-        has $1 "faults tried (runs): reset [1-9][0-9]*, half-close 0, stall 0, slow 0, delay 0, journal-limit 0, split [1-9]" &&
-        run $1 0 -- --runs 50 --faults none && has $1 "reset 0, half-close 0, stall 0, slow 0, delay 0, journal-limit 0, split 0"
+        has $1 "faults tried (runs): reset [1-9][0-9]*, half-close 0, stall 0, slow 0, delay 0, journal-limit 0, alloc-fail 0, split [1-9]" &&
+        run $1 0 -- --runs 50 --faults none && has $1 "reset 0, half-close 0, stall 0, slow 0, delay 0, journal-limit 0, alloc-fail 0, split 0"
 }
 case_replay_goldens() {
     local f
