@@ -172,8 +172,8 @@ static void draw_faults(struct wm_rng *g, struct wm_scn *s, unsigned allowed, in
                 f.arg = (uint64_t)rnd(g, 1, 400);
             else if (k == WM_FAULT_JOURNAL)
                 f.arg = (uint64_t)rnd(g, 0, 4000);
-            else if (k == WM_FAULT_ALLOC)
-                f.arg = (uint64_t)rnd(g, 1, 400);
+            else if (k == WM_FAULT_ALLOC) /* half among the run's first allocations: its setup */
+                f.arg = (uint64_t)(chance(g, 50) ? rnd(g, 1, 30) : rnd(g, 1, 400));
             if (wm_fault_at_byte(f.kind) && !byte_fault_free(s, f.side, f.conn))
                 continue;
             int dup = 0; /* one slow per side, one delay per connection */

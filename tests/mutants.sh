@@ -21,6 +21,7 @@ declare -A within=(
     [randint-off-by-one]=100
     [split-line-loses-byte]=100
     [merge-client-first]=1000
+    [fault-path-leaks]=100
 )
 # The invariants (docs/EXPLORE.md) that may find each: one found for another
 # reason (a harness failure, say) does not count.
@@ -32,6 +33,7 @@ declare -A kinds=(
     [randint-off-by-one]=server-error
     [split-line-loses-byte]="server-error range repeat decision client-error run" # run: a lost byte can leave a side waiting forever
     [merge-client-first]=order
+    [fault-path-leaks]=leak
 )
 # Mutants explore cannot see, and why: kept, never asserted (a finding).
 declare -A unseen=()
