@@ -16,11 +16,7 @@ void wm_rendered_free(struct wm_rendered *r)
 int wm_render(const struct wm_cfg *cfg, const struct wm_conn_log *logs, struct wm_rendered *r)
 {
     memset(r, 0, sizeof *r);
-    FILE *f = open_memstream(&r->buf, &r->size);
-    if (!f)
-        return -1;
-    int rc = wm_tx_write(f, cfg, logs);
-    if (fclose(f) != 0 || rc < 0)
+    if (!(r->buf = wm_tx_render(cfg, logs, &r->size)))
         return -1;
     for (size_t i = 0; i < r->size; i++)
         r->n += r->buf[i] == '\n';

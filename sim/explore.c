@@ -63,14 +63,9 @@ static int execute_text(const struct wm_cfg *base, const struct wm_scn_setup *u,
         wm_alloc_install(&count);
     int rc = wm_execute(&cfg, NULL, &o, &logs, err) < 0 ? 1 : 0;
     if (rc == 0) {
-        FILE *f = open_memstream(text, len);
-        int wrc = f ? wm_tx_write(f, base, logs) : -1; /* the header of the file, whatever u */
-        if (f && fclose(f) != 0)
-            wrc = -1;
+        *text = wm_tx_render(base, logs, len); /* the header of the file, whatever u */
         wm_conn_logs_free(logs, cfg.connections);
-        if (wrc < 0) {
-            free(*text);
-            *text = NULL;
+        if (!*text) {
             wm_err_set(err, "the journals did not merge");
             rc = 1;
         }

@@ -21,20 +21,6 @@ static void fail(struct wm_outcome *o, size_t lineno, const char *fmt, ...)
     va_end(ap);
 }
 
-static char *render(const struct wm_cfg *cfg, const struct wm_conn_log *logs, size_t *len)
-{
-    char *text = NULL;
-    FILE *f = open_memstream(&text, len);
-    if (!f)
-        return NULL;
-    int rc = wm_tx_write(f, cfg, logs);
-    if (fclose(f) != 0 || rc < 0) {
-        free(text);
-        return NULL;
-    }
-    return text;
-}
-
 /* What the live server must do: the run in process, its errors seen as
  * closes. The logs stay, so the live server's records are placed as the
  * model places them wherever that is consistent (as a replay does). */
@@ -49,7 +35,7 @@ static struct wm_conn_log *model(const struct wm_cfg *cfg, char **text, size_t *
     if (wm_execute(cfg, NULL, &o, &logs, err) < 0)
         return NULL;
     wm_live_normalize(&logs[0].server);
-    if (!(*text = render(cfg, logs, len))) {
+    if (!(*text = wm_tx_render(cfg, logs, len))) {
         wm_err_set(err, "out of memory");
         wm_conn_logs_free(logs, 1);
         return NULL;
@@ -90,7 +76,7 @@ static char *against(struct wm_live_target *lt, const struct wm_cfg *cfg,
     if (wm_live_run(&lv, err) == 0) {
         if (verdict.fault != WM_LIVE_OK)
             wm_err_set(err, "%s", verdict.why.msg);
-        else if (!(text = render(cfg, logs, len)))
+        else if (!(text = wm_tx_render(cfg, logs, len)))
             wm_err_set(err, "out of memory");
     }
     wm_ep_free(&ep);

@@ -117,21 +117,6 @@ struct wm_conn_log *wm_rec_canonical(const struct wm_conn_log *logs, uint32_t n)
 
 /* ---- verification ---- */
 
-/* cfg's transcript of logs, in memory (for comparison only). */
-static char *render(const struct wm_cfg *cfg, const struct wm_conn_log *logs, size_t *size)
-{
-    char *buf = NULL;
-    FILE *f = open_memstream(&buf, size);
-    if (!f)
-        return NULL;
-    int rc = wm_tx_write(f, cfg, logs);
-    if (fclose(f) != 0 || rc < 0) {
-        free(buf);
-        return NULL;
-    }
-    return buf;
-}
-
 /* 1 if running cfg (scripts from t) renders exactly as the recording. */
 static int reproduces(const struct wm_cfg *cfg, const struct wm_transcript *t, size_t max_journal,
                       const char *want, size_t want_size)
@@ -144,7 +129,7 @@ static int reproduces(const struct wm_cfg *cfg, const struct wm_transcript *t, s
     if (wm_execute(cfg, t, &eo, &got, &err) < 0)
         return 0;
     size_t size = 0;
-    char *text = render(cfg, got, &size);
+    char *text = wm_tx_render(cfg, got, &size);
     int same = text && size == want_size && memcmp(text, want, size) == 0;
     free(text);
     wm_conn_logs_free(got, cfg->connections);
@@ -275,7 +260,7 @@ int wm_rec_write(FILE *out, const struct wm_rec_tx_opts *o, const struct wm_conn
         if ((!cfg.client_script && !games_ok) || (!cfg.server_script && !seed_ok))
             continue;
         free(want);
-        if (!(want = render(&cfg, canon, &want_size))) {
+        if (!(want = wm_tx_render(&cfg, canon, &want_size))) {
             wm_err_set(err, "out of memory rendering the recording");
             goto out;
         }

@@ -146,3 +146,17 @@ int wm_tx_write_book(FILE *out, const struct wm_cfg *cfg, const struct wm_conn_l
 {
     return write_all(out, cfg, logs, 1);
 }
+
+char *wm_tx_render(const struct wm_cfg *cfg, const struct wm_conn_log *logs, size_t *len)
+{
+    char *text = NULL;
+    FILE *f = open_memstream(&text, len);
+    if (!f)
+        return NULL;
+    int rc = wm_tx_write(f, cfg, logs);
+    if (fclose(f) != 0 || rc < 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}

@@ -36,6 +36,9 @@ void wm_tx_write_record(FILE *out, unsigned label, char side, enum wm_rec_kind k
                         const char *text, size_t len);
 /* Header and every connection's merged records. -1 if a merge failed. */
 int wm_tx_write(FILE *out, const struct wm_cfg *cfg, const struct wm_conn_log *logs);
+/* The same into memory: the text (malloc'd, NUL-terminated) and its length,
+ * or NULL if out of memory or a merge failed. */
+char *wm_tx_render(const struct wm_cfg *cfg, const struct wm_conn_log *logs, size_t *len);
 /* The reference's console output: each connection's logs in merged order. */
 int wm_tx_write_book(FILE *out, const struct wm_cfg *cfg, const struct wm_conn_log *logs);
 
