@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs what warmer's tests need when it is missing: a C compiler, make,
-# pkg-config, Check, Valgrind and Python 3 (for make crosscheck); with
+# pkg-config, Check, Valgrind, Python 3 (for make crosscheck) and patch (the
+# planted bugs of make mutants); with
 # WITH_CLANG=1 also clang and libFuzzer's runtime (make CC=clang, make fuzz).
 set -eu
 missing=""
@@ -9,6 +10,7 @@ command -v make >/dev/null 2>&1 || missing="$missing make"
 command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
 command -v valgrind >/dev/null 2>&1 || missing="$missing valgrind"
 command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+command -v patch >/dev/null 2>&1 || missing="$missing patch" # tests/mutants.sh
 pkg-config --exists check 2>/dev/null || missing="$missing check"
 if [ -n "${WITH_CLANG:-}" ]; then # the clang build and make fuzz (libFuzzer's runtime)
     command -v clang >/dev/null 2>&1 || missing="$missing clang"
