@@ -24,6 +24,7 @@ struct parser {
     size_t cap, limit;
     struct wm_err *err;
     int have_seed;
+    size_t seen[8]; /* line where each single-valued key was given, 0 if not yet */
 };
 
 static int perr(struct parser *p, const char *what, const char *got, size_t len)
@@ -81,10 +82,43 @@ static int number(struct parser *p, const char *v, size_t len, uint64_t max, uin
     return 0;
 }
 
+static int known_key(const char *key, size_t klen)
+{
+    static const char *const keys[] = {"seed",        "game",   "connections", "max-line",
+                                       "max-guesses", "client", "server",      "chunking",
+                                       "fault"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (strlen(keys[i]) == klen && memcmp(keys[i], key, klen) == 0)
+            return 1;
+    return 0;
+}
+
+/* A key that takes one value, given a second time: a malformed file, not
+ * "the last one wins", so an edit that adds a key cannot go unnoticed. */
+static int once(struct parser *p, const char *key, size_t klen)
+{
+    static const char *const single[] = {"seed",   "connections", "max-line", "max-guesses",
+                                         "client", "server",      "chunking"};
+    for (size_t i = 0; i < sizeof single / sizeof single[0]; i++) {
+        if (strlen(single[i]) != klen || memcmp(single[i], key, klen) != 0)
+            continue;
+        if (p->seen[i]) {
+            char what[96];
+            snprintf(what, sizeof what, "'%s' given twice (first on line %zu)", single[i],
+                     p->seen[i]);
+            return perr(p, what, NULL, 0);
+        }
+        p->seen[i] = p->lineno;
+    }
+    return 0;
+}
+
 static int header_line(struct parser *p, struct wm_cfg *cfg, const char *key, size_t klen,
                        const char *v, size_t vlen)
 {
     uint64_t n;
+    if (once(p, key, klen) < 0)
+        return -1;
 #define KEY(s) (klen == sizeof(s) - 1 && memcmp(key, s, klen) == 0)
 #define VAL(s) (vlen == sizeof(s) - 1 && memcmp(v, s, vlen) == 0)
     if (KEY("seed")) {
@@ -172,6 +206,7 @@ static int split_header(const char *s, size_t len, const char **key, size_t *kle
 
 struct wait_counts {
     uint64_t *client_wire, *server_wire; /* wire records so far, per connection */
+    unsigned char *partial; /* per connection: 1 the client, 2 the server sent a partial */
 };
 
 static int record_line(struct parser *p, struct wm_transcript *t, struct wait_counts *w,
@@ -232,6 +267,17 @@ static int record_line(struct parser *p, struct wm_transcript *t, struct wait_co
                  kind == WM_REC_ERROR ? "an error reason may be" : "max-line + 64 bytes");
         return perr(p, what, s, len);
     }
+    /* Bytes after a partial line would complete it: a file that says so has
+     * no order a run can reproduce, so a partial is a side's last bytes. */
+    unsigned char bit = side == 'C' ? 1 : 2;
+    if ((kind == WM_REC_LINE || kind == WM_REC_PARTIAL) && (w->partial[conn - 1] & bit))
+        return perr(p, side == 'C' ? "a record after the client's partial line (only its close "
+                                     "or error may follow)"
+                                   : "a record after the server's partial line (only its close "
+                                     "or error may follow)",
+                    s, len);
+    if (kind == WM_REC_PARTIAL)
+        w->partial[conn - 1] |= bit;
     struct wm_conn_log *c = &t->conns[conn - 1];
     struct wm_journal *j = side == 'C' ? &c->client : &c->server;
     uint64_t *own = side == 'C' ? &w->client_wire[conn - 1] : &w->server_wire[conn - 1];
@@ -264,7 +310,14 @@ static int parse(struct parser *p, struct wm_transcript *t, size_t max_bytes)
         if (len == 0)
             continue;
         if (p->buf[0] == '#') {
-            int kind = in_header ? split_header(p->buf, len, &key, &klen, &v, &vlen) : 0;
+            int kind = split_header(p->buf, len, &key, &klen, &v, &vlen);
+            if (kind > 0 && !in_header && known_key(key, klen)) {
+                rc = perr(p, "a header line after the first record (the header comes first)",
+                          p->buf, len);
+                break;
+            }
+            if (!in_header)
+                continue; /* any other '#' line among the records is a comment */
             if (kind < 0)
                 rc = perr(p, "expected a header line '# key: value'", p->buf, len);
             else if (kind > 0 && header_line(p, &t->cfg, key, klen, v, vlen) < 0)
@@ -287,7 +340,8 @@ static int parse(struct parser *p, struct wm_transcript *t, size_t max_bytes)
             t->conns = wm_conn_logs_new(t->cfg.connections, max_bytes);
             w.client_wire = calloc(t->cfg.connections, sizeof *w.client_wire);
             w.server_wire = calloc(t->cfg.connections, sizeof *w.server_wire);
-            if (!t->conns || !w.client_wire || !w.server_wire) {
+            w.partial = calloc(t->cfg.connections, 1);
+            if (!t->conns || !w.client_wire || !w.server_wire || !w.partial) {
                 rc = perr(p, "out of memory", NULL, 0);
                 break;
             }
@@ -312,6 +366,7 @@ static int parse(struct parser *p, struct wm_transcript *t, size_t max_bytes)
     }
     free(w.client_wire);
     free(w.server_wire);
+    free(w.partial);
     return rc < 0 ? -1 : 0;
 }
 
