@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "compare.h"
 #include "live.h"
+#include "update.h"
 
 static const char check_help[] =
     "usage: warmer check [--update] [--driver sim|threads|events]\n"
@@ -28,27 +29,6 @@ static const char replay_help[] =
     "seen only as its close, so the file's peer errors are compared as closes.\n"
     "Exit: 0 match, 1 mismatch (diff, file:line, reproducing command), 2 bad usage/file.\n";
 
-/* Writes beside the file, then renames: a golden is never half written. */
-static int write_file(const char *path, const struct wm_rendered *l)
-{
-    size_t n = strlen(path) + sizeof ".tmp";
-    char *tmp = malloc(n);
-    if (!tmp)
-        return -1;
-    snprintf(tmp, n, "%s.tmp", path);
-    int rc = -1;
-    FILE *f = fopen(tmp, "wb");
-    if (f) {
-        size_t w = fwrite(l->buf, 1, l->size, f);
-        if (fclose(f) == 0 && w == l->size && rename(tmp, path) == 0)
-            rc = 0;
-        else
-            remove(tmp);
-    }
-    free(tmp);
-    return rc;
-}
-
 enum mode { MODE_CHECK, MODE_REPLAY_SERVER, MODE_REPLAY_CLIENT };
 
 struct live_opts {
@@ -59,8 +39,9 @@ struct live_opts {
 /* Returns an exit code for one file. */
 static int one_file(const struct wm_args *a, const char *path, enum mode mode, int update,
                     const struct wm_exec_opts *opts, const struct live_opts *live,
-                    const char *repro)
+                    const char *repro, int *updated)
 {
+    *updated = 0;
     struct wm_transcript t;
     struct wm_err err;
     if (wm_tx_parse(path, &t, opts->max_journal, &err) < 0) {
@@ -104,12 +85,15 @@ static int one_file(const struct wm_args *a, const char *path, enum mode mode, i
         rc = WM_EXIT_OK;
         goto out;
     }
-    if (update) {
-        if (write_file(path, &got) < 0) {
-            fprintf(stderr, "%s: %s: cannot write the update\n", a->cmd, path);
+    if (update) { /* the diff it applies, then the file rewritten */
+        wm_print_diff(stdout, path, &t, &want, &got);
+        size_t header = got.n - wm_rendered_records(&t, &got);
+        if (wm_update_file(path, &got, header, &err) < 0) {
+            fprintf(stderr, "%s: cannot update: %s\n", a->cmd, err.msg);
             rc = WM_EXIT_USAGE;
         } else {
             printf("updated %s\n", path);
+            *updated = 1;
             rc = WM_EXIT_OK;
         }
         goto out;
@@ -166,7 +150,7 @@ int wm_cmd_check(struct wm_args *a)
     if (a->i >= a->argc)
         return wm_usage_error(a, "no transcript files given");
     int worst = WM_EXIT_OK;
-    unsigned passed = 0, failed = 0;
+    unsigned passed = 0, failed = 0, updated = 0;
     for (; a->i < a->argc; a->i++) {
         const char *path = a->argv[a->i];
         if (update && strcmp(path, "-") == 0)
@@ -176,15 +160,21 @@ int wm_cmd_check(struct wm_args *a)
         wm_shell_word(path, word, sizeof word);
         snprintf(repro, sizeof repro, "check%s %s", extra, word);
         struct live_opts in_process = {NULL, 0};
-        int rc = one_file(a, path, MODE_CHECK, update, &opts, &in_process, repro);
-        if (rc == WM_EXIT_OK)
-            passed++;
-        else
+        int was_updated;
+        int rc = one_file(a, path, MODE_CHECK, update, &opts, &in_process, repro, &was_updated);
+        if (rc != WM_EXIT_OK)
             failed++;
+        else if (was_updated)
+            updated++;
+        else
+            passed++;
         if (rc > worst)
             worst = rc;
     }
-    printf("%u passed, %u failed\n", passed, failed);
+    if (update)
+        printf("%u passed, %u updated, %u failed\n", passed, updated, failed);
+    else
+        printf("%u passed, %u failed\n", passed, failed);
     return worst;
 }
 
@@ -254,5 +244,6 @@ int wm_cmd_replay(struct wm_args *a)
              mode == MODE_REPLAY_SERVER ? "--server" : "--client",
              live.addr ? (mode == MODE_REPLAY_SERVER ? " --connect " : " --listen ") : "",
              live.addr ? live.addr : "", extra, word);
-    return one_file(a, path, mode, 0, &opts, &live, repro);
+    int updated;
+    return one_file(a, path, mode, 0, &opts, &live, repro, &updated);
 }

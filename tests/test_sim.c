@@ -4,6 +4,8 @@
  * bounds, and a million-guess game. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "exec.h"
 #include "runcmd.h"
@@ -362,6 +364,60 @@ START_TEST(update_is_a_fixed_point)
 }
 END_TEST
 
+/* check --update changes the records that differ and nothing else: comments
+ * stay where they were, the mode stays, a symlink stays a symlink (its
+ * target is updated), an unrelated FILE.tmp is left alone, and a second
+ * update finds nothing to do. */
+START_TEST(update_keeps_comments_mode_and_symlinks)
+{
+    char path[128], link[160], tmpfile[160];
+    struct rc_result r;
+    rc_warmer_run(&r, "run", "--seed", "3", "--game", "1:100:42:6", (char *)NULL);
+    ck_assert_int_eq(r.status, 0);
+    /* a comment in the header, one after two records, one at the end; a guess broken */
+    const char *hdr_end = strstr(r.out, "C: PARAMS");
+    const char *second = strstr(hdr_end, "C: NUMBER\n") + 10;
+    char text[8192];
+    snprintf(text, sizeof text, "%.*s# a comment in the header\n%.*s# note: after two records\n"
+             "%s# the end\n", (int)(hdr_end - r.out), r.out, (int)(second - hdr_end), hdr_end,
+             second);
+    char *s76 = strstr(text, "S: 76\n");
+    ck_assert(s76 != NULL);
+    s76[4] = '7';
+    write_tmp("golden.txt", text, path);
+    rc_free(&r);
+    ck_assert_int_eq(chmod(path, 0640), 0);
+    snprintf(link, sizeof link, "%s/link.txt", tmpdir);
+    ck_assert_int_eq(symlink("golden.txt", link), 0);
+    snprintf(tmpfile, sizeof tmpfile, "%s.tmp", path);
+    ck_assert(rc_write_file(tmpfile, "keep", 4) == 0);
+
+    rc_warmer_run(&r, "check", "--update", link, (char *)NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "-S: 77\n+S: 76\n") &&
+                      rc_has_line(r.out, "0 passed, 1 updated, 0 failed"),
+                  "update should show the diff it applied and count it; %s", rc_describe(&r));
+    rc_free(&r);
+    struct stat st;
+    ck_assert_int_eq(lstat(link, &st), 0);
+    ck_assert_msg(S_ISLNK(st.st_mode), "the symlink was replaced by a regular file");
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert_msg((st.st_mode & 07777) == 0640, "mode %o, want 640", st.st_mode & 07777);
+    size_t len;
+    size_t klen;
+    char *now = rc_read_file(path, &len), *keep = rc_read_file(tmpfile, &klen);
+    s76[4] = '6'; /* what the file must now hold: the text with the guess mended */
+    ck_assert_msg(now && len == strlen(text) && memcmp(now, text, len) == 0,
+                  "the update changed more than the broken record:\n%s", now);
+    ck_assert_msg(keep && strcmp(keep, "keep") == 0, "FILE.tmp was clobbered");
+    free(now);
+    free(keep);
+    rc_warmer_run(&r, "check", "--update", path, (char *)NULL);
+    ck_assert_msg(r.status == 0 && rc_has_line(r.out, "1 passed, 0 updated, 0 failed"),
+                  "a second update must find nothing; %s", rc_describe(&r));
+    rc_free(&r);
+}
+END_TEST
+
 /* ---- bounds -------------------------------------------------------------------------- */
 
 START_TEST(max_steps_stops_the_run)
@@ -487,6 +543,7 @@ static Suite *sim_suite(void)
     ADD_WITH_FILES(waiting_server_script_is_abandoned);
     ADD_WITH_FILES(script_waits_for_the_peer_close);
     ADD_WITH_FILES(update_is_a_fixed_point);
+    ADD_WITH_FILES(update_keeps_comments_mode_and_symlinks);
 #undef ADD_WITH_FILES
     WM_ADD_TEST(s, max_steps_stops_the_run);
     WM_ADD_TEST(s, journal_bound_ends_the_side);
