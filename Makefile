@@ -1,5 +1,5 @@
 # warmer: deterministic harness for the guessing protocol.
-# make | make check | make mutants | make memcheck | make crosscheck | make install | make clean
+# make | make check | make mutants | make memcheck [TRANSCRIPTS=dir/] | make crosscheck | make install | make clean
 
 CC      ?= cc
 PREFIX  ?= /usr/local
@@ -53,6 +53,8 @@ check: $(B)/warmer $(TEST_BIN)
 	@bash tests/explore.sh $(B)/warmer
 	@$(MUTANTS_ENV) bash tests/mutants.sh $(B)/warmer
 	@bash tests/record.sh $(B)/warmer
+	@bash tests/check.sh $(B)/warmer
+	@echo "== make check: every stage passed ($(words $(TEST_BIN)) Check suites, cli, net, interop, explore, mutants, record, check)"
 
 # Planted bugs explore must find, each built in $(B)/mutants/NAME with our
 # compiler and flags (about 30 s on 2 cores, so check runs it too).
@@ -79,6 +81,8 @@ memcheck: $(B)/warmer $(TEST_BIN)
 	    { echo "memcheck: replay $$s $$f failed"; exit 1; }; done; done; echo "== valgrind warmer replay: every fixture clean"
 	@bash tests/net.sh --tool "$(VALGRIND)" $(B)/warmer events threads
 	@bash tests/interop.sh "$(VALGRIND) $(B)/warmer" $(B)/warmer
+	@bash tests/check.sh "$(VALGRIND) $(B)/warmer"
+	$(if $(TRANSCRIPTS),@echo "== valgrind warmer check $(TRANSCRIPTS)" && $(VALGRIND) $(B)/warmer check $(TRANSCRIPTS))
 	@echo "== valgrind warmer explore: a slice of runs, and a replay"
 	@$(VALGRIND) $(B)/warmer explore --runs 40 -j 2 --seed 3 >$(B)/memcheck.out || { cat $(B)/memcheck.out; exit 1; }
 	@$(VALGRIND) $(B)/warmer explore --replay fixtures/golden/connections-3.txt >$(B)/memcheck.out || { cat $(B)/memcheck.out; exit 1; }

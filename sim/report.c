@@ -1,0 +1,152 @@
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void wm_case_result_free(struct wm_case_result *r)
+{
+    free(r->text);
+    free(r->message);
+    free(r->reproduce);
+    r->text = r->message = r->reproduce = NULL;
+}
+
+const char *wm_case_status_name(enum wm_case_status s)
+{
+    static const char *const names[] = {"passed", "updated", "failed", "malformed"};
+    return names[s];
+}
+
+/* XML text: the five specials escaped, control bytes (not allowed in XML 1.0)
+ * shown as \xNN; transcripts are ASCII, so nothing else occurs. */
+static void xml(FILE *f, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&apos;", f); break;
+        default:
+            if ((c < 0x20 && c != '\n' && c != '\t') || c >= 0x7f)
+                fprintf(f, "\\x%02x", c);
+            else
+                fputc(c, f);
+        }
+    }
+}
+
+static void xml_str(FILE *f, const char *s)
+{
+    xml(f, s ? s : "", s ? strlen(s) : 0);
+}
+
+void wm_report_junit(FILE *f, const char *suite, char *const *paths,
+                     const struct wm_case_result *r, size_t n)
+{
+    size_t failures = 0, errors = 0;
+    double total = 0;
+    for (size_t i = 0; i < n; i++) {
+        failures += r[i].status == WM_CASE_FAILED;
+        errors += r[i].status == WM_CASE_MALFORMED;
+        total += r[i].seconds;
+    }
+    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n", f);
+    fputs("  <testsuite name=\"", f);
+    xml_str(f, suite);
+    fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" time=\"%.3f\">\n", n, failures,
+            errors, total);
+    for (size_t i = 0; i < n; i++) {
+        fputs("    <testcase classname=\"", f);
+        xml_str(f, suite);
+        fputs("\" name=\"", f);
+        xml_str(f, paths[i]);
+        fprintf(f, "\" time=\"%.3f\"", r[i].seconds);
+        if (r[i].status == WM_CASE_OK || r[i].status == WM_CASE_UPDATED) {
+            fputs("/>\n", f);
+            continue;
+        }
+        const char *tag = r[i].status == WM_CASE_FAILED ? "failure" : "error";
+        fprintf(f, ">\n      <%s message=\"", tag);
+        xml_str(f, r[i].message);
+        fputs("\">", f);
+        xml(f, r[i].text ? r[i].text : "", r[i].text ? r[i].len : 0);
+        fprintf(f, "</%s>\n    </testcase>\n", tag);
+    }
+    fputs("  </testsuite>\n</testsuites>\n", f);
+}
+
+void wm_report_tap_begin(FILE *f, size_t n)
+{
+    fprintf(f, "TAP version 14\n1..%zu\n", n);
+}
+
+/* A YAML scalar in double quotes: what JSON escapes, YAML reads too. */
+static void quoted(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", f);
+        else if (c == '\t')
+            fputs("\\t", f);
+        else if (c < 0x20 || c >= 0x7f)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+void wm_report_tap_case(FILE *f, size_t number, const char *path, const struct wm_case_result *r)
+{
+    int ok = r->status == WM_CASE_OK || r->status == WM_CASE_UPDATED;
+    fprintf(f, "%s %zu - %s\n", ok ? "ok" : "not ok", number, path);
+    if (ok)
+        return;
+    fputs("  ---\n  message: ", f);
+    quoted(f, r->message);
+    fprintf(f, "\n  severity: %s\n", r->status == WM_CASE_FAILED ? "fail" : "malformed");
+    if (r->first_line)
+        fprintf(f, "  first_difference: %zu\n", r->first_line);
+    if (r->reproduce) {
+        fputs("  reproduce: ", f);
+        quoted(f, r->reproduce);
+        fputc('\n', f);
+    }
+    fputs("  report: ", f);
+    quoted(f, r->text);
+    fputs("\n  ...\n", f);
+}
+
+void wm_report_json(FILE *f, char *const *paths, const struct wm_case_result *r, size_t n)
+{
+    fputs("[\n", f);
+    for (size_t i = 0; i < n; i++) {
+        fputs("  {\"file\": ", f);
+        quoted(f, paths[i]);
+        fprintf(f, ", \"status\": \"%s\", \"seconds\": %.3f", wm_case_status_name(r[i].status),
+                r[i].seconds);
+        if (r[i].first_line)
+            fprintf(f, ", \"first_difference\": %zu", r[i].first_line);
+        else
+            fputs(", \"first_difference\": null", f);
+        fputs(", \"message\": ", f);
+        if (r[i].message)
+            quoted(f, r[i].message);
+        else
+            fputs("null", f);
+        fputs(", \"reproduce\": ", f);
+        if (r[i].reproduce)
+            quoted(f, r[i].reproduce);
+        else
+            fputs("null", f);
+        fprintf(f, "}%s\n", i + 1 < n ? "," : "");
+    }
+    fputs("]\n", f);
+}

@@ -1,0 +1,131 @@
+#!/bin/bash
+# `warmer check` as a CI test runner (docs/CLI.md): directories, -j, shards,
+# JUnit/TAP/JSON reports, malformed files as failing cases. Every case has a
+# stable name and runs alone with CHECK_ONLY=name.
+#   bash tests/check.sh WARMER     (WARMER may carry a wrapper: "valgrind ... build/warmer")
+W=${1:-build/warmer}
+PY=${PYTHON:-python3}
+pass=0 fail=0
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+
+run() {
+    local name=$1 want=$2
+    shift 3
+    # shellcheck disable=SC2086
+    $W check "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+    local got=$?
+    [ "$got" -eq "$want" ] && return 0
+    why="want exit $want, got $got: $(head -c 300 "$tmp/$name.err")"
+    return 1
+}
+has() { grep -q -- "$2" "$tmp/$1.out" || { why="no /$2/ in the output"; return 1; }; }
+
+# A tree with transcripts at several depths, a non-transcript, a hidden file,
+# one golden broken and one malformed file.
+make_tree() {
+    rm -rf "$tmp/tree"
+    mkdir -p "$tmp/tree/b/c" "$tmp/tree/a"
+    cp fixtures/golden/book.txt "$tmp/tree/b/c/z.txt"
+    cp fixtures/golden/single-value.txt "$tmp/tree/a/y"
+    cp fixtures/golden/seed-zero.txt "$tmp/tree/a/x.txt"
+    echo "not a transcript" >"$tmp/tree/b/notes.txt"
+    cp fixtures/golden/book.txt "$tmp/tree/.hidden.txt"
+}
+
+case_dir_walk_sorted() {
+    make_tree
+    run $1 0 -- "$tmp/tree" &&
+        { [ "$(sed -n 's/^ok //p' "$tmp/$1.out" | tr '\n' ' ')" = "$tmp/tree/a/x.txt $tmp/tree/a/y $tmp/tree/b/c/z.txt " ] ||
+            { why="order: $(tr '\n' ' ' <"$tmp/$1.out")"; return 1; }; } &&
+        has $1 "^3 passed, 0 failed$"
+}
+case_jobs_same_output() {
+    run $1 0 -- -j1 fixtures/ && cp "$tmp/$1.out" "$tmp/$1.j1" && run $1 0 -- fixtures/ -j 4 &&
+        { cmp -s "$tmp/$1.j1" "$tmp/$1.out" || { why="-j1 and -j4 differ"; return 1; }; } &&
+        run $1 0 -- --jobs=3 fixtures/golden/book.txt
+}
+case_shards_cover_each_case_once() {
+    run $1 0 -- fixtures/ && sed -n 's/^ok //p' "$tmp/$1.out" | sort >"$tmp/all" || return 1
+    : >"$tmp/union"
+    for k in 1 2 3 4; do
+        run $1 0 -- --shard $k/4 fixtures/ || return 1
+        sed -n 's/^ok //p' "$tmp/$1.out" >>"$tmp/union"
+    done
+    sort "$tmp/union" >"$tmp/union.sorted"
+    cmp -s "$tmp/all" "$tmp/union.sorted" || { why="the 4 shards do not run each case once"; return 1; }
+    [ "$(wc -l <"$tmp/all")" -gt 70 ] || { why="only $(wc -l <"$tmp/all") cases"; return 1; }
+    run $1 2 -- --shard 5/4 fixtures/ && run $1 2 -- --shard 0/2 fixtures/ && run $1 2 -- --shard x fixtures/
+}
+# A malformed file is a failing case on stdout, counted, and 2 wins over 1.
+case_malformed_is_a_case() {
+    make_tree
+    printf '# warmer transcript v1\n# seed: 1\n# seed: 2\n' >"$tmp/tree/a/w.txt"
+    sed -i 's/^S: 4$/S: 5/' "$tmp/tree/b/c/z.txt"
+    run $1 2 -- "$tmp/tree" &&
+        has $1 "^FAIL $tmp/tree/a/w.txt: malformed: $tmp/tree/a/w.txt:3: 'seed' given twice" &&
+        has $1 "^FAIL $tmp/tree/b/c/z.txt$" && has $1 "^first difference: $tmp/tree/b/c/z.txt:7$" &&
+        has $1 "^2 passed, 2 failed (1 malformed)$" &&
+        run $1 1 -- "$tmp/tree/b" && has $1 "^0 passed, 1 failed$"
+}
+case_junit_report() {
+    make_tree
+    sed -i 's/^S: 4$/S: 5/' "$tmp/tree/b/c/z.txt"
+    printf '# warmer transcript v1\n# seed: x\n' >"$tmp/tree/a/w.txt"
+    run $1 2 -- --junit "$tmp/r.xml" "$tmp/tree" || return 1
+    grep -q '<testsuite name="warmer.check" tests="4" failures="1" errors="1"' "$tmp/r.xml" &&
+        grep -q "<testcase classname=\"warmer.check\" name=\"$tmp/tree/b/c/z.txt\"" "$tmp/r.xml" &&
+        grep -q '^-S: 5$' "$tmp/r.xml" && grep -q '^reproduce: .* check .*z.txt$' "$tmp/r.xml" &&
+        grep -q "<error message=\"$tmp/tree/a/w.txt:2: " "$tmp/r.xml" ||
+        { why="report: $(head -c 600 "$tmp/r.xml")"; return 1; }
+    if command -v "$PY" >/dev/null; then
+        "$PY" -c "import sys,xml.dom.minidom as m; d=m.parse(sys.argv[1]); assert len(d.getElementsByTagName('testcase'))==4" "$tmp/r.xml" ||
+            { why="not well-formed XML"; return 1; }
+    fi
+}
+case_tap_report() {
+    make_tree
+    sed -i 's/^S: 4$/S: 5/' "$tmp/tree/b/c/z.txt"
+    run $1 1 -- --tap "$tmp/tree" &&
+        { [ "$(head -n 2 "$tmp/$1.out" | tr '\n' ' ')" = "TAP version 14 1..3 " ] || { why="head: $(head -n 2 "$tmp/$1.out")"; return 1; }; } &&
+        has $1 "^ok 1 - $tmp/tree/a/x.txt$" && has $1 "^not ok 3 - $tmp/tree/b/c/z.txt$" &&
+        has $1 "^  ---$" && has $1 "^  first_difference: 7$" && has $1 '^  reproduce: ".* check .*z.txt"$' &&
+        has $1 "^  \.\.\.$" && has $1 "^# 2 passed, 1 failed$"
+}
+case_json_report() {
+    make_tree
+    sed -i 's/^S: 4$/S: 5/' "$tmp/tree/b/c/z.txt"
+    run $1 1 -- --json "$tmp/r.json" "$tmp/tree" || return 1
+    command -v "$PY" >/dev/null || { grep -q '"status": "failed"' "$tmp/r.json"; return; }
+    "$PY" - "$tmp/r.json" "$tmp/tree/b/c/z.txt" <<'PYEOF' || { why="json: $(head -c 400 "$tmp/r.json")"; return 1; }
+import json, sys
+cases = json.load(open(sys.argv[1]))
+assert [c["status"] for c in cases] == ["passed", "passed", "failed"], cases
+bad = cases[2]
+assert bad["file"] == sys.argv[2] and bad["first_difference"] == 7, bad
+assert "check" in bad["reproduce"] and bad["seconds"] >= 0, bad
+PYEOF
+}
+# Options anywhere, -- ends them; update counts apart from passes.
+case_options_and_update_counts() {
+    make_tree
+    sed -i 's/^S: 4$/S: 5/' "$tmp/tree/b/c/z.txt"
+    run $1 0 -- "$tmp/tree" --update && has $1 "^2 passed, 1 updated, 0 failed$" &&
+        has $1 "^updated $tmp/tree/b/c/z.txt$" && has $1 "^-S: 5$" &&
+        run $1 0 -- -- "$tmp/tree/b/c/z.txt" && has $1 "^1 passed, 0 failed$"
+}
+
+cases=$(declare -F | sed -n 's/^declare -f case_//p')
+for c in $cases; do
+    [ -n "$CHECK_ONLY" ] && [ "$CHECK_ONLY" != "$c" ] && continue
+    why=""
+    if "case_$c" "$c"; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL check/$c: $why"
+        sed 's/^/    /' "$tmp/$c.out" 2>/dev/null | head -20
+    fi
+done
+echo "check: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
