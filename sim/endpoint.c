@@ -239,7 +239,7 @@ size_t wm_ep_feed_inbuf(struct wm_endpoint *ep, struct wm_inbuf *b)
     return took;
 }
 
-void wm_ep_eof(struct wm_endpoint *ep)
+static void end_of_stream(struct wm_endpoint *ep, int reset)
 {
     if (ep->peer_eof)
         return;
@@ -248,10 +248,26 @@ void wm_ep_eof(struct wm_endpoint *ep)
         return;
     struct wm_sink sink = {on_emit, ep};
     struct wm_err err;
-    if (wm_framer_eof(&ep->framer, &err) == WM_FRAME_ERROR)
+    if (reset && wm_framer_mid_line(&ep->framer)) {
+        struct wm_quoted q;
+        wm_err_set(&err, "connection reset by peer after %s (no final newline)",
+                   wm_quote(&q, ep->framer.buf, ep->framer.len));
         apply(ep, ep->role->on_bad_input(ep->self, &err, &sink));
-    else
+    } else if (wm_framer_eof(&ep->framer, &err) == WM_FRAME_ERROR) {
+        apply(ep, ep->role->on_bad_input(ep->self, &err, &sink));
+    } else {
         apply(ep, ep->role->on_eof(ep->self, &sink));
+    }
+}
+
+void wm_ep_eof(struct wm_endpoint *ep)
+{
+    end_of_stream(ep, 0);
+}
+
+void wm_ep_reset(struct wm_endpoint *ep)
+{
+    end_of_stream(ep, 1);
 }
 
 void wm_ep_abandon(struct wm_endpoint *ep)

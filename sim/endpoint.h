@@ -69,6 +69,9 @@ size_t wm_ep_feed(struct wm_endpoint *ep, const char *p, size_t n);
  * once all is taken. */
 size_t wm_ep_feed_inbuf(struct wm_endpoint *ep, struct wm_inbuf *b);
 void wm_ep_eof(struct wm_endpoint *ep);
+/* The peer reset the connection: the end of the stream, and an unfinished
+ * line is reported as cut by the reset, not as a missing newline. */
+void wm_ep_reset(struct wm_endpoint *ep);
 /* Ends a side that can make no progress (a script left waiting). */
 void wm_ep_abandon(struct wm_endpoint *ep);
 /* The peer stalled: the session reports what it awaited and closes. */

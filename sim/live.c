@@ -12,6 +12,10 @@
 #include "escape.h"
 #include "net.h"
 
+/* Bytes a peer may still send once our side has closed: enough for any
+ * answer in flight, not a flood that would fill the transcript. */
+#define DRAIN_MAX 65536
+
 /* Bytes of quoted wire text in a verdict, and the phrases built around it. */
 #define QUOTE_MAX 100
 #define AFTER_MAX (QUOTE_MAX + 32)
@@ -270,6 +274,7 @@ int wm_live_run(struct wm_live *lv, struct wm_err *err)
     struct mirror m;
     char buf[WM_IO_CHUNK];
     int shut_wr = 0, rc = -1;
+    size_t drained = 0; /* bytes received since our side closed */
     mirror_init(&m, lv);
     *lv->verdict = (struct wm_live_verdict){.fault = WM_LIVE_OK, .conn = lv->verdict->conn};
     if (wm_framer_init(&m.framer, lv->max_line + WM_TX_TEXT_SLACK) < 0) {
@@ -327,6 +332,11 @@ int wm_live_run(struct wm_live *lv, struct wm_err *err)
             if (flush(lv, err) < 0)
                 goto out;
             break;
+        }
+        if (ep->closed && (drained += (size_t)n) > DRAIN_MAX) {
+            wm_err_set(err, "the %s kept sending after the %s closed (over %d bytes); stopped "
+                       "reading", peer_name(lv), own_name(lv), DRAIN_MAX);
+            goto out;
         }
         if (mirror_feed(&m, buf, (size_t)n, err) < 0)
             goto out;

@@ -35,8 +35,13 @@ int main(int argc, char **argv)
             snprintf(cmd, sizeof cmd, "warmer %s", cmds[i].name);
             struct wm_args a = {argc, argv, 2, cmd, argv[0]};
             int rc = cmds[i].fn(&a);
-            if (fflush(stdout) != 0 || ferror(stdout)) {
+            int had_error = ferror(stdout); /* an earlier write failed: its errno is gone */
+            if (fflush(stdout) != 0) {
                 perror("warmer: writing output");
+                return WM_EXIT_FAIL;
+            }
+            if (had_error) {
+                fputs("warmer: writing output: a write to standard output failed\n", stderr);
                 return WM_EXIT_FAIL;
             }
             return rc;

@@ -197,7 +197,10 @@ static int do_read(struct econn *e)
         return -1;
     }
     c->eof_done = 1; /* 0, or a reset: the end of the stream */
-    wm_ep_eof(&c->ep);
+    if (r < 0)
+        wm_ep_reset(&c->ep);
+    else
+        wm_ep_eof(&c->ep);
     return 0;
 }
 

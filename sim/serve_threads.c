@@ -138,7 +138,10 @@ static void serve_conn(struct tconn *t)
             wm_sconn_feed(c);
         } else if (r == 0 || e == ECONNRESET) { /* the end of the stream */
             c->eof_done = 1;
-            wm_ep_eof(ep);
+            if (r < 0)
+                wm_ep_reset(ep);
+            else
+                wm_ep_eof(ep);
         } else if (e == EAGAIN || e == EWOULDBLOCK) {
             wm_serve_log(stderr, "connection %llu (%s): nothing received for %u s "
                          "(--idle-timeout), closing", (unsigned long long)c->num, c->addr,

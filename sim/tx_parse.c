@@ -1,7 +1,9 @@
 /* The strict transcript parser: every malformed line is "path:line: ..." */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "escape.h"
 #include "msg.h"
@@ -42,11 +44,15 @@ static int read_line(struct parser *p, size_t *len)
     int c;
     while ((c = getc(p->f)) != EOF && c != '\n') {
         if (n == p->limit) {
-            char what[96];
+            char what[128];
             p->lineno++;
-            snprintf(what, sizeof what,
-                     "line longer than %zu bytes (4 x (max-line + %d) + %d + %d)", p->limit,
-                     LINE_SLACK, WM_ERR_MAX, LINE_SLACK);
+            if (p->lineno == 1) /* before any header: the magic line's own bound */
+                snprintf(what, sizeof what, "first line longer than %zu bytes (it must be '"
+                         WM_TX_MAGIC "')", p->limit);
+            else
+                snprintf(what, sizeof what,
+                         "line longer than %zu bytes (4 x (max-line + %d) + %d + %d)", p->limit,
+                         LINE_SLACK, WM_ERR_MAX, LINE_SLACK);
             return perr(p, what, NULL, 0);
         }
         if (n == p->cap) {
@@ -370,13 +376,33 @@ static int parse(struct parser *p, struct wm_transcript *t, size_t max_bytes)
     return rc < 0 ? -1 : 0;
 }
 
+/* Opening a FIFO that no one writes blocks in open(2); opened non-blocking
+ * it reads as empty instead (a clear "expected the first line" error). The
+ * flag is dropped once open, so a FIFO with a writer is read as it comes. */
+static FILE *open_nonblocking(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
+    if (fd < 0)
+        return NULL;
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0)
+        fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        int e = errno;
+        close(fd);
+        errno = e;
+    }
+    return f;
+}
+
 int wm_tx_parse(const char *path, struct wm_transcript *t, size_t max_bytes, struct wm_err *err)
 {
     memset(t, 0, sizeof *t);
     wm_cfg_init(&t->cfg);
     int is_stdin = strcmp(path, "-") == 0;
     struct parser p = {.path = path, .err = err, .limit = MAGIC_LINE_MAX};
-    p.f = is_stdin ? stdin : fopen(path, "rb");
+    p.f = is_stdin ? stdin : open_nonblocking(path);
     if (!p.f) {
         wm_err_set(err, "%s: cannot open: %s", path, strerror(errno));
         return -1;

@@ -215,6 +215,27 @@ survive_job() {
     ok "$name"
 }
 
+# reset_job DRIVER: a client that resets mid-line is named for the reset,
+# not for a missing newline, and only its connection is lost.
+reset_job() {
+    local d=$1 name=reset-$1 why
+    serve "$name" --listen 127.0.0.1:0 --driver "$d" || { bad "$name" "$why"; return; }
+    run "$PY" -c "
+import socket, struct, sys, time
+s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))
+s.sendall(b'PARAMS 1 5\\nNUMB')
+time.sleep(0.2)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+s.close()" "$port" || { stop "$name"; bad "$name" "the resetting client failed"; return; }
+    run "$W" client --connect "$addr" --seed 1235 >"$tmp/$name.txt" 2>&1
+    local rc=$?
+    stop "$name" || { bad "$name" "$why"; return; }
+    grep -q '^connection 1 (127.0.0.1:[0-9]*): connection reset by peer after "NUMB" (no final newline)$' \
+        "$tmp/$name.err" || { bad "$name" "no reset named: $(tail -n 3 "$tmp/$name.err")"; return; }
+    [ $rc -eq 0 ] || { bad "$name" "the next client failed: $(head -5 "$tmp/$name.txt")"; return; }
+    ok "$name"
+}
+
 # crowd_job DRIVER N: N concurrent clients all finish, and their transcripts
 # are exactly the games of seeds S..S+N-1, one each, whatever the order.
 crowd_job() {
@@ -437,6 +458,7 @@ elif [ -z "$TOOL" ]; then
     if command -v "$PY" >/dev/null 2>&1; then
         for d in $DRIVERS; do
             bg interop_job "$d"
+            bg reset_job "$d"
         done
         bg refmodel_job
         join
