@@ -6,14 +6,17 @@
 #include "cli.h"
 #include "compare.h"
 #include "live.h"
+#include "pool.h"
 
 static const char check_help[] =
-    "usage: warmer check [--update] [--driver sim|threads|events]\n"
-    "                    [--transport socketpair|memory] FILE...\n"
+    "usage: warmer check [--update] [-j N] [--driver sim|threads|events]\n"
+    "                    [--transport socketpair|memory] [--max-steps N]\n"
+    "                    [--max-journal BYTES] FILE...\n"
     "Re-runs each transcript from its header (scripted sides play the file's\n"
     "records) and compares. A mismatch prints a unified diff, the first differing\n"
     "file:line and the command that reproduces the run. --update rewrites a file\n"
-    "that differs instead; nothing else ever writes a golden.\n"
+    "that differs instead; nothing else ever writes a golden. -j N checks N files\n"
+    "at once (default 1); the output is the same, in file order.\n"
     "Exit: 0 all match (or were updated), 1 a mismatch, 2 bad usage or a bad file.\n";
 
 static const char replay_help[] =
@@ -56,19 +59,19 @@ struct live_opts {
     int timeout_ms;
 };
 
-/* Returns an exit code for one file. */
+/* Returns an exit code for one file; its report goes to out, its errors to errf. */
 static int one_file(const struct wm_args *a, const char *path, enum mode mode, int update,
                     const struct wm_exec_opts *opts, const struct live_opts *live,
-                    const char *repro)
+                    const char *repro, FILE *out, FILE *errf)
 {
     struct wm_transcript t;
     struct wm_err err;
     if (wm_tx_parse(path, &t, opts->max_journal, &err) < 0) {
-        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
+        fprintf(errf, "%s: %s\n", a->cmd, err.msg);
         return WM_EXIT_USAGE;
     }
     if (t.cfg.nfaults > 0 && opts->driver != WM_DRV_SIM && !live->addr) {
-        fprintf(stderr, "%s: %s: a fault plan runs under --driver sim only\n", a->cmd, path);
+        fprintf(errf, "%s: %s: a fault plan runs under --driver sim only\n", a->cmd, path);
         wm_tx_free(&t);
         return WM_EXIT_USAGE;
     }
@@ -91,25 +94,25 @@ static int one_file(const struct wm_args *a, const char *path, enum mode mode, i
         ran = wm_execute(&cfg, &t, opts, &logs, &err);
     }
     if (ran < 0) {
-        printf("FAIL %s: %s\nreproduce: %s %s\n", path, err.msg, a->prog, repro);
+        fprintf(out, "FAIL %s: %s\nreproduce: %s %s\n", path, err.msg, a->prog, repro);
         goto out;
     }
     if (wm_render(&t.cfg, t.conns, &want) < 0 || wm_render(&t.cfg, logs, &got) < 0) {
-        printf("FAIL %s: internal error rendering the transcript\n", path);
+        fprintf(out, "FAIL %s: internal error rendering the transcript\n", path);
         goto out;
     }
     int same = wm_rendered_equal(&want, &got);
     if (same && verdict.fault == WM_LIVE_OK) {
-        printf("ok %s\n", path);
+        fprintf(out, "ok %s\n", path);
         rc = WM_EXIT_OK;
         goto out;
     }
     if (update) {
         if (write_file(path, &got) < 0) {
-            fprintf(stderr, "%s: %s: cannot write the update\n", a->cmd, path);
+            fprintf(errf, "%s: %s: cannot write the update\n", a->cmd, path);
             rc = WM_EXIT_USAGE;
         } else {
-            printf("updated %s\n", path);
+            fprintf(out, "updated %s\n", path);
             rc = WM_EXIT_OK;
         }
         goto out;
@@ -117,18 +120,18 @@ static int one_file(const struct wm_args *a, const char *path, enum mode mode, i
     if (verdict.fault != WM_LIVE_OK) {
         char why[WM_ERR_MAX + 4200];
         wm_verdict_format(why, sizeof why, path, &t, &verdict, same, &want);
-        printf("FAIL %s\n", why);
+        fprintf(out, "FAIL %s\n", why);
     } else
-        printf("FAIL %s\n", path);
+        fprintf(out, "FAIL %s\n", path);
     if (!same) {
-        size_t line = wm_print_diff(stdout, path, &t, &want, &got);
-        printf("first difference: %s:%zu\n", path, line);
+        size_t line = wm_print_diff(out, path, &t, &want, &got);
+        fprintf(out, "first difference: %s:%zu\n", path, line);
     }
-    printf("reproduce: %s %s\n", a->prog, repro);
+    fprintf(out, "reproduce: %s %s\n", a->prog, repro);
     /* `warmer run` without --game plays the book: no line for a file of no games. */
     if (!same && !t.cfg.client_script && !t.cfg.server_script && t.cfg.ngames > 0) {
-        printf("the run alone: ");
-        wm_print_run_command(stdout, a->prog, &t.cfg, opts);
+        fprintf(out, "the run alone: ");
+        wm_print_run_command(out, a->prog, &t.cfg, opts);
     }
 out:
     wm_rendered_free(&want);
@@ -139,44 +142,122 @@ out:
     return rc;
 }
 
+/* check's own options. */
+enum { CHECK_UPDATE = WM_OPT_LOCAL };
+
+static const struct wm_opt check_opts[] = {{"update", 0, CHECK_UPDATE}, WM_OPTS_EXEC, WM_OPTS_JOBS,
+                                           {NULL, 0, 0}};
+
+struct check_ctx {
+    struct wm_args *a;
+    struct wm_run_args run;
+    struct wm_exec_opts opts;
+    int update;
+    unsigned jobs;
+};
+
+static int check_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
+{
+    struct check_ctx *c = ctx;
+    if (o->id == CHECK_UPDATE) {
+        c->update = 1;
+        return 0;
+    }
+    if (o->id == WM_OPT_JOBS)
+        return wm_opt_jobs(a, o, &c->jobs);
+    return wm_opt_run(a, &c->run, o);
+}
+
+static int check_file(const struct check_ctx *c, const char *path, FILE *out, FILE *errf)
+{
+    char repro[8400], extra[160], word[8200];
+    wm_exec_opts_string(&c->opts, extra, sizeof extra);
+    wm_shell_word(path, word, sizeof word);
+    snprintf(repro, sizeof repro, "check%s %s", extra, word);
+    struct live_opts in_process = {NULL, 0};
+    return one_file(c->a, path, MODE_CHECK, c->update, &c->opts, &in_process, repro, out, errf);
+}
+
+/* -j N: files checked on N threads, each report kept until those before it
+ * are out, so the output is the same as one at a time. */
+struct check_result {
+    char *out, *err;
+    size_t nout, nerr;
+    int rc;
+};
+
+static void check_job(void *ctx, uint64_t k, void *res)
+{
+    const struct check_ctx *c = ctx;
+    struct check_result *r = res;
+    FILE *out = open_memstream(&r->out, &r->nout);
+    FILE *errf = open_memstream(&r->err, &r->nerr);
+    r->rc = -1;
+    if (out && errf)
+        r->rc = check_file(c, c->a->ops[k], out, errf);
+    if (out)
+        fclose(out);
+    if (errf)
+        fclose(errf);
+}
+
+static void check_result_free(void *res)
+{
+    struct check_result *r = res;
+    free(r->out);
+    free(r->err);
+}
+
 int wm_cmd_check(struct wm_args *a)
 {
-    struct wm_exec_opts opts;
-    int update = 0, first_file = 0;
-    wm_exec_opts_init(&opts);
-    while (a->i < a->argc && !first_file) {
-        int r;
-        if (wm_arg_flag(a, "--help")) {
-            fputs(check_help, stdout);
-            return WM_EXIT_OK;
-        }
-        if (wm_arg_flag(a, "--update")) {
-            update = 1;
-            continue;
-        }
-        if ((r = wm_arg_exec(a, &opts)) != 0) {
-            if (r < 0)
-                return WM_EXIT_USAGE;
-            continue;
-        }
-        if (strncmp(a->argv[a->i], "--", 2) == 0)
-            return wm_usage_error(a, "unknown option \"%s\"", a->argv[a->i]);
-        first_file = 1;
-    }
-    if (a->i >= a->argc)
+    static const struct wm_cmd_spec spec = {check_help, check_opts, -1};
+    struct check_ctx c = {.a = a, .jobs = 1};
+    int rc;
+    c.run.exec = &c.opts;
+    wm_exec_opts_init(&c.opts);
+    if ((rc = wm_opts_parse(a, &spec, check_opt, &c)) >= 0)
+        return rc;
+    if (wm_run_args_check(a, &c.run) < 0)
+        return WM_EXIT_USAGE;
+    if (a->nops == 0)
         return wm_usage_error(a, "no transcript files given");
+    for (int k = 0; c.update && k < a->nops; k++)
+        if (strcmp(a->ops[k], "-") == 0)
+            return wm_usage_error(a, "--update cannot rewrite standard input");
     int worst = WM_EXIT_OK;
     unsigned passed = 0, failed = 0;
-    for (; a->i < a->argc; a->i++) {
-        const char *path = a->argv[a->i];
-        if (update && strcmp(path, "-") == 0)
-            return wm_usage_error(a, "--update cannot rewrite standard input");
-        char repro[8400], extra[160], word[8200];
-        wm_exec_opts_string(&opts, extra, sizeof extra);
-        wm_shell_word(path, word, sizeof word);
-        snprintf(repro, sizeof repro, "check%s %s", extra, word);
-        struct live_opts in_process = {NULL, 0};
-        int rc = one_file(a, path, MODE_CHECK, update, &opts, &in_process, repro);
+    struct wm_pool *pool = NULL;
+    if (c.jobs > 1 && a->nops > 1) {
+        unsigned workers = c.jobs < (unsigned)a->nops ? c.jobs : (unsigned)a->nops;
+        pool = wm_pool_start(workers, workers * 2, (uint64_t)a->nops, sizeof(struct check_result),
+                             check_job, &c);
+        if (!pool) {
+            fprintf(stderr, "%s: cannot start the workers\n", a->cmd);
+            return WM_EXIT_FAIL;
+        }
+    }
+    for (int k = 0; k < a->nops; k++) {
+        if (pool) {
+            struct check_result r;
+            uint64_t at;
+            if (!wm_pool_take(pool, &at, &r))
+                break;
+            fflush(stdout);
+            if (r.out)
+                fwrite(r.out, 1, r.nout, stdout);
+            fflush(stdout);
+            if (r.err)
+                fwrite(r.err, 1, r.nerr, stderr);
+            check_result_free(&r);
+            if (r.rc < 0) {
+                fprintf(stderr, "%s: %s: out of memory\n", a->cmd, a->ops[at]);
+                r.rc = WM_EXIT_FAIL;
+            }
+            rc = r.rc;
+        } else {
+            rc = check_file(&c, a->ops[k], stdout, stderr);
+            fflush(stdout); /* a file's report before the next file's errors */
+        }
         if (rc == WM_EXIT_OK)
             passed++;
         else
@@ -184,62 +265,67 @@ int wm_cmd_check(struct wm_args *a)
         if (rc > worst)
             worst = rc;
     }
+    if (pool)
+        wm_pool_free(pool, check_result_free);
     printf("%u passed, %u failed\n", passed, failed);
     return worst;
 }
 
+/* replay's own options. */
+enum { REPLAY_SERVER = WM_OPT_LOCAL, REPLAY_CLIENT, REPLAY_CONNECT, REPLAY_LISTEN };
+
+static const struct wm_opt replay_opts[] = {
+    {"server", 0, REPLAY_SERVER}, {"client", 0, REPLAY_CLIENT}, {"connect", 1, REPLAY_CONNECT},
+    {"listen", 1, REPLAY_LISTEN}, WM_OPTS_TIMEOUT, WM_OPTS_EXEC, {NULL, 0, 0}};
+
+struct replay_ctx {
+    struct wm_run_args run;
+    enum mode mode;
+    struct live_opts live;
+    int listen_flag;
+};
+
+static int replay_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
+{
+    struct replay_ctx *r = ctx;
+    switch (o->id) {
+    case REPLAY_SERVER:
+        r->mode = MODE_REPLAY_SERVER;
+        return 0;
+    case REPLAY_CLIENT:
+        r->mode = MODE_REPLAY_CLIENT;
+        return 0;
+    case REPLAY_CONNECT:
+    case REPLAY_LISTEN:
+        r->live.addr = o->val;
+        r->listen_flag = o->id == REPLAY_LISTEN;
+        return wm_opt_hostport(a, o, r->listen_flag);
+    default:
+        return wm_opt_run(a, &r->run, o);
+    }
+}
+
 int wm_cmd_replay(struct wm_args *a)
 {
+    static const struct wm_cmd_spec spec = {replay_help, replay_opts, 1};
     struct wm_exec_opts opts;
-    enum mode mode = MODE_CHECK;
-    const char *path = NULL, *v;
-    struct live_opts live = {NULL, WM_DEFAULT_TIMEOUT_MS};
-    int listen_flag = 0;
+    struct replay_ctx c = {.mode = MODE_CHECK, .live = {NULL, WM_DEFAULT_TIMEOUT_MS}};
+    int rc;
     wm_exec_opts_init(&opts);
-    while (a->i < a->argc) {
-        int r;
-        int is_listen = 0;
-        if ((r = wm_arg_value(a, "--connect", &v)) == 0 &&
-            (r = wm_arg_value(a, "--listen", &v)) != 0)
-            is_listen = 1;
-        if (r != 0) {
-            if (r < 0)
-                return WM_EXIT_USAGE;
-            live.addr = v;
-            listen_flag = is_listen;
-            continue;
-        }
-        if ((r = wm_arg_timeout(a, &live.timeout_ms)) != 0) {
-            if (r < 0)
-                return WM_EXIT_USAGE;
-            continue;
-        }
-        if (wm_arg_flag(a, "--help")) {
-            fputs(replay_help, stdout);
-            return WM_EXIT_OK;
-        }
-        if (wm_arg_flag(a, "--server")) {
-            mode = MODE_REPLAY_SERVER;
-            continue;
-        }
-        if (wm_arg_flag(a, "--client")) {
-            mode = MODE_REPLAY_CLIENT;
-            continue;
-        }
-        if ((r = wm_arg_exec(a, &opts)) != 0) {
-            if (r < 0)
-                return WM_EXIT_USAGE;
-            continue;
-        }
-        if (strncmp(a->argv[a->i], "--", 2) == 0 || path)
-            return wm_usage_error(a, "unexpected argument \"%s\"", a->argv[a->i]);
-        path = a->argv[a->i++];
-    }
+    c.run.exec = &opts;
+    c.run.timeout_ms = &c.live.timeout_ms;
+    if ((rc = wm_opts_parse(a, &spec, replay_opt, &c)) >= 0)
+        return rc;
+    enum mode mode = c.mode;
+    struct live_opts live = c.live;
+    const char *path = a->nops ? a->ops[0] : NULL;
+    if (wm_run_args_check(a, &c.run) < 0)
+        return WM_EXIT_USAGE;
     if (mode == MODE_CHECK)
         return wm_usage_error(a, "say which side to test: --server or --client");
     if (!path)
         return wm_usage_error(a, "no transcript file given");
-    if (live.addr && listen_flag != (mode == MODE_REPLAY_CLIENT))
+    if (live.addr && c.listen_flag != (mode == MODE_REPLAY_CLIENT))
         return wm_usage_error(a, "--connect goes with --server, --listen with --client");
     char repro[8400], extra[200], word[8200];
     wm_exec_opts_string(&opts, extra, sizeof extra);
@@ -254,5 +340,5 @@ int wm_cmd_replay(struct wm_args *a)
              mode == MODE_REPLAY_SERVER ? "--server" : "--client",
              live.addr ? (mode == MODE_REPLAY_SERVER ? " --connect " : " --listen ") : "",
              live.addr ? live.addr : "", extra, word);
-    return one_file(a, path, mode, 0, &opts, &live, repro);
+    return one_file(a, path, mode, 0, &opts, &live, repro, stdout, stderr);
 }

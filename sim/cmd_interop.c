@@ -12,7 +12,6 @@
 #include "interop.h"
 #include "live.h"
 
-#define JOBS_MAX 256
 /* A peer under valgrind can take seconds to start and to exit. */
 #define PROCESS_TIMEOUT_MS 30000
 
@@ -215,97 +214,59 @@ out:
 static unsigned cpu_count(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > JOBS_MAX ? JOBS_MAX : (unsigned)n;
+    return n < 1 ? 1 : n > WM_JOBS_MAX ? WM_JOBS_MAX : (unsigned)n;
+}
+
+enum { IOP_SERVER = WM_OPT_LOCAL, IOP_CLIENT, IOP_HOST, IOP_PROCESS_TIMEOUT };
+
+static const struct wm_opt interop_opts[] = {
+    {"server", 1, IOP_SERVER}, {"client", 1, IOP_CLIENT},
+    WM_OPTS_JOBS,              WM_OPTS_TIMEOUT,
+    {"host", 1, IOP_HOST},     {"process-timeout", 1, IOP_PROCESS_TIMEOUT},
+    {NULL, 0, 0}};
+
+static int interop_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
+{
+    struct runner *r = ctx;
+    switch (o->id) {
+    case IOP_SERVER:
+    case IOP_CLIENT:
+        if (r->opts.command)
+            return wm_usage_error(a, "give one of --server or --client, once"), -1;
+        r->opts.command = o->val;
+        r->opts.test_server = o->id == IOP_SERVER;
+        return 0;
+    case WM_OPT_JOBS:
+        return wm_opt_jobs(a, o, &r->jobs);
+    case WM_OPT_TIMEOUT:
+        return wm_opt_seconds(a, o, &r->opts.timeout_ms);
+    case IOP_HOST:
+        r->opts.host = o->val;
+        return 0;
+    case IOP_PROCESS_TIMEOUT:
+        return wm_opt_seconds(a, o, &r->opts.process_timeout_ms);
+    }
+    return wm_usage_error(a, "internal error: %s", o->name), -1;
 }
 
 int wm_cmd_interop(struct wm_args *a)
 {
+    static const struct wm_cmd_spec spec = {interop_help, interop_opts, -1};
     struct runner r = {.jobs = cpu_count()};
     struct wm_interop_opts *o = &r.opts;
-    char **operands = calloc((size_t)a->argc, sizeof *operands);
-    size_t nops = 0;
-    const char *v, *jobs = NULL;
     char repro[256] = "";
-    int rc = WM_EXIT_USAGE;
+    int rc;
     *o = (struct wm_interop_opts){.host = "127.0.0.1", .timeout_ms = WM_DEFAULT_TIMEOUT_MS,
                                   .process_timeout_ms = PROCESS_TIMEOUT_MS,
                                   .max_journal = WM_DEFAULT_MAX_JOURNAL, .prog = a->prog,
                                   .repro_opts = repro};
-    if (!operands)
-        return WM_EXIT_USAGE;
-    while (a->i < a->argc) {
-        int r1, is_client = 0;
-        if (wm_arg_flag(a, "--help") || wm_arg_flag(a, "-h")) {
-            fputs(interop_help, stdout);
-            rc = WM_EXIT_OK;
-            goto out;
-        }
-        if ((r1 = wm_arg_value(a, "--server", &v)) == 0 &&
-            (r1 = wm_arg_value(a, "--client", &v)) != 0)
-            is_client = 1;
-        if (r1 != 0) {
-            if (r1 < 0)
-                goto out;
-            if (o->command) {
-                wm_usage_error(a, "give one of --server or --client, once");
-                goto out;
-            }
-            o->command = v;
-            o->test_server = !is_client;
-            continue;
-        }
-        if (strncmp(a->argv[a->i], "-j", 2) == 0 && a->argv[a->i][2] >= '0' &&
-            a->argv[a->i][2] <= '9') {
-            jobs = a->argv[a->i++] + 2;
-            continue;
-        }
-        if ((r1 = wm_arg_value(a, "-j", &v)) != 0 || (r1 = wm_arg_value(a, "--jobs", &v)) != 0) {
-            if (r1 < 0)
-                goto out;
-            jobs = v;
-            continue;
-        }
-        if ((r1 = wm_arg_value(a, "--host", &v)) != 0) {
-            if (r1 < 0)
-                goto out;
-            o->host = v;
-            continue;
-        }
-        if ((r1 = wm_arg_timeout(a, &o->timeout_ms)) != 0 ||
-            (r1 = wm_arg_seconds(a, "--process-timeout", &o->process_timeout_ms)) != 0) {
-            if (r1 < 0)
-                goto out;
-            continue;
-        }
-        if (strcmp(a->argv[a->i], "--") == 0) {
-            for (a->i++; a->i < a->argc;)
-                operands[nops++] = a->argv[a->i++];
-            break;
-        }
-        if (a->argv[a->i][0] == '-' && a->argv[a->i][1] != '\0') {
-            wm_usage_error(a, "unknown option \"%s\"", a->argv[a->i]);
-            goto out;
-        }
-        operands[nops++] = a->argv[a->i++];
-    }
-    if (!o->command) {
-        wm_usage_error(a, "say what to test: --server 'COMMAND' or --client 'COMMAND'");
-        goto out;
-    }
-    if (nops == 0) {
-        wm_usage_error(a, "no transcript files or directories given");
-        goto out;
-    }
-    if (jobs) {
-        uint64_t j;
-        if (wm_parse_u64(a, "-j", jobs, JOBS_MAX, &j) < 0)
-            goto out;
-        if (j == 0) {
-            wm_usage_error(a, "-j wants 1..%d", JOBS_MAX);
-            goto out;
-        }
-        r.jobs = (unsigned)j;
-    }
+    if ((rc = wm_opts_parse(a, &spec, interop_opt, &r)) >= 0)
+        return rc;
+    rc = WM_EXIT_USAGE;
+    if (!o->command)
+        return wm_usage_error(a, "say what to test: --server 'COMMAND' or --client 'COMMAND'");
+    if (a->nops == 0)
+        return wm_usage_error(a, "no transcript files or directories given");
     if (o->timeout_ms != WM_DEFAULT_TIMEOUT_MS) {
         char secs[24];
         wm_seconds_word(secs, sizeof secs, o->timeout_ms);
@@ -324,9 +285,9 @@ int wm_cmd_interop(struct wm_args *a)
         snprintf(repro + n, sizeof repro - n, " --host %s", word);
     }
     struct wm_err err;
-    if (wm_files_collect(&r.files, operands, nops, &err) < 0) {
+    if (wm_files_collect(&r.files, a->ops, (size_t)a->nops, &err) < 0) {
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
-        goto out;
+        return rc;
     }
     if (r.files.n < r.jobs)
         r.jobs = r.files.n ? (unsigned)r.files.n : 1;
@@ -340,7 +301,5 @@ int wm_cmd_interop(struct wm_args *a)
     pthread_cond_destroy(&r.done_cv);
     pthread_mutex_destroy(&r.lock);
     wm_files_free(&r.files);
-out:
-    free(operands);
     return rc;
 }

@@ -153,6 +153,14 @@ case_output_order_is_file_order() {
         run $1 0 -- -j 8 --server "$SERVE" fixtures/ &&
         { cmp -s "$tmp/$1.j1" "$tmp/$1.out" || { why="-j1 and -j8 print differently"; return 1; }; }
 }
+# Options after the operands (getopt's order), every form of -j, and -- .
+case_options_anywhere() {
+    run $1 0 -- fixtures/golden/book.txt --server "$SERVE" -j2 && has $1 "^ok fixtures/golden/book.txt$" &&
+        run $1 0 -- fixtures/golden/book.txt --jobs=2 --client "$CLIENT" --timeout 5 &&
+        has $1 "^1 passed, 0 failed, 0 skipped$" &&
+        run $1 0 -- --jobs 2 --server "$SERVE" -- fixtures/golden/book.txt && has $1 "^ok fixtures/golden/book.txt$" &&
+        run $1 0 -- -j 1 --server="$SERVE" fixtures/golden/book.txt && has $1 "^ok fixtures/golden/book.txt$"
+}
 case_dir_walk() {
     mkdir -p "$tmp/walk/b/c" "$tmp/walk/a"
     cp fixtures/golden/book.txt "$tmp/walk/b/c/z.txt"
@@ -167,9 +175,11 @@ case_usage() {
     run $1 2 -- fixtures/golden/book.txt && has $1 "say what to test" &&
         run $1 2 -- --server x --client y fixtures/golden/book.txt && has $1 "once" &&
         run $1 2 -- --server x && has $1 "no transcript files" &&
-        run $1 2 -- -j 0 --server x fixtures/golden/book.txt && has $1 "-j wants 1..256" &&
+        run $1 2 -- -j 0 --server x fixtures/golden/book.txt && has $1 "-j must be 1..256" &&
         run $1 2 -- --frob --server x fixtures && has $1 'unknown option "--frob"' &&
         run $1 0 -- --help && has $1 "usage: warmer interop" &&
+        run $1 2 -- --server x -j && has $1 "-j needs a value" &&
+        run $1 2 -- --server x --jobs=257 fixtures && has $1 '--jobs must be 1..256, got "257"' &&
         printf '# warmer transcript v1\n# seed: x\n' >"$tmp/bad.txt" &&
         run $1 2 -- --server "$SERVE" "$tmp/bad.txt" fixtures/golden/book.txt &&
         has $1 "^FAIL $tmp/bad.txt: malformed: $tmp/bad.txt:2: " && has $1 "^ok fixtures/golden/book.txt$"
