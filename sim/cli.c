@@ -159,7 +159,8 @@ void wm_print_run_command(FILE *out, const char *prog, const struct wm_cfg *cfg,
         fprintf(out, " --max-line %zu", cfg->max_line);
     if (cfg->max_guesses != WM_DEFAULT_MAX_GUESSES)
         fprintf(out, " --max-guesses %zu", cfg->max_guesses);
-    if (cfg->chunking)
+    /* The simulator's: under another driver it changes nothing, and run refuses it. */
+    if (cfg->chunking && (!o || o->driver == WM_DRV_SIM))
         fputs(" --chunking", out);
     for (unsigned i = 0; i < cfg->nfaults; i++) {
         char f[64];

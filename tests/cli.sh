@@ -187,6 +187,10 @@ expect sim-only-max-steps 2 "--max-steps is the simulator's: it has no say under
 expect sim-only-chunking 2 "--chunking is the simulator's" -- run --chunking --driver threads
 expect sim-only-check 2 "--transport is the simulator's" -- check --driver events fixtures/golden/book.txt --transport socketpair
 expect sim-only-replay 2 "--max-steps is the simulator's" -- replay --server --max-steps 9 --driver threads fixtures/golden/book.txt
+# A reproduce line never combines them: the run alone of a chunking file under threads.
+sed 's/^S: 4$/S: 2/' fixtures/golden/chunking-book.txt >"$tmp/chunk.txt"
+expect run-alone-threads-no-chunking 1 "^the run alone: .* --game 10:15:12:5 --driver threads\$" -- check --driver threads "$tmp/chunk.txt"
+expect run-alone-sim-chunking 1 "^the run alone: .* --game 10:15:12:5 --chunking\$" -- check "$tmp/chunk.txt"
 expect sim-options-under-sim 0 "^1 passed, 0 failed\$" -- check --driver sim --transport memory --max-steps 100000 fixtures/golden/book.txt
 
 echo "cli: $pass passed, $fail failed"
