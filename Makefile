@@ -23,13 +23,24 @@ LIB_OBJ   = $(PROTO_SRC:%.c=$(B)/%.o) $(SIM_SRC:%.c=$(B)/%.o)
 TEST_SRC  = $(wildcard tests/test_*.c)
 TEST_BIN  = $(TEST_SRC:tests/%.c=$(B)/tests/%)
 
-.PHONY: all check mutants memcheck helgrind interop crosscheck bench fuzz install clean
+.PHONY: all check mutants memcheck helgrind interop crosscheck bench fuzz install clean FORCE
 all: $(B)/warmer
 
 $(B)/%.o: %.c $(wildcard proto/*.h sim/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  CC    $<")
 	$(Q)$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -c $< -o $@
+
+# `warmer --version` names the git revision when built from a checkout; a
+# tarball (no .git) builds without git and prints the version alone. The
+# revision is kept in $(B)/git-rev, rewritten only when it changes, so that
+# main.o is rebuilt then and only then.
+GIT_REV := $(shell test -e .git && git describe --always --dirty 2>/dev/null)
+$(B)/git-rev: FORCE
+	@mkdir -p $(B)
+	@echo '$(GIT_REV)' | cmp -s - $@ || echo '$(GIT_REV)' >$@
+$(B)/sim/main.o: $(B)/git-rev
+$(B)/sim/main.o: CPPFLAGS_ALL += -DWM_GIT_REV='"$(GIT_REV)"'
 
 $(B)/libwarmer.a: $(LIB_OBJ)
 	$(Q)rm -f $@

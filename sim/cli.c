@@ -1,157 +1,125 @@
 #include "cli.h"
 
-#include <stdarg.h>
 #include <string.h>
 
 #include "msg.h"
 
-int wm_usage_error(const struct wm_args *a, const char *fmt, ...)
-{
-    va_list ap;
-    fprintf(stderr, "%s: ", a->cmd);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, " (try %s --help)\n", a->cmd);
-    return WM_EXIT_USAGE;
-}
+static const char *const driver_names[] = {"sim", "threads", "events"};
 
-int wm_arg_value(struct wm_args *a, const char *name, const char **val)
+int wm_opt_run(struct wm_args *a, struct wm_run_args *r, const struct wm_optval *o)
 {
-    const char *arg = a->argv[a->i];
-    size_t n = strlen(name);
-    if (strncmp(arg, name, n) != 0)
-        return 0;
-    if (arg[n] == '=') {
-        *val = arg + n + 1;
-        a->i++;
-        return 1;
-    }
-    if (arg[n] != '\0')
-        return 0;
-    if (a->i + 1 >= a->argc) {
-        wm_usage_error(a, "%s needs a value", name);
-        return -1;
-    }
-    *val = a->argv[a->i + 1];
-    a->i += 2;
-    return 1;
-}
-
-int wm_arg_flag(struct wm_args *a, const char *name)
-{
-    if (strcmp(a->argv[a->i], name) != 0)
-        return 0;
-    a->i++;
-    return 1;
-}
-
-int wm_parse_u64(struct wm_args *a, const char *name, const char *v, uint64_t max, uint64_t *out)
-{
-    if (wm_uint64_parse(v, strlen(v), out) < 0 || *out > max) {
-        wm_usage_error(a, "%s wants an unsigned decimal up to %llu, got \"%s\"", name,
-                       (unsigned long long)max, v);
-        return -1;
-    }
-    return 0;
-}
-
-int wm_arg_cfg(struct wm_args *a, struct wm_cfg *cfg)
-{
-    const char *v;
+    struct wm_cfg *cfg = o->id >= WM_OPT_SEED && o->id <= WM_OPT_FAULT ? r->cfg : NULL;
+    struct wm_exec_opts *x = o->id >= WM_OPT_DRIVER && o->id <= WM_OPT_MAX_JOURNAL ? r->exec : NULL;
+    struct wm_err e;
     uint64_t n;
-    int r;
-    if ((r = wm_arg_value(a, "--seed", &v)) != 0)
-        return r < 0 || wm_parse_u64(a, "--seed", v, UINT64_MAX, &cfg->seed) < 0 ? -1 : 1;
-    if ((r = wm_arg_value(a, "--game", &v)) != 0) {
-        struct wm_game g;
-        struct wm_err e;
-        if (r < 0)
-            return -1;
-        if (wm_game_parse(v, strlen(v), &g, &e) < 0 || wm_cfg_add_game(cfg, &g, &e) < 0) {
-            wm_usage_error(a, "%s", e.msg);
-            return -1;
-        }
-        return 1;
+    if (!cfg && !x && !(o->id == WM_OPT_TIMEOUT && r->timeout_ms)) {
+        wm_usage_error(a, "internal error: %s has nowhere to go", o->name);
+        return -1;
     }
-    if ((r = wm_arg_value(a, "--connections", &v)) != 0) {
-        if (r < 0 || wm_parse_u64(a, "--connections", v, WM_MAX_CONNECTIONS, &n) < 0)
+    switch (o->id) {
+    case WM_OPT_SEED:
+        return wm_opt_range(a, o, 0, UINT64_MAX, &cfg->seed);
+    case WM_OPT_GAME: {
+        struct wm_game g;
+        if (wm_game_parse(o->val, strlen(o->val), &g, &e) < 0 || wm_cfg_add_game(cfg, &g, &e) < 0)
+            return wm_usage_error(a, "%s", e.msg), -1;
+        return 0;
+    }
+    case WM_OPT_CONNECTIONS:
+        if (wm_opt_range(a, o, 1, WM_MAX_CONNECTIONS, &n) < 0)
             return -1;
         cfg->connections = (uint32_t)n;
-        return 1;
-    }
-    if ((r = wm_arg_value(a, "--max-line", &v)) != 0) {
-        if (r < 0 || wm_parse_u64(a, "--max-line", v, 1u << 24, &n) < 0)
+        return 0;
+    case WM_OPT_MAX_LINE:
+        if (wm_opt_range(a, o, 1, 1u << 24, &n) < 0)
             return -1;
         cfg->max_line = (size_t)n;
-        return 1;
-    }
-    if ((r = wm_arg_value(a, "--max-guesses", &v)) != 0) {
-        if (r < 0 || wm_parse_u64(a, "--max-guesses", v, 1u << 28, &n) < 0)
+        return 0;
+    case WM_OPT_MAX_GUESSES:
+        if (wm_opt_range(a, o, 1, 1u << 28, &n) < 0)
             return -1;
         cfg->max_guesses = (size_t)n;
-        return 1;
-    }
-    if (wm_arg_flag(a, "--chunking")) {
+        return 0;
+    case WM_OPT_CHUNKING:
         cfg->chunking = 1;
-        return 1;
-    }
-    if ((r = wm_arg_value(a, "--fault", &v)) != 0) {
+        r->sim_only = r->sim_only ? r->sim_only : "--chunking";
+        return 0;
+    case WM_OPT_FAULT: {
         struct wm_fault f;
-        struct wm_err e;
-        if (r < 0)
+        if (wm_fault_parse(o->val, strlen(o->val), &f, &e) < 0 || wm_cfg_add_fault(cfg, &f, &e) < 0)
+            return wm_usage_error(a, "%s", e.msg), -1;
+        return 0;
+    }
+    case WM_OPT_DRIVER:
+        for (int d = WM_DRV_SIM; d <= WM_DRV_EVENTS; d++)
+            if (strcmp(o->val, driver_names[d]) == 0) {
+                x->driver = (enum wm_driver)d;
+                return 0;
+            }
+        return wm_usage_error(a, "%s wants sim, threads or events, got \"%s\"", o->name, o->val), -1;
+    case WM_OPT_TRANSPORT:
+        if (strcmp(o->val, "socketpair") == 0)
+            x->transport = WM_TR_SOCKETPAIR;
+        else if (strcmp(o->val, "memory") == 0)
+            x->transport = WM_TR_MEMORY;
+        else
+            return wm_usage_error(a, "%s wants socketpair or memory, got \"%s\"", o->name,
+                                  o->val), -1;
+        r->sim_only = r->sim_only ? r->sim_only : "--transport";
+        return 0;
+    case WM_OPT_MAX_STEPS:
+        r->sim_only = r->sim_only ? r->sim_only : "--max-steps";
+        return wm_opt_range(a, o, 0, UINT64_MAX, &x->max_steps);
+    case WM_OPT_MAX_JOURNAL:
+        if (wm_opt_range(a, o, 0, SIZE_MAX, &n) < 0)
             return -1;
-        if (wm_fault_parse(v, strlen(v), &f, &e) < 0 || wm_cfg_add_fault(cfg, &f, &e) < 0) {
-            wm_usage_error(a, "%s", e.msg);
-            return -1;
-        }
-        return 1;
+        x->max_journal = (size_t)n;
+        return 0;
+    case WM_OPT_TIMEOUT:
+        return wm_opt_seconds(a, o, r->timeout_ms);
+    }
+    wm_usage_error(a, "internal error: %s is not a shared option", o->name);
+    return -1;
+}
+
+int wm_run_args_check(struct wm_args *a, const struct wm_run_args *r)
+{
+    if (r->exec && r->exec->driver != WM_DRV_SIM && r->sim_only) {
+        wm_usage_error(a, "%s is the simulator's: it has no say under --driver %s", r->sim_only,
+                       driver_names[r->exec->driver]);
+        return -1;
     }
     return 0;
 }
 
-int wm_arg_exec(struct wm_args *a, struct wm_exec_opts *o)
+int wm_opt_jobs(struct wm_args *a, const struct wm_optval *o, unsigned *jobs)
 {
-    const char *v;
     uint64_t n;
-    int r;
-    if ((r = wm_arg_value(a, "--driver", &v)) != 0) {
-        if (r < 0)
-            return -1;
-        if (strcmp(v, "sim") == 0)
-            o->driver = WM_DRV_SIM;
-        else if (strcmp(v, "threads") == 0)
-            o->driver = WM_DRV_THREADS;
-        else if (strcmp(v, "events") == 0)
-            o->driver = WM_DRV_EVENTS;
-        else {
-            wm_usage_error(a, "--driver wants sim, threads or events, got \"%s\"", v);
-            return -1;
-        }
-        return 1;
-    }
-    if ((r = wm_arg_value(a, "--transport", &v)) != 0) {
-        if (r < 0)
-            return -1;
-        if (strcmp(v, "socketpair") == 0)
-            o->transport = WM_TR_SOCKETPAIR;
-        else if (strcmp(v, "memory") == 0)
-            o->transport = WM_TR_MEMORY;
-        else {
-            wm_usage_error(a, "--transport wants socketpair or memory, got \"%s\"", v);
-            return -1;
-        }
-        return 1;
-    }
-    if ((r = wm_arg_value(a, "--max-steps", &v)) != 0)
-        return r < 0 || wm_parse_u64(a, "--max-steps", v, UINT64_MAX, &o->max_steps) < 0 ? -1 : 1;
-    if ((r = wm_arg_value(a, "--max-journal", &v)) != 0) {
-        if (r < 0 || wm_parse_u64(a, "--max-journal", v, SIZE_MAX, &n) < 0)
-            return -1;
-        o->max_journal = (size_t)n;
-        return 1;
-    }
+    if (wm_opt_range(a, o, 1, WM_JOBS_MAX, &n) < 0)
+        return -1;
+    *jobs = (unsigned)n;
     return 0;
+}
+
+int wm_opt_suite(struct wm_args *a, struct wm_suite_opts *s, const struct wm_optval *o)
+{
+    switch (o->id) {
+    case WM_OPT_SHARD:
+        if (wm_suite_parse_shard(o->val, s) == 0)
+            return 0;
+        wm_usage_error(a, "%s wants K/N with 1 <= K <= N <= %d, got \"%s\"", o->name,
+                       WM_SHARD_MAX, o->val);
+        return -1;
+    case WM_OPT_JUNIT:
+        s->junit_path = o->val;
+        return 0;
+    case WM_OPT_JSON:
+        s->json_path = o->val;
+        return 0;
+    default:
+        s->tap = 1;
+        return 0;
+    }
 }
 
 void wm_shell_word(const char *s, char *buf, size_t size)
@@ -180,64 +148,14 @@ void wm_shell_word(const char *s, char *buf, size_t size)
     buf[n] = '\0';
 }
 
-/* Seconds with up to three decimals ("10", "0.25"): milliseconds, or -1. */
-static long parse_seconds(const char *v)
-{
-    long ms = 0;
-    int frac = -1; /* digits after the point, -1 before it */
-    if (*v < '0' || *v > '9')
-        return -1;
-    for (; *v; v++) {
-        if (*v == '.' && frac < 0) {
-            frac = 0;
-            continue;
-        }
-        if (*v < '0' || *v > '9' || frac >= 3 || ms > 86400000)
-            return -1;
-        ms = ms * 10 + (*v - '0');
-        frac += frac >= 0;
-    }
-    if (frac == 0) /* "1." */
-        return -1;
-    for (int k = frac < 0 ? 0 : frac; k < 3; k++)
-        ms *= 10;
-    return ms;
-}
-
-int wm_arg_seconds(struct wm_args *a, const char *name, int *ms)
-{
-    const char *v;
-    int r = wm_arg_value(a, name, &v);
-    if (r <= 0)
-        return r;
-    long t = parse_seconds(v);
-    if (t < 0 || t > 86400000L) {
-        wm_usage_error(a, "%s wants seconds (up to 3 decimals, at most 86400), got \"%s\"", name,
-                       v);
-        return -1;
-    }
-    if (t < 10) {
-        wm_usage_error(a, "%s must be at least 0.01 seconds, got \"%s\"", name, v);
-        return -1;
-    }
-    *ms = (int)t;
-    return 1;
-}
-
-int wm_arg_timeout(struct wm_args *a, int *ms)
-{
-    return wm_arg_seconds(a, "--timeout", ms);
-}
-
 void wm_exec_opts_string(const struct wm_exec_opts *o, char *buf, size_t size)
 {
-    static const char *const drivers[] = {"sim", "threads", "events"};
     struct wm_exec_opts def;
     size_t n = 0;
     wm_exec_opts_init(&def);
     buf[0] = '\0';
     if (o->driver != def.driver)
-        n += (size_t)snprintf(buf + n, size - n, " --driver %s", drivers[o->driver]);
+        n += (size_t)snprintf(buf + n, size - n, " --driver %s", driver_names[o->driver]);
     if (n < size && o->transport != def.transport)
         n += (size_t)snprintf(buf + n, size - n, " --transport memory");
     if (n < size && o->max_steps != def.max_steps)
@@ -262,7 +180,8 @@ void wm_print_run_command(FILE *out, const char *prog, const struct wm_cfg *cfg,
         fprintf(out, " --max-line %zu", cfg->max_line);
     if (cfg->max_guesses != WM_DEFAULT_MAX_GUESSES)
         fprintf(out, " --max-guesses %zu", cfg->max_guesses);
-    if (cfg->chunking)
+    /* The simulator's: under another driver it changes nothing, and run refuses it. */
+    if (cfg->chunking && (!o || o->driver == WM_DRV_SIM))
         fputs(" --chunking", out);
     for (unsigned i = 0; i < cfg->nfaults; i++) {
         char f[64];

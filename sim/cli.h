@@ -7,35 +7,71 @@
 
 #include "cfg.h"
 #include "exec.h"
+#include "opts.h"
+#include "pool.h"
+#include "suite.h"
 
-enum { WM_EXIT_OK = 0, WM_EXIT_FAIL = 1, WM_EXIT_USAGE = 2 };
+/* Options several commands share, one definition each: their ids, their
+ * table entries, and wm_opt_run, which applies them. */
+enum {
+    WM_OPT_SEED = WM_OPT_ID, /* the run's settings (struct wm_cfg) */
+    WM_OPT_GAME,
+    WM_OPT_CONNECTIONS,
+    WM_OPT_MAX_LINE,
+    WM_OPT_MAX_GUESSES,
+    WM_OPT_CHUNKING,
+    WM_OPT_FAULT,
+    WM_OPT_DRIVER, /* how it runs (struct wm_exec_opts) */
+    WM_OPT_TRANSPORT,
+    WM_OPT_MAX_STEPS,
+    WM_OPT_MAX_JOURNAL,
+    WM_OPT_TIMEOUT, /* waits for a live peer */
+    WM_OPT_SHARD,   /* a suite of cases (struct wm_suite_opts) */
+    WM_OPT_JUNIT,
+    WM_OPT_JSON,
+    WM_OPT_TAP,
+    WM_OPT_LOCAL    /* a command's own ids start here */
+};
+#define WM_OPT_JOBS 'j' /* -j N, --jobs N: 1..WM_JOBS_MAX */
+#define WM_JOBS_MAX WM_POOL_MAX_WORKERS
 
-struct wm_args {
-    int argc;
-    char **argv;
-    int i;           /* next argument */
-    const char *cmd; /* for messages: "warmer run" */
-    const char *prog;
+#define WM_OPTS_SEED {"seed", 1, WM_OPT_SEED}
+#define WM_OPTS_MAX_LINE {"max-line", 1, WM_OPT_MAX_LINE}
+#define WM_OPTS_MAX_GUESSES {"max-guesses", 1, WM_OPT_MAX_GUESSES}
+/* run, client: --seed --game --connections --max-line --max-guesses --chunking --fault */
+#define WM_OPTS_CFG                                                                                \
+    WM_OPTS_SEED, {"game", 1, WM_OPT_GAME}, {"connections", 1, WM_OPT_CONNECTIONS},               \
+        WM_OPTS_MAX_LINE, WM_OPTS_MAX_GUESSES, {"chunking", 0, WM_OPT_CHUNKING},                 \
+        {"fault", 1, WM_OPT_FAULT}
+/* run, check, replay: --driver --transport --max-steps --max-journal */
+#define WM_OPTS_EXEC                                                                               \
+    {"driver", 1, WM_OPT_DRIVER}, {"transport", 1, WM_OPT_TRANSPORT},                            \
+        {"max-steps", 1, WM_OPT_MAX_STEPS}, {"max-journal", 1, WM_OPT_MAX_JOURNAL}
+#define WM_OPTS_TIMEOUT {"timeout", 1, WM_OPT_TIMEOUT}
+/* check, interop: --shard K/N --junit FILE --json FILE --tap */
+#define WM_OPTS_SUITE                                                                              \
+    {"shard", 1, WM_OPT_SHARD}, {"junit", 1, WM_OPT_JUNIT}, {"json", 1, WM_OPT_JSON},           \
+        {"tap", 0, WM_OPT_TAP}
+#define WM_OPTS_JOBS {"jobs", 1, WM_OPT_JOBS}
+
+/* Where wm_opt_run puts the shared options; a NULL target's options are not
+ * the command's (its table leaves them out). */
+struct wm_run_args {
+    struct wm_cfg *cfg;
+    struct wm_exec_opts *exec;
+    int *timeout_ms;
+    const char *sim_only; /* the first of --transport, --max-steps, --chunking given */
 };
 
-/* If argv[i] is --name or --name=V, takes it (and its value) and returns 1;
- * 0 if it is not; -1 (message printed) if the value is missing. */
-int wm_arg_value(struct wm_args *a, const char *name, const char **val);
-int wm_arg_flag(struct wm_args *a, const char *name);
-int wm_parse_u64(struct wm_args *a, const char *name, const char *v, uint64_t max, uint64_t *out);
-
-/* Parses the options that shape a run's settings and its driver; 1 taken,
- * 0 not one of them, -1 bad (message printed). */
-int wm_arg_cfg(struct wm_args *a, struct wm_cfg *cfg);
-int wm_arg_exec(struct wm_args *a, struct wm_exec_opts *o);
-/* --timeout S (0.01..86400 seconds, up to 3 decimals) into *ms; 1 taken, 0 not
- * it, -1 bad. */
-int wm_arg_timeout(struct wm_args *a, int *ms);
-/* The same for any option of seconds (name is "--process-timeout", ...). */
-int wm_arg_seconds(struct wm_args *a, const char *name, int *ms);
-
-/* Prints "warmer CMD: msg" to stderr and returns WM_EXIT_USAGE. */
-int wm_usage_error(const struct wm_args *a, const char *fmt, ...) WM_PRINTF(2, 3);
+/* Applies a shared option: 0, or -1 after a usage error. */
+int wm_opt_run(struct wm_args *a, struct wm_run_args *r, const struct wm_optval *o);
+/* After parsing: the simulator's options under another driver are refused.
+ * 0, or -1 after a usage error. */
+int wm_run_args_check(struct wm_args *a, const struct wm_run_args *r);
+/* --shard, --junit, --json or --tap into *s: 0, or -1 after a usage error. */
+int wm_opt_suite(struct wm_args *a, struct wm_suite_opts *s, const struct wm_optval *o);
+/* -j N, --jobs N into *jobs: 0, or -1 after a usage error. */
+int wm_opt_jobs(struct wm_args *a, const struct wm_optval *o, unsigned *jobs);
 
 /* s as one shell word: as is when safe, else in single quotes. */
 void wm_shell_word(const char *s, char *buf, size_t size);

@@ -12,6 +12,7 @@
 #include "live.h"
 #include "pool.h"
 #include "report.h"
+#include "suite.h"
 #include "update.h"
 
 /* A formatted string in memory; -1 if out of memory. */
@@ -34,7 +35,7 @@ static int asprintf_dup(char **out, const char *fmt, ...)
 static const char check_help[] =
     "usage: warmer check [--update] [-j N] [--shard K/N] [--junit FILE] [--tap] [--json FILE]\n"
     "                    [--driver sim|threads|events] [--transport socketpair|memory]\n"
-    "                    FILE|DIR...\n"
+    "                    [--max-steps N] [--max-journal BYTES] FILE|DIR...\n"
     "Re-runs each transcript from its header (scripted sides play the file's\n"
     "records) and compares. A DIR is searched recursively for transcripts (files\n"
     "whose first line is \"# warmer transcript v1\"), in sorted order. A mismatch\n"
@@ -191,13 +192,6 @@ struct check_result {
     int rc;
 };
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* One case, on a worker thread: its report into memory, printed in order. */
 static void check_job(void *ctx, uint64_t i, void *res)
 {
@@ -210,7 +204,7 @@ static void check_job(void *ctx, uint64_t i, void *res)
     snprintf(repro, sizeof repro, "check%s %s", extra, word);
     struct live_opts in_process = {NULL, 0};
     FILE *out = open_memstream(&cr->r.text, &cr->r.len);
-    double t0 = now_s();
+    double t0 = wm_suite_clock();
     if (!out) {
         cr->rc = WM_EXIT_FAIL;
         return;
@@ -218,7 +212,7 @@ static void check_job(void *ctx, uint64_t i, void *res)
     cr->rc = one_file(c->a, path, MODE_CHECK, c->update, &c->opts, &in_process, repro, out,
                       &cr->r);
     fclose(out);
-    cr->r.seconds = now_s() - t0;
+    cr->r.seconds = wm_suite_clock() - t0;
 }
 
 static void drop_result(void *res)
@@ -226,280 +220,147 @@ static void drop_result(void *res)
     wm_case_result_free(&((struct check_result *)res)->r);
 }
 
-/* --shard K/N: the cases whose name hashes to K (FNV-1a), so a file's shard
- * never moves when others are added; the N shards cover each case once. */
-static uint64_t name_hash(const char *s)
-{
-    uint64_t h = 14695981039346656037u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
-}
-
-static int parse_shard(const char *v, unsigned *k, unsigned *n)
-{
-    const char *slash = strchr(v, '/');
-    uint64_t a, b;
-    if (!slash || wm_uint64_parse(v, (size_t)(slash - v), &a) < 0 ||
-        wm_uint64_parse(slash + 1, strlen(slash + 1), &b) < 0 || b == 0 || b > 100000 || a == 0 ||
-        a > b)
-        return -1;
-    *k = (unsigned)a, *n = (unsigned)b;
-    return 0;
-}
-
-static int write_report(const char *path, void (*fn)(FILE *, void *), void *ctx)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return -1;
-    fn(f, ctx);
-    return fclose(f) != 0 ? -1 : 0;
-}
-
-struct reports {
-    char *const *paths;
-    const struct wm_case_result *r;
-    size_t n;
-};
-
-static void junit(FILE *f, void *ctx)
-{
-    const struct reports *rp = ctx;
-    wm_report_junit(f, "warmer.check", rp->paths, rp->r, rp->n);
-}
-
-static void json(FILE *f, void *ctx)
-{
-    const struct reports *rp = ctx;
-    wm_report_json(f, rp->paths, rp->r, rp->n);
-}
-
-static int run_cases(struct check_run *c, unsigned jobs, int tap, const char *junit_path,
-                     const char *json_path)
+static int run_cases(struct check_run *c, unsigned jobs, const struct wm_suite_opts *so)
 {
     size_t n = c->files.n;
-    struct wm_case_result *all = calloc(n ? n : 1, sizeof *all);
-    unsigned counts[4] = {0};
-    int worst = WM_EXIT_OK, tty = isatty(STDERR_FILENO);
-    if (!all) {
-        fprintf(stderr, "%s: out of memory\n", c->a->cmd);
+    struct wm_suite s;
+    int worst = WM_EXIT_OK;
+    if (wm_suite_begin(&s, c->a->cmd, "warmer.check", so, c->files.paths, n) < 0)
         return WM_EXIT_FAIL;
-    }
     struct check_result cr;
     struct wm_pool *p = n ? wm_pool_start(jobs, jobs * 4, n, sizeof cr, check_job, c) : NULL;
     if (n && !p) {
         fprintf(stderr, "%s: cannot start the workers\n", c->a->cmd);
-        free(all);
-        return WM_EXIT_FAIL;
+        worst = WM_EXIT_FAIL;
     }
-    if (tap)
-        wm_report_tap_begin(stdout, n);
     uint64_t i;
     while (p && wm_pool_take(p, &i, &cr)) {
-        if (tty)
-            fputs("\r\033[K", stderr);
-        if (tap)
-            wm_report_tap_case(stdout, (size_t)i + 1, c->files.paths[i], &cr.r);
-        else if (cr.r.text)
-            fwrite(cr.r.text, 1, cr.r.len, stdout);
-        fflush(stdout);
-        if (tty)
-            fprintf(stderr, "check: %llu/%zu", (unsigned long long)i + 1, n);
-        all[i] = cr.r;
-        counts[cr.r.status]++;
+        wm_suite_case(&s, &cr.r);
         if (cr.rc > worst)
             worst = cr.rc;
     }
     wm_pool_free(p, drop_result);
-    if (tty)
-        fputs("\r\033[K", stderr);
-    char summary[160];
-    unsigned failed = counts[WM_CASE_FAILED] + counts[WM_CASE_MALFORMED];
-    if (c->update)
-        snprintf(summary, sizeof summary, "%u passed, %u updated, %u failed", counts[WM_CASE_OK],
-                 counts[WM_CASE_UPDATED], failed);
-    else
-        snprintf(summary, sizeof summary, "%u passed, %u failed", counts[WM_CASE_OK], failed);
-    if (counts[WM_CASE_MALFORMED]) {
-        size_t l = strlen(summary);
-        snprintf(summary + l, sizeof summary - l, " (%u malformed)", counts[WM_CASE_MALFORMED]);
-    }
-    printf(tap ? "# %s\n" : "%s\n", summary);
-    struct reports rp = {c->files.paths, all, n};
-    if (junit_path && write_report(junit_path, junit, &rp) < 0) {
-        fprintf(stderr, "%s: cannot write %s\n", c->a->cmd, junit_path);
+    if (wm_suite_end(&s, NULL) < 0)
         worst = WM_EXIT_USAGE;
-    }
-    if (json_path && write_report(json_path, json, &rp) < 0) {
-        fprintf(stderr, "%s: cannot write %s\n", c->a->cmd, json_path);
-        worst = WM_EXIT_USAGE;
-    }
-    for (size_t k = 0; k < n; k++)
-        wm_case_result_free(&all[k]);
-    free(all);
     return worst;
+}
+
+/* check's own options. */
+enum { CHECK_UPDATE = WM_OPT_LOCAL };
+
+static const struct wm_opt check_opts[] = {{"update", 0, CHECK_UPDATE}, WM_OPTS_SUITE,
+                                           WM_OPTS_EXEC, WM_OPTS_JOBS, {NULL, 0, 0}};
+
+struct check_opts {
+    struct check_run *c;
+    struct wm_run_args run;
+    unsigned jobs;
+    struct wm_suite_opts suite;
+};
+
+static int check_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
+{
+    struct check_opts *co = ctx;
+    switch (o->id) {
+    case CHECK_UPDATE:
+        co->c->update = co->suite.show_updated = 1;
+        return 0;
+    case WM_OPT_SHARD:
+    case WM_OPT_JUNIT:
+    case WM_OPT_JSON:
+    case WM_OPT_TAP:
+        return wm_opt_suite(a, &co->suite, o);
+    case WM_OPT_JOBS:
+        return wm_opt_jobs(a, o, &co->jobs);
+    default:
+        return wm_opt_run(a, &co->run, o);
+    }
 }
 
 int wm_cmd_check(struct wm_args *a)
 {
+    static const struct wm_cmd_spec spec = {check_help, check_opts, -1};
     struct check_run c = {.a = a};
-    const char *v, *junit_path = NULL, *json_path = NULL;
-    unsigned jobs = wm_pool_cpus(), shard_k = 1, shard_n = 1;
-    int tap = 0, rc = WM_EXIT_USAGE;
-    char **operands = calloc((size_t)a->argc + 1, sizeof *operands);
-    size_t nops = 0;
+    struct check_opts co = {.c = &c, .jobs = wm_pool_cpus(), .suite = WM_SUITE_OPTS_INIT};
+    int rc;
     wm_exec_opts_init(&c.opts);
-    if (!operands)
+    co.run.exec = &c.opts;
+    if ((rc = wm_opts_parse(a, &spec, check_opt, &co)) >= 0)
+        return rc;
+    if (wm_run_args_check(a, &co.run) < 0)
         return WM_EXIT_USAGE;
-    while (a->i < a->argc) {
-        int r;
-        uint64_t n;
-        if (wm_arg_flag(a, "--help") || wm_arg_flag(a, "-h")) {
-            fputs(check_help, stdout);
-            rc = WM_EXIT_OK;
-            goto out;
-        }
-        if (wm_arg_flag(a, "--update")) {
-            c.update = 1;
-            continue;
-        }
-        if (wm_arg_flag(a, "--tap")) {
-            tap = 1;
-            continue;
-        }
-        if ((r = wm_arg_value(a, "--junit", &junit_path)) != 0 ||
-            (r = wm_arg_value(a, "--json", &json_path)) != 0) {
-            if (r < 0)
-                goto out;
-            continue;
-        }
-        if ((r = wm_arg_value(a, "--shard", &v)) != 0) {
-            if (r < 0)
-                goto out;
-            if (parse_shard(v, &shard_k, &shard_n) < 0) {
-                wm_usage_error(a, "--shard wants K/N with 1 <= K <= N, got \"%s\"", v);
-                goto out;
-            }
-            continue;
-        }
-        if (strncmp(a->argv[a->i], "-j", 2) == 0 && a->argv[a->i][2] >= '0' &&
-            a->argv[a->i][2] <= '9') {
-            v = a->argv[a->i++] + 2;
-            goto jobs;
-        }
-        if ((r = wm_arg_value(a, "-j", &v)) != 0 || (r = wm_arg_value(a, "--jobs", &v)) != 0) {
-            if (r < 0)
-                goto out;
-jobs:
-            if (wm_parse_u64(a, "-j", v, WM_POOL_MAX_WORKERS, &n) < 0)
-                goto out;
-            if (n == 0) {
-                wm_usage_error(a, "-j wants 1..%d", WM_POOL_MAX_WORKERS);
-                goto out;
-            }
-            jobs = (unsigned)n;
-            continue;
-        }
-        if ((r = wm_arg_exec(a, &c.opts)) != 0) {
-            if (r < 0)
-                goto out;
-            continue;
-        }
-        if (strcmp(a->argv[a->i], "--") == 0) {
-            for (a->i++; a->i < a->argc;)
-                operands[nops++] = a->argv[a->i++];
-            break;
-        }
-        if (a->argv[a->i][0] == '-' && a->argv[a->i][1] != '\0') {
-            wm_usage_error(a, "unknown option \"%s\"", a->argv[a->i]);
-            goto out;
-        }
-        operands[nops++] = a->argv[a->i++];
-    }
-    if (nops == 0) {
-        wm_usage_error(a, "no transcript files given");
-        goto out;
-    }
-    for (size_t k = 0; k < nops; k++)
-        if (c.update && strcmp(operands[k], "-") == 0) {
-            wm_usage_error(a, "--update cannot rewrite standard input");
-            goto out;
-        }
+    if (a->nops == 0)
+        return wm_usage_error(a, "no transcript files given");
+    for (int k = 0; c.update && k < a->nops; k++)
+        if (strcmp(a->ops[k], "-") == 0)
+            return wm_usage_error(a, "--update cannot rewrite standard input");
     struct wm_err err;
-    if (wm_files_collect(&c.files, operands, nops, &err) < 0) {
+    if (wm_files_collect(&c.files, a->ops, (size_t)a->nops, &err) < 0) {
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
-        goto out;
+        return WM_EXIT_USAGE;
     }
-    size_t kept = 0; /* this shard's cases, in order */
-    for (size_t k = 0; k < c.files.n; k++) {
-        if (shard_n > 1 && name_hash(c.files.paths[k]) % shard_n != shard_k - 1) {
-            free(c.files.paths[k]);
-            continue;
-        }
-        c.files.paths[kept++] = c.files.paths[k];
-    }
-    c.files.n = kept;
+    wm_suite_shard(&c.files, &co.suite);
     setvbuf(stdout, NULL, _IOLBF, 0);
-    rc = run_cases(&c, jobs, tap, junit_path, json_path);
+    rc = run_cases(&c, co.jobs, &co.suite);
     wm_files_free(&c.files);
-out:
-    free(operands);
     return rc;
+}
+
+/* replay's own options. */
+enum { REPLAY_SERVER = WM_OPT_LOCAL, REPLAY_CLIENT, REPLAY_CONNECT, REPLAY_LISTEN };
+
+static const struct wm_opt replay_opts[] = {
+    {"server", 0, REPLAY_SERVER}, {"client", 0, REPLAY_CLIENT}, {"connect", 1, REPLAY_CONNECT},
+    {"listen", 1, REPLAY_LISTEN}, WM_OPTS_TIMEOUT, WM_OPTS_EXEC, {NULL, 0, 0}};
+
+struct replay_ctx {
+    struct wm_run_args run;
+    enum mode mode;
+    struct live_opts live;
+    int listen_flag;
+};
+
+static int replay_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
+{
+    struct replay_ctx *r = ctx;
+    switch (o->id) {
+    case REPLAY_SERVER:
+        r->mode = MODE_REPLAY_SERVER;
+        return 0;
+    case REPLAY_CLIENT:
+        r->mode = MODE_REPLAY_CLIENT;
+        return 0;
+    case REPLAY_CONNECT:
+    case REPLAY_LISTEN:
+        r->live.addr = o->val;
+        r->listen_flag = o->id == REPLAY_LISTEN;
+        return wm_opt_hostport(a, o, r->listen_flag);
+    default:
+        return wm_opt_run(a, &r->run, o);
+    }
 }
 
 int wm_cmd_replay(struct wm_args *a)
 {
+    static const struct wm_cmd_spec spec = {replay_help, replay_opts, 1};
     struct wm_exec_opts opts;
-    enum mode mode = MODE_CHECK;
-    const char *path = NULL, *v;
-    struct live_opts live = {NULL, WM_DEFAULT_TIMEOUT_MS};
-    int listen_flag = 0;
+    struct replay_ctx c = {.mode = MODE_CHECK, .live = {NULL, WM_DEFAULT_TIMEOUT_MS}};
+    int rc;
     wm_exec_opts_init(&opts);
-    while (a->i < a->argc) {
-        int r;
-        int is_listen = 0;
-        if ((r = wm_arg_value(a, "--connect", &v)) == 0 &&
-            (r = wm_arg_value(a, "--listen", &v)) != 0)
-            is_listen = 1;
-        if (r != 0) {
-            if (r < 0)
-                return WM_EXIT_USAGE;
-            live.addr = v;
-            listen_flag = is_listen;
-            continue;
-        }
-        if ((r = wm_arg_timeout(a, &live.timeout_ms)) != 0) {
-            if (r < 0)
-                return WM_EXIT_USAGE;
-            continue;
-        }
-        if (wm_arg_flag(a, "--help")) {
-            fputs(replay_help, stdout);
-            return WM_EXIT_OK;
-        }
-        if (wm_arg_flag(a, "--server")) {
-            mode = MODE_REPLAY_SERVER;
-            continue;
-        }
-        if (wm_arg_flag(a, "--client")) {
-            mode = MODE_REPLAY_CLIENT;
-            continue;
-        }
-        if ((r = wm_arg_exec(a, &opts)) != 0) {
-            if (r < 0)
-                return WM_EXIT_USAGE;
-            continue;
-        }
-        if (strncmp(a->argv[a->i], "--", 2) == 0 || path)
-            return wm_usage_error(a, "unexpected argument \"%s\"", a->argv[a->i]);
-        path = a->argv[a->i++];
-    }
+    c.run.exec = &opts;
+    c.run.timeout_ms = &c.live.timeout_ms;
+    if ((rc = wm_opts_parse(a, &spec, replay_opt, &c)) >= 0)
+        return rc;
+    enum mode mode = c.mode;
+    struct live_opts live = c.live;
+    const char *path = a->nops ? a->ops[0] : NULL;
+    if (wm_run_args_check(a, &c.run) < 0)
+        return WM_EXIT_USAGE;
     if (mode == MODE_CHECK)
         return wm_usage_error(a, "say which side to test: --server or --client");
     if (!path)
         return wm_usage_error(a, "no transcript file given");
-    if (live.addr && listen_flag != (mode == MODE_REPLAY_CLIENT))
+    if (live.addr && c.listen_flag != (mode == MODE_REPLAY_CLIENT))
         return wm_usage_error(a, "--connect goes with --server, --listen with --client");
     char repro[8400], extra[200], word[8200];
     wm_exec_opts_string(&opts, extra, sizeof extra);
@@ -515,7 +376,7 @@ int wm_cmd_replay(struct wm_args *a)
              live.addr ? (mode == MODE_REPLAY_SERVER ? " --connect " : " --listen ") : "",
              live.addr ? live.addr : "", extra, word);
     struct wm_case_result res = {0};
-    int rc = one_file(a, path, mode, 0, &opts, &live, repro, stdout, &res);
+    rc = one_file(a, path, mode, 0, &opts, &live, repro, stdout, &res);
     wm_case_result_free(&res);
     return rc;
 }

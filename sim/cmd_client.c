@@ -15,45 +15,43 @@ static const char client_help[] =
     "can re-run the file in process. Exit: 0 ok, 1 a session error, a timeout or\n"
     "a refused connection, 2 bad usage.\n";
 
+enum { CLIENT_CONNECT = WM_OPT_LOCAL };
+
+static const struct wm_opt client_opts[] = {{"connect", 1, CLIENT_CONNECT}, WM_OPTS_CFG,
+                                            WM_OPTS_TIMEOUT, {NULL, 0, 0}};
+
+struct client_ctx {
+    struct wm_run_args run;
+    const char *addr;
+};
+
+static int client_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
+{
+    struct client_ctx *c = ctx;
+    if (o->id != CLIENT_CONNECT)
+        return wm_opt_run(a, &c->run, o);
+    c->addr = o->val;
+    return wm_opt_hostport(a, o, 0);
+}
+
 int wm_cmd_client(struct wm_args *a)
 {
+    static const struct wm_cmd_spec spec = {client_help, client_opts, 0};
     struct wm_cfg cfg;
     struct wm_err err;
-    const char *addr = NULL, *v;
-    int timeout_ms = WM_DEFAULT_TIMEOUT_MS, rc = WM_EXIT_USAGE;
+    int timeout_ms = WM_DEFAULT_TIMEOUT_MS, rc;
+    struct client_ctx c = {.run = {.cfg = &cfg, .timeout_ms = &timeout_ms}};
     wm_cfg_init(&cfg);
-    while (a->i < a->argc) {
-        int r;
-        if (wm_arg_flag(a, "--help")) {
-            fputs(client_help, stdout);
-            rc = WM_EXIT_OK;
-            goto out;
-        }
-        if ((r = wm_arg_value(a, "--connect", &v)) != 0) {
-            if (r < 0)
-                goto out;
-            addr = v;
-            continue;
-        }
-        if ((r = wm_arg_timeout(a, &timeout_ms)) != 0) {
-            if (r < 0)
-                goto out;
-            continue;
-        }
-        if ((r = wm_arg_cfg(a, &cfg)) != 0) {
-            if (r < 0)
-                goto out;
-            continue;
-        }
-        wm_usage_error(a, "unknown argument \"%s\"", a->argv[a->i]);
+    if ((rc = wm_opts_parse(a, &spec, client_opt, &c)) >= 0)
         goto out;
-    }
+    rc = WM_EXIT_USAGE;
+    const char *addr = c.addr;
     if (!addr) {
         wm_usage_error(a, "--connect HOST:PORT is required");
         goto out;
     }
-    if (cfg.connections != 1 || cfg.chunking) {
-        wm_usage_error(a, "one connection, no chunking: run several clients for more");
+    if (cfg.connections != 1 || cfg.chunking || cfg.nfaults) {
+        wm_usage_error(a, "one connection, no chunking, no faults: run several clients for more");
         goto out;
     }
     if ((cfg.ngames == 0 && wm_cfg_default_games(&cfg, &err) < 0) ||

@@ -307,108 +307,110 @@ static int replay(const struct wm_args *a, const char *path)
     return rc;
 }
 
+enum {
+    EXP_CONNECT = WM_OPT_LOCAL,
+    EXP_SERVER_SEED,
+    EXP_SEED,
+    EXP_RUNS,
+    EXP_TIME,
+    EXP_OUT,
+    EXP_DRIVER,
+    EXP_FAULTS,
+    EXP_REPLAY
+};
+
+static const struct wm_opt explore_opts[] = {
+    {"seed", 1, EXP_SEED},       {"runs", 1, EXP_RUNS},     {"time", 1, EXP_TIME},
+    {"out", 1, EXP_OUT},         WM_OPTS_JOBS,              {"faults", 1, EXP_FAULTS},
+    {"driver", 1, EXP_DRIVER},   {"connect", 1, EXP_CONNECT}, {"server-seed", 1, EXP_SERVER_SEED},
+    WM_OPTS_TIMEOUT,             {"replay", 1, EXP_REPLAY}, {NULL, 0, 0}};
+
+struct explore_args {
+    struct explore e;
+    struct wm_live_target target;
+    uint64_t runs;
+    double seconds;
+    unsigned jobs;
+    const char *dir, *replay_path;
+    int have_runs;
+};
+
+static int explore_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
+{
+    struct explore_args *x = ctx;
+    uint64_t n;
+    char bad[64];
+    switch (o->id) {
+    case EXP_CONNECT:
+        x->target.addr = o->val;
+        return wm_opt_hostport(a, o, 0);
+    case EXP_SERVER_SEED:
+        return wm_opt_range(a, o, 0, UINT64_MAX, &x->target.server_seed);
+    case WM_OPT_TIMEOUT:
+        return wm_opt_seconds(a, o, &x->target.timeout_ms);
+    case EXP_SEED:
+        return wm_opt_range(a, o, 0, UINT64_MAX, &x->e.seed);
+    case EXP_RUNS:
+        x->have_runs = 1;
+        return wm_opt_range(a, o, 0, UINT64_MAX - 1, &x->runs);
+    case EXP_TIME:
+        if (wm_opt_range(a, o, 1, 86400 * 30, &n) < 0)
+            return -1;
+        x->seconds = (double)n;
+        return 0;
+    case EXP_OUT:
+        x->dir = o->val;
+        return 0;
+    case WM_OPT_JOBS:
+        return wm_opt_jobs(a, o, &x->jobs);
+    case EXP_DRIVER:
+        if (strcmp(o->val, "sim") == 0)
+            x->e.bias.driver = WM_DRV_SIM;
+        else if (strcmp(o->val, "threads") == 0)
+            x->e.bias.driver = WM_DRV_THREADS;
+        else if (strcmp(o->val, "events") == 0)
+            x->e.bias.driver = WM_DRV_EVENTS;
+        else
+            return wm_usage_error(a, "%s wants sim, threads or events, got \"%s\"", o->name,
+                                  o->val), -1;
+        return 0;
+    case EXP_FAULTS:
+        if (wm_scn_parse_faults(o->val, &x->e.bias.faults, bad, sizeof bad) < 0)
+            return wm_usage_error(a, "%s: unknown kind \"%s\" (want all, none, or a list of "
+                                  "split, reset, half-close, stall, slow, delay, journal-limit, "
+                                  "alloc-fail)", o->name, bad), -1;
+        return 0;
+    case EXP_REPLAY:
+        x->replay_path = o->val;
+        return 0;
+    }
+    return wm_usage_error(a, "internal error: %s", o->name), -1;
+}
+
 int wm_cmd_explore(struct wm_args *a)
 {
-    struct explore e = {.seed = 1, .bias = {.driver = -1, .faults = WM_SCN_ALL_FAULTS}};
-    uint64_t runs = 1000, n;
-    double seconds = 0;
-    unsigned jobs = wm_pool_cpus();
-    const char *dir = "explore-out", *replay_path = NULL, *v;
-    int have_runs = 0;
-    struct wm_live_target target = {.server_seed = WM_DEFAULT_SEED, .timeout_ms = WM_DEFAULT_TIMEOUT_MS};
-    while (a->i < a->argc) {
-        int r;
-        if ((r = wm_arg_value(a, "--connect", &v)) != 0) {
-            if (r < 0)
-                return WM_EXIT_USAGE;
-            target.addr = v;
-            continue;
-        }
-        if ((r = wm_arg_value(a, "--server-seed", &v)) != 0) {
-            if (r < 0 || wm_parse_u64(a, "--server-seed", v, UINT64_MAX, &target.server_seed) < 0)
-                return WM_EXIT_USAGE;
-            continue;
-        }
-        if ((r = wm_arg_timeout(a, &target.timeout_ms)) != 0) {
-            if (r < 0)
-                return WM_EXIT_USAGE;
-            continue;
-        }
-        if (wm_arg_flag(a, "--help") || wm_arg_flag(a, "-h")) {
-            fputs(explore_help, stdout);
-            return WM_EXIT_OK;
-        }
-        if ((r = wm_arg_value(a, "--seed", &v)) != 0) {
-            if (r < 0 || wm_parse_u64(a, "--seed", v, UINT64_MAX, &e.seed) < 0)
-                return WM_EXIT_USAGE;
-            continue;
-        }
-        if ((r = wm_arg_value(a, "--runs", &v)) != 0) {
-            if (r < 0 || wm_parse_u64(a, "--runs", v, UINT64_MAX - 1, &runs) < 0)
-                return WM_EXIT_USAGE;
-            have_runs = 1;
-            continue;
-        }
-        if ((r = wm_arg_value(a, "--time", &v)) != 0) {
-            if (r < 0 || wm_parse_u64(a, "--time", v, 86400 * 30, &n) < 0)
-                return WM_EXIT_USAGE;
-            if (n == 0)
-                return wm_usage_error(a, "--time wants at least 1 second");
-            seconds = (double)n;
-            continue;
-        }
-        if ((r = wm_arg_value(a, "--out", &v)) != 0) {
-            if (r < 0)
-                return WM_EXIT_USAGE;
-            dir = v;
-            continue;
-        }
-        if ((r = wm_arg_value(a, "-j", &v)) != 0 || (r = wm_arg_value(a, "--jobs", &v)) != 0) {
-            if (r < 0 || wm_parse_u64(a, "-j", v, WM_POOL_MAX_WORKERS, &n) < 0)
-                return WM_EXIT_USAGE;
-            if (n == 0)
-                return wm_usage_error(a, "-j wants 1..%d", WM_POOL_MAX_WORKERS);
-            jobs = (unsigned)n;
-            continue;
-        }
-        if ((r = wm_arg_value(a, "--driver", &v)) != 0) {
-            if (r < 0)
-                return WM_EXIT_USAGE;
-            if (strcmp(v, "sim") == 0)
-                e.bias.driver = WM_DRV_SIM;
-            else if (strcmp(v, "threads") == 0)
-                e.bias.driver = WM_DRV_THREADS;
-            else if (strcmp(v, "events") == 0)
-                e.bias.driver = WM_DRV_EVENTS;
-            else
-                return wm_usage_error(a, "--driver wants sim, threads or events, got \"%s\"", v);
-            continue;
-        }
-        if ((r = wm_arg_value(a, "--faults", &v)) != 0) {
-            char bad[64];
-            if (r < 0)
-                return WM_EXIT_USAGE;
-            if (wm_scn_parse_faults(v, &e.bias.faults, bad, sizeof bad) < 0)
-                return wm_usage_error(a, "--faults: unknown kind \"%s\" (want all, none, or a "
-                                      "list of split, reset, half-close, stall, slow, delay, "
-                                      "journal-limit, alloc-fail)", bad);
-            continue;
-        }
-        if ((r = wm_arg_value(a, "--replay", &v)) != 0) {
-            if (r < 0)
-                return WM_EXIT_USAGE;
-            replay_path = v;
-            continue;
-        }
-        return wm_usage_error(a, "unknown argument \"%s\"", a->argv[a->i]);
-    }
+    static const struct wm_cmd_spec spec = {explore_help, explore_opts, 0};
+    struct explore_args x = {
+        .e = {.seed = 1, .bias = {.driver = -1, .faults = WM_SCN_ALL_FAULTS}},
+        .target = {.server_seed = WM_DEFAULT_SEED, .timeout_ms = WM_DEFAULT_TIMEOUT_MS},
+        .runs = 1000, .jobs = wm_pool_cpus(), .dir = "explore-out"};
+    int rc = wm_opts_parse(a, &spec, explore_opt, &x);
+    if (rc >= 0)
+        return rc;
+    struct explore e = x.e;
+    struct wm_live_target target = x.target;
+    uint64_t runs = x.runs;
+    double seconds = x.seconds;
+    unsigned jobs = x.jobs;
+    const char *dir = x.dir, *replay_path = x.replay_path;
+    int have_runs = x.have_runs;
     if (have_runs && seconds > 0)
         return wm_usage_error(a, "give --runs or --time, not both");
     if (replay_path)
         return replay(a, replay_path);
     if (target.addr) {
         struct wm_err err;
-        if (wm_net_check(target.addr, &err) < 0)
+        if (wm_net_check(target.addr, 0, &err) < 0)
             return wm_usage_error(a, "--connect: %s", err.msg);
         if (e.bias.driver >= 0)
             return wm_usage_error(a, "--driver has no say against a live server");

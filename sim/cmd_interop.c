@@ -12,13 +12,13 @@
 #include "interop.h"
 #include "live.h"
 
-#define JOBS_MAX 256
 /* A peer under valgrind can take seconds to start and to exit. */
 #define PROCESS_TIMEOUT_MS 30000
 
 static const char interop_help[] =
     "usage: warmer interop --server 'COMMAND' [-j N] [--timeout S] [--process-timeout S]\n"
-    "                      [--host H] FILE|DIR...\n"
+    "                      [--host H] [--shard K/N] [--junit FILE] [--json FILE] [--tap]\n"
+    "                      FILE|DIR...\n"
     "       warmer interop --client 'COMMAND' [same options] FILE|DIR...\n"
     "Conformance of another implementation: for each transcript, a fresh peer is\n"
     "started from COMMAND (by /bin/sh, in its own process group) and one side of\n"
@@ -47,6 +47,8 @@ static const char interop_help[] =
     "  --timeout S     each wait for the peer's lines and closes (default 10)\n"
     "  --process-timeout S  for a peer to start listening or connecting, and to\n"
     "                  exit once stopped or done (default 30)\n"
+    "  --shard K/N, --junit FILE, --json FILE, --tap  as for warmer check: a\n"
+    "                  skipped case is <skipped> in JUnit, \"# SKIP\" in TAP\n"
     "Prints \"ok FILE\", \"skip FILE: why\" or \"FAIL FILE: why\" (then a diff and\n"
     "reproduce lines) per case, and \"N passed, N failed, N skipped\".\n"
     "Exit: 0 none failed, 1 a case failed, 2 bad usage or a malformed file.\n";
@@ -59,10 +61,9 @@ struct runner {
     pthread_cond_t done_cv;
     size_t next;       /* next case to start */
     int stopping;      /* a signal came: start no more cases */
-    char **out;        /* each case's report, once done */
-    size_t *out_len;
-    enum wm_case_end *end;
+    struct wm_case_result *res; /* each case's result and report, once done */
     unsigned char *done;
+    struct wm_suite_opts suite;
     pid_t *pgid;       /* per worker: its running peer's group, 0 if none */
     unsigned jobs;
 };
@@ -95,18 +96,17 @@ static void *work(void *arg)
         pthread_mutex_unlock(&r->lock);
         if (i >= r->files.n)
             return NULL;
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&buf, &len);
-        enum wm_case_end end = WM_CASE_FAIL;
+        struct wm_case_result res = {.status = WM_CASE_FAILED};
+        double t0 = wm_suite_clock();
+        FILE *f = open_memstream(&res.text, &res.len);
         if (f) {
-            end = wm_interop_case(f, r->files.paths[i], &o);
-            fclose(f);
+            wm_interop_case(f, r->files.paths[i], &o, &res);
+            if (fclose(f) != 0)
+                res.status = WM_CASE_FAILED;
         }
+        res.seconds = wm_suite_clock() - t0;
         pthread_mutex_lock(&r->lock);
-        r->out[i] = buf;
-        r->out_len[i] = buf ? len : 0;
-        r->end[i] = end;
+        r->res[i] = res;
         r->done[i] = 1;
         pthread_cond_broadcast(&r->done_cv);
         pthread_mutex_unlock(&r->lock);
@@ -138,24 +138,24 @@ static void *watch_signals(void *arg)
 static int run_all(struct runner *r)
 {
     size_t n = r->files.n;
-    unsigned passed = 0, failed = 0, skipped = 0, bad = 0;
-    r->out = calloc(n, sizeof *r->out);
-    r->out_len = calloc(n, sizeof *r->out_len);
-    r->end = calloc(n, sizeof *r->end);
-    r->done = calloc(n, 1);
+    struct wm_suite s = {0};
+    r->res = calloc(n ? n : 1, sizeof *r->res);
+    r->done = calloc(n ? n : 1, 1);
     r->pgid = calloc(r->jobs, sizeof *r->pgid);
     struct worker *ws = calloc(r->jobs, sizeof *ws);
     pthread_t *tids = calloc(r->jobs, sizeof *tids), sigtid;
     unsigned started = 0;
-    int rc = WM_EXIT_FAIL, sig_started = 0;
+    int rc = WM_EXIT_FAIL, sig_started = 0, stopped = 0;
     sigset_t set, old;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
-    if ((n && (!r->out || !r->out_len || !r->end || !r->done)) || !r->pgid || !ws || !tids) {
+    if (!r->res || !r->done || !r->pgid || !ws || !tids) {
         fprintf(stderr, "warmer interop: out of memory\n");
         goto out;
     }
+    if (wm_suite_begin(&s, "warmer interop", "warmer.interop", &r->suite, r->files.paths, n) < 0)
+        goto out;
     pthread_sigmask(SIG_BLOCK, &set, &old);
     sig_started = pthread_create(&sigtid, NULL, watch_signals, r) == 0;
     for (; started < r->jobs; started++) {
@@ -176,16 +176,15 @@ static int run_all(struct runner *r)
         pthread_mutex_unlock(&r->lock);
         if (!have)
             break; /* stopped by a signal before this case started */
-        fwrite(r->out[i], 1, r->out_len[i], stdout);
-        fflush(stdout);
-        passed += r->end[i] == WM_CASE_PASS;
-        failed += r->end[i] == WM_CASE_FAIL;
-        skipped += r->end[i] == WM_CASE_SKIP;
-        bad += r->end[i] == WM_CASE_BAD_FILE;
+        wm_suite_case(&s, &r->res[i]); /* the suite owns it now */
+        r->res[i] = (struct wm_case_result){0};
     }
-    printf("%u passed, %u failed, %u skipped%s\n", passed, failed + bad, skipped,
-           r->stopping == 1 ? " (stopped by a signal)" : "");
-    rc = bad ? WM_EXIT_USAGE : failed || r->stopping == 1 ? WM_EXIT_FAIL : WM_EXIT_OK;
+    pthread_mutex_lock(&r->lock);
+    stopped = r->stopping == 1;
+    pthread_mutex_unlock(&r->lock);
+    rc = s.counts[WM_CASE_MALFORMED]      ? WM_EXIT_USAGE
+         : s.counts[WM_CASE_FAILED] || stopped ? WM_EXIT_FAIL
+                                                : WM_EXIT_OK;
 join:
     for (unsigned k = 0; k < started; k++)
         pthread_join(tids[k], NULL);
@@ -199,12 +198,12 @@ join:
         pthread_join(sigtid, NULL);
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (s.all && wm_suite_end(&s, stopped ? " (stopped by a signal)" : NULL) < 0)
+        rc = WM_EXIT_USAGE;
 out:
-    for (size_t i = 0; r->out && i < n; i++)
-        free(r->out[i]);
-    free(r->out);
-    free(r->out_len);
-    free(r->end);
+    for (size_t i = 0; r->res && i < n; i++)
+        wm_case_result_free(&r->res[i]);
+    free(r->res);
     free(r->done);
     free(r->pgid);
     free(ws);
@@ -212,100 +211,61 @@ out:
     return rc;
 }
 
-static unsigned cpu_count(void)
+enum { IOP_SERVER = WM_OPT_LOCAL, IOP_CLIENT, IOP_HOST, IOP_PROCESS_TIMEOUT };
+
+static const struct wm_opt interop_opts[] = {
+    {"server", 1, IOP_SERVER}, {"client", 1, IOP_CLIENT},
+    WM_OPTS_JOBS,              WM_OPTS_TIMEOUT,
+    {"host", 1, IOP_HOST},     {"process-timeout", 1, IOP_PROCESS_TIMEOUT},
+    WM_OPTS_SUITE,             {NULL, 0, 0}};
+
+static int interop_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
 {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > JOBS_MAX ? JOBS_MAX : (unsigned)n;
+    struct runner *r = ctx;
+    switch (o->id) {
+    case IOP_SERVER:
+    case IOP_CLIENT:
+        if (r->opts.command)
+            return wm_usage_error(a, "give one of --server or --client, once"), -1;
+        r->opts.command = o->val;
+        r->opts.test_server = o->id == IOP_SERVER;
+        return 0;
+    case WM_OPT_JOBS:
+        return wm_opt_jobs(a, o, &r->jobs);
+    case WM_OPT_TIMEOUT:
+        return wm_opt_seconds(a, o, &r->opts.timeout_ms);
+    case IOP_HOST:
+        r->opts.host = o->val;
+        return 0;
+    case IOP_PROCESS_TIMEOUT:
+        return wm_opt_seconds(a, o, &r->opts.process_timeout_ms);
+    case WM_OPT_SHARD:
+    case WM_OPT_JUNIT:
+    case WM_OPT_JSON:
+    case WM_OPT_TAP:
+        return wm_opt_suite(a, &r->suite, o);
+    }
+    return wm_usage_error(a, "internal error: %s", o->name), -1;
 }
 
 int wm_cmd_interop(struct wm_args *a)
 {
-    struct runner r = {.jobs = cpu_count()};
+    static const struct wm_cmd_spec spec = {interop_help, interop_opts, -1};
+    struct runner r = {.jobs = wm_pool_cpus(), .suite = WM_SUITE_OPTS_INIT};
     struct wm_interop_opts *o = &r.opts;
-    char **operands = calloc((size_t)a->argc, sizeof *operands);
-    size_t nops = 0;
-    const char *v, *jobs = NULL;
     char repro[256] = "";
-    int rc = WM_EXIT_USAGE;
+    int rc;
     *o = (struct wm_interop_opts){.host = "127.0.0.1", .timeout_ms = WM_DEFAULT_TIMEOUT_MS,
                                   .process_timeout_ms = PROCESS_TIMEOUT_MS,
                                   .max_journal = WM_DEFAULT_MAX_JOURNAL, .prog = a->prog,
                                   .repro_opts = repro};
-    if (!operands)
-        return WM_EXIT_USAGE;
-    while (a->i < a->argc) {
-        int r1, is_client = 0;
-        if (wm_arg_flag(a, "--help") || wm_arg_flag(a, "-h")) {
-            fputs(interop_help, stdout);
-            rc = WM_EXIT_OK;
-            goto out;
-        }
-        if ((r1 = wm_arg_value(a, "--server", &v)) == 0 &&
-            (r1 = wm_arg_value(a, "--client", &v)) != 0)
-            is_client = 1;
-        if (r1 != 0) {
-            if (r1 < 0)
-                goto out;
-            if (o->command) {
-                wm_usage_error(a, "give one of --server or --client, once");
-                goto out;
-            }
-            o->command = v;
-            o->test_server = !is_client;
-            continue;
-        }
-        if (strncmp(a->argv[a->i], "-j", 2) == 0 && a->argv[a->i][2] >= '0' &&
-            a->argv[a->i][2] <= '9') {
-            jobs = a->argv[a->i++] + 2;
-            continue;
-        }
-        if ((r1 = wm_arg_value(a, "-j", &v)) != 0 || (r1 = wm_arg_value(a, "--jobs", &v)) != 0) {
-            if (r1 < 0)
-                goto out;
-            jobs = v;
-            continue;
-        }
-        if ((r1 = wm_arg_value(a, "--host", &v)) != 0) {
-            if (r1 < 0)
-                goto out;
-            o->host = v;
-            continue;
-        }
-        if ((r1 = wm_arg_timeout(a, &o->timeout_ms)) != 0 ||
-            (r1 = wm_arg_seconds(a, "--process-timeout", &o->process_timeout_ms)) != 0) {
-            if (r1 < 0)
-                goto out;
-            continue;
-        }
-        if (strcmp(a->argv[a->i], "--") == 0) {
-            for (a->i++; a->i < a->argc;)
-                operands[nops++] = a->argv[a->i++];
-            break;
-        }
-        if (a->argv[a->i][0] == '-' && a->argv[a->i][1] != '\0') {
-            wm_usage_error(a, "unknown option \"%s\"", a->argv[a->i]);
-            goto out;
-        }
-        operands[nops++] = a->argv[a->i++];
-    }
-    if (!o->command) {
-        wm_usage_error(a, "say what to test: --server 'COMMAND' or --client 'COMMAND'");
-        goto out;
-    }
-    if (nops == 0) {
-        wm_usage_error(a, "no transcript files or directories given");
-        goto out;
-    }
-    if (jobs) {
-        uint64_t j;
-        if (wm_parse_u64(a, "-j", jobs, JOBS_MAX, &j) < 0)
-            goto out;
-        if (j == 0) {
-            wm_usage_error(a, "-j wants 1..%d", JOBS_MAX);
-            goto out;
-        }
-        r.jobs = (unsigned)j;
-    }
+    if ((rc = wm_opts_parse(a, &spec, interop_opt, &r)) >= 0)
+        return rc;
+    rc = WM_EXIT_USAGE;
+    if (!o->command)
+        return wm_usage_error(a, "say what to test: --server 'COMMAND' or --client 'COMMAND'");
+    if (a->nops == 0)
+        return wm_usage_error(a, "no transcript files or directories given");
     if (o->timeout_ms != WM_DEFAULT_TIMEOUT_MS) {
         char secs[24];
         wm_seconds_word(secs, sizeof secs, o->timeout_ms);
@@ -324,10 +284,12 @@ int wm_cmd_interop(struct wm_args *a)
         snprintf(repro + n, sizeof repro - n, " --host %s", word);
     }
     struct wm_err err;
-    if (wm_files_collect(&r.files, operands, nops, &err) < 0) {
+    if (wm_files_collect(&r.files, a->ops, (size_t)a->nops, &err) < 0) {
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
-        goto out;
+        return rc;
     }
+    r.suite.show_skipped = 1;
+    wm_suite_shard(&r.files, &r.suite);
     if (r.files.n < r.jobs)
         r.jobs = r.files.n ? (unsigned)r.files.n : 1;
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -340,7 +302,5 @@ int wm_cmd_interop(struct wm_args *a)
     pthread_cond_destroy(&r.done_cv);
     pthread_mutex_destroy(&r.lock);
     wm_files_free(&r.files);
-out:
-    free(operands);
     return rc;
 }

@@ -45,57 +45,72 @@ static const char record_help[] =
     "server could not be reached, a limit hit, or a recording that does not\n"
     "replay (written with both sides scripted, and a warning), 2 bad usage.\n";
 
+enum {
+    REC_LISTEN = WM_OPT_LOCAL,
+    REC_CONNECT,
+    REC_CONNECTIONS,
+    REC_MAX_CONNECTIONS,
+    REC_MAX_JOURNAL,
+    REC_CLOSE_WAIT
+};
+
+/* --seed and --max-line are run's (cli.h); --connections takes 0 here and
+ * --max-journal does not, so they are record's own. */
+static const struct wm_opt record_opts[] = {{"listen", 1, REC_LISTEN},
+                                            {"connect", 1, REC_CONNECT},
+                                            WM_OPTS_SEED,
+                                            {"connections", 1, REC_CONNECTIONS},
+                                            WM_OPTS_MAX_LINE,
+                                            {"max-connections", 1, REC_MAX_CONNECTIONS},
+                                            {"max-journal", 1, REC_MAX_JOURNAL},
+                                            {"close-wait", 1, REC_CLOSE_WAIT},
+                                            {NULL, 0, 0}};
+
 struct rec_args {
     const char *listen;
     struct wm_rec_opts o;
     struct wm_rec_tx_opts tx;
+    struct wm_cfg cfg; /* --seed, --max-line */
+    struct wm_run_args run;
 };
 
-static int parse_range(struct wm_args *a, const char *name, const char *v, uint64_t lo,
-                       uint64_t hi, uint64_t *out)
+static int record_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
 {
-    if (wm_parse_u64(a, name, v, hi, out) < 0)
-        return -1;
-    if (*out < lo) {
-        wm_usage_error(a, "%s must be %llu..%llu, got %s", name, (unsigned long long)lo,
-                       (unsigned long long)hi, v);
-        return -1;
-    }
-    return 0;
-}
-
-/* 1 taken, 0 not ours, -1 bad (message printed). */
-static int parse_opt(struct wm_args *a, struct rec_args *r)
-{
-    const char *v;
+    struct rec_args *r = ctx;
     uint64_t n;
-    int got;
-    if ((got = wm_arg_value(a, "--listen", &v)) != 0) {
-        r->listen = v;
-        return got;
-    }
-    if ((got = wm_arg_value(a, "--connect", &v)) != 0) {
-        r->o.connect = v;
-        return got;
-    }
-    if ((got = wm_arg_value(a, "--seed", &v)) != 0) {
+    switch (o->id) {
+    case REC_LISTEN:
+        r->listen = o->val;
+        return wm_opt_hostport(a, o, 1);
+    case REC_CONNECT:
+        r->o.connect = o->val;
+        return wm_opt_hostport(a, o, 0);
+    case WM_OPT_SEED:
         r->tx.have_seed = 1;
-        return got < 0 || wm_parse_u64(a, "--seed", v, UINT64_MAX, &r->tx.seed) < 0 ? -1 : 1;
+        return wm_opt_run(a, &r->run, o);
+    case REC_CONNECTIONS:
+        if (wm_opt_range(a, o, 0, WM_MAX_CONNECTIONS, &n) < 0)
+            return -1;
+        r->o.connections = (uint32_t)n;
+        return 0;
+    case REC_MAX_CONNECTIONS:
+        if (wm_opt_range(a, o, 1, WM_REC_MAX_CONNECTIONS, &n) < 0)
+            return -1;
+        r->o.max_conns = (unsigned)n;
+        return 0;
+    case REC_MAX_JOURNAL:
+        if (wm_opt_range(a, o, 1, SIZE_MAX, &n) < 0)
+            return -1;
+        r->o.max_journal = (size_t)n;
+        return 0;
+    case REC_CLOSE_WAIT:
+        if (wm_opt_range(a, o, 0, WM_REC_MAX_CLOSE_WAIT_S, &n) < 0)
+            return -1;
+        r->o.close_wait_s = (unsigned)n;
+        return 0;
+    default:
+        return wm_opt_run(a, &r->run, o);
     }
-#define RANGE(flag, lo, hi, dst)                                                                   \
-    if ((got = wm_arg_value(a, flag, &v)) != 0) {                                                  \
-        if (got < 0 || parse_range(a, flag, v, lo, hi, &n) < 0)                                    \
-            return -1;                                                                             \
-        dst = n;                                                                                   \
-        return 1;                                                                                  \
-    }
-    RANGE("--connections", 0, WM_MAX_CONNECTIONS, r->o.connections)
-    RANGE("--max-line", 1, 1u << 24, r->o.max_line)
-    RANGE("--max-connections", 1, WM_REC_MAX_CONNECTIONS, r->o.max_conns)
-    RANGE("--max-journal", 1, SIZE_MAX, r->o.max_journal)
-    RANGE("--close-wait", 0, WM_REC_MAX_CLOSE_WAIT_S, r->o.close_wait_s)
-#undef RANGE
-    return 0;
 }
 
 static const char *signame(int signo)
@@ -109,23 +124,21 @@ int wm_cmd_record(struct wm_args *a)
                                .max_line = WM_LINE_MAX_DEFAULT,
                                .max_journal = WM_DEFAULT_MAX_JOURNAL,
                                .close_wait_s = WM_REC_DEFAULT_CLOSE_WAIT_S}};
+    static const struct wm_cmd_spec spec = {record_help, record_opts, 0};
     struct wm_err err;
-    while (a->i < a->argc) {
-        if (wm_arg_flag(a, "--help") || wm_arg_flag(a, "-h")) {
-            fputs(record_help, stdout);
-            return WM_EXIT_OK;
-        }
-        int got = parse_opt(a, &r);
-        if (got < 0)
-            return WM_EXIT_USAGE;
-        if (got == 0)
-            return wm_usage_error(a, "unknown argument \"%s\"", a->argv[a->i]);
-    }
+    wm_cfg_init(&r.cfg);
+    r.run.cfg = &r.cfg;
+    int parsed = wm_opts_parse(a, &spec, record_opt, &r);
+    wm_cfg_free(&r.cfg); /* no games: only its numbers are used */
+    if (parsed >= 0)
+        return parsed;
+    r.tx.seed = r.cfg.seed;
+    r.o.max_line = r.cfg.max_line;
     if (!r.listen || !r.o.connect)
         return wm_usage_error(a, "--listen HOST:PORT and --connect HOST:PORT are required");
-    if (wm_net_check(r.listen, &err) < 0)
+    if (wm_net_check(r.listen, 1, &err) < 0)
         return wm_usage_error(a, "--listen: %s", err.msg);
-    if (wm_net_check(r.o.connect, &err) < 0)
+    if (wm_net_check(r.o.connect, 0, &err) < 0)
         return wm_usage_error(a, "--connect: %s", err.msg);
     r.tx.max_line = r.o.max_line;
     r.tx.max_journal = r.o.max_journal;

@@ -57,91 +57,73 @@ static void raise_fd_limit(unsigned max_conns)
                 (unsigned long long)rl.rlim_cur, max_conns);
 }
 
-static int parse_size(struct wm_args *a, const char *name, const char *v, uint64_t lo,
-                      uint64_t hi, uint64_t *out)
-{
-    if (wm_parse_u64(a, name, v, hi, out) < 0)
-        return -1;
-    if (*out < lo) {
-        wm_usage_error(a, "%s must be %llu..%llu, got %s", name, (unsigned long long)lo,
-                       (unsigned long long)hi, v);
-        return -1;
-    }
-    return 0;
-}
+enum { SERVE_LISTEN = WM_OPT_LOCAL, SERVE_DRIVER, SERVE_MAX_CONNECTIONS, SERVE_IDLE_TIMEOUT };
 
-/* 1 parsed, 0 not ours, -1 bad (message printed). */
-static int parse_opt(struct wm_args *a, struct wm_serve_opts *o, const char **listen)
+/* --seed, --max-line and --max-guesses are run's (cli.h), into a wm_cfg. */
+static const struct wm_opt serve_opts[] = {
+    {"listen", 1, SERVE_LISTEN},           WM_OPTS_SEED, {"driver", 1, SERVE_DRIVER},
+    {"max-connections", 1, SERVE_MAX_CONNECTIONS}, {"idle-timeout", 1, SERVE_IDLE_TIMEOUT},
+    WM_OPTS_MAX_LINE,                      WM_OPTS_MAX_GUESSES, {NULL, 0, 0}};
+
+struct serve_ctx {
+    struct wm_serve_opts o;
+    struct wm_cfg cfg;
+    struct wm_run_args run;
+    const char *listen;
+};
+
+static int serve_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
 {
-    const char *v;
+    struct serve_ctx *c = ctx;
     uint64_t n;
-    int r;
-    if ((r = wm_arg_value(a, "--listen", &v)) != 0) {
-        *listen = v;
-        return r;
-    }
-    if ((r = wm_arg_value(a, "--seed", &v)) != 0)
-        return r < 0 || wm_parse_u64(a, "--seed", v, UINT64_MAX, &o->seed) < 0 ? -1 : 1;
-    if ((r = wm_arg_value(a, "--driver", &v)) != 0) {
-        if (r < 0)
-            return -1;
-        if (strcmp(v, "events") == 0)
-            o->driver = WM_SERVE_EVENTS;
-        else if (strcmp(v, "threads") == 0)
-            o->driver = WM_SERVE_THREADS;
+    switch (o->id) {
+    case SERVE_LISTEN:
+        c->listen = o->val;
+        return wm_opt_hostport(a, o, 1);
+    case SERVE_DRIVER:
+        if (strcmp(o->val, "events") == 0)
+            c->o.driver = WM_SERVE_EVENTS;
+        else if (strcmp(o->val, "threads") == 0)
+            c->o.driver = WM_SERVE_THREADS;
         else
-            return wm_usage_error(a, "--driver wants threads or events, got \"%s\"", v), -1;
-        return 1;
-    }
-    if ((r = wm_arg_value(a, "--max-connections", &v)) != 0) {
-        if (r < 0 || parse_size(a, "--max-connections", v, 1, WM_SERVE_MAX_CONNECTIONS, &n) < 0)
+            return wm_usage_error(a, "%s wants threads or events, got \"%s\"", o->name, o->val), -1;
+        return 0;
+    case SERVE_MAX_CONNECTIONS:
+        if (wm_opt_range(a, o, 1, WM_SERVE_MAX_CONNECTIONS, &n) < 0)
             return -1;
-        o->max_conns = (unsigned)n;
-        return 1;
-    }
-    if ((r = wm_arg_value(a, "--idle-timeout", &v)) != 0) {
-        if (r < 0 || parse_size(a, "--idle-timeout", v, 0, WM_SERVE_MAX_IDLE_S, &n) < 0)
+        c->o.max_conns = (unsigned)n;
+        return 0;
+    case SERVE_IDLE_TIMEOUT:
+        if (wm_opt_range(a, o, 0, WM_SERVE_MAX_IDLE_S, &n) < 0)
             return -1;
-        o->idle_s = (unsigned)n;
-        return 1;
+        c->o.idle_s = (unsigned)n;
+        return 0;
+    default:
+        return wm_opt_run(a, &c->run, o);
     }
-    if ((r = wm_arg_value(a, "--max-line", &v)) != 0) {
-        if (r < 0 || parse_size(a, "--max-line", v, 1, 1u << 24, &n) < 0)
-            return -1;
-        o->max_line = (size_t)n;
-        return 1;
-    }
-    if ((r = wm_arg_value(a, "--max-guesses", &v)) != 0) {
-        if (r < 0 || parse_size(a, "--max-guesses", v, 1, 1u << 28, &n) < 0)
-            return -1;
-        o->max_guesses = (size_t)n;
-        return 1;
-    }
-    return 0;
 }
 
 int wm_cmd_serve(struct wm_args *a)
 {
-    struct wm_serve_opts o = {.seed = WM_DEFAULT_SEED, .driver = WM_SERVE_EVENTS,
-                              .max_conns = WM_SERVE_DEFAULT_MAX_CONNECTIONS,
-                              .idle_s = WM_SERVE_DEFAULT_IDLE_S, .max_line = WM_LINE_MAX_DEFAULT,
-                              .max_guesses = WM_DEFAULT_MAX_GUESSES};
-    const char *listen = NULL;
-    while (a->i < a->argc) {
-        if (wm_arg_flag(a, "--help")) {
-            fputs(serve_help, stdout);
-            return WM_EXIT_OK;
-        }
-        int r = parse_opt(a, &o, &listen);
-        if (r < 0)
-            return WM_EXIT_USAGE;
-        if (r == 0)
-            return wm_usage_error(a, "unknown argument \"%s\"", a->argv[a->i]);
-    }
+    static const struct wm_cmd_spec spec = {serve_help, serve_opts, 0};
+    struct serve_ctx c = {.o = {.driver = WM_SERVE_EVENTS,
+                                .max_conns = WM_SERVE_DEFAULT_MAX_CONNECTIONS,
+                                .idle_s = WM_SERVE_DEFAULT_IDLE_S}};
+    wm_cfg_init(&c.cfg);
+    c.run.cfg = &c.cfg;
+    int parsed = wm_opts_parse(a, &spec, serve_opt, &c);
+    wm_cfg_free(&c.cfg); /* no games: only its numbers are used */
+    if (parsed >= 0)
+        return parsed;
+    struct wm_serve_opts o = c.o;
+    o.seed = c.cfg.seed;
+    o.max_line = c.cfg.max_line;
+    o.max_guesses = c.cfg.max_guesses;
+    const char *listen = c.listen;
     if (!listen)
         return wm_usage_error(a, "--listen HOST:PORT is required");
     struct wm_err err;
-    if (wm_net_check(listen, &err) < 0)
+    if (wm_net_check(listen, 1, &err) < 0)
         return wm_usage_error(a, "--listen: %s", err.msg);
 
     setvbuf(stdout, NULL, _IOLBF, 0); /* a long-lived server: one line at a time */

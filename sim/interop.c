@@ -61,111 +61,6 @@ static void release_peer(struct icase *c)
     c->running = 0;
 }
 
-/* ---- the command ------------------------------------------------------------------- */
-
-static int has(const char *cmd, const char *key)
-{
-    return strstr(cmd, key) != NULL;
-}
-
-static void game_words(FILE *f, const struct wm_cfg *cfg)
-{
-    for (size_t i = 0; i < cfg->ngames; i++) {
-        const struct wm_game *g = &cfg->games[i];
-        fprintf(f, "%s--game %" PRId64 ":%" PRId64 ":%" PRId64 ":%" PRIu64, i ? " " : "", g->lo,
-                g->hi, g->secret, g->count);
-    }
-}
-
-/* COMMAND with its placeholders filled in (malloc'd), or NULL. */
-static char *fill(const struct icase *c, const char *port)
-{
-    const struct wm_cfg *cfg = &c->t->cfg;
-    char *buf = NULL;
-    size_t size = 0;
-    FILE *f = open_memstream(&buf, &size);
-    if (!f)
-        return NULL;
-    for (const char *p = c->o->command; *p;) {
-#define KEY(k) (strncmp(p, k, sizeof k - 1) == 0 ? (p += sizeof k - 1, 1) : 0)
-        if (KEY("{seed}"))
-            fprintf(f, "%" PRIu64, cfg->seed);
-        else if (KEY("{port}"))
-            fputs(port, f);
-        else if (KEY("{host}"))
-            fputs(c->o->host, f);
-        else if (KEY("{games}"))
-            game_words(f, cfg);
-        else if (KEY("{max-line}"))
-            fprintf(f, "%zu", cfg->max_line);
-        else if (KEY("{max-guesses}"))
-            fprintf(f, "%zu", cfg->max_guesses);
-        else
-            fputc(*p++, f);
-#undef KEY
-    }
-    if (fclose(f) != 0) {
-        free(buf);
-        return NULL;
-    }
-    return buf;
-}
-
-static int same_games(const struct wm_cfg *a, const struct wm_cfg *b)
-{
-    return a->ngames == b->ngames &&
-           (a->ngames == 0 || memcmp(a->games, b->games, a->ngames * sizeof *a->games) == 0);
-}
-
-/* Why the case cannot run against this command, or NULL. */
-static const char *skip_reason(const struct icase *c, char *buf, size_t size)
-{
-    const struct wm_cfg *cfg = &c->t->cfg;
-    const char *cmd = c->o->command;
-    if (c->o->test_server && cfg->server_script)
-        return "its server side is a script (hand-written replies, not a server to hold to)";
-    if (!c->o->test_server && cfg->client_script)
-        return "its client side is a script (hand-written lines, not a client to hold to)";
-    if (cfg->max_line != WM_LINE_MAX_DEFAULT && !has(cmd, "{max-line}")) {
-        snprintf(buf, size, "it sets max-line %zu and COMMAND has no {max-line}", cfg->max_line);
-        return buf;
-    }
-    if (cfg->max_guesses != WM_DEFAULT_MAX_GUESSES && !has(cmd, "{max-guesses}")) {
-        snprintf(buf, size, "it sets max-guesses %zu and COMMAND has no {max-guesses}",
-                 cfg->max_guesses);
-        return buf;
-    }
-    if (c->o->test_server && cfg->seed != WM_DEFAULT_SEED && !has(cmd, "{seed}")) {
-        snprintf(buf, size, "its seed is %" PRIu64 " and COMMAND has no {seed}", cfg->seed);
-        return buf;
-    }
-    if (!c->o->test_server && !has(cmd, "{games}")) {
-        struct wm_cfg book;
-        struct wm_err err;
-        wm_cfg_init(&book);
-        int same = wm_cfg_default_games(&book, &err) == 0 && same_games(cfg, &book);
-        wm_cfg_free(&book);
-        if (!same)
-            return "it plays other games than the book's and COMMAND has no {games}";
-    }
-    if (!c->o->test_server && cfg->ngames == 0)
-        return "it plays no games, which a client command cannot be told";
-    for (unsigned i = 0; i < cfg->nfaults; i++) {
-        const struct wm_fault *f = &cfg->faults[i];
-        char side = c->o->test_server ? 'S' : 'C';
-        /* A live peer cannot be made to fault, and a stalled side's peer
-         * times out on its own clock, not the simulator's. */
-        if (f->kind == WM_FAULT_JOURNAL || f->kind == WM_FAULT_STALL || f->kind == WM_FAULT_ALLOC ||
-            (wm_fault_at_byte(f->kind) && f->side == side)) {
-            char what[64];
-            wm_fault_format(f, what, sizeof what);
-            snprintf(buf, size, "its fault \"%s\" is the simulator's to carry out", what);
-            return buf;
-        }
-    }
-    return NULL;
-}
-
 /* ---- starting and stopping peers --------------------------------------------------- */
 
 /* Waits for the server's "listening on HOST:PORT" line; a wildcard host
@@ -326,7 +221,7 @@ static void stop_server(struct icase *c)
 
 /* ---- the report -------------------------------------------------------------------- */
 
-static void print_reproduce(FILE *out, const struct icase *c)
+static void print_reproduce(FILE *out, const struct icase *c, struct wm_case_result *res)
 {
     const struct wm_interop_opts *o = c->o;
     char *cmd_word = malloc(strlen(o->command) * 4 + 8), path_word[8200];
@@ -338,10 +233,20 @@ static void print_reproduce(FILE *out, const struct icase *c)
     }
     wm_shell_word(o->command, cmd_word, strlen(o->command) * 4 + 8);
     wm_shell_word(c->path, path_word, sizeof path_word);
-    fprintf(out, "reproduce: %s interop %s %s%s %s\n", o->prog,
-            o->test_server ? "--server" : "--client", cmd_word, o->repro_opts, path_word);
+    size_t size = 0;
+    FILE *r = open_memstream(&res->reproduce, &size);
+    if (r) {
+        fprintf(r, "%s interop %s %s%s %s", o->prog, o->test_server ? "--server" : "--client",
+                cmd_word, o->repro_opts, path_word);
+        if (fclose(r) != 0) {
+            free(res->reproduce);
+            res->reproduce = NULL;
+        }
+    }
+    if (res->reproduce)
+        fprintf(out, "reproduce: %s\n", res->reproduce);
     if (c->command && c->addr[0]) {
-        if (o->test_server && has(o->command, "{port}"))
+        if (o->test_server && wm_interop_has(o->command, "{port}"))
             fprintf(out, "by hand:   %s & sleep 1; %s replay --server --connect %s %s; kill $!\n",
                     c->command, o->prog, c->addr, path_word);
         else if (o->test_server)
@@ -356,22 +261,23 @@ static void print_reproduce(FILE *out, const struct icase *c)
     free(filled_word);
 }
 
-static enum wm_case_end report(FILE *out, struct icase *c, const struct wm_conn_log *logs,
-                               const struct wm_live_verdict *v, const char *error)
+static enum wm_case_status report(FILE *out, struct icase *c, const struct wm_conn_log *logs,
+                                  const struct wm_live_verdict *v, const char *error,
+                                  struct wm_case_result *res)
 {
     struct wm_rendered want = {0}, got = {0};
     int rendered = logs && wm_render(&c->t->cfg, c->t->conns, &want) == 0 &&
                    wm_render(&c->t->cfg, logs, &got) == 0;
     int same = rendered && wm_rendered_equal(&want, &got);
     char *first = malloc(REASON_MAX);
-    enum wm_case_end end = WM_CASE_FAIL;
+    enum wm_case_status end = WM_CASE_FAILED;
     if (!first) {
         fprintf(out, "FAIL %s: out of memory\n", c->path);
         goto out;
     }
     if (!error && v->fault == WM_LIVE_OK && same && !c->peer_fail[0]) {
         fprintf(out, "ok %s\n", c->path);
-        end = WM_CASE_PASS;
+        end = WM_CASE_OK;
         goto out;
     }
     if (error)
@@ -384,9 +290,10 @@ static enum wm_case_end report(FILE *out, struct icase *c, const struct wm_conn_
     else
         snprintf(first, REASON_MAX, "%s: %s", c->path, c->peer_fail);
     fprintf(out, "FAIL %s\n", first);
+    res->message = strdup(first);
     if (rendered && !same && !error) {
-        size_t line = wm_print_diff(out, c->path, c->t, &want, &got);
-        fprintf(out, "first difference: %s:%zu\n", c->path, line);
+        res->first_line = wm_print_diff(out, c->path, c->t, &want, &got);
+        fprintf(out, "first difference: %s:%zu\n", c->path, res->first_line);
     }
     if (c->peer_fail[0] && (error || v->fault != WM_LIVE_OK || !same))
         fprintf(out, "also: %s\n", c->peer_fail);
@@ -394,7 +301,7 @@ static enum wm_case_end report(FILE *out, struct icase *c, const struct wm_conn_
         wm_proc_stderr_tail(&c->proc, "  | ", c->tail, sizeof c->tail);
     if (c->tail[0])
         fprintf(out, "the %s's stderr (its end):\n%s", peer_word(c), c->tail);
-    print_reproduce(out, c);
+    print_reproduce(out, c, res);
 out:
     free(first);
     wm_rendered_free(&want);
@@ -409,10 +316,10 @@ static int serve_and_replay(struct icase *c, struct wm_conn_log **logs, struct w
                             struct wm_err *err)
 {
     char port[16] = "";
-    if (has(c->o->command, "{port}") &&
+    if (wm_interop_has(c->o->command, "{port}") &&
         wm_port_take(c->o->ports, c->o->host, port, sizeof port, err) < 0)
         return -1;
-    if (!(c->command = fill(c, port))) {
+    if (!(c->command = wm_interop_fill(c->o, &c->t->cfg, port))) {
         wm_err_set(err, "out of memory");
         return -1;
     }
@@ -437,12 +344,13 @@ static int serve_and_replay(struct icase *c, struct wm_conn_log **logs, struct w
 
 static int lost_its_port(struct icase *c)
 {
-    if (!has(c->o->command, "{port}") || wm_proc_alive(&c->proc))
+    if (!wm_interop_has(c->o->command, "{port}") || wm_proc_alive(&c->proc))
         return 0;
     return c->ended_unused || WIFSIGNALED(c->proc.status) || WEXITSTATUS(c->proc.status) != 0;
 }
 
-static enum wm_case_end run_server_case(FILE *out, struct icase *c)
+static enum wm_case_status run_server_case(FILE *out, struct icase *c,
+                                           struct wm_case_result *res)
 {
     struct wm_err err;
     struct wm_conn_log *logs = NULL;
@@ -463,13 +371,14 @@ static enum wm_case_end run_server_case(FILE *out, struct icase *c)
         c->command = NULL;
     }
     stop_server(c);
-    enum wm_case_end end = report(out, c, logs, &v, rc < 0 ? err.msg : NULL);
+    enum wm_case_status end = report(out, c, logs, &v, rc < 0 ? err.msg : NULL, res);
     if (logs)
         wm_conn_logs_free(logs, c->t->cfg.connections);
     return end;
 }
 
-static enum wm_case_end run_client_case(FILE *out, struct icase *c)
+static enum wm_case_status run_client_case(FILE *out, struct icase *c,
+                                           struct wm_case_result *res)
 {
     struct wm_err err;
     struct wm_conn_log *logs = NULL;
@@ -488,7 +397,7 @@ static enum wm_case_end run_client_case(FILE *out, struct icase *c)
         const char *colon = strrchr(name, ':');
         snprintf(port, sizeof port, "%s", colon ? colon + 1 : "0");
         wm_net_join(c->addr, sizeof c->addr, c->o->host, port);
-        if (!(c->command = fill(c, port)))
+        if (!(c->command = wm_interop_fill(c->o, &c->t->cfg, port)))
             error = "out of memory";
     }
     if (!error) {
@@ -502,34 +411,36 @@ static enum wm_case_end run_client_case(FILE *out, struct icase *c)
     }
     if (lfd >= 0)
         close(lfd);
-    enum wm_case_end end = report(out, c, logs, &v, error);
+    enum wm_case_status end = report(out, c, logs, &v, error, res);
     if (logs)
         wm_conn_logs_free(logs, c->t->cfg.connections);
     return end;
 }
 
-enum wm_case_end wm_interop_case(FILE *out, const char *path, const struct wm_interop_opts *o)
+enum wm_case_status wm_interop_case(FILE *out, const char *path, const struct wm_interop_opts *o,
+                                    struct wm_case_result *res)
 {
     struct wm_transcript t;
     struct wm_err err;
     char why[256];
     if (wm_tx_parse(path, &t, o->max_journal, &err) < 0) {
         fprintf(out, "FAIL %s: malformed: %s\n", path, err.msg);
-        return WM_CASE_BAD_FILE;
+        res->message = strdup(err.msg);
+        return res->status = WM_CASE_MALFORMED;
     }
     struct icase c = {.o = o, .path = path, .t = &t, .proc = {.err_fd = -1}};
-    const char *skip = skip_reason(&c, why, sizeof why);
-    enum wm_case_end end;
+    const char *skip = wm_interop_skip_reason(o, &t.cfg, why, sizeof why);
     if (skip) {
         fprintf(out, "skip %s: %s\n", path, skip);
-        end = WM_CASE_SKIP;
+        res->message = strdup(skip);
+        res->status = WM_CASE_SKIPPED;
     } else {
-        end = o->test_server ? run_server_case(out, &c) : run_client_case(out, &c);
+        res->status = o->test_server ? run_server_case(out, &c, res) : run_client_case(out, &c, res);
     }
     release_peer(&c);
     wm_proc_free(&c.proc);
     free(c.command);
     free(c.client_error);
     wm_tx_free(&t);
-    return end;
+    return res->status;
 }

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "cfg.h"
 #include "net.h"
+#include "report.h"
 
 struct wm_interop_opts {
     int test_server;     /* --server: COMMAND is a server; else a client */
@@ -26,10 +28,20 @@ struct wm_interop_opts {
     void *track_ctx;
 };
 
-enum wm_case_end { WM_CASE_PASS, WM_CASE_FAIL, WM_CASE_SKIP, WM_CASE_BAD_FILE };
-
 /* Runs the case for the transcript at path and writes its report to out:
- * "ok PATH", "skip PATH: why", or "FAIL PATH...: why" with the details. */
-enum wm_case_end wm_interop_case(FILE *out, const char *path, const struct wm_interop_opts *o);
+ * "ok PATH", "skip PATH: why", or "FAIL PATH...: why" with the details. The
+ * rest of *res (status, message, first differing line, reproduce command;
+ * not text or seconds) is filled in for the reports; free it with
+ * wm_case_result_free. Returns res->status. */
+enum wm_case_status wm_interop_case(FILE *out, const char *path, const struct wm_interop_opts *o,
+                                    struct wm_case_result *res);
+
+/* The command, its placeholders and the skip rules (interop_cmd.c). */
+int wm_interop_has(const char *cmd, const char *key); /* COMMAND has the placeholder key */
+/* COMMAND with its placeholders filled in from cfg (malloc'd), or NULL. */
+char *wm_interop_fill(const struct wm_interop_opts *o, const struct wm_cfg *cfg, const char *port);
+/* Why a file of cfg cannot run against COMMAND (in buf or static), or NULL. */
+const char *wm_interop_skip_reason(const struct wm_interop_opts *o, const struct wm_cfg *cfg,
+                                   char *buf, size_t size);
 
 #endif

@@ -1,11 +1,20 @@
 /* warmer: entry point; one command per file (cmd_*.c). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 
+#define WM_VERSION "0.9.0"
+/* The Makefile passes `git describe --always --dirty` when it builds from a
+ * checkout; a tarball has no git: the version alone. */
+#ifndef WM_GIT_REV
+#define WM_GIT_REV ""
+#endif
+
 static const char help[] =
-    "usage: warmer COMMAND [options]   (warmer COMMAND --help for each)\n"
+    "usage: warmer COMMAND [options] [operands]   (warmer COMMAND --help for each)\n"
+    "       warmer --version\n"
     "  run      simulate client and server, print the transcript or the book run\n"
     "  check    re-run transcripts from their headers and compare (--update rewrites)\n"
     "  replay   play one side of a transcript against a server or client and check the other\n"
@@ -25,16 +34,23 @@ int main(int argc, char **argv)
                 {"client", wm_cmd_client}, {"serve", wm_cmd_serve},
                 {"interop", wm_cmd_interop}, {"record", wm_cmd_record},
                 {"explore", wm_cmd_explore}};
+    const char *version = WM_GIT_REV[0] ? "warmer " WM_VERSION " (" WM_GIT_REV ")"
+                                        : "warmer " WM_VERSION;
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(help, argc < 2 ? stderr : stdout);
         return argc < 2 ? WM_EXIT_USAGE : WM_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+        puts(version);
+        return fflush(stdout) != 0 || ferror(stdout) ? WM_EXIT_FAIL : WM_EXIT_OK;
     }
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         if (strcmp(argv[1], cmds[i].name) == 0) {
             char cmd[64];
             snprintf(cmd, sizeof cmd, "warmer %s", cmds[i].name);
-            struct wm_args a = {argc, argv, 2, cmd, argv[0]};
+            struct wm_args a = {argc, argv, 2, cmd, argv[0], version, NULL, 0};
             int rc = cmds[i].fn(&a);
+            free(a.ops);
             int had_error = ferror(stdout); /* an earlier write failed: its errno is gone */
             if (fflush(stdout) != 0) {
                 perror("warmer: writing output");

@@ -11,9 +11,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "msg.h"
 #include "rng.h"
 
-static int split(const char *hostport, char *host, size_t hsize, const char **port,
+/* The one place a port is read: plain decimal (digits only, no sign, space
+ * or leading zero) in 1..65535, or 0 too when listening, where it picks a
+ * free port. getaddrinfo would take "65537" and wrap it to 1. */
+static int split(const char *hostport, int listen, char *host, size_t hsize, const char **port,
                  struct wm_err *err)
 {
     const char *colon = strrchr(hostport, ':');
@@ -31,17 +35,31 @@ static int split(const char *hostport, char *host, size_t hsize, const char **po
         wm_err_set(err, "address \"%s\" has no usable host", hostport);
         return -1;
     }
+    uint64_t n;
+    const char *p = colon + 1;
+    if (wm_uint64_parse(p, strlen(p), &n) < 0 || n > 65535 || (n == 0 && !listen)) {
+        wm_err_set(err, "address \"%s\": the port must be %s, got \"%s\"", hostport,
+                   listen ? "0..65535 (0 picks a free port)" : "1..65535", p);
+        return -1;
+    }
     memcpy(host, h, hlen);
     host[hlen] = '\0';
-    *port = colon + 1;
+    *port = p;
     return 0;
+}
+
+int wm_net_parse(const char *hostport, int listen, struct wm_err *err)
+{
+    char host[256];
+    const char *port;
+    return split(hostport, listen, host, sizeof host, &port, err);
 }
 
 static struct addrinfo *resolve(const char *hostport, int passive, struct wm_err *err)
 {
     char host[256];
     const char *port;
-    if (split(hostport, host, sizeof host, &port, err) < 0)
+    if (split(hostport, passive, host, sizeof host, &port, err) < 0)
         return NULL;
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
                              .ai_flags = (passive ? AI_PASSIVE : 0) | AI_NUMERICSERV};
@@ -54,9 +72,9 @@ static struct addrinfo *resolve(const char *hostport, int passive, struct wm_err
     return res;
 }
 
-int wm_net_check(const char *hostport, struct wm_err *err)
+int wm_net_check(const char *hostport, int listen, struct wm_err *err)
 {
-    struct addrinfo *res = resolve(hostport, 1, err);
+    struct addrinfo *res = resolve(hostport, listen, err);
     if (!res)
         return -1;
     freeaddrinfo(res);

@@ -10,8 +10,12 @@
 
 /* "127.0.0.1:4321", "localhost:4321", "[::1]:4321"; port 0 asks for any. */
 int wm_net_listen(const char *hostport, int backlog, struct wm_err *err);
+/* 0 if hostport has the form HOST:PORT with a port in 1..65535 (0..65535
+ * when listen: 0 picks a free port), in plain decimal; no name lookup. Every
+ * listen and connect goes through the same check. */
+int wm_net_parse(const char *hostport, int listen, struct wm_err *err);
 /* 0 if hostport parses and resolves (a usage check before listening). */
-int wm_net_check(const char *hostport, struct wm_err *err);
+int wm_net_check(const char *hostport, int listen, struct wm_err *err);
 int wm_net_connect(const char *hostport, struct wm_err *err);
 /* "HOST:PORT" of a bound or connected socket's local (peer = 0) or remote end. */
 void wm_net_name(int fd, int peer, char *buf, size_t size);

@@ -13,7 +13,8 @@ void wm_case_result_free(struct wm_case_result *r)
 
 const char *wm_case_status_name(enum wm_case_status s)
 {
-    static const char *const names[] = {"passed", "updated", "failed", "malformed"};
+    static const char *const names[] = {"passed", "updated", "failed", "malformed",
+                                         "skipped"};
     return names[s];
 }
 
@@ -46,18 +47,20 @@ static void xml_str(FILE *f, const char *s)
 void wm_report_junit(FILE *f, const char *suite, char *const *paths,
                      const struct wm_case_result *r, size_t n)
 {
-    size_t failures = 0, errors = 0;
+    size_t failures = 0, errors = 0, skipped = 0;
     double total = 0;
     for (size_t i = 0; i < n; i++) {
         failures += r[i].status == WM_CASE_FAILED;
         errors += r[i].status == WM_CASE_MALFORMED;
+        skipped += r[i].status == WM_CASE_SKIPPED;
         total += r[i].seconds;
     }
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n", f);
     fputs("  <testsuite name=\"", f);
     xml_str(f, suite);
-    fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" time=\"%.3f\">\n", n, failures,
-            errors, total);
+    fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\"", n, failures,
+            errors, skipped);
+    fprintf(f, " time=\"%.3f\">\n", total);
     for (size_t i = 0; i < n; i++) {
         fputs("    <testcase classname=\"", f);
         xml_str(f, suite);
@@ -66,6 +69,12 @@ void wm_report_junit(FILE *f, const char *suite, char *const *paths,
         fprintf(f, "\" time=\"%.3f\"", r[i].seconds);
         if (r[i].status == WM_CASE_OK || r[i].status == WM_CASE_UPDATED) {
             fputs("/>\n", f);
+            continue;
+        }
+        if (r[i].status == WM_CASE_SKIPPED) {
+            fputs(">\n      <skipped message=\"", f);
+            xml_str(f, r[i].message);
+            fputs("\"/>\n    </testcase>\n", f);
             continue;
         }
         const char *tag = r[i].status == WM_CASE_FAILED ? "failure" : "error";
@@ -103,10 +112,30 @@ static void quoted(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* A TAP description: '#' would start a directive, so it is escaped. */
+static void tap_text(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '#' || *s == '\\')
+            fputc('\\', f);
+        fputc(*s == '\n' ? ' ' : *s, f);
+    }
+}
+
 void wm_report_tap_case(FILE *f, size_t number, const char *path, const struct wm_case_result *r)
 {
     int ok = r->status == WM_CASE_OK || r->status == WM_CASE_UPDATED;
-    fprintf(f, "%s %zu - %s\n", ok ? "ok" : "not ok", number, path);
+    if (r->status == WM_CASE_SKIPPED) { /* the directive's text ends at the line's end */
+        fprintf(f, "ok %zu - ", number);
+        tap_text(f, path);
+        fputs(" # SKIP ", f);
+        tap_text(f, r->message ? r->message : "");
+        fputc('\n', f);
+        return;
+    }
+    fprintf(f, "%s %zu - ", ok ? "ok" : "not ok", number);
+    tap_text(f, path);
+    fputc('\n', f);
     if (ok)
         return;
     fputs("  ---\n  message: ", f);

@@ -1,4 +1,4 @@
-/* Test reports of `warmer check` for CI pipelines, from one result per
+/* Test reports of `warmer check` and `warmer interop` for CI pipelines, from one result per
  * case: JUnit XML as Jenkins, GitLab and GitHub read it, TAP version 14, and
  * a JSON array. The human format is the cases' own text, printed as they
  * come; these are written from the same results. */
@@ -8,7 +8,14 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum wm_case_status { WM_CASE_OK, WM_CASE_UPDATED, WM_CASE_FAILED, WM_CASE_MALFORMED };
+enum wm_case_status {
+    WM_CASE_OK,
+    WM_CASE_UPDATED,
+    WM_CASE_FAILED,
+    WM_CASE_MALFORMED,
+    WM_CASE_SKIPPED, /* could not run here (interop: the reason is the message) */
+    WM_CASE_NSTATUS
+};
 
 struct wm_case_result {
     enum wm_case_status status;

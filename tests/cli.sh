@@ -1,5 +1,7 @@
 #!/bin/sh
-# CLI contract tests (CLI.md): exit codes, --help, usage errors name their input.
+# CLI contract tests (CLI.md): exit codes, --help, --version, the option rules
+# (getopt_long: options anywhere, --, -j forms), numbers and ports checked
+# strictly, usage errors name their input.
 # usage: tests/cli.sh WARMER   (WARMER may carry a wrapper: "valgrind ... build/warmer")
 W=${1:-build/warmer}
 pass=0 fail=0
@@ -25,9 +27,6 @@ expect() {
 expect help-top 0 "usage: warmer COMMAND" -- --help
 expect no-command 2 "usage: warmer COMMAND" --
 expect unknown-command 2 'unknown command "frob"' -- frob
-for c in run check replay; do
-    expect "help-$c" 0 "usage: warmer $c" -- "$c" --help
-done
 expect run-book 0 "Client: 12 is Correct" -- run --format book
 expect run-transcript 0 "# warmer transcript v1" -- run
 expect run-bad-format 2 'got "json"' -- run --format json
@@ -35,7 +34,7 @@ expect run-bad-game 2 'bad game "1:5:x:5"' -- run --game 1:5:x:5
 expect run-bad-seed 2 'got "-1"' -- run --seed -1
 expect run-seed-overflow 2 "passes 2^64 - 1" -- run --seed 18446744073709551615 --connections 2
 expect run-missing-value 2 "--seed needs a value" -- run --seed
-expect run-unknown-option 2 'unknown argument "--frob"' -- run --frob
+expect run-unknown-option 2 'unknown option "--frob"' -- run --frob
 expect run-bad-driver 2 'got "fibers"' -- run --driver fibers
 expect run-zero-connections 2 "connections must be 1..65536" -- run --connections 0
 expect run-session-error 1 "NUMBER with an empty range" -- run --game 5:1:3:2
@@ -58,6 +57,141 @@ expect replay-client-ok 0 "ok fixtures/golden/book.txt" -- replay --client fixtu
 sed 's/^S: 4$/S: 2/' fixtures/golden/book.txt >"$tmp/mut.txt"
 expect check-mismatch 1 "first difference: $tmp/mut.txt:7" -- check "$tmp/mut.txt"
 expect replay-mismatch 1 "reproduce: .* replay --server $tmp/mut.txt" -- replay --server "$tmp/mut.txt"
+
+
+# --- the option rules (docs/CLI.md, Conventions): getopt_long in every command.
+cmds="run check replay client serve interop record explore"
+# stdout_has NAME PATTERN -- ARGS...: exit 0, and PATTERN on stdout alone.
+stdout_has() {
+    name=$1 pat=$2
+    shift 3
+    # shellcheck disable=SC2086
+    $W "$@" >"$tmp/out" 2>/dev/null
+    got=$?
+    if [ "$got" -eq 0 ] && grep -q -- "$pat" "$tmp/out"; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL cli/$name: want exit 0 and /$pat/ on stdout, got exit $got:"
+        sed 's/^/    /' "$tmp/out" | head -20
+    fi
+}
+# same NAME FILE1 FILE2: two outputs must be identical.
+same() {
+    if cmp -s "$2" "$3"; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL cli/$1: outputs differ:"
+        diff "$2" "$3" | head -20 | sed 's/^/    /'
+    fi
+}
+for c in $cmds; do
+    stdout_has "help-long-$c" "^usage: warmer $c" -- "$c" --help
+    stdout_has "help-short-$c" "^usage: warmer $c" -- "$c" -h
+    stdout_has "help-after-operand-$c" "^usage: warmer $c" -- "$c" some-operand --help
+    stdout_has "version-$c" "^warmer 0\.9\.0" -- "$c" --version
+    expect "unknown-option-$c" 2 "^warmer $c: unknown option \"--frob\" (try warmer $c --help)\$" -- "$c" --frob
+    expect "abbreviation-$c" 2 "^warmer $c: unknown option \"--he\"" -- "$c" --he
+    expect "unknown-short-$c" 2 "^warmer $c: unknown option \"-q\"" -- "$c" -q
+done
+stdout_has version-top "^warmer 0\.9\.0" -- --version
+stdout_has version-top-short "^warmer 0\.9\.0" -- -V
+stdout_has help-top-short "^usage: warmer COMMAND" -- -h
+expect unknown-option-valued 2 'unknown option "--frob" (' -- run --frob=1
+expect flag-with-value 2 '--chunking takes no value, got "--chunking=yes"' -- run --chunking=yes
+expect missing-value-last 2 "--game needs a value" -- run --seed 1 --game
+expect stray-operand-run 2 'unexpected argument "extra"' -- run --seed 3 extra --format book
+expect stray-operand-replay 2 'unexpected argument "two.txt"' -- replay --server one.txt two.txt
+expect stray-operand-serve 2 'unexpected argument "127.0.0.1:0"' -- serve 127.0.0.1:0
+
+# Options after operands.
+cp "$tmp/mut.txt" "$tmp/upd.txt"
+expect check-update-after-file 0 "^updated $tmp/upd.txt\$" -- check "$tmp/upd.txt" --update
+expect check-updated-passes 0 "^ok $tmp/upd.txt\$" -- check "$tmp/upd.txt"
+expect check-driver-after-file 0 "^1 passed, 0 failed\$" -- check fixtures/golden/book.txt --driver events
+expect replay-side-after-file 0 "^ok fixtures/golden/book.txt\$" -- replay fixtures/golden/book.txt --client
+expect replay-options-around-file 0 "^ok fixtures/golden/book.txt\$" -- replay --timeout 0.5 fixtures/golden/book.txt --server --driver threads
+expect run-options-any-order 0 "Client: 12 is Correct" -- run --format=book --seed=1234 --driver events
+# A value is the next word whatever it starts with.
+expect run-negative-game 0 "^C: PARAMS -5 -1\$" -- run --game -5:-1:-3:4
+expect run-game-equals 0 "^C: PARAMS -5 -1\$" -- run --game=-5:-1:-3:4
+# -- ends the options: what follows is an operand even if it looks like one.
+expect check-dashdash 2 "check: --update: cannot open" -- check -- --update
+expect replay-dashdash 2 "replay: -j2: cannot open" -- replay --server -- -j2
+expect run-dashdash 2 'unexpected argument "--seed"' -- run -- --seed
+
+# -j N in every form, where a command takes jobs; the output does not depend on it.
+for j in -j2 "-j 2" "--jobs 2" --jobs=2; do
+    # shellcheck disable=SC2086
+    expect "check-jobs-${j%% *}" 0 "^2 passed, 0 failed\$" -- check $j fixtures/golden/book.txt fixtures/golden/seed-zero.txt
+    # shellcheck disable=SC2086
+    expect "explore-jobs-${j%% *}" 0 "^explore: seed 1, 3 runs, all held\$" -- explore --runs 3 $j
+done
+expect check-jobs-zero 2 '-j must be 1..256, got "0"' -- check -j0 fixtures/golden/book.txt
+expect check-jobs-big 2 '--jobs must be 1..256, got "257"' -- check --jobs 257 fixtures/golden/book.txt
+expect check-jobs-missing 2 "-j needs a value" -- check fixtures/golden/book.txt -j
+expect run-no-jobs 2 'unknown option "-j"' -- run -j2
+set -- fixtures/golden/book.txt "$tmp/mut.txt" fixtures/bad/empty-line.txt "$tmp/nope.txt" fixtures/golden/seed-zero.txt
+$W check "$@" >"$tmp/j1.out" 2>"$tmp/j1.err"
+echo "exit $?" >>"$tmp/j1.out"
+$W check -j 4 "$@" >"$tmp/j4.out" 2>"$tmp/j4.err"
+echo "exit $?" >>"$tmp/j4.out"
+same check-jobs-same-stdout "$tmp/j1.out" "$tmp/j4.out"
+same check-jobs-same-stderr "$tmp/j1.err" "$tmp/j4.err"
+
+# Numbers: plain decimal within the option's range, the option named.
+expect num-leading-zero 2 '--seed must be 0..18446744073709551615 in plain decimal .*got "07"' -- run --seed 07
+expect num-plus 2 '--connections must be 1..65536 in plain decimal .*got "+2"' -- run --connections +2
+expect num-space 2 '--max-line must be 1..16777216 in plain decimal .*got " 5"' -- run --max-line " 5"
+expect num-range 2 '--connections must be 1..65536, got "65537"' -- run --connections 65537
+expect num-overflow 2 '--max-steps must be 0..18446744073709551615, got "18446744073709551616"' -- run --max-steps 18446744073709551616
+expect num-serve 2 '--idle-timeout must be 0..' -- serve --listen 127.0.0.1:0 --idle-timeout 030
+expect num-record 2 '--close-wait must be 0..' -- record --listen 127.0.0.1:0 --connect 127.0.0.1:9 --close-wait -1
+expect num-explore 2 '--time must be 1..2592000, got "0"' -- explore --time 0
+expect seconds-leading-zero 2 '--timeout wants seconds' -- replay --server --timeout 00.5 fixtures/golden/book.txt
+expect seconds-fraction 0 "^ok fixtures/golden/book.txt\$" -- replay --server --timeout 0.5 fixtures/golden/book.txt
+
+# Ports: 1..65535 in plain decimal; 0 (any free port) only where warmer listens.
+# A good address lets parsing go on to the next word (--frob); a bad one stops it.
+ports() { # NAME PORT_0_OK ARGS_BEFORE_ADDRESS...
+    pname=$1 zero=$2
+    shift 2
+    for port in 1 65535; do
+        expect "$pname-$port" 2 'unknown option "--frob"' -- "$@" "127.0.0.1:$port" --frob
+    done
+    if [ "$zero" = yes ]; then
+        expect "$pname-0" 2 'unknown option "--frob"' -- "$@" 127.0.0.1:0 --frob
+        range="0..65535"
+    else
+        expect "$pname-0" 2 'the port must be 1..65535, got "0"' -- "$@" 127.0.0.1:0 --frob
+        range="1..65535"
+    fi
+    for port in 65536 69857 04321 " 4321" "4321 " +4321 -1 x; do
+        expect "$pname-bad-$port" 2 "address \"127.0.0.1:$port\": the port must be $range.*got \"$port\"" -- "$@" "127.0.0.1:$port" --frob
+    done
+    expect "$pname-v6" 2 'address "\[::1\]:65537": the port must be' -- "$@" "[::1]:65537"
+}
+ports serve-listen yes serve --listen
+ports record-listen yes record --connect 127.0.0.1:9 --listen
+ports record-connect no record --listen 127.0.0.1:0 --connect
+ports replay-listen yes replay --client fixtures/golden/book.txt --listen
+ports replay-connect no replay --server fixtures/golden/book.txt --connect
+ports client-connect no client --connect
+ports explore-connect no explore --connect
+expect port-names-option 2 "^warmer client: --connect: address" -- client --connect 127.0.0.1:65537
+
+# The simulator's options under another driver are refused, in either order.
+expect sim-only-transport 2 "--transport is the simulator's: it has no say under --driver threads" -- run --driver threads --transport memory
+expect sim-only-max-steps 2 "--max-steps is the simulator's: it has no say under --driver events" -- run --max-steps 100 --driver events
+expect sim-only-chunking 2 "--chunking is the simulator's" -- run --chunking --driver threads
+expect sim-only-check 2 "--transport is the simulator's" -- check --driver events fixtures/golden/book.txt --transport socketpair
+expect sim-only-replay 2 "--max-steps is the simulator's" -- replay --server --max-steps 9 --driver threads fixtures/golden/book.txt
+# A reproduce line never combines them: the run alone of a chunking file under threads.
+sed 's/^S: 4$/S: 2/' fixtures/golden/chunking-book.txt >"$tmp/chunk.txt"
+expect run-alone-threads-no-chunking 1 "^the run alone: .* --game 10:15:12:5 --driver threads\$" -- check --driver threads "$tmp/chunk.txt"
+expect run-alone-sim-chunking 1 "^the run alone: .* --game 10:15:12:5 --chunking\$" -- check "$tmp/chunk.txt"
+expect sim-options-under-sim 0 "^1 passed, 0 failed\$" -- check --driver sim --transport memory --max-steps 100000 fixtures/golden/book.txt
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

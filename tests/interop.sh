@@ -153,6 +153,14 @@ case_output_order_is_file_order() {
         run $1 0 -- -j 8 --server "$SERVE" fixtures/ &&
         { cmp -s "$tmp/$1.j1" "$tmp/$1.out" || { why="-j1 and -j8 print differently"; return 1; }; }
 }
+# Options after the operands (getopt's order), every form of -j, and -- .
+case_options_anywhere() {
+    run $1 0 -- fixtures/golden/book.txt --server "$SERVE" -j2 && has $1 "^ok fixtures/golden/book.txt$" &&
+        run $1 0 -- fixtures/golden/book.txt --jobs=2 --client "$CLIENT" --timeout 5 &&
+        has $1 "^1 passed, 0 failed, 0 skipped$" &&
+        run $1 0 -- --jobs 2 --server "$SERVE" -- fixtures/golden/book.txt && has $1 "^ok fixtures/golden/book.txt$" &&
+        run $1 0 -- -j 1 --server="$SERVE" fixtures/golden/book.txt && has $1 "^ok fixtures/golden/book.txt$"
+}
 case_dir_walk() {
     mkdir -p "$tmp/walk/b/c" "$tmp/walk/a"
     cp fixtures/golden/book.txt "$tmp/walk/b/c/z.txt"
@@ -167,12 +175,55 @@ case_usage() {
     run $1 2 -- fixtures/golden/book.txt && has $1 "say what to test" &&
         run $1 2 -- --server x --client y fixtures/golden/book.txt && has $1 "once" &&
         run $1 2 -- --server x && has $1 "no transcript files" &&
-        run $1 2 -- -j 0 --server x fixtures/golden/book.txt && has $1 "-j wants 1..256" &&
+        run $1 2 -- -j 0 --server x fixtures/golden/book.txt && has $1 "-j must be 1..256" &&
         run $1 2 -- --frob --server x fixtures && has $1 'unknown option "--frob"' &&
         run $1 0 -- --help && has $1 "usage: warmer interop" &&
+        run $1 2 -- --server x -j && has $1 "-j needs a value" &&
+        run $1 2 -- --server x --jobs=257 fixtures && has $1 '--jobs must be 1..256, got "257"' &&
         printf '# warmer transcript v1\n# seed: x\n' >"$tmp/bad.txt" &&
         run $1 2 -- --server "$SERVE" "$tmp/bad.txt" fixtures/golden/book.txt &&
         has $1 "^FAIL $tmp/bad.txt: malformed: $tmp/bad.txt:2: " && has $1 "^ok fixtures/golden/book.txt$"
+}
+# The reporting check shares: a pass, a mismatch, a skip and a malformed file
+# in JUnit, JSON and TAP; and shards that together run each case once.
+case_reports() {
+    mkdir -p "$tmp/rep"
+    cp fixtures/golden/book.txt "$tmp/rep/a.txt"
+    sed 's/^S: 4$/S: 5/' fixtures/golden/book.txt >"$tmp/rep/b.txt"
+    grep -l '^# server: script' fixtures/bad/*.txt | head -n 1 | xargs -I{} cp {} "$tmp/rep/c.txt"
+    printf '# warmer transcript v1\n# seed: x\n' >"$tmp/rep/d.txt"
+    run $1 2 -- --server "$SERVE" --junit "$tmp/r.xml" --json "$tmp/r.json" "$tmp/rep" &&
+        has $1 "^1 passed, 2 failed, 1 skipped (1 malformed)$" || return 1
+    grep -q '<testsuite name="warmer.interop" tests="4" failures="1" errors="1" skipped="1"' "$tmp/r.xml" &&
+        grep -q '<skipped message="its server side is a script' "$tmp/r.xml" &&
+        grep -q '^-S: 5$' "$tmp/r.xml" && grep -q '^reproduce: .* interop --server .*b.txt$' "$tmp/r.xml" ||
+        { why="junit: $(head -c 600 "$tmp/r.xml")"; return 1; }
+    if command -v "$PY" >/dev/null; then
+        "$PY" - "$tmp/r.xml" "$tmp/r.json" <<'PYEOF' || { why="reports: $(head -c 600 "$tmp/r.json")"; return 1; }
+import json, sys, xml.dom.minidom as m
+assert len(m.parse(sys.argv[1]).getElementsByTagName("testcase")) == 4
+cases = json.load(open(sys.argv[2]))
+assert [c["status"] for c in cases] == ["passed", "failed", "skipped", "malformed"], cases
+assert cases[1]["first_difference"] == 7 and "interop" in cases[1]["reproduce"], cases[1]
+assert cases[2]["message"].startswith("its server side is a script"), cases[2]
+PYEOF
+    fi
+    run $1 2 -- --tap --server "$SERVE" "$tmp/rep" &&
+        { [ "$(head -n 2 "$tmp/$1.out" | tr '\n' ' ')" = "TAP version 14 1..4 " ] || { why="tap head"; return 1; }; } &&
+        has $1 "^ok 1 - $tmp/rep/a.txt$" && has $1 "^not ok 2 - $tmp/rep/b.txt$" &&
+        has $1 "^ok 3 - $tmp/rep/c.txt # SKIP its server side is a script" &&
+        has $1 "^not ok 4 - $tmp/rep/d.txt$" && has $1 "^# 1 passed, 2 failed, 1 skipped (1 malformed)$"
+}
+case_shards_cover_each_case_once() {
+    run $1 0 -- --server "$SERVE" fixtures/golden && sed -n 's/^\(ok\|skip\) \([^:]*\).*/\2/p' "$tmp/$1.out" | sort >"$tmp/all" || return 1
+    : >"$tmp/union"
+    for k in 1 2 3; do
+        run $1 0 -- --shard $k/3 --server "$SERVE" fixtures/golden || return 1
+        sed -n 's/^\(ok\|skip\) \([^:]*\).*/\2/p' "$tmp/$1.out" >>"$tmp/union"
+    done
+    sort "$tmp/union" | cmp -s "$tmp/all" - || { why="the 3 shards do not run each case once"; return 1; }
+    [ "$(wc -l <"$tmp/all")" -gt 30 ] || { why="only $(wc -l <"$tmp/all") cases"; return 1; }
+    run $1 2 -- --shard 4/3 --server x fixtures/ && has $1 "--shard wants K/N"
 }
 
 cases=$(declare -F | sed -n 's/^declare -f case_//p')

@@ -412,7 +412,7 @@ cli_job() {
         expect_exit 2 'got "fibers"' --listen 127.0.0.1:0 --driver fibers &&
         expect_exit 2 "max-connections must be 1..65536" --listen 127.0.0.1:0 --max-connections 0 &&
         expect_exit 2 'got "-1"' --listen 127.0.0.1:0 --seed -1 &&
-        expect_exit 2 'unknown argument "--frob"' --listen 127.0.0.1:0 --frob &&
+        expect_exit 2 'unknown option "--frob"' --listen 127.0.0.1:0 --frob &&
         expect_exit 2 "wants HOST:PORT" --listen 127.0.0.1 || { bad "$name" "$why"; return; }
     serve "$name" --listen 127.0.0.1:0 || { bad "$name" "$why"; return; }
     expect_exit 1 "cannot listen on $addr" --listen "$addr"

@@ -398,7 +398,7 @@ usage_job() {
     expect_exit 0 "usage: warmer record" --help &&
         expect_exit 2 "are required" "${c[@]}" &&
         expect_exit 2 "are required" --listen 127.0.0.1:0 &&
-        expect_exit 2 'unknown argument "--frob"' --listen 127.0.0.1:0 "${c[@]}" --frob &&
+        expect_exit 2 'unknown option "--frob"' --listen 127.0.0.1:0 "${c[@]}" --frob &&
         expect_exit 2 "wants HOST:PORT" --listen 127.0.0.1 "${c[@]}" &&
         expect_exit 2 "wants HOST:PORT" --listen 127.0.0.1:0 --connect nowhere &&
         expect_exit 2 'got "-1"' --listen 127.0.0.1:0 "${c[@]}" --seed -1 &&

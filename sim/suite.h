@@ -1,0 +1,57 @@
+/* A run of many cases as a CI pipeline sees it, shared by `warmer check` and
+ * `warmer interop`: the shard of the cases to run, each case's report printed
+ * in file order as it comes (the human text, or TAP), a progress line on a
+ * terminal, one summary line, and the JUnit and JSON files written at the end
+ * from the same results (report.h). */
+#ifndef WM_SUITE_H
+#define WM_SUITE_H
+
+#include <stddef.h>
+
+#include "files.h"
+#include "report.h"
+
+struct wm_suite_opts {
+    unsigned shard_k, shard_n; /* --shard K/N; 1/1 runs every case */
+    int tap;                   /* --tap: TAP 14 on stdout instead of the human text */
+    const char *junit_path;    /* --junit FILE, or NULL */
+    const char *json_path;     /* --json FILE, or NULL */
+    int show_updated;          /* the summary counts "updated" (check --update) */
+    int show_skipped;          /* the summary counts "skipped" (interop) */
+};
+#define WM_SUITE_OPTS_INIT {1, 1, 0, NULL, NULL, 0, 0}
+
+/* "K/N" into o: 0, or -1 if it is not 1 <= K <= N <= WM_SHARD_MAX. */
+#define WM_SHARD_MAX 100000
+int wm_suite_parse_shard(const char *v, struct wm_suite_opts *o);
+/* Keeps in f, in order, the cases of shard K: those whose path hashes
+ * (FNV-1a) to K - 1 modulo N. A case's shard depends on its name alone, so
+ * shards stay stable as files are added, and N shards run each case once. */
+void wm_suite_shard(struct wm_files *f, const struct wm_suite_opts *o);
+
+struct wm_suite {
+    const char *cmd;   /* for messages and the progress line: "warmer check" */
+    const char *name;  /* the JUnit suite: "warmer.check" */
+    const struct wm_suite_opts *o;
+    char *const *paths;
+    size_t n, taken;   /* cases, and those reported so far (in order) */
+    struct wm_case_result *all;
+    unsigned counts[WM_CASE_NSTATUS];
+    int tty;           /* stderr is a terminal: show progress */
+};
+
+/* A monotonic clock in seconds, for a case's time in the reports. */
+double wm_suite_clock(void);
+
+/* Starts a run of n cases (the TAP plan line). 0, or -1 out of memory. */
+int wm_suite_begin(struct wm_suite *s, const char *cmd, const char *name,
+                   const struct wm_suite_opts *o, char *const *paths, size_t n);
+/* Case number s->taken (the next in file order) has ended: prints it and
+ * keeps r, which the suite now owns. */
+void wm_suite_case(struct wm_suite *s, struct wm_case_result *r);
+/* Prints the summary ("N passed, N failed ..." then note, if any; a TAP
+ * "Bail out!" when fewer than n cases ran), writes the report files, frees.
+ * 0, or -1 if a report file could not be written (said on stderr). */
+int wm_suite_end(struct wm_suite *s, const char *note);
+
+#endif
