@@ -94,8 +94,15 @@ static int one_file(const struct wm_args *a, const char *path, enum mode mode, i
         res->reproduce = NULL;
         return WM_EXIT_USAGE;
     }
-    if (t.cfg.nfaults > 0 && opts->driver != WM_DRV_SIM && !live->addr) {
-        snprintf(line, sizeof line, "%s: a fault plan runs under --driver sim only", path);
+    struct wm_cfg cfg = t.cfg; /* shares games; t owns them */
+    if (mode == MODE_REPLAY_SERVER)
+        cfg.client_script = 1, cfg.server_script = 0;
+    if (mode == MODE_REPLAY_CLIENT)
+        cfg.client_script = 0, cfg.server_script = 1;
+    /* What cannot run here at all (a fault plan under another driver, an
+     * open-file limit too low) is said before running, as a bad file is. */
+    if (!live->addr && wm_exec_validate(&cfg, opts, &err) < 0) {
+        snprintf(line, sizeof line, "%s: %s", path, err.msg);
         fprintf(stderr, "%s: %s\n", a->cmd, line);
         fprintf(out, "FAIL %s\n", line);
         res->status = WM_CASE_MALFORMED;
@@ -103,11 +110,6 @@ static int one_file(const struct wm_args *a, const char *path, enum mode mode, i
         wm_tx_free(&t);
         return WM_EXIT_USAGE;
     }
-    struct wm_cfg cfg = t.cfg; /* shares games; t owns them */
-    if (mode == MODE_REPLAY_SERVER)
-        cfg.client_script = 1, cfg.server_script = 0;
-    if (mode == MODE_REPLAY_CLIENT)
-        cfg.client_script = 0, cfg.server_script = 1;
     struct wm_conn_log *logs = NULL;
     struct wm_rendered want = {0}, got = {0};
     struct wm_live_verdict verdict = {.fault = WM_LIVE_OK};

@@ -1,9 +1,11 @@
 #include "exec.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "alloc.h"
 #include "drivers.h"
+#include "fdlimit.h"
 #include "sim.h"
 
 void wm_exec_opts_init(struct wm_exec_opts *o)
@@ -23,6 +25,12 @@ int wm_exec_validate(const struct wm_cfg *cfg, const struct wm_exec_opts *o, str
         wm_err_set(err, "--driver threads takes at most %d connections (two threads each), got %u",
                    WM_THREADS_MAX_CONNECTIONS, cfg->connections);
         return -1;
+    }
+    /* Two descriptors per connection: a socketpair's ends. */
+    if (o->driver != WM_DRV_SIM || o->transport == WM_TR_SOCKETPAIR) {
+        char what[64];
+        snprintf(what, sizeof what, "a run of %u connections", cfg->connections);
+        return wm_fd_limit_raise(2 * (uint64_t)cfg->connections + WM_FD_SPARE, what, err);
     }
     return 0;
 }

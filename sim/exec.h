@@ -18,7 +18,9 @@ struct wm_exec_opts {
 
 void wm_exec_opts_init(struct wm_exec_opts *o);
 
-/* Settings a driver cannot take (threads: at most 512 connections). */
+/* Settings a driver cannot take (threads: at most 512 connections), and the
+ * open-file limit the run needs: the soft limit is raised as far as that
+ * (fdlimit.h); only a hard limit too low is an error. */
 int wm_exec_validate(const struct wm_cfg *cfg, const struct wm_exec_opts *o, struct wm_err *err);
 
 /* script: records for the sides cfg marks as scripted, else NULL. On

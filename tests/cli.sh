@@ -193,5 +193,20 @@ expect run-alone-threads-no-chunking 1 "^the run alone: .* --game 10:15:12:5 --d
 expect run-alone-sim-chunking 1 "^the run alone: .* --game 10:15:12:5 --chunking\$" -- check "$tmp/chunk.txt"
 expect sim-options-under-sim 0 "^1 passed, 0 failed\$" -- check --driver sim --transport memory --max-steps 100000 fixtures/golden/book.txt
 
+# The open-file limit (issue 10): a low soft limit is raised as far as the
+# run needs; a hard limit too low fails at once, exit 2, saying how to raise it.
+W_PLAIN=$W
+printf '#!/bin/sh\nulimit %s "$1" || exit 99\nshift\nexec "$@"\n' -Sn >"$tmp/soft.sh"
+printf '#!/bin/sh\nulimit %s "$1" || exit 99\nshift\nexec "$@"\n' -n >"$tmp/both.sh"
+W="sh $tmp/soft.sh 200 $W_PLAIN"
+expect fd-soft-limit-raised 0 "^C600! close$" -- run --connections 600 --game 1:5:3:1
+W="sh $tmp/both.sh 200 $W_PLAIN"
+expect fd-hard-limit-run 2 "a run of 600 connections needs 1232 open files, and the hard limit is 200" -- run --connections 600 --game 1:5:3:1
+expect fd-memory-transport-needs-none 0 "^C600! close$" -- run --connections 600 --game 1:5:3:1 --transport memory
+$W_PLAIN run --connections 100 --game 1:5:3:1 >"$tmp/c100.txt"
+W="sh $tmp/both.sh 100 $W_PLAIN"
+expect fd-hard-limit-check 2 "^FAIL $tmp/c100.txt: a run of 100 connections needs 232 open files" -- check "$tmp/c100.txt"
+W=$W_PLAIN
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
