@@ -177,6 +177,10 @@ static enum wm_sess_rc on_line(void *self, const char *line, size_t len, const s
                    c->game + 1, c->asked + 1);
         return fail(c, out, &e);
     }
+    if (added < 0 && c->seen.count < c->seen.max) { /* not full: refused memory */
+        wm_err_set(&e, "out of memory recording guess %" PRId64, n);
+        return fail(c, out, &e);
+    }
     if (added < 0 || c->nhist >= c->hist_max) {
         wm_err_set(&e, "more than %zu guesses (max-guesses)", c->hist_max);
         return fail(c, out, &e);

@@ -9,7 +9,8 @@ static const char *const driver_names[] = {"sim", "threads", "events"};
 int wm_opt_run(struct wm_args *a, struct wm_run_args *r, const struct wm_optval *o)
 {
     struct wm_cfg *cfg = o->id >= WM_OPT_SEED && o->id <= WM_OPT_FAULT ? r->cfg : NULL;
-    struct wm_exec_opts *x = o->id >= WM_OPT_DRIVER && o->id <= WM_OPT_MAX_JOURNAL ? r->exec : NULL;
+    int is_exec = o->id >= WM_OPT_DRIVER && o->id <= WM_OPT_MAX_RUN_MEMORY;
+    struct wm_exec_opts *x = is_exec ? r->exec : NULL;
     struct wm_err e;
     uint64_t n;
     if (!cfg && !x && !(o->id == WM_OPT_TIMEOUT && r->timeout_ms)) {
@@ -74,6 +75,11 @@ int wm_opt_run(struct wm_args *a, struct wm_run_args *r, const struct wm_optval 
         if (wm_opt_range(a, o, 0, SIZE_MAX, &n) < 0)
             return -1;
         x->max_journal = (size_t)n;
+        return 0;
+    case WM_OPT_MAX_RUN_MEMORY:
+        if (wm_opt_range(a, o, 1, SIZE_MAX, &n) < 0)
+            return -1;
+        x->max_run_memory = (size_t)n;
         return 0;
     case WM_OPT_TIMEOUT:
         return wm_opt_seconds(a, o, r->timeout_ms);
@@ -162,7 +168,9 @@ void wm_exec_opts_string(const struct wm_exec_opts *o, char *buf, size_t size)
         n += (size_t)snprintf(buf + n, size - n, " --max-steps %llu",
                               (unsigned long long)o->max_steps);
     if (n < size && o->max_journal != def.max_journal)
-        snprintf(buf + n, size - n, " --max-journal %zu", o->max_journal);
+        n += (size_t)snprintf(buf + n, size - n, " --max-journal %zu", o->max_journal);
+    if (n < size && o->max_run_memory != def.max_run_memory)
+        snprintf(buf + n, size - n, " --max-run-memory %zu", o->max_run_memory);
 }
 
 void wm_print_run_command(FILE *out, const char *prog, const struct wm_cfg *cfg,

@@ -25,6 +25,7 @@ enum {
     WM_OPT_TRANSPORT,
     WM_OPT_MAX_STEPS,
     WM_OPT_MAX_JOURNAL,
+    WM_OPT_MAX_RUN_MEMORY,
     WM_OPT_TIMEOUT, /* waits for a live peer */
     WM_OPT_SHARD,   /* a suite of cases (struct wm_suite_opts) */
     WM_OPT_JUNIT,
@@ -43,10 +44,11 @@ enum {
     WM_OPTS_SEED, {"game", 1, WM_OPT_GAME}, {"connections", 1, WM_OPT_CONNECTIONS},               \
         WM_OPTS_MAX_LINE, WM_OPTS_MAX_GUESSES, {"chunking", 0, WM_OPT_CHUNKING},                 \
         {"fault", 1, WM_OPT_FAULT}
-/* run, check, replay: --driver --transport --max-steps --max-journal */
+/* run, check, replay: --driver --transport --max-steps --max-journal --max-run-memory */
 #define WM_OPTS_EXEC                                                                               \
     {"driver", 1, WM_OPT_DRIVER}, {"transport", 1, WM_OPT_TRANSPORT},                            \
-        {"max-steps", 1, WM_OPT_MAX_STEPS}, {"max-journal", 1, WM_OPT_MAX_JOURNAL}
+        {"max-steps", 1, WM_OPT_MAX_STEPS}, {"max-journal", 1, WM_OPT_MAX_JOURNAL},              \
+        {"max-run-memory", 1, WM_OPT_MAX_RUN_MEMORY}
 #define WM_OPTS_TIMEOUT {"timeout", 1, WM_OPT_TIMEOUT}
 /* check, interop: --shard K/N --junit FILE --json FILE --tap */
 #define WM_OPTS_SUITE                                                                              \

@@ -59,23 +59,20 @@ int wm_cmd_run(struct wm_args *a)
         wm_usage_error(a, "%s", err.msg);
         goto out;
     }
-    struct wm_conn_log *logs;
-    if (wm_execute(&cfg, NULL, &opts, &logs, &err) < 0) {
+    int saw_error;
+    if (wm_execute_write(&cfg, &opts, book, stdout, &saw_error, &err) < 0) {
+        fflush(stdout); /* what was written, before the reason */
         fprintf(stderr, "%s: %s\nreproduce: ", a->cmd, err.msg);
         wm_print_run_command(stderr, a->prog, &cfg, &opts);
         rc = WM_EXIT_FAIL;
         goto out;
     }
-    int wrc = book ? wm_tx_write_book(stdout, &cfg, logs) : wm_tx_write(stdout, &cfg, logs);
     rc = WM_EXIT_OK;
-    if (wrc < 0) {
-        fprintf(stderr, "%s: internal error: inconsistent record order\n", a->cmd);
-        rc = WM_EXIT_FAIL;
-    } else if (wm_logs_have_error(logs, cfg.connections)) {
+    if (saw_error) {
+        fflush(stdout);
         fprintf(stderr, "%s: a session reported an error (see the transcript)\n", a->cmd);
         rc = WM_EXIT_FAIL;
     }
-    wm_conn_logs_free(logs, cfg.connections);
 out:
     wm_cfg_free(&cfg);
     return rc;

@@ -46,7 +46,8 @@ static int record(struct wm_endpoint *ep, enum wm_rec_kind kind, const char *tex
         wm_err_set(&why, "%s side: out of memory for its transcript", who);
     else
         wm_err_set(&why, "%s side: transcript limit reached, its journal holds %zu bytes "
-                         "(--max-journal)", who, ep->journal->max_bytes);
+                         "(--max-journal)", who,
+                   rc == -3 ? ep->journal->max_total : ep->journal->max_bytes);
     ep->journal_full = 1;
     ep->closed = 1;
     if (wm_journal_add_last(ep->journal, WM_REC_ERROR, cause, why.msg, strlen(why.msg)) < 0)

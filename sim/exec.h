@@ -2,6 +2,8 @@
 #ifndef WM_EXEC_H
 #define WM_EXEC_H
 
+#include <stdio.h>
+
 #include "cfg.h"
 #include "conn.h"
 #include "transcript.h"
@@ -13,7 +15,9 @@ struct wm_exec_opts {
     enum wm_driver driver;
     enum wm_transport_kind transport;
     uint64_t max_steps;
-    size_t max_journal; /* per side of each connection */
+    size_t max_journal;    /* unsettled records held per side of each connection */
+    size_t max_run_memory; /* records a collected run holds in all (stream.h) */
+    int skip_logs;         /* console lines are not kept: the run is compared as a transcript */
 };
 
 void wm_exec_opts_init(struct wm_exec_opts *o);
@@ -27,6 +31,13 @@ int wm_exec_validate(const struct wm_cfg *cfg, const struct wm_exec_opts *o, str
  * success *logs holds cfg->connections logs (free with wm_conn_logs_free). */
 int wm_execute(const struct wm_cfg *cfg, const struct wm_transcript *script,
                const struct wm_exec_opts *o, struct wm_conn_log **logs, struct wm_err *err);
+
+/* The run written to out as its records settle (the transcript, or with
+ * book the reference's console output): memory for what is unsettled only
+ * under the simulator. *saw_error: a side reported an error. 0, or -1 with
+ * err (what was written so far stays written). */
+int wm_execute_write(const struct wm_cfg *cfg, const struct wm_exec_opts *o, int book, FILE *out,
+                     int *saw_error, struct wm_err *err);
 
 /* 1 if any side of any connection reported an error. */
 int wm_logs_have_error(const struct wm_conn_log *logs, uint32_t n);

@@ -43,8 +43,9 @@ static uint64_t alloc_fail_at(const struct wm_cfg *cfg)
  * Under the simulator (one thread) the run's allocations are counted from
  * wm_execute to the last free: *leaked gets what did not come back, and an
  * alloc-fail plan's refusal shows in *refused. */
-static int execute_text(const struct wm_cfg *base, const struct wm_scn_setup *u, char **text,
-                        size_t *len, struct wm_err *err, int64_t *leaked, int *refused)
+static int execute_text(const struct wm_cfg *base, const struct wm_scn_setup *u, int written,
+                        char **text, size_t *len, struct wm_err *err, int64_t *leaked,
+                        int *refused)
 {
     struct wm_cfg cfg = *base; /* shares the games */
     struct wm_exec_opts o;
@@ -59,10 +60,26 @@ static int execute_text(const struct wm_cfg *base, const struct wm_scn_setup *u,
     *text = NULL;
     *leaked = 0;
     *refused = 0;
+    FILE *f = written ? open_memstream(text, len) : NULL;
+    if (written && !f)
+        return -1;
     if (counting)
         wm_alloc_install(&count);
-    int rc = wm_execute(&cfg, NULL, &o, &logs, err) < 0 ? 1 : 0;
-    if (rc == 0) {
+    int rc;
+    if (written) { /* as `warmer run` writes it: records leave as they settle */
+        int saw_error;
+        rc = wm_execute_write(&cfg, &o, 0, f, &saw_error, err) < 0 ? 1 : 0;
+        if (fclose(f) != 0) {
+            free(*text);
+            *text = NULL;
+            rc = 1;
+            wm_err_set(err, "out of memory for the written transcript");
+        }
+        if (rc != 0) {
+            free(*text);
+            *text = NULL;
+        }
+    } else if ((rc = wm_execute(&cfg, NULL, &o, &logs, err) < 0 ? 1 : 0) == 0) {
         *text = wm_tx_render(base, logs, len); /* the header of the file, whatever u */
         wm_conn_logs_free(logs, cfg.connections);
         if (!*text) {
@@ -113,6 +130,9 @@ static uint64_t count_guesses(const char *t, size_t n)
     return k;
 }
 
+static int check_written(const struct wm_cfg *cfg, const struct wm_scn_setup *u,
+                         struct wm_outcome *o);
+
 /* One setup against a reference text (NULL for the first): invariants,
  * then byte equality. 0 done (o->failed says how), -1 out of memory. */
 static int check_setup(const struct wm_cfg *cfg, const struct wm_scn_setup *u,
@@ -125,7 +145,7 @@ static int check_setup(const struct wm_cfg *cfg, const struct wm_scn_setup *u,
     int64_t leaked;
     int refused;
     setup_words(u, how, sizeof how);
-    int ran = execute_text(cfg, u, &text, &len, &err, &leaked, &refused);
+    int ran = execute_text(cfg, u, 0, &text, &len, &err, &leaked, &refused);
     if (leaked != 0) {
         free(text);
         fail(o, "leak", 0, "%lld block(s) not freed after the run (%s)%s", (long long)leaked, how,
@@ -155,6 +175,8 @@ static int check_setup(const struct wm_cfg *cfg, const struct wm_scn_setup *u,
         o->guesses = count_guesses(text, len);
         int rc = wm_inv_check(text, len, &o->v);
         o->failed = rc != 0;
+        if (!o->failed && u->driver == WM_DRV_SIM && !refused)
+            return check_written(cfg, u, o);
         return 0;
     }
     if (len != ref_len || memcmp(text, ref, len) != 0) {
@@ -162,6 +184,51 @@ static int check_setup(const struct wm_cfg *cfg, const struct wm_scn_setup *u,
         size_t line = first_diff(ref, ref_len, text, len, wa, wb, sizeof wa);
         fail(o, "differential", line, "with %s, line %zu is \"%s\", not \"%s\"", how, line, wb,
              wa);
+    }
+    free(text);
+    return 0;
+}
+
+/* The text after the header (the written run's header is the run's own). */
+static const char *body(const char *t, size_t len, size_t *lines)
+{
+    const char *p = t, *end = t + len;
+    *lines = 0;
+    while (p < end && *p == '#') {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        p = nl ? nl + 1 : end;
+        ++*lines;
+    }
+    return p;
+}
+
+/* The reference run again, written as it settles (stream.h) as `warmer run`
+ * does: the records must come out in the order the collected run merged. */
+static int check_written(const struct wm_cfg *cfg, const struct wm_scn_setup *u,
+                         struct wm_outcome *o)
+{
+    struct wm_err err;
+    char *text, how[96];
+    size_t len, skip_a, skip_b;
+    int64_t leaked;
+    int refused;
+    setup_words(u, how, sizeof how);
+    int ran = execute_text(cfg, u, 1, &text, &len, &err, &leaked, &refused);
+    if (ran < 0)
+        return -1;
+    if (ran != 0 || leaked != 0) {
+        free(text);
+        fail(o, "written", 0, "the run written as it settles (%s) %s", how,
+             ran ? err.msg : "did not free everything");
+        return 0;
+    }
+    const char *a = body(o->text, o->len, &skip_a), *b = body(text, len, &skip_b);
+    size_t alen = o->len - (size_t)(a - o->text), blen = len - (size_t)(b - text);
+    if (alen != blen || memcmp(a, b, alen) != 0) {
+        char wa[200], wb[200];
+        size_t line = first_diff(a, alen, b, blen, wa, wb, sizeof wa) + skip_a;
+        fail(o, "written", line, "written as it settles (%s), line %zu is \"%s\", not \"%s\"",
+             how, line, wb, wa);
     }
     free(text);
     return 0;

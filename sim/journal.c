@@ -1,30 +1,71 @@
 #include "journal.h"
 
+#include <assert.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
 
 void wm_journal_init(struct wm_journal *j, size_t max_bytes)
 {
-    *j = (struct wm_journal){.max_bytes = max_bytes};
+    *j = (struct wm_journal){.max_bytes = max_bytes, .max_total = SIZE_MAX};
 }
 
 void wm_journal_free(struct wm_journal *j)
 {
-    wm_free(j->recs);
-    wm_free(j->text);
-    *j = (struct wm_journal){.max_bytes = j->max_bytes};
+    free(j->recs);
+    free(j->text);
+    *j = (struct wm_journal){.max_bytes = j->max_bytes, .max_total = j->max_total};
+}
+
+/* A journal's memory is the harness's, not the sessions': plain malloc, so
+ * an alloc-fail fault counts the same allocations however long the journal
+ * grows (a streamed run keeps it short). */
+
+size_t wm_journal_bytes(const struct wm_journal *j)
+{
+    return j->n * sizeof *j->recs + j->tlen;
+}
+
+/* Where the text of record k begins (the end of the text when k == n). */
+static size_t text_at(const struct wm_journal *j, size_t k)
+{
+    return k < j->n ? j->recs[k].off : j->tlen;
+}
+
+void wm_journal_drop_settled(struct wm_journal *j)
+{
+    size_t k = j->settled_n, base = text_at(j, k);
+    assert(k <= j->n);
+    memmove(j->recs, j->recs + k, (j->n - k) * sizeof *j->recs);
+    j->n -= k;
+    memmove(j->text, j->text + base, j->tlen - base);
+    j->tlen -= base;
+    for (size_t i = 0; i < j->n; i++)
+        j->recs[i].off -= base;
+    j->settled_n = 0;
+    /* A burst (a client's closing log) leaves a large, mostly empty journal:
+     * given back, so a long streamed run stays small. */
+    if (j->cap > 256 && j->n < j->cap / 8) {
+        struct wm_rec *r = realloc(j->recs, j->cap / 4 * sizeof *r);
+        if (r)
+            j->recs = r, j->cap /= 4;
+    }
+    if (j->tcap > 8192 && j->tlen < j->tcap / 8) {
+        char *t = realloc(j->text, j->tcap / 4);
+        if (t)
+            j->text = t, j->tcap /= 4;
+    }
 }
 
 static int reserve(void **p, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap)
         return 0;
-    size_t ncap = *cap ? *cap : 64;
+    size_t ncap = *cap ? *cap : 4;
     while (ncap < need)
         ncap *= 2;
-    void *np = wm_realloc(*p, ncap * elem);
+    void *np = realloc(*p, ncap * elem);
     if (!np)
         return -1;
     *p = np;
@@ -35,8 +76,18 @@ static int reserve(void **p, size_t *cap, size_t need, size_t elem)
 static int add(struct wm_journal *j, enum wm_rec_kind kind, uint64_t cause, const char *text,
                size_t len, int bounded)
 {
-    size_t used = (j->n + 1) * sizeof *j->recs + j->tlen + len;
-    if (bounded && used > j->max_bytes)
+    /* The same measure for both bounds: records plus their text, each with its NUL. */
+    size_t held = (j->n - j->settled_n + 1) * sizeof *j->recs +
+                  (j->tlen - text_at(j, j->settled_n)) + len - j->held_logs;
+    uint64_t made = (j->total_n + 1) * sizeof *j->recs + j->total_text + len;
+    if (bounded && made > j->max_total)
+        return -3;
+    if (kind == WM_REC_LOG && j->skip_logs) { /* not kept, but counted as made */
+        j->total_n++;
+        j->total_text += len + 1;
+        return 0;
+    }
+    if (bounded && kind != WM_REC_LOG && held > j->max_bytes)
         return -1;
     if (reserve((void **)&j->recs, &j->cap, j->n + 1, sizeof *j->recs) < 0 ||
         reserve((void **)&j->text, &j->tcap, j->tlen + len + 1, 1) < 0)
@@ -47,6 +98,10 @@ static int add(struct wm_journal *j, enum wm_rec_kind kind, uint64_t cause, cons
                                       .len = len};
     j->tlen += len + 1;
     j->wire += wm_rec_is_wire(kind);
+    j->total_n++;
+    j->total_text += len + 1;
+    if (kind == WM_REC_LOG)
+        j->held_logs += sizeof *j->recs + len + 1;
     return 0;
 }
 

@@ -15,13 +15,25 @@ struct wm_rec {
     size_t lineno;   /* source line when parsed from a file, else 0 */
 };
 
+/* Records a side has made. A streamed run (stream.h) marks the first
+ * settled_n as settled, their place in the merged order known, and may drop
+ * them once written out; the bound applies to the wire records held
+ * unsettled (console lines are bounded by the session's max-guesses, and
+ * kept or not, they never change where a limit lands). */
 struct wm_journal {
     struct wm_rec *recs;
     size_t n, cap;
-    uint64_t wire; /* records that crossed the wire (all but logs) */
+    size_t settled_n; /* recs[0..settled_n) are settled */
+    uint64_t wire;    /* records that crossed the wire (all but logs), dropped ones too */
     char *text;
     size_t tlen, tcap;
-    size_t max_bytes; /* bound on recs + text; past it the journal refuses */
+    size_t max_bytes; /* bound on the unsettled recs + text (--max-journal) */
+    int skip_logs;    /* console lines are not kept (a written transcript shows none) */
+    size_t held_logs; /* bytes of unsettled console lines: not counted by max_bytes */
+    /* A journal-limit fault: a bound on every record the side ever made, so
+     * it lands at the same record however the run is streamed. */
+    size_t max_total;
+    uint64_t total_n, total_text; /* records and text bytes made, dropped ones too */
 };
 
 static inline int wm_rec_is_wire(enum wm_rec_kind k)
@@ -30,8 +42,13 @@ static inline int wm_rec_is_wire(enum wm_rec_kind k)
 }
 
 void wm_journal_init(struct wm_journal *j, size_t max_bytes);
+/* Bytes held: records and text, settled or not. */
+size_t wm_journal_bytes(const struct wm_journal *j);
+/* Drops the settled records (written out): what remains moves to the front. */
+void wm_journal_drop_settled(struct wm_journal *j);
 void wm_journal_free(struct wm_journal *j);
-/* 0, or -1 when over max_bytes, -2 out of memory (the journal is unchanged). */
+/* 0, or -1 when over max_bytes, -3 over max_total, -2 out of memory (the
+ * journal is unchanged). */
 int wm_journal_add(struct wm_journal *j, enum wm_rec_kind kind, uint64_t cause, const char *text,
                    size_t len);
 /* The one record a full journal still takes: the error that ends its side

@@ -13,7 +13,11 @@ enum act { ACT_FEED, ACT_READ, ACT_EOF, ACT_WRITE, ACT_SHUT, ACT_HALF };
 
 struct side {
     struct wm_endpoint *ep;
-    struct wm_inbuf in; /* read but not yet taken by the endpoint */
+    /* Read but not yet taken by the endpoint (it was above its high-water
+     * mark): kept only then, so a run of many connections holds no read
+     * buffer per side (plain malloc: the harness's memory). */
+    char *rest;
+    size_t rest_off, rest_len;
     uint64_t in_flight; /* bytes this side wrote that the peer has not read */
     int blocked, eof_done, shut_done, half_done;
     int slow;           /* a slow fault: it reads one byte at a time */
@@ -30,6 +34,21 @@ struct action {
     uint8_t side, act;
 };
 
+static size_t rest_left(const struct side *me)
+{
+    return me->rest_len - me->rest_off;
+}
+
+static void feed_rest(struct side *me)
+{
+    me->rest_off += wm_ep_feed(me->ep, me->rest + me->rest_off, rest_left(me));
+    if (me->rest_off == me->rest_len) {
+        free(me->rest);
+        me->rest = NULL;
+        me->rest_off = me->rest_len = 0;
+    }
+}
+
 static int is_ready(const struct simconn *sc, int s, enum act a)
 {
     const struct side *me = &sc->s[s], *peer = &sc->s[!s];
@@ -39,11 +58,11 @@ static int is_ready(const struct simconn *sc, int s, enum act a)
         return 0;
     switch (a) {
     case ACT_FEED:
-        return can_take && wm_inbuf_left(&me->in) > 0;
+        return can_take && rest_left(me) > 0;
     case ACT_READ:
-        return can_take && wm_inbuf_left(&me->in) == 0 && peer->in_flight > 0;
+        return can_take && rest_left(me) == 0 && peer->in_flight > 0;
     case ACT_EOF:
-        return !ep->closed && !ep->stalled && !me->eof_done && wm_inbuf_left(&me->in) == 0 &&
+        return !ep->closed && !ep->stalled && !me->eof_done && rest_left(me) == 0 &&
                peer->in_flight == 0 && (peer->shut_done || peer->half_done);
     case ACT_WRITE:
         return wm_ep_pending(ep) > 0 && !me->blocked && !me->shut_done;
@@ -64,27 +83,34 @@ static size_t pick_len(struct wm_rng *rng, int chunking, uint64_t avail)
     return (size_t)wm_rng_randint(rng, 1, (int64_t)cap);
 }
 
+/* scratch: WM_IO_CHUNK bytes to read into. */
 static int step(struct simconn *sc, int s, enum act a, struct wm_rng *rng, int chunking,
-                struct wm_err *err)
+                char *scratch, struct wm_err *err)
 {
     struct side *me = &sc->s[s], *peer = &sc->s[!s];
     struct wm_endpoint *ep = me->ep;
     switch (a) {
     case ACT_FEED:
-        wm_ep_feed_inbuf(me->ep, &me->in);
+        feed_rest(me);
         return 0;
     case ACT_READ: {
         size_t want = me->slow ? 1 : pick_len(rng, chunking, peer->in_flight);
-        long r = wm_tr_read(&sc->tr, s, me->in.data, want);
+        long r = wm_tr_read(&sc->tr, s, scratch, want);
         if (r <= 0) {
             wm_err_set(err, "transport read on a ready side returned %ld", r);
             return -1;
         }
-        me->in.len = (size_t)r;
-        me->in.off = 0;
         peer->in_flight -= (uint64_t)r;
         peer->blocked = 0;
-        wm_ep_feed_inbuf(me->ep, &me->in);
+        size_t took = wm_ep_feed(me->ep, scratch, (size_t)r);
+        if (took < (size_t)r) {
+            if (!(me->rest = malloc((size_t)r - took))) {
+                wm_err_set(err, "out of memory for bytes read");
+                return -1;
+            }
+            memcpy(me->rest, scratch + took, (size_t)r - took);
+            me->rest_len = (size_t)r - took;
+        }
         return 0;
     }
     case ACT_EOF:
@@ -94,6 +120,10 @@ static int step(struct simconn *sc, int s, enum act a, struct wm_rng *rng, int c
     case ACT_WRITE: {
         size_t n = pick_len(rng, chunking, wm_ep_pending(ep));
         long w = wm_tr_write(&sc->tr, s, wm_ep_pending_data(ep), n);
+        if (w == -2) {
+            wm_err_set(err, "out of memory for a memory pipe");
+            return -1;
+        }
         if (w < 0) {
             wm_ep_discard(ep); /* the peer is gone: nobody will read this */
         } else if (w == 0) {
@@ -254,6 +284,7 @@ int wm_sim_run(struct wm_conn *conns, unsigned n, uint64_t seed, int chunking,
     uint32_t key[3] = {(uint32_t)seed, (uint32_t)(seed >> 32), 0x73636864u};
     wm_rng_seed_words(&rng, key, 3);
     struct action acts[2 * ACTS];
+    char scratch[WM_IO_CHUNK];
     unsigned delayed = 0; /* connections still frozen by a delay fault */
     for (unsigned f = 0; f < opts->nfaults; f++) {
         const struct wm_fault *ft = &opts->faults[f];
@@ -296,11 +327,13 @@ int wm_sim_run(struct wm_conn *conns, unsigned n, uint64_t seed, int chunking,
         unsigned k = ready_of(&sc[i], acts, i);
         assert(r - before < k);
         const struct action *a = &acts[r - before];
-        if (step(&sc[i], a->side, (enum act)a->act, &rng, chunking, err) < 0 ||
+        if (step(&sc[i], a->side, (enum act)a->act, &rng, chunking, scratch, err) < 0 ||
             check_fault(&sc[i], i, err) < 0)
             goto out;
         /* A step touches one connection only, so only its count can change. */
         counts_set(&cn, i, ready_of(&sc[i], acts, i));
+        if (opts->stream && wm_stream_pump(opts->stream, i, &conns[i], err) < 0)
+            goto out;
         for (unsigned j = 0; delayed && j < n; j++) /* delay faults end at their step */
             if (sc[j].frozen_until && steps + 1 >= sc[j].frozen_until) {
                 sc[j].frozen_until = 0;
@@ -310,8 +343,11 @@ int wm_sim_run(struct wm_conn *conns, unsigned n, uint64_t seed, int chunking,
     }
     rc = 0;
 out:
-    for (unsigned i = 0; i < opened; i++)
+    for (unsigned i = 0; i < opened; i++) {
         wm_tr_close(&sc[i].tr);
+        free(sc[i].s[0].rest);
+        free(sc[i].s[1].rest);
+    }
     wm_free(sc);
     wm_free(cn.tree);
     wm_free(cn.cnt);

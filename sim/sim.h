@@ -9,6 +9,7 @@
 
 #include "conn.h"
 #include "fault.h"
+#include "stream.h"
 #include "transport.h"
 
 #define WM_DEFAULT_MAX_STEPS 4000000000ULL
@@ -18,6 +19,7 @@ struct wm_sim_opts {
     uint64_t max_steps; /* bound on scheduler steps for the whole run */
     const struct wm_fault *faults; /* the run's plan (slow and delay act here) */
     unsigned nfaults;
+    struct wm_stream *stream; /* settles each connection's records after its steps */
 };
 
 /* Runs conns[0..n) to the end. 0 when every side closed; -1 with err on a

@@ -14,8 +14,8 @@ enum wm_transport_kind { WM_TR_SOCKETPAIR, WM_TR_MEMORY };
 #define WM_PIPE_CAP 65536
 
 struct wm_pipe {
-    char *buf; /* ring of WM_PIPE_CAP bytes */
-    size_t head, len;
+    char *buf; /* bytes in flight at buf[head..head + len), in cap bytes */
+    size_t head, len, cap;
 };
 
 struct wm_transport {
@@ -28,7 +28,8 @@ struct wm_transport {
 
 int wm_tr_open(struct wm_transport *t, enum wm_transport_kind kind, struct wm_err *err);
 void wm_tr_close(struct wm_transport *t);
-/* >0 bytes written; 0 the pipe is full; -1 the peer has closed (discard). */
+/* >0 bytes written; 0 the pipe is full; -1 the peer has closed (discard);
+ * -2 out of memory for a memory pipe. */
 long wm_tr_write(struct wm_transport *t, int side, const char *p, size_t n);
 /* >0 bytes read; 0 the peer closed and everything was read; -1 nothing yet. */
 long wm_tr_read(struct wm_transport *t, int side, char *p, size_t n);

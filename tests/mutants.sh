@@ -22,6 +22,7 @@ declare -A within=(
     [split-line-loses-byte]=100
     [merge-client-first]=1000
     [fault-path-leaks]=100
+    [settle-ignores-server]=100
 )
 # The invariants (docs/EXPLORE.md) that may find each: one found for another
 # reason (a harness failure, say) does not count.
@@ -32,8 +33,9 @@ declare -A kinds=(
     [params-keeps-guesses]=server-error
     [randint-off-by-one]=server-error
     [split-line-loses-byte]="server-error range repeat decision client-error run" # run: a lost byte can leave a side waiting forever
-    [merge-client-first]=order
+    [merge-client-first]="order written" # written: the streamed order disagrees with the merge
     [fault-path-leaks]=leak
+    [settle-ignores-server]=written
 )
 # Mutants explore cannot see, and why: kept, never asserted (a finding).
 declare -A unseen=()

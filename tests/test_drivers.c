@@ -20,14 +20,19 @@ struct flavour {
     const char *name;
     enum wm_driver driver;
     enum wm_transport_kind transport;
+    int written; /* wm_execute_write: the records written as they settle (no scripts) */
 };
 
-/* The reference is the first: the simulator over a real socketpair. */
+/* The reference is the first: the simulator over a real socketpair, its
+ * records collected and merged after the run. */
 static const struct flavour flavours[] = {
-    {"sim/socketpair", WM_DRV_SIM, WM_TR_SOCKETPAIR},
-    {"sim/memory", WM_DRV_SIM, WM_TR_MEMORY},
-    {"threads", WM_DRV_THREADS, WM_TR_SOCKETPAIR},
-    {"events", WM_DRV_EVENTS, WM_TR_SOCKETPAIR},
+    {"sim/socketpair", WM_DRV_SIM, WM_TR_SOCKETPAIR, 0},
+    {"sim/memory", WM_DRV_SIM, WM_TR_MEMORY, 0},
+    {"threads", WM_DRV_THREADS, WM_TR_SOCKETPAIR, 0},
+    {"events", WM_DRV_EVENTS, WM_TR_SOCKETPAIR, 0},
+    {"sim/socketpair written as it settles", WM_DRV_SIM, WM_TR_SOCKETPAIR, 1},
+    {"sim/memory written as it settles", WM_DRV_SIM, WM_TR_MEMORY, 1},
+    {"events written", WM_DRV_EVENTS, WM_TR_SOCKETPAIR, 1},
 };
 #define NFLAVOURS (sizeof flavours / sizeof flavours[0])
 
@@ -63,6 +68,14 @@ static struct outcome execute(const struct wm_cfg *cfg, const struct wm_transcri
     opts.transport = f->transport;
     struct wm_conn_log *logs = NULL;
     double t0 = now();
+    if (f->written) {
+        FILE *wf = open_memstream(&o.text, &o.len);
+        ck_assert(wf != NULL);
+        o.rc = wm_execute_write(cfg, &opts, 0, wf, &o.session_error, &o.err);
+        o.seconds = now() - t0;
+        ck_assert(fclose(wf) == 0);
+        return o;
+    }
     o.rc = wm_execute(cfg, script, &opts, &logs, &o.err);
     o.seconds = now() - t0;
     if (o.rc < 0)
@@ -134,6 +147,8 @@ static struct outcome all_drivers_agree(const struct wm_cfg *cfg,
 {
     struct outcome ref = execute(cfg, script, &flavours[0], label);
     for (size_t i = 1; i < NFLAVOURS; i++) {
+        if (flavours[i].written && script)
+            continue; /* scripts are played by check and replay, which collect */
         struct outcome o = execute(cfg, script, &flavours[i], label);
         assert_same(label, flavours[0].name, &ref, flavours[i].name, &o);
         ck_assert_msg(o.session_error == ref.session_error, "%s: %s and %s disagree on errors",
@@ -292,41 +307,90 @@ START_TEST(test_threads_refuses_too_many_connections)
 }
 END_TEST
 
-/* A full journal ends its side with an error record naming the limit; the
- * run goes on, and every driver writes the same transcript. */
-START_TEST(test_journal_limit_ends_the_side_under_every_driver)
+/* Runs cfg under flavour f with --max-journal max_journal; the transcript. */
+static char *limited_run(const struct wm_cfg *cfg, const struct flavour *f, size_t max_journal)
+{
+    struct wm_exec_opts opts;
+    wm_exec_opts_init(&opts);
+    opts.driver = f->driver;
+    opts.transport = f->transport;
+    opts.max_journal = max_journal;
+    char *text = NULL;
+    size_t len = 0;
+    struct wm_err err;
+    FILE *mf = open_memstream(&text, &len);
+    ck_assert(mf != NULL);
+    int rc, saw_error;
+    if (f->written) {
+        rc = wm_execute_write(cfg, &opts, 0, mf, &saw_error, &err);
+    } else {
+        struct wm_conn_log *logs = NULL;
+        rc = wm_execute(cfg, NULL, &opts, &logs, &err);
+        if (rc == 0)
+            ck_assert_int_eq(wm_tx_write(mf, cfg, logs), 0);
+        wm_conn_logs_free(logs, cfg->connections);
+    }
+    ck_assert(fclose(mf) == 0);
+    ck_assert_msg(rc == 0, "%s: a full journal must end a side, not the run: %s", f->name,
+                  err.msg);
+    return text;
+}
+
+/* The socket drivers merge after the run, so --max-journal bounds all of a
+ * side's records there: a full journal ends its side with an error record
+ * naming the limit, the run goes on, and both write the same transcript. */
+START_TEST(test_journal_limit_ends_the_side_under_socket_drivers)
 {
     struct wm_cfg cfg;
     cfg_make(&cfg, 1234, 2, 0, NULL, 0);
-    char *ref = NULL;
-    size_t ref_len = 0;
+    char *threads = limited_run(&cfg, &flavours[2], 300);
+    char *events = limited_run(&cfg, &flavours[3], 300);
+    ck_assert_msg(strstr(threads, "! error client side: transcript limit reached, its journal "
+                                  "holds 300 bytes (--max-journal)") != NULL,
+                  "threads: no limit error in:\n%s", threads);
+    struct outcome want = {.text = threads, .len = strlen(threads)},
+                   got = {.text = events, .len = strlen(events)};
+    assert_same("journal limit", flavours[2].name, &want, flavours[3].name, &got);
+    free(threads);
+    free(events);
+    wm_cfg_free(&cfg);
+}
+END_TEST
+
+/* The simulator settles records as it goes, so --max-journal bounds only
+ * what a side holds unsettled: a lockstep run never comes near 300 bytes.
+ * A journal-limit fault counts every record made, so it ends the side at
+ * the same record collected or written, over either transport. */
+START_TEST(test_sim_journal_holds_only_unsettled_records)
+{
+    struct wm_cfg cfg;
+    struct wm_fault f;
+    struct wm_err err;
+    cfg_make(&cfg, 1234, 2, 0, NULL, 0);
     for (size_t i = 0; i < NFLAVOURS; i++) {
-        struct wm_exec_opts opts;
-        wm_exec_opts_init(&opts);
-        opts.driver = flavours[i].driver;
-        opts.transport = flavours[i].transport;
-        opts.max_journal = 300;
-        struct wm_conn_log *logs = NULL;
-        struct wm_err err;
-        int rc = wm_execute(&cfg, NULL, &opts, &logs, &err);
-        ck_assert_msg(rc == 0, "%s: a 300-byte journal must end a side, not the run: %s",
-                      flavours[i].name, err.msg);
-        char *text = NULL;
-        size_t len = 0;
-        FILE *mf = open_memstream(&text, &len);
-        ck_assert(mf != NULL);
-        ck_assert_int_eq(wm_tx_write(mf, &cfg, logs), 0);
-        ck_assert(fclose(mf) == 0);
-        wm_conn_logs_free(logs, cfg.connections);
-        ck_assert_msg(strstr(text, "! error client side: transcript limit reached, its journal "
-                                   "holds 300 bytes (--max-journal)") != NULL,
-                      "%s: no limit error in:\n%s", flavours[i].name, text);
+        if (flavours[i].driver != WM_DRV_SIM)
+            continue;
+        char *text = limited_run(&cfg, &flavours[i], 300);
+        ck_assert_msg(strstr(text, "transcript limit") == NULL && strstr(text, "C2! close\n"),
+                      "%s: a 300-byte journal ended a lockstep run:\n%s", flavours[i].name, text);
+        free(text);
+    }
+    ck_assert(wm_fault_parse("journal-limit 700", 17, &f, &err) == 0);
+    ck_assert(wm_cfg_add_fault(&cfg, &f, &err) == 0);
+    char *ref = NULL;
+    for (size_t i = 0; i < NFLAVOURS; i++) {
+        if (flavours[i].driver != WM_DRV_SIM)
+            continue;
+        char *text = limited_run(&cfg, &flavours[i], WM_DEFAULT_MAX_JOURNAL);
+        ck_assert_msg(strstr(text, "transcript limit reached, its journal holds 700 bytes"),
+                      "%s: no fault in:\n%s", flavours[i].name, text);
         if (!ref) {
-            ref = text, ref_len = len;
+            ref = text;
             continue;
         }
-        struct outcome want = {.text = ref, .len = ref_len}, got = {.text = text, .len = len};
-        assert_same("journal limit", flavours[0].name, &want, flavours[i].name, &got);
+        struct outcome want = {.text = ref, .len = strlen(ref)},
+                       got = {.text = text, .len = strlen(text)};
+        assert_same("journal-limit fault", flavours[0].name, &want, flavours[i].name, &got);
         free(text);
     }
     free(ref);
@@ -447,6 +511,8 @@ static void abandoned_under_every_driver(const char *text, const char *label, co
     ck_assert_msg(ref.rc == 0, "%s: sim: %s", label, ref.err.msg);
     ck_assert_msg(strstr(ref.text, want) != NULL, "%s: no \"%s\" in\n%s", label, want, ref.text);
     for (size_t i = 1; i < NFLAVOURS; i++) {
+        if (flavours[i].written)
+            continue; /* scripts are played by check and replay, which collect */
         struct outcome o = execute(&t.cfg, &t, &flavours[i], label);
         assert_same(label, flavours[0].name, &ref, flavours[i].name, &o);
         ck_assert_msg(o.seconds < 5.0, "%s: %s took %.1f s to abandon the script", label,
@@ -652,7 +718,8 @@ static Suite *drivers_suite(void)
     WM_ADD_TEST(s, test_server_error_exhaustion);
     WM_ADD_TEST(s, test_two_hundred_connections_events_and_sim);
     WM_ADD_TEST(s, test_threads_refuses_too_many_connections);
-    WM_ADD_TEST(s, test_journal_limit_ends_the_side_under_every_driver);
+    WM_ADD_TEST(s, test_journal_limit_ends_the_side_under_socket_drivers);
+    WM_ADD_TEST(s, test_sim_journal_holds_only_unsettled_records);
     WM_ADD_TEST(s, test_fixtures_identical_under_every_driver);
     WM_ADD_TEST(s, test_waiting_server_script_is_abandoned);
     WM_ADD_TEST(s, test_waiting_client_script_is_abandoned);

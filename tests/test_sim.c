@@ -447,10 +447,12 @@ START_TEST(max_steps_stops_the_run)
 END_TEST
 
 /* A full journal ends that side with an error naming --max-journal; the
- * run itself completes. */
+ * run itself completes. The bound counts the records a side holds before
+ * their place is settled, so in a lockstep run only a bound below a few
+ * records is ever reached (test_drivers has the rest). */
 START_TEST(journal_bound_ends_the_side)
 {
-    static const size_t limits[] = {0, 64, 200, 1000};
+    static const size_t limits[] = {0, 64, 200};
     for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
         struct run_opts ro = {5, 2, 0, WM_TR_MEMORY, 0};
         struct wm_cfg cfg;
@@ -490,6 +492,7 @@ START_TEST(million_guess_game)
     struct wm_exec_opts o;
     wm_exec_opts_init(&o);
     o.transport = WM_TR_MEMORY;
+    o.skip_logs = 1; /* the lines are what is counted: 3 million records, not 5 */
     struct wm_conn_log *logs = NULL;
     struct wm_err err;
     ck_assert_msg(wm_execute(&cfg, NULL, &o, &logs, &err) == 0, "wm_execute: %s", err.msg);
