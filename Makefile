@@ -111,9 +111,11 @@ interop: $(B)/warmer
 crosscheck: $(B)/warmer
 	$(PYTHON) ci/crosscheck.py --warmer $(B)/warmer
 
-bench: $(B)/bench/bench_guesses $(B)/warmer
+BENCH_BIN = $(addprefix $(B)/bench/,bench_guesses pingpong minserver bare_load)
+bench: $(BENCH_BIN) $(B)/warmer
 	$(B)/bench/bench_guesses
 	sh bench/bench_sim.sh $(B)/warmer
+	bash bench/bench_load.sh $(B)/warmer $(B)/bench
 
 $(B)/bench/%: bench/%.c $(B)/libwarmer.a
 	@mkdir -p $(dir $@)
