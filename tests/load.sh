@@ -16,7 +16,8 @@ spid=""
 trap '[ -n "$spid" ] && kill "$spid" 2>/dev/null; [ -n "$LOAD_KEEP" ] && echo "load: kept $tmp" || rm -rf "$tmp"' EXIT
 
 # A server that lies: MODE repeat (always LO), range (HI + 1), text ("four"),
-# close (closes at the first NUMBER), silent (never answers).
+# close (closes at the first NUMBER), silent (never answers), double (two
+# lines, LO and LO + 1, in one send), long (a 70-digit line).
 cat >"$tmp/liar.py" <<'EOF'
 import socket, sys, threading
 mode = sys.argv[1]
@@ -30,7 +31,8 @@ def serve(conn):
             elif w == [b"NUMBER"]:
                 if mode == "close":
                     return
-                reply = {"repeat": lo, "range": hi + 1, "text": "four"}.get(mode)
+                reply = {"repeat": lo, "range": hi + 1, "text": "four", "double": f"{lo}\n{lo + 1}",
+                         "long": "1" * 70}.get(mode)
                 if reply is not None:
                     conn.sendall(f"{reply}\n".encode())
 srv = socket.create_server(("127.0.0.1", 0))
@@ -127,6 +129,8 @@ case_out_of_range_fails() { liar $1 range "^  connection [12], game 1, guess 1: 
 case_non_integer_fails() { liar $1 text "^  connection [12], game 1, guess 1: the server sent \"four\", not an integer$"; }
 case_server_close_fails() { liar $1 close "the server closed the connection while a guess was awaited$"; }
 case_silent_server_times_out() { liar $1 silent "guess 1: no reply to NUMBER within 0.300 s (--timeout)$" --timeout 0.3; }
+case_unasked_line_fails() { liar $1 double "guess 1: the server sent \"2\\\\x0a\" after its reply \"1\", with no NUMBER waiting for it$"; }
+case_long_reply_fails() { liar $1 long "guess 1: the server's reply \"1\{65\}\" is longer than 64 bytes$"; }
 case_refused_connect_fails() {
     start $1 $BIN serve --listen 127.0.0.1:0 || return 1
     stop # the port is free again: nothing listens
