@@ -65,7 +65,8 @@ check: $(B)/warmer $(TEST_BIN)
 	@$(MUTANTS_ENV) bash tests/mutants.sh $(B)/warmer
 	@bash tests/record.sh $(B)/warmer
 	@bash tests/check.sh $(B)/warmer
-	@echo "== make check: every stage passed ($(words $(TEST_BIN)) Check suites, cli, net, interop, explore, mutants, record, check)"
+	@bash tests/load.sh $(B)/warmer
+	@echo "== make check: every stage passed ($(words $(TEST_BIN)) Check suites, cli, net, interop, explore, mutants, record, check, load)"
 
 # Planted bugs explore must find, each built in $(B)/mutants/NAME with our
 # compiler and flags (about 30 s on 2 cores, so check runs it too).
@@ -98,6 +99,7 @@ memcheck: $(B)/warmer $(TEST_BIN)
 	@$(VALGRIND) $(B)/warmer explore --runs 40 -j 2 --seed 3 >$(B)/memcheck.out || { cat $(B)/memcheck.out; exit 1; }
 	@$(VALGRIND) $(B)/warmer explore --replay fixtures/golden/connections-3.txt >$(B)/memcheck.out || { cat $(B)/memcheck.out; exit 1; }
 	@bash tests/record.sh --tool "$(VALGRIND)" $(B)/warmer
+	@bash tests/load.sh "$(VALGRIND) $(B)/warmer" $(B)/warmer
 
 helgrind: $(B)/warmer
 	@bash tests/net.sh --tool "$(HELGRIND)" $(B)/warmer threads events
@@ -109,9 +111,11 @@ interop: $(B)/warmer
 crosscheck: $(B)/warmer
 	$(PYTHON) ci/crosscheck.py --warmer $(B)/warmer
 
-bench: $(B)/bench/bench_guesses $(B)/warmer
+BENCH_BIN = $(addprefix $(B)/bench/,bench_guesses pingpong minserver bare_load)
+bench: $(BENCH_BIN) $(B)/warmer
 	$(B)/bench/bench_guesses
 	sh bench/bench_sim.sh $(B)/warmer
+	bash bench/bench_load.sh $(B)/warmer $(B)/bench
 
 $(B)/bench/%: bench/%.c $(B)/libwarmer.a
 	@mkdir -p $(dir $@)

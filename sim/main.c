@@ -23,6 +23,7 @@ static const char help[] =
     "  interop  replay transcripts against a fresh server or client started from a command\n"
     "  record   a recording proxy between a real client and server; prints the transcript\n"
     "  explore  seeded swarm runs held to invariants; shrinks and writes a failure\n"
+    "  load     a load generator for a live server: throughput, latency, every reply checked\n"
     "Exit: 0 ok, 1 a check, replay or session failed, 2 bad usage or a bad input file.\n";
 
 int main(int argc, char **argv)
@@ -33,7 +34,7 @@ int main(int argc, char **argv)
     } cmds[] = {{"run", wm_cmd_run},       {"check", wm_cmd_check}, {"replay", wm_cmd_replay},
                 {"client", wm_cmd_client}, {"serve", wm_cmd_serve},
                 {"interop", wm_cmd_interop}, {"record", wm_cmd_record},
-                {"explore", wm_cmd_explore}};
+                {"explore", wm_cmd_explore}, {"load", wm_cmd_load}};
     const char *version = WM_GIT_REV[0] ? "warmer " WM_VERSION " (" WM_GIT_REV ")"
                                         : "warmer " WM_VERSION;
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {

@@ -139,6 +139,11 @@ int wm_net_connect(const char *hostport, struct wm_err *err)
     return open_socket(hostport, 0, 0, err);
 }
 
+struct addrinfo *wm_net_resolve(const char *hostport, struct wm_err *err)
+{
+    return resolve(hostport, 0, err);
+}
+
 void wm_net_name(int fd, int peer, char *buf, size_t size)
 {
     struct sockaddr_storage ss;

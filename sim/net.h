@@ -5,6 +5,8 @@
 #include <pthread.h>
 #include <stddef.h>
 
+struct addrinfo;
+
 #include "err.h"
 #include "rng.h"
 
@@ -17,6 +19,9 @@ int wm_net_parse(const char *hostport, int listen, struct wm_err *err);
 /* 0 if hostport parses and resolves (a usage check before listening). */
 int wm_net_check(const char *hostport, int listen, struct wm_err *err);
 int wm_net_connect(const char *hostport, struct wm_err *err);
+/* The addresses hostport names for connecting (freeaddrinfo them), or NULL
+ * with err: for a caller that connects many times, or not blocking. */
+struct addrinfo *wm_net_resolve(const char *hostport, struct wm_err *err);
 /* "HOST:PORT" of a bound or connected socket's local (peer = 0) or remote end. */
 void wm_net_name(int fd, int peer, char *buf, size_t size);
 /* "HOST:PORT", bracketing an IPv6 host. */

@@ -60,7 +60,7 @@ expect replay-mismatch 1 "reproduce: .* replay --server $tmp/mut.txt" -- replay 
 
 
 # --- the option rules (docs/CLI.md, Conventions): getopt_long in every command.
-cmds="run check replay client serve interop record explore"
+cmds="run check replay client serve interop record explore load"
 # stdout_has NAME PATTERN -- ARGS...: exit 0, and PATTERN on stdout alone.
 stdout_has() {
     name=$1 pat=$2
@@ -149,6 +149,7 @@ expect num-overflow 2 '--max-steps must be 0..18446744073709551615, got "1844674
 expect num-serve 2 '--idle-timeout must be 0..' -- serve --listen 127.0.0.1:0 --idle-timeout 030
 expect num-record 2 '--close-wait must be 0..' -- record --listen 127.0.0.1:0 --connect 127.0.0.1:9 --close-wait -1
 expect num-explore 2 '--time must be 1..2592000, got "0"' -- explore --time 0
+expect num-load 2 '--connections must be 1..65536, got "0"' -- load --connect 127.0.0.1:9 --connections 0
 expect seconds-leading-zero 2 '--timeout wants seconds' -- replay --server --timeout 00.5 fixtures/golden/book.txt
 expect seconds-fraction 0 "^ok fixtures/golden/book.txt\$" -- replay --server --timeout 0.5 fixtures/golden/book.txt
 
@@ -179,6 +180,7 @@ ports replay-listen yes replay --client fixtures/golden/book.txt --listen
 ports replay-connect no replay --server fixtures/golden/book.txt --connect
 ports client-connect no client --connect
 ports explore-connect no explore --connect
+ports load-connect no load --connect
 expect port-names-option 2 "^warmer client: --connect: address" -- client --connect 127.0.0.1:65537
 
 # The simulator's options under another driver are refused, in either order.

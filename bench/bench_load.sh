@@ -1,0 +1,88 @@
+#!/bin/bash
+# Network figures, each a ratio against a baseline measured in this run;
+# figures only, never assertions (the machine may be shared).
+#   1. the raw one-thread socketpair ping-pong (bench/pingpong.c);
+#   2. `warmer load` against bench/minserver.c beside a bare epoll loop doing
+#      the same games (bench/bare_load.c): the load generator's own cost;
+#   3. servers under `warmer load`, against minserver as the ceiling.
+# Every load figure is the best of ROUNDS runs of SECONDS, alternated.
+#   bash bench/bench_load.sh [WARMER] [BENCH_DIR]
+W=${1:-build/warmer}
+BD=${2:-build/bench}
+PY=${PYTHON:-python3}
+SECONDS_EACH=${LOAD_BENCH_SECONDS:-2}
+ROUNDS=${LOAD_BENCH_ROUNDS:-2}
+CONNS=50
+GAME=1:1000
+tmp=$(mktemp -d) || exit 1
+server_pid=""
+trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+
+# start NAME COMMAND...: runs a server in the background, sets addr from its
+# "listening on HOST:PORT" line on stderr (5 s at most).
+start() {
+    local name=$1
+    shift
+    "$@" >/dev/null 2>"$tmp/$name.err" &
+    server_pid=$!
+    addr=""
+    for _ in $(seq 50); do
+        addr=$(sed -n 's/.*listening on \([^ ]*\).*/\1/p' "$tmp/$name.err" | head -n 1)
+        [ -n "$addr" ] && return 0
+        sleep 0.1
+    done
+    echo "bench: $name did not print 'listening on': $(head -c 300 "$tmp/$name.err")" >&2
+    return 1
+}
+stop() {
+    kill "$server_pid" 2>/dev/null
+    wait "$server_pid" 2>/dev/null
+    server_pid=""
+}
+# load_gps: warmer load's guesses/s against $addr (a note on stderr for errors).
+load_gps() {
+    "$W" load --connect "$addr" --connections $CONNS --game $GAME --duration "$SECONDS_EACH" \
+        >"$tmp/load.out" 2>"$tmp/load.err" ||
+        echo "bench: warmer load against $addr: $(tail -n 1 "$tmp/load.err")" >&2
+    sed -n 's/^throughput: \([0-9]*\) guesses\/s.*/\1/p' "$tmp/load.out"
+}
+bare_gps() {
+    "$BD/bare_load" "$addr" $CONNS "$SECONDS_EACH" "${GAME%%:*}" "${GAME##*:}" 2>"$tmp/bare.err" |
+        sed -n 's/^bare_load: \([0-9]*\) guesses\/s.*/\1/p'
+}
+max() { [ "${1:-0}" -ge "${2:-0}" ] && echo "${1:-0}" || echo "${2:-0}"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+
+"$BD/pingpong" 1
+
+echo "warmer load against minserver beside a bare epoll loop ($CONNS connections, games $GAME, best of $ROUNDS x $SECONDS_EACH s):"
+start minserver "$BD/minserver" || exit 1
+bare=0 load=0
+for _ in $(seq "$ROUNDS"); do
+    bare=$(max "$bare" "$(bare_gps)")
+    load=$(max "$load" "$(load_gps)")
+done
+stop
+printf '  %-34s %8s guesses/s\n' "bare epoll loop" "$bare"
+printf '  %-34s %8s guesses/s  %sx the bare loop (goal >= 0.8x)\n' "warmer load" "$load" "$(ratio "$load" "$bare")"
+
+echo "servers under warmer load ($CONNS connections, games $GAME, best of $ROUNDS x $SECONDS_EACH s), against minserver:"
+ceiling=$load
+printf '  %-34s %8s guesses/s  1.00x (the ceiling, from above)\n' "minserver" "$ceiling"
+server() { # LABEL COMMAND...
+    local label=$1 best=0
+    shift
+    for _ in $(seq "$ROUNDS"); do
+        start server "$@" || return 0
+        best=$(max "$best" "$(load_gps)")
+        stop
+    done
+    printf '  %-34s %8s guesses/s  %sx\n' "$label" "$best" "$(ratio "$best" "$ceiling")"
+}
+server "warmer serve --driver events" "$W" serve --listen 127.0.0.1:0 --driver events
+server "warmer serve --driver threads" "$W" serve --listen 127.0.0.1:0 --driver threads
+if command -v "$PY" >/dev/null; then
+    server "python3 ci/refmodel.py serve" "$PY" ci/refmodel.py serve --listen 127.0.0.1:0
+else
+    echo "  python3 ci/refmodel.py serve: skipped (no $PY)"
+fi
