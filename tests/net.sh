@@ -411,6 +411,8 @@ cli_job() {
         expect_exit 2 "--listen HOST:PORT is required" &&
         expect_exit 2 'got "fibers"' --listen 127.0.0.1:0 --driver fibers &&
         expect_exit 2 "max-connections must be 1..65536" --listen 127.0.0.1:0 --max-connections 0 &&
+        expect_exit 2 'max-memory must be 1024..[0-9]*, got "10"' --listen 127.0.0.1:0 --max-memory 10 &&
+        expect_exit 2 'console-queue must be 1024..1073741824' --listen 127.0.0.1:0 --console-queue 1k &&
         expect_exit 2 'got "-1"' --listen 127.0.0.1:0 --seed -1 &&
         expect_exit 2 'unknown option "--frob"' --listen 127.0.0.1:0 --frob &&
         expect_exit 2 "wants HOST:PORT" --listen 127.0.0.1 || { bad "$name" "$why"; return; }
