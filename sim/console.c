@@ -67,12 +67,13 @@ static void put(struct ring *r, const char *p, size_t n)
 }
 
 /* Under mu: queues a line, or drops and counts it (0). *wake is set when
- * the writer may be asleep (the ring was empty). */
+ * the writer may be asleep (the ring was empty). late: the writer's own
+ * note, which may still go out while it drains after the stop. */
 static int enqueue(struct wm_con *c, enum wm_con_stream s, const char *text, size_t len,
-                   int *wake)
+                   int late, int *wake)
 {
     struct ring *r = &c->r[s];
-    if (c->stop || c->gone || r->broken || len >= r->cap - r->used) {
+    if ((c->stop && !late) || c->gone || r->broken || len >= r->cap - r->used) {
         r->dropped++;
         return 0;
     }
@@ -94,13 +95,13 @@ void wm_con_line(struct wm_con *c, enum wm_con_stream s, const char *text, size_
 {
     int wake = 0;
     pthread_mutex_lock(&c->mu);
-    if (!enqueue(c, s, text, len, &wake) && s == WM_CON_OUT && !c->noted && !c->stop) {
+    if (!enqueue(c, s, text, len, 0, &wake) && s == WM_CON_OUT && !c->noted && !c->stop) {
         char note[200]; /* once, so that a missing line is never a mystery */
         int n = snprintf(note, sizeof note, "warmer serve: note: stdout is not keeping up; "
                          "console lines are dropped while its queue (--console-queue %zu) is "
                          "full, and counted in the summary", c->r[WM_CON_OUT].cap);
         c->noted = 1;
-        enqueue(c, WM_CON_ERR, note, (size_t)n, &wake);
+        enqueue(c, WM_CON_ERR, note, (size_t)n, 0, &wake);
     }
     pthread_mutex_unlock(&c->mu);
     if (wake)
@@ -152,7 +153,7 @@ static void write_some(struct wm_con *c, enum wm_con_stream s)
             int k = snprintf(note, sizeof note, "warmer serve: note: stdout: %s; console lines "
                              "are dropped from now on, and counted in the summary", strerror(e));
             int wake = 0;
-            enqueue(c, WM_CON_ERR, note, (size_t)k, &wake);
+            enqueue(c, WM_CON_ERR, note, (size_t)k, 1, &wake);
             c->noted = 1;
         }
     }

@@ -254,6 +254,12 @@ START_TEST(clear_after_long_game_releases_memory)
 }
 END_TEST
 
+/* A function, so that a failed assertion prints a readable expression. */
+static size_t budget_used(struct wm_gset_budget *b)
+{
+    return atomic_load(&b->used);
+}
+
 START_TEST(budget_refuses_growth)
 {
     /* 16 slots, then 32 while the 16 are still held: 144 + 288 bytes; 64
@@ -265,22 +271,22 @@ START_TEST(budget_refuses_growth)
     for (int64_t v = 0; v < 16; v++)
         ck_assert_int_eq(wm_gset_add(&s, v), 1);
     ck_assert_uint_eq(s.cap, 32);
-    ck_assert_uint_eq(atomic_load(&b.used), wm_gset_bytes(32));
+    ck_assert_uint_eq(budget_used(&b), wm_gset_bytes(32));
     ck_assert_int_eq(wm_gset_add(&s, 16), WM_GSET_OVER_BUDGET);
     ck_assert_uint_eq(s.count, 16); /* refused: nothing changed */
     ck_assert_uint_eq(s.cap, 32);
-    ck_assert_uint_eq(atomic_load(&b.used), wm_gset_bytes(32));
+    ck_assert_uint_eq(budget_used(&b), wm_gset_bytes(32));
     for (int64_t v = 0; v < 16; v++)
         ck_assert_int_eq(wm_gset_has(&s, v), 1);
     ck_assert_int_eq(wm_gset_add(&s, 3), 0); /* a member is still present */
     wm_gset_clear(&s);                       /* a small table is kept: still counted */
-    ck_assert_uint_eq(atomic_load(&b.used), wm_gset_bytes(32));
+    ck_assert_uint_eq(budget_used(&b), wm_gset_bytes(32));
     wm_gset_free(&s);
-    ck_assert_uint_eq(atomic_load(&b.used), 0);
+    ck_assert_uint_eq(budget_used(&b), 0);
     ck_assert_ptr_eq(s.budget, &b);
     ck_assert_int_eq(wm_gset_add(&s, 1), 1);
     wm_gset_free(&s);
-    ck_assert_uint_eq(atomic_load(&b.used), 0);
+    ck_assert_uint_eq(budget_used(&b), 0);
 }
 END_TEST
 
@@ -298,7 +304,7 @@ START_TEST(budget_shared_and_given_back)
         n++;
     ck_assert_int_eq(rc, WM_GSET_OVER_BUDGET);
     ck_assert_uint_eq(n, 8192); /* growing to 32768 slots was refused */
-    ck_assert_uint_eq(atomic_load(&b.used), wm_gset_bytes(16384));
+    ck_assert_uint_eq(budget_used(&b), wm_gset_bytes(16384));
     /* The other set has what is left: 4096 slots, then 8192 is refused. */
     for (n = 0; (rc = wm_gset_add(&other, -(int64_t)n - 1)) == 1;)
         n++;
@@ -306,13 +312,13 @@ START_TEST(budget_shared_and_given_back)
     ck_assert_uint_eq(n, 2048);
     wm_gset_clear(&big); /* its game ended: the big table goes back to the budget */
     ck_assert_uint_eq(big.cap, 0);
-    ck_assert_uint_eq(atomic_load(&b.used), wm_gset_bytes(4096));
+    ck_assert_uint_eq(budget_used(&b), wm_gset_bytes(4096));
     for (; n < 8192; n++)
         FAST_ASSERT(wm_gset_add(&other, -(int64_t)n - 1) == 1, "other: add #%zu refused", n);
-    ck_assert_uint_eq(atomic_load(&b.used), wm_gset_bytes(16384));
+    ck_assert_uint_eq(budget_used(&b), wm_gset_bytes(16384));
     wm_gset_free(&other);
     wm_gset_free(&big);
-    ck_assert_uint_eq(atomic_load(&b.used), 0);
+    ck_assert_uint_eq(budget_used(&b), 0);
 }
 END_TEST
 
@@ -330,9 +336,9 @@ START_TEST(budget_allocation_failure_gives_back)
     wm_alloc_install(NULL);
     ck_assert_int_eq(rc, -1);
     ck_assert_int_eq(c.failed, 1);
-    ck_assert_uint_eq(atomic_load(&b.used), wm_gset_bytes(16));
+    ck_assert_uint_eq(budget_used(&b), wm_gset_bytes(16));
     wm_gset_free(&s);
-    ck_assert_uint_eq(atomic_load(&b.used), 0);
+    ck_assert_uint_eq(budget_used(&b), 0);
 }
 END_TEST
 
