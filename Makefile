@@ -60,13 +60,14 @@ check: $(B)/warmer $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; WARMER=$(B)/warmer $$t; done
 	@sh tests/cli.sh $(B)/warmer
 	@bash tests/net.sh $(B)/warmer
+	@bash tests/serve.sh $(B)/warmer
 	@bash tests/interop.sh $(B)/warmer
 	@bash tests/explore.sh $(B)/warmer
 	@$(MUTANTS_ENV) bash tests/mutants.sh $(B)/warmer
 	@bash tests/record.sh $(B)/warmer
 	@bash tests/check.sh $(B)/warmer
 	@bash tests/load.sh $(B)/warmer
-	@echo "== make check: every stage passed ($(words $(TEST_BIN)) Check suites, cli, net, interop, explore, mutants, record, check, load)"
+	@echo "== make check: every stage passed ($(words $(TEST_BIN)) Check suites, cli, net, serve, interop, explore, mutants, record, check, load)"
 
 # Planted bugs explore must find, each built in $(B)/mutants/NAME with our
 # compiler and flags (about 30 s on 2 cores, so check runs it too).
@@ -92,6 +93,7 @@ memcheck: $(B)/warmer $(TEST_BIN)
 	  for s in $$sides; do $(VALGRIND) $(B)/warmer replay $$s $$f >/dev/null || \
 	    { echo "memcheck: replay $$s $$f failed"; exit 1; }; done; done; echo "== valgrind warmer replay: every fixture clean"
 	@bash tests/net.sh --tool "$(VALGRIND)" $(B)/warmer events threads
+	@bash tests/serve.sh --tool "$(VALGRIND)" $(B)/warmer
 	@bash tests/interop.sh "$(VALGRIND) $(B)/warmer" $(B)/warmer
 	@bash tests/check.sh "$(VALGRIND) $(B)/warmer"
 	$(if $(TRANSCRIPTS),@echo "== valgrind warmer check $(TRANSCRIPTS)" && $(VALGRIND) $(B)/warmer check $(TRANSCRIPTS))
@@ -103,6 +105,8 @@ memcheck: $(B)/warmer $(TEST_BIN)
 
 helgrind: $(B)/warmer
 	@bash tests/net.sh --tool "$(HELGRIND)" $(B)/warmer threads events
+	@bash tests/serve.sh --tool "$(HELGRIND)" $(B)/warmer stuck-stdout-threads stuck-both-threads \
+	    stuck-stdout-events console-lines-threads
 
 interop: $(B)/warmer
 	$(B)/warmer interop --server '$(PYTHON) ci/refmodel.py serve --listen {host}:{port} --seed {seed}' fixtures/

@@ -17,6 +17,30 @@ static size_t hash(int64_t v, size_t cap)
     return (size_t)x & (cap - 1);
 }
 
+size_t wm_gset_bytes(size_t cap)
+{
+    return cap * (sizeof(int64_t) + 1);
+}
+
+/* Takes n bytes from the budget, or -1 if they would pass its limit. */
+static int reserve(struct wm_gset_budget *b, size_t n)
+{
+    if (!b)
+        return 0;
+    size_t used = atomic_load(&b->used);
+    do {
+        if (n > b->limit || used > b->limit - n)
+            return -1;
+    } while (!atomic_compare_exchange_weak(&b->used, &used, used + n));
+    return 0;
+}
+
+static void release(struct wm_gset_budget *b, size_t n)
+{
+    if (b && n)
+        atomic_fetch_sub(&b->used, n);
+}
+
 void wm_gset_init(struct wm_gset *s, size_t max)
 {
     *s = (struct wm_gset){.max = max};
@@ -26,12 +50,18 @@ void wm_gset_free(struct wm_gset *s)
 {
     wm_free(s->slots);
     wm_free(s->used);
-    *s = (struct wm_gset){.max = s->max};
+    release(s->budget, wm_gset_bytes(s->cap));
+    *s = (struct wm_gset){.max = s->max, .budget = s->budget};
 }
 
 void wm_gset_clear(struct wm_gset *s)
 {
-    if (s->cap)
+    if (s->count == 0)
+        return; /* already empty: a run of PARAMS costs nothing */
+    /* cap <= 4 x count + 16, so either way this is O(guesses made). */
+    if (s->cap > WM_GSET_KEEP)
+        wm_gset_free(s); /* the memory goes back between games */
+    else
         memset(s->used, 0, s->cap);
     s->count = 0;
 }
@@ -62,11 +92,14 @@ static void put(int64_t *slots, uint8_t *used, size_t cap, int64_t v)
 static int grow(struct wm_gset *s)
 {
     size_t cap = s->cap ? s->cap * 2 : 16;
+    if (reserve(s->budget, wm_gset_bytes(cap)) < 0) /* old and new are held at once */
+        return WM_GSET_OVER_BUDGET;
     int64_t *slots = wm_malloc(cap * sizeof *slots);
     uint8_t *used = wm_calloc(cap, 1);
     if (!slots || !used) {
         wm_free(slots);
         wm_free(used);
+        release(s->budget, wm_gset_bytes(cap));
         return -1;
     }
     for (size_t i = 0; i < s->cap; i++)
@@ -74,6 +107,7 @@ static int grow(struct wm_gset *s)
             put(slots, used, cap, s->slots[i]);
     wm_free(s->slots);
     wm_free(s->used);
+    release(s->budget, wm_gset_bytes(s->cap));
     s->slots = slots;
     s->used = used;
     s->cap = cap;
@@ -86,8 +120,11 @@ int wm_gset_add(struct wm_gset *s, int64_t v)
         return 0;
     if (s->count >= s->max)
         return -1;
-    if ((s->count + 1) * 2 > s->cap && grow(s) < 0)
-        return -1;
+    if ((s->count + 1) * 2 > s->cap) {
+        int rc = grow(s);
+        if (rc < 0)
+            return rc;
+    }
     put(s->slots, s->used, s->cap, v);
     s->count++;
     return 1;

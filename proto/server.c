@@ -18,6 +18,11 @@ void wm_server_init(struct wm_server *s, uint64_t seed, size_t max_guesses)
     wm_gset_init(&s->guesses, max_guesses);
 }
 
+void wm_server_set_budget(struct wm_server *s, struct wm_gset_budget *b)
+{
+    s->guesses.budget = b;
+}
+
 void wm_server_free(struct wm_server *s)
 {
     wm_gset_free(&s->guesses);
@@ -65,7 +70,14 @@ static enum wm_sess_rc send_number(struct wm_server *s, const struct wm_sink *ou
             }
             g = wm_rng_randint(&s->rng, s->lo, s->hi); /* one randint per draw, as the reference */
         } while (wm_gset_has(&s->guesses, g));
-        if (wm_gset_add(&s->guesses, g) < 0) {
+        int added = wm_gset_add(&s->guesses, g);
+        if (added == WM_GSET_OVER_BUDGET) {
+            wm_err_set(&e, "NUMBER refused: recording guess %zu of this game would take the "
+                           "server's guesses past their memory budget of %zu bytes (max-memory)",
+                       s->guesses.count + 1, s->guesses.budget->limit);
+            return fail(s, out, &e);
+        }
+        if (added < 0) {
             wm_err_set(&e, "out of memory recording guess %" PRId64, g);
             return fail(s, out, &e);
         }

@@ -19,6 +19,9 @@ struct wm_server {
 };
 
 void wm_server_init(struct wm_server *s, uint64_t seed, size_t max_guesses);
+/* Shares b (may be NULL) among servers: a NUMBER whose guess would take
+ * the guess sets past b's limit is an error that closes the session. */
+void wm_server_set_budget(struct wm_server *s, struct wm_gset_budget *b);
 void wm_server_free(struct wm_server *s);
 
 extern const struct wm_role wm_server_role;

@@ -13,7 +13,7 @@
 static const char serve_help[] =
     "usage: warmer serve --listen HOST:PORT [--seed N] [--driver threads|events]\n"
     "                    [--max-connections N] [--idle-timeout S] [--max-line N]\n"
-    "                    [--max-guesses N]\n"
+    "                    [--max-guesses N] [--max-memory BYTES] [--console-queue BYTES]\n"
     "Serves the guessing protocol over TCP (IPv4 or IPv6: 127.0.0.1:0, [::1]:0;\n"
     "port 0 picks a free port) until SIGINT or SIGTERM. Once listening it prints\n"
     "one line \"listening on HOST:PORT\" (the real port) to stderr.\n"
@@ -33,12 +33,21 @@ static const char serve_help[] =
     "                       soon not read either); default 30, 0 for none\n"
     "  --max-line N         longest line accepted, 1..16777216 bytes (default 1024)\n"
     "  --max-guesses N      guesses per game, 1..268435456 (default 4194304)\n"
+    "  --max-memory BYTES   the guesses of every connection together, at least 1024\n"
+    "                       (default: a quarter of physical memory); a NUMBER that\n"
+    "                       would need more is an error closing its connection.\n"
+    "                       A game's memory is given back when the game ends\n"
+    "  --console-queue BYTES  lines waiting to be written, per stream (stdout,\n"
+    "                       stderr), 1024..1073741824 (default 1048576); when a\n"
+    "                       stream is behind and its queue full, lines are dropped\n"
+    "                       and counted, clients are never held up\n"
     "\n"
     "The sessions' console lines (\"Server: 4 is Unsure\") go to stdout. Every\n"
     "protocol error goes to stderr as \"connection K (ADDR): reason\" and closes\n"
-    "only that connection. On SIGINT or SIGTERM every connection is closed and a\n"
-    "one-line summary goes to stderr. Exit: 0 after a signal, 1 if the server\n"
-    "could not listen or failed, 2 bad usage.\n";
+    "only that connection. On SIGINT or SIGTERM every connection is closed, the\n"
+    "queued lines get at most 0.5 s to be written (the rest are dropped), and a\n"
+    "one-line summary goes to stderr, with the lines dropped. Exit: 0 after a\n"
+    "signal, 1 if the server could not listen or failed, 2 bad usage.\n";
 
 /* Makes room for max_conns descriptors if the hard limit allows; a note if not. */
 static void raise_fd_limit(unsigned max_conns)
@@ -57,16 +66,25 @@ static void raise_fd_limit(unsigned max_conns)
                 (unsigned long long)rl.rlim_cur, max_conns);
 }
 
-enum { SERVE_LISTEN = WM_OPT_LOCAL, SERVE_DRIVER, SERVE_MAX_CONNECTIONS, SERVE_IDLE_TIMEOUT };
+enum {
+    SERVE_LISTEN = WM_OPT_LOCAL,
+    SERVE_DRIVER,
+    SERVE_MAX_CONNECTIONS,
+    SERVE_IDLE_TIMEOUT,
+    SERVE_MAX_MEMORY,
+    SERVE_CONSOLE_QUEUE
+};
 
 /* --seed, --max-line and --max-guesses are run's (cli.h), into a wm_cfg. */
 static const struct wm_opt serve_opts[] = {
     {"listen", 1, SERVE_LISTEN},           WM_OPTS_SEED, {"driver", 1, SERVE_DRIVER},
     {"max-connections", 1, SERVE_MAX_CONNECTIONS}, {"idle-timeout", 1, SERVE_IDLE_TIMEOUT},
-    WM_OPTS_MAX_LINE,                      WM_OPTS_MAX_GUESSES, {NULL, 0, 0}};
+    WM_OPTS_MAX_LINE,                      WM_OPTS_MAX_GUESSES, {"max-memory", 1, SERVE_MAX_MEMORY},
+    {"console-queue", 1, SERVE_CONSOLE_QUEUE}, {NULL, 0, 0}};
 
 struct serve_ctx {
     struct wm_serve_opts o;
+    size_t max_memory;
     struct wm_cfg cfg;
     struct wm_run_args run;
     const char *listen;
@@ -98,6 +116,16 @@ static int serve_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
             return -1;
         c->o.idle_s = (unsigned)n;
         return 0;
+    case SERVE_MAX_MEMORY:
+        if (wm_opt_range(a, o, WM_SERVE_MIN_MEMORY, SIZE_MAX, &n) < 0)
+            return -1;
+        c->max_memory = (size_t)n;
+        return 0;
+    case SERVE_CONSOLE_QUEUE:
+        if (wm_opt_range(a, o, WM_CON_MIN_QUEUE, WM_CON_MAX_QUEUE, &n) < 0)
+            return -1;
+        c->o.console_queue = (size_t)n;
+        return 0;
     default:
         return wm_opt_run(a, &c->run, o);
     }
@@ -108,7 +136,8 @@ int wm_cmd_serve(struct wm_args *a)
     static const struct wm_cmd_spec spec = {serve_help, serve_opts, 0};
     struct serve_ctx c = {.o = {.driver = WM_SERVE_EVENTS,
                                 .max_conns = WM_SERVE_DEFAULT_MAX_CONNECTIONS,
-                                .idle_s = WM_SERVE_DEFAULT_IDLE_S}};
+                                .idle_s = WM_SERVE_DEFAULT_IDLE_S,
+                                .console_queue = WM_CON_DEFAULT_QUEUE}};
     wm_cfg_init(&c.cfg);
     c.run.cfg = &c.cfg;
     int parsed = wm_opts_parse(a, &spec, serve_opt, &c);
@@ -126,38 +155,53 @@ int wm_cmd_serve(struct wm_args *a)
     if (wm_net_check(listen, 1, &err) < 0)
         return wm_usage_error(a, "--listen: %s", err.msg);
 
-    setvbuf(stdout, NULL, _IOLBF, 0); /* a long-lived server: one line at a time */
+    struct wm_gset_budget budget = {.limit = c.max_memory ? c.max_memory
+                                                           : wm_serve_default_memory()};
+    o.budget = &budget;
     raise_fd_limit(o.max_conns);
     int lfd = wm_net_listen(listen, WM_SERVE_BACKLOG, &err);
     if (lfd < 0) {
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
         return WM_EXIT_FAIL;
     }
+    fflush(stdout); /* from here on every line goes through the console */
+    o.con = wm_con_start(STDOUT_FILENO, STDERR_FILENO, o.console_queue, &err);
+    if (!o.con) {
+        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
+        close(lfd);
+        return WM_EXIT_FAIL;
+    }
     int sigfd = wm_serve_signals_install(&err);
     if (sigfd < 0) {
+        wm_con_free(o.con);
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
         close(lfd);
         return WM_EXIT_FAIL;
     }
     char name[128];
     wm_net_name(lfd, 0, name, sizeof name);
-    fprintf(stderr, "listening on %s\n", name);
-    fflush(stderr);
+    wm_serve_log(o.con, "listening on %s", name);
 
     struct wm_serve_stats st = {0};
     int signo = 0;
     int rc = o.driver == WM_SERVE_THREADS ? wm_serve_threads(lfd, sigfd, &o, &st, &signo, &err)
                                           : wm_serve_events(lfd, sigfd, &o, &st, &signo, &err);
     close(lfd);
-    fflush(stdout);
+    /* A reader that is not reading must not hold the shutdown. */
+    st.dropped = wm_con_stop(o.con, WM_CON_STOP_MS);
+    char last[WM_ERR_MAX + 512];
+    int n = 0;
     if (rc < 0)
-        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
-    fprintf(stderr, "%s: %s: %llu connections served, %llu refused, %llu errors, %llu idle "
-            "timeouts, %llu open at shutdown\n", a->cmd,
-            rc < 0 ? "failed" : signo == SIGINT ? "stopped by SIGINT" : "stopped by SIGTERM",
-            (unsigned long long)st.served, (unsigned long long)st.refused,
-            (unsigned long long)st.errors, (unsigned long long)st.idle,
-            (unsigned long long)st.cut);
+        n = snprintf(last, sizeof last, "%s: %s\n", a->cmd, err.msg);
+    snprintf(last + n, sizeof last - (size_t)n, "%s: %s: %llu connections served, %llu refused, "
+             "%llu errors, %llu idle timeouts, %llu open at shutdown, %llu console lines "
+             "dropped\n", a->cmd,
+             rc < 0 ? "failed" : signo == SIGINT ? "stopped by SIGINT" : "stopped by SIGTERM",
+             (unsigned long long)st.served, (unsigned long long)st.refused,
+             (unsigned long long)st.errors, (unsigned long long)st.idle,
+             (unsigned long long)st.cut, (unsigned long long)st.dropped);
+    wm_con_write_now(STDERR_FILENO, last, strlen(last), WM_CON_FINAL_MS);
+    wm_con_free(o.con);
     wm_serve_signals_restore(); /* after the summary: a second signal cannot cut it */
     return rc < 0 ? WM_EXIT_FAIL : WM_EXIT_OK;
 }

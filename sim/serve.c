@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <string.h>
@@ -15,23 +14,29 @@
 
 #include "net.h"
 
-static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
-
-static void vlog(FILE *f, const char *prefix, const char *fmt, va_list ap)
+static void vlog(struct wm_con *con, const char *prefix, const char *fmt, va_list ap)
 {
     char line[WM_ERR_MAX + 256];
     vsnprintf(line, sizeof line, fmt, ap);
-    pthread_mutex_lock(&log_mu);
-    fprintf(f, "%s%s\n", prefix, line);
-    pthread_mutex_unlock(&log_mu);
+    wm_con_printf(con, WM_CON_ERR, "%s%s", prefix, line);
 }
 
-void wm_serve_log(FILE *f, const char *fmt, ...)
+void wm_serve_log(struct wm_con *con, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vlog(f, "", fmt, ap);
+    vlog(con, "", fmt, ap);
     va_end(ap);
+}
+
+size_t wm_serve_default_memory(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || size <= 0)
+        return (size_t)WM_SERVE_FALLBACK_MEMORY;
+    uint64_t bytes = (uint64_t)pages * (uint64_t)size / WM_SERVE_MEMORY_SHARE;
+    return bytes > SIZE_MAX ? SIZE_MAX : bytes < WM_SERVE_MIN_MEMORY ? WM_SERVE_MIN_MEMORY
+                                                                      : (size_t)bytes;
 }
 
 void wm_sconn_fail(struct wm_sconn *c, const char *fmt, ...)
@@ -40,7 +45,7 @@ void wm_sconn_fail(struct wm_sconn *c, const char *fmt, ...)
     va_list ap;
     snprintf(prefix, sizeof prefix, "connection %llu (%s): ", (unsigned long long)c->num, c->addr);
     va_start(ap, fmt);
-    vlog(stderr, prefix, fmt, ap);
+    vlog(c->con, prefix, fmt, ap);
     va_end(ap);
     c->error = 1;
 }
@@ -54,13 +59,10 @@ static void observe(void *ctx, const struct wm_endpoint *ep, enum wm_rec_kind ki
     (void)ep;
     if (len > INT32_MAX)
         len = INT32_MAX;
-    if (kind == WM_REC_LOG) {
-        pthread_mutex_lock(&log_mu);
-        fprintf(stdout, "%.*s\n", (int)len, text);
-        pthread_mutex_unlock(&log_mu);
-    } else if (kind == WM_REC_ERROR) {
+    if (kind == WM_REC_LOG)
+        wm_con_line(c->con, WM_CON_OUT, text, len);
+    else if (kind == WM_REC_ERROR)
         wm_sconn_fail(c, "%.*s", (int)len, text);
-    }
 }
 
 int wm_sconn_init(struct wm_sconn *c, const struct wm_serve_opts *o, uint64_t k, int fd,
@@ -68,10 +70,12 @@ int wm_sconn_init(struct wm_sconn *c, const struct wm_serve_opts *o, uint64_t k,
 {
     c->num = k + 1;
     c->fd = fd;
+    c->con = o->con;
     snprintf(c->addr, sizeof c->addr, "%s", addr);
     c->in.off = c->in.len = 0;
     c->eof_done = c->peer_gone = c->error = c->idle = c->cut = 0;
     wm_server_init(&c->session, o->seed + k, o->max_guesses);
+    wm_server_set_budget(&c->session, o->budget);
     if (wm_ep_init(&c->ep, 'S', &wm_server_role, &c->session, NULL, o->max_line,
                    WM_SERVE_OUT_MAX) < 0) {
         wm_ep_free(&c->ep);
@@ -138,13 +142,13 @@ int wm_serve_admit(const struct wm_serve_opts *o, struct wm_serve_stats *st, uns
                    const char *addr)
 {
     if (open >= o->max_conns) {
-        wm_serve_log(stderr, "refused connection from %s: %u connections open "
+        wm_serve_log(o->con, "refused connection from %s: %u connections open "
                      "(--max-connections %u)", addr, open, o->max_conns);
         st->refused++;
         return 0;
     }
     if (st->served > UINT64_MAX - o->seed) {
-        wm_serve_log(stderr, "refused connection from %s: its seed would pass 2^64 - 1 "
+        wm_serve_log(o->con, "refused connection from %s: its seed would pass 2^64 - 1 "
                      "(--seed %llu, %llu connections served)", addr,
                      (unsigned long long)o->seed, (unsigned long long)st->served);
         st->refused++;
@@ -158,7 +162,7 @@ int wm_serve_spare_fd(void)
     return open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
-void wm_serve_shed(int lfd, int *spare, struct wm_serve_stats *st)
+void wm_serve_shed(const struct wm_serve_opts *o, int lfd, int *spare, struct wm_serve_stats *st)
 {
     int e = errno;
     if (*spare >= 0) {
@@ -170,7 +174,7 @@ void wm_serve_shed(int lfd, int *spare, struct wm_serve_stats *st)
         char addr[80];
         wm_net_name(fd, 1, addr, sizeof addr);
         close(fd);
-        wm_serve_log(stderr, "refused connection from %s: %s (raise ulimit -n)", addr,
+        wm_serve_log(o->con, "refused connection from %s: %s (raise ulimit -n)", addr,
                      strerror(e));
         st->refused++;
     }

@@ -9,7 +9,9 @@
  * one connection's session and endpoint (records go to stdout and stderr
  * through the endpoint's observer, never to a journal), admission (the
  * connection limit and the seed range), the self-pipe for SIGINT/SIGTERM
- * and the serialized log lines.
+ * and the log lines. Every line goes through the console (console.h), so
+ * no thread that serves clients ever waits on stdout or stderr; every
+ * server's guesses draw on one memory budget (--max-memory).
  *
  * Connections are named as in transcripts: "connection K" counts accepted
  * sessions from 1, so connection K has the seed seed + K - 1. A refused
@@ -21,6 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "console.h"
 #include "endpoint.h"
 #include "err.h"
 #include "server.h"
@@ -37,6 +40,11 @@
 /* Bytes waiting to be written per connection; feeding pauses at 64 KiB. */
 #define WM_SERVE_OUT_MAX (1u << 20)
 #define WM_SERVE_THREAD_STACK (128u << 10)
+/* --max-memory: the guess sets of all connections together. The default is
+ * a quarter of physical memory (WM_SERVE_FALLBACK_MEMORY if unknown). */
+#define WM_SERVE_MIN_MEMORY 1024u
+#define WM_SERVE_MEMORY_SHARE 4
+#define WM_SERVE_FALLBACK_MEMORY (1ull << 30)
 
 enum wm_serve_driver { WM_SERVE_EVENTS, WM_SERVE_THREADS };
 
@@ -46,6 +54,9 @@ struct wm_serve_opts {
     unsigned max_conns;  /* open at once */
     unsigned idle_s;     /* 0: none */
     size_t max_line, max_guesses;
+    size_t console_queue; /* bytes per stream (--console-queue) */
+    struct wm_con *con;   /* where every line goes */
+    struct wm_gset_budget *budget; /* shared by every connection's guesses */
 };
 
 struct wm_serve_stats {
@@ -54,6 +65,7 @@ struct wm_serve_stats {
     uint64_t errors;  /* sessions that ended with a protocol or socket error */
     uint64_t idle;    /* sessions closed by the idle timeout */
     uint64_t cut;     /* sessions still open at shutdown */
+    uint64_t dropped; /* console lines dropped (stdout or stderr behind) */
 };
 
 /* One accepted connection: its session, endpoint and input buffer. Each
@@ -62,6 +74,7 @@ struct wm_sconn {
     uint64_t num; /* connection number, from 1 */
     int fd;
     char addr[80];
+    struct wm_con *con;
     struct wm_server session;
     struct wm_endpoint ep;
     struct wm_inbuf in; /* read but not yet taken by the endpoint */
@@ -72,8 +85,10 @@ struct wm_sconn {
     int cut;       /* closed by the shutdown */
 };
 
-/* Serialized: one whole line per call, never torn by another thread. */
-void wm_serve_log(FILE *f, const char *fmt, ...) WM_PRINTF(2, 3);
+/* One line for stderr, queued on the console: never torn, never waited for. */
+void wm_serve_log(struct wm_con *con, const char *fmt, ...) WM_PRINTF(2, 3);
+/* The default --max-memory: a quarter of physical memory. */
+size_t wm_serve_default_memory(void);
 
 /* Connection k (from 0, seeded seed + k): 0 and the session started, or
  * -1 (out of memory, nothing left allocated). fd stays the caller's. */
@@ -85,7 +100,7 @@ void wm_sconn_free(struct wm_sconn *c);
 int wm_sconn_feed(struct wm_sconn *c);
 /* 1 if the endpoint can take input now (open, below the high-water mark). */
 int wm_sconn_can_take(const struct wm_sconn *c);
-/* Logs "connection K (ADDR): what" to stderr and marks the error. */
+/* Logs "connection K (ADDR): what" (stderr) and marks the error. */
 void wm_sconn_fail(struct wm_sconn *c, const char *fmt, ...) WM_PRINTF(2, 3);
 /* Logs a harness limit the endpoint hit (1), or returns 0. */
 int wm_sconn_check_fault(struct wm_sconn *c);
@@ -101,7 +116,7 @@ int wm_serve_admit(const struct wm_serve_opts *o, struct wm_serve_stats *st, uns
                    const char *addr);
 /* Accepts and refuses one pending connection when accept failed with
  * EMFILE or ENFILE: closes the spare fd to make room, then reopens it. */
-void wm_serve_shed(int lfd, int *spare, struct wm_serve_stats *st);
+void wm_serve_shed(const struct wm_serve_opts *o, int lfd, int *spare, struct wm_serve_stats *st);
 int wm_serve_spare_fd(void);
 
 /* SIGINT and SIGTERM write their number to a non-blocking self-pipe whose

@@ -228,7 +228,7 @@ static void add_conn(struct esrv *s, int fd, const char *addr)
     if (!e || wm_sconn_init(&e->c, s->o, s->st->served, fd, addr) < 0) {
         free(e);
         close(fd);
-        wm_serve_log(stderr, "refused connection from %s: out of memory", addr);
+        wm_serve_log(s->o->con, "refused connection from %s: out of memory", addr);
         s->st->refused++;
         return;
     }
@@ -263,10 +263,10 @@ static void on_listen(struct wm_evloop *el, int fd, int ready, void *ud)
         if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
             continue;
         if (errno == EMFILE || errno == ENFILE) {
-            wm_serve_shed(fd, &s->spare, s->st);
+            wm_serve_shed(s->o, fd, &s->spare, s->st);
             continue;
         }
-        wm_serve_log(stderr, "warmer serve: accept: %s", strerror(errno));
+        wm_serve_log(s->o->con, "warmer serve: accept: %s", strerror(errno));
         return; /* e.g. ENOBUFS: try again next round */
     }
 }
@@ -302,7 +302,7 @@ static void expire(struct esrv *s)
         conn_close(s->linger.head);
     while (s->active.head && s->active.head->deadline && s->active.head->deadline <= now) {
         struct econn *e = s->active.head;
-        wm_serve_log(stderr, "connection %llu (%s): nothing received for %u s "
+        wm_serve_log(s->o->con, "connection %llu (%s): nothing received for %u s "
                      "(--idle-timeout), closing", (unsigned long long)e->c.num, e->c.addr,
                      s->o->idle_s);
         e->c.idle = 1;

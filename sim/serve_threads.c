@@ -75,7 +75,7 @@ static int flush(struct tconn *t)
                 c->cut = 1;
                 return -1;
             }
-            wm_serve_log(stderr, "connection %llu (%s): could not send for %u s (the client is "
+            wm_serve_log(c->con, "connection %llu (%s): could not send for %u s (the client is "
                          "not reading; --idle-timeout), closing", (unsigned long long)c->num,
                          c->addr, t->srv->o->idle_s);
             c->idle = 1;
@@ -143,7 +143,7 @@ static void serve_conn(struct tconn *t)
             else
                 wm_ep_eof(ep);
         } else if (e == EAGAIN || e == EWOULDBLOCK) {
-            wm_serve_log(stderr, "connection %llu (%s): nothing received for %u s "
+            wm_serve_log(c->con, "connection %llu (%s): nothing received for %u s "
                          "(--idle-timeout), closing", (unsigned long long)c->num, c->addr,
                          t->srv->o->idle_s);
             c->idle = 1;
@@ -210,7 +210,7 @@ static int set_blocking(int fd, unsigned idle_s)
 static void refuse(struct tsrv *s, int fd, const char *addr, const char *why, int e)
 {
     close(fd);
-    wm_serve_log(stderr, "refused connection from %s: %s: %s", addr, why, strerror(e));
+    wm_serve_log(s->o->con, "refused connection from %s: %s: %s", addr, why, strerror(e));
     pthread_mutex_lock(&s->mu);
     s->st->refused++;
     pthread_mutex_unlock(&s->mu);
@@ -281,11 +281,11 @@ static void accept_some(struct tsrv *s, int lfd, int *spare)
             continue;
         if (errno == EMFILE || errno == ENFILE) {
             pthread_mutex_lock(&s->mu);
-            wm_serve_shed(lfd, spare, s->st);
+            wm_serve_shed(s->o, lfd, spare, s->st);
             pthread_mutex_unlock(&s->mu);
             continue;
         }
-        wm_serve_log(stderr, "warmer serve: accept: %s", strerror(errno));
+        wm_serve_log(s->o->con, "warmer serve: accept: %s", strerror(errno));
         return;
     }
 }

@@ -307,7 +307,7 @@ limits_job() {
     exec 3>&-
     grep -q "^connection 1 (127.0.0.1:[0-9]*): nothing received for 1 s (--idle-timeout), closing$" "$tmp/$name.err" ||
         { bad "$name" "no idle line: $(head -n 5 "$tmp/$name.err")"; return; }
-    grep -q ": 2 connections served, 0 refused, 0 errors, 1 idle timeouts, 1 open at shutdown$" "$tmp/$name.err" ||
+    grep -q ": 2 connections served, 0 refused, 0 errors, 1 idle timeouts, 1 open at shutdown, 0 console lines dropped$" "$tmp/$name.err" ||
         { bad "$name" "summary: $(tail -n 1 "$tmp/$name.err")"; return; }
     ok "limits-$d"
 }
@@ -392,7 +392,7 @@ tool_job() {
     grep -q "nothing received for 3 s" "$tmp/$name.err" || { bad "$name" "no idle timeout: $(tail -3 "$tmp/$name.err")"; return; }
     grep -q "^refused connection from .*(--max-connections 8)$" "$tmp/$name.err" ||
         { bad "$name" "no refusal: $(tail -3 "$tmp/$name.err")"; return; }
-    grep -q " 1 open at shutdown$" "$tmp/$name.err" || { bad "$name" "$(tail -1 "$tmp/$name.err")"; return; }
+    grep -q " 1 open at shutdown, 0 console lines dropped$" "$tmp/$name.err" || { bad "$name" "$(tail -1 "$tmp/$name.err")"; return; }
     ok "$name"
 }
 
@@ -411,6 +411,8 @@ cli_job() {
         expect_exit 2 "--listen HOST:PORT is required" &&
         expect_exit 2 'got "fibers"' --listen 127.0.0.1:0 --driver fibers &&
         expect_exit 2 "max-connections must be 1..65536" --listen 127.0.0.1:0 --max-connections 0 &&
+        expect_exit 2 'max-memory must be 1024..[0-9]*, got "10"' --listen 127.0.0.1:0 --max-memory 10 &&
+        expect_exit 2 'console-queue must be 1024..1073741824' --listen 127.0.0.1:0 --console-queue 1k &&
         expect_exit 2 'got "-1"' --listen 127.0.0.1:0 --seed -1 &&
         expect_exit 2 'unknown option "--frob"' --listen 127.0.0.1:0 --frob &&
         expect_exit 2 "wants HOST:PORT" --listen 127.0.0.1 || { bad "$name" "$why"; return; }

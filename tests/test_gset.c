@@ -1,8 +1,9 @@
-/* proto/gset.c: membership, duplicates, growth, the max bound, clear, and a
- * million inserts. */
+/* proto/gset.c: membership, duplicates, growth, the max bound, clear, a
+ * million inserts, memory given back between games, the shared budget. */
 #include <inttypes.h>
 #include <stdint.h>
 
+#include "alloc.h"
 #include "gset.h"
 #include "testutil.h"
 
@@ -214,6 +215,133 @@ START_TEST(million_inserts)
 }
 END_TEST
 
+START_TEST(clear_after_long_game_releases_memory)
+{
+    struct wm_gset s;
+    wm_gset_init(&s, 200000);
+    for (size_t i = 0; i < 200000; i++)
+        FAST_ASSERT(wm_gset_add(&s, nth_value(i)) == 1, "add #%zu failed", i);
+    ck_assert_uint_gt(s.cap, WM_GSET_KEEP);
+    wm_gset_clear(&s);
+    ck_assert_uint_eq(s.count, 0);
+    ck_assert_uint_eq(s.cap, 0); /* the long game's table is gone */
+    ck_assert_ptr_null(s.slots);
+    ck_assert_ptr_null(s.used);
+    ck_assert_uint_eq(s.max, 200000);
+    wm_gset_clear(&s); /* PARAMS 0 -1 again: nothing to do */
+    ck_assert_uint_eq(s.cap, 0);
+    for (size_t i = 0; i < 200000; i += 997)
+        FAST_ASSERT(!wm_gset_has(&s, nth_value(i)), "%" PRId64 " survived", nth_value(i));
+    /* A short game next costs what it uses. */
+    for (size_t i = 0; i < 100; i++)
+        FAST_ASSERT(wm_gset_add(&s, nth_value(i + 7)) == 1, "re-add #%zu failed", i);
+    ck_assert_uint_eq(s.count, 100);
+    ck_assert_uint_le(s.cap, 256);
+    for (size_t i = 0; i < 100; i++)
+        FAST_ASSERT(wm_gset_has(&s, nth_value(i + 7)), "lost %" PRId64, nth_value(i + 7));
+    ck_assert_int_eq(wm_gset_has(&s, nth_value(6)), 0);
+    /* A small table is kept, and cleared. */
+    size_t cap = s.cap;
+    wm_gset_clear(&s);
+    ck_assert_uint_eq(s.cap, cap);
+    ck_assert_int_eq(wm_gset_has(&s, nth_value(7)), 0);
+    ck_assert_int_eq(wm_gset_add(&s, nth_value(7)), 1);
+    /* And a long game again grows as the first did. */
+    for (size_t i = 0; i < 200000; i++)
+        FAST_ASSERT(wm_gset_add(&s, nth_value(i)) == (i == 7 ? 0 : 1), "add #%zu", i);
+    ck_assert_uint_eq(s.count, 200000);
+    wm_gset_free(&s);
+}
+END_TEST
+
+/* A function, so that a failed assertion prints a readable expression. */
+static size_t budget_used(struct wm_gset_budget *b)
+{
+    return atomic_load(&b->used);
+}
+
+START_TEST(budget_refuses_growth)
+{
+    /* 16 slots, then 32 while the 16 are still held: 144 + 288 bytes; 64
+     * more slots would need 576 with the 288 held. */
+    struct wm_gset_budget b = {.limit = 600};
+    struct wm_gset s;
+    wm_gset_init(&s, 1000);
+    s.budget = &b;
+    for (int64_t v = 0; v < 16; v++)
+        ck_assert_int_eq(wm_gset_add(&s, v), 1);
+    ck_assert_uint_eq(s.cap, 32);
+    ck_assert_uint_eq(budget_used(&b), wm_gset_bytes(32));
+    ck_assert_int_eq(wm_gset_add(&s, 16), WM_GSET_OVER_BUDGET);
+    ck_assert_uint_eq(s.count, 16); /* refused: nothing changed */
+    ck_assert_uint_eq(s.cap, 32);
+    ck_assert_uint_eq(budget_used(&b), wm_gset_bytes(32));
+    for (int64_t v = 0; v < 16; v++)
+        ck_assert_int_eq(wm_gset_has(&s, v), 1);
+    ck_assert_int_eq(wm_gset_add(&s, 3), 0); /* a member is still present */
+    wm_gset_clear(&s);                       /* a small table is kept: still counted */
+    ck_assert_uint_eq(budget_used(&b), wm_gset_bytes(32));
+    wm_gset_free(&s);
+    ck_assert_uint_eq(budget_used(&b), 0);
+    ck_assert_ptr_eq(s.budget, &b);
+    ck_assert_int_eq(wm_gset_add(&s, 1), 1);
+    wm_gset_free(&s);
+    ck_assert_uint_eq(budget_used(&b), 0);
+}
+END_TEST
+
+START_TEST(budget_shared_and_given_back)
+{
+    /* Room for a table of 16384 slots while its 8192 are held, no more. */
+    struct wm_gset_budget b = {.limit = wm_gset_bytes(8192) + wm_gset_bytes(16384)};
+    struct wm_gset big, other;
+    wm_gset_init(&big, 1000000);
+    wm_gset_init(&other, 1000000);
+    big.budget = other.budget = &b;
+    size_t n = 0;
+    int rc;
+    while ((rc = wm_gset_add(&big, (int64_t)n)) == 1)
+        n++;
+    ck_assert_int_eq(rc, WM_GSET_OVER_BUDGET);
+    ck_assert_uint_eq(n, 8192); /* growing to 32768 slots was refused */
+    ck_assert_uint_eq(budget_used(&b), wm_gset_bytes(16384));
+    /* The other set has what is left: 4096 slots, then 8192 is refused. */
+    for (n = 0; (rc = wm_gset_add(&other, -(int64_t)n - 1)) == 1;)
+        n++;
+    ck_assert_int_eq(rc, WM_GSET_OVER_BUDGET);
+    ck_assert_uint_eq(n, 2048);
+    wm_gset_clear(&big); /* its game ended: the big table goes back to the budget */
+    ck_assert_uint_eq(big.cap, 0);
+    ck_assert_uint_eq(budget_used(&b), wm_gset_bytes(4096));
+    for (; n < 8192; n++)
+        FAST_ASSERT(wm_gset_add(&other, -(int64_t)n - 1) == 1, "other: add #%zu refused", n);
+    ck_assert_uint_eq(budget_used(&b), wm_gset_bytes(16384));
+    wm_gset_free(&other);
+    wm_gset_free(&big);
+    ck_assert_uint_eq(budget_used(&b), 0);
+}
+END_TEST
+
+START_TEST(budget_allocation_failure_gives_back)
+{
+    struct wm_gset_budget b = {.limit = 1u << 20};
+    struct wm_alloc_counter c = {.fail_at = 3}; /* 16 slots: 2 blocks; the 3rd is refused */
+    struct wm_gset s;
+    wm_gset_init(&s, 100);
+    s.budget = &b;
+    wm_alloc_install(&c);
+    int rc = 1;
+    for (int64_t v = 0; v < 9 && rc == 1; v++)
+        rc = wm_gset_add(&s, v);
+    wm_alloc_install(NULL);
+    ck_assert_int_eq(rc, -1);
+    ck_assert_int_eq(c.failed, 1);
+    ck_assert_uint_eq(budget_used(&b), wm_gset_bytes(16));
+    wm_gset_free(&s);
+    ck_assert_uint_eq(budget_used(&b), 0);
+}
+END_TEST
+
 static Suite *gset_suite(void)
 {
     Suite *s = suite_create("gset");
@@ -228,6 +356,10 @@ static Suite *gset_suite(void)
     WM_ADD_TEST(s, clear_before_any_insert);
     WM_ADD_TEST(s, free_then_reuse);
     WM_ADD_TEST(s, million_inserts);
+    WM_ADD_TEST(s, clear_after_long_game_releases_memory);
+    WM_ADD_TEST(s, budget_refuses_growth);
+    WM_ADD_TEST(s, budget_shared_and_given_back);
+    WM_ADD_TEST(s, budget_allocation_failure_gives_back);
     return s;
 }
 

@@ -180,6 +180,28 @@ START_TEST(number_beyond_max_guesses)
 }
 END_TEST
 
+START_TEST(number_beyond_memory_budget)
+{
+    /* 600 bytes: tables of 16 then 32 slots (144 + 288 held at once), never 64. */
+    struct wm_gset_budget b = {.limit = 600};
+    struct srv v;
+    srv_init(&v, 1234, 4194304);
+    wm_server_set_budget(&v.s, &b);
+    FEED(&v, "PARAMS 0 1000000");
+    for (int i = 0; i < 16 && v.rc == WM_SESS_OPEN; i++)
+        FEED(&v, "NUMBER");
+    ck_assert_msg(v.rc == WM_SESS_OPEN && v.r.count == 16, "16 guesses fit: %s", v.r.s);
+    FEED(&v, "NUMBER");
+    const char *want = "E:NUMBER refused: recording guess 17 of this game would take the server's "
+                       "guesses past their memory budget of 600 bytes (max-memory)\n";
+    size_t n = strlen(v.r.s), w = strlen(want);
+    ck_assert_msg(n >= w && strcmp(v.r.s + n - w, want) == 0, "got: %s", v.r.s);
+    ck_assert_uint_eq(atomic_load(&b.used), wm_gset_bytes(32));
+    expect_out(&v, v.r.s, WM_SESS_CLOSED);
+    ck_assert_uint_eq(atomic_load(&b.used), 0); /* freeing the session gave it back */
+}
+END_TEST
+
 START_TEST(empty_line_closes_quietly)
 {
     struct srv v;
@@ -444,6 +466,7 @@ static Suite *server_suite(void)
     WM_ADD_TEST(s, number_after_every_value_guessed);
     WM_ADD_TEST(s, number_single_value_range);
     WM_ADD_TEST(s, number_beyond_max_guesses);
+    WM_ADD_TEST(s, number_beyond_memory_budget);
     WM_ADD_TEST(s, empty_line_closes_quietly);
     WM_ADD_TEST(s, eof_mid_game_names_state);
     WM_ADD_TEST(s, eof_after_params_only);
