@@ -118,7 +118,7 @@ crosscheck: $(B)/warmer
 BENCH_BIN = $(addprefix $(B)/bench/,bench_guesses pingpong minserver bare_load)
 bench: $(BENCH_BIN) $(B)/warmer
 	$(B)/bench/bench_guesses
-	sh bench/bench_sim.sh $(B)/warmer
+	sh bench/bench_sim.sh $(B)/warmer $(B)/bench
 	bash bench/bench_load.sh $(B)/warmer $(B)/bench
 
 $(B)/bench/%: bench/%.c $(B)/libwarmer.a

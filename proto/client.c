@@ -112,9 +112,8 @@ static enum wm_sess_rc advance(struct wm_client *c, const struct wm_sink *out, i
     }
     for (size_t i = 0; i < c->nhist; i++) {
         char line[WM_MSG_MAX + 32];
-        int n = snprintf(line, sizeof line, "Client: %" PRId64 " is %s", c->hist[i],
-                         wm_decision_name((enum wm_decision)c->hist_dec[i]));
-        wm_emit(out, WM_OUT_LOG, line, (size_t)n);
+        wm_emit(out, WM_OUT_LOG, line,
+                wm_fmt_judged(line, "Client: ", c->hist[i], (enum wm_decision)c->hist_dec[i]));
     }
     c->done = 1;
     wm_emit(out, WM_OUT_CLOSE, "", 0);

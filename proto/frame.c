@@ -2,6 +2,7 @@
 
 #include <assert.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "alloc.h"
 
@@ -80,6 +81,25 @@ enum wm_frame_rc wm_framer_push(struct wm_framer *f, const char *p, size_t n, si
         f->pending = 0;
     }
     for (size_t i = 0; i < n; i++) {
+        /* Fast path: a run of printable ASCII needs no check but the length
+         * and room, so it is copied at once; the loop below still sees the
+         * first byte that needs more, so errors land on the same byte. */
+        if (!f->utf8_need) {
+            size_t room = f->cap - f->len, left = f->max_line - f->len, k = 0;
+            size_t most = n - i < room ? n - i : room;
+            most = most < left ? most : left;
+            while (k < most && (unsigned char)p[i + k] >= 0x20 && (unsigned char)p[i + k] < 0x7f)
+                k++;
+            if (k > 0) {
+                memcpy(f->buf + f->len, p + i, k);
+                f->len += k;
+                f->pending += k;
+                i += k;
+                *used = i;
+                if (i == n)
+                    break;
+            }
+        }
         unsigned char c = (unsigned char)p[i];
         *used = i + 1;
         f->pending++;

@@ -19,7 +19,7 @@ static size_t hash(int64_t v, size_t cap)
 
 size_t wm_gset_bytes(size_t cap)
 {
-    return cap * (sizeof(int64_t) + 1);
+    return cap * sizeof(int64_t);
 }
 
 /* Takes n bytes from the budget, or -1 if they would pass its limit. */
@@ -49,7 +49,6 @@ void wm_gset_init(struct wm_gset *s, size_t max)
 void wm_gset_free(struct wm_gset *s)
 {
     wm_free(s->slots);
-    wm_free(s->used);
     release(s->budget, wm_gset_bytes(s->cap));
     *s = (struct wm_gset){.max = s->max, .budget = s->budget};
 }
@@ -62,17 +61,22 @@ void wm_gset_clear(struct wm_gset *s)
     if (s->cap > WM_GSET_KEEP)
         wm_gset_free(s); /* the memory goes back between games */
     else
-        memset(s->used, 0, s->cap);
+        memset(s->slots, 0, s->cap * sizeof *s->slots);
     s->count = 0;
+    s->has_zero = 0;
 }
 
+/* A slot holding 0 is empty (one array, one cache miss a probe); 0 itself
+ * is the has_zero flag. */
 int wm_gset_has(const struct wm_gset *s, int64_t v)
 {
+    if (v == 0)
+        return s->has_zero;
     if (!s->cap)
         return 0;
     /* Load stays <= 1/2, so an empty slot ends every probe within cap steps. */
     for (size_t i = hash(v, s->cap), n = 0; n < s->cap; n++, i = (i + 1) & (s->cap - 1)) {
-        if (!s->used[i])
+        if (s->slots[i] == 0)
             return 0;
         if (s->slots[i] == v)
             return 1;
@@ -80,12 +84,11 @@ int wm_gset_has(const struct wm_gset *s, int64_t v)
     return 0;
 }
 
-static void put(int64_t *slots, uint8_t *used, size_t cap, int64_t v)
+static void put(int64_t *slots, size_t cap, int64_t v)
 {
     size_t i = hash(v, cap);
-    while (used[i])
+    while (slots[i] != 0)
         i = (i + 1) & (cap - 1);
-    used[i] = 1;
     slots[i] = v;
 }
 
@@ -94,22 +97,17 @@ static int grow(struct wm_gset *s)
     size_t cap = s->cap ? s->cap * 2 : 16;
     if (reserve(s->budget, wm_gset_bytes(cap)) < 0) /* old and new are held at once */
         return WM_GSET_OVER_BUDGET;
-    int64_t *slots = wm_malloc(cap * sizeof *slots);
-    uint8_t *used = wm_calloc(cap, 1);
-    if (!slots || !used) {
-        wm_free(slots);
-        wm_free(used);
+    int64_t *slots = wm_calloc(cap, sizeof *slots);
+    if (!slots) {
         release(s->budget, wm_gset_bytes(cap));
         return -1;
     }
     for (size_t i = 0; i < s->cap; i++)
-        if (s->used[i])
-            put(slots, used, cap, s->slots[i]);
+        if (s->slots[i] != 0)
+            put(slots, cap, s->slots[i]);
     wm_free(s->slots);
-    wm_free(s->used);
     release(s->budget, wm_gset_bytes(s->cap));
     s->slots = slots;
-    s->used = used;
     s->cap = cap;
     return 0;
 }
@@ -120,12 +118,15 @@ int wm_gset_add(struct wm_gset *s, int64_t v)
         return 0;
     if (s->count >= s->max)
         return -1;
-    if ((s->count + 1) * 2 > s->cap) {
+    if ((s->count + 1) * 2 > s->cap) { /* 0 too, so the table's size follows the count */
         int rc = grow(s);
         if (rc < 0)
             return rc;
     }
-    put(s->slots, s->used, s->cap, v);
+    if (v == 0)
+        s->has_zero = 1;
+    else
+        put(s->slots, s->cap, v);
     s->count++;
     return 1;
 }

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Slots a cleared set keeps (9 bytes each: 36 KiB); a bigger table is freed. */
+/* Slots a cleared set keeps (8 bytes each: 32 KiB); a bigger table is freed. */
 #define WM_GSET_KEEP 4096
 
 /* Memory several sets share, e.g. every connection of a server, possibly on
@@ -19,8 +19,8 @@ struct wm_gset_budget {
 };
 
 struct wm_gset {
-    int64_t *slots;
-    uint8_t *used;
+    int64_t *slots; /* 0: empty (0 itself is has_zero) */
+    int has_zero;
     size_t cap;   /* power of two, 0 before the first insert */
     size_t count;
     size_t max;   /* inserts beyond this fail: the user-visible bound */

@@ -36,5 +36,8 @@ size_t wm_fmt_params(char *buf, int64_t lo, int64_t hi);
 size_t wm_fmt_number(char *buf);
 size_t wm_fmt_report(char *buf, enum wm_decision d);
 size_t wm_fmt_int(char *buf, int64_t v);
+/* A console line "<who><v> is <Decision>" ("Server: 4 is Unsure"); buf
+ * holds WM_MSG_MAX + 32 bytes. */
+size_t wm_fmt_judged(char *buf, const char *who, int64_t v, enum wm_decision d);
 
 #endif

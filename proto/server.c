@@ -62,6 +62,7 @@ static enum wm_sess_rc send_number(struct wm_server *s, const struct wm_sink *ou
             return fail(s, out, &e);
         }
         uint64_t bound = DRAW_BOUND_FACTOR * ((uint64_t)s->guesses.count + 1), draws = 0;
+        int added;
         do {
             if (draws++ == bound) {
                 wm_err_set(&e, "NUMBER gave up after %" PRIu64 " draws in [%" PRId64 ", %" PRId64
@@ -69,8 +70,8 @@ static enum wm_sess_rc send_number(struct wm_server *s, const struct wm_sink *ou
                 return fail(s, out, &e);
             }
             g = wm_rng_randint(&s->rng, s->lo, s->hi); /* one randint per draw, as the reference */
-        } while (wm_gset_has(&s->guesses, g));
-        int added = wm_gset_add(&s->guesses, g);
+            added = wm_gset_add(&s->guesses, g); /* 0: drawn before, draw again */
+        } while (added == 0);
         if (added == WM_GSET_OVER_BUDGET) {
             wm_err_set(&e, "NUMBER refused: recording guess %zu of this game would take the "
                            "server's guesses past their memory budget of %zu bytes (max-memory)",
@@ -123,9 +124,7 @@ static enum wm_sess_rc on_line(void *self, const char *line, size_t len, const s
             s->secret_known = 1;
         }
         char buf[WM_MSG_MAX + 32];
-        int n = snprintf(buf, sizeof buf, "Server: %" PRId64 " is %s", s->last,
-                         wm_decision_name(m.decision));
-        wm_emit(out, WM_OUT_LOG, buf, (size_t)n);
+        wm_emit(out, WM_OUT_LOG, buf, wm_fmt_judged(buf, "Server: ", s->last, m.decision));
         return WM_SESS_OPEN;
     }
     assert(0 && "unreachable message type");

@@ -27,6 +27,8 @@ struct simconn {
     struct wm_transport tr;
     struct side s[2];
     uint64_t frozen_until; /* a delay fault: no step before the run took this many */
+    unsigned ready;        /* its ready actions, as ready_of last found them */
+    unsigned nready;       /* how many */
 };
 
 struct action {
@@ -49,30 +51,27 @@ static void feed_rest(struct side *me)
     }
 }
 
-static int is_ready(const struct simconn *sc, int s, enum act a)
+/* The actions side s of sc could take now, as bits (1 << act); the
+ * conditions of each are the ones docs/DESIGN.md describes. */
+static unsigned side_mask(const struct simconn *sc, int s)
 {
     const struct side *me = &sc->s[s], *peer = &sc->s[!s];
     const struct wm_endpoint *ep = me->ep;
-    int can_take = !ep->closed && !ep->stalled && wm_ep_pending(ep) < WM_EP_HIGH_WATER;
-    if (sc->frozen_until)
-        return 0;
-    switch (a) {
-    case ACT_FEED:
-        return can_take && rest_left(me) > 0;
-    case ACT_READ:
-        return can_take && rest_left(me) == 0 && peer->in_flight > 0;
-    case ACT_EOF:
-        return !ep->closed && !ep->stalled && !me->eof_done && rest_left(me) == 0 &&
-               peer->in_flight == 0 && (peer->shut_done || peer->half_done);
-    case ACT_WRITE:
-        return wm_ep_pending(ep) > 0 && !me->blocked && !me->shut_done;
-    case ACT_SHUT:
-        return ep->closed && !me->shut_done && (wm_ep_pending(ep) == 0 || peer->shut_done);
-    case ACT_HALF:
-        return ep->out_shut && !ep->closed && !me->half_done && !me->shut_done &&
-               wm_ep_pending(ep) == 0;
-    }
-    return 0;
+    size_t pending = wm_ep_pending(ep), rest = rest_left(me);
+    int live = !ep->closed && !ep->stalled;
+    int can_take = live && pending < WM_EP_HIGH_WATER;
+    unsigned m = 0;
+    m |= (unsigned)(can_take && rest > 0) << ACT_FEED;
+    m |= (unsigned)(can_take && rest == 0 && peer->in_flight > 0) << ACT_READ;
+    m |= (unsigned)(live && !me->eof_done && rest == 0 && peer->in_flight == 0 &&
+                    (peer->shut_done || peer->half_done))
+         << ACT_EOF;
+    m |= (unsigned)(pending > 0 && !me->blocked && !me->shut_done) << ACT_WRITE;
+    m |= (unsigned)(ep->closed && !me->shut_done && (pending == 0 || peer->shut_done)) << ACT_SHUT;
+    m |= (unsigned)(ep->out_shut && !ep->closed && !me->half_done && !me->shut_done &&
+                    pending == 0)
+         << ACT_HALF;
+    return m;
 }
 
 static size_t pick_len(struct wm_rng *rng, int chunking, uint64_t avail)
@@ -203,15 +202,30 @@ static int no_progress(struct wm_conn *conns, struct simconn *sc, unsigned n, st
     return 1; /* everything finished */
 }
 
-/* The ready actions of one connection, in (side, action) order; returns how many. */
-static unsigned ready_of(const struct simconn *c, struct action out[2 * ACTS], unsigned conn)
+/* The ready actions of one connection, in (side, action) order; returns how
+ * many. Only a step of the connection (or a fault's timer) changes them, so
+ * the result is kept in c->ready for the next pick. */
+static unsigned ready_of(struct simconn *c, struct action out[2 * ACTS], unsigned conn)
 {
     unsigned k = 0;
-    for (int s = 0; s < 2; s++)
-        for (int a = ACT_FEED; a <= ACT_HALF; a++)
-            if (is_ready(c, s, (enum act)a))
-                out[k++] = (struct action){conn, (uint8_t)s, (uint8_t)a};
+    c->ready = c->frozen_until ? 0 : side_mask(c, 0) | side_mask(c, 1) << ACTS;
+    for (unsigned m = c->ready; m; m &= m - 1) {
+        unsigned bit = (unsigned)__builtin_ctz(m);
+        out[k++] = (struct action){conn, (uint8_t)(bit / ACTS), (uint8_t)(bit % ACTS)};
+    }
+    c->nready = k;
     return k;
+}
+
+/* The k-th ready action of a connection, from the kept set. */
+static struct action kth_ready(const struct simconn *c, unsigned k, unsigned conn)
+{
+    unsigned m = c->ready;
+    for (unsigned j = 0; j < k; j++)
+        m &= m - 1;
+    assert(m != 0);
+    unsigned bit = (unsigned)__builtin_ctz(m);
+    return (struct action){conn, (uint8_t)(bit / ACTS), (uint8_t)(bit % ACTS)};
 }
 
 /* Ready-action counts per connection in a Fenwick tree: the scheduler picks
@@ -324,9 +338,9 @@ int wm_sim_run(struct wm_conn *conns, unsigned n, uint64_t seed, int chunking,
         uint64_t r = cn.total == 1 ? 0 : (uint64_t)wm_rng_randint(&rng, 0, (int64_t)cn.total - 1);
         uint64_t before;
         unsigned i = counts_find(&cn, r, &before);
-        unsigned k = ready_of(&sc[i], acts, i);
-        assert(r - before < k);
-        const struct action *a = &acts[r - before];
+        assert(r - before < sc[i].nready);
+        const struct action pick = kth_ready(&sc[i], (unsigned)(r - before), i);
+        const struct action *a = &pick;
         if (step(&sc[i], a->side, (enum act)a->act, &rng, chunking, scratch, err) < 0 ||
             check_fault(&sc[i], i, err) < 0)
             goto out;
