@@ -7,6 +7,12 @@ DESTDIR ?=
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -Iproto -Isim $(CPPFLAGS)
+# Asserts stay on in every build (NDEBUG is never defined): explore and the
+# fuzz targets run with them. DEBUG=1 adds the costly ones (the scheduler's
+# tree against a full scan each step); use its own B=, e.g. B=build-debug.
+ifdef DEBUG
+CPPFLAGS_ALL += -DWM_DEBUG
+endif
 PYTHON  ?= python3
 HELGRIND = valgrind --quiet --tool=helgrind --error-exitcode=99
 VALGRIND = valgrind --quiet --leak-check=full --show-leak-kinds=all \
@@ -98,8 +104,8 @@ memcheck: $(B)/warmer $(TEST_BIN)
 	@bash tests/check.sh "$(VALGRIND) $(B)/warmer"
 	$(if $(TRANSCRIPTS),@echo "== valgrind warmer check $(TRANSCRIPTS)" && $(VALGRIND) $(B)/warmer check $(TRANSCRIPTS))
 	@echo "== valgrind warmer explore: a slice of runs, and a replay"
-	@$(VALGRIND) $(B)/warmer explore --runs 40 -j 2 --seed 3 >$(B)/memcheck.out || { cat $(B)/memcheck.out; exit 1; }
-	@$(VALGRIND) $(B)/warmer explore --replay fixtures/golden/connections-3.txt >$(B)/memcheck.out || { cat $(B)/memcheck.out; exit 1; }
+	@$(VALGRIND) $(B)/warmer explore --no-fork --runs 40 -j 2 --seed 3 >$(B)/memcheck.out || { cat $(B)/memcheck.out; exit 1; }
+	@$(VALGRIND) $(B)/warmer explore --no-fork --replay fixtures/golden/connections-3.txt >$(B)/memcheck.out || { cat $(B)/memcheck.out; exit 1; }
 	@bash tests/record.sh --tool "$(VALGRIND)" $(B)/warmer
 	@bash tests/load.sh "$(VALGRIND) $(B)/warmer" $(B)/warmer
 

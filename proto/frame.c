@@ -110,6 +110,7 @@ enum wm_frame_rc wm_framer_push(struct wm_framer *f, const char *p, size_t n, si
             f->lines++;
             *line = f->buf;
             *len = f->len;
+            assert(*used <= n && f->len <= f->max_line && f->len <= f->cap);
             return WM_FRAME_LINE;
         }
         if (f->len == f->max_line) {
@@ -145,6 +146,7 @@ enum wm_frame_rc wm_framer_push(struct wm_framer *f, const char *p, size_t n, si
         }
         f->buf[f->len++] = (char)c;
     }
+    assert(*used == n && f->len <= f->max_line && f->len <= f->cap); /* all taken, bounded */
     return WM_FRAME_MORE;
 }
 

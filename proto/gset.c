@@ -1,5 +1,6 @@
 #include "gset.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +65,7 @@ void wm_gset_clear(struct wm_gset *s)
         memset(s->slots, 0, s->cap * sizeof *s->slots);
     s->count = 0;
     s->has_zero = 0;
+    assert(s->cap <= WM_GSET_KEEP);
 }
 
 /* A slot holding 0 is empty (one array, one cache miss a probe); 0 itself
@@ -109,6 +111,7 @@ static int grow(struct wm_gset *s)
     release(s->budget, wm_gset_bytes(s->cap));
     s->slots = slots;
     s->cap = cap;
+    assert((cap & (cap - 1)) == 0 && s->count * 2 < cap); /* a power of two, room to insert */
     return 0;
 }
 
@@ -128,5 +131,6 @@ int wm_gset_add(struct wm_gset *s, int64_t v)
     else
         put(s->slots, s->cap, v);
     s->count++;
+    assert(s->count <= s->max && s->count * 2 <= s->cap); /* bounded, load at most 1/2 */
     return 1;
 }

@@ -72,6 +72,7 @@ static enum wm_sess_rc send_number(struct wm_server *s, const struct wm_sink *ou
             g = wm_rng_randint(&s->rng, s->lo, s->hi); /* one randint per draw, as the reference */
             added = wm_gset_add(&s->guesses, g); /* 0: drawn before, draw again */
         } while (added == 0);
+        assert(g >= s->lo && g <= s->hi); /* randint's contract, as the reference's */
         if (added == WM_GSET_OVER_BUDGET) {
             wm_err_set(&e, "NUMBER refused: recording guess %zu of this game would take the "
                            "server's guesses past their memory budget of %zu bytes (max-memory)",

@@ -51,6 +51,9 @@ static const char explore_help[] =
     "  --timeout S     each wait for the live server (default 10)\n"
     "  --replay FILE   runs FILE's settings under every driver, transport and\n"
     "                  chunking: each must hold the invariants and all must agree\n"
+    "  --no-fork       runs each scenario in this process, not in a child: a\n"
+    "                  failed assert then stops explore instead of being a\n"
+    "                  finding (what a memory checker such as valgrind needs)\n"
     "A progress line goes to stderr on a terminal only. Exit: 0 every run held,\n"
     "1 a run failed, 2 bad usage.\n";
 
@@ -64,7 +67,14 @@ struct explore {
     uint64_t seed;
     struct wm_scn_bias bias;
     struct wm_live_target *live; /* --connect: runs go to a live server, one at a time */
+    int no_fork;                 /* --no-fork: scenarios run in this process */
 };
+
+static int run_here(void *ctx, const struct wm_scn *s, struct wm_outcome *o)
+{
+    (void)ctx;
+    return wm_explore_run(s, o);
+}
 
 struct result {
     struct wm_scn scn;
@@ -78,7 +88,8 @@ static void run_job(void *ctx, uint64_t k, void *res)
     struct result *r = res;
     wm_scn_draw(&r->scn, e->seed, k, &e->bias);
     r->oom = (e->live ? wm_explore_live(e->live, &r->scn, &r->out)
-                      : wm_explore_run(&r->scn, &r->out)) < 0;
+                      : e->no_fork ? wm_explore_run(&r->scn, &r->out)
+                                   : wm_explore_run_isolated(&r->scn, &r->out)) < 0;
 }
 
 static void drop_result(void *res)
@@ -181,7 +192,8 @@ static int report_failure(const struct wm_args *a, const struct explore *e, cons
     printf("  wrote %s (as found)\n", path);
     fflush(stdout);
     unsigned spent = e->live ? wm_explore_shrink(&r->scn, &r->out, wm_explore_live, e->live)
-                             : wm_explore_shrink(&r->scn, &r->out, NULL, NULL);
+                             : wm_explore_shrink(&r->scn, &r->out, e->no_fork ? run_here : NULL,
+                                                 NULL);
     wm_scn_describe(&r->scn, after, sizeof after);
     printf("  shrunk in %u runs to: %s\n", spent, after);
     print_violation("  fails", &r->out);
@@ -274,7 +286,7 @@ static int explore(const struct wm_args *a, const struct explore *e, uint64_t ru
     return rc;
 }
 
-static int replay(const struct wm_args *a, const char *path)
+static int replay(const struct wm_args *a, const char *path, int no_fork)
 {
     struct wm_transcript t;
     struct wm_outcome o;
@@ -288,7 +300,7 @@ static int replay(const struct wm_args *a, const char *path)
         fprintf(stderr, "%s: %s: explore replays runs of sessions, not scripts\n", a->cmd, path);
         return WM_EXIT_USAGE;
     }
-    int rc = wm_explore_replay(&t.cfg, &o);
+    int rc = no_fork ? wm_explore_replay(&t.cfg, &o) : wm_explore_replay_isolated(&t.cfg, &o);
     if (rc < 0) {
         fprintf(stderr, "%s: out of memory\n", a->cmd);
         rc = WM_EXIT_FAIL;
@@ -316,14 +328,16 @@ enum {
     EXP_OUT,
     EXP_DRIVER,
     EXP_FAULTS,
-    EXP_REPLAY
+    EXP_REPLAY,
+    EXP_NO_FORK
 };
 
 static const struct wm_opt explore_opts[] = {
     {"seed", 1, EXP_SEED},       {"runs", 1, EXP_RUNS},     {"time", 1, EXP_TIME},
     {"out", 1, EXP_OUT},         WM_OPTS_JOBS,              {"faults", 1, EXP_FAULTS},
     {"driver", 1, EXP_DRIVER},   {"connect", 1, EXP_CONNECT}, {"server-seed", 1, EXP_SERVER_SEED},
-    WM_OPTS_TIMEOUT,             {"replay", 1, EXP_REPLAY}, {NULL, 0, 0}};
+    WM_OPTS_TIMEOUT,             {"replay", 1, EXP_REPLAY}, {"no-fork", 0, EXP_NO_FORK},
+    {NULL, 0, 0}};
 
 struct explore_args {
     struct explore e;
@@ -383,6 +397,9 @@ static int explore_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
     case EXP_REPLAY:
         x->replay_path = o->val;
         return 0;
+    case EXP_NO_FORK:
+        x->e.no_fork = 1;
+        return 0;
     }
     return wm_usage_error(a, "internal error: %s", o->name), -1;
 }
@@ -407,7 +424,7 @@ int wm_cmd_explore(struct wm_args *a)
     if (have_runs && seconds > 0)
         return wm_usage_error(a, "give --runs or --time, not both");
     if (replay_path)
-        return replay(a, replay_path);
+        return replay(a, replay_path, e.no_fork);
     if (target.addr) {
         struct wm_err err;
         if (wm_net_check(target.addr, 0, &err) < 0)

@@ -86,6 +86,7 @@ static void queue(struct wm_endpoint *ep, const char *p, size_t n, int newline)
     ep->out_len += n;
     if (newline)
         ep->out[ep->out_len++] = '\n';
+    assert(ep->out_off <= ep->out_len && ep->out_len <= ep->out_cap && ep->out_cap <= ep->out_max);
 }
 
 /* The side fault fires: the output has reached its byte. */

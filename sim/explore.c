@@ -253,7 +253,7 @@ int wm_explore_run(const struct wm_scn *s, struct wm_outcome *o)
 static int run_in_process(void *ctx, const struct wm_scn *s, struct wm_outcome *o)
 {
     (void)ctx;
-    return wm_explore_run(s, o);
+    return wm_explore_run_isolated(s, o); /* so a crash shrinks like any finding */
 }
 
 unsigned wm_explore_shrink(struct wm_scn *s, struct wm_outcome *o, wm_scn_runner run, void *ctx)

@@ -26,6 +26,12 @@ struct wm_outcome {
 
 /* Runs s; 0, or -1 when out of memory (o->failed is then meaningless). */
 int wm_explore_run(const struct wm_scn *s, struct wm_outcome *o);
+/* The same in a child process (explore_child.c): a failed assert or a
+ * crash in the run is a finding of kind "crash" naming the signal and the
+ * assert's message. 0, or -1 (no process, no pipe, out of memory). */
+int wm_explore_run_isolated(const struct wm_scn *s, struct wm_outcome *o);
+/* wm_explore_replay in a child, for the same reason. */
+int wm_explore_replay_isolated(const struct wm_cfg *cfg, struct wm_outcome *o);
 void wm_outcome_free(struct wm_outcome *o);
 
 /* Runs one scenario: wm_explore_run, or a live server's runner. 0, or -1. */

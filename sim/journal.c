@@ -94,6 +94,9 @@ static int add(struct wm_journal *j, enum wm_rec_kind kind, uint64_t cause, cons
         return -2;
     memcpy(j->text + j->tlen, text, len);
     j->text[j->tlen + len] = '\0';
+    /* A side's causes count what it has read: they never run backward. */
+    assert(j->n == 0 || j->recs[j->n - 1].cause <= cause);
+    assert(j->settled_n <= j->n && j->n < j->total_n + 1);
     j->recs[j->n++] = (struct wm_rec){.kind = (uint8_t)kind, .cause = cause, .off = j->tlen,
                                       .len = len};
     j->tlen += len + 1;
@@ -140,5 +143,9 @@ int wm_merge(const struct wm_journal *client, const struct wm_journal *server, w
         if (rc)
             return rc;
     }
+    /* Every record once: a journal that kept all it made has given all its
+     * wire records to the merge. */
+    assert(client->total_n != client->n || client_wire == client->wire);
+    assert(server->total_n != server->n || server_wire == server->wire);
     return 0;
 }

@@ -240,11 +240,24 @@ struct counts {
 
 static void counts_set(struct counts *c, unsigned i, uint32_t v)
 {
+    assert(i < c->n && v <= 2 * ACTS);
     int64_t d = (int64_t)v - (int64_t)c->cnt[i];
     c->cnt[i] = v;
     c->total = (uint64_t)((int64_t)c->total + d);
     for (unsigned k = i + 1; k <= c->n; k += k & -k)
         c->tree[k] = (uint32_t)((int64_t)c->tree[k] + d);
+#ifdef WM_DEBUG
+    /* A debug build (make DEBUG=1) holds the tree to a full scan each step. */
+    uint64_t sum = 0;
+    for (unsigned k = 1; k <= c->n; k++) {
+        sum += c->cnt[k - 1];
+        uint64_t node = 0; /* tree[k] covers (k - lowbit(k), k] */
+        for (unsigned m = k - (k & -k) + 1; m <= k; m++)
+            node += c->cnt[m - 1];
+        assert(c->tree[k] == node);
+    }
+    assert(sum == c->total);
+#endif
 }
 
 /* The connection holding the r-th ready action (r < total); *before gets

@@ -266,6 +266,8 @@ static int settle(struct wm_stream *s, unsigned i, uint64_t server_seen, int don
 {
     struct wm_journal *jc = &s->logs[i].client, *js = &s->logs[i].server;
     struct sconn *k = &s->c[i];
+    assert(jc->settled_n <= jc->n && js->settled_n <= js->n);
+    assert(k->cw <= jc->wire && k->sw <= js->wire); /* settled never passes made */
     size_t bound = (jc->n - jc->settled_n) + (js->n - js->settled_n);
     for (size_t step = 0; step < bound; step++) {
         const struct wm_rec *r;
@@ -328,6 +330,8 @@ int wm_stream_finish(struct wm_stream *s, struct wm_err *err)
         if (settle(s, i, UINT64_MAX, 1, err) < 0)
             return -1;
         const struct wm_journal *jc = &s->logs[i].client, *js = &s->logs[i].server;
+        if (jc->settled_n == jc->n && js->settled_n == js->n)
+            assert(k->cw == jc->wire && k->sw == js->wire); /* every wire record, once */
         if (jc->settled_n < jc->n || js->settled_n < js->n) {
             wm_err_set(err, "internal error: connection %u's records are in an order no run "
                        "makes", i + 1);

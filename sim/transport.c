@@ -1,5 +1,6 @@
 #include "transport.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -77,6 +78,7 @@ long wm_tr_write(struct wm_transport *t, int side, const char *p, size_t n)
     }
     memcpy(q->buf + q->head + q->len, p, k);
     q->len += k;
+    assert(q->head + q->len <= q->cap && q->len <= WM_PIPE_CAP); /* like a socket's buffer */
     return (long)k;
 }
 

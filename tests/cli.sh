@@ -197,6 +197,9 @@ expect sim-options-under-sim 0 "^1 passed, 0 failed\$" -- check --driver sim --t
 
 # The open-file limit (issue 10): a low soft limit is raised as far as the
 # run needs; a hard limit too low fails at once, exit 2, saying how to raise it.
+# Not under valgrind, which shows the program its own lower limits.
+case $W in *valgrind*) fd_tests=0 ;; *) fd_tests=1 ;; esac
+[ "$fd_tests" = 1 ] && {
 W_PLAIN=$W
 printf '#!/bin/sh\nulimit %s "$1" || exit 99\nshift\nexec "$@"\n' -Sn >"$tmp/soft.sh"
 printf '#!/bin/sh\nulimit %s "$1" || exit 99\nshift\nexec "$@"\n' -n >"$tmp/both.sh"
@@ -209,6 +212,7 @@ $W_PLAIN run --connections 100 --game 1:5:3:1 >"$tmp/c100.txt"
 W="sh $tmp/both.sh 100 $W_PLAIN"
 expect fd-hard-limit-check 2 "^FAIL $tmp/c100.txt: a run of 100 connections needs 232 open files" -- check "$tmp/c100.txt"
 W=$W_PLAIN
+}
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -23,6 +23,7 @@ declare -A within=(
     [merge-client-first]=1000
     [fault-path-leaks]=100
     [settle-ignores-server]=100
+    [assert-fires]=100
 )
 # The invariants (docs/EXPLORE.md) that may find each: one found for another
 # reason (a harness failure, say) does not count.
@@ -36,6 +37,7 @@ declare -A kinds=(
     [merge-client-first]="order written" # written: the streamed order disagrees with the merge
     [fault-path-leaks]=leak
     [settle-ignores-server]=written
+    [assert-fires]=crash
 )
 # Mutants explore cannot see, and why: kept, never asserted (a finding).
 declare -A unseen=()

@@ -1,0 +1,195 @@
+/* One explore run in a child process, so that a failed assert (or any
+ * crash) inside the run is a finding like a broken invariant: kind
+ * "crash", the signal and the assert's own message, shrunk and reported
+ * as the others are. The child sends its outcome back through a pipe: the
+ * fixed part as bytes (the violation's kind names a static string, at the
+ * same address in both processes after fork), then the transcript. */
+#include "explore.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define STDERR_KEEP 2048 /* the end of a crashed run's stderr, for its message */
+#define TEXT_MAX (64u << 20) /* a transcript the child may send back */
+
+static int write_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n > 0) {
+        ssize_t w = write(fd, c, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        c += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* What the child runs: a scenario, or a file's replay. */
+struct job {
+    const struct wm_scn *scn;
+    const struct wm_cfg *cfg;
+};
+
+static void child(const struct job *j, int out_fd, int err_fd)
+{
+    struct wm_outcome o;
+    dup2(err_fd, STDERR_FILENO);
+    int rc = j->scn ? wm_explore_run(j->scn, &o) : wm_explore_replay(j->cfg, &o);
+    struct wm_outcome fixed = o;
+    fixed.text = fixed.actual = NULL;
+    if (rc == 0 && o.len > TEXT_MAX)
+        fixed.len = 0; /* too long to send: the finding keeps its message */
+    int ok = write_all(out_fd, &rc, sizeof rc) == 0 && write_all(out_fd, &fixed, sizeof fixed) == 0 &&
+             (rc != 0 || !fixed.len || write_all(out_fd, o.text, fixed.len) == 0);
+    if (rc == 0)
+        wm_outcome_free(&o);
+    _exit(ok ? 0 : 3);
+}
+
+/* Reads both pipes to their ends: the outcome into *buf, stderr's tail. */
+static int drain(int out_fd, int err_fd, char **buf, size_t *len, char *tail, size_t *tlen)
+{
+    size_t cap = 0;
+    struct pollfd p[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
+    while (p[0].fd >= 0 || p[1].fd >= 0) {
+        if (poll(p, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        char chunk[4096];
+        for (int i = 0; i < 2; i++) {
+            if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            ssize_t r = read(p[i].fd, chunk, sizeof chunk);
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0) {
+                p[i].fd = -1;
+                continue;
+            }
+            if (i == 1) { /* keep the last STDERR_KEEP bytes */
+                size_t n = (size_t)r;
+                if (n >= STDERR_KEEP)
+                    memcpy(tail, chunk + n - STDERR_KEEP, *tlen = STDERR_KEEP);
+                else {
+                    if (*tlen + n > STDERR_KEEP) {
+                        size_t drop = *tlen + n - STDERR_KEEP;
+                        memmove(tail, tail + drop, *tlen - drop);
+                        *tlen -= drop;
+                    }
+                    memcpy(tail + *tlen, chunk, n);
+                    *tlen += n;
+                }
+                continue;
+            }
+            if (*len + (size_t)r > sizeof(int) + sizeof(struct wm_outcome) + TEXT_MAX)
+                return -1;
+            if (*len + (size_t)r > cap) {
+                size_t nc = cap ? cap * 2 : 8192;
+                while (nc < *len + (size_t)r)
+                    nc *= 2;
+                char *nb = realloc(*buf, nc);
+                if (!nb)
+                    return -1;
+                *buf = nb;
+                cap = nc;
+            }
+            memcpy(*buf + *len, chunk, (size_t)r);
+            *len += (size_t)r;
+        }
+    }
+    return 0;
+}
+
+/* The crashed run's message: the signal, and the last line of its stderr
+ * (an assert says there what failed). */
+static void crashed(struct wm_outcome *o, int sig, const char *tail, size_t tlen)
+{
+    while (tlen > 0 && (tail[tlen - 1] == '\n' || tail[tlen - 1] == '\r'))
+        tlen--;
+    size_t start = tlen;
+    while (start > 0 && tail[start - 1] != '\n')
+        start--;
+    memset(o, 0, sizeof *o);
+    o->failed = 1;
+    o->v.kind = "crash";
+    snprintf(o->v.msg, sizeof o->v.msg, "the run died of signal %d (%s)%s%.*s", sig,
+             strsignal(sig), tlen > start ? ": " : "", (int)(tlen - start), tail + start);
+}
+
+static int isolated(const struct job *j, struct wm_outcome *o)
+{
+    int out[2], err[2];
+    memset(o, 0, sizeof *o);
+    if (pipe(out) < 0)
+        return -1;
+    if (pipe(err) < 0) {
+        close(out[0]), close(out[1]);
+        return -1;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(out[0]), close(out[1]), close(err[0]), close(err[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(out[0]), close(err[0]);
+        child(j, out[1], err[1]);
+    }
+    close(out[1]), close(err[1]);
+    char *buf = NULL, tail[STDERR_KEEP];
+    size_t len = 0, tlen = 0;
+    int drained = drain(out[0], err[0], &buf, &len, tail, &tlen);
+    close(out[0]), close(err[0]);
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    int rc = -1;
+    if (WIFSIGNALED(status)) {
+        crashed(o, WTERMSIG(status), tail, tlen);
+        rc = 0;
+    } else if (drained == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+               len >= sizeof(int) + sizeof *o) {
+        memcpy(&rc, buf, sizeof rc);
+        memcpy(o, buf + sizeof rc, sizeof *o);
+        o->text = NULL;
+        size_t have = len - sizeof rc - sizeof *o;
+        if (rc == 0 && o->len != have) {
+            rc = -1;
+        } else if (rc == 0 && o->len) {
+            if (!(o->text = malloc(o->len + 1)))
+                rc = -1;
+            else {
+                memcpy(o->text, buf + sizeof rc + sizeof *o, o->len);
+                o->text[o->len] = '\0';
+            }
+        }
+    }
+    free(buf);
+    if (rc < 0)
+        memset(o, 0, sizeof *o);
+    return rc;
+}
+
+int wm_explore_run_isolated(const struct wm_scn *s, struct wm_outcome *o)
+{
+    struct job j = {s, NULL};
+    return isolated(&j, o);
+}
+
+int wm_explore_replay_isolated(const struct wm_cfg *cfg, struct wm_outcome *o)
+{
+    struct job j = {NULL, cfg};
+    return isolated(&j, o);
+}
