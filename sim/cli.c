@@ -128,32 +128,6 @@ int wm_opt_suite(struct wm_args *a, struct wm_suite_opts *s, const struct wm_opt
     }
 }
 
-void wm_shell_word(const char *s, char *buf, size_t size)
-{
-    size_t safe = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:=+-,%@");
-    if (*s && s[safe] == '\0') {
-        snprintf(buf, size, "%s", s);
-        return;
-    }
-    size_t n = 0;
-    if (size < 3) {
-        if (size)
-            buf[0] = '\0';
-        return;
-    }
-    buf[n++] = '\'';
-    for (; *s && n + 6 < size; s++) {
-        if (*s == '\'') { /* close, escaped quote, reopen */
-            memcpy(buf + n, "'\\''", 4);
-            n += 4;
-        } else {
-            buf[n++] = *s;
-        }
-    }
-    buf[n++] = '\'';
-    buf[n] = '\0';
-}
-
 void wm_exec_opts_string(const struct wm_exec_opts *o, char *buf, size_t size)
 {
     struct wm_exec_opts def;

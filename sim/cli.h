@@ -75,9 +75,6 @@ int wm_opt_suite(struct wm_args *a, struct wm_suite_opts *s, const struct wm_opt
 /* -j N, --jobs N into *jobs: 0, or -1 after a usage error. */
 int wm_opt_jobs(struct wm_args *a, const struct wm_optval *o, unsigned *jobs);
 
-/* s as one shell word: as is when safe, else in single quotes. */
-void wm_shell_word(const char *s, char *buf, size_t size);
-
 /* The options that differ from the defaults, as " --driver threads ...". */
 void wm_exec_opts_string(const struct wm_exec_opts *o, char *buf, size_t size);
 /* The one-line command that reproduces cfg (and o, if not NULL) with warmer run. */

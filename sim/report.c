@@ -1,5 +1,6 @@
 #include "report.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -178,4 +179,30 @@ void wm_report_json(FILE *f, char *const *paths, const struct wm_case_result *r,
         fprintf(f, "}%s\n", i + 1 < n ? "," : "");
     }
     fputs("]\n", f);
+}
+
+void wm_shell_word(const char *s, char *buf, size_t size)
+{
+    size_t safe = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:=+-,%@");
+    if (*s && s[safe] == '\0') {
+        snprintf(buf, size, "%s", s);
+        return;
+    }
+    size_t n = 0;
+    if (size < 3) {
+        if (size)
+            buf[0] = '\0';
+        return;
+    }
+    buf[n++] = '\'';
+    for (; *s && n + 6 < size; s++) {
+        if (*s == '\'') { /* close, escaped quote, reopen */
+            memcpy(buf + n, "'\\''", 4);
+            n += 4;
+        } else {
+            buf[n++] = *s;
+        }
+    }
+    buf[n++] = '\'';
+    buf[n] = '\0';
 }

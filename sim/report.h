@@ -39,4 +39,8 @@ void wm_report_tap_begin(FILE *f, size_t n);
 void wm_report_tap_case(FILE *f, size_t number, const char *path, const struct wm_case_result *r);
 void wm_report_json(FILE *f, char *const *paths, const struct wm_case_result *r, size_t n);
 
+/* s as one shell word, for a reproduce line: as is when safe, else in
+ * single quotes. */
+void wm_shell_word(const char *s, char *buf, size_t size);
+
 #endif
