@@ -1,11 +1,8 @@
 /* warmer explore: seeded swarm runs held to the invariants, the first
  * failure shrunk and written out with a command that reproduces it. */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
