@@ -1,23 +1,24 @@
 /* warmer explore: seeded swarm runs held to the invariants, the first
  * failure shrunk and written out with a command that reproduces it. */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "explore.h"
+#include "explore_fail.h"
 #include "explore_live.h"
+#include "explore_report.h"
 #include "live.h"
 #include "net.h"
 #include "pool.h"
 
 static const char explore_help[] =
-    "usage: warmer explore [--seed S] [--runs N | --time SECONDS] [--out DIR] [-j N]\n"
-    "                      [--faults LIST] [--driver sim|threads|events]\n"
+    "usage: warmer explore [--seed S] [--runs N | --time SECONDS] [--shard K/N] [--out DIR]\n"
+    "                      [-j N] [--faults LIST] [--driver sim|threads|events]\n"
+    "                      [--junit FILE] [--json FILE]\n"
+    "       warmer explore --seed S --run K [...]\n"
     "       warmer explore --connect HOST:PORT [--server-seed N] [--timeout S] [...]\n"
     "       warmer explore --replay FILE\n"
     "Draws run k's whole scenario from (S, k) alone: games at the protocol's edges\n"
@@ -32,6 +33,16 @@ static const char explore_help[] =
     "  --seed S        the exploration's seed (default 1); same seed, same output\n"
     "  --runs N        runs 0..N-1 (default 1000)\n"
     "  --time S        as many runs as fit in S seconds instead\n"
+    "  --shard K/N     only the runs i with i mod N = K - 1: N machines with the same\n"
+    "                  --seed and --runs make exactly the runs one machine would\n"
+    "                  (with --time, each makes its own until its time is up); a\n"
+    "                  failure's reproduce line is then --seed S --run I\n"
+    "  --run K         run K alone, as any machine draws it: the reproducer that\n"
+    "                  needs no file\n"
+    "  --junit FILE    a JUnit XML report, one testcase per run (\"run K of seed S\")\n"
+    "  --json FILE     a JSON array, one object per run: \"run\": K, \"seed\", \"scenario\",\n"
+    "                  \"file\" and the members check writes; shards' files merge\n"
+    "                  (jq -s add)\n"
     "  --out DIR       where a failure's transcript goes (default explore-out)\n"
     "  -j N            runs at once (default: the CPU count); output does not change\n"
     "  --faults LIST   fault kinds runs may turn on: all (default), none, or a\n"
@@ -67,29 +78,32 @@ struct explore {
     uint64_t seed;
     struct wm_scn_bias bias;
     struct wm_live_target *live; /* --connect: runs go to a live server, one at a time */
-    int no_fork;                 /* --no-fork: scenarios run in this process */
+    struct wm_explore_slice slice; /* the runs this process makes */
+    unsigned shard_k, shard_n;     /* --shard K/N (1/1: every run) */
+    int one_run;                   /* --run K */
+    int no_fork;                   /* --no-fork: scenarios run in this process */
 };
-
-static int run_here(void *ctx, const struct wm_scn *s, struct wm_outcome *o)
-{
-    (void)ctx;
-    return wm_explore_run(s, o);
-}
 
 struct result {
     struct wm_scn scn;
     struct wm_outcome out;
+    double seconds;     /* the run's own time, for the reports */
+    uint64_t live_seed; /* --connect: the server's seed for the run's first connection */
     int oom;
 };
 
-static void run_job(void *ctx, uint64_t k, void *res)
+static void run_job(void *ctx, uint64_t j, void *res)
 {
     const struct explore *e = ctx;
     struct result *r = res;
-    wm_scn_draw(&r->scn, e->seed, k, &e->bias);
-    r->oom = (e->live ? wm_explore_live(e->live, &r->scn, &r->out)
-                      : e->no_fork ? wm_explore_run(&r->scn, &r->out)
-                                   : wm_explore_run_isolated(&r->scn, &r->out)) < 0;
+    double start = wm_suite_clock();
+    wm_scn_draw(&r->scn, e->seed, wm_explore_slice_run(&e->slice, j), &e->bias);
+    if (e->live)
+        r->live_seed = e->live->server_seed + e->live->made;
+    r->oom = (e->live       ? wm_explore_live(e->live, &r->scn, &r->out)
+              : e->no_fork ? wm_explore_run(&r->scn, &r->out)
+                           : wm_explore_run_isolated(&r->scn, &r->out)) < 0;
+    r->seconds = wm_suite_clock() - start;
 }
 
 static void drop_result(void *res)
@@ -112,118 +126,17 @@ static void count(struct tally *t, const struct result *r)
     t->small_guesses += s->max_guesses != WM_DEFAULT_MAX_GUESSES;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* mkdir -p: each level of dir that is missing. */
-static int make_dirs(const char *dir)
-{
-    char path[4096];
-    size_t n = strlen(dir);
-    if (n == 0 || n >= sizeof path)
-        return -1;
-    memcpy(path, dir, n + 1);
-    for (size_t i = 1; i <= n; i++) {
-        if (path[i] != '/' && path[i] != '\0')
-            continue;
-        char c = path[i];
-        path[i] = '\0';
-        if (mkdir(path, 0777) < 0 && errno != EEXIST)
-            return -1;
-        path[i] = c;
-    }
-    return 0;
-}
-
-/* Writes a failing transcript: DIR/explore-SEED-RUN[SUFFIX].txt. */
-static int write_case(const char *dir, uint64_t seed, uint64_t k, const char *suffix,
-                      const struct wm_scn *scn, const struct wm_outcome *o, char *path,
-                      size_t size)
-{
-    if (make_dirs(dir) < 0)
-        return -1;
-    snprintf(path, size, "%s/explore-%" PRIu64 "-%" PRIu64 "%s.txt", dir, seed, k, suffix);
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return -1;
-    size_t w = o->text ? fwrite(o->text, 1, o->len, f) : 0;
-    int bad = o->text && w != o->len;
-    if (!o->text) { /* the run failed before a transcript: its header alone replays it */
-        struct wm_cfg cfg;
-        struct wm_err err;
-        if (wm_scn_cfg(scn, &cfg, &err) == 0) {
-            wm_tx_write_header(f, &cfg);
-            fprintf(f, "# This run failed before it made a transcript:\n# %s\n", o->v.msg);
-        }
-        wm_cfg_free(&cfg);
-    }
-    return fclose(f) != 0 || bad ? -1 : 0;
-}
-
-static void print_violation(const char *label, const struct wm_outcome *o)
-{
-    const struct wm_violation *v = &o->v;
-    printf("%s: %s", label, v->kind);
-    if (v->lineno)
-        printf(" at line %zu", v->lineno);
-    if (v->conn)
-        printf(", connection %u", v->conn);
-    printf(": %s\n", v->msg);
-}
-
-static int report_failure(const struct wm_args *a, const struct explore *e, const char *dir,
-                          uint64_t k, struct result *r)
-{
-    char before[800], after[800], path[4200], word[8200], prog[8200];
-    wm_scn_describe(&r->scn, before, sizeof before);
-    printf("FAIL run %" PRIu64 " of seed %" PRIu64 "\n", k, e->seed);
-    print_violation("  found", &r->out);
-    printf("  scenario: %s\n", before);
-    /* Kept before shrinking, which runs the bug again and again: if one of
-     * those runs crashes, the case as found is still on disk. */
-    if (write_case(dir, e->seed, k, "-found", &r->scn, &r->out, path, sizeof path) < 0) {
-        fprintf(stderr, "%s: cannot write %s/: %s\n", a->cmd, dir, strerror(errno));
-        return WM_EXIT_FAIL;
-    }
-    printf("  wrote %s (as found)\n", path);
-    fflush(stdout);
-    unsigned spent = e->live ? wm_explore_shrink(&r->scn, &r->out, wm_explore_live, e->live)
-                             : wm_explore_shrink(&r->scn, &r->out, e->no_fork ? run_here : NULL,
-                                                 NULL);
-    wm_scn_describe(&r->scn, after, sizeof after);
-    printf("  shrunk in %u runs to: %s\n", spent, after);
-    print_violation("  fails", &r->out);
-    if (write_case(dir, e->seed, k, "", &r->scn, &r->out, path, sizeof path) < 0) {
-        fprintf(stderr, "%s: cannot write %s/: %s\n", a->cmd, dir, strerror(errno));
-        return WM_EXIT_FAIL;
-    }
-    wm_shell_word(path, word, sizeof word);
-    wm_shell_word(a->prog, prog, sizeof prog);
-    printf("  wrote %s\n", path);
-    if (e->live) { /* the file is what the model says the server must do */
-        char addr[600], apath[4200];
-        if (r->out.actual) {
-            struct wm_outcome act = {.text = r->out.actual, .len = r->out.actual_len};
-            if (write_case(dir, e->seed, k, "-actual", &r->scn, &act, apath, sizeof apath) == 0)
-                printf("  wrote %s (what the server did)\n", apath);
-        }
-        wm_shell_word(e->live->addr, addr, sizeof addr);
-        printf("reproduce: against a fresh server started with the file's seed: %s replay --server "
-               "--connect %s %s\n", prog, addr, word);
-        return WM_EXIT_FAIL;
-    }
-    printf("reproduce: %s explore --replay %s\n", prog, word);
-    return WM_EXIT_FAIL;
-}
-
 static void print_tally(const struct explore *e, const struct tally *t, uint64_t failed)
 {
-    printf("explore: seed %" PRIu64 ", %" PRIu64 " runs, %s\n", e->seed, t->runs,
-           failed ? "1 failed" : "all held");
+    const char *verdict = failed ? "1 failed" : "all held";
+    if (e->one_run)
+        printf("explore: seed %" PRIu64 ", run %" PRIu64 ", %s\n", e->seed, e->slice.first,
+               verdict);
+    else if (e->shard_n > 1)
+        printf("explore: seed %" PRIu64 ", shard %u/%u, %" PRIu64 " runs, %s\n", e->seed,
+               e->shard_k, e->shard_n, t->runs, verdict);
+    else
+        printf("explore: seed %" PRIu64 ", %" PRIu64 " runs, %s\n", e->seed, t->runs, verdict);
     printf("  tried: %" PRIu64 " connections, %" PRIu64 " games, %" PRIu64 " guesses\n",
            e->live ? e->live->made : t->connections, t->games, t->guesses);
     if (!e->live)
@@ -238,39 +151,61 @@ static void print_tally(const struct explore *e, const struct tally *t, uint64_t
            t->small_line, t->small_guesses);
 }
 
-static int explore(const struct wm_args *a, const struct explore *e, uint64_t runs,
-                   double seconds, unsigned jobs, const char *dir)
+/* Run k ended as r says: told on stdout if it failed, and in the reports.
+ * Returns the exit status it calls for. */
+static int settle(const struct wm_args *a, const struct explore *e, const char *dir,
+                  struct wm_xreport *rep, uint64_t k, struct result *r)
+{
+    char scenario[800], file[4200] = "";
+    struct wm_case_result res = {.status = WM_CASE_OK};
+    int rc = WM_EXIT_OK;
+    wm_scn_describe(&r->scn, scenario, sizeof scenario); /* as drawn, before any shrinking */
+    if (r->oom) {
+        fprintf(stderr, "%s: out of memory in run %" PRIu64 "\n", a->cmd, k);
+        res.status = WM_CASE_FAILED;
+        res.message = strdup("out of memory");
+        rc = WM_EXIT_FAIL;
+    } else if (r->out.failed) {
+        struct wm_xfail x = {.cmd = a->cmd, .prog = a->prog, .seed = e->seed, .bias = &e->bias,
+                             .live = e->live, .live_seed = r->live_seed, .dir = dir,
+                             .no_fork = e->no_fork,
+                             .sharded = e->shard_n > 1};
+        rc = wm_xfail_report(&x, k, &r->scn, &r->out, &res, file, sizeof file);
+    }
+    res.seconds = r->seconds;
+    wm_xreport_run(rep, e->seed, k, scenario, file[0] ? file : NULL, &res);
+    wm_case_result_free(&res);
+    return rc;
+}
+
+static int explore(const struct wm_args *a, const struct explore *e, double seconds,
+                   unsigned jobs, const char *dir, struct wm_xreport *rep)
 {
     int tty = isatty(STDERR_FILENO);
-    double start = now_s(), last = start;
+    double start = wm_suite_clock(), last = start;
     struct tally t = {0};
     struct result r;
-    uint64_t k;
+    uint64_t j;
     int rc = WM_EXIT_OK;
-    struct wm_pool *p = wm_pool_start(jobs, jobs * 4, seconds > 0 ? UINT64_MAX : runs, sizeof r,
-                                      run_job, (void *)e);
+    struct wm_pool *p = wm_pool_start(jobs, jobs * 4, e->slice.count, sizeof r, run_job,
+                                      (void *)e);
     if (!p) {
         fprintf(stderr, "%s: cannot start the workers\n", a->cmd);
         return WM_EXIT_FAIL;
     }
-    while (wm_pool_take(p, &k, &r)) {
-        if (r.oom) {
-            fprintf(stderr, "%s: out of memory in run %" PRIu64 "\n", a->cmd, k);
-            wm_outcome_free(&r.out);
-            rc = WM_EXIT_FAIL;
-            break;
-        }
-        count(&t, &r);
-        if (r.out.failed) {
+    while (wm_pool_take(p, &j, &r)) {
+        if (!r.oom)
+            count(&t, &r);
+        if (r.oom || r.out.failed) { /* the first failure (lowest run) ends it */
             wm_pool_stop(p);
             if (tty)
                 fputs("\r\033[K", stderr);
-            rc = report_failure(a, e, dir, k, &r);
-            wm_outcome_free(&r.out);
-            break;
         }
+        rc = settle(a, e, dir, rep, wm_explore_slice_run(&e->slice, j), &r);
         wm_outcome_free(&r.out);
-        double now = now_s();
+        if (rc != WM_EXIT_OK)
+            break;
+        double now = wm_suite_clock();
         if (seconds > 0 && now - start >= seconds)
             wm_pool_stop(p);
         if (tty && now - last >= 0.2) {
@@ -306,7 +241,7 @@ static int replay(const struct wm_args *a, const char *path, int no_fork)
         rc = WM_EXIT_FAIL;
     } else if (o.failed) {
         printf("FAIL %s\n", path);
-        print_violation("  fails", &o);
+        wm_xfail_violation(stdout, "  fails", &o);
         rc = WM_EXIT_FAIL;
     } else {
         printf("ok %s: the invariants hold under every %s\n", path,
@@ -324,6 +259,7 @@ enum {
     EXP_SERVER_SEED,
     EXP_SEED,
     EXP_RUNS,
+    EXP_RUN,
     EXP_TIME,
     EXP_OUT,
     EXP_DRIVER,
@@ -336,17 +272,19 @@ static const struct wm_opt explore_opts[] = {
     {"seed", 1, EXP_SEED},       {"runs", 1, EXP_RUNS},     {"time", 1, EXP_TIME},
     {"out", 1, EXP_OUT},         WM_OPTS_JOBS,              {"faults", 1, EXP_FAULTS},
     {"driver", 1, EXP_DRIVER},   {"connect", 1, EXP_CONNECT}, {"server-seed", 1, EXP_SERVER_SEED},
-    WM_OPTS_TIMEOUT,             {"replay", 1, EXP_REPLAY}, {"no-fork", 0, EXP_NO_FORK},
-    {NULL, 0, 0}};
+    WM_OPTS_TIMEOUT,             {"replay", 1, EXP_REPLAY}, {"run", 1, EXP_RUN},
+    {"shard", 1, WM_OPT_SHARD},  {"junit", 1, WM_OPT_JUNIT}, {"json", 1, WM_OPT_JSON},
+    {"no-fork", 0, EXP_NO_FORK}, {NULL, 0, 0}};
 
 struct explore_args {
     struct explore e;
     struct wm_live_target target;
-    uint64_t runs;
+    struct wm_suite_opts suite; /* --shard, --junit, --json, parsed as check parses them */
+    uint64_t runs, run;
     double seconds;
     unsigned jobs;
     const char *dir, *replay_path;
-    int have_runs;
+    int have_runs, have_run, have_shard;
 };
 
 static int explore_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
@@ -367,6 +305,15 @@ static int explore_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
     case EXP_RUNS:
         x->have_runs = 1;
         return wm_opt_range(a, o, 0, UINT64_MAX - 1, &x->runs);
+    case EXP_RUN:
+        x->have_run = 1;
+        return wm_opt_range(a, o, 0, UINT64_MAX - 1, &x->run);
+    case WM_OPT_SHARD:
+        x->have_shard = 1;
+        return wm_opt_suite(a, &x->suite, o);
+    case WM_OPT_JUNIT:
+    case WM_OPT_JSON:
+        return wm_opt_suite(a, &x->suite, o);
     case EXP_TIME:
         if (wm_opt_range(a, o, 1, 86400 * 30, &n) < 0)
             return -1;
@@ -404,29 +351,48 @@ static int explore_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
     return wm_usage_error(a, "internal error: %s", o->name), -1;
 }
 
+/* Which runs: --run K alone, or shard K/N (default 1/1) of --runs or --time. */
+static int choose_runs(struct wm_args *a, struct explore_args *x)
+{
+    struct explore *e = &x->e;
+    if (x->have_runs && x->seconds > 0)
+        return wm_usage_error(a, "give --runs or --time, not both");
+    if (x->have_run && (x->have_runs || x->seconds > 0 || x->have_shard))
+        return wm_usage_error(a, "--run makes one run: it takes no --runs, --time or --shard");
+    if (x->replay_path && (x->have_run || x->have_shard || x->suite.junit_path ||
+                           x->suite.json_path))
+        return wm_usage_error(a, "--replay runs one file: it takes no --run, --shard, --junit "
+                              "or --json");
+    e->shard_k = x->suite.shard_k;
+    e->shard_n = x->suite.shard_n;
+    if (x->have_run) {
+        e->one_run = 1;
+        e->slice = (struct wm_explore_slice){.first = x->run, .step = 1, .count = 1};
+    } else {
+        /* with --time, each shard makes its own runs, in order, until its time is up */
+        wm_explore_slice_shard(&e->slice, x->seconds > 0 ? UINT64_MAX : x->runs, e->shard_k,
+                               e->shard_n);
+    }
+    return -1;
+}
+
 int wm_cmd_explore(struct wm_args *a)
 {
     static const struct wm_cmd_spec spec = {explore_help, explore_opts, 0};
     struct explore_args x = {
         .e = {.seed = 1, .bias = {.driver = -1, .faults = WM_SCN_ALL_FAULTS}},
         .target = {.server_seed = WM_DEFAULT_SEED, .timeout_ms = WM_DEFAULT_TIMEOUT_MS},
-        .runs = 1000, .jobs = wm_pool_cpus(), .dir = "explore-out"};
+        .suite = WM_SUITE_OPTS_INIT, .runs = 1000, .jobs = wm_pool_cpus(), .dir = "explore-out"};
     int rc = wm_opts_parse(a, &spec, explore_opt, &x);
-    if (rc >= 0)
+    if (rc >= 0 || (rc = choose_runs(a, &x)) >= 0)
         return rc;
     struct explore e = x.e;
     struct wm_live_target target = x.target;
-    uint64_t runs = x.runs;
-    double seconds = x.seconds;
     unsigned jobs = x.jobs;
-    const char *dir = x.dir, *replay_path = x.replay_path;
-    int have_runs = x.have_runs;
-    if (have_runs && seconds > 0)
-        return wm_usage_error(a, "give --runs or --time, not both");
-    if (replay_path)
-        return replay(a, replay_path, e.no_fork);
+    if (x.replay_path)
+        return replay(a, x.replay_path, x.e.no_fork);
+    struct wm_err err;
     if (target.addr) {
-        struct wm_err err;
         if (wm_net_check(target.addr, 0, &err) < 0)
             return wm_usage_error(a, "--connect: %s", err.msg);
         if (e.bias.driver >= 0)
@@ -435,6 +401,16 @@ int wm_cmd_explore(struct wm_args *a)
         e.bias.live = 1;
         jobs = 1; /* connections one after another: seeds follow accept order */
     }
+    struct wm_xreport rep;
+    if (wm_xreport_open(&rep, x.suite.junit_path, x.suite.json_path, &err) < 0) {
+        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
+        return WM_EXIT_USAGE;
+    }
     setvbuf(stdout, NULL, _IOLBF, 0);
-    return explore(a, &e, runs, seconds, jobs, dir);
+    rc = explore(a, &e, x.seconds, jobs, x.dir, &rep);
+    if (wm_xreport_close(&rep, &err) < 0) {
+        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
+        rc = WM_EXIT_USAGE;
+    }
+    return rc;
 }

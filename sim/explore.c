@@ -300,3 +300,16 @@ int wm_explore_replay(const struct wm_cfg *cfg, struct wm_outcome *o)
     }
     return 0;
 }
+
+void wm_explore_slice_shard(struct wm_explore_slice *s, uint64_t runs, unsigned k, unsigned n)
+{
+    s->first = k - 1u;
+    s->step = n;
+    /* the i < runs with i = first (mod n); no overflow: first < runs */
+    s->count = runs > s->first ? (runs - s->first - 1) / n + 1 : 0;
+}
+
+uint64_t wm_explore_slice_run(const struct wm_explore_slice *s, uint64_t j)
+{
+    return s->first + j * s->step;
+}

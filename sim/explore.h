@@ -47,4 +47,19 @@ unsigned wm_explore_shrink(struct wm_scn *s, struct wm_outcome *o, wm_scn_runner
  * reproducer `warmer explore --replay FILE` runs this. */
 int wm_explore_replay(const struct wm_cfg *cfg, struct wm_outcome *o);
 
+/* The runs one explore process makes: run first + j * step for j = 0 ..
+ * count - 1. Shard K of N takes the runs i with i mod N = K - 1: N machines
+ * given the same seed and --runs make exactly the runs one machine would,
+ * each once, and each machine's share is spread over the whole range (run
+ * k's scenario comes from (seed, k) alone, so where it runs does not
+ * matter). */
+struct wm_explore_slice {
+    uint64_t first, step, count;
+};
+/* Shard k of n (1 <= k <= n) of runs 0..runs - 1; runs UINT64_MAX: every
+ * run up to UINT64_MAX - 1 (--time, until stopped). */
+void wm_explore_slice_shard(struct wm_explore_slice *s, uint64_t runs, unsigned k, unsigned n);
+/* The run index of the slice's j-th run (j < count). */
+uint64_t wm_explore_slice_run(const struct wm_explore_slice *s, uint64_t j);
+
 #endif

@@ -45,47 +45,66 @@ static void xml_str(FILE *f, const char *s)
     xml(f, s ? s : "", s ? strlen(s) : 0);
 }
 
-void wm_report_junit(FILE *f, const char *suite, char *const *paths,
-                     const struct wm_case_result *r, size_t n)
+void wm_report_junit_count(struct wm_junit_totals *t, const struct wm_case_result *r)
 {
-    size_t failures = 0, errors = 0, skipped = 0;
-    double total = 0;
-    for (size_t i = 0; i < n; i++) {
-        failures += r[i].status == WM_CASE_FAILED;
-        errors += r[i].status == WM_CASE_MALFORMED;
-        skipped += r[i].status == WM_CASE_SKIPPED;
-        total += r[i].seconds;
-    }
+    t->tests++;
+    t->failures += r->status == WM_CASE_FAILED;
+    t->errors += r->status == WM_CASE_MALFORMED;
+    t->skipped += r->status == WM_CASE_SKIPPED;
+    t->seconds += r->seconds;
+}
+
+void wm_report_junit_head(FILE *f, const char *suite, const struct wm_junit_totals *t)
+{
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n", f);
     fputs("  <testsuite name=\"", f);
     xml_str(f, suite);
-    fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\"", n, failures,
-            errors, skipped);
-    fprintf(f, " time=\"%.3f\">\n", total);
-    for (size_t i = 0; i < n; i++) {
-        fputs("    <testcase classname=\"", f);
-        xml_str(f, suite);
-        fputs("\" name=\"", f);
-        xml_str(f, paths[i]);
-        fprintf(f, "\" time=\"%.3f\"", r[i].seconds);
-        if (r[i].status == WM_CASE_OK || r[i].status == WM_CASE_UPDATED) {
-            fputs("/>\n", f);
-            continue;
-        }
-        if (r[i].status == WM_CASE_SKIPPED) {
-            fputs(">\n      <skipped message=\"", f);
-            xml_str(f, r[i].message);
-            fputs("\"/>\n    </testcase>\n", f);
-            continue;
-        }
-        const char *tag = r[i].status == WM_CASE_FAILED ? "failure" : "error";
-        fprintf(f, ">\n      <%s message=\"", tag);
-        xml_str(f, r[i].message);
-        fputs("\">", f);
-        xml(f, r[i].text ? r[i].text : "", r[i].text ? r[i].len : 0);
-        fprintf(f, "</%s>\n    </testcase>\n", tag);
+    fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\"", t->tests,
+            t->failures, t->errors, t->skipped);
+    fprintf(f, " time=\"%.3f\">\n", t->seconds);
+}
+
+void wm_report_junit_case(FILE *f, const char *suite, const char *name,
+                          const struct wm_case_result *r)
+{
+    fputs("    <testcase classname=\"", f);
+    xml_str(f, suite);
+    fputs("\" name=\"", f);
+    xml_str(f, name);
+    fprintf(f, "\" time=\"%.3f\"", r->seconds);
+    if (r->status == WM_CASE_OK || r->status == WM_CASE_UPDATED) {
+        fputs("/>\n", f);
+        return;
     }
+    if (r->status == WM_CASE_SKIPPED) {
+        fputs(">\n      <skipped message=\"", f);
+        xml_str(f, r->message);
+        fputs("\"/>\n    </testcase>\n", f);
+        return;
+    }
+    const char *tag = r->status == WM_CASE_FAILED ? "failure" : "error";
+    fprintf(f, ">\n      <%s message=\"", tag);
+    xml_str(f, r->message);
+    fputs("\">", f);
+    xml(f, r->text ? r->text : "", r->text ? r->len : 0);
+    fprintf(f, "</%s>\n    </testcase>\n", tag);
+}
+
+void wm_report_junit_tail(FILE *f)
+{
     fputs("  </testsuite>\n</testsuites>\n", f);
+}
+
+void wm_report_junit(FILE *f, const char *suite, char *const *paths,
+                     const struct wm_case_result *r, size_t n)
+{
+    struct wm_junit_totals t = {0};
+    for (size_t i = 0; i < n; i++)
+        wm_report_junit_count(&t, &r[i]);
+    wm_report_junit_head(f, suite, &t);
+    for (size_t i = 0; i < n; i++)
+        wm_report_junit_case(f, suite, paths[i], &r[i]);
+    wm_report_junit_tail(f);
 }
 
 void wm_report_tap_begin(FILE *f, size_t n)
@@ -154,28 +173,36 @@ void wm_report_tap_case(FILE *f, size_t number, const char *path, const struct w
     fputs("\n  ...\n", f);
 }
 
+void wm_report_json_string(FILE *f, const char *s)
+{
+    if (s)
+        quoted(f, s);
+    else
+        fputs("null", f);
+}
+
+void wm_report_json_fields(FILE *f, const struct wm_case_result *r)
+{
+    fprintf(f, "\"status\": \"%s\", \"seconds\": %.3f", wm_case_status_name(r->status),
+            r->seconds);
+    if (r->first_line)
+        fprintf(f, ", \"first_difference\": %zu", r->first_line);
+    else
+        fputs(", \"first_difference\": null", f);
+    fputs(", \"message\": ", f);
+    wm_report_json_string(f, r->message);
+    fputs(", \"reproduce\": ", f);
+    wm_report_json_string(f, r->reproduce);
+}
+
 void wm_report_json(FILE *f, char *const *paths, const struct wm_case_result *r, size_t n)
 {
     fputs("[\n", f);
     for (size_t i = 0; i < n; i++) {
         fputs("  {\"file\": ", f);
         quoted(f, paths[i]);
-        fprintf(f, ", \"status\": \"%s\", \"seconds\": %.3f", wm_case_status_name(r[i].status),
-                r[i].seconds);
-        if (r[i].first_line)
-            fprintf(f, ", \"first_difference\": %zu", r[i].first_line);
-        else
-            fputs(", \"first_difference\": null", f);
-        fputs(", \"message\": ", f);
-        if (r[i].message)
-            quoted(f, r[i].message);
-        else
-            fputs("null", f);
-        fputs(", \"reproduce\": ", f);
-        if (r[i].reproduce)
-            quoted(f, r[i].reproduce);
-        else
-            fputs("null", f);
+        fputs(", ", f);
+        wm_report_json_fields(f, &r[i]);
         fprintf(f, "}%s\n", i + 1 < n ? "," : "");
     }
     fputs("]\n", f);

@@ -1,7 +1,8 @@
-/* Test reports of `warmer check` and `warmer interop` for CI pipelines, from one result per
- * case: JUnit XML as Jenkins, GitLab and GitHub read it, TAP version 14, and
- * a JSON array. The human format is the cases' own text, printed as they
- * come; these are written from the same results. */
+/* Test reports of `warmer check`, `warmer interop` and `warmer explore` for
+ * CI pipelines, from one result per case: JUnit XML as Jenkins, GitLab and
+ * GitHub read it, TAP version 14, and a JSON array. The human format is the
+ * cases' own text, printed as they come; these are written from the same
+ * results. */
 #ifndef WM_REPORT_H
 #define WM_REPORT_H
 
@@ -38,6 +39,24 @@ void wm_report_junit(FILE *f, const char *suite, char *const *paths,
 void wm_report_tap_begin(FILE *f, size_t n);
 void wm_report_tap_case(FILE *f, size_t number, const char *path, const struct wm_case_result *r);
 void wm_report_json(FILE *f, char *const *paths, const struct wm_case_result *r, size_t n);
+
+/* The pieces the two reports are made of, for one written as its cases come
+ * (explore, whose runs are too many to hold): the testsuite's counts, added
+ * up case by case, go in its head, so the cases are written apart first. */
+struct wm_junit_totals {
+    size_t tests, failures, errors, skipped;
+    double seconds;
+};
+void wm_report_junit_count(struct wm_junit_totals *t, const struct wm_case_result *r);
+void wm_report_junit_head(FILE *f, const char *suite, const struct wm_junit_totals *t);
+void wm_report_junit_case(FILE *f, const char *suite, const char *name,
+                          const struct wm_case_result *r);
+void wm_report_junit_tail(FILE *f);
+/* s as a JSON string, or null for NULL. */
+void wm_report_json_string(FILE *f, const char *s);
+/* A case's "status", "seconds", "first_difference", "message" and
+ * "reproduce" members, comma-separated, without the braces. */
+void wm_report_json_fields(FILE *f, const struct wm_case_result *r);
 
 /* s as one shell word, for a reproduce line: as is when safe, else in
  * single quotes. */

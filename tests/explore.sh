@@ -61,6 +61,110 @@ case_replay_goldens() {
         has $1 "^ok $f: the invariants hold under every " || return 1
     done
 }
+# runs FILE: each JSON object's identity, one line per run in run order:
+# `"run": K, "seed": S, "scenario": "..."` (the scenario comes from (S, K) alone).
+runs() { grep -o '"run": [0-9]*, "seed": [0-9]*, "scenario": "[^"]*"' "$1" | sort -t, -k1.8n; }
+# tried NAME: the summary's connections, games and guesses.
+tried() { sed -n 's/^  tried: \([0-9]*\) connections, \([0-9]*\) games, \([0-9]*\) guesses$/\1 \2 \3/p' "$tmp/$1.out"; }
+
+# Three shards of 60 runs make exactly the 60 runs of one machine: the same
+# run indices with the same scenarios, each once, shard K the i = K - 1 (mod 3),
+# and their tallies add up to the unsharded one's.
+case_shards_are_the_runs() {
+    run $1 0 -- --runs 60 --seed 21 --json "$tmp/all.json" && has $1 "^explore: seed 21, 60 runs, all held$" || return 1
+    local whole k c=0 g=0 q=0 n
+    whole=$(tried $1)
+    runs "$tmp/all.json" >"$tmp/all.runs"
+    [ "$(wc -l <"$tmp/all.runs")" -eq 60 ] || { why="the unsharded report lists $(wc -l <"$tmp/all.runs") runs, not 60"; return 1; }
+    : >"$tmp/shards.runs"
+    for k in 1 2 3; do
+        run $1 0 -- --runs 60 --seed 21 --shard $k/3 --json "$tmp/s$k.json" -j 1 &&
+            has $1 "^explore: seed 21, shard $k/3, 20 runs, all held$" || return 1
+        runs "$tmp/s$k.json" >"$tmp/s$k.runs"
+        n=$(sed 's/^"run": \([0-9]*\),.*/\1/' "$tmp/s$k.runs" | awk -v k=$k '$1 % 3 != k - 1' | head -1)
+        [ -z "$n" ] || { why="shard $k/3 made run $n"; return 1; }
+        cat "$tmp/s$k.runs" >>"$tmp/shards.runs"
+        set -- $1 $(tried $1)
+        c=$((c + $2)) g=$((g + $3)) q=$((q + $4))
+        set -- $1
+    done
+    sort -t, -k1.8n "$tmp/shards.runs" | cmp -s - "$tmp/all.runs" ||
+        { why="the shards' runs are not the unsharded runs: $(sort -t, -k1.8n "$tmp/shards.runs" | diff - "$tmp/all.runs" | head -4)"; return 1; }
+    [ "$c $g $q" = "$whole" ] || { why="the shards tried $c $g $q (connections games guesses), one machine $whole"; return 1; }
+}
+# A failure found on a shard names its run; that one command, on a machine
+# without the shard's files, fails the same way and writes the same shrunk
+# case, and passes where the cause is gone. The cause here is real and needs
+# no planted bug: with no usable $TMPDIR, a streamed run that must spool a
+# waiting connection's records (2 or more connections) fails `written`.
+case_shard_reproduce_line() {
+    local abs # the program by its full path, so the reproduce line runs from anywhere
+    abs=$(readlink -f "${W##* }") || return 1
+    local W=$abs
+    TMPDIR=/nonexistent run $1 1 -- --runs 60 --seed 7 --shard 2/3 --out "$tmp/ci" --json "$tmp/ci.json" || return 1
+    has $1 "^FAIL run [0-9]* of seed 7$" && has $1 "^  from the file: .* explore --replay $tmp/ci/explore-7-[0-9]*.txt$" &&
+        has $1 "^explore: seed 7, shard 2/3, [0-9]* runs, 1 failed$" || return 1
+    local cmd k found shrunk
+    cmd=$(sed -n 's/^reproduce: //p' "$tmp/$1.out")
+    k=$(sed -n 's/^FAIL run \([0-9]*\) of seed 7$/\1/p' "$tmp/$1.out")
+    case "$cmd" in *" explore --seed 7 --run $k") ;; *) why="reproduce line: $cmd"; return 1 ;; esac
+    [ $((k % 3)) -eq 1 ] || { why="shard 2/3 reported run $k"; return 1; }
+    grep -q "\"run\": $k, .*\"file\": \"$tmp/ci/explore-7-$k.txt\", \"status\": \"failed\", .*\"reproduce\": \"${cmd//\//\\/}\"}" "$tmp/ci.json" ||
+        { why="no failed object for run $k in the JSON report"; return 1; }
+    found=$(grep '^  found: ' "$tmp/$1.out") shrunk=$(grep '^  shrunk in ' "$tmp/$1.out")
+    mkdir "$tmp/laptop" && (cd "$tmp/laptop" && TMPDIR=/nonexistent eval "$cmd") >"$tmp/$1.rep" 2>&1
+    local rc=$?
+    [ $rc -eq 1 ] || { why="the reproduce line exited $rc, want 1: $(head -c 300 "$tmp/$1.rep")"; return 1; }
+    grep -qxF "FAIL run $k of seed 7" "$tmp/$1.rep" && grep -qxF -- "$found" "$tmp/$1.rep" &&
+        grep -qxF -- "$shrunk" "$tmp/$1.rep" || { why="the reproducer failed otherwise: $(head -c 400 "$tmp/$1.rep")"; return 1; }
+    cmp -s "$tmp/ci/explore-7-$k.txt" "$tmp/laptop/explore-out/explore-7-$k.txt" ||
+        { why="the reproducer wrote another shrunk case"; return 1; }
+    (cd "$tmp/laptop" && eval "$cmd") >"$tmp/$1.rep" 2>&1 || { why="the reproducer fails where \$TMPDIR works"; return 1; }
+    grep -qx "explore: seed 7, run $k, all held" "$tmp/$1.rep" || { why="$(head -c 300 "$tmp/$1.rep")"; return 1; }
+}
+# The reports: JUnit well-formed, one testcase per run; JSON one object per
+# run, each with "run"; a failure a <failure> with its reproduce line; an
+# empty shard an empty suite; a report that cannot be written exit 2 at once.
+case_shard_reports() {
+    run $1 0 -- --runs 20 --seed 3 --shard 2/3 --junit "$tmp/r.xml" --json "$tmp/r.json" || return 1
+    grep -q '<testsuite name="warmer.explore" tests="7" failures="0" errors="0" skipped="0"' "$tmp/r.xml" &&
+        [ "$(grep -c '<testcase classname="warmer.explore" name="run [0-9]* of seed 3" time="[0-9.]*"/>' "$tmp/r.xml")" -eq 7 ] &&
+        [ "$(grep -c '^  {"run": [0-9]*, "seed": 3, ' "$tmp/r.json")" -eq 7 ] ||
+        { why="reports: $(head -c 400 "$tmp/r.xml") $(head -c 300 "$tmp/r.json")"; return 1; }
+    (ulimit -n 20 && $W explore --runs 20 --seed 3 --shard 2/3 --out "$tmp/fd" --junit "$tmp/f.xml" --json "$tmp/f.json" >"$tmp/$1.out" 2>&1)
+    [ $? -eq 1 ] || { why="with 20 open files a socketpair run did not fail: $(head -c 300 "$tmp/$1.out")"; return 1; }
+    grep -q 'tests="[0-9]*" failures="1" errors="0"' "$tmp/f.xml" && grep -q '<failure message="run: the run failed' "$tmp/f.xml" &&
+        grep -q '^reproduce: .* explore --seed 3 --run [0-9]*$' "$tmp/f.xml" || { why="failure report: $(head -c 600 "$tmp/f.xml")"; return 1; }
+    run $1 0 -- --runs 2 --shard 3/3 --junit "$tmp/e.xml" --json "$tmp/e.json" && has $1 "shard 3/3, 0 runs, all held" || return 1
+    if command -v python3 >/dev/null; then
+        local f
+        for f in r f e; do
+            python3 -c '
+import json, sys, xml.dom.minidom
+x = xml.dom.minidom.parse(sys.argv[1]).getElementsByTagName("testcase")
+j = json.load(open(sys.argv[2]))
+assert len(x) == len(j), (len(x), len(j))
+assert all(isinstance(o["run"], int) and o["status"] in ("passed", "failed") for o in j), j
+assert [o["run"] for o in j] == sorted(o["run"] for o in j)
+' "$tmp/$f.xml" "$tmp/$f.json" 2>"$tmp/$1.py" || { why="$f: $(tail -3 "$tmp/$1.py")"; return 1; }
+        done
+    fi
+    run $1 2 -- --runs 2 --junit /nonexistent/r.xml && grep -q 'cannot write /nonexistent/r.xml' "$tmp/$1.err" &&
+        run $1 2 -- --runs 2 --json /nonexistent/r.json && [ ! -s "$tmp/$1.out" ] || { why="an unwritable report: $(cat "$tmp/$1.err")"; return 1; }
+}
+case_shard_usage() {
+    local bad
+    for bad in 0/3 4/3 x 3 1/0 /3 2/ -1/3 1/100001; do
+        run $1 2 -- --runs 5 --shard "$bad" || { why="--shard $bad: $why"; return 1; }
+        grep -q -- "--shard wants K/N with 1 <= K <= N <= 100000, got \"$bad\"" "$tmp/$1.err" || { why="--shard $bad: $(cat "$tmp/$1.err")"; return 1; }
+    done
+    run $1 2 -- --run 3 --shard 1/2 && run $1 2 -- --run 3 --runs 5 && run $1 2 -- --run 3 --time 5 &&
+        run $1 2 -- --run x && run $1 2 -- --run 18446744073709551615 &&
+        run $1 2 -- --replay fixtures/golden/book.txt --shard 1/2 &&
+        run $1 2 -- --replay fixtures/golden/book.txt --json "$tmp/u.json" && [ ! -e "$tmp/u.json" ] &&
+        run $1 0 -- --runs 3 --shard 1/1 && has $1 "^explore: seed 1, 3 runs, all held$" &&
+        run $1 0 -- --run 0 --seed 2 && has $1 "^explore: seed 2, run 0, all held$"
+}
 # start NAME CMD...: a server in the background; sets addr from its "listening on" line.
 start() {
     local name=$1 i=0

@@ -1,0 +1,218 @@
+#include "explore_fail.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+/* mkdir -p: each level of dir that is missing. */
+static int make_dirs(const char *dir)
+{
+    char path[4096];
+    size_t n = strlen(dir);
+    if (n == 0 || n >= sizeof path)
+        return -1;
+    memcpy(path, dir, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (path[i] != '/' && path[i] != '\0')
+            continue;
+        char c = path[i];
+        path[i] = '\0';
+        if (mkdir(path, 0777) < 0 && errno != EEXIST)
+            return -1;
+        path[i] = c;
+    }
+    return 0;
+}
+
+/* Writes a failing transcript: DIR/explore-SEED-RUN[SUFFIX].txt. */
+static int write_case(const char *dir, uint64_t seed, uint64_t k, const char *suffix,
+                      const struct wm_scn *scn, const struct wm_outcome *o, char *path,
+                      size_t size)
+{
+    if (make_dirs(dir) < 0)
+        return -1;
+    snprintf(path, size, "%s/explore-%" PRIu64 "-%" PRIu64 "%s.txt", dir, seed, k, suffix);
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return -1;
+    size_t w = o->text ? fwrite(o->text, 1, o->len, f) : 0;
+    int bad = o->text && w != o->len;
+    if (!o->text) { /* the run failed before a transcript: its header alone replays it */
+        struct wm_cfg cfg;
+        struct wm_err err;
+        if (wm_scn_cfg(scn, &cfg, &err) == 0) {
+            wm_tx_write_header(f, &cfg);
+            fprintf(f, "# This run failed before it made a transcript:\n# %s\n", o->v.msg);
+        }
+        wm_cfg_free(&cfg);
+    }
+    return fclose(f) != 0 || bad ? -1 : 0;
+}
+
+/* "kind at line N, connection C: message" */
+static void violation_line(const struct wm_outcome *o, char *buf, size_t size)
+{
+    const struct wm_violation *v = &o->v;
+    size_t n = (size_t)snprintf(buf, size, "%s", v->kind);
+    if (v->lineno && n < size)
+        n += (size_t)snprintf(buf + n, size - n, " at line %zu", v->lineno);
+    if (v->conn && n < size)
+        n += (size_t)snprintf(buf + n, size - n, ", connection %u", v->conn);
+    if (n < size)
+        snprintf(buf + n, size - n, ": %s", v->msg);
+}
+
+void wm_xfail_violation(FILE *f, const char *label, const struct wm_outcome *o)
+{
+    char line[WM_INV_MSG_MAX + 200];
+    violation_line(o, line, sizeof line);
+    fprintf(f, "%s: %s\n", label, line);
+}
+
+/* What is printed goes to stdout and, for the reports, to the run's text. */
+struct tee {
+    FILE *mem; /* NULL when out of memory: stdout alone */
+    char *text;
+    size_t len;
+};
+
+static void say(struct tee *t, const char *fmt, ...) WM_PRINTF(2, 3);
+static void say(struct tee *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    if (t->mem) {
+        va_start(ap, fmt);
+        vfprintf(t->mem, fmt, ap);
+        va_end(ap);
+    }
+}
+
+static void say_violation(struct tee *t, const char *label, const struct wm_outcome *o)
+{
+    wm_xfail_violation(stdout, label, o);
+    if (t->mem)
+        wm_xfail_violation(t->mem, label, o);
+}
+
+/* The options that change what run k draws, as " --faults reset,split". */
+static void draw_words(const struct wm_scn_bias *b, char *buf, size_t size)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    if (b->faults != WM_SCN_ALL_FAULTS) {
+        n += (size_t)snprintf(buf, size, " --faults %s", b->faults ? "" : "none");
+        for (unsigned k = 0, first = 1; k <= WM_FAULT_KINDS && n < size; k++)
+            if ((b->faults >> k) & 1) {
+                n += (size_t)snprintf(buf + n, size - n, "%s%s", first ? "" : ",",
+                                      wm_scn_fault_name(k));
+                first = 0;
+            }
+    }
+    if (b->driver >= 0 && n < size)
+        snprintf(buf + n, size - n, " --driver %s", wm_driver_name((enum wm_driver)b->driver));
+}
+
+/* The two ways to reproduce run k: from the written file, and from the seed
+ * alone (--run k draws the same scenario on any machine). */
+static void reproducers(const struct wm_xfail *x, uint64_t k, const char *path, char *from_file,
+                        char *from_seed, size_t size)
+{
+    char word[4200], prog[4200], draw[200];
+    wm_shell_word(path, word, sizeof word);
+    wm_shell_word(x->prog, prog, sizeof prog);
+    draw_words(x->bias, draw, sizeof draw);
+    if (!x->live) {
+        snprintf(from_file, size, "%s explore --replay %s", prog, word);
+        snprintf(from_seed, size, "%s explore --seed %" PRIu64 " --run %" PRIu64 "%s", prog,
+                 x->seed, k, draw);
+        return;
+    }
+    char addr[600];
+    wm_shell_word(x->live->addr, addr, sizeof addr);
+    snprintf(from_file, size, "against a fresh server started with the file's seed: %s replay "
+             "--server --connect %s %s", prog, addr, word);
+    /* A fresh server's first connection gets its --seed: start it with the
+     * seed run k's first connection had, and the model agrees. */
+    snprintf(from_seed, size, "against a fresh server started with --seed %" PRIu64 ": %s explore "
+             "--connect %s --server-seed %" PRIu64 " --seed %" PRIu64 " --run %" PRIu64 "%s",
+             x->live_seed, prog, addr, x->live_seed, x->seed, k, draw);
+}
+
+/* --no-fork: the shrinking runs in this process too. */
+static int run_here(void *ctx, const struct wm_scn *s, struct wm_outcome *o)
+{
+    (void)ctx;
+    return wm_explore_run(s, o);
+}
+
+static int tell(const struct wm_xfail *x, uint64_t k, struct wm_scn *scn, struct wm_outcome *out,
+                struct tee *t, struct wm_case_result *res, char *file, size_t size)
+{
+    char before[800], after[800], path[4200];
+    wm_scn_describe(scn, before, sizeof before);
+    say(t, "FAIL run %" PRIu64 " of seed %" PRIu64 "\n", k, x->seed);
+    say_violation(t, "  found", out);
+    say(t, "  scenario: %s\n", before);
+    /* Kept before shrinking, which runs the bug again and again: if one of
+     * those runs crashes, the case as found is still on disk. */
+    if (write_case(x->dir, x->seed, k, "-found", scn, out, path, sizeof path) < 0) {
+        fprintf(stderr, "%s: cannot write %s/: %s\n", x->cmd, x->dir, strerror(errno));
+        return WM_EXIT_FAIL;
+    }
+    say(t, "  wrote %s (as found)\n", path);
+    fflush(stdout);
+    unsigned spent = x->live ? wm_explore_shrink(scn, out, wm_explore_live, x->live)
+                             : wm_explore_shrink(scn, out, x->no_fork ? run_here : NULL, NULL);
+    wm_scn_describe(scn, after, sizeof after);
+    say(t, "  shrunk in %u runs to: %s\n", spent, after);
+    say_violation(t, "  fails", out);
+    res->first_line = out->v.lineno;
+    if (write_case(x->dir, x->seed, k, "", scn, out, path, sizeof path) < 0) {
+        fprintf(stderr, "%s: cannot write %s/: %s\n", x->cmd, x->dir, strerror(errno));
+        return WM_EXIT_FAIL;
+    }
+    snprintf(file, size, "%s", path);
+    say(t, "  wrote %s\n", path);
+    if (x->live && out->actual) { /* the file is what the model says the server must do */
+        struct wm_outcome act = {.text = out->actual, .len = out->actual_len};
+        if (write_case(x->dir, x->seed, k, "-actual", scn, &act, path, sizeof path) == 0)
+            say(t, "  wrote %s (what the server did)\n", path);
+    }
+    char from_file[10240], from_seed[10240];
+    reproducers(x, k, file, from_file, from_seed, sizeof from_file);
+    if (x->sharded)
+        say(t, "  from the file: %s\n", from_file);
+    else
+        say(t, "  from the seed alone: %s\n", from_seed);
+    const char *repro = x->sharded ? from_seed : from_file;
+    say(t, "reproduce: %s\n", repro);
+    res->reproduce = strdup(repro);
+    return WM_EXIT_FAIL;
+}
+
+int wm_xfail_report(const struct wm_xfail *x, uint64_t k, struct wm_scn *scn,
+                    struct wm_outcome *out, struct wm_case_result *res, char *file, size_t size)
+{
+    struct tee t = {0};
+    t.mem = open_memstream(&t.text, &t.len);
+    *res = (struct wm_case_result){.status = WM_CASE_FAILED};
+    file[0] = '\0';
+    int rc = tell(x, k, scn, out, &t, res, file, size);
+    if (t.mem && fclose(t.mem) == 0) {
+        res->text = t.text, res->len = t.len;
+    } else {
+        free(t.text);
+    }
+    char msg[WM_INV_MSG_MAX + 200]; /* one line: the violation the shrunk case fails with */
+    violation_line(out, msg, sizeof msg);
+    res->message = strdup(msg);
+    return rc;
+}

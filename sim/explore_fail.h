@@ -1,0 +1,37 @@
+/* How `warmer explore` tells a failing run: the violation and the scenario,
+ * the case written as found, shrunk, written again, and the commands that
+ * reproduce it, on stdout and into the run's report (report.h). */
+#ifndef WM_EXPLORE_FAIL_H
+#define WM_EXPLORE_FAIL_H
+
+#include <stdio.h>
+
+#include "explore.h"
+#include "explore_live.h"
+#include "report.h"
+
+struct wm_xfail {
+    const char *cmd, *prog;         /* for messages, and the reproduce lines */
+    uint64_t seed;
+    const struct wm_scn_bias *bias; /* --driver and --faults: part of every run's draw */
+    struct wm_live_target *live;    /* --connect, or NULL */
+    uint64_t live_seed;             /* the live server's seed for the run's first connection */
+    const char *dir;                /* --out */
+    /* a shard of many machines: the reproduce line must need nothing this
+     * machine wrote, so it names the run (--seed S --run K), not the file */
+    int sharded;
+    int no_fork; /* --no-fork: the shrinking runs stay in this process */
+};
+
+/* Run k failed (*out, on *scn): prints it, writes the case as found, shrinks
+ * *scn and *out, writes the shrunk case and prints the reproduce lines.
+ * res gets the same text, the violation as its message, the reproduce
+ * command and the shrunk violation's line; file the shrunk case's path (""
+ * if none was written). Returns WM_EXIT_FAIL. */
+int wm_xfail_report(const struct wm_xfail *x, uint64_t k, struct wm_scn *scn,
+                    struct wm_outcome *out, struct wm_case_result *res, char *file, size_t size);
+
+/* "LABEL: kind at line N, connection C: message\n" */
+void wm_xfail_violation(FILE *f, const char *label, const struct wm_outcome *o);
+
+#endif

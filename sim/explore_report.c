@@ -1,0 +1,117 @@
+#include "explore_report.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define XREPORT_SUITE "warmer.explore"
+
+static FILE *spool_file(struct wm_err *err)
+{
+    const char *dir = getenv("TMPDIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/warmer-junit-XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        wm_err_set(err, "--junit: cannot create a spool file in %s: %s",
+                   dir && *dir ? dir : "/tmp", strerror(errno));
+        return NULL;
+    }
+    unlink(path); /* gone with the process, whatever happens */
+    FILE *f = fdopen(fd, "w+b");
+    if (!f) {
+        wm_err_set(err, "--junit: %s", strerror(errno));
+        close(fd);
+    }
+    return f;
+}
+
+int wm_xreport_open(struct wm_xreport *x, const char *junit_path, const char *json_path,
+                    struct wm_err *err)
+{
+    *x = (struct wm_xreport){.junit_path = junit_path, .json_path = json_path};
+    if (junit_path && !(x->junit = fopen(junit_path, "wb"))) {
+        wm_err_set(err, "cannot write %s: %s", junit_path, strerror(errno));
+        return -1;
+    }
+    if (junit_path && !(x->spool = spool_file(err))) {
+        fclose(x->junit);
+        x->junit = NULL;
+        return -1;
+    }
+    if (json_path && !(x->json = fopen(json_path, "wb"))) {
+        wm_err_set(err, "cannot write %s: %s", json_path, strerror(errno));
+        wm_xreport_close(x, &(struct wm_err){0});
+        return -1;
+    }
+    if (x->json)
+        fputs("[", x->json);
+    return 0;
+}
+
+void wm_xreport_run(struct wm_xreport *x, uint64_t seed, uint64_t run, const char *scenario,
+                    const char *file, const struct wm_case_result *r)
+{
+    if (x->spool) {
+        char name[64];
+        snprintf(name, sizeof name, "run %" PRIu64 " of seed %" PRIu64, run, seed);
+        wm_report_junit_count(&x->totals, r);
+        wm_report_junit_case(x->spool, XREPORT_SUITE, name, r);
+    }
+    if (x->json) {
+        fprintf(x->json, "%s\n  {\"run\": %" PRIu64 ", \"seed\": %" PRIu64 ", \"scenario\": ",
+                x->objects++ ? "," : "", run, seed);
+        wm_report_json_string(x->json, scenario);
+        fputs(", \"file\": ", x->json);
+        wm_report_json_string(x->json, file);
+        fputs(", ", x->json);
+        wm_report_json_fields(x->json, r);
+        fputs("}", x->json);
+    }
+}
+
+/* The spool's testcases after the head, in the order the runs ended. */
+static int copy_spool(FILE *spool, FILE *to)
+{
+    char buf[65536];
+    size_t n;
+    if (fflush(spool) != 0 || fseek(spool, 0, SEEK_SET) != 0)
+        return -1;
+    while ((n = fread(buf, 1, sizeof buf, spool)) > 0)
+        if (fwrite(buf, 1, n, to) != n)
+            return -1;
+    return ferror(spool) ? -1 : 0;
+}
+
+static int finish(FILE **f, const char *path, int ok, struct wm_err *err)
+{
+    if (!*f)
+        return 0;
+    int bad = fclose(*f) != 0 || !ok;
+    *f = NULL;
+    if (bad)
+        wm_err_set(err, "cannot write %s: %s", path, errno ? strerror(errno) : "write error");
+    return bad ? -1 : 0;
+}
+
+int wm_xreport_close(struct wm_xreport *x, struct wm_err *err)
+{
+    int rc = 0;
+    errno = 0;
+    if (x->junit && x->spool) {
+        wm_report_junit_head(x->junit, XREPORT_SUITE, &x->totals);
+        int ok = copy_spool(x->spool, x->junit) == 0;
+        wm_report_junit_tail(x->junit);
+        rc |= finish(&x->junit, x->junit_path, ok && !ferror(x->junit), err);
+    }
+    if (x->spool)
+        fclose(x->spool);
+    x->spool = NULL;
+    rc |= finish(&x->junit, x->junit_path, 1, err);
+    if (x->json)
+        fputs(x->objects ? "\n]\n" : "]\n", x->json);
+    rc |= finish(&x->json, x->json_path, x->json ? !ferror(x->json) : 1, err);
+    return rc ? -1 : 0;
+}
