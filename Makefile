@@ -6,7 +6,8 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
-CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -Iproto -Isim $(CPPFLAGS)
+SIM_DIRS     = sim/tx sim/core sim/net sim/check sim/explore sim/cli
+CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -Iproto $(addprefix -I,$(SIM_DIRS)) $(CPPFLAGS)
 # Asserts stay on in every build (NDEBUG is never defined): explore and the
 # fuzz targets run with them. DEBUG=1 adds the costly ones (the scheduler's
 # tree against a full scan each step); use its own B=, e.g. B=build-debug.
@@ -24,15 +25,15 @@ B = build
 # Quiet by default; make V=1 shows every command.
 Q = $(if $(V),,@)
 PROTO_SRC = $(wildcard proto/*.c)
-SIM_SRC   = $(filter-out sim/main.c,$(wildcard sim/*.c))
+SIM_SRC   = $(filter-out sim/cli/main.c,$(wildcard $(addsuffix /*.c,$(SIM_DIRS))))
 LIB_OBJ   = $(PROTO_SRC:%.c=$(B)/%.o) $(SIM_SRC:%.c=$(B)/%.o)
 TEST_SRC  = $(wildcard tests/test_*.c)
 TEST_BIN  = $(TEST_SRC:tests/%.c=$(B)/tests/%)
 
-.PHONY: all check mutants memcheck helgrind interop crosscheck bench fuzz install clean FORCE
+.PHONY: all layers check mutants memcheck helgrind interop crosscheck bench fuzz install clean FORCE
 all: $(B)/warmer
 
-$(B)/%.o: %.c $(wildcard proto/*.h sim/*.h)
+$(B)/%.o: %.c $(wildcard proto/*.h sim/*/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  CC    $<")
 	$(Q)$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -c $< -o $@
@@ -45,14 +46,14 @@ GIT_REV := $(shell test -e .git && git describe --always --dirty 2>/dev/null)
 $(B)/git-rev: FORCE
 	@mkdir -p $(B)
 	@echo '$(GIT_REV)' | cmp -s - $@ || echo '$(GIT_REV)' >$@
-$(B)/sim/main.o: $(B)/git-rev
-$(B)/sim/main.o: CPPFLAGS_ALL += -DWM_GIT_REV='"$(GIT_REV)"'
+$(B)/sim/cli/main.o: $(B)/git-rev
+$(B)/sim/cli/main.o: CPPFLAGS_ALL += -DWM_GIT_REV='"$(GIT_REV)"'
 
 $(B)/libwarmer.a: $(LIB_OBJ)
 	$(Q)rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(B)/warmer: $(B)/sim/main.o $(B)/libwarmer.a
+$(B)/warmer: $(B)/sim/cli/main.o $(B)/libwarmer.a
 	@$(if $(V),,echo "  LINK  $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -pthread
 
@@ -62,7 +63,12 @@ $(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(B)/libwarmer.a
 	@$(if $(V),,echo "  TEST  $@")
 	$(Q)$(CC) $(WARN) $(CPPFLAGS_ALL) -Itests $(CHECK_CFLAGS) $(CFLAGS) -o $@ $< $(B)/libwarmer.a $(CHECK_LIBS) -pthread
 
-check: $(B)/warmer $(TEST_BIN)
+# No include goes up a layer (docs/DESIGN.md, "Layers"), and the check itself works.
+layers:
+	@sh ci/layers.sh .
+	@sh tests/layers.sh
+
+check: $(B)/warmer $(TEST_BIN) layers
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; WARMER=$(B)/warmer $$t; done
 	@sh tests/cli.sh $(B)/warmer
 	@bash tests/net.sh $(B)/warmer
@@ -73,7 +79,7 @@ check: $(B)/warmer $(TEST_BIN)
 	@bash tests/record.sh $(B)/warmer
 	@bash tests/check.sh $(B)/warmer
 	@bash tests/load.sh $(B)/warmer
-	@echo "== make check: every stage passed ($(words $(TEST_BIN)) Check suites, cli, net, serve, interop, explore, mutants, record, check, load)"
+	@echo "== make check: every stage passed (layers, $(words $(TEST_BIN)) Check suites, cli, net, serve, interop, explore, mutants, record, check, load)"
 
 # Planted bugs explore must find, each built in $(B)/mutants/NAME with our
 # compiler and flags (about 30 s on 2 cores, so check runs it too).
@@ -138,7 +144,7 @@ fuzz:
 	@set -e; for t in $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c))); do \
 	  mkdir -p $(B)/fuzz/corpus-$$t; \
 	  clang $(WARN) $(CPPFLAGS_ALL) -g -O1 $(FUZZ_SAN) -o $(B)/fuzz/$$t tests/fuzz/$$t.c \
-	    $(filter-out sim/main.c,$(PROTO_SRC) $(SIM_SRC)) -pthread; \
+	    $(filter-out sim/cli/main.c,$(PROTO_SRC) $(SIM_SRC)) -pthread; \
 	  echo "== fuzz $$t for $(FUZZ_SECONDS) s"; \
 	  $(B)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -seed=1 -max_len=4096 \
 	    $(B)/fuzz/corpus-$$t fixtures/bad fixtures/golden 2>$(B)/fuzz/$$t.log || \

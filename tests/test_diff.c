@@ -1,4 +1,4 @@
-/* Tests for sim/diff.c: fixed cases, a cross-check against GNU `diff -u`
+/* Tests for sim/tx/diff.c: fixed cases, a cross-check against GNU `diff -u`
  * on random inputs, and bounded behaviour on large inputs. */
 #include "diff.h"
 #include "testutil.h"

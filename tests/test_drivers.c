@@ -1,5 +1,5 @@
-/* Tests for the socket drivers (sim/drv_threads.c, sim/drv_events.c) and the
- * event loop (sim/evloop.c): every driver must write the simulator's
+/* Tests for the socket drivers (sim/core/drv_threads.c, sim/core/drv_events.c) and the
+ * event loop (sim/core/evloop.c): every driver must write the simulator's
  * transcript byte for byte, for the same configuration. */
 #include "drivers.h"
 #include "evloop.h"

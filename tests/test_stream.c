@@ -1,4 +1,4 @@
-/* Tests for streamed runs (sim/stream.c): `warmer run` holds only the
+/* Tests for streamed runs (sim/core/stream.c): `warmer run` holds only the
  * records whose place is not settled yet, so its peak memory follows the
  * sessions, not the transcript. Each run is the real program ($WARMER) in a
  * child whose own peak RSS the test reads from wait4; a bound is checked,

@@ -1,4 +1,4 @@
-/* sim/transcript.c and sim/tx_parse.c (docs/TRANSCRIPTS.md): the writer's
+/* sim/tx/transcript.c and sim/tx/tx_parse.c (docs/TRANSCRIPTS.md): the writer's
  * escapes, parse -> render is the identity on every fixture, and the strict
  * parser rejects malformed files with "path:line: what was expected" (also
  * through `warmer check`, which must exit 2). */
