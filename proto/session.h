@@ -1,4 +1,6 @@
-/* What a session (server, client, or a harness script) hands its driver.
+/* Layer 1 of 7, proto/: the protocol, no I/O; uses nothing else (docs/DESIGN.md, "Layers").
+ *
+ * What a session (server, client, or a harness script) hands its driver.
  * Sessions never touch I/O: they are fed lines and emit through a sink. */
 #ifndef WM_SESSION_H
 #define WM_SESSION_H

@@ -9,6 +9,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* The exit statuses every command keeps (docs/CLI.md): the worst case wins. */
+enum { WM_EXIT_OK = 0, WM_EXIT_FAIL = 1, WM_EXIT_USAGE = 2 };
+
 enum wm_case_status {
     WM_CASE_OK,
     WM_CASE_UPDATED,

@@ -1,4 +1,7 @@
-/* A run of many cases as a CI pipeline sees it, shared by `warmer check` and
+/* Layer 5 of 7, sim/check/: judging runs against files, reports, interop; uses net/ and below
+ * (docs/DESIGN.md, "Layers").
+ *
+ * A run of many cases as a CI pipeline sees it, shared by `warmer check` and
  * `warmer interop`: the shard of the cases to run, each case's report printed
  * in file order as it comes (the human text, or TAP), a progress line on a
  * terminal, one summary line, and the JUnit and JSON files written at the end

@@ -1,4 +1,6 @@
-/* Command-line plumbing shared by the warmer commands (CLI.md). */
+/* Layer 7 of 7, sim/cli/: the commands; uses every layer (docs/DESIGN.md, "Layers").
+ *
+ * Command-line plumbing shared by the warmer commands (CLI.md). */
 #ifndef WM_CLI_H
 #define WM_CLI_H
 

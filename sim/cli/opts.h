@@ -18,8 +18,8 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "report.h" /* the exit statuses */
 
-enum { WM_EXIT_OK = 0, WM_EXIT_FAIL = 1, WM_EXIT_USAGE = 2 };
 
 struct wm_args {
     int argc;

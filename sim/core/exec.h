@@ -1,4 +1,6 @@
-/* Runs a configuration through a driver and returns each connection's logs. */
+/* Layer 3 of 7, sim/core/: running a configuration; uses tx/, proto/ (docs/DESIGN.md, "Layers").
+ *
+ * Runs a configuration through a driver and returns each connection's logs. */
 #ifndef WM_EXEC_H
 #define WM_EXEC_H
 

@@ -1,4 +1,7 @@
-/* One explore run: a scenario executed, its transcript held to the
+/* Layer 6 of 7, sim/explore/: scenarios, invariants, shrinking; uses check/ and below
+ * (docs/DESIGN.md, "Layers").
+ *
+ * One explore run: a scenario executed, its transcript held to the
  * invariants (invariants.h), then executed again under another driver,
  * transport or chunking and required to be byte-identical; and shrinking:
  * the smallest scenario that still fails the same way. */

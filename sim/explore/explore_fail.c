@@ -7,7 +7,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli.h"
 
 /* mkdir -p: each level of dir that is missing. */
 static int make_dirs(const char *dir)

@@ -1,4 +1,7 @@
-/* TCP plumbing for the live commands: HOST:PORT parsing, listen, connect. */
+/* Layer 4 of 7, sim/net/: live peers, serve, record, load; uses core/ and below (docs/DESIGN.md,
+ * "Layers").
+ *
+ * TCP plumbing for the live commands: HOST:PORT parsing, listen, connect. */
 #ifndef WM_NET_H
 #define WM_NET_H
 

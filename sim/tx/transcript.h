@@ -1,4 +1,6 @@
-/* Transcript files (docs/TRANSCRIPTS.md): strict parser and canonical writer. */
+/* Layer 2 of 7, sim/tx/: the transcript format; uses proto/ (docs/DESIGN.md, "Layers").
+ *
+ * Transcript files (docs/TRANSCRIPTS.md): strict parser and canonical writer. */
 #ifndef WM_TRANSCRIPT_H
 #define WM_TRANSCRIPT_H
 
