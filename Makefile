@@ -56,6 +56,9 @@ $(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(B)/libwarmer.a
 	@$(if $(V),,echo "  TEST  $@")
 	$(Q)$(CC) $(WARN) $(CPPFLAGS_ALL) -Itests $(CHECK_CFLAGS) $(CFLAGS) -o $@ $< $(B)/libwarmer.a $(CHECK_LIBS) -pthread
 
+# test_evloop_poll compiles sim/evloop.c itself, on its poll(2) backend.
+$(B)/tests/test_evloop_poll: sim/evloop.c
+
 check: $(B)/warmer $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; WARMER=$(B)/warmer $$t; done
 	@sh tests/cli.sh $(B)/warmer
