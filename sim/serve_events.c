@@ -1,10 +1,10 @@
-/* warmer serve --driver events: one thread, non-blocking sockets, the poll
- * loop of evloop.h over the listening socket, the self-pipe and every
- * connection. A connection wants to write only while it has output
- * pending that a send could not take at once, and to read only while its
- * endpoint can take input (open, below the high-water mark, nothing
- * buffered) or while it lingers. Replies are written as soon as they are
- * made: one recv and one send per wake-up of a lockstep connection.
+/* warmer serve --driver events: one thread, non-blocking sockets, the event
+ * loop of evloop.h (epoll on Linux) over the listening socket, the
+ * self-pipe and every connection. Replies are written as soon as they are
+ * made (one recv and one send per wake-up of a lockstep connection), so a
+ * connection wants to write only while a send could not take all its
+ * output, and to read only while its endpoint can take input (open, below
+ * the high-water mark, nothing buffered) or while it lingers.
  *
  * Deadlines cost O(1): every open connection has the same idle timeout, so
  * a list kept in order of last received byte has the first to expire at
