@@ -5,7 +5,8 @@
 #   2. `warmer load` against bench/minserver.c beside a bare epoll loop doing
 #      the same games (bench/bare_load.c): the load generator's own cost;
 #   3. servers under `warmer load`, against minserver as the ceiling.
-# Every load figure is the best of ROUNDS runs of SECONDS, alternated.
+# Every load figure is the best of ROUNDS runs of SECONDS, alternated (in 3,
+# every server, minserver included, once per round).
 #   bash bench/bench_load.sh [WARMER] [BENCH_DIR]
 W=${1:-build/warmer}
 BD=${2:-build/bench}
@@ -67,22 +68,31 @@ printf '  %-34s %8s guesses/s\n' "bare epoll loop" "$bare"
 printf '  %-34s %8s guesses/s  %sx the bare loop (goal >= 0.8x)\n' "warmer load" "$load" "$(ratio "$load" "$bare")"
 
 echo "servers under warmer load ($CONNS connections, games $GAME, best of $ROUNDS x $SECONDS_EACH s), against minserver:"
-ceiling=$load
-printf '  %-34s %8s guesses/s  1.00x (the ceiling, from above)\n' "minserver" "$ceiling"
-server() { # LABEL COMMAND...
-    local label=$1 best=0
-    shift
-    for _ in $(seq "$ROUNDS"); do
-        start server "$@" || return 0
-        best=$(max "$best" "$(load_gps)")
+# The servers take turns within each round, minserver among them, so that a
+# machine shared with other work loads them all alike: the ratios compare
+# figures measured side by side.
+labels=("minserver" "warmer serve --driver events" "warmer serve --driver threads")
+command -v "$PY" >/dev/null && labels+=("python3 ci/refmodel.py serve")
+start_nth() { # N: starts the N-th server of labels
+    case $1 in
+    0) start server "$BD/minserver" ;;
+    1) start server "$W" serve --listen 127.0.0.1:0 --driver events ;;
+    2) start server "$W" serve --listen 127.0.0.1:0 --driver threads ;;
+    3) start server "$PY" ci/refmodel.py serve --listen 127.0.0.1:0 ;;
+    esac
+}
+best=()
+for _ in $(seq "$ROUNDS"); do
+    for i in "${!labels[@]}"; do
+        start_nth "$i" || continue
+        best[$i]=$(max "${best[$i]}" "$(load_gps)")
         stop
     done
-    printf '  %-34s %8s guesses/s  %sx\n' "$label" "$best" "$(ratio "$best" "$ceiling")"
-}
-server "warmer serve --driver events" "$W" serve --listen 127.0.0.1:0 --driver events
-server "warmer serve --driver threads" "$W" serve --listen 127.0.0.1:0 --driver threads
-if command -v "$PY" >/dev/null; then
-    server "python3 ci/refmodel.py serve" "$PY" ci/refmodel.py serve --listen 127.0.0.1:0
-else
-    echo "  python3 ci/refmodel.py serve: skipped (no $PY)"
-fi
+done
+ceiling=${best[0]:-0}
+printf '  %-34s %8s guesses/s  1.00x (the ceiling)\n' "${labels[0]}" "$ceiling"
+for i in "${!labels[@]}"; do
+    [ "$i" -eq 0 ] && continue
+    printf '  %-34s %8s guesses/s  %sx\n' "${labels[$i]}" "${best[$i]:-0}" "$(ratio "${best[$i]:-0}" "$ceiling")"
+done
+command -v "$PY" >/dev/null || echo "  python3 ci/refmodel.py serve: skipped (no $PY)"
