@@ -2,7 +2,6 @@
 
 #include <assert.h>
 #include <inttypes.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "msg.h"
@@ -122,10 +121,15 @@ static enum wm_sess_rc on_line(void *self, const char *line, size_t len, const s
             s->secret = s->last;
             s->secret_known = 1;
         }
+        /* "Server: %lld is %s", without snprintf: one line per guess */
         char buf[WM_MSG_MAX + 32];
-        int n = snprintf(buf, sizeof buf, "Server: %" PRId64 " is %s", s->last,
-                         wm_decision_name(m.decision));
-        wm_emit(out, WM_OUT_LOG, buf, (size_t)n);
+        const char *name = wm_decision_name(m.decision);
+        size_t n = 8, nl = strlen(name);
+        memcpy(buf, "Server: ", 8);
+        n += wm_fmt_int(buf + n, s->last);
+        memcpy(buf + n, " is ", 4);
+        memcpy(buf + n + 4, name, nl);
+        wm_emit(out, WM_OUT_LOG, buf, n + 4 + nl);
         return WM_SESS_OPEN;
     }
     assert(0 && "unreachable message type");
