@@ -52,6 +52,14 @@ bare_gps() {
         sed -n 's/^bare_load: \([0-9]*\) guesses\/s.*/\1/p'
 }
 max() { [ "${1:-0}" -ge "${2:-0}" ] && echo "${1:-0}" || echo "${2:-0}"; }
+# fmin A B: the smaller of two decimals, either of which may be empty.
+fmin() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" ? b : b == "" ? a : (a + 0 < b + 0 ? a : b)) }'; }
+# cpu_ticks: the server's user + system time so far, in clock ticks (from
+# Linux's /proc; empty elsewhere). The fields after the command's name.
+cpu_ticks() {
+    [ -r "/proc/$server_pid/stat" ] && sed 's/.*) //' "/proc/$server_pid/stat" | awk '{ print $12 + $13 }'
+}
+HZ=$(getconf CLK_TCK 2>/dev/null || echo 100)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
 "$BD/pingpong" 1
@@ -70,7 +78,9 @@ printf '  %-34s %8s guesses/s  %sx the bare loop (goal >= 0.8x)\n' "warmer load"
 echo "servers under warmer load ($CONNS connections, games $GAME, best of $ROUNDS x $SECONDS_EACH s), against minserver:"
 # The servers take turns within each round, minserver among them, so that a
 # machine shared with other work loads them all alike: the ratios compare
-# figures measured side by side.
+# figures measured side by side. Beside each, the least CPU time the server
+# spent per guess (user + system, kernel network work included), which other
+# work on the machine moves much less than it moves throughput.
 labels=("minserver" "warmer serve --driver events" "warmer serve --driver threads")
 command -v "$PY" >/dev/null && labels+=("python3 ci/refmodel.py serve")
 start_nth() { # N: starts the N-th server of labels
@@ -81,18 +91,22 @@ start_nth() { # N: starts the N-th server of labels
     3) start server "$PY" ci/refmodel.py serve --listen 127.0.0.1:0 ;;
     esac
 }
-best=()
+best=() cpu=()
 for _ in $(seq "$ROUNDS"); do
     for i in "${!labels[@]}"; do
         start_nth "$i" || continue
+        t0=$(cpu_ticks)
         best[$i]=$(max "${best[$i]}" "$(load_gps)")
+        t1=$(cpu_ticks)
+        n=$(sed -n 's/^guesses: \([0-9]*\).*/\1/p' "$tmp/load.out")
+        cpu[$i]=$(fmin "${cpu[$i]}" "$(awk -v a="$t0" -v b="$t1" -v n="${n:-0}" -v hz="$HZ" \
+            'BEGIN { if (a != "" && b != "" && n > 0) printf "%.1f", (b - a) / hz * 1e6 / n }')")
         stop
     done
 done
 ceiling=${best[0]:-0}
-printf '  %-34s %8s guesses/s  1.00x (the ceiling)\n' "${labels[0]}" "$ceiling"
 for i in "${!labels[@]}"; do
-    [ "$i" -eq 0 ] && continue
-    printf '  %-34s %8s guesses/s  %sx\n' "${labels[$i]}" "${best[$i]:-0}" "$(ratio "${best[$i]:-0}" "$ceiling")"
+    what=$([ "$i" -eq 0 ] && echo "1.00x (the ceiling)" || echo "$(ratio "${best[$i]:-0}" "$ceiling")x")
+    printf '  %-34s %8s guesses/s  %-19s CPU %s us/guess\n' "${labels[$i]}" "${best[$i]:-0}" "$what" "${cpu[$i]:--}"
 done
 command -v "$PY" >/dev/null || echo "  python3 ci/refmodel.py serve: skipped (no $PY)"
