@@ -24,11 +24,12 @@ trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$tmp"' EXI
 start() {
     local name=$1
     shift
+    rm -f "$tmp/$name.err" # the last server's address must not be read before the redirection empties it
     "$@" >/dev/null 2>"$tmp/$name.err" &
     server_pid=$!
     addr=""
     for _ in $(seq 50); do
-        addr=$(sed -n 's/.*listening on \([^ ]*\).*/\1/p' "$tmp/$name.err" | head -n 1)
+        addr=$(sed -n 's/.*listening on \([^ ]*\).*/\1/p' "$tmp/$name.err" 2>/dev/null | head -n 1)
         [ -n "$addr" ] && return 0
         sleep 0.1
     done
