@@ -44,6 +44,7 @@ struct esrv {
     struct wm_serve_stats *st;
     int spare; /* a descriptor to give up when accept runs out of them */
     int signo; /* set by the self-pipe: the loop ends */
+    int64_t now; /* ms, read once per round by the first touch; 0 until then */
     struct elist active, linger;
     unsigned open;
 };
@@ -83,7 +84,9 @@ static void touch(struct econn *e)
     unsigned idle = e->srv->o->idle_s;
     if (e->lingering)
         return;
-    e->deadline = idle ? wm_serve_now_ms() + (int64_t)idle * 1000 : 0;
+    if (idle && !e->srv->now)
+        e->srv->now = wm_serve_now_ms(); /* one clock read per round, not per read */
+    e->deadline = idle ? e->srv->now + (int64_t)idle * 1000 : 0;
     list_del(&e->srv->active, e);
     list_push(&e->srv->active, e);
 }
@@ -363,6 +366,7 @@ int wm_serve_events(int lfd, int sigfd, const struct wm_serve_opts *o, struct wm
     }
     for (;;) {
         int r = wm_el_once(s.el, next_timeout(&s));
+        s.now = 0;
         if (r < 0 && errno != EINTR) {
             wm_err_set(err, "poll: %s", strerror(errno));
             goto out;
