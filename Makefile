@@ -63,6 +63,9 @@ $(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(B)/libwarmer.a
 	@$(if $(V),,echo "  TEST  $@")
 	$(Q)$(CC) $(WARN) $(CPPFLAGS_ALL) -Itests $(CHECK_CFLAGS) $(CFLAGS) -o $@ $< $(B)/libwarmer.a $(CHECK_LIBS) -pthread
 
+# test_evloop_poll compiles sim/core/evloop.c itself, on its poll(2) backend.
+$(B)/tests/test_evloop_poll: sim/core/evloop.c
+
 # No include goes up a layer (docs/DESIGN.md, "Layers"), and the check itself works.
 layers:
 	@sh ci/layers.sh .

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "console.h"
@@ -157,6 +158,63 @@ START_TEST(bad_stream_fails_cleanly)
 }
 END_TEST
 
+/* /dev/null takes every line at once: none waits in a queue, so none is
+ * dropped however small the queue and however fast the lines come. */
+START_TEST(dev_null_takes_every_line)
+{
+    char err_path[64];
+    int null = open("/dev/null", O_WRONLY), err = scratch(err_path, sizeof err_path);
+    ck_assert_int_ge(null, 0);
+    struct wm_err e;
+    struct wm_con *c = wm_con_start(null, err, 1024, &e);
+    ck_assert_msg(c != NULL, "%s", e.msg);
+    for (int i = 0; i < 100000; i++)
+        wm_con_printf(c, WM_CON_OUT, "Server: %d is Warmer", i);
+    ck_assert_uint_eq(wm_con_dropped(c), 0);
+    wm_con_line(c, WM_CON_ERR, "still a file", 12);
+    ck_assert_uint_eq(wm_con_stop(c, 10000), 0);
+    wm_con_free(c);
+    ck_assert_str_eq(slurp(err_path), "still a file\n");
+    close(null);
+    close(err);
+    unlink(err_path);
+}
+END_TEST
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
+    nanosleep(&ts, NULL);
+}
+
+/* A lone line wakes a sleeping writer: it reaches the file without a stop
+ * (waited for at most 10 s; liveness, not speed), then so does a second. */
+START_TEST(lone_line_wakes_the_writer)
+{
+    char out_path[64];
+    int out = scratch(out_path, sizeof out_path);
+    struct wm_err e;
+    struct wm_con *c = wm_con_start(out, out, 1024, &e);
+    ck_assert_msg(c != NULL, "%s", e.msg);
+    const char *want[] = {"Server: 1 is Unsure\n", "Server: 1 is Unsure\nServer: 2 is Warmer\n"};
+    for (int k = 0; k < 2; k++) {
+        if (k == 0)
+            wm_con_line(c, WM_CON_OUT, "Server: 1 is Unsure", 19);
+        else
+            wm_con_line(c, WM_CON_OUT, "Server: 2 is Warmer", 19);
+        int i;
+        for (i = 0; i < 1000 && strcmp(slurp(out_path), want[k]) != 0; i++)
+            sleep_ms(10);
+        ck_assert_msg(i < 1000, "line %d not written within 10 s: got \"%s\"", k + 1, slurp(out_path));
+        sleep_ms(20); /* the writer's nap is over: it sleeps until poked */
+    }
+    ck_assert_uint_eq(wm_con_stop(c, 10000), 0);
+    wm_con_free(c);
+    close(out);
+    unlink(out_path);
+}
+END_TEST
+
 static Suite *console_suite(void)
 {
     Suite *s = suite_create("console");
@@ -165,6 +223,8 @@ static Suite *console_suite(void)
     WM_ADD_TEST(s, broken_stream_drops_from_then_on);
     WM_ADD_TEST(s, line_longer_than_queue_dropped_whole);
     WM_ADD_TEST(s, bad_stream_fails_cleanly);
+    WM_ADD_TEST(s, dev_null_takes_every_line);
+    WM_ADD_TEST(s, lone_line_wakes_the_writer);
     return s;
 }
 

@@ -1,6 +1,7 @@
 /* Tests for the socket drivers (sim/core/drv_threads.c, sim/core/drv_events.c) and the
- * event loop (sim/core/evloop.c): every driver must write the simulator's
- * transcript byte for byte, for the same configuration. */
+ * event loop (sim/core/evloop.c, its native backend; test_evloop_poll.c runs the
+ * same cases on poll): every driver must write the simulator's transcript
+ * byte for byte, for the same configuration. */
 #include "drivers.h"
 #include "evloop.h"
 #include "exec.h"
@@ -562,148 +563,12 @@ START_TEST(test_pipelined_script_backpressure)
 }
 END_TEST
 
-/* ---- the event loop ------------------------------------------------------ */
-
-struct probe {
-    int calls, last_ready;
-    int del_fd;   /* removed by the callback when >= 0 */
-    struct wm_evloop *el;
-    char buf[16];
-};
-
-static void probe_cb(struct wm_evloop *el, int fd, int ready, void *ud)
-{
-    struct probe *p = ud;
-    p->calls++;
-    p->last_ready = ready;
-    if (ready & WM_EL_READ) {
-        ssize_t r = read(fd, p->buf, sizeof p->buf);
-        if (r <= 0)
-            wm_el_del(el, fd);
-    }
-    if (ready & WM_EL_WRITE)
-        wm_el_set(el, fd, 0);
-    if (p->del_fd >= 0) {
-        wm_el_del(el, p->del_fd);
-        p->del_fd = -1;
-    }
-}
-
-START_TEST(test_evloop_register_and_limits)
-{
-    struct wm_evloop *el = wm_el_new(2);
-    ck_assert(el != NULL);
-    ck_assert(wm_el_new(0) == NULL);
-    int a[2], b[2];
-    ck_assert(pipe(a) == 0 && pipe(b) == 0);
-    struct probe p = {.del_fd = -1};
-    ck_assert_int_eq(wm_el_add(el, a[0], WM_EL_READ, probe_cb, &p), 0);
-    ck_assert_int_eq(wm_el_add(el, a[0], WM_EL_READ, probe_cb, &p), -1); /* twice */
-    ck_assert_int_eq(wm_el_add(el, -1, WM_EL_READ, probe_cb, &p), -1);
-    ck_assert_int_eq(wm_el_add(el, b[1], 0, probe_cb, &p), 0);
-    ck_assert_int_eq(wm_el_add(el, b[0], WM_EL_READ, probe_cb, &p), -1); /* full */
-    ck_assert_uint_eq(wm_el_wanted(el), 1);
-    ck_assert_int_eq(wm_el_set(el, 12345, WM_EL_READ), -1);
-    ck_assert_int_eq(wm_el_del(el, 12345), -1);
-    /* nothing to read: a poll with a timeout returns 0 */
-    ck_assert_int_eq(wm_el_once(el, 0), 0);
-    ck_assert_int_eq(wm_el_run(el, 10, 0), WM_EL_TIMEOUT);
-    ck_assert_int_eq(p.calls, 0);
-    /* a write end with write interest is ready at once; the callback silences it */
-    ck_assert_int_eq(wm_el_set(el, b[1], WM_EL_WRITE), 0);
-    ck_assert_uint_eq(wm_el_wanted(el), 2);
-    ck_assert_int_eq(wm_el_once(el, 1000), 1);
-    ck_assert_int_eq(p.calls, 1);
-    ck_assert_int_eq(p.last_ready, WM_EL_WRITE);
-    ck_assert_uint_eq(wm_el_wanted(el), 1);
-    /* bytes, then the end: read until the callback removes the fd */
-    ck_assert(write(a[1], "hi", 2) == 2);
-    close(a[1]);
-    ck_assert_int_eq(wm_el_run(el, 1000, 100), WM_EL_IDLE);
-    ck_assert_int_eq(p.calls, 3);
-    ck_assert_int_eq(memcmp(p.buf, "hi", 2), 0);
-    ck_assert_uint_eq(wm_el_wanted(el), 0);
-    /* a freed slot is reused */
-    ck_assert_int_eq(wm_el_add(el, b[0], WM_EL_READ, probe_cb, &p), 0);
-    ck_assert_int_eq(wm_el_del(el, b[0]), 0);
-    ck_assert_int_eq(wm_el_del(el, b[1]), 0);
-    wm_el_free(el);
-    close(a[0]);
-    close(b[0]);
-    close(b[1]);
-}
-END_TEST
-
-START_TEST(test_evloop_callback_removes_another_ready_fd)
-{
-    struct wm_evloop *el = wm_el_new(4);
-    int a[2], b[2];
-    ck_assert(pipe(a) == 0 && pipe(b) == 0);
-    ck_assert(write(a[1], "x", 1) == 1 && write(b[1], "y", 1) == 1);
-    struct probe pa = {.del_fd = b[0]}, pb = {.del_fd = -1};
-    ck_assert_int_eq(wm_el_add(el, a[0], WM_EL_READ, probe_cb, &pa), 0);
-    ck_assert_int_eq(wm_el_add(el, b[0], WM_EL_READ, probe_cb, &pb), 0);
-    ck_assert_int_eq(wm_el_once(el, 1000), 2); /* both were ready ... */
-    ck_assert_int_eq(pa.calls, 1);
-    ck_assert_int_eq(pb.calls, 0); /* ... but b was removed before its turn */
-    ck_assert_uint_eq(wm_el_wanted(el), 1);
-    wm_el_free(el);
-    close(a[0]);
-    close(a[1]);
-    close(b[0]);
-    close(b[1]);
-}
-END_TEST
-
-static void stop_cb(struct wm_evloop *el, int fd, int ready, void *ud)
-{
-    (void)fd;
-    (void)ready;
-    (*(int *)ud)++;
-    wm_el_stop(el);
-}
-
-START_TEST(test_evloop_stop)
-{
-    struct wm_evloop *el = wm_el_new(1);
-    int a[2];
-    ck_assert(pipe(a) == 0);
-    int calls = 0;
-    ck_assert(write(a[1], "z", 1) == 1);
-    ck_assert_int_eq(wm_el_add(el, a[0], WM_EL_READ, stop_cb, &calls), 0);
-    ck_assert_int_eq(wm_el_run(el, -1, 0), WM_EL_STOPPED);
-    ck_assert_int_eq(calls, 1);
-    ck_assert_int_eq(wm_el_run(el, -1, 0), WM_EL_STOPPED); /* it stays stopped */
-    ck_assert_int_eq(calls, 1);
-    wm_el_free(el);
-    close(a[0]);
-    close(a[1]);
-}
-END_TEST
-
-static void keep_cb(struct wm_evloop *el, int fd, int ready, void *ud)
-{
-    (void)el;
-    (void)fd;
-    (void)ready;
-    (*(int *)ud)++;
-}
-
-/* Level-triggered: a callback that leaves the fd ready is called each round. */
-START_TEST(test_evloop_round_limit)
-{
-    struct wm_evloop *el = wm_el_new(1);
-    int a[2];
-    ck_assert(pipe(a) == 0);
-    int calls = 0;
-    ck_assert_int_eq(wm_el_add(el, a[1], WM_EL_WRITE, keep_cb, &calls), 0);
-    ck_assert_int_eq(wm_el_run(el, 1000, 5), WM_EL_LIMIT);
-    ck_assert_int_eq(calls, 5);
-    wm_el_free(el);
-    close(a[0]);
-    close(a[1]);
-}
-END_TEST
+#if defined(__linux__) && !defined(WM_EL_POLL)
+#define WM_EL_EXPECT "epoll"
+#else
+#define WM_EL_EXPECT "poll"
+#endif
+#include "evloop_cases.h"
 
 static Suite *drivers_suite(void)
 {
@@ -724,10 +589,7 @@ static Suite *drivers_suite(void)
     WM_ADD_TEST(s, test_waiting_server_script_is_abandoned);
     WM_ADD_TEST(s, test_waiting_client_script_is_abandoned);
     WM_ADD_TEST(s, test_pipelined_script_backpressure);
-    WM_ADD_TEST(s, test_evloop_register_and_limits);
-    WM_ADD_TEST(s, test_evloop_callback_removes_another_ready_fd);
-    WM_ADD_TEST(s, test_evloop_stop);
-    WM_ADD_TEST(s, test_evloop_round_limit);
+    wm_evloop_cases(s);
     return s;
 }
 

@@ -309,6 +309,10 @@ START_TEST(format_parse_roundtrip)
         ck_assert_uint_eq(n, strlen(buf));
         expect_params(buf, lo, hi);
         n = wm_fmt_int(buf, lo);
+        char ref[32]; /* what snprintf writes, which wm_fmt_int does by hand */
+        snprintf(ref, sizeof ref, "%lld", (long long)lo);
+        ck_assert_str_eq(buf, ref);
+        ck_assert_uint_eq(n, strlen(ref));
         int64_t back;
         ck_assert_msg(wm_int64_parse(buf, n, &back) == 0 && back == lo, "int %s did not round trip",
                       buf);

@@ -23,7 +23,7 @@ static const char serve_help[] =
     "--server --connect` of a transcript against a fresh server reproduces it.\n"
     "A connection that would need a seed past 2^64 - 1 is refused.\n"
     "\n"
-    "  --driver events      one thread, non-blocking sockets, a poll loop (default)\n"
+    "  --driver events      one thread, non-blocking sockets, epoll (default)\n"
     "  --driver threads     an accept loop and one blocking thread per connection\n"
     "  --max-connections N  open at once, 1..65536 (default 1024); beyond it a\n"
     "                       connection is accepted and closed at once, with a line\n"

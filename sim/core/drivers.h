@@ -26,7 +26,7 @@
 
 int wm_threads_run(struct wm_conn *conns, unsigned n, struct wm_err *err);
 
-/* events: one thread, non-blocking sockets, the poll loop of evloop.h. */
+/* events: one thread, non-blocking sockets, the event loop of evloop.h. */
 #define WM_EVENTS_MAX_ROUNDS 4000000000ULL
 /* A poll that waits this long with nothing ready fails the run. */
 #define WM_EVENTS_STALL_MS 10000

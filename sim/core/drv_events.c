@@ -1,5 +1,5 @@
 /* The events driver: every connection in one thread, one non-blocking
- * socketpair each, moved by readiness through the poll loop of evloop.h.
+ * socketpair each, moved by readiness through the event loop of evloop.h.
  *
  * Each side wants exactly what the simulator would find ready for it
  * (sim.c's is_ready): to write while it has bytes pending, to read while it

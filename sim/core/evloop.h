@@ -1,11 +1,12 @@
-/* A tiny poll(2) event loop in the spirit of Redis's ae.c: register an fd
+/* A tiny event loop in the spirit of Redis's ae.c: register an fd
  * with read/write interest and a callback, change the interest, remove it,
  * run until nothing is wanted or someone stops the loop. It knows nothing
  * of endpoints; wm_events_run and a TCP server both drive it.
  *
  * Bounded: at most max_fds registrations, all memory allocated up front.
- * Level-triggered, like poll itself: a callback that leaves bytes unread
- * is called again on the next round. */
+ * Level-triggered: a callback that leaves bytes unread is called again on
+ * the next round. epoll on Linux, poll(2) elsewhere (or -DWM_EL_POLL); the
+ * behaviour is the same, and tests hold both to it. */
 #ifndef WM_EVLOOP_H
 #define WM_EVLOOP_H
 
@@ -27,13 +28,19 @@ typedef void (*wm_el_fn)(struct wm_evloop *el, int fd, int ready, void *ud);
 struct wm_evloop *wm_el_new(unsigned max_fds);
 void wm_el_free(struct wm_evloop *el); /* closes nothing: the fds are the caller's */
 
-/* 0, or -1 if the fd is already registered, negative, or the loop is full. */
+/* 0, or -1 if the fd is already registered, negative, or the loop is full,
+ * or (epoll) the kernel refused it, e.g. a regular file. */
 int wm_el_add(struct wm_evloop *el, int fd, int mask, wm_el_fn fn, void *ud);
-/* Changes an fd's interest (0 keeps it registered but unpolled). -1 if unknown. */
+/* Changes an fd's interest (0 keeps it registered but unpolled). -1 if
+ * unknown, or (epoll) if the kernel refused it, errno set: the old interest
+ * stays. */
 int wm_el_set(struct wm_evloop *el, int fd, int mask);
 int wm_el_del(struct wm_evloop *el, int fd);
 /* Registered fds with a nonzero interest. */
 unsigned wm_el_wanted(const struct wm_evloop *el);
+
+/* "epoll" or "poll": the backend this build uses. */
+const char *wm_el_backend(void);
 
 /* One poll and its callbacks: events dispatched, 0 on timeout (or if
  * nothing is wanted), -1 with errno if poll failed (EINTR included). */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,6 +30,7 @@ struct ring {
     char *buf;
     size_t cap, head, used;
     int broken; /* a write failed for good: every line is dropped */
+    int null;   /* /dev/null: a line is as good as written at once (set before the writer starts) */
     uint64_t dropped;
 };
 
@@ -39,6 +41,7 @@ struct wm_con {
     int stop;         /* no more lines; the writer drains until deadline */
     int gone;         /* the writer has ended: no more lines */
     int noted;        /* the first stdout drop was noted on stderr */
+    int asleep;       /* the writer waits for a poke: nothing was queued */
     int64_t deadline; /* ms */
     pthread_t tid;
     int running; /* the writer exists and is not joined */
@@ -67,8 +70,10 @@ static void put(struct ring *r, const char *p, size_t n)
 }
 
 /* Under mu: queues a line, or drops and counts it (0). *wake is set when
- * the writer may be asleep (the ring was empty). late: the writer's own
- * note, which may still go out while it drains after the stop. */
+ * the writer must be poked: it sleeps, or it naps while the queue passes
+ * half full. One poke per sleep, not one per line: a poke is a syscall and
+ * a wake-up. late: the writer's own note, which may still go out while it
+ * drains after the stop. */
 static int enqueue(struct wm_con *c, enum wm_con_stream s, const char *text, size_t len,
                    int late, int *wake)
 {
@@ -77,7 +82,11 @@ static int enqueue(struct wm_con *c, enum wm_con_stream s, const char *text, siz
         r->dropped++;
         return 0;
     }
-    *wake |= r->used == 0;
+    size_t half = r->cap / 2;
+    if (c->asleep || (r->used <= half && r->used + len + 1 > half)) {
+        *wake = 1;
+        c->asleep = 0;
+    }
     put(r, text, len);
     put(r, "\n", 1);
     return 1;
@@ -93,6 +102,8 @@ static void drop_all(struct ring *r)
 
 void wm_con_line(struct wm_con *c, enum wm_con_stream s, const char *text, size_t len)
 {
+    if (c->r[s].null)
+        return; /* what writing it would have done, without a lock or a syscall */
     int wake = 0;
     pthread_mutex_lock(&c->mu);
     if (!enqueue(c, s, text, len, 0, &wake) && s == WM_CON_OUT && !c->noted && !c->stop) {
@@ -160,9 +171,13 @@ static void write_some(struct wm_con *c, enum wm_con_stream s)
     pthread_mutex_unlock(&c->mu);
 }
 
+/* The writer drains, then naps WM_CON_NAP_MS before it looks again, so
+ * that lines made meanwhile go out together and nobody pokes it; only when
+ * a look finds nothing does it sleep until poked. */
 static void *writer_main(void *arg)
 {
     struct wm_con *c = arg;
+    int wrote = 0; /* since the last nap */
     for (;;) {
         struct pollfd p[3] = {{.fd = c->wake[0], .events = POLLIN}};
         enum wm_con_stream which[3];
@@ -176,8 +191,15 @@ static void *writer_main(void *arg)
                 which[n++] = (enum wm_con_stream)s;
             }
         }
-        pthread_mutex_unlock(&c->mu);
         int timeout = -1;
+        if (n == 1 && !stop) {
+            if (wrote)
+                timeout = WM_CON_NAP_MS;
+            else
+                c->asleep = 1;
+            wrote = 0;
+        }
+        pthread_mutex_unlock(&c->mu);
         if (stop) {
             int64_t left = deadline - now_ms();
             if (n == 1 || left <= 0)
@@ -194,9 +216,12 @@ static void *writer_main(void *arg)
             while (read(c->wake[0], drain, sizeof drain) > 0)
                 continue;
         }
-        for (nfds_t i = 1; i < n; i++)
-            if (p[i].revents)
+        for (nfds_t i = 1; i < n; i++) {
+            if (p[i].revents) {
                 write_some(c, which[i]);
+                wrote = 1;
+            }
+        }
     }
     pthread_mutex_lock(&c->mu);
     drop_all(&c->r[WM_CON_OUT]);
@@ -204,6 +229,14 @@ static void *writer_main(void *arg)
     c->gone = 1;
     pthread_mutex_unlock(&c->mu);
     return NULL;
+}
+
+/* 1 if fd is /dev/null (by its device number), where lines need no queue. */
+static int is_devnull(int fd)
+{
+    struct stat a, b;
+    return fstat(fd, &a) == 0 && S_ISCHR(a.st_mode) && stat("/dev/null", &b) == 0 &&
+           S_ISCHR(b.st_mode) && a.st_rdev == b.st_rdev;
 }
 
 struct wm_con *wm_con_start(int out_fd, int err_fd, size_t max_bytes, struct wm_err *err)
@@ -217,6 +250,7 @@ struct wm_con *wm_con_start(int out_fd, int err_fd, size_t max_bytes, struct wm_
     c->r[WM_CON_OUT].fd = out_fd;
     c->r[WM_CON_ERR].fd = err_fd;
     for (int s = 0; s < 2; s++) {
+        c->r[s].null = is_devnull(c->r[s].fd);
         c->r[s].cap = max_bytes;
         c->r[s].buf = malloc(max_bytes);
     }

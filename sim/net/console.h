@@ -7,7 +7,11 @@
  *
  * The writer only writes after poll(2) says the stream can take bytes, at
  * most PIPE_BUF at a time, so it never blocks in write(2) on a pipe, a
- * terminal or a file, and wakes for a stop through its own pipe. */
+ * terminal or a file, and wakes for a stop through its own pipe. It is
+ * poked only when it sleeps (or a queue passes half full): after a drain
+ * it naps, so a busy server's lines go out in batches, a few syscalls per
+ * nap rather than one poke per line. A stream on /dev/null takes each line
+ * at once, as writing it would, with no lock and no queue. */
 #ifndef WM_CONSOLE_H
 #define WM_CONSOLE_H
 
@@ -25,6 +29,8 @@
 #define WM_CON_STOP_MS 500
 /* The last line after the stop (a summary): how long to wait for room. */
 #define WM_CON_FINAL_MS 100
+/* After a drain, the writer waits this long before it looks again. */
+#define WM_CON_NAP_MS 1
 
 enum wm_con_stream { WM_CON_OUT, WM_CON_ERR };
 

@@ -1,5 +1,5 @@
 /* warmer record's loop (record.h): the listening socket, the self-pipe and
- * both sockets of every open connection in one poll loop. */
+ * both sockets of every open connection in one event loop (evloop.h). */
 #include "record.h"
 
 #include <errno.h>

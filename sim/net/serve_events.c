@@ -1,8 +1,10 @@
-/* warmer serve --driver events: one thread, non-blocking sockets, the poll
- * loop of evloop.h over the listening socket, the self-pipe and every
- * connection. A connection wants to write only while it has output
- * pending, and to read only while its endpoint can take input (open,
- * below the high-water mark, nothing buffered) or while it lingers.
+/* warmer serve --driver events: one thread, non-blocking sockets, the event
+ * loop of evloop.h (epoll on Linux) over the listening socket, the
+ * self-pipe and every connection. Replies are written as soon as they are
+ * made (one recv and one send per wake-up of a lockstep connection), so a
+ * connection wants to write only while a send could not take all its
+ * output, and to read only while its endpoint can take input (open, below
+ * the high-water mark, nothing buffered) or while it lingers.
  *
  * Deadlines cost O(1): every open connection has the same idle timeout, so
  * a list kept in order of last received byte has the first to expire at
@@ -42,6 +44,7 @@ struct esrv {
     struct wm_serve_stats *st;
     int spare; /* a descriptor to give up when accept runs out of them */
     int signo; /* set by the self-pipe: the loop ends */
+    int64_t now; /* ms, read once per round by the first touch; 0 until then */
     struct elist active, linger;
     unsigned open;
 };
@@ -81,7 +84,9 @@ static void touch(struct econn *e)
     unsigned idle = e->srv->o->idle_s;
     if (e->lingering)
         return;
-    e->deadline = idle ? wm_serve_now_ms() + (int64_t)idle * 1000 : 0;
+    if (idle && !e->srv->now)
+        e->srv->now = wm_serve_now_ms(); /* one clock read per round, not per read */
+    e->deadline = idle ? e->srv->now + (int64_t)idle * 1000 : 0;
     list_del(&e->srv->active, e);
     list_push(&e->srv->active, e);
 }
@@ -116,35 +121,6 @@ static int interest(const struct econn *e)
     return mask;
 }
 
-/* Does what needs no readiness, then sets the interest; may free e. */
-static void settle(struct econn *e)
-{
-    struct wm_sconn *c = &e->c;
-    if (!e->lingering) {
-        wm_sconn_feed(c);
-        if (wm_sconn_check_fault(c)) {
-            conn_close(e);
-            return;
-        }
-        if (c->peer_gone)
-            wm_ep_discard(&c->ep); /* nobody will read it */
-        if (c->eof_done && !c->ep.closed)
-            wm_ep_abandon(&c->ep); /* a session open after the end: nothing can come */
-        if (c->ep.closed && wm_ep_pending(&c->ep) == 0) {
-            if (c->eof_done || c->peer_gone) {
-                conn_close(e);
-                return;
-            }
-            begin_linger(e);
-        }
-    }
-    int mask = interest(e);
-    if (mask != e->mask) {
-        wm_el_set(e->srv->el, c->fd, mask);
-        e->mask = mask;
-    }
-}
-
 static void do_write(struct econn *e)
 {
     struct wm_sconn *c = &e->c;
@@ -167,6 +143,59 @@ static void do_write(struct econn *e)
             wm_ep_abandon(&c->ep);
             return;
         }
+    }
+}
+
+/* Feeds what was read and writes the replies at once, without waiting
+ * for the loop to report room: a socket nearly always has it, and the
+ * wait cost a round and two interest changes per reply. Repeats while it
+ * moves bytes (the output may have stopped the feeding at the high-water
+ * mark); each pass takes input or output, so it ends. */
+static void pump(struct econn *e)
+{
+    struct wm_sconn *c = &e->c;
+    for (;;) {
+        int moved = wm_sconn_feed(c);
+        size_t before = wm_ep_pending(&c->ep);
+        if (before && !c->peer_gone && !c->ep.fault) {
+            do_write(e);
+            moved |= wm_ep_pending(&c->ep) < before;
+        }
+        if (!moved || c->ep.fault || wm_inbuf_left(&c->in) == 0)
+            return;
+    }
+}
+
+/* Does what needs no readiness, then sets the interest; may free e. */
+static void settle(struct econn *e)
+{
+    struct wm_sconn *c = &e->c;
+    if (!e->lingering) {
+        pump(e);
+        if (wm_sconn_check_fault(c)) {
+            conn_close(e);
+            return;
+        }
+        if (c->peer_gone)
+            wm_ep_discard(&c->ep); /* nobody will read it */
+        if (c->eof_done && !c->ep.closed)
+            wm_ep_abandon(&c->ep); /* a session open after the end: nothing can come */
+        if (c->ep.closed && wm_ep_pending(&c->ep) == 0) {
+            if (c->eof_done || c->peer_gone) {
+                conn_close(e);
+                return;
+            }
+            begin_linger(e);
+        }
+    }
+    int mask = interest(e);
+    if (mask != e->mask) {
+        if (wm_el_set(e->srv->el, c->fd, mask) < 0) { /* epoll out of memory: cannot wait */
+            wm_sconn_fail(c, "event loop: %s", strerror(errno));
+            conn_close(e);
+            return;
+        }
+        e->mask = mask;
     }
 }
 
@@ -337,6 +366,7 @@ int wm_serve_events(int lfd, int sigfd, const struct wm_serve_opts *o, struct wm
     }
     for (;;) {
         int r = wm_el_once(s.el, next_timeout(&s));
+        s.now = 0;
         if (r < 0 && errno != EINTR) {
             wm_err_set(err, "poll: %s", strerror(errno));
             goto out;
