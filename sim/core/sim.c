@@ -202,17 +202,15 @@ static int no_progress(struct wm_conn *conns, struct simconn *sc, unsigned n, st
     return 1; /* everything finished */
 }
 
-/* The ready actions of one connection, in (side, action) order; returns how
- * many. Only a step of the connection (or a fault's timer) changes them, so
- * the result is kept in c->ready for the next pick. */
-static unsigned ready_of(struct simconn *c, struct action out[2 * ACTS], unsigned conn)
+/* How many actions of one connection are ready; they are kept in c->ready
+ * as bits in (side, action) order for the next pick, since only a step of
+ * the connection (or a fault's timer) changes them. */
+static unsigned ready_of(struct simconn *c)
 {
     unsigned k = 0;
     c->ready = c->frozen_until ? 0 : side_mask(c, 0) | side_mask(c, 1) << ACTS;
-    for (unsigned m = c->ready; m; m &= m - 1) {
-        unsigned bit = (unsigned)__builtin_ctz(m);
-        out[k++] = (struct action){conn, (uint8_t)(bit / ACTS), (uint8_t)(bit % ACTS)};
-    }
+    for (unsigned m = c->ready; m; m &= m - 1)
+        k++;
     c->nready = k;
     return k;
 }
@@ -310,7 +308,6 @@ int wm_sim_run(struct wm_conn *conns, unsigned n, uint64_t seed, int chunking,
     struct wm_rng rng;
     uint32_t key[3] = {(uint32_t)seed, (uint32_t)(seed >> 32), 0x73636864u};
     wm_rng_seed_words(&rng, key, 3);
-    struct action acts[2 * ACTS];
     char scratch[WM_IO_CHUNK];
     unsigned delayed = 0; /* connections still frozen by a delay fault */
     for (unsigned f = 0; f < opts->nfaults; f++) {
@@ -329,7 +326,7 @@ int wm_sim_run(struct wm_conn *conns, unsigned n, uint64_t seed, int chunking,
         wm_ep_start(&conns[i].client);
         if (check_fault(&sc[i], i, err) < 0)
             goto out;
-        counts_set(&cn, i, ready_of(&sc[i], acts, i));
+        counts_set(&cn, i, ready_of(&sc[i]));
     }
     for (uint64_t steps = 0;; steps++) {
         if (steps == opts->max_steps) {
@@ -345,7 +342,7 @@ int wm_sim_run(struct wm_conn *conns, unsigned n, uint64_t seed, int chunking,
                 break;
             delayed = 0; /* no_progress let every delayed connection go */
             for (unsigned i = 0; i < n; i++) /* abandoned scripts changed what is ready */
-                counts_set(&cn, i, ready_of(&sc[i], acts, i));
+                counts_set(&cn, i, ready_of(&sc[i]));
             continue;
         }
         uint64_t r = cn.total == 1 ? 0 : (uint64_t)wm_rng_randint(&rng, 0, (int64_t)cn.total - 1);
@@ -358,14 +355,14 @@ int wm_sim_run(struct wm_conn *conns, unsigned n, uint64_t seed, int chunking,
             check_fault(&sc[i], i, err) < 0)
             goto out;
         /* A step touches one connection only, so only its count can change. */
-        counts_set(&cn, i, ready_of(&sc[i], acts, i));
+        counts_set(&cn, i, ready_of(&sc[i]));
         if (opts->stream && wm_stream_pump(opts->stream, i, &conns[i], err) < 0)
             goto out;
         for (unsigned j = 0; delayed && j < n; j++) /* delay faults end at their step */
             if (sc[j].frozen_until && steps + 1 >= sc[j].frozen_until) {
                 sc[j].frozen_until = 0;
                 delayed--;
-                counts_set(&cn, j, ready_of(&sc[j], acts, j));
+                counts_set(&cn, j, ready_of(&sc[j]));
             }
     }
     rc = 0;

@@ -12,7 +12,6 @@
  * and is the harness's memory (plain malloc, not counted by an alloc-fail
  * fault, so both transports refuse the same allocation). */
 #define PIPE_FIRST_CAP 512
-#define PIPE_KEEP_CAP 0
 
 int wm_tr_open(struct wm_transport *t, enum wm_transport_kind kind, struct wm_err *err)
 {
@@ -99,13 +98,10 @@ long wm_tr_read(struct wm_transport *t, int side, char *p, size_t n)
     memcpy(p, q->buf + q->head, k);
     q->head += k;
     q->len -= k;
-    if (q->len == 0) { /* drained: start over at the front, and give a large buffer back */
-        q->head = 0;
-        if (q->cap > PIPE_KEEP_CAP) {
-            free(q->buf);
-            q->buf = NULL;
-            q->cap = 0;
-        }
+    if (q->len == 0) { /* drained: the buffer goes back, so idle pipes hold nothing */
+        free(q->buf);
+        q->buf = NULL;
+        q->head = q->cap = 0;
     }
     return (long)k;
 }
