@@ -197,13 +197,19 @@ expect sim-options-under-sim 0 "^1 passed, 0 failed\$" -- check --driver sim --t
 
 # The open-file limit (issue 10): a low soft limit is raised as far as the
 # run needs; a hard limit too low fails at once, exit 2, saying how to raise it.
+# Valgrind shows its client a hard limit equal to the soft one, less the
+# descriptors it keeps for itself: under a wrapper no raise can be seen, and
+# the hard limit named is that lower one.
 W_PLAIN=$W
+case $W in *" "*) WRAPPED=1 ;; *) WRAPPED= ;; esac
 printf '#!/bin/sh\nulimit %s "$1" || exit 99\nshift\nexec "$@"\n' -Sn >"$tmp/soft.sh"
 printf '#!/bin/sh\nulimit %s "$1" || exit 99\nshift\nexec "$@"\n' -n >"$tmp/both.sh"
+hard=200
+[ -n "$WRAPPED" ] && hard='[12][0-9][0-9]'
 W="sh $tmp/soft.sh 200 $W_PLAIN"
-expect fd-soft-limit-raised 0 "^C600! close$" -- run --connections 600 --game 1:5:3:1
+[ -z "$WRAPPED" ] && expect fd-soft-limit-raised 0 "^C600! close$" -- run --connections 600 --game 1:5:3:1
 W="sh $tmp/both.sh 200 $W_PLAIN"
-expect fd-hard-limit-run 2 "a run of 600 connections needs 1232 open files, and the hard limit is 200" -- run --connections 600 --game 1:5:3:1
+expect fd-hard-limit-run 2 "a run of 600 connections needs 1232 open files, and the hard limit is $hard " -- run --connections 600 --game 1:5:3:1
 expect fd-memory-transport-needs-none 0 "^C600! close$" -- run --connections 600 --game 1:5:3:1 --transport memory
 $W_PLAIN run --connections 100 --game 1:5:3:1 >"$tmp/c100.txt"
 W="sh $tmp/both.sh 100 $W_PLAIN"

@@ -145,13 +145,25 @@ case_duration_stops() {
     [ $rc -eq 0 ] && out $1 "^guesses: [1-9][0-9]*, games finished: [0-9]*$" && out $1 "^errors: 0, connection failures: 0$" &&
         has $1 "4 connections served, 0 refused, 0 errors" srv
 }
+# connected PORT: once something holds a connection to 127.0.0.1:PORT (load
+# has its SIGINT handler by then), at most T seconds; a load under a wrapper
+# (valgrind) may take more than a second to get there. Without ss(8), 3 s.
+connected() {
+    command -v ss >/dev/null || { sleep 3; return; }
+    local i
+    for ((i = 0; i < T * 10; i++)); do
+        [ -n "$(ss -Htn state established "( dport = :$1 )" 2>/dev/null)" ] && return
+        sleep 0.1
+    done
+}
 # SIGINT stops the asking as the deadline does: the report, exit 0.
 case_sigint_stops_with_report() {
     start $1 $BIN serve --listen 127.0.0.1:0 --seed 3 || return 1
     # shellcheck disable=SC2086
     timeout "$T" $W load --connect "$addr" --seed 3 --duration 600 --connections 2 >"$tmp/$1.out" 2>"$tmp/$1.err" &
     local lpid=$!
-    sleep 1
+    connected "${addr##*:}"
+    sleep 0.5
     kill -INT $lpid
     wait $lpid
     local rc=$?
