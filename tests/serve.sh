@@ -11,7 +11,9 @@
 #       cases are then the stuck-*, budget-* and console-lines-* ones
 #
 # Env: SERVE_STOP_S (how long SIGTERM may take, default 5; 60 with --tool),
-# SERVE_KEEP=1 (keep the scratch directory).
+# SERVE_KEEP=1 (keep the scratch directory), SERVE_DRIVER=events|threads
+# (of the default cases, that driver's alone: make memcheck runs the two at
+# once).
 TOOL=
 if [ "$1" = --tool ]; then
     TOOL=$2
@@ -251,10 +253,11 @@ ALL="stuck-stdout-events stuck-stdout-threads stuck-both-events stuck-both-threa
      flood-events flood-threads budget-events budget-threads
      console-lines-events console-lines-threads"
 if [ $# -eq 0 ] && [ -n "$TOOL" ]; then
-    set -- $(echo $ALL | tr ' ' '\n' | grep -v '^flood-')
+    set -- $(echo $ALL | tr ' ' '\n' | grep -v '^flood-' | grep -- "-${SERVE_DRIVER:-[a-z]*}\$")
 elif [ $# -eq 0 ]; then
-    set -- $ALL
+    set -- $(echo $ALL | tr ' ' '\n' | grep -- "-${SERVE_DRIVER:-[a-z]*}\$")
 fi
+[ $# -gt 0 ] || { echo "serve: no case for SERVE_DRIVER=$SERVE_DRIVER" >&2; exit 2; }
 pass=0 fail=0
 for name in "$@"; do
     d=${name##*-}
