@@ -67,6 +67,8 @@ $(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(B)/libwarmer.a
 
 # test_evloop_poll compiles sim/core/evloop.c itself, on its poll(2) backend.
 $(B)/tests/test_evloop_poll: sim/core/evloop.c
+# test_gset_tight compiles proto/gset.c itself, with narrow slots' distance cut short.
+$(B)/tests/test_gset_tight: proto/gset.c
 
 # No include goes up a layer (docs/DESIGN.md, "Layers"), and the check itself works.
 layers:

@@ -39,15 +39,13 @@ void wm_client_init(struct wm_client *c, const struct wm_game *games, size_t nga
 {
     *c = (struct wm_client){.games = games, .ngames = ngames, .hist_max = max_guesses};
     wm_gset_init(&c->seen, max_guesses);
+    wm_hist_init(&c->hist);
 }
 
 void wm_client_free(struct wm_client *c)
 {
     wm_gset_free(&c->seen);
-    wm_free(c->hist);
-    wm_free(c->hist_dec);
-    c->hist = NULL;
-    c->hist_dec = NULL;
+    wm_hist_free(&c->hist);
 }
 
 enum wm_decision wm_judge(int64_t n, int64_t secret, int have_prev, double prev, double *dist)
@@ -92,6 +90,8 @@ static void begin_game(struct wm_client *c, const struct wm_sink *out)
     c->asked = 0;
     c->have_dist = 0;
     wm_gset_clear(&c->seen);
+    wm_gset_domain(&c->seen, g->lo, g->hi);
+    wm_hist_game(&c->hist, g->lo, g->hi);
 }
 
 /* Ends games that are over (count reached or Correct), starts the next ones,
@@ -110,10 +110,13 @@ static enum wm_sess_rc advance(struct wm_client *c, const struct wm_sink *out, i
         begin_game(c, out);
         game_over = 0;
     }
-    for (size_t i = 0; i < c->nhist; i++) {
+    struct wm_hist_iter it;
+    int64_t v;
+    uint8_t d;
+    wm_hist_iter_init(&it);
+    while (wm_hist_next(&c->hist, &it, &v, &d)) {
         char line[WM_MSG_MAX + 32];
-        wm_emit(out, WM_OUT_LOG, line,
-                wm_fmt_judged(line, "Client: ", c->hist[i], (enum wm_decision)c->hist_dec[i]));
+        wm_emit(out, WM_OUT_LOG, line, wm_fmt_judged(line, "Client: ", v, (enum wm_decision)d));
     }
     c->done = 1;
     wm_emit(out, WM_OUT_CLOSE, "", 0);
@@ -130,26 +133,6 @@ static enum wm_sess_rc start(void *self, const struct wm_sink *out)
     }
     begin_game(c, out);
     return advance(c, out, 0);
-}
-
-static int remember(struct wm_client *c, int64_t n, enum wm_decision d)
-{
-    if (c->nhist == c->hist_cap) {
-        size_t cap = c->hist_cap ? c->hist_cap * 2 : 64;
-        int64_t *h = wm_realloc(c->hist, cap * sizeof *h);
-        if (!h)
-            return -1;
-        c->hist = h;
-        uint8_t *hd = wm_realloc(c->hist_dec, cap);
-        if (!hd)
-            return -1;
-        c->hist_dec = hd;
-        c->hist_cap = cap;
-    }
-    c->hist[c->nhist] = n;
-    c->hist_dec[c->nhist] = (uint8_t)d;
-    c->nhist++;
-    return 0;
 }
 
 static enum wm_sess_rc on_line(void *self, const char *line, size_t len, const struct wm_sink *out)
@@ -180,7 +163,7 @@ static enum wm_sess_rc on_line(void *self, const char *line, size_t len, const s
         wm_err_set(&e, "out of memory recording guess %" PRId64, n);
         return fail(c, out, &e);
     }
-    if (added < 0 || c->nhist >= c->hist_max) {
+    if (added < 0 || c->hist.count >= c->hist_max) {
         wm_err_set(&e, "more than %zu guesses (max-guesses)", c->hist_max);
         return fail(c, out, &e);
     }
@@ -189,7 +172,7 @@ static enum wm_sess_rc on_line(void *self, const char *line, size_t len, const s
     c->last_dist = dist;
     c->have_dist = 1;
     c->asked++;
-    if (remember(c, n, d) < 0) {
+    if (wm_hist_add(&c->hist, n, (uint8_t)d) < 0) {
         wm_err_set(&e, "out of memory recording guess %" PRId64, n);
         return fail(c, out, &e);
     }

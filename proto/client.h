@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "gset.h"
+#include "hist.h"
 #include "msg.h"
 #include "session.h"
 
@@ -27,9 +28,8 @@ struct wm_client {
     int have_dist;
     int done;
     struct wm_gset seen; /* this game's guesses, for repeated-guess detection */
-    int64_t *hist;       /* every guess of the session, for the closing log */
-    uint8_t *hist_dec;
-    size_t nhist, hist_cap, hist_max;
+    struct wm_hist hist; /* every guess of the session, for the closing log */
+    size_t hist_max;
 };
 
 void wm_client_init(struct wm_client *c, const struct wm_game *games, size_t ngames,

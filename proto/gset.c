@@ -1,26 +1,139 @@
 #include "gset.h"
 
 #include <assert.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
 
-/* splitmix64 finaliser: a fixed function, so probing never depends on addresses. */
-static size_t hash(int64_t v, size_t cap)
+/* A remainder this wide still leaves a 4-byte slot 12 bits of distance
+ * (up to 4094 slots from home); wider remainders take 8-byte slots. */
+#ifndef NARROW_RBITS_MAX /* a test sets it lower, to reach the overflow */
+#define NARROW_RBITS_MAX 20
+#endif
+#define FIRST_CAP 16
+
+static uint64_t mask_of(unsigned bits)
 {
-    uint64_t x = (uint64_t)v;
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return (size_t)x & (cap - 1);
+    return bits >= 64 ? UINT64_MAX : ((uint64_t)1 << bits) - 1;
 }
 
-size_t wm_gset_bytes(size_t cap)
+/* A bijection on [0, 2^w): xor-shifts and odd multipliers, each invertible
+ * mod 2^w, so distinct members keep distinct codes and none is lost. Fixed,
+ * so probing never depends on addresses. */
+static uint64_t mix(uint64_t x, unsigned w)
 {
-    return cap * sizeof(int64_t);
+    uint64_t m = mask_of(w);
+    unsigned sh = (w + 1) / 2;
+    x ^= x >> sh;
+    x = (x * 0xbf58476d1ce4e5b9ULL) & m;
+    x ^= x >> sh;
+    x = (x * 0x94d049bb133111ebULL) & m;
+    x ^= x >> sh;
+    return x;
+}
+
+/* How a table of 2^q slots splits a w-bit code: home slot and remainder. */
+static void layout(struct wm_gset *s, unsigned q)
+{
+    s->qbits = q;
+    s->rbits = s->wbits > q ? s->wbits - q : 0;
+    s->wide = s->rbits > NARROW_RBITS_MAX;
+    s->dbits = (s->wide ? 64u : 32u) - s->rbits;
+}
+
+static size_t slot_size(const struct wm_gset *s)
+{
+    return s->wide ? sizeof(uint64_t) : sizeof(uint32_t);
+}
+
+static size_t table_bytes(const struct wm_gset *s, size_t cap)
+{
+    return cap * slot_size(s);
+}
+
+size_t wm_gset_bytes(const struct wm_gset *s)
+{
+    return table_bytes(s, s->cap);
+}
+
+static uint64_t get(const struct wm_gset *s, size_t i)
+{
+    return s->wide ? ((const uint64_t *)s->slots)[i] : ((const uint32_t *)s->slots)[i];
+}
+
+static void set(struct wm_gset *s, size_t i, uint64_t x)
+{
+    if (s->wide)
+        ((uint64_t *)s->slots)[i] = x;
+    else
+        ((uint32_t *)s->slots)[i] = (uint32_t)x;
+}
+
+static size_t home_of(const struct wm_gset *s, uint64_t code)
+{
+    if (s->wbits >= s->qbits)
+        return (size_t)(code >> (s->wbits - s->qbits));
+    return (size_t)(code << (s->qbits - s->wbits));
+}
+
+static uint64_t rem_of(const struct wm_gset *s, uint64_t code)
+{
+    return code & mask_of(s->rbits);
+}
+
+static uint64_t code_of(const struct wm_gset *s, size_t home, uint64_t rem)
+{
+    if (s->wbits >= s->qbits)
+        return ((uint64_t)home << s->rbits) | rem;
+    return (uint64_t)home >> (s->qbits - s->wbits);
+}
+
+static uint64_t slot_dist(const struct wm_gset *s, uint64_t x)
+{
+    return (x & mask_of(s->dbits)) - 1;
+}
+
+static uint64_t slot_rem(const struct wm_gset *s, uint64_t x)
+{
+    return s->rbits ? x >> s->dbits : 0;
+}
+
+/* 1 with *at the member's slot, or 0 with *at the first empty slot and
+ * *dist its distance from home. Load stays <= 3/4, so an empty slot ends
+ * every probe within cap steps. */
+static int find(const struct wm_gset *s, uint64_t code, size_t *at, uint64_t *dist)
+{
+    size_t mask = s->cap - 1, i = home_of(s, code);
+    uint64_t rem = rem_of(s, code);
+    for (uint64_t d = 0; d < s->cap; d++, i = (i + 1) & mask) {
+        uint64_t x = get(s, i);
+        if (x == 0) {
+            *at = i;
+            *dist = d;
+            return 0;
+        }
+        if (slot_dist(s, x) == d && slot_rem(s, x) == rem) {
+            *at = i;
+            return 1;
+        }
+    }
+    assert(0 && "a gset table with no empty slot");
+    return 0;
+}
+
+/* Stores a code known absent; -1 if its distance does not fit the slot
+ * (only 4-byte slots, after thousands of neighbours: the table grows). */
+static int put(struct wm_gset *s, uint64_t code)
+{
+    size_t at;
+    uint64_t d;
+    int found = find(s, code, &at, &d);
+    assert(!found);
+    (void)found;
+    if (d + 1 > mask_of(s->dbits))
+        return -1;
+    set(s, at, (s->rbits ? rem_of(s, code) << s->dbits : 0) | (d + 1));
+    return 0;
 }
 
 /* Takes n bytes from the budget, or -1 if they would pass its limit. */
@@ -42,95 +155,136 @@ static void release(struct wm_gset_budget *b, size_t n)
         atomic_fetch_sub(&b->used, n);
 }
 
+static void set_domain(struct wm_gset *s, uint64_t lo, uint64_t span)
+{
+    s->lo = lo;
+    s->span = span;
+    unsigned w = 1;
+    while (w < 64 && (span >> w) != 0)
+        w++;
+    s->wbits = w;
+}
+
 void wm_gset_init(struct wm_gset *s, size_t max)
 {
     *s = (struct wm_gset){.max = max};
+    set_domain(s, (uint64_t)INT64_MIN, UINT64_MAX);
 }
 
 void wm_gset_free(struct wm_gset *s)
 {
     wm_free(s->slots);
-    release(s->budget, wm_gset_bytes(s->cap));
-    *s = (struct wm_gset){.max = s->max, .budget = s->budget};
+    release(s->budget, wm_gset_bytes(s));
+    s->slots = NULL;
+    s->cap = 0;
+    s->count = 0;
 }
 
 void wm_gset_clear(struct wm_gset *s)
 {
     if (s->count == 0)
         return; /* already empty: a run of PARAMS costs nothing */
-    /* cap <= 4 x count + 16, so either way this is O(guesses made). */
+    /* cap <= 8/3 x count + 16, so either way this is O(guesses made). */
     if (s->cap > WM_GSET_KEEP)
         wm_gset_free(s); /* the memory goes back between games */
     else
-        memset(s->slots, 0, s->cap * sizeof *s->slots);
+        memset(s->slots, 0, wm_gset_bytes(s));
     s->count = 0;
-    s->has_zero = 0;
     assert(s->cap <= WM_GSET_KEEP);
 }
 
-/* A slot holding 0 is empty (one array, one cache miss a probe); 0 itself
- * is the has_zero flag. */
+void wm_gset_domain(struct wm_gset *s, int64_t lo, int64_t hi)
+{
+    if (s->count != 0)
+        return;
+    if (lo > hi)
+        set_domain(s, (uint64_t)INT64_MIN, UINT64_MAX);
+    else
+        set_domain(s, (uint64_t)lo, (uint64_t)hi - (uint64_t)lo);
+    if (s->cap) { /* an empty kept table: its slots are read the new way */
+        int was_wide = s->wide;
+        layout(s, s->qbits);
+        if (s->wide != was_wide) {
+            s->wide = was_wide;
+            wm_gset_free(s); /* another slot size: the next insert allocates */
+        }
+    }
+}
+
 int wm_gset_has(const struct wm_gset *s, int64_t v)
 {
-    if (v == 0)
-        return s->has_zero;
-    if (!s->cap)
+    uint64_t u = (uint64_t)v - s->lo;
+    if (!s->cap || u > s->span)
         return 0;
-    /* Load stays <= 1/2, so an empty slot ends every probe within cap steps. */
-    for (size_t i = hash(v, s->cap), n = 0; n < s->cap; n++, i = (i + 1) & (s->cap - 1)) {
-        if (s->slots[i] == 0)
+    size_t at;
+    uint64_t d;
+    return find(s, mix(u, s->wbits), &at, &d);
+}
+
+/* Moves every member to a table of cap slots (or more, should a distance
+ * not fit). Members are taken in slot order: no address decides anything. */
+static int grow(struct wm_gset *s, size_t cap)
+{
+    for (;;) {
+        struct wm_gset t = *s;
+        unsigned q = 0;
+        while (((size_t)1 << q) < cap)
+            q++;
+        layout(&t, q);
+        t.cap = cap;
+        /* old and new are held at once */
+        if (reserve(s->budget, table_bytes(&t, cap)) < 0)
+            return WM_GSET_OVER_BUDGET;
+        t.slots = wm_calloc(cap, slot_size(&t));
+        if (!t.slots) {
+            release(s->budget, table_bytes(&t, cap));
+            return -1;
+        }
+        int fits = 1;
+        size_t mask = s->cap - 1;
+        for (size_t i = 0; i < s->cap && fits; i++) {
+            uint64_t x = get(s, i);
+            if (x != 0)
+                fits = put(&t, code_of(s, (i - slot_dist(s, x)) & mask, slot_rem(s, x))) == 0;
+        }
+        if (fits) {
+            wm_free(s->slots);
+            release(s->budget, wm_gset_bytes(s));
+            *s = t;
+            assert((cap & (cap - 1)) == 0 && (s->count + 1) * 4 <= s->cap * 3);
             return 0;
-        if (s->slots[i] == v)
-            return 1;
+        }
+        wm_free(t.slots);
+        release(s->budget, table_bytes(&t, cap));
+        if (q >= 63)
+            return -1;
+        cap *= 2;
     }
-    return 0;
-}
-
-static void put(int64_t *slots, size_t cap, int64_t v)
-{
-    size_t i = hash(v, cap);
-    while (slots[i] != 0)
-        i = (i + 1) & (cap - 1);
-    slots[i] = v;
-}
-
-static int grow(struct wm_gset *s)
-{
-    size_t cap = s->cap ? s->cap * 2 : 16;
-    if (reserve(s->budget, wm_gset_bytes(cap)) < 0) /* old and new are held at once */
-        return WM_GSET_OVER_BUDGET;
-    int64_t *slots = wm_calloc(cap, sizeof *slots);
-    if (!slots) {
-        release(s->budget, wm_gset_bytes(cap));
-        return -1;
-    }
-    for (size_t i = 0; i < s->cap; i++)
-        if (s->slots[i] != 0)
-            put(slots, cap, s->slots[i]);
-    wm_free(s->slots);
-    release(s->budget, wm_gset_bytes(s->cap));
-    s->slots = slots;
-    s->cap = cap;
-    assert((cap & (cap - 1)) == 0 && s->count * 2 < cap); /* a power of two, room to insert */
-    return 0;
 }
 
 int wm_gset_add(struct wm_gset *s, int64_t v)
 {
-    if (wm_gset_has(s, v))
+    uint64_t u = (uint64_t)v - s->lo;
+    if (u > s->span)
+        return -1; /* callers check the range first: not reached */
+    uint64_t code = mix(u, s->wbits);
+    size_t at;
+    uint64_t d;
+    if (s->cap && find(s, code, &at, &d))
         return 0;
     if (s->count >= s->max)
         return -1;
-    if ((s->count + 1) * 2 > s->cap) { /* 0 too, so the table's size follows the count */
-        int rc = grow(s);
+    if ((s->count + 1) * 4 > s->cap * 3) { /* load at most 3/4 */
+        int rc = grow(s, s->cap ? s->cap * 2 : FIRST_CAP);
         if (rc < 0)
             return rc;
     }
-    if (v == 0)
-        s->has_zero = 1;
-    else
-        put(s->slots, s->cap, v);
+    while (put(s, code) < 0) { /* a 4-byte slot's distance ran out */
+        int rc = grow(s, s->cap * 2);
+        if (rc < 0)
+            return rc;
+    }
     s->count++;
-    assert(s->count <= s->max && s->count * 2 <= s->cap); /* bounded, load at most 1/2 */
+    assert(s->count <= s->max && s->count * 4 <= s->cap * 3); /* bounded, load <= 3/4 */
     return 1;
 }

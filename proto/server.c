@@ -110,6 +110,7 @@ static enum wm_sess_rc on_line(void *self, const char *line, size_t len, const s
         s->have_last = 0;
         s->secret_known = 0;
         wm_gset_clear(&s->guesses);
+        wm_gset_domain(&s->guesses, m.lo, m.hi);
         return WM_SESS_OPEN;
     case WM_MSG_NUMBER:
         return send_number(s, out);

@@ -206,8 +206,9 @@ case_flood() {
     grep -q ': 2 connections served, 0 refused, 0 errors' "$tmp/err" || { why="summary: $(tail -n 1 "$tmp/err")"; return 1; }
 }
 
-# budget-DRIVER: --max-memory 1000000 holds a table of 65536 slots (the
-# 32768 before it held too), never 131072: a game's guess 32769 is refused
+# budget-DRIVER: --max-memory 1000000 holds a table of 65536 8-byte slots
+# (the 32768 before it held too), never 131072; at load 3/4 a game's guess
+# 49153 is refused
 # with an error naming max-memory, its connection alone is closed, and once
 # it is gone the memory serves another long game and a book client.
 case_budget() {
@@ -216,14 +217,14 @@ case_budget() {
     start --driver "$d" --seed 400 --max-memory 1000000
     exec 5>&- 6>&-
     addr_from "$tmp/err" || return 1
-    { echo 'PARAMS 0 1000000000000'; yes NUMBER | head -n 40000; } >"$tmp/big.in"
+    { echo 'PARAMS 0 1000000000000'; yes NUMBER | head -n 60000; } >"$tmp/big.in"
     n=$(run bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"; cat "$2" >&3 2>/dev/null & cat <&3 | wc -l' _ "$port" "$tmp/big.in")
-    [ "$n" = 32768 ] || { why="the over-budget game got $n replies, want 32768"; return 1; }
+    [ "$n" = 49152 ] || { why="the over-budget game got $n replies, want 49152"; return 1; }
     long_game 30000 || return 1
     run "$W" client --connect "$addr" --seed 402 >"$tmp/book.txt" 2>&1 ||
         { why="book client after the refusal: $(head -c 300 "$tmp/book.txt")"; return 1; }
     stop_within || return 1
-    grep -q "^connection 1 (127.0.0.1:[0-9]*): NUMBER refused: recording guess 32769 of this game would take the server's guesses past their memory budget of 1000000 bytes (max-memory)$" "$tmp/err" ||
+    grep -q "^connection 1 (127.0.0.1:[0-9]*): NUMBER refused: recording guess 49153 of this game would take the server's guesses past their memory budget of 1000000 bytes (max-memory)$" "$tmp/err" ||
         { why="no budget error: $(head -c 400 "$tmp/err")"; return 1; }
     grep -q ': 3 connections served, 0 refused, 1 errors' "$tmp/err" || { why="summary: $(tail -n 1 "$tmp/err")"; return 1; }
 }

@@ -73,8 +73,8 @@ START_TEST(extremes_are_members)
 }
 END_TEST
 
-/* 0 marks an empty slot, so 0 itself is a flag: it must behave as any
- * member, through growth and clearing, and never be seen when absent. */
+/* 0 marks an empty slot (a slot stores a remainder and distance + 1, never a
+ * member): 0 must behave as any member, through growth and clearing. */
 START_TEST(zero_is_a_member_like_any_other)
 {
     struct wm_gset s;
@@ -118,7 +118,7 @@ START_TEST(growth_keeps_members)
     for (size_t i = 0; i < 50000; i++) {
         ck_assert_int_eq(wm_gset_add(&s, nth_value(i)), 1);
         FAST_ASSERT((s.cap & (s.cap - 1)) == 0, "cap %zu is not a power of two", s.cap);
-        FAST_ASSERT(s.count * 2 <= s.cap, "load above 1/2: %zu in %zu", s.count, s.cap);
+        FAST_ASSERT(s.count * 4 <= s.cap * 3, "load above 3/4: %zu in %zu", s.count, s.cap);
         if (s.cap != last_cap) {
             grows++;
             last_cap = s.cap;
@@ -276,6 +276,12 @@ START_TEST(clear_after_long_game_releases_memory)
 }
 END_TEST
 
+/* A set over all of int64 keeps 8-byte slots until its table is huge. */
+static size_t wide_bytes(size_t cap)
+{
+    return cap * sizeof(uint64_t);
+}
+
 /* A function, so that a failed assertion prints a readable expression. */
 static size_t budget_used(struct wm_gset_budget *b)
 {
@@ -284,25 +290,25 @@ static size_t budget_used(struct wm_gset_budget *b)
 
 START_TEST(budget_refuses_growth)
 {
-    /* 16 slots, then 32 while the 16 are still held: 144 + 288 bytes; 64
-     * more slots would need 576 with the 288 held. */
+    /* 16 slots, then 32 while the 16 are still held: 128 + 256 bytes; 64
+     * slots would need 512 with the 256 held. Load 3/4: 24 fit in 32. */
     struct wm_gset_budget b = {.limit = 600};
     struct wm_gset s;
     wm_gset_init(&s, 1000);
     s.budget = &b;
-    for (int64_t v = 0; v < 16; v++)
+    for (int64_t v = 0; v < 24; v++)
         ck_assert_int_eq(wm_gset_add(&s, v), 1);
     ck_assert_uint_eq(s.cap, 32);
-    ck_assert_uint_eq(budget_used(&b), wm_gset_bytes(32));
-    ck_assert_int_eq(wm_gset_add(&s, 16), WM_GSET_OVER_BUDGET);
-    ck_assert_uint_eq(s.count, 16); /* refused: nothing changed */
+    ck_assert_uint_eq(budget_used(&b), wide_bytes(32));
+    ck_assert_int_eq(wm_gset_add(&s, 24), WM_GSET_OVER_BUDGET);
+    ck_assert_uint_eq(s.count, 24); /* refused: nothing changed */
     ck_assert_uint_eq(s.cap, 32);
-    ck_assert_uint_eq(budget_used(&b), wm_gset_bytes(32));
-    for (int64_t v = 0; v < 16; v++)
+    ck_assert_uint_eq(budget_used(&b), wide_bytes(32));
+    for (int64_t v = 0; v < 24; v++)
         ck_assert_int_eq(wm_gset_has(&s, v), 1);
     ck_assert_int_eq(wm_gset_add(&s, 3), 0); /* a member is still present */
     wm_gset_clear(&s);                       /* a small table is kept: still counted */
-    ck_assert_uint_eq(budget_used(&b), wm_gset_bytes(32));
+    ck_assert_uint_eq(budget_used(&b), wide_bytes(32));
     wm_gset_free(&s);
     ck_assert_uint_eq(budget_used(&b), 0);
     ck_assert_ptr_eq(s.budget, &b);
@@ -315,7 +321,7 @@ END_TEST
 START_TEST(budget_shared_and_given_back)
 {
     /* Room for a table of 16384 slots while its 8192 are held, no more. */
-    struct wm_gset_budget b = {.limit = wm_gset_bytes(8192) + wm_gset_bytes(16384)};
+    struct wm_gset_budget b = {.limit = wide_bytes(8192) + wide_bytes(16384)};
     struct wm_gset big, other;
     wm_gset_init(&big, 1000000);
     wm_gset_init(&other, 1000000);
@@ -325,19 +331,19 @@ START_TEST(budget_shared_and_given_back)
     while ((rc = wm_gset_add(&big, (int64_t)n)) == 1)
         n++;
     ck_assert_int_eq(rc, WM_GSET_OVER_BUDGET);
-    ck_assert_uint_eq(n, 8192); /* growing to 32768 slots was refused */
-    ck_assert_uint_eq(budget_used(&b), wm_gset_bytes(16384));
-    /* The other set has what is left: 4096 slots, then 8192 is refused. */
+    ck_assert_uint_eq(n, 12288); /* 3/4 of 16384: growing to 32768 slots was refused */
+    ck_assert_uint_eq(budget_used(&b), wide_bytes(16384));
+    /* The other set has what is left: 4096 slots (3072 members), then 8192 is refused. */
     for (n = 0; (rc = wm_gset_add(&other, -(int64_t)n - 1)) == 1;)
         n++;
     ck_assert_int_eq(rc, WM_GSET_OVER_BUDGET);
-    ck_assert_uint_eq(n, 2048);
+    ck_assert_uint_eq(n, 3072);
     wm_gset_clear(&big); /* its game ended: the big table goes back to the budget */
     ck_assert_uint_eq(big.cap, 0);
-    ck_assert_uint_eq(budget_used(&b), wm_gset_bytes(4096));
+    ck_assert_uint_eq(budget_used(&b), wide_bytes(4096));
     for (; n < 8192; n++)
         FAST_ASSERT(wm_gset_add(&other, -(int64_t)n - 1) == 1, "other: add #%zu refused", n);
-    ck_assert_uint_eq(budget_used(&b), wm_gset_bytes(16384));
+    ck_assert_uint_eq(budget_used(&b), wide_bytes(16384));
     wm_gset_free(&other);
     wm_gset_free(&big);
     ck_assert_uint_eq(budget_used(&b), 0);
@@ -347,18 +353,176 @@ END_TEST
 START_TEST(budget_allocation_failure_gives_back)
 {
     struct wm_gset_budget b = {.limit = 1u << 20};
-    struct wm_alloc_counter c = {.fail_at = 2}; /* 16 slots: 1 block; the 2nd (32) is refused */
+    struct wm_alloc_counter c = {.fail_at = 2}; /* 16 slots (12 members): 1 block; the 2nd (32) is refused */
     struct wm_gset s;
     wm_gset_init(&s, 100);
     s.budget = &b;
     wm_alloc_install(&c);
     int rc = 1;
-    for (int64_t v = 0; v < 9 && rc == 1; v++)
+    for (int64_t v = 0; v < 13 && rc == 1; v++)
         rc = wm_gset_add(&s, v);
     wm_alloc_install(NULL);
     ck_assert_int_eq(rc, -1);
     ck_assert_int_eq(c.failed, 1);
-    ck_assert_uint_eq(budget_used(&b), wm_gset_bytes(16));
+    ck_assert_uint_eq(budget_used(&b), wide_bytes(16));
+    wm_gset_free(&s);
+    ck_assert_uint_eq(budget_used(&b), 0);
+}
+END_TEST
+
+/* xorshift64: test values with no pattern a table could favour. */
+static uint64_t next_rand(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+/* A set told its game's range holds what is in it, refuses what is not,
+ * and knows the ends of every kind of range. */
+START_TEST(domain_members_and_outsiders)
+{
+    static const struct {
+        int64_t lo, hi;
+    } ranges[] = {
+        {1, 10},
+        {5, 5},
+        {-5, 5},
+        {INT64_MIN, INT64_MIN + 3},
+        {INT64_MAX - 2, INT64_MAX},
+        {INT64_MIN, INT64_MAX},
+        {1, 1000000000000},
+        {-1000000000000, 0},
+        {INT64_MIN, 0},
+    };
+    for (size_t k = 0; k < sizeof ranges / sizeof ranges[0]; k++) {
+        int64_t lo = ranges[k].lo, hi = ranges[k].hi;
+        uint64_t span = (uint64_t)hi - (uint64_t)lo, n = span < 3000 ? span + 1 : 3000;
+        uint64_t step = span < 3000 ? 1 : span / 3000; /* n members spread over the range */
+        struct wm_gset s;
+        wm_gset_init(&s, 100000);
+        wm_gset_domain(&s, lo, hi);
+        for (uint64_t i = 0; i < n; i++) {
+            int64_t v = (int64_t)((uint64_t)lo + i * step);
+            FAST_ASSERT(wm_gset_add(&s, v) == 1, "[%" PRId64 ", %" PRId64 "]: add %" PRId64, lo,
+                        hi, v);
+        }
+        for (uint64_t i = 0; i < n; i++) {
+            int64_t v = (int64_t)((uint64_t)lo + i * step);
+            FAST_ASSERT(wm_gset_has(&s, v), "[%" PRId64 ", %" PRId64 "]: lost %" PRId64, lo, hi, v);
+            FAST_ASSERT(wm_gset_add(&s, v) == 0, "[%" PRId64 ", %" PRId64 "]: re-added %" PRId64,
+                        lo, hi, v);
+            if (step > 1) {
+                int64_t w = (int64_t)((uint64_t)v + 1); /* between two members */
+                FAST_ASSERT(!wm_gset_has(&s, w), "[%" PRId64 ", %" PRId64 "]: has %" PRId64, lo,
+                            hi, w);
+            }
+        }
+        ck_assert_uint_eq(s.count, n);
+        if (lo != INT64_MIN) {
+            ck_assert_int_eq(wm_gset_has(&s, lo - 1), 0);
+            ck_assert_int_eq(wm_gset_add(&s, lo - 1), -1);
+        }
+        if (hi != INT64_MAX) {
+            ck_assert_int_eq(wm_gset_has(&s, hi + 1), 0);
+            ck_assert_int_eq(wm_gset_add(&s, hi + 1), -1);
+        }
+        ck_assert_uint_eq(s.count, n);
+        wm_gset_free(&s);
+    }
+}
+END_TEST
+
+/* Every value of a range, in scrambled order: the table holds the range. */
+START_TEST(domain_exhausted)
+{
+    enum { N = 1 << 14 };
+    struct wm_gset s;
+    wm_gset_init(&s, N);
+    wm_gset_domain(&s, -7, N - 8);
+    for (uint64_t i = 0; i < N; i++) {
+        int64_t v = (int64_t)((i * 2654435761u) % N) - 7; /* odd multiplier: a permutation */
+        FAST_ASSERT(wm_gset_add(&s, v) == 1, "add %" PRId64, v);
+    }
+    for (int64_t v = -7; v < N - 7; v++)
+        FAST_ASSERT(wm_gset_has(&s, v) && wm_gset_add(&s, v) == 0, "lost %" PRId64, v);
+    ck_assert_uint_eq(s.count, N);
+    ck_assert_uint_le(s.cap, 2 * (size_t)N);
+    wm_gset_free(&s);
+}
+END_TEST
+
+/* The point of the domain: a game in 1..10^12 keeps 4-byte slots from 2^20
+ * slots on (a smaller table's remainders need 8), where all of int64 needs 8;
+ * the same members either way. */
+START_TEST(compact_slots_for_a_range)
+{
+    enum { N = 600000 };
+    struct wm_gset narrow, full;
+    wm_gset_init(&narrow, N);
+    wm_gset_init(&full, N);
+    wm_gset_domain(&narrow, 1, 1000000000000);
+    uint64_t x = 0x9e3779b97f4a7c15ULL;
+    size_t added = 0;
+    while (added < N) {
+        int64_t v = (int64_t)(next_rand(&x) % 1000000000000u) + 1;
+        int a = wm_gset_add(&narrow, v), b = wm_gset_add(&full, v);
+        FAST_ASSERT(a == b && a >= 0, "%" PRId64 ": narrow %d, full %d", v, a, b);
+        added += (size_t)a;
+    }
+    ck_assert_uint_eq(narrow.cap, 1048576); /* 4/3 x 600000, to a power of two */
+    ck_assert_uint_eq(full.cap, 1048576);
+    ck_assert_uint_eq(wm_gset_bytes(&narrow), 1048576 * sizeof(uint32_t));
+    ck_assert_uint_eq(wm_gset_bytes(&full), 1048576 * sizeof(uint64_t));
+    x = 0x9e3779b97f4a7c15ULL;
+    for (size_t i = 0; i < 20000; i++) { /* the same stream: members, then probes */
+        int64_t v = (int64_t)(next_rand(&x) % 1000000000000u) + 1;
+        FAST_ASSERT(wm_gset_has(&narrow, v) && wm_gset_has(&full, v), "lost %" PRId64, v);
+    }
+    for (size_t i = 0; i < 20000; i++) {
+        int64_t v = (int64_t)(next_rand(&x) % 1000000000000u) + 1;
+        FAST_ASSERT(wm_gset_has(&narrow, v) == wm_gset_has(&full, v), "disagree on %" PRId64, v);
+    }
+    wm_gset_free(&narrow);
+    wm_gset_free(&full);
+}
+END_TEST
+
+/* A set with members keeps its domain (a new game's range comes after a
+ * clear); an empty one takes the next, whatever its kept table was. */
+START_TEST(domain_only_when_empty)
+{
+    struct wm_gset_budget b = {.limit = 1u << 20};
+    struct wm_gset s;
+    wm_gset_init(&s, 1000);
+    s.budget = &b;
+    wm_gset_domain(&s, 1, 10);
+    ck_assert_int_eq(wm_gset_add(&s, 1), 1);
+    ck_assert_int_eq(wm_gset_add(&s, 2), 1);
+    wm_gset_domain(&s, 100, 200); /* not empty: ignored */
+    ck_assert_int_eq(wm_gset_has(&s, 1), 1);
+    ck_assert_int_eq(wm_gset_add(&s, 150), -1);
+    wm_gset_clear(&s);
+    wm_gset_domain(&s, 100, 200);
+    ck_assert_int_eq(wm_gset_add(&s, 150), 1);
+    ck_assert_int_eq(wm_gset_has(&s, 1), 0);
+    /* 4-byte slots (a small range) to 8-byte ones (all of int64) and back,
+     * through a kept table: each game sees only its own members. */
+    for (int round = 0; round < 4; round++) {
+        wm_gset_clear(&s);
+        if (round % 2)
+            wm_gset_domain(&s, 1, 0);
+        else
+            wm_gset_domain(&s, 0, 1000);
+        for (int64_t v = 0; v < 500; v++)
+            FAST_ASSERT(wm_gset_add(&s, v * 2 + round % 2) == 1, "round %d add %" PRId64, round, v);
+        for (int64_t v = 0; v < 1000; v++)
+            FAST_ASSERT(wm_gset_has(&s, v) == (v % 2 == round % 2), "round %d has %" PRId64,
+                        round, v);
+        ck_assert_uint_eq(budget_used(&b), wm_gset_bytes(&s));
+        ck_assert_uint_eq(wm_gset_bytes(&s), s.cap * (round % 2 ? 8 : 4));
+    }
     wm_gset_free(&s);
     ck_assert_uint_eq(budget_used(&b), 0);
 }
@@ -383,6 +547,10 @@ static Suite *gset_suite(void)
     WM_ADD_TEST(s, budget_refuses_growth);
     WM_ADD_TEST(s, budget_shared_and_given_back);
     WM_ADD_TEST(s, budget_allocation_failure_gives_back);
+    WM_ADD_TEST(s, domain_members_and_outsiders);
+    WM_ADD_TEST(s, domain_exhausted);
+    WM_ADD_TEST(s, compact_slots_for_a_range);
+    WM_ADD_TEST(s, domain_only_when_empty);
     return s;
 }
 

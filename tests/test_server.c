@@ -182,21 +182,23 @@ END_TEST
 
 START_TEST(number_beyond_memory_budget)
 {
-    /* 600 bytes: tables of 16 then 32 slots (144 + 288 held at once), never 64. */
+    /* 600 bytes: 4-byte slots for a range of 2^20 (gset.h), tables of 16, 32
+     * then 64 slots (128 + 256 bytes held at once), never 128; load 3/4. */
     struct wm_gset_budget b = {.limit = 600};
     struct srv v;
     srv_init(&v, 1234, 4194304);
     wm_server_set_budget(&v.s, &b);
     FEED(&v, "PARAMS 0 1000000");
-    for (int i = 0; i < 16 && v.rc == WM_SESS_OPEN; i++)
+    for (int i = 0; i < 48 && v.rc == WM_SESS_OPEN; i++)
         FEED(&v, "NUMBER");
-    ck_assert_msg(v.rc == WM_SESS_OPEN && v.r.count == 16, "16 guesses fit: %s", v.r.s);
+    ck_assert_msg(v.rc == WM_SESS_OPEN && v.r.count == 48, "48 guesses fit: %s", v.r.s);
     FEED(&v, "NUMBER");
-    const char *want = "E:NUMBER refused: recording guess 17 of this game would take the server's "
+    const char *want = "E:NUMBER refused: recording guess 49 of this game would take the server's "
                        "guesses past their memory budget of 600 bytes (max-memory)\n";
     size_t n = strlen(v.r.s), w = strlen(want);
     ck_assert_msg(n >= w && strcmp(v.r.s + n - w, want) == 0, "got: %s", v.r.s);
-    ck_assert_uint_eq(atomic_load(&b.used), wm_gset_bytes(32));
+    ck_assert_uint_eq(atomic_load(&b.used), 64 * sizeof(uint32_t));
+    ck_assert_uint_eq(atomic_load(&b.used), wm_gset_bytes(&v.s.guesses));
     expect_out(&v, v.r.s, WM_SESS_CLOSED);
     ck_assert_uint_eq(atomic_load(&b.used), 0); /* freeing the session gave it back */
 }

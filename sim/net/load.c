@@ -143,6 +143,7 @@ static void begin_game(struct wm_load_conn *c)
     c->asked = 0;
     c->have_dist = 0;
     wm_gset_clear(&c->seen);
+    wm_gset_domain(&c->seen, g->lo, g->hi);
     put(c, L->params[c->game_ix], L->params_len[c->game_ix]);
 }
 
