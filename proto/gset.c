@@ -5,9 +5,13 @@
 
 #include "alloc.h"
 
-/* A remainder this wide still leaves a 4-byte slot 12 bits of distance
- * (up to 4094 slots from home); wider remainders take 8-byte slots. */
-#ifndef NARROW_RBITS_MAX /* a test sets it lower, to reach the overflow */
+/* A slot is the smallest of 2, 4 or 8 bytes that leaves its distance from
+ * home at least 10 bits (2 bytes: up to 1022 slots) or 12 (4 bytes: 4094);
+ * at load 3/4, random members never come near. 8 bytes always fit. */
+#ifndef NARROW16_RBITS_MAX /* a test sets these higher, to reach the overflow */
+#define NARROW16_RBITS_MAX 6
+#endif
+#ifndef NARROW_RBITS_MAX
 #define NARROW_RBITS_MAX 20
 #endif
 #define FIRST_CAP 16
@@ -37,13 +41,13 @@ static void layout(struct wm_gset *s, unsigned q)
 {
     s->qbits = q;
     s->rbits = s->wbits > q ? s->wbits - q : 0;
-    s->wide = s->rbits > NARROW_RBITS_MAX;
-    s->dbits = (s->wide ? 64u : 32u) - s->rbits;
+    s->slot_bytes = s->rbits <= NARROW16_RBITS_MAX ? 2u : s->rbits <= NARROW_RBITS_MAX ? 4u : 8u;
+    s->dbits = 8 * s->slot_bytes - s->rbits;
 }
 
 static size_t slot_size(const struct wm_gset *s)
 {
-    return s->wide ? sizeof(uint64_t) : sizeof(uint32_t);
+    return s->slot_bytes;
 }
 
 static size_t table_bytes(const struct wm_gset *s, size_t cap)
@@ -58,15 +62,28 @@ size_t wm_gset_bytes(const struct wm_gset *s)
 
 static uint64_t get(const struct wm_gset *s, size_t i)
 {
-    return s->wide ? ((const uint64_t *)s->slots)[i] : ((const uint32_t *)s->slots)[i];
+    switch (s->slot_bytes) {
+    case 2:
+        return ((const uint16_t *)s->slots)[i];
+    case 4:
+        return ((const uint32_t *)s->slots)[i];
+    default:
+        return ((const uint64_t *)s->slots)[i];
+    }
 }
 
 static void set(struct wm_gset *s, size_t i, uint64_t x)
 {
-    if (s->wide)
-        ((uint64_t *)s->slots)[i] = x;
-    else
+    switch (s->slot_bytes) {
+    case 2:
+        ((uint16_t *)s->slots)[i] = (uint16_t)x;
+        break;
+    case 4:
         ((uint32_t *)s->slots)[i] = (uint32_t)x;
+        break;
+    default:
+        ((uint64_t *)s->slots)[i] = x;
+    }
 }
 
 static size_t home_of(const struct wm_gset *s, uint64_t code)
@@ -98,41 +115,62 @@ static uint64_t slot_rem(const struct wm_gset *s, uint64_t x)
     return s->rbits ? x >> s->dbits : 0;
 }
 
-/* 1 with *at the member's slot, or 0 with *at the first empty slot and
- * *dist its distance from home. Load stays <= 3/4, so an empty slot ends
- * every probe within cap steps. */
-static int find(const struct wm_gset *s, uint64_t code, size_t *at, uint64_t *dist)
+/* What a slot holding code at distance d from home reads: its remainder
+ * above the distance bits, d + 1 below (so no member reads 0). */
+static uint64_t slot_base(const struct wm_gset *s, uint64_t code)
 {
-    size_t mask = s->cap - 1, i = home_of(s, code);
-    uint64_t rem = rem_of(s, code);
-    for (uint64_t d = 0; d < s->cap; d++, i = (i + 1) & mask) {
-        uint64_t x = get(s, i);
-        if (x == 0) {
-            *at = i;
-            *dist = d;
-            return 0;
-        }
-        if (slot_dist(s, x) == d && slot_rem(s, x) == rem) {
-            *at = i;
-            return 1;
-        }
-    }
-    assert(0 && "a gset table with no empty slot");
-    return 0;
+    return s->rbits ? rem_of(s, code) << s->dbits : 0;
 }
 
-/* Stores a code known absent; -1 if its distance does not fit the slot
- * (only 4-byte slots, after thousands of neighbours: the table grows). */
+/* One pass per slot width, each probe one compare: a slot matches only if
+ * it reads base + d + 1 exactly, since a distance fits its bits. */
+#define FIND_IN(T)                                                                                 \
+    do {                                                                                           \
+        const T *t = s->slots;                                                                     \
+        for (uint64_t d1 = 1; d1 <= s->cap; d1++, i = (i + 1) & mask) {                            \
+            uint64_t x = t[i];                                                                     \
+            if (x == base + d1) {                                                                  \
+                *at = i;                                                                           \
+                return 1;                                                                          \
+            }                                                                                      \
+            if (x == 0 || d1 == dmax) {                                                            \
+                *at = i;                                                                           \
+                return x == 0 ? 0 : -1;                                                            \
+            }                                                                                      \
+        }                                                                                          \
+    } while (0)
+
+/* 1 with *at the member's slot; 0 with *at the first empty slot, where it
+ * would go; -1 if absent with no empty slot within the distance a slot can
+ * say (only 4-byte slots, after thousands of neighbours: the table grows).
+ * Load stays <= 3/4, so an empty slot ends every probe within cap steps. */
+static int find(const struct wm_gset *s, uint64_t code, size_t *at)
+{
+    size_t mask = s->cap - 1, i = home_of(s, code);
+    uint64_t base = slot_base(s, code), dmax = mask_of(s->dbits);
+    switch (s->slot_bytes) {
+    case 2:
+        FIND_IN(uint16_t);
+        break;
+    case 4:
+        FIND_IN(uint32_t);
+        break;
+    default:
+        FIND_IN(uint64_t);
+    }
+    assert(0 && "a gset table with no empty slot");
+    return -1;
+}
+
+/* Stores a code known absent, or -1 if its distance does not fit. */
 static int put(struct wm_gset *s, uint64_t code)
 {
     size_t at;
-    uint64_t d;
-    int found = find(s, code, &at, &d);
-    assert(!found);
-    (void)found;
-    if (d + 1 > mask_of(s->dbits))
+    int r = find(s, code, &at);
+    assert(r != 1);
+    if (r < 0)
         return -1;
-    set(s, at, (s->rbits ? rem_of(s, code) << s->dbits : 0) | (d + 1));
+    set(s, at, slot_base(s, code) + ((at - home_of(s, code)) & (s->cap - 1)) + 1);
     return 0;
 }
 
@@ -202,10 +240,10 @@ void wm_gset_domain(struct wm_gset *s, int64_t lo, int64_t hi)
     else
         set_domain(s, (uint64_t)lo, (uint64_t)hi - (uint64_t)lo);
     if (s->cap) { /* an empty kept table: its slots are read the new way */
-        int was_wide = s->wide;
+        unsigned was = s->slot_bytes;
         layout(s, s->qbits);
-        if (s->wide != was_wide) {
-            s->wide = was_wide;
+        if (s->slot_bytes != was) {
+            s->slot_bytes = was;
             wm_gset_free(s); /* another slot size: the next insert allocates */
         }
     }
@@ -217,8 +255,7 @@ int wm_gset_has(const struct wm_gset *s, int64_t v)
     if (!s->cap || u > s->span)
         return 0;
     size_t at;
-    uint64_t d;
-    return find(s, mix(u, s->wbits), &at, &d);
+    return find(s, mix(u, s->wbits), &at) == 1;
 }
 
 /* Moves every member to a table of cap slots (or more, should a distance
@@ -268,9 +305,9 @@ int wm_gset_add(struct wm_gset *s, int64_t v)
     if (u > s->span)
         return -1; /* callers check the range first: not reached */
     uint64_t code = mix(u, s->wbits);
-    size_t at;
-    uint64_t d;
-    if (s->cap && find(s, code, &at, &d))
+    size_t at = 0;
+    int r = s->cap ? find(s, code, &at) : -1;
+    if (r == 1)
         return 0;
     if (s->count >= s->max)
         return -1;
@@ -278,12 +315,15 @@ int wm_gset_add(struct wm_gset *s, int64_t v)
         int rc = grow(s, s->cap ? s->cap * 2 : FIRST_CAP);
         if (rc < 0)
             return rc;
+        r = find(s, code, &at);
     }
-    while (put(s, code) < 0) { /* a 4-byte slot's distance ran out */
+    while (r < 0) { /* a 4-byte slot's distance ran out */
         int rc = grow(s, s->cap * 2);
         if (rc < 0)
             return rc;
+        r = find(s, code, &at);
     }
+    set(s, at, slot_base(s, code) + ((at - home_of(s, code)) & (s->cap - 1)) + 1);
     s->count++;
     assert(s->count <= s->max && s->count * 4 <= s->cap * 3); /* bounded, load <= 3/4 */
     return 1;

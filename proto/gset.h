@@ -5,8 +5,9 @@
  * Compact: told its game's range (wm_gset_domain), a set keeps only what the
  * table's position does not already say. A member is mixed by a bijection on
  * the range's bits; the top bits pick the home slot, the rest (the remainder)
- * are stored with the slot's distance from home, in 4 bytes while they fit
- * (8 otherwise). A game of 3 x 10^6 guesses in 1..10^12 holds 16 MiB, not 64. */
+ * are stored with the slot's distance from home, in 2 or 4 bytes while they
+ * fit (8 otherwise). A game of 3 x 10^6 guesses in 1..10^12 holds 16 MiB, not
+ * 64; one of 1000 guesses in 1..100000, 4 KiB, not 16. */
 #ifndef WM_GSET_H
 #define WM_GSET_H
 
@@ -25,13 +26,13 @@ struct wm_gset_budget {
 };
 
 struct wm_gset {
-    void *slots;    /* uint32_t or uint64_t (wide); 0 is empty */
+    void *slots;    /* uint16_t, uint32_t or uint64_t by slot_bytes; 0 is empty */
     size_t cap;     /* power of two, 0 before the first insert */
     unsigned qbits; /* log2(cap) */
     unsigned wbits; /* bits of the domain, 1..64 */
     unsigned rbits; /* remainder bits a slot stores */
     unsigned dbits; /* distance-from-home bits a slot stores (+1, so 0 stays empty) */
-    int wide;
+    unsigned slot_bytes; /* 2, 4 or 8 */
     uint64_t lo;    /* members are lo .. lo + span (as unsigned offsets) */
     uint64_t span;
     size_t count;

@@ -1,6 +1,6 @@
 /* proto/hist.c: a client's history gives back every guess and judgement in
- * order, across games of every width and across blocks; memory refused
- * records nothing. */
+ * order, across games of every width (1 to 9 bytes) and across blocks;
+ * memory refused records nothing. */
 #include <inttypes.h>
 #include <stdint.h>
 
@@ -83,7 +83,35 @@ START_TEST(games_of_every_width_in_order)
 }
 END_TEST
 
-/* 6 bytes a guess in 1..10^12 (a judgement and 5 bytes of offset), in
+/* Short games of every width: headers and guesses meet block ends at every
+ * offset, a header sometimes the last record of its block. */
+START_TEST(many_short_games_across_blocks)
+{
+    enum { GAMES = 3000, N = GAMES * 3 };
+    static struct entry want[N];
+    static const int64_t spans[] = {0, 1, 63, 64, 16383, 16384, 4194303, 1073741823,
+                                    INT64_MAX};
+    struct wm_hist h;
+    wm_hist_init(&h);
+    size_t n = 0;
+    for (size_t g = 0; g < GAMES; g++) {
+        int64_t lo = -(int64_t)g, span = spans[g % 9];
+        int64_t hi = span > INT64_MAX + lo ? INT64_MAX : lo + span;
+        wm_hist_game(&h, lo, hi);
+        for (size_t i = 0; i < g % 4; i++) { /* 0 to 3 guesses: a game with none leaves nothing */
+            int64_t v = i == 0 ? hi : lo + (int64_t)i - 1;
+            want[n] = (struct entry){v, (uint8_t)((g + i) % 4)};
+            if (wm_hist_add(&h, v, want[n].d) != 0)
+                ck_abort_msg("game %zu: add %" PRId64 " refused", g, v);
+            n++;
+        }
+    }
+    expect_hist(&h, want, n);
+    wm_hist_free(&h);
+}
+END_TEST
+
+/* 6 bytes a guess in 1..10^12 (40 bits of offset, 2 of judgement), in
  * blocks that waste less than one block. */
 START_TEST(compact_for_a_range)
 {
@@ -97,8 +125,8 @@ START_TEST(compact_for_a_range)
     size_t held = 0;
     for (size_t i = 0; i < h.nblocks; i++)
         held += i == 0 ? 256 : i == 1 ? 512 : WM_HIST_BLOCK_MAX;
-    ck_assert_uint_ge(held, (size_t)N * 6 + 10);
-    ck_assert_uint_lt(held, (size_t)N * 6 + 10 + WM_HIST_BLOCK_MAX + 6 * (held / WM_HIST_BLOCK_MAX));
+    ck_assert_uint_ge(held, (size_t)N * 6 + 17);
+    ck_assert_uint_lt(held, (size_t)N * 6 + 17 + WM_HIST_BLOCK_MAX + 6 * (held / WM_HIST_BLOCK_MAX));
     wm_hist_free(&h);
 }
 END_TEST
@@ -119,7 +147,7 @@ START_TEST(refused_memory_records_nothing)
     wm_alloc_install(NULL);
     ck_assert_int_eq(rc, -1);
     ck_assert_int_eq(c.failed, 1);
-    ck_assert_uint_eq(n, (256 - 10) / 2); /* what block 0 holds: the game, then 2 bytes a guess */
+    ck_assert_uint_eq(n, (256 - 17) / 2); /* what block 0 holds: the game's header, then 2 bytes a guess */
     expect_hist(&h, want, n);
     ck_assert_int_eq(wm_hist_add(&h, 7, 3), 0);
     want[n++] = (struct entry){7, 3};
@@ -133,6 +161,7 @@ static Suite *hist_suite(void)
     Suite *s = suite_create("hist");
     WM_ADD_TEST(s, empty_history);
     WM_ADD_TEST(s, games_of_every_width_in_order);
+    WM_ADD_TEST(s, many_short_games_across_blocks);
     WM_ADD_TEST(s, compact_for_a_range);
     WM_ADD_TEST(s, refused_memory_records_nothing);
     return s;

@@ -15,10 +15,15 @@
 #define WRITE_AT 65536      /* the connection being written flushes to out past this */
 #define DROP_AT 64          /* settled records dropped in batches of at least this */
 #define COPY_CHUNK 65536    /* spool to out, at a time */
+#define SPOOL_EXTENT 8192   /* spool file space a connection reserves at a time */
 
+/* A connection's extent of the spool file: its spills fill it in turn, so
+ * the index costs an entry per 8 KiB of text, not per spill (connections
+ * spill in turns, so spills are never adjacent in the file). Unwritten
+ * room is a hole, which takes no disk. */
 struct chunk {
     uint64_t off;
-    size_t len;
+    size_t len, room;
 };
 
 struct sconn {
@@ -199,9 +204,11 @@ static int spool(struct wm_stream *s, struct sconn *k, struct wm_err *err)
         }
         unlink(path); /* gone with the process, whatever happens */
     }
+    struct chunk *last = k->nchunks ? &k->chunks[k->nchunks - 1] : NULL;
+    int fits = last && last->room - last->len >= k->len;
+    uint64_t at = fits ? last->off + last->len : s->spool_end;
     for (size_t done = 0; done < k->len;) {
-        ssize_t w = pwrite(s->spool_fd, k->buf + done, k->len - done,
-                           (off_t)(s->spool_end + done));
+        ssize_t w = pwrite(s->spool_fd, k->buf + done, k->len - done, (off_t)(at + done));
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0) {
@@ -210,9 +217,8 @@ static int spool(struct wm_stream *s, struct sconn *k, struct wm_err *err)
         }
         done += (size_t)w;
     }
-    if (k->nchunks && k->chunks[k->nchunks - 1].off + k->chunks[k->nchunks - 1].len ==
-                          s->spool_end) {
-        k->chunks[k->nchunks - 1].len += k->len;
+    if (fits) {
+        last->len += k->len;
     } else {
         if (k->nchunks == k->cchunks) {
             size_t nc = k->cchunks ? 2 * k->cchunks : 8;
@@ -224,9 +230,10 @@ static int spool(struct wm_stream *s, struct sconn *k, struct wm_err *err)
             k->chunks = c;
             k->cchunks = nc;
         }
-        k->chunks[k->nchunks++] = (struct chunk){s->spool_end, k->len};
+        size_t room = k->len > SPOOL_EXTENT ? k->len : SPOOL_EXTENT;
+        k->chunks[k->nchunks++] = (struct chunk){s->spool_end, k->len, room};
+        s->spool_end += room;
     }
-    s->spool_end += k->len;
     k->len = 0;
     return 0;
 }
