@@ -528,6 +528,69 @@ START_TEST(domain_only_when_empty)
 }
 END_TEST
 
+/* Against a plain list: random games (a random range, sometimes all of
+ * int64, sometimes narrow enough to repeat), adds and probes in and out of
+ * range, clears between games; the set and the list must agree on every
+ * answer, and the count. */
+START_TEST(agrees_with_a_list)
+{
+    enum { GAMES = 200, OPS = 1000 };
+    static int64_t list[OPS];
+    struct wm_gset_budget b = {.limit = 64u << 20};
+    struct wm_gset s;
+    wm_gset_init(&s, OPS);
+    s.budget = &b;
+    uint64_t x = 0x2545f4914f6cdd1dULL;
+    for (int g = 0; g < GAMES; g++) {
+        uint64_t kind = next_rand(&x) % 4, span;
+        int64_t lo;
+        if (kind == 0) { /* all of int64 */
+            lo = INT64_MIN;
+            span = UINT64_MAX;
+        } else {
+            span = kind == 1 ? next_rand(&x) % 50 : kind == 2 ? next_rand(&x) % 100000
+                                                              : next_rand(&x) >> (next_rand(&x) % 64);
+            uint64_t starts = UINT64_MAX - span; /* where lo may be, less one */
+            uint64_t at = starts == UINT64_MAX ? next_rand(&x) : next_rand(&x) % (starts + 1);
+            lo = (int64_t)((uint64_t)INT64_MIN + at);
+        }
+        int64_t hi = (int64_t)((uint64_t)lo + span);
+        wm_gset_clear(&s);
+        ck_assert_uint_eq(s.count, 0);
+        wm_gset_domain(&s, lo, hi);
+        size_t n = 0, ops = next_rand(&x) % OPS;
+        for (size_t k = 0; k < ops; k++) {
+            uint64_t off = span == UINT64_MAX ? next_rand(&x) : next_rand(&x) % (span + 1);
+            int64_t v = (int64_t)((uint64_t)lo + off);
+            int in_list = 0;
+            for (size_t j = 0; j < n && !in_list; j++)
+                in_list = list[j] == v;
+            int has = wm_gset_has(&s, v);
+            if (has != in_list)
+                ck_abort_msg("game %d [%" PRId64 ", %" PRId64 "]: has(%" PRId64 ") %d, list %d", g,
+                             lo, hi, v, has, in_list);
+            int rc = wm_gset_add(&s, v);
+            if (rc != (in_list ? 0 : 1))
+                ck_abort_msg("game %d [%" PRId64 ", %" PRId64 "]: add(%" PRId64 ") %d, list %d", g,
+                             lo, hi, v, rc, in_list);
+            if (!in_list)
+                list[n++] = v;
+            int64_t out = (int64_t)((uint64_t)hi + 1 + next_rand(&x) % 8); /* beyond hi, or wrapped */
+            if (span != UINT64_MAX && (out > hi || out < lo) && wm_gset_has(&s, out))
+                ck_abort_msg("game %d: has %" PRId64 ", outside [%" PRId64 ", %" PRId64 "]", g, out,
+                             lo, hi);
+        }
+        ck_assert_uint_eq(s.count, n);
+        for (size_t j = 0; j < n; j++)
+            if (!wm_gset_has(&s, list[j]))
+                ck_abort_msg("game %d: lost %" PRId64, g, list[j]);
+        ck_assert_uint_eq(atomic_load(&b.used), wm_gset_bytes(&s));
+    }
+    wm_gset_free(&s);
+    ck_assert_uint_eq(atomic_load(&b.used), 0);
+}
+END_TEST
+
 static Suite *gset_suite(void)
 {
     Suite *s = suite_create("gset");
@@ -551,6 +614,7 @@ static Suite *gset_suite(void)
     WM_ADD_TEST(s, domain_exhausted);
     WM_ADD_TEST(s, compact_slots_for_a_range);
     WM_ADD_TEST(s, domain_only_when_empty);
+    WM_ADD_TEST(s, agrees_with_a_list);
     return s;
 }
 
