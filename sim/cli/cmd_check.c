@@ -387,10 +387,12 @@ int wm_cmd_replay(struct wm_args *a)
         snprintf(extra + n, sizeof extra - n, " --timeout %s", secs);
     }
     wm_shell_word(path, word, sizeof word);
-    snprintf(repro, sizeof repro, "replay %s%s%s%s %s",
-             mode == MODE_REPLAY_SERVER ? "--server" : "--client",
-             live.addr ? (mode == MODE_REPLAY_SERVER ? " --connect " : " --listen ") : "",
-             live.addr ? live.addr : "", extra, word);
+    int len = snprintf(repro, sizeof repro, "replay %s%s%s%s %s",
+                       mode == MODE_REPLAY_SERVER ? "--server" : "--client",
+                       live.addr ? (mode == MODE_REPLAY_SERVER ? " --connect " : " --listen ") : "",
+                       live.addr ? live.addr : "", extra, word);
+    if (len < 0 || (size_t)len >= sizeof repro) /* a path of kilobytes: say it was cut */
+        memcpy(repro + sizeof repro - 4, "...", 4);
     struct wm_case_result res = {0};
     rc = one_file(a, path, mode, 0, &opts, &live, repro, stdout, &res);
     wm_case_result_free(&res);

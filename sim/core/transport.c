@@ -62,7 +62,8 @@ long wm_tr_write(struct wm_transport *t, int side, const char *p, size_t n)
     if (k == 0)
         return 0;
     if (q->head + q->len + k > q->cap) {
-        memmove(q->buf, q->buf + q->head, q->len);
+        if (q->len) /* a drained pipe may have given its buffer back: buf NULL */
+            memmove(q->buf, q->buf + q->head, q->len);
         q->head = 0;
         if (q->len + k > q->cap) {
             size_t cap = q->cap ? q->cap : PIPE_FIRST_CAP;

@@ -311,8 +311,8 @@ static int parse(struct parser *p, struct wm_transcript *t, size_t max_bytes)
         p->limit = LINE_LIMIT(t->cfg.max_line);
         if ((rc = read_line(p, &len)) <= 0)
             break;
-        const char *key, *v;
-        size_t klen, vlen;
+        const char *key = NULL, *v = NULL; /* split_header sets them when it returns 1 */
+        size_t klen = 0, vlen = 0;
         if (len == 0)
             continue;
         if (p->buf[0] == '#') {
