@@ -300,6 +300,8 @@ static enum wm_case_status report(FILE *out, struct icase *c, const struct wm_co
         wm_proc_stderr_tail(&c->proc, "  | ", c->tail, sizeof c->tail);
     if (c->tail[0])
         fprintf(out, "the %s's stderr (its end):\n%s", peer_word(c), c->tail);
+    else if (c->proc.err_fd >= 0) /* not even a "listening on" line: it may never have run */
+        fprintf(out, "the %s's stderr: empty\n", peer_word(c));
     print_reproduce(out, c, res);
 out:
     free(first);

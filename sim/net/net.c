@@ -219,7 +219,14 @@ int wm_port_take(struct wm_port_pool *p, const char *host, char *port, size_t si
     for (int k = 0; k < PORT_TRIES; k++) {
         pthread_mutex_lock(&p->lock);
         unsigned n = (unsigned)wm_rng_randint(&p->rng, p->lo, p->hi);
+        int again = 0; /* two workers given one port: one of them talks to the other's server */
+        for (unsigned r = 0; r < WM_PORT_RECENT && r < p->nrecent && !again; r++)
+            again = p->recent[r] == n;
+        if (!again)
+            p->recent[p->nrecent++ % WM_PORT_RECENT] = n;
         pthread_mutex_unlock(&p->lock);
+        if (again)
+            continue;
         char addr[300], num[16];
         snprintf(num, sizeof num, "%u", n);
         wm_net_join(addr, sizeof addr, host, num);

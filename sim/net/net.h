@@ -35,10 +35,17 @@ void wm_net_join(char *buf, size_t size, const char *host, const char *port);
  * the peer's bind, and checked free by binding it. Without a known
  * ephemeral range, the kernel picks (bind to port 0), which a busy machine
  * can race. */
+/* Ports a pool does not hand out again while they may still be in use:
+ * the last this many (a --jobs worker's server may be still starting, or
+ * still stopping, on the port it was given). */
+#define WM_PORT_RECENT 128
+
 struct wm_port_pool {
     pthread_mutex_t lock;
     unsigned lo, hi; /* lo == 0: let the kernel pick */
     struct wm_rng rng;
+    unsigned recent[WM_PORT_RECENT]; /* a ring of the ports handed out last */
+    unsigned nrecent;                /* how many were ever handed out */
 };
 void wm_port_pool_init(struct wm_port_pool *p);
 void wm_port_pool_free(struct wm_port_pool *p);
