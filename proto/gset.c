@@ -45,14 +45,9 @@ static void layout(struct wm_gset *s, unsigned q)
     s->dbits = 8 * s->slot_bytes - s->rbits;
 }
 
-static size_t slot_size(const struct wm_gset *s)
-{
-    return s->slot_bytes;
-}
-
 static size_t table_bytes(const struct wm_gset *s, size_t cap)
 {
-    return cap * slot_size(s);
+    return cap * s->slot_bytes;
 }
 
 size_t wm_gset_bytes(const struct wm_gset *s)
@@ -142,7 +137,7 @@ static uint64_t slot_base(const struct wm_gset *s, uint64_t code)
 
 /* 1 with *at the member's slot; 0 with *at the first empty slot, where it
  * would go; -1 if absent with no empty slot within the distance a slot can
- * say (only 4-byte slots, after thousands of neighbours: the table grows).
+ * say (only 2- and 4-byte slots, after a thousand neighbours: the table grows).
  * Load stays <= 3/4, so an empty slot ends every probe within cap steps. */
 static int find(const struct wm_gset *s, uint64_t code, size_t *at)
 {
@@ -162,6 +157,12 @@ static int find(const struct wm_gset *s, uint64_t code, size_t *at)
     return -1;
 }
 
+/* Writes code into the empty slot at, which find gave it. */
+static void store(struct wm_gset *s, uint64_t code, size_t at)
+{
+    set(s, at, slot_base(s, code) + ((at - home_of(s, code)) & (s->cap - 1)) + 1);
+}
+
 /* Stores a code known absent, or -1 if its distance does not fit. */
 static int put(struct wm_gset *s, uint64_t code)
 {
@@ -170,7 +171,7 @@ static int put(struct wm_gset *s, uint64_t code)
     assert(r != 1);
     if (r < 0)
         return -1;
-    set(s, at, slot_base(s, code) + ((at - home_of(s, code)) & (s->cap - 1)) + 1);
+    store(s, code, at);
     return 0;
 }
 
@@ -240,12 +241,12 @@ void wm_gset_domain(struct wm_gset *s, int64_t lo, int64_t hi)
     else
         set_domain(s, (uint64_t)lo, (uint64_t)hi - (uint64_t)lo);
     if (s->cap) { /* an empty kept table: its slots are read the new way */
-        unsigned was = s->slot_bytes;
-        layout(s, s->qbits);
-        if (s->slot_bytes != was) {
-            s->slot_bytes = was;
-            wm_gset_free(s); /* another slot size: the next insert allocates */
-        }
+        struct wm_gset t = *s;
+        layout(&t, s->qbits);
+        if (t.slot_bytes != s->slot_bytes)
+            wm_gset_free(s); /* another slot size: the next insert lays it out */
+        else
+            layout(s, s->qbits);
     }
 }
 
@@ -272,7 +273,7 @@ static int grow(struct wm_gset *s, size_t cap)
         /* old and new are held at once */
         if (reserve(s->budget, table_bytes(&t, cap)) < 0)
             return WM_GSET_OVER_BUDGET;
-        t.slots = wm_calloc(cap, slot_size(&t));
+        t.slots = wm_calloc(cap, t.slot_bytes);
         if (!t.slots) {
             release(s->budget, table_bytes(&t, cap));
             return -1;
@@ -317,13 +318,13 @@ int wm_gset_add(struct wm_gset *s, int64_t v)
             return rc;
         r = find(s, code, &at);
     }
-    while (r < 0) { /* a 4-byte slot's distance ran out */
+    while (r < 0) { /* a narrow slot's distance ran out */
         int rc = grow(s, s->cap * 2);
         if (rc < 0)
             return rc;
         r = find(s, code, &at);
     }
-    set(s, at, slot_base(s, code) + ((at - home_of(s, code)) & (s->cap - 1)) + 1);
+    store(s, code, at);
     s->count++;
     assert(s->count <= s->max && s->count * 4 <= s->cap * 3); /* bounded, load <= 3/4 */
     return 1;
