@@ -7,7 +7,6 @@
 #include "alloc.h"
 #include "rng.h"
 
-
 enum act { ACT_FEED, ACT_READ, ACT_EOF, ACT_WRITE, ACT_SHUT, ACT_HALF };
 #define ACTS 6
 
@@ -350,8 +349,7 @@ int wm_sim_run(struct wm_conn *conns, unsigned n, uint64_t seed, int chunking,
         unsigned i = counts_find(&cn, r, &before);
         assert(r - before < sc[i].nready);
         const struct action pick = kth_ready(&sc[i], (unsigned)(r - before), i);
-        const struct action *a = &pick;
-        if (step(&sc[i], a->side, (enum act)a->act, &rng, chunking, scratch, err) < 0 ||
+        if (step(&sc[i], pick.side, (enum act)pick.act, &rng, chunking, scratch, err) < 0 ||
             check_fault(&sc[i], i, err) < 0)
             goto out;
         /* A step touches one connection only, so only its count can change. */

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "escape.h"
+#include "msg.h"
 
 /* Memory here is the harness's, not the sessions': plain malloc, so an
  * alloc-fail fault counts the same allocations streamed or collected. */
@@ -116,18 +117,6 @@ static int reserve(struct sconn *k, size_t more, struct wm_err *err)
     return 0;
 }
 
-static char *put_u32(char *p, unsigned v)
-{
-    char d[10];
-    int n = 0;
-    do
-        d[n++] = (char)('0' + v % 10);
-    while ((v /= 10) != 0);
-    while (n)
-        *p++ = d[--n];
-    return p;
-}
-
 /* The escaped text, as wm_tx_write_record writes it. */
 static char *put_escaped(char *p, const char *text, size_t len)
 {
@@ -160,7 +149,7 @@ static int render(struct wm_stream *s, unsigned i, char side, const struct wm_jo
     } else {
         *p++ = side;
         if (s->cfg->connections > 1)
-            p = put_u32(p, i + 1);
+            p += wm_fmt_int(p, (int64_t)i + 1); /* its NUL is overwritten next */
         switch (r->kind) {
         case WM_REC_LINE:
             *p++ = ':';
