@@ -259,6 +259,21 @@ int wm_gset_has(const struct wm_gset *s, int64_t v)
     return find(s, mix(u, s->wbits), &at) == 1;
 }
 
+void wm_gset_prefetch(const struct wm_gset *s, int64_t v)
+{
+    uint64_t u = (uint64_t)v - s->lo;
+    if (!s->cap || u > s->span)
+        return;
+    size_t home = home_of(s, mix(u, s->wbits));
+    assert(home < s->cap);
+    const char *slot = (const char *)s->slots + home * s->slot_bytes;
+#if defined(__GNUC__) || defined(__clang__)
+    __builtin_prefetch(slot, 1); /* the add that follows writes it */
+#else
+    (void)slot;
+#endif
+}
+
 /* Moves every member to a table of cap slots (or more, should a distance
  * not fit). Members are taken in slot order: no address decides anything. */
 static int grow(struct wm_gset *s, size_t cap)

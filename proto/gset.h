@@ -50,6 +50,11 @@ void wm_gset_clear(struct wm_gset *s);
  * own. */
 void wm_gset_domain(struct wm_gset *s, int64_t lo, int64_t hi);
 int wm_gset_has(const struct wm_gset *s, int64_t v);
+/* A hint, with no effect on what the set holds: starts loading v's home
+ * slot into the cache, so that a later has/add of v need not wait for it.
+ * A large set's probe is a cache miss; a session that knows its next value
+ * early (the server's next draw) takes the miss while doing other work. */
+void wm_gset_prefetch(const struct wm_gset *s, int64_t v);
 /* 1 inserted, 0 already present, -1 full (count == max), out of memory or
  * outside the domain, -2 growing would pass the budget (WM_GSET_OVER_BUDGET). */
 #define WM_GSET_OVER_BUDGET (-2)

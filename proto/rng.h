@@ -8,7 +8,7 @@
 
 struct wm_rng {
     uint32_t mt[WM_RNG_N];
-    int mti;
+    int mti; /* the next word to read (and twist); 0 after a seed */
 };
 
 /* random.seed(n) for an integer n >= 0: init_by_array over n's 32-bit words. */
@@ -20,5 +20,10 @@ uint32_t wm_rng_u32(struct wm_rng *rng);
 uint64_t wm_rng_getrandbits(struct wm_rng *rng, int k);
 /* random.randint(lo, hi) for lo <= hi over the whole int64 range (span up to 2^64). */
 int64_t wm_rng_randint(struct wm_rng *rng, int64_t lo, int64_t hi);
+/* What the next wm_rng_randint(lo, hi) returns if its first draw is kept:
+ * 1 with *out set, 0 if that draw would be redrawn (or the span is 2^64).
+ * Reads the state, never changes it: a caller can look ahead (to warm the
+ * cache for the value) without moving the stream. */
+int wm_rng_peek_randint(const struct wm_rng *rng, int64_t lo, int64_t hi, int64_t *out);
 
 #endif

@@ -87,6 +87,11 @@ static enum wm_sess_rc send_number(struct wm_server *s, const struct wm_sink *ou
     s->have_last = 1;
     char buf[WM_MSG_MAX];
     wm_emit(out, WM_OUT_SEND, buf, wm_fmt_int(buf, g));
+    /* The next NUMBER most likely draws this value: its slot in a large
+     * set is a cache miss, taken now, while the peer answers. */
+    int64_t next;
+    if (!s->secret_known && wm_rng_peek_randint(&s->rng, s->lo, s->hi, &next))
+        wm_gset_prefetch(&s->guesses, next);
     return WM_SESS_OPEN;
 }
 

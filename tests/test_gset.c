@@ -403,10 +403,13 @@ START_TEST(domain_members_and_outsiders)
         struct wm_gset s;
         wm_gset_init(&s, 100000);
         wm_gset_domain(&s, lo, hi);
+        wm_gset_prefetch(&s, lo); /* a hint: no table yet, nothing to load */
         for (uint64_t i = 0; i < n; i++) {
             int64_t v = (int64_t)((uint64_t)lo + i * step);
+            wm_gset_prefetch(&s, v); /* asserts its slot is in the table; changes nothing */
             FAST_ASSERT(wm_gset_add(&s, v) == 1, "[%" PRId64 ", %" PRId64 "]: add %" PRId64, lo,
                         hi, v);
+            wm_gset_prefetch(&s, hi);
         }
         for (uint64_t i = 0; i < n; i++) {
             int64_t v = (int64_t)((uint64_t)lo + i * step);
@@ -421,10 +424,12 @@ START_TEST(domain_members_and_outsiders)
         }
         ck_assert_uint_eq(s.count, n);
         if (lo != INT64_MIN) {
+            wm_gset_prefetch(&s, lo - 1); /* outside the domain: ignored */
             ck_assert_int_eq(wm_gset_has(&s, lo - 1), 0);
             ck_assert_int_eq(wm_gset_add(&s, lo - 1), -1);
         }
         if (hi != INT64_MAX) {
+            wm_gset_prefetch(&s, hi + 1);
             ck_assert_int_eq(wm_gset_has(&s, hi + 1), 0);
             ck_assert_int_eq(wm_gset_add(&s, hi + 1), -1);
         }

@@ -417,6 +417,66 @@ START_TEST(randint_stays_in_range)
 }
 END_TEST
 
+/* The words one randint's draw takes: getrandbits(n.bit_length()), so 1
+ * word for n < 2^32, 2 above (n = 2^32 is 33 bits); a kept first draw
+ * moves the stream by exactly this. */
+static int words_per_draw(int64_t lo, int64_t hi)
+{
+    uint64_t n = (uint64_t)hi - (uint64_t)lo + 1;
+    return n != 0 && n < ((uint64_t)1 << 32) ? 1 : 2;
+}
+
+START_TEST(peek_is_the_next_randint)
+{
+    /* Ranges whose first draw is often redrawn (n just above a power of
+     * two) and rarely; 1 and 2 words; draws run across several rounds of
+     * 624 words, so the peek reads words on both sides of a round's end. */
+    static const int64_t ranges[][2] = {
+        {1, 5}, {1, 100}, {10, 15}, {0, ((int64_t)1 << 31)}, {1, (int64_t)1 << 32},
+        {0, (int64_t)1 << 32}, {1, 1000000000000}, {INT64_MIN, -1}, {7, 7}, {-3, 3}};
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+        int64_t lo = ranges[i][0], hi = ranges[i][1];
+        int per = words_per_draw(lo, hi);
+        for (uint64_t seed = 0; seed < 6; seed++) {
+            struct wm_rng r;
+            wm_rng_seed(&r, seed * 977 + i);
+            if (seed & 1) /* two-word draws then start at odd words: one spans 623 and 0 */
+                (void)wm_rng_u32(&r);
+            int kept = 0, redrawn = 0;
+            for (int d = 0; d < 1500; d++) {
+                int64_t want = 0;
+                int before = r.mti;
+                int ok = wm_rng_peek_randint(&r, lo, hi, &want);
+                FAST_ASSERT(r.mti == before, "the peek moved the stream");
+                int64_t got = wm_rng_randint(&r, lo, hi);
+                int took = (r.mti - before + WM_RNG_N) % WM_RNG_N;
+                if (ok) {
+                    kept++;
+                    FAST_ASSERT(got == want, "randint(%" PRId64 ", %" PRId64 ") seed %" PRIu64
+                                " draw %d: peek said %" PRId64 ", randint gave %" PRId64, lo, hi,
+                                seed, d, want, got);
+                    FAST_ASSERT(took == per, "a peeked draw took %d words, not %d", took, per);
+                } else {
+                    redrawn++;
+                    FAST_ASSERT(took > per, "randint(%" PRId64 ", %" PRId64 ") seed %" PRIu64
+                                " draw %d: peek said redrawn, but it took %d word(s)", lo, hi,
+                                seed, d, took);
+                }
+            }
+            ck_assert_msg(kept > 600, "only %d of 1500 peeks kept in [%" PRId64 ", %" PRId64 "]",
+                          kept, lo, hi);
+            (void)redrawn;
+        }
+    }
+    /* A span of 2^64 takes three words a draw: never peeked. */
+    struct wm_rng r;
+    int64_t v = 42;
+    wm_rng_seed(&r, 1);
+    ck_assert_int_eq(wm_rng_peek_randint(&r, INT64_MIN, INT64_MAX, &v), 0);
+    ck_assert_int_eq(v, 42);
+}
+END_TEST
+
 static Suite *rng_suite(void)
 {
     Suite *s = suite_create("rng");
@@ -436,6 +496,7 @@ static Suite *rng_suite(void)
     WM_ADD_TEST(s, seeds_differing_in_high_word_differ);
     WM_ADD_TEST(s, independent_states_interleave);
     WM_ADD_TEST(s, randint_stays_in_range);
+    WM_ADD_TEST(s, peek_is_the_next_randint);
     return s;
 }
 
