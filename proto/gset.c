@@ -267,11 +267,7 @@ void wm_gset_prefetch(const struct wm_gset *s, int64_t v)
     size_t home = home_of(s, mix(u, s->wbits));
     assert(home < s->cap);
     const char *slot = (const char *)s->slots + home * s->slot_bytes;
-#if defined(__GNUC__) || defined(__clang__)
     __builtin_prefetch(slot, 1); /* the add that follows writes it */
-#else
-    (void)slot;
-#endif
 }
 
 /* Moves every member to a table of cap slots (or more, should a distance

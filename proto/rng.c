@@ -107,14 +107,11 @@ uint64_t wm_rng_getrandbits(struct wm_rng *rng, int k)
     return lo | (hi << 32);
 }
 
+/* n's bit length, 1..64 for n >= 1 (a draw's k, on every draw). */
 static int bit_length(uint64_t n)
 {
-    int k = 0;
-    while (n) {
-        k++;
-        n >>= 1;
-    }
-    return k;
+    assert(n != 0);
+    return 64 - __builtin_clzll(n);
 }
 
 int64_t wm_rng_randint(struct wm_rng *rng, int64_t lo, int64_t hi)

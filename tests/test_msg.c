@@ -283,6 +283,30 @@ START_TEST(format_exact_texts)
 }
 END_TEST
 
+START_TEST(format_int_digit_boundaries)
+{
+    /* The digit count is worked out before any digit is written: every
+     * power of ten, its neighbours and their negatives, against snprintf. */
+    char buf[WM_MSG_MAX], ref[32];
+    uint64_t p = 1;
+    for (int e = 0; e <= 19; e++, p *= 10) {
+        for (int d = -1; d <= 1; d++) {
+            uint64_t u = p + (uint64_t)(int64_t)d;
+            if (u > (uint64_t)INT64_MAX)
+                continue;
+            for (int sign = 1; sign >= -1; sign -= 2) {
+                int64_t v = sign * (int64_t)u;
+                size_t n = wm_fmt_int(buf, v);
+                snprintf(ref, sizeof ref, "%lld", (long long)v);
+                ck_assert_msg(strcmp(buf, ref) == 0 && n == strlen(ref),
+                              "10^%d%+d (sign %d): wrote \"%s\" (%zu), want \"%s\"", e, d, sign,
+                              buf, n, ref);
+            }
+        }
+    }
+}
+END_TEST
+
 START_TEST(format_longest_params)
 {
     /* The longest PARAMS: two 20-character bounds, 48 characters in all. */
@@ -356,6 +380,7 @@ static Suite *msg_suite(void)
     WM_ADD_TEST(s, report_unknown_decision);
     WM_ADD_TEST(s, int64_parse_grammar);
     WM_ADD_TEST(s, format_exact_texts);
+    WM_ADD_TEST(s, format_int_digit_boundaries);
     WM_ADD_TEST(s, format_longest_params);
     WM_ADD_TEST(s, format_parse_roundtrip);
     return s;

@@ -8,9 +8,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* A memory pipe's buffer grows with what is in flight, up to WM_PIPE_CAP,
- * and is the harness's memory (plain malloc, not counted by an alloc-fail
- * fault, so both transports refuse the same allocation). */
+/* A memory pipe's buffer (past its WM_PIPE_SMALL own bytes) grows with
+ * what is in flight, up to WM_PIPE_CAP, and is the harness's memory (plain
+ * malloc, not counted by an alloc-fail fault, so both transports refuse the
+ * same allocation). */
 #define PIPE_FIRST_CAP 512
 
 int wm_tr_open(struct wm_transport *t, enum wm_transport_kind kind, struct wm_err *err)
@@ -61,25 +62,29 @@ long wm_tr_write(struct wm_transport *t, int side, const char *p, size_t n)
     size_t room = WM_PIPE_CAP - q->len, k = n < room ? n : room;
     if (k == 0)
         return 0;
-    if (q->head + q->len + k > q->cap) {
-        if (q->len) /* a drained pipe may have given its buffer back: buf NULL */
-            memmove(q->buf, q->buf + q->head, q->len);
+    size_t cap = q->buf ? q->cap : sizeof q->small;
+    if (q->head + q->len + k > cap) {
+        char *d = q->buf ? q->buf : q->small;
+        if (q->len)
+            memmove(d, d + q->head, q->len);
         q->head = 0;
-        if (q->len + k > q->cap) {
-            size_t cap = q->cap ? q->cap : PIPE_FIRST_CAP;
-            while (cap < q->len + k)
-                cap *= 2;
-            char *nb = realloc(q->buf, cap);
+        if (q->len + k > cap) {
+            size_t ncap = q->buf ? q->cap : PIPE_FIRST_CAP;
+            while (ncap < q->len + k)
+                ncap *= 2;
+            char *nb = realloc(q->buf, ncap);
             if (!nb)
                 return -2;
+            if (!q->buf)
+                memcpy(nb, q->small, q->len);
             q->buf = nb;
-            q->cap = cap;
+            q->cap = ncap;
         }
     }
-    memcpy(q->buf + q->head + q->len, p, k);
+    memcpy((q->buf ? q->buf : q->small) + q->head + q->len, p, k);
     q->len += k;
-    assert(q->head + q->len <= q->cap && q->len <= WM_PIPE_CAP); /* like a socket's buffer */
-    return (long)k;
+    assert(q->head + q->len <= (q->buf ? q->cap : sizeof q->small) && q->len <= WM_PIPE_CAP);
+    return (long)k; /* like a socket's buffer */
 }
 
 long wm_tr_read(struct wm_transport *t, int side, char *p, size_t n)
@@ -96,10 +101,10 @@ long wm_tr_read(struct wm_transport *t, int side, char *p, size_t n)
     if (q->len == 0)
         return t->shut[!side] || t->wshut[!side] ? 0 : -1;
     size_t k = n < q->len ? n : q->len;
-    memcpy(p, q->buf + q->head, k);
+    memcpy(p, (q->buf ? q->buf : q->small) + q->head, k);
     q->head += k;
     q->len -= k;
-    if (q->len == 0) { /* drained: the buffer goes back, so idle pipes hold nothing */
+    if (q->len == 0) { /* drained: a buffer goes back, so idle pipes hold nothing */
         free(q->buf);
         q->buf = NULL;
         q->head = q->cap = 0;

@@ -13,9 +13,14 @@ enum wm_transport_kind { WM_TR_SOCKETPAIR, WM_TR_MEMORY };
 /* Bytes a memory pipe holds, like a socket's buffer. */
 #define WM_PIPE_CAP 65536
 
+/* Most of what is in flight is one short line: it stays in the pipe's own
+ * bytes, with no allocation; more goes to buf, freed once drained. */
+#define WM_PIPE_SMALL 64
+
 struct wm_pipe {
-    char *buf; /* bytes in flight at buf[head..head + len), in cap bytes */
-    size_t head, len, cap;
+    char *buf; /* NULL: the bytes are in small */
+    size_t head, len, cap; /* in flight at [head, head + len) of cap bytes (buf's) */
+    char small[WM_PIPE_SMALL];
 };
 
 struct wm_transport {
