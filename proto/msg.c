@@ -15,16 +15,20 @@ int wm_uint64_parse(const char *s, size_t len, uint64_t *out)
 {
     if (len == 0 || (s[0] == '0' && len > 1))
         return -1;
-    for (size_t i = 0; i < len; i++) /* "not a number" outranks "too big" */
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
+    /* One pass; 19 digits always fit, so only a 20th can overflow. "Not a
+     * number" outranks "too big": past an overflow the digits are still read. */
     uint64_t v = 0;
+    int over = 0;
     for (size_t i = 0; i < len; i++) {
-        unsigned d = (unsigned)(s[i] - '0');
-        if (v > (UINT64_MAX - d) / 10)
-            return -2;
-        v = v * 10 + d;
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        if (d > 9)
+            return -1;
+        if (i >= 19 && !over && v > (UINT64_MAX - d) / 10)
+            over = 1;
+        v = v * 10 + d; /* past an overflow, wraps unread */
     }
+    if (over)
+        return -2;
     *out = v;
     return 0;
 }

@@ -117,18 +117,23 @@ static int reserve(struct sconn *k, size_t more, struct wm_err *err)
     return 0;
 }
 
+static int plain(unsigned char c)
+{
+    return c >= 0x20 && c < 0x7f && c != '\\';
+}
+
 /* The escaped text, as wm_tx_write_record writes it. */
 static char *put_escaped(char *p, const char *text, size_t len)
 {
-    size_t tail = wm_escape_tail(text, len);
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)text[i];
-        if (i < tail && c >= 0x20 && c < 0x7f && c != '\\')
-            *p++ = (char)c;
-        else
-            p += wm_escape_byte(p, c, i >= tail);
+    size_t tail = wm_escape_tail(text, len), i = 0;
+    for (;;) {
+        while (i < tail && plain((unsigned char)text[i])) /* the common case: copied as is */
+            *p++ = text[i++];
+        if (i == len)
+            return p;
+        p += wm_escape_byte(p, (unsigned char)text[i], i >= tail);
+        i++;
     }
-    return p;
 }
 
 static int render(struct wm_stream *s, unsigned i, char side, const struct wm_journal *j,
