@@ -29,6 +29,7 @@ struct icase {
     char tail[WM_PROC_TAIL_MAX * 5]; /* a finished client's stderr, kept for the report */
     unsigned char *client_error; /* --client: per connection, the file shows its error */
     int ended_unused;    /* the server ended before it accepted a connection */
+    char port[16];       /* the port taken for {port}, held until the server is gone; "" if none */
 };
 
 static const char *peer_word(const struct icase *c)
@@ -133,7 +134,7 @@ static int open_client(void *ctx, uint32_t conn, int lfd, struct wm_err *err)
     for (int waited = 0;; waited += 10) {
         struct pollfd pfd = {.fd = lfd, .events = POLLIN};
         if (poll(&pfd, 1, 10) > 0) {
-            int fd = accept(lfd, NULL, NULL);
+            int fd = wm_net_accept(lfd);
             if (fd < 0)
                 wm_err_set(err, "accept: %s", strerror(errno));
             return fd;
@@ -316,10 +317,12 @@ out:
 static int serve_and_replay(struct icase *c, struct wm_conn_log **logs, struct wm_live_verdict *v,
                             struct wm_err *err)
 {
-    char port[16] = "";
+    char *port = c->port;
     if (wm_interop_has(c->o->command, "{port}") &&
-        wm_port_take(c->o->ports, c->o->host, port, sizeof port, err) < 0)
+        wm_port_take(c->o->ports, c->o->host, port, sizeof c->port, err) < 0) {
+        port[0] = '\0';
         return -1;
+    }
     if (!(c->command = wm_interop_fill(c->o, &c->t->cfg, port))) {
         wm_err_set(err, "out of memory");
         return -1;
@@ -350,6 +353,14 @@ static int lost_its_port(struct icase *c)
     return c->ended_unused || WIFSIGNALED(c->proc.status) || WEXITSTATUS(c->proc.status) != 0;
 }
 
+/* The server is gone (stopped or ended): its port may go to others. */
+static void give_back_port(struct icase *c)
+{
+    if (c->port[0])
+        wm_port_release(c->o->ports, c->port);
+    c->port[0] = '\0';
+}
+
 static enum wm_case_status run_server_case(FILE *out, struct icase *c,
                                            struct wm_case_result *res)
 {
@@ -367,11 +378,13 @@ static enum wm_case_status run_server_case(FILE *out, struct icase *c,
         logs = NULL;
         v = (struct wm_live_verdict){.fault = WM_LIVE_OK};
         release_peer(c);
+        give_back_port(c);
         wm_proc_free(&c->proc);
         free(c->command);
         c->command = NULL;
     }
     stop_server(c);
+    give_back_port(c);
     enum wm_case_status end = report(out, c, logs, &v, rc < 0 ? err.msg : NULL, res);
     if (logs)
         wm_conn_logs_free(logs, c->t->cfg.connections);

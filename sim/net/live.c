@@ -379,7 +379,7 @@ static int open_conn(const struct wm_live_replay_opts *o, int lfd, uint32_t conn
         wm_err_set(err, "no client connected within %s (--timeout), connection %u", secs, conn);
         return -1;
     }
-    int fd = accept(lfd, NULL, NULL);
+    int fd = wm_net_accept(lfd);
     if (fd < 0)
         wm_err_set(err, "accept: %s", strerror(errno));
     return fd;

@@ -1,3 +1,7 @@
+/* accept4 (Linux): an accepted socket is close-on-exec from birth. */
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE
+#endif
 #include "net.h"
 
 #include <errno.h>
@@ -6,8 +10,10 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -92,8 +98,34 @@ int wm_net_set_flags(int fd, int nonblock)
     return fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 ? -1 : 0;
 }
 
-/* Tries each resolved address in turn: passive binds and listens (backlog),
- * else connects. Returns the first socket that works, or -1 with err. */
+/* A socket must be close-on-exec from the moment it exists: interop starts
+ * peers (posix_spawn) from several threads at once, and a socket another
+ * thread had opened but not yet marked would live on in that peer. A
+ * listening socket kept so took connections meant for the server later
+ * given its port, and closed them when that peer ended; a connected one
+ * would keep its peer from seeing our close. Where SOCK_CLOEXEC is missing,
+ * wm_net_set_flags still marks it, a moment later. */
+#ifdef SOCK_CLOEXEC
+#define CLOEXEC_TYPE SOCK_CLOEXEC
+#else
+#define CLOEXEC_TYPE 0
+#endif
+
+int wm_net_accept(int lfd)
+{
+#if defined(__linux__)
+    return accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+#else
+    int fd = accept(lfd, NULL, NULL);
+    if (fd >= 0)
+        (void)wm_net_set_flags(fd, 0);
+    return fd;
+#endif
+}
+
+/* Tries each resolved address in turn: passive binds and listens (backlog;
+ * a negative backlog binds only), else connects. Returns the first socket
+ * that works, or -1 with err. */
 static int open_socket(const char *hostport, int passive, int backlog, struct wm_err *err)
 {
     struct addrinfo *res = resolve(hostport, passive, err);
@@ -101,7 +133,7 @@ static int open_socket(const char *hostport, int passive, int backlog, struct wm
         return -1;
     int fd = -1, saved = 0, one = 1;
     for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+        fd = socket(ai->ai_family, ai->ai_socktype | CLOEXEC_TYPE, ai->ai_protocol);
         if (fd < 0) {
             saved = errno;
             continue;
@@ -109,7 +141,8 @@ static int open_socket(const char *hostport, int passive, int backlog, struct wm
         if (passive)
             setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
         int ok = wm_net_set_flags(fd, 0) == 0 &&
-                 (passive ? bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, backlog) == 0
+                 (passive ? bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
+                                (backlog < 0 || listen(fd, backlog) == 0)
                           : connect(fd, ai->ai_addr, ai->ai_addrlen) == 0);
         if (ok) {
             if (!passive) /* lines are small and the protocol is lockstep */
@@ -122,7 +155,8 @@ static int open_socket(const char *hostport, int passive, int backlog, struct wm
     }
     freeaddrinfo(res);
     if (fd < 0) {
-        wm_err_set(err, "cannot %s %s: %s", passive ? "listen on" : "connect to", hostport,
+        wm_err_set(err, "cannot %s %s: %s",
+                   !passive ? "connect to" : backlog < 0 ? "bind" : "listen on", hostport,
                    strerror(saved));
         errno = saved; /* for callers that retry a refused connect */
     }
@@ -165,11 +199,16 @@ void wm_net_join(char *buf, size_t size, const char *host, const char *port)
 }
 
 /* Ports below the ephemeral range when there is room, else above it. */
-void wm_port_pool_init(struct wm_port_pool *p)
+void wm_port_pool_init_at(struct wm_port_pool *p, const char *lock_path)
 {
     unsigned eph_lo = 0, eph_hi = 0;
     FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
-    *p = (struct wm_port_pool){.lo = 0};
+    *p = (struct wm_port_pool){.lo = 0, .lock_fd = -1};
+    if (lock_path) {
+        p->lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+        if (p->lock_fd >= 0)
+            (void)fchmod(p->lock_fd, 0666); /* every user's warmer shares it; umask aside */
+    }
     pthread_mutex_init(&p->lock, NULL);
     if (f) {
         if (fscanf(f, "%u %u", &eph_lo, &eph_hi) != 2)
@@ -190,16 +229,54 @@ void wm_port_pool_init(struct wm_port_pool *p)
     wm_rng_seed_words(&p->rng, key, 3);
 }
 
+void wm_port_pool_init(struct wm_port_pool *p)
+{
+    const char *dir = getenv("TMPDIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "/tmp", WM_PORT_LOCK_FILE);
+    wm_port_pool_init_at(p, path);
+}
+
 void wm_port_pool_free(struct wm_port_pool *p)
 {
     pthread_mutex_destroy(&p->lock);
+    if (p->lock_fd >= 0)
+        close(p->lock_fd); /* and every port this process held with it */
+    p->lock_fd = -1;
+}
+
+/* 0 done; -1 another process holds port n (or the lock call failed). */
+static int port_lock(const struct wm_port_pool *p, unsigned n, short type)
+{
+    if (p->lock_fd < 0)
+        return 0;
+    struct flock fl = {.l_type = type, .l_whence = SEEK_SET, .l_start = (off_t)n, .l_len = 1};
+    return fcntl(p->lock_fd, F_SETLK, &fl) == 0 ? 0 : -1;
+}
+
+void wm_port_release(struct wm_port_pool *p, const char *port)
+{
+    char *end;
+    unsigned long n = strtoul(port, &end, 10);
+    if (*port && !*end && p->lo && n >= p->lo && n <= p->hi)
+        (void)port_lock(p, (unsigned)n, F_UNLCK);
+}
+
+/* Whether a port is free is checked by binding it, never by listening on
+ * it: a peer started by another thread at that moment holds a copy of
+ * every socket until its exec (close-on-exec or not), and a listening copy
+ * would take, and then drop, the first connection meant for the server the
+ * port goes to. A socket that is only bound refuses connections. */
+static int bind_only(const char *hostport, struct wm_err *err)
+{
+    return open_socket(hostport, 1, -1, err);
 }
 
 static int kernel_port(const char *host, char *port, size_t size, struct wm_err *err)
 {
     char any[300], name[300];
     wm_net_join(any, sizeof any, host, "0");
-    int fd = wm_net_listen(any, 1, err);
+    int fd = bind_only(any, err);
     if (fd < 0)
         return -1;
     wm_net_name(fd, 0, name, sizeof name);
@@ -225,17 +302,18 @@ int wm_port_take(struct wm_port_pool *p, const char *host, char *port, size_t si
         if (!again)
             p->recent[p->nrecent++ % WM_PORT_RECENT] = n;
         pthread_mutex_unlock(&p->lock);
-        if (again)
+        if (again || port_lock(p, n, F_WRLCK) < 0) /* or another warmer holds it */
             continue;
         char addr[300], num[16];
         snprintf(num, sizeof num, "%u", n);
         wm_net_join(addr, sizeof addr, host, num);
-        int fd = wm_net_listen(addr, 1, err);
+        int fd = bind_only(addr, err);
         if (fd >= 0) {
             close(fd);
             snprintf(port, size, "%u", n);
             return 0;
         }
+        (void)port_lock(p, n, F_UNLCK);
     }
     return kernel_port(host, port, size, err);
 }

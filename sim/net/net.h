@@ -46,13 +46,31 @@ struct wm_port_pool {
     struct wm_rng rng;
     unsigned recent[WM_PORT_RECENT]; /* a ring of the ports handed out last */
     unsigned nrecent;                /* how many were ever handed out */
+    int lock_fd; /* the machine's port lock file (byte n: port n), or -1 */
 };
+/* Several warmer processes on one machine (interop shards, make -j) hand
+ * out ports from the same range, and a port checked free may be taken by
+ * another process before the server it was given to binds it: that
+ * process's cases would then talk to our server. So a port handed out is
+ * held, until released, as a lock on its byte of one shared file
+ * (WM_PORT_LOCK_FILE in $TMPDIR, else /tmp); other processes skip held
+ * ports. fcntl record locks: gone when the process ends, however it ends.
+ * Without the file (not writable), ports are only checked free. */
+#define WM_PORT_LOCK_FILE "warmer-ports.lock"
 void wm_port_pool_init(struct wm_port_pool *p);
+/* The same with the lock file at path (tests; NULL for none). */
+void wm_port_pool_init_at(struct wm_port_pool *p, const char *path);
 void wm_port_pool_free(struct wm_port_pool *p);
-/* A port on host that is free now, as a decimal string. 0, or -1 with err. */
+/* A port on host that is free now, as a decimal string, held for this
+ * process until wm_port_release. 0, or -1 with err. */
 int wm_port_take(struct wm_port_pool *p, const char *host, char *port, size_t size,
                  struct wm_err *err);
+/* The server given port is gone: other processes may have it now. */
+void wm_port_release(struct wm_port_pool *p, const char *port);
 /* Sets close-on-exec and, if nonblock, O_NONBLOCK. */
 int wm_net_set_flags(int fd, int nonblock);
+/* accept(2) whose socket is close-on-exec from the start (net.c says why);
+ * the socket, or -1 with errno. */
+int wm_net_accept(int lfd);
 
 #endif
