@@ -1,6 +1,7 @@
 /* sim/net/net.c: the port pool `warmer interop` gives its servers. */
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -162,15 +163,15 @@ END_TEST
 /* Sockets opened, accepted and closed without pause, as interop's workers
  * do while another worker starts a peer. */
 struct churn {
-    volatile int stop;
-    int rounds;
+    atomic_int stop;
+    int rounds; /* read once the thread is joined */
 };
 
 static void *churn_sockets(void *arg)
 {
     struct churn *ch = arg;
     struct wm_err err;
-    while (!ch->stop) {
+    while (!atomic_load(&ch->stop)) {
         int lfd = wm_net_listen("127.0.0.1:0", 4, &err);
         if (lfd < 0)
             continue;
@@ -196,7 +197,9 @@ START_TEST(peers_inherit_no_sockets)
 {
     if (access("/proc/self/fd", R_OK) != 0)
         return; /* the count needs Linux's /proc */
-    struct churn ch = {0, 0};
+    struct churn ch;
+    atomic_init(&ch.stop, 0);
+    ch.rounds = 0;
     pthread_t t;
     ck_assert_int_eq(pthread_create(&t, NULL, churn_sockets, &ch), 0);
     int leaked = 0, started = 0;
@@ -212,7 +215,7 @@ START_TEST(peers_inherit_no_sockets)
             leaked++;
         wm_proc_free(&p);
     }
-    ch.stop = 1;
+    atomic_store(&ch.stop, 1);
     pthread_join(t, NULL);
     ck_assert_int_gt(started, 100);
     ck_assert_int_gt(ch.rounds, 100);
@@ -222,20 +225,20 @@ START_TEST(peers_inherit_no_sockets)
 END_TEST
 
 struct spawner {
-    volatile int stop;
-    int spawned;
+    atomic_int stop;
+    atomic_int spawned; /* read while it runs */
 };
 
 static void *spawn_peers(void *arg)
 {
     struct spawner *sp = arg;
-    while (!sp->stop) {
+    while (!atomic_load(&sp->stop)) {
         struct wm_proc p;
         struct wm_err err;
         if (wm_proc_start(&p, "exit 0", &err) == 0) {
             wm_proc_wait(&p, 10000);
             wm_proc_free(&p);
-            sp->spawned++;
+            atomic_fetch_add(&sp->spawned, 1);
         }
     }
     return NULL;
@@ -252,12 +255,14 @@ START_TEST(taken_port_refuses_until_its_server_listens)
     wm_port_pool_init_at(&pool, NULL);
     if (!pool.lo)
         pool.lo = 20000, pool.hi = 29999;
-    struct spawner sp = {0, 0};
+    struct spawner sp;
+    atomic_init(&sp.stop, 0);
+    atomic_init(&sp.spawned, 0);
     pthread_t t;
     ck_assert_int_eq(pthread_create(&t, NULL, spawn_peers, &sp), 0);
     int reached = 0, tries = 0;
     /* Until 60 peers have started (a few thousand connects), at most 200000. */
-    for (int i = 0; i < 200000 && (i < 3000 || sp.spawned < 60); i++) {
+    for (int i = 0; i < 200000 && (i < 3000 || atomic_load(&sp.spawned) < 60); i++) {
         char port[16], addr[64];
         struct wm_err err;
         ck_assert_msg(wm_port_take(&pool, "127.0.0.1", port, sizeof port, &err) == 0, "take: %s",
@@ -271,12 +276,13 @@ START_TEST(taken_port_refuses_until_its_server_listens)
         }
         wm_port_release(&pool, port);
     }
-    sp.stop = 1;
+    atomic_store(&sp.stop, 1);
     pthread_join(t, NULL);
     wm_port_pool_free(&pool);
-    ck_assert_int_ge(sp.spawned, 20);
+    int spawned = atomic_load(&sp.spawned);
+    ck_assert_int_ge(spawned, 20);
     ck_assert_msg(reached == 0, "%d of %d connects to a port just handed out were accepted "
-                  "(%d peers started meanwhile)", reached, tries, sp.spawned);
+                  "(%d peers started meanwhile)", reached, tries, spawned);
 }
 END_TEST
 
