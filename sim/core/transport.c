@@ -14,6 +14,17 @@
  * same allocation). */
 #define PIPE_FIRST_CAP 512
 
+/* Where a pipe's bytes are, and how many fit there: its buffer, or its own. */
+static char *pipe_data(struct wm_pipe *q)
+{
+    return q->buf ? q->buf : q->small;
+}
+
+static size_t pipe_room(const struct wm_pipe *q)
+{
+    return q->buf ? q->cap : sizeof q->small;
+}
+
 int wm_tr_open(struct wm_transport *t, enum wm_transport_kind kind, struct wm_err *err)
 {
     memset(t, 0, sizeof *t);
@@ -62,9 +73,9 @@ long wm_tr_write(struct wm_transport *t, int side, const char *p, size_t n)
     size_t room = WM_PIPE_CAP - q->len, k = n < room ? n : room;
     if (k == 0)
         return 0;
-    size_t cap = q->buf ? q->cap : sizeof q->small;
+    size_t cap = pipe_room(q);
     if (q->head + q->len + k > cap) {
-        char *d = q->buf ? q->buf : q->small;
+        char *d = pipe_data(q);
         if (q->len)
             memmove(d, d + q->head, q->len);
         q->head = 0;
@@ -81,9 +92,9 @@ long wm_tr_write(struct wm_transport *t, int side, const char *p, size_t n)
             q->cap = ncap;
         }
     }
-    memcpy((q->buf ? q->buf : q->small) + q->head + q->len, p, k);
+    memcpy(pipe_data(q) + q->head + q->len, p, k);
     q->len += k;
-    assert(q->head + q->len <= (q->buf ? q->cap : sizeof q->small) && q->len <= WM_PIPE_CAP);
+    assert(q->head + q->len <= pipe_room(q) && q->len <= WM_PIPE_CAP);
     return (long)k; /* like a socket's buffer */
 }
 
@@ -101,7 +112,7 @@ long wm_tr_read(struct wm_transport *t, int side, char *p, size_t n)
     if (q->len == 0)
         return t->shut[!side] || t->wshut[!side] ? 0 : -1;
     size_t k = n < q->len ? n : q->len;
-    memcpy(p, (q->buf ? q->buf : q->small) + q->head, k);
+    memcpy(p, pipe_data(q) + q->head, k);
     q->head += k;
     q->len -= k;
     if (q->len == 0) { /* drained: a buffer goes back, so idle pipes hold nothing */

@@ -100,11 +100,10 @@ int wm_net_set_flags(int fd, int nonblock)
 
 /* A socket must be close-on-exec from the moment it exists: interop starts
  * peers (posix_spawn) from several threads at once, and a socket another
- * thread had opened but not yet marked would live on in that peer. A
- * listening socket kept so took connections meant for the server later
- * given its port, and closed them when that peer ended; a connected one
- * would keep its peer from seeing our close. Where SOCK_CLOEXEC is missing,
- * wm_net_set_flags still marks it, a moment later. */
+ * thread had opened but not yet marked would live on in that peer for as
+ * long as it runs (a connected one would keep its peer from seeing our
+ * close). Where SOCK_CLOEXEC is missing, wm_net_set_flags still marks it,
+ * a moment later. */
 #ifdef SOCK_CLOEXEC
 #define CLOEXEC_TYPE SOCK_CLOEXEC
 #else
