@@ -40,7 +40,7 @@ case_dir_walk_sorted() {
     run $1 0 -- "$tmp/tree" &&
         { [ "$(sed -n 's/^ok //p' "$tmp/$1.out" | tr '\n' ' ')" = "$tmp/tree/a/x.txt $tmp/tree/a/y $tmp/tree/b/c/z.txt " ] ||
             { why="order: $(tr '\n' ' ' <"$tmp/$1.out")"; return 1; }; } &&
-        has $1 "^3 passed, 0 failed$"
+        has $1 "^3 passed, 0 failed (1 non-transcript file ignored)$"
 }
 case_jobs_same_output() {
     run $1 0 -- -j1 fixtures/ && cp "$tmp/$1.out" "$tmp/$1.j1" && run $1 0 -- fixtures/ -j 4 &&
@@ -67,8 +67,8 @@ case_malformed_is_a_case() {
     run $1 2 -- "$tmp/tree" &&
         has $1 "^FAIL $tmp/tree/a/w.txt: malformed: $tmp/tree/a/w.txt:3: 'seed' given twice" &&
         has $1 "^FAIL $tmp/tree/b/c/z.txt$" && has $1 "^first difference: $tmp/tree/b/c/z.txt:7$" &&
-        has $1 "^2 passed, 2 failed (1 malformed)$" &&
-        run $1 1 -- "$tmp/tree/b" && has $1 "^0 passed, 1 failed$"
+        has $1 "^2 passed, 2 failed (1 malformed; 1 non-transcript file ignored)$" &&
+        run $1 1 -- "$tmp/tree/b" && has $1 "^0 passed, 1 failed (1 non-transcript file ignored)$"
 }
 case_junit_report() {
     make_tree
@@ -92,7 +92,7 @@ case_tap_report() {
         { [ "$(head -n 2 "$tmp/$1.out" | tr '\n' ' ')" = "TAP version 14 1..3 " ] || { why="head: $(head -n 2 "$tmp/$1.out")"; return 1; }; } &&
         has $1 "^ok 1 - $tmp/tree/a/x.txt$" && has $1 "^not ok 3 - $tmp/tree/b/c/z.txt$" &&
         has $1 "^  ---$" && has $1 "^  first_difference: 7$" && has $1 '^  reproduce: ".* check .*z.txt"$' &&
-        has $1 "^  \.\.\.$" && has $1 "^# 2 passed, 1 failed$"
+        has $1 "^  \.\.\.$" && has $1 "^# 2 passed, 1 failed (1 non-transcript file ignored)$"
 }
 case_json_report() {
     make_tree
@@ -108,11 +108,39 @@ assert bad["file"] == sys.argv[2] and bad["first_difference"] == 7, bad
 assert "check" in bad["reproduce"] and bad["seconds"] >= 0, bad
 PYEOF
 }
+# A folder with no transcript is an error, not a pass: a CI job pointed at the
+# wrong folder must not go green. Beside files that are not transcripts.
+case_no_transcripts_is_an_error() {
+    rm -rf "$tmp/none" && mkdir -p "$tmp/none/sub" && echo "notes" >"$tmp/none/sub/readme" || return 1
+    cp fixtures/golden/book.txt "$tmp/none/.hidden.txt"
+    run $1 2 -- "$tmp/none" && grep -q "^warmer check: no transcripts in $tmp/none$" "$tmp/$1.err" ||
+        { why="${why:-stderr: $(cat "$tmp/$1.err")}"; return 1; }
+    [ ! -s "$tmp/$1.out" ] || { why="stdout: $(head -c 200 "$tmp/$1.out")"; return 1; }
+    # one empty folder among good operands still fails
+    run $1 2 -- fixtures/golden/book.txt "$tmp/none" || return 1
+}
+# A first line that nearly is the magic line is a malformed case inside a
+# folder, not a file silently skipped.
+case_near_miss_first_line_is_malformed() {
+    make_tree
+    printf '# warmer transcript V1\n# seed: 0\n' >"$tmp/tree/a/upper.txt"
+    printf '#warmer transcript v1\n# seed: 0\n' >"$tmp/tree/a/nospace.txt"
+    printf '\n# warmer transcript v1\n# seed: 0\n' >"$tmp/tree/a/blank.txt"
+    printf '\xef\xbb\xbf# warmer transcript v1\n# seed: 0\n' >"$tmp/tree/a/bom.txt"
+    printf '# warmer transcript v1\r\n# seed: 0\r\n' >"$tmp/tree/a/crlf.txt"
+    printf '# warmer transcript v2\n# seed: 0\n' >"$tmp/tree/a/v2.txt"
+    printf '# a transcript of warmer\n' >"$tmp/tree/a/other.txt"
+    run $1 2 -- "$tmp/tree" || return 1
+    for f in upper nospace blank bom crlf v2; do
+        has $1 "^FAIL $tmp/tree/a/$f.txt: malformed: $tmp/tree/a/$f.txt:1: " || return 1
+    done
+    has $1 "^3 passed, 6 failed (6 malformed; 2 non-transcript files ignored)$"
+}
 # Options anywhere, -- ends them; update counts apart from passes.
 case_options_and_update_counts() {
     make_tree
     sed -i 's/^S: 4$/S: 5/' "$tmp/tree/b/c/z.txt"
-    run $1 0 -- "$tmp/tree" --update && has $1 "^2 passed, 1 updated, 0 failed$" &&
+    run $1 0 -- "$tmp/tree" --update && has $1 "^2 passed, 1 updated, 0 failed (1 non-transcript file ignored)$" &&
         has $1 "^updated $tmp/tree/b/c/z.txt$" && has $1 "^-S: 5$" &&
         run $1 0 -- -- "$tmp/tree/b/c/z.txt" && has $1 "^1 passed, 0 failed$"
 }

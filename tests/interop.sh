@@ -35,7 +35,7 @@ has() { grep -q -- "$2" "$tmp/$1.out" || { why="no /$2/ in the output"; return 1
 lacks() { ! grep -q -- "$2" "$tmp/$1.out" || { why="unexpected /$2/ in the output"; return 1; }; }
 
 case_server_warmer_serve() {
-    run $1 0 -- --server "$SERVE" fixtures/ && has $1 "^65 passed, 0 failed, 13 skipped$"
+    run $1 0 -- --server "$SERVE" fixtures/ && has $1 "^65 passed, 0 failed, 13 skipped (5 non-transcript files ignored)$"
 }
 case_server_refmodel() {
     command -v "$PY" >/dev/null || return 0
@@ -121,7 +121,7 @@ case_replay_connect_fails_lenient() {
         has $1 "^reproduce: .* replay --server --connect $addr --timeout 0.5 fixtures/bad/params-leading-plus.txt$"
 }
 case_client_warmer_client() {
-    run $1 0 -- --client "$CLIENT" fixtures/ && has $1 "^46 passed, 0 failed, 32 skipped$"
+    run $1 0 -- --client "$CLIENT" fixtures/ && has $1 "^46 passed, 0 failed, 32 skipped (5 non-transcript files ignored)$"
 }
 case_client_refmodel() {
     command -v "$PY" >/dev/null || return 0
@@ -171,7 +171,12 @@ case_dir_walk() {
     cp fixtures/golden/seed-zero.txt "$tmp/walk/.hidden.txt"
     run $1 0 -- --server "$SERVE" "$tmp/walk" &&
         { [ "$(sed -n 's/^ok //p' "$tmp/$1.out" | tr '\n' ' ')" = "$tmp/walk/a/y $tmp/walk/b/c/z.txt " ] ||
-            { why="walk order: $(sed -n 's/^ok //p' "$tmp/$1.out" | tr '\n' ' ')"; return 1; }; }
+            { why="walk order: $(sed -n 's/^ok //p' "$tmp/$1.out" | tr '\n' ' ')"; return 1; }; } &&
+        has $1 "(1 non-transcript file ignored)$" || return 1
+    # a folder with no transcript is exit 2, before any peer is started
+    mkdir -p "$tmp/walk-none" && echo "not a transcript" >"$tmp/walk-none/notes.txt"
+    run $1 2 -- --server "$SERVE" "$tmp/walk-none" &&
+        has $1 "no transcripts in $tmp/walk-none$"
 }
 case_usage() {
     run $1 2 -- fixtures/golden/book.txt && has $1 "say what to test" &&

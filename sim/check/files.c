@@ -1,5 +1,6 @@
 #include "files.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -32,16 +33,40 @@ oom:
     return -1;
 }
 
-static int is_transcript(const char *path)
+/* How a file found in a directory starts. A near miss (a case or spacing
+ * slip in the magic line, another version, a byte-order mark, leading blank
+ * lines or \r) is taken as a case, so the parser reports it as malformed:
+ * skipped, a typo would silently drop a golden from CI. */
+enum kind { NOT_TRANSCRIPT, TRANSCRIPT, NEAR_MISS };
+
+#define PEEK_BYTES 256 /* enough for a BOM, some blank lines and the magic line */
+
+static enum kind kind_of(const char *path)
 {
-    char buf[sizeof WM_TX_MAGIC + 1];
+    char buf[PEEK_BYTES];
     FILE *fp = fopen(path, "rb");
     if (!fp)
-        return 0;
-    size_t n = fread(buf, 1, sizeof buf - 1, fp);
+        return NOT_TRANSCRIPT;
+    size_t n = fread(buf, 1, sizeof buf, fp);
     fclose(fp);
     size_t m = sizeof WM_TX_MAGIC - 1;
-    return n >= m && memcmp(buf, WM_TX_MAGIC, m) == 0 && (n == m || buf[m] == '\n');
+    if (n >= m && memcmp(buf, WM_TX_MAGIC, m) == 0 && (n == m || buf[m] == '\n'))
+        return TRANSCRIPT;
+    /* The first non-blank line, past a UTF-8 BOM, with only its letters and
+     * digits kept and lowercased: "#Warmer  transcript V2\r" is a near miss. */
+    size_t i = n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+    while (i < n && (buf[i] == '\n' || buf[i] == '\r' || buf[i] == ' ' || buf[i] == '\t'))
+        i++;
+    static const char want[] = "warmertranscript";
+    size_t w = 0;
+    for (; i < n && buf[i] != '\n' && w < sizeof want - 1; i++) {
+        unsigned char c = (unsigned char)buf[i];
+        if (!isalnum(c))
+            continue;
+        if (tolower(c) != want[w++])
+            return NOT_TRANSCRIPT;
+    }
+    return w == sizeof want - 1 ? NEAR_MISS : NOT_TRANSCRIPT;
 }
 
 static int by_path(const void *a, const void *b)
@@ -77,8 +102,12 @@ static int walk(struct wm_files *f, const char *dir, int depth, struct wm_err *e
         struct stat st;
         if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
             rc = walk(f, path, depth + 1, err);
-        else if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && is_transcript(path))
-            rc = add(f, path, err);
+        else if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+            if (kind_of(path) != NOT_TRANSCRIPT)
+                rc = add(f, path, err);
+            else
+                f->skipped++;
+        }
         free(path);
     }
     closedir(d);
@@ -95,6 +124,10 @@ int wm_files_collect(struct wm_files *f, char *const *operands, size_t n, struct
             size_t first = f->n;
             if (walk(f, op, 0, err) < 0)
                 goto fail;
+            if (f->n == first) { /* a CI job pointed at the wrong folder must not pass */
+                wm_err_set(err, "no transcripts in %s", op);
+                goto fail;
+            }
             qsort(f->paths + first, f->n - first, sizeof *f->paths, by_path);
         } else if (add(f, op, err) < 0) {
             goto fail;

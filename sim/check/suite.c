@@ -99,7 +99,7 @@ static int write_report(const struct wm_suite *s, const char *path, int junit)
 int wm_suite_end(struct wm_suite *s, const char *note)
 {
     const unsigned *c = s->counts;
-    char summary[200];
+    char summary[256];
     size_t l = 0;
     if (s->tty)
         fputs("\r\033[K", stderr);
@@ -110,8 +110,14 @@ int wm_suite_end(struct wm_suite *s, const char *note)
                           c[WM_CASE_FAILED] + c[WM_CASE_MALFORMED]);
     if (s->o->show_skipped)
         l += (size_t)snprintf(summary + l, sizeof summary - l, ", %u skipped", c[WM_CASE_SKIPPED]);
-    if (c[WM_CASE_MALFORMED])
+    if (c[WM_CASE_MALFORMED] && s->not_transcripts)
+        snprintf(summary + l, sizeof summary - l, " (%u malformed; %zu non-transcript file%s ignored)",
+                 c[WM_CASE_MALFORMED], s->not_transcripts, s->not_transcripts == 1 ? "" : "s");
+    else if (c[WM_CASE_MALFORMED])
         snprintf(summary + l, sizeof summary - l, " (%u malformed)", c[WM_CASE_MALFORMED]);
+    else if (s->not_transcripts)
+        snprintf(summary + l, sizeof summary - l, " (%zu non-transcript file%s ignored)",
+                 s->not_transcripts, s->not_transcripts == 1 ? "" : "s");
     if (s->o->tap && s->taken < s->n)
         printf("Bail out! %zu of %zu cases ran%s\n", s->taken, s->n, note ? note : "");
     printf(s->o->tap ? "# %s%s\n" : "%s%s\n", summary, note ? note : "");

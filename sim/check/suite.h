@@ -41,6 +41,7 @@ struct wm_suite {
     struct wm_case_result *all;
     unsigned counts[WM_CASE_NSTATUS];
     int tty;           /* stderr is a terminal: show progress */
+    size_t not_transcripts; /* files the directories held that were skipped, for the summary */
 };
 
 /* A monotonic clock in seconds, for a case's time in the reports. */

@@ -243,6 +243,7 @@ static int run_cases(struct check_run *c, unsigned jobs, const struct wm_suite_o
     int worst = WM_EXIT_OK;
     if (wm_suite_begin(&s, c->a->cmd, "warmer.check", so, c->files.paths, n) < 0)
         return WM_EXIT_FAIL;
+    s.not_transcripts = c->files.skipped;
     struct check_result cr;
     struct wm_pool *p = n ? wm_pool_start(jobs, jobs * 4, n, sizeof cr, check_job, c) : NULL;
     if (n && !p) {

@@ -156,6 +156,7 @@ static int run_all(struct runner *r)
     }
     if (wm_suite_begin(&s, "warmer interop", "warmer.interop", &r->suite, r->files.paths, n) < 0)
         goto out;
+    s.not_transcripts = r->files.skipped;
     pthread_sigmask(SIG_BLOCK, &set, &old);
     sig_started = pthread_create(&sigtid, NULL, watch_signals, r) == 0;
     for (; started < r->jobs; started++) {
