@@ -136,6 +136,16 @@ case_near_miss_first_line_is_malformed() {
     done
     has $1 "^3 passed, 6 failed (6 malformed; 2 non-transcript files ignored)$"
 }
+# A named pipe is read as a stream: its writer may come after check opened it.
+case_fifo_is_a_stream() {
+    rm -f "$tmp/fifo" && mkfifo "$tmp/fifo" || return 1
+    # (the writer gives up after 10 s, so a check that never reads cannot hang the test)
+    (sleep 0.5 && exec timeout 10 sh -c 'exec cat fixtures/golden/book.txt >"$1"' sh "$tmp/fifo") &
+    run $1 0 -- "$tmp/fifo" && has $1 "^ok $tmp/fifo$"
+    local rc=$?
+    wait
+    return $rc
+}
 # Options anywhere, -- ends them; update counts apart from passes.
 case_options_and_update_counts() {
     make_tree

@@ -185,9 +185,13 @@ expect num-plus 2 '--connections must be 1..65536 in plain decimal .*got "+2"' -
 expect num-space 2 '--max-line must be 1..16777216 in plain decimal .*got " 5"' -- run --max-line " 5"
 expect num-range 2 '--connections must be 1..65536, got "65537"' -- run --connections 65537
 expect num-overflow 2 '--max-steps must be 0..18446744073709551615, got "18446744073709551616"' -- run --max-steps 18446744073709551616
-expect num-serve 2 '--idle-timeout must be 0..' -- serve --listen 127.0.0.1:0 --idle-timeout 030
+expect num-serve 2 '--idle-timeout wants seconds, 0 or 0.01..86400 with up to 3 decimals, got "030"' -- serve --listen 127.0.0.1:0 --idle-timeout 030
 expect num-record 2 '--close-wait must be 0..' -- record --listen 127.0.0.1:0 --connect 127.0.0.1:9 --close-wait -1
-expect num-explore 2 '--time must be 1..2592000, got "0"' -- explore --time 0
+expect num-explore 2 '--time must be at least 0.01 seconds, got "0"' -- explore --time 0
+expect num-explore-max 2 '--time wants seconds, 0.01..2592000 with up to 3 decimals, got "2592000.001"' -- explore --time 2592000.001
+# Every option that takes seconds takes decimals.
+expect seconds-explore-time 0 "^explore: seed 1, [0-9]* runs, all held\$" -- explore --time 0.2
+expect seconds-serve-idle 2 'unknown option "--frob"' -- serve --listen 127.0.0.1:0 --idle-timeout 0.25 --frob
 expect num-load 2 '--connections must be 1..65536, got "0"' -- load --connect 127.0.0.1:9 --connections 0
 expect seconds-leading-zero 2 '--timeout wants seconds' -- replay --server --timeout 00.5 fixtures/golden/book.txt
 expect seconds-fraction 0 "^ok fixtures/golden/book.txt\$" -- replay --server --timeout 0.5 fixtures/golden/book.txt

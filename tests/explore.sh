@@ -211,6 +211,16 @@ case_connect_live_server() {
     [ $lenient -eq 1 ] && [ $real -eq 0 ] ||
         { why="reproducer: exit $lenient on the lenient server (want 1), $real on warmer's (want 0)"; return 1; }
 }
+# --out is tried before the first run (a failure found after an hour must
+# have somewhere to go), and trying it leaves nothing behind.
+case_out_checked_first() {
+    : >"$tmp/plainfile"
+    run $1 2 -- --runs 2000 --seed 1 --out "$tmp/plainfile/sub" &&
+        grep -q "^warmer explore: --out $tmp/plainfile/sub: cannot write there" "$tmp/$1.err" &&
+        { [ ! -s "$tmp/$1.out" ] || { why="runs were made: $(head -c 200 "$tmp/$1.out")"; return 1; }; } || return 1
+    run $1 0 -- --runs 2 --seed 1 --out "$tmp/new/a/b" &&
+        { [ ! -e "$tmp/new" ] || { why="the check left $tmp/new behind"; return 1; }; }
+}
 case_usage() {
     run $1 2 -- --runs 5 --time 5 && run $1 2 -- -j 0 && run $1 2 -- --frob &&
         run $1 2 -- --driver fibers && run $1 2 -- --replay fixtures/bad/empty-line.txt &&

@@ -295,7 +295,7 @@ limits_job() {
         { bad "$name" "no seed refusal: $(tail -n 3 "$tmp/$name.err")"; return; }
 
     name=idle-$d
-    serve "$name" --listen 127.0.0.1:0 --driver "$d" --idle-timeout 1 || { bad "$name" "$why"; return; }
+    serve "$name" --listen 127.0.0.1:0 --driver "$d" --idle-timeout 1.5 || { bad "$name" "$why"; return; }
     exec 3<>"/dev/tcp/127.0.0.1/$port"
     printf 'PARAMS 1 5\n' >&3
     run cat <&3 >/dev/null 2>&1 || { bad "$name" "the idle connection was not closed"; return; }
@@ -305,7 +305,7 @@ limits_job() {
     read -r -t "$T" i <&3 # the server has the connection: its guess came back
     stop "$name" INT || { bad "$name" "$why"; return; }
     exec 3>&-
-    grep -q "^connection 1 (127.0.0.1:[0-9]*): nothing received for 1 s (--idle-timeout), closing$" "$tmp/$name.err" ||
+    grep -q "^connection 1 (127.0.0.1:[0-9]*): nothing received for 1.5 s (--idle-timeout), closing$" "$tmp/$name.err" ||
         { bad "$name" "no idle line: $(head -n 5 "$tmp/$name.err")"; return; }
     grep -q ": 2 connections served, 0 refused, 0 errors, 1 idle timeouts, 1 open at shutdown, 0 console lines dropped$" "$tmp/$name.err" ||
         { bad "$name" "summary: $(tail -n 1 "$tmp/$name.err")"; return; }

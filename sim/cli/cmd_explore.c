@@ -290,7 +290,6 @@ struct explore_args {
 static int explore_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
 {
     struct explore_args *x = ctx;
-    uint64_t n;
     char bad[64];
     switch (o->id) {
     case EXP_CONNECT:
@@ -314,11 +313,13 @@ static int explore_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
     case WM_OPT_JUNIT:
     case WM_OPT_JSON:
         return wm_opt_suite(a, &x->suite, o);
-    case EXP_TIME:
-        if (wm_opt_range(a, o, 1, 86400 * 30, &n) < 0)
+    case EXP_TIME: {
+        int64_t ms;
+        if (wm_opt_seconds_in(a, o, 0, (int64_t)86400 * 30 * 1000, &ms) < 0)
             return -1;
-        x->seconds = (double)n;
+        x->seconds = (double)ms / 1000;
         return 0;
+    }
     case EXP_OUT:
         x->dir = o->val;
         return 0;
@@ -400,6 +401,10 @@ int wm_cmd_explore(struct wm_args *a)
         e.live = &target;
         e.bias.live = 1;
         jobs = 1; /* connections one after another: seeds follow accept order */
+    }
+    if (wm_xfail_check_dir(x.dir, &err) < 0) { /* not after an hour of runs */
+        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
+        return WM_EXIT_USAGE;
     }
     struct wm_xreport rep;
     if (wm_xreport_open(&rep, x.suite.junit_path, x.suite.json_path, &err) < 0) {

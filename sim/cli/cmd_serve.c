@@ -111,11 +111,13 @@ static int serve_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
             return -1;
         c->o.max_conns = (unsigned)n;
         return 0;
-    case SERVE_IDLE_TIMEOUT:
-        if (wm_opt_range(a, o, 0, WM_SERVE_MAX_IDLE_S, &n) < 0)
+    case SERVE_IDLE_TIMEOUT: {
+        int64_t ms;
+        if (wm_opt_seconds_in(a, o, 1, WM_SERVE_MAX_IDLE_MS, &ms) < 0)
             return -1;
-        c->o.idle_s = (unsigned)n;
+        c->o.idle_ms = (unsigned)ms;
         return 0;
+    }
     case SERVE_MAX_MEMORY:
         if (wm_opt_range(a, o, WM_SERVE_MIN_MEMORY, SIZE_MAX, &n) < 0)
             return -1;
@@ -136,7 +138,7 @@ int wm_cmd_serve(struct wm_args *a)
     static const struct wm_cmd_spec spec = {serve_help, serve_opts, 0};
     struct serve_ctx c = {.o = {.driver = WM_SERVE_EVENTS,
                                 .max_conns = WM_SERVE_DEFAULT_MAX_CONNECTIONS,
-                                .idle_s = WM_SERVE_DEFAULT_IDLE_S,
+                                .idle_ms = WM_SERVE_DEFAULT_IDLE_MS,
                                 .console_queue = WM_CON_DEFAULT_QUEUE}};
     wm_cfg_init(&c.cfg);
     c.run.cfg = &c.cfg;

@@ -1,5 +1,6 @@
 #include "opts.h"
 
+#include <assert.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -151,10 +152,11 @@ int wm_opt_range(const struct wm_args *a, const struct wm_optval *o, uint64_t lo
     return wm_parse_range(a, o->name, o->val, lo, hi, out);
 }
 
-/* Seconds with up to three decimals ("10", "0.25"): milliseconds, or -1. */
-static long parse_seconds(const char *v)
+/* Seconds with up to three decimals ("10", "0.25"): milliseconds, or -1
+ * (also past max_ms, checked as the digits come so nothing overflows). */
+static int64_t parse_seconds(const char *v, int64_t max_ms)
 {
-    long ms = 0;
+    int64_t ms = 0;
     int frac = -1; /* digits after the point, -1 before it */
     if (*v < '0' || *v > '9' || (v[0] == '0' && v[1] >= '0' && v[1] <= '9'))
         return -1; /* a digit first; "0" is the one integer part with a leading zero */
@@ -163,7 +165,7 @@ static long parse_seconds(const char *v)
             frac = 0;
             continue;
         }
-        if (*v < '0' || *v > '9' || frac >= 3 || ms > 86400000)
+        if (*v < '0' || *v > '9' || frac >= 3 || ms > max_ms)
             return -1;
         ms = ms * 10 + (*v - '0');
         frac += frac >= 0;
@@ -175,18 +177,32 @@ static long parse_seconds(const char *v)
     return ms;
 }
 
+#define SECONDS_MIN_MS 10 /* 0.01 s: below it a timer is all scheduling noise */
+
+int wm_opt_seconds_in(const struct wm_args *a, const struct wm_optval *o, int zero_ok,
+                      int64_t max_ms, int64_t *ms)
+{
+    assert(max_ms >= SECONDS_MIN_MS && max_ms % 1000 == 0 && max_ms <= INT64_MAX / 1000);
+    int64_t t = parse_seconds(o->val, max_ms);
+    if (t < 0 || t > max_ms) {
+        wm_usage_error(a, "%s wants seconds, %s0.01..%lld with up to 3 decimals, got \"%s\"",
+                       o->name, zero_ok ? "0 or " : "", (long long)(max_ms / 1000), o->val);
+        return -1;
+    }
+    if (t < SECONDS_MIN_MS && !(zero_ok && t == 0)) {
+        wm_usage_error(a, "%s must be %sat least 0.01 seconds, got \"%s\"", o->name,
+                       zero_ok ? "0 or " : "", o->val);
+        return -1;
+    }
+    *ms = t;
+    return 0;
+}
+
 int wm_opt_seconds(const struct wm_args *a, const struct wm_optval *o, int *ms)
 {
-    long t = parse_seconds(o->val);
-    if (t < 0 || t > 86400000L) {
-        wm_usage_error(a, "%s wants seconds, 0.01..86400 with up to 3 decimals, got \"%s\"",
-                       o->name, o->val);
+    int64_t t;
+    if (wm_opt_seconds_in(a, o, 0, WM_OPT_SECONDS_MAX_MS, &t) < 0)
         return -1;
-    }
-    if (t < 10) {
-        wm_usage_error(a, "%s must be at least 0.01 seconds, got \"%s\"", o->name, o->val);
-        return -1;
-    }
     *ms = (int)t;
     return 0;
 }

@@ -74,8 +74,14 @@ int wm_parse_range(const struct wm_args *a, const char *name, const char *v, uin
 int wm_opt_range(const struct wm_args *a, const struct wm_optval *o, uint64_t lo, uint64_t hi,
                  uint64_t *out);
 /* Seconds, up to 3 decimals ("10", "0.25"; no leading zero but "0.x"), in
- * 0.01..86400, as milliseconds. 0, or -1 after a message. */
+ * 0.01..86400, as milliseconds. 0, or -1 after a message. Every option that
+ * takes seconds parses them here, so each takes decimals. */
+#define WM_OPT_SECONDS_MAX_MS 86400000
 int wm_opt_seconds(const struct wm_args *a, const struct wm_optval *o, int *ms);
+/* The same in 0.01..max_ms / 1000 seconds (max_ms whole seconds), or 0 when
+ * zero_ok (an option whose 0 means "no limit"). */
+int wm_opt_seconds_in(const struct wm_args *a, const struct wm_optval *o, int zero_ok,
+                      int64_t max_ms, int64_t *ms);
 /* HOST:PORT for --listen (listen: port 0 picks one) or --connect: the form
  * and the port are checked here (net.h), names are looked up later. */
 int wm_opt_hostport(const struct wm_args *a, const struct wm_optval *o, int listen);

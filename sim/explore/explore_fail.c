@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 
 /* mkdir -p: each level of dir that is missing. */
@@ -26,6 +27,62 @@ static int make_dirs(const char *dir)
         path[i] = c;
     }
     return 0;
+}
+
+/* Cuts path's last component: "a/b" -> "a", "/a" -> "/". */
+static void parent_of(char *path)
+{
+    char *slash = strrchr(path, '/');
+    while (slash && slash > path && slash[-1] == '/')
+        slash--;
+    if (slash)
+        slash[slash == path] = '\0';
+}
+
+/* Removes path and its parents, made levels in all. */
+static void unmake(char *path, unsigned made)
+{
+    for (; made > 0; made--, parent_of(path))
+        rmdir(path);
+}
+
+int wm_xfail_check_dir(const char *dir, struct wm_err *err)
+{
+    char path[4096];
+    size_t n = strlen(dir);
+    if (n == 0 || n + sizeof "/.warmer-probe-XXXXXX" > sizeof path) {
+        wm_err_set(err, "--out \"%s\": %s", dir, n ? "path too long" : "empty");
+        return -1;
+    }
+    /* Tried for real (root passes every access(2) check): the missing levels
+     * made, a file made and removed, then the levels removed again, so a
+     * run that finds nothing leaves nothing. */
+    unsigned made = 0; /* the deepest levels, made here */
+    memcpy(path, dir, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (path[i] != '/' && path[i] != '\0')
+            continue;
+        char c = path[i];
+        path[i] = '\0';
+        if (mkdir(path, 0777) == 0) {
+            made++;
+        } else if (errno != EEXIST) {
+            wm_err_set(err, "--out %s: cannot write there (%s: %s)", dir, path, strerror(errno));
+            parent_of(path); /* the levels made are the ones above */
+            unmake(path, made);
+            return -1;
+        }
+        path[i] = c;
+    }
+    snprintf(path, sizeof path, "%s/.warmer-probe-XXXXXX", dir);
+    int fd = mkstemp(path);
+    if (fd < 0)
+        wm_err_set(err, "--out %s: cannot write there (%s)", dir, strerror(errno));
+    else
+        close(fd), unlink(path);
+    memcpy(path, dir, n + 1);
+    unmake(path, made);
+    return fd < 0 ? -1 : 0;
 }
 
 /* Writes a failing transcript: DIR/explore-SEED-RUN[SUFFIX].txt. */

@@ -31,6 +31,11 @@ struct wm_xfail {
 int wm_xfail_report(const struct wm_xfail *x, uint64_t k, struct wm_scn *scn,
                     struct wm_outcome *out, struct wm_case_result *res, char *file, size_t size);
 
+/* Before any run: 0 if a failure could be written under dir (it exists as
+ * a folder this process may write in, or its nearest existing ancestor is
+ * one), else -1 with err naming it. Nothing is created. */
+int wm_xfail_check_dir(const char *dir, struct wm_err *err);
+
 /* "LABEL: kind at line N, connection C: message\n" */
 void wm_xfail_violation(FILE *f, const char *label, const struct wm_outcome *o);
 

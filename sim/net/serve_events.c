@@ -81,12 +81,12 @@ static struct elist *list_of(struct econn *e)
 /* A byte arrived: the idle clock restarts and e moves to the back. */
 static void touch(struct econn *e)
 {
-    unsigned idle = e->srv->o->idle_s;
+    unsigned idle = e->srv->o->idle_ms;
     if (e->lingering)
         return;
     if (idle && !e->srv->now)
         e->srv->now = wm_serve_now_ms(); /* one clock read per round, not per read */
-    e->deadline = idle ? e->srv->now + (int64_t)idle * 1000 : 0;
+    e->deadline = idle ? e->srv->now + (int64_t)idle : 0;
     list_del(&e->srv->active, e);
     list_push(&e->srv->active, e);
 }
@@ -331,9 +331,10 @@ static void expire(struct esrv *s)
         conn_close(s->linger.head);
     while (s->active.head && s->active.head->deadline && s->active.head->deadline <= now) {
         struct econn *e = s->active.head;
-        wm_serve_log(s->o->con, "connection %llu (%s): nothing received for %u s "
+        char secs[WM_SERVE_SECS_LEN];
+        wm_serve_log(s->o->con, "connection %llu (%s): nothing received for %s s "
                      "(--idle-timeout), closing", (unsigned long long)e->c.num, e->c.addr,
-                     s->o->idle_s);
+                     wm_serve_secs(secs, s->o->idle_ms));
         e->c.idle = 1;
         conn_close(e);
     }

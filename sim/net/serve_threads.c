@@ -75,9 +75,10 @@ static int flush(struct tconn *t)
                 c->cut = 1;
                 return -1;
             }
-            wm_serve_log(c->con, "connection %llu (%s): could not send for %u s (the client is "
+            char secs[WM_SERVE_SECS_LEN];
+            wm_serve_log(c->con, "connection %llu (%s): could not send for %s s (the client is "
                          "not reading; --idle-timeout), closing", (unsigned long long)c->num,
-                         c->addr, t->srv->o->idle_s);
+                         c->addr, wm_serve_secs(secs, t->srv->o->idle_ms));
             c->idle = 1;
             return -1;
         } else {
@@ -143,9 +144,10 @@ static void serve_conn(struct tconn *t)
             else
                 wm_ep_eof(ep);
         } else if (e == EAGAIN || e == EWOULDBLOCK) {
-            wm_serve_log(c->con, "connection %llu (%s): nothing received for %u s "
+            char secs[WM_SERVE_SECS_LEN];
+            wm_serve_log(c->con, "connection %llu (%s): nothing received for %s s "
                          "(--idle-timeout), closing", (unsigned long long)c->num, c->addr,
-                         t->srv->o->idle_s);
+                         wm_serve_secs(secs, t->srv->o->idle_ms));
             c->idle = 1;
             return;
         } else if (e != EINTR) {
@@ -193,14 +195,14 @@ static void reap(struct tsrv *s)
     }
 }
 
-static int set_blocking(int fd, unsigned idle_s)
+static int set_blocking(int fd, unsigned idle_ms)
 {
     int fl = fcntl(fd, F_GETFL);
     if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
         return -1;
-    if (idle_s == 0)
+    if (idle_ms == 0)
         return 0;
-    struct timeval tv = {(time_t)idle_s, 0};
+    struct timeval tv = {(time_t)(idle_ms / 1000), (suseconds_t)(idle_ms % 1000) * 1000};
     return setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0 ||
                    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0
                ? -1
@@ -218,7 +220,7 @@ static void refuse(struct tsrv *s, int fd, const char *addr, const char *why, in
 
 static void start_conn(struct tsrv *s, int fd, const char *addr)
 {
-    if (set_blocking(fd, s->o->idle_s) < 0) {
+    if (set_blocking(fd, s->o->idle_ms) < 0) {
         refuse(s, fd, addr, "socket options", errno);
         return;
     }

@@ -1,9 +1,7 @@
 /* The strict transcript parser: every malformed line is "path:line: ..." */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "escape.h"
 #include "msg.h"
@@ -376,33 +374,15 @@ static int parse(struct parser *p, struct wm_transcript *t, size_t max_bytes)
     return rc < 0 ? -1 : 0;
 }
 
-/* Opening a FIFO that no one writes blocks in open(2); opened non-blocking
- * it reads as empty instead (a clear "expected the first line" error). The
- * flag is dropped once open, so a FIFO with a writer is read as it comes. */
-static FILE *open_nonblocking(const char *path)
-{
-    int fd = open(path, O_RDONLY | O_NONBLOCK);
-    if (fd < 0)
-        return NULL;
-    int fl = fcntl(fd, F_GETFL);
-    if (fl >= 0)
-        fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-    FILE *f = fdopen(fd, "rb");
-    if (!f) {
-        int e = errno;
-        close(fd);
-        errno = e;
-    }
-    return f;
-}
-
 int wm_tx_parse(const char *path, struct wm_transcript *t, size_t max_bytes, struct wm_err *err)
 {
     memset(t, 0, sizeof *t);
     wm_cfg_init(&t->cfg);
     int is_stdin = strcmp(path, "-") == 0;
     struct parser p = {.path = path, .err = err, .limit = MAGIC_LINE_MAX};
-    p.f = is_stdin ? stdin : open_nonblocking(path);
+    /* A FIFO is read as a stream, as cat reads it: open(2) waits for its
+     * writer (`check <(make-transcript)`, a writer that starts later). */
+    p.f = is_stdin ? stdin : fopen(path, "rb");
     if (!p.f) {
         wm_err_set(err, "%s: cannot open: %s", path, strerror(errno));
         return -1;
