@@ -198,7 +198,7 @@ join:
         pthread_join(sigtid, NULL);
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (s.all && wm_suite_end(&s, stopped ? " (stopped by a signal)" : NULL) < 0)
+    if (s.all && wm_suite_end(&s, stopped) < 0)
         rc = WM_EXIT_USAGE;
 out:
     for (size_t i = 0; r->res && i < n; i++)
