@@ -167,7 +167,7 @@ int wm_sig_watch_start(struct wm_sig_watch *w, void (*fn)(void *ctx, int signo),
         wm_err_set(err, "internal error: no signal handlers to watch");
         return -1;
     }
-    if (pipe(w->wake) < 0) {
+    if (pipe(w->wake) < 0 || wm_net_set_flags(w->wake[0], 0) < 0 || wm_net_set_flags(w->wake[1], 0) < 0) {
         wm_err_set(err, "pipe: %s", strerror(errno));
         return -1;
     }
