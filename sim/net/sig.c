@@ -167,23 +167,29 @@ int wm_sig_watch_start(struct wm_sig_watch *w, void (*fn)(void *ctx, int signo),
         wm_err_set(err, "internal error: no signal handlers to watch");
         return -1;
     }
-    if (pipe(w->wake) < 0 || wm_net_set_flags(w->wake[0], 0) < 0 || wm_net_set_flags(w->wake[1], 0) < 0) {
+    if (pipe(w->wake) < 0) {
         wm_err_set(err, "pipe: %s", strerror(errno));
         return -1;
     }
-    /* Signals go to the handler on any other thread; this one only polls. */
-    sigset_t block, old;
-    sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &block, &old);
-    int e = pthread_create(&w->tid, NULL, watch, w);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    int e = 0;
+    /* Peers started from other threads must not inherit it. */
+    if (wm_net_set_flags(w->wake[0], 0) < 0 || wm_net_set_flags(w->wake[1], 0) < 0) {
+        e = errno;
+    } else {
+        /* Signals go to the handler on any other thread; this one only polls. */
+        sigset_t block, old;
+        sigemptyset(&block);
+        sigaddset(&block, SIGINT);
+        sigaddset(&block, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &block, &old);
+        e = pthread_create(&w->tid, NULL, watch, w);
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+    }
     if (e != 0) {
         close(w->wake[0]);
         close(w->wake[1]);
         w->wake[0] = w->wake[1] = -1;
-        wm_err_set(err, "cannot start a thread: %s", strerror(e));
+        wm_err_set(err, "cannot start the signal watcher: %s", strerror(e));
         return -1;
     }
     w->started = 1;
@@ -192,18 +198,16 @@ int wm_sig_watch_start(struct wm_sig_watch *w, void (*fn)(void *ctx, int signo),
 
 void wm_sig_watch_end(struct wm_sig_watch *w)
 {
-    if (w->started) {
-        unsigned char b = 0;
-        ssize_t r;
-        do
-            r = write(w->wake[1], &b, 1);
-        while (r < 0 && errno == EINTR);
-        pthread_join(w->tid, NULL);
-        w->started = 0;
-    }
-    for (int i = 0; i < 2; i++) {
-        if (w->wake[i] >= 0)
-            close(w->wake[i]);
-        w->wake[i] = -1;
-    }
+    if (!w->started) /* never started (a zeroed struct), or ended: nothing is open */
+        return;
+    unsigned char b = 0;
+    ssize_t r;
+    do
+        r = write(w->wake[1], &b, 1);
+    while (r < 0 && errno == EINTR);
+    pthread_join(w->tid, NULL);
+    close(w->wake[0]);
+    close(w->wake[1]);
+    w->wake[0] = w->wake[1] = -1;
+    w->started = 0;
 }

@@ -52,7 +52,8 @@ struct wm_sig_watch {
 /* 0, or -1 with err. Needs wm_sig_install first. */
 int wm_sig_watch_start(struct wm_sig_watch *w, void (*fn)(void *ctx, int signo), void *ctx,
                        struct wm_err *err);
-/* Ends the thread (fn is not called after this returns) and joins it. */
+/* Ends the thread (fn is not called after this returns) and joins it; does
+ * nothing for a watcher that did not start (zeroed, or start failed). */
 void wm_sig_watch_end(struct wm_sig_watch *w);
 
 #endif
