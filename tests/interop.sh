@@ -241,8 +241,9 @@ while True:
     held.append(srv.accept()[0])
 EOF
 # survivors PATTERN: fails naming the processes whose command line matches
-# PATTERN (unique to the case; anchored, as interop's own command line holds
-# the peer's command), after killing them by pid.
+# PATTERN (unique to the case, and not matching interop's own command line,
+# which holds the peer's command with {port} unfilled), after killing them by
+# pid.
 survivors() {
     local left
     left=$(pgrep -f -- "$1")
@@ -277,15 +278,15 @@ case_signal_stops_cleanly() {
             fixtures/golden/book.txt fixtures/golden/seed-zero.txt fixtures/golden/secret-at-low.txt \
             >"$tmp/$1.out" 2>&1 &
         pid=$!
-        for ((i = 0; i < 300; i++)); do pgrep -f "^$PY $tmp/hang.py [0-9]" >/dev/null && break; sleep 0.05; done
+        for ((i = 0; i < 300; i++)); do pgrep -f "$tmp/hang.py [0-9]" >/dev/null && break; sleep 0.05; done
         sleep 0.3
         t0=$(date +%s%N)
         kill -$sig $pid
         wait $pid
         rc=$? took=$((($(date +%s%N) - t0) / 100000000))
-        [ $rc -eq $want ] || { why="SIG$sig: want exit $want, got $rc"; survivors "^$PY $tmp/hang.py [0-9]|^sleep 302\.$$$"; return 1; }
+        [ $rc -eq $want ] || { why="SIG$sig: want exit $want, got $rc"; survivors "$tmp/hang.py [0-9]|^sleep 302\.$$$"; return 1; }
         [ $took -lt $SIGNAL_LIMIT ] || { why="SIG$sig: interop took $took tenths of a second to end"; return 1; }
-        survivors "^$PY $tmp/hang.py [0-9]|^sleep 302\.$$$" || { why="SIG$sig: $why"; return 1; }
+        survivors "$tmp/hang.py [0-9]|^sleep 302\.$$$" || { why="SIG$sig: $why"; return 1; }
         has $1 "^\(# \)\{0,1\}1 passed, 0 failed, 0 skipped, interrupted by SIG$sig: 1 of 3 cases ran$" &&
             lacks $1 "seed-zero" || { why="SIG$sig: $why"; return 1; }
         why=$("$PY" tests/reports_ok.py 1 --junit "$tmp/$1.xml" --json "$tmp/$1.json" ${tap:+--tap "$tmp/$1.out"}) ||
