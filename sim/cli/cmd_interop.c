@@ -52,7 +52,10 @@ static const char interop_help[] =
     "                  skipped case is <skipped> in JUnit, \"# SKIP\" in TAP\n"
     "Prints \"ok FILE\", \"skip FILE: why\" or \"FAIL FILE: why\" (then a diff and\n"
     "reproduce lines) per case, and \"N passed, N failed, N skipped\".\n"
-    "Exit: 0 none failed, 1 a case failed, 2 bad usage or a malformed file.\n";
+    "SIGINT or SIGTERM starts no more cases and kills every running peer's group;\n"
+    "the cases cut short are not reported (a second signal kills at once).\n"
+    "Exit: 0 none failed, 1 a case failed, 2 bad usage or a malformed file, 130\n"
+    "after SIGINT, 143 after SIGTERM.\n";
 
 struct runner {
     struct wm_interop_opts opts;
