@@ -6,6 +6,10 @@
 # tests/memcheck.skip).
 #   bash tests/check.sh WARMER     (WARMER may carry a wrapper: "valgrind ... build/warmer")
 W=${1:-build/warmer}
+# Tenths of a second a command may take to end after a signal (a wrapper
+# such as valgrind is slow to finish a case and to exit).
+SIGNAL_LIMIT=30
+case $W in *" "*) SIGNAL_LIMIT=300 ;; esac
 PY=${PYTHON:-python3}
 pass=0 fail=0 repeats=0
 tmp=$(mktemp -d) || exit 2
@@ -153,6 +157,42 @@ case_options_and_update_counts() {
     run $1 0 -- "$tmp/tree" --update && has $1 "^2 passed, 1 updated, 0 failed (1 non-transcript file ignored)$" &&
         has $1 "^updated $tmp/tree/b/c/z.txt$" && has $1 "^-S: 5$" &&
         run $1 0 -- -- "$tmp/tree/b/c/z.txt" && has $1 "^1 passed, 0 failed$"
+}
+
+# slow_tree N: N names (hard links, no disk) of one transcript that takes a
+# tenth of a second or more to check, in $tmp/slow.
+slow_tree() {
+    rm -rf "$tmp/slow" && mkdir -p "$tmp/slow" || return 1
+    ${W##* } run --seed 5 --game 1:1000000:7:600 --connections 40 >"$tmp/slow/000.txt" || return 1
+    local k
+    for ((k = 1; k < $1; k++)); do ln "$tmp/slow/000.txt" "$tmp/slow/$(printf %03d $k).txt" || return 1; done
+}
+# SIGINT (130) and SIGTERM (143) stop a run of many cases: the cases done are
+# reported, the summary says it was interrupted and how many ran, the JUnit
+# and JSON files parse and hold those cases, TAP bails out after them; and
+# it ends at once (the case running finishes, no new one starts).
+case_signal_stops_cleanly() {
+    slow_tree 60 || { why="cannot make the slow tree"; return 1; }
+    local run sig want tap pid rc t0 took n i
+    for run in INT:130:--tap TERM:143:; do
+        sig=${run%%:*} want=${run#*:} tap=${want#*:} want=${want%%:*}
+        rm -f "$tmp/$1.xml" "$tmp/$1.json"
+        # shellcheck disable=SC2086
+        $W check -j1 $tap --junit "$tmp/$1.xml" --json "$tmp/$1.json" "$tmp/slow" >"$tmp/$1.out" 2>"$tmp/$1.err" &
+        pid=$!
+        for ((i = 0; i < 600; i++)); do grep -q "^ok " "$tmp/$1.out" && break; sleep 0.05; done
+        t0=$(date +%s%N)
+        kill -$sig $pid
+        wait $pid
+        rc=$? took=$((($(date +%s%N) - t0) / 100000000))
+        [ $rc -eq $want ] || { why="SIG$sig: want exit $want, got $rc: $(head -c 300 "$tmp/$1.err")"; return 1; }
+        [ $took -lt $SIGNAL_LIMIT ] || { why="SIG$sig: check took $took tenths of a second to end"; return 1; }
+        n=$(sed -n "s/^\(# \)\{0,1\}\([0-9]*\) passed, 0 failed, interrupted by SIG$sig: \2 of 60 cases ran$/\2/p" "$tmp/$1.out")
+        [ -n "$n" ] && [ "$n" -lt 60 ] || { why="SIG$sig: no summary \"N passed, 0 failed, interrupted by SIG$sig: N of 60 cases ran\" with N < 60: $(tail -n 2 "$tmp/$1.out")"; return 1; }
+        command -v "$PY" >/dev/null || continue
+        why=$("$PY" tests/reports_ok.py "$n" --junit "$tmp/$1.xml" --json "$tmp/$1.json" ${tap:+--tap "$tmp/$1.out"}) ||
+            { why="SIG$sig: $why"; return 1; }
+    done
 }
 
 cases=$(declare -F | sed -n 's/^declare -f case_//p')

@@ -221,6 +221,38 @@ case_out_checked_first() {
     run $1 0 -- --runs 2 --seed 1 --out "$tmp/new/a/b" &&
         { [ ! -e "$tmp/new" ] || { why="the check left $tmp/new behind"; return 1; }; }
 }
+# SIGINT to the whole process group (as a terminal's ^C: the runs' children
+# get it too) and SIGTERM to explore alone (as a CI timeout), mid --time 30:
+# the summary counts the runs made and says it was interrupted, the JUnit
+# and JSON files parse and hold those runs, exit 130 or 143 at once, and no
+# child is left (the --out path is unique to the case: children carry it).
+case_signal_stops_cleanly() {
+    command -v python3 >/dev/null && command -v setsid >/dev/null || return 0
+    local run sig want to pid rc t0 took n left
+    for run in INT:130:group TERM:143:pid; do
+        sig=${run%%:*} want=${run#*:} to=${want#*:} want=${want%%:*}
+        rm -f "$tmp/$1.xml" "$tmp/$1.json"
+        # shellcheck disable=SC2086
+        setsid $W explore --time 30 --seed 3 --out "$tmp/$1.dir" --junit "$tmp/$1.xml" --json "$tmp/$1.json" \
+            >"$tmp/$1.out" 2>"$tmp/$1.err" &
+        pid=$!
+        echo $pid >>"$tmp/pids"
+        sleep 1
+        t0=$(date +%s%N)
+        if [ $to = group ]; then kill -$sig -- -$pid; else kill -$sig $pid; fi
+        wait $pid
+        rc=$? took=$((($(date +%s%N) - t0) / 100000000))
+        [ $rc -eq $want ] || { why="SIG$sig: want exit $want, got $rc: $(head -c 300 "$tmp/$1.err")"; return 1; }
+        [ $took -lt 30 ] || { why="SIG$sig: explore took $took tenths of a second to end"; return 1; }
+        left=$(pgrep -f -- "$tmp/$1.dir")
+        [ -z "$left" ] || { kill $left; why="SIG$sig: children left: $left"; return 1; }
+        n=$(sed -n "s/^explore: seed 3, \([0-9]*\) runs, all held, interrupted by SIG$sig$/\1/p" "$tmp/$1.out")
+        [ -n "$n" ] && [ "$n" -gt 0 ] ||
+            { why="SIG$sig: no summary \"explore: seed 3, N runs, all held, interrupted by SIG$sig\": $(head -n 1 "$tmp/$1.out")"; return 1; }
+        why=$(python3 tests/reports_ok.py "$n" --junit "$tmp/$1.xml" --json "$tmp/$1.json") ||
+            { why="SIG$sig: $why"; return 1; }
+    done
+}
 case_usage() {
     run $1 2 -- --runs 5 --time 5 && run $1 2 -- -j 0 && run $1 2 -- --frob &&
         run $1 2 -- --driver fibers && run $1 2 -- --replay fixtures/bad/empty-line.txt &&

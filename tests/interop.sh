@@ -11,6 +11,10 @@
 # SKIP_CASES="NAME ..." leaves those cases out (make memcheck passes the
 # interop lines of tests/memcheck.skip).
 W=${1:-build/warmer}
+# Tenths of a second a command may take to end after a signal (a wrapper
+# such as valgrind is slow to finish a case and to exit).
+SIGNAL_LIMIT=30
+case $W in *" "*) SIGNAL_LIMIT=300 ;; esac
 BIN=${2:-build/warmer}
 PY=${PYTHON:-python3}
 pass=0 fail=0 repeats=0
@@ -231,6 +235,68 @@ case_shards_cover_each_case_once() {
     sort "$tmp/union" | cmp -s "$tmp/all" - || { why="the 3 shards do not run each case once"; return 1; }
     [ "$(wc -l <"$tmp/all")" -gt 30 ] || { why="only $(wc -l <"$tmp/all") cases"; return 1; }
     run $1 2 -- --shard 4/3 --server x fixtures/ && has $1 "--shard wants K/N"
+}
+
+# A server that listens on {port} and accepts, then never reads or answers.
+cat >"$tmp/hang.py" <<'EOF'
+import socket, sys
+srv = socket.create_server(("127.0.0.1", int(sys.argv[1])))
+held = []
+while True:
+    held.append(srv.accept()[0])
+EOF
+# survivors PATTERN: fails naming the processes whose command line matches
+# PATTERN (unique to the case, and not matching interop's own command line,
+# which holds the peer's command with {port} unfilled), after killing them by
+# pid.
+survivors() {
+    local left
+    left=$(pgrep -f -- "$1")
+    [ -z "$left" ] && return 0
+    why="still running after interop: $(ps -o pid=,args= -p "$(echo $left | tr ' ' ,)")"
+    kill $left 2>/dev/null
+    return 1
+}
+# A command's background children die with it: a client that leaves a
+# sleep behind, and a server whose background child ignores SIGTERM.
+case_client_background_children_killed() {
+    run $1 0 -- --client "sleep 300.$$ & $CLIENT" fixtures/golden/book.txt &&
+        has $1 "^1 passed, 0 failed, 0 skipped$" && survivors "^sleep 300\.$$$"
+}
+case_server_background_children_killed() {
+    run $1 0 -- --server "(trap '' TERM; exec sleep 301.$$) & $SERVE" fixtures/golden/book.txt &&
+        has $1 "^1 passed, 0 failed, 0 skipped$" && survivors "^sleep 301\.$$$"
+}
+# SIGINT (130) and SIGTERM (143) while a server hangs: the case done is
+# reported, the one cut short is not, every peer's group is killed at once
+# (the hanging server and its background child), the reports hold the one
+# case, TAP bails out after it.
+case_signal_stops_cleanly() {
+    command -v "$PY" >/dev/null || return 0
+    local run sig want tap pid rc t0 took i
+    local cmd="case {seed} in 1234) exec $SERVE ;; *) sleep 302.$$ & exec $PY $tmp/hang.py {port} ;; esac"
+    for run in INT:130:--tap TERM:143:; do
+        sig=${run%%:*} want=${run#*:} tap=${want#*:} want=${want%%:*}
+        rm -f "$tmp/$1.xml" "$tmp/$1.json"
+        # shellcheck disable=SC2086
+        $W interop -j1 --timeout 30 $tap --junit "$tmp/$1.xml" --json "$tmp/$1.json" --server "$cmd" \
+            fixtures/golden/book.txt fixtures/golden/seed-zero.txt fixtures/golden/secret-at-low.txt \
+            >"$tmp/$1.out" 2>&1 &
+        pid=$!
+        for ((i = 0; i < 300; i++)); do pgrep -f "$tmp/hang.py [0-9]" >/dev/null && break; sleep 0.05; done
+        sleep 0.3
+        t0=$(date +%s%N)
+        kill -$sig $pid
+        wait $pid
+        rc=$? took=$((($(date +%s%N) - t0) / 100000000))
+        [ $rc -eq $want ] || { why="SIG$sig: want exit $want, got $rc"; survivors "$tmp/hang.py [0-9]|^sleep 302\.$$$"; return 1; }
+        [ $took -lt $SIGNAL_LIMIT ] || { why="SIG$sig: interop took $took tenths of a second to end"; return 1; }
+        survivors "$tmp/hang.py [0-9]|^sleep 302\.$$$" || { why="SIG$sig: $why"; return 1; }
+        has $1 "^\(# \)\{0,1\}1 passed, 0 failed, 0 skipped, interrupted by SIG$sig: 1 of 3 cases ran$" &&
+            lacks $1 "seed-zero" || { why="SIG$sig: $why"; return 1; }
+        why=$("$PY" tests/reports_ok.py 1 --junit "$tmp/$1.xml" --json "$tmp/$1.json" ${tap:+--tap "$tmp/$1.out"}) ||
+            { why="SIG$sig: $why"; return 1; }
+    done
 }
 
 cases=$(declare -F | sed -n 's/^declare -f case_//p')

@@ -9,6 +9,10 @@
 # WARMER runs load and may carry a wrapper ("valgrind ... build/warmer");
 # PEER_WARMER (default build/warmer) is the plain binary used for servers.
 W=${1:-build/warmer}
+# Tenths of a second a command may take to end after a signal (a wrapper
+# such as valgrind is slow to finish a case and to exit).
+SIGNAL_LIMIT=30
+case $W in *" "*) SIGNAL_LIMIT=300 ;; esac
 BIN=${2:-build/warmer}
 PY=${PYTHON:-python3}
 T=${LOAD_TIMEOUT:-60}
@@ -158,21 +162,51 @@ connected() {
         sleep 0.1
     done
 }
-# SIGINT stops the asking as the deadline does: the report, exit 0.
-case_sigint_stops_with_report() {
-    start $1 $BIN serve --listen 127.0.0.1:0 --seed 3 || return 1
+# interrupt NAME SIG ARGS...: load in the background until it holds a
+# connection, then SIG; its status in $rc, and how long it took to end
+# after the signal in $took (tenths of a second).
+interrupt() {
+    local name=$1 sig=$2
+    shift 2
     # shellcheck disable=SC2086
-    timeout "$T" $W load --connect "$addr" --seed 3 --duration 600 --connections 2 >"$tmp/$1.out" 2>"$tmp/$1.err" &
+    timeout "$T" $W load "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
     local lpid=$!
     connected "${addr##*:}"
     sleep 0.5
-    kill -INT $lpid
+    local t0=$(date +%s%N)
+    kill -"$sig" $lpid
     wait $lpid
-    local rc=$?
+    rc=$?
+    took=$((($(date +%s%N) - t0) / 100000000))
+}
+# SIGINT ends the run at once, mid-game: the report so far, "interrupted by
+# SIGINT", exit 130 (the shell's convention for a death by SIGINT).
+case_sigint_stops_with_report() {
+    start $1 $BIN serve --listen 127.0.0.1:0 --seed 3 || return 1
+    interrupt $1 INT --connect "$addr" --seed 3 --duration 600 --connections 2
     stop
-    [ $rc -eq 0 ] || { why="want exit 0 after SIGINT, got $rc: $(head -c 300 "$tmp/$1.err")"; return 1; }
+    [ $rc -eq 130 ] || { why="want exit 130 after SIGINT, got $rc: $(head -c 300 "$tmp/$1.err")"; return 1; }
     out $1 "^guesses: [1-9][0-9]*, games finished: [0-9]*$" && out $1 "^errors: 0, connection failures: 0$" &&
-        has $1 "2 connections served, 0 refused, 0 errors" srv
+        out $1 "^interrupted by SIGINT: [0-2] repl\(y\|ies\) pending$" &&
+        has $1 "2 connections served, 0 refused" srv # closed mid-game: errors to the server
+}
+# A server that never answers: the replies awaited when the signal comes
+# are pending, not errors, and load ends at once instead of waiting out
+# --timeout (SIGINT 130, SIGTERM 143).
+case_signal_leaves_replies_pending() {
+    command -v "$PY" >/dev/null || return 0
+    start $1 "$PY" "$tmp/liar.py" silent || return 1
+    local sig want
+    for sig in INT:130 TERM:143; do
+        want=${sig#*:} sig=${sig%:*}
+        interrupt $1 $sig --connect "$addr" --duration 600 --connections 3 --timeout 30
+        [ $rc -eq $want ] || { why="SIG$sig: want exit $want, got $rc: $(head -c 300 "$tmp/$1.err")"; return 1; }
+        [ $took -lt $SIGNAL_LIMIT ] || { why="SIG$sig: load took $took tenths of a second to end"; return 1; }
+        out $1 "^guesses: 0, games finished: 0$" && out $1 "^errors: 0, connection failures: 0$" &&
+            out $1 "^interrupted by SIG$sig: 3 replies pending$" || { why="SIG$sig: $why"; return 1; }
+        ! grep -q . "$tmp/$1.err" || { why="SIG$sig: stderr not empty: $(head -c 300 "$tmp/$1.err")"; return 1; }
+    done
+    stop
 }
 # A soft open-file limit below the need is raised to the hard limit; a hard
 # limit below it is a usage error that says how to raise it. Not under a

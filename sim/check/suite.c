@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "msg.h"
+#include "sig.h"
 
 int wm_suite_parse_shard(const char *v, struct wm_suite_opts *o)
 {
@@ -96,10 +97,10 @@ static int write_report(const struct wm_suite *s, const char *path, int junit)
     return -1;
 }
 
-int wm_suite_end(struct wm_suite *s, const char *note)
+int wm_suite_end(struct wm_suite *s, int signo)
 {
     const unsigned *c = s->counts;
-    char summary[256];
+    char summary[256], note[120] = "", name[24];
     size_t l = 0;
     if (s->tty)
         fputs("\r\033[K", stderr);
@@ -118,9 +119,13 @@ int wm_suite_end(struct wm_suite *s, const char *note)
     else if (s->not_transcripts)
         snprintf(summary + l, sizeof summary - l, " (%zu non-transcript file%s ignored)",
                  s->not_transcripts, s->not_transcripts == 1 ? "" : "s");
+    if (signo)
+        snprintf(note, sizeof note, ", interrupted by %s: %zu of %zu cases ran",
+                 wm_sig_name(signo, name, sizeof name), s->taken, s->n);
     if (s->o->tap && s->taken < s->n)
-        printf("Bail out! %zu of %zu cases ran%s\n", s->taken, s->n, note ? note : "");
-    printf(s->o->tap ? "# %s%s\n" : "%s%s\n", summary, note ? note : "");
+        printf("Bail out! %zu of %zu cases ran%s\n", s->taken, s->n,
+               signo ? ", interrupted" : "");
+    printf(s->o->tap ? "# %s%s\n" : "%s%s\n", summary, note);
     int rc = 0;
     if (s->o->junit_path && write_report(s, s->o->junit_path, 1) < 0)
         rc = -1;

@@ -53,9 +53,11 @@ int wm_suite_begin(struct wm_suite *s, const char *cmd, const char *name,
 /* Case number s->taken (the next in file order) has ended: prints it and
  * keeps r, which the suite now owns. */
 void wm_suite_case(struct wm_suite *s, struct wm_case_result *r);
-/* Prints the summary ("N passed, N failed ..." then note, if any; a TAP
- * "Bail out!" when fewer than n cases ran), writes the report files, frees.
- * 0, or -1 if a report file could not be written (said on stderr). */
-int wm_suite_end(struct wm_suite *s, const char *note);
+/* Prints the summary ("N passed, N failed ...", then ", interrupted by
+ * SIGINT: K of N cases ran" when signo is not 0; a TAP "Bail out!" when
+ * fewer than n cases ran), writes the report files with the cases that
+ * ran, frees. 0, or -1 if a report file could not be written (said on
+ * stderr). */
+int wm_suite_end(struct wm_suite *s, int signo);
 
 #endif

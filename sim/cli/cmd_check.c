@@ -12,6 +12,7 @@
 #include "live.h"
 #include "pool.h"
 #include "report.h"
+#include "sig.h"
 #include "suite.h"
 #include "update.h"
 
@@ -50,8 +51,10 @@ static const char check_help[] =
     "  --junit FILE  a JUnit XML report (one testcase per file)\n"
     "  --json FILE   a JSON report (one object per case)\n"
     "  --tap         TAP version 14 on stdout instead of the human format\n"
+    "SIGINT or SIGTERM starts no new case: those running finish, the summary says\n"
+    "how many ran, the reports hold them (a second signal kills at once).\n"
     "Exit: 0 all match (or were updated), 1 a mismatch, 2 bad usage or a malformed\n"
-    "file (2 wins when a run has both).\n";
+    "file (2 wins when a run has both), 130 after SIGINT, 143 after SIGTERM.\n";
 
 static const char replay_help[] =
     "usage: warmer replay --server [--connect HOST:PORT | --driver D] [--timeout S] FILE\n"
@@ -236,6 +239,14 @@ static void drop_result(void *res)
     wm_case_result_free(&((struct check_result *)res)->r);
 }
 
+/* The watcher's answer to SIGINT or SIGTERM: no new case starts; those
+ * running finish and are reported. */
+static void stop_pool(void *pool, int signo)
+{
+    (void)signo;
+    wm_pool_stop(pool);
+}
+
 static int run_cases(struct check_run *c, unsigned jobs, const struct wm_suite_opts *so)
 {
     size_t n = c->files.n;
@@ -245,21 +256,25 @@ static int run_cases(struct check_run *c, unsigned jobs, const struct wm_suite_o
         return WM_EXIT_FAIL;
     s.not_transcripts = c->files.skipped;
     struct check_result cr;
+    struct wm_sig_watch w = {0};
+    struct wm_err err;
     struct wm_pool *p = n ? wm_pool_start(jobs, jobs * 4, n, sizeof cr, check_job, c) : NULL;
-    if (n && !p) {
+    if (n && (!p || wm_sig_watch_start(&w, stop_pool, p, &err) < 0)) {
         fprintf(stderr, "%s: cannot start the workers\n", c->a->cmd);
         worst = WM_EXIT_FAIL;
     }
     uint64_t i;
-    while (p && wm_pool_take(p, &i, &cr)) {
+    while (w.started && wm_pool_take(p, &i, &cr)) {
         wm_suite_case(&s, &cr.r);
         if (cr.rc > worst)
             worst = cr.rc;
     }
+    wm_sig_watch_end(&w);
     wm_pool_free(p, drop_result);
-    if (wm_suite_end(&s, NULL) < 0)
+    int signo = wm_sig_caught();
+    if (wm_suite_end(&s, signo) < 0)
         worst = WM_EXIT_USAGE;
-    return worst;
+    return signo ? WM_EXIT_SIGNAL(signo) : worst;
 }
 
 /* check's own options. */
@@ -318,7 +333,13 @@ int wm_cmd_check(struct wm_args *a)
     }
     wm_suite_shard(&c.files, &co.suite);
     setvbuf(stdout, NULL, _IOLBF, 0);
+    if (wm_sig_install(WM_SIG_SECOND_KILLS, &err) < 0) {
+        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
+        wm_files_free(&c.files);
+        return WM_EXIT_FAIL;
+    }
     rc = run_cases(&c, co.jobs, &co.suite);
+    wm_sig_restore();
     wm_files_free(&c.files);
     return rc;
 }

@@ -13,6 +13,7 @@
 #include "live.h"
 #include "net.h"
 #include "pool.h"
+#include "sig.h"
 
 static const char explore_help[] =
     "usage: warmer explore [--seed S] [--runs N | --time SECONDS] [--shard K/N] [--out DIR]\n"
@@ -65,8 +66,11 @@ static const char explore_help[] =
     "  --no-fork       runs each scenario in this process, not in a child: a\n"
     "                  failed assert then stops explore instead of being a\n"
     "                  finding (what a memory checker such as valgrind needs)\n"
-    "A progress line goes to stderr on a terminal only. Exit: 0 every run held,\n"
-    "1 a run failed, 2 bad usage.\n";
+    "A progress line goes to stderr on a terminal only. SIGINT or SIGTERM starts\n"
+    "no new run and kills the runs' children: the summary (\"interrupted by\n"
+    "SIGINT\") counts the runs made, the reports hold them (a second signal\n"
+    "kills at once). Exit: 0 every run held, 1 a run failed, 2 bad usage, 130\n"
+    "after SIGINT, 143 after SIGTERM.\n";
 
 struct tally {
     uint64_t runs, connections, games, guesses;
@@ -90,6 +94,7 @@ struct result {
     double seconds;     /* the run's own time, for the reports */
     uint64_t live_seed; /* --connect: the server's seed for the run's first connection */
     int oom;
+    int cut;            /* stopped by SIGINT or SIGTERM: no outcome, not a run made */
 };
 
 static void run_job(void *ctx, uint64_t j, void *res)
@@ -100,9 +105,12 @@ static void run_job(void *ctx, uint64_t j, void *res)
     wm_scn_draw(&r->scn, e->seed, wm_explore_slice_run(&e->slice, j), &e->bias);
     if (e->live)
         r->live_seed = e->live->server_seed + e->live->made;
-    r->oom = (e->live       ? wm_explore_live(e->live, &r->scn, &r->out)
-              : e->no_fork ? wm_explore_run(&r->scn, &r->out)
-                           : wm_explore_run_isolated(&r->scn, &r->out)) < 0;
+    int rc = wm_sig_caught() ? 1 /* stopping: the pool may still hand out a job */
+             : e->live       ? wm_explore_live(e->live, &r->scn, &r->out)
+             : e->no_fork    ? wm_explore_run(&r->scn, &r->out)
+                             : wm_explore_run_isolated(&r->scn, &r->out);
+    r->oom = rc < 0;
+    r->cut = rc > 0;
     r->seconds = wm_suite_clock() - start;
 }
 
@@ -126,9 +134,11 @@ static void count(struct tally *t, const struct result *r)
     t->small_guesses += s->max_guesses != WM_DEFAULT_MAX_GUESSES;
 }
 
-static void print_tally(const struct explore *e, const struct tally *t, uint64_t failed)
+static void print_tally(const struct explore *e, const struct tally *t, uint64_t failed, int signo)
 {
-    const char *verdict = failed ? "1 failed" : "all held";
+    char verdict[64], name[24];
+    snprintf(verdict, sizeof verdict, "%s%s%s", failed ? "1 failed" : "all held",
+             signo ? ", interrupted by " : "", signo ? wm_sig_name(signo, name, sizeof name) : "");
     if (e->one_run)
         printf("explore: seed %" PRIu64 ", run %" PRIu64 ", %s\n", e->seed, e->slice.first,
                verdict);
@@ -178,6 +188,14 @@ static int settle(const struct wm_args *a, const struct explore *e, const char *
     return rc;
 }
 
+/* The watcher's answer to SIGINT or SIGTERM: no new run starts; a child
+ * running is killed (explore_child.c), a run in this process finishes. */
+static void stop_pool(void *pool, int signo)
+{
+    (void)signo;
+    wm_pool_stop(pool);
+}
+
 static int explore(const struct wm_args *a, const struct explore *e, double seconds,
                    unsigned jobs, const char *dir, struct wm_xreport *rep)
 {
@@ -187,13 +205,18 @@ static int explore(const struct wm_args *a, const struct explore *e, double seco
     struct result r;
     uint64_t j;
     int rc = WM_EXIT_OK;
+    struct wm_sig_watch watch;
+    struct wm_err err;
     struct wm_pool *p = wm_pool_start(jobs, jobs * 4, e->slice.count, sizeof r, run_job,
                                       (void *)e);
-    if (!p) {
+    if (!p || wm_sig_watch_start(&watch, stop_pool, p, &err) < 0) {
+        wm_pool_free(p, NULL);
         fprintf(stderr, "%s: cannot start the workers\n", a->cmd);
         return WM_EXIT_FAIL;
     }
     while (wm_pool_take(p, &j, &r)) {
+        if (r.cut) /* its child was killed: not a run made */
+            continue;
         if (!r.oom)
             count(&t, &r);
         if (r.oom || r.out.failed) { /* the first failure (lowest run) ends it */
@@ -214,11 +237,13 @@ static int explore(const struct wm_args *a, const struct explore *e, double seco
             last = now;
         }
     }
+    wm_sig_watch_end(&watch);
     wm_pool_free(p, drop_result);
     if (tty)
         fputs("\r\033[K", stderr);
-    print_tally(e, &t, rc == WM_EXIT_FAIL);
-    return rc;
+    int signo = wm_sig_caught();
+    print_tally(e, &t, rc == WM_EXIT_FAIL, signo);
+    return signo ? WM_EXIT_SIGNAL(signo) : rc;
 }
 
 static int replay(const struct wm_args *a, const char *path, int no_fork)
@@ -412,10 +437,18 @@ int wm_cmd_explore(struct wm_args *a)
         return WM_EXIT_USAGE;
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
-    rc = explore(a, &e, x.seconds, jobs, x.dir, &rep);
+    if (wm_sig_install(WM_SIG_SECOND_KILLS, &err) < 0) {
+        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
+        rc = WM_EXIT_FAIL;
+    } else {
+        rc = explore(a, &e, x.seconds, jobs, x.dir, &rep);
+    }
+    /* Closed after a signal too: the reports hold the runs made. */
     if (wm_xreport_close(&rep, &err) < 0) {
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
-        rc = WM_EXIT_USAGE;
+        if (rc < WM_EXIT_USAGE)
+            rc = WM_EXIT_USAGE;
     }
+    wm_sig_restore();
     return rc;
 }

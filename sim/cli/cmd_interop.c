@@ -11,6 +11,7 @@
 #include "files.h"
 #include "interop.h"
 #include "live.h"
+#include "sig.h"
 
 /* A peer under valgrind can take seconds to start and to exit. */
 #define PROCESS_TIMEOUT_MS 30000
@@ -51,7 +52,10 @@ static const char interop_help[] =
     "                  skipped case is <skipped> in JUnit, \"# SKIP\" in TAP\n"
     "Prints \"ok FILE\", \"skip FILE: why\" or \"FAIL FILE: why\" (then a diff and\n"
     "reproduce lines) per case, and \"N passed, N failed, N skipped\".\n"
-    "Exit: 0 none failed, 1 a case failed, 2 bad usage or a malformed file.\n";
+    "SIGINT or SIGTERM starts no more cases and kills every running peer's group;\n"
+    "the cases cut short are not reported (a second signal kills at once).\n"
+    "Exit: 0 none failed, 1 a case failed, 2 bad usage or a malformed file, 130\n"
+    "after SIGINT, 143 after SIGTERM.\n";
 
 struct runner {
     struct wm_interop_opts opts;
@@ -62,23 +66,32 @@ struct runner {
     size_t next;       /* next case to start */
     int stopping;      /* a signal came: start no more cases */
     struct wm_case_result *res; /* each case's result and report, once done */
-    unsigned char *done;
+    unsigned char *done; /* per case: CASE_DONE, CASE_CUT, or 0 while not ended */
     struct wm_suite_opts suite;
     pid_t *pgid;       /* per worker: its running peer's group, 0 if none */
+    unsigned char *cut; /* per worker: its case's peer was killed by the signal */
     unsigned jobs;
 };
+
+enum { CASE_DONE = 1, CASE_CUT };
 
 struct worker {
     struct runner *r;
     unsigned slot;
 };
 
+/* A peer started after the signal's sweep is killed here, so none is missed. */
 static void track_peer(void *ctx, pid_t pgid)
 {
     struct worker *w = ctx;
-    pthread_mutex_lock(&w->r->lock);
-    w->r->pgid[w->slot] = pgid;
-    pthread_mutex_unlock(&w->r->lock);
+    struct runner *r = w->r;
+    pthread_mutex_lock(&r->lock);
+    r->pgid[w->slot] = pgid;
+    if (r->stopping && pgid > 0) {
+        kill(-pgid, SIGKILL);
+        r->cut[w->slot] = 1;
+    }
+    pthread_mutex_unlock(&r->lock);
 }
 
 static void *work(void *arg)
@@ -91,8 +104,10 @@ static void *work(void *arg)
     for (;;) {
         pthread_mutex_lock(&r->lock);
         size_t i = r->stopping ? r->files.n : r->next;
-        if (i < r->files.n)
+        if (i < r->files.n) {
             r->next++;
+            r->cut[w->slot] = 0;
+        }
         pthread_mutex_unlock(&r->lock);
         if (i >= r->files.n)
             return NULL;
@@ -106,59 +121,59 @@ static void *work(void *arg)
         }
         res.seconds = wm_suite_clock() - t0;
         pthread_mutex_lock(&r->lock);
+        if (r->cut[w->slot]) /* its peer killed mid-case: not a result */
+            wm_case_result_free(&res);
         r->res[i] = res;
-        r->done[i] = 1;
+        r->done[i] = r->cut[w->slot] ? CASE_CUT : CASE_DONE;
         pthread_cond_broadcast(&r->done_cv);
         pthread_mutex_unlock(&r->lock);
     }
 }
 
-/* SIGINT and SIGTERM are blocked everywhere and taken here: start no more
- * cases and stop every running peer, so none outlives warmer. */
-static void *watch_signals(void *arg)
+/* SIGINT or SIGTERM (the watcher's thread): start no more cases and kill
+ * every running peer's process group at once, so none outlives warmer and
+ * no case waits out a timeout; the cases cut short are not reported. */
+static void on_signal(void *ctx, int signo)
 {
-    struct runner *r = arg;
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    int sig;
-    if (sigwait(&set, &sig) != 0)
-        return NULL;
+    struct runner *r = ctx;
+    (void)signo;
     pthread_mutex_lock(&r->lock);
-    int finished = r->stopping == 2; /* the run ended: this was the wake-up */
     r->stopping = 1;
-    for (unsigned k = 0; !finished && k < r->jobs; k++)
-        if (r->pgid[k] > 0)
-            kill(-r->pgid[k], SIGTERM);
+    for (unsigned k = 0; k < r->jobs; k++) {
+        if (r->pgid[k] > 0) {
+            kill(-r->pgid[k], SIGKILL);
+            r->cut[k] = 1;
+        }
+    }
+    pthread_cond_broadcast(&r->done_cv);
     pthread_mutex_unlock(&r->lock);
-    return NULL;
 }
 
 static int run_all(struct runner *r)
 {
     size_t n = r->files.n;
     struct wm_suite s = {0};
+    struct wm_sig_watch watch = {0};
+    struct wm_err err;
     r->res = calloc(n ? n : 1, sizeof *r->res);
     r->done = calloc(n ? n : 1, 1);
     r->pgid = calloc(r->jobs, sizeof *r->pgid);
+    r->cut = calloc(r->jobs, 1);
     struct worker *ws = calloc(r->jobs, sizeof *ws);
-    pthread_t *tids = calloc(r->jobs, sizeof *tids), sigtid;
+    pthread_t *tids = calloc(r->jobs, sizeof *tids);
     unsigned started = 0;
-    int rc = WM_EXIT_FAIL, sig_started = 0, stopped = 0;
-    sigset_t set, old;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    if (!r->res || !r->done || !r->pgid || !ws || !tids) {
+    int rc = WM_EXIT_FAIL;
+    if (!r->res || !r->done || !r->pgid || !r->cut || !ws || !tids) {
         fprintf(stderr, "warmer interop: out of memory\n");
         goto out;
     }
     if (wm_suite_begin(&s, "warmer interop", "warmer.interop", &r->suite, r->files.paths, n) < 0)
         goto out;
     s.not_transcripts = r->files.skipped;
-    pthread_sigmask(SIG_BLOCK, &set, &old);
-    sig_started = pthread_create(&sigtid, NULL, watch_signals, r) == 0;
+    if (wm_sig_watch_start(&watch, on_signal, r, &err) < 0) {
+        fprintf(stderr, "warmer interop: %s\n", err.msg);
+        goto end;
+    }
     for (; started < r->jobs; started++) {
         ws[started] = (struct worker){r, started};
         if (pthread_create(&tids[started], NULL, work, &ws[started]) != 0)
@@ -168,45 +183,39 @@ static int run_all(struct runner *r)
         fprintf(stderr, "warmer interop: cannot start a thread\n");
         goto join;
     }
-    /* Reports in file order, each as soon as it and those before it are done. */
+    /* Reports in file order, each as soon as it and those before it are
+     * done; a signal ends them at the first case cut short or not started. */
     for (size_t i = 0; i < n; i++) {
         pthread_mutex_lock(&r->lock);
         while (!r->done[i] && !(r->stopping && r->next <= i))
             pthread_cond_wait(&r->done_cv, &r->lock);
-        int have = r->done[i];
+        int have = r->done[i] == CASE_DONE;
         pthread_mutex_unlock(&r->lock);
         if (!have)
-            break; /* stopped by a signal before this case started */
+            break;
         wm_suite_case(&s, &r->res[i]); /* the suite owns it now */
         r->res[i] = (struct wm_case_result){0};
     }
-    pthread_mutex_lock(&r->lock);
-    stopped = r->stopping == 1;
-    pthread_mutex_unlock(&r->lock);
-    rc = s.counts[WM_CASE_MALFORMED]      ? WM_EXIT_USAGE
-         : s.counts[WM_CASE_FAILED] || stopped ? WM_EXIT_FAIL
-                                                : WM_EXIT_OK;
+    rc = s.counts[WM_CASE_MALFORMED] ? WM_EXIT_USAGE
+         : s.counts[WM_CASE_FAILED]  ? WM_EXIT_FAIL
+                                     : WM_EXIT_OK;
 join:
     for (unsigned k = 0; k < started; k++)
         pthread_join(tids[k], NULL);
-    if (sig_started) {
-        pthread_mutex_lock(&r->lock);
-        int signalled = r->stopping == 1;
-        r->stopping = signalled ? 1 : 2;
-        pthread_mutex_unlock(&r->lock);
-        if (!signalled)
-            pthread_kill(sigtid, SIGTERM); /* wakes its sigwait */
-        pthread_join(sigtid, NULL);
-    }
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (s.all && wm_suite_end(&s, stopped ? " (stopped by a signal)" : NULL) < 0)
+    wm_sig_watch_end(&watch);
+end:;
+    int signo = wm_sig_caught();
+    if (wm_suite_end(&s, signo) < 0)
         rc = WM_EXIT_USAGE;
+    if (signo)
+        rc = WM_EXIT_SIGNAL(signo);
 out:
     for (size_t i = 0; r->res && i < n; i++)
         wm_case_result_free(&r->res[i]);
     free(r->res);
     free(r->done);
     free(r->pgid);
+    free(r->cut);
     free(ws);
     free(tids);
     return rc;
@@ -298,7 +307,13 @@ int wm_cmd_interop(struct wm_args *a)
     pthread_cond_init(&r.done_cv, NULL);
     wm_port_pool_init(&r.ports);
     o->ports = &r.ports;
-    rc = run_all(&r);
+    if (wm_sig_install(WM_SIG_SECOND_KILLS, &err) < 0) {
+        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
+        rc = WM_EXIT_FAIL;
+    } else {
+        rc = run_all(&r);
+        wm_sig_restore();
+    }
     wm_port_pool_free(&r.ports);
     pthread_cond_destroy(&r.done_cv);
     pthread_mutex_destroy(&r.lock);

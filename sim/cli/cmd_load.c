@@ -1,5 +1,4 @@
 /* warmer load: a load generator for a live server (load.h). */
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -10,6 +9,7 @@
 #include "load.h"
 #include "msg.h"
 #include "net.h"
+#include "sig.h"
 
 static const char load_help[] =
     "usage: warmer load --connect HOST:PORT [--connections N] [--guesses TOTAL | --duration S]\n"
@@ -36,9 +36,11 @@ static const char load_help[] =
     "\n"
     "Prints throughput (guesses/s), latency per guess (p50, p99, max), guesses,\n"
     "games finished and the errors (the first few, all counted); a progress line\n"
-    "on stderr when it is a terminal. SIGINT or SIGTERM stops it as the deadline\n"
-    "does. It does not wait for the server's closes. Exit: 0 no error, 1 an\n"
-    "error or a connection failure, 2 bad usage.\n";
+    "on stderr when it is a terminal. It does not wait for the server's closes.\n"
+    "SIGINT or SIGTERM ends it at once with the report so far: the replies then\n"
+    "awaited are counted pending, not as errors (a second signal kills it).\n"
+    "Exit: 0 no error, 1 an error or a connection failure, 2 bad usage, 130\n"
+    "after SIGINT, 143 after SIGTERM.\n";
 
 enum {
     LOAD_CONNECT = WM_OPT_LOCAL,
@@ -147,15 +149,6 @@ static int fd_room(struct wm_args *a, unsigned conns)
     return 0;
 }
 
-/* The one piece of global state: what the signal handler must reach. */
-static volatile sig_atomic_t load_stop;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    load_stop = 1;
-}
-
 int wm_cmd_load(struct wm_args *a)
 {
     static const struct wm_cmd_spec spec = {load_help, load_opts, 0};
@@ -180,28 +173,29 @@ int wm_cmd_load(struct wm_args *a)
                               (unsigned long long)o->seed, o->connections);
     o->timeout_ms = c.timeout_ms;
     o->progress = isatty(STDERR_FILENO);
-    o->stop = &load_stop;
+    o->stopped = wm_sig_caught;
     struct wm_err err;
     if (wm_net_check(o->addr, 0, &err) < 0)
         return wm_usage_error(a, "--connect: %s", err.msg);
     if (fd_room(a, o->connections) < 0)
         return WM_EXIT_USAGE;
 
-    struct sigaction sa, old_int, old_term;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal; /* no SA_RESTART: the wait returns at once */
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
+    if (wm_sig_install(WM_SIG_SECOND_KILLS, &err) < 0) {
+        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
+        return WM_EXIT_FAIL;
+    }
     struct wm_load_result r;
     rc = wm_load_run(o, &r, &err);
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
     if (rc < 0) {
+        wm_sig_restore();
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
         return WM_EXIT_FAIL;
     }
     wm_load_report(stdout, o, &r);
+    fflush(stdout);
+    wm_sig_restore();
+    if (r.signo) /* the errors are in the report */
+        return WM_EXIT_SIGNAL(r.signo);
     if (r.errors + r.conn_failures == 0)
         return WM_EXIT_OK;
     fprintf(stderr, "%s: %llu error%s, %llu connection failure%s; the first: %s\n", a->cmd,

@@ -148,7 +148,7 @@ int wm_cmd_record(struct wm_args *a)
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
         return WM_EXIT_FAIL;
     }
-    int sigfd = wm_serve_signals_install(&err);
+    int sigfd = wm_sig_install(0, &err);
     if (sigfd < 0) {
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
         close(lfd);
@@ -193,6 +193,6 @@ int wm_cmd_record(struct wm_args *a)
         rc = WM_EXIT_FAIL;
     wm_conn_logs_free(logs, n);
     wm_rec_out_free(&out);
-    wm_serve_signals_restore(); /* after the output: a second signal cannot cut it */
+    wm_sig_restore(); /* after the output: a second signal cannot cut it */
     return rc;
 }

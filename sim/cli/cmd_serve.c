@@ -173,7 +173,7 @@ int wm_cmd_serve(struct wm_args *a)
         close(lfd);
         return WM_EXIT_FAIL;
     }
-    int sigfd = wm_serve_signals_install(&err);
+    int sigfd = wm_sig_install(0, &err);
     if (sigfd < 0) {
         wm_con_free(o.con);
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
@@ -204,6 +204,6 @@ int wm_cmd_serve(struct wm_args *a)
              (unsigned long long)st.cut, (unsigned long long)st.dropped);
     wm_con_write_now(STDERR_FILENO, last, strlen(last), WM_CON_FINAL_MS);
     wm_con_free(o.con);
-    wm_serve_signals_restore(); /* after the summary: a second signal cannot cut it */
+    wm_sig_restore(); /* after the summary: a second signal cannot cut it */
     return rc < 0 ? WM_EXIT_FAIL : WM_EXIT_OK;
 }

@@ -7,6 +7,7 @@
 
 #include "alloc.h"
 #include "drivers.h"
+#include "sig.h"
 
 /* Scheduler steps one run may take: far above what the guess budget needs,
  * so only a hang reaches it. */
@@ -261,7 +262,7 @@ unsigned wm_explore_shrink(struct wm_scn *s, struct wm_outcome *o, wm_scn_runner
     if (!run)
         run = run_in_process;
     unsigned spent = 0;
-    for (unsigned i = 0; spent < WM_SHRINK_MAX_RUNS;) {
+    for (unsigned i = 0; spent < WM_SHRINK_MAX_RUNS && !wm_sig_caught();) {
         struct wm_scn cand;
         if (!wm_scn_smaller(s, i++, &cand))
             break;

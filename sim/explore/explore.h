@@ -31,7 +31,8 @@ struct wm_outcome {
 int wm_explore_run(const struct wm_scn *s, struct wm_outcome *o);
 /* The same in a child process (explore_child.c): a failed assert or a
  * crash in the run is a finding of kind "crash" naming the signal and the
- * assert's message. 0, or -1 (no process, no pipe, out of memory). */
+ * assert's message. 0, or -1 (no process, no pipe, out of memory), or 1
+ * when SIGINT or SIGTERM (sig.h) stopped it: the child killed, no outcome. */
 int wm_explore_run_isolated(const struct wm_scn *s, struct wm_outcome *o);
 /* wm_explore_replay in a child, for the same reason. */
 int wm_explore_replay_isolated(const struct wm_cfg *cfg, struct wm_outcome *o);
@@ -42,7 +43,8 @@ typedef int (*wm_scn_runner)(void *ctx, const struct wm_scn *s, struct wm_outcom
 
 /* Shrinks *s, which fails with *o, to the smallest scenario that still fails
  * with a violation of the same kind under run (NULL: wm_explore_run); *o
- * becomes that run's outcome. Returns the executions spent. */
+ * becomes that run's outcome. SIGINT or SIGTERM (sig.h) ends it where it
+ * is. Returns the executions spent. */
 unsigned wm_explore_shrink(struct wm_scn *s, struct wm_outcome *o, wm_scn_runner run, void *ctx);
 
 /* Every driver x transport x chunking on the settings of a transcript file:

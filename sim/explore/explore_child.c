@@ -15,6 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sig.h"
+
 #define STDERR_KEEP 2048 /* the end of a crashed run's stderr, for its message */
 #define TEXT_MAX (64u << 20) /* a transcript the child may send back */
 
@@ -42,6 +44,10 @@ struct job {
 static void child(const struct job *j, int out_fd, int err_fd)
 {
     struct wm_outcome o;
+    /* A terminal's ^C reaches the whole group: the parent decides (it kills
+     * this child), and the handler it left here must not write its pipe. */
+    signal(SIGINT, SIG_IGN);
+    signal(SIGTERM, SIG_IGN);
     dup2(err_fd, STDERR_FILENO);
     int rc = j->scn ? wm_explore_run(j->scn, &o) : wm_explore_replay(j->cfg, &o);
     struct wm_outcome fixed = o;
@@ -55,16 +61,24 @@ static void child(const struct job *j, int out_fd, int err_fd)
     _exit(ok ? 0 : 3);
 }
 
-/* Reads both pipes to their ends: the outcome into *buf, stderr's tail. */
-static int drain(int out_fd, int err_fd, char **buf, size_t *len, char *tail, size_t *tlen)
+/* Reads both pipes to their ends: the outcome into *buf, stderr's tail.
+ * SIGINT or SIGTERM (sig.h's self-pipe turns readable) kills the child:
+ * *killed says so. */
+static int drain(pid_t pid, int out_fd, int err_fd, char **buf, size_t *len, char *tail,
+                 size_t *tlen, int *killed)
 {
     size_t cap = 0;
-    struct pollfd p[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
+    struct pollfd p[3] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}, {wm_sig_fd(), POLLIN, 0}};
     while (p[0].fd >= 0 || p[1].fd >= 0) {
-        if (poll(p, 2, -1) < 0) {
+        if (poll(p, 3, -1) < 0) {
             if (errno == EINTR)
                 continue;
             return -1;
+        }
+        if (p[2].fd >= 0 && p[2].revents) {
+            kill(pid, SIGKILL); /* the pipes then close: read on to their ends */
+            *killed = 1;
+            p[2].fd = -1;
         }
         char chunk[4096];
         for (int i = 0; i < 2; i++) {
@@ -129,8 +143,10 @@ static void crashed(struct wm_outcome *o, int sig, const char *tail, size_t tlen
 
 static int isolated(const struct job *j, struct wm_outcome *o)
 {
-    int out[2], err[2];
+    int out[2], err[2], killed = 0;
     memset(o, 0, sizeof *o);
+    if (wm_sig_caught())
+        return 1; /* stopping: no new child */
     if (pipe(out) < 0)
         return -1;
     if (pipe(err) < 0) {
@@ -150,13 +166,15 @@ static int isolated(const struct job *j, struct wm_outcome *o)
     close(out[1]), close(err[1]);
     char *buf = NULL, tail[STDERR_KEEP];
     size_t len = 0, tlen = 0;
-    int drained = drain(out[0], err[0], &buf, &len, tail, &tlen);
+    int drained = drain(pid, out[0], err[0], &buf, &len, tail, &tlen, &killed);
     close(out[0]), close(err[0]);
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
     int rc = -1;
-    if (WIFSIGNALED(status)) {
+    if (killed) {
+        rc = 1;
+    } else if (WIFSIGNALED(status)) {
         crashed(o, WTERMSIG(status), tail, tlen);
         rc = 0;
     } else if (drained == 0 && WIFEXITED(status) && len >= sizeof(int) + sizeof *o) {
@@ -178,7 +196,7 @@ static int isolated(const struct job *j, struct wm_outcome *o)
         }
     }
     free(buf);
-    if (rc < 0)
+    if (rc != 0)
         memset(o, 0, sizeof *o);
     return rc;
 }

@@ -278,7 +278,11 @@ static int connect_all(struct wm_load_eng *L, struct wm_err *err)
     for (unsigned i = 0; i < L->n; i++) {
         struct wm_load_conn *c = &L->c[i];
         struct wm_err e;
+        if (o->stopped && (L->r->signo = o->stopped()) != 0)
+            break; /* connecting is cut short too: the report of what was made */
         c->fd = wm_load_connect_one(res, o->timeout_ms, &e);
+        if (c->fd < 0 && o->stopped && (L->r->signo = o->stopped()) != 0)
+            break;
         if (c->fd >= 0 && wm_load_be_add(L, c) < 0) {
             close(c->fd);
             c->fd = -1;
@@ -300,7 +304,7 @@ static int connect_all(struct wm_load_eng *L, struct wm_err *err)
         L->r->connected++;
     }
     freeaddrinfo(res);
-    return L->open ? 0 : -1;
+    return L->open || L->r->signo ? 0 : -1;
 }
 
 /* Replies overdue by --timeout fail their connections. */
@@ -342,7 +346,13 @@ static int run_loop(struct wm_load_eng *L, struct wm_err *err)
     }
     while (L->open > 0) {
         now = wm_load_now_ns();
-        if (!L->stopping && ((o->stop && *o->stop) || (!o->guesses && now >= deadline)))
+        if (o->stopped && (L->r->signo = o->stopped()) != 0) {
+            /* At once: a reply awaited is pending, not the server's error. */
+            for (unsigned i = 0; i < L->n; i++)
+                L->r->pending += L->c[i].fd >= 0 && L->c[i].waiting;
+            break;
+        }
+        if (!L->stopping && !o->guesses && now >= deadline)
             L->stopping = 1; /* each connection ends after the reply it awaits */
         uint64_t until = next_scan;
         if (!L->stopping && !o->guesses && deadline < until)
@@ -405,7 +415,7 @@ int wm_load_run(const struct wm_load_opts *o, struct wm_load_result *r, struct w
         if (L.model)
             wm_rng_seed(&L.model[i], o->seed + i);
     }
-    int rc = connect_all(&L, err) < 0 ? -1 : run_loop(&L, err);
+    int rc = connect_all(&L, err) < 0 ? -1 : r->signo ? 0 : run_loop(&L, err);
     r->seconds = (double)(L.last_reply - L.t0) / 1e9;
     load_free(&L);
     return rc;

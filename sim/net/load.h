@@ -12,7 +12,6 @@
 #ifndef WM_LOAD_H
 #define WM_LOAD_H
 
-#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -63,7 +62,9 @@ struct wm_load_opts {
     int timeout_ms;     /* each connect, each wait for a reply */
     size_t max_guesses; /* in one game, as the server's --max-guesses */
     int progress;       /* a progress line on stderr (a terminal) */
-    volatile sig_atomic_t *stop; /* set by a signal: stop asking, as at the deadline */
+    /* The signal that ends the run at once (the replies awaited are left
+     * pending), 0 while none came; NULL: no signals. */
+    int (*stopped)(void);
 };
 
 struct wm_load_result {
@@ -72,6 +73,8 @@ struct wm_load_result {
     uint64_t guesses;       /* replies received and checked */
     uint64_t games;         /* games that ended in Correct (or an exhausted range) */
     uint64_t errors;        /* connections ended by a bad reply, a close or a timeout */
+    uint64_t pending;       /* replies awaited when a signal ended the run */
+    int signo;              /* that signal, 0 if none */
     double seconds;         /* from the first PARAMS to the last reply */
     struct wm_load_hist latency; /* per guess: NUMBER sent to its reply read */
     struct wm_err first[WM_LOAD_ERRORS_KEPT];

@@ -2,6 +2,7 @@
 #include <inttypes.h>
 
 #include "load.h"
+#include "sig.h"
 
 #define SUB WM_LOAD_HIST_SUB_BITS
 
@@ -87,4 +88,10 @@ void wm_load_report(FILE *out, const struct wm_load_opts *o, const struct wm_loa
         fprintf(out, "  %s\n", r->first[i].msg);
     if (total > r->nfirst)
         fprintf(out, "  ... and %" PRIu64 " more\n", total - r->nfirst);
+    if (r->signo) {
+        char name[24];
+        fprintf(out, "interrupted by %s: %" PRIu64 " repl%s pending\n",
+                wm_sig_name(r->signo, name, sizeof name), r->pending,
+                r->pending == 1 ? "y" : "ies");
+    }
 }

@@ -94,13 +94,22 @@ int wm_proc_alive(struct wm_proc *p)
 {
     if (p->pid == 0)
         return 0;
-    pid_t r;
-    do
-        r = waitpid(p->pid, &p->status, WNOHANG);
+    siginfo_t si;
+    int r;
+    memset(&si, 0, sizeof si);
+    do /* WNOWAIT: the ended shell keeps its pid, so the group's id is still ours */
+        r = waitid(P_PID, (id_t)p->pid, &si, WEXITED | WNOHANG | WNOWAIT);
     while (r < 0 && errno == EINTR);
-    if (r == 0)
+    if (r == 0 && si.si_pid == 0)
         return 1;
-    if (r < 0) /* not our child any more: nothing to wait for */
+    /* The command has ended: what it left running in its group (a client's
+     * background children) goes with it. */
+    kill(-p->pid, SIGKILL);
+    pid_t w;
+    do
+        w = waitpid(p->pid, &p->status, 0);
+    while (w < 0 && errno == EINTR);
+    if (w < 0) /* not our child any more: nothing to wait for */
         p->status = 0;
     p->pid = 0;
     return 0;

@@ -2,7 +2,9 @@
  * /bin/sh in its own process group, stdin and stdout on /dev/null, stderr
  * kept in an unlinked temporary file, so it never blocks on a pipe nobody
  * reads. Stopping signals the whole group; the shell is told to trap
- * SIGTERM, so it waits for the command and reports the command's status. */
+ * SIGTERM, so it waits for the command and reports the command's status.
+ * Once the shell has ended, whatever is left in its group (a command's
+ * background children) is killed before the shell is reaped. */
 #ifndef WM_PROC_H
 #define WM_PROC_H
 

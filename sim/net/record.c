@@ -220,7 +220,7 @@ static void on_signal_pipe(struct wm_evloop *el, int fd, int ready, void *ud)
     struct rloop *l = ud;
     (void)el;
     (void)ready;
-    int signo = wm_serve_signal_read(fd);
+    int signo = wm_sig_read(fd);
     if (signo)
         l->signo = signo;
 }

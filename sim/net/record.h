@@ -35,7 +35,7 @@ struct wm_rec_out {
 };
 
 /* Runs until o->connections have ended or a signal arrives on sigfd (the
- * self-pipe of wm_serve_signals_install). 0, or -1 with err (poll failed,
+ * self-pipe of wm_sig_install). 0, or -1 with err (poll failed,
  * out of memory for the loop); out holds what was recorded either way. */
 int wm_record(int lfd, int sigfd, const struct wm_rec_opts *o, struct wm_rec_out *out,
               struct wm_err *err);

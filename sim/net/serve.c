@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -179,77 +178,6 @@ void wm_serve_shed(const struct wm_serve_opts *o, int lfd, int *spare, struct wm
         st->refused++;
     }
     *spare = wm_serve_spare_fd();
-}
-
-/* The self-pipe: the handler only writes one byte (async-signal-safe). */
-static int sig_pipe[2] = {-1, -1};
-static struct sigaction old_int, old_term, old_pipe;
-static int sig_installed;
-
-static void on_signal(int signo)
-{
-    int saved = errno;
-    unsigned char b = (unsigned char)signo;
-    ssize_t w = write(sig_pipe[1], &b, 1); /* a full pipe already holds a stop */
-    (void)w;
-    errno = saved;
-}
-
-int wm_serve_signals_install(struct wm_err *err)
-{
-    if (pipe(sig_pipe) < 0) {
-        wm_err_set(err, "pipe: %s", strerror(errno));
-        return -1;
-    }
-    for (int i = 0; i < 2; i++) {
-        if (wm_net_set_flags(sig_pipe[i], 1) < 0) {
-            wm_err_set(err, "fcntl: %s", strerror(errno));
-            wm_serve_signals_restore();
-            return -1;
-        }
-    }
-    struct sigaction sa, ign;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    memset(&ign, 0, sizeof ign);
-    ign.sa_handler = SIG_IGN;
-    sigemptyset(&ign.sa_mask);
-    if (sigaction(SIGINT, &sa, &old_int) < 0 || sigaction(SIGTERM, &sa, &old_term) < 0 ||
-        sigaction(SIGPIPE, &ign, &old_pipe) < 0) {
-        wm_err_set(err, "sigaction: %s", strerror(errno));
-        close(sig_pipe[0]);
-        close(sig_pipe[1]);
-        sig_pipe[0] = sig_pipe[1] = -1;
-        return -1;
-    }
-    sig_installed = 1;
-    return sig_pipe[0];
-}
-
-int wm_serve_signal_read(int sigfd)
-{
-    unsigned char b;
-    ssize_t r;
-    do
-        r = read(sigfd, &b, 1);
-    while (r < 0 && errno == EINTR);
-    return r == 1 ? b : 0;
-}
-
-void wm_serve_signals_restore(void)
-{
-    if (sig_installed) {
-        sigaction(SIGINT, &old_int, NULL);
-        sigaction(SIGTERM, &old_term, NULL);
-        sigaction(SIGPIPE, &old_pipe, NULL);
-        sig_installed = 0;
-    }
-    for (int i = 0; i < 2; i++) {
-        if (sig_pipe[i] >= 0)
-            close(sig_pipe[i]);
-        sig_pipe[i] = -1;
-    }
 }
 
 int64_t wm_serve_now_ms(void)

@@ -8,10 +8,11 @@
  * What both share lives here and in serve.c: the options, the counters,
  * one connection's session and endpoint (records go to stdout and stderr
  * through the endpoint's observer, never to a journal), admission (the
- * connection limit and the seed range), the self-pipe for SIGINT/SIGTERM
- * and the log lines. Every line goes through the console (console.h), so
- * no thread that serves clients ever waits on stdout or stderr; every
- * server's guesses draw on one memory budget (--max-memory).
+ * connection limit and the seed range) and the log lines; SIGINT and
+ * SIGTERM come through sig.h's self-pipe. Every line goes through the
+ * console (console.h), so no thread that serves clients ever waits on
+ * stdout or stderr; every server's guesses draw on one memory budget
+ * (--max-memory).
  *
  * Connections are named as in transcripts: "connection K" counts accepted
  * sessions from 1, so connection K has the seed seed + K - 1. A refused
@@ -27,6 +28,7 @@
 #include "endpoint.h"
 #include "err.h"
 #include "server.h"
+#include "sig.h"
 
 #define WM_SERVE_DEFAULT_MAX_CONNECTIONS 1024
 #define WM_SERVE_MAX_CONNECTIONS 65536
@@ -119,13 +121,6 @@ int wm_serve_admit(const struct wm_serve_opts *o, struct wm_serve_stats *st, uns
  * EMFILE or ENFILE: closes the spare fd to make room, then reopens it. */
 void wm_serve_shed(const struct wm_serve_opts *o, int lfd, int *spare, struct wm_serve_stats *st);
 int wm_serve_spare_fd(void);
-
-/* SIGINT and SIGTERM write their number to a non-blocking self-pipe whose
- * read end this returns (-1 with err); SIGPIPE is ignored. */
-int wm_serve_signals_install(struct wm_err *err);
-/* Reads the signal number from the self-pipe (0 if none yet). */
-int wm_serve_signal_read(int sigfd);
-void wm_serve_signals_restore(void);
 
 /* Milliseconds on a monotonic clock. */
 int64_t wm_serve_now_ms(void);

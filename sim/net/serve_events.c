@@ -305,7 +305,7 @@ static void on_signal_pipe(struct wm_evloop *el, int fd, int ready, void *ud)
     struct esrv *s = ud;
     (void)el;
     (void)ready;
-    int signo = wm_serve_signal_read(fd);
+    int signo = wm_sig_read(fd);
     if (signo)
         s->signo = signo; /* the loop checks it after this round */
 }

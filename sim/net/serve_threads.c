@@ -333,7 +333,7 @@ int wm_serve_threads(int lfd, int sigfd, const struct wm_serve_opts *o, struct w
             wm_err_set(err, "poll: %s", strerror(errno));
             goto out;
         }
-        if (r > 0 && p[1].revents && (*signo = wm_serve_signal_read(sigfd)) != 0)
+        if (r > 0 && p[1].revents && (*signo = wm_sig_read(sigfd)) != 0)
             break;
         if (r > 0 && p[0].revents)
             accept_some(&s, lfd, &spare);
