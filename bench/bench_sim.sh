@@ -52,6 +52,31 @@ with tempfile.TemporaryDirectory() as tmp:
     t = best([w, "check", golden])
     print(f"  check of a {os.path.getsize(golden) / 1e6:.1f} MB golden (200,000 guesses): {t:6.2f} s, "
           f"{2e5 / t:10,.0f} guesses/s, {2e5 / t / pingpong:5.2f}x the ping-pong")
+# check streams (docs/DESIGN.md, "check's memory and speed"): a 10^6-guess
+# golden checked against the run that writes it, alternated, the best of
+# each, with each one's peak RSS (wait4).
+def timed_rss(cmd, out):
+    start = time.monotonic()
+    p = subprocess.Popen(cmd, stdout=out)
+    _, status, ru = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode != 0:
+        raise SystemExit(f"{cmd}: exit {p.returncode}")
+    return time.monotonic() - start, ru.ru_maxrss
+MILLION = ["--game", "1:1000000000000:500000000000:1000000", "--max-guesses", "2000000"]
+with tempfile.TemporaryDirectory() as tmp:
+    golden = os.path.join(tmp, "million.txt")
+    run_t, run_kb, chk_t, chk_kb = float("inf"), 0, float("inf"), 0
+    for _ in range(max(2, ROUNDS - 1)):
+        with open(golden, "w") as f:
+            t, kb = timed_rss([w, "run", *MILLION], f)
+        run_t, run_kb = min(run_t, t), max(run_kb, kb)
+        t, kb = timed_rss([w, "check", golden], subprocess.DEVNULL)
+        chk_t, chk_kb = min(chk_t, t), max(chk_kb, kb)
+    print(f"check of a 10^6-guess golden ({os.path.getsize(golden) / 1e6:.1f} MB): "
+          f"run writes it in {run_t:.2f} s ({run_kb / 1024:.0f} MiB peak), check takes "
+          f"{chk_t:.2f} s ({chk_kb / 1024:.0f} MiB peak): {chk_t / run_t:.2f}x the run's time "
+          f"(the bound is 1.5x)")
 # The Python model of the reference, the same short games in one process
 # each; alternated, the best of each.
 CONNS = ["--seed", "3", "--connections", "3000"]

@@ -297,7 +297,7 @@ START_TEST(test_fallback_replace)
     const char *const b[] = {"1",  "X",  "3",  "4",  "5",  "6",  "7",  "8",  "Y",  "10",
                              "11", "12", "13", "14", "15", "16", "17", "18", "19", "20"};
     struct lines la, lb;
-    struct wm_diff_opts o = {3, 1, SIZE_MAX};
+    struct wm_diff_opts o = {3, 1, SIZE_MAX, 0, 0};
     lines_from(&la, twenty, 20);
     lines_from(&lb, b, 20);
     struct result r = run_diff(&la.v, &lb.v, &o);
@@ -324,7 +324,7 @@ START_TEST(test_truncation)
 {
     const char *const b[] = {"X", "2", "3", "4", "5", "6", "7", "8", "9", "Y"};
     struct lines la, lb;
-    struct wm_diff_opts o = {1, 4000, 4};
+    struct wm_diff_opts o = {1, 4000, 4, 0, 0};
     lines_from(&la, ten, 10);
     lines_from(&lb, b, 10);
     /* Full output has 8 lines after the header; 4 are printed. */
@@ -481,7 +481,7 @@ START_TEST(test_matches_gnu_diff)
             b.v.n = nb;
         }
         size_t context = contexts[rnd(&seed, N_OF(contexts))];
-        struct wm_diff_opts o = {context, 4000, SIZE_MAX};
+        struct wm_diff_opts o = {context, 4000, SIZE_MAX, 0, 0};
         struct result r = run_diff(&a.v, &b.v, &o);
         write_lines(pa, &a.v);
         write_lines(pb, &b.v);
@@ -561,7 +561,7 @@ START_TEST(test_large_few_changes)
     bb[500000 * W + 1] = 'X';
     b.text[999990] = "inserted";
     b.len[999990] = 8;
-    struct wm_diff_opts o = {3, 4000, SIZE_MAX};
+    struct wm_diff_opts o = {3, 4000, SIZE_MAX, 0, 0};
     struct result r = run_diff(&a.v, &b.v, &o);
     ck_assert_int_eq(r.rc, 1);
     ck_assert_uint_eq(r.fa, 10);
@@ -594,7 +594,7 @@ START_TEST(test_large_unrelated_falls_back)
              2 * BIG + 1 - 200);
     ck_assert_str_eq(r.out + r.out_len - strlen(want), want);
     /* Without max_edit, the trace memory cap forces the same fallback. */
-    struct wm_diff_opts o = {3, SIZE_MAX, 200};
+    struct wm_diff_opts o = {3, SIZE_MAX, 200, 0, 0};
     struct result r2 = run_diff(&a.v, &b.v, &o);
     ck_assert_int_eq(r2.rc, 1);
     ck_assert_str_eq(r2.out, r.out);

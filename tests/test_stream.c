@@ -21,9 +21,10 @@ static int under_valgrind(void)
     return p && strstr(p, "vgpreload") != NULL;
 }
 
-/* Runs $WARMER with args (NULL-terminated), stdout to /dev/null; its peak
- * RSS in KiB. */
-static long peak_rss_kib(char *const args[])
+/* Runs $WARMER with args (NULL-terminated), stdin from in (a path, or NULL
+ * for this one's), stdout to out (a path), which is to exit with
+ * want_exit; its peak RSS in KiB. */
+static long peak_rss_kib_io(char *const args[], const char *in, const char *out, int want_exit)
 {
     char *argv[128];
     size_t n = 0;
@@ -36,16 +37,30 @@ static long peak_rss_kib(char *const args[])
     posix_spawn_file_actions_t fa;
     pid_t pid;
     ck_assert(posix_spawn_file_actions_init(&fa) == 0);
-    ck_assert(posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0) == 0);
+    ck_assert(posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, out,
+                                               O_WRONLY | O_CREAT | O_TRUNC, 0600) == 0);
+    if (in)
+        ck_assert(posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, in, O_RDONLY, 0) == 0);
     fflush(NULL);
     ck_assert(posix_spawn(&pid, argv[0], &fa, NULL, argv, environ) == 0);
     posix_spawn_file_actions_destroy(&fa);
     int status;
     struct rusage ru;
     ck_assert(wait4(pid, &status, 0, &ru) == pid);
-    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s run ... exited %d",
-                  argv[0], WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == want_exit,
+                  "%s %s ... exited %d, not %d", argv[0], argv[1],
+                  WIFEXITED(status) ? WEXITSTATUS(status) : -1, want_exit);
     return ru.ru_maxrss;
+}
+
+static long peak_rss_kib_to(char *const args[], const char *out, int want_exit)
+{
+    return peak_rss_kib_io(args, NULL, out, want_exit);
+}
+
+static long peak_rss_kib(char *const args[])
+{
+    return peak_rss_kib_to(args, "/dev/null", 0);
 }
 
 /* Runs warmer with args and holds its peak RSS under bound_mib (what names
@@ -93,12 +108,118 @@ START_TEST(long_game_sessions_are_compact)
 }
 END_TEST
 
+/* `warmer check` streams too: it reads the file a record at a time as the
+ * run writes, and keeps a bounded window from the first difference on. A
+ * 24 MB golden of 100 connections (5000 guesses each) written here; when
+ * check held the file, its run and both renderings, it peaked at 268 MB. */
+struct golden {
+    char dir[64], path[128], bad[128];
+};
+
+static void golden_make(struct golden *g)
+{
+    ck_assert(rc_mkdtemp(g->dir, "stream") == 0);
+    snprintf(g->path, sizeof g->path, "%s/big.txt", g->dir);
+    snprintf(g->bad, sizeof g->bad, "%s/bad.txt", g->dir);
+    char *args[] = {"run", "--connections", "100", "--game", "1:1000000000000:0:5000",
+                    "--transport", "memory", NULL};
+    peak_rss_kib_to(args, g->path, 0);
+}
+
+/* g.bad: the golden under seed 1235, so every record from the first guess
+ * on differs. */
+static void golden_make_bad(struct golden *g)
+{
+    size_t len;
+    char *text = rc_read_file(g->path, &len), *seed = text ? strstr(text, "# seed: 1234\n") : NULL;
+    ck_assert(seed);
+    seed[11] = '5';
+    ck_assert(rc_write_file(g->bad, text, len) == 0);
+    free(text);
+}
+
+/* A limit no one reads can be held for every size: 64 MiB (docs/CLI.md). */
+#define CHECK_BOUND_MIB 64
+
+START_TEST(check_holds_little_of_a_big_golden)
+{
+    struct golden g;
+    golden_make(&g);
+    char *args[] = {"check", "--transport", "memory", g.path, NULL};
+    long kib = peak_rss_kib_to(args, "/dev/null", 0);
+    fprintf(stderr, "check of a 24 MB golden: peak %ld KiB (bound %d MiB)\n", kib,
+            CHECK_BOUND_MIB);
+    rc_rmtree(g.dir);
+    ck_assert_msg(under_valgrind() || kib < CHECK_BOUND_MIB * 1024,
+                  "check of a 24 MB golden peaked at %ld KiB, bound %d MiB", kib, CHECK_BOUND_MIB);
+}
+END_TEST
+
+/* The same golden under another seed: every record from the first guess on
+ * differs, so the windows fill and the run is stopped there. */
+START_TEST(check_holds_little_of_a_big_mismatch)
+{
+    struct golden g;
+    golden_make(&g);
+    golden_make_bad(&g);
+    char *args[] = {"check", "--transport", "memory", g.bad, NULL};
+    long kib = peak_rss_kib_to(args, "/dev/null", 1);
+    fprintf(stderr, "check of a 24 MB mismatch: peak %ld KiB (bound %d MiB)\n", kib,
+            CHECK_BOUND_MIB);
+    rc_rmtree(g.dir);
+    ck_assert_msg(under_valgrind() || kib < CHECK_BOUND_MIB * 1024,
+                  "check of a 24 MB mismatch peaked at %ld KiB, bound %d MiB", kib,
+                  CHECK_BOUND_MIB);
+}
+END_TEST
+
+/* --update of that mismatch: the run again into a temporary file, the file
+ * rewritten a line at a time; then it checks clean. */
+START_TEST(check_update_holds_little_of_a_big_mismatch)
+{
+    struct golden g;
+    golden_make(&g);
+    golden_make_bad(&g);
+    char *update[] = {"check", "--update", "--transport", "memory", g.bad, NULL};
+    long kib = peak_rss_kib_to(update, "/dev/null", 0);
+    fprintf(stderr, "check --update of a 24 MB mismatch: peak %ld KiB (bound %d MiB)\n", kib,
+            CHECK_BOUND_MIB);
+    char *check[] = {"check", "--transport", "memory", g.bad, NULL};
+    peak_rss_kib_to(check, "/dev/null", 0);
+    rc_rmtree(g.dir);
+    ck_assert_msg(under_valgrind() || kib < CHECK_BOUND_MIB * 1024,
+                  "check --update of a 24 MB mismatch peaked at %ld KiB, bound %d MiB", kib,
+                  CHECK_BOUND_MIB);
+}
+END_TEST
+
+/* From standard input: copied to an unlinked temporary file (so a file
+ * compared whole after all can be read again), then streamed. */
+START_TEST(check_holds_little_of_a_big_golden_on_stdin)
+{
+    struct golden g;
+    golden_make(&g);
+    char *args[] = {"check", "--transport", "memory", "-", NULL};
+    long kib = peak_rss_kib_io(args, g.path, "/dev/null", 0);
+    fprintf(stderr, "check - of a 24 MB golden: peak %ld KiB (bound %d MiB)\n", kib,
+            CHECK_BOUND_MIB);
+    rc_rmtree(g.dir);
+    ck_assert_msg(under_valgrind() || kib < CHECK_BOUND_MIB * 1024,
+                  "check - of a 24 MB golden peaked at %ld KiB, bound %d MiB", kib,
+                  CHECK_BOUND_MIB);
+}
+END_TEST
+
 static Suite *stream_suite(void)
 {
     Suite *s = suite_create("stream");
     WM_ADD_TEST(s, many_connections_hold_little);
     WM_ADD_TEST(s, long_game_holds_only_its_sessions);
     WM_ADD_TEST(s, long_game_sessions_are_compact);
+    WM_ADD_TEST(s, check_holds_little_of_a_big_golden);
+    WM_ADD_TEST(s, check_holds_little_of_a_big_mismatch);
+    WM_ADD_TEST(s, check_update_holds_little_of_a_big_mismatch);
+    WM_ADD_TEST(s, check_holds_little_of_a_big_golden_on_stdin);
     return s;
 }
 

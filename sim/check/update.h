@@ -16,4 +16,11 @@
 int wm_update_file(const char *path, const struct wm_rendered *got, size_t header_lines,
                    struct wm_err *err);
 
+/* The same with the new records from next, a line at a time (1 with the
+ * line, valid until the next call; 0 when there are no more; -1 if they
+ * cannot be read): the old file is read a line at a time too, and the new
+ * text written out as it is made, so memory does not follow the file. */
+typedef int (*wm_update_next_fn)(void *ctx, const char **line, size_t *len);
+int wm_update_file_from(const char *path, wm_update_next_fn next, void *ctx, struct wm_err *err);
+
 #endif

@@ -1,37 +1,15 @@
 /* warmer check and warmer replay: re-run a transcript and compare. */
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
+#include "check_file.h"
 #include "cli.h"
-#include "compare.h"
 #include "files.h"
-#include "live.h"
 #include "pool.h"
 #include "report.h"
 #include "sig.h"
 #include "suite.h"
 #include "update.h"
-
-/* A formatted string in memory; -1 if out of memory. */
-static int asprintf_dup(char **out, const char *fmt, ...) WM_PRINTF(2, 3);
-static int asprintf_dup(char **out, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    *out = n < 0 ? NULL : malloc((size_t)n + 1);
-    if (!*out)
-        return -1;
-    va_start(ap, fmt);
-    vsnprintf(*out, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    return 0;
-}
 
 static const char check_help[] =
     "usage: warmer check [--update] [-j N] [--shard K/N] [--junit FILE] [--tap] [--json FILE]\n"
@@ -68,137 +46,6 @@ static const char replay_help[] =
     "seen only as its close, so the file's peer errors are compared as closes.\n"
     "Exit: 0 match, 1 mismatch (diff, file:line, reproducing command), 2 bad usage/file.\n";
 
-enum mode { MODE_CHECK, MODE_REPLAY_SERVER, MODE_REPLAY_CLIENT };
-
-/* What a run may hold beyond the checked file's own records before it is
- * known not to match: room for the error records a mismatch ends with. */
-#define CHECK_SLACK (1u << 20)
-
-struct live_opts {
-    const char *addr; /* NULL: the peer is in process */
-    int timeout_ms;
-};
-
-/* One file: its report goes to out ("ok FILE", or "FAIL ..." with the diff
- * and the reproduce lines) and its result to *res. Returns an exit code. */
-static int one_file(const struct wm_args *a, const char *path, enum mode mode, int update,
-                    const struct wm_exec_opts *opts, const struct live_opts *live,
-                    const char *repro, FILE *out, struct wm_case_result *res)
-{
-    struct wm_transcript t;
-    struct wm_err err;
-    char line[WM_ERR_MAX + 4300];
-    res->status = WM_CASE_FAILED;
-    if (asprintf_dup(&res->reproduce, "%s %s", a->prog, repro) < 0)
-        res->reproduce = NULL;
-    if (wm_tx_parse(path, &t, opts->max_journal, &err) < 0) {
-        /* a result like any other (stdout, every report), and a diagnostic */
-        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
-        fprintf(out, "FAIL %s: malformed: %s\n", path, err.msg);
-        res->status = WM_CASE_MALFORMED;
-        res->message = strdup(err.msg);
-        free(res->reproduce);
-        res->reproduce = NULL;
-        return WM_EXIT_USAGE;
-    }
-    struct wm_cfg cfg = t.cfg; /* shares games; t owns them */
-    if (mode == MODE_REPLAY_SERVER)
-        cfg.client_script = 1, cfg.server_script = 0;
-    if (mode == MODE_REPLAY_CLIENT)
-        cfg.client_script = 0, cfg.server_script = 1;
-    /* What cannot run here at all (a fault plan under another driver, an
-     * open-file limit too low) is said before running, as a bad file is. */
-    if (!live->addr && wm_exec_validate(&cfg, opts, &err) < 0) {
-        snprintf(line, sizeof line, "%s: %s", path, err.msg);
-        fprintf(stderr, "%s: %s\n", a->cmd, line);
-        fprintf(out, "FAIL %s\n", line);
-        res->status = WM_CASE_MALFORMED;
-        res->message = strdup(line);
-        wm_tx_free(&t);
-        return WM_EXIT_USAGE;
-    }
-    /* Compared as a transcript: console lines are not kept, and a run that
-     * makes more records than the file holds cannot match, so it is stopped
-     * there (bounded memory for a header that asks for a huge run). */
-    struct wm_exec_opts run_opts = *opts;
-    size_t file_bytes = 0;
-    for (uint32_t k = 0; k < t.cfg.connections; k++)
-        file_bytes += wm_journal_bytes(&t.conns[k].client) + wm_journal_bytes(&t.conns[k].server);
-    run_opts.skip_logs = 1;
-    if (file_bytes + CHECK_SLACK < run_opts.max_run_memory)
-        run_opts.max_run_memory = file_bytes + CHECK_SLACK;
-    struct wm_conn_log *logs = NULL;
-    struct wm_rendered want = {0}, got = {0};
-    struct wm_live_verdict verdict = {.fault = WM_LIVE_OK};
-    int rc = WM_EXIT_FAIL, ran;
-    if (live->addr) {
-        struct wm_live_replay_opts lo = {.remote_server = mode == MODE_REPLAY_SERVER,
-                                         .addr = live->addr, .listen_fd = -1,
-                                         .timeout_ms = live->timeout_ms,
-                                         .max_journal = opts->max_journal};
-        ran = wm_live_replay(&t, &lo, &logs, &verdict, &err);
-    } else {
-        ran = wm_execute(&cfg, &t, &run_opts, &logs, &err);
-    }
-    if (ran < 0) {
-        snprintf(line, sizeof line, "%s: %s", path, err.msg);
-        fprintf(out, "FAIL %s\nreproduce: %s %s\n", line, a->prog, repro);
-        res->message = strdup(line);
-        goto out;
-    }
-    if (wm_render(&t.cfg, t.conns, &want) < 0 || wm_render(&t.cfg, logs, &got) < 0) {
-        snprintf(line, sizeof line, "%s: internal error rendering the transcript", path);
-        fprintf(out, "FAIL %s\n", line);
-        res->message = strdup(line);
-        goto out;
-    }
-    int same = wm_rendered_equal(&want, &got);
-    if (same && verdict.fault == WM_LIVE_OK) {
-        fprintf(out, "ok %s\n", path);
-        res->status = WM_CASE_OK;
-        rc = WM_EXIT_OK;
-        goto out;
-    }
-    if (update) { /* the diff it applies, then the file rewritten */
-        wm_print_diff(out, path, &t, &want, &got);
-        size_t header = got.n - wm_rendered_records(&t, &got);
-        if (wm_update_file(path, &got, header, &err) < 0) {
-            fprintf(stderr, "%s: cannot update: %s\n", a->cmd, err.msg);
-            fprintf(out, "FAIL %s: cannot update: %s\n", path, err.msg);
-            res->message = strdup(err.msg);
-            rc = WM_EXIT_USAGE;
-        } else {
-            fprintf(out, "updated %s\n", path);
-            res->status = WM_CASE_UPDATED;
-            rc = WM_EXIT_OK;
-        }
-        goto out;
-    }
-    if (verdict.fault != WM_LIVE_OK)
-        wm_verdict_format(line, sizeof line, path, &t, &verdict, same, &want);
-    else
-        snprintf(line, sizeof line, "%s: the records differ from the file", path);
-    fprintf(out, "FAIL %s\n", verdict.fault != WM_LIVE_OK ? line : path);
-    res->message = strdup(line);
-    if (!same) {
-        res->first_line = wm_print_diff(out, path, &t, &want, &got);
-        fprintf(out, "first difference: %s:%zu\n", path, res->first_line);
-    }
-    fprintf(out, "reproduce: %s %s\n", a->prog, repro);
-    /* `warmer run` without --game plays the book: no line for a file of no games. */
-    if (!same && !t.cfg.client_script && !t.cfg.server_script && t.cfg.ngames > 0) {
-        fprintf(out, "the run alone: ");
-        wm_print_run_command(out, a->prog, &t.cfg, opts);
-    }
-out:
-    wm_rendered_free(&want);
-    wm_rendered_free(&got);
-    if (logs)
-        wm_conn_logs_free(logs, t.cfg.connections);
-    wm_tx_free(&t);
-    return rc;
-}
-
 struct check_run {
     const struct wm_args *a;
     struct wm_files files;
@@ -221,15 +68,15 @@ static void check_job(void *ctx, uint64_t i, void *res)
     wm_exec_opts_string(&c->opts, extra, sizeof extra);
     wm_shell_word(path, word, sizeof word);
     snprintf(repro, sizeof repro, "check%s %s", extra, word);
-    struct live_opts in_process = {NULL, 0};
+    struct wm_check_live in_process = {NULL, 0};
     FILE *out = open_memstream(&cr->r.text, &cr->r.len);
     double t0 = wm_suite_clock();
     if (!out) {
         cr->rc = WM_EXIT_FAIL;
         return;
     }
-    cr->rc = one_file(c->a, path, MODE_CHECK, c->update, &c->opts, &in_process, repro, out,
-                      &cr->r);
+    cr->rc = wm_check_file(c->a, path, WM_CHECK_FILE, c->update, &c->opts, &in_process, repro,
+                           out, &cr->r);
     fclose(out);
     cr->r.seconds = wm_suite_clock() - t0;
 }
@@ -353,8 +200,8 @@ static const struct wm_opt replay_opts[] = {
 
 struct replay_ctx {
     struct wm_run_args run;
-    enum mode mode;
-    struct live_opts live;
+    enum wm_check_mode mode;
+    struct wm_check_live live;
     int listen_flag;
 };
 
@@ -363,10 +210,10 @@ static int replay_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
     struct replay_ctx *r = ctx;
     switch (o->id) {
     case REPLAY_SERVER:
-        r->mode = MODE_REPLAY_SERVER;
+        r->mode = WM_CHECK_REPLAY_SERVER;
         return 0;
     case REPLAY_CLIENT:
-        r->mode = MODE_REPLAY_CLIENT;
+        r->mode = WM_CHECK_REPLAY_CLIENT;
         return 0;
     case REPLAY_CONNECT:
     case REPLAY_LISTEN:
@@ -382,23 +229,23 @@ int wm_cmd_replay(struct wm_args *a)
 {
     static const struct wm_cmd_spec spec = {replay_help, replay_opts, 1};
     struct wm_exec_opts opts;
-    struct replay_ctx c = {.mode = MODE_CHECK, .live = {NULL, WM_DEFAULT_TIMEOUT_MS}};
+    struct replay_ctx c = {.mode = WM_CHECK_FILE, .live = {NULL, WM_DEFAULT_TIMEOUT_MS}};
     int rc;
     wm_exec_opts_init(&opts);
     c.run.exec = &opts;
     c.run.timeout_ms = &c.live.timeout_ms;
     if ((rc = wm_opts_parse(a, &spec, replay_opt, &c)) >= 0)
         return rc;
-    enum mode mode = c.mode;
-    struct live_opts live = c.live;
+    enum wm_check_mode mode = c.mode;
+    struct wm_check_live live = c.live;
     const char *path = a->nops ? a->ops[0] : NULL;
     if (wm_run_args_check(a, &c.run) < 0)
         return WM_EXIT_USAGE;
-    if (mode == MODE_CHECK)
+    if (mode == WM_CHECK_FILE)
         return wm_usage_error(a, "say which side to test: --server or --client");
     if (!path)
         return wm_usage_error(a, "no transcript file given");
-    if (live.addr && c.listen_flag != (mode == MODE_REPLAY_CLIENT))
+    if (live.addr && c.listen_flag != (mode == WM_CHECK_REPLAY_CLIENT))
         return wm_usage_error(a, "--connect goes with --server, --listen with --client");
     char repro[8400], extra[200], word[8200];
     wm_exec_opts_string(&opts, extra, sizeof extra);
@@ -410,13 +257,13 @@ int wm_cmd_replay(struct wm_args *a)
     }
     wm_shell_word(path, word, sizeof word);
     int len = snprintf(repro, sizeof repro, "replay %s%s%s%s %s",
-                       mode == MODE_REPLAY_SERVER ? "--server" : "--client",
-                       live.addr ? (mode == MODE_REPLAY_SERVER ? " --connect " : " --listen ") : "",
+                       mode == WM_CHECK_REPLAY_SERVER ? "--server" : "--client",
+                       live.addr ? (mode == WM_CHECK_REPLAY_SERVER ? " --connect " : " --listen ") : "",
                        live.addr ? live.addr : "", extra, word);
     if (len < 0 || (size_t)len >= sizeof repro) /* a path of kilobytes: say it was cut */
         memcpy(repro + sizeof repro - 4, "...", 4);
     struct wm_case_result res = {0};
-    rc = one_file(a, path, mode, 0, &opts, &live, repro, stdout, &res);
+    rc = wm_check_file(a, path, mode, 0, &opts, &live, repro, stdout, &res);
     wm_case_result_free(&res);
     return rc;
 }

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "escape.h"
 #include "msg.h"
 
 /* Memory here is the harness's, not the sessions': plain malloc, so an
@@ -117,25 +116,6 @@ static int reserve(struct sconn *k, size_t more, struct wm_err *err)
     return 0;
 }
 
-static int plain(unsigned char c)
-{
-    return c >= 0x20 && c < 0x7f && c != '\\';
-}
-
-/* The escaped text, as wm_tx_write_record writes it. */
-static char *put_escaped(char *p, const char *text, size_t len)
-{
-    size_t tail = wm_escape_tail(text, len), i = 0;
-    for (;;) {
-        while (i < tail && plain((unsigned char)text[i])) /* the common case: copied as is */
-            *p++ = text[i++];
-        if (i == len)
-            return p;
-        p += wm_escape_byte(p, (unsigned char)text[i], i >= tail);
-        i++;
-    }
-}
-
 static int render(struct wm_stream *s, unsigned i, char side, const struct wm_journal *j,
                   const struct wm_rec *r, struct wm_err *err)
 {
@@ -145,41 +125,17 @@ static int render(struct wm_stream *s, unsigned i, char side, const struct wm_jo
         s->saw_error = 1;
     if ((s->mode == WM_STREAM_BOOK) != (r->kind == WM_REC_LOG))
         return 0; /* the book shows the console lines only; a transcript all but them */
-    if (reserve(k, 32 + 4 * r->len, err) < 0)
+    if (reserve(k, WM_TX_RECORD_MAX(r->len), err) < 0)
         return -1;
     char *p = k->buf + k->len;
     if (s->mode == WM_STREAM_BOOK) {
         memcpy(p, text, r->len);
-        p += r->len;
+        p[r->len] = '\n';
+        k->len += r->len + 1;
     } else {
-        *p++ = side;
-        if (s->cfg->connections > 1)
-            p += wm_fmt_int(p, (int64_t)i + 1); /* its NUL is overwritten next */
-        switch (r->kind) {
-        case WM_REC_LINE:
-            *p++ = ':';
-            if (r->len) {
-                *p++ = ' ';
-                p = put_escaped(p, text, r->len);
-            }
-            break;
-        case WM_REC_PARTIAL:
-            memcpy(p, "! partial ", 10);
-            p = put_escaped(p + 10, text, r->len);
-            break;
-        case WM_REC_CLOSE:
-            memcpy(p, "! close", 7);
-            p += 7;
-            break;
-        default: /* an error: printable ASCII by construction (wm_quote) */
-            memcpy(p, "! error ", 8);
-            memcpy(p + 8, text, r->len);
-            p += 8 + r->len;
-            break;
-        }
+        unsigned label = s->cfg->connections > 1 ? i + 1 : 0;
+        k->len += wm_tx_format_record(p, label, side, (enum wm_rec_kind)r->kind, text, r->len);
     }
-    *p++ = '\n';
-    k->len = (size_t)(p - k->buf);
     return 0;
 }
 
@@ -313,6 +269,10 @@ static int settle(struct wm_stream *s, unsigned i, uint64_t server_seen, int don
     if (i == 0 && k->len >= WRITE_AT) {
         fwrite(k->buf, 1, k->len, s->out);
         k->len = 0;
+        if (ferror(s->out)) { /* no one reads on: check has seen enough, or a full disk */
+            wm_err_set(err, "cannot write the transcript");
+            return -1;
+        }
     } else if (i > 0 && k->len >= SPOOL_AT && spool(s, k, err) < 0) {
         return -1;
     }

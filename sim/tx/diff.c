@@ -219,7 +219,7 @@ static int edit_script(const struct mid *s, size_t max_edit, struct change **ch,
 /* Line printer enforcing max_output_lines; skipped lines are only counted. */
 struct out {
     FILE *f;
-    size_t budget, skipped;
+    size_t budget, skipped, base;
 };
 
 static void put_range(struct out *o, char tag, const struct wm_diff_lines *l, size_t from,
@@ -252,9 +252,9 @@ static void put_hunk_header(struct out *o, size_t a0, size_t na, size_t b0, size
     }
     o->budget--;
     fputs("@@ -", o->f);
-    put_range_spec(o->f, a0, na);
+    put_range_spec(o->f, o->base + a0, na);
     fputs(" +", o->f);
-    put_range_spec(o->f, b0, nb);
+    put_range_spec(o->f, o->base + b0, nb);
     fputs(" @@\n", o->f);
 }
 
@@ -318,7 +318,11 @@ int wm_diff_unified(FILE *out, const struct wm_diff_lines *a, const struct wm_di
     if (edit_script(&s, op->max_edit, &ch, &nch) != 0)
         return -1;
 
-    struct out o = {out, op->max_output_lines, 0};
+    /* Cut windows: their last changes may only be where the cut fell. */
+    while (op->cut && nch > 0 &&
+           (ch[nch - 1].a + ch[nch - 1].na == na || ch[nch - 1].b + ch[nch - 1].nb == nb))
+        nch--;
+    struct out o = {out, op->max_output_lines, 0, op->line_base};
     fprintf(out, "--- %s\n+++ %s\n", label_a, label_b);
     put_hunks(&o, a, b, ch, nch, op->context);
     if (o.skipped)

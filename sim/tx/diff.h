@@ -19,9 +19,14 @@ struct wm_diff_opts {
                                 differing middle becomes one replace hunk */
     size_t max_output_lines; /* lines printed after the ---/+++ header
                                 (@@ lines included); SIZE_MAX = no limit */
+    size_t line_base;        /* a and b begin at this line of their files
+                                (0-based): @@ lines count from there */
+    int cut;                 /* a and b are windows whose files go on: a
+                                change reaching the end of either may be an
+                                artefact of the cut, and is not shown */
 };
 
-#define WM_DIFF_OPTS_INIT { 3, 4000, 200 }
+#define WM_DIFF_OPTS_INIT { 3, 4000, 200, 0, 0 }
 
 /* Writes "--- label_a\n+++ label_b\n", then hunks "@@ -a,b +c,d @@" whose
  * lines start with ' ', '-' or '+', exactly as GNU `diff -u` prints them

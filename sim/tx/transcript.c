@@ -5,6 +5,7 @@
 
 #include "alloc.h"
 #include "escape.h"
+#include "msg.h"
 
 
 
@@ -63,6 +64,60 @@ void wm_tx_write_header(FILE *out, const struct wm_cfg *cfg)
     }
 }
 
+static int plain(unsigned char c)
+{
+    return c >= 0x20 && c < 0x7f && c != '\\';
+}
+
+static char *put_escaped(char *p, const char *text, size_t len)
+{
+    size_t tail = wm_escape_tail(text, len), i = 0;
+    for (;;) {
+        while (i < tail && plain((unsigned char)text[i])) /* the common case: copied as is */
+            *p++ = text[i++];
+        if (i == len)
+            return p;
+        p += wm_escape_byte(p, (unsigned char)text[i], i >= tail);
+        i++;
+    }
+}
+
+/* Without stdio: this is the hot path of a long run, and of check. */
+size_t wm_tx_format_record(char *buf, unsigned label, char side, enum wm_rec_kind kind,
+                           const char *text, size_t len)
+{
+    char *p = buf;
+    *p++ = side;
+    if (label)
+        p += wm_fmt_int(p, (int64_t)label); /* its NUL is overwritten next */
+    switch (kind) {
+    case WM_REC_LINE:
+        *p++ = ':';
+        if (len) {
+            *p++ = ' ';
+            p = put_escaped(p, text, len);
+        }
+        break;
+    case WM_REC_PARTIAL:
+        memcpy(p, "! partial ", 10);
+        p = put_escaped(p + 10, text, len);
+        break;
+    case WM_REC_CLOSE:
+        memcpy(p, "! close", 7);
+        p += 7;
+        break;
+    case WM_REC_ERROR: /* reasons are printable ASCII by construction (wm_quote) */
+        memcpy(p, "! error ", 8);
+        memcpy(p + 8, text, len);
+        p += 8 + len;
+        break;
+    case WM_REC_LOG:
+        break;
+    }
+    *p++ = '\n';
+    return (size_t)(p - buf);
+}
+
 static void write_escaped(FILE *out, const char *text, size_t len)
 {
     size_t tail = wm_escape_tail(text, len);
@@ -73,6 +128,7 @@ static void write_escaped(FILE *out, const char *text, size_t len)
     }
 }
 
+/* The same as wm_tx_format_record, through stdio (no buffer to size). */
 void wm_tx_write_record(FILE *out, unsigned label, char side, enum wm_rec_kind kind,
                         const char *text, size_t len)
 {

@@ -1,0 +1,110 @@
+/* `warmer check --update` of a streamed file that differs: the run again,
+ * into an unlinked temporary file rather than memory, and the golden
+ * rewritten from it a line at a time (update.h). */
+/* fopencookie: the run writes through a stream that counts its bytes. */
+#define _GNU_SOURCE
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "streamcmp.h"
+#include "update.h"
+
+/* The run's text past the file's size by this much cannot be its update
+ * (as for a file compared whole: check's CHECK_SLACK). */
+#define UPDATE_SLACK (1u << 20)
+
+struct capped {
+    FILE *f;
+    uint64_t left;
+    int over;
+};
+
+static ssize_t capped_write(void *ctx, const char *buf, size_t size)
+{
+    struct capped *c = ctx;
+    if (size > c->left) {
+        c->over = 1;
+        return -1;
+    }
+    c->left -= size;
+    return fwrite(buf, 1, size, c->f) == size ? (ssize_t)size : -1;
+}
+
+struct spooled {
+    FILE *f;
+    char *line;
+    size_t cap;
+};
+
+static int next_spooled(void *ctx, const char **line, size_t *len)
+{
+    struct spooled *sp = ctx;
+    ssize_t n = getline(&sp->line, &sp->cap, sp->f);
+    if (n < 0)
+        return ferror(sp->f) ? -1 : 0;
+    *line = sp->line;
+    *len = (size_t)n - (sp->line[n - 1] == '\n');
+    return 1;
+}
+
+FILE *wm_scmp_temp_file(struct wm_err *err)
+{
+    const char *dir = getenv("TMPDIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/warmer-update-XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(path);
+    FILE *f = fd >= 0 ? fdopen(fd, "w+b") : NULL;
+    if (!f) {
+        wm_err_set(err, "cannot create a temporary file in %s: %s", dir && *dir ? dir : "/tmp",
+                   strerror(errno));
+        if (fd >= 0)
+            close(fd);
+    }
+    if (fd >= 0)
+        unlink(path);
+    return f;
+}
+
+int wm_scmp_update(struct wm_scmp *s, const char *path, const struct wm_exec_opts *o,
+                   struct wm_err *err)
+{
+    struct spooled sp = {wm_scmp_temp_file(err), NULL, 0};
+    if (!sp.f)
+        return -1;
+    struct capped c = {sp.f, wm_scmp_file_size(s) + UPDATE_SLACK, 0};
+    cookie_io_functions_t io = {.write = capped_write};
+    FILE *w = fopencookie(&c, "w", io);
+    int saw_error, rc = -1;
+    if (!w) {
+        wm_err_set(err, "out of memory");
+        goto out;
+    }
+    rc = wm_execute_write(wm_scmp_cfg(s), o, 0, w, &saw_error, err);
+    if (fclose(w) != 0 && rc == 0)
+        rc = -1, wm_err_set(err, "cannot write the run to a temporary file");
+    if (c.over)
+        wm_err_set(err, "the run writes more than the file holds plus 1 MiB, so it cannot be "
+                   "the file's records (run it alone to see)");
+    if (rc < 0 || fflush(sp.f) != 0 || fseek(sp.f, 0, SEEK_SET) != 0) {
+        rc = -1;
+        goto out;
+    }
+    const char *line;
+    size_t len;
+    /* past the run's header: the file keeps its own */
+    for (size_t i = wm_scmp_header_lines(s); i > 0; i--)
+        if (next_spooled(&sp, &line, &len) <= 0) {
+            wm_err_set(err, "cannot read the run back");
+            rc = -1;
+            goto out;
+        }
+    rc = wm_update_file_from(path, next_spooled, &sp, err);
+out:
+    free(sp.line);
+    fclose(sp.f);
+    return rc;
+}

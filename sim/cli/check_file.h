@@ -1,0 +1,25 @@
+/* Layer 7 of 7, sim/cli/: one transcript re-run and compared, with the
+ * report `check` and `replay` print for it (docs/CLI.md, "check"). */
+#ifndef WM_CHECK_FILE_H
+#define WM_CHECK_FILE_H
+
+#include <stdio.h>
+
+#include "cli.h"
+#include "report.h"
+
+enum wm_check_mode { WM_CHECK_FILE, WM_CHECK_REPLAY_SERVER, WM_CHECK_REPLAY_CLIENT };
+
+struct wm_check_live {
+    const char *addr; /* NULL: the peer is in process */
+    int timeout_ms;
+};
+
+/* One file: its report goes to out ("ok FILE", or "FAIL ..." with the diff
+ * and the reproduce lines; repro is the command after the program's name)
+ * and its result to *res. Returns an exit code. */
+int wm_check_file(const struct wm_args *a, const char *path, enum wm_check_mode mode, int update,
+                  const struct wm_exec_opts *opts, const struct wm_check_live *live,
+                  const char *repro, FILE *out, struct wm_case_result *res);
+
+#endif
