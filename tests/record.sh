@@ -5,7 +5,7 @@
 #   bash tests/record.sh WARMER
 #       the book through the proxy (warmer and ci/refmodel.py peers), no
 #       --seed, every client-script bad fixture, several connections,
-#       SIGTERM, a line too long, close-wait, an unreachable server, usage
+#       SIGTERM, a line too long (and what precedes it relayed), close-wait, an unreachable server, usage
 #   bash tests/record.sh --tool "valgrind ..." WARMER
 #       warmer record under the tool through full round trips, several
 #       connections, a line too long and SIGTERM; the tool's exit status
@@ -306,6 +306,37 @@ long_job() {
     ok "$name"
 }
 
+# relay_long_job: lines that arrive in the same read as a line too long are
+# relayed before that side ends (it used to journal them and cut the
+# connection unsent): the server answers the NUMBER, the client gets the
+# guess, and the recording says exactly that.
+relay_long_job() {
+    local name=relay-long why rc got want
+    want=$("$W" run --seed 1234 | sed -n 's/^S: //p' | head -n 1)
+    server "$name-srv" --seed 1234 && recorder "$name" --seed 1234 || { bad "$name" "$why"; return; }
+    got=$(run "$PY" -c "
+import socket, sys
+s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))
+s.sendall(b'PARAMS 1 5\nNUMBER\n' + b'X' * 2000 + b'\n')
+d = b''
+while True:
+    x = s.recv(4096)
+    if not x:
+        break
+    d += x
+print(repr(d))" "${raddr##*:}" 2>&1)
+    finish "$name" || { bad "$name" "$why"; return; }
+    [ "$got" = "b'$want\n'" ] || { bad "$name" "the client got $got, want b'$want\n'"; return; }
+    [ $rc -eq 0 ] || { bad "$name" "record exit $rc: $(tail -n 5 "$tmp/$name.err")"; return; }
+    records "$tmp/$name.out" | cut -c 1-13 | tr '\n' '|' |
+        grep -qx "C: PARAMS 1 5|C: NUMBER|C! partial XX|C! close|S: $want|" ||
+        { bad "$name" "$(cut -c 1-60 "$tmp/$name.out")"; return; }
+    grep -qx "C! partial $(printf 'X%.0s' $(seq 1088))" "$tmp/$name.out" ||
+        { bad "$name" "the partial is not the first 1088 bytes"; return; }
+    checked "$name" "$tmp/$name.out" || { bad "$name" "$why"; return; }
+    ok "$name"
+}
+
 # closewait_job: a server that never closes after the client's close (the
 # asyncio reference on CPython 3.8 to 3.12; refmodel serve --keep-open):
 # --close-wait 1 ends the connection, named on stderr, and the recording is
@@ -436,6 +467,7 @@ elif [ -z "$TOOL" ]; then
     if command -v "$PY" >/dev/null 2>&1; then
         bg refmodel_job
         bg closewait_job
+        bg relay_long_job
     else
         echo "record: $PY not found, ci/refmodel.py peers and close-wait skipped"
     fi

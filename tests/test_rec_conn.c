@@ -1,0 +1,509 @@
+/* sim/net/rec_conn.c: one proxied connection of warmer record, driven by
+ * hand over loopback TCP. What must hold: a side's bytes are journaled
+ * exactly when written to the other peer, so the bytes journaled per side
+ * equal the bytes the other peer received, whatever the traffic (binary,
+ * partial lines, lines too long, half-closes, resets, bursts in one write).
+ *
+ * The property case draws its traffic from a seeded generator: the same
+ * seed gives the same actions (the kernel's timing can only change how
+ * bytes are split between reads, which the property does not depend on).
+ * Env: REC_PROP_CASES (default 200), REC_PROP_SEED (default 1),
+ * REC_PROP_STDERR=1 keeps the proxy's stderr, REC_PROP_CHECK=1 also runs `warmer check` on each case's recording and
+ * prints how many do not replay (not a failure: the property is the bytes). */
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "conn.h"
+#include "net.h"
+#include "rec_conn.h"
+#include "rec_tx.h"
+#include "runcmd.h"
+#include "testutil.h"
+
+/* ---- a test peer: one end of a loopback connection ---- */
+
+#define PEER_MAX (256u << 10)
+
+struct peer {
+    int fd;
+    char *got;           /* everything received */
+    size_t ngot;
+    char *out;           /* queued to send */
+    size_t nout, oout;
+    int shut_pending;    /* shutdown(SHUT_WR) once out is sent */
+    int shut, eof, reset;
+};
+
+static void peer_init(struct peer *p, int fd)
+{
+    *p = (struct peer){.fd = fd};
+    p->got = malloc(PEER_MAX);
+    p->out = malloc(PEER_MAX);
+    ck_assert(p->got && p->out);
+}
+
+static void peer_free(struct peer *p)
+{
+    if (p->fd >= 0)
+        close(p->fd);
+    free(p->got);
+    free(p->out);
+}
+
+static void peer_queue(struct peer *p, const char *b, size_t n)
+{
+    ck_assert(p->nout + n <= PEER_MAX);
+    memcpy(p->out + p->nout, b, n);
+    p->nout += n;
+}
+
+/* Reads and writes what can be, without waiting. */
+static void peer_io(struct peer *p)
+{
+    if (p->reset)
+        return;
+    while (!p->eof) {
+        ck_assert(p->ngot < PEER_MAX);
+        ssize_t n = recv(p->fd, p->got + p->ngot, PEER_MAX - p->ngot, 0);
+        if (n > 0)
+            p->ngot += (size_t)n;
+        else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+            p->eof = 1;
+        else
+            break;
+    }
+    while (p->oout < p->nout) {
+        ssize_t n = send(p->fd, p->out + p->oout, p->nout - p->oout, MSG_NOSIGNAL);
+        if (n > 0)
+            p->oout += (size_t)n;
+        else if (n < 0 && errno == EINTR)
+            continue;
+        else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            break;
+        else { /* the proxy cut it: what is left is never sent */
+            p->nout = p->oout;
+            break;
+        }
+    }
+    if (p->shut_pending && !p->shut && p->oout == p->nout) {
+        shutdown(p->fd, SHUT_WR);
+        p->shut = 1;
+    }
+}
+
+/* Ends it at once with a reset (SO_LINGER 0): what it got is final. */
+static void peer_reset(struct peer *p)
+{
+    struct linger l = {1, 0};
+    peer_io(p);
+    setsockopt(p->fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+    close(p->fd);
+    p->fd = -1;
+    p->reset = 1;
+}
+
+/* A connected loopback pair, both non-blocking. */
+static void tcp_pair(int *a, int *b)
+{
+    struct wm_err err;
+    struct sockaddr_in sa;
+    socklen_t len = sizeof sa;
+    int lfd = wm_net_listen("127.0.0.1:0", 4, &err);
+    ck_assert_msg(lfd >= 0, "%s", err.msg);
+    ck_assert(getsockname(lfd, (struct sockaddr *)&sa, &len) == 0);
+    *a = socket(AF_INET, SOCK_STREAM, 0);
+    ck_assert(*a >= 0 && connect(*a, (struct sockaddr *)&sa, len) == 0);
+    *b = wm_net_accept(lfd);
+    ck_assert(*b >= 0);
+    close(lfd);
+    ck_assert(wm_net_set_flags(*a, 1) == 0 && wm_net_set_flags(*b, 1) == 0);
+}
+
+/* ---- the proxy between two peers ---- */
+
+struct bench {
+    struct peer cl, sv;     /* the real client and server */
+    struct wm_conn_log *log;
+    struct wm_rc rc;
+    int freed;
+};
+
+static void bench_init(struct bench *b, size_t max_line)
+{
+    int c0, c1, s0, s1;
+    tcp_pair(&c0, &c1);
+    tcp_pair(&s0, &s1);
+    peer_init(&b->cl, c0);
+    peer_init(&b->sv, s1);
+    b->log = wm_conn_logs_new(1, WM_DEFAULT_MAX_JOURNAL);
+    ck_assert(b->log && wm_rc_init(&b->rc, 1, c1, s0, b->log, max_line) == 0);
+    b->freed = 0;
+}
+
+static void bench_free(struct bench *b)
+{
+    if (!b->freed)
+        wm_rc_free(&b->rc);
+    peer_free(&b->cl);
+    peer_free(&b->sv);
+    wm_conn_logs_free(b->log, 1);
+}
+
+/* One round: the proxy handles what its fds are ready for (waiting at most
+ * wait_ms), then both peers read and write. */
+static void bench_round(struct bench *b, int wait_ms)
+{
+    if (!b->freed && !wm_rc_done(&b->rc)) {
+        struct pollfd pf[2];
+        for (int i = 0; i < 2; i++) {
+            int want = wm_rc_interest(&b->rc, i);
+            pf[i] = (struct pollfd){b->rc.side[i].fd,
+                                    (short)(((want & WM_RC_READ) ? POLLIN : 0) |
+                                            ((want & WM_RC_WRITE) ? POLLOUT : 0)), 0};
+        }
+        if (poll(pf, 2, wait_ms) > 0)
+            for (int i = 0; i < 2 && !wm_rc_done(&b->rc); i++) {
+                int r = pf[i].revents;
+                int ready = ((r & (POLLIN | POLLHUP | POLLERR)) ? WM_RC_READ : 0) |
+                            ((r & (POLLOUT | POLLERR)) ? WM_RC_WRITE : 0);
+                if (ready)
+                    wm_rc_io(&b->rc, i, ready & (wm_rc_interest(&b->rc, i) | WM_RC_READ));
+            }
+    }
+    peer_io(&b->cl);
+    peer_io(&b->sv);
+}
+
+/* Both peers close (unless reset); rounds until the proxy is done, then it
+ * closes its ends and the peers read what is left. 0, or -1 if it never
+ * finished (bounded). */
+static int bench_finish(struct bench *b)
+{
+    b->cl.shut_pending = b->sv.shut_pending = 1;
+    int i = 0;
+    for (; i < 4000 && !wm_rc_done(&b->rc); i++)
+        bench_round(b, i < 100 ? 0 : 5);
+    if (!wm_rc_done(&b->rc))
+        return -1;
+    for (int k = 0; k < 20; k++) /* bytes the proxy wrote are in the kernel: drain them */
+        bench_round(b, 0);
+    wm_rc_free(&b->rc);
+    b->freed = 1;
+    for (int k = 0; k < 200 && !((b->cl.eof || b->cl.reset) && (b->sv.eof || b->sv.reset)); k++) {
+        bench_round(b, 0);
+        poll(NULL, 0, 1);
+    }
+    return 0;
+}
+
+/* The bytes a journal says its side sent: lines with their \n, partials. */
+static char *journaled(const struct wm_journal *j, size_t *len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < j->n; i++)
+        n += j->recs[i].len + (j->recs[i].kind == WM_REC_LINE);
+    char *b = malloc(n + 1);
+    ck_assert(b);
+    *len = 0;
+    for (size_t i = 0; i < j->n; i++) {
+        const struct wm_rec *r = &j->recs[i];
+        if (r->kind != WM_REC_LINE && r->kind != WM_REC_PARTIAL)
+            continue;
+        memcpy(b + *len, wm_rec_text(j, r), r->len);
+        *len += r->len;
+        if (r->kind == WM_REC_LINE)
+            b[(*len)++] = '\n';
+    }
+    return b;
+}
+
+/* "" if the side's journal matches what the other peer got (a prefix of it
+ * when that peer reset: bytes can be written to it just before), else why. */
+static const char *same_bytes(const struct wm_journal *j, const struct peer *to, char *why,
+                              size_t size)
+{
+    size_t n;
+    char *b = journaled(j, &n);
+    int ok = to->reset ? to->ngot <= n && memcmp(b, to->got, to->ngot) == 0
+                       : to->ngot == n && memcmp(b, to->got, n) == 0;
+    if (ok) {
+        free(b);
+        return "";
+    }
+    size_t at = 0;
+    while (at < n && at < to->ngot && b[at] == to->got[at])
+        at++;
+    snprintf(why, size, "journaled %zu bytes, the peer%s got %zu; first difference at byte %zu",
+             n, to->reset ? " (reset)" : "", to->ngot, at);
+    free(b);
+    return why;
+}
+
+static const struct wm_rec *find(const struct wm_journal *j, enum wm_rec_kind kind, size_t nth)
+{
+    for (size_t i = 0; i < j->n; i++)
+        if (j->recs[i].kind == kind && nth-- == 0)
+            return &j->recs[i];
+    return NULL;
+}
+
+/* ---- item 1: what precedes a line too long is relayed and recorded ---- */
+
+static void too_long(int from)
+{
+    struct bench b;
+    char why[200];
+    bench_init(&b, 1000); /* records hold up to 1064 bytes */
+    struct peer *src = from == WM_RC_CLIENT ? &b.cl : &b.sv;
+    struct peer *dst = from == WM_RC_CLIENT ? &b.sv : &b.cl;
+    char msg[2100];
+    size_t n = (size_t)snprintf(msg, sizeof msg, "PARAMS 1 5\nNUMBER\n");
+    memset(msg + n, 'X', 2000);
+    msg[n + 2000] = '\n';
+    peer_queue(src, msg, n + 2001); /* one write */
+    for (int i = 0; i < 200 && dst->ngot < n + 1064; i++)
+        bench_round(&b, 5);
+    peer_queue(dst, "3\n", 2); /* the other side still talks */
+    ck_assert_msg(bench_finish(&b) == 0, "the proxy never finished");
+    ck_assert_msg(dst->ngot == n + 1064 && memcmp(dst->got, msg, n + 1064) == 0,
+                  "the other peer got %zu bytes, want the two lines and 1064 of the long one",
+                  dst->ngot);
+    ck_assert_msg(src->ngot == 2 && memcmp(src->got, "3\n", 2) == 0,
+                  "the sender got %zu bytes back, want \"3\\n\"", src->ngot);
+    const struct wm_journal *j = from == WM_RC_CLIENT ? &b.log->client : &b.log->server;
+    const struct wm_rec *p = find(j, WM_REC_PARTIAL, 0);
+    ck_assert_msg(j->n == 4 && p && p->len == 1064 && find(j, WM_REC_CLOSE, 0),
+                  "journal: %zu records, want 2 lines, a partial of 1064, a close", j->n);
+    ck_assert_msg(!*same_bytes(&b.log->client, &b.sv, why, sizeof why), "client side: %s", why);
+    ck_assert_msg(!*same_bytes(&b.log->server, &b.cl, why, sizeof why), "server side: %s", why);
+    bench_free(&b);
+}
+
+START_TEST(test_too_long_client_relays_what_precedes)
+{
+    too_long(WM_RC_CLIENT);
+}
+END_TEST
+
+START_TEST(test_too_long_server_relays_what_precedes)
+{
+    too_long(WM_RC_SERVER);
+}
+END_TEST
+
+/* ---- the property, on random traffic ---- */
+
+static uint64_t next(uint64_t *s) /* xorshift64* */
+{
+    *s ^= *s >> 12;
+    *s ^= *s << 25;
+    *s ^= *s >> 27;
+    return *s * 2685821657736338717ull;
+}
+
+static unsigned below(uint64_t *s, unsigned n)
+{
+    return (unsigned)(next(s) % n);
+}
+
+#define PROP_MAX_LINE 40 /* records hold 104 bytes: lines too long are cheap */
+
+/* A line's bytes (with \n unless partial) of one of a few shapes. */
+static size_t gen_line(uint64_t *s, char *b, int partial)
+{
+    static const char *const proto[] = {"PARAMS 1 5", "NUMBER", "REPORT Unsure", "3",
+                                        "REPORT Correct", "PARAMS 0 -1", "", "ERROR x"};
+    size_t n = 0;
+    switch (below(s, 8)) {
+    default:
+    {
+        const char *t = proto[below(s, 8)];
+        n = strlen(t);
+        memcpy(b, t, n);
+        break;
+    }
+    case 2: /* binary, \r, NUL, high bytes */
+        n = below(s, 30);
+        for (size_t i = 0; i < n; i++) {
+            char c = (char)below(s, 256);
+            b[i] = c == '\n' ? 'n' : c;
+        }
+        break;
+    case 7: /* up to well past the bound */
+        n = below(s, 3 * (PROP_MAX_LINE + WM_TX_TEXT_SLACK));
+        for (size_t i = 0; i < n; i++)
+            b[i] = (char)('a' + below(s, 26));
+    }
+    if (!partial)
+        b[n++] = '\n';
+    return n;
+}
+
+#define SHAPES 16
+
+struct shape_count {
+    unsigned cases, not_verified, check_failed, resets, too_long, half_closes;
+    char shape[SHAPES][48];
+    unsigned nshape[SHAPES];
+};
+
+struct shape_ctx {
+    char partial; /* the side of the first partial, or 0 */
+    char *out;
+};
+
+static int shape_one(void *ctx, char side, const struct wm_journal *j, const struct wm_rec *r)
+{
+    static const char *const kind[] = {"line", "partial", "close", "error", "log"};
+    struct shape_ctx *k = ctx;
+    (void)j;
+    if (!k->partial && r->kind == WM_REC_PARTIAL)
+        k->partial = side;
+    else if (k->partial && side != k->partial) {
+        snprintf(k->out, 48, "%c partial, then %c %s", k->partial, side, kind[r->kind]);
+        return 1;
+    }
+    return 0;
+}
+
+/* A recording that does not replay, by what follows its first partial. */
+static void count_shape(struct shape_count *sc, const struct wm_conn_log *log)
+{
+    char shape[48] = "no partial";
+    struct shape_ctx k = {0, shape};
+    wm_merge(&log->client, &log->server, shape_one, &k);
+    if (k.partial && strcmp(shape, "no partial") == 0)
+        snprintf(shape, sizeof shape, "%c partial, then nothing of the other", k.partial);
+    int i = 0;
+    while (i < SHAPES - 1 && sc->nshape[i] && strcmp(sc->shape[i], shape) != 0)
+        i++;
+    memcpy(sc->shape[i], shape, sizeof shape);
+    sc->nshape[i]++;
+}
+
+/* One case: actions drawn from seed; 0 or -1 with why. */
+static int prop_case(uint64_t seed, struct shape_count *sc, int run_check, char *why, size_t size)
+{
+    uint64_t s = seed * 0x9e3779b97f4a7c15ull + 1;
+    struct bench b;
+    bench_init(&b, PROP_MAX_LINE);
+    char buf[8 * 512];
+    int nact = 3 + (int)below(&s, 25), was_long = 0, was_reset = 0, was_half = 0;
+    for (int a = 0; a < nact; a++) {
+        struct peer *p = below(&s, 2) ? &b.cl : &b.sv;
+        unsigned k = below(&s, 20);
+        if (p->reset || p->shut_pending) {
+            bench_round(&b, 0);
+            continue;
+        }
+        if (k < 10) { /* a burst of lines in one write, maybe ending mid-line */
+            size_t n = 0;
+            unsigned lines = 1 + below(&s, 6);
+            for (unsigned i = 0; i < lines; i++) {
+                size_t ln = gen_line(&s, buf + n, i + 1 == lines && below(&s, 4) == 0);
+                was_long |= ln > PROP_MAX_LINE + WM_TX_TEXT_SLACK + 1;
+                n += ln;
+            }
+            peer_queue(p, buf, n);
+        } else if (k < 16) { /* let the proxy and peers run */
+            for (unsigned i = below(&s, 4); i > 0; i--)
+                bench_round(&b, 1);
+        } else if (k < 19) {
+            p->shut_pending = 1;
+            was_half = 1;
+        } else {
+            peer_reset(p);
+            was_reset = 1;
+        }
+        bench_round(&b, 0);
+    }
+    int rc = 0;
+    if (bench_finish(&b) < 0) {
+        snprintf(why, size, "seed %llu: the proxy never finished", (unsigned long long)seed);
+        rc = -1;
+    } else {
+        char w1[160], w2[160];
+        const char *a = same_bytes(&b.log->client, &b.sv, w1, sizeof w1);
+        const char *c = same_bytes(&b.log->server, &b.cl, w2, sizeof w2);
+        if (*a || *c) {
+            snprintf(why, size, "seed %llu: client side: %s; server side: %s",
+                     (unsigned long long)seed, *a ? a : "same", *c ? c : "same");
+            rc = -1;
+        }
+    }
+    sc->cases++;
+    sc->resets += (unsigned)was_reset;
+    sc->too_long += (unsigned)was_long;
+    sc->half_closes += (unsigned)was_half;
+    if (rc == 0) {
+        struct wm_rec_tx_opts o = {0, 0, PROP_MAX_LINE, WM_DEFAULT_MAX_JOURNAL};
+        struct wm_rec_verdict v;
+        struct wm_err err;
+        char path[64];
+        snprintf(path, sizeof path, "/tmp/warmer-recprop-%d.txt", (int)getpid());
+        FILE *f = fopen(path, "w");
+        ck_assert(f);
+        ck_assert_msg(wm_rec_write(f, &o, b.log, 1, &v, &err) == 0, "%s", err.msg);
+        fclose(f);
+        sc->not_verified += (unsigned)!v.verified;
+        if (!v.verified)
+            count_shape(sc, b.log);
+        if (run_check) {
+            struct rc_result r;
+            rc_warmer_run(&r, "check", path, (char *)NULL);
+            if (r.status != 0) {
+                if (sc->check_failed++ < 5)
+                    printf("rec_conn property: seed %llu: warmer check exit %d:\n%s%s",
+                           (unsigned long long)seed, r.status, r.out, r.err);
+            }
+            rc_free(&r);
+        }
+        unlink(path);
+    }
+    bench_free(&b);
+    return rc;
+}
+
+START_TEST(test_journal_is_what_was_relayed)
+{
+    const char *e = getenv("REC_PROP_CASES"), *sd = getenv("REC_PROP_SEED");
+    const char *ck = getenv("REC_PROP_CHECK");
+    unsigned cases = e && *e ? (unsigned)strtoul(e, NULL, 10) : 200;
+    uint64_t seed0 = sd && *sd ? strtoull(sd, NULL, 10) : 1;
+    struct shape_count sc = {0};
+    unsigned failed = 0;
+    char why[400], first[400] = "";
+    if (!getenv("REC_PROP_STDERR")) /* a line too long is said on stderr, each time */
+        ck_assert(freopen("/dev/null", "w", stderr) != NULL);
+    for (unsigned i = 0; i < cases; i++)
+        if (prop_case(seed0 + i, &sc, ck && *ck == '1', why, sizeof why) < 0 && failed++ == 0)
+            memcpy(first, why, sizeof first);
+    printf("rec_conn property: %u cases from seed %llu: %u with a reset, %u a line too long, "
+           "%u a half-close; bytes differ in %u; header not verified in %u%s",
+           sc.cases, (unsigned long long)seed0, sc.resets, sc.too_long, sc.half_closes, failed,
+           sc.not_verified, ck && *ck == '1' ? "" : "\n");
+    if (ck && *ck == '1')
+        printf("; warmer check failed on %u\n", sc.check_failed);
+    for (int i = 0; i < SHAPES && sc.nshape[i]; i++)
+        printf("rec_conn property: not verified: %u: %s\n", sc.nshape[i], sc.shape[i]);
+    ck_assert_msg(failed == 0, "%u of %u cases: journal and relayed bytes differ; first: %s",
+                  failed, cases, first);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("rec_conn");
+    WM_ADD_TEST(s, test_too_long_client_relays_what_precedes);
+    WM_ADD_TEST(s, test_too_long_server_relays_what_precedes);
+    WM_ADD_TEST(s, test_journal_is_what_was_relayed);
+    return s;
+}
+
+WM_TEST_MAIN(suite)
