@@ -5,7 +5,8 @@
 #   bash tests/record.sh WARMER
 #       the book through the proxy (warmer and ci/refmodel.py peers), no
 #       --seed, every client-script bad fixture, several connections,
-#       SIGTERM, a line too long (and what precedes it relayed), close-wait, an unreachable server, usage
+#       SIGTERM, a line too long (and what precedes it relayed), a server
+#       connection that cannot be made (delaying no other), close-wait, an unreachable server, usage
 #   bash tests/record.sh --tool "valgrind ..." WARMER
 #       warmer record under the tool through full round trips, several
 #       connections, a line too long and SIGTERM; the tool's exit status
@@ -337,6 +338,75 @@ print(repr(d))" "${raddr##*:}" 2>&1)
     ok "$name"
 }
 
+# stall_job: one client's server connection that cannot be made (the
+# server's accept queue full: its SYNs are dropped) delays no other
+# connection: an open one's line is relayed at once, and the stuck one
+# fails after --connect-timeout, reported like an unreachable server. The
+# server is Python's own socket: it accepts the first connection, then
+# fills its backlog and accepts no more.
+stall_job() {
+    local name=stall why out rc
+    out=$(run "$PY" - "$W" "$tmp/$name" <<'PYEOF' 2>&1
+import socket, subprocess, sys, time
+w, base = sys.argv[1], sys.argv[2]
+ls = socket.socket()
+ls.bind(('127.0.0.1', 0))
+ls.listen(1)
+port = ls.getsockname()[1]
+rec = subprocess.Popen([w, 'record', '--listen', '127.0.0.1:0', '--connect', '127.0.0.1:%d' % port,
+                        '--connections', '2', '--connect-timeout', '1.5'],
+                       stdout=open(base + '.out', 'w'), stderr=subprocess.PIPE)
+line = rec.stderr.readline().decode()
+assert line.startswith('record: listening on '), line
+rport = int(line.rsplit(':', 1)[1])
+c0 = socket.create_connection(('127.0.0.1', rport))
+up0, _ = ls.accept()
+up0.settimeout(10)
+fill = []
+for i in range(8):  # the accept queue fills; later SYNs are dropped
+    d = socket.socket()
+    d.setblocking(False)
+    d.connect_ex(('127.0.0.1', port))
+    fill.append(d)
+time.sleep(0.3)
+a = socket.create_connection(('127.0.0.1', rport))  # its server connection hangs
+time.sleep(0.3)
+t0 = time.monotonic()
+c0.sendall(b'PARAMS 1 5\n')
+try:
+    got = up0.recv(100)
+except socket.timeout:
+    got = b'(nothing)'
+waited = time.monotonic() - t0
+if got != b'PARAMS 1 5\n' or waited > 1.0:
+    print('connection 1: the server got %r after %.2f s, want the line at once' % (got, waited))
+    rec.kill()
+    sys.exit(1)
+up0.sendall(b'3\n')
+c0.settimeout(10)
+print('c0 got', c0.recv(100))
+c0.close()
+up0.close()
+a.settimeout(10)
+try:
+    print('the stuck client got', a.recv(100))
+except Exception as e:
+    print('the stuck client:', e)
+err = rec.stderr.read().decode()
+sys.stdout.write(err)
+print('record exit', rec.wait(timeout=20))
+PYEOF
+)
+    rc=$?
+    [ $rc -eq 0 ] || { bad "$name" "$out"; return; }
+    grep -qF "c0 got b'3\\n'" <<<"$out" && grep -q "^the stuck client got b''" <<<"$out" &&
+        grep -q "cannot connect to 127.0.0.1:[0-9]*: no answer within 1.500 s (--connect-timeout); closed it (not numbered)" <<<"$out" &&
+        grep -q "^record exit 1$" <<<"$out" || { bad "$name" "$out"; return; }
+    records "$tmp/$name.out" | tr '\n' '|' | grep -qx "C: PARAMS 1 5|S: 3|C! close|" ||
+        { bad "$name" "$(cat "$tmp/$name.out")"; return; }
+    ok "$name"
+}
+
 # closewait_job: a server that never closes after the client's close (the
 # asyncio reference on CPython 3.8 to 3.12; refmodel serve --keep-open):
 # --close-wait 1 ends the connection, named on stderr, and the recording is
@@ -436,7 +506,9 @@ usage_job() {
         expect_exit 2 'got "x"' --listen 127.0.0.1:0 "${c[@]}" --connections x &&
         expect_exit 2 "max-connections must be 1..4096" --listen 127.0.0.1:0 "${c[@]}" --max-connections 0 &&
         expect_exit 2 "max-line must be 1..16777216" --listen 127.0.0.1:0 "${c[@]}" --max-line 0 &&
-        expect_exit 2 "--seed needs a value" --listen 127.0.0.1:0 "${c[@]}" --seed ||
+        expect_exit 2 "--seed needs a value" --listen 127.0.0.1:0 "${c[@]}" --seed &&
+        expect_exit 2 "connect-timeout must be at least 0.01" --listen 127.0.0.1:0 "${c[@]}" --connect-timeout 0 &&
+        expect_exit 2 "connect-timeout wants seconds" --listen 127.0.0.1:0 "${c[@]}" --connect-timeout 1s ||
         { bad "$name" "$why"; return; }
     server "$name-srv" || { bad "$name" "$why"; return; }
     expect_exit 1 "cannot listen on $saddr" --listen "$saddr" "${c[@]}"
@@ -468,6 +540,7 @@ elif [ -z "$TOOL" ]; then
         bg refmodel_job
         bg closewait_job
         bg relay_long_job
+        bg stall_job
     else
         echo "record: $PY not found, ci/refmodel.py peers and close-wait skipped"
     fi
