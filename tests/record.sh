@@ -9,7 +9,8 @@
 #       connection that cannot be made (delaying no other), close-wait, an unreachable server, usage
 #   bash tests/record.sh --tool "valgrind ..." WARMER
 #       warmer record under the tool through full round trips, several
-#       connections, a line too long and SIGTERM; the tool's exit status
+#       connections, a line too long (alone, and after lines in the same
+#       read) and SIGTERM; the tool's exit status
 #       (--error-exitcode) must be 0
 #
 # Env: REC_TIMEOUT (seconds per step, default 30; 120 with --tool),
@@ -573,7 +574,7 @@ elif [ -z "$TOOL" ]; then
     fi
     join
 else # one at a time: the tool is slow
-    for j in book_job conns_job long_job sigterm_job "bad_job fixtures/bad/nul-byte.txt"; do
+    for j in book_job conns_job long_job relay_long_job sigterm_job "bad_job fixtures/bad/nul-byte.txt"; do
         eval "bg $j"
         join
     done

@@ -180,11 +180,18 @@ static void bench_round(struct bench *b, int wait_ms)
     peer_io(&b->sv);
 }
 
-/* Both peers close (unless reset); rounds until the proxy is done, then it
+enum ending { END_CLOSE, END_STOP, END_EXPIRE };
+
+/* Both peers close (unless reset), or the proxy ends the connection as a
+ * signal or --close-wait does; rounds until the proxy is done, then it
  * closes its ends and the peers read what is left. 0, or -1 if it never
  * finished (bounded). */
-static int bench_finish(struct bench *b)
+static int bench_end(struct bench *b, enum ending how)
 {
+    if (how == END_STOP)
+        wm_rc_stop(&b->rc);
+    else if (how == END_EXPIRE)
+        wm_rc_expire(&b->rc);
     b->cl.shut_pending = b->sv.shut_pending = 1;
     int i = 0;
     for (; i < 4000 && !wm_rc_done(&b->rc); i++)
@@ -200,6 +207,11 @@ static int bench_finish(struct bench *b)
         poll(NULL, 0, 1);
     }
     return 0;
+}
+
+static int bench_finish(struct bench *b)
+{
+    return bench_end(b, END_CLOSE);
 }
 
 /* The bytes a journal says its side sent: lines with their \n, partials. */
@@ -348,7 +360,7 @@ static size_t gen_line(uint64_t *s, char *b, int partial)
 #define SHAPES 16
 
 struct shape_count {
-    unsigned cases, not_verified, check_failed, resets, too_long, half_closes;
+    unsigned cases, not_verified, check_failed, resets, too_long, half_closes, stops, expires;
     char shape[SHAPES][48];
     unsigned nshape[SHAPES];
 };
@@ -424,7 +436,11 @@ static int prop_case(uint64_t seed, struct shape_count *sc, int run_check, char 
         bench_round(&b, 0);
     }
     int rc = 0;
-    if (bench_finish(&b) < 0) {
+    unsigned e = below(&s, 6); /* mostly both close; else a signal or close-wait ends it */
+    enum ending how = e == 4 ? END_STOP : e == 5 ? END_EXPIRE : END_CLOSE;
+    sc->stops += how == END_STOP;
+    sc->expires += how == END_EXPIRE;
+    if (bench_end(&b, how) < 0) {
         snprintf(why, size, "seed %llu: the proxy never finished", (unsigned long long)seed);
         rc = -1;
     } else {
@@ -485,9 +501,10 @@ START_TEST(test_journal_is_what_was_relayed)
         if (prop_case(seed0 + i, &sc, ck && *ck == '1', why, sizeof why) < 0 && failed++ == 0)
             memcpy(first, why, sizeof first);
     printf("rec_conn property: %u cases from seed %llu: %u with a reset, %u a line too long, "
-           "%u a half-close; bytes differ in %u; header not verified in %u%s",
-           sc.cases, (unsigned long long)seed0, sc.resets, sc.too_long, sc.half_closes, failed,
-           sc.not_verified, ck && *ck == '1' ? "" : "\n");
+           "%u a half-close, %u ended by a signal, %u by close-wait; bytes differ in %u; header "
+           "not verified in %u%s", sc.cases, (unsigned long long)seed0, sc.resets, sc.too_long,
+           sc.half_closes, sc.stops, sc.expires, failed, sc.not_verified,
+           ck && *ck == '1' ? "" : "\n");
     if (ck && *ck == '1')
         printf("; warmer check failed on %u\n", sc.check_failed);
     for (int i = 0; i < SHAPES && sc.nshape[i]; i++)

@@ -37,15 +37,33 @@ int wm_rc_init(struct wm_rc *c, uint64_t num, int client_fd, int server_fd,
     return 0;
 }
 
+/* Bytes a peer sent that were never read (after its line too long, or a
+ * cut) are read and dropped before its socket is closed: closing over
+ * unread bytes would reset the connection, and a reset throws away what was
+ * written to the peer but not yet delivered, which is journaled. Bounded:
+ * a peer that keeps sending gets the reset. */
+#define DRAIN_MAX (4 * WM_RC_BUF)
+
+static void drain(int fd, char *buf)
+{
+    size_t left = DRAIN_MAX;
+    ssize_t n;
+    while (left > 0 && (n = recv(fd, buf, WM_RC_BUF, MSG_DONTWAIT)) > 0)
+        left -= (size_t)n < left ? (size_t)n : left;
+}
+
 void wm_rc_free(struct wm_rc *c)
 {
     for (int i = 0; i < 2; i++) {
-        wm_framer_free(&c->side[i].framer);
-        free(c->side[i].buf);
-        c->side[i].buf = NULL;
-        if (c->side[i].fd >= 0)
-            close(c->side[i].fd);
-        c->side[i].fd = -1;
+        struct wm_rc_side *s = &c->side[i];
+        if (s->fd >= 0 && s->buf)
+            drain(s->fd, s->buf);
+        wm_framer_free(&s->framer);
+        free(s->buf);
+        s->buf = NULL;
+        if (s->fd >= 0)
+            close(s->fd);
+        s->fd = -1;
     }
 }
 

@@ -201,8 +201,9 @@ static void dial_fail(struct rloop *l, struct rent *e, const char *why)
  * the K-th client whose server connection worked) and starts relaying. */
 static void dialed(struct rloop *l, struct rent *e)
 {
-    int one = 1;
+    int one = 1; /* a relay: a line goes on at once, and no bytes wait at a close */
     setsockopt(e->sfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    setsockopt(e->cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     struct wm_conn_log *log = new_log(l->out, l->o->max_journal);
     if (!log || wm_rc_init(&e->rc, l->out->n, e->cfd, e->sfd, log, l->o->max_line) < 0) {
         dial_fail(l, e, "out of memory");
@@ -395,6 +396,8 @@ out:
     out->signo = l.signo;
     while (l.head) { /* open at the signal (or a failure): what was recorded is kept */
         if (l.head->dialing) { /* not numbered yet: nothing to keep */
+            fprintf(stderr, "warmer record: client %s: its server connection was not made yet; "
+                    "closed it (not numbered)\n", l.head->addr);
             entry_free(&l, l.head);
             continue;
         }
