@@ -5,10 +5,12 @@
 #   bash tests/record.sh WARMER
 #       the book through the proxy (warmer and ci/refmodel.py peers), no
 #       --seed, every client-script bad fixture, several connections,
-#       SIGTERM, a line too long, close-wait, an unreachable server, usage
+#       SIGTERM, a line too long (and what precedes it relayed), a server
+#       connection that cannot be made (delaying no other), close-wait, an unreachable server, usage
 #   bash tests/record.sh --tool "valgrind ..." WARMER
 #       warmer record under the tool through full round trips, several
-#       connections, a line too long and SIGTERM; the tool's exit status
+#       connections, a line too long (alone, and after lines in the same
+#       read) and SIGTERM; the tool's exit status
 #       (--error-exitcode) must be 0
 #
 # Env: REC_TIMEOUT (seconds per step, default 30; 120 with --tool),
@@ -306,6 +308,132 @@ long_job() {
     ok "$name"
 }
 
+# relay_long_job: lines that arrive in the same read as a line too long are
+# relayed before that side ends (it used to journal them and cut the
+# connection unsent): the server answers the NUMBER, the client gets the
+# guess, and the recording says exactly that.
+relay_long_job() {
+    local name=relay-long why rc got want
+    want=$("$W" run --seed 1234 | sed -n 's/^S: //p' | head -n 1)
+    server "$name-srv" --seed 1234 && recorder "$name" --seed 1234 || { bad "$name" "$why"; return; }
+    got=$(run "$PY" -c "
+import socket, sys
+s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))
+s.sendall(b'PARAMS 1 5\nNUMBER\n' + b'X' * 2000 + b'\n')
+d = b''
+while True:
+    x = s.recv(4096)
+    if not x:
+        break
+    d += x
+print(repr(d))" "${raddr##*:}" 2>&1)
+    finish "$name" || { bad "$name" "$why"; return; }
+    [ "$got" = "b'$want\n'" ] || { bad "$name" "the client got $got, want b'$want\n'"; return; }
+    [ $rc -eq 0 ] || { bad "$name" "record exit $rc: $(tail -n 5 "$tmp/$name.err")"; return; }
+    records "$tmp/$name.out" | cut -c 1-13 | tr '\n' '|' |
+        grep -qx "C: PARAMS 1 5|C: NUMBER|C! partial XX|C! close|S: $want|" ||
+        { bad "$name" "$(cut -c 1-60 "$tmp/$name.out")"; return; }
+    grep -qx "C! partial $(printf 'X%.0s' $(seq 1088))" "$tmp/$name.out" ||
+        { bad "$name" "the partial is not the first 1088 bytes"; return; }
+    checked "$name" "$tmp/$name.out" || { bad "$name" "$why"; return; }
+    ok "$name"
+}
+
+# stall_job: one client's server connection that cannot be made (the
+# server's accept queue full: its SYNs are dropped) delays no other
+# connection: an open one's line is relayed at once, and the stuck one
+# fails after --connect-timeout, reported like an unreachable server. The
+# server is Python's own socket: it accepts the first connection, then
+# fills its backlog and accepts no more.
+stall_job() {
+    local name=stall why out rc
+    out=$(run "$PY" - "$W" "$tmp/$name" <<'PYEOF' 2>&1
+import socket, subprocess, sys, time
+w, base = sys.argv[1], sys.argv[2]
+ls = socket.socket()
+ls.bind(('127.0.0.1', 0))
+ls.listen(1)
+port = ls.getsockname()[1]
+rec = subprocess.Popen([w, 'record', '--listen', '127.0.0.1:0', '--connect', '127.0.0.1:%d' % port,
+                        '--connections', '2', '--connect-timeout', '1.5'],
+                       stdout=open(base + '.out', 'w'), stderr=subprocess.PIPE)
+line = rec.stderr.readline().decode()
+assert line.startswith('record: listening on '), line
+rport = int(line.rsplit(':', 1)[1])
+c0 = socket.create_connection(('127.0.0.1', rport))
+up0, _ = ls.accept()
+up0.settimeout(10)
+fill = []
+for i in range(8):  # the accept queue fills; later SYNs are dropped
+    d = socket.socket()
+    d.setblocking(False)
+    d.connect_ex(('127.0.0.1', port))
+    fill.append(d)
+time.sleep(0.3)
+a = socket.create_connection(('127.0.0.1', rport))  # its server connection hangs
+time.sleep(0.3)
+t0 = time.monotonic()
+c0.sendall(b'PARAMS 1 5\n')
+try:
+    got = up0.recv(100)
+except socket.timeout:
+    got = b'(nothing)'
+waited = time.monotonic() - t0
+if got != b'PARAMS 1 5\n' or waited > 1.0:
+    print('connection 1: the server got %r after %.2f s, want the line at once' % (got, waited))
+    rec.kill()
+    sys.exit(1)
+up0.sendall(b'3\n')
+c0.settimeout(10)
+print('c0 got', c0.recv(100))
+c0.close()
+up0.close()
+a.settimeout(10)
+try:
+    print('the stuck client got', a.recv(100))
+except Exception as e:
+    print('the stuck client:', e)
+err = rec.stderr.read().decode()
+sys.stdout.write(err)
+print('record exit', rec.wait(timeout=20))
+PYEOF
+)
+    rc=$?
+    [ $rc -eq 0 ] || { bad "$name" "$out"; return; }
+    grep -qF "c0 got b'3\\n'" <<<"$out" && grep -q "^the stuck client got b''" <<<"$out" &&
+        grep -q "cannot connect to 127.0.0.1:[0-9]*: no answer within 1.500 s (--connect-timeout); closed it (not numbered)" <<<"$out" &&
+        grep -q "^record exit 1$" <<<"$out" || { bad "$name" "$out"; return; }
+    records "$tmp/$name.out" | tr '\n' '|' | grep -qx "C: PARAMS 1 5|S: 3|C! close|" ||
+        { bad "$name" "$(cat "$tmp/$name.out")"; return; }
+    ok "$name"
+}
+
+# pipeline_job: a client that sends every line before reading a reply
+# scripts the server, and the comment says the true reason (the same
+# records in another order), not a hidden error.
+pipeline_job() {
+    local name=pipeline why rc got
+    server "$name-srv" --seed 1234 && recorder "$name" --seed 1234 || { bad "$name" "$why"; return; }
+    got=$(run "$PY" -c "
+import socket, sys
+s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))
+s.sendall(b'PARAMS 1 5\nNUMBER\nREPORT Unsure\nNUMBER\nREPORT Unsure\nPARAMS 0 -1\n')
+d = b''
+while d.count(b'\n') < 2:
+    x = s.recv(4096)
+    if not x:
+        break
+    d += x
+s.close()
+print(repr(d))" "${raddr##*:}" 2>&1)
+    finish "$name" || { bad "$name" "$why"; return; }
+    [ $rc -eq 0 ] || { bad "$name" "record exit $rc ($got): $(tail -n 5 "$tmp/$name.err")"; return; }
+    grep -q "^# the server side did not re-run from seed 1234 (it gives the same records, but not in the order seen" "$tmp/$name.out" ||
+        { bad "$name" "$(grep '^#' "$tmp/$name.out")"; return; }
+    checked "$name" "$tmp/$name.out" || { bad "$name" "$why"; return; }
+    ok "$name"
+}
+
 # closewait_job: a server that never closes after the client's close (the
 # asyncio reference on CPython 3.8 to 3.12; refmodel serve --keep-open):
 # --close-wait 1 ends the connection, named on stderr, and the recording is
@@ -405,7 +533,9 @@ usage_job() {
         expect_exit 2 'got "x"' --listen 127.0.0.1:0 "${c[@]}" --connections x &&
         expect_exit 2 "max-connections must be 1..4096" --listen 127.0.0.1:0 "${c[@]}" --max-connections 0 &&
         expect_exit 2 "max-line must be 1..16777216" --listen 127.0.0.1:0 "${c[@]}" --max-line 0 &&
-        expect_exit 2 "--seed needs a value" --listen 127.0.0.1:0 "${c[@]}" --seed ||
+        expect_exit 2 "--seed needs a value" --listen 127.0.0.1:0 "${c[@]}" --seed &&
+        expect_exit 2 "connect-timeout must be at least 0.01" --listen 127.0.0.1:0 "${c[@]}" --connect-timeout 0 &&
+        expect_exit 2 "connect-timeout wants seconds" --listen 127.0.0.1:0 "${c[@]}" --connect-timeout 1s ||
         { bad "$name" "$why"; return; }
     server "$name-srv" || { bad "$name" "$why"; return; }
     expect_exit 1 "cannot listen on $saddr" --listen "$saddr" "${c[@]}"
@@ -436,12 +566,15 @@ elif [ -z "$TOOL" ]; then
     if command -v "$PY" >/dev/null 2>&1; then
         bg refmodel_job
         bg closewait_job
+        bg relay_long_job
+        bg stall_job
+        bg pipeline_job
     else
         echo "record: $PY not found, ci/refmodel.py peers and close-wait skipped"
     fi
     join
 else # one at a time: the tool is slow
-    for j in book_job conns_job long_job sigterm_job "bad_job fixtures/bad/nul-byte.txt"; do
+    for j in book_job conns_job long_job relay_long_job sigterm_job "bad_job fixtures/bad/nul-byte.txt"; do
         eval "bg $j"
         join
     done

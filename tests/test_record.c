@@ -241,7 +241,9 @@ START_TEST(test_wrong_seed_scripts_the_server)
     char *got = write_rec(&o, logs, 1, &v);
     ck_assert(v.verified && !v.client_script && v.server_script);
     ck_assert(rc_has_line(got, "# seed: 99"));
-    ck_assert_msg(strstr(got, "\n# the server side did not re-run from seed 99 ") != NULL, "%s", got);
+    ck_assert_msg(strstr(got, "\n# the server side did not re-run from seed 99 (connection 1's "
+                         "server record 2 is line \"2\" in a re-run, line \"1\" in the "
+                         "recording): it is the file's S records\n") != NULL, "%s", got);
     free(got);
     wm_conn_logs_free(logs, 1);
 }
@@ -259,6 +261,32 @@ START_TEST(test_bad_bytes_kept)
     ck_assert(v.verified && v.client_script && v.server_script);
     ck_assert_msg(strstr(got, "\nC: NUM\\x01BER\nC: \\xff\\xfe\nS! close\n") != NULL, "%s", got);
     ck_assert(rc_has_line(got, "# played on connection 1: no game (and lines that are not games)"));
+    ck_assert_msg(strstr(got, "\n# the server side did not re-run from seed 1234 (a re-run's "
+                         "server ends connection 1 with an error, which a live server shows only "
+                         "as its close)") != NULL, "%s", got);
+    free(got);
+    wm_conn_logs_free(logs, 1);
+}
+END_TEST
+
+START_TEST(test_pipelining_reason_is_true)
+{
+    /* A client that sends on before the replies come back (issue 17, item
+     * 6): the seed's server gives exactly these lines, only sooner than the
+     * proxy saw them, so the server is scripted, and the comment says that,
+     * not that an error was hidden (there was none). */
+    static const char *const recs[] = {"C: PARAMS 1 5", "C: NUMBER", "C: REPORT Unsure",
+                                       "C: NUMBER", "C: REPORT Unsure", "C: PARAMS 0 -1",
+                                       "S: 4", "S: 1", "C! close", NULL};
+    struct wm_conn_log *logs = wm_conn_logs_new(1, WM_DEFAULT_MAX_JOURNAL);
+    build(&logs[0], recs);
+    struct wm_rec_verdict v;
+    char *got = write_rec(&seeded, logs, 1, &v);
+    ck_assert(v.verified && v.client_script && v.server_script);
+    ck_assert_msg(strstr(got, "\n# the server side did not re-run from seed 1234 (it gives the "
+                         "same records, but not in the order seen: the client sent on before the "
+                         "replies to its earlier lines came back") != NULL, "%s", got);
+    ck_assert_msg(strstr(got, "error") == NULL, "%s", got);
     free(got);
     wm_conn_logs_free(logs, 1);
 }
@@ -356,6 +384,7 @@ static Suite *suite(void)
     WM_ADD_TEST_WITH(s, test_no_seed_scripts_the_server, setup, teardown);
     WM_ADD_TEST_WITH(s, test_wrong_seed_scripts_the_server, setup, teardown);
     WM_ADD_TEST_WITH(s, test_bad_bytes_kept, setup, teardown);
+    WM_ADD_TEST_WITH(s, test_pipelining_reason_is_true, setup, teardown);
     WM_ADD_TEST_WITH(s, test_connections_differ, setup, teardown);
     WM_ADD_TEST_WITH(s, test_unverifiable_written_scripted, setup, teardown);
     WM_ADD_TEST(s, test_canonical_causes);

@@ -14,12 +14,13 @@
 static const char record_help[] =
     "usage: warmer record --listen HOST:PORT --connect HOST:PORT [--seed N] [--connections N]\n"
     "                     [--max-line N] [--max-connections N] [--max-journal BYTES]\n"
-    "                     [--close-wait S]\n"
+    "                     [--close-wait S] [--connect-timeout S]\n"
     "A recording proxy: clients connect to --listen (port 0 picks a free one; the\n"
     "line \"record: listening on HOST:PORT\" on stderr gives it), each is connected,\n"
-    "in accept order, to the real server at --connect, and the bytes are relayed\n"
-    "both ways unchanged. At the end one transcript of every connection goes to\n"
-    "stdout (connection K is the K-th client whose server connection worked).\n"
+    "in accept order, to the real server at --connect (without blocking: no\n"
+    "connection waits for another's), and the bytes are relayed both ways\n"
+    "unchanged. At the end one transcript of every connection goes to stdout\n"
+    "(connection K is the K-th client whose server connection was made).\n"
     "\n"
     "The header says what the traffic tells, verified by re-running it in process:\n"
     "the client's games (a game's secret is the guess reported Correct, its count\n"
@@ -38,6 +39,9 @@ static const char record_help[] =
     "  --max-journal BYTES  records kept per side of a connection (default 256 MiB)\n"
     "  --close-wait S       after one side's close is passed on, wait at most S s\n"
     "                       for the other's (default 5; 0: no limit)\n"
+    "  --connect-timeout S  a server connection not made within S s (decimals\n"
+    "                       allowed, 0.01..86400; default 10) fails as an\n"
+    "                       unreachable server does\n"
     "\n"
     "SIGINT or SIGTERM stops it early: open connections are closed (a client still\n"
     "open is written as closing there) and what was recorded is written.\n"
@@ -51,7 +55,8 @@ enum {
     REC_CONNECTIONS,
     REC_MAX_CONNECTIONS,
     REC_MAX_JOURNAL,
-    REC_CLOSE_WAIT
+    REC_CLOSE_WAIT,
+    REC_CONNECT_TIMEOUT
 };
 
 /* --seed and --max-line are run's (cli.h); --connections takes 0 here and
@@ -64,6 +69,7 @@ static const struct wm_opt record_opts[] = {{"listen", 1, REC_LISTEN},
                                             {"max-connections", 1, REC_MAX_CONNECTIONS},
                                             {"max-journal", 1, REC_MAX_JOURNAL},
                                             {"close-wait", 1, REC_CLOSE_WAIT},
+                                            {"connect-timeout", 1, REC_CONNECT_TIMEOUT},
                                             {NULL, 0, 0}};
 
 struct rec_args {
@@ -108,6 +114,8 @@ static int record_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
             return -1;
         r->o.close_wait_s = (unsigned)n;
         return 0;
+    case REC_CONNECT_TIMEOUT:
+        return wm_opt_seconds(a, o, &r->o.connect_timeout_ms);
     default:
         return wm_opt_run(a, &r->run, o);
     }
@@ -123,7 +131,8 @@ int wm_cmd_record(struct wm_args *a)
     struct rec_args r = {.o = {.connections = 1, .max_conns = WM_REC_DEFAULT_MAX_CONNECTIONS,
                                .max_line = WM_LINE_MAX_DEFAULT,
                                .max_journal = WM_DEFAULT_MAX_JOURNAL,
-                               .close_wait_s = WM_REC_DEFAULT_CLOSE_WAIT_S}};
+                               .close_wait_s = WM_REC_DEFAULT_CLOSE_WAIT_S,
+                               .connect_timeout_ms = WM_REC_DEFAULT_CONNECT_TIMEOUT_MS}};
     static const struct wm_cmd_spec spec = {record_help, record_opts, 0};
     struct wm_err err;
     wm_cfg_init(&r.cfg);

@@ -110,6 +110,18 @@ int wm_net_set_flags(int fd, int nonblock)
 #define CLOEXEC_TYPE 0
 #endif
 
+int wm_net_socket(const struct addrinfo *ai)
+{
+    int fd = socket(ai->ai_family, ai->ai_socktype | CLOEXEC_TYPE, ai->ai_protocol);
+    if (fd >= 0 && wm_net_set_flags(fd, 1) < 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
 int wm_net_accept(int lfd)
 {
 #if defined(__linux__)

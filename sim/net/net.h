@@ -69,6 +69,8 @@ int wm_port_take(struct wm_port_pool *p, const char *host, char *port, size_t si
 void wm_port_release(struct wm_port_pool *p, const char *port);
 /* Sets close-on-exec and, if nonblock, O_NONBLOCK. */
 int wm_net_set_flags(int fd, int nonblock);
+/* A non-blocking socket for ai, close-on-exec from the start; -1 with errno. */
+int wm_net_socket(const struct addrinfo *ai);
 /* accept(2) whose socket is close-on-exec from the start (net.c says why);
  * the socket, or -1 with errno. */
 int wm_net_accept(int lfd);

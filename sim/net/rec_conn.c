@@ -1,6 +1,7 @@
 /* One proxied connection of warmer record (rec_conn.h). */
 #include "rec_conn.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,15 +37,33 @@ int wm_rc_init(struct wm_rc *c, uint64_t num, int client_fd, int server_fd,
     return 0;
 }
 
+/* Bytes a peer sent that were never read (after its line too long, or a
+ * cut) are read and dropped before its socket is closed: closing over
+ * unread bytes would reset the connection, and a reset throws away what was
+ * written to the peer but not yet delivered, which is journaled. Bounded:
+ * a peer that keeps sending gets the reset. */
+#define DRAIN_MAX (4 * WM_RC_BUF)
+
+static void drain(int fd, char *buf)
+{
+    size_t left = DRAIN_MAX;
+    ssize_t n;
+    while (left > 0 && (n = recv(fd, buf, WM_RC_BUF, MSG_DONTWAIT)) > 0)
+        left -= (size_t)n < left ? (size_t)n : left;
+}
+
 void wm_rc_free(struct wm_rc *c)
 {
     for (int i = 0; i < 2; i++) {
-        wm_framer_free(&c->side[i].framer);
-        free(c->side[i].buf);
-        c->side[i].buf = NULL;
-        if (c->side[i].fd >= 0)
-            close(c->side[i].fd);
-        c->side[i].fd = -1;
+        struct wm_rc_side *s = &c->side[i];
+        if (s->fd >= 0 && s->buf)
+            drain(s->fd, s->buf);
+        wm_framer_free(&s->framer);
+        free(s->buf);
+        s->buf = NULL;
+        if (s->fd >= 0)
+            close(s->fd);
+        s->fd = -1;
     }
 }
 
@@ -53,8 +72,10 @@ static int add(struct wm_rc *c, int which, enum wm_rec_kind kind, uint64_t cause
                const char *text, size_t len)
 {
     struct wm_rc_side *s = &c->side[which];
-    if (wm_journal_add(s->j, kind, cause, text, len) == 0)
+    if (wm_journal_add(s->j, kind, cause, text, len) == 0) {
+        s->fwd++;
         return 0;
+    }
     fprintf(stderr, "warmer record: connection %llu: the %s's records passed --max-journal "
             "(%zu bytes): connection cut, its recording is incomplete\n",
             (unsigned long long)c->num, side_name[which], s->j->max_bytes);
@@ -62,77 +83,88 @@ static int add(struct wm_rc *c, int which, enum wm_rec_kind kind, uint64_t cause
     return -1;
 }
 
-/* The side's end: unfinished bytes become a partial, then its close unless
- * it closed after the other side's close had been passed on to it (then
- * the close is implied, as docs/TRANSCRIPTS.md says). */
-static int record_end(struct wm_rc *c, int which)
+/* The cause of the byte at stream offset pos (not yet written on). */
+static uint64_t cause_at(struct wm_rc_side *s, uint64_t pos)
 {
-    struct wm_rc_side *s = &c->side[which], *o = &c->side[!which];
-    s->eof = 1;
-    if (wm_framer_mid_line(&s->framer)) {
-        if (add(c, which, WM_REC_PARTIAL, s->line_cause, s->framer.buf, s->framer.len) < 0)
-            return -1;
-        s->tail++;
+    assert(s->cn > 0 && s->causes[s->cfirst].pos <= pos);
+    while (s->cn > 1 && s->causes[(s->cfirst + 1) % WM_RC_CAUSES].pos <= pos) {
+        s->cfirst = (s->cfirst + 1) % WM_RC_CAUSES;
+        s->cn--;
     }
-    if (!o->shut) {
-        if (add(c, which, WM_REC_CLOSE, o->fwd, "", 0) < 0)
-            return -1;
-        s->tail++;
-    }
-    return 0;
+    return s->causes[s->cfirst].cause;
 }
 
-/* Journals bytes just read from a side. -1 when the connection was cut. */
-static int mirror(struct wm_rc *c, int which, const char *p, size_t n)
+/* Journals n bytes of side which just written to the other side. */
+static void journal(struct wm_rc *c, int which, const char *p, size_t n)
 {
     struct wm_rc_side *s = &c->side[which];
-    uint64_t now = c->side[!which].fwd; /* the other side's items forwarded so far */
     size_t off = 0;
-    while (off < n) {
+    while (off < n && !c->cut) {
         size_t used, len;
         const char *line;
         struct wm_err err;
         if (!wm_framer_mid_line(&s->framer))
-            s->line_cause = now; /* a record begins with this chunk */
+            s->line_cause = cause_at(s, s->nsent + off); /* a record begins here */
         enum wm_frame_rc rc = wm_framer_push(&s->framer, p + off, n - off, &used, &line, &len, &err);
         off += used;
-        if (rc == WM_FRAME_LINE && add(c, which, WM_REC_LINE, s->line_cause, line, len) < 0)
-            return -1;
-        if (rc == WM_FRAME_ERROR) { /* longer than a record can hold */
-            fprintf(stderr, "warmer record: connection %llu: the %s sent a line longer than "
-                    "%zu bytes (--max-line %zu + %d): connection cut, its first %zu bytes "
-                    "recorded as a partial line\n", (unsigned long long)c->num,
-                    side_name[which], s->framer.max_line, c->max_line, WM_TX_TEXT_SLACK,
-                    s->framer.len);
-            if (add(c, which, WM_REC_PARTIAL, s->line_cause, s->framer.buf, s->framer.len) == 0)
-                add(c, which, WM_REC_CLOSE, now, "", 0);
-            c->cut = 1;
-            return -1;
+        if (rc == WM_FRAME_LINE)
+            add(c, which, WM_REC_LINE, s->line_cause, line, len);
+        else if (rc == WM_FRAME_ERROR) { /* out of memory: reads never pass the bound */
+            fprintf(stderr, "warmer record: connection %llu: %s: connection cut, its "
+                    "recording is incomplete\n", (unsigned long long)c->num, err.msg);
+            c->failed = c->cut = 1;
         }
     }
-    return 0;
+    s->nsent += n;
+    (void)cause_at(s, s->nsent); /* only what comes next is needed now */
 }
 
-static uint64_t count_lines(const char *p, size_t n)
+/* What side which sent of an unfinished line was written on: a partial. */
+static int flush_partial(struct wm_rc *c, int which)
 {
-    uint64_t k = 0;
-    const char *end = p + n;
-    while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-        k++;
-        p++;
-    }
-    return k;
+    struct wm_rc_side *s = &c->side[which];
+    if (!wm_framer_mid_line(&s->framer))
+        return 0;
+    int rc = add(c, which, WM_REC_PARTIAL, s->line_cause, s->framer.buf, s->framer.len);
+    s->framer.len = s->framer.pending = 0; /* recorded once; nothing of it is framed after */
+    return rc;
 }
 
-/* Writes what side which sent to the other side; passes its close on once
- * everything before it is written. */
+/* Side which's end reached the other side: its partial, then its close
+ * unless implied. */
+static void record_end(struct wm_rc *c, int which)
+{
+    struct wm_rc_side *s = &c->side[which];
+    if (flush_partial(c, which) == 0 && !s->end_implied)
+        add(c, which, WM_REC_CLOSE, s->end_cause, "", 0);
+}
+
+/* Side which has ended as read now (its end, a reset, a line too long). */
+static void mark_end(struct wm_rc *c, int which)
+{
+    struct wm_rc_side *s = &c->side[which], *o = &c->side[!which];
+    s->eof = 1;
+    s->end_implied = o->shut;
+    s->end_cause = o->fwd;
+}
+
+/* Side which's bytes not yet written on will never be: dropped, unjournaled. */
+static void drop(struct wm_rc_side *s)
+{
+    s->len = s->off = 0;
+    s->nsent = s->nread;
+    s->cn = 0;
+}
+
+/* Writes what side which sent to the other side, journaling what is
+ * written; passes its end on once everything before it is written. */
 static void forward(struct wm_rc *c, int which)
 {
     struct wm_rc_side *s = &c->side[which], *o = &c->side[!which];
-    while (s->len > 0 && !o->gone) {
+    while (s->len > 0 && !o->gone && !c->cut) {
         ssize_t w = send(o->fd, s->buf + s->off, s->len, MSG_NOSIGNAL);
         if (w > 0) {
-            s->fwd += count_lines(s->buf + s->off, (size_t)w);
+            journal(c, which, s->buf + s->off, (size_t)w);
             s->off += (size_t)w;
             s->len -= (size_t)w;
         } else if (w < 0 && errno == EINTR) {
@@ -141,23 +173,50 @@ static void forward(struct wm_rc *c, int which)
             return;
         } else { /* a reset or an error: the other side is gone; reading it shows its end */
             o->gone = 1;
+            flush_partial(c, which); /* the bytes it was sent of a line */
         }
     }
-    if (o->gone)
-        s->len = 0; /* nobody will read it */
+    if (o->gone || c->cut)
+        drop(s); /* nobody will read it */
     if (s->len == 0)
         s->off = 0;
-    if (s->len == 0 && s->eof && !s->shut && !o->gone) {
+    if (s->len == 0 && s->eof && !s->shut && !o->gone && !c->cut) {
+        record_end(c, which);
         shutdown(o->fd, SHUT_WR);
         s->shut = 1;
-        s->fwd += s->tail;
     }
+}
+
+/* Of n bytes just read from side which, how many fit its lines' bound; a
+ * line past it ends the side there (its first max bytes are sent on). */
+static size_t bound_lines(struct wm_rc *c, int which, const char *p, size_t n)
+{
+    struct wm_rc_side *s = &c->side[which];
+    size_t max = s->framer.max_line, off = 0;
+    while (off < n) {
+        const char *nl = memchr(p + off, '\n', n - off);
+        size_t seg = nl ? (size_t)(nl - (p + off)) : n - off;
+        if (s->run + seg > max) {
+            off += max - s->run;
+            s->run = max;
+            fprintf(stderr, "warmer record: connection %llu: the %s sent a line longer than "
+                    "%zu bytes (--max-line %zu + %d): its first %zu bytes are passed on and "
+                    "recorded as a partial line, then its close; nothing more is read from it\n",
+                    (unsigned long long)c->num, side_name[which], max, c->max_line,
+                    WM_TX_TEXT_SLACK, max);
+            mark_end(c, which);
+            return off;
+        }
+        s->run = nl ? 0 : s->run + seg;
+        off += seg + (nl != NULL);
+    }
+    return n;
 }
 
 static void do_read(struct wm_rc *c, int which)
 {
-    struct wm_rc_side *s = &c->side[which];
-    if (s->eof || c->cut)
+    struct wm_rc_side *s = &c->side[which], *o = &c->side[!which];
+    if (s->eof || c->cut || s->cn == WM_RC_CAUSES)
         return;
     if (s->off > 0 && s->len > 0) { /* reclaim the written part */
         memmove(s->buf, s->buf + s->off, s->len);
@@ -171,11 +230,16 @@ static void do_read(struct wm_rc *c, int which)
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
         return;
     if (n > 0) {
-        if (mirror(c, which, at, (size_t)n) < 0)
-            return;
-        s->len += (size_t)n;
-    } else if (record_end(c, which) < 0) { /* its end, a reset or an error: its close */
-        return;
+        size_t keep = bound_lines(c, which, at, (size_t)n);
+        if (keep > 0 && (s->cn == 0 ||
+                         s->causes[(s->cfirst + s->cn - 1) % WM_RC_CAUSES].cause != o->fwd)) {
+            s->causes[(s->cfirst + s->cn) % WM_RC_CAUSES] = (struct wm_rc_cause){s->nread, o->fwd};
+            s->cn++;
+        }
+        s->nread += keep;
+        s->len += keep;
+    } else {
+        mark_end(c, which); /* its end, a reset or an error: its close */
     }
     forward(c, which);
 }
@@ -194,7 +258,7 @@ int wm_rc_interest(const struct wm_rc *c, int which)
     int mask = 0;
     if (c->cut)
         return 0;
-    if (!s->eof && s->off + s->len < WM_RC_BUF)
+    if (!s->eof && s->off + s->len < WM_RC_BUF && s->cn < WM_RC_CAUSES)
         mask |= WM_RC_READ;
     if (o->len > 0 && !s->gone)
         mask |= WM_RC_WRITE;
@@ -217,17 +281,38 @@ int wm_rc_waiting_close(const struct wm_rc *c)
     return !wm_rc_done(c) && (direction_done(c, 0) || direction_done(c, 1));
 }
 
+/* The proxy ends the connection: each side's bytes are written on as far as
+ * they go at once, the rest dropped; a side that ended (or is taken as
+ * ending: mask) gets its partial and close, one still open its partial. */
+static void end_here(struct wm_rc *c, int ending)
+{
+    if (c->cut)
+        return;
+    for (int i = 0; i < 2; i++)
+        if ((ending & (1 << i)) && !c->side[i].eof)
+            mark_end(c, i);
+    for (int i = 0; i < 2 && !c->cut; i++) {
+        struct wm_rc_side *s = &c->side[i];
+        if (s->shut || c->side[!i].gone)
+            continue;
+        forward(c, i);
+        if (s->shut || c->cut)
+            continue;
+        drop(s);
+        if (s->eof)
+            record_end(c, i);
+        else
+            flush_partial(c, i);
+    }
+    c->cut = 1;
+}
+
 void wm_rc_stop(struct wm_rc *c)
 {
-    if (!c->cut && !c->side[WM_RC_CLIENT].eof)
-        record_end(c, WM_RC_CLIENT);
-    c->cut = 1;
+    end_here(c, 1 << WM_RC_CLIENT);
 }
 
 void wm_rc_expire(struct wm_rc *c)
 {
-    for (int i = 0; i < 2 && !c->cut; i++)
-        if (!c->side[i].eof)
-            record_end(c, i); /* the other side's close was passed on: implied */
-    c->cut = 1;
+    end_here(c, 3); /* the side still open: its close is implied (mark_end sees shut) */
 }

@@ -2,11 +2,13 @@
  * through one bounded buffer per direction, and journals each side's bytes
  * through a lenient framer (docs/DESIGN.md, "Recording").
  *
- * A record's cause is the number of the other side's wire items (lines,
- * partial, close) the proxy had forwarded, in full, before the record's
- * first byte arrived; with causes set that way wm_merge gives back the
- * order in which the bytes reached the proxy. The connection knows nothing
- * of poll: the caller reads its interest and hands it readiness. */
+ * Bytes are journaled as they are written to the other peer, never before:
+ * a record says what the peer was sent. A record's cause is the number of
+ * the other side's wire items (lines, partial, close) the proxy had
+ * forwarded, in full, before the record's first byte arrived (kept per read
+ * until the bytes are written); with causes set that way wm_merge gives back
+ * the order in which the bytes reached the proxy. The connection knows
+ * nothing of poll: the caller reads its interest and hands it readiness. */
 #ifndef WM_REC_CONN_H
 #define WM_REC_CONN_H
 
@@ -20,23 +22,36 @@
 /* Bytes read from a side and not yet written to the other; reading that
  * side pauses while its buffer is full (backpressure). */
 #define WM_RC_BUF (64u << 10)
+/* Reads whose cause differs from the one before, held until their bytes
+ * are written; reading pauses while this many are held. */
+#define WM_RC_CAUSES 64
 
 enum { WM_RC_CLIENT = 0, WM_RC_SERVER = 1 };
 #define WM_RC_READ 1
 #define WM_RC_WRITE 2
 
+struct wm_rc_cause {
+    uint64_t pos;   /* the side's stream offset of a read's first byte */
+    uint64_t cause; /* the other side's wire items forwarded then */
+};
+
 struct wm_rc_side {
     int fd;
-    struct wm_framer framer;  /* lenient: the bytes are only recorded */
+    struct wm_framer framer;  /* lenient, fed the bytes written to the other side */
     struct wm_journal *j;
     uint64_t line_cause;      /* cause of the record being assembled */
     char *buf;                /* read from this side, for the other */
     size_t off, len;
-    uint64_t fwd;             /* this side's wire items written in full */
-    uint64_t tail;            /* partial and close recorded at EOF, forwarded with it */
-    int eof;                  /* its end (or a reset) was read */
-    int shut;                 /* its close was passed on: shutdown(other, SHUT_WR) */
-    int gone;                 /* writing to it failed: bytes for it are dropped */
+    uint64_t nread, nsent;    /* stream bytes read from it, and written on */
+    struct wm_rc_cause causes[WM_RC_CAUSES]; /* a ring: the oldest one still needed first */
+    unsigned cfirst, cn;
+    size_t run;               /* bytes read of its current line */
+    uint64_t fwd;             /* this side's wire items written in full (journaled) */
+    uint64_t end_cause;       /* the other side's items forwarded when its end was read */
+    int end_implied;          /* it ended after the other's close was passed on to it */
+    int eof;                  /* nothing more is read: its end, a reset, a line too long */
+    int shut;                 /* its end was passed on: shutdown(other, SHUT_WR) */
+    int gone;                 /* writing to it failed: bytes for it are dropped, unjournaled */
 };
 
 struct wm_rc {
@@ -62,12 +77,13 @@ int wm_rc_done(const struct wm_rc *c);
 /* 1 while a close was passed on and the other side has not closed yet. */
 int wm_rc_waiting_close(const struct wm_rc *c);
 
-/* A signal ends the connection: the client is taken as closed there (its
- * unfinished bytes a partial, then its close unless implied). */
+/* A signal ends the connection: what can be written at once is, the rest
+ * dropped; the client is taken as closed there (its unfinished bytes
+ * written on a partial, then its close unless implied). */
 void wm_rc_stop(struct wm_rc *c);
 /* The other side did not close within --close-wait after a close was passed
- * on to it: its unfinished bytes become a partial and the connection ends
- * (its close would be implied anyway). */
+ * on to it: the same, for the side still open (its close would be implied
+ * anyway). */
 void wm_rc_expire(struct wm_rc *c);
 
 #endif

@@ -126,6 +126,7 @@ static int reproduces(const struct wm_cfg *cfg, const struct wm_transcript *t, s
     struct wm_err err;
     wm_exec_opts_init(&eo);
     eo.max_journal = max_journal;
+    eo.skip_logs = 1; /* compared as a transcript, which shows none */
     if (wm_execute(cfg, t, &eo, &got, &err) < 0)
         return 0;
     size_t size = 0;
@@ -134,6 +135,71 @@ static int reproduces(const struct wm_cfg *cfg, const struct wm_transcript *t, s
     free(text);
     wm_conn_logs_free(got, cfg->connections);
     return same;
+}
+
+/* ---- why the server side is scripted ---- */
+
+/* The i-th wire record of j (logs skipped), or NULL. */
+static const struct wm_rec *wire_rec(const struct wm_journal *j, size_t *at)
+{
+    while (*at < j->n && j->recs[*at].kind == WM_REC_LOG)
+        (*at)++;
+    return *at < j->n ? &j->recs[(*at)++] : NULL;
+}
+
+static int same_rec(const struct wm_journal *a, const struct wm_rec *x, const struct wm_journal *b,
+                    const struct wm_rec *y)
+{
+    return x && y && x->kind == y->kind && x->len == y->len &&
+           memcmp(wm_rec_text(a, x), wm_rec_text(b, y), x->len) == 0;
+}
+
+/* With the client side played as recorded, what the server from the seed
+ * did differently from the live one, said in why: the first differing
+ * server record, or, when every server record is the same, the order. */
+static void server_reason(const struct wm_cfg *cfg, const struct wm_transcript *t,
+                          size_t max_journal, char *why, size_t size)
+{
+    static const char *const kind[] = {"line", "partial", "close", "error", "log"};
+    struct wm_cfg c = *cfg;
+    struct wm_exec_opts eo;
+    struct wm_conn_log *got;
+    struct wm_err err;
+    c.client_script = 1;
+    c.server_script = 0;
+    wm_exec_opts_init(&eo);
+    eo.max_journal = max_journal;
+    snprintf(why, size, "its re-run failed");
+    if (wm_execute(&c, t, &eo, &got, &err) < 0)
+        return;
+    snprintf(why, size, "it gives the same records, but not in the order seen: the client sent "
+             "on before the replies to its earlier lines came back, and a re-run's server "
+             "answers each line before it reads the next");
+    for (uint32_t i = 0; i < c.connections; i++) {
+        const struct wm_journal *want = &t->conns[i].server, *ran = &got[i].server;
+        size_t a = 0, b = 0;
+        for (size_t k = 1;; k++) {
+            const struct wm_rec *x = wire_rec(want, &a), *y = wire_rec(ran, &b);
+            if (!x && !y)
+                break;
+            if (same_rec(want, x, ran, y))
+                continue;
+            if (y && y->kind == WM_REC_ERROR && (!x || x->kind == WM_REC_CLOSE))
+                snprintf(why, size, "a re-run's server ends connection %u with an error, which "
+                         "a live server shows only as its close", i + 1);
+            else {
+                struct wm_quoted qy, qx;
+                snprintf(why, size, "connection %u's server record %zu is %s %s in a re-run, "
+                         "%s %s in the recording", i + 1, k, y ? kind[y->kind] : "missing",
+                         y ? wm_quote(&qy, wm_rec_text(ran, y), y->len) : "",
+                         x ? kind[x->kind] : "missing",
+                         x ? wm_quote(&qx, wm_rec_text(want, x), x->len) : "");
+            }
+            wm_conn_logs_free(got, c.connections);
+            return;
+        }
+    }
+    wm_conn_logs_free(got, c.connections);
 }
 
 /* 1 if every connection played the same games, each with a known secret. */
@@ -194,7 +260,7 @@ static int write_one(void *ctx, char side, const struct wm_journal *j, const str
 /* The header, the comments a reader needs, then every record. */
 static void write_file(FILE *out, const struct wm_cfg *cfg, const struct wm_rec_tx_opts *o,
                        const struct wm_conn_log *logs, const struct wm_rec_played *p,
-                       int seed_ok, int verified)
+                       int seed_ok, int verified, const char *server_why)
 {
     wm_tx_write_header(out, cfg);
     if (!o->have_seed)
@@ -203,9 +269,8 @@ static void write_file(FILE *out, const struct wm_cfg *cfg, const struct wm_rec_
         fprintf(out, "# --seed %llu cannot seed %u connections: the server side is the file's "
                 "S records\n", (unsigned long long)o->seed, cfg->connections);
     else if (cfg->server_script)
-        fprintf(out, "# the server side did not re-run from seed %llu (a live server's error "
-                "shows only as its close): it is the file's S records\n",
-                (unsigned long long)o->seed);
+        fprintf(out, "# the server side did not re-run from seed %llu (%s): it is the file's S "
+                "records\n", (unsigned long long)o->seed, server_why);
     if (cfg->client_script) {
         fputs("# the client side did not re-run from the games its lines show (a secret is "
               "known once reported Correct, ? if never): it is the file's C records\n", out);
@@ -272,7 +337,10 @@ int wm_rec_write(FILE *out, const struct wm_rec_tx_opts *o, const struct wm_conn
     }
     cfg.client_script = v->client_script;
     cfg.server_script = v->server_script;
-    write_file(out, &cfg, o, canon, p, seed_ok, v->verified);
+    char server_why[256] = "";
+    if (seed_ok && cfg.server_script)
+        server_reason(&cfg, &t, o->max_journal, server_why, sizeof server_why);
+    write_file(out, &cfg, o, canon, p, seed_ok, v->verified, server_why);
     rc = 0;
 out:
     free(want);

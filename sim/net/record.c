@@ -2,10 +2,15 @@
  * both sockets of every open connection in one event loop (evloop.h). */
 #include "record.h"
 
+#include <assert.h>
 #include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -26,13 +31,23 @@ struct rfd {
 };
 
 struct rent {
-    struct wm_rc rc;
+    struct wm_rc rc;                    /* set up once the server connection is made */
     struct rfd fd[2];
     struct rent *prev, *next;           /* every open connection */
-    struct rent *wprev, *wnext;         /* waiting for a close, oldest first */
-    int waiting;
+    struct rent *wprev, *wnext;         /* on a timed list (dialing or closing), oldest first */
+    int waiting;                        /* on a timed list */
     int64_t deadline;
     struct rloop *loop;
+    /* Connecting to the server, without blocking: its address being tried. */
+    int dialing, cfd, sfd;
+    const struct addrinfo *ai;
+    char addr[80];                      /* the client's, for messages */
+};
+
+/* Entries on one timed list all wait the same time, so appending keeps it
+ * sorted by deadline. */
+struct fifo {
+    struct rent *head, *tail;
 };
 
 struct rloop {
@@ -44,8 +59,10 @@ struct rloop {
     unsigned open;
     uint32_t accepted, ended; /* counting connections that failed too */
     int signo;
-    struct rent *head;            /* open connections */
-    struct rent *whead, *wtail;   /* close-wait list: same wait for all, so FIFO is sorted */
+    struct rent *head;            /* open connections, dialing ones too */
+    struct fifo wait;             /* connections waiting for a close (--close-wait) */
+    struct fifo dial;             /* connections being made (--connect-timeout) */
+    struct addrinfo *res;         /* the server's addresses */
 };
 
 static int accepting(const struct rloop *l)
@@ -62,39 +79,67 @@ static void set_listen(struct rloop *l)
         l->lmask = mask;
 }
 
-static void wait_del(struct rloop *l, struct rent *e)
+static void fifo_add(struct fifo *f, struct rent *e, int64_t deadline)
+{
+    assert(!e->waiting);
+    e->waiting = 1;
+    e->deadline = deadline;
+    e->wnext = NULL;
+    e->wprev = f->tail;
+    if (f->tail)
+        f->tail->wnext = e;
+    else
+        f->head = e;
+    f->tail = e;
+}
+
+static void fifo_del(struct fifo *f, struct rent *e)
 {
     if (!e->waiting)
         return;
     if (e->wprev)
         e->wprev->wnext = e->wnext;
     else
-        l->whead = e->wnext;
+        f->head = e->wnext;
     if (e->wnext)
         e->wnext->wprev = e->wprev;
     else
-        l->wtail = e->wprev;
+        f->tail = e->wprev;
     e->waiting = 0;
 }
 
-static void conn_end(struct rloop *l, struct rent *e)
+/* Unlinks and frees e (its fds closed), and lets the listener go on. */
+static void entry_free(struct rloop *l, struct rent *e)
 {
-    for (int i = 0; i < 2; i++)
-        wm_el_del(l->el, e->rc.side[i].fd);
-    wait_del(l, e);
+    fifo_del(e->dialing ? &l->dial : &l->wait, e);
     if (e->prev)
         e->prev->next = e->next;
     else
         l->head = e->next;
     if (e->next)
         e->next->prev = e->prev;
-    l->out->failed += (unsigned)(e->rc.failed != 0);
-    wm_rc_free(&e->rc);
+    if (e->dialing) {
+        if (e->sfd >= 0) {
+            wm_el_del(l->el, e->sfd);
+            close(e->sfd);
+        }
+        close(e->cfd);
+    } else {
+        for (int i = 0; i < 2; i++)
+            wm_el_del(l->el, e->rc.side[i].fd);
+        wm_rc_free(&e->rc);
+    }
     free(e);
     l->open--;
     l->ended++;
     l->starved = 0;
     set_listen(l);
+}
+
+static void conn_end(struct rloop *l, struct rent *e)
+{
+    l->out->failed += (unsigned)(e->rc.failed != 0);
+    entry_free(l, e);
 }
 
 /* After any event: ends a finished connection, starts its close wait, or
@@ -105,17 +150,8 @@ static void settle(struct rloop *l, struct rent *e)
         conn_end(l, e);
         return;
     }
-    if (!e->waiting && wm_rc_waiting_close(&e->rc) && l->o->close_wait_s) {
-        e->waiting = 1;
-        e->deadline = wm_serve_now_ms() + (int64_t)l->o->close_wait_s * 1000;
-        e->wnext = NULL;
-        e->wprev = l->wtail;
-        if (l->wtail)
-            l->wtail->wnext = e;
-        else
-            l->whead = e;
-        l->wtail = e;
-    }
+    if (!e->waiting && wm_rc_waiting_close(&e->rc) && l->o->close_wait_s)
+        fifo_add(&l->wait, e, wm_serve_now_ms() + (int64_t)l->o->close_wait_s * 1000);
     for (int i = 0; i < 2; i++) {
         int want = wm_rc_interest(&e->rc, i);
         int mask = ((want & WM_RC_READ) ? WM_EL_READ : 0) | ((want & WM_RC_WRITE) ? WM_EL_WRITE : 0);
@@ -152,39 +188,29 @@ static struct wm_conn_log *new_log(struct wm_rec_out *out, size_t max_journal)
     return log;
 }
 
-static void add_conn(struct rloop *l, int cfd, const char *addr)
+/* The client's server could not be reached: it is closed, not numbered. */
+static void dial_fail(struct rloop *l, struct rent *e, const char *why)
 {
-    struct wm_err err;
-    l->accepted++;
-    /* Blocking, in accept order: a server that seeds by accept order sees ours. */
-    int sfd = wm_net_connect(l->o->connect, &err);
-    if (sfd < 0 || wm_net_set_flags(sfd, 1) < 0) {
-        fprintf(stderr, "warmer record: client %s: %s; closed it (not numbered)\n", addr,
-                sfd < 0 ? err.msg : strerror(errno));
-        if (sfd >= 0)
-            close(sfd);
-        close(cfd);
-        l->out->failed++;
-        l->ended++;
+    fprintf(stderr, "warmer record: client %s: cannot connect to %s: %s; closed it (not "
+            "numbered)\n", e->addr, l->o->connect, why);
+    l->out->failed++;
+    entry_free(l, e);
+}
+
+/* The server connection is made: the connection gets its number (so K is
+ * the K-th client whose server connection worked) and starts relaying. */
+static void dialed(struct rloop *l, struct rent *e)
+{
+    int one = 1; /* a relay: a line goes on at once, and no bytes wait at a close */
+    setsockopt(e->sfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    setsockopt(e->cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    struct wm_conn_log *log = new_log(l->out, l->o->max_journal);
+    if (!log || wm_rc_init(&e->rc, l->out->n, e->cfd, e->sfd, log, l->o->max_line) < 0) {
+        dial_fail(l, e, "out of memory");
         return;
     }
-    struct rent *e = calloc(1, sizeof *e);
-    struct wm_conn_log *log = e ? new_log(l->out, l->o->max_journal) : NULL;
-    if (!log || wm_rc_init(&e->rc, l->out->n, cfd, sfd, log, l->o->max_line) < 0) {
-        fprintf(stderr, "warmer record: client %s: out of memory; closed it\n", addr);
-        free(e);
-        close(sfd);
-        close(cfd);
-        l->out->failed++;
-        l->ended++;
-        return;
-    }
-    e->loop = l;
-    e->next = l->head;
-    if (l->head)
-        l->head->prev = e;
-    l->head = e;
-    l->open++;
+    fifo_del(&l->dial, e);
+    e->dialing = 0;
     for (int i = 0; i < 2; i++) {
         e->fd[i] = (struct rfd){e, i, 0};
         if (wm_el_add(l->el, e->rc.side[i].fd, 0, on_conn, &e->fd[i]) < 0) {
@@ -194,6 +220,87 @@ static void add_conn(struct rloop *l, int cfd, const char *addr)
         }
     }
     settle(l, e);
+}
+
+static void on_dial(struct wm_evloop *el, int fd, int ready, void *ud);
+
+/* Tries e->ai and the addresses after it, without blocking: made at once,
+ * or waiting in the loop (on_dial), or failed with all of them. */
+static void dial(struct rloop *l, struct rent *e)
+{
+    int saved = 0;
+    for (; e->ai; e->ai = e->ai->ai_next) {
+        const struct addrinfo *ai = e->ai;
+        e->sfd = wm_net_socket(ai);
+        if (e->sfd < 0) {
+            saved = errno;
+            continue;
+        }
+        if (connect(e->sfd, ai->ai_addr, ai->ai_addrlen) == 0) {
+            dialed(l, e);
+            return;
+        } else if (errno == EINPROGRESS) {
+            if (wm_el_add(l->el, e->sfd, WM_EL_WRITE, on_dial, e) == 0)
+                return;
+            saved = errno;
+        } else {
+            saved = errno;
+        }
+        close(e->sfd);
+        e->sfd = -1;
+    }
+    dial_fail(l, e, strerror(saved));
+}
+
+static void on_dial(struct wm_evloop *el, int fd, int ready, void *ud)
+{
+    struct rent *e = ud;
+    struct rloop *l = e->loop;
+    int so = 0;
+    socklen_t sl = sizeof so;
+    (void)ready;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &so, &sl) < 0)
+        so = errno;
+    wm_el_del(el, fd);
+    if (so == 0) {
+        dialed(l, e);
+        return;
+    }
+    close(fd);
+    e->sfd = -1;
+    e->ai = e->ai->ai_next; /* the next address, within the same deadline */
+    if (e->ai)
+        dial(l, e);
+    else
+        dial_fail(l, e, strerror(so));
+}
+
+/* In accept order, each client's server connection is begun (so a server
+ * that seeds by accept order sees ours); none waits for another's. */
+static void add_conn(struct rloop *l, int cfd, const char *addr)
+{
+    l->accepted++;
+    struct rent *e = calloc(1, sizeof *e);
+    if (!e) {
+        fprintf(stderr, "warmer record: client %s: out of memory; closed it\n", addr);
+        close(cfd);
+        l->out->failed++;
+        l->ended++;
+        return;
+    }
+    e->loop = l;
+    e->dialing = 1;
+    e->cfd = cfd;
+    e->sfd = -1;
+    e->ai = l->res;
+    snprintf(e->addr, sizeof e->addr, "%s", addr);
+    e->next = l->head;
+    if (l->head)
+        l->head->prev = e;
+    l->head = e;
+    l->open++;
+    fifo_add(&l->dial, e, wm_serve_now_ms() + l->o->connect_timeout_ms);
+    dial(l, e);
 }
 
 static void on_listen(struct wm_evloop *el, int fd, int ready, void *ud)
@@ -227,17 +334,25 @@ static void on_signal_pipe(struct wm_evloop *el, int fd, int ready, void *ud)
 
 static int next_timeout(const struct rloop *l)
 {
-    if (!l->whead)
+    const struct rent *w = l->wait.head, *d = l->dial.head;
+    const struct rent *first = !w ? d : !d ? w : w->deadline < d->deadline ? w : d;
+    if (!first)
         return -1;
-    int64_t left = l->whead->deadline - wm_serve_now_ms();
+    int64_t left = first->deadline - wm_serve_now_ms();
     return left <= 0 ? 0 : left > 60000 ? 60000 : (int)left;
 }
 
 static void expire(struct rloop *l)
 {
     int64_t now = wm_serve_now_ms();
-    while (l->whead && l->whead->deadline <= now) {
-        struct rent *e = l->whead;
+    while (l->dial.head && l->dial.head->deadline <= now) {
+        char why[64];
+        snprintf(why, sizeof why, "no answer within %d.%03d s (--connect-timeout)",
+                 l->o->connect_timeout_ms / 1000, l->o->connect_timeout_ms % 1000);
+        dial_fail(l, l->dial.head, why);
+    }
+    while (l->wait.head && l->wait.head->deadline <= now) {
+        struct rent *e = l->wait.head;
         int open = e->rc.side[WM_RC_SERVER].eof ? WM_RC_CLIENT : WM_RC_SERVER;
         fprintf(stderr, "warmer record: connection %llu: the %s did not close within %u s "
                 "(--close-wait) of the %s's close; connection ended\n",
@@ -253,9 +368,12 @@ int wm_record(int lfd, int sigfd, const struct wm_rec_opts *o, struct wm_rec_out
 {
     struct rloop l = {.o = o, .out = out, .lfd = lfd};
     int rc = -1;
+    if (!(l.res = wm_net_resolve(o->connect, err)))
+        return -1;
     l.el = wm_el_new(2 * o->max_conns + 2);
     if (!l.el) {
         wm_err_set(err, "out of memory for an event loop of %u connections", o->max_conns);
+        freeaddrinfo(l.res);
         return -1;
     }
     if (wm_net_set_flags(lfd, 1) < 0 || wm_el_add(l.el, lfd, 0, on_listen, &l) < 0 ||
@@ -277,11 +395,18 @@ int wm_record(int lfd, int sigfd, const struct wm_rec_opts *o, struct wm_rec_out
 out:
     out->signo = l.signo;
     while (l.head) { /* open at the signal (or a failure): what was recorded is kept */
+        if (l.head->dialing) { /* not numbered yet: nothing to keep */
+            fprintf(stderr, "warmer record: client %s: its server connection was not made yet; "
+                    "closed it (not numbered)\n", l.head->addr);
+            entry_free(&l, l.head);
+            continue;
+        }
         out->cut++;
         wm_rc_stop(&l.head->rc);
         conn_end(&l, l.head);
     }
     wm_el_free(l.el);
+    freeaddrinfo(l.res);
     return rc;
 }
 

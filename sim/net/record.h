@@ -1,5 +1,6 @@
 /* warmer record: a recording proxy. Accepts clients on a listening socket,
- * connects each, in accept order, to the real server, relays the bytes
+ * connects each, in accept order and without blocking, to the real server
+ * (a connection is numbered once its server connection is made), relays the bytes
  * both ways in one thread (evloop.h) and journals both sides of every
  * connection (rec_conn.h). rec_tx.h turns the journals into a transcript. */
 #ifndef WM_RECORD_H
@@ -15,6 +16,7 @@
 #define WM_REC_MAX_CONNECTIONS 4096
 #define WM_REC_DEFAULT_CLOSE_WAIT_S 5
 #define WM_REC_MAX_CLOSE_WAIT_S 86400
+#define WM_REC_DEFAULT_CONNECT_TIMEOUT_MS 10000
 
 struct wm_rec_opts {
     const char *connect;  /* the real server */
@@ -24,6 +26,7 @@ struct wm_rec_opts {
     size_t max_journal;   /* per side of each connection */
     unsigned close_wait_s; /* after a close is passed on, wait this long for the
                               other side's (0: without limit) */
+    int connect_timeout_ms; /* a server connection not made by then fails */
 };
 
 struct wm_rec_out {
