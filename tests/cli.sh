@@ -186,7 +186,8 @@ expect num-space 2 '--max-line must be 1..16777216 in plain decimal .*got " 5"' 
 expect num-range 2 '--connections must be 1..65536, got "65537"' -- run --connections 65537
 expect num-overflow 2 '--max-steps must be 0..18446744073709551615, got "18446744073709551616"' -- run --max-steps 18446744073709551616
 expect num-serve 2 '--idle-timeout wants seconds, 0 or 0.01..86400 with up to 3 decimals, got "030"' -- serve --listen 127.0.0.1:0 --idle-timeout 030
-expect num-record 2 '--close-wait must be 0..' -- record --listen 127.0.0.1:0 --connect 127.0.0.1:9 --close-wait -1
+expect num-record 2 '--close-wait wants seconds, 0 or 0.01..86400 with up to 3 decimals, got "-1"' -- record --listen 127.0.0.1:0 --connect 127.0.0.1:9 --close-wait -1
+expect seconds-record-close-wait 2 'unknown option "--frob"' -- record --listen 127.0.0.1:0 --connect 127.0.0.1:9 --close-wait 0.5 --frob
 expect num-explore 2 '--time must be at least 0.01 seconds, got "0"' -- explore --time 0
 expect num-explore-max 2 '--time wants seconds, 0.01..2592000 with up to 3 decimals, got "2592000.001"' -- explore --time 2592000.001
 # Every option that takes seconds takes decimals.

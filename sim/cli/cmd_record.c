@@ -84,6 +84,7 @@ static int record_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
 {
     struct rec_args *r = ctx;
     uint64_t n;
+    int64_t ms;
     switch (o->id) {
     case REC_LISTEN:
         r->listen = o->val;
@@ -110,9 +111,9 @@ static int record_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
         r->o.max_journal = (size_t)n;
         return 0;
     case REC_CLOSE_WAIT:
-        if (wm_opt_range(a, o, 0, WM_REC_MAX_CLOSE_WAIT_S, &n) < 0)
+        if (wm_opt_seconds_in(a, o, 1, WM_REC_MAX_CLOSE_WAIT_MS, &ms) < 0)
             return -1;
-        r->o.close_wait_s = (unsigned)n;
+        r->o.close_wait_ms = (unsigned)ms;
         return 0;
     case REC_CONNECT_TIMEOUT:
         return wm_opt_seconds(a, o, &r->o.connect_timeout_ms);
@@ -131,7 +132,7 @@ int wm_cmd_record(struct wm_args *a)
     struct rec_args r = {.o = {.connections = 1, .max_conns = WM_REC_DEFAULT_MAX_CONNECTIONS,
                                .max_line = WM_LINE_MAX_DEFAULT,
                                .max_journal = WM_DEFAULT_MAX_JOURNAL,
-                               .close_wait_s = WM_REC_DEFAULT_CLOSE_WAIT_S,
+                               .close_wait_ms = WM_REC_DEFAULT_CLOSE_WAIT_MS,
                                .connect_timeout_ms = WM_REC_DEFAULT_CONNECT_TIMEOUT_MS}};
     static const struct wm_cmd_spec spec = {record_help, record_opts, 0};
     struct wm_err err;

@@ -150,8 +150,8 @@ static void settle(struct rloop *l, struct rent *e)
         conn_end(l, e);
         return;
     }
-    if (!e->waiting && wm_rc_waiting_close(&e->rc) && l->o->close_wait_s)
-        fifo_add(&l->wait, e, wm_serve_now_ms() + (int64_t)l->o->close_wait_s * 1000);
+    if (!e->waiting && wm_rc_waiting_close(&e->rc) && l->o->close_wait_ms)
+        fifo_add(&l->wait, e, wm_serve_now_ms() + (int64_t)l->o->close_wait_ms);
     for (int i = 0; i < 2; i++) {
         int want = wm_rc_interest(&e->rc, i);
         int mask = ((want & WM_RC_READ) ? WM_EL_READ : 0) | ((want & WM_RC_WRITE) ? WM_EL_WRITE : 0);
@@ -346,18 +346,19 @@ static void expire(struct rloop *l)
 {
     int64_t now = wm_serve_now_ms();
     while (l->dial.head && l->dial.head->deadline <= now) {
-        char why[64];
-        snprintf(why, sizeof why, "no answer within %d.%03d s (--connect-timeout)",
-                 l->o->connect_timeout_ms / 1000, l->o->connect_timeout_ms % 1000);
+        char why[64], secs[WM_SERVE_SECS_LEN];
+        snprintf(why, sizeof why, "no answer within %s s (--connect-timeout)",
+                 wm_serve_secs(secs, (unsigned)l->o->connect_timeout_ms));
         dial_fail(l, l->dial.head, why);
     }
     while (l->wait.head && l->wait.head->deadline <= now) {
         struct rent *e = l->wait.head;
         int open = e->rc.side[WM_RC_SERVER].eof ? WM_RC_CLIENT : WM_RC_SERVER;
-        fprintf(stderr, "warmer record: connection %llu: the %s did not close within %u s "
+        char secs[WM_SERVE_SECS_LEN];
+        fprintf(stderr, "warmer record: connection %llu: the %s did not close within %s s "
                 "(--close-wait) of the %s's close; connection ended\n",
-                (unsigned long long)e->rc.num, open ? "server" : "client", l->o->close_wait_s,
-                open ? "client" : "server");
+                (unsigned long long)e->rc.num, open ? "server" : "client",
+                wm_serve_secs(secs, l->o->close_wait_ms), open ? "client" : "server");
         wm_rc_expire(&e->rc);
         settle(l, e);
     }

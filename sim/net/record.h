@@ -14,8 +14,8 @@
 
 #define WM_REC_DEFAULT_MAX_CONNECTIONS 64
 #define WM_REC_MAX_CONNECTIONS 4096
-#define WM_REC_DEFAULT_CLOSE_WAIT_S 5
-#define WM_REC_MAX_CLOSE_WAIT_S 86400
+#define WM_REC_DEFAULT_CLOSE_WAIT_MS 5000
+#define WM_REC_MAX_CLOSE_WAIT_MS 86400000
 #define WM_REC_DEFAULT_CONNECT_TIMEOUT_MS 10000
 
 struct wm_rec_opts {
@@ -24,8 +24,8 @@ struct wm_rec_opts {
     unsigned max_conns;   /* open at once; more wait in the listen backlog */
     size_t max_line;      /* records hold lines up to max_line + 64 bytes */
     size_t max_journal;   /* per side of each connection */
-    unsigned close_wait_s; /* after a close is passed on, wait this long for the
-                              other side's (0: without limit) */
+    unsigned close_wait_ms; /* after a close is passed on, wait this long for the
+                               other side's (0: without limit) */
     int connect_timeout_ms; /* a server connection not made by then fails */
 };
 
