@@ -38,6 +38,12 @@ struct wm_role {
     /* The peer went silent for longer than its driver waits (a stalled
      * peer): report what was awaited and close. */
     enum wm_sess_rc (*on_timeout)(void *self, const struct wm_sink *out);
+    /* Optional (NULL: ignored). Bytes of an unfinished line arrived: a
+     * harness script plays what waited for a peer's partial line. */
+    enum wm_sess_rc (*on_partial)(void *self, const struct wm_sink *out);
+    /* Optional (NULL: a close). The harness ends a session that can make
+     * no more progress; a script whose close is implied ends quietly. */
+    enum wm_sess_rc (*on_abandon)(void *self, const struct wm_sink *out);
 };
 
 static inline void wm_emit(const struct wm_sink *out, enum wm_out_kind kind, const char *text,

@@ -228,6 +228,8 @@ size_t wm_ep_feed(struct wm_endpoint *ep, const char *p, size_t n)
             apply(ep, ep->role->on_line(ep->self, line, len, &sink));
         else if (rc == WM_FRAME_ERROR)
             apply(ep, ep->role->on_bad_input(ep->self, &err, &sink));
+        else if (ep->role->on_partial && wm_framer_mid_line(&ep->framer))
+            apply(ep, ep->role->on_partial(ep->self, &sink));
     }
     return ep->closed ? n : taken; /* a closed side discards what follows */
 }
@@ -276,7 +278,12 @@ void wm_ep_abandon(struct wm_endpoint *ep)
 {
     if (ep->closed)
         return;
-    on_emit(ep, WM_OUT_CLOSE, "", 0);
+    if (!ep->role->on_abandon) {
+        on_emit(ep, WM_OUT_CLOSE, "", 0);
+        return;
+    }
+    struct wm_sink sink = {on_emit, ep};
+    apply(ep, ep->role->on_abandon(ep->self, &sink));
 }
 
 void wm_ep_timeout(struct wm_endpoint *ep)
