@@ -455,6 +455,40 @@ START_TEST(report_then_server_partial)
 }
 END_TEST
 
+/* Against warmer's own session a partial line left open is not what a run
+ * makes: the session answers the close with an error, so the close cannot
+ * be implied. check shows the difference (never an inconsistent order) and
+ * --update writes the close, a fixed point. */
+static void expect_diff_then_fixed_point(const char *name, const char *content,
+                                         const char *added)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    ck_assert(rc_write_file(path, content, strlen(content)) == 0);
+    struct rc_result r;
+    rc_warmer_run(&r, "check", path, (char *)NULL);
+    ck_assert_msg(r.status == 1 && rc_has_line(r.out, added),
+                  "%s: want exit 1 and a diff adding '%s'; %s", name, added, rc_describe(&r));
+    rc_free(&r);
+    rc_warmer_run(&r, "check", "--update", path, (char *)NULL);
+    ck_assert_msg(r.status == 0, "%s: update: %s", name, rc_describe(&r));
+    rc_free(&r);
+    rc_warmer_run(&r, "check", path, (char *)NULL);
+    ck_assert_msg(r.status == 0, "%s: the updated file fails: %s", name, rc_describe(&r));
+    rc_free(&r);
+}
+
+#define GAME "# warmer transcript v1\n# seed: 1234\n# game: 1:5:3:5\n"
+
+START_TEST(partial_left_open_against_a_session)
+{
+    expect_diff_then_fixed_point("client.txt", GAME "# client: script\nC: PARAMS 1 5\n"
+                                               "C! partial NUMB\n", "+C! close");
+    expect_diff_then_fixed_point("server.txt", GAME "# server: script\nC: PARAMS 1 5\n"
+                                               "C: NUMBER\nS! partial 4\n", "+S! close");
+}
+END_TEST
+
 /* Far ahead: one 10 MB line (max-line 16 MiB), 21 MB of lines to a silent
  * server; each over the 1 MiB output bound scripts had. */
 START_TEST(ten_megabyte_line)
@@ -498,6 +532,7 @@ static Suite *replay_suite(void)
     ADD(server_partial_then_client_partial);
     ADD(server_partial_then_client_close);
     ADD(report_then_server_partial);
+    ADD(partial_left_open_against_a_session);
     ADD(ten_megabyte_line);
     ADD(pipelined_21_megabytes_to_a_silent_server);
 #undef ADD

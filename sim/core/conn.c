@@ -45,8 +45,9 @@ int wm_conn_init(struct wm_conn *c, unsigned index, const struct wm_cfg *cfg,
     wm_client_init(&c->client_session, cfg->games, cfg->ngames, cfg->max_guesses);
     wm_server_init(&c->server_session, cfg->seed + index, cfg->max_guesses);
     if (want) {
-        wm_script_init(&c->client_script, &want->client, &want->server, &c->client);
-        wm_script_init(&c->server_script, &want->server, &want->client, &c->server);
+        int both = cfg->client_script && cfg->server_script;
+        wm_script_init(&c->client_script, &want->client, &want->server, &c->client, both);
+        wm_script_init(&c->server_script, &want->server, &want->client, &c->server, both);
     }
     return 0;
 }

@@ -20,9 +20,9 @@ static int partial_open(const struct wm_journal *j)
 }
 
 void wm_script_init(struct wm_script *s, const struct wm_journal *own,
-                    const struct wm_journal *peer, const struct wm_endpoint *ep)
+                    const struct wm_journal *peer, const struct wm_endpoint *ep, int quiet_end)
 {
-    *s = (struct wm_script){.own = own, .peer = peer, .ep = ep};
+    *s = (struct wm_script){.own = own, .peer = peer, .ep = ep, .quiet_end = quiet_end};
     for (size_t i = 0; i < peer->n; i++) {
         s->peer_lines_total += peer->recs[i].kind == WM_REC_LINE;
         s->peer_ends |= is_end((enum wm_rec_kind)peer->recs[i].kind);
@@ -103,7 +103,8 @@ static enum wm_sess_rc pump(struct wm_script *s, const struct wm_sink *out)
 
 int wm_script_close_implied(const struct wm_script *s)
 {
-    return s->next == s->own->n && (s->own_partial_open || s->peer_partial_open);
+    return s->quiet_end && s->next == s->own->n && !s->peer_ends &&
+           (s->own_partial_open || s->peer_partial_open);
 }
 
 int wm_script_awaits_end(const struct wm_script *s)

@@ -31,10 +31,16 @@ struct wm_script {
     int peer_ends;                 /* the file shows the peer's close or error */
     int own_partial_open;          /* own last bytes are a partial, its close not shown */
     int peer_partial_open;         /* the same of the peer */
+    int quiet_end;                 /* an implied close may end it unrecorded (init) */
 };
 
+/* quiet_end: 1 when the peer cannot answer a close the file implies with a
+ * record of its own (the peer is a script too; or a live peer, whose records
+ * are placed where the file puts them). Against warmer's session, which does
+ * answer (an error for the cut line), such a close is recorded: a run makes
+ * no record after a close it does not show. */
 void wm_script_init(struct wm_script *s, const struct wm_journal *own,
-                    const struct wm_journal *peer, const struct wm_endpoint *ep);
+                    const struct wm_journal *peer, const struct wm_endpoint *ep, int quiet_end);
 
 /* Bytes a script may queue for sending: all of its records, each with its
  * newline, when its peer reads nothing (so bounded by the file, itself
