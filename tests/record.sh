@@ -262,6 +262,22 @@ scripted_job() {
     ok "$name"
 }
 
+# livepair_job NAME SRV_TIMEOUT CLI_TIMEOUT: $tmp/NAME.txt's two scripts
+# against each other, no proxy: both pass. For a partial line left open with
+# no close shown, the side with the shorter --timeout ends the pair quietly
+# and the other takes that close as implied too.
+livepair_job() {
+    local name=pair-$1-$2-$3 f=$tmp/$1.txt why rc crc
+    spawn "$name-srv" 's/^replay: listening on \([^ ]*\) .*/\1/p' -- run "$W" replay --client \
+        --listen 127.0.0.1:0 --timeout "$2" "$f" || { bad "$name" "$why"; return; }
+    run "$W" replay --server --connect "$addr" --timeout "$3" "$f" >"$tmp/$name.client" 2>&1
+    crc=$?
+    finish "$name-srv" || { bad "$name" "$why"; return; }
+    [ $crc -eq 0 ] && [ $rc -eq 0 ] ||
+        { bad "$name" "replays: client $crc, server $rc: $(head -c 600 "$tmp/$name.client" "$tmp/$name-srv.out")"; return; }
+    ok "$name"
+}
+
 # The recordings of issue 17 that did not replay: a partial line followed by
 # the other side's bytes or close, and sides far ahead of their peer.
 scripted_files() {
@@ -277,6 +293,7 @@ scripted_files() {
     # so it writes this server close before the client's partial: another
     # order, which replays as written.
     { printf "$h"; printf '%s\n' 'C: a' 'C! partial \x7f' 'S! close'; } >"$tmp/partial-then-peer-close.txt"
+    { printf "$h"; printf '%s\n' 'C: PARAMS 1 5' 'S! partial x' 'C! partial y'; } >"$tmp/left-open.txt"
     { printf "$h"'# max-line: 16777216\nC: '; head -c 10000000 /dev/zero | tr '\0' A
         printf '\nC! close\n'; } >"$tmp/ten-mb.txt"
     { printf "$h"; seq -f 'C: NUMBER %08g ........................................................................................' 230000
@@ -487,6 +504,8 @@ elif [ -z "$TOOL" ]; then
     done
     bg scripted_job ten-mb 16777216
     bg scripted_job partial-then-peer-close "" any
+    bg livepair_job left-open 3 0.5
+    bg livepair_job left-open 0.5 3
     if command -v "$PY" >/dev/null 2>&1; then
         bg refmodel_job
         bg closewait_job

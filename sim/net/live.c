@@ -192,8 +192,12 @@ static int mirror_eof(struct mirror *m, int local_closed_first, struct wm_err *e
         record(m, WM_REC_PARTIAL, m->framer.buf, m->framer.len, err) < 0)
         return -1;
     /* A close answering ours is implied; one the file expects is recorded
-     * even if ours crossed it, since which came first cannot be seen. */
-    if (!local_closed_first || m->shows_close)
+     * even if ours crossed it, since which came first cannot be seen. With
+     * a partial line left open and no close shown, the file implies both:
+     * the peer ended the pair first, as our side would have after --timeout. */
+    const struct wm_script *s = m->lv->script;
+    int implied = local_closed_first || (s && wm_script_close_implied(s));
+    if (!implied || m->shows_close)
         return record(m, WM_REC_CLOSE, "", 0, err);
     return 0;
 }
