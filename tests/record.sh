@@ -278,6 +278,22 @@ livepair_job() {
     ok "$name"
 }
 
+# rawbytes_job SEED: 20 connections of random bytes both ways
+# (tests/rawpeers.py: lines, partial lines, any byte, half-closes at random
+# moments) through the proxy: every recording is verified and checks.
+rawbytes_job() {
+    local name=rawbytes-$1 why rc
+    spawn "$name-srv" 's/^listening on //p' -- run "$PY" tests/rawpeers.py server 127.0.0.1:0 "$1" 20 &&
+        saddr=$addr && recorder "$name" --connections 20 || { bad "$name" "$why"; return; }
+    run "$PY" tests/rawpeers.py client "$raddr" "$1" 20 >/dev/null 2>&1 || { bad "$name" "client failed"; return; }
+    finish "$name-srv" || { bad "$name" "$why"; return; }
+    finish "$name" || { bad "$name" "$why"; return; }
+    [ $rc -eq 0 ] && grep -q "^warmer record: 20 connections recorded, 0 failed; .*, verified$" "$tmp/$name.err" ||
+        { bad "$name" "record exit $rc: $(tail -n 3 "$tmp/$name.err")"; return; }
+    checked "$name" "$tmp/$name.out" || { bad "$name" "$why"; return; }
+    ok "$name"
+}
+
 # The recordings of issue 17 that did not replay: a partial line followed by
 # the other side's bytes or close, and sides far ahead of their peer.
 scripted_files() {
@@ -509,8 +525,10 @@ elif [ -z "$TOOL" ]; then
     if command -v "$PY" >/dev/null 2>&1; then
         bg refmodel_job
         bg closewait_job
+        bg rawbytes_job 1
+        bg rawbytes_job 2
     else
-        echo "record: $PY not found, ci/refmodel.py peers and close-wait skipped"
+        echo "record: $PY not found, ci/refmodel.py peers, close-wait and raw bytes skipped"
     fi
     join
 else # one at a time: the tool is slow
