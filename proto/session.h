@@ -15,8 +15,12 @@ enum wm_out_kind {
     WM_OUT_LOG,     /* a console line, as the reference prints it */
     WM_OUT_ERROR,   /* a protocol error; the session has closed its end */
     WM_OUT_CLOSE,   /* the session closed its end without error */
-    WM_OUT_CLOSE_AS_WRITTEN /* a close a file shows after the peer's end (scripts only):
+    WM_OUT_CLOSE_AS_WRITTEN, /* a close a file shows after the peer's end (scripts only):
                                recorded, where a close answering the peer is implied */
+    WM_OUT_HALF_CLOSE, /* a close a file shows before more of the side's records (scripts
+                          only): recorded; the side sends no more and reads on */
+    WM_OUT_ERROR_AS_WRITTEN /* an error a file shows after the peer's end, on a side that
+                               half-closed before (scripts only): recorded all the same */
 };
 
 struct wm_sink {

@@ -139,6 +139,11 @@ static char *chaos_run(uint64_t seed, int sides, struct wm_cfg *cfg, size_t *len
             ep[s]->self = &ch[s];
             ep[s]->framer.lenient = 1;
         }
+    /* A third of the runs cut a chaos side as a fault does: a reset, or a
+     * half-close after which it reads on (and may report what it read). */
+    int cut = sides == 3 ? (int)pick(&r, 2) : sides - 1;
+    if (pick(&r, 3) == 0)
+        wm_ep_set_cut(ep[cut], pick(&r, 2) ? WM_FAULT_HALF_CLOSE : WM_FAULT_RESET, pick(&r, 40));
     struct wm_sim_opts so = {pick(&r, 2) ? WM_TR_MEMORY : WM_TR_SOCKETPAIR,
                              WM_DEFAULT_MAX_STEPS, NULL, 0, NULL};
     int rc = wm_sim_run(&c, 1, seed, cfg->chunking, &so, &err);

@@ -8,7 +8,8 @@
 
 /* ---- the model: what a pair of peers can send, in any interleaving --------- */
 
-enum { S_OPEN, S_PARTIAL, S_ENDED, S_STOPPED };
+/* S_HALF: closed, still reading: it may yet report an error (a half-close). */
+enum { S_OPEN, S_PARTIAL, S_HALF, S_ENDED, S_STOPPED };
 
 struct gen_conn {
     struct wm_journal *j[2]; /* client, server */
@@ -26,31 +27,42 @@ static void add(struct gen_conn *g, int side, enum wm_rec_kind kind, const char 
 }
 
 /* One side's next record: lines, then maybe a partial, then maybe its end
- * (a close, a reset or half-close, or an error) or nothing more (its close
- * comes after its peer's, or never). */
+ * (a close, a reset or half-close, or an error; a half-closed side may still
+ * report an error) or nothing more (its close comes after its peer's, or
+ * never). */
+static int side_done(const struct gen_conn *g, int side)
+{
+    return g->state[side] == S_ENDED || g->state[side] == S_STOPPED;
+}
+
 static void gen_step(struct prng *r, struct gen_conn *g, int side)
 {
     char buf[32];
     unsigned k = pick(r, 100);
-    if (g->state[side] == S_OPEN && k < 55) {
+    if (g->state[side] == S_HALF) {
+        /* The peer cannot see an error after the close it has read: its
+         * records all come first, so this is the connection's last. */
+        if (k < 30) {
+            add(g, side, WM_REC_ERROR, buf, gen_reason(r, buf));
+            if (!side_done(g, !side))
+                g->state[!side] = S_STOPPED;
+        }
+        if (k < 60)
+            g->state[side] = S_ENDED;
+    } else if (g->state[side] == S_OPEN && k < 55) {
         add(g, side, WM_REC_LINE, buf, gen_text(r, buf, 0));
     } else if (g->state[side] == S_OPEN && k < 70) {
         add(g, side, WM_REC_PARTIAL, buf, gen_text(r, buf, 1));
         g->state[side] = S_PARTIAL;
     } else if (k < 84) {
         add(g, side, WM_REC_CLOSE, "", 0);
-        g->state[side] = S_ENDED;
+        g->state[side] = pick(r, 4) ? S_ENDED : S_HALF;
     } else if (k < 90) {
         add(g, side, WM_REC_ERROR, buf, gen_reason(r, buf));
         g->state[side] = S_ENDED;
     } else if (k < 97 || g->state[side] == S_PARTIAL) {
         g->state[side] = S_STOPPED;
     } /* else: the other side goes first */
-}
-
-static int side_done(const struct gen_conn *g, int side)
-{
-    return g->state[side] == S_ENDED || g->state[side] == S_STOPPED;
 }
 
 /* A connection's records. A real pair's file shows the first close (a side
@@ -65,7 +77,8 @@ static void gen_conn(struct prng *r, struct wm_conn_log *log)
             side = !side;
         gen_step(r, &g, side);
     }
-    int shown = g.state[0] == S_ENDED || g.state[1] == S_ENDED;
+    int shown = g.state[0] == S_ENDED || g.state[1] == S_ENDED || g.state[0] == S_HALF ||
+                g.state[1] == S_HALF;
     if (!shown && !g.last_partial[0] && !g.last_partial[1])
         add(&g, pick(r, 2), WM_REC_CLOSE, "", 0); /* the first close */
 }

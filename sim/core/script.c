@@ -86,10 +86,18 @@ static enum wm_sess_rc pump(struct wm_script *s, const struct wm_sink *out)
         case WM_REC_LOG:
             break;
         case WM_REC_CLOSE:
+            /* A close the side's own records follow (its error) was a
+             * half-close: it read on and reported what it read. */
+            if (s->next < s->own->n) {
+                wm_emit(out, WM_OUT_HALF_CLOSE, "", 0);
+                break;
+            }
             wm_emit(out, WM_OUT_CLOSE_AS_WRITTEN, "", 0);
             return WM_SESS_CLOSED;
         case WM_REC_ERROR:
-            wm_emit(out, WM_OUT_ERROR, text, r->len);
+            /* After its half-close and the peer's end the file shows. */
+            wm_emit(out, s->peer_end_before ? WM_OUT_ERROR_AS_WRITTEN : WM_OUT_ERROR, text,
+                    r->len);
             return WM_SESS_CLOSED;
         }
     }
