@@ -127,6 +127,17 @@ static char *chaos_run(uint64_t seed, int sides, struct wm_cfg *cfg, size_t *len
     struct wm_game g = {1, 5, 3, 5};
     struct wm_err err;
     ck_assert(wm_cfg_add_game(cfg, &g, &err) == 0);
+    /* A third of the runs cut a side as a fault does: a reset, or a
+     * half-close after which it reads on (and may report what it read). A
+     * session's cut is a fault of the file's plan, so that a replay with
+     * the other side scripted carries it out again. */
+    int cut = pick(&r, 3) == 0, cut_side = (int)pick(&r, 2);
+    enum wm_fault_kind cut_kind = pick(&r, 2) ? WM_FAULT_HALF_CLOSE : WM_FAULT_RESET;
+    uint64_t cut_at = pick(&r, 40);
+    if (cut && !(sides & (1 << cut_side))) {
+        struct wm_fault f = {cut_kind, cut_side ? 'S' : 'C', 1, cut_at};
+        ck_assert(wm_cfg_add_fault(cfg, &f, &err) == 0);
+    }
     struct wm_conn_log *logs = wm_conn_logs_new(1, SIZE_MAX);
     struct wm_conn c;
     ck_assert(logs && wm_conn_init(&c, 0, cfg, &logs[0], NULL, &err) == 0);
@@ -139,11 +150,8 @@ static char *chaos_run(uint64_t seed, int sides, struct wm_cfg *cfg, size_t *len
             ep[s]->self = &ch[s];
             ep[s]->framer.lenient = 1;
         }
-    /* A third of the runs cut a chaos side as a fault does: a reset, or a
-     * half-close after which it reads on (and may report what it read). */
-    int cut = sides == 3 ? (int)pick(&r, 2) : sides - 1;
-    if (pick(&r, 3) == 0)
-        wm_ep_set_cut(ep[cut], pick(&r, 2) ? WM_FAULT_HALF_CLOSE : WM_FAULT_RESET, pick(&r, 40));
+    if (cut && (sides & (1 << cut_side)))
+        wm_ep_set_cut(ep[cut_side], cut_kind, cut_at);
     struct wm_sim_opts so = {pick(&r, 2) ? WM_TR_MEMORY : WM_TR_SOCKETPAIR,
                              WM_DEFAULT_MAX_STEPS, NULL, 0, NULL};
     int rc = wm_sim_run(&c, 1, seed, cfg->chunking, &so, &err);
