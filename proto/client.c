@@ -204,4 +204,5 @@ static enum wm_sess_rc on_timeout(void *self, const struct wm_sink *out)
     return fail(c, out, &e);
 }
 
-const struct wm_role wm_client_role = {start, on_line, on_eof, on_bad_input, on_timeout};
+const struct wm_role wm_client_role = {start, on_line, on_eof, on_bad_input, on_timeout,
+                                      NULL, NULL};

@@ -174,4 +174,5 @@ static enum wm_sess_rc start(void *self, const struct wm_sink *out)
     return WM_SESS_OPEN; /* the client speaks first */
 }
 
-const struct wm_role wm_server_role = {start, on_line, on_eof, on_bad_input, on_timeout};
+const struct wm_role wm_server_role = {start, on_line, on_eof, on_bad_input, on_timeout,
+                                      NULL, NULL};

@@ -15,8 +15,12 @@ enum wm_out_kind {
     WM_OUT_LOG,     /* a console line, as the reference prints it */
     WM_OUT_ERROR,   /* a protocol error; the session has closed its end */
     WM_OUT_CLOSE,   /* the session closed its end without error */
-    WM_OUT_CLOSE_AS_WRITTEN /* a close a file shows after the peer's end (scripts only):
+    WM_OUT_CLOSE_AS_WRITTEN, /* a close a file shows after the peer's end (scripts only):
                                recorded, where a close answering the peer is implied */
+    WM_OUT_HALF_CLOSE, /* a close a file shows before more of the side's records (scripts
+                          only): recorded; the side sends no more and reads on */
+    WM_OUT_ERROR_AS_WRITTEN /* an error a file shows after the peer's end, on a side that
+                               half-closed before (scripts only): recorded all the same */
 };
 
 struct wm_sink {
@@ -38,6 +42,12 @@ struct wm_role {
     /* The peer went silent for longer than its driver waits (a stalled
      * peer): report what was awaited and close. */
     enum wm_sess_rc (*on_timeout)(void *self, const struct wm_sink *out);
+    /* Optional (NULL: ignored). Bytes of an unfinished line arrived: a
+     * harness script plays what waited for a peer's partial line. */
+    enum wm_sess_rc (*on_partial)(void *self, const struct wm_sink *out);
+    /* Optional (NULL: a close). The harness ends a session that can make
+     * no more progress; a script whose close is implied ends quietly. */
+    enum wm_sess_rc (*on_abandon)(void *self, const struct wm_sink *out);
 };
 
 static inline void wm_emit(const struct wm_sink *out, enum wm_out_kind kind, const char *text,

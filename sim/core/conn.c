@@ -18,12 +18,19 @@ int wm_conn_init(struct wm_conn *c, unsigned index, const struct wm_cfg *cfg,
         srole = &wm_script_role;
         sself = &c->server_script;
     }
-    /* A script only counts lines, so it reads whatever its peer sends. */
-    size_t script_line = cfg->max_line > WM_SCRIPT_LINE_MAX ? cfg->max_line : WM_SCRIPT_LINE_MAX;
+    /* A script only counts lines, so it reads whatever its peer sends (a
+     * record's text may be max-line + WM_TX_TEXT_SLACK bytes), and it may be
+     * as far ahead as its records go: its output holds them all. */
+    size_t script_line = wm_script_line_max(cfg->max_line);
+    const struct wm_conn_log *want = script ? &script->conns[index] : NULL;
+    size_t cout = want && cfg->client_script ? wm_script_out_max(&want->client, WM_OUT_MAX)
+                                             : WM_OUT_MAX;
+    size_t sout = want && cfg->server_script ? wm_script_out_max(&want->server, WM_OUT_MAX)
+                                             : WM_OUT_MAX;
     if (wm_ep_init(&c->client, 'C', crole, cself, &log->client,
-                   cfg->client_script ? script_line : cfg->max_line, WM_OUT_MAX) < 0 ||
+                   cfg->client_script ? script_line : cfg->max_line, cout) < 0 ||
         wm_ep_init(&c->server, 'S', srole, sself, &log->server,
-                   cfg->server_script ? script_line : cfg->max_line, WM_OUT_MAX) < 0) {
+                   cfg->server_script ? script_line : cfg->max_line, sout) < 0) {
         wm_conn_free(c);
         wm_err_set(err, "out of memory for connection %u", index + 1);
         return -1;
@@ -37,10 +44,10 @@ int wm_conn_init(struct wm_conn *c, unsigned index, const struct wm_cfg *cfg,
     }
     wm_client_init(&c->client_session, cfg->games, cfg->ngames, cfg->max_guesses);
     wm_server_init(&c->server_session, cfg->seed + index, cfg->max_guesses);
-    if (script) {
-        const struct wm_conn_log *want = &script->conns[index];
-        wm_script_init(&c->client_script, &want->client, &want->server, &c->client);
-        wm_script_init(&c->server_script, &want->server, &want->client, &c->server);
+    if (want) {
+        int both = cfg->client_script && cfg->server_script;
+        wm_script_init(&c->client_script, &want->client, &want->server, &c->client, both);
+        wm_script_init(&c->server_script, &want->server, &want->client, &c->server, both);
     }
     return 0;
 }

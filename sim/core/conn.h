@@ -11,8 +11,18 @@
 #include "transcript.h"
 
 #define WM_DEFAULT_MAX_JOURNAL (256u << 20)
+/* A session's output bound: it answers one line at a time and feeding
+ * pauses at WM_EP_HIGH_WATER. A script's follows its records instead
+ * (wm_script_out_max). */
 #define WM_OUT_MAX (1u << 20)
 #define WM_SCRIPT_LINE_MAX 65536
+
+/* The line bound of a script's framer: every record text the file may hold. */
+static inline size_t wm_script_line_max(size_t max_line)
+{
+    size_t n = max_line + WM_TX_TEXT_SLACK;
+    return n > WM_SCRIPT_LINE_MAX ? n : WM_SCRIPT_LINE_MAX;
+}
 
 struct wm_conn {
     unsigned index; /* from 0; the server RNG gets seed + index */

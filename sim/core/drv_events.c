@@ -32,7 +32,7 @@ struct eside {
     int fd;
     struct wm_inbuf in; /* read but not yet taken by the endpoint */
     uint64_t sent, rcvd;
-    int eof_done, shut_done;
+    int eof_done, shut_done, half_done;
 };
 
 struct econn {
@@ -75,7 +75,7 @@ static int interest(struct eside *me)
     const struct eside *peer = peer_of(me);
     int mask = wm_ep_pending(me->ep) ? WM_EL_WRITE : 0;
     if (can_take(me) && wm_inbuf_left(&me->in) == 0 &&
-        (peer->sent > me->rcvd || (peer->shut_done && !me->eof_done)))
+        (peer->sent > me->rcvd || ((peer->shut_done || peer->half_done) && !me->eof_done)))
         mask |= WM_EL_READ;
     return mask;
 }
@@ -107,6 +107,10 @@ static void settle(struct econn *ec)
                 shutdown(me->fd, SHUT_RDWR);
                 me->shut_done = 1;
                 wm_el_del(ec->run->el, me->fd);
+                moved = 1;
+            } else if (me->ep->out_shut && !me->half_done && wm_ep_pending(me->ep) == 0) {
+                shutdown(me->fd, SHUT_WR); /* a half-close: it reads on */
+                me->half_done = 1;
                 moved = 1;
             }
         }

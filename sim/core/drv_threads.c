@@ -43,6 +43,7 @@ struct tside {
     int started;
     struct wm_inbuf in; /* read but not yet taken by the endpoint */
     int eof_done;
+    int half_done; /* its writing half is shut (a script's half-close) */
 };
 
 struct tconn {
@@ -52,7 +53,8 @@ struct tconn {
     int is_script[2]; /* set before the threads start, then read-only */
     int mu_ok;
     pthread_mutex_t mu; /* guards the fields below */
-    uint64_t sent[2], rcvd[2];
+    uint64_t sent[2], rcvd[2]; /* bytes; a half-close's end counts as one more */
+    int half[2];    /* side k half-closed: its end is in flight until read */
     int idle[2];    /* side k is blocked (or about to block) in recv, nothing pending */
     int abandon[2]; /* side k was found stuck: it abandons itself when it looks up */
 };
@@ -181,6 +183,8 @@ static enum wait_rc await_input(struct tside *me)
         tc->idle[me->k] = 0;
         if (r > 0)
             tc->rcvd[me->k] += (uint64_t)r;
+        else if (tc->half[!me->k])
+            tc->rcvd[me->k]++; /* the half-close's end, read once (eof_done follows) */
         ab = tc->abandon[me->k];
         tc->abandon[me->k] = 0;
         pthread_mutex_unlock(&tc->mu);
@@ -208,6 +212,14 @@ static void *side_main(void *arg)
         if (ep->closed) {
             shutdown(me->fd, SHUT_RDWR);
             break;
+        }
+        if (ep->out_shut && !me->half_done) { /* a half-close: it reads on */
+            pthread_mutex_lock(&me->tc->mu);
+            me->tc->sent[me->k]++; /* in flight until the peer reads the end */
+            me->tc->half[me->k] = 1;
+            pthread_mutex_unlock(&me->tc->mu);
+            shutdown(me->fd, SHUT_WR);
+            me->half_done = 1;
         }
         if (wm_inbuf_left(&me->in) > 0) { /* feeding paused at the high-water mark */
             wm_ep_feed_inbuf(me->ep, &me->in);

@@ -19,8 +19,10 @@ static void set_fault(struct wm_endpoint *ep, const char *what, size_t limit)
         wm_err_set(&ep->fault_msg, "%s side: %s", ep->side == 'C' ? "client" : "server", what);
 }
 
-/* 0 recorded, -1 the side's journal is full and the side has ended. */
-static int record(struct wm_endpoint *ep, enum wm_rec_kind kind, const char *text, size_t len)
+/* 0 recorded, -1 the side's journal is full and the side has ended.
+ * as_written: a script's record the file shows after its peer's end. */
+static int record_as(struct wm_endpoint *ep, enum wm_rec_kind kind, const char *text, size_t len,
+                     int as_written)
 {
     if (!ep->journal) {
         if (ep->observe)
@@ -32,7 +34,7 @@ static int record(struct wm_endpoint *ep, enum wm_rec_kind kind, const char *tex
     /* A half-closed side's peer answered our close quietly, so its close is
      * implied, not a record: nothing here may follow it (its cause would
      * count an item the transcript does not hold). */
-    if (ep->out_shut && ep->peer_eof)
+    if (ep->out_shut && ep->peer_eof && !as_written)
         return 0;
     uint64_t cause = wm_ep_items_seen(ep);
     int rc = wm_journal_add(ep->journal, kind, cause, text, len);
@@ -53,6 +55,11 @@ static int record(struct wm_endpoint *ep, enum wm_rec_kind kind, const char *tex
     if (wm_journal_add_last(ep->journal, WM_REC_ERROR, cause, why.msg, strlen(why.msg)) < 0)
         set_fault(ep, "out of memory for the transcript", 0);
     return -1;
+}
+
+static int record(struct wm_endpoint *ep, enum wm_rec_kind kind, const char *text, size_t len)
+{
+    return record_as(ep, kind, text, len, 0);
 }
 
 static void queue(struct wm_endpoint *ep, const char *p, size_t n, int newline)
@@ -152,8 +159,15 @@ static void on_emit(void *ctx, enum wm_out_kind kind, const char *text, size_t l
         record(ep, WM_REC_LOG, text, len);
         break;
     case WM_OUT_ERROR:
-        record(ep, WM_REC_ERROR, text, len);
+    case WM_OUT_ERROR_AS_WRITTEN:
+        record_as(ep, WM_REC_ERROR, text, len, kind == WM_OUT_ERROR_AS_WRITTEN);
         ep->closed = 1;
+        break;
+    case WM_OUT_HALF_CLOSE:
+        /* As a half-close fault: the close is its record, then sends go nowhere. */
+        if (!ep->out_shut)
+            record(ep, WM_REC_CLOSE, "", 0);
+        ep->out_shut = 1;
         break;
     case WM_OUT_CLOSE:
     case WM_OUT_CLOSE_AS_WRITTEN:
@@ -228,6 +242,8 @@ size_t wm_ep_feed(struct wm_endpoint *ep, const char *p, size_t n)
             apply(ep, ep->role->on_line(ep->self, line, len, &sink));
         else if (rc == WM_FRAME_ERROR)
             apply(ep, ep->role->on_bad_input(ep->self, &err, &sink));
+        else if (ep->role->on_partial && wm_framer_mid_line(&ep->framer))
+            apply(ep, ep->role->on_partial(ep->self, &sink));
     }
     return ep->closed ? n : taken; /* a closed side discards what follows */
 }
@@ -276,7 +292,12 @@ void wm_ep_abandon(struct wm_endpoint *ep)
 {
     if (ep->closed)
         return;
-    on_emit(ep, WM_OUT_CLOSE, "", 0);
+    if (!ep->role->on_abandon) {
+        on_emit(ep, WM_OUT_CLOSE, "", 0);
+        return;
+    }
+    struct wm_sink sink = {on_emit, ep};
+    apply(ep, ep->role->on_abandon(ep->self, &sink));
 }
 
 void wm_ep_timeout(struct wm_endpoint *ep)

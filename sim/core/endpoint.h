@@ -72,7 +72,8 @@ void wm_ep_eof(struct wm_endpoint *ep);
 /* The peer reset the connection: the end of the stream, and an unfinished
  * line is reported as cut by the reset, not as a missing newline. */
 void wm_ep_reset(struct wm_endpoint *ep);
-/* Ends a side that can make no progress (a script left waiting). */
+/* Ends a side that can make no progress (a script left waiting): a close,
+ * recorded unless the role's on_abandon says it is implied. */
 void wm_ep_abandon(struct wm_endpoint *ep);
 /* The peer stalled: the session reports what it awaited and closes. */
 void wm_ep_timeout(struct wm_endpoint *ep);

@@ -1,10 +1,16 @@
 /* A scripted side: plays one side's records of a transcript as written.
  * A record waits for every peer item the file puts before it: the peer's
- * lines, and its end (a close, an error or a partial line) if the file shows
- * it first. Once its records are played, a script waits for the peer's end
- * when the file shows one, else closes as soon as every line the file
- * expects from the peer has arrived. When the peer ends, a script plays the
- * records that waited for that end (its close is then implied) and stops. */
+ * lines, its partial line (all of its bytes), and its end (a close or an
+ * error) if the file shows it first. Once its records are played, a script
+ * waits for the peer's end when the file shows one, or when either side's
+ * last bytes are a partial line with no close after it (a side closes
+ * there only where the file says so: a close not shown came after the
+ * peer's, or never); else it closes as soon as every line the file expects
+ * from the peer has arrived. When the peer ends, a script plays the records
+ * that waited for that end (its close is then implied) and stops. When
+ * nothing can move, the harness ends a waiting script: with a close that is
+ * recorded (the diff shows what was missing), or quietly if the file implies
+ * its close (wm_script_close_implied). */
 #ifndef WM_SCRIPT_H
 #define WM_SCRIPT_H
 
@@ -15,21 +21,40 @@
 struct wm_script {
     const struct wm_journal *own;  /* records to play; cause = peer wire items before */
     const struct wm_journal *peer; /* the peer's records in the file */
-    const struct wm_endpoint *ep;  /* for the peer lines received so far */
+    const struct wm_endpoint *ep;  /* for the peer bytes received so far */
     size_t next;                   /* next own record to play */
-    size_t peer_cursor;            /* peer records counted into the two fields below */
+    size_t peer_cursor;            /* peer records counted into the fields below */
     uint64_t peer_lines_before;    /* peer LINE records among the first peer_cursor */
-    int peer_end_before;           /* the peer's end is among the first peer_cursor */
+    size_t peer_partial_before;    /* bytes of a peer partial among them, 0 if none */
+    int peer_end_before;           /* the peer's close or error is among them */
     uint64_t peer_lines_total;
-    int peer_ends;                 /* the file shows the peer's close, error or partial */
+    int peer_ends;                 /* the file shows the peer's close or error */
+    int own_partial_open;          /* own last bytes are a partial, its close not shown */
+    int peer_partial_open;         /* the same of the peer */
+    int quiet_end;                 /* an implied close may end it unrecorded (init) */
 };
 
+/* quiet_end: 1 when the peer cannot answer a close the file implies with a
+ * record of its own (the peer is a script too; or a live peer, whose records
+ * are placed where the file puts them). Against warmer's session, which does
+ * answer (an error for the cut line), such a close is recorded: a run makes
+ * no record after a close it does not show. */
 void wm_script_init(struct wm_script *s, const struct wm_journal *own,
-                    const struct wm_journal *peer, const struct wm_endpoint *ep);
+                    const struct wm_journal *peer, const struct wm_endpoint *ep, int quiet_end);
 
-/* 1 when the script can go on only once the peer ends: every peer line the
+/* Bytes a script may queue for sending: all of its records, each with its
+ * newline, when its peer reads nothing (so bounded by the file, itself
+ * bounded by --max-journal), or floor if that is more. */
+size_t wm_script_out_max(const struct wm_journal *own, size_t floor);
+
+/* 1 when the script can go on only once the peer ends: every peer byte the
  * file puts before that end has arrived, so any further line is a mismatch. */
 int wm_script_awaits_end(const struct wm_script *s);
+
+/* 1 when every record is played and the side's close is implied (its own
+ * or its peer's last bytes a partial line, no close shown): it waits for
+ * the peer's end, and if that never comes ends without a record. */
+int wm_script_close_implied(const struct wm_script *s);
 
 extern const struct wm_role wm_script_role;
 

@@ -27,6 +27,8 @@ struct mirror {
     size_t expect_at;  /* next expected peer record to match */
     size_t end_at;     /* index of the file's first peer end (close, error, partial), or n */
     uint64_t end_lines; /* peer lines the file puts before that end */
+    int shows_close;   /* the file shows the peer's close or error (a partial's is implied
+                          when the file does not: it answers ours) */
     uint64_t lines;    /* peer lines recorded so far */
     struct wm_live *lv;
 };
@@ -85,7 +87,7 @@ static void set_verdict(struct wm_live *lv, enum wm_live_fault fault, size_t lin
     lv->verdict->lineno = lineno;
 }
 
-/* The file (or model) shows the peer's end. */
+/* The file (or model) shows the peer's end: no line may follow. */
 static int expects_end(const struct mirror *m)
 {
     return m->expect && m->end_at < m->expect->n;
@@ -106,7 +108,8 @@ static void expected_end(const struct mirror *m, char *buf, size_t size)
     }
     char text[QUOTE_MAX];
     wm_escape(text, sizeof text, wm_rec_text(m->expect, r), r->len);
-    snprintf(buf, size, "to send `%s` with no final newline and close", text);
+    snprintf(buf, size, "to send `%s` with no final newline%s", text,
+             m->shows_close ? " and close" : "");
 }
 
 /* A peer line where the file shows the peer's end: the peer went on where
@@ -159,6 +162,8 @@ static void mirror_init(struct mirror *m, struct wm_live *lv)
             break;
         m->end_lines += e->recs[m->end_at].kind == WM_REC_LINE;
     }
+    for (size_t i = m->end_at; e && i < e->n; i++)
+        m->shows_close |= e->recs[i].kind == WM_REC_CLOSE || e->recs[i].kind == WM_REC_ERROR;
 }
 
 /* Records the peer's bytes; stops at the first line that gives a verdict. */
@@ -187,8 +192,12 @@ static int mirror_eof(struct mirror *m, int local_closed_first, struct wm_err *e
         record(m, WM_REC_PARTIAL, m->framer.buf, m->framer.len, err) < 0)
         return -1;
     /* A close answering ours is implied; one the file expects is recorded
-     * even if ours crossed it, since which came first cannot be seen. */
-    if (!local_closed_first || expects_end(m))
+     * even if ours crossed it, since which came first cannot be seen. With
+     * a partial line left open and no close shown, the file implies both:
+     * the peer ended the pair first, as our side would have after --timeout. */
+    const struct wm_script *s = m->lv->script;
+    int implied = local_closed_first || (s && wm_script_close_implied(s));
+    if (!implied || m->shows_close)
         return record(m, WM_REC_CLOSE, "", 0, err);
     return 0;
 }
@@ -238,6 +247,13 @@ static int on_silence(struct wm_live *lv, struct mirror *m, struct wm_err *err)
     char secs[32], after[AFTER_MAX];
     wm_live_seconds(secs, sizeof secs, lv->timeout_ms);
     after_what(lv, after, sizeof after);
+    /* Played all, its close implied (a partial line left open): the peer
+     * stayed open as the file shows, so our side ends quietly, as the
+     * simulator ends such a pair, and what the peer does next is compared. */
+    if (!ep->closed && lv->script && wm_script_close_implied(lv->script)) {
+        wm_ep_abandon(ep);
+        return 1;
+    }
     if (!ep->closed && lv->script && wm_script_awaits_end(lv->script)) {
         char want[WANT_MAX];
         expected_end(m, want, sizeof want);
@@ -254,7 +270,7 @@ static int on_silence(struct wm_live *lv, struct mirror *m, struct wm_err *err)
         wm_err_set(err, "no answer from the %s within %s (--timeout)", peer_name(lv), secs);
         return -1;
     }
-    if (expects_end(m)) {
+    if (m->shows_close) {
         char want[WANT_MAX];
         expected_end(m, want, sizeof want);
         set_verdict(lv, WM_LIVE_KEPT_OPEN, end_lineno(m));
@@ -397,15 +413,14 @@ static int replay_conn(struct wm_transcript *t, const struct wm_live_replay_opts
     struct wm_journal *mine = o->remote_server ? &logs[i].client : &logs[i].server;
     struct wm_endpoint ep;
     struct wm_script script;
-    size_t line = cfg->max_line > WM_SCRIPT_LINE_MAX ? cfg->max_line : WM_SCRIPT_LINE_MAX;
     wm_live_normalize(peer);
-    if (wm_ep_init(&ep, o->remote_server ? 'C' : 'S', &wm_script_role, &script, mine, line,
-                   WM_OUT_MAX) < 0) {
+    if (wm_ep_init(&ep, o->remote_server ? 'C' : 'S', &wm_script_role, &script, mine,
+                   wm_script_line_max(cfg->max_line), wm_script_out_max(own, WM_OUT_MAX)) < 0) {
         wm_err_set(err, "out of memory");
         return -1;
     }
     ep.framer.lenient = 1;
-    wm_script_init(&script, own, peer, &ep);
+    wm_script_init(&script, own, peer, &ep, 1);
     verdict->conn = i + 1;
     struct wm_live lv = {.local = &ep, .script = &script,
                          .remote = o->remote_server ? &logs[i].server : &logs[i].client,
