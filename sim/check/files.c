@@ -53,20 +53,23 @@ static enum kind kind_of(const char *path)
     if (n >= m && memcmp(buf, WM_TX_MAGIC, m) == 0 && (n == m || buf[m] == '\n'))
         return TRANSCRIPT;
     /* The first non-blank line, past a UTF-8 BOM, with only its letters and
-     * digits kept and lowercased: "#Warmer  transcript V2\r" is a near miss. */
+     * digits kept and lowercased, is "warmertranscriptv" and a version:
+     * "#Warmer  transcript V2\r" is a near miss, a README titled "# warmer
+     * transcripts (format v1)" is not. */
     size_t i = n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
     while (i < n && (buf[i] == '\n' || buf[i] == '\r' || buf[i] == ' ' || buf[i] == '\t'))
         i++;
-    static const char want[] = "warmertranscript";
-    size_t w = 0;
-    for (; i < n && buf[i] != '\n' && w < sizeof want - 1; i++) {
+    static const char want[] = "warmertranscriptv";
+    size_t w = 0, digits = 0;
+    for (; i < n && buf[i] != '\n'; i++) {
         unsigned char c = (unsigned char)buf[i];
         if (!isalnum(c))
             continue;
-        if (tolower(c) != want[w++])
+        if (w < sizeof want - 1 ? tolower(c) != want[w++] : !isdigit(c))
             return NOT_TRANSCRIPT;
+        digits += w == sizeof want - 1 && isdigit(c);
     }
-    return w == sizeof want - 1 ? NEAR_MISS : NOT_TRANSCRIPT;
+    return w == sizeof want - 1 && digits > 0 ? NEAR_MISS : NOT_TRANSCRIPT;
 }
 
 static int by_path(const void *a, const void *b)
