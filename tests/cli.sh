@@ -192,6 +192,8 @@ expect num-explore 2 '--time must be at least 0.01 seconds, got "0"' -- explore 
 expect num-explore-max 2 '--time wants seconds, 0.01..2592000 with up to 3 decimals, got "2592000.001"' -- explore --time 2592000.001
 # Every option that takes seconds takes decimals.
 expect seconds-explore-time 0 "^explore: seed 1, [0-9]* runs, all held\$" -- explore --time 0.2
+expect seconds-close-window 2 '--close-window must be 0 or at least 0.01 seconds, got "0.001"' -- replay --server --close-window 0.001 fixtures/golden/book.txt
+expect close-window-off 0 "^ok fixtures/golden/book.txt\$" -- replay --server --close-window 0 fixtures/golden/book.txt
 expect seconds-serve-idle 2 'unknown option "--frob"' -- serve --listen 127.0.0.1:0 --idle-timeout 0.25 --frob
 expect num-load 2 '--connections must be 1..65536, got "0"' -- load --connect 127.0.0.1:9 --connections 0
 expect seconds-leading-zero 2 '--timeout wants seconds' -- replay --server --timeout 00.5 fixtures/golden/book.txt

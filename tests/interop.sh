@@ -299,6 +299,53 @@ case_signal_stops_cleanly() {
     done
 }
 
+# A family of servers, each closing one client line before its transcript
+# says (tests/early_server.py), must all fail, naming the close; the same
+# servers closing where the file says must all pass. Every single-connection
+# golden and bad fixture with an early variant, 4 at a time.
+case_close_one_line_early_fails() {
+    command -v "$PY" >/dev/null || return 0
+    grep -L '^# connections:' fixtures/golden/*.txt fixtures/bad/*.txt |
+        sed 's/$/ --early/; p; s/ --early$/ --exact/' |
+        xargs -P 4 -n 2 bash tests/early_close.sh "$W" "$PY" >"$tmp/$1.out" 2>&1
+    local bad named
+    bad=$(grep -c '^FAIL' "$tmp/$1.out") named=$(grep -c '^ok .* --early named$' "$tmp/$1.out")
+    [ "$bad" -eq 0 ] || { why="$bad of $(wc -l <"$tmp/$1.out") replays wrong: $(grep -m 3 '^FAIL' "$tmp/$1.out" | tr '\n' ' ')"; return 1; }
+    [ "$named" -ge 40 ] || { why="only $named early closes named"; return 1; }
+}
+
+# The other direction: a client that closes right after its lines, before
+# the server's close it should answer, fails naming it; one that waits for
+# the server's close passes.
+case_client_closes_early_fails() {
+    command -v "$PY" >/dev/null || return 0
+    local mode rc port pid i
+    for mode in early exact; do
+        $W replay --client --listen 127.0.0.1:0 fixtures/bad/number-with-argument.txt >"$tmp/$1.out" 2>&1 &
+        pid=$!
+        for ((i = 0; i < 300; i++)); do
+            port=$(sed -n 's/^replay: listening on 127.0.0.1:\([0-9]*\) .*/\1/p' "$tmp/$1.out")
+            [ -n "$port" ] && break
+            sleep 0.05
+        done
+        "$PY" -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"PARAMS 1 5\nNUMBER x\n")
+if sys.argv[2] == "exact":
+    s.recv(100)  # the server closes first, as the file shows
+s.close()' "$port" $mode
+        wait $pid
+        rc=$?
+        if [ $mode = early ]; then
+            [ $rc -eq 1 ] && has $1 "number-with-argument.txt:8: expected the client to close after the server's close (line 7); it closed before the server sent anything" ||
+                { why="early client: exit $rc; ${why:-}"; return 1; }
+        else
+            [ $rc -eq 0 ] || { why="faithful client: exit $rc: $(head -c 300 "$tmp/$1.out")"; return 1; }
+        fi
+    done
+}
+
 cases=$(declare -F | sed -n 's/^declare -f case_//p')
 if [ -n "$INTEROP_ONLY" ] && ! grep -qx -- "$INTEROP_ONLY" <<<"$cases"; then
     echo "interop: no case $INTEROP_ONLY (cases: $(echo $cases))" >&2

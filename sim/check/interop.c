@@ -336,6 +336,7 @@ static int serve_and_replay(struct icase *c, struct wm_conn_log **logs, struct w
     struct wm_live_hooks hooks = {.open = open_server, .ctx = c};
     struct wm_live_replay_opts lo = {.remote_server = 1, .addr = c->addr, .listen_fd = -1,
                                      .timeout_ms = c->o->timeout_ms,
+                                     .close_window_ms = c->o->close_window_ms,
                                      .max_journal = c->o->max_journal, .hooks = &hooks};
     return wm_live_replay(c->t, &lo, logs, v, err);
 }
@@ -419,6 +420,7 @@ static enum wm_case_status run_client_case(FILE *out, struct icase *c,
                                       .after = reap_client, .ctx = c};
         struct wm_live_replay_opts lo = {.remote_server = 0, .listen_fd = lfd,
                                          .timeout_ms = c->o->timeout_ms,
+                                         .close_window_ms = c->o->close_window_ms,
                                          .max_journal = c->o->max_journal, .hooks = &hooks};
         if (wm_live_replay(c->t, &lo, &logs, &v, &err) < 0)
             error = err.msg;

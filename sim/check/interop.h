@@ -17,6 +17,7 @@ struct wm_interop_opts {
     const char *command; /* with {seed} {port} {host} {games} {max-line} {max-guesses} */
     const char *host;    /* {host}: where a server listens, or where warmer does */
     int timeout_ms;      /* each wait for the peer's lines and closes */
+    int close_window_ms; /* a close before the line that should cause it (live.h) */
     int process_timeout_ms; /* for a peer process to listen, connect, exit */
     size_t max_journal;
     const char *prog;    /* argv[0], for reproduce lines */

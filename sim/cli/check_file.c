@@ -218,6 +218,7 @@ static int one_whole(const struct wm_args *a, const char *path, FILE *f, enum wm
         struct wm_live_replay_opts lo = {.remote_server = mode == WM_CHECK_REPLAY_SERVER,
                                          .addr = live->addr, .listen_fd = -1,
                                          .timeout_ms = live->timeout_ms,
+                                         .close_window_ms = live->close_window_ms,
                                          .max_journal = opts->max_journal};
         ran = wm_live_replay(&t, &lo, &logs, &verdict, &err);
     } else {

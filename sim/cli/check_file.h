@@ -13,6 +13,7 @@ enum wm_check_mode { WM_CHECK_FILE, WM_CHECK_REPLAY_SERVER, WM_CHECK_REPLAY_CLIE
 struct wm_check_live {
     const char *addr; /* NULL: the peer is in process */
     int timeout_ms;
+    int close_window_ms; /* --close-window (live.h) */
 };
 
 /* One file: its report goes to out ("ok FILE", or "FAIL ..." with the diff

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "live.h"
 #include "msg.h"
 
 static const char *const driver_names[] = {"sim", "threads", "events"};
@@ -104,6 +105,15 @@ int wm_opt_jobs(struct wm_args *a, const struct wm_optval *o, unsigned *jobs)
     if (wm_opt_range(a, o, 1, WM_JOBS_MAX, &n) < 0)
         return -1;
     *jobs = (unsigned)n;
+    return 0;
+}
+
+int wm_opt_close_window(struct wm_args *a, const struct wm_optval *o, int *ms)
+{
+    int64_t t;
+    if (wm_opt_seconds_in(a, o, 1, WM_CLOSE_WINDOW_MAX_MS, &t) < 0)
+        return -1;
+    *ms = (int)t;
     return 0;
 }
 

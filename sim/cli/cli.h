@@ -29,6 +29,7 @@ enum {
     WM_OPT_MAX_JOURNAL,
     WM_OPT_MAX_RUN_MEMORY,
     WM_OPT_TIMEOUT, /* waits for a live peer */
+    WM_OPT_CLOSE_WINDOW,
     WM_OPT_SHARD,   /* a suite of cases (struct wm_suite_opts) */
     WM_OPT_JUNIT,
     WM_OPT_JSON,
@@ -52,6 +53,7 @@ enum {
         {"max-steps", 1, WM_OPT_MAX_STEPS}, {"max-journal", 1, WM_OPT_MAX_JOURNAL},              \
         {"max-run-memory", 1, WM_OPT_MAX_RUN_MEMORY}
 #define WM_OPTS_TIMEOUT {"timeout", 1, WM_OPT_TIMEOUT}
+#define WM_OPTS_CLOSE_WINDOW {"close-window", 1, WM_OPT_CLOSE_WINDOW}
 /* check, interop: --shard K/N --junit FILE --json FILE --tap */
 #define WM_OPTS_SUITE                                                                              \
     {"shard", 1, WM_OPT_SHARD}, {"junit", 1, WM_OPT_JUNIT}, {"json", 1, WM_OPT_JSON},           \
@@ -76,6 +78,8 @@ int wm_run_args_check(struct wm_args *a, const struct wm_run_args *r);
 int wm_opt_suite(struct wm_args *a, struct wm_suite_opts *s, const struct wm_optval *o);
 /* -j N, --jobs N into *jobs: 0, or -1 after a usage error. */
 int wm_opt_jobs(struct wm_args *a, const struct wm_optval *o, unsigned *jobs);
+/* --close-window S (0: off) into *ms: 0, or -1 after a usage error. */
+int wm_opt_close_window(struct wm_args *a, const struct wm_optval *o, int *ms);
 
 /* The options that differ from the defaults, as " --driver threads ...". */
 void wm_exec_opts_string(const struct wm_exec_opts *o, char *buf, size_t size);

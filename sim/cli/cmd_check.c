@@ -44,6 +44,9 @@ static const char replay_help[] =
     "header's games, or with --listen to live clients that connect (one per\n"
     "connection, in order), and checks every C record. A live peer's error is\n"
     "seen only as its close, so the file's peer errors are compared as closes.\n"
+    "A live peer's close is judged where it came: where the file shows it open,\n"
+    "lines go one at a time, each after --close-window S (default 0.05, 0 off)\n"
+    "with the peer still open, and a close inside that stretch fails.\n"
     "Exit: 0 match, 1 mismatch (diff, file:line, reproducing command), 2 bad usage/file.\n";
 
 struct check_run {
@@ -68,7 +71,7 @@ static void check_job(void *ctx, uint64_t i, void *res)
     wm_exec_opts_string(&c->opts, extra, sizeof extra);
     wm_shell_word(path, word, sizeof word);
     snprintf(repro, sizeof repro, "check%s %s", extra, word);
-    struct wm_check_live in_process = {NULL, 0};
+    struct wm_check_live in_process = {NULL, 0, 0};
     FILE *out = open_memstream(&cr->r.text, &cr->r.len);
     double t0 = wm_suite_clock();
     if (!out) {
@@ -196,7 +199,8 @@ enum { REPLAY_SERVER = WM_OPT_LOCAL, REPLAY_CLIENT, REPLAY_CONNECT, REPLAY_LISTE
 
 static const struct wm_opt replay_opts[] = {
     {"server", 0, REPLAY_SERVER}, {"client", 0, REPLAY_CLIENT}, {"connect", 1, REPLAY_CONNECT},
-    {"listen", 1, REPLAY_LISTEN}, WM_OPTS_TIMEOUT, WM_OPTS_EXEC, {NULL, 0, 0}};
+    {"listen", 1, REPLAY_LISTEN}, WM_OPTS_TIMEOUT, WM_OPTS_CLOSE_WINDOW, WM_OPTS_EXEC,
+    {NULL, 0, 0}};
 
 struct replay_ctx {
     struct wm_run_args run;
@@ -220,6 +224,8 @@ static int replay_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
         r->live.addr = o->val;
         r->listen_flag = o->id == REPLAY_LISTEN;
         return wm_opt_hostport(a, o, r->listen_flag);
+    case WM_OPT_CLOSE_WINDOW:
+        return wm_opt_close_window(a, o, &r->live.close_window_ms);
     default:
         return wm_opt_run(a, &r->run, o);
     }
@@ -229,7 +235,8 @@ int wm_cmd_replay(struct wm_args *a)
 {
     static const struct wm_cmd_spec spec = {replay_help, replay_opts, 1};
     struct wm_exec_opts opts;
-    struct replay_ctx c = {.mode = WM_CHECK_FILE, .live = {NULL, WM_DEFAULT_TIMEOUT_MS}};
+    struct replay_ctx c = {.mode = WM_CHECK_FILE,
+                           .live = {NULL, WM_DEFAULT_TIMEOUT_MS, WM_DEFAULT_CLOSE_WINDOW_MS}};
     int rc;
     wm_exec_opts_init(&opts);
     c.run.exec = &opts;
@@ -254,6 +261,12 @@ int wm_cmd_replay(struct wm_args *a)
         char secs[24];
         wm_seconds_word(secs, sizeof secs, live.timeout_ms);
         snprintf(extra + n, sizeof extra - n, " --timeout %s", secs);
+    }
+    if (live.close_window_ms != WM_DEFAULT_CLOSE_WINDOW_MS) {
+        size_t n = strlen(extra);
+        char secs[24];
+        wm_seconds_word(secs, sizeof secs, live.close_window_ms);
+        snprintf(extra + n, sizeof extra - n, " --close-window %s", secs);
     }
     wm_shell_word(path, word, sizeof word);
     int len = snprintf(repro, sizeof repro, "replay %s%s%s%s %s",

@@ -61,6 +61,7 @@ static const char explore_help[] =
     "  --server-seed N the live server's --seed (default 1234): connection k is\n"
     "                  seeded N + k - 1\n"
     "  --timeout S     each wait for the live server (default 10)\n"
+    "  --close-window S  its close judged where it came, as replay does (default 0.05)\n"
     "  --replay FILE   runs FILE's settings under every driver, transport and\n"
     "                  chunking: each must hold the invariants and all must agree\n"
     "  --no-fork       runs each scenario in this process, not in a child: a\n"
@@ -297,7 +298,8 @@ static const struct wm_opt explore_opts[] = {
     {"seed", 1, EXP_SEED},       {"runs", 1, EXP_RUNS},     {"time", 1, EXP_TIME},
     {"out", 1, EXP_OUT},         WM_OPTS_JOBS,              {"faults", 1, EXP_FAULTS},
     {"driver", 1, EXP_DRIVER},   {"connect", 1, EXP_CONNECT}, {"server-seed", 1, EXP_SERVER_SEED},
-    WM_OPTS_TIMEOUT,             {"replay", 1, EXP_REPLAY}, {"run", 1, EXP_RUN},
+    WM_OPTS_TIMEOUT,             WM_OPTS_CLOSE_WINDOW,
+    {"replay", 1, EXP_REPLAY},   {"run", 1, EXP_RUN},
     {"shard", 1, WM_OPT_SHARD},  {"junit", 1, WM_OPT_JUNIT}, {"json", 1, WM_OPT_JSON},
     {"no-fork", 0, EXP_NO_FORK}, {NULL, 0, 0}};
 
@@ -322,6 +324,8 @@ static int explore_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
         return wm_opt_hostport(a, o, 0);
     case EXP_SERVER_SEED:
         return wm_opt_range(a, o, 0, UINT64_MAX, &x->target.server_seed);
+    case WM_OPT_CLOSE_WINDOW:
+        return wm_opt_close_window(a, o, &x->target.close_window_ms);
     case WM_OPT_TIMEOUT:
         return wm_opt_seconds(a, o, &x->target.timeout_ms);
     case EXP_SEED:
@@ -407,7 +411,8 @@ int wm_cmd_explore(struct wm_args *a)
     static const struct wm_cmd_spec spec = {explore_help, explore_opts, 0};
     struct explore_args x = {
         .e = {.seed = 1, .bias = {.driver = -1, .faults = WM_SCN_ALL_FAULTS}},
-        .target = {.server_seed = WM_DEFAULT_SEED, .timeout_ms = WM_DEFAULT_TIMEOUT_MS},
+        .target = {.server_seed = WM_DEFAULT_SEED, .timeout_ms = WM_DEFAULT_TIMEOUT_MS,
+                   .close_window_ms = WM_DEFAULT_CLOSE_WINDOW_MS},
         .suite = WM_SUITE_OPTS_INIT, .runs = 1000, .jobs = wm_pool_cpus(), .dir = "explore-out"};
     int rc = wm_opts_parse(a, &spec, explore_opt, &x);
     if (rc >= 0 || (rc = choose_runs(a, &x)) >= 0)

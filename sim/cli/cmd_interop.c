@@ -46,6 +46,8 @@ static const char interop_help[] =
     "  -j N, --jobs N  cases at once, 1..256 (default: the CPU count); output\n"
     "                  stays in file order\n"
     "  --timeout S     each wait for the peer's lines and closes (default 10)\n"
+    "  --close-window S  a close before the line that should cause it fails:\n"
+    "                  each line held waits this long first (default 0.05, 0 off)\n"
     "  --process-timeout S  for a peer to start listening or connecting, and to\n"
     "                  exit once stopped or done (default 30)\n"
     "  --shard K/N, --junit FILE, --json FILE, --tap  as for warmer check: a\n"
@@ -225,7 +227,7 @@ enum { IOP_SERVER = WM_OPT_LOCAL, IOP_CLIENT, IOP_HOST, IOP_PROCESS_TIMEOUT };
 
 static const struct wm_opt interop_opts[] = {
     {"server", 1, IOP_SERVER}, {"client", 1, IOP_CLIENT},
-    WM_OPTS_JOBS,              WM_OPTS_TIMEOUT,
+    WM_OPTS_JOBS,              WM_OPTS_TIMEOUT,           WM_OPTS_CLOSE_WINDOW,
     {"host", 1, IOP_HOST},     {"process-timeout", 1, IOP_PROCESS_TIMEOUT},
     WM_OPTS_SUITE,             {NULL, 0, 0}};
 
@@ -244,6 +246,8 @@ static int interop_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
         return wm_opt_jobs(a, o, &r->jobs);
     case WM_OPT_TIMEOUT:
         return wm_opt_seconds(a, o, &r->opts.timeout_ms);
+    case WM_OPT_CLOSE_WINDOW:
+        return wm_opt_close_window(a, o, &r->opts.close_window_ms);
     case IOP_HOST:
         r->opts.host = o->val;
         return 0;
@@ -266,6 +270,7 @@ int wm_cmd_interop(struct wm_args *a)
     char repro[256] = "";
     int rc;
     *o = (struct wm_interop_opts){.host = "127.0.0.1", .timeout_ms = WM_DEFAULT_TIMEOUT_MS,
+                                  .close_window_ms = WM_DEFAULT_CLOSE_WINDOW_MS,
                                   .process_timeout_ms = PROCESS_TIMEOUT_MS,
                                   .max_journal = WM_DEFAULT_MAX_JOURNAL, .prog = a->prog,
                                   .repro_opts = repro};
@@ -280,6 +285,12 @@ int wm_cmd_interop(struct wm_args *a)
         char secs[24];
         wm_seconds_word(secs, sizeof secs, o->timeout_ms);
         snprintf(repro, sizeof repro, " --timeout %s", secs);
+    }
+    if (o->close_window_ms != WM_DEFAULT_CLOSE_WINDOW_MS) {
+        char secs[24];
+        size_t n = strlen(repro);
+        wm_seconds_word(secs, sizeof secs, o->close_window_ms);
+        snprintf(repro + n, sizeof repro - n, " --close-window %s", secs);
     }
     if (o->process_timeout_ms != PROCESS_TIMEOUT_MS) {
         char secs[24];

@@ -67,6 +67,7 @@ static char *against(struct wm_live_target *lt, const struct wm_cfg *cfg,
     struct wm_live_verdict verdict = {.conn = 1};
     struct wm_live lv = {.local = &ep, .remote = &logs[0].server, .expect_remote = expect,
                          .fd = fd, .timeout_ms = lt->timeout_ms, .max_line = cfg->max_line,
+                         .close_window_ms = lt->close_window_ms,
                          .verdict = &verdict, .split = split ? &rng : NULL};
     const struct wm_fault *slow = wm_cfg_fault(cfg, WM_FAULT_SLOW, 'C', 1);
     lv.read_max = slow ? 1 : 0;

@@ -16,6 +16,7 @@ struct wm_live_target {
     uint64_t server_seed; /* the seed the server was started with */
     uint64_t made;        /* connections made so far */
     int timeout_ms;
+    int close_window_ms; /* --close-window (live.h) */
 };
 
 /* A wm_scn_runner for a scenario drawn with bias.live. On a failure

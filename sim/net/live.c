@@ -30,6 +30,10 @@ struct mirror {
     int shows_close;   /* the file shows the peer's close or error (a partial's is implied
                           when the file does not: it answers ours) */
     uint64_t lines;    /* peer lines recorded so far */
+    /* Our side as the peer was sent it, to time the peer's close: */
+    uint64_t sent;     /* our wire items sent (lines; a partial and the close at the close) */
+    size_t mid;        /* bytes sent since our last newline (a partial, if we close) */
+    int waited;        /* a close window passed since our last send */
     struct wm_live *lv;
 };
 
@@ -110,6 +114,73 @@ static void expected_end(const struct mirror *m, char *buf, size_t size)
     wm_escape(text, sizeof text, wm_rec_text(m->expect, r), r->len);
     snprintf(buf, size, "to send `%s` with no final newline%s", text,
              m->shows_close ? " and close" : "");
+}
+
+/* The file shows the peer still open now: every peer line it puts before
+ * the peer's end has come, and that end answers a line (or the close) of
+ * ours not yet sent, or the peer's close is implied (it answers ours). A
+ * close now is early. The partial-left-open case implies both closes: then
+ * either side may end the pair. */
+static int must_stay_open(const struct mirror *m, int shut_wr)
+{
+    const struct wm_live *lv = m->lv;
+    if (!lv->close_window_ms || !m->expect || m->lines < m->end_lines ||
+        (lv->script && wm_script_close_implied(lv->script)))
+        return 0;
+    if (!expects_end(m))
+        return !shut_wr;
+    const struct wm_rec *end = &m->expect->recs[m->end_at];
+    return m->sent < end->cause || (end->kind == WM_REC_PARTIAL && !m->shows_close && !shut_wr);
+}
+
+/* Our wire item k (from 1) as the file has it: "`NUMBER x` (line 6)", "its
+ * close (line 9)"; from our journal, without a line, where there is no file. */
+static void own_item(const struct wm_live *lv, uint64_t k, char *buf, size_t size)
+{
+    const struct wm_journal *j = lv->script ? lv->script->own : lv->local->journal;
+    uint64_t seen = 0;
+    for (size_t i = 0; j && i < j->n && k > 0; i++) {
+        const struct wm_rec *r = &j->recs[i];
+        if (!wm_rec_is_wire((enum wm_rec_kind)r->kind) || ++seen < k)
+            continue;
+        char text[QUOTE_MAX], line[32] = "";
+        if (r->lineno)
+            snprintf(line, sizeof line, " (line %zu)", r->lineno);
+        if (r->kind == WM_REC_LINE || r->kind == WM_REC_PARTIAL) {
+            wm_escape(text, sizeof text, wm_rec_text(j, r), r->len);
+            snprintf(buf, size, "`%s`%s", text, line);
+        } else {
+            snprintf(buf, size, "the %s's close%s", own_name(lv), line);
+        }
+        return;
+    }
+    snprintf(buf, size, k ? "the %s's close" : "before the %s sent anything", own_name(lv));
+}
+
+/* The peer closed where the file shows it open: which of our items it had
+ * been sent, and which should have ended it. */
+static void closed_early(struct mirror *m)
+{
+    struct wm_live *lv = m->lv;
+    char had[WANT_MAX + 48], want[WANT_MAX + 32];
+    size_t lineno = 0;
+    if (expects_end(m) && m->sent < m->expect->recs[m->end_at].cause) {
+        char cause[WANT_MAX];
+        own_item(lv, m->expect->recs[m->end_at].cause, cause, sizeof cause);
+        snprintf(want, sizeof want, "to close after %s", cause);
+        lineno = end_lineno(m);
+    } else {
+        snprintf(want, sizeof want, "to close only after the %s's close", own_name(lv));
+    }
+    if (m->sent) {
+        char item[WANT_MAX];
+        own_item(lv, m->sent, item, sizeof item);
+        snprintf(had, sizeof had, "when it had been sent only up to %s", item);
+    } else {
+        snprintf(had, sizeof had, "before the %s sent anything", own_name(lv));
+    }
+    set_verdict(lv, WM_LIVE_CLOSED_EARLY, lineno);
+    wm_err_set(&lv->verdict->why, "expected the %s %s; it closed %s", peer_name(lv), want, had);
 }
 
 /* A peer line where the file shows the peer's end: the peer went on where
@@ -212,15 +283,43 @@ static int wait_fd(int fd, short events, int timeout_ms)
     return rc;
 }
 
-static int flush(struct wm_live *lv, struct wm_err *err)
+/* n bytes of ours went out: each newline ends an item. */
+static void note_sent(struct mirror *m, const char *p, size_t n)
+{
+    for (const char *nl; n && (nl = memchr(p, '\n', n)) != NULL; n -= (size_t)(nl + 1 - p), p = nl + 1) {
+        m->sent++;
+        m->mid = 0;
+        m->waited = 0;
+    }
+    m->mid += n;
+}
+
+/* Sends what our side has queued. Where the peer must stay open until a
+ * later line of ours, one line at a time, each after a close window in
+ * which the peer did not close, so that an early close is pinned to the
+ * line before it. 1 when something waits for that window, 0 when all is
+ * sent, -1 with err. */
+static int flush(struct wm_live *lv, struct mirror *m, int shut_wr, struct wm_err *err)
 {
     struct wm_endpoint *ep = lv->local;
     while (wm_ep_pending(ep) > 0) {
         size_t n = wm_ep_pending(ep);
+        const char *p = wm_ep_pending_data(ep);
+        /* Lines are held where the peer's shown close answers a later line
+         * of ours; where its close answers our close, holding our close
+         * alone tells an early close (the lines before it go at once). */
+        if (must_stay_open(m, shut_wr) && expects_end(m)) {
+            if (!m->waited)
+                return 1;
+            const char *nl = memchr(p, '\n', n);
+            if (nl)
+                n = (size_t)(nl - p) + 1;
+        }
         if (lv->split && n > 1)
             n = (size_t)wm_rng_randint(lv->split, 1, (int64_t)n);
-        ssize_t w = send(lv->fd, wm_ep_pending_data(ep), n, MSG_NOSIGNAL);
+        ssize_t w = send(lv->fd, p, n, MSG_NOSIGNAL);
         if (w > 0) {
+            note_sent(m, p, (size_t)w);
             wm_ep_consumed(ep, (size_t)w);
             continue;
         }
@@ -289,7 +388,7 @@ int wm_live_run(struct wm_live *lv, struct wm_err *err)
     struct wm_endpoint *ep = lv->local;
     struct mirror m;
     char buf[WM_IO_CHUNK];
-    int shut_wr = 0, rc = -1;
+    int shut_wr = 0, held = 0, rc = -1;
     size_t drained = 0; /* bytes received since our side closed */
     mirror_init(&m, lv);
     *lv->verdict = (struct wm_live_verdict){.fault = WM_LIVE_OK, .conn = lv->verdict->conn};
@@ -309,7 +408,7 @@ int wm_live_run(struct wm_live *lv, struct wm_err *err)
             wm_err_set(err, "%s", ep->fault_msg.msg);
             goto out;
         }
-        if (flush(lv, err) < 0)
+        if ((held = flush(lv, &m, shut_wr, err)) < 0)
             goto out;
         if (ep->cut_done && ep->cut_kind == WM_FAULT_RESET) {
             /* A reset fault: an abortive close, and nothing more is read. */
@@ -318,14 +417,24 @@ int wm_live_run(struct wm_live *lv, struct wm_err *err)
             shutdown(lv->fd, SHUT_RDWR);
             break;
         }
-        if ((ep->closed || ep->out_shut) && !shut_wr) {
-            shutdown(lv->fd, SHUT_WR); /* keep reading: the peer may still speak */
-            shut_wr = 1;
+        if ((ep->closed || ep->out_shut) && !shut_wr && !held) {
+            if (must_stay_open(&m, 0) && !m.waited) {
+                held = 1; /* our close too waits out a window first */
+            } else {
+                shutdown(lv->fd, SHUT_WR); /* keep reading: the peer may still speak */
+                shut_wr = 1;
+                m.sent += (m.mid > 0) + 1; /* a partial line, then the close */
+                m.mid = 0;
+            }
         }
-        int ready = wait_fd(lv->fd, POLLIN, lv->timeout_ms);
+        int ready = wait_fd(lv->fd, POLLIN, held ? lv->close_window_ms : lv->timeout_ms);
         if (ready < 0) {
             wm_err_set(err, "poll: %s", strerror(errno));
             goto out;
+        }
+        if (ready == 0 && held) {
+            m.waited = 1;
+            continue;
         }
         if (ready == 0) {
             int go_on = on_silence(lv, &m, err);
@@ -342,10 +451,16 @@ int wm_live_run(struct wm_live *lv, struct wm_err *err)
             goto out;
         }
         if (n <= 0) {
-            if (mirror_eof(&m, ep->closed || ep->out_shut, err) < 0) /* we sent our end */
+            int early = must_stay_open(&m, shut_wr);
+            if (mirror_eof(&m, shut_wr, err) < 0) /* we sent our end */
                 goto out;
+            if (early && lv->verdict->fault == WM_LIVE_OK) {
+                closed_early(&m);
+                break;
+            }
             wm_ep_eof(ep);
-            if (flush(lv, err) < 0)
+            m.waited = 1; /* the peer is gone: nothing left to time */
+            if (flush(lv, &m, shut_wr, err) < 0)
                 goto out;
             break;
         }
@@ -358,7 +473,7 @@ int wm_live_run(struct wm_live *lv, struct wm_err *err)
             goto out;
         for (size_t off = 0; off < (size_t)n && !ep->closed;) {
             off += wm_ep_feed(ep, buf + off, (size_t)n - off);
-            if (flush(lv, err) < 0)
+            if (flush(lv, &m, shut_wr, err) < 0)
                 goto out;
         }
     }
@@ -425,6 +540,7 @@ static int replay_conn(struct wm_transcript *t, const struct wm_live_replay_opts
     struct wm_live lv = {.local = &ep, .script = &script,
                          .remote = o->remote_server ? &logs[i].server : &logs[i].client,
                          .expect_remote = peer, .fd = fd, .timeout_ms = o->timeout_ms,
+                         .close_window_ms = o->close_window_ms,
                          .max_line = cfg->max_line, .verdict = verdict};
     int r = wm_live_run(&lv, err);
     wm_ep_free(&ep);

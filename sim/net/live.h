@@ -15,13 +15,18 @@
 #include "transcript.h"
 
 #define WM_DEFAULT_TIMEOUT_MS 10000
+/* --close-window: where the file shows a peer still open, it must not
+ * close within this long of our last line (docs/CLI.md, replay). */
+#define WM_DEFAULT_CLOSE_WINDOW_MS 50
+#define WM_CLOSE_WINDOW_MAX_MS 60000
 
 /* How a live peer failed other than by a different line (the diff shows those). */
 enum wm_live_fault {
     WM_LIVE_OK,
     WM_LIVE_SENT_FOR_END, /* it sent a line where the file shows its end */
     WM_LIVE_KEPT_OPEN,    /* the file shows its end; it stayed open for the timeout */
-    WM_LIVE_LEFT_OPEN     /* after our close, it stayed open for the timeout */
+    WM_LIVE_LEFT_OPEN,    /* after our close, it stayed open for the timeout */
+    WM_LIVE_CLOSED_EARLY  /* it closed before the line (or close) of ours that should end it */
 };
 
 struct wm_live_verdict {
@@ -38,6 +43,7 @@ struct wm_live {
     const struct wm_journal *expect_remote; /* the file's peer records, or NULL */
     int fd;
     int timeout_ms;  /* per wait for the peer */
+    int close_window_ms; /* 0: a peer's close is not timed (no file, or off) */
     size_t max_line; /* the mirror records peer lines up to max-line + 64 bytes */
     struct wm_live_verdict *verdict; /* set when the peer fails on a close */
     /* The faults our side can cause a live peer (explore --connect): */
@@ -69,6 +75,7 @@ struct wm_live_replay_opts {
     const char *addr;   /* connect to, or listen on when listen_fd < 0 */
     int listen_fd;      /* >= 0: accept on this socket (the caller's) */
     int timeout_ms;
+    int close_window_ms; /* see struct wm_live */
     size_t max_journal;
     const struct wm_live_hooks *hooks; /* or NULL */
 };
