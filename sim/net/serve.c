@@ -3,8 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -131,8 +129,7 @@ int wm_serve_accept(int lfd, int nonblock, char *addr, size_t size)
         errno = e;
         return -1;
     }
-    int one = 1; /* lines are small and the protocol is lockstep */
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    wm_net_tune(fd);
     wm_net_name(fd, 1, addr, size);
     return fd;
 }

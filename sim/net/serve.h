@@ -110,8 +110,8 @@ int wm_sconn_check_fault(struct wm_sconn *c);
 /* Adds a finished connection's outcome to the counters. */
 void wm_serve_count(struct wm_serve_stats *st, const struct wm_sconn *c);
 
-/* Accepts one connection: close-on-exec, nonblock as asked, TCP_NODELAY,
- * its peer's name in addr. -1 with errno as accept(2) left it. */
+/* Accepts one connection: close-on-exec, nonblock as asked, tuned
+ * (wm_net_tune: no delayed ACK, no Nagle), its peer's name in addr. -1 with errno as accept(2) left it. */
 int wm_serve_accept(int lfd, int nonblock, char *addr, size_t size);
 /* Decides whether the next accepted connection gets a session (its seed
  * offset is st->served): 1 yes, 0 refused (the reason logged, counted). */

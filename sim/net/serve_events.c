@@ -212,7 +212,7 @@ static int do_read(struct econn *e)
     }
     if (!wm_sconn_can_take(c) || wm_inbuf_left(&c->in) != 0 || c->eof_done)
         return 0;
-    ssize_t r = recv(c->fd, c->in.data, sizeof c->in.data, 0);
+    ssize_t r = wm_net_recv(c->fd, c->in.data, sizeof c->in.data, 0);
     if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
         return 0;
     if (r > 0) {

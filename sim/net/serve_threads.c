@@ -27,6 +27,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "net.h"
+
 #define ACCEPTS_PER_ROUND 64
 
 struct tconn {
@@ -127,7 +129,7 @@ static void serve_conn(struct tconn *t)
             wm_ep_abandon(ep);
             continue;
         }
-        ssize_t r = recv(c->fd, c->in.data, sizeof c->in.data, 0);
+        ssize_t r = wm_net_recv(c->fd, c->in.data, sizeof c->in.data, 0);
         int e = errno;
         if (stopping(t->srv)) { /* woken by the shutdown, or about to be */
             c->cut = 1;
