@@ -143,7 +143,7 @@ int wm_net_accept(int lfd)
  * per-socket switch (their delayed ACK is system-wide: FreeBSD's and
  * macOS's sysctl net.inet.tcp.delayed_ack), so there only TCP_NODELAY is
  * set, and a Nagle client waits as it would on any server. */
-static void quickack(int fd)
+void wm_net_ack_now(int fd)
 {
 #ifdef TCP_QUICKACK
     int one = 1;
@@ -157,14 +157,14 @@ void wm_net_tune(int fd)
 {
     int one = 1;
     (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    quickack(fd);
+    wm_net_ack_now(fd);
 }
 
 ssize_t wm_net_recv(int fd, void *buf, size_t len, int flags)
 {
     ssize_t r = recv(fd, buf, len, flags);
     if (r > 0)
-        quickack(fd);
+        wm_net_ack_now(fd);
     return r;
 }
 

@@ -82,10 +82,13 @@ int wm_net_accept(int lfd);
  * (TCP_QUICKACK, where the platform has it). For every TCP socket warmer
  * serves, relays or connects on; harmless on others (errors ignored). */
 void wm_net_tune(int fd);
-/* recv(2) on a tuned socket: Linux's quick-ack mode is not sticky (the
- * kernel drops back to delayed ACKs once it sees us reply), so it is
- * re-armed after every read that returned data, which also sends at once
- * an ACK the kernel was holding. The one place a TCP stream is read. */
+/* Re-arms quick ACKs on a tuned socket, which also sends at once an ACK
+ * the kernel was holding: Linux's quick-ack mode is not sticky (it drops
+ * back to delayed ACKs once it sees us reply). For a reader that has
+ * nothing to send back: a reply carries the ACK for free. */
+void wm_net_ack_now(int fd);
+/* recv(2), then wm_net_ack_now after data: for a relay, and a live peer,
+ * which cannot tell whether a reply will follow. */
 ssize_t wm_net_recv(int fd, void *buf, size_t len, int flags);
 
 #endif
