@@ -124,7 +124,8 @@ ssize_t wm_sconn_send(struct wm_sconn *c);
 void wm_sconn_ack(struct wm_sconn *c);
 
 /* Accepts one connection: close-on-exec, nonblock as asked, tuned
- * (wm_net_tune: no delayed ACK, no Nagle), its peer's name in addr. -1 with errno as accept(2) left it. */
+ * (wm_net_tune: no Nagle, quick ACKs), its peer's name in addr. -1 with
+ * errno as accept(2) left it. */
 int wm_serve_accept(int lfd, int nonblock, char *addr, size_t size);
 /* Decides whether the next accepted connection gets a session (its seed
  * offset is st->served): 1 yes, 0 refused (the reason logged, counted). */
