@@ -246,6 +246,7 @@ bench: $(BENCH_BIN) $(B)/warmer
 	$(B)/bench/bench_guesses
 	sh bench/bench_sim.sh $(B)/warmer $(B)/bench
 	bash bench/bench_load.sh $(B)/warmer $(B)/bench
+	PYTHON=$(PYTHON) bash bench/bench_naive.sh $(B)/warmer
 
 $(B)/bench/%: bench/%.c $(B)/libwarmer.a
 	@mkdir -p $(dir $@)

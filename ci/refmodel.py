@@ -10,8 +10,8 @@ range was guessed.
 
   refmodel.py transcript [--seed N] [--game LO:HI:SECRET:COUNT]... [--connections N]
   refmodel.py book       (same options)  the reference's console output
-  refmodel.py serve --listen HOST:PORT [--seed N] [--lenient] [--keep-open]  threaded TCP server
-  refmodel.py client --connect HOST:PORT [--game ...] [--seed N] [--lenient]
+  refmodel.py serve --listen HOST:PORT [--seed N] [--lenient] [--keep-open] [--split]  threaded TCP server
+  refmodel.py client --connect HOST:PORT [--game ...] [--seed N] [--lenient] [--nagle] [--timing]
 
 The options stand in for the reference's own breaks, so the tests can show that
 warmer's live replay fails a server or client that has them:
@@ -25,6 +25,15 @@ warmer's live replay fails a server or client that has them:
                      CPython 3.8 to 3.12, whose handler never closes its writer.
   client --lenient   the reference client: int() of each reply with no other check,
                      any Python exception is a failure (exit 1).
+Peers as naive as the book's for the delayed-ACK tests (docs/DESIGN.md, "Delayed ACK"):
+  client --nagle     leaves Nagle on, as the book's threaded client: REPORT and the next
+                     NUMBER are two small writes before a read, so the second waits for
+                     the server's ACK of the first.
+  client --timing    prints "refmodel client: N guesses, X ms a guess" on stderr, from the
+                     first NUMBER sent to the last guess read.
+  serve --split      writes each reply as two sends (the number, then its newline), Nagle
+                     on: the newline waits for the client's ACK of the number.
+  (serve leaves Nagle on, as the book's server does.)
 Seeding stays the port's (connection k gets seed + k), so goldens still match.
 """
 import argparse
@@ -35,6 +44,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 
 DECISIONS = ("Warmer", "Colder", "Unsure", "Correct")
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -307,7 +317,16 @@ kept = []  # --keep-open: every connection's socket, never closed, alive until t
 never = threading.Event()  # never set: a hung connection waits on it without burning CPU
 
 
-def serve_strict(conn, rfile, seed, log):
+def send_reply(conn, reply, split):
+    """One reply line; split: the number and its newline as two sends."""
+    if split:
+        conn.sendall(reply.encode())
+        conn.sendall(b"\n")
+    else:
+        conn.sendall(reply.encode() + b"\n")
+
+
+def serve_strict(conn, rfile, seed, log, split=False):
     """The port's rules: a line is printable ASCII ended by "\\n", parsed by Server."""
     server = Server(seed, log)
     while (raw := read_line(rfile)) not in ("", "\n"):  # EOF or empty line: quiet end
@@ -318,10 +337,10 @@ def serve_strict(conn, rfile, seed, log):
             raise ProtocolError(f"control or non-ASCII byte in line: {escape(line)}")
         reply = server.handle(line)
         if reply is not None:
-            conn.sendall(reply.encode() + b"\n")
+            send_reply(conn, reply, split)
 
 
-def serve_lenient(conn, rfile, seed, log):
+def serve_lenient(conn, rfile, seed, log, split=False):
     """The reference's Session.loop() and receive(), over LenientServer."""
     server = LenientServer(seed, log)
     while raw := rfile.readline(LENIENT_MAX_LINE + 1):  # EOF: the reference's EOFError, caught
@@ -337,10 +356,10 @@ def serve_lenient(conn, rfile, seed, log):
             never.wait()
         else:
             if reply is not None:
-                conn.sendall(reply.encode() + b"\n")
+                send_reply(conn, reply, split)
 
 
-def serve_connection(conn, seed, log, lenient=False, keep_open=False):
+def serve_connection(conn, seed, log, lenient=False, keep_open=False, split=False):
     """Serve one connection, then close it as the threaded reference's `with connection`.
 
     With keep_open it is never closed, only no longer read: the asyncio reference's
@@ -351,7 +370,7 @@ def serve_connection(conn, seed, log, lenient=False, keep_open=False):
     try:
         rfile = conn.makefile("rb")
         try:
-            (serve_lenient if lenient else serve_strict)(conn, rfile, seed, log)
+            (serve_lenient if lenient else serve_strict)(conn, rfile, seed, log, split)
         finally:
             if keep_open:
                 kept.append((conn, rfile))
@@ -363,7 +382,7 @@ def serve_connection(conn, seed, log, lenient=False, keep_open=False):
         print(f"refmodel serve: connection seeded {seed}: error {text}", file=sys.stderr, flush=True)
 
 
-def serve(host, port, seed, lenient=False, keep_open=False):
+def serve(host, port, seed, lenient=False, keep_open=False, split=False):
     print_lock = threading.Lock()
     if lenient:  # a REPORT's decision is any text the client sent
         sys.stdout.reconfigure(errors="backslashreplace")
@@ -391,24 +410,30 @@ def serve(host, port, seed, lenient=False, keep_open=False):
             except socket.timeout:
                 continue
             conn.settimeout(None)
-            threading.Thread(target=serve_connection, args=(conn, seed + k, log, lenient, keep_open),
+            threading.Thread(target=serve_connection, args=(conn, seed + k, log, lenient, keep_open, split),
                              daemon=True).start()
             k += 1
 
 
-def client(host, port, games, lenient=False):
+def client(host, port, games, lenient=False, nagle=False, timing=False):
     """Play the games against a live server; return the records of what crossed the wire.
 
     lenient plays as the reference client: each reply is the line less its last byte,
     decoded as UTF-8 and passed to int(), with no other check; any exception fails.
+    nagle leaves Nagle on, as the book's client; timing prints the time a guess took.
     """
     records = []
+    clock = {"first": None, "last": None, "guesses": 0}
     with socket.create_connection((host, port)) as sock, sock.makefile("rb") as rfile:
         # REPORT and NUMBER go as two small writes: without this, Nagle holds
-        # the second until the server's delayed ACK (40 ms a guess on Linux).
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        # the second until the server's ACK of the first, which a server that
+        # delays its ACKs sends 40 ms later (on Linux).
+        if not nagle:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         def send(line):
+            if line == "NUMBER" and clock["first"] is None:
+                clock["first"] = time.monotonic()
             records.append(("C", ":", line))
             try:
                 sock.sendall(line.encode() + b"\n")
@@ -427,6 +452,7 @@ def client(host, port, games, lenient=False):
                 records.append(("S", "!", f"partial {raw}"))
                 raise ProtocolError("server sent an incomplete line and closed")
             records.append(("S", ":", raw[:-1]))
+            clock["last"], clock["guesses"] = time.monotonic(), clock["guesses"] + 1
             return raw[:-1]
 
         def recv_lenient():
@@ -455,6 +481,9 @@ def client(host, port, games, lenient=False):
             records.append(("C", "!", f"error {error}"))
         except OSError as error:
             records.append(("C", "!", f"error connection failed: {error.strerror or error}"))
+    if timing and clock["guesses"] > 0:
+        ms = (clock["last"] - clock["first"]) * 1000 / clock["guesses"]
+        print(f"refmodel client: {clock['guesses']} guesses, {ms:.3f} ms a guess", file=sys.stderr)
     return records
 
 
@@ -515,10 +544,16 @@ def main(argv):
                            help="parse client lines as the reference does, not by the port's rules")
     serve_cmd.add_argument("--keep-open", action="store_true",
                            help="never close a connection, as the asyncio reference on CPython 3.8-3.12")
+    serve_cmd.add_argument("--split", action="store_true",
+                           help="write each reply as two sends, the number then its newline")
     client_cmd = commands.add_parser("client", parents=[seed, games])
     client_cmd.add_argument("--connect", type=parse_address, required=True)
     client_cmd.add_argument("--lenient", action="store_true",
                             help="use every reply as the reference client does, unchecked")
+    client_cmd.add_argument("--nagle", action="store_true",
+                            help="leave Nagle on, as the book's client (two small writes before a read)")
+    client_cmd.add_argument("--timing", action="store_true",
+                            help="print the milliseconds a guess took on stderr")
     opts = parser.parse_args(glued)
     games = getattr(opts, "games", None) or DEFAULT_GAMES
 
@@ -528,9 +563,9 @@ def main(argv):
         transcript, book = run(opts.seed, games, opts.connections)
         sys.stdout.write(transcript if opts.command == "transcript" else book)
     elif opts.command == "serve":
-        serve(*opts.listen, opts.seed, opts.lenient, opts.keep_open)
+        serve(*opts.listen, opts.seed, opts.lenient, opts.keep_open, opts.split)
     else:
-        records = client(*opts.connect, games, opts.lenient)
+        records = client(*opts.connect, games, opts.lenient, opts.nagle, opts.timing)
         lines = transcript_header(opts.seed, games) + [format_record(*r) for r in records]
         sys.stdout.write("".join(line + "\n" for line in lines))
         return 1 if records[-1][2].startswith("error") else 0

@@ -6,7 +6,8 @@
 #   bash tests/net.sh WARMER
 #       equivalence with every golden, the bad-input fixtures, a 2 MB line,
 #       200 concurrent clients, limits, idle timeout, shutdown, and interop
-#       with ci/refmodel.py (skipped without python3)
+#       with ci/refmodel.py (skipped without python3), whose client with
+#       Nagle on must not wait on replay --client --listen's delayed ACK
 #   bash tests/net.sh --tool "valgrind ..." WARMER [DRIVER...]
 #       one server per driver under the tool: concurrent normal and hostile
 #       sessions, an idle one, one left open, then SIGTERM; the tool's exit
@@ -15,7 +16,8 @@
 # Env: NET_TIMEOUT (seconds per step, default 30; 120 with --tool),
 # NET_JOBS (parallel jobs, default 8), PYTHON (default python3), NET_ONLY
 # (a job to run alone, e.g. NET_ONLY='crowd_job threads 20'), NET_KEEP=1
-# (keep the scratch directory with every server's stdout and stderr).
+# (keep the scratch directory with every server's stdout and stderr),
+# NAIVE_MS (naive_replay_job's bound, ms a guess, default 10).
 TOOL=
 if [ "$1" = --tool ]; then
     TOOL=$2
@@ -348,6 +350,29 @@ refmodel_job() {
     ok "$name"
 }
 
+# naive_replay_job: replay --client --listen (the code of interop --client's
+# server side, tests/interop.sh client_nagle) does not hold a client with
+# Nagle on (REPORT and NUMBER two sends before a read) on a delayed ACK: 50
+# guesses at under NAIVE_MS (10) ms each on average, where the stall is 40
+# ms a guess (docs/DESIGN.md, "Delayed ACK").
+naive_replay_job() {
+    local name=naive-replay why rc ms game=1:1000000000:1000000000:50
+    "$PY" ci/refmodel.py transcript --game $game >"$tmp/$name.txt"
+    spawn "$name" 's/^replay: listening on \([^ ]*\) .*/\1/p' -- run "$W" replay --client --listen 127.0.0.1:0 \
+        "$tmp/$name.txt" || { bad "$name" "$why"; return; }
+    run "$PY" ci/refmodel.py client --nagle --timing --connect "$addr" --game $game \
+        >/dev/null 2>"$tmp/$name.timing"
+    wait "$(cat "$tmp/pids/$name")"
+    rc=$?
+    rm -f "$tmp/pids/$name"
+    [ $rc -eq 0 ] || { bad "$name" "replay exit $rc: $(head -20 "$tmp/$name.out" "$tmp/$name.err")"; return; }
+    ms=$(sed -n 's/^refmodel client: 50 guesses, \([0-9.]*\) ms a guess$/\1/p' "$tmp/$name.timing")
+    [ -n "$ms" ] || { bad "$name" "no timing from the client: $(head -c 300 "$tmp/$name.timing")"; return; }
+    awk -v ms="$ms" -v max="${NAIVE_MS:-10}" 'BEGIN { exit !(ms < max) }' ||
+        { bad "$name" "a Nagle client took $ms ms a guess over 50 guesses (bound ${NAIVE_MS:-10} ms): delayed ACK"; return; }
+    ok "$name"
+}
+
 # tool_job DRIVER: the leak and race scenario, the server under TOOL: a
 # silent connection (idle timeout), concurrent normal clients, refusals at
 # --max-connections, every hostile fixture and a 2 MB line at once (some of
@@ -463,6 +488,7 @@ elif [ -z "$TOOL" ]; then
             bg reset_job "$d"
         done
         bg refmodel_job
+        bg naive_replay_job
         join
     else
         echo "net: $PY not found, interop with ci/refmodel.py skipped"

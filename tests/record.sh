@@ -7,7 +7,8 @@
 #       --seed, every client-script bad fixture, several connections,
 #       SIGTERM, a line too long (and what precedes it relayed), a server
 #       connection that cannot be made (delaying no other), close-wait, an unreachable server, usage,
-#       scripted peers whose partial lines and far-ahead sides must replay
+#       scripted peers whose partial lines and far-ahead sides must replay,
+#       naive peers (Nagle on) relayed without a delayed-ACK stall
 #   bash tests/record.sh --tool "valgrind ..." WARMER
 #       warmer record under the tool through full round trips, several
 #       connections, a line too long (alone, and after lines in the same
@@ -16,7 +17,8 @@
 #
 # Env: REC_TIMEOUT (seconds per step, default 30; 120 with --tool),
 # REC_JOBS (parallel jobs, default 8), PYTHON (default python3), REC_ONLY
-# (one job alone, e.g. REC_ONLY='book_job'), REC_KEEP=1 (keep the scratch
+# (one job alone, e.g. REC_ONLY='book_job'), NAIVE_MS (naive_job's
+# bound, ms a guess, default 10), REC_KEEP=1 (keep the scratch
 # directory with every process's output).
 TOOL=
 if [ "$1" = --tool ]; then
@@ -515,6 +517,38 @@ print(repr(d))" "${raddr##*:}" 2>&1)
     ok "$name"
 }
 
+# naive_job client|server: a peer as naive as the book's on one side of
+# the proxy plays 50 guesses at well under a millisecond each: the proxy
+# acknowledges each line at once (docs/DESIGN.md, "Delayed ACK"), where a
+# delayed ACK would hold the peer's next send 40 ms (Linux). client: a
+# client with Nagle on writing REPORT and NUMBER as two sends, to warmer
+# serve; server: a server writing each reply as two sends, Nagle on
+# (refmodel.py serve --split), from a TCP_NODELAY client. The bound is a
+# quarter of the stall, for a loaded machine; the recording checks.
+naive_job() {
+    local name=naive-$1 why rc ms crc
+    local game=1:1000000000:1000000000:50 nagle=--nagle
+    if [ "$1" = client ]; then
+        server "$name-srv" --seed 1234 || { bad "$name" "$why"; return; }
+    else
+        refserver "$name-srv" --seed 1234 --split || { bad "$name" "$why"; return; }
+        nagle=
+    fi
+    recorder "$name" --seed 1234 || { bad "$name" "$why"; return; }
+    run "$PY" ci/refmodel.py client $nagle --timing --connect "$raddr" --game $game \
+        >"$tmp/$name.client" 2>"$tmp/$name.timing"
+    crc=$?
+    finish "$name" || { bad "$name" "$why"; return; }
+    [ $crc -eq 0 ] || { bad "$name" "client exit $crc: $(head -c 300 "$tmp/$name.timing")"; return; }
+    [ $rc -eq 0 ] || { bad "$name" "record exit $rc: $(tail -n 5 "$tmp/$name.err")"; return; }
+    ms=$(sed -n 's/^refmodel client: 50 guesses, \([0-9.]*\) ms a guess$/\1/p' "$tmp/$name.timing")
+    [ -n "$ms" ] || { bad "$name" "no timing from the client: $(head -c 300 "$tmp/$name.timing")"; return; }
+    awk -v ms="$ms" -v max="${NAIVE_MS:-10}" 'BEGIN { exit !(ms < max) }' ||
+        { bad "$name" "a naive $1 took $ms ms a guess through the proxy over 50 guesses (bound ${NAIVE_MS:-10} ms): delayed ACK"; return; }
+    checked "$name" "$tmp/$name.out" || { bad "$name" "$why"; return; }
+    ok "$name"
+}
+
 # closewait_job: a server that never closes after the client's close (the
 # asyncio reference on CPython 3.8 to 3.12; refmodel serve --keep-open):
 # --close-wait 1 ends the connection, named on stderr, and the recording is
@@ -659,6 +693,8 @@ elif [ -z "$TOOL" ]; then
         bg relay_long_job
         bg stall_job
         bg pipeline_job
+        bg naive_job client
+        bg naive_job server
         bg rawbytes_job 1
         bg rawbytes_job 2
     else

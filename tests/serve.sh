@@ -1,16 +1,18 @@
 #!/bin/bash
 # `warmer serve` under pressure (CLI.md, serve): outputs nobody reads, a
-# flood of PARAMS after a long game, the memory budget, and its console
-# lines. Both drivers; loopback only; every wait is bounded. Each case has
+# flood of PARAMS after a long game, the memory budget, its console lines,
+# and a naive client's pace (no delayed-ACK stall). Both drivers; loopback only; every wait is bounded. Each case has
 # a stable name and runs alone:
 #
 #   bash tests/serve.sh WARMER                 every case
 #   bash tests/serve.sh WARMER CASE...         those, e.g. stuck-stdout-events
 #   bash tests/serve.sh --tool "valgrind ..." WARMER [CASE...]
 #       the servers under the tool (its exit status must be 0); the default
-#       cases are then the stuck-*, budget-* and console-lines-* ones
+#       cases are then the stuck-*, budget-* and console-lines-* ones (not
+#       flood-*, nor naive-client-*, which bounds a time)
 #
-# Env: SERVE_STOP_S (how long SIGTERM may take, default 5; 60 with --tool),
+# Env: PYTHON (default python3; the naive-client cases pass without it),
+# NAIVE_MS (naive-client's bound, ms a guess, default 10), SERVE_STOP_S (how long SIGTERM may take, default 5; 60 with --tool),
 # SERVE_KEEP=1 (keep the scratch directory), SERVE_DRIVER=events|threads
 # (of the default cases, that driver's alone: make memcheck runs the two at
 # once).
@@ -32,6 +34,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 run() { timeout -k 5 "$T" "$@"; }
+PY=${PYTHON:-python3}
 
 # start [ARGS...]: a server with stdout and stderr where the caller's
 # redirections put them (fd 5, fd 6); sets pid. The caller reads its
@@ -248,13 +251,36 @@ case_console_lines() {
     grep -q ', 0 console lines dropped$' "$tmp/err" || { why="summary: $(tail -n 1 "$tmp/err")"; return 1; }
 }
 
+# naive-client-DRIVER: a client that leaves Nagle on and writes REPORT and
+# NUMBER as two sends before it reads (ci/refmodel.py client --nagle, as
+# the book's client) plays 50 guesses at well under a millisecond each:
+# the server acknowledges each line at once (docs/DESIGN.md, "Delayed
+# ACK"). Without that each guess waits for the delayed-ACK timer, 40 ms on
+# Linux; the bound is a quarter of that, for a loaded machine.
+case_naive_client() {
+    local d=$1 ms
+    command -v "$PY" >/dev/null || return 0
+    exec 5>/dev/null 6>"$tmp/err"
+    start --driver "$d"
+    exec 5>&- 6>&-
+    addr_from "$tmp/err" || return 1
+    run "$PY" ci/refmodel.py client --nagle --timing --connect "$addr" \
+        --game 1:1000000000:1000000000:50 >"$tmp/client.out" 2>"$tmp/client.err" ||
+        { why="the client failed: $(head -c 300 "$tmp/client.err")"; return 1; }
+    ms=$(sed -n 's/^refmodel client: 50 guesses, \([0-9.]*\) ms a guess$/\1/p' "$tmp/client.err")
+    [ -n "$ms" ] || { why="no timing from the client: $(head -c 300 "$tmp/client.err")"; return 1; }
+    awk -v ms="$ms" -v max="${NAIVE_MS:-10}" 'BEGIN { exit !(ms < max) }' ||
+        { why="a Nagle client took $ms ms a guess over 50 guesses (bound ${NAIVE_MS:-10} ms): delayed ACK"; return 1; }
+    stop_within
+}
+
 # -- main -----------------------------------------------------------------
 
 ALL="stuck-stdout-events stuck-stdout-threads stuck-both-events stuck-both-threads
      flood-events flood-threads budget-events budget-threads
-     console-lines-events console-lines-threads"
+     console-lines-events console-lines-threads naive-client-events naive-client-threads"
 if [ $# -eq 0 ] && [ -n "$TOOL" ]; then
-    set -- $(echo $ALL | tr ' ' '\n' | grep -v '^flood-' | grep -- "-${SERVE_DRIVER:-[a-z]*}\$")
+    set -- $(echo $ALL | tr ' ' '\n' | grep -v '^flood-\|^naive-' | grep -- "-${SERVE_DRIVER:-[a-z]*}\$")
 elif [ $# -eq 0 ]; then
     set -- $(echo $ALL | tr ' ' '\n' | grep -- "-${SERVE_DRIVER:-[a-z]*}\$")
 fi

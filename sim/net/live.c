@@ -443,7 +443,7 @@ int wm_live_run(struct wm_live *lv, struct wm_err *err)
             continue;
         }
         size_t want = lv->read_max && lv->read_max < sizeof buf ? lv->read_max : sizeof buf;
-        ssize_t n = recv(lv->fd, buf, want, 0);
+        ssize_t n = wm_net_recv(lv->fd, buf, want, 0);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && errno != ECONNRESET) {

@@ -125,13 +125,47 @@ int wm_net_socket(const struct addrinfo *ai)
 int wm_net_accept(int lfd)
 {
 #if defined(__linux__)
-    return accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+    int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 #else
     int fd = accept(lfd, NULL, NULL);
     if (fd >= 0)
         (void)wm_net_set_flags(fd, 0);
-    return fd;
 #endif
+    if (fd >= 0)
+        wm_net_tune(fd);
+    return fd;
+}
+
+/* A client that leaves Nagle on and writes REPORT and NUMBER as two sends
+ * (the book's own) holds the second until the first is acknowledged; a
+ * Linux receiver that has just replied is in "pingpong" mode and delays
+ * that ACK up to 40 ms. TCP_QUICKACK ends the delay; other systems have no
+ * per-socket switch (their delayed ACK is system-wide: FreeBSD's and
+ * macOS's sysctl net.inet.tcp.delayed_ack), so there only TCP_NODELAY is
+ * set, and a Nagle client waits as it would on any server. */
+void wm_net_ack_now(int fd)
+{
+#ifdef TCP_QUICKACK
+    int one = 1;
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+#else
+    (void)fd;
+#endif
+}
+
+void wm_net_tune(int fd)
+{
+    int one = 1;
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    wm_net_ack_now(fd);
+}
+
+ssize_t wm_net_recv(int fd, void *buf, size_t len, int flags)
+{
+    ssize_t r = recv(fd, buf, len, flags);
+    if (r > 0)
+        wm_net_ack_now(fd);
+    return r;
 }
 
 /* Tries each resolved address in turn: passive binds and listens (backlog;
@@ -156,8 +190,8 @@ static int open_socket(const char *hostport, int passive, int backlog, struct wm
                                 (backlog < 0 || listen(fd, backlog) == 0)
                           : connect(fd, ai->ai_addr, ai->ai_addrlen) == 0);
         if (ok) {
-            if (!passive) /* lines are small and the protocol is lockstep */
-                setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+            if (!passive)
+                wm_net_tune(fd);
             break;
         }
         saved = errno;

@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 struct addrinfo;
 
@@ -71,8 +72,23 @@ void wm_port_release(struct wm_port_pool *p, const char *port);
 int wm_net_set_flags(int fd, int nonblock);
 /* A non-blocking socket for ai, close-on-exec from the start; -1 with errno. */
 int wm_net_socket(const struct addrinfo *ai);
-/* accept(2) whose socket is close-on-exec from the start (net.c says why);
- * the socket, or -1 with errno. */
+/* accept(2) whose socket is close-on-exec from the start (net.c says why)
+ * and tuned (wm_net_tune); the socket, or -1 with errno. */
 int wm_net_accept(int lfd);
+
+/* Lines are small and the protocol lockstep, so no peer may wait on a
+ * timer of ours (docs/DESIGN.md, "Delayed ACK"): what we write leaves at
+ * once (TCP_NODELAY), and what the peer writes is acknowledged at once
+ * (TCP_QUICKACK, where the platform has it). For every TCP socket warmer
+ * serves, relays or connects on; harmless on others (errors ignored). */
+void wm_net_tune(int fd);
+/* Re-arms quick ACKs on a tuned socket, which also sends at once an ACK
+ * the kernel was holding: Linux's quick-ack mode is not sticky (it drops
+ * back to delayed ACKs once it sees us reply). For a reader that has
+ * nothing to send back: a reply carries the ACK for free. */
+void wm_net_ack_now(int fd);
+/* recv(2), then wm_net_ack_now after data: for a relay, and a live peer,
+ * which cannot tell whether a reply will follow. */
+ssize_t wm_net_recv(int fd, void *buf, size_t len, int flags);
 
 #endif

@@ -9,6 +9,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "net.h"
+
 static const char *const side_name[2] = {"client", "server"};
 
 int wm_rc_init(struct wm_rc *c, uint64_t num, int client_fd, int server_fd,
@@ -226,7 +228,7 @@ static void do_read(struct wm_rc *c, int which)
     if (room == 0)
         return;
     char *at = s->buf + s->off + s->len;
-    ssize_t n = recv(s->fd, at, room, 0);
+    ssize_t n = wm_net_recv(s->fd, at, room, 0);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
         return;
     if (n > 0) {

@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,9 +200,9 @@ static void dial_fail(struct rloop *l, struct rent *e, const char *why)
  * the K-th client whose server connection worked) and starts relaying. */
 static void dialed(struct rloop *l, struct rent *e)
 {
-    int one = 1; /* a relay: a line goes on at once, and no bytes wait at a close */
-    setsockopt(e->sfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    setsockopt(e->cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    /* A relay: a line goes on at once, and no bytes wait at a close; the
+     * client's socket was tuned when accepted. */
+    wm_net_tune(e->sfd);
     struct wm_conn_log *log = new_log(l->out, l->o->max_journal);
     if (!log || wm_rc_init(&e->rc, l->out->n, e->cfd, e->sfd, log, l->o->max_line) < 0) {
         dial_fail(l, e, "out of memory");

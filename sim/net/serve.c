@@ -1,10 +1,9 @@
 /* What the two warmer serve drivers share (serve.h). */
 #include "serve.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -72,7 +71,7 @@ int wm_sconn_init(struct wm_sconn *c, const struct wm_serve_opts *o, uint64_t k,
     c->con = o->con;
     snprintf(c->addr, sizeof c->addr, "%s", addr);
     c->in.off = c->in.len = 0;
-    c->eof_done = c->peer_gone = c->error = c->idle = c->cut = 0;
+    c->eof_done = c->peer_gone = c->error = c->idle = c->cut = c->ack_owed = 0;
     wm_server_init(&c->session, o->seed + k, o->max_guesses);
     wm_server_set_budget(&c->session, o->budget);
     if (wm_ep_init(&c->ep, 'S', &wm_server_role, &c->session, NULL, o->max_line,
@@ -120,6 +119,35 @@ void wm_serve_count(struct wm_serve_stats *st, const struct wm_sconn *c)
     st->cut += (uint64_t)(c->cut != 0);
 }
 
+ssize_t wm_sconn_recv(struct wm_sconn *c)
+{
+    assert(wm_inbuf_left(&c->in) == 0);
+    ssize_t r = recv(c->fd, c->in.data, sizeof c->in.data, 0);
+    if (r > 0) {
+        c->in.off = 0;
+        c->in.len = (size_t)r;
+        c->ack_owed = 1;
+    }
+    return r;
+}
+
+ssize_t wm_sconn_send(struct wm_sconn *c)
+{
+    ssize_t w = send(c->fd, wm_ep_pending_data(&c->ep), wm_ep_pending(&c->ep), MSG_NOSIGNAL);
+    if (w > 0) {
+        wm_ep_consumed(&c->ep, (size_t)w);
+        c->ack_owed = 0;
+    }
+    return w;
+}
+
+void wm_sconn_ack(struct wm_sconn *c)
+{
+    if (c->ack_owed)
+        wm_net_ack_now(c->fd);
+    c->ack_owed = 0;
+}
+
 int wm_serve_accept(int lfd, int nonblock, char *addr, size_t size)
 {
     int fd = accept(lfd, NULL, NULL);
@@ -131,8 +159,7 @@ int wm_serve_accept(int lfd, int nonblock, char *addr, size_t size)
         errno = e;
         return -1;
     }
-    int one = 1; /* lines are small and the protocol is lockstep */
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    wm_net_tune(fd);
     wm_net_name(fd, 1, addr, size);
     return fd;
 }

@@ -86,6 +86,7 @@ struct wm_sconn {
     int error;     /* a protocol or socket error was logged */
     int idle;      /* closed by the idle timeout */
     int cut;       /* closed by the shutdown */
+    int ack_owed;  /* read data and sent nothing since (wm_sconn_ack) */
 };
 
 /* One line for stderr, queued on the console: never torn, never waited for. */
@@ -110,8 +111,21 @@ int wm_sconn_check_fault(struct wm_sconn *c);
 /* Adds a finished connection's outcome to the counters. */
 void wm_serve_count(struct wm_serve_stats *st, const struct wm_sconn *c);
 
-/* Accepts one connection: close-on-exec, nonblock as asked, TCP_NODELAY,
- * its peer's name in addr. -1 with errno as accept(2) left it. */
+/* recv(2) into c->in (which must be empty): the bytes, 0 at the end, or -1
+ * with errno. */
+ssize_t wm_sconn_recv(struct wm_sconn *c);
+/* send(2) of what the endpoint has pending: the bytes taken, or -1 with
+ * errno. A reply carries the ACK of what was read. */
+ssize_t wm_sconn_send(struct wm_sconn *c);
+/* Before waiting for more input: what was read and left unanswered (a
+ * REPORT) is acknowledged now, not by the kernel's delayed-ACK timer, for
+ * which a Nagle client would hold its next line (docs/DESIGN.md, "Delayed
+ * ACK"). Nothing to do, and no system call, when a reply went out. */
+void wm_sconn_ack(struct wm_sconn *c);
+
+/* Accepts one connection: close-on-exec, nonblock as asked, tuned
+ * (wm_net_tune: no Nagle, quick ACKs), its peer's name in addr. -1 with
+ * errno as accept(2) left it. */
 int wm_serve_accept(int lfd, int nonblock, char *addr, size_t size);
 /* Decides whether the next accepted connection gets a session (its seed
  * offset is st->served): 1 yes, 0 refused (the reason logged, counted). */

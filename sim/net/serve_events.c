@@ -125,9 +125,9 @@ static void do_write(struct econn *e)
 {
     struct wm_sconn *c = &e->c;
     while (wm_ep_pending(&c->ep) > 0) {
-        ssize_t w = send(c->fd, wm_ep_pending_data(&c->ep), wm_ep_pending(&c->ep), MSG_NOSIGNAL);
+        ssize_t w = wm_sconn_send(c);
         if (w > 0) {
-            wm_ep_consumed(&c->ep, (size_t)w);
+            continue;
         } else if (w < 0 && errno == EINTR) {
             continue;
         } else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -172,6 +172,7 @@ static void settle(struct econn *e)
     struct wm_sconn *c = &e->c;
     if (!e->lingering) {
         pump(e);
+        wm_sconn_ack(c); /* the replies are out: the loop waits for input now */
         if (wm_sconn_check_fault(c)) {
             conn_close(e);
             return;
@@ -212,12 +213,10 @@ static int do_read(struct econn *e)
     }
     if (!wm_sconn_can_take(c) || wm_inbuf_left(&c->in) != 0 || c->eof_done)
         return 0;
-    ssize_t r = recv(c->fd, c->in.data, sizeof c->in.data, 0);
+    ssize_t r = wm_sconn_recv(c);
     if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
         return 0;
     if (r > 0) {
-        c->in.off = 0;
-        c->in.len = (size_t)r;
         touch(e);
         return 0;
     }

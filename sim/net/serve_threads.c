@@ -61,9 +61,9 @@ static int flush(struct tconn *t)
 {
     struct wm_sconn *c = &t->c;
     while (wm_ep_pending(&c->ep) > 0) {
-        ssize_t w = send(c->fd, wm_ep_pending_data(&c->ep), wm_ep_pending(&c->ep), MSG_NOSIGNAL);
+        ssize_t w = wm_sconn_send(c);
         if (w > 0) {
-            wm_ep_consumed(&c->ep, (size_t)w);
+            continue;
         } else if (w < 0 && errno == EINTR) {
             continue;
         } else if (w < 0 && (errno == EPIPE || errno == ECONNRESET)) {
@@ -127,15 +127,14 @@ static void serve_conn(struct tconn *t)
             wm_ep_abandon(ep);
             continue;
         }
-        ssize_t r = recv(c->fd, c->in.data, sizeof c->in.data, 0);
+        wm_sconn_ack(c); /* the replies are out: about to wait for input */
+        ssize_t r = wm_sconn_recv(c);
         int e = errno;
         if (stopping(t->srv)) { /* woken by the shutdown, or about to be */
             c->cut = 1;
             return;
         }
         if (r > 0) {
-            c->in.off = 0;
-            c->in.len = (size_t)r;
             wm_sconn_feed(c);
         } else if (r == 0 || e == ECONNRESET) { /* the end of the stream */
             c->eof_done = 1;
