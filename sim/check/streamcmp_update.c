@@ -83,7 +83,7 @@ int wm_scmp_update(struct wm_scmp *s, const char *path, const struct wm_exec_opt
         wm_err_set(err, "out of memory");
         goto out;
     }
-    rc = wm_execute_write(wm_scmp_cfg(s), o, 0, w, &saw_error, err);
+    rc = wm_scmp_execute(s, o, w, &saw_error, err);
     if (fclose(w) != 0 && rc == 0)
         rc = -1, wm_err_set(err, "cannot write the run to a temporary file");
     if (c.over)
