@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "diff.h"
@@ -105,47 +104,6 @@ struct wm_scmp {
     int oom;
 };
 
-/* What cannot be read twice (stdin, a FIFO, a device) is copied to an
- * unlinked temporary file first, so that scripts and cursors can read it
- * again from there. NULL with err. */
-static FILE *open_rereadable(const char *path, uint64_t *size, struct wm_err *err)
-{
-    FILE *in = wm_tx_open(path), *copy = NULL;
-    struct stat st;
-    if (!in) {
-        wm_err_set(err, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    if (in != stdin && fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode)) {
-        *size = (uint64_t)st.st_size;
-        return in;
-    }
-    if (!(copy = wm_scmp_temp_file(err)))
-        goto out;
-    char buf[65536];
-    size_t n;
-    *size = 0;
-    while ((n = fread(buf, 1, sizeof buf, in)) > 0) {
-        *size += n;
-        if (fwrite(buf, 1, n, copy) != n)
-            break;
-    }
-    if (ferror(in)) {
-        wm_err_set(err, "%s: read error: %s", path, strerror(errno));
-    } else if (ferror(copy) || fflush(copy) != 0 || fseek(copy, 0, SEEK_SET) != 0) {
-        wm_err_set(err, "%s: cannot copy to a temporary file: %s", path, strerror(errno));
-    } else {
-        if (in != stdin)
-            fclose(in);
-        return copy;
-    }
-    fclose(copy);
-out:
-    if (in != stdin)
-        fclose(in);
-    return NULL;
-}
-
 struct wm_scmp *wm_scmp_open(const char *path, size_t max_journal, struct wm_err *err)
 {
     struct wm_scmp *s = calloc(1, sizeof *s);
@@ -153,7 +111,7 @@ struct wm_scmp *wm_scmp_open(const char *path, size_t max_journal, struct wm_err
         wm_err_set(err, "%s: out of memory", path);
         return NULL;
     }
-    if (!(s->f = open_rereadable(path, &s->file_size, err)) ||
+    if (!(s->f = wm_scmp_open_rereadable(path, &s->file_size, err)) ||
         !(s->rd = wm_txr_open(s->f, path, max_journal, err))) {
         wm_scmp_close(s);
         return NULL;

@@ -73,6 +73,10 @@ size_t wm_scmp_header_lines(const struct wm_scmp *s);
 /* An unlinked temporary file in $TMPDIR (else /tmp), open for reading and
  * writing: NULL with err. */
 FILE *wm_scmp_temp_file(struct wm_err *err);
+/* path opened to be read more than once: a regular file as it is, what
+ * else (stdin, a FIFO, a device) copied to a temporary file first; its
+ * size in *size. NULL with err. */
+FILE *wm_scmp_open_rereadable(const char *path, uint64_t *size, struct wm_err *err);
 /* The file's run written to out (wm_execute_write, its scripts reading the
  * file): 0, or -1 with err. */
 int wm_scmp_execute(struct wm_scmp *s, const struct wm_exec_opts *o, FILE *out, int *saw_error,

@@ -9,8 +9,71 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "escape.h"
+
 /* A cursor reads this much at once (and grows for a longer line). */
 #define TXC_CHUNK 2048
+
+/* The strict parser's rules for a record line (tx_parse.c uses it too). */
+long wm_tx_record_fields(const struct wm_cfg *cfg, const char *s, size_t len, char *dec,
+                         uint32_t *conn_out, enum wm_rec_kind *kind_out, const char **what)
+{
+    size_t i = 1;
+    unsigned long conn = 1;
+    if (i < len && s[i] >= '1' && s[i] <= '9') {
+        conn = 0;
+        while (i < len && s[i] >= '0' && s[i] <= '9' && conn <= WM_MAX_CONNECTIONS)
+            conn = conn * 10 + (unsigned long)(s[i++] - '0');
+        if (conn > cfg->connections)
+            return *what = "connection number beyond the header's connections", -1;
+    }
+    if (i == len || (s[i] != ':' && s[i] != '!'))
+        return *what = "expected a record like 'C: <line>', 'S2: <line>' or 'C! close'", -1;
+    enum wm_rec_kind kind;
+    const char *arg;
+    size_t alen;
+    if (s[i] == ':') {
+        kind = WM_REC_LINE;
+        if (i + 1 == len)
+            arg = s + len, alen = 0;
+        else if (s[i + 1] == ' ')
+            arg = s + i + 2, alen = len - i - 2;
+        else
+            return *what = "expected a space after ':'", -1;
+    } else {
+        const char *ev = s + i + 1;
+        size_t evlen = len - i - 1;
+#define EV(w) (evlen >= sizeof(w) - 1 && memcmp(ev, w, sizeof(w) - 1) == 0)
+        if (evlen == 6 && EV(" close"))
+            kind = WM_REC_CLOSE, arg = ev + 6, alen = 0;
+        else if (evlen > 7 && EV(" error "))
+            kind = WM_REC_ERROR, arg = ev + 7, alen = evlen - 7;
+        else if (evlen > 9 && EV(" partial "))
+            kind = WM_REC_PARTIAL, arg = ev + 9, alen = evlen - 9;
+        else
+            return *what = "expected '! close', '! error <reason>' or '! partial <bytes>'", -1;
+#undef EV
+    }
+    size_t bad;
+    long dlen;
+    if (kind == WM_REC_ERROR) {
+        dlen = wm_unescape(dec, arg, alen, &bad) < 0 ? -1 : (long)alen;
+        if (dlen >= 0)
+            memcpy(dec, arg, alen); /* reasons are kept verbatim */
+    } else {
+        dlen = wm_unescape(dec, arg, alen, &bad);
+    }
+    if (dlen < 0)
+        return *what = "bad escape or non-printable byte in record text", -1;
+    if (kind == WM_REC_ERROR ? alen >= WM_ERR_MAX
+                             : (size_t)dlen > cfg->max_line + (size_t)WM_TX_TEXT_SLACK)
+        return *what = kind == WM_REC_ERROR ? "record text longer than an error reason may be"
+                                            : "record text longer than max-line + 64 bytes",
+               -1;
+    *conn_out = (uint32_t)(conn - 1);
+    *kind_out = kind;
+    return dlen;
+}
 
 struct pread_file {
     int fd;
