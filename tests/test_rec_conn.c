@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "rec_tx.h"
+#include "rec_verify.h"
 #include "recbench.h"
 #include "runcmd.h"
 #include "testutil.h"
@@ -191,17 +191,22 @@ static int shape_one(void *ctx, char side, const struct wm_journal *j, const str
 }
 
 /* A recording that does not replay, by what follows its first partial. */
-static void count_shape(struct shape_count *sc, const struct wm_conn_log *log)
+/* The case's shape (shape: 48 bytes), before its journals are written. */
+static void shape_of(const struct wm_conn_log *log, char *shape)
 {
-    char shape[48] = "no partial";
+    snprintf(shape, 48, "no partial");
     struct shape_ctx k = {0, shape};
     wm_merge(&log->client, &log->server, shape_one, &k);
     if (k.partial && strcmp(shape, "no partial") == 0)
-        snprintf(shape, sizeof shape, "%c partial, then nothing of the other", k.partial);
+        snprintf(shape, 48, "%c partial, then nothing of the other", k.partial);
+}
+
+static void count_shape(struct shape_count *sc, const char *shape)
+{
     int i = 0;
     while (i < SHAPES - 1 && sc->nshape[i] && strcmp(sc->shape[i], shape) != 0)
         i++;
-    memcpy(sc->shape[i], shape, sizeof shape);
+    memcpy(sc->shape[i], shape, 48);
     sc->nshape[i]++;
 }
 
@@ -269,13 +274,15 @@ static int prop_case(uint64_t seed, struct shape_count *sc, int run_check, char 
         struct wm_err err;
         char path[64];
         snprintf(path, sizeof path, "/tmp/warmer-recprop-%d.txt", (int)getpid());
+        char shape[48];
+        shape_of(b.log, shape); /* wm_rec_write empties the journals */
         FILE *f = fopen(path, "w");
         ck_assert(f);
         ck_assert_msg(wm_rec_write(f, &o, b.log, 1, &v, &err) == 0, "%s", err.msg);
         fclose(f);
         sc->not_verified += (unsigned)!v.verified;
         if (!v.verified)
-            count_shape(sc, b.log);
+            count_shape(sc, shape);
         if (run_check) {
             struct rc_result r;
             rc_warmer_run(&r, "check", path, (char *)NULL);

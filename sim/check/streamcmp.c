@@ -106,23 +106,34 @@ struct wm_scmp {
 
 struct wm_scmp *wm_scmp_open(const char *path, size_t max_journal, struct wm_err *err)
 {
+    uint64_t size;
+    FILE *f = wm_scmp_open_rereadable(path, &size, err);
+    return f ? wm_scmp_open_fp(f, size, path, max_journal, err) : NULL;
+}
+
+struct wm_scmp *wm_scmp_open_fp(FILE *f, uint64_t size, const char *path, size_t max_journal,
+                                struct wm_err *err)
+{
     struct wm_scmp *s = calloc(1, sizeof *s);
     if (!s) {
         wm_err_set(err, "%s: out of memory", path);
+        if (f != stdin)
+            fclose(f);
         return NULL;
     }
-    if (!(s->f = wm_scmp_open_rereadable(path, &s->file_size, err)) ||
-        !(s->rd = wm_txr_open(s->f, path, max_journal, err))) {
+    s->f = f;
+    s->file_size = size;
+    if (!(s->rd = wm_txr_open(s->f, path, max_journal, err))) {
         wm_scmp_close(s);
         return NULL;
     }
     s->cfg = wm_txr_cfg(s->rd);
     s->path = path;
     s->max_journal = max_journal;
-    FILE *f = open_memstream(&s->hdr, &s->hdr_len);
-    if (f) {
-        wm_tx_write_header(f, s->cfg);
-        if (fclose(f) != 0) {
+    FILE *hf = open_memstream(&s->hdr, &s->hdr_len);
+    if (hf) {
+        wm_tx_write_header(hf, s->cfg);
+        if (fclose(hf) != 0) {
             free(s->hdr);
             s->hdr = NULL;
         }

@@ -47,6 +47,10 @@ struct wm_scmp;
  * FIFO, is first copied to an unlinked temporary file): NULL with err when
  * it is malformed (or cannot be opened or copied, or out of memory). */
 struct wm_scmp *wm_scmp_open(const char *path, size_t max_journal, struct wm_err *err);
+/* The same of an open file f (taken: closed by wm_scmp_close, even on
+ * failure), a regular file read from its start, size bytes long. */
+struct wm_scmp *wm_scmp_open_fp(FILE *f, uint64_t size, const char *path, size_t max_journal,
+                                struct wm_err *err);
 /* The file's settings. */
 const struct wm_cfg *wm_scmp_cfg(const struct wm_scmp *s);
 /* Reads the rest of the file only to see that it is well formed (a

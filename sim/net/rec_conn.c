@@ -276,6 +276,21 @@ int wm_rc_done(const struct wm_rc *c)
     return c->cut || (direction_done(c, 0) && direction_done(c, 1));
 }
 
+uint64_t wm_rc_cause_floor(const struct wm_rc *c, int which)
+{
+    const struct wm_rc_side *s = &c->side[which], *o = &c->side[!which];
+    if (c->cut || direction_done(c, which))
+        return UINT64_MAX; /* it makes no more records */
+    uint64_t f = o->fwd; /* what a read from now on notes */
+    if (s->nsent < s->nread && s->cn > 0 && s->causes[s->cfirst].cause < f)
+        f = s->causes[s->cfirst].cause; /* bytes read, not written on yet */
+    if (wm_framer_mid_line(&s->framer) && s->line_cause < f)
+        f = s->line_cause; /* the record being assembled */
+    if (s->eof && s->end_cause < f)
+        f = s->end_cause; /* its close */
+    return f;
+}
+
 int wm_rc_waiting_close(const struct wm_rc *c)
 {
     return !wm_rc_done(c) && (direction_done(c, 0) || direction_done(c, 1));

@@ -74,6 +74,9 @@ void wm_rc_io(struct wm_rc *c, int which, int ready);
 int wm_rc_interest(const struct wm_rc *c, int which);
 /* 1 when both directions have ended (or the connection was cut). */
 int wm_rc_done(const struct wm_rc *c);
+/* A bound below the cause of every record side which can still make
+ * (UINT64_MAX when it makes no more): its records settle against it. */
+uint64_t wm_rc_cause_floor(const struct wm_rc *c, int which);
 /* 1 while a close was passed on and the other side has not closed yet. */
 int wm_rc_waiting_close(const struct wm_rc *c);
 
