@@ -115,6 +115,41 @@ START_TEST(test_too_long_server_relays_what_precedes)
 }
 END_TEST
 
+/* ---- a partial line the other side read before it closed ---- */
+
+static int order_one(void *ctx, char side, const struct wm_journal *j, const struct wm_rec *r)
+{
+    static const char *const kind[] = {":", "! partial", "! close", "! error", "! log"};
+    char *out = ctx;
+    size_t n = strlen(out);
+    snprintf(out + n, 256 - n, "%c%s %.*s|", side, kind[r->kind], (int)r->len, wm_rec_text(j, r));
+    return 0;
+}
+
+/* The client sends a line and the bytes of an unfinished one; the server
+ * reads them all, then closes. The server's close counts the partial (it
+ * read its bytes first), so the partial comes before it in the file; the
+ * client's own close (after the server's) is implied. */
+START_TEST(test_partial_read_before_the_other_close)
+{
+    struct bench b;
+    bench_init(&b, 1000);
+    peer_queue(&b.cl, "a\n\x7f", 3);
+    for (int i = 0; i < 400 && b.sv.ngot < 3; i++)
+        bench_round(&b, 5);
+    ck_assert_uint_eq(b.sv.ngot, 3);
+    b.sv.shut_pending = 1;
+    for (int i = 0; i < 400 && !b.cl.eof; i++)
+        bench_round(&b, 5);
+    ck_assert(b.cl.eof);
+    ck_assert_msg(bench_finish(&b) == 0, "the proxy never finished");
+    char order[256] = "";
+    ck_assert(wm_merge(&b.log->client, &b.log->server, order_one, order) == 0);
+    ck_assert_str_eq(order, "C: a|C! partial \x7f|S! close |");
+    bench_free(&b);
+}
+END_TEST
+
 /* ---- the property, on random traffic ---- */
 
 static uint64_t next(uint64_t *s) /* xorshift64* */
@@ -332,6 +367,7 @@ static Suite *suite(void)
     Suite *s = suite_create("rec_conn");
     WM_ADD_TEST(s, test_too_long_client_relays_what_precedes);
     WM_ADD_TEST(s, test_too_long_server_relays_what_precedes);
+    WM_ADD_TEST(s, test_partial_read_before_the_other_close);
     WM_ADD_TEST(s, test_journal_is_what_was_relayed);
     return s;
 }

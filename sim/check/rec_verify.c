@@ -364,8 +364,9 @@ int wm_rec_write(FILE *out, const struct wm_rec_tx_opts *o, struct wm_conn_log *
     int rc = sp ? 0 : -1;
     if (!sp)
         wm_err_set(err, "out of memory");
+    static const size_t sure[2] = {0, 0};
     for (uint32_t i = 0; rc == 0 && i < n; i++)
-        rc = wm_rsp_settle(sp, i, &logs[i], UINT64_MAX, err);
+        rc = wm_rsp_settle(sp, i, &logs[i], UINT64_MAX, sure, err);
     if (rc == 0)
         rc = wm_rec_finish(out, o, sp, v, err);
     wm_rsp_free(sp);

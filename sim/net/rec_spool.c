@@ -120,7 +120,7 @@ static int render(struct wm_rsp *sp, struct rconn *k, char side, const struct wm
 }
 
 int wm_rsp_settle(struct wm_rsp *sp, uint32_t conn, struct wm_conn_log *log,
-                  uint64_t server_floor, struct wm_err *err)
+                  uint64_t server_floor, const size_t unsure[2], struct wm_err *err)
 {
     /* A new connection (they are numbered in order; one may settle nothing
      * before the next does). Each pass adds one. */
@@ -145,7 +145,11 @@ int wm_rsp_settle(struct wm_rsp *sp, uint32_t conn, struct wm_conn_log *log,
      * first: one is waiting (it could not go), or every one still to come
      * counts more client records than have gone (server_floor). */
     size_t bound = (jc->n - jc->settled_n) + (js->n - js->settled_n);
+    size_t sure_c = jc->n - (unsure[0] < jc->n ? unsure[0] : jc->n),
+           sure_s = js->n - (unsure[1] < js->n ? unsure[1] : js->n);
     for (size_t step = 0; step < bound; step++) {
+        if (js->settled_n >= sure_s && js->settled_n < js->n)
+            break; /* the next server record's place is not known yet */
         if (js->settled_n < js->n && js->recs[js->settled_n].cause <= k->cw) {
             const struct wm_rec *r = &js->recs[js->settled_n++];
             k->sw += wm_rec_is_wire((enum wm_rec_kind)r->kind);
@@ -154,7 +158,7 @@ int wm_rsp_settle(struct wm_rsp *sp, uint32_t conn, struct wm_conn_log *log,
             continue;
         }
         int server_after = js->settled_n < js->n || server_floor > k->cw;
-        if (jc->settled_n < jc->n && server_after && jc->recs[jc->settled_n].cause <= k->sw) {
+        if (jc->settled_n < sure_c && server_after && jc->recs[jc->settled_n].cause <= k->sw) {
             const struct wm_rec *r = &jc->recs[jc->settled_n++];
             k->cw += wm_rec_is_wire((enum wm_rec_kind)r->kind);
             if (render(sp, k, 'C', jc, r, err) < 0)
@@ -165,7 +169,7 @@ int wm_rsp_settle(struct wm_rsp *sp, uint32_t conn, struct wm_conn_log *log,
     }
     wm_journal_drop_settled(jc);
     wm_journal_drop_settled(js);
-    if (server_floor == UINT64_MAX && (jc->n || js->n)) {
+    if (server_floor == UINT64_MAX && !unsure[0] && !unsure[1] && (jc->n || js->n)) {
         wm_err_set(err, "inconsistent record order (a bug)");
         return -1;
     }

@@ -22,12 +22,14 @@ void wm_rsp_free(struct wm_rsp *sp);
 
 /* Settles what it can of connection conn (0-based; connections come in
  * order) from log: server_floor is a bound below the causes of the server
- * records still to come (UINT64_MAX once it makes no more). Settled records
+ * records still to come (UINT64_MAX once it makes no more); the last
+ * unsure[0] client and unsure[1] server records may still have their cause
+ * raised (wm_rc_unsure), so nothing from them on settles. Settled records
  * go to the spool and leave log. 0, or -1 with err (the spool cannot be
  * written, out of memory, or at the end (UINT64_MAX) records left in an
  * order no merge gives: a bug). */
 int wm_rsp_settle(struct wm_rsp *sp, uint32_t conn, struct wm_conn_log *log,
-                  uint64_t server_floor, struct wm_err *err);
+                  uint64_t server_floor, const size_t unsure[2], struct wm_err *err);
 /* Connections settled into it (the highest conn + 1). */
 uint32_t wm_rsp_conns(const struct wm_rsp *sp);
 /* Writes every connection's records in order, as a file of wm_rsp_conns

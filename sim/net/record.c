@@ -145,7 +145,11 @@ static void spool_conn(struct rloop *l, struct rent *e, int done)
     if (!out->logs[i])
         return;
     uint64_t floor = done ? UINT64_MAX : wm_rc_cause_floor(&e->rc, WM_RC_SERVER);
-    if (!out->spool_failed && wm_rsp_settle(out->spool, i, out->logs[i], floor,
+    size_t unsure[2] = {0, 0};
+    if (!done)
+        for (int k = 0; k < 2; k++)
+            unsure[k] = wm_rc_unsure(&e->rc, k);
+    if (!out->spool_failed && wm_rsp_settle(out->spool, i, out->logs[i], floor, unsure,
                                             &out->spool_err) < 0) {
         fprintf(stderr, "warmer record: %s\n", out->spool_err.msg);
         out->spool_failed = 1;
