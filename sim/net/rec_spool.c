@@ -169,10 +169,19 @@ int wm_rsp_settle(struct wm_rsp *sp, uint32_t conn, struct wm_conn_log *log,
     }
     wm_journal_drop_settled(jc);
     wm_journal_drop_settled(js);
-    if (server_floor == UINT64_MAX && !unsure[0] && !unsure[1] && (jc->n || js->n)) {
+    if (server_floor != UINT64_MAX || unsure[0] || unsure[1])
+        return 0;
+    if (jc->n || js->n) {
         wm_err_set(err, "inconsistent record order (a bug)");
         return -1;
     }
+    /* Its last records: what they left buffered goes to disk, so that an
+     * ended connection holds nothing but its index. */
+    if (k->len && flush_piece(sp, k, err) < 0)
+        return -1;
+    free(k->buf);
+    k->buf = NULL;
+    k->cap = 0;
     return 0;
 }
 
