@@ -48,6 +48,12 @@ struct wm_role {
     /* Optional (NULL: a close). The harness ends a session that can make
      * no more progress; a script whose close is implied ends quietly. */
     enum wm_sess_rc (*on_abandon)(void *self, const struct wm_sink *out);
+    /* Optional (NULL: never). 1 while a harness script holds records back
+     * until what it queued drains: its driver feeds it nothing meanwhile,
+     * not even the end, so the records count what they would have. */
+    int (*holding)(const void *self);
+    /* Optional. What it queued drained below the high-water mark: it plays on. */
+    enum wm_sess_rc (*on_drain)(void *self, const struct wm_sink *out);
 };
 
 static inline void wm_emit(const struct wm_sink *out, enum wm_out_kind kind, const char *text,

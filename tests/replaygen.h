@@ -11,6 +11,7 @@
 
 #include "exec.h"
 #include "runcmd.h"
+#include "streamcmp.h"
 #include "testutil.h"
 #include "transcript.h"
 
@@ -80,9 +81,40 @@ static inline void expect_same_text(const char *what, const char *want, size_t w
                   "--- the replay:\n%s", what, line, want, got);
 }
 
+/* The rendered file (want) checked as `warmer check` streams it: each
+ * script reads its records from the file as it plays; with hold set, a
+ * script holds its records back from that many bytes of output on. */
+static inline void check_streamed(const char *what, const char *want, size_t wlen,
+                                  struct wm_exec_opts o, size_t hold)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/case-rendered.txt", tmpdir);
+    ck_assert(rc_write_file(path, want, wlen) == 0);
+    struct wm_err err;
+    o.script_hold = hold;
+    struct wm_scmp *s = wm_scmp_open(path, o.max_journal, &err);
+    ck_assert_msg(s, "%s: %s", what, err.msg);
+    enum wm_scmp_status st = wm_scmp_run(s, &o, &err);
+    char *diff = NULL;
+    size_t dlen = 0;
+    if (st == WM_SCMP_DIFFER) {
+        FILE *m = open_memstream(&diff, &dlen);
+        ck_assert(m);
+        wm_scmp_print_diff(s, m, path);
+        fclose(m);
+    }
+    ck_assert_msg(st == WM_SCMP_SAME, "%s: streamed (hold %zu): status %d (%s)\n%s\n--- the file:\n%s",
+                  what, hold, (int)st, st == WM_SCMP_DIFFER ? "differ" : err.msg,
+                  diff ? diff : "", want);
+    free(diff);
+    wm_scmp_close(s);
+}
+
 /* Writes text, parses it as `warmer check` does (so the parser must accept
  * it), runs it with the sides its header (or force_both) scripts, and
- * compares the rendered records with the file's. */
+ * compares the rendered records with the file's; then again with scripts
+ * holding their records back after a few bytes of output, and streamed
+ * from the file (as check runs it), at the real mark and at a few bytes. */
 static inline void check_replays(const char *what, const char *text, size_t len, int force_both,
                           enum wm_driver driver, enum wm_transport_kind transport)
 {
@@ -108,9 +140,21 @@ static inline void check_replays(const char *what, const char *text, size_t len,
     char *want = wm_tx_render(&t.cfg, t.conns, &wlen), *out = wm_tx_render(&t.cfg, got, &glen);
     ck_assert(want && out);
     expect_same_text(what, want, wlen, out, glen);
-    free(want);
     free(out);
     wm_conn_logs_free(got, t.cfg.connections);
+    o.script_hold = 5;
+    ck_assert_msg(wm_execute(&t.cfg, &t, &o, &got, &err) == 0, "%s: run (hold 5) failed: %s\n%s",
+                  what, err.msg, text);
+    ck_assert(out = wm_tx_render(&t.cfg, got, &glen));
+    expect_same_text(what, want, wlen, out, glen);
+    free(out);
+    wm_conn_logs_free(got, t.cfg.connections);
+    o.script_hold = 0;
+    if (t.cfg.client_script || t.cfg.server_script) {
+        check_streamed(what, want, wlen, o, 0);
+        check_streamed(what, want, wlen, o, 5);
+    }
+    free(want);
     wm_tx_free(&t);
 }
 

@@ -113,7 +113,7 @@ static enum wm_sess_rc chaos_on_partial(void *self, const struct wm_sink *out)
 
 static const struct wm_role chaos_role = {chaos_start,      chaos_on_line,    chaos_on_eof,
                                           chaos_on_bad_input, chaos_on_timeout, chaos_on_partial,
-                                          NULL};
+                                          NULL, NULL, NULL};
 
 /* Runs chaos peers (side bits: 1 the client, 2 the server) against each
  * other or against warmer's session; the transcript, or NULL when the pair
@@ -140,7 +140,7 @@ static char *chaos_run(uint64_t seed, int sides, struct wm_cfg *cfg, size_t *len
     }
     struct wm_conn_log *logs = wm_conn_logs_new(1, SIZE_MAX);
     struct wm_conn c;
-    ck_assert(logs && wm_conn_init(&c, 0, cfg, &logs[0], NULL, &err) == 0);
+    ck_assert(logs && wm_conn_init(&c, 0, cfg, &logs[0], NULL, NULL, &err) == 0);
     struct chaos ch[2] = {{{prng_next(&r)}, 0, 1 + pick(&r, 12), 1, sides != 3},
                           {{prng_next(&r)}, 0, 1 + pick(&r, 12), 0, sides != 3}};
     struct wm_endpoint *ep[2] = {&c.client, &c.server};

@@ -210,6 +210,69 @@ START_TEST(check_holds_little_of_a_big_golden_on_stdin)
 }
 END_TEST
 
+/* g.path with both sides (or the client's only) scripted: each script
+ * reads its records from the file as it plays, holding one at a time and
+ * at most 64 KiB of output (a script held all of them: 265 MB). Copied a
+ * line at a time: a child's peak counts this process's (posix_spawn). */
+static void golden_make_scripted(struct golden *g, const char *sides)
+{
+    FILE *in = fopen(g->path, "rb"), *out = fopen(g->bad, "wb");
+    ck_assert(in && out);
+    char line[256];
+    int added = 0;
+    while (fgets(line, sizeof line, in)) {
+        fputs(line, out);
+        if (strcmp(line, "# connections: 100\n") == 0)
+            fputs(sides, out), added = 1;
+    }
+    ck_assert(added && !ferror(in));
+    fclose(in);
+    ck_assert(fclose(out) == 0);
+}
+
+static void expect_check_below(char **args, const char *in, const char *what)
+{
+    long kib = peak_rss_kib_io(args, in, "/dev/null", 0);
+    fprintf(stderr, "%s: peak %ld KiB (bound %d MiB)\n", what, kib, CHECK_BOUND_MIB);
+    ck_assert_msg(under_valgrind() || kib < CHECK_BOUND_MIB * 1024,
+                  "%s peaked at %ld KiB, bound %d MiB", what, kib, CHECK_BOUND_MIB);
+}
+
+START_TEST(check_holds_little_of_a_big_scripted_golden)
+{
+    struct golden g;
+    golden_make(&g);
+    golden_make_scripted(&g, "# client: script\n# server: script\n");
+    char *args[] = {"check", "--transport", "memory", g.bad, NULL};
+    expect_check_below(args, NULL, "check of a 24 MB golden, both sides scripted");
+    char *from_stdin[] = {"check", "--transport", "memory", "-", NULL};
+    expect_check_below(from_stdin, g.bad, "check - of a 24 MB golden, both sides scripted");
+    golden_make_scripted(&g, "# client: script\n");
+    expect_check_below(args, NULL, "check of a 24 MB golden, the client scripted");
+    rc_rmtree(g.dir);
+}
+END_TEST
+
+/* 23 MB of lines a scripted client sends a silent scripted server at once
+ * (issue 17's reproducer): 151 MB when the script held them all. */
+START_TEST(check_holds_little_of_pipelined_lines)
+{
+    char dir[64], path[128];
+    ck_assert(rc_mkdtemp(dir, "stream") == 0);
+    snprintf(path, sizeof path, "%s/pipelined.txt", dir);
+    FILE *f = fopen(path, "wb");
+    ck_assert(f);
+    fputs("# warmer transcript v1\n# seed: 0\n# client: script\n# server: script\n", f);
+    for (size_t i = 0; i < 250000; i++)
+        fprintf(f, "C: NUMBER %08zu %80s\n", i, "x");
+    fputs("C! close\n", f);
+    ck_assert(fclose(f) == 0);
+    char *args[] = {"check", path, NULL};
+    expect_check_below(args, NULL, "check of 23 MB of lines to a silent server");
+    rc_rmtree(dir);
+}
+END_TEST
+
 static Suite *stream_suite(void)
 {
     Suite *s = suite_create("stream");
@@ -220,6 +283,8 @@ static Suite *stream_suite(void)
     WM_ADD_TEST(s, check_holds_little_of_a_big_mismatch);
     WM_ADD_TEST(s, check_update_holds_little_of_a_big_mismatch);
     WM_ADD_TEST(s, check_holds_little_of_a_big_golden_on_stdin);
+    WM_ADD_TEST(s, check_holds_little_of_a_big_scripted_golden);
+    WM_ADD_TEST(s, check_holds_little_of_pipelined_lines);
     return s;
 }
 

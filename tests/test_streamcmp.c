@@ -234,17 +234,50 @@ START_TEST(header_seed_changed)
 END_TEST
 
 /* Records of connection 2 before connection 1's last: check renders by
- * connection, so this file is compared whole. */
-START_TEST(connections_out_of_order_go_whole)
+ * connection, so this file is read again by connection; its first
+ * difference and the diff's first hunk are the whole comparison's. */
+START_TEST(connections_out_of_order_read_by_connection)
 {
     char line[64];
     snprintf(line, sizeof line, "%s", orig.l[orig.n - 1]); /* "C2! close" */
     write_edited(6, line);
+    struct verdict w = whole(), s = streamed();
+    ck_assert_uint_eq(s.first, w.first);
+    ck_assert_uint_gt(s.first, 4);
+    /* the same up to the first hunk's end (the cut window shows no more) */
+    const char *ws = w.text, *ss = s.text;
+    for (int n = 0; n < 10 && ws && ss; n++) {
+        ws = strchr(ws, '\n');
+        ss = strchr(ss, '\n');
+        ws = ws ? ws + 1 : NULL;
+        ss = ss ? ss + 1 : NULL;
+    }
+    ck_assert(ws && ss && ws - w.text == ss - s.text);
+    ck_assert_msg(memcmp(w.text, s.text, (size_t)(ws - w.text)) == 0,
+                  "streamed diff\n%s\nwhole diff\n%s", s.text, w.text);
+    free(w.text);
+    free(s.text);
+}
+END_TEST
+
+/* The same file with records out of connection order and no difference:
+ * connection 1 moved after connection 2 is the same transcript. */
+START_TEST(connections_swapped_are_same)
+{
+    FILE *f = fopen(edited, "wb");
+    ck_assert(f);
+    for (size_t i = 0; i < 4; i++)
+        fprintf(f, "%s\n", orig.l[i]);
+    for (int conn = 2; conn >= 1; conn--)
+        for (size_t i = 4; i < orig.n; i++)
+            if (orig.l[i][1] == '0' + conn)
+                fprintf(f, "%s\n", orig.l[i]);
+    ck_assert(fclose(f) == 0);
     struct wm_err err;
     struct wm_exec_opts o = opts();
     struct wm_scmp *s = wm_scmp_open(edited, o.max_journal, &err);
     ck_assert_msg(s, "%s", err.msg);
-    ck_assert_int_eq(wm_scmp_run(s, &o, &err), WM_SCMP_WHOLE);
+    ck_assert_int_eq(wm_scmp_run(s, &o, &err), WM_SCMP_SAME);
     wm_scmp_close(s);
 }
 END_TEST
@@ -340,7 +373,8 @@ static Suite *streamcmp_suite(void)
     ADD(extra_record_at_end);
     ADD(missing_record_at_end);
     ADD(header_seed_changed);
-    ADD(connections_out_of_order_go_whole);
+    ADD(connections_out_of_order_read_by_connection);
+    ADD(connections_swapped_are_same);
     ADD(golden_is_same);
     ADD(malformed_after_difference);
     ADD(run_longer_than_file_is_stopped);

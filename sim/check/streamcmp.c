@@ -7,11 +7,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "diff.h"
 #include "transcript.h"
+#include "tx_cursor.h"
 
 /* Lines in one buffer: a window, or one slot of the context. */
 struct lines {
@@ -69,6 +69,14 @@ static int lines_full(const struct lines *l)
 struct wm_scmp {
     FILE *f; /* the file, or a copy of what a pipe or FIFO gave */
     struct wm_tx_reader *rd;
+    const char *path;
+    size_t max_journal;
+    /* Read again by connection (tx_cursor.h) when scripts play its records
+     * or its connections interleave: the file's side then comes from a
+     * cursor per connection in turn. */
+    struct wm_tx_index ix;
+    int have_ix, by_conn;
+    struct wm_txc *cur;
     uint64_t file_size;
     const struct wm_cfg *cfg;
     /* the file's side, as it would be rendered: header, then records */
@@ -96,64 +104,36 @@ struct wm_scmp {
     int oom;
 };
 
-/* What cannot be read twice (stdin, a FIFO, a device) is copied to an
- * unlinked temporary file first, so that a file compared whole after all
- * reads it again from there. NULL with err. */
-static FILE *open_rereadable(const char *path, uint64_t *size, struct wm_err *err)
+struct wm_scmp *wm_scmp_open(const char *path, size_t max_journal, struct wm_err *err)
 {
-    FILE *in = wm_tx_open(path), *copy = NULL;
-    struct stat st;
-    if (!in) {
-        wm_err_set(err, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    if (in != stdin && fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode)) {
-        *size = (uint64_t)st.st_size;
-        return in;
-    }
-    if (!(copy = wm_scmp_temp_file(err)))
-        goto out;
-    char buf[65536];
-    size_t n;
-    *size = 0;
-    while ((n = fread(buf, 1, sizeof buf, in)) > 0) {
-        *size += n;
-        if (fwrite(buf, 1, n, copy) != n)
-            break;
-    }
-    if (ferror(in)) {
-        wm_err_set(err, "%s: read error: %s", path, strerror(errno));
-    } else if (ferror(copy) || fflush(copy) != 0 || fseek(copy, 0, SEEK_SET) != 0) {
-        wm_err_set(err, "%s: cannot copy to a temporary file: %s", path, strerror(errno));
-    } else {
-        if (in != stdin)
-            fclose(in);
-        return copy;
-    }
-    fclose(copy);
-out:
-    if (in != stdin)
-        fclose(in);
-    return NULL;
+    uint64_t size;
+    FILE *f = wm_scmp_open_rereadable(path, &size, err);
+    return f ? wm_scmp_open_fp(f, size, path, max_journal, err) : NULL;
 }
 
-struct wm_scmp *wm_scmp_open(const char *path, size_t max_journal, struct wm_err *err)
+struct wm_scmp *wm_scmp_open_fp(FILE *f, uint64_t size, const char *path, size_t max_journal,
+                                struct wm_err *err)
 {
     struct wm_scmp *s = calloc(1, sizeof *s);
     if (!s) {
         wm_err_set(err, "%s: out of memory", path);
+        if (f != stdin)
+            fclose(f);
         return NULL;
     }
-    if (!(s->f = open_rereadable(path, &s->file_size, err)) ||
-        !(s->rd = wm_txr_open(s->f, path, max_journal, err))) {
+    s->f = f;
+    s->file_size = size;
+    if (!(s->rd = wm_txr_open(s->f, path, max_journal, err))) {
         wm_scmp_close(s);
         return NULL;
     }
     s->cfg = wm_txr_cfg(s->rd);
-    FILE *f = open_memstream(&s->hdr, &s->hdr_len);
-    if (f) {
-        wm_tx_write_header(f, s->cfg);
-        if (fclose(f) != 0) {
+    s->path = path;
+    s->max_journal = max_journal;
+    FILE *hf = open_memstream(&s->hdr, &s->hdr_len);
+    if (hf) {
+        wm_tx_write_header(hf, s->cfg);
+        if (fclose(hf) != 0) {
             free(s->hdr);
             s->hdr = NULL;
         }
@@ -179,11 +159,6 @@ size_t wm_scmp_header_lines(const struct wm_scmp *s)
     return n;
 }
 
-FILE *wm_scmp_rewind(struct wm_scmp *s)
-{
-    return fseek(s->f, 0, SEEK_SET) == 0 ? s->f : NULL;
-}
-
 const struct wm_cfg *wm_scmp_cfg(const struct wm_scmp *s)
 {
     return s->cfg;
@@ -194,6 +169,8 @@ void wm_scmp_close(struct wm_scmp *s)
     if (!s)
         return;
     wm_txr_close(s->rd);
+    wm_txc_close(s->cur);
+    wm_tx_index_free(&s->ix);
     if (s->f && s->f != stdin)
         fclose(s->f);
     free(s->hdr);
@@ -204,6 +181,28 @@ void wm_scmp_close(struct wm_scmp *s)
     lines_free(&s->a);
     lines_free(&s->b);
     free(s);
+}
+
+/* The file's next record in connection order: as wm_txr_next. */
+static int next_by_conn(struct wm_scmp *s, struct wm_tx_item *it)
+{
+    /* Each pass gives a record or ends a connection's cursor. */
+    for (;;) {
+        if (!s->cur) {
+            if (s->conn >= s->cfg->connections)
+                return 0;
+            if (!(s->cur = wm_txc_open(&s->ix, s->conn))) {
+                wm_err_set(&s->err, "out of memory");
+                return -1;
+            }
+        }
+        int rc = wm_txc_next(s->cur, it, &s->err);
+        if (rc != 0)
+            return rc;
+        wm_txc_close(s->cur);
+        s->cur = NULL;
+        s->conn++;
+    }
 }
 
 /* The file's next line as it renders: 1, 0 at its end, -1 when it cannot
@@ -222,7 +221,7 @@ static int want_next(struct wm_scmp *s, const char **text, size_t *len)
     if (s->want_end || s->bad)
         return s->bad ? -1 : 0;
     struct wm_tx_item it;
-    int rc = wm_txr_next(s->rd, &it, &s->err);
+    int rc = s->by_conn ? next_by_conn(s, &it) : wm_txr_next(s->rd, &it, &s->err);
     if (rc <= 0) {
         s->want_end = rc == 0;
         s->bad = rc < 0 ? -1 : 0;
@@ -353,18 +352,87 @@ int wm_scmp_drain(struct wm_scmp *s, struct wm_err *err)
     return s->bad < 0 ? -1 : 0;
 }
 
+/* Reads the whole file once to know where each connection's records are
+ * (a malformed file is found here): 0, or -1 with s->err. */
+static int index_file(struct wm_scmp *s)
+{
+    if (s->have_ix)
+        return 0;
+    if (wm_tx_index_build(&s->ix, fileno(s->f), s->path, s->cfg, s->max_journal, &s->err) < 0)
+        return -1;
+    s->have_ix = 1;
+    return 0;
+}
+
+int wm_scmp_execute(struct wm_scmp *s, const struct wm_exec_opts *o, FILE *out, int *saw_error,
+                    struct wm_err *err)
+{
+    if (!s->cfg->client_script && !s->cfg->server_script)
+        return wm_execute_write(s->cfg, o, 0, out, saw_error, err);
+    if (index_file(s) < 0) {
+        *err = s->err;
+        return -1;
+    }
+    return wm_execute_write_file(s->cfg, &s->ix, o, out, saw_error, err);
+}
+
+/* The comparison from the start again, the file's side by connection. */
+static void restart_by_conn(struct wm_scmp *s)
+{
+    s->hdr_pos = 0;
+    s->conn = 0;
+    s->lineno = s->last_record = 0;
+    s->want_end = s->bad = 0;
+    s->part_len = 0;
+    s->line = 0;
+    s->differ = 0;
+    s->first_line = 0;
+    for (int i = 0; i < WM_SCMP_CONTEXT; i++)
+        s->ctx[i].len = s->ctx[i].n = 0;
+    s->a.len = s->a.n = s->b.len = s->b.n = 0;
+    s->a_more = 0;
+    s->stopped = 0;
+    s->by_conn = 1;
+}
+
+static enum wm_scmp_status run_once(struct wm_scmp *s, const struct wm_exec_opts *o,
+                                    struct wm_err *err);
+
 enum wm_scmp_status wm_scmp_run(struct wm_scmp *s, const struct wm_exec_opts *o,
                                 struct wm_err *err)
 {
-    if (s->cfg->client_script || s->cfg->server_script)
-        return WM_SCMP_WHOLE;
+    if ((s->cfg->client_script || s->cfg->server_script) && index_file(s) < 0) {
+        *err = s->err;
+        return WM_SCMP_MALFORMED;
+    }
+    if (s->have_ix && s->ix.interleaved)
+        restart_by_conn(s);
+    enum wm_scmp_status st = run_once(s, o, err);
+    if (st != WM_SCMP_WHOLE)
+        return st;
+    /* Records of an earlier connection after a later one's: the file is
+     * compared again, read by connection (a malformed file is found first). */
+    assert(!s->by_conn);
+    if (index_file(s) < 0) {
+        *err = s->err;
+        return WM_SCMP_MALFORMED;
+    }
+    restart_by_conn(s);
+    st = run_once(s, o, err);
+    assert(st != WM_SCMP_WHOLE);
+    return st;
+}
+
+static enum wm_scmp_status run_once(struct wm_scmp *s, const struct wm_exec_opts *o,
+                                    struct wm_err *err)
+{
     cookie_io_functions_t io = {.write = cookie_write};
     FILE *f = fopencookie(s, "w", io);
     if (!f) {
         wm_err_set(err, "out of memory");
         return WM_SCMP_RUN_ERROR;
     }
-    int saw_error, ran = wm_execute_write(s->cfg, o, 0, f, &saw_error, err);
+    int saw_error, ran = wm_scmp_execute(s, o, f, &saw_error, err);
     if (fclose(f) != 0 && ran == 0 && !s->stopped && !s->bad) /* the last lines failed */
         ran = -1, wm_err_set(err, "cannot compare the transcript");
     const char *w;

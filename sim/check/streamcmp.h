@@ -11,10 +11,12 @@
  * windows (every small file) the diff and the first difference are exactly
  * compare.h's of the whole texts.
  *
- * Files that cannot be streamed are compared whole (compare.h): a scripted
- * side (its script plays the file's records), and records of connections
- * out of order (the canonical order groups them by connection); the file is
- * then parsed again from wm_scmp_rewind. */
+ * A file whose sides are scripted is first read once whole (tx_cursor.h's
+ * index): each script then reads its records from the file as it plays.
+ * Records of connections out of order (the canonical order groups them by
+ * connection) are found as they come; the file is then indexed too, and
+ * compared again from the start, read by connection. Memory is bounded
+ * either way. */
 #ifndef WM_STREAMCMP_H
 #define WM_STREAMCMP_H
 
@@ -36,7 +38,7 @@ enum wm_scmp_status {
     WM_SCMP_DIFFER,    /* wm_scmp_print_diff says where */
     WM_SCMP_MALFORMED, /* err: "path:line: ...", as wm_tx_parse says it */
     WM_SCMP_RUN_ERROR, /* the run failed: err */
-    WM_SCMP_WHOLE      /* this file cannot be streamed: compare it whole */
+    WM_SCMP_WHOLE      /* inside streamcmp.c only: read it by connection */
 };
 
 struct wm_scmp;
@@ -45,6 +47,10 @@ struct wm_scmp;
  * FIFO, is first copied to an unlinked temporary file): NULL with err when
  * it is malformed (or cannot be opened or copied, or out of memory). */
 struct wm_scmp *wm_scmp_open(const char *path, size_t max_journal, struct wm_err *err);
+/* The same of an open file f (taken: closed by wm_scmp_close, even on
+ * failure), a regular file read from its start, size bytes long. */
+struct wm_scmp *wm_scmp_open_fp(FILE *f, uint64_t size, const char *path, size_t max_journal,
+                                struct wm_err *err);
 /* The file's settings. */
 const struct wm_cfg *wm_scmp_cfg(const struct wm_scmp *s);
 /* Reads the rest of the file only to see that it is well formed (a
@@ -71,9 +77,14 @@ size_t wm_scmp_header_lines(const struct wm_scmp *s);
 /* An unlinked temporary file in $TMPDIR (else /tmp), open for reading and
  * writing: NULL with err. */
 FILE *wm_scmp_temp_file(struct wm_err *err);
-/* The file from its start, to be parsed whole after WM_SCMP_WHOLE (it
- * stays s's), or NULL if it cannot be. */
-FILE *wm_scmp_rewind(struct wm_scmp *s);
+/* path opened to be read more than once: a regular file as it is, what
+ * else (stdin, a FIFO, a device) copied to a temporary file first; its
+ * size in *size. NULL with err. */
+FILE *wm_scmp_open_rereadable(const char *path, uint64_t *size, struct wm_err *err);
+/* The file's run written to out (wm_execute_write, its scripts reading the
+ * file): 0, or -1 with err. */
+int wm_scmp_execute(struct wm_scmp *s, const struct wm_exec_opts *o, FILE *out, int *saw_error,
+                    struct wm_err *err);
 void wm_scmp_close(struct wm_scmp *s);
 
 #endif

@@ -1,6 +1,7 @@
 /* `warmer check --update` of a streamed file that differs: the run again,
  * into an unlinked temporary file rather than memory, and the golden
- * rewritten from it a line at a time (update.h). */
+ * rewritten from it a line at a time (update.h); and the temporary files
+ * check reads and writes. */
 /* fopencookie: the run writes through a stream that counts its bytes. */
 #define _GNU_SOURCE
 
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "streamcmp.h"
@@ -83,7 +85,7 @@ int wm_scmp_update(struct wm_scmp *s, const char *path, const struct wm_exec_opt
         wm_err_set(err, "out of memory");
         goto out;
     }
-    rc = wm_execute_write(wm_scmp_cfg(s), o, 0, w, &saw_error, err);
+    rc = wm_scmp_execute(s, o, w, &saw_error, err);
     if (fclose(w) != 0 && rc == 0)
         rc = -1, wm_err_set(err, "cannot write the run to a temporary file");
     if (c.over)
@@ -107,4 +109,45 @@ out:
     free(sp.line);
     fclose(sp.f);
     return rc;
+}
+
+/* What cannot be read twice (stdin, a FIFO, a device) is copied to an
+ * unlinked temporary file first, so that scripts and cursors can read it
+ * again from there. NULL with err. */
+FILE *wm_scmp_open_rereadable(const char *path, uint64_t *size, struct wm_err *err)
+{
+    FILE *in = wm_tx_open(path), *copy = NULL;
+    struct stat st;
+    if (!in) {
+        wm_err_set(err, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (in != stdin && fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode)) {
+        *size = (uint64_t)st.st_size;
+        return in;
+    }
+    if (!(copy = wm_scmp_temp_file(err)))
+        goto out;
+    char buf[65536];
+    size_t n;
+    *size = 0;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0) {
+        *size += n;
+        if (fwrite(buf, 1, n, copy) != n)
+            break;
+    }
+    if (ferror(in)) {
+        wm_err_set(err, "%s: read error: %s", path, strerror(errno));
+    } else if (ferror(copy) || fflush(copy) != 0 || fseek(copy, 0, SEEK_SET) != 0) {
+        wm_err_set(err, "%s: cannot copy to a temporary file: %s", path, strerror(errno));
+    } else {
+        if (in != stdin)
+            fclose(in);
+        return copy;
+    }
+    fclose(copy);
+out:
+    if (in != stdin)
+        fclose(in);
+    return NULL;
 }

@@ -2,6 +2,7 @@
  * whole (compare.h), and its report; shared by check and replay. */
 #include "check_file.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -98,23 +99,21 @@ static void report_tail(const struct wm_args *a, const struct wm_cfg *cfg, int s
     }
 }
 
-/* check of a regular file, streamed (streamcmp.h) in bounded memory, with
- * the report one_file would print. An exit code, or -1 when the file is to
- * be compared whole (a scripted side, connections out of order). */
+/* check of a file, streamed (streamcmp.h) in bounded memory, with the
+ * report one_whole would print: an exit code. */
 static int stream_file(const struct wm_args *a, const char *path, struct wm_scmp *s, int update,
                        const struct wm_exec_opts *opts, const char *repro, FILE *out,
                        struct wm_case_result *res)
 {
     struct wm_err err, bad;
     const struct wm_cfg *cfg = wm_scmp_cfg(s);
-    int rc = -1;
-    if (cfg->client_script || cfg->server_script)
-        return -1;
+    int rc = WM_EXIT_FAIL;
     if (wm_exec_validate(cfg, opts, &err) < 0)
         return wm_scmp_drain(s, &bad) < 0 ? report_malformed(a, path, &bad, out, res)
                                           : report_unrunnable(a, path, &err, out, res);
     switch (wm_scmp_run(s, opts, &err)) {
-    case WM_SCMP_WHOLE:
+    case WM_SCMP_WHOLE: /* never returned */
+        assert(0);
         break;
     case WM_SCMP_MALFORMED:
         rc = report_malformed(a, path, &err, out, res);
@@ -148,7 +147,7 @@ static int stream_file(const struct wm_args *a, const char *path, struct wm_scmp
     return rc;
 }
 
-static int one_whole(const struct wm_args *a, const char *path, FILE *f, enum wm_check_mode mode,
+static int one_whole(const struct wm_args *a, const char *path, enum wm_check_mode mode,
                      int update, const struct wm_exec_opts *opts, const struct wm_check_live *live,
                      const char *repro, FILE *out, struct wm_case_result *res);
 
@@ -160,34 +159,26 @@ int wm_check_file(const struct wm_args *a, const char *path, enum wm_check_mode 
     res->status = WM_CASE_FAILED;
     if (asprintf_dup(&res->reproduce, "%s %s", a->prog, repro) < 0)
         res->reproduce = NULL;
-    FILE *again = NULL; /* the streamed file, to be parsed whole after all */
     if (mode == WM_CHECK_FILE && !live->addr) {
         struct wm_scmp *s = wm_scmp_open(path, opts->max_journal, &err);
         if (!s)
             return report_malformed(a, path, &err, out, res);
         int rc = stream_file(a, path, s, update, opts, repro, out, res);
-        if (rc < 0 && (again = wm_scmp_rewind(s)) != NULL) {
-            rc = one_whole(a, path, again, mode, update, opts, live, repro, out, res);
-        } else if (rc < 0) {
-            wm_err_set(&err, "%s: cannot read it again: %s", path, strerror(errno));
-            rc = report_malformed(a, path, &err, out, res);
-        }
         wm_scmp_close(s);
         return rc;
     }
-    return one_whole(a, path, NULL, mode, update, opts, live, repro, out, res);
+    return one_whole(a, path, mode, update, opts, live, repro, out, res);
 }
 
-/* One file compared whole (compare.h), read from path or from f. */
-static int one_whole(const struct wm_args *a, const char *path, FILE *f, enum wm_check_mode mode,
+/* One file compared whole (compare.h): replay's modes and a live peer. */
+static int one_whole(const struct wm_args *a, const char *path, enum wm_check_mode mode,
                      int update, const struct wm_exec_opts *opts, const struct wm_check_live *live,
                      const char *repro, FILE *out, struct wm_case_result *res)
 {
     struct wm_transcript t;
     struct wm_err err;
     char line[WM_ERR_MAX + 4300];
-    if ((f ? wm_tx_parse_file(f, path, &t, opts->max_journal, &err)
-           : wm_tx_parse(path, &t, opts->max_journal, &err)) < 0)
+    if (wm_tx_parse(path, &t, opts->max_journal, &err) < 0)
         return report_malformed(a, path, &err, out, res);
     struct wm_cfg cfg = t.cfg; /* shares games; t owns them */
     if (mode == WM_CHECK_REPLAY_SERVER)

@@ -7,7 +7,7 @@
 #include "cli.h"
 #include "conn.h"
 #include "net.h"
-#include "rec_tx.h"
+#include "rec_verify.h"
 #include "record.h"
 #include "serve.h"
 
@@ -181,13 +181,15 @@ int wm_cmd_record(struct wm_args *a)
         fprintf(stderr, "%s: stopped by %s: %u open connection%s cut\n", a->cmd,
                 signame(out.signo), out.cut, out.cut == 1 ? "" : "s");
     uint32_t n = out.n;
-    struct wm_conn_log *logs = wm_rec_out_take(&out);
     struct wm_rec_verdict v = {0};
     if (n == 0) {
         fprintf(stderr, "%s: no connection was recorded; nothing written\n", a->cmd);
         rc = WM_EXIT_FAIL;
-    } else if (!logs || wm_rec_write(stdout, &r.tx, logs, n, &v, &err) < 0) {
-        fprintf(stderr, "%s: %s\n", a->cmd, logs ? err.msg : "out of memory");
+    } else if (out.spool_failed) {
+        fprintf(stderr, "%s: %s; nothing written\n", a->cmd, out.spool_err.msg);
+        rc = WM_EXIT_FAIL;
+    } else if (wm_rec_finish(stdout, &r.tx, out.spool, &v, &err) < 0) {
+        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
         rc = WM_EXIT_FAIL;
     } else {
         if (!v.verified) {
@@ -201,7 +203,6 @@ int wm_cmd_record(struct wm_args *a)
     }
     if (out.failed)
         rc = WM_EXIT_FAIL;
-    wm_conn_logs_free(logs, n);
     wm_rec_out_free(&out);
     wm_sig_restore(); /* after the output: a second signal cannot cut it */
     return rc;

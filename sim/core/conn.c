@@ -4,7 +4,8 @@
 #include <string.h>
 
 int wm_conn_init(struct wm_conn *c, unsigned index, const struct wm_cfg *cfg,
-                 struct wm_conn_log *log, const struct wm_transcript *script, struct wm_err *err)
+                 struct wm_conn_log *log, const struct wm_transcript *script,
+                 const struct wm_tx_index *ix, struct wm_err *err)
 {
     memset(c, 0, sizeof *c);
     c->index = index;
@@ -19,14 +20,12 @@ int wm_conn_init(struct wm_conn *c, unsigned index, const struct wm_cfg *cfg,
         sself = &c->server_script;
     }
     /* A script only counts lines, so it reads whatever its peer sends (a
-     * record's text may be max-line + WM_TX_TEXT_SLACK bytes), and it may be
-     * as far ahead as its records go: its output holds them all. */
+     * record's text may be max-line + WM_TX_TEXT_SLACK bytes); it holds its
+     * records back at the high-water mark, so its output holds one more. */
     size_t script_line = wm_script_line_max(cfg->max_line);
     const struct wm_conn_log *want = script ? &script->conns[index] : NULL;
-    size_t cout = want && cfg->client_script ? wm_script_out_max(&want->client, WM_OUT_MAX)
-                                             : WM_OUT_MAX;
-    size_t sout = want && cfg->server_script ? wm_script_out_max(&want->server, WM_OUT_MAX)
-                                             : WM_OUT_MAX;
+    size_t cout = cfg->client_script ? wm_script_out_max(script_line, WM_OUT_MAX) : WM_OUT_MAX;
+    size_t sout = cfg->server_script ? wm_script_out_max(script_line, WM_OUT_MAX) : WM_OUT_MAX;
     if (wm_ep_init(&c->client, 'C', crole, cself, &log->client,
                    cfg->client_script ? script_line : cfg->max_line, cout) < 0 ||
         wm_ep_init(&c->server, 'S', srole, sself, &log->server,
@@ -44,10 +43,19 @@ int wm_conn_init(struct wm_conn *c, unsigned index, const struct wm_cfg *cfg,
     }
     wm_client_init(&c->client_session, cfg->games, cfg->ngames, cfg->max_guesses);
     wm_server_init(&c->server_session, cfg->seed + index, cfg->max_guesses);
+    int both = cfg->client_script && cfg->server_script;
     if (want) {
-        int both = cfg->client_script && cfg->server_script;
         wm_script_init(&c->client_script, &want->client, &want->server, &c->client, both);
         wm_script_init(&c->server_script, &want->server, &want->client, &c->server, both);
+    } else if (ix && ((cfg->client_script &&
+                       wm_script_init_cursor(&c->client_script, ix, index, 'C', &c->client,
+                                             both) < 0) ||
+                      (cfg->server_script &&
+                       wm_script_init_cursor(&c->server_script, ix, index, 'S', &c->server,
+                                             both) < 0))) {
+        wm_conn_free(c);
+        wm_err_set(err, "out of memory for connection %u", index + 1);
+        return -1;
     }
     return 0;
 }
@@ -58,6 +66,8 @@ void wm_conn_free(struct wm_conn *c)
     wm_ep_free(&c->server);
     wm_client_free(&c->client_session);
     wm_server_free(&c->server_session);
+    wm_script_free(&c->client_script);
+    wm_script_free(&c->server_script);
 }
 
 static const char *ep_state(const struct wm_endpoint *ep)

@@ -12,7 +12,7 @@
 
 #define WM_DEFAULT_MAX_JOURNAL (256u << 20)
 /* A session's output bound: it answers one line at a time and feeding
- * pauses at WM_EP_HIGH_WATER. A script's follows its records instead
+ * pauses at WM_EP_HIGH_WATER. A script's is at least this too
  * (wm_script_out_max). */
 #define WM_OUT_MAX (1u << 20)
 #define WM_SCRIPT_LINE_MAX 65536
@@ -32,9 +32,12 @@ struct wm_conn {
     struct wm_script client_script, server_script;
 };
 
-/* script: the transcript whose records drive scripted sides (cfg says which), or NULL. */
+/* script: the transcript whose records drive scripted sides (cfg says
+ * which); or ix: the indexed file they are read from as they play; or
+ * neither. */
 int wm_conn_init(struct wm_conn *c, unsigned index, const struct wm_cfg *cfg,
-                 struct wm_conn_log *log, const struct wm_transcript *script, struct wm_err *err);
+                 struct wm_conn_log *log, const struct wm_transcript *script,
+                 const struct wm_tx_index *ix, struct wm_err *err);
 void wm_conn_free(struct wm_conn *c);
 
 /* One line naming a connection's state, for "no progress" and limit reports. */

@@ -67,7 +67,7 @@ static struct eside *peer_of(struct eside *me)
 
 static int can_take(const struct eside *me)
 {
-    return !me->ep->closed && wm_ep_pending(me->ep) < WM_EP_HIGH_WATER;
+    return wm_ep_can_take(me->ep);
 }
 
 static int interest(struct eside *me)
@@ -132,8 +132,8 @@ static void do_write(struct eside *me)
         } else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
             return;
         } else if (w < 0 && (errno == EPIPE || errno == ECONNRESET)) {
-            wm_ep_discard(me->ep); /* the peer is gone */
-            return;
+            wm_ep_discard(me->ep); /* the peer is gone (a holding script plays on) */
+            continue;
         } else {
             fail(me->conn->run, "connection %u: %s side: send: %s", me->conn->c->index + 1,
                  me->ep->side == 'C' ? "client" : "server", strerror(errno));

@@ -100,8 +100,10 @@ static int flush(struct tside *me)
         } else if (w < 0 && errno == EINTR) {
             continue;
         } else if (w < 0 && (errno == EPIPE || errno == ECONNRESET)) {
-            wm_ep_discard(me->ep); /* the peer is gone: nobody will read this */
-            return 0;
+            /* The peer is gone: nobody will read this, nor what a holding
+             * script plays on into (discarded too, as it comes). */
+            wm_ep_discard(me->ep);
+            continue;
         } else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
             fail(tc->run, "connection %u: the %s was blocked in send for %d ms with %zu bytes "
                  "unsent (its peer is not reading)", tc->c->index + 1, side_name(me),

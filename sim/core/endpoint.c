@@ -229,7 +229,7 @@ size_t wm_ep_feed(struct wm_endpoint *ep, const char *p, size_t n)
         return 0;
     /* Each pass consumes at least one byte or stops, so this ends within n passes. */
     while (taken < n && !ep->closed) {
-        if (wm_ep_pending(ep) >= WM_EP_HIGH_WATER)
+        if (!wm_ep_can_take(ep))
             return taken;
         size_t used;
         const char *line;
@@ -261,6 +261,9 @@ static void end_of_stream(struct wm_endpoint *ep, int reset)
 {
     if (ep->peer_eof)
         return;
+    /* Drivers give the end only to a side that takes input (it would change
+     * what a held record counts). */
+    assert(!wm_ep_holding(ep));
     ep->peer_eof = 1;
     if (ep->closed)
         return;
@@ -308,17 +311,39 @@ void wm_ep_timeout(struct wm_endpoint *ep)
     apply(ep, ep->role->on_timeout(ep->self, &sink));
 }
 
+int wm_ep_holding(const struct wm_endpoint *ep)
+{
+    return !ep->closed && ep->role->holding && ep->role->holding(ep->self);
+}
+
+int wm_ep_can_take(const struct wm_endpoint *ep)
+{
+    return !ep->closed && wm_ep_pending(ep) < WM_EP_HIGH_WATER && !wm_ep_holding(ep);
+}
+
+/* Output drained: a script holding records plays on (and holds again at
+ * its mark). */
+static void drained(struct wm_endpoint *ep)
+{
+    if (wm_ep_holding(ep)) {
+        struct wm_sink sink = {on_emit, ep};
+        apply(ep, ep->role->on_drain(ep->self, &sink));
+    }
+}
+
 void wm_ep_consumed(struct wm_endpoint *ep, size_t n)
 {
     assert(n <= wm_ep_pending(ep));
     ep->out_off += n;
     if (ep->out_off == ep->out_len)
         ep->out_off = ep->out_len = 0;
+    drained(ep);
 }
 
 void wm_ep_discard(struct wm_endpoint *ep)
 {
     ep->out_off = ep->out_len = 0;
+    drained(ep);
 }
 
 uint64_t wm_ep_items_seen(const struct wm_endpoint *ep)

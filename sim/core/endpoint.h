@@ -86,8 +86,16 @@ static inline const char *wm_ep_pending_data(const struct wm_endpoint *ep)
 {
     return ep->out + ep->out_off;
 }
-void wm_ep_consumed(struct wm_endpoint *ep, size_t n); /* n bytes were written */
-void wm_ep_discard(struct wm_endpoint *ep);            /* the peer is gone */
+/* n bytes were written; or the peer is gone. Either may let a holding
+ * script play on, so more may be pending after. */
+void wm_ep_consumed(struct wm_endpoint *ep, size_t n);
+void wm_ep_discard(struct wm_endpoint *ep);
+/* 1 while the side's script holds records until its output drains: it
+ * takes no input, not even the end of the stream. */
+int wm_ep_holding(const struct wm_endpoint *ep);
+/* 1 if the side takes input now: open, its output under the high-water
+ * mark, not holding. Drivers give bytes and the end only then. */
+int wm_ep_can_take(const struct wm_endpoint *ep);
 
 /* Peer wire items this side has begun to consume: the cause of its records. */
 uint64_t wm_ep_items_seen(const struct wm_endpoint *ep);

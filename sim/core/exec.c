@@ -41,7 +41,7 @@ int wm_exec_validate(const struct wm_cfg *cfg, const struct wm_exec_opts *o, str
 /* Runs cfg; under the simulator its records settle as it goes (stream.h):
  * collected into *logs_out, or written to out. */
 static int execute(const struct wm_cfg *cfg, const struct wm_transcript *script,
-                   const struct wm_exec_opts *o, enum wm_stream_mode mode, FILE *out,
+                   const struct wm_tx_index *ix, const struct wm_exec_opts *o, enum wm_stream_mode mode, FILE *out,
                    struct wm_conn_log **logs_out, int *saw_error, struct wm_err *err)
 {
     *logs_out = NULL;
@@ -73,9 +73,12 @@ static int execute(const struct wm_cfg *cfg, const struct wm_transcript *script,
         wm_err_set(err, "out of memory for %u connections", cfg->connections);
         goto out;
     }
-    for (; made < cfg->connections; made++)
-        if (wm_conn_init(&conns[made], made, cfg, &logs[made], script, err) < 0)
+    for (; made < cfg->connections; made++) {
+        if (wm_conn_init(&conns[made], made, cfg, &logs[made], script, ix, err) < 0)
             goto out;
+        if (o->script_hold)
+            conns[made].client_script.hold_at = conns[made].server_script.hold_at = o->script_hold;
+    }
     switch (o->driver) {
     case WM_DRV_SIM: {
         if (!(stream = wm_stream_new(cfg, logs, mode, out, o->max_run_memory, err)))
@@ -127,7 +130,7 @@ out:
 int wm_execute(const struct wm_cfg *cfg, const struct wm_transcript *script,
                const struct wm_exec_opts *o, struct wm_conn_log **logs_out, struct wm_err *err)
 {
-    return execute(cfg, script, o, WM_STREAM_COLLECT, NULL, logs_out, NULL, err);
+    return execute(cfg, script, NULL, o, WM_STREAM_COLLECT, NULL, logs_out, NULL, err);
 }
 
 int wm_execute_write(const struct wm_cfg *cfg, const struct wm_exec_opts *o, int book, FILE *out,
@@ -139,8 +142,17 @@ int wm_execute_write(const struct wm_cfg *cfg, const struct wm_exec_opts *o, int
         wm_err_set(err, "a scripted side plays a transcript's records: check or replay it");
         return -1;
     }
-    return execute(cfg, NULL, o, book ? WM_STREAM_BOOK : WM_STREAM_TRANSCRIPT, out, &none,
+    return execute(cfg, NULL, NULL, o, book ? WM_STREAM_BOOK : WM_STREAM_TRANSCRIPT, out, &none,
                    saw_error, err);
+}
+
+int wm_execute_write_file(const struct wm_cfg *cfg, const struct wm_tx_index *ix,
+                          const struct wm_exec_opts *o, FILE *out, int *saw_error,
+                          struct wm_err *err)
+{
+    struct wm_conn_log *none;
+    *saw_error = 0;
+    return execute(cfg, NULL, ix, o, WM_STREAM_TRANSCRIPT, out, &none, saw_error, err);
 }
 
 int wm_logs_have_error(const struct wm_conn_log *logs, uint32_t n)

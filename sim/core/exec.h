@@ -10,6 +10,7 @@
 #include "conn.h"
 #include "transcript.h"
 #include "transport.h"
+#include "tx_cursor.h"
 
 enum wm_driver { WM_DRV_SIM, WM_DRV_THREADS, WM_DRV_EVENTS };
 
@@ -20,6 +21,7 @@ struct wm_exec_opts {
     size_t max_journal;    /* unsettled records held per side of each connection */
     size_t max_run_memory; /* records a collected run holds in all (stream.h) */
     int skip_logs;         /* console lines are not kept: the run is compared as a transcript */
+    size_t script_hold;    /* output bytes a script holds at; 0: WM_EP_HIGH_WATER (tests less) */
 };
 
 void wm_exec_opts_init(struct wm_exec_opts *o);
@@ -40,6 +42,13 @@ int wm_execute(const struct wm_cfg *cfg, const struct wm_transcript *script,
  * err (what was written so far stays written). */
 int wm_execute_write(const struct wm_cfg *cfg, const struct wm_exec_opts *o, int book, FILE *out,
                      int *saw_error, struct wm_err *err);
+
+/* The same for a file's settings (cfg, as parsed from the file ix indexes):
+ * its scripted sides play its records, read from the file as they play
+ * (tx_cursor.h), so a script holds one record at a time. */
+int wm_execute_write_file(const struct wm_cfg *cfg, const struct wm_tx_index *ix,
+                          const struct wm_exec_opts *o, FILE *out, int *saw_error,
+                          struct wm_err *err);
 
 /* 1 if any side of any connection reported an error. */
 int wm_logs_have_error(const struct wm_conn_log *logs, uint32_t n);

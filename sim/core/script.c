@@ -1,6 +1,7 @@
 #include "script.h"
 
 #include <assert.h>
+#include <stdlib.h>
 
 static int is_end(enum wm_rec_kind k)
 {
@@ -22,7 +23,8 @@ static int partial_open(const struct wm_journal *j)
 void wm_script_init(struct wm_script *s, const struct wm_journal *own,
                     const struct wm_journal *peer, const struct wm_endpoint *ep, int quiet_end)
 {
-    *s = (struct wm_script){.own = own, .peer = peer, .ep = ep, .quiet_end = quiet_end};
+    *s = (struct wm_script){.own = own, .peer = peer, .ep = ep, .quiet_end = quiet_end,
+                            .hold_at = WM_EP_HIGH_WATER};
     for (size_t i = 0; i < peer->n; i++) {
         s->peer_lines_total += peer->recs[i].kind == WM_REC_LINE;
         s->peer_ends |= is_end((enum wm_rec_kind)peer->recs[i].kind);
@@ -31,25 +33,83 @@ void wm_script_init(struct wm_script *s, const struct wm_journal *own,
     s->peer_partial_open = partial_open(peer);
 }
 
-size_t wm_script_out_max(const struct wm_journal *own, size_t floor)
+int wm_script_init_cursor(struct wm_script *s, const struct wm_tx_index *ix, uint32_t conn,
+                          char side, const struct wm_endpoint *ep, int quiet_end)
 {
-    size_t need = 0; /* text and newline of every record (tlen counts a NUL each) */
-    for (size_t i = 0; i < own->n; i++)
-        need += own->recs[i].len + 1;
+    const struct wm_tx_side_sum *own = wm_tx_index_side(ix, conn, side),
+                                *peer = wm_tx_index_side(ix, conn, side == 'C' ? 'S' : 'C');
+    *s = (struct wm_script){.cur = wm_txc_open(ix, conn), .side = side, .ep = ep,
+                            .quiet_end = quiet_end, .peer_lines_total = peer->lines,
+                            .peer_ends = peer->ends, .own_partial_open = own->partial_open,
+                            .peer_partial_open = peer->partial_open,
+                            .hold_at = WM_EP_HIGH_WATER};
+    return s->cur ? 0 : -1;
+}
+
+void wm_script_free(struct wm_script *s)
+{
+    wm_txc_close(s->cur);
+    s->cur = NULL;
+}
+
+size_t wm_script_out_max(size_t line_max, size_t floor)
+{
+    size_t need = WM_EP_HIGH_WATER + line_max + 1;
     return need > floor ? need : floor;
 }
 
-/* Counts the file's peer records before a record whose cause is c. Causes
- * never decrease along a parsed journal, so the cursor only advances. */
-static void count_before(struct wm_script *s, uint64_t c)
+/* A peer record the file puts before the next own one. */
+static void count_peer(struct wm_script *s, enum wm_rec_kind kind, size_t len)
 {
-    while (s->peer_cursor < c && s->peer_cursor < s->peer->n) {
-        const struct wm_rec *r = &s->peer->recs[s->peer_cursor++];
-        s->peer_lines_before += r->kind == WM_REC_LINE;
-        if (r->kind == WM_REC_PARTIAL)
-            s->peer_partial_before = r->len;
-        s->peer_end_before |= is_end((enum wm_rec_kind)r->kind);
+    s->peer_lines_before += kind == WM_REC_LINE;
+    if (kind == WM_REC_PARTIAL)
+        s->peer_partial_before = len;
+    s->peer_end_before |= is_end(kind);
+}
+
+/* Reads on to the next own record, counting the peer records the file puts
+ * before it: a record whose cause is c comes after exactly c of them. */
+static void fetch(struct wm_script *s)
+{
+    if (s->have || s->done)
+        return;
+    if (!s->cur) {
+        if (s->own_i == s->own->n) {
+            s->done = 1;
+            return;
+        }
+        const struct wm_rec *r = &s->own->recs[s->own_i++];
+        /* Causes never decrease along a parsed journal. */
+        while (s->peer_i < r->cause && s->peer_i < s->peer->n) {
+            const struct wm_rec *p = &s->peer->recs[s->peer_i++];
+            count_peer(s, (enum wm_rec_kind)p->kind, p->len);
+        }
+        s->kind = (enum wm_rec_kind)r->kind;
+        s->text = wm_rec_text(s->own, r);
+        s->len = r->len;
+        s->have = 1;
+        return;
     }
+    struct wm_tx_item it;
+    struct wm_err err;
+    int rc;
+    /* Each pass reads a record of the connection; its count is the file's. */
+    while ((rc = wm_txc_next(s->cur, &it, &err)) > 0) {
+        if (it.side != s->side) {
+            count_peer(s, it.kind, it.len);
+            continue;
+        }
+        s->kind = it.kind;
+        s->text = it.text;
+        s->len = it.len;
+        s->have = 1;
+        return;
+    }
+    /* The end; or the file changed under the run since it was indexed: the
+     * script stops there, and the comparison shows what was left out. */
+    s->done = 1;
+    wm_txc_close(s->cur);
+    s->cur = NULL;
 }
 
 /* 1 once the peer's partial line the file puts before the next record has
@@ -62,33 +122,37 @@ static int partial_arrived(const struct wm_script *s)
     return wm_framer_mid_line(f) && f->pending >= s->peer_partial_before;
 }
 
-/* 1 if the next own record may be played now. */
-static int ready(struct wm_script *s)
+/* 1 if the next own record may be played now (fetch has read it). */
+static int ready(const struct wm_script *s)
 {
-    count_before(s, s->own->recs[s->next].cause);
     return s->peer_lines_before <= s->ep->framer.lines && partial_arrived(s) &&
            (!s->peer_end_before || s->ep->peer_eof);
 }
 
 static enum wm_sess_rc pump(struct wm_script *s, const struct wm_sink *out)
 {
-    /* Each pass plays one record, so this ends within own->n passes. */
-    while (s->next < s->own->n && ready(s)) {
-        const struct wm_rec *r = &s->own->recs[s->next++];
-        const char *text = wm_rec_text(s->own, r);
-        switch ((enum wm_rec_kind)r->kind) {
+    s->holding = 0;
+    /* Each pass plays one record, so this ends within the file's records. */
+    for (fetch(s); s->have && ready(s); fetch(s)) {
+        if (wm_ep_pending(s->ep) >= s->hold_at) {
+            s->holding = 1; /* on_drain plays on */
+            return WM_SESS_OPEN;
+        }
+        s->have = 0;
+        switch (s->kind) {
         case WM_REC_LINE:
-            wm_emit(out, WM_OUT_SEND, text, r->len);
+            wm_emit(out, WM_OUT_SEND, s->text, s->len);
             break;
         case WM_REC_PARTIAL:
-            wm_emit(out, WM_OUT_PARTIAL, text, r->len);
+            wm_emit(out, WM_OUT_PARTIAL, s->text, s->len);
             break;
         case WM_REC_LOG:
             break;
         case WM_REC_CLOSE:
             /* A close the side's own records follow (its error) was a
              * half-close: it read on and reported what it read. */
-            if (s->next < s->own->n) {
+            fetch(s);
+            if (s->have) {
                 wm_emit(out, WM_OUT_HALF_CLOSE, "", 0);
                 break;
             }
@@ -96,12 +160,12 @@ static enum wm_sess_rc pump(struct wm_script *s, const struct wm_sink *out)
             return WM_SESS_CLOSED;
         case WM_REC_ERROR:
             /* After its half-close and the peer's end the file shows. */
-            wm_emit(out, s->peer_end_before ? WM_OUT_ERROR_AS_WRITTEN : WM_OUT_ERROR, text,
-                    r->len);
+            wm_emit(out, s->peer_end_before ? WM_OUT_ERROR_AS_WRITTEN : WM_OUT_ERROR, s->text,
+                    s->len);
             return WM_SESS_CLOSED;
         }
     }
-    if (s->next == s->own->n && !s->peer_ends && !s->own_partial_open && !s->peer_partial_open &&
+    if (s->done && !s->peer_ends && !s->own_partial_open && !s->peer_partial_open &&
         s->ep->framer.lines >= s->peer_lines_total) {
         wm_emit(out, WM_OUT_CLOSE, "", 0);
         return WM_SESS_CLOSED;
@@ -111,18 +175,18 @@ static enum wm_sess_rc pump(struct wm_script *s, const struct wm_sink *out)
 
 int wm_script_close_implied(const struct wm_script *s)
 {
-    return s->quiet_end && s->next == s->own->n && !s->peer_ends &&
+    return s->quiet_end && s->done && !s->peer_ends &&
            (s->own_partial_open || s->peer_partial_open);
 }
 
 int wm_script_awaits_end(const struct wm_script *s)
 {
-    if (s->ep->closed || s->ep->peer_eof)
+    if (s->ep->closed || s->ep->peer_eof || s->holding)
         return 0;
-    if (s->next == s->own->n)
+    if (s->done)
         return s->peer_ends && s->ep->framer.lines >= s->peer_lines_total;
-    /* ready() has counted the peer records before the next one. */
-    return s->peer_end_before && s->peer_lines_before <= s->ep->framer.lines &&
+    /* pump has read the next record and counted the peer records before it. */
+    return s->have && s->peer_end_before && s->peer_lines_before <= s->ep->framer.lines &&
            partial_arrived(s);
 }
 
@@ -144,13 +208,16 @@ static enum wm_sess_rc on_partial(void *self, const struct wm_sink *out)
     return pump(self, out);
 }
 
-/* The peer ended: play what waited for that, then stop; a close is implied. */
+/* The peer ended: play what waited for that, then stop; a close is implied.
+ * A script holding records back stops once they are played (on_drain). */
 static enum wm_sess_rc on_eof(void *self, const struct wm_sink *out)
 {
     struct wm_script *s = self;
     assert(s->ep->peer_eof);
     if (pump(s, out) == WM_SESS_CLOSED)
         return WM_SESS_CLOSED;
+    if (s->holding)
+        return WM_SESS_OPEN;
     wm_emit(out, WM_OUT_CLOSE, "", 0);
     return WM_SESS_CLOSED;
 }
@@ -175,5 +242,18 @@ static enum wm_sess_rc give_up(void *self, const struct wm_sink *out)
     return WM_SESS_CLOSED;
 }
 
-const struct wm_role wm_script_role = {start, on_line, on_eof, on_bad_input, give_up,
-                                       on_partial, give_up};
+static int holding(const void *self)
+{
+    return ((const struct wm_script *)self)->holding;
+}
+
+/* Its output drained: play on, and once the peer has ended and nothing is
+ * held, stop as on_eof does. */
+static enum wm_sess_rc on_drain(void *self, const struct wm_sink *out)
+{
+    struct wm_script *s = self;
+    return s->ep->peer_eof ? on_eof(s, out) : pump(s, out);
+}
+
+const struct wm_role wm_script_role = {start,      on_line,  on_eof,  on_bad_input, give_up,
+                                       on_partial, give_up, holding, on_drain};

@@ -10,21 +10,39 @@
  * that waited for that end (its close is then implied) and stops. When
  * nothing can move, the harness ends a waiting script: with a close that is
  * recorded (the diff shows what was missing), or quietly if the file implies
- * its close (wm_script_close_implied). */
+ * its close (wm_script_close_implied).
+ *
+ * A script holds one record of its own at a time: it reads them from the
+ * file's journals (a parsed file) or from a cursor on the file (tx_cursor.h,
+ * for a file check streams), and it stops playing while its output holds
+ * WM_EP_HIGH_WATER bytes (wm_script_holding). Its endpoint then takes no
+ * input and no end until the output drains and the script has played on
+ * (on_drain), so each record still counts the peer items it would have
+ * counted played at once: the order is the same. */
 #ifndef WM_SCRIPT_H
 #define WM_SCRIPT_H
 
 #include "endpoint.h"
 #include "journal.h"
 #include "session.h"
+#include "tx_cursor.h"
 
 struct wm_script {
+    /* where the records come from: the file's journals, or a cursor */
     const struct wm_journal *own;  /* records to play; cause = peer wire items before */
     const struct wm_journal *peer; /* the peer's records in the file */
+    size_t own_i, peer_i;          /* journal records read so far */
+    struct wm_txc *cur;            /* or: the connection's records in file order (owned) */
+    char side;                     /* 'C' or 'S': whose records are own */
     const struct wm_endpoint *ep;  /* for the peer bytes received so far */
-    size_t next;                   /* next own record to play */
-    size_t peer_cursor;            /* peer records counted into the fields below */
-    uint64_t peer_lines_before;    /* peer LINE records among the first peer_cursor */
+    /* the next own record, read ahead (text valid until the next read) */
+    int have, done;                /* have one; or there is none left */
+    enum wm_rec_kind kind;
+    const char *text;
+    size_t len;
+    int holding;                   /* a ready record waits for the output to drain */
+    size_t hold_at;                /* output bytes it holds at (WM_EP_HIGH_WATER; tests less) */
+    uint64_t peer_lines_before;    /* peer LINE records before the next own one */
     size_t peer_partial_before;    /* bytes of a peer partial among them, 0 if none */
     int peer_end_before;           /* the peer's close or error is among them */
     uint64_t peer_lines_total;
@@ -41,11 +59,15 @@ struct wm_script {
  * no record after a close it does not show. */
 void wm_script_init(struct wm_script *s, const struct wm_journal *own,
                     const struct wm_journal *peer, const struct wm_endpoint *ep, int quiet_end);
+/* The same from connection conn of an indexed file, side 'C' or 'S': -1 if
+ * out of memory. */
+int wm_script_init_cursor(struct wm_script *s, const struct wm_tx_index *ix, uint32_t conn,
+                          char side, const struct wm_endpoint *ep, int quiet_end);
+void wm_script_free(struct wm_script *s);
 
-/* Bytes a script may queue for sending: all of its records, each with its
- * newline, when its peer reads nothing (so bounded by the file, itself
- * bounded by --max-journal), or floor if that is more. */
-size_t wm_script_out_max(const struct wm_journal *own, size_t floor);
+/* Bytes a script may queue for sending: it stops at WM_EP_HIGH_WATER, so
+ * that and one record of a line of up to line_max bytes, or floor if more. */
+size_t wm_script_out_max(size_t line_max, size_t floor);
 
 /* 1 when the script can go on only once the peer ends: every peer byte the
  * file puts before that end has arrived, so any further line is a mismatch. */

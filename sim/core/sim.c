@@ -58,12 +58,12 @@ static unsigned side_mask(const struct simconn *sc, int s)
     const struct wm_endpoint *ep = me->ep;
     size_t pending = wm_ep_pending(ep), rest = rest_left(me);
     int live = !ep->closed && !ep->stalled;
-    int can_take = live && pending < WM_EP_HIGH_WATER;
+    int can_take = live && wm_ep_can_take(ep);
     unsigned m = 0;
     m |= (unsigned)(can_take && rest > 0) << ACT_FEED;
     m |= (unsigned)(can_take && rest == 0 && peer->in_flight > 0) << ACT_READ;
     m |= (unsigned)(live && !me->eof_done && rest == 0 && peer->in_flight == 0 &&
-                    (peer->shut_done || peer->half_done))
+                    !wm_ep_holding(ep) && (peer->shut_done || peer->half_done))
          << ACT_EOF;
     m |= (unsigned)(pending > 0 && !me->blocked && !me->shut_done) << ACT_WRITE;
     m |= (unsigned)(ep->closed && !me->shut_done && (pending == 0 || peer->shut_done)) << ACT_SHUT;

@@ -327,7 +327,7 @@ static int flush(struct wm_live *lv, struct mirror *m, int shut_wr, struct wm_er
             continue;
         if (w < 0 && (errno == EPIPE || errno == ECONNRESET)) {
             wm_ep_discard(ep); /* the peer is gone; reading will show it */
-            return 0;
+            continue;                /* (a holding script plays on) */
         }
         if (errno == EAGAIN || errno == EWOULDBLOCK)
             wm_err_set(err, "the peer took no bytes within %d ms (--timeout)", lv->timeout_ms);
@@ -530,7 +530,7 @@ static int replay_conn(struct wm_transcript *t, const struct wm_live_replay_opts
     struct wm_script script;
     wm_live_normalize(peer);
     if (wm_ep_init(&ep, o->remote_server ? 'C' : 'S', &wm_script_role, &script, mine,
-                   wm_script_line_max(cfg->max_line), wm_script_out_max(own, WM_OUT_MAX)) < 0) {
+                   wm_script_line_max(cfg->max_line), wm_script_out_max(wm_script_line_max(cfg->max_line), WM_OUT_MAX)) < 0) {
         wm_err_set(err, "out of memory");
         return -1;
     }

@@ -69,13 +69,25 @@ void wm_rc_free(struct wm_rc *c)
     }
 }
 
+/* The other side's epoch to note now: its forwards if it is mid-line. */
+static uint64_t mid_epoch(const struct wm_rc_side *o)
+{
+    return wm_framer_mid_line(&o->framer) ? o->epoch : 0;
+}
+
 /* 0, or -1 after cutting the connection because the journal is full. */
-static int add(struct wm_rc *c, int which, enum wm_rec_kind kind, uint64_t cause,
+static int add(struct wm_rc *c, int which, enum wm_rec_kind kind, uint64_t cause, uint64_t epoch,
                const char *text, size_t len)
 {
     struct wm_rc_side *s = &c->side[which];
     if (wm_journal_add(s->j, kind, cause, text, len) == 0) {
         s->fwd++;
+        if (epoch && epoch == s->tail_epoch) {
+            s->tail_n++;
+        } else {
+            s->tail_epoch = epoch;
+            s->tail_n = epoch != 0;
+        }
         return 0;
     }
     fprintf(stderr, "warmer record: connection %llu: the %s's records passed --max-journal "
@@ -86,14 +98,14 @@ static int add(struct wm_rc *c, int which, enum wm_rec_kind kind, uint64_t cause
 }
 
 /* The cause of the byte at stream offset pos (not yet written on). */
-static uint64_t cause_at(struct wm_rc_side *s, uint64_t pos)
+static const struct wm_rc_cause *cause_at(struct wm_rc_side *s, uint64_t pos)
 {
     assert(s->cn > 0 && s->causes[s->cfirst].pos <= pos);
     while (s->cn > 1 && s->causes[(s->cfirst + 1) % WM_RC_CAUSES].pos <= pos) {
         s->cfirst = (s->cfirst + 1) % WM_RC_CAUSES;
         s->cn--;
     }
-    return s->causes[s->cfirst].cause;
+    return &s->causes[s->cfirst];
 }
 
 /* Journals n bytes of side which just written to the other side. */
@@ -101,16 +113,20 @@ static void journal(struct wm_rc *c, int which, const char *p, size_t n)
 {
     struct wm_rc_side *s = &c->side[which];
     size_t off = 0;
+    s->epoch++;
     while (off < n && !c->cut) {
         size_t used, len;
         const char *line;
         struct wm_err err;
-        if (!wm_framer_mid_line(&s->framer))
-            s->line_cause = cause_at(s, s->nsent + off); /* a record begins here */
+        if (!wm_framer_mid_line(&s->framer)) { /* a record begins here */
+            const struct wm_rc_cause *at = cause_at(s, s->nsent + off);
+            s->line_cause = at->cause;
+            s->line_epoch = at->epoch;
+        }
         enum wm_frame_rc rc = wm_framer_push(&s->framer, p + off, n - off, &used, &line, &len, &err);
         off += used;
         if (rc == WM_FRAME_LINE)
-            add(c, which, WM_REC_LINE, s->line_cause, line, len);
+            add(c, which, WM_REC_LINE, s->line_cause, s->line_epoch, line, len);
         else if (rc == WM_FRAME_ERROR) { /* out of memory: reads never pass the bound */
             fprintf(stderr, "warmer record: connection %llu: %s: connection cut, its "
                     "recording is incomplete\n", (unsigned long long)c->num, err.msg);
@@ -121,13 +137,39 @@ static void journal(struct wm_rc *c, int which, const char *p, size_t n)
     (void)cause_at(s, s->nsent); /* only what comes next is needed now */
 }
 
+/* Side which's unfinished line is a partial now: the other side's records
+ * noted while all of its bytes had been forwarded (its epoch is still
+ * theirs) count it, as made or still to come. */
+static void count_partial(struct wm_rc *c, int which)
+{
+    struct wm_rc_side *s = &c->side[which], *o = &c->side[!which];
+    uint64_t e = s->epoch;
+    if (o->tail_epoch == e) {
+        assert(o->tail_n <= o->j->n - o->j->settled_n); /* held unsettled (wm_rc_unsure) */
+        for (size_t i = o->j->n - o->tail_n; i < o->j->n; i++)
+            o->j->recs[i].cause++;
+        o->tail_epoch = 0;
+        o->tail_n = 0;
+    }
+    for (unsigned i = 0; i < o->cn; i++) {
+        struct wm_rc_cause *k = &o->causes[(o->cfirst + i) % WM_RC_CAUSES];
+        k->cause += k->epoch == e;
+    }
+    if (wm_framer_mid_line(&o->framer) && o->line_epoch == e)
+        o->line_cause++;
+    if (o->eof && o->end_epoch == e)
+        o->end_cause++;
+}
+
 /* What side which sent of an unfinished line was written on: a partial. */
 static int flush_partial(struct wm_rc *c, int which)
 {
     struct wm_rc_side *s = &c->side[which];
     if (!wm_framer_mid_line(&s->framer))
         return 0;
-    int rc = add(c, which, WM_REC_PARTIAL, s->line_cause, s->framer.buf, s->framer.len);
+    count_partial(c, which);
+    int rc = add(c, which, WM_REC_PARTIAL, s->line_cause, s->line_epoch, s->framer.buf,
+                 s->framer.len);
     s->framer.len = s->framer.pending = 0; /* recorded once; nothing of it is framed after */
     return rc;
 }
@@ -138,7 +180,7 @@ static void record_end(struct wm_rc *c, int which)
 {
     struct wm_rc_side *s = &c->side[which];
     if (flush_partial(c, which) == 0 && !s->end_implied)
-        add(c, which, WM_REC_CLOSE, s->end_cause, "", 0);
+        add(c, which, WM_REC_CLOSE, s->end_cause, s->end_epoch, "", 0);
 }
 
 /* Side which has ended as read now (its end, a reset, a line too long). */
@@ -148,6 +190,7 @@ static void mark_end(struct wm_rc *c, int which)
     s->eof = 1;
     s->end_implied = o->shut;
     s->end_cause = o->fwd;
+    s->end_epoch = mid_epoch(o);
 }
 
 /* Side which's bytes not yet written on will never be: dropped, unjournaled. */
@@ -233,9 +276,11 @@ static void do_read(struct wm_rc *c, int which)
         return;
     if (n > 0) {
         size_t keep = bound_lines(c, which, at, (size_t)n);
-        if (keep > 0 && (s->cn == 0 ||
-                         s->causes[(s->cfirst + s->cn - 1) % WM_RC_CAUSES].cause != o->fwd)) {
-            s->causes[(s->cfirst + s->cn) % WM_RC_CAUSES] = (struct wm_rc_cause){s->nread, o->fwd};
+        const struct wm_rc_cause *last =
+            s->cn ? &s->causes[(s->cfirst + s->cn - 1) % WM_RC_CAUSES] : NULL;
+        if (keep > 0 && (!last || last->cause != o->fwd || last->epoch != mid_epoch(o))) {
+            s->causes[(s->cfirst + s->cn) % WM_RC_CAUSES] =
+                (struct wm_rc_cause){s->nread, o->fwd, mid_epoch(o)};
             s->cn++;
         }
         s->nread += keep;
@@ -276,6 +321,27 @@ static int direction_done(const struct wm_rc *c, int which)
 int wm_rc_done(const struct wm_rc *c)
 {
     return c->cut || (direction_done(c, 0) && direction_done(c, 1));
+}
+
+size_t wm_rc_unsure(const struct wm_rc *c, int which)
+{
+    const struct wm_rc_side *s = &c->side[which], *o = &c->side[!which];
+    return mid_epoch(o) && s->tail_epoch == o->epoch ? s->tail_n : 0;
+}
+
+uint64_t wm_rc_cause_floor(const struct wm_rc *c, int which)
+{
+    const struct wm_rc_side *s = &c->side[which], *o = &c->side[!which];
+    if (c->cut || direction_done(c, which))
+        return UINT64_MAX; /* it makes no more records */
+    uint64_t f = o->fwd; /* what a read from now on notes */
+    if (s->nsent < s->nread && s->cn > 0 && s->causes[s->cfirst].cause < f)
+        f = s->causes[s->cfirst].cause; /* bytes read, not written on yet */
+    if (wm_framer_mid_line(&s->framer) && s->line_cause < f)
+        f = s->line_cause; /* the record being assembled */
+    if (s->eof && s->end_cause < f)
+        f = s->end_cause; /* its close */
+    return f;
 }
 
 int wm_rc_waiting_close(const struct wm_rc *c)

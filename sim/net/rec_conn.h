@@ -33,6 +33,7 @@ enum { WM_RC_CLIENT = 0, WM_RC_SERVER = 1 };
 struct wm_rc_cause {
     uint64_t pos;   /* the side's stream offset of a read's first byte */
     uint64_t cause; /* the other side's wire items forwarded then */
+    uint64_t epoch; /* the other side's forwards then, if it was mid-line; else 0 */
 };
 
 struct wm_rc_side {
@@ -48,6 +49,14 @@ struct wm_rc_side {
     size_t run;               /* bytes read of its current line */
     uint64_t fwd;             /* this side's wire items written in full (journaled) */
     uint64_t end_cause;       /* the other side's items forwarded when its end was read */
+    /* Bytes of an unfinished line the other side read before a record of
+     * this side are an item for it only if they end as a partial: the
+     * records made while this side was mid-line note its epoch (forwards
+     * so far), and count the partial once it is one (rec_conn.c). */
+    uint64_t epoch;           /* this side's forwards so far */
+    uint64_t line_epoch, end_epoch; /* the epochs noted with line_cause, end_cause */
+    uint64_t tail_epoch;      /* the epoch its last tail_n journal records noted */
+    size_t tail_n;
     int end_implied;          /* it ended after the other's close was passed on to it */
     int eof;                  /* nothing more is read: its end, a reset, a line too long */
     int shut;                 /* its end was passed on: shutdown(other, SHUT_WR) */
@@ -74,6 +83,12 @@ void wm_rc_io(struct wm_rc *c, int which, int ready);
 int wm_rc_interest(const struct wm_rc *c, int which);
 /* 1 when both directions have ended (or the connection was cut). */
 int wm_rc_done(const struct wm_rc *c);
+/* How many of side which's last journal records may still count the other
+ * side's unfinished line (if it ends as a partial): they must not settle. */
+size_t wm_rc_unsure(const struct wm_rc *c, int which);
+/* A bound below the cause of every record side which can still make
+ * (UINT64_MAX when it makes no more): its records settle against it. */
+uint64_t wm_rc_cause_floor(const struct wm_rc *c, int which);
 /* 1 while a close was passed on and the other side has not closed yet. */
 int wm_rc_waiting_close(const struct wm_rc *c);
 

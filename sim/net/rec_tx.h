@@ -1,8 +1,7 @@
-/* From a recording's journals to a transcript whose header is verified:
- * what the traffic tells (the games each client played), the candidate
- * headers in order, each re-run in process against the recording, and the
- * file written with the first that reproduces it (docs/DESIGN.md,
- * "Recording"). No sockets here: tests/test_record.c drives it by hand. */
+/* What a recording's records tell, for its transcript's header: the games
+ * each client played, and the header with its comments (docs/DESIGN.md,
+ * "Recording"). The header is verified in check/rec_verify.h. No sockets
+ * here: tests/test_record.c drives it by hand. */
 #ifndef WM_REC_TX_H
 #define WM_REC_TX_H
 
@@ -28,9 +27,26 @@ struct wm_rec_played {
     int regular; /* every client line belongs to a game, each ended with PARAMS 0 -1 */
 };
 
-/* -1 only when out of memory. */
+/* One side's records in order, from wherever they are kept. */
+struct wm_rec_item {
+    enum wm_rec_kind kind;
+    const char *text; /* len bytes, valid until the next call */
+    size_t len;
+};
+struct wm_rec_src {
+    int (*next)(void *ctx, struct wm_rec_item *it); /* 1, or 0 after the last */
+    void *ctx;
+};
+
+/* The games of one connection, from its two sides' records (the k-th
+ * server line answers the k-th NUMBER). -1 only when out of memory. */
+int wm_rec_infer_from(struct wm_rec_src *client, struct wm_rec_src *server,
+                      struct wm_rec_played *p);
+/* The same from a connection's journals. */
 int wm_rec_infer(const struct wm_conn_log *log, struct wm_rec_played *p);
 void wm_rec_played_free(struct wm_rec_played *p);
+/* 1 if every connection played the same games, each with a known secret. */
+int wm_rec_same_known_games(const struct wm_rec_played *p, uint32_t n);
 
 struct wm_rec_tx_opts {
     int have_seed;      /* --seed was given */
@@ -44,17 +60,11 @@ struct wm_rec_verdict {
     int verified;                      /* it reproduces the recording */
 };
 
-/* Writes the transcript of n connections (n >= 1) with the first header
- * that reproduces them: both sides in process, client script only, server
- * script only, both scripts; if none does, both scripts (v->verified 0).
- * -1 with err if the journals are inconsistent or memory ran out. */
-int wm_rec_write(FILE *out, const struct wm_rec_tx_opts *o, const struct wm_conn_log *logs,
-                 uint32_t n, struct wm_rec_verdict *v, struct wm_err *err);
-
-/* The journals with causes as the parser would give them (the number of
- * the peer's wire records before each record in merged order), so that
- * scripts play them exactly as they will play the written file. NULL if
- * out of memory or the causes are inconsistent. */
-struct wm_conn_log *wm_rec_canonical(const struct wm_conn_log *logs, uint32_t n);
+/* The header of cfg, and the comments a reader needs: why a side is
+ * scripted (server_why: what differed in the server's re-run), the games
+ * each client played when it is, NOT VERIFIED unless verified. */
+void wm_rec_write_head(FILE *out, const struct wm_cfg *cfg, const struct wm_rec_tx_opts *o,
+                       const struct wm_rec_played *p, int seed_ok, int verified,
+                       const char *server_why);
 
 #endif

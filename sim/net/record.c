@@ -135,9 +135,34 @@ static void entry_free(struct rloop *l, struct rent *e)
     set_listen(l);
 }
 
+/* Settles what it can of e's records into the spool (all of them once
+ * done), and frees its journals when done. */
+static void spool_conn(struct rloop *l, struct rent *e, int done)
+{
+    struct wm_rec_out *out = l->out;
+    uint32_t i = (uint32_t)(e->rc.num - 1);
+    if (!out->logs[i])
+        return;
+    uint64_t floor = done ? UINT64_MAX : wm_rc_cause_floor(&e->rc, WM_RC_SERVER);
+    size_t unsure[2] = {0, 0};
+    if (!done)
+        for (int k = 0; k < 2; k++)
+            unsure[k] = wm_rc_unsure(&e->rc, k);
+    if (!out->spool_failed && wm_rsp_settle(out->spool, i, out->logs[i], floor, unsure,
+                                            &out->spool_err) < 0) {
+        fprintf(stderr, "warmer record: %s\n", out->spool_err.msg);
+        out->spool_failed = 1;
+    }
+    if (done) {
+        wm_conn_logs_free(out->logs[i], 1);
+        out->logs[i] = NULL;
+    }
+}
+
 static void conn_end(struct rloop *l, struct rent *e)
 {
     l->out->failed += (unsigned)(e->rc.failed != 0);
+    spool_conn(l, e, 1);
     entry_free(l, e);
 }
 
@@ -145,6 +170,7 @@ static void conn_end(struct rloop *l, struct rent *e)
  * sets both fds' interest. */
 static void settle(struct rloop *l, struct rent *e)
 {
+    spool_conn(l, e, 0);
     if (wm_rc_done(&e->rc)) {
         conn_end(l, e);
         return;
@@ -182,8 +208,12 @@ static struct wm_conn_log *new_log(struct wm_rec_out *out, size_t max_journal)
         out->cap = cap;
     }
     struct wm_conn_log *log = wm_conn_logs_new(1, max_journal);
-    if (log)
+    if (log) {
+        /* --max-journal bounds all a side made (what the file holds of it),
+         * though only what is unsettled is held. */
+        log->client.max_total = log->server.max_total = max_journal;
         out->logs[out->n++] = log;
+    }
     return log;
 }
 
@@ -370,6 +400,11 @@ int wm_record(int lfd, int sigfd, const struct wm_rec_opts *o, struct wm_rec_out
     int rc = -1;
     if (!(l.res = wm_net_resolve(o->connect, err)))
         return -1;
+    if (!out->spool && !(out->spool = wm_rsp_new())) {
+        wm_err_set(err, "out of memory");
+        freeaddrinfo(l.res);
+        return -1;
+    }
     l.el = wm_el_new(2 * o->max_conns + 2);
     if (!l.el) {
         wm_err_set(err, "out of memory for an event loop of %u connections", o->max_conns);
@@ -413,23 +448,9 @@ out:
 void wm_rec_out_free(struct wm_rec_out *out)
 {
     for (uint32_t i = 0; out->logs && i < out->n; i++)
-        wm_conn_logs_free(out->logs[i], 1);
+        if (out->logs[i])
+            wm_conn_logs_free(out->logs[i], 1);
     free(out->logs);
+    wm_rsp_free(out->spool);
     *out = (struct wm_rec_out){0};
-}
-
-struct wm_conn_log *wm_rec_out_take(struct wm_rec_out *out)
-{
-    /* Made and freed as wm_conn_logs_new's are (alloc.h). */
-    struct wm_conn_log *all = out->n ? wm_calloc(out->n, sizeof *all) : NULL;
-    if (!all)
-        return NULL;
-    for (uint32_t i = 0; i < out->n; i++) {
-        all[i] = *out->logs[i]; /* the journals move; their old holders are freed empty */
-        wm_free(out->logs[i]);
-    }
-    free(out->logs);
-    out->logs = NULL;
-    out->cap = 0;
-    return all;
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "rec_spool.h"
 #include "transcript.h"
 
 #define WM_REC_DEFAULT_MAX_CONNECTIONS 64
@@ -30,8 +31,11 @@ struct wm_rec_opts {
 };
 
 struct wm_rec_out {
-    struct wm_conn_log **logs; /* numbered connections, 1 first */
-    uint32_t n, cap;
+    struct wm_rsp *spool;      /* the settled records of every numbered connection */
+    struct wm_conn_log **logs; /* the unsettled ones of each open connection (else NULL) */
+    uint32_t n, cap;           /* numbered connections, 1 first */
+    int spool_failed;          /* spool_err says why: the recording is lost */
+    struct wm_err spool_err;
     unsigned failed;  /* not connected to the server, or over --max-journal */
     unsigned cut;     /* open when the signal came */
     int signo;        /* the signal that stopped the run, or 0 */
@@ -43,8 +47,5 @@ struct wm_rec_out {
 int wm_record(int lfd, int sigfd, const struct wm_rec_opts *o, struct wm_rec_out *out,
               struct wm_err *err);
 void wm_rec_out_free(struct wm_rec_out *out);
-/* Moves the logs into one array of out->n (wm_conn_logs_free frees it);
- * out->logs is left empty. NULL if out of memory or out->n is 0. */
-struct wm_conn_log *wm_rec_out_take(struct wm_rec_out *out);
 
 #endif

@@ -43,6 +43,7 @@ struct wm_tx_item {
     enum wm_rec_kind kind;
     const char *text; /* len bytes, valid until the next call */
     size_t len, lineno;
+    uint64_t offset; /* where its line begins in the file */
 };
 /* Reads f's header (f stays the caller's; path names it in errors): NULL
  * with err if the header is malformed. */

@@ -6,6 +6,7 @@
 #include "escape.h"
 #include "msg.h"
 #include "transcript.h"
+#include "tx_cursor.h"
 
 /* A record's text may run WM_TX_TEXT_SLACK bytes past max-line (a script
  * must be able to send a line just over the limit); escaped, that is at most
@@ -27,6 +28,7 @@ struct parser {
     size_t seen[8]; /* line where each single-valued key was given, 0 if not yet */
     struct wm_journal *last; /* where record_line put the record it read */
     uint32_t last_conn;      /* and its connection, 0-based */
+    uint64_t off, line_off;  /* bytes read; where the line read last begins */
 };
 
 static int perr(struct parser *p, const char *what, const char *got, size_t len)
@@ -42,6 +44,7 @@ static int read_line(struct parser *p, size_t *len)
 {
     size_t n = 0;
     int c;
+    p->line_off = p->off;
     /* Unlocked: a parser's stream is read by one thread (check -j runs a
      * file per thread), and a locked getc a byte costs a third of a parse. */
     while ((c = getc_unlocked(p->f)) != EOF && c != '\n') {
@@ -78,6 +81,7 @@ static int read_line(struct parser *p, size_t *len)
     }
     if (c == EOF && n == 0)
         return 0;
+    p->off += n + (c == '\n');
     p->lineno++;
     *len = n;
     return 1;
@@ -220,61 +224,14 @@ struct wait_counts {
 static int record_line(struct parser *p, struct wm_transcript *t, struct wait_counts *w,
                        const char *s, size_t len)
 {
-    size_t i = 1;
     char side = s[0];
-    unsigned long conn = 1;
-    if (i < len && s[i] >= '1' && s[i] <= '9') {
-        conn = 0;
-        while (i < len && s[i] >= '0' && s[i] <= '9' && conn <= WM_MAX_CONNECTIONS)
-            conn = conn * 10 + (unsigned long)(s[i++] - '0');
-        if (conn > t->cfg.connections)
-            return perr(p, "connection number beyond the header's connections", s, len);
-    }
-    if (i == len || (s[i] != ':' && s[i] != '!'))
-        return perr(p, "expected a record like 'C: <line>', 'S2: <line>' or 'C! close'", s, len);
+    const char *what = NULL;
+    uint32_t conn0;
     enum wm_rec_kind kind;
-    const char *arg;
-    size_t alen;
-    if (s[i] == ':') {
-        kind = WM_REC_LINE;
-        if (i + 1 == len)
-            arg = s + len, alen = 0;
-        else if (s[i + 1] == ' ')
-            arg = s + i + 2, alen = len - i - 2;
-        else
-            return perr(p, "expected a space after ':'", s, len);
-    } else {
-        const char *ev = s + i + 1;
-        size_t evlen = len - i - 1;
-#define EV(w) (evlen >= sizeof(w) - 1 && memcmp(ev, w, sizeof(w) - 1) == 0)
-        if (evlen == 6 && EV(" close"))
-            kind = WM_REC_CLOSE, arg = ev + 6, alen = 0;
-        else if (evlen > 7 && EV(" error "))
-            kind = WM_REC_ERROR, arg = ev + 7, alen = evlen - 7;
-        else if (evlen > 9 && EV(" partial "))
-            kind = WM_REC_PARTIAL, arg = ev + 9, alen = evlen - 9;
-        else
-            return perr(p, "expected '! close', '! error <reason>' or '! partial <bytes>'", s, len);
-#undef EV
-    }
-    size_t bad;
-    long dlen;
-    if (kind == WM_REC_ERROR) {
-        dlen = wm_unescape(p->dec, arg, alen, &bad) < 0 ? -1 : (long)alen;
-        if (dlen >= 0)
-            memcpy(p->dec, arg, alen); /* reasons are kept verbatim */
-    } else {
-        dlen = wm_unescape(p->dec, arg, alen, &bad);
-    }
+    long dlen = wm_tx_record_fields(&t->cfg, s, len, p->dec, &conn0, &kind, &what);
     if (dlen < 0)
-        return perr(p, "bad escape or non-printable byte in record text", s, len);
-    if (kind == WM_REC_ERROR ? alen >= WM_ERR_MAX
-                             : (size_t)dlen > t->cfg.max_line + (size_t)LINE_SLACK) {
-        char what[96];
-        snprintf(what, sizeof what, "record text longer than %s",
-                 kind == WM_REC_ERROR ? "an error reason may be" : "max-line + 64 bytes");
         return perr(p, what, s, len);
-    }
+    unsigned long conn = conn0 + 1UL;
     /* Bytes after a partial line would complete it: a file that says so has
      * no order a run can reproduce, so a partial is a side's last bytes. */
     unsigned char bit = side == 'C' ? 1 : 2;
@@ -493,7 +450,8 @@ int wm_txr_next(struct wm_tx_reader *r, struct wm_tx_item *it, struct wm_err *er
     *it = (struct wm_tx_item){.conn = r->p.last_conn,
                               .side = j == &r->t.conns[r->p.last_conn].client ? 'C' : 'S',
                               .kind = (enum wm_rec_kind)rec->kind, .text = wm_rec_text(j, rec),
-                              .len = rec->len, .lineno = rec->lineno};
+                              .len = rec->len, .lineno = rec->lineno,
+                              .offset = r->p.line_off};
     r->given = j;
     return 1;
 }
