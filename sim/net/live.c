@@ -116,6 +116,13 @@ static void expected_end(const struct mirror *m, char *buf, size_t size)
              m->shows_close ? " and close" : "");
 }
 
+/* Our items the peer has begun to be sent, as a record's cause counts
+ * them: a line or partial line counts from its first byte. */
+static uint64_t sent_items(const struct mirror *m)
+{
+    return m->sent + (m->mid > 0);
+}
+
 /* The file shows the peer still open now: every peer line it puts before
  * the peer's end has come, and that end answers a line (or the close) of
  * ours not yet sent, or the peer's close is implied (it answers ours). A
@@ -130,7 +137,8 @@ static int must_stay_open(const struct mirror *m, int shut_wr)
     if (!expects_end(m))
         return !shut_wr;
     const struct wm_rec *end = &m->expect->recs[m->end_at];
-    return m->sent < end->cause || (end->kind == WM_REC_PARTIAL && !m->shows_close && !shut_wr);
+    return sent_items(m) < end->cause ||
+           (end->kind == WM_REC_PARTIAL && !m->shows_close && !shut_wr);
 }
 
 /* Our wire item k (from 1) as the file has it: "`NUMBER x` (line 6)", "its
@@ -164,7 +172,8 @@ static void closed_early(struct mirror *m)
     struct wm_live *lv = m->lv;
     char had[WANT_MAX + 48], want[WANT_MAX + 32];
     size_t lineno = 0;
-    if (expects_end(m) && m->sent < m->expect->recs[m->end_at].cause) {
+    uint64_t sent = sent_items(m);
+    if (expects_end(m) && sent < m->expect->recs[m->end_at].cause) {
         char cause[WANT_MAX];
         own_item(lv, m->expect->recs[m->end_at].cause, cause, sizeof cause);
         snprintf(want, sizeof want, "to close after %s", cause);
@@ -172,9 +181,9 @@ static void closed_early(struct mirror *m)
     } else {
         snprintf(want, sizeof want, "to close only after the %s's close", own_name(lv));
     }
-    if (m->sent) {
+    if (sent) {
         char item[WANT_MAX];
-        own_item(lv, m->sent, item, sizeof item);
+        own_item(lv, sent, item, sizeof item);
         snprintf(had, sizeof had, "when it had been sent only up to %s", item);
     } else {
         snprintf(had, sizeof had, "before the %s sent anything", own_name(lv));
