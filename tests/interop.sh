@@ -342,10 +342,11 @@ case_client_closes_early_fails() {
     command -v "$PY" >/dev/null || return 0
     local mode rc port pid i
     for mode in early exact; do
-        $W replay --client --listen 127.0.0.1:0 fixtures/bad/number-with-argument.txt >"$tmp/$1.out" 2>&1 &
+        # (a file per mode: a stale "listening on" line would send the client to the last port)
+        $W replay --client --listen 127.0.0.1:0 fixtures/bad/number-with-argument.txt >"$tmp/$1.$mode" 2>&1 &
         pid=$!
         for ((i = 0; i < 300; i++)); do
-            port=$(sed -n 's/^replay: listening on 127.0.0.1:\([0-9]*\) .*/\1/p' "$tmp/$1.out")
+            port=$(sed -n 's/^replay: listening on 127.0.0.1:\([0-9]*\) .*/\1/p' "$tmp/$1.$mode" 2>/dev/null)
             [ -n "$port" ] && break
             sleep 0.05
         done
@@ -358,6 +359,7 @@ if sys.argv[2] == "exact":
 s.close()' "$port" $mode
         wait $pid
         rc=$?
+        cp "$tmp/$1.$mode" "$tmp/$1.out"
         if [ $mode = early ]; then
             [ $rc -eq 1 ] && has $1 "number-with-argument.txt:8: expected the client to close after the server's close (line 7); it closed before the server sent anything" ||
                 { why="early client: exit $rc; ${why:-}"; return 1; }
