@@ -109,7 +109,7 @@ void wm_report_junit(FILE *f, const char *suite, char *const *paths,
 
 void wm_report_tap_begin(FILE *f, size_t n)
 {
-    fprintf(f, "TAP version 14\n1..%zu\n", n);
+    fprintf(f, "TAP version 13\n1..%zu\n", n);
 }
 
 /* A YAML scalar in double quotes: what JSON escapes, YAML reads too. */

@@ -1,8 +1,8 @@
 /* Test reports of `warmer check`, `warmer interop` and `warmer explore` for
  * CI pipelines, from one result per case: JUnit XML as Jenkins, GitLab and
- * GitHub read it, TAP version 14, and a JSON array. The human format is the
- * cases' own text, printed as they come; these are written from the same
- * results. */
+ * GitHub read it, TAP version 13 (prove refuses 14; we use nothing of 14),
+ * and a JSON array. The human format is the cases' own text, printed as they
+ * come; these are written from the same results. */
 #ifndef WM_REPORT_H
 #define WM_REPORT_H
 
@@ -37,7 +37,7 @@ const char *wm_case_status_name(enum wm_case_status s);
 /* One <testsuite> of n cases named by paths; failures carry the human text. */
 void wm_report_junit(FILE *f, const char *suite, char *const *paths,
                      const struct wm_case_result *r, size_t n);
-/* TAP 14: the version and plan lines, then one line (and a YAML block for a
+/* TAP 13: the version and plan lines, then one line (and a YAML block for a
  * failure) per case, so it can stream. */
 void wm_report_tap_begin(FILE *f, size_t n);
 void wm_report_tap_case(FILE *f, size_t number, const char *path, const struct wm_case_result *r);

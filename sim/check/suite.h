@@ -16,7 +16,7 @@
 
 struct wm_suite_opts {
     unsigned shard_k, shard_n; /* --shard K/N; 1/1 runs every case */
-    int tap;                   /* --tap: TAP 14 on stdout instead of the human text */
+    int tap;                   /* --tap: TAP 13 on stdout instead of the human text */
     const char *junit_path;    /* --junit FILE, or NULL */
     const char *json_path;     /* --json FILE, or NULL */
     int show_updated;          /* the summary counts "updated" (check --update) */

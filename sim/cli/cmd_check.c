@@ -28,7 +28,7 @@ static const char check_help[] =
     "                files are added; the N shards together run each case once)\n"
     "  --junit FILE  a JUnit XML report (one testcase per file)\n"
     "  --json FILE   a JSON report (one object per case)\n"
-    "  --tap         TAP version 14 on stdout instead of the human format\n"
+    "  --tap         TAP version 13 on stdout instead of the human format\n"
     "SIGINT or SIGTERM starts no new case: those running finish, the summary says\n"
     "how many ran, the reports hold them (a second signal kills at once).\n"
     "Exit: 0 all match (or were updated), 1 a mismatch, 2 bad usage or a malformed\n"
