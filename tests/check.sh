@@ -145,6 +145,30 @@ assert bad["file"] == sys.argv[2] and bad["first_difference"] == 7, bad
 assert "check" in bad["reproduce"] and bad["seconds"] >= 0, bad
 PYEOF
 }
+# "-" as a report's path is stdout: the report alone there, the human text on
+# stderr, no file named "-"; one report at most on stdout, and not with --tap.
+case_report_to_stdout() {
+    make_tree
+    sed -i 's/^S: 4$/S: 5/' "$tmp/tree/b/c/z.txt"
+    local rep
+    for rep in json junit; do
+        rm -f ./-
+        run $1 1 -- --$rep - "$tmp/tree" || return 1
+        [ ! -e ./- ] || { rm -f ./-; why="--$rep - wrote a file named -"; return 1; }
+        grep -q "^FAIL $tmp/tree/b/c/z.txt$" "$tmp/$1.err" && grep -q "^2 passed, 1 failed" "$tmp/$1.err" ||
+            { why="--$rep -: the human text is not on stderr: $(head -c 300 "$tmp/$1.err")"; return 1; }
+        "$PY" - $rep "$tmp/$1.out" 2>"$tmp/$1.py" <<'PYEOF' || { why="--$rep -: stdout is not the report: $(tail -n 1 "$tmp/$1.py")"; return 1; }
+import json, sys, xml.dom.minidom as m
+if sys.argv[1] == "json":
+    assert [c["status"] for c in json.load(open(sys.argv[2]))] == ["passed", "passed", "failed"]
+else:
+    assert len(m.parse(sys.argv[2]).getElementsByTagName("testcase")) == 3
+PYEOF
+    done
+    run $1 2 -- --junit - --json - "$tmp/tree" && grep -q -- "--junit - and --json -: only one report can go to stdout" "$tmp/$1.err" &&
+        run $1 2 -- --tap --json - "$tmp/tree" && grep -q -- "--tap and --json -: both would go to stdout" "$tmp/$1.err" &&
+        [ ! -s "$tmp/$1.out" ] || { why="two reports on stdout: $(cat "$tmp/$1.err")"; return 1; }
+}
 # A folder with no transcript is an error, not a pass: a CI job pointed at the
 # wrong folder must not go green. Beside files that are not transcripts.
 case_no_transcripts_is_an_error() {

@@ -152,6 +152,26 @@ assert [o["run"] for o in j] == sorted(o["run"] for o in j)
     run $1 2 -- --runs 2 --junit /nonexistent/r.xml && grep -q 'cannot write /nonexistent/r.xml' "$tmp/$1.err" &&
         run $1 2 -- --runs 2 --json /nonexistent/r.json && [ ! -s "$tmp/$1.out" ] || { why="an unwritable report: $(cat "$tmp/$1.err")"; return 1; }
 }
+# "-" as a report's path is stdout: the report alone there, the summary on stderr.
+case_report_to_stdout() {
+    local rep
+    for rep in json junit; do
+        rm -f ./-
+        run $1 0 -- --runs 20 --seed 3 --$rep - || return 1
+        [ ! -e ./- ] || { rm -f ./-; why="--$rep - wrote a file named -"; return 1; }
+        grep -q "^explore: seed 3, 20 runs, all held$" "$tmp/$1.err" || { why="--$rep -: stderr: $(head -c 300 "$tmp/$1.err")"; return 1; }
+        command -v python3 >/dev/null || continue
+        python3 -c '
+import json, sys, xml.dom.minidom as m
+if sys.argv[1] == "json":
+    assert [o["run"] for o in json.load(open(sys.argv[2]))] == list(range(20))
+else:
+    assert len(m.parse(sys.argv[2]).getElementsByTagName("testcase")) == 20
+' $rep "$tmp/$1.out" 2>"$tmp/$1.py" || { why="--$rep -: stdout is not the report: $(tail -n 1 "$tmp/$1.py")"; return 1; }
+    done
+    run $1 2 -- --runs 2 --junit - --json - && grep -q -- "only one report can go to stdout" "$tmp/$1.err" ||
+        { why="two reports on stdout: $(cat "$tmp/$1.err")"; return 1; }
+}
 case_shard_usage() {
     local bad
     for bad in 0/3 4/3 x 3 1/0 /3 2/ -1/3 1/100001; do

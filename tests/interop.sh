@@ -246,6 +246,17 @@ PYEOF
         has $1 "^ok 3 - $tmp/rep/c.txt # SKIP its server side is a script" &&
         has $1 "^not ok 4 - $tmp/rep/d.txt$" && has $1 "^# 1 passed, 2 failed, 1 skipped (1 malformed)$"
 }
+# "-" as a report's path is stdout: the report alone there, the human text on stderr.
+case_report_to_stdout() {
+    rm -f ./-
+    $W interop --server "$SERVE" --json - fixtures/golden/book.txt >"$tmp/$1.out" 2>"$tmp/$1.err" ||
+        { why="exit $?: $(head -c 300 "$tmp/$1.err")"; return 1; }
+    [ ! -e ./- ] || { rm -f ./-; why="--json - wrote a file named -"; return 1; }
+    grep -q "^1 passed, 0 failed, 0 skipped$" "$tmp/$1.err" || { why="stderr: $(head -c 300 "$tmp/$1.err")"; return 1; }
+    command -v "$PY" >/dev/null || return 0
+    "$PY" -c 'import json, sys; assert [c["status"] for c in json.load(open(sys.argv[1]))] == ["passed"]' "$tmp/$1.out" 2>"$tmp/$1.py" ||
+        { why="stdout is not the report: $(tail -n 1 "$tmp/$1.py")"; return 1; }
+}
 case_shards_cover_each_case_once() {
     run $1 0 -- --server "$SERVE" fixtures/golden && sed -n 's/^\(ok\|skip\) \([^:]*\).*/\2/p' "$tmp/$1.out" | sort >"$tmp/all" || return 1
     : >"$tmp/union"

@@ -1,5 +1,6 @@
 #include "report.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,6 +207,19 @@ void wm_report_json(FILE *f, char *const *paths, const struct wm_case_result *r,
         fprintf(f, "}%s\n", i + 1 < n ? "," : "");
     }
     fputs("]\n", f);
+}
+
+FILE *wm_report_open(const char *path, int stdout_fd)
+{
+    if (strcmp(path, "-") != 0)
+        return fopen(path, "wb");
+    assert(stdout_fd >= 0); /* wm_suite_stdout_report kept it */
+    return fdopen(stdout_fd, "wb");
+}
+
+const char *wm_report_name(const char *path)
+{
+    return strcmp(path, "-") == 0 ? "standard output" : path;
 }
 
 void wm_shell_word(const char *s, char *buf, size_t size)

@@ -61,6 +61,12 @@ void wm_report_json_string(FILE *f, const char *s);
  * "reproduce" members, comma-separated, without the braces. */
 void wm_report_json_fields(FILE *f, const struct wm_case_result *r);
 
+/* The report file at path, for writing; "-" is stdout_fd (the real stdout,
+ * see wm_suite_stdout_report), which fclose then closes. NULL with errno. */
+FILE *wm_report_open(const char *path, int stdout_fd);
+/* path as messages name it: "-" is "standard output". */
+const char *wm_report_name(const char *path);
+
 /* s as one shell word, for a reproduce line: as is when safe, else in
  * single quotes. */
 void wm_shell_word(const char *s, char *buf, size_t size);

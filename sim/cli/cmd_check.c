@@ -28,6 +28,7 @@ static const char check_help[] =
     "                files are added; the N shards together run each case once)\n"
     "  --junit FILE  a JUnit XML report (one testcase per file)\n"
     "  --json FILE   a JSON report (one object per case)\n"
+    "                (FILE -: the report on stdout, the rest on stderr)\n"
     "  --tap         TAP version 13 on stdout instead of the human format\n"
     "SIGINT or SIGTERM starts no new case: those running finish, the summary says\n"
     "how many ran, the reports hold them (a second signal kills at once).\n"
@@ -182,6 +183,10 @@ int wm_cmd_check(struct wm_args *a)
         return WM_EXIT_USAGE;
     }
     wm_suite_shard(&c.files, &co.suite);
+    if (wm_suite_stdout_report(&co.suite, &err) < 0) {
+        wm_files_free(&c.files);
+        return wm_usage_error(a, "%s", err.msg);
+    }
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (wm_sig_install(WM_SIG_SECOND_KILLS, &err) < 0) {
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);

@@ -43,7 +43,7 @@ static const char explore_help[] =
     "  --junit FILE    a JUnit XML report, one testcase per run (\"run K of seed S\")\n"
     "  --json FILE     a JSON array, one object per run: \"run\": K, \"seed\", \"scenario\",\n"
     "                  \"file\" and the members check writes; shards' files merge\n"
-    "                  (jq -s add)\n"
+    "                  (jq -s add); FILE -: the report on stdout, the rest on stderr\n"
     "  --out DIR       where a failure's transcript goes (default explore-out)\n"
     "  -j N            runs at once (default: the CPU count); output does not change\n"
     "  --faults LIST   fault kinds runs may turn on: all (default), none, or a\n"
@@ -436,8 +436,11 @@ int wm_cmd_explore(struct wm_args *a)
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
         return WM_EXIT_USAGE;
     }
+    if (wm_suite_stdout_report(&x.suite, &err) < 0)
+        return wm_usage_error(a, "%s", err.msg);
     struct wm_xreport rep;
-    if (wm_xreport_open(&rep, x.suite.junit_path, x.suite.json_path, &err) < 0) {
+    if (wm_xreport_open(&rep, x.suite.junit_path, x.suite.json_path, x.suite.stdout_fd, &err) <
+        0) {
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
         return WM_EXIT_USAGE;
     }

@@ -311,6 +311,10 @@ int wm_cmd_interop(struct wm_args *a)
     }
     r.suite.show_skipped = 1;
     wm_suite_shard(&r.files, &r.suite);
+    if (wm_suite_stdout_report(&r.suite, &err) < 0) {
+        wm_files_free(&r.files);
+        return wm_usage_error(a, "%s", err.msg);
+    }
     if (r.files.n < r.jobs)
         r.jobs = r.files.n ? (unsigned)r.files.n : 1;
     setvbuf(stdout, NULL, _IOLBF, 0);

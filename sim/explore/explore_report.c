@@ -29,11 +29,11 @@ static FILE *spool_file(struct wm_err *err)
 }
 
 int wm_xreport_open(struct wm_xreport *x, const char *junit_path, const char *json_path,
-                    struct wm_err *err)
+                    int stdout_fd, struct wm_err *err)
 {
     *x = (struct wm_xreport){.junit_path = junit_path, .json_path = json_path};
-    if (junit_path && !(x->junit = fopen(junit_path, "wb"))) {
-        wm_err_set(err, "cannot write %s: %s", junit_path, strerror(errno));
+    if (junit_path && !(x->junit = wm_report_open(junit_path, stdout_fd))) {
+        wm_err_set(err, "cannot write %s: %s", wm_report_name(junit_path), strerror(errno));
         return -1;
     }
     if (junit_path && !(x->spool = spool_file(err))) {
@@ -41,8 +41,8 @@ int wm_xreport_open(struct wm_xreport *x, const char *junit_path, const char *js
         x->junit = NULL;
         return -1;
     }
-    if (json_path && !(x->json = fopen(json_path, "wb"))) {
-        wm_err_set(err, "cannot write %s: %s", json_path, strerror(errno));
+    if (json_path && !(x->json = wm_report_open(json_path, stdout_fd))) {
+        wm_err_set(err, "cannot write %s: %s", wm_report_name(json_path), strerror(errno));
         wm_xreport_close(x, &(struct wm_err){0});
         return -1;
     }
@@ -92,7 +92,8 @@ static int finish(FILE **f, const char *path, int ok, struct wm_err *err)
     int bad = fclose(*f) != 0 || !ok;
     *f = NULL;
     if (bad)
-        wm_err_set(err, "cannot write %s: %s", path, errno ? strerror(errno) : "write error");
+        wm_err_set(err, "cannot write %s: %s", wm_report_name(path),
+                   errno ? strerror(errno) : "write error");
     return bad ? -1 : 0;
 }
 
