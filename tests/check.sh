@@ -78,12 +78,21 @@ case_junit_report() {
     make_tree
     sed -i 's/^S: 4$/S: 5/' "$tmp/tree/b/c/z.txt"
     printf '# warmer transcript v1\n# seed: x\n' >"$tmp/tree/a/w.txt"
+    local t0 t1 ts
+    t0=$(date -u +%s)
     run $1 2 -- --junit "$tmp/r.xml" "$tmp/tree" || return 1
+    t1=$(date -u +%s)
     grep -q '<testsuite name="warmer.check" tests="4" failures="1" errors="1"' "$tmp/r.xml" &&
         grep -q "<testcase classname=\"warmer.check\" name=\"$tmp/tree/b/c/z.txt\"" "$tmp/r.xml" &&
         grep -q '^-S: 5$' "$tmp/r.xml" && grep -q '^reproduce: .* check .*z.txt$' "$tmp/r.xml" &&
-        grep -q "<error message=\"$tmp/tree/a/w.txt:2: " "$tmp/r.xml" ||
+        grep -q "<error message=\"$tmp/tree/a/w.txt:2: " "$tmp/r.xml" &&
+        grep -q "^reproduce: .* check $tmp/tree/a/w.txt$" "$tmp/r.xml" ||
         { why="report: $(head -c 600 "$tmp/r.xml")"; return 1; }
+    # when (the run's start, UTC, no zone suffix: the JUnit schema's pattern) and where
+    ts=$(sed -n 's/.*<testsuite .* timestamp="\([0-9-]*T[0-9:]*\)" hostname="\([^"]*\)">$/\1 \2/p' "$tmp/r.xml")
+    [ "${ts#* }" = "$(uname -n)" ] && [ "$(date -u -d "${ts% *}" +%s)" -ge "$t0" ] &&
+        [ "$(date -u -d "${ts% *}" +%s)" -le "$t1" ] ||
+        { why="timestamp and hostname, want $t0..$t1 on $(uname -n): $(grep '<testsuite ' "$tmp/r.xml")"; return 1; }
     if command -v "$PY" >/dev/null; then
         "$PY" -c "import sys,xml.dom.minidom as m; d=m.parse(sys.argv[1]); assert len(d.getElementsByTagName('testcase'))==4" "$tmp/r.xml" ||
             { why="not well-formed XML"; return 1; }
@@ -121,7 +130,7 @@ case_tap_read_by_prove() {
         my $p = TAP::Parser->new({ tap => do { local $/; <$f> } });
         while (my $r = $p->next) { print $r->data->{severity}, "|", $r->data->{reproduce} // "", "\n" if $r->is_yaml }
         print "parse error: $_\n" for $p->parse_errors;' "$tmp/$1.out")
-    [ "$got" = "malformed|
+    [ "$got" = "malformed|${W##* } check $tmp/tree/a/w.txt
 fail|${W##* } check $tmp/tree/b/c/z.txt" ] || { why="TAP::Parser read the YAML blocks as: $got"; return 1; }
     "$PY" - "$tmp/$1.out" 2>"$tmp/$1.py" <<'PYEOF' || { why="PyYAML: $(tail -n 1 "$tmp/$1.py")"; return 1; }
 import re, sys, yaml

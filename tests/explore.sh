@@ -127,7 +127,7 @@ case_shard_reproduce_line() {
 # empty shard an empty suite; a report that cannot be written exit 2 at once.
 case_shard_reports() {
     run $1 0 -- --runs 20 --seed 3 --shard 2/3 --junit "$tmp/r.xml" --json "$tmp/r.json" || return 1
-    grep -q '<testsuite name="warmer.explore" tests="7" failures="0" errors="0" skipped="0"' "$tmp/r.xml" &&
+    grep -q '<testsuite name="warmer.explore" tests="7" failures="0" errors="0" skipped="0" time="[0-9.]*" timestamp="[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]" hostname="'"$(uname -n)"'">$' "$tmp/r.xml" &&
         [ "$(grep -c '<testcase classname="warmer.explore" name="run [0-9]* of seed 3" time="[0-9.]*"/>' "$tmp/r.xml")" -eq 7 ] &&
         [ "$(grep -c '^  {"run": [0-9]*, "seed": 3, ' "$tmp/r.json")" -eq 7 ] ||
         { why="reports: $(head -c 400 "$tmp/r.xml") $(head -c 300 "$tmp/r.json")"; return 1; }

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 
 /* The exit statuses every command keeps (docs/CLI.md): the worst case wins. */
 enum { WM_EXIT_OK = 0, WM_EXIT_FAIL = 1, WM_EXIT_USAGE = 2 };
@@ -34,9 +35,19 @@ struct wm_case_result {
 void wm_case_result_free(struct wm_case_result *r);
 const char *wm_case_status_name(enum wm_case_status s);
 
-/* One <testsuite> of n cases named by paths; failures carry the human text. */
-void wm_report_junit(FILE *f, const char *suite, char *const *paths,
-                     const struct wm_case_result *r, size_t n);
+/* The <testsuite>'s timestamp (the run's start, UTC, as the JUnit schema's
+ * pattern has it: no zone suffix) and hostname. They differ run to run:
+ * reports are never compared byte for byte. */
+struct wm_junit_stamp {
+    char timestamp[24]; /* 2026-12-07T09:52:07 */
+    char hostname[256];
+};
+void wm_report_junit_stamp(struct wm_junit_stamp *s, time_t start);
+
+/* One <testsuite> of n cases named by paths; failures carry the human text
+ * (a malformed case's, its reproduce line too). */
+void wm_report_junit(FILE *f, const char *suite, const struct wm_junit_stamp *stamp,
+                     char *const *paths, const struct wm_case_result *r, size_t n);
 /* TAP 13: the version and plan lines, then one line (and a YAML block for a
  * failure) per case, so it can stream. */
 void wm_report_tap_begin(FILE *f, size_t n);
@@ -51,7 +62,8 @@ struct wm_junit_totals {
     double seconds;
 };
 void wm_report_junit_count(struct wm_junit_totals *t, const struct wm_case_result *r);
-void wm_report_junit_head(FILE *f, const char *suite, const struct wm_junit_totals *t);
+void wm_report_junit_head(FILE *f, const char *suite, const struct wm_junit_stamp *stamp,
+                          const struct wm_junit_totals *t);
 void wm_report_junit_case(FILE *f, const char *suite, const char *name,
                           const struct wm_case_result *r);
 void wm_report_junit_tail(FILE *f);

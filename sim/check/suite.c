@@ -82,6 +82,7 @@ int wm_suite_begin(struct wm_suite *s, const char *cmd, const char *name,
 {
     *s = (struct wm_suite){.cmd = cmd, .name = name, .o = o, .paths = paths, .n = n,
                            .tty = isatty(STDERR_FILENO)};
+    wm_report_junit_stamp(&s->stamp, time(NULL));
     if (!(s->all = calloc(n ? n : 1, sizeof *s->all))) {
         fprintf(stderr, "%s: out of memory\n", cmd);
         return -1;
@@ -112,7 +113,7 @@ static int write_report(const struct wm_suite *s, const char *path, int junit)
     FILE *f = wm_report_open(path, s->o->stdout_fd);
     if (f) {
         if (junit)
-            wm_report_junit(f, s->name, s->paths, s->all, s->taken);
+            wm_report_junit(f, s->name, &s->stamp, s->paths, s->all, s->taken);
         else
             wm_report_json(f, s->paths, s->all, s->taken);
         if (fclose(f) == 0)

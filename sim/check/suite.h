@@ -44,6 +44,7 @@ struct wm_suite {
     unsigned counts[WM_CASE_NSTATUS];
     int tty;           /* stderr is a terminal: show progress */
     size_t not_transcripts; /* files the directories held that were skipped, for the summary */
+    struct wm_junit_stamp stamp; /* when and where the run began, for JUnit */
 };
 
 /* A report named "-" goes to stdout, and the human text (or anything else

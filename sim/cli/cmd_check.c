@@ -1,5 +1,6 @@
 /* warmer check and warmer replay: re-run a transcript and compare. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check_file.h"
@@ -82,6 +83,12 @@ static void check_job(void *ctx, uint64_t i, void *res)
     cr->rc = wm_check_file(c->a, path, WM_CHECK_FILE, c->update, &c->opts, &in_process, repro,
                            out, &cr->r);
     fclose(out);
+    /* a malformed file's reports say how to see it again, as a failure's do */
+    if (cr->r.status == WM_CASE_MALFORMED && !cr->r.reproduce) {
+        size_t size = strlen(c->a->prog) + strlen(repro) + 2;
+        if ((cr->r.reproduce = malloc(size)))
+            snprintf(cr->r.reproduce, size, "%s %s", c->a->prog, repro);
+    }
     cr->r.seconds = wm_suite_clock() - t0;
 }
 

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define XREPORT_SUITE "warmer.explore"
@@ -32,6 +33,7 @@ int wm_xreport_open(struct wm_xreport *x, const char *junit_path, const char *js
                     int stdout_fd, struct wm_err *err)
 {
     *x = (struct wm_xreport){.junit_path = junit_path, .json_path = json_path};
+    wm_report_junit_stamp(&x->stamp, time(NULL));
     if (junit_path && !(x->junit = wm_report_open(junit_path, stdout_fd))) {
         wm_err_set(err, "cannot write %s: %s", wm_report_name(junit_path), strerror(errno));
         return -1;
@@ -102,7 +104,7 @@ int wm_xreport_close(struct wm_xreport *x, struct wm_err *err)
     int rc = 0;
     errno = 0;
     if (x->junit && x->spool) {
-        wm_report_junit_head(x->junit, XREPORT_SUITE, &x->totals);
+        wm_report_junit_head(x->junit, XREPORT_SUITE, &x->stamp, &x->totals);
         int ok = copy_spool(x->spool, x->junit) == 0;
         wm_report_junit_tail(x->junit);
         rc |= finish(&x->junit, x->junit_path, ok && !ferror(x->junit), err);

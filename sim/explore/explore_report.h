@@ -17,6 +17,7 @@ struct wm_xreport {
     const char *junit_path, *json_path; /* NULL: not asked for */
     FILE *junit, *spool, *json;
     struct wm_junit_totals totals;
+    struct wm_junit_stamp stamp; /* when (the reports' opening) and where */
     uint64_t objects; /* JSON objects written */
 };
 
