@@ -178,6 +178,24 @@ PYEOF
         run $1 2 -- --tap --json - "$tmp/tree" && grep -q -- "--tap and --json -: both would go to stdout" "$tmp/$1.err" &&
         [ ! -s "$tmp/$1.out" ] || { why="two reports on stdout: $(cat "$tmp/$1.err")"; return 1; }
 }
+# What is wrong with the machine, not the code, exits 2 with the reason: no
+# $TMPDIR (runs spool there), a report path that cannot be written (a path
+# under a regular file: unwritable even as root).
+case_environment_errors() {
+    # the binary alone here: a wrapper such as valgrind needs $TMPDIR itself
+    local wrapped=$W W=${W##* }
+    TMPDIR=/nonexistent run $1 2 -- fixtures/golden/book.txt fixtures/golden/connections-16.txt &&
+        grep -q "^warmer check: cannot create a temporary file in /nonexistent: No such file or directory (runs spool there: set TMPDIR to a writable directory)$" "$tmp/$1.err" &&
+        [ ! -s "$tmp/$1.out" ] || { why="TMPDIR=/nonexistent: ${why:-$(head -c 300 "$tmp/$1.err") / $(head -c 100 "$tmp/$1.out")}"; return 1; }
+    W=$wrapped
+    : >"$tmp/file"
+    local rep
+    for rep in junit json; do
+        run $1 2 -- --$rep "$tmp/file/r" fixtures/golden/book.txt &&
+            grep -q "^warmer check: cannot write $tmp/file/r: Not a directory$" "$tmp/$1.err" && has $1 "^1 passed, 0 failed$" ||
+            { why="--$rep $tmp/file/r: ${why:-$(head -c 300 "$tmp/$1.err")}"; return 1; }
+    done
+}
 # A folder with no transcript is an error, not a pass: a CI job pointed at the
 # wrong folder must not go green. Beside files that are not transcripts.
 case_no_transcripts_is_an_error() {

@@ -216,6 +216,19 @@ case_usage() {
         run $1 2 -- --server "$SERVE" "$tmp/bad.txt" fixtures/golden/book.txt &&
         has $1 "^FAIL $tmp/bad.txt: malformed: $tmp/bad.txt:2: " && has $1 "^ok fixtures/golden/book.txt$"
 }
+# No $TMPDIR (peers' stderr and runs spool there) or a report path that
+# cannot be written: exit 2 with the reason, not a failed case.
+case_environment_errors() {
+    # the binary alone here: a wrapper such as valgrind needs $TMPDIR itself
+    local wrapped=$W W=${W##* }
+    TMPDIR=/nonexistent run $1 2 -- --server "$SERVE" fixtures/golden/book.txt &&
+        has $1 "^warmer interop: cannot create a temporary file in /nonexistent: No such file or directory (runs spool there" &&
+        lacks $1 "^FAIL" || return 1
+    W=$wrapped
+    : >"$tmp/file"
+    run $1 2 -- --server "$SERVE" --json "$tmp/file/r.json" fixtures/golden/book.txt &&
+        has $1 "^warmer interop: cannot write $tmp/file/r.json: Not a directory$" && has $1 "^1 passed, 0 failed, 0 skipped$"
+}
 # The reporting check shares: a pass, a mismatch, a skip and a malformed file
 # in JUnit, JSON and TAP; and shards that together run each case once.
 case_reports() {

@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <time.h>
 
-/* The exit statuses every command keeps (docs/CLI.md): the worst case wins. */
-enum { WM_EXIT_OK = 0, WM_EXIT_FAIL = 1, WM_EXIT_USAGE = 2 };
+/* The exit statuses every command keeps (docs/CLI.md): the worst case wins.
+ * An environment error (no writable $TMPDIR, a report path that cannot be
+ * written) is 2 as bad usage is: it says nothing of the code under test. */
+enum { WM_EXIT_OK = 0, WM_EXIT_FAIL = 1, WM_EXIT_USAGE = 2, WM_EXIT_ENV = 2 };
 
 enum wm_case_status {
     WM_CASE_OK,

@@ -130,8 +130,8 @@ static int run_cases(struct check_run *c, unsigned jobs, const struct wm_suite_o
     wm_sig_watch_end(&w);
     wm_pool_free(p, drop_result);
     int signo = wm_sig_caught();
-    if (wm_suite_end(&s, signo) < 0)
-        worst = WM_EXIT_USAGE;
+    if (wm_suite_end(&s, signo) < 0) /* a report file not written */
+        worst = WM_EXIT_ENV;
     return signo ? WM_EXIT_SIGNAL(signo) : worst;
 }
 
@@ -190,6 +190,10 @@ int wm_cmd_check(struct wm_args *a)
         return WM_EXIT_USAGE;
     }
     wm_suite_shard(&c.files, &co.suite);
+    if (wm_tmp_required(a) < 0) {
+        wm_files_free(&c.files);
+        return WM_EXIT_ENV;
+    }
     if (wm_suite_stdout_report(&co.suite, &err) < 0) {
         wm_files_free(&c.files);
         return wm_usage_error(a, "%s", err.msg);

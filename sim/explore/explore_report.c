@@ -7,20 +7,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tmpfile.h"
+
 #define XREPORT_SUITE "warmer.explore"
 
 static FILE *spool_file(struct wm_err *err)
 {
-    const char *dir = getenv("TMPDIR");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/warmer-junit-XXXXXX", dir && *dir ? dir : "/tmp");
-    int fd = mkstemp(path);
-    if (fd < 0) {
-        wm_err_set(err, "--junit: cannot create a spool file in %s: %s",
-                   dir && *dir ? dir : "/tmp", strerror(errno));
+    int fd = wm_tmp_fd("junit", err);
+    if (fd < 0)
         return NULL;
-    }
-    unlink(path); /* gone with the process, whatever happens */
     FILE *f = fdopen(fd, "w+b");
     if (!f) {
         wm_err_set(err, "--junit: %s", strerror(errno));
