@@ -243,6 +243,15 @@ case_options_and_update_counts() {
         has $1 "^updated $tmp/tree/b/c/z.txt$" && has $1 "^-S: 5$" &&
         run $1 0 -- -- "$tmp/tree/b/c/z.txt" && has $1 "^1 passed, 0 failed$"
 }
+# The header comment forms docs/TRANSCRIPTS.md gives ('# word - ...',
+# '#: ...') pass check and stay as written through --update.
+case_header_comments_kept() {
+    mkdir -p "$tmp/hc" && sed '2a # Note - why this file: the book\n#: Todo: more games' fixtures/golden/book.txt >"$tmp/hc/a.txt" &&
+        sed -i 's/^S: 4$/S: 5/' "$tmp/hc/a.txt" || return 1
+    run $1 1 -- "$tmp/hc/a.txt" && run $1 0 -- --update "$tmp/hc/a.txt" && run $1 0 -- "$tmp/hc/a.txt" || return 1
+    [ "$(sed -n 3,4p "$tmp/hc/a.txt")" = "# Note - why this file: the book
+#: Todo: more games" ] || { why="the comments after --update: $(head -n 5 "$tmp/hc/a.txt")"; return 1; }
+}
 
 # slow_tree N: N names (hard links, no disk) of one transcript that takes a
 # tenth of a second or more to check, in $tmp/slow.
