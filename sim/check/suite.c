@@ -1,6 +1,7 @@
 #include "suite.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,7 +61,9 @@ int wm_suite_stdout_report(struct wm_suite_opts *o, struct wm_err *err)
         return -1;
     }
     fflush(stdout);
-    if ((o->stdout_fd = dup(STDOUT_FILENO)) < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+    /* close-on-exec: a peer interop starts must not hold a reader's pipe open */
+    if ((o->stdout_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0)) < 0 ||
+        dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
         wm_err_set(err, "--%s -: %s", junit ? "junit" : "json", strerror(errno));
         if (o->stdout_fd >= 0)
             close(o->stdout_fd);
