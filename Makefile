@@ -76,6 +76,7 @@ layers:
 	@sh tests/layers.sh
 
 check: $(B)/warmer $(TEST_BIN) layers
+	@$(PYTHON) tests/yaml_ok.py
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; WARMER=$(B)/warmer $$t; done
 	@sh tests/cli.sh $(B)/warmer
 	@bash tests/net.sh $(B)/warmer
@@ -86,7 +87,7 @@ check: $(B)/warmer $(TEST_BIN) layers
 	@bash tests/record.sh $(B)/warmer
 	@bash tests/check.sh $(B)/warmer
 	@bash tests/load.sh $(B)/warmer
-	@echo "== make check: every stage passed (layers, $(words $(TEST_BIN)) Check suites, cli, net, serve, interop, explore, mutants, record, check, load)"
+	@echo "== make check: every stage passed (layers, yaml, $(words $(TEST_BIN)) Check suites, cli, net, serve, interop, explore, mutants, record, check, load)"
 
 # Planted bugs explore must find, each built in $(B)/mutants/NAME with our
 # compiler and flags (about 30 s on 2 cores, so check runs it too).

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs what warmer's tests need when it is missing: a C compiler, make,
-# pkg-config, Check, Valgrind, Python 3 (for make crosscheck) and patch (the
-# planted bugs of make mutants); with
+# pkg-config, Check, Valgrind, Python 3 (for make crosscheck) with PyYAML
+# (make check parses the docs' YAML), perl's prove (make check reads --tap
+# with it) and patch (the planted bugs of make mutants); with
 # WITH_CLANG=1 also clang and libFuzzer's runtime (make CC=clang, make fuzz).
 set -eu
 missing=""
@@ -11,6 +12,8 @@ command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
 command -v valgrind >/dev/null 2>&1 || missing="$missing valgrind"
 command -v python3 >/dev/null 2>&1 || missing="$missing python3"
 command -v patch >/dev/null 2>&1 || missing="$missing patch" # tests/mutants.sh
+python3 -c 'import yaml' >/dev/null 2>&1 || missing="$missing python3-yaml" # tests/yaml_ok.py
+command -v prove >/dev/null 2>&1 || missing="$missing perl" # prove reads --tap (tests/check.sh)
 pkg-config --exists check 2>/dev/null || missing="$missing check"
 if [ -n "${WITH_CLANG:-}" ]; then # the clang build and make fuzz (libFuzzer's runtime)
     command -v clang >/dev/null 2>&1 || missing="$missing clang"

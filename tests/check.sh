@@ -78,12 +78,21 @@ case_junit_report() {
     make_tree
     sed -i 's/^S: 4$/S: 5/' "$tmp/tree/b/c/z.txt"
     printf '# warmer transcript v1\n# seed: x\n' >"$tmp/tree/a/w.txt"
+    local t0 t1 ts
+    t0=$(date -u +%s)
     run $1 2 -- --junit "$tmp/r.xml" "$tmp/tree" || return 1
+    t1=$(date -u +%s)
     grep -q '<testsuite name="warmer.check" tests="4" failures="1" errors="1"' "$tmp/r.xml" &&
         grep -q "<testcase classname=\"warmer.check\" name=\"$tmp/tree/b/c/z.txt\"" "$tmp/r.xml" &&
         grep -q '^-S: 5$' "$tmp/r.xml" && grep -q '^reproduce: .* check .*z.txt$' "$tmp/r.xml" &&
-        grep -q "<error message=\"$tmp/tree/a/w.txt:2: " "$tmp/r.xml" ||
+        grep -q "<error message=\"$tmp/tree/a/w.txt:2: " "$tmp/r.xml" &&
+        grep -q "^reproduce: .* check $tmp/tree/a/w.txt$" "$tmp/r.xml" ||
         { why="report: $(head -c 600 "$tmp/r.xml")"; return 1; }
+    # when (the run's start, UTC, no zone suffix: the JUnit schema's pattern) and where
+    ts=$(sed -n 's/.*<testsuite .* timestamp="\([0-9-]*T[0-9:]*\)" hostname="\([^"]*\)">$/\1 \2/p' "$tmp/r.xml")
+    [ "${ts#* }" = "$(uname -n)" ] && [ "$(date -u -d "${ts% *}" +%s)" -ge "$t0" ] &&
+        [ "$(date -u -d "${ts% *}" +%s)" -le "$t1" ] ||
+        { why="timestamp and hostname, want $t0..$t1 on $(uname -n): $(grep '<testsuite ' "$tmp/r.xml")"; return 1; }
     if command -v "$PY" >/dev/null; then
         "$PY" -c "import sys,xml.dom.minidom as m; d=m.parse(sys.argv[1]); assert len(d.getElementsByTagName('testcase'))==4" "$tmp/r.xml" ||
             { why="not well-formed XML"; return 1; }
@@ -93,10 +102,43 @@ case_tap_report() {
     make_tree
     sed -i 's/^S: 4$/S: 5/' "$tmp/tree/b/c/z.txt"
     run $1 1 -- --tap "$tmp/tree" &&
-        { [ "$(head -n 2 "$tmp/$1.out" | tr '\n' ' ')" = "TAP version 14 1..3 " ] || { why="head: $(head -n 2 "$tmp/$1.out")"; return 1; }; } &&
+        { [ "$(head -n 2 "$tmp/$1.out" | tr '\n' ' ')" = "TAP version 13 1..3 " ] || { why="head: $(head -n 2 "$tmp/$1.out")"; return 1; }; } &&
         has $1 "^ok 1 - $tmp/tree/a/x.txt$" && has $1 "^not ok 3 - $tmp/tree/b/c/z.txt$" &&
         has $1 "^  ---$" && has $1 "^  first_difference: 7$" && has $1 '^  reproduce: ".* check .*z.txt"$' &&
         has $1 "^  \.\.\.$" && has $1 "^# 2 passed, 1 failed (1 non-transcript file ignored)$"
+}
+# prove (Debian's perl: Test::Harness 3.44, which refuses "TAP version 14")
+# reads --tap with no parse error, all-pass as PASS, the failures as the
+# cases that failed; its own YAML reader, and PyYAML, read each diagnostics
+# block back to the values written.
+case_tap_read_by_prove() {
+    command -v prove >/dev/null || { why="no prove: sh ci/deps.sh installs it (perl)"; return 1; }
+    run $1 0 -- --tap fixtures/golden/ || return 1
+    prove --exec cat "$tmp/$1.out" >"$tmp/$1.prove" 2>&1 && grep -q '^Result: PASS$' "$tmp/$1.prove" ||
+        { why="prove of an all-pass run: $(tail -n 6 "$tmp/$1.prove" | tr '\n' ' ')"; return 1; }
+    make_tree
+    sed -i 's/^S: 4$/S: 5/' "$tmp/tree/b/c/z.txt"
+    printf '# warmer transcript v1\n# seed: x\n' >"$tmp/tree/a/w.txt"
+    run $1 2 -- --tap "$tmp/tree" || return 1
+    prove --exec cat "$tmp/$1.out" >"$tmp/$1.prove" 2>&1
+    [ $? -eq 1 ] && grep -q '^  Failed tests:  1, 4$' "$tmp/$1.prove" && grep -q '^Result: FAIL$' "$tmp/$1.prove" &&
+        ! grep -q 'Parse errors' "$tmp/$1.prove" ||
+        { why="prove of cases 1 and 4 failing: $(tail -n 8 "$tmp/$1.prove" | tr '\n' ' ')"; return 1; }
+    local got
+    got=$(perl -MTAP::Parser -e '
+        open my $f, "<", $ARGV[0] or die "$ARGV[0]: $!";
+        my $p = TAP::Parser->new({ tap => do { local $/; <$f> } });
+        while (my $r = $p->next) { print $r->data->{severity}, "|", $r->data->{reproduce} // "", "\n" if $r->is_yaml }
+        print "parse error: $_\n" for $p->parse_errors;' "$tmp/$1.out")
+    [ "$got" = "malformed|${W##* } check $tmp/tree/a/w.txt
+fail|${W##* } check $tmp/tree/b/c/z.txt" ] || { why="TAP::Parser read the YAML blocks as: $got"; return 1; }
+    "$PY" - "$tmp/$1.out" 2>"$tmp/$1.py" <<'PYEOF' || { why="PyYAML: $(tail -n 1 "$tmp/$1.py")"; return 1; }
+import re, sys, yaml
+blocks = re.findall(r"^  ---\n(.*?)^  \.\.\.$", open(sys.argv[1]).read(), re.S | re.M)
+docs = [yaml.safe_load(b) for b in blocks]
+assert [d["severity"] for d in docs] == ["malformed", "fail"], docs
+assert docs[1]["first_difference"] == 7 and docs[1]["report"].startswith("FAIL "), docs[1]
+PYEOF
 }
 case_json_report() {
     make_tree
@@ -111,6 +153,48 @@ bad = cases[2]
 assert bad["file"] == sys.argv[2] and bad["first_difference"] == 7, bad
 assert "check" in bad["reproduce"] and bad["seconds"] >= 0, bad
 PYEOF
+}
+# "-" as a report's path is stdout: the report alone there, the human text on
+# stderr, no file named "-"; one report at most on stdout, and not with --tap.
+case_report_to_stdout() {
+    make_tree
+    sed -i 's/^S: 4$/S: 5/' "$tmp/tree/b/c/z.txt"
+    local rep
+    for rep in json junit; do
+        rm -f ./-
+        run $1 1 -- --$rep - "$tmp/tree" || return 1
+        [ ! -e ./- ] || { rm -f ./-; why="--$rep - wrote a file named -"; return 1; }
+        grep -q "^FAIL $tmp/tree/b/c/z.txt$" "$tmp/$1.err" && grep -q "^2 passed, 1 failed" "$tmp/$1.err" ||
+            { why="--$rep -: the human text is not on stderr: $(head -c 300 "$tmp/$1.err")"; return 1; }
+        "$PY" - $rep "$tmp/$1.out" 2>"$tmp/$1.py" <<'PYEOF' || { why="--$rep -: stdout is not the report: $(tail -n 1 "$tmp/$1.py")"; return 1; }
+import json, sys, xml.dom.minidom as m
+if sys.argv[1] == "json":
+    assert [c["status"] for c in json.load(open(sys.argv[2]))] == ["passed", "passed", "failed"]
+else:
+    assert len(m.parse(sys.argv[2]).getElementsByTagName("testcase")) == 3
+PYEOF
+    done
+    run $1 2 -- --junit - --json - "$tmp/tree" && grep -q -- "--junit - and --json -: only one report can go to stdout" "$tmp/$1.err" &&
+        run $1 2 -- --tap --json - "$tmp/tree" && grep -q -- "--tap and --json -: both would go to stdout" "$tmp/$1.err" &&
+        [ ! -s "$tmp/$1.out" ] || { why="two reports on stdout: $(cat "$tmp/$1.err")"; return 1; }
+}
+# What is wrong with the machine, not the code, exits 2 with the reason: no
+# $TMPDIR (runs spool there), a report path that cannot be written (a path
+# under a regular file: unwritable even as root).
+case_environment_errors() {
+    # the binary alone here: a wrapper such as valgrind needs $TMPDIR itself
+    local wrapped=$W W=${W##* }
+    TMPDIR=/nonexistent run $1 2 -- fixtures/golden/book.txt fixtures/golden/connections-16.txt &&
+        grep -q "^warmer check: cannot create a temporary file in /nonexistent: No such file or directory (runs spool there: set TMPDIR to a writable directory)$" "$tmp/$1.err" &&
+        [ ! -s "$tmp/$1.out" ] || { why="TMPDIR=/nonexistent: ${why:-$(head -c 300 "$tmp/$1.err") / $(head -c 100 "$tmp/$1.out")}"; return 1; }
+    W=$wrapped
+    : >"$tmp/file"
+    local rep
+    for rep in junit json; do
+        run $1 2 -- --$rep "$tmp/file/r" fixtures/golden/book.txt &&
+            grep -q "^warmer check: cannot write $tmp/file/r: Not a directory$" "$tmp/$1.err" && has $1 "^1 passed, 0 failed$" ||
+            { why="--$rep $tmp/file/r: ${why:-$(head -c 300 "$tmp/$1.err")}"; return 1; }
+    done
 }
 # A folder with no transcript is an error, not a pass: a CI job pointed at the
 # wrong folder must not go green. Beside files that are not transcripts.
@@ -158,6 +242,15 @@ case_options_and_update_counts() {
     run $1 0 -- "$tmp/tree" --update && has $1 "^2 passed, 1 updated, 0 failed (1 non-transcript file ignored)$" &&
         has $1 "^updated $tmp/tree/b/c/z.txt$" && has $1 "^-S: 5$" &&
         run $1 0 -- -- "$tmp/tree/b/c/z.txt" && has $1 "^1 passed, 0 failed$"
+}
+# The header comment forms docs/TRANSCRIPTS.md gives ('# word - ...',
+# '#: ...') pass check and stay as written through --update.
+case_header_comments_kept() {
+    mkdir -p "$tmp/hc" && sed '2a # Note - why this file: the book\n#: Todo: more games' fixtures/golden/book.txt >"$tmp/hc/a.txt" &&
+        sed -i 's/^S: 4$/S: 5/' "$tmp/hc/a.txt" || return 1
+    run $1 1 -- "$tmp/hc/a.txt" && run $1 0 -- --update "$tmp/hc/a.txt" && run $1 0 -- "$tmp/hc/a.txt" || return 1
+    [ "$(sed -n 3,4p "$tmp/hc/a.txt")" = "# Note - why this file: the book
+#: Todo: more games" ] || { why="the comments after --update: $(head -n 5 "$tmp/hc/a.txt")"; return 1; }
 }
 
 # slow_tree N: N names (hard links, no disk) of one transcript that takes a

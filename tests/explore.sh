@@ -95,13 +95,16 @@ case_shards_are_the_runs() {
 # A failure found on a shard names its run; that one command, on a machine
 # without the shard's files, fails the same way and writes the same shrunk
 # case, and passes where the cause is gone. The cause here is real and needs
-# no planted bug: with no usable $TMPDIR, a streamed run that must spool a
-# waiting connection's records (2 or more connections) fails `written`.
+# no planted bug: with 20 open files at most, a run over socketpairs with
+# enough connections cannot make them. (An unwritable $TMPDIR is no longer
+# one: explore refuses it before any run, exit 2; see tmpdir_is_an_environment_error.)
 case_shard_reproduce_line() {
     local abs # the program by its full path, so the reproduce line runs from anywhere
     abs=$(readlink -f "${W##* }") || return 1
     local W=$abs
-    TMPDIR=/nonexistent run $1 1 -- --runs 60 --seed 7 --shard 2/3 --out "$tmp/ci" --json "$tmp/ci.json" || return 1
+    (ulimit -n 20 && exec $W explore --runs 60 --seed 7 --shard 2/3 --out "$tmp/ci" --json "$tmp/ci.json") >"$tmp/$1.out" 2>"$tmp/$1.err"
+    local rc=$?
+    [ $rc -eq 1 ] || { why="with 20 open files: want exit 1, got $rc: $(head -c 300 "$tmp/$1.err")"; return 1; }
     has $1 "^FAIL run [0-9]* of seed 7$" && has $1 "^  from the file: .* explore --replay $tmp/ci/explore-7-[0-9]*.txt$" &&
         has $1 "^explore: seed 7, shard 2/3, [0-9]* runs, 1 failed$" || return 1
     local cmd k found shrunk
@@ -112,14 +115,14 @@ case_shard_reproduce_line() {
     grep -q "\"run\": $k, .*\"file\": \"$tmp/ci/explore-7-$k.txt\", \"status\": \"failed\", .*\"reproduce\": \"${cmd//\//\\/}\"}" "$tmp/ci.json" ||
         { why="no failed object for run $k in the JSON report"; return 1; }
     found=$(grep '^  found: ' "$tmp/$1.out") shrunk=$(grep '^  shrunk in ' "$tmp/$1.out")
-    mkdir "$tmp/laptop" && (cd "$tmp/laptop" && TMPDIR=/nonexistent eval "$cmd") >"$tmp/$1.rep" 2>&1
-    local rc=$?
+    mkdir "$tmp/laptop" && (cd "$tmp/laptop" && ulimit -n 20 && eval "$cmd") >"$tmp/$1.rep" 2>&1
+    rc=$?
     [ $rc -eq 1 ] || { why="the reproduce line exited $rc, want 1: $(head -c 300 "$tmp/$1.rep")"; return 1; }
     grep -qxF "FAIL run $k of seed 7" "$tmp/$1.rep" && grep -qxF -- "$found" "$tmp/$1.rep" &&
         grep -qxF -- "$shrunk" "$tmp/$1.rep" || { why="the reproducer failed otherwise: $(head -c 400 "$tmp/$1.rep")"; return 1; }
     cmp -s "$tmp/ci/explore-7-$k.txt" "$tmp/laptop/explore-out/explore-7-$k.txt" ||
         { why="the reproducer wrote another shrunk case"; return 1; }
-    (cd "$tmp/laptop" && eval "$cmd") >"$tmp/$1.rep" 2>&1 || { why="the reproducer fails where \$TMPDIR works"; return 1; }
+    (cd "$tmp/laptop" && eval "$cmd") >"$tmp/$1.rep" 2>&1 || { why="the reproducer fails with no limit on open files"; return 1; }
     grep -qx "explore: seed 7, run $k, all held" "$tmp/$1.rep" || { why="$(head -c 300 "$tmp/$1.rep")"; return 1; }
 }
 # The reports: JUnit well-formed, one testcase per run; JSON one object per
@@ -127,7 +130,7 @@ case_shard_reproduce_line() {
 # empty shard an empty suite; a report that cannot be written exit 2 at once.
 case_shard_reports() {
     run $1 0 -- --runs 20 --seed 3 --shard 2/3 --junit "$tmp/r.xml" --json "$tmp/r.json" || return 1
-    grep -q '<testsuite name="warmer.explore" tests="7" failures="0" errors="0" skipped="0"' "$tmp/r.xml" &&
+    grep -q '<testsuite name="warmer.explore" tests="7" failures="0" errors="0" skipped="0" time="[0-9.]*" timestamp="[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]" hostname="'"$(uname -n)"'">$' "$tmp/r.xml" &&
         [ "$(grep -c '<testcase classname="warmer.explore" name="run [0-9]* of seed 3" time="[0-9.]*"/>' "$tmp/r.xml")" -eq 7 ] &&
         [ "$(grep -c '^  {"run": [0-9]*, "seed": 3, ' "$tmp/r.json")" -eq 7 ] ||
         { why="reports: $(head -c 400 "$tmp/r.xml") $(head -c 300 "$tmp/r.json")"; return 1; }
@@ -151,6 +154,42 @@ assert [o["run"] for o in j] == sorted(o["run"] for o in j)
     fi
     run $1 2 -- --runs 2 --junit /nonexistent/r.xml && grep -q 'cannot write /nonexistent/r.xml' "$tmp/$1.err" &&
         run $1 2 -- --runs 2 --json /nonexistent/r.json && [ ! -s "$tmp/$1.out" ] || { why="an unwritable report: $(cat "$tmp/$1.err")"; return 1; }
+}
+# "-" as a report's path is stdout: the report alone there, the summary on stderr.
+case_report_to_stdout() {
+    local rep
+    for rep in json junit; do
+        rm -f ./-
+        run $1 0 -- --runs 20 --seed 3 --$rep - || return 1
+        [ ! -e ./- ] || { rm -f ./-; why="--$rep - wrote a file named -"; return 1; }
+        grep -q "^explore: seed 3, 20 runs, all held$" "$tmp/$1.err" || { why="--$rep -: stderr: $(head -c 300 "$tmp/$1.err")"; return 1; }
+        command -v python3 >/dev/null || continue
+        python3 -c '
+import json, sys, xml.dom.minidom as m
+if sys.argv[1] == "json":
+    assert [o["run"] for o in json.load(open(sys.argv[2]))] == list(range(20))
+else:
+    assert len(m.parse(sys.argv[2]).getElementsByTagName("testcase")) == 20
+' $rep "$tmp/$1.out" 2>"$tmp/$1.py" || { why="--$rep -: stdout is not the report: $(tail -n 1 "$tmp/$1.py")"; return 1; }
+    done
+    run $1 2 -- --runs 2 --junit - --json - && grep -q -- "only one report can go to stdout" "$tmp/$1.err" ||
+        { why="two reports on stdout: $(cat "$tmp/$1.err")"; return 1; }
+}
+# No $TMPDIR (runs spool there) is the machine's fault, not a finding: exit
+# 2 with the reason before any run, no FAIL, nothing written. The same for a
+# report or --out that cannot be written (under a regular file).
+case_tmpdir_is_an_environment_error() {
+    # the binary alone here: a wrapper such as valgrind needs $TMPDIR itself
+    local wrapped=$W W=${W##* }
+    TMPDIR=/nonexistent run $1 2 -- --runs 60 --seed 7 --out "$tmp/env" &&
+        grep -q "^warmer explore: cannot create a temporary file in /nonexistent: No such file or directory (runs spool there" "$tmp/$1.err" &&
+        [ ! -s "$tmp/$1.out" ] && [ ! -e "$tmp/env" ] ||
+        { why="TMPDIR=/nonexistent: ${why:-$(head -c 300 "$tmp/$1.err") / $(head -c 200 "$tmp/$1.out")}"; return 1; }
+    TMPDIR=/nonexistent run $1 2 -- --replay fixtures/golden/connections-16.txt || { why="--replay: $why"; return 1; }
+    W=$wrapped
+    : >"$tmp/file"
+    run $1 2 -- --runs 2 --junit "$tmp/file/r.xml" && grep -q "cannot write $tmp/file/r.xml: Not a directory" "$tmp/$1.err" &&
+        run $1 2 -- --runs 2 --out "$tmp/file/out" && [ ! -s "$tmp/$1.out" ] || { why="under a file: ${why:-$(cat "$tmp/$1.err")}"; return 1; }
 }
 case_shard_usage() {
     local bad

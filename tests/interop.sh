@@ -216,6 +216,19 @@ case_usage() {
         run $1 2 -- --server "$SERVE" "$tmp/bad.txt" fixtures/golden/book.txt &&
         has $1 "^FAIL $tmp/bad.txt: malformed: $tmp/bad.txt:2: " && has $1 "^ok fixtures/golden/book.txt$"
 }
+# No $TMPDIR (peers' stderr and runs spool there) or a report path that
+# cannot be written: exit 2 with the reason, not a failed case.
+case_environment_errors() {
+    # the binary alone here: a wrapper such as valgrind needs $TMPDIR itself
+    local wrapped=$W W=${W##* }
+    TMPDIR=/nonexistent run $1 2 -- --server "$SERVE" fixtures/golden/book.txt &&
+        has $1 "^warmer interop: cannot create a temporary file in /nonexistent: No such file or directory (runs spool there" &&
+        lacks $1 "^FAIL" || return 1
+    W=$wrapped
+    : >"$tmp/file"
+    run $1 2 -- --server "$SERVE" --json "$tmp/file/r.json" fixtures/golden/book.txt &&
+        has $1 "^warmer interop: cannot write $tmp/file/r.json: Not a directory$" && has $1 "^1 passed, 0 failed, 0 skipped$"
+}
 # The reporting check shares: a pass, a mismatch, a skip and a malformed file
 # in JUnit, JSON and TAP; and shards that together run each case once.
 case_reports() {
@@ -241,10 +254,21 @@ assert cases[2]["message"].startswith("its server side is a script"), cases[2]
 PYEOF
     fi
     run $1 2 -- --tap --server "$SERVE" "$tmp/rep" &&
-        { [ "$(head -n 2 "$tmp/$1.out" | tr '\n' ' ')" = "TAP version 14 1..4 " ] || { why="tap head"; return 1; }; } &&
+        { [ "$(head -n 2 "$tmp/$1.out" | tr '\n' ' ')" = "TAP version 13 1..4 " ] || { why="tap head"; return 1; }; } &&
         has $1 "^ok 1 - $tmp/rep/a.txt$" && has $1 "^not ok 2 - $tmp/rep/b.txt$" &&
         has $1 "^ok 3 - $tmp/rep/c.txt # SKIP its server side is a script" &&
         has $1 "^not ok 4 - $tmp/rep/d.txt$" && has $1 "^# 1 passed, 2 failed, 1 skipped (1 malformed)$"
+}
+# "-" as a report's path is stdout: the report alone there, the human text on stderr.
+case_report_to_stdout() {
+    rm -f ./-
+    $W interop --server "$SERVE" --json - fixtures/golden/book.txt >"$tmp/$1.out" 2>"$tmp/$1.err" ||
+        { why="exit $?: $(head -c 300 "$tmp/$1.err")"; return 1; }
+    [ ! -e ./- ] || { rm -f ./-; why="--json - wrote a file named -"; return 1; }
+    grep -q "^1 passed, 0 failed, 0 skipped$" "$tmp/$1.err" || { why="stderr: $(head -c 300 "$tmp/$1.err")"; return 1; }
+    command -v "$PY" >/dev/null || return 0
+    "$PY" -c 'import json, sys; assert [c["status"] for c in json.load(open(sys.argv[1]))] == ["passed"]' "$tmp/$1.out" 2>"$tmp/$1.py" ||
+        { why="stdout is not the report: $(tail -n 1 "$tmp/$1.py")"; return 1; }
 }
 case_shards_cover_each_case_once() {
     run $1 0 -- --server "$SERVE" fixtures/golden && sed -n 's/^\(ok\|skip\) \([^:]*\).*/\2/p' "$tmp/$1.out" | sort >"$tmp/all" || return 1

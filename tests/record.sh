@@ -679,7 +679,7 @@ unreachable_job() {
     ok "$name"
 }
 
-# usage_job: exit 2 for bad usage, --help on stdout, a taken port exits 1.
+# usage_job: exit 2 for bad usage and no $TMPDIR, --help on stdout, a taken port exits 1.
 usage_job() {
     local name=usage out rc why
     expect_exit() { # WANT PATTERN ARGS...
@@ -707,6 +707,12 @@ usage_job() {
         expect_exit 2 "connect-timeout must be at least 0.01" --listen 127.0.0.1:0 "${c[@]}" --connect-timeout 0 &&
         expect_exit 2 "connect-timeout wants seconds" --listen 127.0.0.1:0 "${c[@]}" --connect-timeout 1s ||
         { bad "$name" "$why"; return; }
+    # no $TMPDIR to spool in: an environment error, said before listening
+    out=$(TMPDIR=/nonexistent run "$W" record --listen 127.0.0.1:0 "${c[@]}" 2>&1)
+    rc=$?
+    [ $rc -eq 2 ] && grep -q "^warmer record: cannot create a temporary file in /nonexistent: No such file or directory (runs spool there" <<<"$out" &&
+        ! grep -q "listening" <<<"$out" ||
+        { bad "$name" "TMPDIR=/nonexistent: want exit 2 before listening, got $rc: $(head -c 300 <<<"$out")"; return; }
     server "$name-srv" || { bad "$name" "$why"; return; }
     expect_exit 1 "cannot listen on $saddr" --listen "$saddr" "${c[@]}"
     rc=$?

@@ -28,8 +28,8 @@ def js(path, n):
 
 def tap(path, n):
     lines = open(path).read().splitlines()
-    if not lines or lines[0] != "TAP version 14":
-        return f"{path}: no \"TAP version 14\" first"
+    if not lines or lines[0] != "TAP version 13":
+        return f"{path}: no \"TAP version 13\" first"
     plan = [int(m.group(1)) for m in map(re.compile(r"^1\.\.(\d+)$").match, lines) if m]
     results = [i for i, l in enumerate(lines) if re.match(r"^(not )?ok \d+ ", l)]
     bail = [i for i, l in enumerate(lines) if l.startswith("Bail out!")]

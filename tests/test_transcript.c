@@ -375,6 +375,27 @@ START_TEST(reject_unknown_header_key)
 }
 END_TEST
 
+/* A comment written "# Note: ..." in the header is an unknown key: the
+ * error says how to write a comment (docs/TRANSCRIPTS.md, "Header"), with
+ * the line's own word, and the forms it names are comments. */
+START_TEST(header_comment_with_a_colon_says_how)
+{
+    expect_reject("Note.txt", MAGIC "# seed: 1\n# Note: why this file\n", 3,
+                  "unknown header key 'Note'; a header comment must not start with a word and a "
+                  "colon: write '# Note - ...' or '#: ...' (docs/TRANSCRIPTS.md, Header)");
+    expect_reject("nospace.txt", MAGIC "# seed: 1\n#Todo: more games\n", 3,
+                  "expected a header line '# key: value'; a header comment must not start with a "
+                  "word and a colon: write '# Todo - ...' or '#: ...'");
+    struct wm_transcript t;
+    parse_ok("comment-forms.txt",
+             MAGIC "# seed: 1\n# Note - why this file: the book\n#: Note: why, again\n"
+                   "# game: 1:5:3:5\nC: PARAMS 1 5\n",
+             &t);
+    ck_assert_uint_eq(t.cfg.ngames, 1);
+    wm_tx_free(&t);
+}
+END_TEST
+
 /* docs/TRANSCRIPTS.md: "Unknown keys are an error ... so a typo never silently
  * changes a run". A misspelt key must not pass as a comment. */
 START_TEST(reject_header_key_typos)
@@ -576,6 +597,7 @@ static Suite *transcript_suite(void)
     ADD(reject_missing_magic);
     ADD(reject_unknown_header_key);
     ADD(reject_header_key_typos);
+    ADD(header_comment_with_a_colon_says_how);
     ADD(reject_bad_seed);
     ADD(reject_bad_game);
     ADD(reject_bad_limits);

@@ -1,8 +1,10 @@
 #include "report.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void wm_case_result_free(struct wm_case_result *r)
 {
@@ -54,14 +56,31 @@ void wm_report_junit_count(struct wm_junit_totals *t, const struct wm_case_resul
     t->seconds += r->seconds;
 }
 
-void wm_report_junit_head(FILE *f, const char *suite, const struct wm_junit_totals *t)
+void wm_report_junit_stamp(struct wm_junit_stamp *s, time_t start)
+{
+    struct tm tm;
+    if (!gmtime_r(&start, &tm) ||
+        strftime(s->timestamp, sizeof s->timestamp, "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+        snprintf(s->timestamp, sizeof s->timestamp, "1970-01-01T00:00:00");
+    /* gethostname need not end a name it cuts short; the schema wants one */
+    if (gethostname(s->hostname, sizeof s->hostname - 1) < 0 || !s->hostname[0])
+        snprintf(s->hostname, sizeof s->hostname, "localhost");
+    s->hostname[sizeof s->hostname - 1] = '\0';
+}
+
+void wm_report_junit_head(FILE *f, const char *suite, const struct wm_junit_stamp *stamp,
+                          const struct wm_junit_totals *t)
 {
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n", f);
     fputs("  <testsuite name=\"", f);
     xml_str(f, suite);
     fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\"", t->tests,
             t->failures, t->errors, t->skipped);
-    fprintf(f, " time=\"%.3f\">\n", t->seconds);
+    fprintf(f, " time=\"%.3f\" timestamp=\"", t->seconds);
+    xml_str(f, stamp->timestamp);
+    fputs("\" hostname=\"", f);
+    xml_str(f, stamp->hostname);
+    fputs("\">\n", f);
 }
 
 void wm_report_junit_case(FILE *f, const char *suite, const char *name,
@@ -87,6 +106,11 @@ void wm_report_junit_case(FILE *f, const char *suite, const char *name,
     xml_str(f, r->message);
     fputs("\">", f);
     xml(f, r->text ? r->text : "", r->text ? r->len : 0);
+    if (r->status == WM_CASE_MALFORMED && r->reproduce) { /* a failure's text has its own */
+        fputs("reproduce: ", f);
+        xml_str(f, r->reproduce);
+        fputc('\n', f);
+    }
     fprintf(f, "</%s>\n    </testcase>\n", tag);
 }
 
@@ -95,13 +119,13 @@ void wm_report_junit_tail(FILE *f)
     fputs("  </testsuite>\n</testsuites>\n", f);
 }
 
-void wm_report_junit(FILE *f, const char *suite, char *const *paths,
-                     const struct wm_case_result *r, size_t n)
+void wm_report_junit(FILE *f, const char *suite, const struct wm_junit_stamp *stamp,
+                     char *const *paths, const struct wm_case_result *r, size_t n)
 {
     struct wm_junit_totals t = {0};
     for (size_t i = 0; i < n; i++)
         wm_report_junit_count(&t, &r[i]);
-    wm_report_junit_head(f, suite, &t);
+    wm_report_junit_head(f, suite, stamp, &t);
     for (size_t i = 0; i < n; i++)
         wm_report_junit_case(f, suite, paths[i], &r[i]);
     wm_report_junit_tail(f);
@@ -109,7 +133,7 @@ void wm_report_junit(FILE *f, const char *suite, char *const *paths,
 
 void wm_report_tap_begin(FILE *f, size_t n)
 {
-    fprintf(f, "TAP version 14\n1..%zu\n", n);
+    fprintf(f, "TAP version 13\n1..%zu\n", n);
 }
 
 /* A YAML scalar in double quotes: what JSON escapes, YAML reads too. */
@@ -206,6 +230,19 @@ void wm_report_json(FILE *f, char *const *paths, const struct wm_case_result *r,
         fprintf(f, "}%s\n", i + 1 < n ? "," : "");
     }
     fputs("]\n", f);
+}
+
+FILE *wm_report_open(const char *path, int stdout_fd)
+{
+    if (strcmp(path, "-") != 0)
+        return fopen(path, "wb");
+    assert(stdout_fd >= 0); /* wm_suite_stdout_report kept it */
+    return fdopen(stdout_fd, "wb");
+}
+
+const char *wm_report_name(const char *path)
+{
+    return strcmp(path, "-") == 0 ? "standard output" : path;
 }
 
 void wm_shell_word(const char *s, char *buf, size_t size)

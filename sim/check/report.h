@@ -1,16 +1,19 @@
 /* Test reports of `warmer check`, `warmer interop` and `warmer explore` for
  * CI pipelines, from one result per case: JUnit XML as Jenkins, GitLab and
- * GitHub read it, TAP version 14, and a JSON array. The human format is the
- * cases' own text, printed as they come; these are written from the same
- * results. */
+ * GitHub read it, TAP version 13 (prove refuses 14; we use nothing of 14),
+ * and a JSON array. The human format is the cases' own text, printed as they
+ * come; these are written from the same results. */
 #ifndef WM_REPORT_H
 #define WM_REPORT_H
 
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 
-/* The exit statuses every command keeps (docs/CLI.md): the worst case wins. */
-enum { WM_EXIT_OK = 0, WM_EXIT_FAIL = 1, WM_EXIT_USAGE = 2 };
+/* The exit statuses every command keeps (docs/CLI.md): the worst case wins.
+ * An environment error (no writable $TMPDIR, a report path that cannot be
+ * written) is 2 as bad usage is: it says nothing of the code under test. */
+enum { WM_EXIT_OK = 0, WM_EXIT_FAIL = 1, WM_EXIT_USAGE = 2, WM_EXIT_ENV = 2 };
 
 enum wm_case_status {
     WM_CASE_OK,
@@ -34,10 +37,20 @@ struct wm_case_result {
 void wm_case_result_free(struct wm_case_result *r);
 const char *wm_case_status_name(enum wm_case_status s);
 
-/* One <testsuite> of n cases named by paths; failures carry the human text. */
-void wm_report_junit(FILE *f, const char *suite, char *const *paths,
-                     const struct wm_case_result *r, size_t n);
-/* TAP 14: the version and plan lines, then one line (and a YAML block for a
+/* The <testsuite>'s timestamp (the run's start, UTC, as the JUnit schema's
+ * pattern has it: no zone suffix) and hostname. They differ run to run:
+ * reports are never compared byte for byte. */
+struct wm_junit_stamp {
+    char timestamp[24]; /* 2026-12-07T09:52:07 */
+    char hostname[256];
+};
+void wm_report_junit_stamp(struct wm_junit_stamp *s, time_t start);
+
+/* One <testsuite> of n cases named by paths; failures carry the human text
+ * (a malformed case's, its reproduce line too). */
+void wm_report_junit(FILE *f, const char *suite, const struct wm_junit_stamp *stamp,
+                     char *const *paths, const struct wm_case_result *r, size_t n);
+/* TAP 13: the version and plan lines, then one line (and a YAML block for a
  * failure) per case, so it can stream. */
 void wm_report_tap_begin(FILE *f, size_t n);
 void wm_report_tap_case(FILE *f, size_t number, const char *path, const struct wm_case_result *r);
@@ -51,7 +64,8 @@ struct wm_junit_totals {
     double seconds;
 };
 void wm_report_junit_count(struct wm_junit_totals *t, const struct wm_case_result *r);
-void wm_report_junit_head(FILE *f, const char *suite, const struct wm_junit_totals *t);
+void wm_report_junit_head(FILE *f, const char *suite, const struct wm_junit_stamp *stamp,
+                          const struct wm_junit_totals *t);
 void wm_report_junit_case(FILE *f, const char *suite, const char *name,
                           const struct wm_case_result *r);
 void wm_report_junit_tail(FILE *f);
@@ -60,6 +74,12 @@ void wm_report_json_string(FILE *f, const char *s);
 /* A case's "status", "seconds", "first_difference", "message" and
  * "reproduce" members, comma-separated, without the braces. */
 void wm_report_json_fields(FILE *f, const struct wm_case_result *r);
+
+/* The report file at path, for writing; "-" is stdout_fd (the real stdout,
+ * see wm_suite_stdout_report), which fclose then closes. NULL with errno. */
+FILE *wm_report_open(const char *path, int stdout_fd);
+/* path as messages name it: "-" is "standard output". */
+const char *wm_report_name(const char *path);
 
 /* s as one shell word, for a reproduce line: as is when safe, else in
  * single quotes. */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "streamcmp.h"
+#include "tmpfile.h"
 #include "update.h"
 
 /* The run's text past the file's size by this much cannot be its update
@@ -55,19 +56,12 @@ static int next_spooled(void *ctx, const char **line, size_t *len)
 
 FILE *wm_scmp_temp_file(struct wm_err *err)
 {
-    const char *dir = getenv("TMPDIR");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/warmer-update-XXXXXX", dir && *dir ? dir : "/tmp");
-    int fd = mkstemp(path);
+    int fd = wm_tmp_fd("update", err);
     FILE *f = fd >= 0 ? fdopen(fd, "w+b") : NULL;
-    if (!f) {
-        wm_err_set(err, "cannot create a temporary file in %s: %s", dir && *dir ? dir : "/tmp",
-                   strerror(errno));
-        if (fd >= 0)
-            close(fd);
+    if (fd >= 0 && !f) {
+        wm_err_set(err, "cannot create a temporary file: %s", strerror(errno));
+        close(fd);
     }
-    if (fd >= 0)
-        unlink(path);
     return f;
 }
 

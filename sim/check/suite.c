@@ -1,6 +1,7 @@
 #include "suite.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +46,33 @@ void wm_suite_shard(struct wm_files *f, const struct wm_suite_opts *o)
     f->n = kept;
 }
 
+int wm_suite_stdout_report(struct wm_suite_opts *o, struct wm_err *err)
+{
+    int junit = o->junit_path && strcmp(o->junit_path, "-") == 0;
+    int json = o->json_path && strcmp(o->json_path, "-") == 0;
+    if (!junit && !json)
+        return 0;
+    if (junit && json) {
+        wm_err_set(err, "--junit - and --json -: only one report can go to stdout");
+        return -1;
+    }
+    if (o->tap) {
+        wm_err_set(err, "--tap and --%s -: both would go to stdout", junit ? "junit" : "json");
+        return -1;
+    }
+    fflush(stdout);
+    /* close-on-exec: a peer interop starts must not hold a reader's pipe open */
+    if ((o->stdout_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0)) < 0 ||
+        dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+        wm_err_set(err, "--%s -: %s", junit ? "junit" : "json", strerror(errno));
+        if (o->stdout_fd >= 0)
+            close(o->stdout_fd);
+        o->stdout_fd = -1;
+        return -1;
+    }
+    return 0;
+}
+
 double wm_suite_clock(void)
 {
     struct timespec ts;
@@ -57,6 +85,7 @@ int wm_suite_begin(struct wm_suite *s, const char *cmd, const char *name,
 {
     *s = (struct wm_suite){.cmd = cmd, .name = name, .o = o, .paths = paths, .n = n,
                            .tty = isatty(STDERR_FILENO)};
+    wm_report_junit_stamp(&s->stamp, time(NULL));
     if (!(s->all = calloc(n ? n : 1, sizeof *s->all))) {
         fprintf(stderr, "%s: out of memory\n", cmd);
         return -1;
@@ -84,16 +113,16 @@ void wm_suite_case(struct wm_suite *s, struct wm_case_result *r)
 
 static int write_report(const struct wm_suite *s, const char *path, int junit)
 {
-    FILE *f = fopen(path, "wb");
+    FILE *f = wm_report_open(path, s->o->stdout_fd);
     if (f) {
         if (junit)
-            wm_report_junit(f, s->name, s->paths, s->all, s->taken);
+            wm_report_junit(f, s->name, &s->stamp, s->paths, s->all, s->taken);
         else
             wm_report_json(f, s->paths, s->all, s->taken);
         if (fclose(f) == 0)
             return 0;
     }
-    fprintf(stderr, "%s: cannot write %s: %s\n", s->cmd, path, strerror(errno));
+    fprintf(stderr, "%s: cannot write %s: %s\n", s->cmd, wm_report_name(path), strerror(errno));
     return -1;
 }
 

@@ -11,18 +11,20 @@
 
 #include <stddef.h>
 
+#include "err.h"
 #include "files.h"
 #include "report.h"
 
 struct wm_suite_opts {
     unsigned shard_k, shard_n; /* --shard K/N; 1/1 runs every case */
-    int tap;                   /* --tap: TAP 14 on stdout instead of the human text */
-    const char *junit_path;    /* --junit FILE, or NULL */
-    const char *json_path;     /* --json FILE, or NULL */
+    int tap;                   /* --tap: TAP 13 on stdout instead of the human text */
+    const char *junit_path;    /* --junit FILE, or NULL; "-" is stdout */
+    const char *json_path;     /* --json FILE, or NULL; "-" is stdout */
     int show_updated;          /* the summary counts "updated" (check --update) */
     int show_skipped;          /* the summary counts "skipped" (interop) */
+    int stdout_fd;             /* the real stdout, for the report named "-"; or -1 */
 };
-#define WM_SUITE_OPTS_INIT {1, 1, 0, NULL, NULL, 0, 0}
+#define WM_SUITE_OPTS_INIT {1, 1, 0, NULL, NULL, 0, 0, -1}
 
 /* "K/N" into o: 0, or -1 if it is not 1 <= K <= N <= WM_SHARD_MAX. */
 #define WM_SHARD_MAX 100000
@@ -42,7 +44,14 @@ struct wm_suite {
     unsigned counts[WM_CASE_NSTATUS];
     int tty;           /* stderr is a terminal: show progress */
     size_t not_transcripts; /* files the directories held that were skipped, for the summary */
+    struct wm_junit_stamp stamp; /* when and where the run began, for JUnit */
 };
+
+/* A report named "-" goes to stdout, and the human text (or anything else
+ * the command prints there) to stderr instead: keeps the real stdout in
+ * o->stdout_fd and points fd 1 at stderr. At most one report may be "-", and
+ * not with --tap. 0 (nothing to do too), or -1 with the reason in err. */
+int wm_suite_stdout_report(struct wm_suite_opts *o, struct wm_err *err);
 
 /* A monotonic clock in seconds, for a case's time in the reports. */
 double wm_suite_clock(void);

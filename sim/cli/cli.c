@@ -4,6 +4,7 @@
 
 #include "live.h"
 #include "msg.h"
+#include "tmpfile.h"
 
 static const char *const driver_names[] = {"sim", "threads", "events"};
 
@@ -136,6 +137,16 @@ int wm_opt_suite(struct wm_args *a, struct wm_suite_opts *s, const struct wm_opt
         s->tap = 1;
         return 0;
     }
+}
+
+int wm_tmp_required(const struct wm_args *a)
+{
+    struct wm_err err;
+    if (wm_tmp_check(&err) == 0)
+        return 0;
+    fprintf(stderr, "%s: %s (runs spool there: set TMPDIR to a writable directory)\n", a->cmd,
+            err.msg);
+    return -1;
 }
 
 void wm_exec_opts_string(const struct wm_exec_opts *o, char *buf, size_t size)

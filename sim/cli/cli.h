@@ -81,6 +81,10 @@ int wm_opt_jobs(struct wm_args *a, const struct wm_optval *o, unsigned *jobs);
 /* --close-window S (0: off) into *ms: 0, or -1 after a usage error. */
 int wm_opt_close_window(struct wm_args *a, const struct wm_optval *o, int *ms);
 
+/* That $TMPDIR (else /tmp) takes the temporary files runs spool to: 0, or
+ * -1 after saying why on stderr (the command then exits WM_EXIT_ENV). */
+int wm_tmp_required(const struct wm_args *a);
+
 /* The options that differ from the defaults, as " --driver threads ...". */
 void wm_exec_opts_string(const struct wm_exec_opts *o, char *buf, size_t size);
 /* The one-line command that reproduces cfg (and o, if not NULL) with warmer run. */

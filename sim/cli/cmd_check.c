@@ -1,5 +1,6 @@
 /* warmer check and warmer replay: re-run a transcript and compare. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check_file.h"
@@ -28,7 +29,8 @@ static const char check_help[] =
     "                files are added; the N shards together run each case once)\n"
     "  --junit FILE  a JUnit XML report (one testcase per file)\n"
     "  --json FILE   a JSON report (one object per case)\n"
-    "  --tap         TAP version 14 on stdout instead of the human format\n"
+    "                (FILE -: the report on stdout, the rest on stderr)\n"
+    "  --tap         TAP version 13 on stdout instead of the human format\n"
     "SIGINT or SIGTERM starts no new case: those running finish, the summary says\n"
     "how many ran, the reports hold them (a second signal kills at once).\n"
     "Exit: 0 all match (or were updated), 1 a mismatch, 2 bad usage or a malformed\n"
@@ -81,6 +83,12 @@ static void check_job(void *ctx, uint64_t i, void *res)
     cr->rc = wm_check_file(c->a, path, WM_CHECK_FILE, c->update, &c->opts, &in_process, repro,
                            out, &cr->r);
     fclose(out);
+    /* a malformed file's reports say how to see it again, as a failure's do */
+    if (cr->r.status == WM_CASE_MALFORMED && !cr->r.reproduce) {
+        size_t size = strlen(c->a->prog) + strlen(repro) + 2;
+        if ((cr->r.reproduce = malloc(size)))
+            snprintf(cr->r.reproduce, size, "%s %s", c->a->prog, repro);
+    }
     cr->r.seconds = wm_suite_clock() - t0;
 }
 
@@ -122,8 +130,8 @@ static int run_cases(struct check_run *c, unsigned jobs, const struct wm_suite_o
     wm_sig_watch_end(&w);
     wm_pool_free(p, drop_result);
     int signo = wm_sig_caught();
-    if (wm_suite_end(&s, signo) < 0)
-        worst = WM_EXIT_USAGE;
+    if (wm_suite_end(&s, signo) < 0) /* a report file not written */
+        worst = WM_EXIT_ENV;
     return signo ? WM_EXIT_SIGNAL(signo) : worst;
 }
 
@@ -182,6 +190,14 @@ int wm_cmd_check(struct wm_args *a)
         return WM_EXIT_USAGE;
     }
     wm_suite_shard(&c.files, &co.suite);
+    if (wm_tmp_required(a) < 0) {
+        wm_files_free(&c.files);
+        return WM_EXIT_ENV;
+    }
+    if (wm_suite_stdout_report(&co.suite, &err) < 0) {
+        wm_files_free(&c.files);
+        return wm_usage_error(a, "%s", err.msg);
+    }
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (wm_sig_install(WM_SIG_SECOND_KILLS, &err) < 0) {
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);

@@ -43,7 +43,7 @@ static const char explore_help[] =
     "  --junit FILE    a JUnit XML report, one testcase per run (\"run K of seed S\")\n"
     "  --json FILE     a JSON array, one object per run: \"run\": K, \"seed\", \"scenario\",\n"
     "                  \"file\" and the members check writes; shards' files merge\n"
-    "                  (jq -s add)\n"
+    "                  (jq -s add); FILE -: the report on stdout, the rest on stderr\n"
     "  --out DIR       where a failure's transcript goes (default explore-out)\n"
     "  -j N            runs at once (default: the CPU count); output does not change\n"
     "  --faults LIST   fault kinds runs may turn on: all (default), none, or a\n"
@@ -420,6 +420,8 @@ int wm_cmd_explore(struct wm_args *a)
     struct explore e = x.e;
     struct wm_live_target target = x.target;
     unsigned jobs = x.jobs;
+    if (wm_tmp_required(a) < 0) /* not a finding: said before any run */
+        return WM_EXIT_ENV;
     if (x.replay_path)
         return replay(a, x.replay_path, x.e.no_fork);
     struct wm_err err;
@@ -434,12 +436,15 @@ int wm_cmd_explore(struct wm_args *a)
     }
     if (wm_xfail_check_dir(x.dir, &err) < 0) { /* not after an hour of runs */
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
-        return WM_EXIT_USAGE;
+        return WM_EXIT_ENV;
     }
+    if (wm_suite_stdout_report(&x.suite, &err) < 0)
+        return wm_usage_error(a, "%s", err.msg);
     struct wm_xreport rep;
-    if (wm_xreport_open(&rep, x.suite.junit_path, x.suite.json_path, &err) < 0) {
+    if (wm_xreport_open(&rep, x.suite.junit_path, x.suite.json_path, x.suite.stdout_fd, &err) <
+        0) {
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
-        return WM_EXIT_USAGE;
+        return WM_EXIT_ENV;
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (wm_sig_install(WM_SIG_SECOND_KILLS, &err) < 0) {
@@ -451,8 +456,8 @@ int wm_cmd_explore(struct wm_args *a)
     /* Closed after a signal too: the reports hold the runs made. */
     if (wm_xreport_close(&rep, &err) < 0) {
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
-        if (rc < WM_EXIT_USAGE)
-            rc = WM_EXIT_USAGE;
+        if (rc < WM_EXIT_ENV)
+            rc = WM_EXIT_ENV;
     }
     wm_sig_restore();
     return rc;

@@ -207,8 +207,8 @@ join:
     wm_sig_watch_end(&watch);
 end:;
     int signo = wm_sig_caught();
-    if (wm_suite_end(&s, signo) < 0)
-        rc = WM_EXIT_USAGE;
+    if (wm_suite_end(&s, signo) < 0) /* a report file not written */
+        rc = WM_EXIT_ENV;
     if (signo)
         rc = WM_EXIT_SIGNAL(signo);
 out:
@@ -311,6 +311,14 @@ int wm_cmd_interop(struct wm_args *a)
     }
     r.suite.show_skipped = 1;
     wm_suite_shard(&r.files, &r.suite);
+    if (wm_tmp_required(a) < 0) {
+        wm_files_free(&r.files);
+        return WM_EXIT_ENV;
+    }
+    if (wm_suite_stdout_report(&r.suite, &err) < 0) {
+        wm_files_free(&r.files);
+        return wm_usage_error(a, "%s", err.msg);
+    }
     if (r.files.n < r.jobs)
         r.jobs = r.files.n ? (unsigned)r.files.n : 1;
     setvbuf(stdout, NULL, _IOLBF, 0);

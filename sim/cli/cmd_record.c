@@ -153,6 +153,8 @@ int wm_cmd_record(struct wm_args *a)
     r.tx.max_line = r.o.max_line;
     r.tx.max_journal = r.o.max_journal;
 
+    if (wm_tmp_required(a) < 0) /* before a client connects: it spools there */
+        return WM_EXIT_ENV;
     int lfd = wm_net_listen(r.listen, 128, &err);
     if (lfd < 0) {
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
@@ -185,9 +187,9 @@ int wm_cmd_record(struct wm_args *a)
     if (n == 0) {
         fprintf(stderr, "%s: no connection was recorded; nothing written\n", a->cmd);
         rc = WM_EXIT_FAIL;
-    } else if (out.spool_failed) {
+    } else if (out.spool_failed) { /* the disk, not the peers */
         fprintf(stderr, "%s: %s; nothing written\n", a->cmd, out.spool_err.msg);
-        rc = WM_EXIT_FAIL;
+        rc = WM_EXIT_ENV;
     } else if (wm_rec_finish(stdout, &r.tx, out.spool, &v, &err) < 0) {
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
         rc = WM_EXIT_FAIL;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "msg.h"
+#include "tmpfile.h"
 
 /* Memory here is the harness's, not the sessions': plain malloc, so an
  * alloc-fail fault counts the same allocations streamed or collected. */
@@ -143,17 +144,8 @@ static int render(struct wm_stream *s, unsigned i, char side, const struct wm_jo
 
 static int spool(struct wm_stream *s, struct sconn *k, struct wm_err *err)
 {
-    if (s->spool_fd < 0) {
-        const char *dir = getenv("TMPDIR");
-        char path[4096];
-        snprintf(path, sizeof path, "%s/warmer-spool-XXXXXX", dir && *dir ? dir : "/tmp");
-        if ((s->spool_fd = mkstemp(path)) < 0) {
-            wm_err_set(err, "cannot create a spool file in %s: %s", dir && *dir ? dir : "/tmp",
-                       strerror(errno));
-            return -1;
-        }
-        unlink(path); /* gone with the process, whatever happens */
-    }
+    if (s->spool_fd < 0 && (s->spool_fd = wm_tmp_fd("spool", err)) < 0)
+        return -1;
     struct chunk *last = k->nchunks ? &k->chunks[k->nchunks - 1] : NULL;
     int fits = last && last->room - last->len >= k->len;
     uint64_t at = fits ? last->off + last->len : s->spool_end;

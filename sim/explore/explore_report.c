@@ -4,22 +4,18 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "tmpfile.h"
 
 #define XREPORT_SUITE "warmer.explore"
 
 static FILE *spool_file(struct wm_err *err)
 {
-    const char *dir = getenv("TMPDIR");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/warmer-junit-XXXXXX", dir && *dir ? dir : "/tmp");
-    int fd = mkstemp(path);
-    if (fd < 0) {
-        wm_err_set(err, "--junit: cannot create a spool file in %s: %s",
-                   dir && *dir ? dir : "/tmp", strerror(errno));
+    int fd = wm_tmp_fd("junit", err);
+    if (fd < 0)
         return NULL;
-    }
-    unlink(path); /* gone with the process, whatever happens */
     FILE *f = fdopen(fd, "w+b");
     if (!f) {
         wm_err_set(err, "--junit: %s", strerror(errno));
@@ -29,11 +25,12 @@ static FILE *spool_file(struct wm_err *err)
 }
 
 int wm_xreport_open(struct wm_xreport *x, const char *junit_path, const char *json_path,
-                    struct wm_err *err)
+                    int stdout_fd, struct wm_err *err)
 {
     *x = (struct wm_xreport){.junit_path = junit_path, .json_path = json_path};
-    if (junit_path && !(x->junit = fopen(junit_path, "wb"))) {
-        wm_err_set(err, "cannot write %s: %s", junit_path, strerror(errno));
+    wm_report_junit_stamp(&x->stamp, time(NULL));
+    if (junit_path && !(x->junit = wm_report_open(junit_path, stdout_fd))) {
+        wm_err_set(err, "cannot write %s: %s", wm_report_name(junit_path), strerror(errno));
         return -1;
     }
     if (junit_path && !(x->spool = spool_file(err))) {
@@ -41,8 +38,8 @@ int wm_xreport_open(struct wm_xreport *x, const char *junit_path, const char *js
         x->junit = NULL;
         return -1;
     }
-    if (json_path && !(x->json = fopen(json_path, "wb"))) {
-        wm_err_set(err, "cannot write %s: %s", json_path, strerror(errno));
+    if (json_path && !(x->json = wm_report_open(json_path, stdout_fd))) {
+        wm_err_set(err, "cannot write %s: %s", wm_report_name(json_path), strerror(errno));
         wm_xreport_close(x, &(struct wm_err){0});
         return -1;
     }
@@ -92,7 +89,8 @@ static int finish(FILE **f, const char *path, int ok, struct wm_err *err)
     int bad = fclose(*f) != 0 || !ok;
     *f = NULL;
     if (bad)
-        wm_err_set(err, "cannot write %s: %s", path, errno ? strerror(errno) : "write error");
+        wm_err_set(err, "cannot write %s: %s", wm_report_name(path),
+                   errno ? strerror(errno) : "write error");
     return bad ? -1 : 0;
 }
 
@@ -101,7 +99,7 @@ int wm_xreport_close(struct wm_xreport *x, struct wm_err *err)
     int rc = 0;
     errno = 0;
     if (x->junit && x->spool) {
-        wm_report_junit_head(x->junit, XREPORT_SUITE, &x->totals);
+        wm_report_junit_head(x->junit, XREPORT_SUITE, &x->stamp, &x->totals);
         int ok = copy_spool(x->spool, x->junit) == 0;
         wm_report_junit_tail(x->junit);
         rc |= finish(&x->junit, x->junit_path, ok && !ferror(x->junit), err);

@@ -17,13 +17,15 @@ struct wm_xreport {
     const char *junit_path, *json_path; /* NULL: not asked for */
     FILE *junit, *spool, *json;
     struct wm_junit_totals totals;
+    struct wm_junit_stamp stamp; /* when (the reports' opening) and where */
     uint64_t objects; /* JSON objects written */
 };
 
-/* Opens the files asked for (paths may be NULL), so a path that cannot be
+/* Opens the files asked for (paths may be NULL; "-" is stdout_fd, see
+ * wm_suite_stdout_report), so a path that cannot be
  * written fails before any run: 0, or -1 with err. */
 int wm_xreport_open(struct wm_xreport *x, const char *junit_path, const char *json_path,
-                    struct wm_err *err);
+                    int stdout_fd, struct wm_err *err);
 /* Run `run` of `seed` ended: its testcase "run RUN of seed SEED" and its
  * object {"run": RUN, "seed": SEED, "scenario": ..., "file": ..., then the
  * members check writes}. file: the case written for a failure, or NULL. */

@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tmpfile.h"
+
 extern char **environ;
 
 /* Polling period while waiting for a child: short enough not to slow a run. */
@@ -21,22 +23,6 @@ void wm_sleep_ms(int ms)
     struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
         ;
-}
-
-static int temp_fd(struct wm_err *err)
-{
-    const char *dir = getenv("TMPDIR");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/warmer-peer-XXXXXX", dir && *dir ? dir : "/tmp");
-    int fd = mkstemp(path);
-    if (fd < 0) {
-        wm_err_set(err, "cannot make a temporary file in %s: %s", dir && *dir ? dir : "/tmp",
-                   strerror(errno));
-        return -1;
-    }
-    unlink(path);
-    fcntl(fd, F_SETFD, FD_CLOEXEC);
-    return fd;
 }
 
 int wm_proc_start(struct wm_proc *p, const char *command, struct wm_err *err)
@@ -56,7 +42,7 @@ int wm_proc_start(struct wm_proc *p, const char *command, struct wm_err *err)
         return -1;
     }
     snprintf(script, n, "trap : TERM\n%s", command);
-    if ((p->err_fd = temp_fd(err)) < 0) {
+    if ((p->err_fd = wm_tmp_fd("peer", err)) < 0) {
         free(script);
         return -1;
     }

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tmpfile.h"
+
 /* Text of a connection is written in pieces of this much. */
 #define RSP_PIECE 8192
 
@@ -58,17 +60,8 @@ uint32_t wm_rsp_conns(const struct wm_rsp *sp)
 
 static int flush_piece(struct wm_rsp *sp, struct rconn *k, struct wm_err *err)
 {
-    if (sp->fd < 0) {
-        const char *dir = getenv("TMPDIR");
-        char path[4096];
-        snprintf(path, sizeof path, "%s/warmer-record-XXXXXX", dir && *dir ? dir : "/tmp");
-        if ((sp->fd = mkstemp(path)) < 0) {
-            wm_err_set(err, "cannot create a spool file in %s: %s", dir && *dir ? dir : "/tmp",
-                       strerror(errno));
-            return -1;
-        }
-        unlink(path); /* gone with the process, whatever happens */
-    }
+    if (sp->fd < 0 && (sp->fd = wm_tmp_fd("record", err)) < 0)
+        return -1;
     if (k->np == k->cp) {
         size_t nc = k->cp ? 2 * k->cp : 8;
         struct piece *np = realloc(k->pieces, nc * sizeof *np);

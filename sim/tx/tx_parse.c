@@ -125,6 +125,24 @@ static int once(struct parser *p, const char *key, size_t klen)
     return 0;
 }
 
+/* A header line s that starts "#", a word and a colon fails with what, and
+ * a hint: it may be meant as a comment, and the documented ways to write one
+ * (docs/TRANSCRIPTS.md, "Header") are shown with its word. */
+static int comment_error(struct parser *p, const char *what, const char *s, size_t len)
+{
+    size_t w = 1, e;
+    while (w < len && s[w] == ' ')
+        w++;
+    for (e = w; e < len && e - w < 40 && s[e] != ' ' && s[e] != ':'; e++)
+        ;
+    char full[WM_ERR_MAX / 2];
+    snprintf(full, sizeof full,
+             "%s; a header comment must not start with a word and a colon: write '# %.*s - ...' "
+             "or '#: ...' (docs/TRANSCRIPTS.md, Header)",
+             what, (int)(e - w), s + w);
+    return perr(p, full, s, len);
+}
+
 static int header_line(struct parser *p, struct wm_cfg *cfg, const char *key, size_t klen,
                        const char *v, size_t vlen)
 {
@@ -183,6 +201,11 @@ static int header_line(struct parser *p, struct wm_cfg *cfg, const char *key, si
     }
 #undef KEY
 #undef VAL
+    if (!known_key(key, klen)) { /* most often a comment written as "# Note: ..." */
+        char what[96];
+        snprintf(what, sizeof what, "unknown header key '%.*s'", klen > 40 ? 40 : (int)klen, key);
+        return comment_error(p, what, key - 2, (size_t)(v + vlen - key) + 2);
+    }
     return perr(p, "unknown header key or value (see docs/TRANSCRIPTS.md)", key,
                 (size_t)(v + vlen - key));
 }
@@ -318,7 +341,7 @@ static int parse_next(struct parser *p, struct wm_transcript *t, struct parse_st
             if (!st->in_header)
                 continue; /* any other '#' line among the records is a comment */
             if (kind < 0)
-                return perr(p, "expected a header line '# key: value'", p->buf, len);
+                return comment_error(p, "expected a header line '# key: value'", p->buf, len);
             if (kind > 0 && header_line(p, &t->cfg, key, klen, v, vlen) < 0)
                 return -1;
             continue;
