@@ -88,7 +88,22 @@ int wm_suite_begin(struct wm_suite *s, const char *cmd, const char *name,
     wm_report_junit_stamp(&s->stamp, time(NULL));
     if (!(s->all = calloc(n ? n : 1, sizeof *s->all))) {
         fprintf(stderr, "%s: out of memory\n", cmd);
-        return -1;
+        return WM_SUITE_NO_MEMORY;
+    }
+    /* The report files are opened now, so that one that cannot be written
+     * stops the run before its first case, not after its last. */
+    const char *bad = o->junit_path && !(s->junit = wm_report_open(o->junit_path, o->stdout_fd))
+                          ? o->junit_path
+                      : o->json_path && !(s->json = wm_report_open(o->json_path, o->stdout_fd))
+                          ? o->json_path
+                          : NULL;
+    if (bad) {
+        fprintf(stderr, "%s: cannot write %s: %s\n", cmd, wm_report_name(bad), strerror(errno));
+        if (s->junit)
+            fclose(s->junit);
+        free(s->all);
+        s->all = NULL;
+        return WM_SUITE_NO_REPORT;
     }
     if (o->tap)
         wm_report_tap_begin(stdout, n);
@@ -111,17 +126,15 @@ void wm_suite_case(struct wm_suite *s, struct wm_case_result *r)
     s->counts[r->status]++;
 }
 
-static int write_report(const struct wm_suite *s, const char *path, int junit)
+/* Writes and closes a report opened by wm_suite_begin. */
+static int write_report(const struct wm_suite *s, FILE *f, const char *path, int junit)
 {
-    FILE *f = wm_report_open(path, s->o->stdout_fd);
-    if (f) {
-        if (junit)
-            wm_report_junit(f, s->name, &s->stamp, s->paths, s->all, s->taken);
-        else
-            wm_report_json(f, s->paths, s->all, s->taken);
-        if (fclose(f) == 0)
-            return 0;
-    }
+    if (junit)
+        wm_report_junit(f, s->name, &s->stamp, s->paths, s->all, s->taken);
+    else
+        wm_report_json(f, s->paths, s->all, s->taken);
+    if (fclose(f) == 0)
+        return 0;
     fprintf(stderr, "%s: cannot write %s: %s\n", s->cmd, wm_report_name(path), strerror(errno));
     return -1;
 }
@@ -156,9 +169,9 @@ int wm_suite_end(struct wm_suite *s, int signo)
                signo ? ", interrupted" : "");
     printf(s->o->tap ? "# %s%s\n" : "%s%s\n", summary, note);
     int rc = 0;
-    if (s->o->junit_path && write_report(s, s->o->junit_path, 1) < 0)
+    if (s->junit && write_report(s, s->junit, s->o->junit_path, 1) < 0)
         rc = -1;
-    if (s->o->json_path && write_report(s, s->o->json_path, 0) < 0)
+    if (s->json && write_report(s, s->json, s->o->json_path, 0) < 0)
         rc = -1;
     for (size_t k = 0; k < s->taken; k++)
         wm_case_result_free(&s->all[k]);

@@ -45,6 +45,7 @@ struct wm_suite {
     int tty;           /* stderr is a terminal: show progress */
     size_t not_transcripts; /* files the directories held that were skipped, for the summary */
     struct wm_junit_stamp stamp; /* when and where the run began, for JUnit */
+    FILE *junit, *json;          /* the report files, open from the start */
 };
 
 /* A report named "-" goes to stdout, and the human text (or anything else
@@ -56,7 +57,9 @@ int wm_suite_stdout_report(struct wm_suite_opts *o, struct wm_err *err);
 /* A monotonic clock in seconds, for a case's time in the reports. */
 double wm_suite_clock(void);
 
-/* Starts a run of n cases (the TAP plan line). 0, or -1 out of memory. */
+/* Starts a run of n cases (the TAP plan line) and opens its report files.
+ * WM_SUITE_BEGUN, or an error said on stderr. */
+enum { WM_SUITE_BEGUN = 0, WM_SUITE_NO_MEMORY = -1, WM_SUITE_NO_REPORT = -2 };
 int wm_suite_begin(struct wm_suite *s, const char *cmd, const char *name,
                    const struct wm_suite_opts *o, char *const *paths, size_t n);
 /* Case number s->taken (the next in file order) has ended: prints it and

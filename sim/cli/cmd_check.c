@@ -110,8 +110,9 @@ static int run_cases(struct check_run *c, unsigned jobs, const struct wm_suite_o
     size_t n = c->files.n;
     struct wm_suite s;
     int worst = WM_EXIT_OK;
-    if (wm_suite_begin(&s, c->a->cmd, "warmer.check", so, c->files.paths, n) < 0)
-        return WM_EXIT_FAIL;
+    int begun = wm_suite_begin(&s, c->a->cmd, "warmer.check", so, c->files.paths, n);
+    if (begun != WM_SUITE_BEGUN)
+        return begun == WM_SUITE_NO_REPORT ? WM_EXIT_ENV : WM_EXIT_FAIL;
     s.not_transcripts = c->files.skipped;
     struct check_result cr;
     struct wm_sig_watch w = {0};

@@ -169,8 +169,11 @@ static int run_all(struct runner *r)
         fprintf(stderr, "warmer interop: out of memory\n");
         goto out;
     }
-    if (wm_suite_begin(&s, "warmer interop", "warmer.interop", &r->suite, r->files.paths, n) < 0)
+    int begun = wm_suite_begin(&s, "warmer interop", "warmer.interop", &r->suite, r->files.paths, n);
+    if (begun != WM_SUITE_BEGUN) {
+        rc = begun == WM_SUITE_NO_REPORT ? WM_EXIT_ENV : WM_EXIT_FAIL;
         goto out;
+    }
     s.not_transcripts = r->files.skipped;
     if (wm_sig_watch_start(&watch, on_signal, r, &err) < 0) {
         fprintf(stderr, "warmer interop: %s\n", err.msg);
