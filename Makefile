@@ -123,7 +123,8 @@ MC_W = $(MC_VALGRIND) $(B)/warmer
 # The binary for peers, and for the children of a checked process, which
 # valgrind does not follow (a coverage run points it at a plain build).
 MC_PEER = $(B)/warmer
-MC_CK = CK_FORK=no WARMER=$(MC_PEER) $(MC_VALGRIND)
+# (REC_PROP_CASES: test_rec_conn's property cases, 2000 in make check)
+MC_CK = CK_FORK=no REC_PROP_CASES=200 WARMER=$(MC_PEER) $(MC_VALGRIND)
 MEMCHECK_JOBS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
 
 # tests/memcheck.skip: SUITE CASE lines.

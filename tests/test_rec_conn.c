@@ -7,7 +7,7 @@
  * The property case draws its traffic from a seeded generator: the same
  * seed gives the same actions (the kernel's timing can only change how
  * bytes are split between reads, which the property does not depend on).
- * Env: REC_PROP_CASES (default 200), REC_PROP_SEED (default 1),
+ * Env: REC_PROP_CASES (default 2000, about 6 s; make memcheck runs 200), REC_PROP_SEED (default 1),
  * REC_PROP_STDERR=1 keeps the proxy's stderr, REC_PROP_CHECK=1 also runs `warmer check` on each case's recording and
  * prints how many do not replay (not a failure: the property is the bytes). */
 #include <stdint.h>
@@ -338,7 +338,7 @@ START_TEST(test_journal_is_what_was_relayed)
 {
     const char *e = getenv("REC_PROP_CASES"), *sd = getenv("REC_PROP_SEED");
     const char *ck = getenv("REC_PROP_CHECK");
-    unsigned cases = e && *e ? (unsigned)strtoul(e, NULL, 10) : 200;
+    unsigned cases = e && *e ? (unsigned)strtoul(e, NULL, 10) : 2000;
     uint64_t seed0 = sd && *sd ? strtoull(sd, NULL, 10) : 1;
     struct shape_count sc = {0};
     unsigned failed = 0;
