@@ -8,21 +8,29 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define DIR_PATH_MAX 4096
 
-/* mkdir -p: each level of dir that is missing. */
-static int make_dirs(const char *dir)
+/* mkdir -p into path (DIR_PATH_MAX bytes): each level of dir that is
+ * missing, counted in *made (the deepest levels). 0, or -1 with errno and
+ * path holding the level that could not be made. */
+static int make_dirs(const char *dir, char *path, unsigned *made)
 {
-    char path[4096];
     size_t n = strlen(dir);
-    if (n == 0 || n >= sizeof path)
+    *made = 0;
+    if (n == 0 || n >= DIR_PATH_MAX) {
+        errno = n ? ENAMETOOLONG : ENOENT;
+        snprintf(path, DIR_PATH_MAX, "%s", n ? "(path too long)" : "(empty)");
         return -1;
+    }
     memcpy(path, dir, n + 1);
     for (size_t i = 1; i <= n; i++) {
         if (path[i] != '/' && path[i] != '\0')
             continue;
         char c = path[i];
         path[i] = '\0';
-        if (mkdir(path, 0777) < 0 && errno != EEXIST)
+        if (mkdir(path, 0777) == 0)
+            ++*made;
+        else if (errno != EEXIST)
             return -1;
         path[i] = c;
     }
@@ -48,39 +56,29 @@ static void unmake(char *path, unsigned made)
 
 int wm_xfail_check_dir(const char *dir, struct wm_err *err)
 {
-    char path[4096];
-    size_t n = strlen(dir);
-    if (n == 0 || n + sizeof "/.warmer-probe-XXXXXX" > sizeof path) {
-        wm_err_set(err, "--out \"%s\": %s", dir, n ? "path too long" : "empty");
-        return -1;
-    }
+    char path[DIR_PATH_MAX];
+    unsigned made;
     /* Tried for real (root passes every access(2) check): the missing levels
      * made, a file made and removed, then the levels removed again, so a
      * run that finds nothing leaves nothing. */
-    unsigned made = 0; /* the deepest levels, made here */
-    memcpy(path, dir, n + 1);
-    for (size_t i = 1; i <= n; i++) {
-        if (path[i] != '/' && path[i] != '\0')
-            continue;
-        char c = path[i];
-        path[i] = '\0';
-        if (mkdir(path, 0777) == 0) {
-            made++;
-        } else if (errno != EEXIST) {
-            wm_err_set(err, "--out %s: cannot write there (%s: %s)", dir, path, strerror(errno));
-            parent_of(path); /* the levels made are the ones above */
-            unmake(path, made);
-            return -1;
-        }
-        path[i] = c;
+    if (!*dir) {
+        wm_err_set(err, "--out wants a directory, got an empty path");
+        return -1;
     }
-    snprintf(path, sizeof path, "%s/.warmer-probe-XXXXXX", dir);
-    int fd = mkstemp(path);
+    if (make_dirs(dir, path, &made) < 0) {
+        wm_err_set(err, "--out %s: cannot write there (%s: %s)", dir, path, strerror(errno));
+        parent_of(path); /* the levels made are the ones above */
+        unmake(path, made);
+        return -1;
+    }
+    int fd = -1;
+    if (strlen(dir) + sizeof "/.warmer-probe-XXXXXX" > sizeof path)
+        errno = ENAMETOOLONG;
+    else if (snprintf(path, sizeof path, "%s/.warmer-probe-XXXXXX", dir), (fd = mkstemp(path)) >= 0)
+        close(fd), unlink(path);
     if (fd < 0)
         wm_err_set(err, "--out %s: cannot write there (%s)", dir, strerror(errno));
-    else
-        close(fd), unlink(path);
-    memcpy(path, dir, n + 1);
+    snprintf(path, sizeof path, "%s", dir);
     unmake(path, made);
     return fd < 0 ? -1 : 0;
 }
@@ -90,7 +88,9 @@ static int write_case(const char *dir, uint64_t seed, uint64_t k, const char *su
                       const struct wm_scn *scn, const struct wm_outcome *o, char *path,
                       size_t size)
 {
-    if (make_dirs(dir) < 0)
+    char level[DIR_PATH_MAX];
+    unsigned made;
+    if (make_dirs(dir, level, &made) < 0)
         return -1;
     snprintf(path, size, "%s/explore-%" PRIu64 "-%" PRIu64 "%s.txt", dir, seed, k, suffix);
     FILE *f = fopen(path, "wb");
