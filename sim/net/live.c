@@ -10,6 +10,7 @@
 
 #include "conn.h"
 #include "escape.h"
+#include "live_book.h"
 #include "net.h"
 
 /* Bytes a peer may still send once our side has closed: enough for any
@@ -133,28 +134,68 @@ static int must_stay_open(const struct mirror *m, int shut_wr)
     return m->sent < end->cause || (end->kind == WM_REC_PARTIAL && !m->shows_close && !shut_wr);
 }
 
-/* Our wire item k (from 1) as the file has it: "`NUMBER x` (line 6)", "its
- * close (line 9)"; from our journal, without a line, where there is no file. */
-static void own_item(const struct wm_live *lv, uint64_t k, char *buf, size_t size)
+/* Our wire item k (from 1) as the file has it, or as our journal has it
+ * where there is no file; NULL past the end (or for k 0). */
+static const struct wm_rec *own_rec(const struct wm_live *lv, uint64_t k,
+                                    const struct wm_journal **jp)
 {
     const struct wm_journal *j = lv->script ? lv->script->own : lv->local->journal;
     uint64_t seen = 0;
-    for (size_t i = 0; j && i < j->n && k > 0; i++) {
-        const struct wm_rec *r = &j->recs[i];
-        if (!wm_rec_is_wire((enum wm_rec_kind)r->kind) || ++seen < k)
-            continue;
-        char text[QUOTE_MAX], line[32] = "";
-        if (r->lineno)
-            snprintf(line, sizeof line, " (line %zu)", r->lineno);
-        if (r->kind == WM_REC_LINE || r->kind == WM_REC_PARTIAL) {
-            wm_escape(text, sizeof text, wm_rec_text(j, r), r->len);
-            snprintf(buf, size, "`%s`%s", text, line);
-        } else {
-            snprintf(buf, size, "the %s's close%s", own_name(lv), line);
-        }
+    *jp = j;
+    for (size_t i = 0; j && i < j->n && k > 0; i++)
+        if (wm_rec_is_wire((enum wm_rec_kind)j->recs[i].kind) && ++seen == k)
+            return &j->recs[i];
+    return NULL;
+}
+
+/* Our wire item k as the file has it: "`NUMBER x` (line 6)", "its close
+ * (line 9)"; from our journal, without a line, where there is no file. */
+static void own_item(const struct wm_live *lv, uint64_t k, char *buf, size_t size)
+{
+    const struct wm_journal *j;
+    const struct wm_rec *r = own_rec(lv, k, &j);
+    if (!r) {
+        snprintf(buf, size, k ? "the %s's close" : "before the %s sent anything", own_name(lv));
         return;
     }
-    snprintf(buf, size, k ? "the %s's close" : "before the %s sent anything", own_name(lv));
+    char text[QUOTE_MAX], line[32] = "";
+    if (r->lineno)
+        snprintf(line, sizeof line, " (line %zu)", r->lineno);
+    if (r->kind == WM_REC_LINE || r->kind == WM_REC_PARTIAL) {
+        wm_escape(text, sizeof text, wm_rec_text(j, r), r->len);
+        snprintf(buf, size, "`%s`%s", text, line);
+    } else {
+        snprintf(buf, size, "the %s's close%s", own_name(lv), line);
+    }
+}
+
+/* A known behaviour of the book's server named after the verdict's text. */
+static void add_note(struct wm_live *lv, const char *note)
+{
+    struct wm_err why = lv->verdict->why;
+    wm_err_set(&lv->verdict->why, "%s; %s", why.msg, note);
+}
+
+/* Names the book's server where the file shows it ending (an error, or a
+ * close) after our item, and the peer did what the book's does instead. */
+static void book_at_end(struct mirror *m)
+{
+    struct wm_live *lv = m->lv;
+    char note[WM_ERR_MAX];
+    const struct wm_journal *j;
+    if (lv->local->side != 'C' || !lv->script || !expects_end(m))
+        return;
+    const struct wm_rec *end = &m->expect->recs[m->end_at];
+    const struct wm_rec *r = own_rec(lv, end->cause, &j);
+    if (end->kind != WM_REC_CLOSE || !r || r->kind != WM_REC_LINE)
+        return;
+    if (lv->verdict->fault == WM_LIVE_SENT_FOR_END &&
+        wm_book_first_word(wm_rec_text(j, r), r->len, note, sizeof note))
+        add_note(lv, note);
+    if (lv->verdict->fault == WM_LIVE_KEPT_OPEN &&
+        (wm_book_exhausted(j, m->expect, end->cause, note, sizeof note) ||
+         wm_book_accepts(j, m->expect, end->cause, wm_rec_text(j, r), r->len, note, sizeof note)))
+        add_note(lv, note);
 }
 
 /* The peer closed where the file shows it open: which of our items it had
@@ -195,6 +236,7 @@ static void sent_for_end(struct mirror *m, const char *line, size_t len)
     set_verdict(lv, WM_LIVE_SENT_FOR_END, end_lineno(m));
     wm_err_set(&lv->verdict->why, "expected the %s %s %s; it sent `%s`", peer_name(lv), want,
                after, got);
+    book_at_end(m);
 }
 
 /* A peer record's cause is how many of our items it had read: not
@@ -202,7 +244,9 @@ static void sent_for_end(struct mirror *m, const char *line, size_t len)
  * what we had sent, else everything we had sent. */
 static uint64_t place(struct mirror *m, enum wm_rec_kind kind)
 {
-    uint64_t sent = m->lv->local->journal->wire;
+    /* Only what went out: a line of ours still held (or queued) cannot
+     * have been read, so the diff shows a close before it where it came. */
+    uint64_t sent = m->sent;
     const struct wm_journal *e = m->expect;
     while (e && m->expect_at < e->n) {
         const struct wm_rec *r = &e->recs[m->expect_at++];
@@ -338,6 +382,50 @@ static int flush(struct wm_live *lv, struct mirror *m, int shut_wr, struct wm_er
     return 0;
 }
 
+/* The file's next peer record, when it is a line (or a partial line) the
+ * peer has not sent: the m->lines-th peer line of the file. NULL if none. */
+static const struct wm_rec *next_peer_line(const struct mirror *m)
+{
+    uint64_t lines = 0;
+    for (size_t i = 0; m->expect && i < m->expect->n; i++) {
+        const struct wm_rec *r = &m->expect->recs[i];
+        if (r->kind == WM_REC_PARTIAL && lines == m->lines)
+            return r;
+        if (r->kind != WM_REC_LINE)
+            continue;
+        if (lines++ == m->lines)
+            return r;
+    }
+    return NULL;
+}
+
+/* A script waits for a line the file shows the peer sending, and none came
+ * for the timeout: the verdict names our item that wanted it ("no answer to
+ * `NUMBER` (line 6) within 10 s"). 1 with the verdict set, 0 if the file
+ * shows no such line (the script waits for something else). */
+static int no_answer(struct mirror *m, const char *secs)
+{
+    struct wm_live *lv = m->lv;
+    const struct wm_rec *r = next_peer_line(m);
+    if (!r)
+        return 0;
+    char cause[WANT_MAX], want[QUOTE_MAX];
+    wm_escape(want, sizeof want, wm_rec_text(m->expect, r), r->len);
+    set_verdict(lv, WM_LIVE_NO_ANSWER, r->lineno);
+    if (r->cause == 0) {
+        wm_err_set(&lv->verdict->why, "no `%s` from the %s within %s, before the %s sent "
+                   "anything", want, peer_name(lv), secs, own_name(lv));
+        return 1;
+    }
+    own_item(lv, r->cause, cause, sizeof cause);
+    if (lv->local->side == 'C')
+        wm_err_set(&lv->verdict->why, "no answer to %s within %s", cause, secs);
+    else
+        wm_err_set(&lv->verdict->why, "no `%s` from the client after %s within %s", want, cause,
+                   secs);
+    return 1;
+}
+
 /* Nothing came for the whole timeout. 1 to go on (a script gave up waiting
  * for a line: the diff will show it), 0 when a verdict ends the run, -1 err. */
 static int on_silence(struct wm_live *lv, struct mirror *m, struct wm_err *err)
@@ -359,8 +447,11 @@ static int on_silence(struct wm_live *lv, struct mirror *m, struct wm_err *err)
         set_verdict(lv, WM_LIVE_KEPT_OPEN, end_lineno(m));
         wm_err_set(&lv->verdict->why, "expected the %s %s %s; it kept the connection open for %s",
                    peer_name(lv), want, after, secs);
+        book_at_end(m);
         return 0;
     }
+    if (!ep->closed && lv->script && no_answer(m, secs))
+        return 0;
     if (!ep->closed && lv->script) {
         wm_ep_abandon(ep); /* the peer never sent what the file expects */
         return 1;
@@ -375,11 +466,14 @@ static int on_silence(struct wm_live *lv, struct mirror *m, struct wm_err *err)
         set_verdict(lv, WM_LIVE_KEPT_OPEN, end_lineno(m));
         wm_err_set(&lv->verdict->why, "expected the %s %s; it kept the connection open for %s "
                    "after the %s closed", peer_name(lv), want, secs, own_name(lv));
-        return 0;
+    } else {
+        set_verdict(lv, WM_LIVE_LEFT_OPEN, 0);
+        wm_err_set(&lv->verdict->why, "the %s left the connection open for %s after the %s "
+                   "closed", peer_name(lv), secs, own_name(lv));
     }
-    set_verdict(lv, WM_LIVE_LEFT_OPEN, 0);
-    wm_err_set(&lv->verdict->why, "the %s left the connection open for %s after the %s closed",
-               peer_name(lv), secs, own_name(lv));
+    char note[WM_ERR_MAX];
+    if (lv->local->side == 'C' && wm_book_keeps_open(note, sizeof note))
+        add_note(lv, note);
     return 0;
 }
 
