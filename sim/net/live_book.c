@@ -22,21 +22,20 @@ struct game {
     int64_t lo, hi;
     unsigned char *seen; /* one bit per value of [lo, hi], or NULL */
     uint64_t size, guessed;
-    int found, oom;
+    int found;
 };
 
 static void new_game(struct game *g, int64_t lo, int64_t hi)
 {
     free(g->seen);
     *g = (struct game){.k = g->k, .items = g->items, .server_lines = g->server_lines,
-                       .oom = g->oom, .playing = 1, .lo = lo, .hi = hi};
+                       .playing = 1, .lo = lo, .hi = hi};
     if (lo > hi)
         return;
     g->size = (uint64_t)hi - (uint64_t)lo + 1; /* 0: all of int64, never small */
     if (g->size == 0 || g->size > g->server_lines)
         return;
-    if (!(g->seen = calloc((size_t)(g->size / 8 + 1), 1)))
-        g->oom = 1;
+    g->seen = calloc((size_t)(g->size / 8 + 1), 1); /* NULL: nothing is named */
 }
 
 static void on_guess(struct game *g, const char *text, size_t len)
