@@ -66,7 +66,8 @@ static int visit(void *ctx, char side, const struct wm_journal *j, const struct 
     int is_msg = r->kind == WM_REC_LINE &&
                  wm_msg_parse(wm_rec_text(j, r), r->len, &msg, &ignored) == 0;
     if (++g->items == g->k) {
-        g->found = is_msg && msg.type == WM_MSG_NUMBER && g->seen && g->guessed == g->size;
+        g->found = is_msg && msg.type == WM_MSG_NUMBER && !g->secret && g->seen &&
+                   g->guessed == g->size;
         return 1;
     }
     if (is_msg && msg.type == WM_MSG_PARAMS)
