@@ -132,6 +132,38 @@ START_TEST(report_any_decision_named)
 }
 END_TEST
 
+/* wm_book_client_takes for the server's line record `at` (from 0). */
+static int client_takes(const char *const *recs, size_t at, char *note)
+{
+    struct wm_journal c, s;
+    build(recs, &c, &s);
+    int r = wm_book_client_takes(&c, &s, &s.recs[at], note, 300);
+    wm_journal_free(&c);
+    wm_journal_free(&s);
+    return r;
+}
+
+START_TEST(client_takes_named)
+{
+    const char *out[] = {"C PARAMS 1 5", "C NUMBER", "S 4", "C REPORT Unsure", "C NUMBER", "S 6",
+                         "S!", NULL};
+    const char *again[] = {"C PARAMS 1 5", "C NUMBER", "S 4", "C REPORT Unsure", "C NUMBER", "S 4",
+                           "S!", NULL};
+    const char *new_game[] = {"C PARAMS 1 5", "C NUMBER", "S 4", "C REPORT Unsure", "C PARAMS 1 5",
+                              "C NUMBER", "S 4", "S!", NULL};
+    const char *word[] = {"C PARAMS 1 5", "C NUMBER", "S x", "S!", NULL};
+    char note[300];
+    ck_assert_int_eq(client_takes(out, 1, note), 1);
+    ck_assert_msg(strstr(note, "the book's client takes `6`, outside [1, 5]: it checks no guess"),
+                  "%s", note);
+    ck_assert_int_eq(client_takes(out, 0, note), 0); /* 4 is a fair first guess */
+    ck_assert_int_eq(client_takes(again, 1, note), 1);
+    ck_assert_msg(strstr(note, "the book's client takes `4` again"), "%s", note);
+    ck_assert_int_eq(client_takes(new_game, 1, note), 0);
+    ck_assert_int_eq(client_takes(word, 0, note), 0); /* int() fails it: the book's client too */
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("book");
@@ -142,6 +174,7 @@ static Suite *make_suite(void)
     WM_ADD_TEST(s, first_word_named);
     WM_ADD_TEST(s, params_python_int_named);
     WM_ADD_TEST(s, report_any_decision_named);
+    WM_ADD_TEST(s, client_takes_named);
     return s;
 }
 

@@ -23,13 +23,18 @@ struct game {
     unsigned char *seen; /* one bit per value of [lo, hi], or NULL */
     uint64_t size, guessed;
     int found;
+    /* For a client: the server line to stop at, its value, and whether an
+     * earlier guess of the game was that value. */
+    const struct wm_rec *stop;
+    int64_t target;
+    int stopped, repeated;
 };
 
 static void new_game(struct game *g, int64_t lo, int64_t hi)
 {
     free(g->seen);
     *g = (struct game){.k = g->k, .items = g->items, .server_lines = g->server_lines,
-                       .playing = 1, .lo = lo, .hi = hi};
+                       .stop = g->stop, .target = g->target, .playing = 1, .lo = lo, .hi = hi};
     if (lo > hi)
         return;
     g->size = (uint64_t)hi - (uint64_t)lo + 1; /* 0: all of int64, never small */
@@ -57,8 +62,14 @@ static int visit(void *ctx, char side, const struct wm_journal *j, const struct 
     struct wm_msg msg;
     struct wm_err ignored;
     if (side == 'S') {
-        if (r->kind == WM_REC_LINE)
-            on_guess(g, wm_rec_text(j, r), r->len);
+        int64_t v;
+        if (r == g->stop)
+            return g->stopped = 1;
+        if (r->kind != WM_REC_LINE)
+            return 0;
+        if (!g->secret && wm_int64_parse(wm_rec_text(j, r), r->len, &v) == 0 && v == g->target)
+            g->repeated = 1;
+        on_guess(g, wm_rec_text(j, r), r->len);
         return 0;
     }
     if (!wm_rec_is_wire((enum wm_rec_kind)r->kind))
@@ -104,6 +115,31 @@ int wm_book_exhausted(const struct wm_journal *client, const struct wm_journal *
 }
 
 /* "NUMBER x" -> "`NUMBER x`", escaped, for a note. */
+static void quoted(char *buf, size_t size, const char *text, size_t len);
+
+int wm_book_client_takes(const struct wm_journal *client, const struct wm_journal *server,
+                         const struct wm_rec *guess, char *note, size_t size)
+{
+    struct game g = {.k = UINT64_MAX, .stop = guess};
+    char q[QUOTE_MAX + 2];
+    const char *text = wm_rec_text(server, guess);
+    if (guess->kind != WM_REC_LINE || wm_int64_parse(text, guess->len, &g.target) < 0)
+        return 0; /* the book's client fails on a reply int() refuses, as warmer's */
+    wm_merge(client, server, visit, &g);
+    free(g.seen);
+    if (!g.stopped || !g.playing || g.secret)
+        return 0;
+    quoted(q, sizeof q, text, guess->len);
+    if (g.target < g.lo || g.target > g.hi)
+        snprintf(note, size, "the book's client takes %s, outside [%lld, %lld]: it checks no "
+                 "guess (" KNOWN ")", q, (long long)g.lo, (long long)g.hi);
+    else if (g.repeated)
+        snprintf(note, size, "the book's client takes %s again: it checks no guess (" KNOWN ")", q);
+    else
+        return 0;
+    return 1;
+}
+
 static void quoted(char *buf, size_t size, const char *text, size_t len)
 {
     char esc[QUOTE_MAX];

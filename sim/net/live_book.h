@@ -29,6 +29,12 @@ int wm_book_first_word(const char *text, size_t len, char *note, size_t size);
 int wm_book_accepts(const struct wm_journal *client, const struct wm_journal *server, uint64_t k,
                     const char *text, size_t len, char *note, size_t size);
 
+/* The client sent a line where the file shows its error for the server's
+ * line guess (a record of server): the book's client checks no guess, so
+ * it takes one outside the game's range, or one already made. */
+int wm_book_client_takes(const struct wm_journal *client, const struct wm_journal *server,
+                         const struct wm_rec *guess, char *note, size_t size);
+
 /* The server stayed open after the client's close: the asyncio reference
  * on CPython 3.8 to 3.12 never closes its writer. */
 int wm_book_keeps_open(char *note, size_t size);

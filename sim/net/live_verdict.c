@@ -117,6 +117,23 @@ static void own_item(const struct wm_live *lv, uint64_t k, char *buf, size_t siz
     }
 }
 
+/* Our last line among our first k wire items, or NULL. */
+static const struct wm_rec *last_line(const struct wm_live *lv, uint64_t k,
+                                      const struct wm_journal **jp)
+{
+    const struct wm_journal *j = lv->script->own;
+    const struct wm_rec *line = NULL;
+    uint64_t seen = 0;
+    *jp = j;
+    for (size_t i = 0; i < j->n && seen < k; i++) {
+        const struct wm_rec *r = &j->recs[i];
+        seen += wm_rec_is_wire((enum wm_rec_kind)r->kind);
+        if (r->kind == WM_REC_LINE)
+            line = r;
+    }
+    return line;
+}
+
 /* A known behaviour of the book's server named after the verdict's text. */
 static void add_note(struct wm_live *lv, const char *note)
 {
@@ -124,15 +141,22 @@ static void add_note(struct wm_live *lv, const char *note)
     wm_err_set(&lv->verdict->why, "%s; %s", why.msg, note);
 }
 
-/* Names the book's server where the file shows it ending (an error, or a
+/* Names the book's peer where the file shows it ending (an error, or a
  * close) after our item, and the peer did what the book's does instead. */
 static void book_at_end(struct wm_lv_mirror *m)
 {
     struct wm_live *lv = m->lv;
     char note[WM_ERR_MAX];
     const struct wm_journal *j;
-    if (lv->local->side != 'C' || !lv->script || !wm_lv_expects_end(m))
+    if (!lv->script || !wm_lv_expects_end(m))
         return;
+    if (lv->local->side == 'S') {
+        const struct wm_rec *guess = last_line(lv, m->expect->recs[m->end_at].cause, &j);
+        if (lv->verdict->fault == WM_LIVE_SENT_FOR_END && guess &&
+            wm_book_client_takes(m->expect, j, guess, note, sizeof note))
+            add_note(lv, note);
+        return;
+    }
     const struct wm_rec *end = &m->expect->recs[m->end_at];
     const struct wm_rec *r = own_rec(lv, end->cause, &j);
     if (end->kind != WM_REC_CLOSE || !r || r->kind != WM_REC_LINE)
