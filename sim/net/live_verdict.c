@@ -134,11 +134,13 @@ static const struct wm_rec *last_line(const struct wm_live *lv, uint64_t k,
     return line;
 }
 
-/* A known behaviour of the book's server named after the verdict's text. */
+/* A known behaviour of the book's peer named after the verdict's text,
+ * whole or not at all (a cut note would name something else). */
 static void add_note(struct wm_live *lv, const char *note)
 {
     struct wm_err why = lv->verdict->why;
-    wm_err_set(&lv->verdict->why, "%s; %s", why.msg, note);
+    if (strlen(why.msg) + 2 + strlen(note) < sizeof why.msg)
+        wm_err_set(&lv->verdict->why, "%s; %s", why.msg, note);
 }
 
 /* Names the book's peer where the file shows it ending (an error, or a
