@@ -433,8 +433,12 @@ case_book_behaviours_named() {
 # before: number-with-argument.txt:7 with its first difference at 8).
 case_headline_is_first_difference() {
     command -v "$PY" >/dev/null || return 0
+    local rc1 rc2
     $W interop -j 2 --timeout 0.5 --server "$MODEL --lenient" fixtures/ >"$tmp/$1.all" 2>&1
+    rc1=$?
     $W interop -j 2 --timeout 0.5 --server "$MODEL --keep-open" fixtures/bad >>"$tmp/$1.all" 2>&1
+    rc2=$?
+    [ $rc1 -eq 1 ] && [ $rc2 -eq 1 ] || { why="interop exit $rc1 and $rc2, want 1 and 1"; return 1; }
     mkdir -p "$tmp/$1.early"
     grep -L '^# connections:' fixtures/golden/*.txt fixtures/bad/*.txt | sed 's/$/ --early/' |
         EARLY_SAVE="$tmp/$1.early" xargs -P 4 -n 2 bash tests/early_close.sh "$W" "$PY" >/dev/null 2>&1
