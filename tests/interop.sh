@@ -344,6 +344,7 @@ case_client_closes_early_fails() {
     command -v "$PY" >/dev/null || return 0
     local mode rc port pid i
     for mode in early exact; do
+        : >"$tmp/$1.out" # before the replay starts: no port of the last one is read
         $W replay --client --listen 127.0.0.1:0 fixtures/bad/number-with-argument.txt >"$tmp/$1.out" 2>&1 &
         pid=$!
         for ((i = 0; i < 300; i++)); do
@@ -385,6 +386,7 @@ case_no_answer_named() {
     [ $rc -eq 1 ] || { why="silent server: want exit 1, got $rc"; return 1; }
     has $1 "^FAIL fixtures/golden/book.txt:7: no answer to \`NUMBER\` (line 6) within 0.5 s$" &&
         has $1 "^first difference: fixtures/golden/book.txt:7$" && lacks $1 "book's" || return 1
+    : >"$tmp/$1.out"
     $W replay --client --listen 127.0.0.1:0 --timeout 0.5 fixtures/golden/book.txt >"$tmp/$1.out" 2>&1 &
     pid=$!
     for ((i = 0; i < 300; i++)); do
