@@ -15,6 +15,8 @@ case $port in
 esac
 out=$($W replay --server --connect "127.0.0.1:$port" --timeout 5 "$f" 2>&1)
 rc=$?
+# EARLY_SAVE=DIR keeps each replay's report (interop.sh headline_is_first_difference)
+[ -n "$EARLY_SAVE" ] && printf '%s\n' "$out" >"$EARLY_SAVE/${f//\//_}$mode"
 read -r -t 35 ended <&3
 if [ "$mode" = --early ]; then
     # a close before a line the file shows the server sending is a missing

@@ -94,6 +94,16 @@ static size_t source_line(const struct wm_transcript *t, size_t header_lines, si
     return lineno ? lineno : 1;
 }
 
+size_t wm_first_difference(const struct wm_transcript *t, const struct wm_rendered *want,
+                           const struct wm_rendered *got)
+{
+    size_t i = 0;
+    while (i < want->n && i < got->n && want->len[i] == got->len[i] &&
+           memcmp(want->text[i], got->text[i], want->len[i]) == 0)
+        i++;
+    return source_line(t, count_header_lines(&t->cfg), i, want->n);
+}
+
 size_t wm_print_diff(FILE *out, const char *path, const struct wm_transcript *t,
                      const struct wm_rendered *want, const struct wm_rendered *got)
 {
@@ -108,16 +118,22 @@ size_t wm_print_diff(FILE *out, const char *path, const struct wm_transcript *t,
 }
 
 void wm_verdict_format(char *buf, size_t size, const char *path, const struct wm_transcript *t,
-                       const struct wm_live_verdict *v, int same, const struct wm_rendered *want)
+                       const struct wm_live_verdict *v, const struct wm_rendered *want,
+                       const struct wm_rendered *got)
 {
+    int same = wm_rendered_equal(want, got);
+    /* One line for the failure: where the records first part from the
+     * file's, which the diff's "first difference" names too; the verdict's
+     * own line only when every record matched. */
+    size_t lineno = same ? v->lineno : wm_first_difference(t, want, got);
     char where[32] = "";
     if (t->cfg.connections > 1)
         snprintf(where, sizeof where, "connection %u: ", v->conn);
     if (v->fault == WM_LIVE_LEFT_OPEN && same)
         snprintf(buf, size, "%s: all %zu records matched, but %s%s", path,
                  wm_rendered_records(t, want), where, v->why.msg);
-    else if (v->lineno)
-        snprintf(buf, size, "%s:%zu: %s%s", path, v->lineno, where, v->why.msg);
+    else if (lineno)
+        snprintf(buf, size, "%s:%zu: %s%s", path, lineno, where, v->why.msg);
     else
         snprintf(buf, size, "%s: %s%s", path, where, v->why.msg);
 }

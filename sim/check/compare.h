@@ -31,10 +31,18 @@ size_t wm_rendered_records(const struct wm_transcript *t, const struct wm_render
 size_t wm_print_diff(FILE *out, const char *path, const struct wm_transcript *t,
                      const struct wm_rendered *want, const struct wm_rendered *got);
 
-/* The reason a live peer failed on a close, as the rest of a FAIL line:
- * "PATH:LINE: expected the server to close ..." or, when every record
- * matched (same), "PATH: all N records matched, but the server left ...". */
+/* The file line of the first difference, as wm_print_diff returns it
+ * (without printing the diff). */
+size_t wm_first_difference(const struct wm_transcript *t, const struct wm_rendered *want,
+                           const struct wm_rendered *got);
+
+/* The reason a live peer failed, as the rest of a FAIL line: "PATH:LINE:
+ * expected the server to close ...", LINE the first difference (the
+ * verdict's own line when every record matched), or, when every record
+ * matched and the peer stayed open, "PATH: all N records matched, but the
+ * server left ...". */
 void wm_verdict_format(char *buf, size_t size, const char *path, const struct wm_transcript *t,
-                       const struct wm_live_verdict *v, int same, const struct wm_rendered *want);
+                       const struct wm_live_verdict *v, const struct wm_rendered *want,
+                       const struct wm_rendered *got);
 
 #endif

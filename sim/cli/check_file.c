@@ -239,7 +239,7 @@ static int one_whole(const struct wm_args *a, const char *path, enum wm_check_mo
         goto out;
     }
     if (verdict.fault != WM_LIVE_OK)
-        wm_verdict_format(line, sizeof line, path, &t, &verdict, same, &want);
+        wm_verdict_format(line, sizeof line, path, &t, &verdict, &want, &got);
     else
         snprintf(line, sizeof line, "%s: the records differ from the file", path);
     fprintf(out, "FAIL %s\n", verdict.fault != WM_LIVE_OK ? line : path);

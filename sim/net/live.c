@@ -8,119 +8,16 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "conn.h"
-#include "escape.h"
+#include "live_int.h"
 #include "net.h"
 
 /* Bytes a peer may still send once our side has closed: enough for any
  * answer in flight, not a flood that would fill the transcript. */
 #define DRAIN_MAX 65536
 
-/* Bytes of quoted wire text in a verdict, and the phrases built around it. */
-#define QUOTE_MAX 100
-#define AFTER_MAX (QUOTE_MAX + 32)
-#define WANT_MAX (QUOTE_MAX + 48)
-
-struct mirror {
-    struct wm_framer framer; /* lenient: the peer's bytes are only recorded */
-    const struct wm_journal *expect;
-    size_t expect_at;  /* next expected peer record to match */
-    size_t end_at;     /* index of the file's first peer end (close, error, partial), or n */
-    uint64_t end_lines; /* peer lines the file puts before that end */
-    int shows_close;   /* the file shows the peer's close or error (a partial's is implied
-                          when the file does not: it answers ours) */
-    uint64_t lines;    /* peer lines recorded so far */
-    /* Our side as the peer was sent it, to time the peer's close: */
-    uint64_t sent;     /* our wire items sent (lines; a partial and the close at the close) */
-    size_t mid;        /* bytes sent since our last newline (a partial, if we close) */
-    int waited;        /* a close window passed since our last send */
-    struct wm_live *lv;
-};
-
 static int is_end(enum wm_rec_kind k)
 {
     return k == WM_REC_CLOSE || k == WM_REC_ERROR || k == WM_REC_PARTIAL;
-}
-
-static const char *peer_name(const struct wm_live *lv)
-{
-    return lv->local->side == 'C' ? "server" : "client";
-}
-
-static const char *own_name(const struct wm_live *lv)
-{
-    return lv->local->side == 'C' ? "client" : "server";
-}
-
-void wm_seconds_word(char *buf, size_t size, int ms)
-{
-    snprintf(buf, size, "%d.%03d", ms / 1000, ms % 1000);
-    char *end = buf + strlen(buf);
-    while (end[-1] == '0') /* "1.500" -> "1.5", "2.000" -> "2" */
-        *--end = '\0';
-    if (end[-1] == '.')
-        end[-1] = '\0';
-}
-
-void wm_live_seconds(char *buf, size_t size, int ms)
-{
-    char word[24];
-    wm_seconds_word(word, sizeof word, ms);
-    snprintf(buf, size, "%s s", word);
-}
-
-/* "after `REPORT Hot`": the last bytes our side sent, for messages. */
-static void after_what(const struct wm_live *lv, char *buf, size_t size)
-{
-    const struct wm_journal *j = lv->local->journal;
-    for (size_t i = j ? j->n : 0; i-- > 0;) {
-        const struct wm_rec *r = &j->recs[i];
-        if (r->kind == WM_REC_LINE || r->kind == WM_REC_PARTIAL) {
-            char text[QUOTE_MAX];
-            wm_escape(text, sizeof text, wm_rec_text(j, r), r->len);
-            snprintf(buf, size, "after `%s`", text);
-            return;
-        }
-    }
-    snprintf(buf, size, "before the %s sent anything", own_name(lv));
-}
-
-static void set_verdict(struct wm_live *lv, enum wm_live_fault fault, size_t lineno)
-{
-    lv->verdict->fault = fault;
-    lv->verdict->lineno = lineno;
-}
-
-/* The file (or model) shows the peer's end: no line may follow. */
-static int expects_end(const struct mirror *m)
-{
-    return m->expect && m->end_at < m->expect->n;
-}
-
-static size_t end_lineno(const struct mirror *m)
-{
-    return m->expect && m->end_at < m->expect->n ? m->expect->recs[m->end_at].lineno : 0;
-}
-
-/* What the file shows the peer doing at its end, for messages. */
-static void expected_end(const struct mirror *m, char *buf, size_t size)
-{
-    const struct wm_rec *r = &m->expect->recs[m->end_at];
-    if (r->kind != WM_REC_PARTIAL) {
-        snprintf(buf, size, "to close");
-        return;
-    }
-    char text[QUOTE_MAX];
-    wm_escape(text, sizeof text, wm_rec_text(m->expect, r), r->len);
-    snprintf(buf, size, "to send `%s` with no final newline%s", text,
-             m->shows_close ? " and close" : "");
-}
-
-/* Our items the peer has begun to be sent, as a record's cause counts
- * them: a line or partial line counts from its first byte. */
-static uint64_t sent_items(const struct mirror *m)
-{
-    return m->sent + (m->mid > 0);
 }
 
 /* The file shows the peer still open now: every peer line it puts before
@@ -128,90 +25,27 @@ static uint64_t sent_items(const struct mirror *m)
  * ours not yet sent, or the peer's close is implied (it answers ours). A
  * close now is early. The partial-left-open case implies both closes: then
  * either side may end the pair. */
-static int must_stay_open(const struct mirror *m, int shut_wr)
+static int must_stay_open(const struct wm_lv_mirror *m, int shut_wr)
 {
     const struct wm_live *lv = m->lv;
     if (!lv->close_window_ms || !m->expect || m->lines < m->end_lines ||
         (lv->script && wm_script_close_implied(lv->script)))
         return 0;
-    if (!expects_end(m))
+    if (!wm_lv_expects_end(m))
         return !shut_wr;
     const struct wm_rec *end = &m->expect->recs[m->end_at];
-    return sent_items(m) < end->cause ||
+    return wm_lv_sent_items(m) < end->cause ||
            (end->kind == WM_REC_PARTIAL && !m->shows_close && !shut_wr);
-}
-
-/* Our wire item k (from 1) as the file has it: "`NUMBER x` (line 6)", "its
- * close (line 9)"; from our journal, without a line, where there is no file. */
-static void own_item(const struct wm_live *lv, uint64_t k, char *buf, size_t size)
-{
-    const struct wm_journal *j = lv->script ? lv->script->own : lv->local->journal;
-    uint64_t seen = 0;
-    for (size_t i = 0; j && i < j->n && k > 0; i++) {
-        const struct wm_rec *r = &j->recs[i];
-        if (!wm_rec_is_wire((enum wm_rec_kind)r->kind) || ++seen < k)
-            continue;
-        char text[QUOTE_MAX], line[32] = "";
-        if (r->lineno)
-            snprintf(line, sizeof line, " (line %zu)", r->lineno);
-        if (r->kind == WM_REC_LINE || r->kind == WM_REC_PARTIAL) {
-            wm_escape(text, sizeof text, wm_rec_text(j, r), r->len);
-            snprintf(buf, size, "`%s`%s", text, line);
-        } else {
-            snprintf(buf, size, "the %s's close%s", own_name(lv), line);
-        }
-        return;
-    }
-    snprintf(buf, size, k ? "the %s's close" : "before the %s sent anything", own_name(lv));
-}
-
-/* The peer closed where the file shows it open: which of our items it had
- * been sent, and which should have ended it. */
-static void closed_early(struct mirror *m)
-{
-    struct wm_live *lv = m->lv;
-    char had[WANT_MAX + 48], want[WANT_MAX + 32];
-    size_t lineno = 0;
-    uint64_t sent = sent_items(m);
-    if (expects_end(m) && sent < m->expect->recs[m->end_at].cause) {
-        char cause[WANT_MAX];
-        own_item(lv, m->expect->recs[m->end_at].cause, cause, sizeof cause);
-        snprintf(want, sizeof want, "to close after %s", cause);
-        lineno = end_lineno(m);
-    } else {
-        snprintf(want, sizeof want, "to close only after the %s's close", own_name(lv));
-    }
-    if (sent) {
-        char item[WANT_MAX];
-        own_item(lv, sent, item, sizeof item);
-        snprintf(had, sizeof had, "when it had been sent only up to %s", item);
-    } else {
-        snprintf(had, sizeof had, "before the %s sent anything", own_name(lv));
-    }
-    set_verdict(lv, WM_LIVE_CLOSED_EARLY, lineno);
-    wm_err_set(&lv->verdict->why, "expected the %s %s; it closed %s", peer_name(lv), want, had);
-}
-
-/* A peer line where the file shows the peer's end: the peer went on where
- * it should have stopped (the bad input it was sent was accepted). */
-static void sent_for_end(struct mirror *m, const char *line, size_t len)
-{
-    struct wm_live *lv = m->lv;
-    char after[AFTER_MAX], want[WANT_MAX], got[QUOTE_MAX];
-    after_what(lv, after, sizeof after);
-    expected_end(m, want, sizeof want);
-    wm_escape(got, sizeof got, line, len);
-    set_verdict(lv, WM_LIVE_SENT_FOR_END, end_lineno(m));
-    wm_err_set(&lv->verdict->why, "expected the %s %s %s; it sent `%s`", peer_name(lv), want,
-               after, got);
 }
 
 /* A peer record's cause is how many of our items it had read: not
  * observable, so it is where the file puts it when that is consistent with
  * what we had sent, else everything we had sent. */
-static uint64_t place(struct mirror *m, enum wm_rec_kind kind)
+static uint64_t place(struct wm_lv_mirror *m, enum wm_rec_kind kind)
 {
-    uint64_t sent = m->lv->local->journal->wire;
+    /* Only what went out: a line of ours still held (or queued) cannot
+     * have been read, so the diff shows a close before it where it came. */
+    uint64_t sent = wm_lv_sent_items(m);
     const struct wm_journal *e = m->expect;
     while (e && m->expect_at < e->n) {
         const struct wm_rec *r = &e->recs[m->expect_at++];
@@ -221,21 +55,21 @@ static uint64_t place(struct mirror *m, enum wm_rec_kind kind)
     return sent;
 }
 
-static int record(struct mirror *m, enum wm_rec_kind kind, const char *text, size_t len,
+static int record(struct wm_lv_mirror *m, enum wm_rec_kind kind, const char *text, size_t len,
                   struct wm_err *err)
 {
     if (wm_journal_add(m->lv->remote, kind, place(m, kind), text, len) < 0) {
         wm_err_set(err, "transcript memory exhausted (--max-journal)");
         return -1;
     }
-    if (kind == WM_REC_LINE && ++m->lines > m->end_lines && expects_end(m))
-        sent_for_end(m, text, len);
+    if (kind == WM_REC_LINE && ++m->lines > m->end_lines && wm_lv_expects_end(m))
+        wm_lv_sent_for_end(m, text, len);
     return 0;
 }
 
-static void mirror_init(struct mirror *m, struct wm_live *lv)
+static void mirror_init(struct wm_lv_mirror *m, struct wm_live *lv)
 {
-    *m = (struct mirror){.expect = lv->expect_remote, .lv = lv};
+    *m = (struct wm_lv_mirror){.expect = lv->expect_remote, .lv = lv};
     const struct wm_journal *e = m->expect;
     for (m->end_at = 0; e && m->end_at < e->n; m->end_at++) {
         if (is_end((enum wm_rec_kind)e->recs[m->end_at].kind))
@@ -247,7 +81,7 @@ static void mirror_init(struct mirror *m, struct wm_live *lv)
 }
 
 /* Records the peer's bytes; stops at the first line that gives a verdict. */
-static int mirror_feed(struct mirror *m, const char *p, size_t n, struct wm_err *err)
+static int mirror_feed(struct wm_lv_mirror *m, const char *p, size_t n, struct wm_err *err)
 {
     size_t off = 0;
     while (off < n && m->lv->verdict->fault == WM_LIVE_OK) {
@@ -266,7 +100,7 @@ static int mirror_feed(struct mirror *m, const char *p, size_t n, struct wm_err 
     return 0;
 }
 
-static int mirror_eof(struct mirror *m, int local_closed_first, struct wm_err *err)
+static int mirror_eof(struct wm_lv_mirror *m, int local_closed_first, struct wm_err *err)
 {
     if (wm_framer_mid_line(&m->framer) &&
         record(m, WM_REC_PARTIAL, m->framer.buf, m->framer.len, err) < 0)
@@ -293,7 +127,7 @@ static int wait_fd(int fd, short events, int timeout_ms)
 }
 
 /* n bytes of ours went out: each newline ends an item. */
-static void note_sent(struct mirror *m, const char *p, size_t n)
+static void note_sent(struct wm_lv_mirror *m, const char *p, size_t n)
 {
     for (const char *nl; n && (nl = memchr(p, '\n', n)) != NULL; n -= (size_t)(nl + 1 - p), p = nl + 1) {
         m->sent++;
@@ -308,7 +142,7 @@ static void note_sent(struct mirror *m, const char *p, size_t n)
  * which the peer did not close, so that an early close is pinned to the
  * line before it. 1 when something waits for that window, 0 when all is
  * sent, -1 with err. */
-static int flush(struct wm_live *lv, struct mirror *m, int shut_wr, struct wm_err *err)
+static int flush(struct wm_live *lv, struct wm_lv_mirror *m, int shut_wr, struct wm_err *err)
 {
     struct wm_endpoint *ep = lv->local;
     while (wm_ep_pending(ep) > 0) {
@@ -317,7 +151,7 @@ static int flush(struct wm_live *lv, struct mirror *m, int shut_wr, struct wm_er
         /* Lines are held where the peer's shown close answers a later line
          * of ours; where its close answers our close, holding our close
          * alone tells an early close (the lines before it go at once). */
-        if (must_stay_open(m, shut_wr) && expects_end(m)) {
+        if (must_stay_open(m, shut_wr) && wm_lv_expects_end(m)) {
             if (!m->waited)
                 return 1;
             const char *nl = memchr(p, '\n', n);
@@ -347,55 +181,10 @@ static int flush(struct wm_live *lv, struct mirror *m, int shut_wr, struct wm_er
     return 0;
 }
 
-/* Nothing came for the whole timeout. 1 to go on (a script gave up waiting
- * for a line: the diff will show it), 0 when a verdict ends the run, -1 err. */
-static int on_silence(struct wm_live *lv, struct mirror *m, struct wm_err *err)
-{
-    struct wm_endpoint *ep = lv->local;
-    char secs[32], after[AFTER_MAX];
-    wm_live_seconds(secs, sizeof secs, lv->timeout_ms);
-    after_what(lv, after, sizeof after);
-    /* Played all, its close implied (a partial line left open): the peer
-     * stayed open as the file shows, so our side ends quietly, as the
-     * simulator ends such a pair, and what the peer does next is compared. */
-    if (!ep->closed && lv->script && wm_script_close_implied(lv->script)) {
-        wm_ep_abandon(ep);
-        return 1;
-    }
-    if (!ep->closed && lv->script && wm_script_awaits_end(lv->script)) {
-        char want[WANT_MAX];
-        expected_end(m, want, sizeof want);
-        set_verdict(lv, WM_LIVE_KEPT_OPEN, end_lineno(m));
-        wm_err_set(&lv->verdict->why, "expected the %s %s %s; it kept the connection open for %s",
-                   peer_name(lv), want, after, secs);
-        return 0;
-    }
-    if (!ep->closed && lv->script) {
-        wm_ep_abandon(ep); /* the peer never sent what the file expects */
-        return 1;
-    }
-    if (!ep->closed) {
-        wm_err_set(err, "no answer from the %s within %s (--timeout)", peer_name(lv), secs);
-        return -1;
-    }
-    if (m->shows_close) {
-        char want[WANT_MAX];
-        expected_end(m, want, sizeof want);
-        set_verdict(lv, WM_LIVE_KEPT_OPEN, end_lineno(m));
-        wm_err_set(&lv->verdict->why, "expected the %s %s; it kept the connection open for %s "
-                   "after the %s closed", peer_name(lv), want, secs, own_name(lv));
-        return 0;
-    }
-    set_verdict(lv, WM_LIVE_LEFT_OPEN, 0);
-    wm_err_set(&lv->verdict->why, "the %s left the connection open for %s after the %s closed",
-               peer_name(lv), secs, own_name(lv));
-    return 0;
-}
-
 int wm_live_run(struct wm_live *lv, struct wm_err *err)
 {
     struct wm_endpoint *ep = lv->local;
-    struct mirror m;
+    struct wm_lv_mirror m;
     char buf[WM_IO_CHUNK];
     int shut_wr = 0, held = 0, rc = -1;
     size_t drained = 0; /* bytes received since our side closed */
@@ -446,7 +235,7 @@ int wm_live_run(struct wm_live *lv, struct wm_err *err)
             continue;
         }
         if (ready == 0) {
-            int go_on = on_silence(lv, &m, err);
+            int go_on = wm_lv_on_silence(lv, &m, err);
             if (go_on < 0)
                 goto out;
             continue;
@@ -464,7 +253,7 @@ int wm_live_run(struct wm_live *lv, struct wm_err *err)
             if (mirror_eof(&m, shut_wr, err) < 0) /* we sent our end */
                 goto out;
             if (early && lv->verdict->fault == WM_LIVE_OK) {
-                closed_early(&m);
+                wm_lv_closed_early(&m);
                 break;
             }
             wm_ep_eof(ep);
@@ -475,7 +264,7 @@ int wm_live_run(struct wm_live *lv, struct wm_err *err)
         }
         if (ep->closed && (drained += (size_t)n) > DRAIN_MAX) {
             wm_err_set(err, "the %s kept sending after the %s closed (over %d bytes); stopped "
-                       "reading", peer_name(lv), own_name(lv), DRAIN_MAX);
+                       "reading", wm_lv_peer_name(lv), wm_lv_own_name(lv), DRAIN_MAX);
             goto out;
         }
         if (mirror_feed(&m, buf, (size_t)n, err) < 0)

@@ -26,13 +26,14 @@ enum wm_live_fault {
     WM_LIVE_SENT_FOR_END, /* it sent a line where the file shows its end */
     WM_LIVE_KEPT_OPEN,    /* the file shows its end; it stayed open for the timeout */
     WM_LIVE_LEFT_OPEN,    /* after our close, it stayed open for the timeout */
-    WM_LIVE_CLOSED_EARLY  /* it closed before the line (or close) of ours that should end it */
+    WM_LIVE_CLOSED_EARLY, /* it closed before the line (or close) of ours that should end it */
+    WM_LIVE_NO_ANSWER     /* the file shows it sending a line; nothing came for the timeout */
 };
 
 struct wm_live_verdict {
     enum wm_live_fault fault;
     uint32_t conn;   /* connection, from 1 */
-    size_t lineno;   /* the file line of the end the peer failed to give, 0 if none */
+    size_t lineno;   /* the file line of the end (or line) the peer failed to give, 0 if none */
     struct wm_err why;
 };
 
