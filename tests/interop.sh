@@ -244,7 +244,8 @@ case_reports() {
         has $1 "^1 passed, 2 failed, 1 skipped (1 malformed)$" || return 1
     grep -q '<testsuite name="warmer.interop" tests="4" failures="1" errors="1" skipped="1"' "$tmp/r.xml" &&
         grep -q '<skipped message="its server side is a script' "$tmp/r.xml" &&
-        grep -q '^-S: 5$' "$tmp/r.xml" && grep -q '^reproduce: .* interop --server .*b.txt$' "$tmp/r.xml" ||
+        grep -q '^-S: 5$' "$tmp/r.xml" && grep -q '^reproduce: .* interop --server .*b.txt$' "$tmp/r.xml" &&
+        grep -q 'reproduce: .* interop --server .*d.txt' "$tmp/r.xml" ||
         { why="junit: $(head -c 600 "$tmp/r.xml")"; return 1; }
     if command -v "$PY" >/dev/null; then
         "$PY" - "$tmp/r.xml" "$tmp/r.json" <<'PYEOF' || { why="reports: $(head -c 600 "$tmp/r.json")"; return 1; }

@@ -442,6 +442,8 @@ enum wm_case_status wm_interop_case(FILE *out, const char *path, const struct wm
     if (wm_tx_parse(path, &t, o->max_journal, &err) < 0) {
         fprintf(out, "FAIL %s: malformed: %s\n", path, err.msg);
         res->message = strdup(err.msg);
+        struct icase bad = {.o = o, .path = path}; /* how to see it again, as check says */
+        print_reproduce(out, &bad, res);
         return res->status = WM_CASE_MALFORMED;
     }
     struct icase c = {.o = o, .path = path, .t = &t, .proc = {.err_fd = -1}};
