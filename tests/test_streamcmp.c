@@ -145,6 +145,17 @@ static struct verdict streamed(void)
 
 /* The golden edited at line at: check's first difference is want_first,
  * and its diff the whole comparison's, plus the window's line when cut. */
+/* The edited file matches its run, streamed. */
+static void assert_edited_same(void)
+{
+    struct wm_err err;
+    struct wm_exec_opts o = opts();
+    struct wm_scmp *s = wm_scmp_open(edited, o.max_journal, &err);
+    ck_assert_msg(s, "%s", err.msg);
+    ck_assert_int_eq(wm_scmp_run(s, &o, &err), WM_SCMP_SAME);
+    wm_scmp_close(s);
+}
+
 static void expect_same_verdict(size_t at, const char *with, size_t want_first, int cut)
 {
     write_edited(at, with);
@@ -273,24 +284,14 @@ START_TEST(connections_swapped_are_same)
             if (orig.l[i][1] == '0' + conn)
                 fprintf(f, "%s\n", orig.l[i]);
     ck_assert(fclose(f) == 0);
-    struct wm_err err;
-    struct wm_exec_opts o = opts();
-    struct wm_scmp *s = wm_scmp_open(edited, o.max_journal, &err);
-    ck_assert_msg(s, "%s", err.msg);
-    ck_assert_int_eq(wm_scmp_run(s, &o, &err), WM_SCMP_SAME);
-    wm_scmp_close(s);
+    assert_edited_same();
 }
 END_TEST
 
 START_TEST(golden_is_same)
 {
     write_edits(NULL, NULL, 0);
-    struct wm_err err;
-    struct wm_exec_opts o = opts();
-    struct wm_scmp *s = wm_scmp_open(edited, o.max_journal, &err);
-    ck_assert_msg(s, "%s", err.msg);
-    ck_assert_int_eq(wm_scmp_run(s, &o, &err), WM_SCMP_SAME);
-    wm_scmp_close(s);
+    assert_edited_same();
 }
 END_TEST
 

@@ -11,6 +11,7 @@
 #include "endpoint.h"
 #include "rng.h"
 #include "journal.h"
+#include "net.h" /* wm_seconds_word */
 #include "script.h"
 #include "transcript.h"
 
@@ -89,8 +90,7 @@ int wm_live_replay(struct wm_transcript *t, const struct wm_live_replay_opts *o,
                    struct wm_conn_log **logs, struct wm_live_verdict *verdict,
                    struct wm_err *err);
 
-/* "10 s", "1.5 s": a timeout for messages; "10", "1.5": for --timeout. */
+/* "10 s", "1.5 s": a timeout for messages. */
 void wm_live_seconds(char *buf, size_t size, int ms);
-void wm_seconds_word(char *buf, size_t size, int ms);
 
 #endif

@@ -18,16 +18,6 @@ const char *wm_lv_own_name(const struct wm_live *lv)
     return lv->local->side == 'C' ? "client" : "server";
 }
 
-void wm_seconds_word(char *buf, size_t size, int ms)
-{
-    snprintf(buf, size, "%d.%03d", ms / 1000, ms % 1000);
-    char *end = buf + strlen(buf);
-    while (end[-1] == '0') /* "1.500" -> "1.5", "2.000" -> "2" */
-        *--end = '\0';
-    if (end[-1] == '.')
-        end[-1] = '\0';
-}
-
 void wm_live_seconds(char *buf, size_t size, int ms)
 {
     char word[24];

@@ -362,3 +362,15 @@ int wm_port_take(struct wm_port_pool *p, const char *host, char *port, size_t si
     }
     return kernel_port(host, port, size, err);
 }
+
+const char *wm_seconds_word(char *buf, size_t size, int64_t ms)
+{
+    int n = snprintf(buf, size, "%lld.%03d", (long long)(ms / 1000), (int)(ms % 1000));
+    if (n < 0 || (size_t)n >= size)
+        return buf;
+    while (n > 0 && buf[n - 1] == '0') /* "1.500" -> "1.5", "2.000" -> "2" */
+        buf[--n] = '\0';
+    if (n > 0 && buf[n - 1] == '.')
+        buf[--n] = '\0';
+    return buf;
+}

@@ -91,4 +91,7 @@ void wm_net_ack_now(int fd);
  * which cannot tell whether a reply will follow. */
 ssize_t wm_net_recv(int fd, void *buf, size_t len, int flags);
 
+/* ms as seconds the way an option takes them: "10", "1.5", "0.01". Returns buf. */
+const char *wm_seconds_word(char *buf, size_t size, int64_t ms);
+
 #endif

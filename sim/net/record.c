@@ -375,19 +375,19 @@ static void expire(struct rloop *l)
 {
     int64_t now = wm_serve_now_ms();
     while (l->dial.head && l->dial.head->deadline <= now) {
-        char why[64], secs[WM_SERVE_SECS_LEN];
+        char why[64], secs[32];
         snprintf(why, sizeof why, "no answer within %s s (--connect-timeout)",
-                 wm_serve_secs(secs, (unsigned)l->o->connect_timeout_ms));
+                 wm_seconds_word(secs, sizeof secs, l->o->connect_timeout_ms));
         dial_fail(l, l->dial.head, why);
     }
     while (l->wait.head && l->wait.head->deadline <= now) {
         struct rent *e = l->wait.head;
         int open = e->rc.side[WM_RC_SERVER].eof ? WM_RC_CLIENT : WM_RC_SERVER;
-        char secs[WM_SERVE_SECS_LEN];
+        char secs[32];
         fprintf(stderr, "warmer record: connection %llu: the %s did not close within %s s "
                 "(--close-wait) of the %s's close; connection ended\n",
                 (unsigned long long)e->rc.num, open ? "server" : "client",
-                wm_serve_secs(secs, l->o->close_wait_ms), open ? "client" : "server");
+                wm_seconds_word(secs, sizeof secs, l->o->close_wait_ms), open ? "client" : "server");
         wm_rc_expire(&e->rc);
         settle(l, e);
     }

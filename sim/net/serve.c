@@ -213,13 +213,3 @@ int64_t wm_serve_now_ms(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
-
-const char *wm_serve_secs(char buf[WM_SERVE_SECS_LEN], unsigned ms)
-{
-    int n = snprintf(buf, WM_SERVE_SECS_LEN, "%u.%03u", ms / 1000, ms % 1000);
-    while (n > 0 && buf[n - 1] == '0')
-        buf[--n] = '\0';
-    if (n > 0 && buf[n - 1] == '.')
-        buf[--n] = '\0';
-    return buf;
-}

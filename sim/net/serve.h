@@ -34,7 +34,6 @@
 #define WM_SERVE_MAX_CONNECTIONS 65536
 #define WM_SERVE_DEFAULT_IDLE_MS 30000
 #define WM_SERVE_MAX_IDLE_MS 86400000
-#define WM_SERVE_SECS_LEN 24
 /* After a session closes first, the server half-closes and reads (and
  * drops) what the client still sends for at most this long, so the client
  * reads every reply before it sees the end instead of a reset. */
@@ -144,8 +143,5 @@ int wm_serve_events(int lfd, int sigfd, const struct wm_serve_opts *o, struct wm
                     int *signo, struct wm_err *err);
 int wm_serve_threads(int lfd, int sigfd, const struct wm_serve_opts *o, struct wm_serve_stats *st,
                      int *signo, struct wm_err *err);
-
-/* ms as seconds for a message: "30", "0.25". Returns buf. */
-const char *wm_serve_secs(char buf[WM_SERVE_SECS_LEN], unsigned ms);
 
 #endif

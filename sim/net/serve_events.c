@@ -330,10 +330,10 @@ static void expire(struct esrv *s)
         conn_close(s->linger.head);
     while (s->active.head && s->active.head->deadline && s->active.head->deadline <= now) {
         struct econn *e = s->active.head;
-        char secs[WM_SERVE_SECS_LEN];
+        char secs[32];
         wm_serve_log(s->o->con, "connection %llu (%s): nothing received for %s s "
                      "(--idle-timeout), closing", (unsigned long long)e->c.num, e->c.addr,
-                     wm_serve_secs(secs, s->o->idle_ms));
+                     wm_seconds_word(secs, sizeof secs, s->o->idle_ms));
         e->c.idle = 1;
         conn_close(e);
     }

@@ -14,6 +14,7 @@
  * shuts down a descriptor that was closed (and perhaps reused). Finished
  * threads wait on a "done" list until the accept loop joins them, which it
  * does after every wake-up. */
+#include "net.h"
 #include "serve.h"
 
 #include <errno.h>
@@ -75,10 +76,10 @@ static int flush(struct tconn *t)
                 c->cut = 1;
                 return -1;
             }
-            char secs[WM_SERVE_SECS_LEN];
+            char secs[32];
             wm_serve_log(c->con, "connection %llu (%s): could not send for %s s (the client is "
                          "not reading; --idle-timeout), closing", (unsigned long long)c->num,
-                         c->addr, wm_serve_secs(secs, t->srv->o->idle_ms));
+                         c->addr, wm_seconds_word(secs, sizeof secs, t->srv->o->idle_ms));
             c->idle = 1;
             return -1;
         } else {
@@ -143,10 +144,10 @@ static void serve_conn(struct tconn *t)
             else
                 wm_ep_eof(ep);
         } else if (e == EAGAIN || e == EWOULDBLOCK) {
-            char secs[WM_SERVE_SECS_LEN];
+            char secs[32];
             wm_serve_log(c->con, "connection %llu (%s): nothing received for %s s "
                          "(--idle-timeout), closing", (unsigned long long)c->num, c->addr,
-                         wm_serve_secs(secs, t->srv->o->idle_ms));
+                         wm_seconds_word(secs, sizeof secs, t->srv->o->idle_ms));
             c->idle = 1;
             return;
         } else if (e != EINTR) {
