@@ -12,8 +12,11 @@
 #include "session.h"
 
 struct wm_game {
-    int64_t lo, hi, secret;
+    int64_t lo, hi, secret; /* the values, when big is NULL */
     uint64_t count;
+    /* NULL, or (book profiles only) "LO:HI:SECRET" in canonical decimal when
+     * one of them is beyond int64; owned by whoever owns the game (the cfg). */
+    char *big;
 };
 
 /* Parses "LO:HI:SECRET:COUNT" strictly; -1 with err naming the input. */

@@ -19,8 +19,11 @@ enum wm_out_kind {
                                recorded, where a close answering the peer is implied */
     WM_OUT_HALF_CLOSE, /* a close a file shows before more of the side's records (scripts
                           only): recorded; the side sends no more and reads on */
-    WM_OUT_ERROR_AS_WRITTEN /* an error a file shows after the peer's end, on a side that
+    WM_OUT_ERROR_AS_WRITTEN, /* an error a file shows after the peer's end, on a side that
                                half-closed before (scripts only): recorded all the same */
+    WM_OUT_HANG /* the session hangs (a book profile's loop that never ends, or an asyncio
+                   handler that returned without closing): what it sent before still goes
+                   out; from now on the side neither reads, writes nor closes its end */
 };
 
 struct wm_sink {

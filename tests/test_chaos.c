@@ -124,7 +124,7 @@ static char *chaos_run(uint64_t seed, int sides, struct wm_cfg *cfg, size_t *len
     wm_cfg_init(cfg);
     cfg->seed = seed;
     cfg->chunking = pick(&r, 2);
-    struct wm_game g = {1, 5, 3, 5};
+    struct wm_game g = {1, 5, 3, 5, NULL};
     struct wm_err err;
     ck_assert(wm_cfg_add_game(cfg, &g, &err) == 0);
     /* A third of the runs cut a side as a fault does: a reset, or a

@@ -62,7 +62,7 @@ static void expect_out(struct cli *v, const char *want, enum wm_sess_rc rc)
 
 START_TEST(book_run_client_side)
 {
-    static const struct wm_game games[] = {{1, 5, 3, 5}, {10, 15, 12, 5}};
+    static const struct wm_game games[] = {{1, 5, 3, 5, NULL}, {10, 15, 12, 5, NULL}};
     struct cli v;
     cli_start(&v, games, 2, 4194304);
     REPLY(&v, "4", "1", "5", "3", "11", "10", "12");
@@ -102,7 +102,7 @@ START_TEST(judge_above_2pow53_equal_doubles_unsure)
     /* 2^53 + 1 rounds to 2^53: equal as doubles, so Unsure, not Colder. */
     ck_assert_int_eq(wm_judge(P53 + 1, 0, 1, d1, &d2), WM_UNSURE);
     ck_assert_msg(d1 == d2, "distances %.17g and %.17g should round alike", d1, d2);
-    static const struct wm_game games[] = {{0, INT64_MAX, 0, 3}};
+    static const struct wm_game games[] = {{0, INT64_MAX, 0, 3, NULL}};
     struct cli v;
     cli_start(&v, games, 1, 100);
     REPLY(&v, "9007199254740992", "9007199254740993", "9007199254740995");
@@ -130,7 +130,7 @@ START_TEST(judge_above_2pow53_distinct_doubles_ordered)
     ck_assert_msg(d2 == 1152921504606846976.0, "2^60 + 128 rounded to %.17g", d2);
     ck_assert_int_eq(wm_judge(256, s, 1, d2, &d1), WM_COLDER);
     ck_assert_int_eq(wm_judge(-256, s, 1, d1, &d2), WM_WARMER);
-    const struct wm_game games[] = {{INT64_MIN, INT64_MAX, s, 3}};
+    const struct wm_game games[] = {{INT64_MIN, INT64_MAX, s, 3, NULL}};
     struct cli v;
     cli_start(&v, games, 1, 100);
     REPLY(&v, "256", "0", "-1152921504606846976");
@@ -153,7 +153,7 @@ START_TEST(judge_rounds_exact_difference_once)
     ck_assert_int_eq(wm_judge(P53 + 3, 1, 0, 0, &d1), WM_UNSURE);
     ck_assert_msg(d1 == 9007199254740994.0, "2^53 + 2 became %.17g", d1);
     ck_assert_int_eq(wm_judge(P53 + 5, 1, 1, d1, &d2), WM_COLDER);
-    static const struct wm_game games[] = {{0, INT64_MAX, 1, 2}};
+    static const struct wm_game games[] = {{0, INT64_MAX, 1, 2, NULL}};
     struct cli v;
     cli_start(&v, games, 1, 100);
     REPLY(&v, "9007199254740995", "9007199254740997");
@@ -176,7 +176,7 @@ START_TEST(judge_distance_near_2pow64)
     ck_assert_int_eq(wm_judge(INT64_MAX - 1, INT64_MIN, 1, d1, &d2), WM_UNSURE);
     ck_assert_int_eq(wm_judge(0, INT64_MIN, 1, d2, &d1), WM_WARMER);
     ck_assert_msg(d1 == 9223372036854775808.0, "2^63 became %.17g", d1);
-    static const struct wm_game games[] = {{INT64_MIN, INT64_MAX, INT64_MIN, 5}};
+    static const struct wm_game games[] = {{INT64_MIN, INT64_MAX, INT64_MIN, 5, NULL}};
     struct cli v;
     cli_start(&v, games, 1, 100);
     REPLY(&v, "9223372036854775807", "9223372036854775806", "0", "-9223372036854775808");
@@ -196,7 +196,7 @@ END_TEST
 
 START_TEST(lying_server_non_integer)
 {
-    static const struct wm_game games[] = {{1, 5, 3, 5}};
+    static const struct wm_game games[] = {{1, 5, 3, 5, NULL}};
     static const char *const lies[] = {"4x", "", "-0", "04", "+4", " 4", "4.0",
                                        "9223372036854775808"};
     for (size_t i = 0; i < sizeof lies / sizeof lies[0]; i++) {
@@ -214,7 +214,7 @@ END_TEST
 
 START_TEST(lying_server_out_of_range)
 {
-    static const struct wm_game games[] = {{1, 5, 3, 5}};
+    static const struct wm_game games[] = {{1, 5, 3, 5, NULL}};
     struct cli v;
     cli_start(&v, games, 1, 100);
     REPLY(&v, "6");
@@ -229,7 +229,7 @@ END_TEST
 
 START_TEST(lying_server_repeated_guess)
 {
-    static const struct wm_game games[] = {{1, 5, 3, 5}, {1, 5, 2, 5}};
+    static const struct wm_game games[] = {{1, 5, 3, 5, NULL}, {1, 5, 2, 5, NULL}};
     struct cli v;
     cli_start(&v, games, 2, 100);
     REPLY(&v, "4", "4");
@@ -248,7 +248,7 @@ END_TEST
 
 START_TEST(eof_while_awaiting_guess)
 {
-    static const struct wm_game games[] = {{1, 5, 3, 5}, {10, 15, 12, 5}};
+    static const struct wm_game games[] = {{1, 5, 3, 5, NULL}, {10, 15, 12, 5, NULL}};
     struct cli v;
     cli_start(&v, games, 2, 100);
     v.rc = wm_client_role.on_eof(&v.c, &v.sink);
@@ -267,7 +267,7 @@ END_TEST
 
 START_TEST(bad_input_reported_verbatim)
 {
-    static const struct wm_game games[] = {{1, 5, 3, 5}};
+    static const struct wm_game games[] = {{1, 5, 3, 5, NULL}};
     struct cli v;
     struct wm_err e;
     cli_start(&v, games, 1, 100);
@@ -281,13 +281,13 @@ END_TEST
 
 START_TEST(count_zero_games)
 {
-    static const struct wm_game games[] = {{1, 5, 3, 0}, {10, 15, 12, 0}};
+    static const struct wm_game games[] = {{1, 5, 3, 0, NULL}, {10, 15, 12, 0, NULL}};
     struct cli v;
     cli_start(&v, games, 2, 100);
     expect_out(&v, "L:Guess a number between 1 and 5! Shhhhh, it's 3.\nS:PARAMS 1 5\n"
                    "S:PARAMS 0 -1\nL:Guess a number between 10 and 15! Shhhhh, it's 12.\n"
                    "S:PARAMS 10 15\nS:PARAMS 0 -1\nC:\n", WM_SESS_CLOSED);
-    static const struct wm_game mixed[] = {{1, 5, 3, 0}, {10, 15, 12, 1}, {0, 0, 0, 0}};
+    static const struct wm_game mixed[] = {{1, 5, 3, 0, NULL}, {10, 15, 12, 1, NULL}, {0, 0, 0, 0, NULL}};
     cli_start(&v, mixed, 3, 100);
     REPLY(&v, "13");
     expect_out(&v, "L:Guess a number between 1 and 5! Shhhhh, it's 3.\nS:PARAMS 1 5\n"
@@ -308,7 +308,7 @@ END_TEST
 
 START_TEST(correct_on_first_guess)
 {
-    static const struct wm_game games[] = {{1, 5, 3, 5}};
+    static const struct wm_game games[] = {{1, 5, 3, 5, NULL}};
     struct cli v;
     cli_start(&v, games, 1, 100);
     REPLY(&v, "3");
@@ -319,7 +319,7 @@ END_TEST
 
 START_TEST(count_reached_without_correct)
 {
-    static const struct wm_game games[] = {{1, 5, 3, 2}};
+    static const struct wm_game games[] = {{1, 5, 3, 2, NULL}};
     struct cli v;
     cli_start(&v, games, 1, 100);
     REPLY(&v, "1", "5");
@@ -331,7 +331,7 @@ END_TEST
 
 START_TEST(max_guesses_per_session)
 {
-    static const struct wm_game games[] = {{1, 5, 3, 2}, {1, 5, 3, 2}};
+    static const struct wm_game games[] = {{1, 5, 3, 2, NULL}, {1, 5, 3, 2, NULL}};
     struct cli v;
     cli_start(&v, games, 2, 3);
     REPLY(&v, "1", "2", "1", "2");
@@ -346,7 +346,7 @@ END_TEST
 START_TEST(longest_params_sent_intact)
 {
     /* Two 20-character bounds make the longest PARAMS line, 48 characters. */
-    static const struct wm_game games[] = {{INT64_MIN, -1000000000000000000, INT64_MIN, 1}};
+    static const struct wm_game games[] = {{INT64_MIN, -1000000000000000000, INT64_MIN, 1, NULL}};
     struct cli v;
     cli_start(&v, games, 1, 100);
     REPLY(&v, "-9223372036854775808");

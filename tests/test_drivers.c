@@ -204,7 +204,7 @@ static const uint64_t seeds[] = {0, 1, 1234, 4294967301ULL, 9223372036854775808U
 #define NSEEDS (sizeof seeds / sizeof seeds[0])
 
 static const struct wm_game wide_games[] = {
-    {1, 100, 37, 20}, {-50, 50, 0, 30}, {10, 15, 12, 5}, {0, 0, 0, 1}, {1, 5, 3, 2},
+    {1, 100, 37, 20, NULL}, {-50, 50, 0, 30, NULL}, {10, 15, 12, 5, NULL}, {0, 0, 0, 1, NULL}, {1, 5, 3, 2, NULL},
 };
 #define NWIDE (sizeof wide_games / sizeof wide_games[0])
 
@@ -251,10 +251,10 @@ END_TEST
 START_TEST(test_full_range_and_long_games)
 {
     const struct wm_game g[] = {
-        {INT64_MIN, INT64_MAX, 0, 64},
-        {INT64_MIN, INT64_MAX, INT64_MAX, 64},
-        {1, 1000000, 5, 3000},
-        {-3, 3, -3, 7},
+        {INT64_MIN, INT64_MAX, 0, 64, NULL},
+        {INT64_MIN, INT64_MAX, INT64_MAX, 64, NULL},
+        {1, 1000000, 5, 3000, NULL},
+        {-3, 3, -3, 7, NULL},
     };
     agree_on(42, 3, 0, g, 4, 0);
     agree_on(42, 3, 1, g, 4, 0);
@@ -263,17 +263,17 @@ END_TEST
 
 START_TEST(test_server_error_empty_range)
 {
-    const struct wm_game g[] = {{5, 1, 3, 2}};
+    const struct wm_game g[] = {{5, 1, 3, 2, NULL}};
     agree_on(1234, 1, 0, g, 1, 1);
     agree_on(1234, 4, 1, g, 1, 1);
-    const struct wm_game g2[] = {{1, 5, 3, 5}, {5, 1, 3, 2}, {10, 15, 12, 5}};
+    const struct wm_game g2[] = {{1, 5, 3, 5, NULL}, {5, 1, 3, 2, NULL}, {10, 15, 12, 5, NULL}};
     agree_on(7, 2, 0, g2, 3, 1);
 }
 END_TEST
 
 START_TEST(test_server_error_exhaustion)
 {
-    const struct wm_game g[] = {{1, 3, 9, 5}};
+    const struct wm_game g[] = {{1, 3, 9, 5, NULL}};
     agree_on(1234, 1, 0, g, 1, 1);
     agree_on(99, 8, 1, g, 1, 1);
 }

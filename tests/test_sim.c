@@ -20,9 +20,9 @@ struct run_opts {
     enum wm_driver driver;
 };
 
-static const struct wm_game BOOK[] = {{1, 5, 3, 5}, {10, 15, 12, 5}};
-static const struct wm_game MIXED[] = {{1, 20, 7, 10}, {1, 2, 2, 2}, {-5, 5, 0, 11}, {5, 1, 3, 2}};
-static const struct wm_game WIDE[] = {{INT64_MIN, INT64_MAX, 0, 12}, {0, 4294967296, 4294967296, 25}};
+static const struct wm_game BOOK[] = {{1, 5, 3, 5, NULL}, {10, 15, 12, 5, NULL}};
+static const struct wm_game MIXED[] = {{1, 20, 7, 10, NULL}, {1, 2, 2, 2, NULL}, {-5, 5, 0, 11, NULL}, {5, 1, 3, 2, NULL}};
+static const struct wm_game WIDE[] = {{INT64_MIN, INT64_MAX, 0, 12, NULL}, {0, 4294967296, 4294967296, 25, NULL}};
 
 static void make_cfg(struct wm_cfg *cfg, const struct wm_game *games, size_t ngames,
                      const struct run_opts *ro)
@@ -484,7 +484,7 @@ END_TEST
 START_TEST(million_guess_game)
 {
     enum { N = 1000000 };
-    static const struct wm_game game[] = {{1, N, 0, N}};
+    static const struct wm_game game[] = {{1, N, 0, N, NULL}};
     struct run_opts ro = {1234, 1, 0, WM_TR_MEMORY, 0};
     struct wm_cfg cfg;
     make_cfg(&cfg, GAMES(game), &ro);

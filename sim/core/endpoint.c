@@ -177,6 +177,9 @@ static void on_emit(void *ctx, enum wm_out_kind kind, const char *text, size_t l
             record(ep, WM_REC_CLOSE, "", 0);
         ep->closed = 1;
         break;
+    case WM_OUT_HANG:
+        ep->stalled = 1; /* for now as a stall; to be recorded and flushed first */
+        break;
     }
 }
 

@@ -121,7 +121,7 @@ static void draw_game(struct wm_rng *g, struct wm_game *gm, const struct wm_game
         count = (uint64_t)rnd(g, 1, hi - lo + 4);
         break;
     }
-    *gm = (struct wm_game){lo, hi, secret, count};
+    *gm = (struct wm_game){.lo = lo, .hi = hi, .secret = secret, .count = count};
 }
 
 static void draw_setup(struct wm_rng *g, struct wm_scn_setup *u, uint32_t connections, int driver)

@@ -25,7 +25,7 @@ static struct wm_rec_game *new_game(struct wm_rec_played *p, int64_t lo, int64_t
         p->cap = cap;
     }
     struct wm_rec_game *g = &p->games[p->n++];
-    *g = (struct wm_rec_game){.g = {lo, hi, 0, 0}};
+    *g = (struct wm_rec_game){.g = {.lo = lo, .hi = hi}};
     return g;
 }
 

@@ -59,7 +59,7 @@ const struct wm_fault *wm_cfg_fault(const struct wm_cfg *cfg, enum wm_fault_kind
 
 int wm_cfg_default_games(struct wm_cfg *cfg, struct wm_err *err)
 {
-    static const struct wm_game book[2] = {{1, 5, 3, 5}, {10, 15, 12, 5}};
+    static const struct wm_game book[2] = {{1, 5, 3, 5, NULL}, {10, 15, 12, 5, NULL}};
     return wm_cfg_add_game(cfg, &book[0], err) < 0 ? -1 : wm_cfg_add_game(cfg, &book[1], err);
 }
 
