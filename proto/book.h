@@ -16,50 +16,68 @@
 #include <stdint.h>
 
 #include "big.h"
+#include "bigset.h"
 #include "client.h"
 #include "gset.h"
 #include "profile.h"
 #include "rng.h"
 #include "session.h"
 
-struct wm_book_guesses; /* the game's guesses, in order (book_server.c) */
+/* Bytes a session's big values may take: the server's guesses of one game
+ * in a range beyond int64, the client's history (4 bytes a value plus 4 a
+ * 32-bit word, plus the server's table). A harness bound: the book has none. */
+#define WM_BOOK_BYTES_MAX ((size_t)256 << 20)
 
 struct wm_book_server {
     struct wm_rng rng;          /* seeded as the port's: connection k gets seed + k */
     enum wm_profile profile;    /* book or book-asyncio */
     int have_range;             /* PARAMS seen: lo and hi are ints, not None */
+    int small;                  /* lo and hi fit int64: the guesses are in small_guesses */
     struct wm_big lo, hi;
-    int secret_known;
-    struct wm_big secret;
-    struct wm_book_guesses *guesses; /* bounded by max_guesses */
+    int secret_known;           /* the book's `secret is not None` */
+    int have_last;              /* `guesses` is not empty: last is guesses[-1] */
+    struct wm_big last;         /* the secret too, once known */
+    struct wm_gset small_guesses; /* the game's distinct guesses, bounded by max_guesses */
+    struct wm_bigset big_guesses; /* the same for a range beyond int64 */
     size_t max_guesses;
     int closed;
 };
 
-/* 0, or -1 out of memory. */
+/* 0, or -1 out of memory (nothing to free then). */
 int wm_book_server_init(struct wm_book_server *s, enum wm_profile profile, uint64_t seed,
                         size_t max_guesses);
 void wm_book_server_free(struct wm_book_server *s);
 extern const struct wm_role wm_book_server_role;
 
-struct wm_book_history; /* the session's guesses and judgements, for the closing log */
-
 struct wm_book_client {
     const struct wm_game *games; /* borrowed; a game's values beyond int64 are in g->big */
     size_t ngames;
     size_t game;                 /* the game in play */
-    uint64_t asked;
+    uint64_t asked;              /* NUMBERs answered in this game */
     struct wm_big lo, hi, secret; /* the game in play's values */
-    int have_dist;
+    int have_dist;               /* the book's `last_distance is not None` */
     double last_dist;            /* math.fabs(guess - secret), a float as in the book */
-    struct wm_book_history *hist;
-    size_t max_guesses;
+    struct wm_bigarena hist;     /* every guess of the session, tagged with its decision */
     int done;
 };
 
+/* 0, or -1 out of memory (nothing to free then). */
 int wm_book_client_init(struct wm_book_client *c, const struct wm_game *games, size_t ngames,
                         size_t max_guesses);
 void wm_book_client_free(struct wm_book_client *c);
 extern const struct wm_role wm_book_client_role;
+
+/* Shared by book_server.c and book_client.c (book_text.c). */
+
+/* Emits the text a followed by b[0..blen) as one item: 0, or -1 out of
+ * memory (nothing emitted). Lines may be max-line long, so no fixed buffer. */
+int wm_book_emit2(const struct wm_sink *out, enum wm_out_kind kind, const char *a, const char *b,
+                  size_t blen);
+/* The framer's error as the book sessions report it: an over-long line says
+ * that max-line is the harness's bound, the book having none. */
+void wm_book_input_error(const struct wm_err *in, struct wm_err *out);
+/* str(v) into buf of WM_BIG_TEXT_MAX bytes (every value a session formats
+ * is within CPython's digit limit); returns the length. */
+size_t wm_book_fmt(char *buf, const struct wm_big *v);
 
 #endif

@@ -205,4 +205,4 @@ static enum wm_sess_rc on_timeout(void *self, const struct wm_sink *out)
 }
 
 const struct wm_role wm_client_role = {start, on_line, on_eof, on_bad_input, on_timeout,
-                                      NULL, NULL, NULL, NULL};
+                                      NULL, NULL, NULL, NULL, NULL, 0};

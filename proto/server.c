@@ -175,4 +175,4 @@ static enum wm_sess_rc start(void *self, const struct wm_sink *out)
 }
 
 const struct wm_role wm_server_role = {start, on_line, on_eof, on_bad_input, on_timeout,
-                                      NULL, NULL, NULL, NULL};
+                                      NULL, NULL, NULL, NULL, NULL, 0};

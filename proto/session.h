@@ -57,6 +57,14 @@ struct wm_role {
     int (*holding)(const void *self);
     /* Optional. What it queued drained below the high-water mark: it plays on. */
     enum wm_sess_rc (*on_drain)(void *self, const struct wm_sink *out);
+    /* Optional (NULL: an unfinished line at the end is bad input). The peer
+     * closed after the bytes of an unfinished line: the session gets them
+     * (the book's readline() returns them), then handles the end itself. */
+    enum wm_sess_rc (*on_tail)(void *self, const char *bytes, size_t len, const struct wm_sink *out);
+    /* 1: the framer passes any byte but '\n' (frame.h's lenient), and the
+     * session judges a line's bytes itself (the book profiles decode them as
+     * Python does); max-line still bounds a line. */
+    int raw_lines;
 };
 
 static inline void wm_emit(const struct wm_sink *out, enum wm_out_kind kind, const char *text,

@@ -34,8 +34,10 @@ int wm_conn_init(struct wm_conn *c, unsigned index, const struct wm_cfg *cfg,
         wm_err_set(err, "out of memory for connection %u", index + 1);
         return -1;
     }
-    c->client.framer.lenient = cfg->client_script;
-    c->server.framer.lenient = cfg->server_script;
+    if (cfg->client_script) /* a role's raw_lines made it lenient already */
+        c->client.framer.lenient = 1;
+    if (cfg->server_script)
+        c->server.framer.lenient = 1;
     for (unsigned i = 0; i < cfg->nfaults; i++) {
         const struct wm_fault *f = &cfg->faults[i];
         if (wm_fault_at_byte(f->kind) && f->conn == index + 1)

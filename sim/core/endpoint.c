@@ -188,7 +188,9 @@ int wm_ep_init(struct wm_endpoint *ep, char side, const struct wm_role *role, vo
 {
     *ep = (struct wm_endpoint){.side = side, .role = role, .self = self, .journal = journal,
                                .out_max = out_max};
-    return wm_framer_init(&ep->framer, max_line);
+    int rc = wm_framer_init(&ep->framer, max_line);
+    ep->framer.lenient = role->raw_lines;
+    return rc;
 }
 
 void wm_ep_free(struct wm_endpoint *ep)
@@ -277,6 +279,8 @@ static void end_of_stream(struct wm_endpoint *ep, int reset)
         wm_err_set(&err, "connection reset by peer after %s (no final newline)",
                    wm_quote(&q, ep->framer.buf, ep->framer.len));
         apply(ep, ep->role->on_bad_input(ep->self, &err, &sink));
+    } else if (ep->role->on_tail && wm_framer_mid_line(&ep->framer) && !ep->framer.failed) {
+        apply(ep, ep->role->on_tail(ep->self, ep->framer.buf, ep->framer.len, &sink));
     } else if (wm_framer_eof(&ep->framer, &err) == WM_FRAME_ERROR) {
         apply(ep, ep->role->on_bad_input(ep->self, &err, &sink));
     } else {
