@@ -29,8 +29,14 @@ class Hang(Exception):
     """port: where the book's server loops forever (every value of the range was guessed)."""
 
 
+def short(value):
+    """str(value) cut to 40 characters with "...", as the C sessions name a range."""
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def hang_text(count, lower, upper):
-    return (f"NUMBER after all {count} values of [{lower}, {upper}] were guessed: "
+    return (f"NUMBER after all {count} values of [{short(lower)}, {short(upper)}] were guessed: "
             "the book's server draws forever")
 
 
