@@ -152,6 +152,11 @@ assert [c["status"] for c in cases] == ["passed", "passed", "failed"], cases
 bad = cases[2]
 assert bad["file"] == sys.argv[2] and bad["first_difference"] == 7, bad
 assert "check" in bad["reproduce"] and bad["seconds"] >= 0, bad
+# the diff as the human report prints it, and the first differing line of each side
+assert bad["expected"] == "S: 5" and bad["actual"] == "S: 4", bad
+assert bad["diff"].startswith("--- " + sys.argv[2] + " (expected)\n+++ actual\n@@ "), bad
+assert "\n-S: 5\n+S: 4\n" in bad["diff"] and bad["diff"].endswith("\n"), bad
+assert all(c[k] is None for c in cases[:2] for k in ("diff", "expected", "actual")), cases
 PYEOF
 }
 # "-" as a report's path is stdout: the report alone there, the human text on

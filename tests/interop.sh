@@ -254,6 +254,9 @@ assert len(m.parse(sys.argv[1]).getElementsByTagName("testcase")) == 4
 cases = json.load(open(sys.argv[2]))
 assert [c["status"] for c in cases] == ["passed", "failed", "skipped", "malformed"], cases
 assert cases[1]["first_difference"] == 7 and "interop" in cases[1]["reproduce"], cases[1]
+assert cases[1]["expected"] == "S: 5" and cases[1]["actual"] == "S: 4", cases[1]
+assert "\n-S: 5\n+S: 4\n" in cases[1]["diff"], cases[1]
+assert all(c[k] is None for c in cases if c["status"] != "failed" for k in ("diff", "expected", "actual")), cases
 assert cases[2]["message"].startswith("its server side is a script"), cases[2]
 PYEOF
     fi
