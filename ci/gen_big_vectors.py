@@ -7,6 +7,10 @@ tests/test_big.c reads these files at run time and compares.
 
   gen_big_vectors.py [--out DIR]   write the files (default fixtures/big)
   gen_big_vectors.py --check       exit 1 if the files differ from a fresh run
+  gen_big_vectors.py --random S --out DIR
+                                   other random picks and seeds (from S), for a
+                                   randomized comparison against CPython:
+      WARMER_BIG_VECTORS=DIR build/tests/test_big
 
 Every file is plain ASCII: `#` lines are comments, every other line is one
 record of space-separated tokens, as the file's header describes. Measured
@@ -27,6 +31,12 @@ BIG = 10**DIGITS_MAX - 1  # the largest magnitude int(str) accepts
 
 # Choices of the generator itself (which pairs, which values), from a fixed seed.
 PICK = random.Random(20261207)
+SALT = 0  # --random S: added to every pick seed and every random.seed()
+
+
+def sd(seed):
+    """A random.seed() argument, moved by --random (still one the test's uint64 takes)."""
+    return (seed + SALT) % 2**64
 
 
 def digits_ok(v):
@@ -157,14 +167,14 @@ def gen_getrandbits():
         "#   after random.seed(seed), successive getrandbits(k) returned value, in order",
         "#   (the state carries over along the line).",
     ]
-    for seed in (0, 1, 42, 2**32 + 5, 2**64 - 1):
+    for seed in map(sd, (0, 1, 42, 2**32 + 5, 2**64 - 1)):
         for k in GETRANDBITS_K:
             r = random.Random(seed)
             lines.append(f"{seed} " + " ".join(f"{k}:{r.getrandbits(k)}" for _ in range(3)))
         r = random.Random(seed)  # every k on one stream
         lines.append(f"{seed} " + " ".join(f"{k}:{r.getrandbits(k)}" for k in GETRANDBITS_K * 2))
-    r = random.Random(7)  # past several regenerations of the 624-word state
-    lines.append("7 " + " ".join(f"{k}:{r.getrandbits(k)}" for k in [14000, 65, 0, 31] * 20))
+    r = random.Random(sd(7))  # past several regenerations of the 624-word state
+    lines.append(f"{sd(7)} " + " ".join(f"{k}:{r.getrandbits(k)}" for k in [14000, 65, 0, 31] * 20))
     return lines
 
 
@@ -192,6 +202,7 @@ def gen_randint():
         "#   getrandbits(32) right after them returned <next>.",
     ]
     for seed, lo, hi, n in randint_ranges():
+        seed = sd(seed)
         r = random.Random(seed)
         values = [r.randint(lo, hi) for _ in range(n)]
         lines.append(" ".join(map(str, [seed, lo, hi, n, r.getrandbits(32)] + values)))
@@ -206,7 +217,10 @@ def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=os.path.join("fixtures", "big"))
     parser.add_argument("--check", action="store_true")
+    parser.add_argument("--random", type=int, default=0, metavar="S")
     opts = parser.parse_args(argv)
+    global SALT
+    SALT = opts.random
     if sys.version_info[:2] != (3, 11):
         print(f"{sys.argv[0]}: needs CPython 3.11 (measured there), not {sys.version}",
               file=sys.stderr)
@@ -220,7 +234,7 @@ def main(argv):
         pass
     stale = 0
     for name, gen in FILES.items():
-        PICK.seed(sum(map(ord, name)))  # each file its own stable picks
+        PICK.seed(sum(map(ord, name)) + SALT)  # each file its own stable picks
         text = "".join(line + "\n" for line in gen())
         path = os.path.join(opts.out, name)
         if opts.check:

@@ -18,11 +18,13 @@
             ck_assert_msg(expr, __VA_ARGS__);                                                      \
     } while (0)
 
-#define VALUES_FIXTURE "fixtures/big/values.txt"
-#define DIGITS_FIXTURE "fixtures/big/digits.txt"
-#define ARITH_FIXTURE "fixtures/big/arith.txt"
-#define GETRANDBITS_FIXTURE "fixtures/big/getrandbits.txt"
-#define RANDINT_FIXTURE "fixtures/big/randint.txt"
+/* The vectors' folder: fixtures/big, or WARMER_BIG_VECTORS (a fresh
+ * randomized set, from ci/gen_big_vectors.py --random S --out DIR). */
+#define VALUES_FIXTURE "values.txt"
+#define DIGITS_FIXTURE "digits.txt"
+#define ARITH_FIXTURE "arith.txt"
+#define GETRANDBITS_FIXTURE "getrandbits.txt"
+#define RANDINT_FIXTURE "randint.txt"
 
 /* A value in a message: its first digits and its length, not 4300 digits. */
 #define SHOW_MAX 48
@@ -55,19 +57,21 @@ static struct show show(const struct wm_big *a)
 
 struct fx {
     FILE *f;
-    const char *path;
+    char path[512];
     char *line;
     size_t cap;
     size_t lineno;
     char *pos; /* next token */
 };
 
-static void fx_open(struct fx *x, const char *path)
+static void fx_open(struct fx *x, const char *name)
 {
-    *x = (struct fx){.path = path};
-    x->f = fopen(path, "r");
+    const char *dir = getenv("WARMER_BIG_VECTORS");
+    *x = (struct fx){.f = NULL};
+    snprintf(x->path, sizeof x->path, "%s/%s", dir && *dir ? dir : "fixtures/big", name);
+    x->f = fopen(x->path, "r");
     ck_assert_msg(x->f != NULL, "cannot open %s (tests run from the repo root; regenerate with "
-                                "python3 ci/gen_big_vectors.py): %s", path, strerror(errno));
+                                "python3 ci/gen_big_vectors.py): %s", x->path, strerror(errno));
 }
 
 static void fx_close(struct fx *x)
@@ -173,7 +177,7 @@ START_TEST(values_format_parse_roundtrip)
         records++;
     }
     fx_close(&x);
-    ck_assert_msg(records > 400, "%s: only %d records", VALUES_FIXTURE, records);
+    ck_assert_msg(records > 400, "%s: only %d records", x.path, records);
 }
 END_TEST
 
@@ -204,7 +208,7 @@ START_TEST(values_to_double_matches_cpython)
         records++;
     }
     fx_close(&x);
-    ck_assert_msg(records > 400 && overflows > 10, "%s: %d records, %d overflows", VALUES_FIXTURE,
+    ck_assert_msg(records > 400 && overflows > 10, "%s: %d records, %d overflows", x.path,
                   records, overflows);
 }
 END_TEST
@@ -225,7 +229,7 @@ START_TEST(digits_leading_zeros_match_cpython)
         records++;
     }
     fx_close(&x);
-    ck_assert_msg(records > 10, "%s: only %d records", DIGITS_FIXTURE, records);
+    ck_assert_msg(records > 10, "%s: only %d records", x.path, records);
 }
 END_TEST
 
@@ -335,7 +339,7 @@ START_TEST(arith_matches_cpython)
         records++;
     }
     fx_close(&x);
-    ck_assert_msg(records > 300, "%s: only %d records", ARITH_FIXTURE, records);
+    ck_assert_msg(records > 300, "%s: only %d records", x.path, records);
 }
 END_TEST
 
@@ -388,7 +392,7 @@ START_TEST(hash_follows_equality)
     for (size_t i = 0; i < count; i++)
         for (size_t j = i + 1; j < count; j++)
             FAST_ASSERT(hashes[i] != hashes[j], "records %zu and %zu of %s hash alike", i + 1,
-                        j + 1, VALUES_FIXTURE);
+                        j + 1, x.path);
     struct wm_big z1, z2;
     wm_big_from_i64(&z1, 0);
     ck_assert(wm_big_from_digits(&z2, "000", 3, 1) == 0);
@@ -418,7 +422,7 @@ START_TEST(getrandbits_matches_cpython)
         }
     }
     fx_close(&x);
-    ck_assert_msg(calls > 200, "%s: only %d calls", GETRANDBITS_FIXTURE, calls);
+    ck_assert_msg(calls > 200, "%s: only %d calls", x.path, calls);
 }
 END_TEST
 
@@ -447,7 +451,7 @@ START_TEST(randint_matches_cpython)
         lines++;
     }
     fx_close(&x);
-    ck_assert_msg(lines > 30, "%s: only %d lines", RANDINT_FIXTURE, lines);
+    ck_assert_msg(lines > 30, "%s: only %d lines", x.path, lines);
 }
 END_TEST
 
