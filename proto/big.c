@@ -12,6 +12,15 @@
  * 29.8 bits, so 32 * WM_BIG_WORDS / 29.8 + 1 of them at most. */
 #define CHUNKS_MAX (32 * WM_BIG_WORDS / 29 + 2)
 
+/* The representation's invariant: n words in use, the top one nonzero, and
+ * zero never negative (so equal values have equal words: cmp and hash rely
+ * on it). */
+static int valid(const struct wm_big *a)
+{
+    return a->n <= WM_BIG_WORDS && (a->n == 0 ? a->neg == 0 : a->w[a->n - 1] != 0) &&
+           (a->neg == 0 || a->neg == 1);
+}
+
 static void normalize(struct wm_big *a)
 {
     while (a->n > 0 && a->w[a->n - 1] == 0)
@@ -33,6 +42,7 @@ void wm_big_from_i64(struct wm_big *a, int64_t v)
 
 int wm_big_to_i64(const struct wm_big *a, int64_t *out)
 {
+    assert(valid(a));
     if (a->n > 2)
         return -1;
     uint64_t m = a->n == 0 ? 0 : a->w[0];
@@ -104,6 +114,7 @@ int wm_big_from_digits(struct wm_big *a, const char *digits, size_t len, int neg
 
 size_t wm_big_format(const struct wm_big *a, char *buf)
 {
+    assert(valid(a));
     if (a->n == 0) {
         memcpy(buf, "0", 2);
         return 1;
@@ -164,6 +175,7 @@ static int cmp_mag(const struct wm_big *a, const struct wm_big *b)
 
 int wm_big_cmp(const struct wm_big *a, const struct wm_big *b)
 {
+    assert(valid(a) && valid(b));
     if (a->neg != b->neg)
         return a->neg ? -1 : 1;
     int c = cmp_mag(a, b);
@@ -175,6 +187,7 @@ int wm_big_cmp(const struct wm_big *a, const struct wm_big *b)
  * r may alias either. */
 static int add_signed(struct wm_big *r, const struct wm_big *a, const struct wm_big *b, int bneg)
 {
+    assert(valid(a) && valid(b));
     unsigned an = a->n, bn = b->n;
     if (a->neg == bneg) {
         int neg = a->neg;
@@ -226,6 +239,7 @@ int wm_big_sub(struct wm_big *r, const struct wm_big *a, const struct wm_big *b)
 
 size_t wm_big_bit_length(const struct wm_big *a)
 {
+    assert(valid(a));
     if (a->n == 0)
         return 0;
     return 32 * (size_t)(a->n - 1) + (size_t)(32 - __builtin_clz(a->w[a->n - 1]));
@@ -291,6 +305,7 @@ int wm_big_to_double(const struct wm_big *a, double *out)
 
 uint64_t wm_big_hash(const struct wm_big *a)
 {
+    assert(valid(a));
     /* FNV-1a over the sign and the words in use (a value's words are unique:
      * n is minimal and zero is never negative). */
     uint64_t h = UINT64_C(14695981039346656037) ^ (uint64_t)a->neg;
