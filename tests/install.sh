@@ -200,6 +200,30 @@ case_static_book_run() {
     "$B/warmer-static" check fixtures/golden/book.txt >/dev/null 2>&1 ||
         { why="the static binary's check of book.txt failed"; return 1; }
 }
+# The runtime image as the Dockerfile lays it out (/warmer, /tmp, /work;
+# no libc, no shell, user nobody), in a chroot: check of a mounted folder
+# passes, a numeric address connects, an environment error is exit 2. Needs
+# root (chroot); docker is not needed.
+case_static_alone_as_in_image() {
+    [ "$(id -u)" -eq 0 ] || { echo "  (install/static_alone_as_in_image: needs root for chroot)"; return 0; }
+    make --no-print-directory B="$B" "$B/warmer-static" >"$tmp/static.log" 2>&1 ||
+        { why="make $B/warmer-static failed: $(tail -5 "$tmp/static.log")"; return 1; }
+    local r=$tmp/image out rc
+    mkdir -p "$r/tmp" "$r/work" && chmod 755 "$r" && chmod 1777 "$r/tmp" &&
+        cp "$B/warmer-static" "$r/warmer" && cp -r fixtures/golden "$r/work/" && chmod -R a+rX "$r/work" ||
+        { why="cannot lay out $r"; return 1; }
+    out=$(chroot --userspec=65534:65534 "$r" /warmer check /work/golden 2>&1)
+    rc=$?
+    [ $rc -eq 0 ] && grep -q '^[1-9][0-9]* passed, 0 failed' <<<"$out" ||
+        { why="check /work/golden in the image: exit $rc: $(tail -3 <<<"$out")"; return 1; }
+    out=$(chroot --userspec=65534:65534 "$r" /warmer client --connect 127.0.0.1:1 --timeout 2 2>&1)
+    grep -q 'Connection refused' <<<"$out" ||
+        { why="client --connect 127.0.0.1:1 in the image: $out"; return 1; }
+    chmod 755 "$r/tmp"
+    out=$(chroot --userspec=65534:65534 "$r" /warmer check /work/golden 2>&1)
+    rc=$?
+    [ $rc -eq 2 ] || { why="check with /tmp not writable: want exit 2, got $rc: $(tail -2 <<<"$out")"; return 1; }
+}
 # Valgrind reads the binary's debug info (Debian 12's 3.19 gives up on
 # clang 14's default DWARF 5; the Makefile asks clang for DWARF 4).
 case_valgrind_reads_binary() {
