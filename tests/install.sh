@@ -150,13 +150,14 @@ case_completion_offers_commands() {
     got=$(complete_words warmer ch)
     [ "$got" = check ] || { why="warmer ch<TAB> gave: $(echo $got)"; return 1; }
 }
-# Each command's options: every one its --help names, from `warmer CMD --`.
+# Each command's options: every one its --help or docs/CLI.md names, from
+# `warmer CMD --`.
 case_completion_offers_options() {
     installed || return 1
     local c o got missing=""
     for c in $(commands); do
         got=$(complete_words warmer "$c" --)
-        for o in $(help_opts "$c"); do grep -qx -- "$o" <<<"$got" || missing="$missing $c:$o"; done
+        for o in $( (help_opts "$c"; doc_opts "$c") | sort -u); do grep -qx -- "$o" <<<"$got" || missing="$missing $c:$o"; done
     done
     [ -z "$missing" ] || { why="the completion lacks:$missing"; return 1; }
     got=$(complete_words warmer check --ju)
