@@ -44,6 +44,17 @@ lacks() { ! grep -q -- "$2" "$tmp/$1.out" || { why="unexpected /$2/ in the outpu
 case_server_warmer_serve() {
     run $1 0 -- --server "$SERVE" fixtures/ && has $1 "^65 passed, 0 failed, 13 skipped (10 non-transcript files ignored)$"
 }
+# check's suite options work the same here (one code, sim/check/suite.c).
+case_suite_options() {
+    mkdir -p "$tmp/so"
+    cp fixtures/golden/book.txt "$tmp/so/a.txt"
+    sed 's/^S: 4$/S: 5/' fixtures/golden/book.txt >"$tmp/so/b.txt"
+    local esc=$'\033'
+    run $1 1 -- --server "$SERVE" --color always --durations 0 --progress 0 "$tmp/so" &&
+        has $1 "^${esc}\[1m${esc}\[31mFAIL${esc}\[0m $tmp/so/b.txt" && has $1 "^${esc}\[31m-S: 5${esc}\[0m$" &&
+        has $1 "^slowest 2 of 2 cases:$" || return 1
+    run $1 2 -- --server "$SERVE" --color often "$tmp/so" && has $1 -- '--color wants auto, always or never'
+}
 case_server_refmodel() {
     command -v "$PY" >/dev/null || return 0
     run $1 0 -- --server "$MODEL" fixtures/ && has $1 " 0 failed"
