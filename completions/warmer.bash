@@ -12,15 +12,15 @@ _warmer_opts() {
     case $1 in
     run) echo "--seed --game --format --connections --driver --transport --chunking
         --max-line --max-guesses --max-steps --max-journal --max-run-memory --fault --profile" ;;
-    check) echo "--update -j --jobs --shard --junit --json --tap --driver --transport
-        --max-steps --max-journal --max-run-memory --profile" ;;
+    check) echo "--update -j --jobs --shard --junit --json --tap --color --progress --durations
+        --driver --transport --max-steps --max-journal --max-run-memory --profile" ;;
     replay) echo "--server --client --connect --listen --timeout --close-window --driver
         --transport --max-steps --max-journal --max-run-memory --profile" ;;
     client) echo "--connect --game --seed --max-line --max-guesses --timeout --profile" ;;
     serve) echo "--listen --seed --driver --max-connections --idle-timeout --max-line
         --max-guesses --max-memory --console-queue --profile" ;;
     interop) echo "--server --client -j --jobs --timeout --close-window --process-timeout
-        --host --shard --junit --json --tap --profile" ;;
+        --host --shard --junit --json --tap --color --progress --durations --profile" ;;
     record) echo "--listen --connect --seed --connections --max-line --max-connections
         --max-journal --close-wait --connect-timeout --profile" ;;
     explore) echo "--seed --runs --time --shard --out -j --jobs --faults --driver --junit
@@ -50,6 +50,7 @@ _warmer_values() {
     --driver) if [ "$cmd" = serve ]; then words="threads events"; else words="sim threads events"; fi ;;
     --transport) words="socketpair memory" ;;
     --profile) words="strict book book-asyncio" ;;
+    --color) words="auto always never" ;;
     --faults)
         # a comma-separated list: complete its last item
         local head="" last=$cur
