@@ -157,6 +157,8 @@ static int uni_decimal(uint32_t cp)
  * inside a multi-byte character, so bytes suffice). */
 static char repr_quote(const char *s, size_t len)
 {
+    if (len == 0) /* s may be NULL then */
+        return '\'';
     return memchr(s, '\'', len) && !memchr(s, '"', len) ? '"' : '\'';
 }
 

@@ -244,6 +244,19 @@ START_TEST(repr_cut_to_cap)
 }
 END_TEST
 
+/* No text at all may come as NULL: Python's '' in each function. */
+START_TEST(null_empty_input)
+{
+    struct wm_err err = {{0}};
+    struct wm_big b;
+    char buf[8];
+    ck_assert_int_eq(wm_py_utf8_check(NULL, 0, &err), 0);
+    ck_assert_str_eq(wm_py_repr(NULL, 0, buf, sizeof buf), "''");
+    ck_assert_int_eq(wm_pyint_parse(NULL, 0, &b, &err), -1);
+    ck_assert_str_eq(err.msg, "ValueError: invalid literal for int() with base 10: ''");
+}
+END_TEST
+
 static Suite *pyint_suite(void)
 {
     Suite *s = suite_create("pyint");
@@ -276,6 +289,7 @@ static Suite *pyint_suite(void)
     WM_ADD_TEST(s, repr_random);
     WM_ADD_TEST(s, repr_invalid_utf8);
     WM_ADD_TEST(s, repr_cut_to_cap);
+    WM_ADD_TEST(s, null_empty_input);
     return s;
 }
 
