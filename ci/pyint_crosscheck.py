@@ -12,7 +12,11 @@ cut. Each mismatch prints the input; the last line is `N passed, N failed`,
 and the exit status is 1 if any failed. Needs CPython 3.11 (the version
 pyint.c reproduces) and a C compiler.
 
-  pyint_crosscheck.py [--cases N] [--seed S] [--cc CC]
+  pyint_crosscheck.py [--cases N] [--seed S] [--cc CC] [--exhaustive-utf8]
+
+--exhaustive-utf8 adds every byte string of one and two bytes, and every
+three-byte string that starts with a lead byte (C2-F4), each also followed
+by 0x80 (6.8 M strings, half a minute).
 """
 import argparse
 import ctypes
@@ -92,6 +96,7 @@ def main():
     ap.add_argument("--cases", type=int, default=20000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--cc", default=os.environ.get("CC", "cc"))
+    ap.add_argument("--exhaustive-utf8", action="store_true")
     args = ap.parse_args()
     if sys.version_info[:2] != (3, 11):
         print("pyint_crosscheck: needs CPython 3.11, this is %s" % sys.version.split()[0])
@@ -149,6 +154,25 @@ def main():
             fail("repr", s, rbuf.value.decode(), repr(s))
         else:
             passed += 1
+    if args.exhaustive_utf8:
+        short = [bytes([a]) for a in range(256)]
+        short += [bytes([a, b]) for a in range(256) for b in range(256)]
+        three = (bytes([a, b, c]) for a in range(0xC2, 0xF5) for b in range(256)
+                 for c in range(256))
+        for seq in (short, three):
+            for b in seq:
+                for x in (b, b + b"\x80"):
+                    rc = so.wm_py_utf8_check(x, len(x), err)
+                    try:
+                        x.decode()
+                        want = None
+                    except UnicodeDecodeError as e:
+                        want = "UnicodeDecodeError: " + str(e)
+                    got = None if rc == 0 else err.value.decode()
+                    if got != want:
+                        fail("decode", x, got, want)
+                    else:
+                        passed += 1
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
