@@ -14,6 +14,7 @@
 
 static const char check_help[] =
     "usage: warmer check [--update] [-j N] [--shard K/N] [--junit FILE] [--tap] [--json FILE]\n"
+    "                    [--color auto|always|never] [--progress S] [--durations N]\n"
     "                    [--driver sim|threads|events] [--transport socketpair|memory]\n"
     "                    [--max-steps N] [--max-journal BYTES] FILE|DIR...\n"
     "Re-runs each transcript from its header (scripted sides play the file's\n"
@@ -31,6 +32,10 @@ static const char check_help[] =
     "  --json FILE   a JSON report (one object per case)\n"
     "                (FILE -: the report on stdout, the rest on stderr)\n"
     "  --tap         TAP version 13 on stdout instead of the human format\n"
+    "  --color WHEN  auto (default: on a terminal, NO_COLOR unset), always, never\n"
+    "  --progress S  off a terminal, a progress line on stderr every S seconds\n"
+    "                (default 10, 0 none); on a terminal a live line\n"
+    "  --durations N after the summary, the N slowest cases (0: all)\n"
     "SIGINT or SIGTERM starts no new case: those running finish, the summary says\n"
     "how many ran, the reports hold them (a second signal kills at once).\n"
     "Exit: 0 all match (or were updated), 1 a mismatch, 2 bad usage or a malformed\n"
@@ -160,6 +165,9 @@ static int check_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
     case WM_OPT_JUNIT:
     case WM_OPT_JSON:
     case WM_OPT_TAP:
+    case WM_OPT_COLOR:
+    case WM_OPT_PROGRESS:
+    case WM_OPT_DURATIONS:
         return wm_opt_suite(a, &co->suite, o);
     case WM_OPT_JOBS:
         return wm_opt_jobs(a, o, &co->jobs);
