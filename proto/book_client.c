@@ -82,14 +82,15 @@ static void load_game(struct wm_book_client *c, const struct wm_game *g)
 static void begin_game(struct wm_book_client *c, const struct wm_sink *out)
 {
     load_game(c, &c->games[c->game]);
-    char lo[WM_BIG_TEXT_MAX], hi[WM_BIG_TEXT_MAX], secret[WM_BIG_TEXT_MAX];
-    wm_book_fmt(lo, &c->lo);
-    wm_book_fmt(hi, &c->hi);
-    wm_book_fmt(secret, &c->secret);
-    char line[3 * WM_BIG_TEXT_MAX + 64];
-    int n = snprintf(line, sizeof line, "Guess a number between %s and %s! Shhhhh, it's %s.", lo,
-                     hi, secret);
-    wm_emit(out, WM_OUT_LOG, line, (size_t)n);
+    char line[3 * WM_BIG_TEXT_MAX + 64]; /* 13 KiB: serve's threads have 128 */
+    size_t n = (size_t)sprintf(line, "Guess a number between ");
+    n += wm_book_fmt(line + n, &c->lo);
+    n += (size_t)sprintf(line + n, " and ");
+    n += wm_book_fmt(line + n, &c->hi);
+    n += (size_t)sprintf(line + n, "! Shhhhh, it's ");
+    n += wm_book_fmt(line + n, &c->secret);
+    n += (size_t)sprintf(line + n, ".");
+    wm_emit(out, WM_OUT_LOG, line, n);
     send_params(out, &c->lo, &c->hi);
     c->asked = 0;
     c->have_dist = 0;

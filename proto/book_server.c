@@ -169,10 +169,11 @@ static enum wm_sess_rc send_number(struct wm_book_server *s, const struct wm_sin
             return WM_SESS_CLOSED;
         struct wm_big size;
         if (exhausted(s, &size)) {
-            char lo[WM_BIG_TEXT_MAX], hi[WM_BIG_TEXT_MAX];
+            char lo[WM_BIG_TEXT_MAX];
+            short_text(lo, &s->lo);
+            short_text(text, &s->hi);
             wm_err_set(&e, "NUMBER after all %zu values of [%s, %s] were guessed: the book's "
-                           "server draws forever", guess_count(s), short_text(lo, &s->lo),
-                       short_text(hi, &s->hi));
+                           "server draws forever", guess_count(s), lo, text);
             return hang(s, out, e.msg);
         }
         if (guess_count(s) >= s->max_guesses) {
