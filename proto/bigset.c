@@ -151,8 +151,24 @@ static int grow(struct wm_bigset *s)
     return 0;
 }
 
+/* v's slot: the one holding it, or the empty one that ends its probe. */
+static size_t find(const struct wm_bigset *s, const struct wm_big *v, uint64_t h)
+{
+    size_t j = (size_t)h & (s->cap - 1);
+    for (size_t probes = 0; s->slots[j]; probes++, j = (j + 1) & (s->cap - 1)) {
+        assert(probes < s->cap); /* never full, so an empty slot ends the walk */
+        if (entry_is(&s->vals, s->slots[j] - 1, v))
+            break;
+    }
+    return j;
+}
+
 int wm_bigset_add(struct wm_bigset *s, const struct wm_big *v)
 {
+    uint64_t h = hash_words((uint32_t)v->neg, v->w, v->n);
+    size_t j = s->cap ? find(s, v, h) : 0;
+    if (s->cap && s->slots[j])
+        return 0; /* held, whatever the bounds say now */
     if (s->vals.count >= s->vals.max)
         return WM_BIGSET_FULL;
     /* Half full at most: probes stay short. */
@@ -160,12 +176,7 @@ int wm_bigset_add(struct wm_bigset *s, const struct wm_big *v)
         int rc = grow(s);
         if (rc < 0)
             return rc;
-    }
-    size_t j = (size_t)hash_words((uint32_t)v->neg, v->w, v->n) & (s->cap - 1);
-    for (size_t probes = 0; s->slots[j]; probes++, j = (j + 1) & (s->cap - 1)) {
-        assert(probes < s->cap); /* never full, so an empty slot ends the walk */
-        if (entry_is(&s->vals, s->slots[j] - 1, v))
-            return 0;
+        j = find(s, v, h);
     }
     size_t off = s->vals.len;
     if (off >= UINT32_MAX)
