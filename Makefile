@@ -87,6 +87,7 @@ layers:
 
 check: $(B)/warmer $(TEST_BIN) layers
 	@$(PYTHON) tests/yaml_ok.py
+	@$(PYTHON) tests/gen_book_vectors.py --check fixtures/book/vectors.txt
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; WARMER=$(B)/warmer $$t; done
 	@sh tests/cli.sh $(B)/warmer
 	@bash tests/net.sh $(B)/warmer
