@@ -73,6 +73,11 @@ extern const struct wm_role wm_book_client_role;
  * memory (nothing emitted). Lines may be max-line long, so no fixed buffer. */
 int wm_book_emit2(const struct wm_sink *out, enum wm_out_kind kind, const char *a, const char *b,
                   size_t blen);
+/* Emits the error a followed by b[0..blen): Python's exception text, cut
+ * to what a transcript's error record holds (its escaped form under
+ * WM_ERR_MAX bytes): when longer, the longest prefix whose escaped bytes
+ * and "..." fit. */
+void wm_book_error(const struct wm_sink *out, const char *a, const char *b, size_t blen);
 /* The framer's error as the book sessions report it: an over-long line says
  * that max-line is the harness's bound, the book having none. */
 void wm_book_input_error(const struct wm_err *in, struct wm_err *out);

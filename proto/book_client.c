@@ -48,7 +48,7 @@ static enum wm_sess_rc fail_text(struct wm_book_client *c, const struct wm_sink 
     assert(!c->done && c->game < c->ngames);
     send(out, "PARAMS 0 -1", 11);
     c->done = 1;
-    wm_emit(out, WM_OUT_ERROR, text, strlen(text));
+    wm_book_error(out, text, "", 0);
     return WM_SESS_CLOSED;
 }
 

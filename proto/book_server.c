@@ -41,7 +41,7 @@ static enum wm_sess_rc fail_text(struct wm_book_server *s, const struct wm_sink 
                                  const char *text)
 {
     s->closed = 1;
-    wm_emit(out, WM_OUT_ERROR, text, strlen(text));
+    wm_book_error(out, text, "", 0);
     return WM_SESS_CLOSED;
 }
 
@@ -295,9 +295,8 @@ static enum wm_sess_rc command(struct wm_book_server *s, const char *line, size_
             return fail_text(s, out, "AssertionError");
         return receive_report(s, line, len, first, out);
     }
-    if (wm_book_emit2(out, WM_OUT_ERROR, "UnknownCommandError: ", line, len) < 0)
-        return fail_text(s, out, "out of memory for an exception's text");
     s->closed = 1;
+    wm_book_error(out, "UnknownCommandError: ", line, len);
     return WM_SESS_CLOSED;
 }
 

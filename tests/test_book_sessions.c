@@ -90,6 +90,28 @@ START_TEST(python_exceptions_end_the_session)
 }
 END_TEST
 
+START_TEST(long_exception_texts_cut_to_fit_a_record)
+{
+    /* a transcript's error record holds under 512 escaped bytes */
+    char in[1000], want[1100];
+    for (int k = 0; k < 2; k++) {
+        size_t n = k ? 200 : 600;
+        memset(in, k ? '\x01' : 'H', n);
+        in[n] = '\n';
+        size_t w = (size_t)sprintf(want, "E:UnknownCommandError: ");
+        for (size_t i = 0; i < (k ? 121u : 487u); i++)
+            w += (size_t)sprintf(want + w, k ? "\\x01" : "H");
+        sprintf(want + w, "...\n");
+        server_is(WM_PROFILE_BOOK, 1, 10, in, n + 1, 1, want);
+    }
+    /* under the bound: whole */
+    memset(in, 'H', 490);
+    sprintf(in + 490, "\n");
+    sprintf(want, "E:UnknownCommandError: %.490s\n", in);
+    SERVER_WITH(WM_PROFILE_BOOK, 1, 10, in, want);
+}
+END_TEST
+
 START_TEST(width_beyond_the_digit_limit)
 {
     /* randrange's message formats hi + 1 - lo: 4301 digits, itself a ValueError */
@@ -352,6 +374,7 @@ static Suite *make_suite(void)
     WM_ADD_TEST(s, exhausted_range_hangs);
     WM_ADD_TEST(s, tail_at_the_end_loses_its_last_byte);
     WM_ADD_TEST(s, python_exceptions_end_the_session);
+    WM_ADD_TEST(s, long_exception_texts_cut_to_fit_a_record);
     WM_ADD_TEST(s, width_beyond_the_digit_limit);
     WM_ADD_TEST(s, draws_beyond_64_bits_as_cpython);
     WM_ADD_TEST(s, asyncio_stays_open_where_threaded_closes);
