@@ -4,6 +4,7 @@
 
 #include "alloc.h"
 #include "book.h"
+#include "escape.h"
 
 int wm_book_emit2(const struct wm_sink *out, enum wm_out_kind kind, const char *a, const char *b,
                   size_t blen)
@@ -17,6 +18,40 @@ int wm_book_emit2(const struct wm_sink *out, enum wm_out_kind kind, const char *
     wm_emit(out, kind, buf, alen + blen);
     wm_free(buf);
     return 0;
+}
+
+/* The byte at i of a followed by b. */
+static unsigned char at(const char *a, size_t alen, const char *b, size_t i)
+{
+    return (unsigned char)(i < alen ? a[i] : b[i - alen]);
+}
+
+void wm_book_error(const struct wm_sink *out, const char *a, const char *b, size_t blen)
+{
+    size_t alen = strlen(a), len = alen + blen, room = WM_ERR_MAX - 1;
+    char buf[WM_ERR_MAX + 4], tmp[4];
+    /* wm_escaped_len of the whole: each byte, plus 3 for each trailing space (\x20) */
+    size_t whole = 0, tail = len;
+    for (size_t i = 0; i < len; i++)
+        whole += wm_escape_byte(tmp, at(a, alen, b, i), 0);
+    while (tail > 0 && at(a, alen, b, tail - 1) == ' ')
+        tail--;
+    whole += 3 * (len - tail);
+    size_t n = 0, esc = 0;
+    if (whole <= room) { /* then len <= room too */
+        for (; n < len; n++)
+            buf[n] = (char)at(a, alen, b, n);
+    } else {
+        for (size_t k; n < len && esc + (k = wm_escape_byte(tmp, at(a, alen, b, n), 0)) + 3 <= room;
+             n++) {
+            esc += k;
+            buf[n] = (char)at(a, alen, b, n);
+        }
+        memcpy(buf + n, "...", 3);
+        n += 3;
+    }
+    assert(n <= WM_ERR_MAX + 2);
+    wm_emit(out, WM_OUT_ERROR, buf, n);
 }
 
 void wm_book_input_error(const struct wm_err *in, struct wm_err *out)
