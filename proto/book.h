@@ -40,6 +40,7 @@ struct wm_book_server {
     struct wm_gset small_guesses; /* the game's distinct guesses, bounded by max_guesses */
     struct wm_bigset big_guesses; /* the same for a range beyond int64 */
     size_t max_guesses;
+    size_t max_log;             /* 0, or the longest console line kept (book_text.c) */
     int closed;
 };
 
@@ -58,6 +59,7 @@ struct wm_book_client {
     int have_dist;               /* the book's `last_distance is not None` */
     double last_dist;            /* math.fabs(guess - secret), a float as in the book */
     struct wm_bigarena hist;     /* every guess of the session, tagged with its decision */
+    size_t max_log;              /* 0, or the longest console line kept (book_text.c) */
     int done;
 };
 
@@ -69,10 +71,21 @@ extern const struct wm_role wm_book_client_role;
 
 /* Shared by book_server.c and book_client.c (book_text.c). */
 
-/* Emits the text a followed by b[0..blen) as one item: 0, or -1 out of
- * memory (nothing emitted). Lines may be max-line long, so no fixed buffer. */
-int wm_book_emit2(const struct wm_sink *out, enum wm_out_kind kind, const char *a, const char *b,
-                  size_t blen);
+/* Emits the console line a followed by b[0..blen): 0, or -1 out of memory
+ * (nothing emitted). Lines may be max-line long, so no fixed buffer. With
+ * max > 0, a line longer than max bytes is cut to max - 3 and "...": a
+ * transcript's record holds max-line + 64 bytes, and the book's server
+ * prints a guess and a decision that are each up to a line long (whoever
+ * runs the session sets max_log to that). */
+int wm_book_log(const struct wm_sink *out, size_t max, const char *a, const char *b, size_t blen);
+/* The same cut of a console line in buf: its new length. */
+static inline size_t wm_book_log_cut(char *buf, size_t len, size_t max)
+{
+    if (max == 0 || len <= max)
+        return len;
+    buf[max - 3] = buf[max - 2] = buf[max - 1] = '.';
+    return max;
+}
 /* Emits the error a followed by b[0..blen): Python's exception text, cut
  * to what a transcript's error record holds (its escaped form under
  * WM_ERR_MAX bytes): when longer, the longest prefix whose escaped bytes

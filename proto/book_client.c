@@ -90,7 +90,7 @@ static void begin_game(struct wm_book_client *c, const struct wm_sink *out)
     n += (size_t)sprintf(line + n, "! Shhhhh, it's ");
     n += wm_book_fmt(line + n, &c->secret);
     n += (size_t)sprintf(line + n, ".");
-    wm_emit(out, WM_OUT_LOG, line, n);
+    wm_emit(out, WM_OUT_LOG, line, wm_book_log_cut(line, n, c->max_log));
     send_params(out, &c->lo, &c->hi);
     c->asked = 0;
     c->have_dist = 0;
@@ -119,7 +119,7 @@ static enum wm_sess_rc advance(struct wm_book_client *c, const struct wm_sink *o
         size_t n = (size_t)sprintf(line, "Client: ");
         n += wm_book_fmt(line + n, &v);
         n += (size_t)sprintf(line + n, " is %s", wm_decision_name((enum wm_decision)tag));
-        wm_emit(out, WM_OUT_LOG, line, n);
+        wm_emit(out, WM_OUT_LOG, line, wm_book_log_cut(line, n, c->max_log));
     }
     c->done = 1;
     wm_emit(out, WM_OUT_CLOSE, "", 0);

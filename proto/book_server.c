@@ -267,7 +267,7 @@ static enum wm_sess_rc receive_report(struct wm_book_server *s, const char *line
     size_t n = (size_t)sprintf(head, "Server: ");
     n += wm_book_fmt(head + n, &s->last);
     strcpy(head + n, " is ");
-    if (wm_book_emit2(out, WM_OUT_LOG, head, decision, dlen) < 0)
+    if (wm_book_log(out, s->max_log, head, decision, dlen) < 0)
         return fail_text(s, out, "out of memory for a console line");
     return WM_SESS_OPEN;
 }

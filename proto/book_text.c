@@ -6,16 +6,16 @@
 #include "book.h"
 #include "escape.h"
 
-int wm_book_emit2(const struct wm_sink *out, enum wm_out_kind kind, const char *a, const char *b,
-                  size_t blen)
+int wm_book_log(const struct wm_sink *out, size_t max, const char *a, const char *b, size_t blen)
 {
-    size_t alen = strlen(a);
-    char *buf = wm_malloc(alen + blen + 1);
+    assert(max == 0 || max > 3);
+    size_t alen = strlen(a), len = alen + blen;
+    char *buf = wm_malloc(len + 1);
     if (!buf)
         return -1;
     memcpy(buf, a, alen);
     memcpy(buf + alen, b, blen);
-    wm_emit(out, kind, buf, alen + blen);
+    wm_emit(out, WM_OUT_LOG, buf, wm_book_log_cut(buf, len, max));
     wm_free(buf);
     return 0;
 }

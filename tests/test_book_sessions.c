@@ -112,6 +112,34 @@ START_TEST(long_exception_texts_cut_to_fit_a_record)
 }
 END_TEST
 
+START_TEST(console_lines_cut_to_max_log)
+{
+    struct wm_book_server s;
+    struct brec r = {.prefix = ""};
+    const char *in = "PARAMS 1 5\nNUMBER\nREPORT DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD\n"
+                     "REPORT DDDDDDDDDDDDDDDDD\n";
+    ck_assert_int_eq(wm_book_server_init(&s, WM_PROFILE_BOOK, 1234, 10), 0);
+    s.max_log = 30;
+    brec_put(&r, "", 0);
+    bs_feed(&wm_book_server_role, &s, &r, in, strlen(in), 0);
+    wm_book_server_free(&s);
+    ck_assert_str_eq(r.s, "S:4\nL:Server: 4 is DDDDDDDDDDDDDD...\nL:Server: 4 is DDDDDDDDDDDDDDDDD\n");
+    brec_free(&r);
+
+    struct wm_book_client c;
+    struct wm_game g = {.lo = 1, .hi = 5, .secret = 3, .count = 1};
+    struct brec cr = {.prefix = ""};
+    ck_assert_int_eq(wm_book_client_init(&c, &g, 1, 10), 0);
+    c.max_log = 22; /* "Client: 3 is Correct" has 21 */
+    brec_put(&cr, "", 0);
+    bs_feed(&wm_book_client_role, &c, &cr, "3\n", 2, 0);
+    wm_book_client_free(&c);
+    ck_assert_str_eq(cr.s, "L:Guess a number betw...\nS:PARAMS 1 5\nS:NUMBER\nS:REPORT Correct\n"
+                           "S:PARAMS 0 -1\nL:Client: 3 is Correct\nC:\n");
+    brec_free(&cr);
+}
+END_TEST
+
 START_TEST(width_beyond_the_digit_limit)
 {
     /* randrange's message formats hi + 1 - lo: 4301 digits, itself a ValueError */
@@ -375,6 +403,7 @@ static Suite *make_suite(void)
     WM_ADD_TEST(s, tail_at_the_end_loses_its_last_byte);
     WM_ADD_TEST(s, python_exceptions_end_the_session);
     WM_ADD_TEST(s, long_exception_texts_cut_to_fit_a_record);
+    WM_ADD_TEST(s, console_lines_cut_to_max_log);
     WM_ADD_TEST(s, width_beyond_the_digit_limit);
     WM_ADD_TEST(s, draws_beyond_64_bits_as_cpython);
     WM_ADD_TEST(s, asyncio_stays_open_where_threaded_closes);
