@@ -112,7 +112,7 @@ case_shard_reproduce_line() {
     k=$(sed -n 's/^FAIL run \([0-9]*\) of seed 7$/\1/p' "$tmp/$1.out")
     case "$cmd" in *" explore --seed 7 --run $k") ;; *) why="reproduce line: $cmd"; return 1 ;; esac
     [ $((k % 3)) -eq 1 ] || { why="shard 2/3 reported run $k"; return 1; }
-    grep -q "\"run\": $k, .*\"file\": \"$tmp/ci/explore-7-$k.txt\", \"status\": \"failed\", .*\"reproduce\": \"${cmd//\//\\/}\"}" "$tmp/ci.json" ||
+    grep -q "\"run\": $k, .*\"file\": \"$tmp/ci/explore-7-$k.txt\", \"status\": \"failed\", .*\"reproduce\": \"${cmd//\//\\/}\", \"diff\": null, \"expected\": null, \"actual\": null}" "$tmp/ci.json" ||
         { why="no failed object for run $k in the JSON report"; return 1; }
     found=$(grep '^  found: ' "$tmp/$1.out") shrunk=$(grep '^  shrunk in ' "$tmp/$1.out")
     mkdir "$tmp/laptop" && (cd "$tmp/laptop" && ulimit -n 20 && eval "$cmd") >"$tmp/$1.rep" 2>&1
