@@ -35,7 +35,9 @@ struct wm_suite_opts {
 enum { WM_COLOR_AUTO, WM_COLOR_ALWAYS, WM_COLOR_NEVER };
 #define WM_PROGRESS_DEFAULT_MS 10000
 #define WM_DURATIONS_MAX 1000000
-#define WM_SUITE_OPTS_INIT {1, 1, 0, NULL, NULL, 0, 0, -1, WM_COLOR_AUTO, WM_PROGRESS_DEFAULT_MS, -1}
+#define WM_SUITE_OPTS_INIT                                                                         \
+    {1, 1, 0, NULL, NULL, 0, 0, -1, WM_COLOR_AUTO, WM_PROGRESS_DEFAULT_MS, -1, {{NULL}, 0, 0, 0, NULL}, \
+     NULL, 0}
 
 /* "K/N" into o: 0, or -1 if it is not 1 <= K <= N <= WM_SHARD_MAX. */
 #define WM_SHARD_MAX 100000
