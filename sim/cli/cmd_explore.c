@@ -13,6 +13,7 @@
 #include "live.h"
 #include "net.h"
 #include "pool.h"
+#include "replay_set.h"
 #include "sig.h"
 
 static const char explore_help[] =
@@ -251,8 +252,6 @@ static int explore(const struct wm_args *a, const struct explore *e, double seco
     return signo ? WM_EXIT_SIGNAL(signo) : rc;
 }
 
-#define REPLAY_SKIPPED (-1) /* replay's answer in a set for a file of scripts */
-
 static int replay(const struct wm_args *a, const char *path, int no_fork, int in_set)
 {
     struct wm_transcript t;
@@ -265,7 +264,7 @@ static int replay(const struct wm_args *a, const char *path, int no_fork, int in
     if ((t.cfg.client_script || t.cfg.server_script) && in_set) { /* a DIR's bad/ goldens */
         wm_tx_free(&t);
         printf("skip %s: a side is a script; explore replays runs of sessions\n", path);
-        return REPLAY_SKIPPED;
+        return WM_REPLAY_SKIPPED;
     }
     if (t.cfg.client_script || t.cfg.server_script) {
         wm_tx_free(&t);
@@ -289,6 +288,12 @@ static int replay(const struct wm_args *a, const char *path, int no_fork, int in
     wm_outcome_free(&o);
     wm_tx_free(&t);
     return rc;
+}
+
+/* One file of a --replay set (replay_set.h). */
+static int replay_one(const struct wm_args *a, void *no_fork, const char *path, int in_set)
+{
+    return replay(a, path, *(int *)no_fork, in_set);
 }
 
 enum {
@@ -403,50 +408,6 @@ static int explore_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
     return wm_usage_error(a, "internal error: %s", o->name), -1;
 }
 
-/* The files of --replay FILE|DIR..., those -k selects, each replayed in
- * order: the worst status. A summary follows when there are several. */
-static int replay_set(const struct wm_args *a, char *const *ops, size_t nops,
-                      const struct wm_select *sel, int no_fork)
-{
-    struct wm_files files, dropped;
-    struct wm_err err;
-    char note[8];
-    if (wm_files_collect(&files, ops, nops, &err) < 0) {
-        fprintf(stderr, "%s: --replay: %s\n", a->cmd, err.msg);
-        return WM_EXIT_USAGE;
-    }
-    if (wm_select_apply(sel, "explore", &files, &dropped, note, sizeof note, &err) < 0) {
-        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
-        wm_files_free(&files);
-        return WM_EXIT_USAGE;
-    }
-    int worst = WM_EXIT_OK;
-    /* a set: anything but one FILE named as such (a DIR, several, -k) */
-    int set = !(nops == 1 && files.n == 1 && strcmp(files.paths[0], ops[0]) == 0 && !sel->nkeys);
-    size_t held = 0, skipped = 0;
-    for (size_t k = 0; k < files.n; k++) {
-        int rc = replay(a, files.paths[k], no_fork, set);
-        held += rc == WM_EXIT_OK;
-        skipped += rc == REPLAY_SKIPPED;
-        if (rc > worst)
-            worst = rc;
-    }
-    if (set) {
-        printf("explore --replay: %zu held, %zu failed, %zu skipped", held,
-               files.n - held - skipped, skipped);
-        if (dropped.n)
-            printf(", %zu deselected", dropped.n);
-        if (skipped == files.n) { /* a CI job must not pass on nothing replayed */
-            printf(" (nothing replayed)");
-            worst = WM_EXIT_USAGE;
-        }
-        printf("\n");
-    }
-    wm_files_free(&dropped);
-    wm_files_free(&files);
-    return worst;
-}
-
 /* Which runs: --run K alone, or shard K/N (default 1/1) of --runs or --time. */
 static int choose_runs(struct wm_args *a, struct explore_args *x)
 {
@@ -491,7 +452,7 @@ int wm_cmd_explore(struct wm_args *a)
     if (x.sel.nkeys && !x.replay_path)
         return wm_usage_error(a, "-k selects among --replay's files: give --replay FILE|DIR");
     if (x.replay_path)
-        return replay_set(a, x.replay_ops, x.nreplay, &x.sel, x.e.no_fork);
+        return wm_replay_set(a, x.replay_ops, x.nreplay, &x.sel, replay_one, &x.e.no_fork);
     struct wm_err err;
     if (target.addr) {
         if (wm_net_check(target.addr, 0, &err) < 0)
