@@ -22,6 +22,10 @@ RUN make -j"$(nproc)" static \
 FROM scratch
 COPY --from=build /rootfs/ /
 ENV TMPDIR=/tmp
+# check's last-failed cache (docs/CLI.md, "Selecting cases"): /work is often
+# mounted read-only, where the default .warmer_cache would be a warning on
+# every run; -e WARMER_CACHE_DIR=/work/.warmer_cache keeps it in the mount.
+ENV WARMER_CACHE_DIR=/tmp/.warmer_cache
 # nobody; run with --user "$(id -u):$(id -g)" when it writes into a mount
 # (check --update, explore --out).
 USER 65534:65534

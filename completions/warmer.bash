@@ -5,27 +5,31 @@
 # The option lists follow docs/CLI.md; tests/install.sh holds them to
 # `warmer CMD --help`.
 
-_warmer_commands="run check replay client serve interop record explore load"
+_warmer_commands="run check review replay client serve interop record explore load"
 
 # The long options of each command (-h/--help and -V/--version: all of them).
 _warmer_opts() {
     case $1 in
     run) echo "--seed --game --format --connections --driver --transport --chunking
         --max-line --max-guesses --max-steps --max-journal --max-run-memory --fault --profile" ;;
-    check) echo "--update -j --jobs --shard --junit --json --tap --color --progress --durations
-        --driver --transport --max-steps --max-journal --max-run-memory --profile" ;;
+    check) echo "--update --dry-run -j --jobs --shard --junit --json --tap --color --progress
+        --durations -k --keyword --last-failed --cache-dir --no-cache --driver --transport
+        --max-steps --max-journal --max-run-memory --profile" ;;
+    review) echo "-k --keyword --last-failed --cache-dir --driver --transport --max-steps
+        --max-journal --max-run-memory --profile" ;;
     replay) echo "--server --client --connect --listen --timeout --close-window --driver
         --transport --max-steps --max-journal --max-run-memory --profile" ;;
     client) echo "--connect --game --seed --max-line --max-guesses --timeout --profile" ;;
     serve) echo "--listen --seed --driver --max-connections --idle-timeout --max-line
         --max-guesses --max-memory --console-queue --profile" ;;
     interop) echo "--server --client -j --jobs --timeout --close-window --process-timeout
-        --host --shard --junit --json --tap --color --progress --durations --profile" ;;
+        --host --shard --junit --json --tap --color --progress --durations -k --keyword
+        --last-failed --cache-dir --no-cache --profile" ;;
     record) echo "--listen --connect --seed --connections --max-line --max-connections
         --max-journal --close-wait --connect-timeout --profile" ;;
     explore) echo "--seed --runs --time --shard --out -j --jobs --faults --driver --junit
         --json --connect --server-seed --timeout --close-window --replay --run --no-fork
-        --profile" ;;
+        -k --keyword --profile" ;;
     load) echo "--connect --connections --guesses --duration --game --seed --timeout
         --max-guesses" ;;
     esac
@@ -35,7 +39,7 @@ _warmer_opts() {
 # 0 when option $2 of command $1 takes a value (the next word).
 _warmer_takes_value() {
     case $2 in
-    --update | --tap | --chunking | --no-fork | --help | -h | --version | -V) return 1 ;;
+    --update | --dry-run | --tap | --chunking | --no-fork | --last-failed | --no-cache | --help | -h | --version | -V) return 1 ;;
     --server | --client) [ "$1" = interop ] ;;
     -*) return 0 ;;
     *) return 1 ;;
@@ -61,7 +65,7 @@ _warmer_values() {
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -f -- "$cur"))
         return ;;
-    --out)
+    --out | --cache-dir)
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -d -- "$cur"))
         return ;;
@@ -105,7 +109,7 @@ _warmer() {
     -*) COMPREPLY=($(compgen -W "$(_warmer_opts "$cmd")" -- "$cur")) ;;
     *)  # operands: transcripts (files and folders) for the commands that take them
         case $cmd in
-        check | replay | interop)
+        check | review | replay | interop)
             compopt -o filenames 2>/dev/null
             COMPREPLY=($(compgen -f -- "$cur")) ;;
         esac ;;

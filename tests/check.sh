@@ -14,6 +14,8 @@ PY=${PYTHON:-python3}
 pass=0 fail=0 repeats=0
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
+# The last-failed cache of every run here (not the checkout's .warmer_cache).
+export WARMER_CACHE_DIR=$tmp/cache
 
 run() {
     local name=$1 want=$2
@@ -26,6 +28,7 @@ run() {
     return 1
 }
 has() { grep -q -- "$2" "$tmp/$1.out" || { why="no /$2/ in the output"; return 1; }; }
+lacks() { ! grep -q -- "$2" "$tmp/$1.out" || { why="unexpected /$2/ in the output"; return 1; }; }
 
 # A tree with transcripts at several depths, a non-transcript, a hidden file,
 # one golden broken and one malformed file.
@@ -316,6 +319,179 @@ case_header_comments_kept() {
     run $1 1 -- "$tmp/hc/a.txt" && run $1 0 -- --update "$tmp/hc/a.txt" && run $1 0 -- "$tmp/hc/a.txt" || return 1
     [ "$(sed -n 3,4p "$tmp/hc/a.txt")" = "# Note - why this file: the book
 #: Todo: more games" ] || { why="the comments after --update: $(head -n 5 "$tmp/hc/a.txt")"; return 1; }
+}
+
+# -k PATTERN: a shell pattern matched anywhere in the path, repeats OR'ed,
+# !PATTERN leaves out; the others counted as deselected; selecting nothing
+# is exit 2; the shards of a selection run each selected case once.
+case_keyword_selects() {
+    make_tree
+    sed -i 's/^S: 4$/S: 5/' "$tmp/tree/b/c/z.txt"
+    run $1 0 -- -k /a/ "$tmp/tree" && has $1 "^2 passed, 0 failed, 1 deselected (1 non-transcript file ignored)$" &&
+        has $1 "^ok $tmp/tree/a/x.txt$" && has $1 "^ok $tmp/tree/a/y$" || return 1
+    run $1 1 -- -k x.txt --keyword=c/z "$tmp/tree" && has $1 "^1 passed, 1 failed, 1 deselected" || return 1
+    run $1 0 -- -k '!b/' "$tmp/tree" && has $1 "^2 passed, 0 failed, 1 deselected" || return 1
+    run $1 0 -- -k 'tree/*/[xy]' -k '!y' "$tmp/tree" && has $1 "^1 passed, 0 failed, 2 deselected" &&
+        has $1 "^ok $tmp/tree/a/x.txt$" || return 1
+    run $1 2 -- -k nothing-like-it "$tmp/tree" &&
+        grep -q "^warmer check: -k selects none of the 3 cases" "$tmp/$1.err" && [ ! -s "$tmp/$1.out" ] ||
+        { why="-k nothing-like-it: ${why:-$(head -c 300 "$tmp/$1.err")}"; return 1; }
+    run $1 2 -- -k '' "$tmp/tree" || return 1
+    run $1 0 -- -k .txt --json "$tmp/$1.json" fixtures/golden && sed -n 's/^ok //p' "$tmp/$1.out" | sort >"$tmp/$1.all" || return 1
+    : >"$tmp/$1.union"
+    local k
+    for k in 1 2 3; do
+        run $1 0 -- -k .txt --shard $k/3 fixtures/golden && sed -n 's/^ok //p' "$tmp/$1.out" >>"$tmp/$1.union" || return 1
+    done
+    sort "$tmp/$1.union" | cmp -s - "$tmp/$1.all" || { why="-k with 3 shards does not run each selected case once"; return 1; }
+}
+# --last-failed: the failing and malformed cases of the last runs, merged
+# per case, in $WARMER_CACHE_DIR (or --cache-dir); all when none failed.
+case_last_failed() {
+    make_tree
+    sed -i 's/^S: 4$/S: 5/' "$tmp/tree/b/c/z.txt"
+    printf '# warmer transcript v1\n# seed: x\n' >"$tmp/tree/a/w.txt"
+    local c=$tmp/cache/check-lastfailed
+    rm -rf "$tmp/cache"
+    run $1 2 -- "$tmp/tree" || return 1
+    [ "$(cat "$c" 2>&1)" = "# warmer last-failed v1
+$tmp/tree/a/w.txt
+$tmp/tree/b/c/z.txt" ] || { why="the cache after a run: $(cat "$c" 2>&1)"; return 1; }
+    grep -qx '\*' "$tmp/cache/.gitignore" || { why="no .gitignore of * in the cache"; return 1; }
+    run $1 2 -- --last-failed "$tmp/tree" && has $1 "^0 passed, 2 failed, 2 deselected (1 malformed; 1 non-transcript file ignored)$" &&
+        lacks $1 "^ok " || return 1
+    cp fixtures/golden/book.txt "$tmp/tree/b/c/z.txt"
+    run $1 0 -- --last-failed -k z.txt "$tmp/tree" && has $1 "^1 passed, 0 failed, 3 deselected" || return 1
+    [ "$(tail -n +2 "$c")" = "$tmp/tree/a/w.txt" ] || { why="z.txt passed and stays in the cache: $(cat "$c")"; return 1; }
+    rm "$tmp/tree/a/w.txt"
+    run $1 0 -- --last-failed "$tmp/tree" && has $1 "^3 passed, 0 failed (1 non-transcript file ignored)$" &&
+        grep -q "^warmer check: --last-failed: none of these 3 cases failed last time ($c): running them all$" "$tmp/$1.err" ||
+        { why="${why:-stderr: $(cat "$tmp/$1.err")}"; return 1; }
+    # --cache-dir wins over the variable; --no-cache writes nothing and reads nothing
+    sed -i 's/^S: 4$/S: 5/' "$tmp/tree/b/c/z.txt"
+    run $1 1 -- --cache-dir "$tmp/cd" "$tmp/tree" && grep -qx "$tmp/tree/b/c/z.txt" "$tmp/cd/check-lastfailed" ||
+        { why="${why:---cache-dir: $(cat "$tmp/cd/check-lastfailed" 2>&1)}"; return 1; }
+    rm -rf "$tmp/cache" && run $1 1 -- --no-cache "$tmp/tree" && [ ! -e "$tmp/cache" ] ||
+        { why="${why:---no-cache made $tmp/cache}"; return 1; }
+    run $1 2 -- --no-cache --last-failed "$tmp/tree" && grep -q -- "--no-cache leaves the cache alone" "$tmp/$1.err" || return 1
+    # the default: .warmer_cache in the current directory
+    # (the binary alone, by its absolute path: a wrapper's path may be relative)
+    local bin=${W##* }
+    bin=$(cd "$(dirname "$bin")" && pwd)/${bin##*/}
+    mkdir -p "$tmp/cwd" && (cd "$tmp/cwd" && env -u WARMER_CACHE_DIR "$bin" check "$tmp/tree" >/dev/null 2>&1)
+    grep -qx "$tmp/tree/b/c/z.txt" "$tmp/cwd/.warmer_cache/check-lastfailed" ||
+        { why="no .warmer_cache/check-lastfailed in the current directory: $(ls -a "$tmp/cwd")"; return 1; }
+    # a cache that cannot be written is a warning, not a failure
+    : >"$tmp/plain"
+    run $1 0 -- --cache-dir "$tmp/plain/sub" fixtures/golden/book.txt &&
+        grep -q "^warmer check: warning: the last-failed cache not written: " "$tmp/$1.err" ||
+        { why="${why:-unwritable cache: $(cat "$tmp/$1.err")}"; return 1; }
+}
+# Shards merge into one cache: each run takes out and puts in its own cases.
+# (Which shard a case falls in hangs on its path, here under a random $tmp:
+# a shard may hold no failure, so a shard's exit may be 0 or 1.)
+case_last_failed_shards_merge() {
+    rm -rf "$tmp/sh" "$tmp/cache" && mkdir -p "$tmp/sh" || return 1
+    local f k rc
+    for f in fixtures/golden/*.txt; do
+        sed '0,/^S[0-9]*: [0-9]/s/^\(S[0-9]*\): \([0-9]*\)$/\1: 9\2/' "$f" >"$tmp/sh/${f##*/}"
+    done
+    run $1 1 -- "$tmp/sh" || return 1
+    cp "$tmp/cache/check-lastfailed" "$tmp/$1.whole" 2>/dev/null || { why="no cache file after a run"; return 1; }
+    [ "$(wc -l <"$tmp/$1.whole")" -gt 30 ] || { why="only $(wc -l <"$tmp/$1.whole") lines in the cache"; return 1; }
+    rm -rf "$tmp/cache"
+    for k in 1 2 3; do
+        $W check --shard $k/3 "$tmp/sh" >"$tmp/$1.out" 2>"$tmp/$1.err"
+        rc=$?
+        [ $rc -le 1 ] || { why="shard $k/3: exit $rc: $(head -c 300 "$tmp/$1.err")"; return 1; }
+    done
+    cmp -s "$tmp/cache/check-lastfailed" "$tmp/$1.whole" ||
+        { why="3 shards' cache differs from one run's: $(diff "$tmp/$1.whole" "$tmp/cache/check-lastfailed" 2>&1 | head -5)"; return 1; }
+    # shard 1's failures fixed and run again: its cases leave, the others' stay
+    $W check --shard 1/3 "$tmp/sh" >"$tmp/$1.out" 2>&1
+    sed -n "s|^FAIL $tmp/sh/||p" "$tmp/$1.out" >"$tmp/$1.s1"
+    for f in $(cat "$tmp/$1.s1"); do cp "fixtures/golden/$f" "$tmp/sh/$f"; done
+    run $1 0 -- --shard 1/3 "$tmp/sh" || return 1
+    for f in $(cat "$tmp/$1.s1"); do
+        ! grep -qx "$tmp/sh/$f" "$tmp/cache/check-lastfailed" || { why="$f passed in shard 1 and stays"; return 1; }
+    done
+    [ "$(($(wc -l <"$tmp/$1.whole") - $(wc -l <"$tmp/$1.s1")))" -eq "$(wc -l <"$tmp/cache/check-lastfailed")" ] ||
+        { why="the other shards' failures were not kept"; return 1; }
+}
+# --update --dry-run: the diffs and "would update FILE", each such file a
+# failure, and not a byte or an mtime changed.
+case_update_dry_run() {
+    make_tree
+    sed -i 's/^S: 4$/S: 5/' "$tmp/tree/b/c/z.txt"
+    touch -d '2001-02-03 04:05:06' "$tmp/tree/b/c/z.txt"
+    cp -p "$tmp/tree/b/c/z.txt" "$tmp/$1.before"
+    local m0
+    m0=$(stat -c %Y "$tmp/tree/b/c/z.txt")
+    run $1 1 -- --update --dry-run "$tmp/tree" && has $1 "^would update $tmp/tree/b/c/z.txt$" && has $1 "^-S: 5$" &&
+        has $1 "^+S: 4$" && has $1 "^2 passed, 1 failed (1 non-transcript file ignored)$" && lacks $1 "^updated " || return 1
+    cmp -s "$tmp/$1.before" "$tmp/tree/b/c/z.txt" || { why="--dry-run changed the file"; return 1; }
+    [ "$(stat -c %Y "$tmp/tree/b/c/z.txt")" = "$m0" ] || { why="--dry-run changed the mtime"; return 1; }
+    [ -z "$(find "$tmp/tree" -name '.warmer-update-*')" ] || { why="--dry-run left a temporary file"; return 1; }
+    # what it printed is what --update then applies
+    sed -n '/^--- /,/^would update/p' "$tmp/$1.out" | sed '$d' >"$tmp/$1.dry"
+    [ -s "$tmp/$1.dry" ] || { why="no diff before would update"; return 1; }
+    run $1 2 -- --dry-run "$tmp/tree" && grep -q -- "--dry-run goes with --update" "$tmp/$1.err" || return 1
+    run $1 0 -- --update "$tmp/tree" && sed -n '/^--- /,/^updated/p' "$tmp/$1.out" | sed '$d' | cmp -s - "$tmp/$1.dry" ||
+        { why="${why:-the diff of the dry run is not the one --update applies}"; return 1; }
+}
+
+# review: $W review ARGS with the answers in $REVIEW_IN on stdin.
+review() {
+    local name=$1 want=$2
+    shift 3
+    # shellcheck disable=SC2086
+    printf "$REVIEW_IN" | $W review "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+    local got=$?
+    [ "$got" -eq "$want" ] && return 0
+    why="want exit $want, got $got: $(head -c 300 "$tmp/$name.err") / $(tail -n 2 "$tmp/$name.out")"
+    return 1
+}
+# Three differing goldens: accept, skip, quit from a pipe. The accepted file
+# is byte for byte what check --update makes of it; the others unchanged.
+case_review_accept_skip_quit() {
+    rm -rf "$tmp/rv" && mkdir -p "$tmp/rv" "$tmp/rv.upd" || return 1
+    local f
+    for f in book connections-3 seed-zero single-value; do
+        sed '0,/^S[0-9]*: [0-9]/s/^\(S[0-9]*\): \([0-9]*\)$/\1: 9\2/' "fixtures/golden/$f.txt" >"$tmp/rv/$f.txt"
+    done
+    cp fixtures/golden/book.txt "$tmp/rv/0-ok.txt"
+    cp "$tmp/rv/"*.txt "$tmp/rv.upd/" && cp -r "$tmp/rv" "$tmp/rv.orig" || return 1
+    $W check --update "$tmp/rv.upd" >/dev/null 2>&1
+    run $1 1 -- "$tmp/rv.orig" && [ "$(grep -c '^FAIL ' "$tmp/$1.out")" -ge 3 ] || { why="${why:-fewer than 3 differing files}"; return 1; }
+    REVIEW_IN='a\ns\nq\n' review $1 1 -- "$tmp/rv" || return 1
+    has $1 "^ok $tmp/rv/0-ok.txt$" && has $1 "^updated $tmp/rv/book.txt$" && has $1 "^-S: 94$" &&
+        has $1 "^accept, skip or quit? \[a/s/q\] a$" && has $1 "^accept, skip or quit? \[a/s/q\] s$" &&
+        has $1 "^1 passed, 1 accepted, 1 skipped, 0 failed, 2 not reviewed$" || return 1
+    cmp -s "$tmp/rv/book.txt" "$tmp/rv.upd/book.txt" || { why="the accepted file is not what check --update writes"; return 1; }
+    for f in connections-3 seed-zero single-value; do
+        cmp -s "$tmp/rv/$f.txt" "$tmp/rv.orig/$f.txt" || { why="$f.txt changed without an accept"; return 1; }
+    done
+    # a wrong answer asks again; the end of input quits
+    REVIEW_IN='yes\n' review $1 1 -- "$tmp/rv/seed-zero.txt" "$tmp/rv/single-value.txt" &&
+        has $1 "^answer a (accept), s (skip) or q (quit)$" && has $1 "(end of input: quit)$" &&
+        has $1 "^0 passed, 0 accepted, 0 skipped, 0 failed, 2 not reviewed$" || return 1
+    # every one accepted: exit 0, and check then passes
+    REVIEW_IN='A\n accept \na\n' review $1 0 -- "$tmp/rv" && has $1 "^2 passed, 3 accepted, 0 skipped, 0 failed$" &&
+        run $1 0 -- "$tmp/rv" || return 1
+    for f in connections-3 seed-zero single-value; do
+        cmp -s "$tmp/rv/$f.txt" "$tmp/rv.upd/$f.txt" || { why="accepted $f.txt is not what check --update writes"; return 1; }
+    done
+}
+# What cannot be accepted is reported, not asked about; -k and usage.
+case_review_malformed_and_usage() {
+    make_tree
+    printf '# warmer transcript v1\n# seed: x\n' >"$tmp/tree/a/w.txt"
+    sed -i 's/^S: 4$/S: 5/' "$tmp/tree/b/c/z.txt"
+    REVIEW_IN='s\n' review $1 2 -- "$tmp/tree" && has $1 "^FAIL $tmp/tree/a/w.txt: malformed: " &&
+        has $1 "^2 passed, 0 accepted, 1 skipped, 1 failed$" && [ "$(grep -c '^accept, skip' "$tmp/$1.out")" -eq 1 ] || return 1
+    REVIEW_IN='a\n' review $1 0 -- -k z.txt "$tmp/tree" && has $1 "^0 passed, 1 accepted, 0 skipped, 0 failed, 3 deselected$" || return 1
+    REVIEW_IN='' review $1 2 -- - && grep -q 'cannot review "-"' "$tmp/$1.err" || return 1
+    REVIEW_IN='' review $1 2 -- && REVIEW_IN='' review $1 2 -- --update "$tmp/tree" || return 1
 }
 
 # slow_tree N: N names (hard links, no disk) of one transcript that takes a

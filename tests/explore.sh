@@ -61,6 +61,21 @@ case_replay_goldens() {
         has $1 "^ok $f: the invariants hold under every " || return 1
     done
 }
+# --replay of a set (several, a DIR) with -k: the files selected, in order,
+# then a summary; files with a script side skipped; nothing replayed is 2.
+case_replay_set_keyword() {
+    local want
+    want=$(ls fixtures/golden/*connections*.txt | grep -v 16 | sed 's/^/ok /; s/$/: the invariants hold under every driver, transport and chunking/')
+    run $1 0 -- --replay fixtures/golden -k connections -k '!16' || return 1
+    [ "$(grep '^ok ' "$tmp/$1.out")" = "$want" ] || { why="ok lines: $(grep -c '^ok ' "$tmp/$1.out"), want $(echo "$want" | wc -l)"; return 1; }
+    has $1 "^explore --replay: $(echo "$want" | wc -l) held, 0 failed, 0 skipped, $(($(ls fixtures/golden/*.txt | wc -l) - $(echo "$want" | wc -l))) deselected$" || return 1
+    run $1 0 -- --replay fixtures/golden/book.txt --replay fixtures/golden/seed-zero.txt &&
+        has $1 "^ok fixtures/golden/seed-zero.txt: " && has $1 "^explore --replay: 2 held, 0 failed, 0 skipped$" || return 1
+    run $1 2 -- --replay fixtures/bad -k number && has $1 "^skip fixtures/bad/number-with-argument.txt: a side is a script" &&
+        has $1 " (nothing replayed)$" || return 1
+    run $1 2 -- --replay fixtures/golden -k zzz && grep -q -- "-k selects none of the" "$tmp/$1.err" || return 1
+    run $1 2 -- -k book && grep -q -- "-k selects among --replay's files" "$tmp/$1.err"
+}
 # runs FILE: each JSON object's identity, one line per run in run order:
 # `"run": K, "seed": S, "scenario": "..."` (the scenario comes from (S, K) alone).
 runs() { grep -o '"run": [0-9]*, "seed": [0-9]*, "scenario": "[^"]*"' "$1" | sort -t, -k1.8n; }

@@ -23,6 +23,8 @@ PY=${PYTHON:-python3}
 pass=0 fail=0 repeats=0
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
+# The last-failed cache of every run here (not the checkout's .warmer_cache).
+export WARMER_CACHE_DIR=$tmp/cache
 SERVE="$BIN serve --listen {host}:{port} --seed {seed} --max-line {max-line} --max-guesses {max-guesses}"
 CLIENT="$BIN client --connect {host}:{port} {games} --max-line {max-line} --max-guesses {max-guesses}"
 MODEL="$PY ci/refmodel.py serve --listen 127.0.0.1:0 --seed {seed}"
@@ -54,6 +56,24 @@ case_suite_options() {
         has $1 "^${esc}\[1m${esc}\[31mFAIL${esc}\[0m $tmp/so/b.txt" && has $1 "^${esc}\[31m-S: 5${esc}\[0m$" &&
         has $1 "^slowest 2 of 2 cases:$" || return 1
     run $1 2 -- --server "$SERVE" --color often "$tmp/so" && has $1 -- '--color wants auto, always or never'
+}
+# -k and --last-failed as in check (sim/check/select.c), with interop's
+# own cache file beside check's.
+case_keyword_and_last_failed() {
+    mkdir -p "$tmp/kl"
+    cp fixtures/golden/book.txt "$tmp/kl/a.txt"
+    cp fixtures/golden/seed-zero.txt "$tmp/kl/c.txt"
+    sed 's/^S: 4$/S: 5/' fixtures/golden/book.txt >"$tmp/kl/b.txt"
+    rm -rf "$tmp/cache"
+    run $1 0 -- --server "$SERVE" -k a.txt -k c.txt "$tmp/kl" && has $1 "^2 passed, 0 failed, 0 skipped, 1 deselected$" &&
+        lacks $1 "b.txt" || return 1
+    run $1 1 -- --server "$SERVE" "$tmp/kl" &&
+        [ "$(cat "$tmp/cache/interop-lastfailed" 2>&1)" = "# warmer last-failed v1
+$tmp/kl/b.txt" ] || { why="${why:-the cache: $(cat "$tmp/cache/interop-lastfailed" 2>&1)}"; return 1; }
+    run $1 1 -- --server "$SERVE" --last-failed "$tmp/kl" && has $1 "^0 passed, 1 failed, 0 skipped, 2 deselected$" &&
+        lacks $1 "^ok " || return 1
+    run $1 2 -- --server "$SERVE" -k zzz "$tmp/kl" && has $1 "^warmer interop: -k selects none of the 3 cases" || return 1
+    run $1 2 -- --server "$SERVE" --no-cache --last-failed "$tmp/kl" && has $1 -- "--no-cache leaves the cache alone"
 }
 case_server_refmodel() {
     command -v "$PY" >/dev/null || return 0

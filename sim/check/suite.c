@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lastfailed.h"
 #include "msg.h"
 #include "sig.h"
 
@@ -44,6 +45,23 @@ void wm_suite_shard(struct wm_files *f, const struct wm_suite_opts *o)
         f->paths[kept++] = f->paths[k];
     }
     f->n = kept;
+}
+
+int wm_suite_select(struct wm_files *f, struct wm_suite_opts *o, const char *prog,
+                    const char *cmd, struct wm_err *err)
+{
+    struct wm_files dropped;
+    char note[WM_LASTFAILED_LINE_MAX + 200];
+    if (wm_select_apply(&o->sel, cmd, f, &dropped, note, sizeof note, err) < 0)
+        return -1;
+    if (note[0])
+        fprintf(stderr, "%s: %s\n", prog, note);
+    wm_suite_shard(f, o);
+    wm_suite_shard(&dropped, o); /* the shard's own cases left out, for its summary */
+    o->deselected = dropped.n;
+    wm_files_free(&dropped);
+    o->cache_cmd = o->sel.no_cache ? NULL : cmd;
+    return 0;
 }
 
 int wm_suite_stdout_report(struct wm_suite_opts *o, struct wm_err *err)
@@ -106,6 +124,7 @@ int wm_suite_begin(struct wm_suite *s, const char *cmd, const char *name,
                            .tty = isatty(STDERR_FILENO),
                            .color = !o->tap && wm_suite_use_color(o->color, isatty(STDOUT_FILENO),
                                                                   getenv("NO_COLOR"))};
+    s->deselected = o->deselected;
     s->started = s->last_progress = wm_suite_clock();
     wm_report_junit_stamp(&s->stamp, time(NULL));
     if (!(s->all = calloc(n ? n : 1, sizeof *s->all))) {
@@ -268,6 +287,23 @@ static int write_report(const struct wm_suite *s, FILE *f, const char *path, int
     return -1;
 }
 
+/* The cases that ran, merged into the last-failed file: a cache, so one
+ * that cannot be written is a warning, not the run's failure. */
+static void update_cache(const struct wm_suite *s)
+{
+    char file[WM_LASTFAILED_LINE_MAX + 64];
+    struct wm_err err;
+    if (!s->o->cache_cmd)
+        return;
+    if (wm_lastfailed_path(file, sizeof file, wm_select_cache_dir(&s->o->sel),
+                           s->o->cache_cmd) < 0)
+        wm_err_set(&err, "--cache-dir: too long a path");
+    else if (wm_lastfailed_update(file, s->paths, s->all, s->taken, &err) == 0)
+        return;
+    fprintf(stderr, "%s: warning: the last-failed cache not written: %s (--cache-dir DIR or "
+            "WARMER_CACHE_DIR puts it elsewhere, --no-cache turns it off)\n", s->cmd, err.msg);
+}
+
 int wm_suite_end(struct wm_suite *s, int signo)
 {
     const unsigned *c = s->counts;
@@ -282,6 +318,8 @@ int wm_suite_end(struct wm_suite *s, int signo)
                           c[WM_CASE_FAILED] + c[WM_CASE_MALFORMED]);
     if (s->o->show_skipped)
         l += (size_t)snprintf(summary + l, sizeof summary - l, ", %u skipped", c[WM_CASE_SKIPPED]);
+    if (s->deselected)
+        l += (size_t)snprintf(summary + l, sizeof summary - l, ", %zu deselected", s->deselected);
     if (c[WM_CASE_MALFORMED] && s->not_transcripts)
         snprintf(summary + l, sizeof summary - l, " (%u malformed; %zu non-transcript file%s ignored)",
                  c[WM_CASE_MALFORMED], s->not_transcripts, s->not_transcripts == 1 ? "" : "s");
@@ -303,6 +341,7 @@ int wm_suite_end(struct wm_suite *s, int signo)
         rc = -1;
     if (s->json && write_report(s, s->json, s->o->json_path, 0) < 0)
         rc = -1;
+    update_cache(s);
     for (size_t k = 0; k < s->taken; k++)
         wm_case_result_free(&s->all[k]);
     free(s->all);

@@ -14,6 +14,7 @@
 #include "err.h"
 #include "files.h"
 #include "report.h"
+#include "select.h"
 
 struct wm_suite_opts {
     unsigned shard_k, shard_n; /* --shard K/N; 1/1 runs every case */
@@ -26,11 +27,17 @@ struct wm_suite_opts {
     int color;                 /* --color: WM_COLOR_AUTO, _ALWAYS or _NEVER */
     int progress_ms;           /* --progress: off a terminal, a line this often (0: none) */
     long durations;            /* --durations N: the N slowest cases (0: all; -1: none) */
+    struct wm_select sel;      /* -k, --last-failed, --cache-dir, --no-cache */
+    /* set by wm_suite_select: */
+    const char *cache_cmd;     /* whose last-failed file the run updates, or NULL */
+    size_t deselected;         /* cases of this shard -k or --last-failed left out */
 };
 enum { WM_COLOR_AUTO, WM_COLOR_ALWAYS, WM_COLOR_NEVER };
 #define WM_PROGRESS_DEFAULT_MS 10000
 #define WM_DURATIONS_MAX 1000000
-#define WM_SUITE_OPTS_INIT {1, 1, 0, NULL, NULL, 0, 0, -1, WM_COLOR_AUTO, WM_PROGRESS_DEFAULT_MS, -1}
+#define WM_SUITE_OPTS_INIT                                                                         \
+    {1, 1, 0, NULL, NULL, 0, 0, -1, WM_COLOR_AUTO, WM_PROGRESS_DEFAULT_MS, -1, {{NULL}, 0, 0, 0, NULL}, \
+     NULL, 0}
 
 /* "K/N" into o: 0, or -1 if it is not 1 <= K <= N <= WM_SHARD_MAX. */
 #define WM_SHARD_MAX 100000
@@ -39,6 +46,13 @@ int wm_suite_parse_shard(const char *v, struct wm_suite_opts *o);
  * (FNV-1a) to K - 1 modulo N. A case's shard depends on its name alone, so
  * shards stay stable as files are added, and N shards run each case once. */
 void wm_suite_shard(struct wm_files *f, const struct wm_suite_opts *o);
+/* The cases to run of f: those -k and --last-failed select (select.h), then
+ * the shard's; o->deselected counts the shard's cases left out, and
+ * o->cache_cmd is cmd (the run then updates cmd's last-failed file) unless
+ * --no-cache. A note goes to stderr prefixed with prog ("warmer check").
+ * 0, or -1 with err (nothing selected, the cache unreadable). */
+int wm_suite_select(struct wm_files *f, struct wm_suite_opts *o, const char *prog,
+                    const char *cmd, struct wm_err *err);
 
 struct wm_suite {
     const char *cmd;   /* for messages and the progress line: "warmer check" */
@@ -52,6 +66,7 @@ struct wm_suite {
     int color;         /* the cases' text is coloured (--color, NO_COLOR, stdout a terminal) */
     double started, last_progress; /* wm_suite_clock(): for the progress lines */
     size_t not_transcripts; /* files the directories held that were skipped, for the summary */
+    size_t deselected;      /* cases -k or --last-failed left out (o->deselected) */
     struct wm_junit_stamp stamp; /* when and where the run began, for JUnit */
     FILE *junit, *json;          /* the report files, open from the start */
 };
@@ -85,7 +100,8 @@ void wm_suite_case(struct wm_suite *s, struct wm_case_result *r);
 /* Prints the summary ("N passed, N failed ...", then ", interrupted by
  * SIGINT: K of N cases ran" when signo is not 0; a TAP "Bail out!" when
  * fewer than n cases ran), the slowest cases if --durations asked, writes
- * the report files with the cases that ran, frees. 0, or -1 if a report file could not be written (said on
+ * the report files with the cases that ran, merges them into the
+ * last-failed file (o->cache_cmd; a failure to is a warning), frees. 0, or -1 if a report file could not be written (said on
  * stderr). */
 int wm_suite_end(struct wm_suite *s, int signo);
 

@@ -87,6 +87,18 @@ static int report_update(const struct wm_args *a, const char *path, int updated,
     return WM_EXIT_OK;
 }
 
+/* --update --dry-run's verdict, after the diff it would apply: a failing
+ * case, since the file differs, and nothing written. */
+static int report_dry_run(const char *path, FILE *out, struct wm_case_result *res)
+{
+    char line[4300];
+    fprintf(out, "would update %s\n", path);
+    snprintf(line, sizeof line, "%s: the records differ from the file (--dry-run: not updated)",
+             path);
+    res->message = strdup(line);
+    return WM_EXIT_FAIL;
+}
+
 /* The lines after a mismatch's diff and first difference. */
 static void report_tail(const struct wm_args *a, const struct wm_cfg *cfg, int same,
                         const struct wm_exec_opts *opts, const char *repro, FILE *out)
@@ -130,6 +142,10 @@ static int stream_file(const struct wm_args *a, const char *path, struct wm_scmp
     case WM_SCMP_DIFFER: {
         if (update) { /* the diff it applies, then the file rewritten */
             wm_scmp_print_diff(s, out, path, NULL);
+            if (update == WM_CHECK_DRY_RUN) {
+                rc = report_dry_run(path, out, res);
+                break;
+            }
             rc = report_update(a, path, wm_scmp_update(s, path, opts, &err), &err, out, res);
             break;
         }
@@ -234,6 +250,10 @@ static int one_whole(const struct wm_args *a, const char *path, enum wm_check_mo
     }
     if (update) { /* the diff it applies, then the file rewritten */
         wm_print_diff(out, path, &t, &want, &got, NULL);
+        if (update == WM_CHECK_DRY_RUN) {
+            rc = report_dry_run(path, out, res);
+            goto out;
+        }
         size_t header = got.n - wm_rendered_records(&t, &got);
         rc = report_update(a, path, wm_update_file(path, &got, header, &err), &err, out, res);
         goto out;

@@ -9,6 +9,10 @@
 #include "report.h"
 
 enum wm_check_mode { WM_CHECK_FILE, WM_CHECK_REPLAY_SERVER, WM_CHECK_REPLAY_CLIENT };
+/* wm_check_file's update: 0 compares, 1 rewrites a file that differs (--update),
+ * WM_CHECK_DRY_RUN prints the diff it would apply and "would update FILE",
+ * writes nothing, and fails the case (--update --dry-run). */
+#define WM_CHECK_DRY_RUN 2
 
 struct wm_check_live {
     const char *addr; /* NULL: the peer is in process */

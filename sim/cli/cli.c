@@ -153,11 +153,46 @@ int wm_opt_suite(struct wm_args *a, struct wm_suite_opts *s, const struct wm_opt
         s->durations = (long)n;
         return 0;
     }
-    default:
-        assert(o->id == WM_OPT_TAP);
+    case WM_OPT_TAP:
         s->tap = 1;
         return 0;
+    default:
+        return wm_opt_select(a, &s->sel, o);
     }
+}
+
+int wm_opt_select(struct wm_args *a, struct wm_select *s, const struct wm_optval *o)
+{
+    struct wm_err err;
+    switch (o->id) {
+    case WM_OPT_KEYWORD:
+        if (wm_select_add_key(s, o->val, &err) == 0)
+            return 0;
+        wm_usage_error(a, "%s", err.msg);
+        return -1;
+    case WM_OPT_LAST_FAILED:
+        s->last_failed = 1;
+        return 0;
+    case WM_OPT_CACHE_DIR:
+        if (!*o->val) {
+            wm_usage_error(a, "%s wants a directory, got \"\"", o->name);
+            return -1;
+        }
+        s->cache_dir = o->val;
+        return 0;
+    default:
+        assert(o->id == WM_OPT_NO_CACHE);
+        s->no_cache = 1;
+        return 0;
+    }
+}
+
+int wm_select_args_check(struct wm_args *a, const struct wm_select *s)
+{
+    if (s->no_cache && (s->last_failed || s->cache_dir))
+        return wm_usage_error(a, "--no-cache leaves the cache alone: it takes no %s",
+                              s->last_failed ? "--last-failed" : "--cache-dir"), -1;
+    return 0;
 }
 
 int wm_tmp_required(const struct wm_args *a)

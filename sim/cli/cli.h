@@ -37,9 +37,13 @@ enum {
     WM_OPT_COLOR,
     WM_OPT_PROGRESS,
     WM_OPT_DURATIONS,
+    WM_OPT_LAST_FAILED, /* selecting cases (struct wm_select) */
+    WM_OPT_CACHE_DIR,
+    WM_OPT_NO_CACHE,
     WM_OPT_LOCAL    /* a command's own ids start here */
 };
 #define WM_OPT_JOBS 'j' /* -j N, --jobs N: 1..WM_JOBS_MAX */
+#define WM_OPT_KEYWORD 'k' /* -k PATTERN, --keyword PATTERN (select.h) */
 #define WM_JOBS_MAX WM_POOL_MAX_WORKERS
 
 #define WM_OPTS_SEED {"seed", 1, WM_OPT_SEED}
@@ -58,11 +62,15 @@ enum {
 #define WM_OPTS_TIMEOUT {"timeout", 1, WM_OPT_TIMEOUT}
 #define WM_OPTS_CLOSE_WINDOW {"close-window", 1, WM_OPT_CLOSE_WINDOW}
 /* check, interop: --shard K/N --junit FILE --json FILE --tap --color WHEN
- * --progress SECONDS --durations N */
+ * --progress SECONDS --durations N, and WM_OPTS_SELECT */
 #define WM_OPTS_SUITE                                                                              \
     {"shard", 1, WM_OPT_SHARD}, {"junit", 1, WM_OPT_JUNIT}, {"json", 1, WM_OPT_JSON},           \
         {"tap", 0, WM_OPT_TAP}, {"color", 1, WM_OPT_COLOR}, {"progress", 1, WM_OPT_PROGRESS},   \
-        {"durations", 1, WM_OPT_DURATIONS}
+        {"durations", 1, WM_OPT_DURATIONS}, WM_OPTS_SELECT, {"no-cache", 0, WM_OPT_NO_CACHE}
+/* check, interop, review: -k PATTERN --last-failed --cache-dir DIR */
+#define WM_OPTS_SELECT                                                                             \
+    {"keyword", 1, WM_OPT_KEYWORD}, {"last-failed", 0, WM_OPT_LAST_FAILED},                      \
+        {"cache-dir", 1, WM_OPT_CACHE_DIR}
 #define WM_OPTS_JOBS {"jobs", 1, WM_OPT_JOBS}
 
 /* Where wm_opt_run puts the shared options; a NULL target's options are not
@@ -81,6 +89,16 @@ int wm_opt_run(struct wm_args *a, struct wm_run_args *r, const struct wm_optval 
 int wm_run_args_check(struct wm_args *a, const struct wm_run_args *r);
 /* A suite option (WM_OPTS_SUITE) into *s: 0, or -1 after a usage error. */
 int wm_opt_suite(struct wm_args *a, struct wm_suite_opts *s, const struct wm_optval *o);
+/* A selecting option (WM_OPTS_SELECT, --no-cache) into *s: 0, or -1 after a
+ * usage error. */
+int wm_opt_select(struct wm_args *a, struct wm_select *s, const struct wm_optval *o);
+/* After parsing: --last-failed and --cache-dir want the cache on. 0, or -1
+ * after a usage error. */
+int wm_select_args_check(struct wm_args *a, const struct wm_select *s);
+/* Is o a selecting option (wm_opt_select's)? */
+#define WM_OPT_IS_SELECT(id)                                                                       \
+    ((id) == WM_OPT_KEYWORD || (id) == WM_OPT_LAST_FAILED || (id) == WM_OPT_CACHE_DIR ||          \
+     (id) == WM_OPT_NO_CACHE)
 /* -j N, --jobs N into *jobs: 0, or -1 after a usage error. */
 int wm_opt_jobs(struct wm_args *a, const struct wm_optval *o, unsigned *jobs);
 /* --close-window S (0: off) into *ms: 0, or -1 after a usage error. */
@@ -105,5 +123,6 @@ int wm_cmd_interop(struct wm_args *a);
 int wm_cmd_explore(struct wm_args *a);
 int wm_cmd_record(struct wm_args *a);
 int wm_cmd_load(struct wm_args *a);
+int wm_cmd_review(struct wm_args *a);
 
 #endif

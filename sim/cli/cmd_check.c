@@ -13,8 +13,9 @@
 #include "update.h"
 
 static const char check_help[] =
-    "usage: warmer check [--update] [-j N] [--shard K/N] [--junit FILE] [--tap] [--json FILE]\n"
-    "                    [--color auto|always|never] [--progress S] [--durations N]\n"
+    "usage: warmer check [--update [--dry-run]] [-j N] [--shard K/N] [--junit FILE] [--tap]\n"
+    "                    [--json FILE] [--color auto|always|never] [--progress S] [--durations N]\n"
+    "                    [-k PATTERN]... [--last-failed] [--cache-dir DIR | --no-cache]\n"
     "                    [--driver sim|threads|events] [--transport socketpair|memory]\n"
     "                    [--max-steps N] [--max-journal BYTES] FILE|DIR...\n"
     "Re-runs each transcript from its header (scripted sides play the file's\n"
@@ -24,7 +25,8 @@ static const char check_help[] =
     "reproduces the run; a malformed file is a failing case (\"FAIL FILE: malformed:\n"
     "FILE:LINE: ...\"). --update rewrites a file that differs instead, keeping its\n"
     "header and comments (the diff it applies is printed); nothing else ever\n"
-    "writes a golden.\n"
+    "writes a golden. --update --dry-run prints the diffs --update would apply and\n"
+    "\"would update FILE\", and writes nothing (such a file fails, as without --update).\n"
     "  -j N          cases at once (default: the CPU count); output in file order\n"
     "  --shard K/N   only the cases whose name hashes to shard K of N (stable as\n"
     "                files are added; the N shards together run each case once)\n"
@@ -36,6 +38,15 @@ static const char check_help[] =
     "  --progress S  off a terminal, a progress line on stderr every S seconds\n"
     "                (default 10, 0 none); on a terminal a live line\n"
     "  --durations N after the summary, the N slowest cases (0: all)\n"
+    "  -k PATTERN, --keyword PATTERN  only the cases whose path contains a match\n"
+    "                of the shell pattern (* and ? match / too); repeat: any of\n"
+    "                them; !PATTERN leaves out what it matches. Selecting none is\n"
+    "                exit 2; the summary counts the others \"deselected\"\n"
+    "  --last-failed only the cases that failed or were malformed in the last runs\n"
+    "                (all when none of them did), from the cache: each run merges its\n"
+    "                cases' verdicts into DIR/check-lastfailed\n"
+    "  --cache-dir DIR  the cache (default $WARMER_CACHE_DIR, else .warmer_cache)\n"
+    "  --no-cache    neither read nor write the cache\n"
     "SIGINT or SIGTERM starts no new case: those running finish, the summary says\n"
     "how many ran, the reports hold them (a second signal kills at once).\n"
     "Exit: 0 all match (or were updated), 1 a mismatch, 2 bad usage or a malformed\n"
@@ -142,16 +153,18 @@ static int run_cases(struct check_run *c, unsigned jobs, const struct wm_suite_o
 }
 
 /* check's own options. */
-enum { CHECK_UPDATE = WM_OPT_LOCAL };
+enum { CHECK_UPDATE = WM_OPT_LOCAL, CHECK_DRY_RUN };
 
 static const struct wm_opt check_opts[] = {{"update", 0, CHECK_UPDATE}, WM_OPTS_SUITE,
-                                           WM_OPTS_EXEC, WM_OPTS_JOBS, {NULL, 0, 0}};
+                                           WM_OPTS_EXEC, WM_OPTS_JOBS,
+                                           {"dry-run", 0, CHECK_DRY_RUN}, {NULL, 0, 0}};
 
 struct check_opts {
     struct check_run *c;
     struct wm_run_args run;
     unsigned jobs;
     struct wm_suite_opts suite;
+    int dry_run; /* --dry-run */
 };
 
 static int check_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
@@ -161,6 +174,13 @@ static int check_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
     case CHECK_UPDATE:
         co->c->update = co->suite.show_updated = 1;
         return 0;
+    case CHECK_DRY_RUN:
+        co->dry_run = 1;
+        return 0;
+    case WM_OPT_KEYWORD:
+    case WM_OPT_LAST_FAILED:
+    case WM_OPT_CACHE_DIR:
+    case WM_OPT_NO_CACHE:
     case WM_OPT_SHARD:
     case WM_OPT_JUNIT:
     case WM_OPT_JSON:
@@ -190,6 +210,14 @@ int wm_cmd_check(struct wm_args *a)
         return WM_EXIT_USAGE;
     if (a->nops == 0)
         return wm_usage_error(a, "no transcript files given");
+    if (wm_select_args_check(a, &co.suite.sel) < 0)
+        return WM_EXIT_USAGE;
+    if (co.dry_run && !c.update)
+        return wm_usage_error(a, "--dry-run goes with --update");
+    if (co.dry_run) { /* nothing is updated: the summary counts what would be as failed */
+        c.update = WM_CHECK_DRY_RUN;
+        co.suite.show_updated = 0;
+    }
     for (int k = 0; c.update && k < a->nops; k++)
         if (strcmp(a->ops[k], "-") == 0)
             return wm_usage_error(a, "--update cannot rewrite standard input");
@@ -198,7 +226,11 @@ int wm_cmd_check(struct wm_args *a)
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
         return WM_EXIT_USAGE;
     }
-    wm_suite_shard(&c.files, &co.suite);
+    if (wm_suite_select(&c.files, &co.suite, a->cmd, "check", &err) < 0) {
+        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
+        wm_files_free(&c.files);
+        return WM_EXIT_USAGE;
+    }
     if (wm_tmp_required(a) < 0) {
         wm_files_free(&c.files);
         return WM_EXIT_ENV;

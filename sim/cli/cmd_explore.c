@@ -13,6 +13,7 @@
 #include "live.h"
 #include "net.h"
 #include "pool.h"
+#include "replay_set.h"
 #include "sig.h"
 
 static const char explore_help[] =
@@ -21,7 +22,7 @@ static const char explore_help[] =
     "                      [--junit FILE] [--json FILE]\n"
     "       warmer explore --seed S --run K [...]\n"
     "       warmer explore --connect HOST:PORT [--server-seed N] [--timeout S] [...]\n"
-    "       warmer explore --replay FILE\n"
+    "       warmer explore --replay FILE|DIR [--replay FILE|DIR]... [-k PATTERN]...\n"
     "Draws run k's whole scenario from (S, k) alone: games at the protocol's edges\n"
     "(single values, tiny ranges played to exhaustion, negative, straddling zero,\n"
     "the full 64-bit range, distances past 2^53, empty ranges, counts past the\n"
@@ -63,7 +64,11 @@ static const char explore_help[] =
     "  --timeout S     each wait for the live server (default 10)\n"
     "  --close-window S  its close judged where it came, as replay does (default 0.05)\n"
     "  --replay FILE   runs FILE's settings under every driver, transport and\n"
-    "                  chunking: each must hold the invariants and all must agree\n"
+    "                  chunking: each must hold the invariants and all must agree;\n"
+    "                  repeat it, or give a DIR, for a set of files (in order, a\n"
+    "                  summary last)\n"
+    "  -k PATTERN, --keyword PATTERN  of --replay's files only those whose path\n"
+    "                  contains a match of the shell pattern, as for warmer check\n"
     "  --no-fork       runs each scenario in this process, not in a child: a\n"
     "                  failed assert then stops explore instead of being a\n"
     "                  finding (what a memory checker such as valgrind needs)\n"
@@ -247,7 +252,7 @@ static int explore(const struct wm_args *a, const struct explore *e, double seco
     return signo ? WM_EXIT_SIGNAL(signo) : rc;
 }
 
-static int replay(const struct wm_args *a, const char *path, int no_fork)
+static int replay(const struct wm_args *a, const char *path, int no_fork, int in_set)
 {
     struct wm_transcript t;
     struct wm_outcome o;
@@ -255,6 +260,11 @@ static int replay(const struct wm_args *a, const char *path, int no_fork)
     if (wm_tx_parse(path, &t, WM_DEFAULT_MAX_JOURNAL, &err) < 0) {
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
         return WM_EXIT_USAGE;
+    }
+    if ((t.cfg.client_script || t.cfg.server_script) && in_set) { /* a DIR's bad/ goldens */
+        wm_tx_free(&t);
+        printf("skip %s: a side is a script; explore replays runs of sessions\n", path);
+        return WM_REPLAY_SKIPPED;
     }
     if (t.cfg.client_script || t.cfg.server_script) {
         wm_tx_free(&t);
@@ -280,6 +290,12 @@ static int replay(const struct wm_args *a, const char *path, int no_fork)
     return rc;
 }
 
+/* One file of a --replay set (replay_set.h). */
+static int replay_one(const struct wm_args *a, void *no_fork, const char *path, int in_set)
+{
+    return replay(a, path, *(int *)no_fork, in_set);
+}
+
 enum {
     EXP_CONNECT = WM_OPT_LOCAL,
     EXP_SERVER_SEED,
@@ -301,7 +317,9 @@ static const struct wm_opt explore_opts[] = {
     WM_OPTS_TIMEOUT,             WM_OPTS_CLOSE_WINDOW,
     {"replay", 1, EXP_REPLAY},   {"run", 1, EXP_RUN},
     {"shard", 1, WM_OPT_SHARD},  {"junit", 1, WM_OPT_JUNIT}, {"json", 1, WM_OPT_JSON},
-    {"no-fork", 0, EXP_NO_FORK}, {NULL, 0, 0}};
+    {"no-fork", 0, EXP_NO_FORK}, {"keyword", 1, WM_OPT_KEYWORD}, {NULL, 0, 0}};
+
+#define EXP_REPLAY_MAX 256 /* --replay options in one command line */
 
 struct explore_args {
     struct explore e;
@@ -312,6 +330,9 @@ struct explore_args {
     unsigned jobs;
     const char *dir, *replay_path;
     int have_runs, have_run, have_shard;
+    char *replay_ops[EXP_REPLAY_MAX]; /* every --replay, in order (replay_path: the first) */
+    size_t nreplay;
+    struct wm_select sel; /* -k among --replay's files */
 };
 
 static int explore_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
@@ -372,8 +393,14 @@ static int explore_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
                                   "alloc-fail)", o->name, bad), -1;
         return 0;
     case EXP_REPLAY:
-        x->replay_path = o->val;
+        if (x->nreplay == EXP_REPLAY_MAX)
+            return wm_usage_error(a, "more than %d --replay", EXP_REPLAY_MAX), -1;
+        if (!x->replay_path)
+            x->replay_path = o->val;
+        x->replay_ops[x->nreplay++] = (char *)o->val;
         return 0;
+    case WM_OPT_KEYWORD:
+        return wm_opt_select(a, &x->sel, o);
     case EXP_NO_FORK:
         x->e.no_fork = 1;
         return 0;
@@ -391,7 +418,7 @@ static int choose_runs(struct wm_args *a, struct explore_args *x)
         return wm_usage_error(a, "--run makes one run: it takes no --runs, --time or --shard");
     if (x->replay_path && (x->have_run || x->have_shard || x->suite.junit_path ||
                            x->suite.json_path))
-        return wm_usage_error(a, "--replay runs one file: it takes no --run, --shard, --junit "
+        return wm_usage_error(a, "--replay replays files: it takes no --run, --shard, --junit "
                               "or --json");
     e->shard_k = x->suite.shard_k;
     e->shard_n = x->suite.shard_n;
@@ -422,8 +449,10 @@ int wm_cmd_explore(struct wm_args *a)
     unsigned jobs = x.jobs;
     if (wm_tmp_required(a) < 0) /* not a finding: said before any run */
         return WM_EXIT_ENV;
+    if (x.sel.nkeys && !x.replay_path)
+        return wm_usage_error(a, "-k selects among --replay's files: give --replay FILE|DIR");
     if (x.replay_path)
-        return replay(a, x.replay_path, x.e.no_fork);
+        return wm_replay_set(a, x.replay_ops, x.nreplay, &x.sel, replay_one, &x.e.no_fork);
     struct wm_err err;
     if (target.addr) {
         if (wm_net_check(target.addr, 0, &err) < 0)

@@ -19,7 +19,8 @@
 static const char interop_help[] =
     "usage: warmer interop --server 'COMMAND' [-j N] [--timeout S] [--process-timeout S]\n"
     "                      [--host H] [--shard K/N] [--junit FILE] [--json FILE] [--tap]\n"
-    "                      [--color WHEN] [--progress S] [--durations N] FILE|DIR...\n"
+    "                      [--color WHEN] [--progress S] [--durations N] [-k PATTERN]...\n"
+    "                      [--last-failed] [--cache-dir DIR | --no-cache] FILE|DIR...\n"
     "       warmer interop --client 'COMMAND' [same options] FILE|DIR...\n"
     "Conformance of another implementation: for each transcript, a fresh peer is\n"
     "started from COMMAND (by /bin/sh, in its own process group) and one side of\n"
@@ -53,6 +54,8 @@ static const char interop_help[] =
     "  --shard K/N, --junit FILE, --json FILE, --tap, --color WHEN, --progress S,\n"
     "  --durations N   as for warmer check: a skipped case is <skipped> in JUnit,\n"
     "                  \"# SKIP\" in TAP\n"
+    "  -k PATTERN, --keyword PATTERN, --last-failed, --cache-dir DIR, --no-cache\n"
+    "                  as for warmer check (the cache file: DIR/interop-lastfailed)\n"
     "Prints \"ok FILE\", \"skip FILE: why\" or \"FAIL FILE: why\" (then a diff and\n"
     "reproduce lines) per case, and \"N passed, N failed, N skipped\".\n"
     "SIGINT or SIGTERM starts no more cases and kills every running peer's group;\n"
@@ -264,6 +267,10 @@ static int interop_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
     case WM_OPT_COLOR:
     case WM_OPT_PROGRESS:
     case WM_OPT_DURATIONS:
+    case WM_OPT_KEYWORD:
+    case WM_OPT_LAST_FAILED:
+    case WM_OPT_CACHE_DIR:
+    case WM_OPT_NO_CACHE:
         return wm_opt_suite(a, &r->suite, o);
     }
     return wm_usage_error(a, "internal error: %s", o->name), -1;
@@ -288,6 +295,8 @@ int wm_cmd_interop(struct wm_args *a)
         return wm_usage_error(a, "say what to test: --server 'COMMAND' or --client 'COMMAND'");
     if (a->nops == 0)
         return wm_usage_error(a, "no transcript files or directories given");
+    if (wm_select_args_check(a, &r.suite.sel) < 0)
+        return WM_EXIT_USAGE;
     if (o->timeout_ms != WM_DEFAULT_TIMEOUT_MS) {
         char secs[24];
         wm_seconds_word(secs, sizeof secs, o->timeout_ms);
@@ -317,7 +326,11 @@ int wm_cmd_interop(struct wm_args *a)
         return rc;
     }
     r.suite.show_skipped = 1;
-    wm_suite_shard(&r.files, &r.suite);
+    if (wm_suite_select(&r.files, &r.suite, a->cmd, "interop", &err) < 0) {
+        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
+        wm_files_free(&r.files);
+        return rc;
+    }
     if (wm_tmp_required(a) < 0) {
         wm_files_free(&r.files);
         return WM_EXIT_ENV;

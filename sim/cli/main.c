@@ -17,6 +17,7 @@ static const char help[] =
     "       warmer --version\n"
     "  run      simulate client and server, print the transcript or the book run\n"
     "  check    re-run transcripts from their headers and compare (--update rewrites)\n"
+    "  review   show each failing transcript's diff and accept (update), skip or quit\n"
     "  replay   play one side of a transcript against a server or client and check the other\n"
     "  client   a real client over TCP; prints its transcript\n"
     "  serve    a real server over TCP until SIGINT/SIGTERM (connection k gets seed + k)\n"
@@ -32,6 +33,7 @@ int main(int argc, char **argv)
         const char *name;
         int (*fn)(struct wm_args *);
     } cmds[] = {{"run", wm_cmd_run},       {"check", wm_cmd_check}, {"replay", wm_cmd_replay},
+                {"review", wm_cmd_review},
                 {"client", wm_cmd_client}, {"serve", wm_cmd_serve},
                 {"interop", wm_cmd_interop}, {"record", wm_cmd_record},
                 {"explore", wm_cmd_explore}, {"load", wm_cmd_load}};
