@@ -16,9 +16,8 @@ int wm_interop_has(const char *cmd, const char *key)
 static void game_words(FILE *f, const struct wm_cfg *cfg)
 {
     for (size_t i = 0; i < cfg->ngames; i++) {
-        const struct wm_game *g = &cfg->games[i];
-        fprintf(f, "%s--game %" PRId64 ":%" PRId64 ":%" PRId64 ":%" PRIu64, i ? " " : "", g->lo,
-                g->hi, g->secret, g->count);
+        fputs(i ? " --game " : "--game ", f);
+        wm_game_print(f, &cfg->games[i]);
     }
 }
 

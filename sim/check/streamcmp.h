@@ -47,6 +47,9 @@ struct wm_scmp;
  * FIFO, is first copied to an unlinked temporary file): NULL with err when
  * it is malformed (or cannot be opened or copied, or out of memory). */
 struct wm_scmp *wm_scmp_open(const char *path, size_t max_journal, struct wm_err *err);
+/* The same, the file's profile dflt unless its header names one (check --profile). */
+struct wm_scmp *wm_scmp_open_as(const char *path, enum wm_profile dflt, size_t max_journal,
+                                struct wm_err *err);
 /* The same of an open file f (taken: closed by wm_scmp_close, even on
  * failure), a regular file read from its start, size bytes long. */
 struct wm_scmp *wm_scmp_open_fp(FILE *f, uint64_t size, const char *path, size_t max_journal,
