@@ -122,6 +122,42 @@ START_TEST(a_connection_missing_or_unfinished)
 }
 END_TEST
 
+/* Under a book profile the server's and the client's texts are Python's
+ * (where an error comes is still checked), and an exhausted range is the
+ * server's hang: nothing more is owed on that connection. */
+START_TEST(book_profile_rules)
+{
+#define BOOKHDR "# warmer transcript v1\n# seed: 1234\n# profile: book\n"
+    static const char empty[] = "# game: 5:1:3:2\nC: PARAMS 5 1\nC: NUMBER\n"
+                                "S! error ValueError: empty range for randrange() (5, 2, -3)\n"
+                                "C: PARAMS 0 -1\nC! error ConnectionError: server closed\n";
+    char text[1024];
+    snprintf(text, sizeof text, "%s%s", HDR, empty);
+    expect_broken(text, "server-error", 6); /* strict: its own text or nothing */
+    snprintf(text, sizeof text, "%s%s", BOOKHDR, empty);
+    expect_holds(text);
+    /* an error nobody caused is still one */
+    expect_broken(BOOKHDR "# game: 1:5:3:5\nC: PARAMS 1 5\nC: NUMBER\nS! error ValueError: x\n",
+                  "server-error", 7);
+    expect_broken(BOOKHDR "# game: 1:5:3:5\nC: PARAMS 1 5\nC: NUMBER\nS: 4\n"
+                          "C: REPORT Warmer\n", "decision", 8);
+    /* every value guessed: the book's server loops, the connection ends there */
+    static const char spent[] = "# game: 1:2:9:3\nC: PARAMS 1 2\nC: NUMBER\nS: 2\n"
+                                "C: REPORT Unsure\nC: NUMBER\nS: 1\nC: REPORT Colder\n"
+                                "C: NUMBER\n";
+    snprintf(text, sizeof text, "%s%s", HDR, spent);
+    expect_broken(text, "client-end", 11);
+    snprintf(text, sizeof text, "%s%s", BOOKHDR, spent);
+    expect_holds(text);
+    snprintf(text, sizeof text, "%s%sS! close\n", BOOKHDR, spent);
+    expect_holds(text);
+    /* one value short of it, an end is unasked */
+    expect_broken(BOOKHDR "# game: 1:3:9:3\nC: PARAMS 1 3\nC: NUMBER\nS: 2\nC: REPORT Unsure\n"
+                          "C: NUMBER\nS! close\n", "server-end", 10);
+#undef BOOKHDR
+}
+END_TEST
+
 static Suite *invariants_suite(void)
 {
     Suite *s = suite_create("invariants");
@@ -132,6 +168,7 @@ static Suite *invariants_suite(void)
     WM_ADD_TEST(s, a_server_error_nobody_caused);
     WM_ADD_TEST(s, a_client_error_wrong_or_without_finally);
     WM_ADD_TEST(s, a_connection_missing_or_unfinished);
+    WM_ADD_TEST(s, book_profile_rules);
     return s;
 }
 

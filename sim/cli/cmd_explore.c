@@ -18,7 +18,7 @@
 static const char explore_help[] =
     "usage: warmer explore [--seed S] [--runs N | --time SECONDS] [--shard K/N] [--out DIR]\n"
     "                      [-j N] [--faults LIST] [--driver sim|threads|events]\n"
-    "                      [--junit FILE] [--json FILE]\n"
+    "                      [--junit FILE] [--json FILE] [--profile strict|book|book-asyncio]\n"
     "       warmer explore --seed S --run K [...]\n"
     "       warmer explore --connect HOST:PORT [--server-seed N] [--timeout S] [...]\n"
     "       warmer explore --replay FILE\n"
@@ -64,6 +64,10 @@ static const char explore_help[] =
     "  --close-window S  its close judged where it came, as replay does (default 0.05)\n"
     "  --replay FILE   runs FILE's settings under every driver, transport and\n"
     "                  chunking: each must hold the invariants and all must agree\n"
+    "  --profile P     every run's sessions (default strict): book, book-asyncio\n"
+    "                  run the book's code as it behaves, held to the invariants\n"
+    "                  that hold for it (docs/EXPLORE.md); with --connect, our\n"
+    "                  client; with --replay, for a file whose header names none\n"
     "  --no-fork       runs each scenario in this process, not in a child: a\n"
     "                  failed assert then stops explore instead of being a\n"
     "                  finding (what a memory checker such as valgrind needs)\n"
@@ -247,12 +251,13 @@ static int explore(const struct wm_args *a, const struct explore *e, double seco
     return signo ? WM_EXIT_SIGNAL(signo) : rc;
 }
 
-static int replay(const struct wm_args *a, const char *path, int no_fork)
+static int replay(const struct wm_args *a, const char *path, enum wm_profile profile,
+                  int no_fork)
 {
     struct wm_transcript t;
     struct wm_outcome o;
     struct wm_err err;
-    if (wm_tx_parse(path, &t, WM_DEFAULT_MAX_JOURNAL, &err) < 0) {
+    if (wm_tx_parse_as(path, profile, &t, WM_DEFAULT_MAX_JOURNAL, &err) < 0) {
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
         return WM_EXIT_USAGE;
     }
@@ -301,7 +306,7 @@ static const struct wm_opt explore_opts[] = {
     WM_OPTS_TIMEOUT,             WM_OPTS_CLOSE_WINDOW,
     {"replay", 1, EXP_REPLAY},   {"run", 1, EXP_RUN},
     {"shard", 1, WM_OPT_SHARD},  {"junit", 1, WM_OPT_JUNIT}, {"json", 1, WM_OPT_JSON},
-    {"no-fork", 0, EXP_NO_FORK}, {NULL, 0, 0}};
+    {"no-fork", 0, EXP_NO_FORK}, WM_OPTS_PROFILE,           {NULL, 0, 0}};
 
 struct explore_args {
     struct explore e;
@@ -328,6 +333,8 @@ static int explore_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
         return wm_opt_close_window(a, o, &x->target.close_window_ms);
     case WM_OPT_TIMEOUT:
         return wm_opt_seconds(a, o, &x->target.timeout_ms);
+    case WM_OPT_PROFILE:
+        return wm_opt_profile(a, o, &x->e.bias.profile);
     case EXP_SEED:
         return wm_opt_range(a, o, 0, UINT64_MAX, &x->e.seed);
     case EXP_RUNS:
@@ -423,7 +430,7 @@ int wm_cmd_explore(struct wm_args *a)
     if (wm_tmp_required(a) < 0) /* not a finding: said before any run */
         return WM_EXIT_ENV;
     if (x.replay_path)
-        return replay(a, x.replay_path, x.e.no_fork);
+        return replay(a, x.replay_path, x.e.bias.profile, x.e.no_fork);
     struct wm_err err;
     if (target.addr) {
         if (wm_net_check(target.addr, 0, &err) < 0)

@@ -118,6 +118,11 @@ int inv_header_line(struct inv_header *h, const char *s, size_t n)
         }
         return inv_parse_game(s, n, &h->games[h->ngames++]);
     }
+    if (KEY("profile")) {
+        h->book = (n == 4 && memcmp(s, "book", 4) == 0) ||
+                  (n == 12 && memcmp(s, "book-asyncio", 12) == 0);
+        return h->book || (n == 6 && memcmp(s, "strict", 6) == 0) ? 0 : -1;
+    }
     if (KEY("connections"))
         return inv_parse_u64(s, n, &v) < 0 || v == 0 || v > 65536 ? -1 : (h->connections = (unsigned)v, 0);
     if (KEY("max-line"))

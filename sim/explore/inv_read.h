@@ -35,6 +35,7 @@ struct inv_header {
     unsigned connections;
     size_t max_line, max_guesses;
     int faults; /* a destructive fault plan: sides may end anywhere */
+    int book;   /* "# profile: book" or "book-asyncio": the book's rules (invariants.c) */
     struct inv_cut cuts[INV_MAX_CUTS];
     unsigned ncuts;
 };

@@ -194,6 +194,7 @@ void wm_scn_draw(struct wm_scn *s, uint64_t seed, uint64_t run, const struct wm_
                        (uint32_t)(run >> 32), 0x6578706cu};
     wm_rng_seed_words(&g, key, 5);
     memset(s, 0, sizeof *s);
+    s->profile = b->profile; /* drawn from nothing: strict's runs stay as they were */
     int64_t c = rnd(&g, 0, 99);
     s->connections = c < 45 ? 1 : c < 85 ? (uint32_t)rnd(&g, 2, 4) :
                                            (uint32_t)rnd(&g, 5, WM_SCN_MAX_CONNECTIONS);
@@ -275,6 +276,7 @@ int wm_scn_cfg(const struct wm_scn *s, struct wm_cfg *cfg, struct wm_err *err)
 {
     wm_cfg_init(cfg);
     cfg->seed = s->seed;
+    cfg->profile = s->profile;
     cfg->connections = s->connections;
     cfg->max_line = s->max_line;
     cfg->max_guesses = s->max_guesses;
@@ -442,6 +444,8 @@ void wm_scn_describe(const struct wm_scn *s, char *buf, size_t size)
     }
     if (s->ngames == 0 && n < size)
         n += (size_t)snprintf(buf + n, size - n, " none");
+    if (s->profile != WM_PROFILE_STRICT && n < size)
+        n += (size_t)snprintf(buf + n, size - n, ", profile %s", wm_profile_name(s->profile));
     if (n < size)
         n += (size_t)snprintf(buf + n, size - n, ", seed %" PRIu64, s->seed);
     if (s->max_line != WM_LINE_MAX_DEFAULT && n < size)

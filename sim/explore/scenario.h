@@ -28,6 +28,7 @@ struct wm_scn_setup {
 
 struct wm_scn {
     uint64_t seed; /* the servers' base seed */
+    enum wm_profile profile; /* the sessions played (--profile) */
     struct wm_game games[WM_SCN_MAX_GAMES];
     unsigned ngames;
     uint32_t connections;
@@ -41,6 +42,7 @@ struct wm_scn {
 /* What a user fixed on the command line: -1 where explore draws. */
 struct wm_scn_bias {
     int driver;
+    enum wm_profile profile; /* --profile: every run's sessions */
     unsigned faults; /* kinds a run may turn on: bit (1 << kind), WM_SCN_SPLIT */
     int live;        /* against a live server: one connection, default limits, and only
                         the faults our client can cause (split, slow, reset, half-close) */
