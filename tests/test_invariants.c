@@ -154,6 +154,34 @@ START_TEST(book_profile_rules)
     /* one value short of it, an end is unasked */
     expect_broken(BOOKHDR "# game: 1:3:9:3\nC: PARAMS 1 3\nC: NUMBER\nS: 2\nC: REPORT Unsure\n"
                           "C: NUMBER\nS! close\n", "server-end", 10);
+    /* games beyond int64: held to the same rules, on their text */
+    static const char big[] = "# game: 18446744073709551616:18446744073709551618:"
+                              "18446744073709551617:3\nC: PARAMS 18446744073709551616 "
+                              "18446744073709551618\nC: NUMBER\nS: 18446744073709551618\n"
+                              "C: REPORT Unsure\nC: NUMBER\n";
+    snprintf(text, sizeof text, "%s%sS: 18446744073709551616\nC: REPORT Unsure\nC: NUMBER\n"
+             "S: 18446744073709551617\nC: REPORT Correct\nC: PARAMS 0 -1\nC! close\n", BOOKHDR, big);
+    expect_holds(text);
+    snprintf(text, sizeof text, "%s%sS: 18446744073709551616\nC: REPORT Warmer\n", BOOKHDR, big);
+    expect_broken(text, "decision", 11);
+    snprintf(text, sizeof text, "%s%sS: 18446744073709551619\n", BOOKHDR, big);
+    expect_broken(text, "range", 10);
+    snprintf(text, sizeof text, "%s%sS: 18446744073709551618\n", BOOKHDR, big);
+    expect_broken(text, "repeat", 10);
+    snprintf(text, sizeof text, "%s%s", HDR, big); /* strict reads no such PARAMS */
+    expect_broken(text, "format", 4);
+    expect_broken(BOOKHDR "# game: 1:18446744073709551616:5:3\nC: PARAMS 1 18446744073709551615\n",
+                  "games", 5);
+    /* a distance across zero: |(-2^64) - (-1)| = 2^64 - 1, then 1: Warmer */
+    expect_holds(BOOKHDR "# game: -18446744073709551616:1:-1:2\nC: PARAMS -18446744073709551616 1\n"
+                         "C: NUMBER\nS: -18446744073709551616\nC: REPORT Unsure\nC: NUMBER\n"
+                         "S: 0\nC: REPORT Warmer\nC: PARAMS 0 -1\nC! close\n");
+    /* a range of two values beyond int64 exhausted: the hang (both distances
+     * round to 2^64: Unsure) */
+    expect_holds(BOOKHDR "# game: 18446744073709551616:18446744073709551617:5:3\n"
+                         "C: PARAMS 18446744073709551616 18446744073709551617\nC: NUMBER\n"
+                         "S: 18446744073709551617\nC: REPORT Unsure\nC: NUMBER\n"
+                         "S: 18446744073709551616\nC: REPORT Unsure\nC: NUMBER\n");
 #undef BOOKHDR
 }
 END_TEST

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inv_num.h"
+
 /* ---- a set of this game's guesses (open addressing, grows) ---- */
 
 static uint64_t mix(int64_t v)
@@ -96,12 +98,25 @@ static int inv_parse_game(const char *s, size_t n, struct inv_game *g)
             f[k] = s + start, len[k++] = i - start;
             start = i + 1;
         }
-    return k == 4 && start == n + 1 && inv_parse_i64(f[0], len[0], &g->lo) == 0 &&
-                   inv_parse_i64(f[1], len[1], &g->hi) == 0 &&
-                   inv_parse_i64(f[2], len[2], &g->secret) == 0 &&
-                   inv_parse_u64(f[3], len[3], &g->count) == 0
-               ? 0
-               : -1;
+    *g = (struct inv_game){0};
+    if (k != 4 || start != n + 1 || inv_parse_u64(f[3], len[3], &g->count) < 0)
+        return -1;
+    if (inv_parse_i64(f[0], len[0], &g->lo) == 0 && inv_parse_i64(f[1], len[1], &g->hi) == 0 &&
+        inv_parse_i64(f[2], len[2], &g->secret) == 0)
+        return 0;
+    /* beyond int64 (a book profile's): kept as text */
+    for (size_t i = 0; i < 3; i++)
+        if (!inv_num_ok(f[i], len[i]))
+            return -1;
+    size_t tn = (size_t)(f[3] - 1 - s);
+    if (!(g->text = malloc(tn + 1)))
+        return -1;
+    memcpy(g->text, s, tn);
+    g->text[tn] = '\0';
+    g->lo_at = 0, g->lo_n = len[0];
+    g->hi_at = (size_t)(f[1] - s), g->hi_n = len[1];
+    g->secret_at = (size_t)(f[2] - s), g->secret_n = len[2];
+    return 0;
 }
 
 int inv_header_line(struct inv_header *h, const char *s, size_t n)

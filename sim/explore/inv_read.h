@@ -18,6 +18,10 @@ struct inv_set {
 struct inv_game {
     int64_t lo, hi, secret;
     uint64_t count;
+    /* A book profile's game beyond int64: "LO:HI:SECRET" (malloc'd; NULL for
+     * others) and where each value lies in it (inv_num.h). */
+    char *text;
+    size_t lo_at, lo_n, hi_at, hi_n, secret_at, secret_n;
 };
 
 /* A byte fault of the plan: its side may send at most `at` bytes. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inv_num.h"
 #include "inv_read.h"
 
 /* ---- one connection's client, followed through its games ---- */
@@ -61,13 +62,43 @@ static int loose(const struct checker *k)
 
 /* Book: every value of the game's (non-empty) range was guessed and a guess
  * is awaited: the book's server loops forever here, answering nothing. */
+static int empty_range(const struct inv_game *g)
+{
+    if (!g->text)
+        return g->lo > g->hi;
+    return inv_num_cmp(g->text + g->lo_at, g->lo_n, g->text + g->hi_at, g->hi_n) > 0;
+}
+
+/* 1 with the count of a non-empty range's values when it fits 64 bits (a
+ * range that can be exhausted), else 0. */
+static int span_of(const struct inv_game *g, uint64_t *span)
+{
+    if (!g->text) {
+        *span = (uint64_t)g->hi - (uint64_t)g->lo + 1; /* 0: all 2^64 values */
+        return *span != 0;
+    }
+    char d[INV_NUM_TEXT];
+    size_t n = inv_num_dist(g->text + g->hi_at, g->hi_n, g->text + g->lo_at, g->lo_n, d);
+    return inv_parse_u64(d, n, span) == 0 && *span != UINT64_MAX ? (*span += 1, 1) : 0;
+}
+
 static int exhausted(const struct conn *c)
 {
     const struct inv_game *g = c->g;
-    if (!g || g->lo > g->hi || c->ph != WAIT_GUESS)
+    uint64_t span;
+    if (!g || empty_range(g) || c->ph != WAIT_GUESS)
         return 0;
-    uint64_t span = (uint64_t)g->hi - (uint64_t)g->lo + 1; /* 0: all 2^64 values */
-    return span != 0 && c->seen.n == span;
+    return span_of(g, &span) && c->seen.n == span;
+}
+
+/* The reference's judgement of a distance, rounded once to a double. */
+static const char *judge(double dist, int have_prev, double prev)
+{
+    if (dist == 0)
+        return "Correct";
+    if (!have_prev || dist == prev)
+        return "Unsure";
+    return dist < prev ? "Warmer" : "Colder";
 }
 
 /* The reference's judgement: the exact distance, rounded once to a double. */
@@ -75,11 +106,7 @@ static const char *decide(int64_t n, int64_t secret, int have_prev, double prev,
 {
     uint64_t d = n >= secret ? (uint64_t)n - (uint64_t)secret : (uint64_t)secret - (uint64_t)n;
     *dist = (double)d;
-    if (*dist == 0)
-        return "Correct";
-    if (!have_prev || *dist == prev)
-        return "Unsure";
-    return *dist < prev ? "Warmer" : "Colder";
+    return judge(*dist, have_prev, prev);
 }
 
 static void owe_error(struct conn *c, const char *kind, const char *text)
@@ -117,15 +144,21 @@ static int client_line(struct checker *k, const char *s, size_t n)
     }
     if (inv_starts(s, n, "PARAMS ")) {
         const char *sp = memchr(s + 7, ' ', n - 7);
-        int64_t lo, hi;
-        if (!sp || inv_parse_i64(s + 7, (size_t)(sp - s - 7), &lo) < 0 ||
-            inv_parse_i64(sp + 1, (size_t)(s + n - sp - 1), &hi) < 0)
+        int64_t lo = 0, hi = 0;
+        size_t an = sp ? (size_t)(sp - s - 7) : 0, bn = sp ? (size_t)(s + n - sp - 1) : 0;
+        int small = sp && inv_parse_i64(s + 7, an, &lo) == 0 && inv_parse_i64(sp + 1, bn, &hi) == 0;
+        if (!small && !(sp && k->h.book && inv_num_ok(s + 7, an) && inv_num_ok(sp + 1, bn)))
             return fail(k, "format", "the client sent a malformed PARAMS line");
         if (c->ph == WAIT_PARAMS) {
             if (c->gi >= k->h.ngames)
                 return fail(k, "games", "the client started a game the header does not list");
             c->g = &k->h.games[c->gi];
-            if (lo != c->g->lo || hi != c->g->hi)
+            const struct inv_game *g = c->g;
+            if (g->text && (inv_num_cmp(s + 7, an, g->text + g->lo_at, g->lo_n) != 0 ||
+                            inv_num_cmp(sp + 1, bn, g->text + g->hi_at, g->hi_n) != 0))
+                return fail(k, "games", "game %zu started as %.100s, the header says %.100s",
+                            c->gi + 1, s, g->text);
+            if (!g->text && (!small || lo != g->lo || hi != g->hi))
                 return fail(k, "games", "game %zu started as PARAMS %lld %lld, the header says "
                             "%lld %lld", c->gi + 1, (long long)lo, (long long)hi,
                             (long long)c->g->lo, (long long)c->g->hi);
@@ -135,9 +168,8 @@ static int client_line(struct checker *k, const char *s, size_t n)
         }
         if (c->ph != PLAYING)
             return fail(k, "order", "PARAMS while the client awaited a guess or owed a REPORT");
-        if (lo != 0 || hi != -1)
-            return fail(k, "games", "game %zu ended with PARAMS %lld %lld, not PARAMS 0 -1",
-                        c->gi + 1, (long long)lo, (long long)hi);
+        if (!small || lo != 0 || hi != -1)
+            return fail(k, "games", "game %zu ended with %.100s, not PARAMS 0 -1", c->gi + 1, s);
         if (!c->correct && c->asked != c->g->count)
             return fail(k, "count", "game %zu ended after %llu of %llu guesses without Correct",
                         c->gi + 1, (unsigned long long)c->asked, (unsigned long long)c->g->count);
@@ -179,6 +211,44 @@ server_gone: {
 }
 }
 
+/* A guess in a game beyond int64 (a book profile's), as server_line checks
+ * one: in range, not repeated (its key is the text's hash: two guesses
+ * taken for one another have a chance of 2^-64), and the decision due. */
+static int big_guess(struct checker *k, const char *s, size_t n)
+{
+    struct conn *c = &k->c;
+    const struct inv_game *g = c->g;
+    const char *lo = g->text + g->lo_at, *hi = g->text + g->hi_at;
+    int cut = (int)(n > 40 ? 40 : n);
+    if (!inv_num_ok(s, n))
+        return fail(k, "range", "the server sent %.*s, not an integer", cut, s);
+    if (inv_num_cmp(s, n, lo, g->lo_n) < 0 || inv_num_cmp(s, n, hi, g->hi_n) > 0)
+        return fail(k, "range", "guess %.*s outside [%.100s] (game %zu)", cut, s, g->text,
+                    c->gi + 1);
+    if (c->asked >= k->h.max_guesses)
+        return fail(k, "limit", "a guess past max-guesses %zu in game %zu", k->h.max_guesses,
+                    c->gi + 1);
+    int added = inv_set_add(&c->seen, (int64_t)inv_num_hash(s, n));
+    if (added < 0)
+        return fail(k, "format", "out of memory");
+    if (added == 0)
+        return fail(k, "repeat", "guess %.*s repeated in game %zu", cut, s, c->gi + 1);
+    if (c->session >= k->h.max_guesses) {
+        char why[160];
+        snprintf(why, sizeof why, "more than %zu guesses (max-guesses)", k->h.max_guesses);
+        owe_error(c, "client-limit", why);
+        return 0;
+    }
+    c->asked++, c->session++;
+    char d[INV_NUM_TEXT];
+    inv_num_dist(s, n, g->text + g->secret_at, g->secret_n, d);
+    double dist = strtod(d, NULL); /* correctly rounded, as CPython's float(int) */
+    c->want = judge(dist, c->have_prev, c->prev);
+    c->prev = dist, c->have_prev = 1;
+    c->ph = WAIT_REPORT;
+    return 0;
+}
+
 static int server_line(struct checker *k, const char *s, size_t n)
 {
     struct conn *c = &k->c;
@@ -193,6 +263,8 @@ static int server_line(struct checker *k, const char *s, size_t n)
         owe_error(c, "line-too-long", why);
         return 0;
     }
+    if (c->g->text)
+        return big_guess(k, s, n);
     if (inv_parse_i64(s, n, &guess) < 0)
         return fail(k, "range", "the server sent %.*s, not an integer", (int)(n > 40 ? 40 : n), s);
     if (guess < c->g->lo || guess > c->g->hi)
@@ -241,7 +313,7 @@ static int server_error(struct checker *k, const char *s, size_t n)
             c->server_end = 1;
             return 0;
         }
-        due = c->over_long || (c->ph == WAIT_GUESS && g && g->lo > g->hi) ||
+        due = c->over_long || (c->ph == WAIT_GUESS && g && empty_range(g)) ||
               (c->ph == WAIT_GUESS && c->asked >= k->h.max_guesses);
     }
     if (!due && !loose(k))
@@ -407,6 +479,8 @@ int wm_inv_check(const char *text, size_t len, struct wm_violation *v)
         rc = fail(&k, "format", "records for %u of %u connections", cur, k.h.connections);
     free(k.c.seen.slot);
     free(k.c.seen.used);
+    for (size_t i = 0; i < k.h.ngames; i++)
+        free(k.h.games[i].text);
     free(k.h.games);
     return rc;
 }
