@@ -156,8 +156,8 @@ static int client_line(struct checker *k, const char *s, size_t n)
             const struct inv_game *g = c->g;
             if (g->text && (inv_num_cmp(s + 7, an, g->text + g->lo_at, g->lo_n) != 0 ||
                             inv_num_cmp(sp + 1, bn, g->text + g->hi_at, g->hi_n) != 0))
-                return fail(k, "games", "game %zu started as %.100s, the header says %.100s",
-                            c->gi + 1, s, g->text);
+                return fail(k, "games", "game %zu started as %.*s, the header says %.100s",
+                            c->gi + 1, (int)(n > 100 ? 100 : n), s, g->text);
             if (!g->text && (!small || lo != g->lo || hi != g->hi))
                 return fail(k, "games", "game %zu started as PARAMS %lld %lld, the header says "
                             "%lld %lld", c->gi + 1, (long long)lo, (long long)hi,
@@ -169,7 +169,8 @@ static int client_line(struct checker *k, const char *s, size_t n)
         if (c->ph != PLAYING)
             return fail(k, "order", "PARAMS while the client awaited a guess or owed a REPORT");
         if (!small || lo != 0 || hi != -1)
-            return fail(k, "games", "game %zu ended with %.100s, not PARAMS 0 -1", c->gi + 1, s);
+            return fail(k, "games", "game %zu ended with %.*s, not PARAMS 0 -1", c->gi + 1,
+                        (int)(n > 100 ? 100 : n), s);
         if (!c->correct && c->asked != c->g->count)
             return fail(k, "count", "game %zu ended after %llu of %llu guesses without Correct",
                         c->gi + 1, (unsigned long long)c->asked, (unsigned long long)c->g->count);

@@ -29,7 +29,10 @@ struct wm_scn_setup {
 struct wm_scn {
     uint64_t seed; /* the servers' base seed */
     enum wm_profile profile; /* the sessions played (--profile) */
-    struct wm_game games[WM_SCN_MAX_GAMES];
+    struct wm_game games[WM_SCN_MAX_GAMES]; /* .big is never set here */
+    /* Under a book profile: game i's values are its int64 values plus
+     * shift[i] * 2^64, beyond int64 when not 0 (the cfg gets them as text). */
+    int64_t shift[WM_SCN_MAX_GAMES];
     unsigned ngames;
     uint32_t connections;
     size_t max_line, max_guesses;
