@@ -64,7 +64,8 @@ const char *wm_scn_fault_name(unsigned k);
 void wm_scn_draw(struct wm_scn *s, uint64_t seed, uint64_t run, const struct wm_scn_bias *b);
 
 /* The run's settings as a transcript header takes them (games borrowed: cfg
- * must be freed with wm_cfg_free, which frees its own copy). 0, or -1. */
+ * must be freed with wm_cfg_free, which frees its own copy). 0, or -1 with
+ * nothing left to free. */
 int wm_scn_cfg(const struct wm_scn *s, struct wm_cfg *cfg, struct wm_err *err);
 
 /* The i-th smaller variant of s (fewer connections or games, smaller counts,

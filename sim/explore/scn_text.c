@@ -55,7 +55,11 @@ int wm_scn_cfg(const struct wm_scn *s, struct wm_cfg *cfg, struct wm_err *err)
             wm_cfg_free(cfg);
             return -1;
         }
-    return wm_cfg_validate(cfg, err);
+    if (wm_cfg_validate(cfg, err) < 0) {
+        wm_cfg_free(cfg); /* as on the other failures: nothing left to free */
+        return -1;
+    }
+    return 0;
 }
 
 const char *wm_driver_name(enum wm_driver d)
