@@ -1,10 +1,19 @@
 # warmer: deterministic harness for the guessing protocol.
-# make | make check | make mutants | make memcheck [TRANSCRIPTS=dir/] | make crosscheck | make install | make clean
+# make | make check | make mutants | make memcheck [TRANSCRIPTS=dir/] | make crosscheck
+# make install [PREFIX=/usr/local DESTDIR=] | make uninstall | make static | make clean
 
 CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CFLAGS  ?= -O2 -g
+# Debian 12's Valgrind (3.19) cannot read the DWARF 5 that clang 14 writes by
+# default ("unhandled dwarf2 abbrev form code 0x25", then it gives up), so a
+# clang build with debug info writes DWARF 4, unless CFLAGS names a version.
+# (gcc 12's DWARF 5 it reads.) tests/install.sh runs valgrind on the binary.
+CC_IS_CLANG := $(shell $(CC) --version 2>/dev/null | grep -q clang && echo 1)
+ifeq ($(CC_IS_CLANG)$(if $(filter -g%,$(CFLAGS)),g)$(filter -gdwarf%,$(CFLAGS)),1g)
+override CFLAGS += -gdwarf-4
+endif
 WARN     = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 SIM_DIRS     = sim/tx sim/core sim/net sim/check sim/explore sim/cli
 CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -Iproto $(addprefix -I,$(SIM_DIRS)) $(CPPFLAGS)
@@ -32,7 +41,8 @@ LIB_OBJ   = $(PROTO_SRC:%.c=$(B)/%.o) $(SIM_SRC:%.c=$(B)/%.o)
 TEST_SRC  = $(wildcard tests/test_*.c)
 TEST_BIN  = $(TEST_SRC:tests/%.c=$(B)/tests/%)
 
-.PHONY: all layers check mutants memcheck helgrind interop crosscheck bench fuzz install clean FORCE
+.PHONY: all layers check mutants memcheck helgrind interop crosscheck bench fuzz install uninstall static \
+        clean FORCE
 all: $(B)/warmer
 
 $(B)/%.o: %.c $(wildcard proto/*.h sim/*/*.h)
@@ -87,7 +97,8 @@ check: $(B)/warmer $(TEST_BIN) layers
 	@bash tests/record.sh $(B)/warmer
 	@bash tests/check.sh $(B)/warmer
 	@bash tests/load.sh $(B)/warmer
-	@echo "== make check: every stage passed (layers, yaml, $(words $(TEST_BIN)) Check suites, cli, net, serve, interop, explore, mutants, record, check, load)"
+	@bash tests/install.sh $(B)/warmer
+	@echo "== make check: every stage passed (layers, yaml, $(words $(TEST_BIN)) Check suites, cli, net, serve, interop, explore, mutants, record, check, load, install)"
 
 # Planted bugs explore must find, each built in $(B)/mutants/NAME with our
 # compiler and flags (about 30 s on 2 cores, so check runs it too).
@@ -267,9 +278,27 @@ fuzz:
 	    $(B)/fuzz/corpus-$$t fixtures/bad fixtures/golden 2>$(B)/fuzz/$$t.log || \
 	    { tail -40 $(B)/fuzz/$$t.log; exit 1; }; tail -n 1 $(B)/fuzz/$$t.log; done
 
+# The binary, the man page (man warmer) and the bash completion, under
+# $(DESTDIR)$(PREFIX); tests/install.sh installs into a temporary DESTDIR.
+MANDIR     ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 install: $(B)/warmer
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
 	install -m 755 $(B)/warmer $(DESTDIR)$(PREFIX)/bin/warmer
+	install -m 644 man/warmer.1 $(DESTDIR)$(MANDIR)/man1/warmer.1
+	install -m 644 completions/warmer.bash $(DESTDIR)$(BASHCOMPDIR)/warmer
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/warmer $(DESTDIR)$(MANDIR)/man1/warmer.1 \
+	    $(DESTDIR)$(BASHCOMPDIR)/warmer
+
+# The same program linked statically, for the Dockerfile's runtime stage
+# (glibc's static getaddrinfo warns that it would load NSS modules at run
+# time: warmer resolves numeric addresses only, which need none).
+$(B)/warmer-static: $(B)/sim/cli/main.o $(B)/libwarmer.a
+	@$(if $(V),,echo "  LINK  $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -static -o $@ $^ -pthread
+static: $(B)/warmer-static
 
 clean:
 	rm -rf $(B)

@@ -50,9 +50,10 @@ int wm_big_add(struct wm_big *r, const struct wm_big *a, const struct wm_big *b)
 int wm_big_sub(struct wm_big *r, const struct wm_big *a, const struct wm_big *b);
 /* Bits of |a| (Python's a.bit_length()); 0 for zero. */
 size_t wm_big_bit_length(const struct wm_big *a);
-/* math.fabs(a) and float(a): |a| rounded to the nearest double, ties to even,
- * as CPython converts an int; -1 when that overflows (Python's
- * "OverflowError: int too large to convert to float"). */
+/* math.fabs(a): *out = |a| rounded to the nearest double, ties to even, as
+ * CPython converts an int (float(a) is *out with a's sign); -1 when that
+ * overflows, |a| >= 2^1024 - 2^970 (Python's "OverflowError: int too large
+ * to convert to float"). */
 int wm_big_to_double(const struct wm_big *a, double *out);
 /* A hash of the value (for sets of guesses): equal values, equal hashes. */
 uint64_t wm_big_hash(const struct wm_big *a);

@@ -15,8 +15,8 @@
  * decode byte 0xff in position 3: invalid start byte"). */
 int wm_py_utf8_check(const char *s, size_t len, struct wm_err *err);
 
-/* int(s) for a str s (valid UTF-8): surrounding whitespace (Python's
- * str.isspace()), a sign, underscores between digits, any Unicode decimal
+/* int(s) for a str s (valid UTF-8): surrounding whitespace (str.isspace()'s
+ * set less \x1c-\x1f, which int() does not strip), a sign, underscores between digits, any Unicode decimal
  * digit (category Nd), at most WM_BIG_DIGITS_MAX digits. 0, or -1 with err
  * holding Python's exception ("ValueError: invalid literal for int() with
  * base 10: 'x'", or the digit limit's ValueError). */

@@ -152,7 +152,71 @@ assert [c["status"] for c in cases] == ["passed", "passed", "failed"], cases
 bad = cases[2]
 assert bad["file"] == sys.argv[2] and bad["first_difference"] == 7, bad
 assert "check" in bad["reproduce"] and bad["seconds"] >= 0, bad
+# the diff as the human report prints it, and the first differing line of each side
+assert bad["expected"] == "S: 5" and bad["actual"] == "S: 4", bad
+assert bad["diff"].startswith("--- " + sys.argv[2] + " (expected)\n+++ actual\n@@ "), bad
+assert "\n-S: 5\n+S: 4\n" in bad["diff"] and bad["diff"].endswith("\n"), bad
+assert all(c[k] is None for c in cases[:2] for k in ("diff", "expected", "actual")), cases
 PYEOF
+}
+# --color: always colours the verdict words and the diff's lines (never the
+# reports), never and auto off a terminal leave the text plain, auto on a
+# terminal colours unless NO_COLOR is set, and an option given beats NO_COLOR.
+case_color() {
+    make_tree
+    sed -i 's/^S: 4$/S: 5/' "$tmp/tree/b/c/z.txt"
+    local esc=$'\033'
+    run $1 1 -- --color always --json "$tmp/r.json" --junit "$tmp/r.xml" "$tmp/tree" || return 1
+    has $1 "^${esc}\[1m${esc}\[31mFAIL${esc}\[0m $tmp/tree/b/c/z.txt$" &&
+        has $1 "^${esc}\[31m-S: 5${esc}\[0m$" && has $1 "^${esc}\[32m+S: 4${esc}\[0m$" &&
+        has $1 "^${esc}\[36m@@ " && has $1 "^${esc}\[32mok${esc}\[0m $tmp/tree/a/x.txt$" &&
+        has $1 "^ C: NUMBER$" || return 1
+    ! grep -q "$esc" "$tmp/r.json" "$tmp/r.xml" || { why="colour in a report file"; return 1; }
+    NO_COLOR=1 run $1 1 -- --color=always "$tmp/tree" && has $1 "${esc}\[31m-S: 5" || return 1
+    local mode
+    for mode in "--color never" "--color auto" ""; do
+        # shellcheck disable=SC2086
+        run $1 1 -- $mode "$tmp/tree" || return 1
+        ! grep -q "$esc" "$tmp/$1.out" || { why="colour with '$mode' off a terminal"; return 1; }
+    done
+    command -v script >/dev/null || return 0
+    # on a terminal (script(1) gives one): auto colours, NO_COLOR stops it
+    script -qec "$W check $tmp/tree" /dev/null >"$tmp/$1.tty" 2>&1
+    grep -q "${esc}\[31m-S: 5" "$tmp/$1.tty" || { why="auto on a terminal: no colour"; return 1; }
+    NO_COLOR=1 script -qec "$W check $tmp/tree" /dev/null >"$tmp/$1.tty" 2>&1
+    ! grep -q "${esc}\[31m" "$tmp/$1.tty" || { why="auto on a terminal with NO_COLOR: coloured"; return 1; }
+    run $1 2 -- --color sometimes "$tmp/tree" && grep -q -- '--color wants auto, always or never, got "sometimes"' "$tmp/$1.err" ||
+        { why="bad --color: $(cat "$tmp/$1.err")"; return 1; }
+}
+# Off a terminal, a progress line on stderr at most every --progress seconds
+# once a run has taken that long (cases of a few tenths of a second each
+# here); none with --progress 0, none from a short run by default (10 s).
+case_progress_off_a_terminal() {
+    mkdir -p "$tmp/slow"
+    $W run --connections 300 --game 1:100000:5:200 >"$tmp/slow/a.txt" || { why="run"; return 1; }
+    local k
+    for k in b c d; do cp "$tmp/slow/a.txt" "$tmp/slow/$k.txt"; done
+    run $1 0 -- -j1 --progress 0.01 "$tmp/slow" || return 1
+    grep -Eq "^warmer check: [1-3] of 4 cases done, 0 failed, [0-9]+ s$" "$tmp/$1.err" &&
+        ! grep -q "4 of 4" "$tmp/$1.err" || { why="progress lines: $(cat "$tmp/$1.err")"; return 1; }
+    run $1 0 -- -j1 --progress 0 "$tmp/slow" && [ ! -s "$tmp/$1.err" ] || { why="--progress 0: $(cat "$tmp/$1.err")"; return 1; }
+    run $1 0 -- fixtures/golden/book.txt && [ ! -s "$tmp/$1.err" ] || { why="default: $(cat "$tmp/$1.err")"; return 1; }
+    run $1 2 -- --progress -1 fixtures/golden/book.txt
+}
+# --durations N: the N slowest cases after the summary, slowest first (a case
+# a hundred times slower than the others leads); 0 lists all.
+case_durations() {
+    mkdir -p "$tmp/dur"
+    $W run --connections 300 --game 1:100000:5:200 >"$tmp/dur/slow.txt" || { why="run"; return 1; }
+    cp fixtures/golden/book.txt "$tmp/dur/a.txt"
+    cp fixtures/golden/seed-zero.txt "$tmp/dur/b.txt"
+    run $1 0 -- --durations 2 "$tmp/dur" || return 1
+    [ "$(sed -n '/^3 passed, 0 failed$/,$p' "$tmp/$1.out" | sed -E 's/^ +[0-9]+\.[0-9]{3} s  /T /' | head -n 3 | tr '\n' '|')" = \
+        "3 passed, 0 failed|slowest 2 of 3 cases:|T $tmp/dur/slow.txt|" ] || { why="durations: $(tr '\n' '|' <"$tmp/$1.out")"; return 1; }
+    [ "$(grep -c "^ .* s  $tmp/dur/" "$tmp/$1.out")" = 2 ] || { why="not 2 lines: $(cat "$tmp/$1.out")"; return 1; }
+    run $1 0 -- --durations 0 --tap "$tmp/dur" && has $1 "^# slowest 3 of 3 cases:$" &&
+        [ "$(grep -c "^# .* s  $tmp/dur/" "$tmp/$1.out")" = 3 ] || { why="--durations 0 --tap: $(cat "$tmp/$1.out")"; return 1; }
+    run $1 0 -- "$tmp/dur" && ! has $1 slowest || { why="slowest without --durations"; return 1; }
 }
 # "-" as a report's path is stdout: the report alone there, the human text on
 # stderr, no file named "-"; one report at most on stdout, and not with --tap.

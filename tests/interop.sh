@@ -42,7 +42,18 @@ has() { grep -q -- "$2" "$tmp/$1.out" || { why="no /$2/ in the output"; return 1
 lacks() { ! grep -q -- "$2" "$tmp/$1.out" || { why="unexpected /$2/ in the output"; return 1; }; }
 
 case_server_warmer_serve() {
-    run $1 0 -- --server "$SERVE" fixtures/ && has $1 "^65 passed, 0 failed, 13 skipped (5 non-transcript files ignored)$"
+    run $1 0 -- --server "$SERVE" fixtures/ && has $1 "^65 passed, 0 failed, 13 skipped (10 non-transcript files ignored)$"
+}
+# check's suite options work the same here (one code, sim/check/suite.c).
+case_suite_options() {
+    mkdir -p "$tmp/so"
+    cp fixtures/golden/book.txt "$tmp/so/a.txt"
+    sed 's/^S: 4$/S: 5/' fixtures/golden/book.txt >"$tmp/so/b.txt"
+    local esc=$'\033'
+    run $1 1 -- --server "$SERVE" --color always --durations 0 --progress 0 "$tmp/so" &&
+        has $1 "^${esc}\[1m${esc}\[31mFAIL${esc}\[0m $tmp/so/b.txt" && has $1 "^${esc}\[31m-S: 5${esc}\[0m$" &&
+        has $1 "^slowest 2 of 2 cases:$" || return 1
+    run $1 2 -- --server "$SERVE" --color often "$tmp/so" && has $1 -- '--color wants auto, always or never'
 }
 case_server_refmodel() {
     command -v "$PY" >/dev/null || return 0
@@ -110,6 +121,7 @@ case_server_skips() {
 # The same rule through plain `warmer replay --connect`, without interop.
 case_replay_connect_fails_lenient() {
     command -v "$PY" >/dev/null || return 0
+    : >"$tmp/$1.err" # exists before the background job opens it: the poll below reads it
     $PY ci/refmodel.py serve --listen 127.0.0.1:0 --seed 1234 --lenient 2>"$tmp/$1.err" >/dev/null &
     local pid=$! addr="" i=0
     while [ -z "$addr" ] && [ $i -lt 200 ]; do
@@ -128,7 +140,7 @@ case_replay_connect_fails_lenient() {
         has $1 "^reproduce: .* replay --server --connect $addr --timeout 0.5 fixtures/bad/params-leading-plus.txt$"
 }
 case_client_warmer_client() {
-    run $1 0 -- --client "$CLIENT" fixtures/ && has $1 "^46 passed, 0 failed, 32 skipped (5 non-transcript files ignored)$"
+    run $1 0 -- --client "$CLIENT" fixtures/ && has $1 "^46 passed, 0 failed, 32 skipped (10 non-transcript files ignored)$"
 }
 case_client_refmodel() {
     command -v "$PY" >/dev/null || return 0
@@ -254,6 +266,9 @@ assert len(m.parse(sys.argv[1]).getElementsByTagName("testcase")) == 4
 cases = json.load(open(sys.argv[2]))
 assert [c["status"] for c in cases] == ["passed", "failed", "skipped", "malformed"], cases
 assert cases[1]["first_difference"] == 7 and "interop" in cases[1]["reproduce"], cases[1]
+assert cases[1]["expected"] == "S: 5" and cases[1]["actual"] == "S: 4", cases[1]
+assert "\n-S: 5\n+S: 4\n" in cases[1]["diff"], cases[1]
+assert all(c[k] is None for c in cases if c["status"] != "failed" for k in ("diff", "expected", "actual")), cases
 assert cases[2]["message"].startswith("its server side is a script"), cases[2]
 PYEOF
     fi

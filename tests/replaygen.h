@@ -100,7 +100,7 @@ static inline void check_streamed(const char *what, const char *want, size_t wle
     if (st == WM_SCMP_DIFFER) {
         FILE *m = open_memstream(&diff, &dlen);
         ck_assert(m);
-        wm_scmp_print_diff(s, m, path);
+        wm_scmp_print_diff(s, m, path, NULL);
         fclose(m);
     }
     ck_assert_msg(st == WM_SCMP_SAME, "%s: streamed (hold %zu): status %d (%s)\n%s\n--- the file:\n%s",

@@ -117,7 +117,7 @@ static struct verdict whole(void)
     ck_assert(wm_render(&t.cfg, t.conns, &want) == 0 && wm_render(&t.cfg, logs, &got) == 0);
     ck_assert(!wm_rendered_equal(&want, &got));
     FILE *f = open_memstream(&v.text, &v.len);
-    v.first = wm_print_diff(f, edited, &t, &want, &got);
+    v.first = wm_print_diff(f, edited, &t, &want, &got, NULL);
     fclose(f);
     wm_rendered_free(&want);
     wm_rendered_free(&got);
@@ -137,7 +137,7 @@ static struct verdict streamed(void)
     ck_assert_msg(st == WM_SCMP_DIFFER, "streamed status %d, not DIFFER (%s)", (int)st,
                   st == WM_SCMP_SAME ? "same" : err.msg);
     FILE *f = open_memstream(&v.text, &v.len);
-    v.first = wm_scmp_print_diff(s, f, edited);
+    v.first = wm_scmp_print_diff(s, f, edited, NULL);
     fclose(f);
     wm_scmp_close(s);
     return v;

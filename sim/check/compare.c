@@ -105,15 +105,25 @@ size_t wm_first_difference(const struct wm_transcript *t, const struct wm_render
 }
 
 size_t wm_print_diff(FILE *out, const char *path, const struct wm_transcript *t,
-                     const struct wm_rendered *want, const struct wm_rendered *got)
+                     const struct wm_rendered *want, const struct wm_rendered *got,
+                     struct wm_case_result *res)
 {
     struct wm_diff_lines dw = {want->text, want->len, want->n};
     struct wm_diff_lines dg = {got->text, got->len, got->n};
     char label[4200];
     size_t first = 0;
     snprintf(label, sizeof label, "%s (expected)", path);
+    if (res)
+        wm_case_diff_begin(res, out);
     if (wm_diff_unified(out, &dw, &dg, label, "actual", NULL, &first, NULL) < 0)
         fprintf(out, "(diff unavailable: out of memory)\n");
+    if (res) {
+        wm_case_diff_end(res, out);
+        wm_case_first_lines(res, first < want->n ? want->text[first] : NULL,
+                            first < want->n ? want->len[first] : 0,
+                            first < got->n ? got->text[first] : NULL,
+                            first < got->n ? got->len[first] : 0);
+    }
     return source_line(t, count_header_lines(&t->cfg), first, want->n);
 }
 

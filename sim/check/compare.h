@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "live.h"
+#include "report.h"
 #include "transcript.h"
 
 /* A rendered transcript split into lines. */
@@ -27,9 +28,12 @@ int wm_rendered_equal(const struct wm_rendered *a, const struct wm_rendered *b);
 size_t wm_rendered_records(const struct wm_transcript *t, const struct wm_rendered *r);
 
 /* Prints the unified diff of the file's rendering (want) against what
- * happened (got) and returns the file line of the first difference. */
+ * happened (got) and returns the file line of the first difference; res
+ * (NULL: none) gets where the diff stands in its text and the first
+ * differing line of each side. */
 size_t wm_print_diff(FILE *out, const char *path, const struct wm_transcript *t,
-                     const struct wm_rendered *want, const struct wm_rendered *got);
+                     const struct wm_rendered *want, const struct wm_rendered *got,
+                     struct wm_case_result *res);
 
 /* The file line of the first difference, as wm_print_diff returns it
  * (without printing the diff). */

@@ -292,7 +292,7 @@ static enum wm_case_status report(FILE *out, struct icase *c, const struct wm_co
     fprintf(out, "FAIL %s\n", first);
     res->message = strdup(first);
     if (rendered && !same && !error) {
-        res->first_line = wm_print_diff(out, c->path, c->t, &want, &got);
+        res->first_line = wm_print_diff(out, c->path, c->t, &want, &got, res);
         fprintf(out, "first difference: %s:%zu\n", c->path, res->first_line);
     }
     if (c->peer_fail[0] && (error || v->fault != WM_LIVE_OK || !same))

@@ -11,7 +11,44 @@ void wm_case_result_free(struct wm_case_result *r)
     free(r->text);
     free(r->message);
     free(r->reproduce);
-    r->text = r->message = r->reproduce = NULL;
+    free(r->expected);
+    free(r->actual);
+    r->text = r->message = r->reproduce = r->expected = r->actual = NULL;
+    r->diff_len = 0;
+}
+
+void wm_case_diff_begin(struct wm_case_result *r, FILE *out)
+{
+    long at = ftell(out);
+    r->diff_off = at < 0 ? 0 : (size_t)at;
+    r->diff_len = 0;
+}
+
+void wm_case_diff_end(struct wm_case_result *r, FILE *out)
+{
+    long at = ftell(out);
+    r->diff_len = at < 0 || (size_t)at < r->diff_off ? 0 : (size_t)at - r->diff_off;
+}
+
+static char *dup_line(const char *s, size_t n)
+{
+    if (!s)
+        return NULL;
+    char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+void wm_case_first_lines(struct wm_case_result *r, const char *want, size_t want_len,
+                         const char *got, size_t got_len)
+{
+    free(r->expected);
+    free(r->actual);
+    r->expected = dup_line(want, want_len);
+    r->actual = dup_line(got, got_len);
 }
 
 const char *wm_case_status_name(enum wm_case_status s)
@@ -137,11 +174,11 @@ void wm_report_tap_begin(FILE *f, size_t n)
 }
 
 /* A YAML scalar in double quotes: what JSON escapes, YAML reads too. */
-static void quoted(FILE *f, const char *s)
+static void quoted_n(FILE *f, const char *s, size_t n)
 {
     fputc('"', f);
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
         if (c == '"' || c == '\\')
             fprintf(f, "\\%c", c);
         else if (c == '\n')
@@ -154,6 +191,11 @@ static void quoted(FILE *f, const char *s)
             fputc(c, f);
     }
     fputc('"', f);
+}
+
+static void quoted(FILE *f, const char *s)
+{
+    quoted_n(f, s, s ? strlen(s) : 0);
 }
 
 /* A TAP description: '#' would start a directive, so it is escaped. */
@@ -217,6 +259,15 @@ void wm_report_json_fields(FILE *f, const struct wm_case_result *r)
     wm_report_json_string(f, r->message);
     fputs(", \"reproduce\": ", f);
     wm_report_json_string(f, r->reproduce);
+    fputs(", \"diff\": ", f);
+    if (r->diff_len && r->text && r->diff_off + r->diff_len <= r->len)
+        quoted_n(f, r->text + r->diff_off, r->diff_len);
+    else
+        fputs("null", f);
+    fputs(", \"expected\": ", f);
+    wm_report_json_string(f, r->expected);
+    fputs(", \"actual\": ", f);
+    wm_report_json_string(f, r->actual);
 }
 
 void wm_report_json(FILE *f, char *const *paths, const struct wm_case_result *r, size_t n)

@@ -32,9 +32,22 @@ struct wm_case_result {
     size_t len;
     char *message;     /* one line: why it failed (malloc'd, or NULL) */
     char *reproduce;   /* the command that repeats it (malloc'd, or NULL) */
+    /* A failed comparison, for the JSON report: the unified diff as it
+     * stands in text (diff_len 0: none), and the first differing line, the
+     * file's (expected) and the run's (actual); malloc'd, NULL where that
+     * side has no line there (it ended first). */
+    size_t diff_off, diff_len;
+    char *expected, *actual;
 };
 
 void wm_case_result_free(struct wm_case_result *r);
+/* Notes where a diff printed to out (r->text's stream) begins and ends;
+ * call wm_case_diff_begin before printing it, wm_case_diff_end after. */
+void wm_case_diff_begin(struct wm_case_result *r, FILE *out);
+void wm_case_diff_end(struct wm_case_result *r, FILE *out);
+/* The first differing line of each side (NULL: that side has none). */
+void wm_case_first_lines(struct wm_case_result *r, const char *want, size_t want_len,
+                         const char *got, size_t got_len);
 const char *wm_case_status_name(enum wm_case_status s);
 
 /* The <testsuite>'s timestamp (the run's start, UTC, as the JUnit schema's

@@ -475,8 +475,14 @@ static enum wm_scmp_status run_once(struct wm_scmp *s, const struct wm_exec_opts
     return s->differ ? WM_SCMP_DIFFER : WM_SCMP_SAME;
 }
 
-size_t wm_scmp_print_diff(struct wm_scmp *s, FILE *out, const char *path)
+size_t wm_scmp_print_diff(struct wm_scmp *s, FILE *out, const char *path,
+                          struct wm_case_result *res)
 {
+    if (res) {
+        wm_case_diff_begin(res, out);
+        wm_case_first_lines(res, s->a.n ? s->a.buf + s->a.off[0] : NULL, s->a.n ? s->a.llen[0] : 0,
+                            s->b.n ? s->b.buf + s->b.off[0] : NULL, s->b.n ? s->b.llen[0] : 0);
+    }
     /* the context lines before the difference, then each window */
     size_t nctx = s->line < WM_SCMP_CONTEXT ? s->line : WM_SCMP_CONTEXT;
     size_t na = nctx + s->a.n, nb = nctx + s->b.n;
@@ -519,5 +525,7 @@ size_t wm_scmp_print_diff(struct wm_scmp *s, FILE *out, const char *path)
             fprintf(out, " the rest of the run");
         fprintf(out, " not shown\n");
     }
+    if (res)
+        wm_case_diff_end(res, out);
     return s->first_line;
 }

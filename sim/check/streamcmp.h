@@ -25,6 +25,7 @@
 
 #include "err.h"
 #include "exec.h"
+#include "report.h"
 
 #define WM_SCMP_WINDOW_LINES 20000
 #define WM_SCMP_WINDOW_BYTES (2u << 20)
@@ -65,8 +66,9 @@ enum wm_scmp_status wm_scmp_run(struct wm_scmp *s, const struct wm_exec_opts *o,
                                 struct wm_err *err);
 /* After DIFFER: the unified diff, as wm_print_diff prints it, and then what
  * a window left out, if anything; returns the file line of the first
- * difference. */
-size_t wm_scmp_print_diff(struct wm_scmp *s, FILE *out, const char *path);
+ * difference. res (NULL: none): as wm_print_diff's. */
+size_t wm_scmp_print_diff(struct wm_scmp *s, FILE *out, const char *path,
+                          struct wm_case_result *res);
 /* After DIFFER, for --update: runs again, into an unlinked temporary file
  * (not memory), and rewrites path with its records (update.h); a run that
  * writes more than the file's size plus 1 MiB is refused. 0, or -1 with

@@ -73,6 +73,25 @@ int wm_suite_stdout_report(struct wm_suite_opts *o, struct wm_err *err)
     return 0;
 }
 
+int wm_suite_parse_color(const char *v, int *color)
+{
+    static const char *const names[] = {"auto", "always", "never"};
+    for (int k = 0; k < 3; k++) {
+        if (strcmp(v, names[k]) == 0) {
+            *color = k;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int wm_suite_use_color(int color, int stdout_is_tty, const char *no_color)
+{
+    if (color != WM_COLOR_AUTO)
+        return color == WM_COLOR_ALWAYS;
+    return stdout_is_tty && !(no_color && *no_color);
+}
+
 double wm_suite_clock(void)
 {
     struct timespec ts;
@@ -84,7 +103,10 @@ int wm_suite_begin(struct wm_suite *s, const char *cmd, const char *name,
                    const struct wm_suite_opts *o, char *const *paths, size_t n)
 {
     *s = (struct wm_suite){.cmd = cmd, .name = name, .o = o, .paths = paths, .n = n,
-                           .tty = isatty(STDERR_FILENO)};
+                           .tty = isatty(STDERR_FILENO),
+                           .color = !o->tap && wm_suite_use_color(o->color, isatty(STDOUT_FILENO),
+                                                                  getenv("NO_COLOR"))};
+    s->started = s->last_progress = wm_suite_clock();
     wm_report_junit_stamp(&s->stamp, time(NULL));
     if (!(s->all = calloc(n ? n : 1, sizeof *s->all))) {
         fprintf(stderr, "%s: out of memory\n", cmd);
@@ -110,6 +132,76 @@ int wm_suite_begin(struct wm_suite *s, const char *cmd, const char *name,
     return 0;
 }
 
+#define SGR_RED "\033[31m"
+#define SGR_GREEN "\033[32m"
+#define SGR_CYAN "\033[36m"
+#define SGR_BOLD "\033[1m"
+#define SGR_OFF "\033[0m"
+
+static int starts(const char *s, size_t n, const char *prefix)
+{
+    size_t k = strlen(prefix);
+    return n >= k && memcmp(s, prefix, k) == 0;
+}
+
+/* A case's text with colour: the verdict word, and in the diff the
+ * removed, added and hunk lines. Only the bytes shown change: the reports
+ * are written from the plain text. */
+static void put_colored(FILE *f, const struct wm_case_result *r)
+{
+    size_t i = 0;
+    while (i < r->len) {
+        const char *line = r->text + i;
+        const char *nl = memchr(line, '\n', r->len - i);
+        size_t n = nl ? (size_t)(nl - line) : r->len - i, word = n;
+        const char *on = NULL;
+        if (r->diff_len && i >= r->diff_off && i < r->diff_off + r->diff_len) {
+            if (starts(line, n, "--- ") || starts(line, n, "+++ "))
+                on = SGR_BOLD;
+            else if (n && line[0] == '-')
+                on = SGR_RED;
+            else if (n && line[0] == '+')
+                on = SGR_GREEN;
+            else if (starts(line, n, "@@"))
+                on = SGR_CYAN;
+        } else if (starts(line, n, "FAIL")) {
+            on = SGR_BOLD SGR_RED;
+            word = 4;
+        } else if (starts(line, n, "ok ")) {
+            on = SGR_GREEN;
+            word = 2;
+        }
+        if (on) {
+            fprintf(f, "%s%.*s%s", on, (int)word, line, SGR_OFF);
+            fwrite(line + word, 1, n - word, f);
+        } else {
+            fwrite(line, 1, n, f);
+        }
+        if (nl)
+            fputc('\n', f);
+        i += n + (nl != NULL);
+    }
+}
+
+/* On a terminal a live line; elsewhere (a CI log) a line at most every
+ * --progress seconds, the first once a run has taken that long. */
+static void progress(struct wm_suite *s)
+{
+    if (s->taken >= s->n)
+        return;
+    if (s->tty) {
+        fprintf(stderr, "%s: %zu/%zu", s->cmd, s->taken, s->n);
+        return;
+    }
+    double now = wm_suite_clock();
+    if (s->o->progress_ms <= 0 || (now - s->last_progress) * 1000 < s->o->progress_ms)
+        return;
+    s->last_progress = now;
+    unsigned failed = s->counts[WM_CASE_FAILED] + s->counts[WM_CASE_MALFORMED];
+    fprintf(stderr, "%s: %zu of %zu cases done, %u failed, %.0f s\n", s->cmd, s->taken, s->n,
+            failed, now - s->started);
+}
+
 void wm_suite_case(struct wm_suite *s, struct wm_case_result *r)
 {
     size_t i = s->taken++;
@@ -117,13 +209,50 @@ void wm_suite_case(struct wm_suite *s, struct wm_case_result *r)
         fputs("\r\033[K", stderr);
     if (s->o->tap)
         wm_report_tap_case(stdout, i + 1, s->paths[i], r);
+    else if (r->text && s->color)
+        put_colored(stdout, r);
     else if (r->text)
         fwrite(r->text, 1, r->len, stdout);
     fflush(stdout);
-    if (s->tty && s->taken < s->n)
-        fprintf(stderr, "%s: %zu/%zu", s->cmd, s->taken, s->n);
     s->all[i] = *r;
     s->counts[r->status]++;
+    progress(s);
+}
+
+struct timed {
+    double seconds;
+    size_t i;
+};
+
+static int slower_first(const void *pa, const void *pb)
+{
+    const struct timed *a = pa, *b = pb;
+    if (a->seconds != b->seconds)
+        return a->seconds < b->seconds ? 1 : -1;
+    return a->i < b->i ? -1 : a->i > b->i; /* ties in file order */
+}
+
+/* --durations N: the N slowest cases that ran (0: all), slowest first. */
+static void print_durations(const struct wm_suite *s)
+{
+    if (s->o->durations < 0 || s->taken == 0)
+        return;
+    struct timed *t = malloc(s->taken * sizeof *t);
+    if (!t) {
+        fprintf(stderr, "%s: out of memory for --durations\n", s->cmd);
+        return;
+    }
+    for (size_t k = 0; k < s->taken; k++)
+        t[k] = (struct timed){s->all[k].seconds, k};
+    qsort(t, s->taken, sizeof *t, slower_first);
+    size_t show = s->o->durations == 0 || (size_t)s->o->durations > s->taken
+                      ? s->taken
+                      : (size_t)s->o->durations;
+    const char *lead = s->o->tap ? "# " : "";
+    printf("%sslowest %zu of %zu cases:\n", lead, show, s->taken);
+    for (size_t k = 0; k < show; k++)
+        printf("%s%10.3f s  %s\n", lead, t[k].seconds, s->paths[t[k].i]);
+    free(t);
 }
 
 /* Writes and closes a report opened by wm_suite_begin. */
@@ -168,6 +297,7 @@ int wm_suite_end(struct wm_suite *s, int signo)
         printf("Bail out! %zu of %zu cases ran%s\n", s->taken, s->n,
                signo ? ", interrupted" : "");
     printf(s->o->tap ? "# %s%s\n" : "%s%s\n", summary, note);
+    print_durations(s);
     int rc = 0;
     if (s->junit && write_report(s, s->junit, s->o->junit_path, 1) < 0)
         rc = -1;

@@ -23,8 +23,14 @@ struct wm_suite_opts {
     int show_updated;          /* the summary counts "updated" (check --update) */
     int show_skipped;          /* the summary counts "skipped" (interop) */
     int stdout_fd;             /* the real stdout, for the report named "-"; or -1 */
+    int color;                 /* --color: WM_COLOR_AUTO, _ALWAYS or _NEVER */
+    int progress_ms;           /* --progress: off a terminal, a line this often (0: none) */
+    long durations;            /* --durations N: the N slowest cases (0: all; -1: none) */
 };
-#define WM_SUITE_OPTS_INIT {1, 1, 0, NULL, NULL, 0, 0, -1}
+enum { WM_COLOR_AUTO, WM_COLOR_ALWAYS, WM_COLOR_NEVER };
+#define WM_PROGRESS_DEFAULT_MS 10000
+#define WM_DURATIONS_MAX 1000000
+#define WM_SUITE_OPTS_INIT {1, 1, 0, NULL, NULL, 0, 0, -1, WM_COLOR_AUTO, WM_PROGRESS_DEFAULT_MS, -1}
 
 /* "K/N" into o: 0, or -1 if it is not 1 <= K <= N <= WM_SHARD_MAX. */
 #define WM_SHARD_MAX 100000
@@ -43,6 +49,8 @@ struct wm_suite {
     struct wm_case_result *all;
     unsigned counts[WM_CASE_NSTATUS];
     int tty;           /* stderr is a terminal: show progress */
+    int color;         /* the cases' text is coloured (--color, NO_COLOR, stdout a terminal) */
+    double started, last_progress; /* wm_suite_clock(): for the progress lines */
     size_t not_transcripts; /* files the directories held that were skipped, for the summary */
     struct wm_junit_stamp stamp; /* when and where the run began, for JUnit */
     FILE *junit, *json;          /* the report files, open from the start */
@@ -54,6 +62,13 @@ struct wm_suite {
  * not with --tap. 0 (nothing to do too), or -1 with the reason in err. */
 int wm_suite_stdout_report(struct wm_suite_opts *o, struct wm_err *err);
 
+/* "auto", "always" or "never" into *color: 0, or -1. */
+int wm_suite_parse_color(const char *v, int *color);
+/* Whether the cases' text is coloured: --color always, or auto with stdout
+ * a terminal and NO_COLOR unset or empty (no-color.org: an option given
+ * wins over the variable). */
+int wm_suite_use_color(int color, int stdout_is_tty, const char *no_color);
+
 /* A monotonic clock in seconds, for a case's time in the reports. */
 double wm_suite_clock(void);
 
@@ -62,13 +77,15 @@ double wm_suite_clock(void);
 enum { WM_SUITE_BEGUN = 0, WM_SUITE_NO_MEMORY = -1, WM_SUITE_NO_REPORT = -2 };
 int wm_suite_begin(struct wm_suite *s, const char *cmd, const char *name,
                    const struct wm_suite_opts *o, char *const *paths, size_t n);
-/* Case number s->taken (the next in file order) has ended: prints it and
- * keeps r, which the suite now owns. */
+/* Case number s->taken (the next in file order) has ended: prints it
+ * (coloured if s->color), keeps r, which the suite now owns, and says the
+ * progress: a live line on a terminal, else a line on stderr at most every
+ * --progress seconds once that long has passed. */
 void wm_suite_case(struct wm_suite *s, struct wm_case_result *r);
 /* Prints the summary ("N passed, N failed ...", then ", interrupted by
  * SIGINT: K of N cases ran" when signo is not 0; a TAP "Bail out!" when
- * fewer than n cases ran), writes the report files with the cases that
- * ran, frees. 0, or -1 if a report file could not be written (said on
+ * fewer than n cases ran), the slowest cases if --durations asked, writes
+ * the report files with the cases that ran, frees. 0, or -1 if a report file could not be written (said on
  * stderr). */
 int wm_suite_end(struct wm_suite *s, int signo);
 

@@ -129,7 +129,7 @@ static int stream_file(const struct wm_args *a, const char *path, struct wm_scmp
         break;
     case WM_SCMP_DIFFER: {
         if (update) { /* the diff it applies, then the file rewritten */
-            wm_scmp_print_diff(s, out, path);
+            wm_scmp_print_diff(s, out, path, NULL);
             rc = report_update(a, path, wm_scmp_update(s, path, opts, &err), &err, out, res);
             break;
         }
@@ -137,7 +137,7 @@ static int stream_file(const struct wm_args *a, const char *path, struct wm_scmp
         snprintf(line, sizeof line, "%s: the records differ from the file", path);
         fprintf(out, "FAIL %s\n", path);
         res->message = strdup(line);
-        res->first_line = wm_scmp_print_diff(s, out, path);
+        res->first_line = wm_scmp_print_diff(s, out, path, res);
         fprintf(out, "first difference: %s:%zu\n", path, res->first_line);
         report_tail(a, cfg, 0, opts, repro, out);
         rc = WM_EXIT_FAIL;
@@ -236,7 +236,7 @@ static int one_whole(const struct wm_args *a, const char *path, enum wm_check_mo
         goto out;
     }
     if (update) { /* the diff it applies, then the file rewritten */
-        wm_print_diff(out, path, &t, &want, &got);
+        wm_print_diff(out, path, &t, &want, &got, NULL);
         size_t header = got.n - wm_rendered_records(&t, &got);
         rc = report_update(a, path, wm_update_file(path, &got, header, &err), &err, out, res);
         goto out;
@@ -248,7 +248,7 @@ static int one_whole(const struct wm_args *a, const char *path, enum wm_check_mo
     fprintf(out, "FAIL %s\n", verdict.fault != WM_LIVE_OK ? line : path);
     res->message = strdup(line);
     if (!same) {
-        res->first_line = wm_print_diff(out, path, &t, &want, &got);
+        res->first_line = wm_print_diff(out, path, &t, &want, &got, res);
         fprintf(out, "first difference: %s:%zu\n", path, res->first_line);
     }
     report_tail(a, &t.cfg, same, opts, repro, out);

@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include <assert.h>
 #include <string.h>
 
 #include "live.h"
@@ -141,7 +142,27 @@ int wm_opt_suite(struct wm_args *a, struct wm_suite_opts *s, const struct wm_opt
     case WM_OPT_JSON:
         s->json_path = o->val;
         return 0;
+    case WM_OPT_COLOR:
+        if (wm_suite_parse_color(o->val, &s->color) == 0)
+            return 0;
+        wm_usage_error(a, "%s wants auto, always or never, got \"%s\"", o->name, o->val);
+        return -1;
+    case WM_OPT_PROGRESS: {
+        int64_t ms;
+        if (wm_opt_seconds_in(a, o, 1, WM_OPT_SECONDS_MAX_MS, &ms) < 0)
+            return -1;
+        s->progress_ms = (int)ms;
+        return 0;
+    }
+    case WM_OPT_DURATIONS: {
+        uint64_t n;
+        if (wm_opt_range(a, o, 0, WM_DURATIONS_MAX, &n) < 0)
+            return -1;
+        s->durations = (long)n;
+        return 0;
+    }
     default:
+        assert(o->id == WM_OPT_TAP);
         s->tap = 1;
         return 0;
     }

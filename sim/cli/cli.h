@@ -35,6 +35,9 @@ enum {
     WM_OPT_JUNIT,
     WM_OPT_JSON,
     WM_OPT_TAP,
+    WM_OPT_COLOR,
+    WM_OPT_PROGRESS,
+    WM_OPT_DURATIONS,
     WM_OPT_LOCAL    /* a command's own ids start here */
 };
 #define WM_OPT_JOBS 'j' /* -j N, --jobs N: 1..WM_JOBS_MAX */
@@ -57,10 +60,12 @@ enum {
         {"max-run-memory", 1, WM_OPT_MAX_RUN_MEMORY}
 #define WM_OPTS_TIMEOUT {"timeout", 1, WM_OPT_TIMEOUT}
 #define WM_OPTS_CLOSE_WINDOW {"close-window", 1, WM_OPT_CLOSE_WINDOW}
-/* check, interop: --shard K/N --junit FILE --json FILE --tap */
+/* check, interop: --shard K/N --junit FILE --json FILE --tap --color WHEN
+ * --progress SECONDS --durations N */
 #define WM_OPTS_SUITE                                                                              \
     {"shard", 1, WM_OPT_SHARD}, {"junit", 1, WM_OPT_JUNIT}, {"json", 1, WM_OPT_JSON},           \
-        {"tap", 0, WM_OPT_TAP}
+        {"tap", 0, WM_OPT_TAP}, {"color", 1, WM_OPT_COLOR}, {"progress", 1, WM_OPT_PROGRESS},   \
+        {"durations", 1, WM_OPT_DURATIONS}
 #define WM_OPTS_JOBS {"jobs", 1, WM_OPT_JOBS}
 
 /* Where wm_opt_run puts the shared options; a NULL target's options are not
@@ -77,7 +82,7 @@ int wm_opt_run(struct wm_args *a, struct wm_run_args *r, const struct wm_optval 
 /* After parsing: the simulator's options under another driver are refused.
  * 0, or -1 after a usage error. */
 int wm_run_args_check(struct wm_args *a, const struct wm_run_args *r);
-/* --shard, --junit, --json or --tap into *s: 0, or -1 after a usage error. */
+/* A suite option (WM_OPTS_SUITE) into *s: 0, or -1 after a usage error. */
 int wm_opt_suite(struct wm_args *a, struct wm_suite_opts *s, const struct wm_optval *o);
 /* --profile NAME into *p: 0, or -1 after a usage error naming NAME and the
  * three names. */

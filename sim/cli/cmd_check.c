@@ -14,6 +14,7 @@
 
 static const char check_help[] =
     "usage: warmer check [--update] [-j N] [--shard K/N] [--junit FILE] [--tap] [--json FILE]\n"
+    "                    [--color auto|always|never] [--progress S] [--durations N]\n"
     "                    [--driver sim|threads|events] [--transport socketpair|memory]\n"
     "                    [--max-steps N] [--max-journal BYTES]\n"
     "                    [--profile strict|book|book-asyncio] FILE|DIR...\n"
@@ -32,6 +33,10 @@ static const char check_help[] =
     "  --json FILE   a JSON report (one object per case)\n"
     "                (FILE -: the report on stdout, the rest on stderr)\n"
     "  --tap         TAP version 13 on stdout instead of the human format\n"
+    "  --color WHEN  auto (default: on a terminal, NO_COLOR unset), always, never\n"
+    "  --progress S  off a terminal, a progress line on stderr every S seconds\n"
+    "                (default 10, 0 none); on a terminal a live line\n"
+    "  --durations N after the summary, the N slowest cases (0: all)\n"
     "  --profile P   the profile of files whose header names none (default strict);\n"
     "                a file naming one (\"# profile: book\") is checked under it\n"
     "SIGINT or SIGTERM starts no new case: those running finish, the summary says\n"
@@ -168,6 +173,9 @@ static int check_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
     case WM_OPT_JUNIT:
     case WM_OPT_JSON:
     case WM_OPT_TAP:
+    case WM_OPT_COLOR:
+    case WM_OPT_PROGRESS:
+    case WM_OPT_DURATIONS:
         return wm_opt_suite(a, &co->suite, o);
     case WM_OPT_JOBS:
         return wm_opt_jobs(a, o, &co->jobs);

@@ -19,6 +19,7 @@
 static const char interop_help[] =
     "usage: warmer interop --server 'COMMAND' [-j N] [--timeout S] [--process-timeout S]\n"
     "                      [--host H] [--shard K/N] [--junit FILE] [--json FILE] [--tap]\n"
+    "                      [--color WHEN] [--progress S] [--durations N]\n"
     "                      [--profile strict|book|book-asyncio] FILE|DIR...\n"
     "       warmer interop --client 'COMMAND' [same options] FILE|DIR...\n"
     "Conformance of another implementation: for each transcript, a fresh peer is\n"
@@ -53,8 +54,9 @@ static const char interop_help[] =
     "  --profile P     the profile of files whose header names none (default\n"
     "                  strict; a file naming one is run under it), used for the\n"
     "                  judged run\n"
-    "  --shard K/N, --junit FILE, --json FILE, --tap  as for warmer check: a\n"
-    "                  skipped case is <skipped> in JUnit, \"# SKIP\" in TAP\n"
+    "  --shard K/N, --junit FILE, --json FILE, --tap, --color WHEN, --progress S,\n"
+    "  --durations N   as for warmer check: a skipped case is <skipped> in JUnit,\n"
+    "                  \"# SKIP\" in TAP\n"
     "Prints \"ok FILE\", \"skip FILE: why\" or \"FAIL FILE: why\" (then a diff and\n"
     "reproduce lines) per case, and \"N passed, N failed, N skipped\".\n"
     "SIGINT or SIGTERM starts no more cases and kills every running peer's group;\n"
@@ -265,6 +267,9 @@ static int interop_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
     case WM_OPT_JUNIT:
     case WM_OPT_JSON:
     case WM_OPT_TAP:
+    case WM_OPT_COLOR:
+    case WM_OPT_PROGRESS:
+    case WM_OPT_DURATIONS:
         return wm_opt_suite(a, &r->suite, o);
     }
     return wm_usage_error(a, "internal error: %s", o->name), -1;
