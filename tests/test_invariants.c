@@ -182,6 +182,28 @@ START_TEST(book_profile_rules)
                          "C: PARAMS 18446744073709551616 18446744073709551617\nC: NUMBER\n"
                          "S: 18446744073709551617\nC: REPORT Unsure\nC: NUMBER\n"
                          "S: 18446744073709551616\nC: REPORT Unsure\nC: NUMBER\n");
+    /* with a fault plan: a line cut by a fault is read by the book as its
+     * bytes less the last, and the client plays on (strict's client fails) */
+    static const char cut[] = "# game: 15:15:0:1\n# fault: half-close S1 at 2\nC: PARAMS 15 15\n"
+                              "C: NUMBER\nS! partial 15\nS! close\nC: REPORT Unsure\n"
+                              "C: PARAMS 0 -1\n";
+    snprintf(text, sizeof text, "%s%s", HDR, cut);
+    expect_broken(text, "client-error", 9);
+    snprintf(text, sizeof text, "%s%s", BOOKHDR, cut);
+    expect_holds(text);
+    /* the book's client records a guess after its REPORT: out of memory
+     * there ends the game early, with its finally */
+    static const char oom[] = "# game: 0:9:1:2\n# fault: alloc-fail at 18\nC: PARAMS 0 9\n"
+                              "C: NUMBER\nS: 0\nC: REPORT Unsure\nC: PARAMS 0 -1\n"
+                              "C! error out of memory recording a guess\n";
+    snprintf(text, sizeof text, "%s%s", HDR, oom);
+    expect_broken(text, "count", 9);
+    snprintf(text, sizeof text, "%s%s", BOOKHDR, oom);
+    expect_holds(text);
+    /* the hang as recorded, then the client's timeout */
+    snprintf(text, sizeof text, "%s%sS! hang NUMBER after all 2 values of [1, 2] were guessed\n"
+             "C: PARAMS 0 -1\nC! error timed out waiting for a guess\n", BOOKHDR, spent);
+    expect_holds(text);
 #undef BOOKHDR
 }
 END_TEST
