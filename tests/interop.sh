@@ -118,6 +118,17 @@ case_server_skips() {
         has $1 "^skip fixtures/bad/server-non-integer.txt: its server side is a script" &&
         has $1 "^0 passed, 0 failed, 2 skipped$"
 }
+# A file naming another profile than the peer is judged under shows another
+# behaviour: skipped, saying how to run it; under its profile it runs.
+case_server_skips_other_profile() {
+    "$BIN" run --profile book >"$tmp/pbook.txt" 2>/dev/null
+    run $1 0 -- --server "$SERVE" "$tmp/pbook.txt" fixtures/golden/book.txt &&
+        has $1 "^skip $tmp/pbook.txt: it names profile book and the peer is judged under strict (--profile book runs it)$" &&
+        has $1 "^1 passed, 0 failed, 1 skipped$" &&
+        run $1 0 -- --profile book --server "$SERVE --profile book" "$tmp/pbook.txt" fixtures/golden/book.txt &&
+        has $1 "^ok $tmp/pbook.txt$" &&
+        has $1 "^2 passed, 0 failed, 0 skipped$" # the strict file names none: run under book
+}
 # The same rule through plain `warmer replay --connect`, without interop.
 case_replay_connect_fails_lenient() {
     command -v "$PY" >/dev/null || return 0
