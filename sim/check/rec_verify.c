@@ -54,7 +54,7 @@ static int reproduces(const struct wm_cfg *cfg, const struct wm_rsp *sp, size_t 
     if (!f)
         return -1;
     struct wm_err e;
-    struct wm_scmp *s = wm_scmp_open_fp(f, size, REC_NAME, max_journal, &e);
+    struct wm_scmp *s = wm_scmp_open_fp(f, size, REC_NAME, cfg->profile, max_journal, &e);
     if (!s)
         return 0; /* cannot be: it was written by the same writer */
     struct wm_exec_opts eo;

@@ -104,30 +104,16 @@ struct wm_scmp {
     int oom;
 };
 
-static struct wm_scmp *open_fp_as(FILE *f, uint64_t size, const char *path,
-                                  enum wm_profile dflt, size_t max_journal, struct wm_err *err);
-
-struct wm_scmp *wm_scmp_open(const char *path, size_t max_journal, struct wm_err *err)
-{
-    return wm_scmp_open_as(path, WM_PROFILE_STRICT, max_journal, err);
-}
-
 struct wm_scmp *wm_scmp_open_as(const char *path, enum wm_profile dflt, size_t max_journal,
                                 struct wm_err *err)
 {
     uint64_t size;
     FILE *f = wm_scmp_open_rereadable(path, &size, err);
-    return f ? open_fp_as(f, size, path, dflt, max_journal, err) : NULL;
+    return f ? wm_scmp_open_fp(f, size, path, dflt, max_journal, err) : NULL;
 }
 
-struct wm_scmp *wm_scmp_open_fp(FILE *f, uint64_t size, const char *path, size_t max_journal,
-                                struct wm_err *err)
-{
-    return open_fp_as(f, size, path, WM_PROFILE_STRICT, max_journal, err);
-}
-
-static struct wm_scmp *open_fp_as(FILE *f, uint64_t size, const char *path,
-                                  enum wm_profile dflt, size_t max_journal, struct wm_err *err)
+struct wm_scmp *wm_scmp_open_fp(FILE *f, uint64_t size, const char *path, enum wm_profile dflt,
+                                size_t max_journal, struct wm_err *err)
 {
     struct wm_scmp *s = calloc(1, sizeof *s);
     if (!s) {
