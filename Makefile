@@ -231,10 +231,10 @@ memcheck-record:
 memcheck-explore:
 	$(MC_RUN) set -e; $(MC_W) explore --no-fork --runs 40 -j 2 --seed 3; \
 	  $(MC_W) explore --no-fork --replay fixtures/golden/connections-3.txt $(MC_END)
-# Every golden and bad fixture under every driver.
+# Every golden and bad fixture under every driver (fixtures/book: its transcripts).
 memcheck-check-fixtures:
 	$(MC_RUN) set -e; for d in sim threads events; do echo "== --driver $$d"; \
-	  $(MC_W) check --driver $$d fixtures/golden/*.txt fixtures/bad/*.txt; done $(MC_END)
+	  $(MC_W) check --driver $$d fixtures/golden/*.txt fixtures/bad/*.txt fixtures/book; done $(MC_END)
 # Both transports (alloc-fail counts socketpair's allocations).
 memcheck-check-faults:
 	$(MC_RUN) set -e; $(MC_W) check fixtures/faults/*.txt; \

@@ -13,6 +13,7 @@ int wm_game_parse(const char *s, size_t len, struct wm_game *g, struct wm_err *e
     const char *f[4];
     size_t flen[4], n = 0, start = 0;
     struct wm_quoted q;
+    g->big = NULL; /* the values fit int64 here (a cfg parses those beyond) */
     for (size_t i = 0; i <= len && n < 5; i++) {
         if (i < len && s[i] != ':')
             continue;

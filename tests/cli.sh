@@ -267,6 +267,45 @@ W="sh $tmp/both.sh 100 $W_PLAIN"
 expect fd-hard-limit-check 2 "^FAIL $tmp/c100.txt: a run of 100 connections needs 232 open files" -- check "$tmp/c100.txt"
 W=$W_PLAIN
 
+# --- profiles (issue 18): --profile on every command that plays or judges
+# sessions; a transcript names a non-strict profile in its header.
+part profiles
+for c in run check replay client serve interop record explore; do
+    expect "profile-unknown-$c" 2 "^warmer $c: --profile wants strict, book or book-asyncio, got \"loose\" (try" -- "$c" --profile loose
+done
+expect profile-run-header 0 "^# profile: book\$" -- run --profile book
+expect profile-run-asyncio 0 "^# profile: book-asyncio\$" -- run --seed 9 --profile=book-asyncio
+if in_part; then
+    $W run --profile strict >"$tmp/pstrict.txt" 2>&1
+    $W run >"$tmp/pnone.txt" 2>&1
+    $W run --profile book >"$tmp/pbook.txt" 2>&1
+    sed 's/^S: 4$/S: 2/' "$tmp/pbook.txt" >"$tmp/pbook-mut.txt"
+fi
+same profile-strict-writes-none "$tmp/pnone.txt" "$tmp/pstrict.txt"
+expect profile-header-roundtrip 0 "^ok $tmp/pbook.txt\$" -- check "$tmp/pbook.txt"
+expect profile-run-alone 1 "^the run alone: .* run --seed 1234 --profile book --game 1:5:3:5 " -- check "$tmp/pbook-mut.txt"
+expect profile-check-reproduce 1 "^reproduce: .* check --profile book-asyncio $tmp/pbook-mut.txt\$" -- check --profile book-asyncio "$tmp/pbook-mut.txt"
+expect profile-replay-header-wins 0 "^ok $tmp/pbook.txt\$" -- replay --server --profile strict "$tmp/pbook.txt"
+expect profile-client 2 "^warmer client: --connect HOST:PORT is required" -- client --profile book
+expect profile-serve 2 "^warmer serve: --listen HOST:PORT is required" -- serve --profile book-asyncio
+expect profile-record 2 "^warmer record: --listen HOST:PORT and --connect" -- record --profile book
+expect profile-interop 2 "^warmer interop: say what to test" -- interop --profile book fixtures/golden
+expect profile-explore 0 "^explore: seed 1, 3 runs, all held\$" -- explore --profile book --runs 3
+# A game beyond int64: strict refuses it naming its limit; a book profile
+# takes it, whichever of --game and --profile comes first.
+expect profile-strict-refuses-big 2 "^warmer run: game 1:18446744073709551616:5:3 is beyond int64 (-9223372036854775808..9223372036854775807), the strict profile's limit (--profile book, or '# profile: book' in a file, takes it)" -- run --game 1:18446744073709551616:5:3
+expect profile-book-big-header 0 "^# game: 1:18446744073709551616:5:3\$" -- run --game 1:18446744073709551616:5:3 --profile book
+expect profile-book-big-plays 0 "^C: PARAMS 1 18446744073709551616\$" -- run --profile book --game 1:18446744073709551616:5:3
+expect profile-bad-big 2 'bad game "1:018446744073709551616:5:3"' -- run --profile book --game 1:018446744073709551616:5:3
+# check: a file's header wins; --profile is the profile of files naming none.
+if in_part; then
+    $W run --profile book --game 1:18446744073709551616:5:3 >"$tmp/pbig.txt" 2>&1
+    grep -v '^# profile: ' "$tmp/pbig.txt" >"$tmp/pbig-none.txt"
+fi
+expect profile-check-header-wins 0 "^ok $tmp/pbig.txt\$" -- check --profile strict "$tmp/pbig.txt"
+expect profile-check-default-strict 2 "$tmp/pbig-none.txt:[0-9]*: game 1:18446744073709551616:5:3 is beyond int64" -- check "$tmp/pbig-none.txt"
+expect profile-check-default-book 0 "^ok $tmp/pbig-none.txt\$" -- check --profile book "$tmp/pbig-none.txt"
+
 if [ -n "$CLI_PART" ] && [ $((pass + fail)) -eq 0 ]; then
     echo "cli: no part $CLI_PART (parts: $(sed -n 's/^part //p' "$0" | tr '\n' ' '))" >&2
     exit 2

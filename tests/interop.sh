@@ -44,7 +44,7 @@ has() { grep -q -- "$2" "$tmp/$1.out" || { why="no /$2/ in the output"; return 1
 lacks() { ! grep -q -- "$2" "$tmp/$1.out" || { why="unexpected /$2/ in the output"; return 1; }; }
 
 case_server_warmer_serve() {
-    run $1 0 -- --server "$SERVE" fixtures/ && has $1 "^65 passed, 0 failed, 13 skipped (11 non-transcript files ignored)$"
+    run $1 0 -- --server "$SERVE" fixtures/ && has $1 "^65 passed, 0 failed, 27 skipped (11 non-transcript files ignored)$"
 }
 # check's suite options work the same here (one code, sim/check/suite.c).
 case_suite_options() {
@@ -138,6 +138,17 @@ case_server_skips() {
         has $1 "^skip fixtures/bad/server-non-integer.txt: its server side is a script" &&
         has $1 "^0 passed, 0 failed, 2 skipped$"
 }
+# A file naming another profile than the peer is judged under shows another
+# behaviour: skipped, saying how to run it; under its profile it runs.
+case_server_skips_other_profile() {
+    "$BIN" run --profile book >"$tmp/pbook.txt" 2>/dev/null
+    run $1 0 -- --server "$SERVE" "$tmp/pbook.txt" fixtures/golden/book.txt &&
+        has $1 "^skip $tmp/pbook.txt: it names profile book and the peer is judged under strict (--profile book runs it)$" &&
+        has $1 "^1 passed, 0 failed, 1 skipped$" &&
+        run $1 0 -- --profile book --server "$SERVE --profile book" "$tmp/pbook.txt" fixtures/golden/book.txt &&
+        has $1 "^ok $tmp/pbook.txt$" &&
+        has $1 "^2 passed, 0 failed, 0 skipped$" # the strict file names none: run under book
+}
 # The same rule through plain `warmer replay --connect`, without interop.
 case_replay_connect_fails_lenient() {
     command -v "$PY" >/dev/null || return 0
@@ -160,7 +171,7 @@ case_replay_connect_fails_lenient() {
         has $1 "^reproduce: .* replay --server --connect $addr --timeout 0.5 fixtures/bad/params-leading-plus.txt$"
 }
 case_client_warmer_client() {
-    run $1 0 -- --client "$CLIENT" fixtures/ && has $1 "^46 passed, 0 failed, 32 skipped (11 non-transcript files ignored)$"
+    run $1 0 -- --client "$CLIENT" fixtures/ && has $1 "^46 passed, 0 failed, 46 skipped (11 non-transcript files ignored)$"
 }
 case_client_refmodel() {
     command -v "$PY" >/dev/null || return 0

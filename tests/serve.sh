@@ -1,7 +1,7 @@
 #!/bin/bash
 # `warmer serve` under pressure (CLI.md, serve): outputs nobody reads, a
 # flood of PARAMS after a long game, the memory budget, its console lines,
-# and a naive client's pace (no delayed-ACK stall). Both drivers; loopback only; every wait is bounded. Each case has
+# a naive client's pace (no delayed-ACK stall), and --profile book. Both drivers; loopback only; every wait is bounded. Each case has
 # a stable name and runs alone:
 #
 #   bash tests/serve.sh WARMER                 every case
@@ -274,11 +274,32 @@ case_naive_client() {
     stop_within
 }
 
+# profile-book-DRIVER: serve --profile book serves the book's server: our
+# book client's transcript (header "# profile: book") is the in-process
+# book run of that seed, and a line only the book takes (PARAMS +1 5:
+# Python's int()) is answered where strict closes.
+case_profile_book() {
+    local d=$1 got
+    exec 5>"$tmp/out" 6>"$tmp/err"
+    start --driver "$d" --seed 600 --profile book
+    exec 5>&- 6>&-
+    addr_from "$tmp/err" || return 1
+    run "$W" client --connect "$addr" --seed 600 --profile book >"$tmp/book.txt" 2>"$tmp/cerr" ||
+        { why="book client: $(head -c 300 "$tmp/cerr")"; return 1; }
+    "$W" run --seed 600 --profile book >"$tmp/want.txt"
+    cmp -s "$tmp/want.txt" "$tmp/book.txt" ||
+        { why="the client's transcript is not the book run: $(diff "$tmp/want.txt" "$tmp/book.txt" | head -n 5)"; return 1; }
+    got=$(printf 'PARAMS +1 5\nNUMBER\n' | run bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"; cat >&3; timeout 2 head -n 1 <&3' _ "$port")
+    [[ $got =~ ^[1-5]$ ]] || { why="PARAMS +1 5 then NUMBER got \"$got\", want a guess in 1..5"; return 1; }
+    stop_within
+}
+
 # -- main -----------------------------------------------------------------
 
 ALL="stuck-stdout-events stuck-stdout-threads stuck-both-events stuck-both-threads
      flood-events flood-threads budget-events budget-threads
-     console-lines-events console-lines-threads naive-client-events naive-client-threads"
+     console-lines-events console-lines-threads naive-client-events naive-client-threads
+     profile-book-events profile-book-threads"
 if [ $# -eq 0 ] && [ -n "$TOOL" ]; then
     set -- $(echo $ALL | tr ' ' '\n' | grep -v '^flood-\|^naive-' | grep -- "-${SERVE_DRIVER:-[a-z]*}\$")
 elif [ $# -eq 0 ]; then

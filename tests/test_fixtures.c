@@ -12,9 +12,11 @@
 #define GOLDEN_DIR "fixtures/golden"
 #define BAD_DIR "fixtures/bad"
 #define FAULTS_DIR "fixtures/faults"
+#define BOOK_DIR "fixtures/book" /* the book profiles' goldens (and the book's vectors) */
 #define GOLDEN_MIN 35
 #define BAD_MIN 30
 #define FAULTS_MIN 11
+#define BOOK_MIN 14
 
 /* Sorted .txt names of dir; fails if fewer than at_least (a lost fixture). */
 static void list_fixtures(const char *dir, size_t at_least, struct rc_names *names)
@@ -108,6 +110,46 @@ END_TEST
 START_TEST(check_every_golden)
 {
     run_all(GOLDEN_DIR, GOLDEN_MIN, NULL, "check", NULL);
+}
+END_TEST
+
+/* The book profiles' goldens: every transcript in fixtures/book (the
+ * folder also holds the book's vectors, not transcripts) names its profile
+ * and passes check, and replay of the side it does not script. */
+START_TEST(check_every_book_golden)
+{
+    struct rc_names names;
+    list_fixtures(BOOK_DIR, BOOK_MIN, &names);
+    size_t n = 0;
+    for (size_t i = 0; i < names.n; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", BOOK_DIR, names.v[i]);
+        if (!header_has(path, "# warmer transcript v1"))
+            continue;
+        n++;
+        ck_assert_msg(header_has(path, "# profile: book") ||
+                          header_has(path, "# profile: book-asyncio"),
+                      "%s is a book golden: its header must name a book profile", path);
+        const char *modes[] = {NULL, "--server", "--client"};
+        for (size_t m = 0; m < 3; m++) {
+            if (m == 2 && header_has(path, "# client: script"))
+                continue; /* our client plays games, not the file's bad lines */
+            struct rc_result r;
+            char ok_line[600];
+            if (modes[m])
+                rc_warmer_run(&r, "replay", modes[m], path, (char *)NULL);
+            else
+                rc_warmer_run(&r, "check", path, (char *)NULL);
+            snprintf(ok_line, sizeof ok_line, "ok %s", path);
+            ck_assert_msg(r.status == 0 && rc_has_line(r.out, ok_line), "`warmer %s %s %s`: %s",
+                          modes[m] ? "replay" : "check", modes[m] ? modes[m] : "", path,
+                          rc_describe(&r));
+            rc_free(&r);
+        }
+    }
+    rc_names_free(&names);
+    ck_assert_msg(n >= BOOK_MIN, "%s holds %zu transcripts, expected at least %d", BOOK_DIR, n,
+                  BOOK_MIN);
 }
 END_TEST
 
@@ -328,6 +370,7 @@ static Suite *fixtures_suite(void)
     WM_ADD_TEST(s, fixture_dirs_complete);
     WM_ADD_TEST(s, check_every_golden);
     WM_ADD_TEST(s, check_every_bad);
+    WM_ADD_TEST(s, check_every_book_golden);
     WM_ADD_TEST(s, check_every_fault);
     WM_ADD_TEST(s, faults_produce_their_records);
     WM_ADD_TEST(s, replay_server_every_golden);

@@ -122,6 +122,92 @@ START_TEST(a_connection_missing_or_unfinished)
 }
 END_TEST
 
+/* Under a book profile the server's and the client's texts are Python's
+ * (where an error comes is still checked), and an exhausted range is the
+ * server's hang: nothing more is owed on that connection. */
+START_TEST(book_profile_rules)
+{
+#define BOOKHDR "# warmer transcript v1\n# seed: 1234\n# profile: book\n"
+    static const char empty[] = "# game: 5:1:3:2\nC: PARAMS 5 1\nC: NUMBER\n"
+                                "S! error ValueError: empty range for randrange() (5, 2, -3)\n"
+                                "C: PARAMS 0 -1\nC! error ConnectionError: server closed\n";
+    char text[1024];
+    snprintf(text, sizeof text, "%s%s", HDR, empty);
+    expect_broken(text, "server-error", 6); /* strict: its own text or nothing */
+    snprintf(text, sizeof text, "%s%s", BOOKHDR, empty);
+    expect_holds(text);
+    /* an error nobody caused is still one */
+    expect_broken(BOOKHDR "# game: 1:5:3:5\nC: PARAMS 1 5\nC: NUMBER\nS! error ValueError: x\n",
+                  "server-error", 7);
+    expect_broken(BOOKHDR "# game: 1:5:3:5\nC: PARAMS 1 5\nC: NUMBER\nS: 4\n"
+                          "C: REPORT Warmer\n", "decision", 8);
+    /* every value guessed: the book's server loops, the connection ends there */
+    static const char spent[] = "# game: 1:2:9:3\nC: PARAMS 1 2\nC: NUMBER\nS: 2\n"
+                                "C: REPORT Unsure\nC: NUMBER\nS: 1\nC: REPORT Colder\n"
+                                "C: NUMBER\n";
+    snprintf(text, sizeof text, "%s%s", HDR, spent);
+    expect_broken(text, "client-end", 11);
+    snprintf(text, sizeof text, "%s%s", BOOKHDR, spent);
+    expect_holds(text);
+    snprintf(text, sizeof text, "%s%sS! close\n", BOOKHDR, spent);
+    expect_holds(text);
+    /* one value short of it, an end is unasked */
+    expect_broken(BOOKHDR "# game: 1:3:9:3\nC: PARAMS 1 3\nC: NUMBER\nS: 2\nC: REPORT Unsure\n"
+                          "C: NUMBER\nS! close\n", "server-end", 10);
+    /* games beyond int64: held to the same rules, on their text */
+    static const char big[] = "# game: 18446744073709551616:18446744073709551618:"
+                              "18446744073709551617:3\nC: PARAMS 18446744073709551616 "
+                              "18446744073709551618\nC: NUMBER\nS: 18446744073709551618\n"
+                              "C: REPORT Unsure\nC: NUMBER\n";
+    snprintf(text, sizeof text, "%s%sS: 18446744073709551616\nC: REPORT Unsure\nC: NUMBER\n"
+             "S: 18446744073709551617\nC: REPORT Correct\nC: PARAMS 0 -1\nC! close\n", BOOKHDR, big);
+    expect_holds(text);
+    snprintf(text, sizeof text, "%s%sS: 18446744073709551616\nC: REPORT Warmer\n", BOOKHDR, big);
+    expect_broken(text, "decision", 11);
+    snprintf(text, sizeof text, "%s%sS: 18446744073709551619\n", BOOKHDR, big);
+    expect_broken(text, "range", 10);
+    snprintf(text, sizeof text, "%s%sS: 18446744073709551618\n", BOOKHDR, big);
+    expect_broken(text, "repeat", 10);
+    snprintf(text, sizeof text, "%s%s", HDR, big); /* strict reads no such PARAMS */
+    expect_broken(text, "format", 4);
+    expect_broken(BOOKHDR "# game: 1:18446744073709551616:5:3\nC: PARAMS 1 18446744073709551615\n",
+                  "games", 5);
+    /* a distance across zero: |(-2^64) - (-1)| = 2^64 - 1, then 1: Warmer */
+    expect_holds(BOOKHDR "# game: -18446744073709551616:1:-1:2\nC: PARAMS -18446744073709551616 1\n"
+                         "C: NUMBER\nS: -18446744073709551616\nC: REPORT Unsure\nC: NUMBER\n"
+                         "S: 0\nC: REPORT Warmer\nC: PARAMS 0 -1\nC! close\n");
+    /* a range of two values beyond int64 exhausted: the hang (both distances
+     * round to 2^64: Unsure) */
+    expect_holds(BOOKHDR "# game: 18446744073709551616:18446744073709551617:5:3\n"
+                         "C: PARAMS 18446744073709551616 18446744073709551617\nC: NUMBER\n"
+                         "S: 18446744073709551617\nC: REPORT Unsure\nC: NUMBER\n"
+                         "S: 18446744073709551616\nC: REPORT Unsure\nC: NUMBER\n");
+    /* with a fault plan: a line cut by a fault is read by the book as its
+     * bytes less the last, and the client plays on (strict's client fails) */
+    static const char cut[] = "# game: 15:15:0:1\n# fault: half-close S1 at 2\nC: PARAMS 15 15\n"
+                              "C: NUMBER\nS! partial 15\nS! close\nC: REPORT Unsure\n"
+                              "C: PARAMS 0 -1\n";
+    snprintf(text, sizeof text, "%s%s", HDR, cut);
+    expect_broken(text, "client-error", 9);
+    snprintf(text, sizeof text, "%s%s", BOOKHDR, cut);
+    expect_holds(text);
+    /* the book's client records a guess after its REPORT: out of memory
+     * there ends the game early, with its finally */
+    static const char oom[] = "# game: 0:9:1:2\n# fault: alloc-fail at 18\nC: PARAMS 0 9\n"
+                              "C: NUMBER\nS: 0\nC: REPORT Unsure\nC: PARAMS 0 -1\n"
+                              "C! error out of memory recording a guess\n";
+    snprintf(text, sizeof text, "%s%s", HDR, oom);
+    expect_broken(text, "count", 9);
+    snprintf(text, sizeof text, "%s%s", BOOKHDR, oom);
+    expect_holds(text);
+    /* the hang as recorded, then the client's timeout */
+    snprintf(text, sizeof text, "%s%sS! hang NUMBER after all 2 values of [1, 2] were guessed\n"
+             "C: PARAMS 0 -1\nC! error timed out waiting for a guess\n", BOOKHDR, spent);
+    expect_holds(text);
+#undef BOOKHDR
+}
+END_TEST
+
 static Suite *invariants_suite(void)
 {
     Suite *s = suite_create("invariants");
@@ -132,6 +218,7 @@ static Suite *invariants_suite(void)
     WM_ADD_TEST(s, a_server_error_nobody_caused);
     WM_ADD_TEST(s, a_client_error_wrong_or_without_finally);
     WM_ADD_TEST(s, a_connection_missing_or_unfinished);
+    WM_ADD_TEST(s, book_profile_rules);
     return s;
 }
 

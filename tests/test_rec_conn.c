@@ -304,7 +304,7 @@ static int prop_case(uint64_t seed, struct shape_count *sc, int run_check, char 
     sc->too_long += (unsigned)was_long;
     sc->half_closes += (unsigned)was_half;
     if (rc == 0) {
-        struct wm_rec_tx_opts o = {0, 0, PROP_MAX_LINE, WM_DEFAULT_MAX_JOURNAL};
+        struct wm_rec_tx_opts o = {0, 0, PROP_MAX_LINE, WM_DEFAULT_MAX_JOURNAL, WM_PROFILE_STRICT};
         struct wm_rec_verdict v;
         struct wm_err err;
         char path[64];

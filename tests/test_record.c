@@ -129,8 +129,10 @@ static char *write_rec(const struct wm_rec_tx_opts *o, struct wm_conn_log *logs,
     return buf;
 }
 
-static const struct wm_rec_tx_opts seeded = {1, 1234, WM_LINE_MAX_DEFAULT, WM_DEFAULT_MAX_JOURNAL};
-static const struct wm_rec_tx_opts unseeded = {0, 0, WM_LINE_MAX_DEFAULT, WM_DEFAULT_MAX_JOURNAL};
+static const struct wm_rec_tx_opts seeded = {1, 1234, WM_LINE_MAX_DEFAULT, WM_DEFAULT_MAX_JOURNAL,
+                                             WM_PROFILE_STRICT};
+static const struct wm_rec_tx_opts unseeded = {0, 0, WM_LINE_MAX_DEFAULT, WM_DEFAULT_MAX_JOURNAL,
+                                               WM_PROFILE_STRICT};
 
 START_TEST(test_infer_book)
 {

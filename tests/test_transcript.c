@@ -354,6 +354,45 @@ START_TEST(header_keys_any_order)
 }
 END_TEST
 
+/* "# profile:" read in any order: a game beyond int64 before it is taken
+ * once the whole header says book; written after the seed, the games as
+ * given. */
+START_TEST(header_profile_book_roundtrip)
+{
+    struct wm_transcript t;
+    parse_ok("profile.txt",
+             MAGIC "# game: -1:18446744073709551616:-99999999999999999999:4\n# game: 1:5:3:5\n"
+                   "# profile: book\n# seed: 5\n",
+             &t);
+    ck_assert_int_eq(t.cfg.profile, WM_PROFILE_BOOK);
+    ck_assert_msg(t.cfg.games[0].big &&
+                      strcmp(t.cfg.games[0].big, "-1:18446744073709551616:-99999999999999999999") == 0,
+                  "the game beyond int64 is kept as its text, got %s",
+                  t.cfg.games[0].big ? t.cfg.games[0].big : "NULL");
+    ck_assert_uint_eq(t.cfg.games[0].count, 4);
+    ck_assert_msg(!t.cfg.games[1].big && t.cfg.games[1].hi == 5, "an int64 game stays one");
+    size_t len;
+    char *out = render(&t, &len);
+    ck_assert_str_eq(out, MAGIC "# seed: 5\n# profile: book\n"
+                                "# game: -1:18446744073709551616:-99999999999999999999:4\n"
+                                "# game: 1:5:3:5\n");
+    free(out);
+    wm_tx_free(&t);
+    parse_ok("asyncio.txt", MAGIC "# seed: 5\n# profile: book-asyncio\n", &t);
+    ck_assert_int_eq(t.cfg.profile, WM_PROFILE_BOOK_ASYNCIO);
+    out = render(&t, &len);
+    ck_assert_str_eq(out, MAGIC "# seed: 5\n# profile: book-asyncio\n");
+    free(out);
+    wm_tx_free(&t);
+    parse_ok("strict.txt", MAGIC "# seed: 5\n# profile: strict\n", &t);
+    ck_assert_int_eq(t.cfg.profile, WM_PROFILE_STRICT);
+    out = render(&t, &len);
+    ck_assert_str_eq(out, MAGIC "# seed: 5\n"); /* strict, the default, is not written */
+    free(out);
+    wm_tx_free(&t);
+}
+END_TEST
+
 /* ---- the parser rejects ------------------------------------------------------------- */
 
 START_TEST(reject_missing_magic)
@@ -422,8 +461,19 @@ START_TEST(reject_bad_game)
 {
     expect_reject("three.txt", MAGIC "# seed: 1\n# game: 1:5:3\n", 3, "bad game \"1:5:3\"");
     expect_reject("word.txt", MAGIC "# seed: 1\n# game: 1:5:x:5\n", 3, "bad game \"1:5:x:5\"");
+    /* beyond int64: strict's limit, named with what takes it */
     expect_reject("big.txt", MAGIC "# seed: 1\n# game: 1:9223372036854775808:3:5\n", 3,
-                  "bad game \"1:9223372036854775808:3:5\"");
+                  "game 1:9223372036854775808:3:5 is beyond int64 "
+                  "(-9223372036854775808..9223372036854775807), the strict profile's limit "
+                  "(--profile book, or '# profile: book' in a file, takes it)");
+    /* not canonical decimal: no profile takes it */
+    expect_reject("big-plus.txt", MAGIC "# seed: 1\n# profile: book\n"
+                  "# game: 1:+9223372036854775808:3:5\n", 4,
+                  "bad game \"1:+9223372036854775808:3:5\"");
+    expect_reject("profile-bad.txt", MAGIC "# seed: 1\n# profile: loose\n", 3,
+                  "profile wants strict, book, book-asyncio, got \"loose\"");
+    expect_reject("profile-twice.txt", MAGIC "# seed: 1\n# profile: book\n# profile: book\n", 4,
+                  "'profile' given twice (first on line 3)");
     expect_reject("negcount.txt", MAGIC "# seed: 1\n# game: 1:5:3:-1\n", 3, "bad game \"1:5:3:-1\"");
 }
 END_TEST
@@ -588,6 +638,7 @@ static Suite *transcript_suite(void)
     ADD(writer_empty_line);
     ADD(writer_events_and_labels);
     ADD(writer_parser_roundtrip_every_byte);
+    ADD(header_profile_book_roundtrip);
     ADD(roundtrip_golden_fixtures);
     ADD(roundtrip_bad_fixtures);
     ADD(numbered_letters_pick_connections);

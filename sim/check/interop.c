@@ -439,7 +439,7 @@ enum wm_case_status wm_interop_case(FILE *out, const char *path, const struct wm
     struct wm_transcript t;
     struct wm_err err;
     char why[256];
-    if (wm_tx_parse(path, &t, o->max_journal, &err) < 0) {
+    if (wm_tx_parse_as(path, o->profile, &t, o->max_journal, &err) < 0) {
         fprintf(out, "FAIL %s: malformed: %s\n", path, err.msg);
         res->message = strdup(err.msg);
         struct icase bad = {.o = o, .path = path}; /* how to see it again, as check says */

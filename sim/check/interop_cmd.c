@@ -16,9 +16,8 @@ int wm_interop_has(const char *cmd, const char *key)
 static void game_words(FILE *f, const struct wm_cfg *cfg)
 {
     for (size_t i = 0; i < cfg->ngames; i++) {
-        const struct wm_game *g = &cfg->games[i];
-        fprintf(f, "%s--game %" PRId64 ":%" PRId64 ":%" PRId64 ":%" PRIu64, i ? " " : "", g->lo,
-                g->hi, g->secret, g->count);
+        fputs(i ? " --game " : "--game ", f);
+        wm_game_print(f, &cfg->games[i]);
     }
 }
 
@@ -64,6 +63,12 @@ const char *wm_interop_skip_reason(const struct wm_interop_opts *o, const struct
                                    char *buf, size_t size)
 {
     const char *cmd = o->command;
+    if (cfg->profile != o->profile) { /* its records are another profile's behaviour */
+        snprintf(buf, size, "it names profile %s and the peer is judged under %s (--profile %s "
+                 "runs it)", wm_profile_name(cfg->profile), wm_profile_name(o->profile),
+                 wm_profile_name(cfg->profile));
+        return buf;
+    }
     if (o->test_server && cfg->server_script)
         return "its server side is a script (hand-written replies, not a server to hold to)";
     if (!o->test_server && cfg->client_script)

@@ -54,7 +54,7 @@ static int reproduces(const struct wm_cfg *cfg, const struct wm_rsp *sp, size_t 
     if (!f)
         return -1;
     struct wm_err e;
-    struct wm_scmp *s = wm_scmp_open_fp(f, size, REC_NAME, max_journal, &e);
+    struct wm_scmp *s = wm_scmp_open_fp(f, size, REC_NAME, cfg->profile, max_journal, &e);
     if (!s)
         return 0; /* cannot be: it was written by the same writer */
     struct wm_exec_opts eo;
@@ -314,6 +314,7 @@ int wm_rec_finish(FILE *out, const struct wm_rec_tx_opts *o, const struct wm_rsp
     cfg.connections = n;
     cfg.max_line = o->max_line;
     cfg.seed = o->have_seed ? o->seed : 0;
+    cfg.profile = o->profile;
     cfg.client_script = cfg.server_script = 1;
     if (indexed_open(&x, &cfg, sp, o->max_journal, err) < 0 || infer_all(&x, p, n, err) < 0)
         goto out;

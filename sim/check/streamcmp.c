@@ -104,15 +104,16 @@ struct wm_scmp {
     int oom;
 };
 
-struct wm_scmp *wm_scmp_open(const char *path, size_t max_journal, struct wm_err *err)
+struct wm_scmp *wm_scmp_open_as(const char *path, enum wm_profile dflt, size_t max_journal,
+                                struct wm_err *err)
 {
     uint64_t size;
     FILE *f = wm_scmp_open_rereadable(path, &size, err);
-    return f ? wm_scmp_open_fp(f, size, path, max_journal, err) : NULL;
+    return f ? wm_scmp_open_fp(f, size, path, dflt, max_journal, err) : NULL;
 }
 
-struct wm_scmp *wm_scmp_open_fp(FILE *f, uint64_t size, const char *path, size_t max_journal,
-                                struct wm_err *err)
+struct wm_scmp *wm_scmp_open_fp(FILE *f, uint64_t size, const char *path, enum wm_profile dflt,
+                                size_t max_journal, struct wm_err *err)
 {
     struct wm_scmp *s = calloc(1, sizeof *s);
     if (!s) {
@@ -123,7 +124,7 @@ struct wm_scmp *wm_scmp_open_fp(FILE *f, uint64_t size, const char *path, size_t
     }
     s->f = f;
     s->file_size = size;
-    if (!(s->rd = wm_txr_open(s->f, path, max_journal, err))) {
+    if (!(s->rd = wm_txr_open_as(s->f, path, dflt, max_journal, err))) {
         wm_scmp_close(s);
         return NULL;
     }

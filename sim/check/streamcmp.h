@@ -46,12 +46,20 @@ struct wm_scmp;
 
 /* Reads path's header ("-" is stdin; what cannot be read twice, stdin or a
  * FIFO, is first copied to an unlinked temporary file): NULL with err when
- * it is malformed (or cannot be opened or copied, or out of memory). */
-struct wm_scmp *wm_scmp_open(const char *path, size_t max_journal, struct wm_err *err);
+ * it is malformed (or cannot be opened or copied, or out of memory). The
+ * file's profile is dflt unless its header names one (check --profile). */
+struct wm_scmp *wm_scmp_open_as(const char *path, enum wm_profile dflt, size_t max_journal,
+                                struct wm_err *err);
+/* The same as strict's: a file naming no profile is read under strict. */
+static inline struct wm_scmp *wm_scmp_open(const char *path, size_t max_journal,
+                                           struct wm_err *err)
+{
+    return wm_scmp_open_as(path, WM_PROFILE_STRICT, max_journal, err);
+}
 /* The same of an open file f (taken: closed by wm_scmp_close, even on
  * failure), a regular file read from its start, size bytes long. */
-struct wm_scmp *wm_scmp_open_fp(FILE *f, uint64_t size, const char *path, size_t max_journal,
-                                struct wm_err *err);
+struct wm_scmp *wm_scmp_open_fp(FILE *f, uint64_t size, const char *path, enum wm_profile dflt,
+                                size_t max_journal, struct wm_err *err);
 /* The file's settings. */
 const struct wm_cfg *wm_scmp_cfg(const struct wm_scmp *s);
 /* Reads the rest of the file only to see that it is well formed (a

@@ -164,10 +164,12 @@ static int stream_file(const struct wm_args *a, const char *path, struct wm_scmp
 }
 
 static int one_whole(const struct wm_args *a, const char *path, enum wm_check_mode mode,
-                     int update, const struct wm_exec_opts *opts, const struct wm_check_live *live,
-                     const char *repro, FILE *out, struct wm_case_result *res);
+                     enum wm_profile profile, int update, const struct wm_exec_opts *opts,
+                     const struct wm_check_live *live, const char *repro, FILE *out,
+                     struct wm_case_result *res);
 
-int wm_check_file(const struct wm_args *a, const char *path, enum wm_check_mode mode, int update,
+int wm_check_file(const struct wm_args *a, const char *path, enum wm_check_mode mode,
+                  enum wm_profile profile, int update,
                   const struct wm_exec_opts *opts, const struct wm_check_live *live,
                   const char *repro, FILE *out, struct wm_case_result *res)
 {
@@ -176,25 +178,26 @@ int wm_check_file(const struct wm_args *a, const char *path, enum wm_check_mode 
     if (asprintf_dup(&res->reproduce, "%s %s", a->prog, repro) < 0)
         res->reproduce = NULL;
     if (mode == WM_CHECK_FILE && !live->addr) {
-        struct wm_scmp *s = wm_scmp_open(path, opts->max_journal, &err);
+        struct wm_scmp *s = wm_scmp_open_as(path, profile, opts->max_journal, &err);
         if (!s)
             return report_malformed(a, path, &err, out, res);
         int rc = stream_file(a, path, s, update, opts, repro, out, res);
         wm_scmp_close(s);
         return rc;
     }
-    return one_whole(a, path, mode, update, opts, live, repro, out, res);
+    return one_whole(a, path, mode, profile, update, opts, live, repro, out, res);
 }
 
 /* One file compared whole (compare.h): replay's modes and a live peer. */
 static int one_whole(const struct wm_args *a, const char *path, enum wm_check_mode mode,
-                     int update, const struct wm_exec_opts *opts, const struct wm_check_live *live,
-                     const char *repro, FILE *out, struct wm_case_result *res)
+                     enum wm_profile profile, int update, const struct wm_exec_opts *opts,
+                     const struct wm_check_live *live, const char *repro, FILE *out,
+                     struct wm_case_result *res)
 {
     struct wm_transcript t;
     struct wm_err err;
     char line[WM_ERR_MAX + 4300];
-    if (wm_tx_parse(path, &t, opts->max_journal, &err) < 0)
+    if (wm_tx_parse_as(path, profile, &t, opts->max_journal, &err) < 0)
         return report_malformed(a, path, &err, out, res);
     struct wm_cfg cfg = t.cfg; /* shares games; t owns them */
     if (mode == WM_CHECK_REPLAY_SERVER)

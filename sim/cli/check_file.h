@@ -22,8 +22,10 @@ struct wm_check_live {
 
 /* One file: its report goes to out ("ok FILE", or "FAIL ..." with the diff
  * and the reproduce lines; repro is the command after the program's name)
- * and its result to *res. Returns an exit code. */
-int wm_check_file(const struct wm_args *a, const char *path, enum wm_check_mode mode, int update,
+ * and its result to *res. profile is the file's unless its header names
+ * one (--profile). Returns an exit code. */
+int wm_check_file(const struct wm_args *a, const char *path, enum wm_check_mode mode,
+                  enum wm_profile profile, int update,
                   const struct wm_exec_opts *opts, const struct wm_check_live *live,
                   const char *repro, FILE *out, struct wm_case_result *res);
 

@@ -11,7 +11,7 @@ static const char *const driver_names[] = {"sim", "threads", "events"};
 
 int wm_opt_run(struct wm_args *a, struct wm_run_args *r, const struct wm_optval *o)
 {
-    struct wm_cfg *cfg = o->id >= WM_OPT_SEED && o->id <= WM_OPT_FAULT ? r->cfg : NULL;
+    struct wm_cfg *cfg = o->id >= WM_OPT_SEED && o->id <= WM_OPT_PROFILE ? r->cfg : NULL;
     int is_exec = o->id >= WM_OPT_DRIVER && o->id <= WM_OPT_MAX_RUN_MEMORY;
     struct wm_exec_opts *x = is_exec ? r->exec : NULL;
     struct wm_err e;
@@ -23,12 +23,12 @@ int wm_opt_run(struct wm_args *a, struct wm_run_args *r, const struct wm_optval 
     switch (o->id) {
     case WM_OPT_SEED:
         return wm_opt_range(a, o, 0, UINT64_MAX, &cfg->seed);
-    case WM_OPT_GAME: {
-        struct wm_game g;
-        if (wm_game_parse(o->val, strlen(o->val), &g, &e) < 0 || wm_cfg_add_game(cfg, &g, &e) < 0)
+    case WM_OPT_GAME: /* beyond int64: wm_cfg_validate takes or refuses it, by --profile */
+        if (wm_cfg_add_game_text(cfg, o->val, strlen(o->val), &e) < 0)
             return wm_usage_error(a, "%s", e.msg), -1;
         return 0;
-    }
+    case WM_OPT_PROFILE:
+        return wm_opt_profile(a, o, &cfg->profile);
     case WM_OPT_CONNECTIONS:
         if (wm_opt_range(a, o, 1, WM_MAX_CONNECTIONS, &n) < 0)
             return -1;
@@ -99,6 +99,14 @@ int wm_run_args_check(struct wm_args *a, const struct wm_run_args *r)
         return -1;
     }
     return 0;
+}
+
+int wm_opt_profile(struct wm_args *a, const struct wm_optval *o, enum wm_profile *p)
+{
+    if (wm_profile_parse(o->val, strlen(o->val), p) == 0)
+        return 0;
+    wm_usage_error(a, "%s wants " WM_PROFILE_NAMES ", got \"%s\"", o->name, o->val);
+    return -1;
 }
 
 int wm_opt_jobs(struct wm_args *a, const struct wm_optval *o, unsigned *jobs)
@@ -228,10 +236,11 @@ void wm_print_run_command(FILE *out, const char *prog, const struct wm_cfg *cfg,
                           const struct wm_exec_opts *o)
 {
     fprintf(out, "%s run --seed %llu", prog, (unsigned long long)cfg->seed);
+    if (cfg->profile != WM_PROFILE_STRICT)
+        fprintf(out, " --profile %s", wm_profile_name(cfg->profile));
     for (size_t i = 0; i < cfg->ngames; i++) {
-        const struct wm_game *g = &cfg->games[i];
-        fprintf(out, " --game %lld:%lld:%lld:%llu", (long long)g->lo, (long long)g->hi,
-                (long long)g->secret, (unsigned long long)g->count);
+        fputs(" --game ", out);
+        wm_game_print(out, &cfg->games[i]);
     }
     if (cfg->connections != 1)
         fprintf(out, " --connections %u", cfg->connections);

@@ -23,6 +23,7 @@ enum {
     WM_OPT_MAX_GUESSES,
     WM_OPT_CHUNKING,
     WM_OPT_FAULT,
+    WM_OPT_PROFILE,
     WM_OPT_DRIVER, /* how it runs (struct wm_exec_opts) */
     WM_OPT_TRANSPORT,
     WM_OPT_MAX_STEPS,
@@ -49,11 +50,13 @@ enum {
 #define WM_OPTS_SEED {"seed", 1, WM_OPT_SEED}
 #define WM_OPTS_MAX_LINE {"max-line", 1, WM_OPT_MAX_LINE}
 #define WM_OPTS_MAX_GUESSES {"max-guesses", 1, WM_OPT_MAX_GUESSES}
-/* run, client: --seed --game --connections --max-line --max-guesses --chunking --fault */
+/* every command that plays or judges sessions: --profile strict|book|book-asyncio */
+#define WM_OPTS_PROFILE {"profile", 1, WM_OPT_PROFILE}
+/* run, client: --seed --profile --game --connections --max-line --max-guesses --chunking --fault */
 #define WM_OPTS_CFG                                                                                \
-    WM_OPTS_SEED, {"game", 1, WM_OPT_GAME}, {"connections", 1, WM_OPT_CONNECTIONS},               \
-        WM_OPTS_MAX_LINE, WM_OPTS_MAX_GUESSES, {"chunking", 0, WM_OPT_CHUNKING},                 \
-        {"fault", 1, WM_OPT_FAULT}
+    WM_OPTS_SEED, WM_OPTS_PROFILE, {"game", 1, WM_OPT_GAME},                                     \
+        {"connections", 1, WM_OPT_CONNECTIONS}, WM_OPTS_MAX_LINE, WM_OPTS_MAX_GUESSES,           \
+        {"chunking", 0, WM_OPT_CHUNKING}, {"fault", 1, WM_OPT_FAULT}
 /* run, check, replay: --driver --transport --max-steps --max-journal --max-run-memory */
 #define WM_OPTS_EXEC                                                                               \
     {"driver", 1, WM_OPT_DRIVER}, {"transport", 1, WM_OPT_TRANSPORT},                            \
@@ -99,6 +102,9 @@ int wm_select_args_check(struct wm_args *a, const struct wm_select *s);
 #define WM_OPT_IS_SELECT(id)                                                                       \
     ((id) == WM_OPT_KEYWORD || (id) == WM_OPT_LAST_FAILED || (id) == WM_OPT_CACHE_DIR ||          \
      (id) == WM_OPT_NO_CACHE)
+/* --profile NAME into *p: 0, or -1 after a usage error naming NAME and the
+ * three names. */
+int wm_opt_profile(struct wm_args *a, const struct wm_optval *o, enum wm_profile *p);
 /* -j N, --jobs N into *jobs: 0, or -1 after a usage error. */
 int wm_opt_jobs(struct wm_args *a, const struct wm_optval *o, unsigned *jobs);
 /* --close-window S (0: off) into *ms: 0, or -1 after a usage error. */

@@ -17,7 +17,8 @@ static const char check_help[] =
     "                    [--json FILE] [--color auto|always|never] [--progress S] [--durations N]\n"
     "                    [-k PATTERN]... [--last-failed] [--cache-dir DIR | --no-cache]\n"
     "                    [--driver sim|threads|events] [--transport socketpair|memory]\n"
-    "                    [--max-steps N] [--max-journal BYTES] FILE|DIR...\n"
+    "                    [--max-steps N] [--max-journal BYTES]\n"
+    "                    [--profile strict|book|book-asyncio] FILE|DIR...\n"
     "Re-runs each transcript from its header (scripted sides play the file's\n"
     "records) and compares. A DIR is searched recursively for transcripts (files\n"
     "whose first line is \"# warmer transcript v1\"), in sorted order. A mismatch\n"
@@ -47,6 +48,8 @@ static const char check_help[] =
     "                cases' verdicts into DIR/check-lastfailed\n"
     "  --cache-dir DIR  the cache (default $WARMER_CACHE_DIR, else .warmer_cache)\n"
     "  --no-cache    neither read nor write the cache\n"
+    "  --profile P   the profile of files whose header names none (default strict);\n"
+    "                a file naming one (\"# profile: book\") is checked under it\n"
     "SIGINT or SIGTERM starts no new case: those running finish, the summary says\n"
     "how many ran, the reports hold them (a second signal kills at once).\n"
     "Exit: 0 all match (or were updated), 1 a mismatch, 2 bad usage or a malformed\n"
@@ -65,12 +68,15 @@ static const char replay_help[] =
     "A live peer's close is judged where it came: where the file shows it open,\n"
     "lines go one at a time, each after --close-window S (default 0.05, 0 off)\n"
     "with the peer still open, and a close inside that stretch fails.\n"
+    "--profile strict|book|book-asyncio: the profile of a file whose header names\n"
+    "none, used for the in-process run and the judged one (default strict).\n"
     "Exit: 0 match, 1 mismatch (diff, file:line, reproducing command), 2 bad usage/file.\n";
 
 struct check_run {
     const struct wm_args *a;
     struct wm_files files;
     int update;
+    enum wm_profile profile; /* of the files whose header names none */
     struct wm_exec_opts opts;
 };
 
@@ -88,7 +94,8 @@ static void check_job(void *ctx, uint64_t i, void *res)
     char repro[8400], extra[160], word[8200];
     wm_exec_opts_string(&c->opts, extra, sizeof extra);
     wm_shell_word(path, word, sizeof word);
-    snprintf(repro, sizeof repro, "check%s %s", extra, word);
+    snprintf(repro, sizeof repro, "check%s%s%s %s", c->profile ? " --profile " : "",
+             c->profile ? wm_profile_name(c->profile) : "", extra, word);
     struct wm_check_live in_process = {NULL, 0, 0};
     FILE *out = open_memstream(&cr->r.text, &cr->r.len);
     double t0 = wm_suite_clock();
@@ -96,8 +103,8 @@ static void check_job(void *ctx, uint64_t i, void *res)
         cr->rc = WM_EXIT_FAIL;
         return;
     }
-    cr->rc = wm_check_file(c->a, path, WM_CHECK_FILE, c->update, &c->opts, &in_process, repro,
-                           out, &cr->r);
+    cr->rc = wm_check_file(c->a, path, WM_CHECK_FILE, c->profile, c->update, &c->opts,
+                           &in_process, repro, out, &cr->r);
     fclose(out);
     /* a malformed file's reports say how to see it again, as a failure's do */
     if (cr->r.status == WM_CASE_MALFORMED && !cr->r.reproduce) {
@@ -156,7 +163,7 @@ static int run_cases(struct check_run *c, unsigned jobs, const struct wm_suite_o
 enum { CHECK_UPDATE = WM_OPT_LOCAL, CHECK_DRY_RUN };
 
 static const struct wm_opt check_opts[] = {{"update", 0, CHECK_UPDATE}, WM_OPTS_SUITE,
-                                           WM_OPTS_EXEC, WM_OPTS_JOBS,
+                                           WM_OPTS_EXEC, WM_OPTS_JOBS, WM_OPTS_PROFILE,
                                            {"dry-run", 0, CHECK_DRY_RUN}, {NULL, 0, 0}};
 
 struct check_opts {
@@ -191,6 +198,8 @@ static int check_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
         return wm_opt_suite(a, &co->suite, o);
     case WM_OPT_JOBS:
         return wm_opt_jobs(a, o, &co->jobs);
+    case WM_OPT_PROFILE:
+        return wm_opt_profile(a, o, &co->c->profile);
     default:
         return wm_opt_run(a, &co->run, o);
     }
@@ -257,10 +266,11 @@ enum { REPLAY_SERVER = WM_OPT_LOCAL, REPLAY_CLIENT, REPLAY_CONNECT, REPLAY_LISTE
 static const struct wm_opt replay_opts[] = {
     {"server", 0, REPLAY_SERVER}, {"client", 0, REPLAY_CLIENT}, {"connect", 1, REPLAY_CONNECT},
     {"listen", 1, REPLAY_LISTEN}, WM_OPTS_TIMEOUT, WM_OPTS_CLOSE_WINDOW, WM_OPTS_EXEC,
-    {NULL, 0, 0}};
+    WM_OPTS_PROFILE, {NULL, 0, 0}};
 
 struct replay_ctx {
     struct wm_run_args run;
+    enum wm_profile profile; /* of a file whose header names none */
     enum wm_check_mode mode;
     struct wm_check_live live;
     int listen_flag;
@@ -283,6 +293,8 @@ static int replay_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
         return wm_opt_hostport(a, o, r->listen_flag);
     case WM_OPT_CLOSE_WINDOW:
         return wm_opt_close_window(a, o, &r->live.close_window_ms);
+    case WM_OPT_PROFILE:
+        return wm_opt_profile(a, o, &r->profile);
     default:
         return wm_opt_run(a, &r->run, o);
     }
@@ -325,6 +337,10 @@ int wm_cmd_replay(struct wm_args *a)
         wm_seconds_word(secs, sizeof secs, live.close_window_ms);
         snprintf(extra + n, sizeof extra - n, " --close-window %s", secs);
     }
+    if (c.profile != WM_PROFILE_STRICT) {
+        size_t n = strlen(extra);
+        snprintf(extra + n, sizeof extra - n, " --profile %s", wm_profile_name(c.profile));
+    }
     wm_shell_word(path, word, sizeof word);
     int len = snprintf(repro, sizeof repro, "replay %s%s%s%s %s",
                        mode == WM_CHECK_REPLAY_SERVER ? "--server" : "--client",
@@ -333,7 +349,7 @@ int wm_cmd_replay(struct wm_args *a)
     if (len < 0 || (size_t)len >= sizeof repro) /* a path of kilobytes: say it was cut */
         memcpy(repro + sizeof repro - 4, "...", 4);
     struct wm_case_result res = {0};
-    rc = wm_check_file(a, path, mode, 0, &opts, &live, repro, stdout, &res);
+    rc = wm_check_file(a, path, mode, c.profile, 0, &opts, &live, repro, stdout, &res);
     wm_case_result_free(&res);
     return rc;
 }

@@ -9,10 +9,13 @@
 static const char client_help[] =
     "usage: warmer client --connect HOST:PORT [--game LO:HI:SECRET:COUNT]... [--seed N]\n"
     "                     [--max-line N] [--max-guesses N] [--timeout S]\n"
+    "                     [--profile strict|book|book-asyncio]\n"
     "Plays the games (default: the book's) against a live server of any\n"
     "implementation and prints the transcript. --seed is only written to the\n"
     "header: give the server's seed for this connection so that `warmer check`\n"
-    "can re-run the file in process. Exit: 0 ok, 1 a session error, a timeout or\n"
+    "can re-run the file in process. --profile: the client played (default strict;\n"
+    "book, book-asyncio: the book's client, which takes values beyond int64), also\n"
+    "written to the header. Exit: 0 ok, 1 a session error, a timeout or\n"
     "a refused connection, 2 bad usage.\n";
 
 enum { CLIENT_CONNECT = WM_OPT_LOCAL };
@@ -69,10 +72,10 @@ int wm_cmd_client(struct wm_args *a)
         wm_conn_logs_free(logs, 1);
         goto out;
     }
-    struct wm_client client;
-    struct wm_endpoint ep;
-    wm_client_init(&client, cfg.games, cfg.ngames, cfg.max_guesses);
-    if (wm_ep_init(&ep, 'C', &wm_client_role, &client, &logs[0].client, cfg.max_line,
+    struct wm_sess_client client;
+    struct wm_endpoint ep = {0};
+    if (wm_sess_client_init(&client, cfg.profile, cfg.games, cfg.ngames, cfg.max_guesses) < 0 ||
+        wm_ep_init(&ep, 'C', client.role, client.self, &logs[0].client, cfg.max_line,
                    (size_t)1 << 20) < 0) {
         fprintf(stderr, "%s: out of memory\n", a->cmd);
     } else {
@@ -92,7 +95,7 @@ int wm_cmd_client(struct wm_args *a)
             rc = WM_EXIT_OK;
     }
     wm_ep_free(&ep);
-    wm_client_free(&client);
+    wm_sess_client_free(&client);
     close(fd);
     wm_conn_logs_free(logs, 1);
 out:

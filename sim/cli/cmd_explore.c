@@ -19,7 +19,7 @@
 static const char explore_help[] =
     "usage: warmer explore [--seed S] [--runs N | --time SECONDS] [--shard K/N] [--out DIR]\n"
     "                      [-j N] [--faults LIST] [--driver sim|threads|events]\n"
-    "                      [--junit FILE] [--json FILE]\n"
+    "                      [--junit FILE] [--json FILE] [--profile strict|book|book-asyncio]\n"
     "       warmer explore --seed S --run K [...]\n"
     "       warmer explore --connect HOST:PORT [--server-seed N] [--timeout S] [...]\n"
     "       warmer explore --replay FILE|DIR [--replay FILE|DIR]... [-k PATTERN]...\n"
@@ -69,6 +69,10 @@ static const char explore_help[] =
     "                  summary last)\n"
     "  -k PATTERN, --keyword PATTERN  of --replay's files only those whose path\n"
     "                  contains a match of the shell pattern, as for warmer check\n"
+    "  --profile P     every run's sessions (default strict): book, book-asyncio\n"
+    "                  run the book's code as it behaves, held to the invariants\n"
+    "                  that hold for it (docs/EXPLORE.md); with --connect, our\n"
+    "                  client; with --replay, for a file whose header names none\n"
     "  --no-fork       runs each scenario in this process, not in a child: a\n"
     "                  failed assert then stops explore instead of being a\n"
     "                  finding (what a memory checker such as valgrind needs)\n"
@@ -252,12 +256,13 @@ static int explore(const struct wm_args *a, const struct explore *e, double seco
     return signo ? WM_EXIT_SIGNAL(signo) : rc;
 }
 
-static int replay(const struct wm_args *a, const char *path, int no_fork, int in_set)
+static int replay(const struct wm_args *a, const char *path, enum wm_profile profile,
+                  int no_fork, int in_set)
 {
     struct wm_transcript t;
     struct wm_outcome o;
     struct wm_err err;
-    if (wm_tx_parse(path, &t, WM_DEFAULT_MAX_JOURNAL, &err) < 0) {
+    if (wm_tx_parse_as(path, profile, &t, WM_DEFAULT_MAX_JOURNAL, &err) < 0) {
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
         return WM_EXIT_USAGE;
     }
@@ -290,10 +295,11 @@ static int replay(const struct wm_args *a, const char *path, int no_fork, int in
     return rc;
 }
 
-/* One file of a --replay set (replay_set.h). */
-static int replay_one(const struct wm_args *a, void *no_fork, const char *path, int in_set)
+/* One file of a --replay set (replay_set.h); ctx is the explore settings. */
+static int replay_one(const struct wm_args *a, void *ctx, const char *path, int in_set)
 {
-    return replay(a, path, *(int *)no_fork, in_set);
+    const struct explore *e = ctx;
+    return replay(a, path, e->bias.profile, e->no_fork, in_set);
 }
 
 enum {
@@ -317,7 +323,8 @@ static const struct wm_opt explore_opts[] = {
     WM_OPTS_TIMEOUT,             WM_OPTS_CLOSE_WINDOW,
     {"replay", 1, EXP_REPLAY},   {"run", 1, EXP_RUN},
     {"shard", 1, WM_OPT_SHARD},  {"junit", 1, WM_OPT_JUNIT}, {"json", 1, WM_OPT_JSON},
-    {"no-fork", 0, EXP_NO_FORK}, {"keyword", 1, WM_OPT_KEYWORD}, {NULL, 0, 0}};
+    {"no-fork", 0, EXP_NO_FORK}, {"keyword", 1, WM_OPT_KEYWORD}, WM_OPTS_PROFILE,
+    {NULL, 0, 0}};
 
 #define EXP_REPLAY_MAX 256 /* --replay options in one command line */
 
@@ -349,6 +356,8 @@ static int explore_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
         return wm_opt_close_window(a, o, &x->target.close_window_ms);
     case WM_OPT_TIMEOUT:
         return wm_opt_seconds(a, o, &x->target.timeout_ms);
+    case WM_OPT_PROFILE:
+        return wm_opt_profile(a, o, &x->e.bias.profile);
     case EXP_SEED:
         return wm_opt_range(a, o, 0, UINT64_MAX, &x->e.seed);
     case EXP_RUNS:
@@ -452,7 +461,7 @@ int wm_cmd_explore(struct wm_args *a)
     if (x.sel.nkeys && !x.replay_path)
         return wm_usage_error(a, "-k selects among --replay's files: give --replay FILE|DIR");
     if (x.replay_path)
-        return wm_replay_set(a, x.replay_ops, x.nreplay, &x.sel, replay_one, &x.e.no_fork);
+        return wm_replay_set(a, x.replay_ops, x.nreplay, &x.sel, replay_one, &x.e);
     struct wm_err err;
     if (target.addr) {
         if (wm_net_check(target.addr, 0, &err) < 0)

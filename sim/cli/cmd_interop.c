@@ -20,7 +20,8 @@ static const char interop_help[] =
     "usage: warmer interop --server 'COMMAND' [-j N] [--timeout S] [--process-timeout S]\n"
     "                      [--host H] [--shard K/N] [--junit FILE] [--json FILE] [--tap]\n"
     "                      [--color WHEN] [--progress S] [--durations N] [-k PATTERN]...\n"
-    "                      [--last-failed] [--cache-dir DIR | --no-cache] FILE|DIR...\n"
+    "                      [--last-failed] [--cache-dir DIR | --no-cache]\n"
+    "                      [--profile strict|book|book-asyncio] FILE|DIR...\n"
     "       warmer interop --client 'COMMAND' [same options] FILE|DIR...\n"
     "Conformance of another implementation: for each transcript, a fresh peer is\n"
     "started from COMMAND (by /bin/sh, in its own process group) and one side of\n"
@@ -51,6 +52,9 @@ static const char interop_help[] =
     "                  each line held waits this long first (default 0.05, 0 off)\n"
     "  --process-timeout S  for a peer to start listening or connecting, and to\n"
     "                  exit once stopped or done (default 30)\n"
+    "  --profile P     the profile the peer is judged under (default strict): a\n"
+    "                  file whose header names another is skipped, one naming\n"
+    "                  none is run under P\n"
     "  --shard K/N, --junit FILE, --json FILE, --tap, --color WHEN, --progress S,\n"
     "  --durations N   as for warmer check: a skipped case is <skipped> in JUnit,\n"
     "                  \"# SKIP\" in TAP\n"
@@ -236,7 +240,7 @@ static const struct wm_opt interop_opts[] = {
     {"server", 1, IOP_SERVER}, {"client", 1, IOP_CLIENT},
     WM_OPTS_JOBS,              WM_OPTS_TIMEOUT,           WM_OPTS_CLOSE_WINDOW,
     {"host", 1, IOP_HOST},     {"process-timeout", 1, IOP_PROCESS_TIMEOUT},
-    WM_OPTS_SUITE,             {NULL, 0, 0}};
+    WM_OPTS_SUITE,             WM_OPTS_PROFILE,           {NULL, 0, 0}};
 
 static int interop_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
 {
@@ -260,6 +264,8 @@ static int interop_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
         return 0;
     case IOP_PROCESS_TIMEOUT:
         return wm_opt_seconds(a, o, &r->opts.process_timeout_ms);
+    case WM_OPT_PROFILE:
+        return wm_opt_profile(a, o, &r->opts.profile);
     case WM_OPT_SHARD:
     case WM_OPT_JUNIT:
     case WM_OPT_JSON:
@@ -313,6 +319,10 @@ int wm_cmd_interop(struct wm_args *a)
         size_t n = strlen(repro);
         wm_seconds_word(secs, sizeof secs, o->process_timeout_ms);
         snprintf(repro + n, sizeof repro - n, " --process-timeout %s", secs);
+    }
+    if (o->profile != WM_PROFILE_STRICT) {
+        size_t n = strlen(repro);
+        snprintf(repro + n, sizeof repro - n, " --profile %s", wm_profile_name(o->profile));
     }
     if (strcmp(o->host, "127.0.0.1") != 0) {
         char word[160];

@@ -15,6 +15,7 @@ static const char record_help[] =
     "usage: warmer record --listen HOST:PORT --connect HOST:PORT [--seed N] [--connections N]\n"
     "                     [--max-line N] [--max-connections N] [--max-journal BYTES]\n"
     "                     [--close-wait S] [--connect-timeout S]\n"
+    "                     [--profile strict|book|book-asyncio]\n"
     "A recording proxy: clients connect to --listen (port 0 picks a free one; the\n"
     "line \"record: listening on HOST:PORT\" on stderr gives it), each is connected,\n"
     "in accept order, to the real server at --connect (without blocking: no\n"
@@ -30,6 +31,9 @@ static const char record_help[] =
     "own records), so `warmer check` passes on every recording.\n"
     "\n"
     "  --seed N             the real server's seed, written to the header\n"
+    "  --profile P          the header's profile (default strict): the recording is\n"
+    "                       verified by re-running it with P's sessions (book,\n"
+    "                       book-asyncio: the book's code as it behaves)\n"
     "  --connections N      stop once N connections have ended (default 1; 0: only\n"
     "                       a signal stops it); at most N clients are accepted\n"
     "  --max-line N         records hold lines up to N + 64 bytes; a longer line\n"
@@ -59,11 +63,12 @@ enum {
     REC_CONNECT_TIMEOUT
 };
 
-/* --seed and --max-line are run's (cli.h); --connections takes 0 here and
+/* --seed, --profile and --max-line are run's (cli.h); --connections takes 0 here and
  * --max-journal does not, so they are record's own. */
 static const struct wm_opt record_opts[] = {{"listen", 1, REC_LISTEN},
                                             {"connect", 1, REC_CONNECT},
                                             WM_OPTS_SEED,
+                                            WM_OPTS_PROFILE,
                                             {"connections", 1, REC_CONNECTIONS},
                                             WM_OPTS_MAX_LINE,
                                             {"max-connections", 1, REC_MAX_CONNECTIONS},
@@ -76,7 +81,7 @@ struct rec_args {
     const char *listen;
     struct wm_rec_opts o;
     struct wm_rec_tx_opts tx;
-    struct wm_cfg cfg; /* --seed, --max-line */
+    struct wm_cfg cfg; /* --seed, --profile, --max-line */
     struct wm_run_args run;
 };
 
@@ -143,6 +148,7 @@ int wm_cmd_record(struct wm_args *a)
     if (parsed >= 0)
         return parsed;
     r.tx.seed = r.cfg.seed;
+    r.tx.profile = r.cfg.profile;
     r.o.max_line = r.cfg.max_line;
     if (!r.listen || !r.o.connect)
         return wm_usage_error(a, "--listen HOST:PORT and --connect HOST:PORT are required");

@@ -16,7 +16,7 @@
 static const char review_help[] =
     "usage: warmer review [-k PATTERN]... [--last-failed] [--cache-dir DIR]\n"
     "                     [--driver sim|threads|events] [--transport socketpair|memory]\n"
-    "                     [--max-steps N] [--max-journal BYTES] FILE|DIR...\n"
+    "                     [--max-steps N] [--max-journal BYTES] [--profile P] FILE|DIR...\n"
     "Checks each transcript as warmer check does, one after another; for each\n"
     "whose records differ it prints check's report (the diff, the first\n"
     "difference, the reproduce lines), then asks \"accept, skip or quit?\" and\n"
@@ -29,7 +29,8 @@ static const char review_help[] =
     "could not run is reported and not asked about. Last, the summary:\n"
     "\"N passed, N accepted, N skipped, N failed\" (then \", N not reviewed\" after\n"
     "quit). -k, --last-failed and --cache-dir select as for warmer check (from\n"
-    "check's cache, which review does not write); the other options are check's.\n"
+    "check's cache, which review does not write); the other options are check's\n"
+    "(--profile: of files whose header names none).\n"
     "Exit: 0 no file is left differing (each was accepted, or matched), 1 one is\n"
     "(skipped, not reviewed, or its run failed), 2 bad usage, a malformed file\n"
     "or an update that could not be written (2 wins).\n";
@@ -84,6 +85,7 @@ static enum answer ask(void)
 struct review {
     const struct wm_args *a;
     struct wm_exec_opts opts;
+    enum wm_profile profile; /* --profile: of files whose header names none */
     unsigned passed, accepted, skipped, failed, unreviewed;
     int worst;
 };
@@ -94,15 +96,16 @@ static int check_one(struct review *r, const char *path, int update, struct wm_c
     char repro[8400], extra[160], word[8200];
     wm_exec_opts_string(&r->opts, extra, sizeof extra);
     wm_shell_word(path, word, sizeof word);
-    snprintf(repro, sizeof repro, "check%s %s", extra, word);
+    snprintf(repro, sizeof repro, "check%s%s%s %s", r->profile ? " --profile " : "",
+             r->profile ? wm_profile_name(r->profile) : "", extra, word);
     struct wm_check_live in_process = {NULL, 0, 0};
     FILE *out = open_memstream(&res->text, &res->len);
     if (!out) {
         fprintf(stderr, "%s: out of memory\n", r->a->cmd);
         return WM_EXIT_FAIL;
     }
-    int rc = wm_check_file(r->a, path, WM_CHECK_FILE, update, &r->opts, &in_process, repro, out,
-                           res);
+    int rc = wm_check_file(r->a, path, WM_CHECK_FILE, r->profile, update, &r->opts, &in_process,
+                           repro, out, res);
     fclose(out);
     return rc;
 }
@@ -158,11 +161,13 @@ static int review_one(struct review *r, const char *path)
     return 0;
 }
 
-static const struct wm_opt review_opts[] = {WM_OPTS_SELECT, WM_OPTS_EXEC, {NULL, 0, 0}};
+static const struct wm_opt review_opts[] = {WM_OPTS_SELECT, WM_OPTS_EXEC, WM_OPTS_PROFILE,
+                                             {NULL, 0, 0}};
 
 struct review_args {
     struct wm_run_args run;
     struct wm_select sel;
+    enum wm_profile *profile;
 };
 
 static int review_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
@@ -170,6 +175,8 @@ static int review_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
     struct review_args *ra = ctx;
     if (WM_OPT_IS_SELECT(o->id))
         return wm_opt_select(a, &ra->sel, o);
+    if (o->id == WM_OPT_PROFILE)
+        return wm_opt_profile(a, o, ra->profile);
     return wm_opt_run(a, &ra->run, o);
 }
 
@@ -177,7 +184,7 @@ int wm_cmd_review(struct wm_args *a)
 {
     static const struct wm_cmd_spec spec = {review_help, review_opts, -1};
     struct review r = {.a = a};
-    struct review_args ra = {0};
+    struct review_args ra = {.profile = &r.profile};
     struct wm_files files;
     struct wm_err err;
     int rc;

@@ -5,12 +5,16 @@
 
 static const char run_help[] =
     "usage: warmer run [--seed N] [--game LO:HI:SECRET:COUNT]... [--format transcript|book]\n"
+    "                  [--profile strict|book|book-asyncio]\n"
     "                  [--connections N] [--driver sim|threads|events] [--transport socketpair|memory]\n"
     "                  [--chunking] [--max-line N] [--max-guesses N] [--max-steps N]\n"
     "                  [--max-journal BYTES] [--fault FAULT]...\n"
     "Plays every game on every connection in one process and prints the transcript\n"
     "(default) or the reference's console output (book). Defaults: seed 1234 and\n"
     "the book's games 1:5:3:5 and 10:15:12:5; connection n's server RNG gets seed + n - 1.\n"
+    "--profile: the sessions played (and written to the header when not strict):\n"
+    "strict (default, the contract), book or book-asyncio (the book's code as it\n"
+    "behaves; they take LO, HI and SECRET beyond int64).\n"
     "--transport, --chunking and --max-steps are the simulator's: --driver sim only.\n"
     "Exit: 0 ok, 1 a session reported an error (the transcript shows it), 2 bad usage.\n";
 

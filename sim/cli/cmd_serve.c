@@ -11,7 +11,8 @@
 #include "serve.h"
 
 static const char serve_help[] =
-    "usage: warmer serve --listen HOST:PORT [--seed N] [--driver threads|events]\n"
+    "usage: warmer serve --listen HOST:PORT [--seed N] [--profile strict|book|book-asyncio]\n"
+    "                    [--driver threads|events]\n"
     "                    [--max-connections N] [--idle-timeout S] [--max-line N]\n"
     "                    [--max-guesses N] [--max-memory BYTES] [--console-queue BYTES]\n"
     "Serves the guessing protocol over TCP (IPv4 or IPv6: 127.0.0.1:0, [::1]:0;\n"
@@ -23,6 +24,10 @@ static const char serve_help[] =
     "--server --connect` of a transcript against a fresh server reproduces it.\n"
     "A connection that would need a seed past 2^64 - 1 is refused.\n"
     "\n"
+    "  --profile P          the server served: strict (default, the contract), book\n"
+    "                       (the book's threaded server as it behaves on the wire)\n"
+    "                       or book-asyncio (its asyncio server: never closes after\n"
+    "                       the client's end; --idle-timeout ends those)\n"
     "  --driver events      one thread, non-blocking sockets, epoll (default)\n"
     "  --driver threads     an accept loop and one blocking thread per connection\n"
     "  --max-connections N  open at once, 1..65536 (default 1024); beyond it a\n"
@@ -75,9 +80,9 @@ enum {
     SERVE_CONSOLE_QUEUE
 };
 
-/* --seed, --max-line and --max-guesses are run's (cli.h), into a wm_cfg. */
+/* --seed, --profile, --max-line and --max-guesses are run's (cli.h), into a wm_cfg. */
 static const struct wm_opt serve_opts[] = {
-    {"listen", 1, SERVE_LISTEN},           WM_OPTS_SEED, {"driver", 1, SERVE_DRIVER},
+    {"listen", 1, SERVE_LISTEN},           WM_OPTS_SEED, WM_OPTS_PROFILE, {"driver", 1, SERVE_DRIVER},
     {"max-connections", 1, SERVE_MAX_CONNECTIONS}, {"idle-timeout", 1, SERVE_IDLE_TIMEOUT},
     WM_OPTS_MAX_LINE,                      WM_OPTS_MAX_GUESSES, {"max-memory", 1, SERVE_MAX_MEMORY},
     {"console-queue", 1, SERVE_CONSOLE_QUEUE}, {NULL, 0, 0}};
@@ -148,6 +153,7 @@ int wm_cmd_serve(struct wm_args *a)
         return parsed;
     struct wm_serve_opts o = c.o;
     o.seed = c.cfg.seed;
+    o.profile = c.cfg.profile;
     o.max_line = c.cfg.max_line;
     o.max_guesses = c.cfg.max_guesses;
     const char *listen = c.listen;

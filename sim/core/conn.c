@@ -9,8 +9,16 @@ int wm_conn_init(struct wm_conn *c, unsigned index, const struct wm_cfg *cfg,
 {
     memset(c, 0, sizeof *c);
     c->index = index;
-    const struct wm_role *crole = &wm_client_role, *srole = &wm_server_role;
-    void *cself = &c->client_session, *sself = &c->server_session;
+    if (wm_sess_client_init(&c->client_session, cfg->profile, cfg->games, cfg->ngames,
+                            cfg->max_guesses) < 0 ||
+        wm_sess_server_init(&c->server_session, cfg->profile, cfg->seed + index,
+                            cfg->max_guesses, NULL) < 0) {
+        wm_conn_free(c);
+        wm_err_set(err, "out of memory for connection %u", index + 1);
+        return -1;
+    }
+    const struct wm_role *crole = c->client_session.role, *srole = c->server_session.role;
+    void *cself = c->client_session.self, *sself = c->server_session.self;
     if (cfg->client_script) {
         crole = &wm_script_role;
         cself = &c->client_script;
@@ -43,8 +51,6 @@ int wm_conn_init(struct wm_conn *c, unsigned index, const struct wm_cfg *cfg,
         if (wm_fault_at_byte(f->kind) && f->conn == index + 1)
             wm_ep_set_cut(f->side == 'C' ? &c->client : &c->server, f->kind, f->arg);
     }
-    wm_client_init(&c->client_session, cfg->games, cfg->ngames, cfg->max_guesses);
-    wm_server_init(&c->server_session, cfg->seed + index, cfg->max_guesses);
     int both = cfg->client_script && cfg->server_script;
     if (want) {
         wm_script_init(&c->client_script, &want->client, &want->server, &c->client, both);
@@ -66,8 +72,8 @@ void wm_conn_free(struct wm_conn *c)
 {
     wm_ep_free(&c->client);
     wm_ep_free(&c->server);
-    wm_client_free(&c->client_session);
-    wm_server_free(&c->server_session);
+    wm_sess_client_free(&c->client_session);
+    wm_sess_server_free(&c->server_session);
     wm_script_free(&c->client_script);
     wm_script_free(&c->server_script);
 }

@@ -4,10 +4,9 @@
 #define WM_CONN_H
 
 #include "cfg.h"
-#include "client.h"
 #include "endpoint.h"
 #include "script.h"
-#include "server.h"
+#include "sessions.h"
 #include "transcript.h"
 
 #define WM_DEFAULT_MAX_JOURNAL (256u << 20)
@@ -27,8 +26,8 @@ static inline size_t wm_script_line_max(size_t max_line)
 struct wm_conn {
     unsigned index; /* from 0; the server RNG gets seed + index */
     struct wm_endpoint client, server;
-    struct wm_client client_session;
-    struct wm_server server_session;
+    struct wm_sess_client client_session; /* cfg->profile's sessions (sessions.h) */
+    struct wm_sess_server server_session;
     struct wm_script client_script, server_script;
 };
 

@@ -173,7 +173,10 @@ static void draw_words(const struct wm_scn_bias *b, char *buf, size_t size)
             }
     }
     if (b->driver >= 0 && n < size)
-        snprintf(buf + n, size - n, " --driver %s", wm_driver_name((enum wm_driver)b->driver));
+        n += (size_t)snprintf(buf + n, size - n, " --driver %s",
+                              wm_driver_name((enum wm_driver)b->driver));
+    if (b->profile != WM_PROFILE_STRICT && n < size)
+        snprintf(buf + n, size - n, " --profile %s", wm_profile_name(b->profile));
 }
 
 /* The two ways to reproduce run k: from the written file, and from the seed

@@ -52,11 +52,16 @@ static char *against(struct wm_live_target *lt, const struct wm_cfg *cfg,
         return NULL;
     lt->made++;
     struct wm_conn_log *logs = wm_conn_logs_new(1, WM_DEFAULT_MAX_JOURNAL);
-    struct wm_client client;
+    struct wm_sess_client client;
     struct wm_endpoint ep;
     char *text = NULL;
-    wm_client_init(&client, cfg->games, cfg->ngames, cfg->max_guesses);
-    if (!logs || wm_ep_init(&ep, 'C', &wm_client_role, &client, &logs[0].client, cfg->max_line,
+    if (wm_sess_client_init(&client, cfg->profile, cfg->games, cfg->ngames, cfg->max_guesses) < 0) {
+        wm_err_set(err, "out of memory");
+        wm_conn_logs_free(logs, 1);
+        close(fd);
+        return NULL;
+    }
+    if (!logs || wm_ep_init(&ep, 'C', client.role, client.self, &logs[0].client, cfg->max_line,
                             WM_OUT_MAX) < 0) {
         wm_err_set(err, "out of memory");
         goto out_client;
@@ -82,7 +87,7 @@ static char *against(struct wm_live_target *lt, const struct wm_cfg *cfg,
     }
     wm_ep_free(&ep);
 out_client:
-    wm_client_free(&client);
+    wm_sess_client_free(&client);
     wm_conn_logs_free(logs, 1);
     close(fd);
     return text;

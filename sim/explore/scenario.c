@@ -186,6 +186,17 @@ static void draw_faults(struct wm_rng *g, struct wm_scn *s, unsigned allowed, in
     }
 }
 
+/* Book: a game in four is moved beyond int64, by a multiple of 2^64 up to
+ * 2^62 of them (values below 2^127, distances a double holds). */
+static void draw_shifts(struct wm_rng *g, struct wm_scn *s)
+{
+    static const int64_t shifts[] = {1, -1, 2, -2, 4294967296, -4294967296,
+                                     INT64_C(4611686018427387904), -INT64_C(4611686018427387904)};
+    for (unsigned i = 0; i < s->ngames; i++)
+        if (chance(g, 25))
+            s->shift[i] = shifts[rnd(g, 0, (int64_t)(sizeof shifts / sizeof shifts[0]) - 1)];
+}
+
 void wm_scn_draw(struct wm_scn *s, uint64_t seed, uint64_t run, const struct wm_scn_bias *b)
 {
     struct wm_rng g;
@@ -194,6 +205,7 @@ void wm_scn_draw(struct wm_scn *s, uint64_t seed, uint64_t run, const struct wm_
                        (uint32_t)(run >> 32), 0x6578706cu};
     wm_rng_seed_words(&g, key, 5);
     memset(s, 0, sizeof *s);
+    s->profile = b ? b->profile : WM_PROFILE_STRICT; /* drawn from nothing */
     int64_t c = rnd(&g, 0, 99);
     s->connections = c < 45 ? 1 : c < 85 ? (uint32_t)rnd(&g, 2, 4) :
                                            (uint32_t)rnd(&g, 5, WM_SCN_MAX_CONNECTIONS);
@@ -241,6 +253,8 @@ void wm_scn_draw(struct wm_scn *s, uint64_t seed, uint64_t run, const struct wm_
         else
             s->other.transport = s->other.transport == WM_TR_MEMORY ? WM_TR_SOCKETPAIR : WM_TR_MEMORY;
     }
+    if (wm_profile_is_book(s->profile)) /* last: strict's draws are as they were */
+        draw_shifts(&g, s);
 }
 
 const char *wm_scn_fault_name(unsigned k)
@@ -271,27 +285,6 @@ int wm_scn_parse_faults(const char *list, unsigned *mask, char *bad, size_t size
     }
 }
 
-int wm_scn_cfg(const struct wm_scn *s, struct wm_cfg *cfg, struct wm_err *err)
-{
-    wm_cfg_init(cfg);
-    cfg->seed = s->seed;
-    cfg->connections = s->connections;
-    cfg->max_line = s->max_line;
-    cfg->max_guesses = s->max_guesses;
-    cfg->chunking = s->run.chunking;
-    for (unsigned i = 0; i < s->ngames; i++)
-        if (wm_cfg_add_game(cfg, &s->games[i], err) < 0) {
-            wm_cfg_free(cfg);
-            return -1;
-        }
-    for (unsigned i = 0; i < s->nfaults; i++)
-        if (wm_cfg_add_fault(cfg, &s->faults[i], err) < 0) {
-            wm_cfg_free(cfg);
-            return -1;
-        }
-    return wm_cfg_validate(cfg, err);
-}
-
 /* ---- shrinking ---- */
 
 static uint64_t mag(int64_t v)
@@ -316,6 +309,7 @@ static size_t components(const struct wm_scn *s, uint64_t *v)
     for (unsigned i = 0; i < s->ngames; i++) {
         const struct wm_game *g = &s->games[i];
         v[n++] = g->count;
+        v[n++] = mag(s->shift[i]); /* 0 but under a book profile */
         v[n++] = g->lo > g->hi ? 0 : span_of(g) - 1; /* all 2^64 values: 2^64 - 1 */
         v[n++] = mag(g->lo);
         v[n++] = mag(g->hi);
@@ -329,8 +323,8 @@ static size_t components(const struct wm_scn *s, uint64_t *v)
 
 int wm_scn_less(const struct wm_scn *a, const struct wm_scn *b)
 {
-    uint64_t va[8 + 5 * WM_SCN_MAX_GAMES + WM_MAX_FAULTS];
-    uint64_t vb[8 + 5 * WM_SCN_MAX_GAMES + WM_MAX_FAULTS];
+    uint64_t va[8 + 6 * WM_SCN_MAX_GAMES + WM_MAX_FAULTS];
+    uint64_t vb[8 + 6 * WM_SCN_MAX_GAMES + WM_MAX_FAULTS];
     size_t na = components(a, va), nb = components(b, vb);
     for (size_t i = 0; i < na && i < nb; i++)
         if (va[i] != vb[i])
@@ -379,6 +373,8 @@ int wm_scn_smaller(const struct wm_scn *s, unsigned i, struct wm_scn *out)
     i -= s->nfaults;
     if (i < s->ngames) { /* drop game i */
         memmove(&out->games[i], &out->games[i + 1], (s->ngames - i - 1) * sizeof out->games[0]);
+        memmove(&out->shift[i], &out->shift[i + 1], (s->ngames - i - 1) * sizeof out->shift[0]);
+        out->shift[s->ngames - 1] = 0;
         out->ngames--;
         return 1;
     }
@@ -408,6 +404,11 @@ int wm_scn_smaller(const struct wm_scn *s, unsigned i, struct wm_scn *out)
         return 1;
     }
     i -= s->ngames * GAME_VARIANTS;
+    if (i < 2 * s->ngames) { /* a game back within int64, or halfway there */
+        out->shift[i / 2] = i % 2 == 0 ? 0 : s->shift[i / 2] / 2;
+        return 1;
+    }
+    i -= 2 * s->ngames;
     if (i < 2 * s->nfaults) { /* an earlier fault: halfway, then one back */
         uint64_t *at = &out->faults[i / 2].arg;
         *at = i % 2 == 0 ? *at / 2 : *at - (*at > 0);
@@ -419,44 +420,4 @@ int wm_scn_smaller(const struct wm_scn *s, unsigned i, struct wm_scn *out)
         return 1;
     }
     return 0;
-}
-
-const char *wm_driver_name(enum wm_driver d)
-{
-    return d == WM_DRV_THREADS ? "threads" : d == WM_DRV_EVENTS ? "events" : "sim";
-}
-
-const char *wm_transport_name(enum wm_transport_kind t)
-{
-    return t == WM_TR_MEMORY ? "memory" : "socketpair";
-}
-
-void wm_scn_describe(const struct wm_scn *s, char *buf, size_t size)
-{
-    size_t n = (size_t)snprintf(buf, size, "%" PRIu32 " connection%s, game%s", s->connections,
-                                s->connections == 1 ? "" : "s", s->ngames == 1 ? "" : "s");
-    for (unsigned i = 0; i < s->ngames && n < size; i++) {
-        const struct wm_game *g = &s->games[i];
-        n += (size_t)snprintf(buf + n, size - n, " %" PRId64 ":%" PRId64 ":%" PRId64 ":%" PRIu64,
-                              g->lo, g->hi, g->secret, g->count);
-    }
-    if (s->ngames == 0 && n < size)
-        n += (size_t)snprintf(buf + n, size - n, " none");
-    if (n < size)
-        n += (size_t)snprintf(buf + n, size - n, ", seed %" PRIu64, s->seed);
-    if (s->max_line != WM_LINE_MAX_DEFAULT && n < size)
-        n += (size_t)snprintf(buf + n, size - n, ", max-line %zu", s->max_line);
-    if (s->max_guesses != WM_DEFAULT_MAX_GUESSES && n < size)
-        n += (size_t)snprintf(buf + n, size - n, ", max-guesses %zu", s->max_guesses);
-    if (n < size)
-        n += (size_t)snprintf(buf + n, size - n, "; %s/%s%s against %s/%s%s",
-                              wm_driver_name(s->run.driver), wm_transport_name(s->run.transport),
-                              s->run.chunking ? "/split" : "", wm_driver_name(s->other.driver),
-                              wm_transport_name(s->other.transport),
-                              s->other.chunking ? "/split" : "");
-    for (unsigned i = 0; i < s->nfaults && n < size; i++) {
-        char f[64];
-        wm_fault_format(&s->faults[i], f, sizeof f);
-        n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ", " : ", faults: ", f);
-    }
 }

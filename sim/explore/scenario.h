@@ -28,7 +28,11 @@ struct wm_scn_setup {
 
 struct wm_scn {
     uint64_t seed; /* the servers' base seed */
-    struct wm_game games[WM_SCN_MAX_GAMES];
+    enum wm_profile profile; /* the sessions played (--profile) */
+    struct wm_game games[WM_SCN_MAX_GAMES]; /* .big is never set here */
+    /* Under a book profile: game i's values are its int64 values plus
+     * shift[i] * 2^64, beyond int64 when not 0 (the cfg gets them as text). */
+    int64_t shift[WM_SCN_MAX_GAMES];
     unsigned ngames;
     uint32_t connections;
     size_t max_line, max_guesses;
@@ -41,6 +45,7 @@ struct wm_scn {
 /* What a user fixed on the command line: -1 where explore draws. */
 struct wm_scn_bias {
     int driver;
+    enum wm_profile profile; /* --profile: every run's sessions */
     unsigned faults; /* kinds a run may turn on: bit (1 << kind), WM_SCN_SPLIT */
     int live;        /* against a live server: one connection, default limits, and only
                         the faults our client can cause (split, slow, reset, half-close) */
@@ -59,7 +64,8 @@ const char *wm_scn_fault_name(unsigned k);
 void wm_scn_draw(struct wm_scn *s, uint64_t seed, uint64_t run, const struct wm_scn_bias *b);
 
 /* The run's settings as a transcript header takes them (games borrowed: cfg
- * must be freed with wm_cfg_free, which frees its own copy). 0, or -1. */
+ * must be freed with wm_cfg_free, which frees its own copy). 0, or -1 with
+ * nothing left to free. */
 int wm_scn_cfg(const struct wm_scn *s, struct wm_cfg *cfg, struct wm_err *err);
 
 /* The i-th smaller variant of s (fewer connections or games, smaller counts,

@@ -53,6 +53,7 @@ struct wm_rec_tx_opts {
     uint64_t seed;
     size_t max_line;
     size_t max_journal; /* bound of each verification run's journals */
+    enum wm_profile profile; /* the header's, and the re-runs' that verify it */
 };
 
 struct wm_rec_verdict {

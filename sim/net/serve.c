@@ -72,12 +72,12 @@ int wm_sconn_init(struct wm_sconn *c, const struct wm_serve_opts *o, uint64_t k,
     snprintf(c->addr, sizeof c->addr, "%s", addr);
     c->in.off = c->in.len = 0;
     c->eof_done = c->peer_gone = c->error = c->idle = c->cut = c->ack_owed = 0;
-    wm_server_init(&c->session, o->seed + k, o->max_guesses);
-    wm_server_set_budget(&c->session, o->budget);
-    if (wm_ep_init(&c->ep, 'S', &wm_server_role, &c->session, NULL, o->max_line,
+    if (wm_sess_server_init(&c->session, o->profile, o->seed + k, o->max_guesses, o->budget) < 0)
+        return -1;
+    if (wm_ep_init(&c->ep, 'S', c->session.role, c->session.self, NULL, o->max_line,
                    WM_SERVE_OUT_MAX) < 0) {
         wm_ep_free(&c->ep);
-        wm_server_free(&c->session);
+        wm_sess_server_free(&c->session);
         return -1;
     }
     c->ep.observe = observe;
@@ -89,7 +89,7 @@ int wm_sconn_init(struct wm_sconn *c, const struct wm_serve_opts *o, uint64_t k,
 void wm_sconn_free(struct wm_sconn *c)
 {
     wm_ep_free(&c->ep);
-    wm_server_free(&c->session);
+    wm_sess_server_free(&c->session);
 }
 
 int wm_sconn_can_take(const struct wm_sconn *c)

@@ -27,7 +27,7 @@
 #include "console.h"
 #include "endpoint.h"
 #include "err.h"
-#include "server.h"
+#include "sessions.h"
 #include "sig.h"
 
 #define WM_SERVE_DEFAULT_MAX_CONNECTIONS 1024
@@ -52,6 +52,7 @@ enum wm_serve_driver { WM_SERVE_EVENTS, WM_SERVE_THREADS };
 
 struct wm_serve_opts {
     uint64_t seed;
+    enum wm_profile profile; /* the sessions served (sessions.h) */
     enum wm_serve_driver driver;
     unsigned max_conns;  /* open at once */
     unsigned idle_ms;    /* 0: none */
@@ -77,7 +78,7 @@ struct wm_sconn {
     int fd;
     char addr[80];
     struct wm_con *con;
-    struct wm_server session;
+    struct wm_sess_server session; /* the --profile's (sessions.h) */
     struct wm_endpoint ep;
     struct wm_inbuf in; /* read but not yet taken by the endpoint */
     int eof_done;  /* the end of the stream was delivered */

@@ -1,6 +1,12 @@
 #include "cfg.h"
 
+#include <assert.h>
+#include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "big.h"
+#include "msg.h"
 
 void wm_cfg_init(struct wm_cfg *cfg)
 {
@@ -11,12 +17,15 @@ void wm_cfg_init(struct wm_cfg *cfg)
 
 void wm_cfg_free(struct wm_cfg *cfg)
 {
+    for (size_t i = 0; i < cfg->ngames; i++)
+        free(cfg->games[i].big);
     free(cfg->games);
     cfg->games = NULL;
     cfg->ngames = cfg->games_cap = 0;
 }
 
-int wm_cfg_add_game(struct wm_cfg *cfg, const struct wm_game *g, struct wm_err *err)
+/* Adds g as it is: the cfg owns g->big from then on, even on error. */
+static int push_game(struct wm_cfg *cfg, const struct wm_game *g, struct wm_err *err)
 {
     if (cfg->ngames == WM_MAX_GAMES) {
         wm_err_set(err, "more than %d games", WM_MAX_GAMES);
@@ -26,6 +35,7 @@ int wm_cfg_add_game(struct wm_cfg *cfg, const struct wm_game *g, struct wm_err *
         size_t cap = cfg->games_cap ? cfg->games_cap * 2 : 4;
         struct wm_game *ng = realloc(cfg->games, cap * sizeof *ng);
         if (!ng) {
+            free(g->big);
             wm_err_set(err, "out of memory");
             return -1;
         }
@@ -34,6 +44,68 @@ int wm_cfg_add_game(struct wm_cfg *cfg, const struct wm_game *g, struct wm_err *
     }
     cfg->games[cfg->ngames++] = *g;
     return 0;
+}
+
+int wm_cfg_add_game(struct wm_cfg *cfg, const struct wm_game *g, struct wm_err *err)
+{
+    struct wm_game c = *g;
+    if (g->big && !(c.big = strdup(g->big))) {
+        wm_err_set(err, "out of memory");
+        return -1;
+    }
+    return push_game(cfg, &c, err);
+}
+
+/* "LO:HI:SECRET:COUNT" with LO, HI and SECRET canonical decimal, one of them
+ * beyond int64: 0 with g->big set to "LO:HI:SECRET" (malloc'd), -1 if it is
+ * not, -2 out of memory. */
+static int big_game(const char *s, size_t len, struct wm_game *g)
+{
+    size_t vlen = len, start = 0, n = 0;
+    while (vlen > 0 && s[vlen - 1] != ':')
+        vlen--;
+    if (vlen-- == 0)
+        return -1;
+    const char *colon = s + vlen;
+    int beyond = 0;
+    for (size_t i = 0; i <= vlen; i++) {
+        if (i < vlen && s[i] != ':')
+            continue;
+        struct wm_big v;
+        int64_t small;
+        if (++n > 3 || wm_big_parse_canonical(s + start, i - start, &v) < 0)
+            return -1;
+        beyond |= wm_big_to_i64(&v, &small) < 0;
+        start = i + 1;
+    }
+    if (n != 3 || !beyond || wm_uint64_parse(colon + 1, len - vlen - 1, &g->count) < 0)
+        return -1;
+    g->lo = g->hi = g->secret = 0; /* the values are the text's */
+    if (!(g->big = malloc(vlen + 1)))
+        return -2;
+    memcpy(g->big, s, vlen);
+    g->big[vlen] = '\0';
+    return 0;
+}
+
+int wm_cfg_add_game_text(struct wm_cfg *cfg, const char *s, size_t len, struct wm_err *err)
+{
+    struct wm_game g = {0};
+    int rc = wm_game_parse(s, len, &g, err) < 0 ? big_game(s, len, &g) : 0;
+    if (rc == -2)
+        wm_err_set(err, "out of memory");
+    if (rc < 0)
+        return -1; /* else wm_game_parse's message names the input */
+    return push_game(cfg, &g, err);
+}
+
+void wm_game_print(FILE *out, const struct wm_game *g)
+{
+    if (g->big)
+        fprintf(out, "%s:%" PRIu64, g->big, g->count);
+    else
+        fprintf(out, "%" PRId64 ":%" PRId64 ":%" PRId64 ":%" PRIu64, g->lo, g->hi, g->secret,
+                g->count);
 }
 
 int wm_cfg_add_fault(struct wm_cfg *cfg, const struct wm_fault *f, struct wm_err *err)
@@ -80,6 +152,18 @@ int wm_cfg_validate(const struct wm_cfg *cfg, struct wm_err *err)
     }
     if (cfg->max_guesses < 1 || cfg->max_guesses > (1u << 28)) {
         wm_err_set(err, "max-guesses must be 1..268435456, got %zu", cfg->max_guesses);
+        return -1;
+    }
+    assert(cfg->profile >= WM_PROFILE_STRICT && cfg->profile <= WM_PROFILE_BOOK_ASYNCIO);
+    for (size_t i = 0; i < cfg->ngames && !wm_profile_is_book(cfg->profile); i++) {
+        const char *big = cfg->games[i].big;
+        if (!big)
+            continue;
+        size_t n = strlen(big);
+        wm_err_set(err, "game %.40s%s:%" PRIu64 " is beyond int64 (" "%" PRId64 "..%" PRId64
+                   "), the strict profile's limit (--profile book, or '# profile: book' in a "
+                   "file, takes it)", big, n > 40 ? "..." : "", cfg->games[i].count,
+                   INT64_MIN, INT64_MAX);
         return -1;
     }
     for (unsigned i = 0; i < cfg->nfaults; i++) {

@@ -4,11 +4,13 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "client.h"
 #include "err.h"
 #include "fault.h"
 #include "frame.h"
+#include "profile.h"
 
 #define WM_DEFAULT_SEED 1234
 #define WM_DEFAULT_MAX_GUESSES 4194304
@@ -17,6 +19,7 @@
 
 struct wm_cfg {
     uint64_t seed;
+    enum wm_profile profile; /* which sessions play (profile.h); strict unless named */
     struct wm_game *games;
     size_t ngames, games_cap;
     uint32_t connections;
@@ -31,14 +34,23 @@ struct wm_cfg {
 
 void wm_cfg_init(struct wm_cfg *cfg);
 void wm_cfg_free(struct wm_cfg *cfg);
+/* Adds a copy of g (of g->big too: the cfg frees its own). */
 int wm_cfg_add_game(struct wm_cfg *cfg, const struct wm_game *g, struct wm_err *err);
+/* Parses and adds "LO:HI:SECRET:COUNT" (a header's or --game's value). LO, HI
+ * and SECRET beyond int64 are taken as canonical decimal of up to
+ * WM_BIG_DIGITS_MAX digits and kept as text in game.big: whether the profile
+ * takes them is wm_cfg_validate's to say, once every setting is known. */
+int wm_cfg_add_game_text(struct wm_cfg *cfg, const char *s, size_t len, struct wm_err *err);
+/* Writes the game as LO:HI:SECRET:COUNT, as wm_cfg_add_game_text reads it. */
+void wm_game_print(FILE *out, const struct wm_game *g);
 int wm_cfg_add_fault(struct wm_cfg *cfg, const struct wm_fault *f, struct wm_err *err);
 /* The plan's fault of this kind on this side of connection conn (from 1), or NULL. */
 const struct wm_fault *wm_cfg_fault(const struct wm_cfg *cfg, enum wm_fault_kind kind, char side,
                                     uint32_t conn);
 /* The book's two games, used when a run names none. */
 int wm_cfg_default_games(struct wm_cfg *cfg, struct wm_err *err);
-/* Settings that must hold together (seed + connections - 1 fits, ...). */
+/* Settings that must hold together (seed + connections - 1 fits, a game
+ * beyond int64 only under a book profile, ...). */
 int wm_cfg_validate(const struct wm_cfg *cfg, struct wm_err *err);
 
 #endif

@@ -40,10 +40,12 @@ void wm_tx_free(struct wm_transcript *t)
 void wm_tx_write_header(FILE *out, const struct wm_cfg *cfg)
 {
     fprintf(out, WM_TX_MAGIC "\n# seed: %llu\n", (unsigned long long)cfg->seed);
+    if (cfg->profile != WM_PROFILE_STRICT) /* strict, the default, is never written */
+        fprintf(out, "# profile: %s\n", wm_profile_name(cfg->profile));
     for (size_t i = 0; i < cfg->ngames; i++) {
-        const struct wm_game *g = &cfg->games[i];
-        fprintf(out, "# game: %lld:%lld:%lld:%llu\n", (long long)g->lo, (long long)g->hi,
-                (long long)g->secret, (unsigned long long)g->count);
+        fputs("# game: ", out);
+        wm_game_print(out, &cfg->games[i]);
+        fputc('\n', out);
     }
     if (cfg->connections != 1)
         fprintf(out, "# connections: %u\n", cfg->connections);

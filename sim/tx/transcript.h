@@ -26,6 +26,10 @@ struct wm_transcript {
 
 /* Reads path ("-" for stdin). -1 with err "path:line: what was expected". */
 int wm_tx_parse(const char *path, struct wm_transcript *t, size_t max_bytes, struct wm_err *err);
+/* The same, with cfg.profile dflt unless the header names one ("# profile:"
+ * wins): check, replay and interop's --profile. */
+int wm_tx_parse_as(const char *path, enum wm_profile dflt, struct wm_transcript *t,
+                   size_t max_bytes, struct wm_err *err);
 /* The same from an open stream, named path in errors (not closed). */
 int wm_tx_parse_file(FILE *f, const char *path, struct wm_transcript *t, size_t max_bytes,
                      struct wm_err *err);
@@ -48,6 +52,9 @@ struct wm_tx_item {
 /* Reads f's header (f stays the caller's; path names it in errors): NULL
  * with err if the header is malformed. */
 struct wm_tx_reader *wm_txr_open(FILE *f, const char *path, size_t max_bytes, struct wm_err *err);
+/* The same with cfg.profile dflt unless the header names one. */
+struct wm_tx_reader *wm_txr_open_as(FILE *f, const char *path, enum wm_profile dflt,
+                                    size_t max_bytes, struct wm_err *err);
 const struct wm_cfg *wm_txr_cfg(const struct wm_tx_reader *r);
 /* The next record: 1, 0 at the end of the file, -1 with err (malformed). */
 int wm_txr_next(struct wm_tx_reader *r, struct wm_tx_item *it, struct wm_err *err);

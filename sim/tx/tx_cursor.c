@@ -116,7 +116,8 @@ int wm_tx_index_build(struct wm_tx_index *ix, int fd, const char *path, const st
 {
     *ix = (struct wm_tx_index){.fd = fd, .path = path, .cfg = cfg};
     FILE *f = wm_tx_pread_open(fd, 0);
-    struct wm_tx_reader *rd = f ? wm_txr_open(f, path, max_bytes, err) : NULL;
+    /* read again as it was first read: under the profile decided then */
+    struct wm_tx_reader *rd = f ? wm_txr_open_as(f, path, cfg->profile, max_bytes, err) : NULL;
     int rc = -1;
     if (!f)
         wm_err_set(err, "%s: out of memory", path);

@@ -98,7 +98,7 @@ static int known_key(const char *key, size_t klen)
 {
     static const char *const keys[] = {"seed",        "game",   "connections", "max-line",
                                        "max-guesses", "client", "server",      "chunking",
-                                       "fault"};
+                                       "fault",       "profile"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (strlen(keys[i]) == klen && memcmp(keys[i], key, klen) == 0)
             return 1;
@@ -110,7 +110,7 @@ static int known_key(const char *key, size_t klen)
 static int once(struct parser *p, const char *key, size_t klen)
 {
     static const char *const single[] = {"seed",   "connections", "max-line", "max-guesses",
-                                         "client", "server",      "chunking"};
+                                         "client", "server",      "chunking", "profile"};
     for (size_t i = 0; i < sizeof single / sizeof single[0]; i++) {
         if (strlen(single[i]) != klen || memcmp(single[i], key, klen) != 0)
             continue;
@@ -155,11 +155,15 @@ static int header_line(struct parser *p, struct wm_cfg *cfg, const char *key, si
         p->have_seed = 1;
         return number(p, v, vlen, UINT64_MAX, &cfg->seed);
     }
-    if (KEY("game")) {
-        struct wm_game g;
+    if (KEY("game")) { /* beyond int64: header_done's to take or refuse, by the profile */
         struct wm_err e;
-        if (wm_game_parse(v, vlen, &g, &e) < 0 || wm_cfg_add_game(cfg, &g, &e) < 0)
+        if (wm_cfg_add_game_text(cfg, v, vlen, &e) < 0)
             return perr(p, e.msg, NULL, 0);
+        return 0;
+    }
+    if (KEY("profile")) {
+        if (wm_profile_parse(v, vlen, &cfg->profile) < 0)
+            return perr(p, "profile wants strict, book, book-asyncio", v, vlen); /* no "ok " */
         return 0;
     }
     if (KEY("connections")) {
@@ -380,11 +384,12 @@ FILE *wm_tx_open(const char *path)
     return fopen(path, "rb");
 }
 
-int wm_tx_parse_file(FILE *f, const char *path, struct wm_transcript *t, size_t max_bytes,
-                     struct wm_err *err)
+static int parse_file_as(FILE *f, const char *path, enum wm_profile dflt,
+                         struct wm_transcript *t, size_t max_bytes, struct wm_err *err)
 {
     memset(t, 0, sizeof *t);
     wm_cfg_init(&t->cfg);
+    t->cfg.profile = dflt; /* until the header names one */
     struct parser p = {.path = path, .f = f, .err = err, .limit = MAGIC_LINE_MAX};
     int rc = parse(&p, t, max_bytes);
     free(p.buf);
@@ -394,7 +399,19 @@ int wm_tx_parse_file(FILE *f, const char *path, struct wm_transcript *t, size_t 
     return rc;
 }
 
+int wm_tx_parse_file(FILE *f, const char *path, struct wm_transcript *t, size_t max_bytes,
+                     struct wm_err *err)
+{
+    return parse_file_as(f, path, WM_PROFILE_STRICT, t, max_bytes, err);
+}
+
 int wm_tx_parse(const char *path, struct wm_transcript *t, size_t max_bytes, struct wm_err *err)
+{
+    return wm_tx_parse_as(path, WM_PROFILE_STRICT, t, max_bytes, err);
+}
+
+int wm_tx_parse_as(const char *path, enum wm_profile dflt, struct wm_transcript *t,
+                   size_t max_bytes, struct wm_err *err)
 {
     FILE *f = wm_tx_open(path);
     if (!f) {
@@ -403,7 +420,7 @@ int wm_tx_parse(const char *path, struct wm_transcript *t, size_t max_bytes, str
         wm_err_set(err, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
-    int rc = wm_tx_parse_file(f, path, t, max_bytes, err);
+    int rc = parse_file_as(f, path, dflt, t, max_bytes, err);
     if (f != stdin)
         fclose(f);
     return rc;
@@ -432,12 +449,19 @@ void wm_txr_close(struct wm_tx_reader *r)
 
 struct wm_tx_reader *wm_txr_open(FILE *f, const char *path, size_t max_bytes, struct wm_err *err)
 {
+    return wm_txr_open_as(f, path, WM_PROFILE_STRICT, max_bytes, err);
+}
+
+struct wm_tx_reader *wm_txr_open_as(FILE *f, const char *path, enum wm_profile dflt,
+                                    size_t max_bytes, struct wm_err *err)
+{
     struct wm_tx_reader *r = calloc(1, sizeof *r);
     if (!r) {
         wm_err_set(err, "%s: out of memory", path);
         return NULL;
     }
     wm_cfg_init(&r->t.cfg);
+    r->t.cfg.profile = dflt; /* until the header names one */
     r->p = (struct parser){.path = path, .f = f, .err = err, .limit = MAGIC_LINE_MAX};
     r->st = (struct parse_state){.in_header = 1, .max_bytes = max_bytes};
     int rc = parse_magic(&r->p);
