@@ -4,8 +4,8 @@
  * A run of many cases as a CI pipeline sees it, shared by `warmer check` and
  * `warmer interop`: the shard of the cases to run, each case's report printed
  * in file order as it comes (the human text, or TAP), a progress line on a
- * terminal, one summary line, and the JUnit and JSON files written at the end
- * from the same results (report.h). */
+ * terminal, one summary line, and the JUnit, JSON and HTML files written at
+ * the end from the same results (report.h, html.h). */
 #ifndef WM_SUITE_H
 #define WM_SUITE_H
 
@@ -26,6 +26,9 @@ struct wm_suite_opts {
     int color;                 /* --color: WM_COLOR_AUTO, _ALWAYS or _NEVER */
     int progress_ms;           /* --progress: off a terminal, a line this often (0: none) */
     long durations;            /* --durations N: the N slowest cases (0: all; -1: none) */
+    const char *html_path;     /* --html FILE, or NULL (never "-": stdout has the cases) */
+    int argc;                  /* the command line, for the page's head */
+    char *const *argv;
 };
 enum { WM_COLOR_AUTO, WM_COLOR_ALWAYS, WM_COLOR_NEVER };
 #define WM_PROGRESS_DEFAULT_MS 10000
@@ -53,7 +56,7 @@ struct wm_suite {
     double started, last_progress; /* wm_suite_clock(): for the progress lines */
     size_t not_transcripts; /* files the directories held that were skipped, for the summary */
     struct wm_junit_stamp stamp; /* when and where the run began, for JUnit */
-    FILE *junit, *json;          /* the report files, open from the start */
+    FILE *junit, *json, *html;   /* the report files, open from the start */
 };
 
 /* A report named "-" goes to stdout, and the human text (or anything else

@@ -37,6 +37,7 @@ enum {
     WM_OPT_COLOR,
     WM_OPT_PROGRESS,
     WM_OPT_DURATIONS,
+    WM_OPT_HTML,
     WM_OPT_LOCAL    /* a command's own ids start here */
 };
 #define WM_OPT_JOBS 'j' /* -j N, --jobs N: 1..WM_JOBS_MAX */
@@ -58,11 +59,11 @@ enum {
 #define WM_OPTS_TIMEOUT {"timeout", 1, WM_OPT_TIMEOUT}
 #define WM_OPTS_CLOSE_WINDOW {"close-window", 1, WM_OPT_CLOSE_WINDOW}
 /* check, interop: --shard K/N --junit FILE --json FILE --tap --color WHEN
- * --progress SECONDS --durations N */
+ * --progress SECONDS --durations N --html FILE */
 #define WM_OPTS_SUITE                                                                              \
     {"shard", 1, WM_OPT_SHARD}, {"junit", 1, WM_OPT_JUNIT}, {"json", 1, WM_OPT_JSON},           \
         {"tap", 0, WM_OPT_TAP}, {"color", 1, WM_OPT_COLOR}, {"progress", 1, WM_OPT_PROGRESS},   \
-        {"durations", 1, WM_OPT_DURATIONS}
+        {"durations", 1, WM_OPT_DURATIONS}, {"html", 1, WM_OPT_HTML}
 #define WM_OPTS_JOBS {"jobs", 1, WM_OPT_JOBS}
 
 /* Where wm_opt_run puts the shared options; a NULL target's options are not

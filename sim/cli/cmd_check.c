@@ -164,6 +164,7 @@ static int check_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
     case WM_OPT_SHARD:
     case WM_OPT_JUNIT:
     case WM_OPT_JSON:
+    case WM_OPT_HTML:
     case WM_OPT_TAP:
     case WM_OPT_COLOR:
     case WM_OPT_PROGRESS:

@@ -301,6 +301,7 @@ static const struct wm_opt explore_opts[] = {
     WM_OPTS_TIMEOUT,             WM_OPTS_CLOSE_WINDOW,
     {"replay", 1, EXP_REPLAY},   {"run", 1, EXP_RUN},
     {"shard", 1, WM_OPT_SHARD},  {"junit", 1, WM_OPT_JUNIT}, {"json", 1, WM_OPT_JSON},
+    {"html", 1, WM_OPT_HTML},
     {"no-fork", 0, EXP_NO_FORK}, {NULL, 0, 0}};
 
 struct explore_args {
@@ -341,6 +342,7 @@ static int explore_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
         return wm_opt_suite(a, &x->suite, o);
     case WM_OPT_JUNIT:
     case WM_OPT_JSON:
+    case WM_OPT_HTML:
         return wm_opt_suite(a, &x->suite, o);
     case EXP_TIME: {
         int64_t ms;
@@ -390,9 +392,9 @@ static int choose_runs(struct wm_args *a, struct explore_args *x)
     if (x->have_run && (x->have_runs || x->seconds > 0 || x->have_shard))
         return wm_usage_error(a, "--run makes one run: it takes no --runs, --time or --shard");
     if (x->replay_path && (x->have_run || x->have_shard || x->suite.junit_path ||
-                           x->suite.json_path))
-        return wm_usage_error(a, "--replay runs one file: it takes no --run, --shard, --junit "
-                              "or --json");
+                           x->suite.json_path || x->suite.html_path))
+        return wm_usage_error(a, "--replay runs one file: it takes no --run, --shard, --junit, "
+                              "--json or --html");
     e->shard_k = x->suite.shard_k;
     e->shard_n = x->suite.shard_n;
     if (x->have_run) {
@@ -444,6 +446,12 @@ int wm_cmd_explore(struct wm_args *a)
     if (wm_xreport_open(&rep, x.suite.junit_path, x.suite.json_path, x.suite.stdout_fd, &err) <
         0) {
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
+        return WM_EXIT_ENV;
+    }
+    if (x.suite.html_path &&
+        wm_xreport_html(&rep, x.suite.html_path, a->argc, a->argv, e.seed, &err) < 0) {
+        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
+        wm_xreport_close(&rep, &(struct wm_err){0});
         return WM_EXIT_ENV;
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
