@@ -106,5 +106,6 @@ int wm_cmd_interop(struct wm_args *a);
 int wm_cmd_explore(struct wm_args *a);
 int wm_cmd_record(struct wm_args *a);
 int wm_cmd_load(struct wm_args *a);
+int wm_cmd_report(struct wm_args *a);
 
 #endif
