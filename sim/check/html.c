@@ -224,13 +224,13 @@ static const char css[] =
     ".repro{display:flex;gap:.5em;align-items:baseline;background:#f4f4f4;padding:.2em .5em}"
     ".repro pre{flex:1}"
     "table.pair{margin:.5em 0}table.pair caption{text-align:left;font-weight:bold}"
-    "td.exp{background:#fee}td.act{background:#efe}"
+    ".exp{background:#fee}.act{background:#efe}table.pair caption{white-space:nowrap}"
     "table.tl td{font:12px/1.2 ui-monospace,monospace;max-width:40em}"
     "table.tl td.ln{color:#666;text-align:right}"
     "tr.firstdiff{outline:3px solid #b00}tr.firstdiff td.ln{font-weight:bold;color:#b00}"
     ".ev .who{font-weight:bold}.ev.fault,.ev.close,.ev.error,.ev.partial{font-weight:bold}"
     ".ev.error{color:#b00}.ev.close{color:#555}"
-    "mark.diffmark{background:#fd0;font-weight:bold}"
+    "mark.diffmark{background:#fd0;font-weight:bold;margin-left:.5em}"
     "tr.elided td,p.cut,.cut{color:#666;font-style:italic}"
     "ul.faults{margin:.2em 0;padding-left:1.2em}"
     "pre.diff .del{background:#fee}pre.diff .add{background:#efe}pre.diff .hunk{color:#06c}"
@@ -267,8 +267,8 @@ int wm_html_end(struct wm_html *h, FILE *out, const struct wm_html_head *head)
     const size_t *c = h->counts;
     size_t bad = c[WM_CASE_FAILED] + c[WM_CASE_MALFORMED];
     char counts[256];
-    snprintf(counts, sizeof counts, "%zu cases: %zu passed, %zu updated, %zu failed "
-             "(%zu malformed), %zu skipped", h->n, c[WM_CASE_OK], c[WM_CASE_UPDATED], bad,
+    snprintf(counts, sizeof counts, "%zu case%s: %zu passed, %zu updated, %zu failed "
+             "(%zu malformed), %zu skipped", h->n, h->n == 1 ? "" : "s", c[WM_CASE_OK], c[WM_CASE_UPDATED], bad,
              c[WM_CASE_MALFORMED], c[WM_CASE_SKIPPED]);
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width\">\n<title>", out);

@@ -315,8 +315,10 @@ void wm_html_timeline(FILE *f, const struct wm_html_case *c, const char *id)
             continue;
         if (k++ < lo)
             continue;
+        size_t len = strlen(r->text);
         r->lineno = lineno;
-        r->more = more;
+        r->more = more + (len > WM_HTML_TEXT_MAX ? len - WM_HTML_TEXT_MAX : 0);
+        r->text[len > WM_HTML_TEXT_MAX ? WM_HTML_TEXT_MAX : len] = '\0';
         n++;
     }
     fputs("<p class=\"tlhead\">Timeline of <code>", f);
