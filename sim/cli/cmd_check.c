@@ -15,6 +15,7 @@
 static const char check_help[] =
     "usage: warmer check [--update] [-j N] [--shard K/N] [--junit FILE] [--tap] [--json FILE]\n"
     "                    [--color auto|always|never] [--progress S] [--durations N]\n"
+    "                    [--html FILE]\n"
     "                    [--driver sim|threads|events] [--transport socketpair|memory]\n"
     "                    [--max-steps N] [--max-journal BYTES] FILE|DIR...\n"
     "Re-runs each transcript from its header (scripted sides play the file's\n"
@@ -31,6 +32,8 @@ static const char check_help[] =
     "  --junit FILE  a JUnit XML report (one testcase per file)\n"
     "  --json FILE   a JSON report (one object per case)\n"
     "                (FILE -: the report on stdout, the rest on stderr)\n"
+    "  --html FILE   a self-contained HTML page: the cases, each failure open with\n"
+    "                its connections' timeline, the diff and the reproduce line\n"
     "  --tap         TAP version 13 on stdout instead of the human format\n"
     "  --color WHEN  auto (default: on a terminal, NO_COLOR unset), always, never\n"
     "  --progress S  off a terminal, a progress line on stderr every S seconds\n"

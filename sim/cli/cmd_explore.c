@@ -18,7 +18,7 @@
 static const char explore_help[] =
     "usage: warmer explore [--seed S] [--runs N | --time SECONDS] [--shard K/N] [--out DIR]\n"
     "                      [-j N] [--faults LIST] [--driver sim|threads|events]\n"
-    "                      [--junit FILE] [--json FILE]\n"
+    "                      [--junit FILE] [--json FILE] [--html FILE]\n"
     "       warmer explore --seed S --run K [...]\n"
     "       warmer explore --connect HOST:PORT [--server-seed N] [--timeout S] [...]\n"
     "       warmer explore --replay FILE\n"
@@ -44,6 +44,8 @@ static const char explore_help[] =
     "  --json FILE     a JSON array, one object per run: \"run\": K, \"seed\", \"scenario\",\n"
     "                  \"file\" and the members check writes; shards' files merge\n"
     "                  (jq -s add); FILE -: the report on stdout, the rest on stderr\n"
+    "  --html FILE     a self-contained HTML page of the runs, a failure's shrunk\n"
+    "                  case drawn as a timeline (warmer report merges shards' JSON)\n"
     "  --out DIR       where a failure's transcript goes (default explore-out)\n"
     "  -j N            runs at once (default: the CPU count); output does not change\n"
     "  --faults LIST   fault kinds runs may turn on: all (default), none, or a\n"
