@@ -1,4 +1,4 @@
-/* Layer 5 of 7, sim/check/: the HTML report; uses tx/ and below (docs/DESIGN.md, "Layers").
+/* Layer 5 of 7, sim/check/: the HTML report (docs/DESIGN.md, "Layers").
  *
  * `--html FILE` of check, interop and explore, and `warmer report --html`:
  * one self-contained page (inline CSS and JS, nothing fetched, readable

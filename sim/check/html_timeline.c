@@ -273,6 +273,8 @@ static void draw(FILE *f, const struct wm_html_case *c, const char *id, const st
         }
         fputs("</tr>\n", f);
     }
+    if (!s->records)
+        fprintf(f, "<tr class=\"elided\"><td colspan=\"%zu\">no records</td></tr>\n", cols);
     elided(f, s->records - lo - n, cols, "after");
     fputs("</tbody></table>\n", f);
 }

@@ -1,4 +1,4 @@
-/* Layer 5 of 7, sim/check/: reading the JSON reports back; uses tx/ and below
+/* Layer 5 of 7, sim/check/: reading the JSON reports back
  * (docs/DESIGN.md, "Layers").
  *
  * `warmer report` reads the JSON arrays check, interop and explore write
