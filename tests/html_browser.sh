@@ -5,7 +5,7 @@
 # it dumps after running the page's script must hold every case, the
 # failing ones open, the first difference marked, our one script and no
 # other (the hostile text stayed text), the filter shown and a copy button
-# per reproduce line. A screenshot of one failing case's page is kept as
+# per reproduce line; with #show=failed the passing case hidden. A screenshot of one failing case's page is kept as
 # $B/report.png (the README's docs/report.png is a copy of it).
 #   bash tests/html_browser.sh WARMER [B]
 W=${1:-build/warmer}
@@ -81,6 +81,31 @@ if d.buttons != d.repros or d.repros < 3:
 for e in errs:
     print(f"rendered DOM: {e}")
 sys.exit(1 if errs else 0)
+EOF
+
+# The filter, preset from the address (#show=failed): the passing case's
+# row and section are hidden, the failing ones not.
+chromium --dump-dom "file://$(realpath "$B/report.html")#show=failed" >"$tmp/dom-failed.html" ||
+    fail "chromium --dump-dom #show=failed failed"
+$PY - "$tmp/dom-failed.html" <<'EOF' || fail "the filtered DOM (above)"
+import sys
+from html.parser import HTMLParser
+
+class Dom(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.seen = []
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "data-status" in a:
+            self.seen.append((tag, a["data-status"], "hidden" in a))
+
+d = Dom()
+d.feed(open(sys.argv[1]).read())
+wrong = [(t, s, h) for t, s, h in d.seen if h != (s == "passed")]
+if len(d.seen) != 8 or wrong:
+    print(f"filtered DOM: {len(d.seen)} rows and sections (want 8); shown or hidden wrongly: {wrong}")
+    sys.exit(1)
 EOF
 
 # One failing case's page, for people to look at (a path under $B, so the

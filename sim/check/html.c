@@ -237,13 +237,17 @@ static const char css[] =
     "pre.diff .files{font-weight:bold}"
     "#filter label{margin-right:1em}";
 
-/* Progressive: without JS every case shows and the text stays selectable. */
+/* Progressive: without JS every case shows and the text stays selectable.
+ * PAGE#show=failed,malformed opens it filtered (a link to share). */
 static const char js[] =
     "(function(){var f=document.getElementById('filter');if(!f)return;f.hidden=false;"
     "function apply(){var on={};f.querySelectorAll('input').forEach(function(i){"
     "on[i.value]=i.checked;});document.querySelectorAll('[data-status]').forEach("
     "function(e){e.hidden=!on[e.getAttribute('data-status')];});}"
     "f.addEventListener('change',apply);"
+    "var m=/^#show=([a-z,]+)$/.exec(location.hash);if(m){var k=m[1].split(',');"
+    "f.querySelectorAll('input').forEach(function(i){i.checked=k.indexOf(i.value)>=0;});"
+    "apply();}"
     "document.querySelectorAll('.repro pre').forEach(function(p){"
     "var b=document.createElement('button');b.type='button';b.className='copy';"
     "b.textContent='copy';b.addEventListener('click',function(){"
