@@ -106,6 +106,15 @@ case_report_file_gone() {
             --text "$tmp/cases/fault.txt cannot be read (No such file or directory)" \
             --text "-S2: 2" --text "+S2: 1" --text "first difference at $tmp/cases/fault.txt:12"
 }
+# A malformed file is a failing case: open, its message shown, its
+# records drawn as the lenient scan reads them.
+case_malformed_case_open() {
+    mkdir -p "$tmp/mal"
+    printf '# warmer transcript v1\n# seed: 1\n# seed: 2\nC: <b>\n' >"$tmp/mal/m.txt"
+    run $1 2 check --html "$tmp/p.html" "$tmp/mal/m.txt" fixtures/golden/book.txt &&
+        page_ok "$tmp/p.html" --cases 2 --failed 1 --text "C1 <b>" \
+            --text $'\u26a0 MALFORMED' --text "'seed' given twice"
+}
 case_report_stdin_and_stdout() {
     make_cases
     run $1 1 check --json "$tmp/p.json" "$tmp/cases/ok.txt" "$tmp/cases/fault.txt" &&
