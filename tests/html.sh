@@ -115,6 +115,21 @@ case_malformed_case_open() {
         page_ok "$tmp/p.html" --cases 2 --failed 1 --text "C1 <b>" \
             --text $'\u26a0 MALFORMED' --text "'seed' given twice"
 }
+# A FIFO (and stdin) was read once, by the run: the page does not wait on it.
+case_fifo_not_read_again() {
+    mkdir -p "$tmp/fifo" && rm -f "$tmp/fifo/f.txt" && mkfifo "$tmp/fifo/f.txt" || return 1
+    sed 's/^S2: 1$/S2: 2/' fixtures/faults/combined.txt >"$tmp/fifo/f.txt" &
+    timeout -k 5 20 $W check --html "$tmp/p.html" "$tmp/fifo/f.txt" >"$tmp/$1.out" 2>"$tmp/$1.err"
+    local rc=$?
+    wait
+    [ $rc -eq 1 ] || { why="want exit 1, got $rc: $(head -c 300 "$tmp/$1.err")"; return 1; }
+    page_ok "$tmp/p.html" --cases 1 --failed 1 --firstdiff 0 \
+        --text "$tmp/fifo/f.txt cannot be read (not a regular file: it was read once)" &&
+        sed 's/^S2: 1$/S2: 2/' fixtures/faults/combined.txt |
+        $W check --html "$tmp/p.html" - >"$tmp/$1.out" 2>"$tmp/$1.err"
+    [ $? -eq 1 ] || { why="stdin: want exit 1: $(head -c 300 "$tmp/$1.err")"; return 1; }
+    page_ok "$tmp/p.html" --cases 1 --failed 1 --text "- cannot be read (standard input was read once)"
+}
 case_report_stdin_and_stdout() {
     make_cases
     run $1 1 check --json "$tmp/p.json" "$tmp/cases/ok.txt" "$tmp/cases/fault.txt" &&

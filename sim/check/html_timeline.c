@@ -5,9 +5,12 @@
  * keeps the window's records (at most 2 * WM_HTML_CONTEXT + 1). */
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "html.h"
 
@@ -285,12 +288,23 @@ void wm_html_timeline(FILE *f, const struct wm_html_case *c, const char *id)
         fputs("<p class=\"cut\">No timeline: no transcript file for this case.</p>\n", f);
         return;
     }
-    FILE *in = fopen(c->file, "rb");
+    /* Regular files only: a FIFO or stdin was read once, by the run, and
+     * opening a FIFO again would wait for a writer that never comes. */
+    struct stat st;
+    int fd = strcmp(c->file, "-") == 0 ? -1 : open(c->file, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    const char *why = fd < 0 ? (strcmp(c->file, "-") == 0 ? "standard input was read once"
+                                                          : strerror(errno))
+                      : fstat(fd, &st) < 0 ? strerror(errno)
+                      : !S_ISREG(st.st_mode) ? "not a regular file: it was read once"
+                                             : NULL;
+    FILE *in = why ? NULL : fdopen(fd, "rb");
     if (!in) {
+        if (fd >= 0)
+            close(fd);
         fputs("<p class=\"cut\">No timeline: <code>", f);
         wm_html_str(f, c->file);
         fprintf(f, "</code> cannot be read (%s); the diff below is the report's.</p>\n",
-                strerror(errno));
+                why ? why : strerror(errno));
         return;
     }
     struct tl_scan *s = malloc(sizeof *s);
