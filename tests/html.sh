@@ -95,7 +95,10 @@ case_report_merges_shards() {
         run $1 1 check --json "$tmp/c.json" "$tmp/cases/fault.txt" &&
         run $1 0 report --html "$tmp/r.html" "$tmp/a.json" "$tmp/b.json" "$tmp/c.json" &&
         page_ok "$tmp/r.html" --cases 13 --failed 1 --firstdiff 1 --text "run 11 of seed 5" \
-            --text "$tmp/a.json (6 cases), $tmp/b.json (6 cases), $tmp/c.json (1 case)"
+            --text "$tmp/a.json (6 cases), $tmp/b.json (6 cases), $tmp/c.json (1 case)" ||
+        { why="$why; the reports hold runs: $($PY -c 'import json, sys
+for p in sys.argv[1:]: print(p, [o.get("run", o.get("file")) for o in json.load(open(p))])' \
+            "$tmp/a.json" "$tmp/b.json" "$tmp/c.json" 2>&1 | tr '\n' ' ')"; return 1; }
 }
 # A transcript gone since: the case keeps the report's diff and says so.
 case_report_file_gone() {
