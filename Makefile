@@ -1,5 +1,5 @@
 # warmer: deterministic harness for the guessing protocol.
-# make | make check | make mutants | make memcheck [TRANSCRIPTS=dir/] | make crosscheck
+# make | make check | make check-html | make mutants | make memcheck [TRANSCRIPTS=dir/] | make crosscheck
 # make install [PREFIX=/usr/local DESTDIR=] | make uninstall | make static | make clean
 
 CC      ?= cc
@@ -41,7 +41,7 @@ LIB_OBJ   = $(PROTO_SRC:%.c=$(B)/%.o) $(SIM_SRC:%.c=$(B)/%.o)
 TEST_SRC  = $(wildcard tests/test_*.c)
 TEST_BIN  = $(TEST_SRC:tests/%.c=$(B)/tests/%)
 
-.PHONY: all layers check mutants memcheck helgrind interop crosscheck bench fuzz install uninstall static \
+.PHONY: all layers check check-html mutants memcheck helgrind interop crosscheck bench fuzz install uninstall static \
         clean FORCE
 all: $(B)/warmer
 
@@ -97,9 +97,16 @@ check: $(B)/warmer $(TEST_BIN) layers
 	@$(MUTANTS_ENV) bash tests/mutants.sh $(B)/warmer
 	@bash tests/record.sh $(B)/warmer
 	@bash tests/check.sh $(B)/warmer
+	@bash tests/html.sh $(B)/warmer
 	@bash tests/load.sh $(B)/warmer
 	@bash tests/install.sh $(B)/warmer
-	@echo "== make check: every stage passed (layers, yaml, $(words $(TEST_BIN)) Check suites, cli, net, serve, interop, explore, mutants, record, check, load, install)"
+	@echo "== make check: every stage passed (layers, yaml, $(words $(TEST_BIN)) Check suites, cli, net, serve, interop, explore, mutants, record, check, html, load, install)"
+
+# The HTML report in headless Chromium (ci/deps.sh installs it with
+# WITH_CHROMIUM=1): the rendered DOM checked, a screenshot kept as
+# $(B)/report.png (docs/report.png is a copy: make check-html, then cp).
+check-html: $(B)/warmer
+	@bash tests/html_browser.sh $(B)/warmer $(B)
 
 # Planted bugs explore must find, each built in $(B)/mutants/NAME with our
 # compiler and flags (about 30 s on 2 cores, so check runs it too).
@@ -157,7 +164,7 @@ MC_CHECKSH := $(addprefix memcheck-checksh-,$(filter-out $(call mc_skip,check),$
 MC_LOAD    := $(addprefix memcheck-load-,$(filter-out $(call mc_skip,load),$(call mc_cases,load)))
 MC_OTHER   := memcheck-serve-events memcheck-serve-threads memcheck-record memcheck-net-events \
              memcheck-net-threads memcheck-explore memcheck-check-fixtures memcheck-check-faults \
-             memcheck-skiplist $(if $(TRANSCRIPTS),memcheck-transcripts)
+             memcheck-skiplist memcheck-html $(if $(TRANSCRIPTS),memcheck-transcripts)
 # The longest first (measured), so that the last to start are short ones.
 MC_FIRST   := memcheck-suite-test_diff.test_matches_gnu_diff \
              memcheck-suite-test_diff.test_large_unrelated_falls_back \
@@ -228,6 +235,9 @@ memcheck-net-events memcheck-net-threads: memcheck-net-%:
 	$(MC_RUN) bash tests/net.sh --tool "$(MC_VALGRIND)" $(B)/warmer $* $(MC_END)
 memcheck-record:
 	$(MC_RUN) bash tests/record.sh --tool "$(MC_VALGRIND)" $(B)/warmer $(MC_END)
+# The HTML pages of check, interop, explore and report (tests/html.sh).
+memcheck-html:
+	$(MC_RUN) bash tests/html.sh "$(MC_W)" $(MC_PEER) $(MC_END)
 memcheck-explore:
 	$(MC_RUN) set -e; $(MC_W) explore --no-fork --runs 40 -j 2 --seed 3; \
 	  $(MC_W) explore --no-fork --replay fixtures/golden/connections-3.txt $(MC_END)

@@ -19,7 +19,8 @@
 static const char explore_help[] =
     "usage: warmer explore [--seed S] [--runs N | --time SECONDS] [--shard K/N] [--out DIR]\n"
     "                      [-j N] [--faults LIST] [--driver sim|threads|events]\n"
-    "                      [--junit FILE] [--json FILE] [--profile strict|book|book-asyncio]\n"
+    "                      [--junit FILE] [--json FILE] [--html FILE]\n"
+    "                      [--profile strict|book|book-asyncio]\n"
     "       warmer explore --seed S --run K [...]\n"
     "       warmer explore --connect HOST:PORT [--server-seed N] [--timeout S] [...]\n"
     "       warmer explore --replay FILE|DIR [--replay FILE|DIR]... [-k PATTERN]...\n"
@@ -45,6 +46,8 @@ static const char explore_help[] =
     "  --json FILE     a JSON array, one object per run: \"run\": K, \"seed\", \"scenario\",\n"
     "                  \"file\" and the members check writes; shards' files merge\n"
     "                  (jq -s add); FILE -: the report on stdout, the rest on stderr\n"
+    "  --html FILE     a self-contained HTML page of the runs, a failure's shrunk\n"
+    "                  case drawn as a timeline (warmer report merges shards' JSON)\n"
     "  --out DIR       where a failure's transcript goes (default explore-out)\n"
     "  -j N            runs at once (default: the CPU count); output does not change\n"
     "  --faults LIST   fault kinds runs may turn on: all (default), none, or a\n"
@@ -323,6 +326,7 @@ static const struct wm_opt explore_opts[] = {
     WM_OPTS_TIMEOUT,             WM_OPTS_CLOSE_WINDOW,
     {"replay", 1, EXP_REPLAY},   {"run", 1, EXP_RUN},
     {"shard", 1, WM_OPT_SHARD},  {"junit", 1, WM_OPT_JUNIT}, {"json", 1, WM_OPT_JSON},
+    {"html", 1, WM_OPT_HTML},
     {"no-fork", 0, EXP_NO_FORK}, {"keyword", 1, WM_OPT_KEYWORD}, WM_OPTS_PROFILE,
     {NULL, 0, 0}};
 
@@ -371,6 +375,7 @@ static int explore_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
         return wm_opt_suite(a, &x->suite, o);
     case WM_OPT_JUNIT:
     case WM_OPT_JSON:
+    case WM_OPT_HTML:
         return wm_opt_suite(a, &x->suite, o);
     case EXP_TIME: {
         int64_t ms;
@@ -426,9 +431,9 @@ static int choose_runs(struct wm_args *a, struct explore_args *x)
     if (x->have_run && (x->have_runs || x->seconds > 0 || x->have_shard))
         return wm_usage_error(a, "--run makes one run: it takes no --runs, --time or --shard");
     if (x->replay_path && (x->have_run || x->have_shard || x->suite.junit_path ||
-                           x->suite.json_path))
-        return wm_usage_error(a, "--replay replays files: it takes no --run, --shard, --junit "
-                              "or --json");
+                           x->suite.json_path || x->suite.html_path))
+        return wm_usage_error(a, "--replay replays files: it takes no --run, --shard, --junit, "
+                              "--json or --html");
     e->shard_k = x->suite.shard_k;
     e->shard_n = x->suite.shard_n;
     if (x->have_run) {
@@ -482,6 +487,12 @@ int wm_cmd_explore(struct wm_args *a)
     if (wm_xreport_open(&rep, x.suite.junit_path, x.suite.json_path, x.suite.stdout_fd, &err) <
         0) {
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
+        return WM_EXIT_ENV;
+    }
+    if (x.suite.html_path &&
+        wm_xreport_html(&rep, x.suite.html_path, a->argc, a->argv, e.seed, &err) < 0) {
+        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
+        wm_xreport_close(&rep, &(struct wm_err){0});
         return WM_EXIT_ENV;
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
