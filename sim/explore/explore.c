@@ -7,6 +7,8 @@
 
 #include "alloc.h"
 #include "drivers.h"
+#include "explore_console.h"
+#include "oracle.h"
 #include "sig.h"
 
 /* Scheduler steps one run may take: far above what the guess budget needs,
@@ -17,7 +19,8 @@ void wm_outcome_free(struct wm_outcome *o)
 {
     free(o->text);
     free(o->actual);
-    o->text = o->actual = NULL;
+    free(o->console);
+    o->text = o->actual = o->console = NULL;
 }
 
 static void fail(struct wm_outcome *o, const char *kind, size_t lineno, const char *fmt, ...)
@@ -40,13 +43,14 @@ static uint64_t alloc_fail_at(const struct wm_cfg *cfg)
     return 0;
 }
 
-/* cfg under setup u, as transcript text: 0, 1 a harness failure (err), -1 OOM.
+/* cfg under setup u, as transcript text (and, collected, *console: its
+ * console lines, when console is not NULL): 0, 1 a harness failure (err), -1 OOM.
  * Under the simulator (one thread) the run's allocations are counted from
  * wm_execute to the last free: *leaked gets what did not come back, and an
  * alloc-fail plan's refusal shows in *refused. */
 static int execute_text(const struct wm_cfg *base, const struct wm_scn_setup *u, int written,
-                        char **text, size_t *len, struct wm_err *err, int64_t *leaked,
-                        int *refused)
+                        char **text, size_t *len, char **console, size_t *clen,
+                        struct wm_err *err, int64_t *leaked, int *refused)
 {
     struct wm_cfg cfg = *base; /* shares the games */
     struct wm_exec_opts o;
@@ -82,6 +86,10 @@ static int execute_text(const struct wm_cfg *base, const struct wm_scn_setup *u,
         }
     } else if ((rc = wm_execute(&cfg, NULL, &o, &logs, err) < 0 ? 1 : 0) == 0) {
         *text = wm_tx_render(base, logs, len); /* the header of the file, whatever u */
+        if (console && *text && !(*console = wm_explore_console(base, logs, clen))) {
+            free(*text);
+            *text = NULL;
+        }
         wm_conn_logs_free(logs, cfg.connections);
         if (!*text) {
             wm_err_set(err, "the journals did not merge");
@@ -140,15 +148,22 @@ static int check_setup(const struct wm_cfg *cfg, const struct wm_scn_setup *u,
                        struct wm_outcome *o, const char *ref, size_t ref_len)
 {
     struct wm_err err;
-    char *text;
-    size_t len;
+    char *text, *console = NULL;
+    size_t len, clen = 0;
     char how[96];
     int64_t leaked;
     int refused;
     setup_words(u, how, sizeof how);
-    int ran = execute_text(cfg, u, 0, &text, &len, &err, &leaked, &refused);
+    int ran = execute_text(cfg, u, 0, &text, &len, ref ? NULL : &console, &clen, &err, &leaked,
+                           &refused);
+    if (ran != 0 || refused) { /* a run cut short: no console to hold it to */
+        free(console);
+        console = NULL;
+        clen = 0;
+    }
     if (leaked != 0) {
         free(text);
+        free(console);
         fail(o, "leak", 0, "%lld block(s) not freed after the run (%s)%s", (long long)leaked, how,
              ran ? ", which failed" : "");
         return 0;
@@ -173,8 +188,11 @@ static int check_setup(const struct wm_cfg *cfg, const struct wm_scn_setup *u,
     }
     if (!ref) {
         o->text = text, o->len = len;
+        o->console = console, o->console_len = clen;
         o->guesses = count_guesses(text, len);
         int rc = wm_inv_check(text, len, &o->v);
+        if (rc == 0) /* then the exact oracle: every guess, judgement, console line */
+            rc = wm_oracle_check(text, len, console, clen, &o->v);
         o->failed = rc != 0;
         if (!o->failed && u->driver == WM_DRV_SIM && !refused)
             return check_written(cfg, u, o);
@@ -214,7 +232,7 @@ static int check_written(const struct wm_cfg *cfg, const struct wm_scn_setup *u,
     int64_t leaked;
     int refused;
     setup_words(u, how, sizeof how);
-    int ran = execute_text(cfg, u, 1, &text, &len, &err, &leaked, &refused);
+    int ran = execute_text(cfg, u, 1, &text, &len, NULL, NULL, &err, &leaked, &refused);
     if (ran < 0)
         return -1;
     if (ran != 0 || leaked != 0) {

@@ -22,6 +22,8 @@ struct wm_outcome {
     struct wm_violation v; /* kind "run" for a harness failure, "differential" */
     char *text;            /* the run's transcript (malloc'd), or NULL */
     size_t len;
+    char *console;         /* the run's console lines (explore_console.h), or NULL */
+    size_t console_len;
     char *actual;          /* against a live server: what it did (text is the model) */
     size_t actual_len;
     uint64_t guesses;      /* server lines in the transcript */

@@ -3,7 +3,8 @@
  * "crash", the signal and the assert's own message, shrunk and reported
  * as the others are. The child sends its outcome back through a pipe: the
  * fixed part as bytes (the violation's kind names a static string, at the
- * same address in both processes after fork), then the transcript. */
+ * same address in both processes after fork), then the transcript and the
+ * console lines. */
 #include "explore.h"
 
 #include <errno.h>
@@ -51,11 +52,12 @@ static void child(const struct job *j, int out_fd, int err_fd)
     dup2(err_fd, STDERR_FILENO);
     int rc = j->scn ? wm_explore_run(j->scn, &o) : wm_explore_replay(j->cfg, &o);
     struct wm_outcome fixed = o;
-    fixed.text = fixed.actual = NULL;
-    if (rc == 0 && o.len > TEXT_MAX)
-        fixed.len = 0; /* too long to send: the finding keeps its message */
+    fixed.text = fixed.actual = fixed.console = NULL;
+    if (rc == 0 && (o.len > TEXT_MAX || o.console_len > TEXT_MAX))
+        fixed.len = fixed.console_len = 0; /* too long to send: the finding keeps its message */
     int ok = write_all(out_fd, &rc, sizeof rc) == 0 && write_all(out_fd, &fixed, sizeof fixed) == 0 &&
-             (rc != 0 || !fixed.len || write_all(out_fd, o.text, fixed.len) == 0);
+             (rc != 0 || !fixed.len || write_all(out_fd, o.text, fixed.len) == 0) &&
+             (rc != 0 || !fixed.console_len || write_all(out_fd, o.console, fixed.console_len) == 0);
     if (rc == 0)
         wm_outcome_free(&o);
     _exit(ok ? 0 : 3);
@@ -106,7 +108,7 @@ static int drain(pid_t pid, int out_fd, int err_fd, char **buf, size_t *len, cha
                 }
                 continue;
             }
-            if (*len + (size_t)r > sizeof(int) + sizeof(struct wm_outcome) + TEXT_MAX)
+            if (*len + (size_t)r > sizeof(int) + sizeof(struct wm_outcome) + 2 * (size_t)TEXT_MAX)
                 return -1;
             if (*len + (size_t)r > cap) {
                 size_t nc = cap ? cap * 2 : 8192;
@@ -139,6 +141,18 @@ static void crashed(struct wm_outcome *o, int sig, const char *tail, size_t tlen
     o->v.kind = "crash";
     snprintf(o->v.msg, sizeof o->v.msg, "the run died of signal %d (%s)%s%.*s", sig,
              strsignal(sig), tlen > start ? ": " : "", (int)(tlen - start), tail + start);
+}
+
+/* A NUL-terminated copy of n bytes into *to (NULL when n is 0): 0, or -1. */
+static int copy_out(char **to, const char *p, size_t n)
+{
+    if (n == 0)
+        return 0;
+    if (!(*to = malloc(n + 1)))
+        return -1;
+    memcpy(*to, p, n);
+    (*to)[n] = '\0';
+    return 0;
 }
 
 static int isolated(const struct job *j, struct wm_outcome *o)
@@ -182,22 +196,20 @@ static int isolated(const struct job *j, struct wm_outcome *o)
          * leaves with the parent's heap exits non-zero, its outcome whole. */
         memcpy(&rc, buf, sizeof rc);
         memcpy(o, buf + sizeof rc, sizeof *o);
-        o->text = NULL;
+        o->text = o->console = NULL;
         size_t have = len - sizeof rc - sizeof *o;
-        if (rc == 0 && o->len != have) {
+        const char *p = buf + sizeof rc + sizeof *o;
+        if (rc == 0 && o->len + o->console_len != have)
             rc = -1;
-        } else if (rc == 0 && o->len) {
-            if (!(o->text = malloc(o->len + 1)))
-                rc = -1;
-            else {
-                memcpy(o->text, buf + sizeof rc + sizeof *o, o->len);
-                o->text[o->len] = '\0';
-            }
-        }
+        else if (rc == 0 && (copy_out(&o->text, p, o->len) < 0 ||
+                             copy_out(&o->console, p + o->len, o->console_len) < 0))
+            rc = -1;
     }
     free(buf);
-    if (rc != 0)
+    if (rc != 0) {
+        wm_outcome_free(o);
         memset(o, 0, sizeof *o);
+    }
     return rc;
 }
 
