@@ -43,6 +43,12 @@ static void init_by_array(struct wm_omt *m, const uint32_t *key, int len)
     m->mt[0] = 0x80000000UL; /* MSB is 1, assuring a non-zero initial array */
 }
 
+void wm_omt_seed_words(struct wm_omt *m, const uint32_t *key, int len)
+{
+    assert(len >= 1);
+    init_by_array(m, key, len);
+}
+
 void wm_omt_seed(struct wm_omt *m, uint64_t lo, unsigned hi)
 {
     uint32_t key[3] = {(uint32_t)lo, (uint32_t)(lo >> 32), hi};

@@ -22,6 +22,8 @@ struct wm_omt {
  * plus a connection number may pass 2^64): init_by_array over n's 32-bit
  * words, least significant first, [0] for n = 0. */
 void wm_omt_seed(struct wm_omt *m, uint64_t lo, unsigned hi);
+/* init_by_array over an explicit key (the words of a larger seed). */
+void wm_omt_seed_words(struct wm_omt *m, const uint32_t *key, int len);
 uint32_t wm_omt_genrand(struct wm_omt *m);
 /* getrandbits(k), 1 <= k <= 96, into words[0..(k+31)/32 - 1], least
  * significant first. */
