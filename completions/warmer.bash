@@ -25,7 +25,7 @@ _warmer_opts() {
         --max-journal --close-wait --connect-timeout --profile" ;;
     explore) echo "--seed --runs --time --shard --out -j --jobs --faults --driver --junit
         --json --connect --server-seed --timeout --close-window --replay --run --no-fork
-        --profile" ;;
+        --run-timeout --max-steps --profile" ;;
     load) echo "--connect --connections --guesses --duration --game --seed --timeout
         --max-guesses" ;;
     esac
