@@ -11,199 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "oracle_int.h"
 #include "oracle_mt.h"
 
 /* Draws one guess may take before the oracle calls the server's answer
  * impossible (the server itself gives up far sooner, with an error). */
 #define DRAWS_PER_GUESS (1u << 22)
-
-/* ---- the profile's rules: one row per profile the oracle knows ---- */
-
-struct profile {
-    const char *name;
-    /* Book profiles will add: guesses beyond int64 drawn with big.h, the
-     * exhausted range that hangs, Python's int() for the client's parse. */
-};
-
-static const struct profile profiles[] = {{"strict"}};
-
-/* ---- a set of the game's drawn values (open addressing, grows) ---- */
-
-struct vset {
-    int64_t *slot;
-    unsigned char *used;
-    size_t cap, n;
-};
-
-static void vset_clear(struct vset *s)
-{
-    if (s->used)
-        memset(s->used, 0, s->cap);
-    s->n = 0;
-}
-
-/* 1 added, 0 there already, -1 out of memory. */
-static int vset_add(struct vset *s, int64_t v)
-{
-    if ((s->n + 1) * 2 > s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 64;
-        struct vset t = {malloc(cap * sizeof *t.slot), calloc(cap, 1), cap, 0};
-        if (!t.slot || !t.used) {
-            free(t.slot);
-            free(t.used);
-            return -1;
-        }
-        for (size_t i = 0; i < s->cap; i++)
-            if (s->used[i])
-                vset_add(&t, s->slot[i]);
-        free(s->slot);
-        free(s->used);
-        *s = t;
-    }
-    uint64_t h = (uint64_t)v * 0xff51afd7ed558ccdu;
-    for (size_t i = (h ^ h >> 31) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
-        if (!s->used[i]) {
-            s->used[i] = 1, s->slot[i] = v, s->n++;
-            return 1;
-        }
-        if (s->slot[i] == v)
-            return 0;
-    }
-}
-
-/* ---- a list of judged values: the client's summary, the server's log ---- */
-
-struct judged {
-    int64_t v;
-    const char *d;
-};
-
-struct jlist {
-    struct judged *a;
-    size_t n, cap;
-};
-
-static int jlist_push(struct jlist *l, int64_t v, const char *d)
-{
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 64;
-        struct judged *na = realloc(l->a, cap * sizeof *na);
-        if (!na)
-            return -1;
-        l->a = na, l->cap = cap;
-    }
-    l->a[l->n++] = (struct judged){v, d};
-    return 0;
-}
-
-/* ---- the header ---- */
-
-struct ogame {
-    int64_t lo, hi, secret;
-};
-
-struct hdr {
-    uint64_t seed;
-    struct ogame *g;
-    size_t ng, cap;
-    unsigned conns;
-    uint64_t max_line, max_guesses;
-    int server_script, client_script, faults;
-    const struct profile *profile; /* NULL: a profile the oracle does not know */
-};
-
-static int num(const char *s, size_t n, int64_t *out)
-{
-    size_t i = 0;
-    uint64_t v = 0, lim = (uint64_t)INT64_MAX;
-    int neg = n > 0 && s[0] == '-';
-    if (neg)
-        i++, lim++;
-    if (i == n || (s[i] == '0' && n - i > 1))
-        return -1;
-    for (; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9' || v > (lim - (uint64_t)(s[i] - '0')) / 10)
-            return -1;
-        v = v * 10 + (uint64_t)(s[i] - '0');
-    }
-    *out = neg ? (int64_t)(0 - v) : (int64_t)v;
-    return 0;
-}
-
-static int unum(const char *s, size_t n, uint64_t *out)
-{
-    uint64_t u = 0;
-    if (n == 0 || (s[0] == '0' && n > 1))
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9' || u > (UINT64_MAX - (uint64_t)(s[i] - '0')) / 10)
-            return -1;
-        u = u * 10 + (uint64_t)(s[i] - '0');
-    }
-    *out = u;
-    return 0;
-}
-
-static int has_prefix(const char *s, size_t n, const char *p)
-{
-    size_t k = strlen(p);
-    return n >= k && memcmp(s, p, k) == 0;
-}
-
-/* Field i (from 0) of "a:b:c:d". */
-static int field(const char *s, size_t n, int i, int64_t *out)
-{
-    size_t start = 0;
-    for (size_t j = 0; j <= n; j++)
-        if (j == n || s[j] == ':') {
-            if (i-- == 0)
-                return num(s + start, j - start, out);
-            start = j + 1;
-        }
-    return -1;
-}
-
-static int header_line(struct hdr *h, const char *s, size_t n)
-{
-    uint64_t u;
-    if (has_prefix(s, n, "# seed: "))
-        return unum(s + 8, n - 8, &h->seed);
-    if (has_prefix(s, n, "# game: ")) {
-        struct ogame g;
-        if (field(s + 8, n - 8, 0, &g.lo) < 0 || field(s + 8, n - 8, 1, &g.hi) < 0 ||
-            field(s + 8, n - 8, 2, &g.secret) < 0)
-            return -1;
-        if (h->ng == h->cap) {
-            size_t cap = h->cap ? h->cap * 2 : 8;
-            struct ogame *ng = realloc(h->g, cap * sizeof *ng);
-            if (!ng)
-                return -1;
-            h->g = ng, h->cap = cap;
-        }
-        h->g[h->ng++] = g;
-        return 0;
-    }
-    if (has_prefix(s, n, "# connections: "))
-        return unum(s + 15, n - 15, &u) < 0 || u == 0 || u > 65536 ? -1 : (h->conns = (unsigned)u, 0);
-    if (has_prefix(s, n, "# max-line: "))
-        return unum(s + 12, n - 12, &h->max_line);
-    if (has_prefix(s, n, "# max-guesses: "))
-        return unum(s + 15, n - 15, &h->max_guesses);
-    if (has_prefix(s, n, "# server: script"))
-        h->server_script = 1;
-    if (has_prefix(s, n, "# client: script"))
-        h->client_script = 1;
-    if (has_prefix(s, n, "# fault: ") && !has_prefix(s, n, "# fault: slow ") &&
-        !has_prefix(s, n, "# fault: delay "))
-        h->faults = 1; /* a destructive plan: a side may stop anywhere */
-    if (has_prefix(s, n, "# profile: ")) {
-        h->profile = NULL;
-        for (size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++)
-            if (n - 11 == strlen(profiles[i].name) && memcmp(s + 11, profiles[i].name, n - 11) == 0)
-                h->profile = &profiles[i];
-    }
-    return 0;
-}
 
 /* ---- one connection, both sides played again ---- */
 
@@ -213,20 +26,20 @@ struct oconn {
     /* the server as the reference plays it */
     int have_range, secret_known, have_last, server_ended;
     int64_t lo, hi, secret, last;
-    struct vset drawn;
+    struct wm_orc_vset drawn;
     uint64_t guess_no; /* the server's guesses in this game */
-    struct jlist server_log;
+    struct wm_orc_jlist server_log;
     /* the client as the reference plays it */
     int playing, have_prev, finished, client_error;
     size_t gi, started;
     double prev;
     const char *want; /* the judgement of the last guess, owed as a REPORT */
-    struct jlist judged;
+    struct wm_orc_jlist judged;
     size_t last_line;
 };
 
 struct oracle {
-    struct hdr h;
+    struct wm_orc_hdr h;
     struct oconn c;
     size_t lineno;
     struct wm_violation *v;
@@ -249,9 +62,9 @@ static int fail(struct oracle *o, const char *kind, size_t line, const char *fmt
 static void start_conn(struct oracle *o, unsigned no)
 {
     struct oconn *c = &o->c;
-    struct vset drawn = c->drawn;
-    struct jlist sl = c->server_log, j = c->judged;
-    vset_clear(&drawn);
+    struct wm_orc_vset drawn = c->drawn;
+    struct wm_orc_jlist sl = c->server_log, j = c->judged;
+    wm_orc_vset_clear(&drawn);
     sl.n = j.n = 0;
     memset(c, 0, sizeof *c);
     c->drawn = drawn, c->server_log = sl, c->judged = j;
@@ -291,7 +104,7 @@ static int draw(struct oracle *o, int64_t *g)
     uint64_t draws = 0;
     while (draws < DRAWS_PER_GUESS) {
         *g = wm_omt_randint(&c->mt, c->lo, c->hi, &draws);
-        int added = vset_add(&c->drawn, *g);
+        int added = wm_orc_vset_add(&c->drawn, *g);
         if (added != 0)
             return added;
     }
@@ -302,10 +115,10 @@ static int client_line(struct oracle *o, const char *s, size_t n)
 {
     struct oconn *c = &o->c;
     int64_t lo, hi;
-    if (has_prefix(s, n, "PARAMS ")) {
+    if (wm_orc_has_prefix(s, n, "PARAMS ")) {
         const char *sp = memchr(s + 7, ' ', n - 7);
-        if (!sp || num(s + 7, (size_t)(sp - s - 7), &lo) < 0 ||
-            num(sp + 1, (size_t)(s + n - sp - 1), &hi) < 0)
+        if (!sp || wm_orc_num(s + 7, (size_t)(sp - s - 7), &lo) < 0 ||
+            wm_orc_num(sp + 1, (size_t)(s + n - sp - 1), &hi) < 0)
             return 0;
         if (!c->playing && c->gi < o->h.ng)
             c->playing = 1, c->have_prev = 0, c->started++;
@@ -316,11 +129,11 @@ static int client_line(struct oracle *o, const char *s, size_t n)
             c->have_range = 1, c->lo = lo, c->hi = hi;
             c->secret_known = c->have_last = 0;
             c->guess_no = 0;
-            vset_clear(&c->drawn);
+            wm_orc_vset_clear(&c->drawn);
         }
         return 0;
     }
-    if (!has_prefix(s, n, "REPORT "))
+    if (!wm_orc_has_prefix(s, n, "REPORT "))
         return 0;
     const char *d = s + 7;
     size_t dn = n - 7;
@@ -342,7 +155,7 @@ static int client_line(struct oracle *o, const char *s, size_t n)
         c->server_ended = 1; /* the server's error: it logs nothing more */
         return 0;
     }
-    if (jlist_push(&c->server_log, c->last, word) < 0)
+    if (wm_orc_jlist_push(&c->server_log, c->last, word) < 0)
         return fail(o, "format", o->lineno, "out of memory");
     if (word == words[3])
         c->secret_known = 1, c->secret = c->last;
@@ -374,16 +187,16 @@ static int server_guess(struct oracle *o, const char *s, size_t n, int cut)
     }
     c->last = want, c->have_last = drew;
     int64_t g;
-    if (cut || !c->playing || n > o->h.max_line || num(s, n, &g) < 0 ||
+    if (cut || !c->playing || n > o->h.max_line || wm_orc_num(s, n, &g) < 0 ||
         c->judged.n >= o->h.max_guesses)
         return 0; /* the client errs instead of judging: no summary follows */
-    const struct ogame *game = &o->h.g[c->gi];
+    const struct wm_orc_game *game = &o->h.g[c->gi];
     if (g < game->lo || g > game->hi)
         return 0;
     double d;
     c->want = judge(g, game->secret, c->have_prev, c->prev, &d);
     c->prev = d, c->have_prev = 1;
-    if (jlist_push(&c->judged, g, c->want) < 0)
+    if (wm_orc_jlist_push(&c->judged, g, c->want) < 0)
         return fail(o, "format", o->lineno, "out of memory");
     return 0;
 }
@@ -418,8 +231,8 @@ static int check_console(struct oracle *o)
     char want[160];
     int more = next_console(o, 'C', &at, &s, &n);
     /* the client: a line per game it started, then its summary */
-    for (i = 0; more && has_prefix(s, n, "Guess a number"); i++) {
-        const struct ogame *g = i < o->h.ng ? &o->h.g[i] : NULL;
+    for (i = 0; more && wm_orc_has_prefix(s, n, "Guess a number"); i++) {
+        const struct wm_orc_game *g = i < o->h.ng ? &o->h.g[i] : NULL;
         if (g)
             snprintf(want, sizeof want, "Guess a number between %" PRId64 " and %" PRId64
                      "! Shhhhh, it's %" PRId64 ".", g->lo, g->hi, g->secret);
@@ -482,7 +295,7 @@ static int record(struct oracle *o, char side, char mark, const char *s, size_t 
     if (side == 'C') {
         if (mark == ':')
             return client_line(o, s, n);
-        if (has_prefix(s, n, "error "))
+        if (wm_orc_has_prefix(s, n, "error "))
             c->client_error = 1;
         else if (same(s, n, "close"))
             c->finished = !c->playing && c->gi == o->h.ng;
@@ -490,9 +303,9 @@ static int record(struct oracle *o, char side, char mark, const char *s, size_t 
     }
     if (mark == ':')
         return server_guess(o, s, n, 0);
-    if (has_prefix(s, n, "partial "))
+    if (wm_orc_has_prefix(s, n, "partial "))
         return server_guess(o, s + 8, n - 8, 1);
-    if (has_prefix(s, n, "error "))
+    if (wm_orc_has_prefix(s, n, "error "))
         c->server_ended = 1; /* it reads no more (a close may be a half-close: it reads on) */
     return 0;
 }
@@ -507,7 +320,7 @@ int wm_oracle_check(const char *text, size_t len, const char *console, size_t cl
                     struct wm_violation *v)
 {
     struct oracle o = {.h = {.conns = 1, .max_line = 1024, .max_guesses = 4194304,
-                             .profile = &profiles[0]},
+                             .profile = &wm_orc_profiles[0]},
                        .v = v, .console = console, .clen = clen};
     int rc = 0, in_header = 1;
     unsigned cur = 0;
@@ -520,7 +333,7 @@ int wm_oracle_check(const char *text, size_t len, const char *console, size_t cl
         if (n == 0)
             continue;
         if (s[0] == '#') {
-            if (in_header && header_line(&o.h, s, n) < 0)
+            if (in_header && wm_orc_header_line(&o.h, s, n) < 0)
                 rc = bad(&o, "unreadable header line");
             continue;
         }
