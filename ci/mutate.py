@@ -7,7 +7,7 @@ return); a uniform sample of N of them, drawn with Python's random.Random(seed),
 is built one mutant at a time (the mutated file compiled with the project's
 flags, linked with the other objects of a base build) and explored alone:
 
-    warmer explore --runs 3000 --seed 1        (EXPLORE_ARGS)
+    warmer explore --runs 3000 --seed 1 -j 1 --run-timeout 30     (--explore-args)
 
 A mutant that does not compile is dropped; one whose object code (.text,
 .rodata, .data) is byte-identical to the original's is equivalent (trivially:
@@ -34,7 +34,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-import threading
 import time
 
 TOKEN = re.compile(r"""
@@ -225,7 +224,6 @@ class Lab:
     def __init__(self, a, root):
         self.a, self.root = a, root
         self.base = os.path.join(a.state, "base")
-        self.lock = threading.Lock()
 
     def build_base(self):
         """A build of the tree to link mutants against (make B=STATE/base)."""
@@ -316,7 +314,9 @@ def main():
     p.add_argument("--seed", type=int, default=1, help="the sample's seed (default 1)")
     p.add_argument("-j", "--jobs", type=int, default=2, help="mutants at once (default 2)")
     p.add_argument("--state", default="build/mutation", help="results, base build, work dirs")
-    p.add_argument("--explore-args", default="--runs 3000 --seed 1 -j 1")
+    # A mutant that loops forever is a hang after 30 s (runs take well under
+    # a second), not after explore's default 120 s a shrinking step.
+    p.add_argument("--explore-args", default="--runs 3000 --seed 1 -j 1 --run-timeout 30")
     p.add_argument("--timeout", type=int, default=1800, help="seconds per mutant's explore")
     p.add_argument("--cc", default=os.environ.get("CC", "cc"))
     p.add_argument("--cflags", default="-std=c11 -Wall -Wextra -Werror -Wshadow "
@@ -338,10 +338,15 @@ def main():
         for m in sample:
             print(f"{m['file']}:{m['line']} {m['op']}: {m['from']!r} -> {m['to']!r}")
         return 0
-    # Resumable: the results of this very sample (same sources, seed, N, args).
-    h = hashlib.sha1(json.dumps([a.seed, a.n, a.explore_args, [m["id"] for m in sample]] +
-                                [open(os.path.join(root, f)).read() for f in
-                                 sorted({m["file"] for m in every})]).encode()).hexdigest()
+    # Resumable: the results of this very sample (the same seed, N and
+    # explore options, and the same sources: proto/ mutated, sim/ exploring).
+    h = hashlib.sha1(json.dumps([a.seed, a.n, a.explore_args, [m["id"] for m in sample]]).encode())
+    for d in ["proto"] + a.sim_dirs:
+        for n in sorted(os.listdir(os.path.join(root, d))):
+            if n.endswith((".c", ".h")):
+                with open(os.path.join(root, d, n), "rb") as f:
+                    h.update(n.encode() + f.read())
+    h = h.hexdigest()
     os.makedirs(a.state, exist_ok=True)
     rpath = os.path.join(a.state, f"results-{h[:12]}.jsonl")
     done = {}
