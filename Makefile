@@ -1,5 +1,5 @@
 # warmer: deterministic harness for the guessing protocol.
-# make | make check | make check-html | make mutants | make memcheck [TRANSCRIPTS=dir/] | make crosscheck
+# make | make check | make check-html | make mutants | make mutation-score | make memcheck [TRANSCRIPTS=dir/] | make crosscheck
 # make install [PREFIX=/usr/local DESTDIR=] | make uninstall | make static | make clean
 
 CC      ?= cc
@@ -41,7 +41,7 @@ LIB_OBJ   = $(PROTO_SRC:%.c=$(B)/%.o) $(SIM_SRC:%.c=$(B)/%.o)
 TEST_SRC  = $(wildcard tests/test_*.c)
 TEST_BIN  = $(TEST_SRC:tests/%.c=$(B)/tests/%)
 
-.PHONY: all layers check check-html mutants memcheck helgrind interop crosscheck bench fuzz install uninstall static \
+.PHONY: all layers check check-html mutants mutation-score memcheck helgrind interop crosscheck bench fuzz install uninstall static \
         clean FORCE
 all: $(B)/warmer
 
@@ -113,6 +113,17 @@ check-html: $(B)/warmer
 MUTANTS_ENV = MUTANTS_DIR='$(abspath $(B))/mutants' CC='$(CC)' CFLAGS='$(CFLAGS)' CPPFLAGS='$(CPPFLAGS)' LDFLAGS='$(LDFLAGS)'
 mutants: $(B)/warmer
 	@$(MUTANTS_ENV) bash tests/mutants.sh $(B)/warmer
+
+# The mutation score of explore alone over proto/*.c (ci/mutate.py): a
+# uniform seeded sample of classic mutants, each explored with --runs 3000
+# --seed 1. Long (about a minute a mutant): -j and resumable (B/mutation).
+MUTATION_N    ?= 90
+MUTATION_SEED ?= 1
+MUTATION_J    ?= 2
+mutation-score:
+	$(PYTHON) ci/mutate.py -n $(MUTATION_N) --seed $(MUTATION_SEED) -j $(MUTATION_J) \
+	    --state $(B)/mutation --cc '$(CC)' --cflags '$(WARN) $(CPPFLAGS_ALL) $(CFLAGS)' \
+	    --ldflags '$(CFLAGS) $(LDFLAGS)' $(MUTATION_ARGS)
 
 # ---- make memcheck ----------------------------------------------------------
 # Every stage below is independent: the memcheck target runs them with a make
