@@ -120,12 +120,280 @@ START_TEST(hang_record_nothing_of_the_side_after)
 }
 END_TEST
 
+/* ---- a test role that hangs, under every in-process driver ----------------- */
+
+/* Wraps warmer's own session: at its at-th line (after answering it when
+ * answer is set), or at the peer's end, it hangs. */
+struct hanger {
+    const struct wm_role *inner;
+    void *self;
+    unsigned lines, at;
+    int answer, at_eof;
+};
+
+static const char why_line[] = "test role: hangs at a line", why_eof[] = "test role: never closes";
+
+static enum wm_sess_rc h_start(void *self, const struct wm_sink *out)
+{
+    struct hanger *h = self;
+    return h->inner->start(h->self, out);
+}
+
+static enum wm_sess_rc h_on_line(void *self, const char *line, size_t len,
+                                 const struct wm_sink *out)
+{
+    struct hanger *h = self;
+    if (!h->at || ++h->lines != h->at)
+        return h->inner->on_line(h->self, line, len, out);
+    if (h->answer && h->inner->on_line(h->self, line, len, out) == WM_SESS_CLOSED)
+        return WM_SESS_CLOSED;
+    wm_emit(out, WM_OUT_HANG, why_line, strlen(why_line));
+    return WM_SESS_OPEN;
+}
+
+static enum wm_sess_rc h_on_eof(void *self, const struct wm_sink *out)
+{
+    struct hanger *h = self;
+    if (!h->at_eof)
+        return h->inner->on_eof(h->self, out);
+    wm_emit(out, WM_OUT_HANG, why_eof, strlen(why_eof));
+    return WM_SESS_OPEN;
+}
+
+static enum wm_sess_rc h_on_bad_input(void *self, const struct wm_err *err,
+                                      const struct wm_sink *out)
+{
+    struct hanger *h = self;
+    return h->inner->on_bad_input(h->self, err, out);
+}
+
+static enum wm_sess_rc h_on_timeout(void *self, const struct wm_sink *out)
+{
+    struct hanger *h = self;
+    return h->inner->on_timeout(h->self, out);
+}
+
+static const struct wm_role hanger_role = {h_start, h_on_line, h_on_eof, h_on_bad_input,
+                                           h_on_timeout, NULL, NULL, NULL, NULL};
+
+/* Where each connection's hanging side hangs: 'S' or 'C' at line `at`
+ * (0: at the peer's end). */
+struct plan {
+    char side;
+    unsigned at;
+    int answer;
+};
+
+enum driver { D_SIM, D_THREADS, D_EVENTS };
+static const char *const driver_names[] = {"sim", "threads", "events"};
+
+/* The transcript of a run of cfg whose sides hang as plans say (one a
+ * connection), under driver d; NULL with err when the run fails. */
+static char *run_hanging(const struct wm_cfg *cfg, const struct plan *plans, enum driver d,
+                         const struct wm_transcript *script, struct wm_err *err)
+{
+    unsigned n = cfg->connections;
+    struct wm_conn_log *logs = wm_conn_logs_new(n, WM_DEFAULT_MAX_JOURNAL);
+    struct wm_conn *conns = calloc(n, sizeof *conns);
+    struct hanger *hs = calloc(n, sizeof *hs);
+    ck_assert(logs && conns && hs);
+    for (unsigned i = 0; i < n; i++) {
+        ck_assert_msg(wm_conn_init(&conns[i], i, cfg, &logs[i], script, NULL, err) == 0, "%s",
+                      err->msg);
+        if (!plans[i].side)
+            continue;
+        struct wm_endpoint *ep = plans[i].side == 'S' ? &conns[i].server : &conns[i].client;
+        ck_assert(ep->role != &wm_script_role);
+        hs[i] = (struct hanger){.inner = ep->role, .self = ep->self, .at = plans[i].at,
+                                .answer = plans[i].answer, .at_eof = plans[i].at == 0};
+        ep->role = &hanger_role;
+        ep->self = &hs[i];
+    }
+    int rc;
+    if (d == D_SIM) {
+        struct wm_sim_opts so = {WM_TR_SOCKETPAIR, WM_DEFAULT_MAX_STEPS, NULL, 0, NULL};
+        rc = wm_sim_run(conns, n, cfg->seed, cfg->chunking, &so, err);
+    } else {
+        rc = d == D_THREADS ? wm_threads_run(conns, n, err) : wm_events_run(conns, n, err);
+    }
+    char *text = NULL;
+    size_t len;
+    if (rc == 0)
+        text = render(cfg, logs, &len);
+    for (unsigned i = 0; i < n; i++)
+        wm_conn_free(&conns[i]);
+    free(conns);
+    free(hs);
+    wm_conn_logs_free(logs, n);
+    return text;
+}
+
+/* Every driver writes want, byte for byte (want's lines in order, at least). */
+static void every_driver_writes(const struct wm_cfg *cfg, const struct plan *plans,
+                                const struct wm_transcript *script, const char *const *want)
+{
+    char *ref = NULL;
+    for (int d = D_SIM; d <= D_EVENTS; d++) {
+        struct wm_err err = {{0}};
+        char *got = run_hanging(cfg, plans, (enum driver)d, script, &err);
+        ck_assert_msg(got != NULL, "%s: the run failed: %s", driver_names[d], err.msg);
+        if (!ref) {
+            const char *at = got;
+            for (size_t k = 0; want[k]; k++) {
+                const char *p = strstr(at, want[k]);
+                ck_assert_msg(p != NULL, "sim: no \"%s\" (in this order) in\n%s", want[k], got);
+                at = p + strlen(want[k]);
+            }
+            ref = got;
+            continue;
+        }
+        ck_assert_msg(strcmp(got, ref) == 0, "%s wrote\n%s\nsim wrote\n%s", driver_names[d],
+                      got, ref);
+        free(got);
+    }
+    free(ref);
+}
+
+static void cfg_games(struct wm_cfg *cfg, uint32_t connections)
+{
+    struct wm_err err;
+    wm_cfg_init(cfg);
+    cfg->seed = 7;
+    cfg->connections = connections;
+    struct wm_game g = {.lo = 1, .hi = 20, .secret = 9, .count = 2};
+    ck_assert_msg(wm_cfg_add_game(cfg, &g, &err) == 0, "%s", err.msg);
+}
+
+/* The server hangs on a NUMBER: the client, left waiting, times out. */
+START_TEST(server_hangs_client_times_out)
+{
+    struct wm_cfg cfg;
+    cfg_games(&cfg, 1);
+    const struct plan plans[] = {{'S', 2, 0}};
+    const char *const want[] = {"C: PARAMS 1 20\nC: NUMBER\nS! hang test role: hangs at a line\n",
+                                "C! error timed out waiting for a guess (game 1, guess 1)\n",
+                                NULL};
+    every_driver_writes(&cfg, plans, NULL, want);
+    wm_cfg_free(&cfg);
+}
+END_TEST
+
+/* What it answered before it hung goes out and is read. */
+START_TEST(server_answers_then_hangs)
+{
+    struct wm_cfg cfg;
+    cfg_games(&cfg, 1);
+    const struct plan plans[] = {{'S', 2, 1}};
+    const char *const want[] = {"C: NUMBER\nS: ", "\nS! hang test role: hangs at a line\n",
+                                "C! error ", NULL};
+    every_driver_writes(&cfg, plans, NULL, want);
+    wm_cfg_free(&cfg);
+}
+END_TEST
+
+/* As the book's asyncio server: it never closes after the client's close;
+ * its peer is gone, so the harness ends it, and nothing follows its hang. */
+START_TEST(server_never_closes_after_the_client)
+{
+    struct wm_cfg cfg;
+    cfg_games(&cfg, 1);
+    const struct plan plans[] = {{'S', 0, 0}};
+    const char *const want[] = {"C! close\nS! hang test role: never closes\n", NULL};
+    every_driver_writes(&cfg, plans, NULL, want);
+    wm_cfg_free(&cfg);
+}
+END_TEST
+
+/* The client hangs; and several connections, each its own way (one that
+ * does not hang), end alike under every driver. */
+START_TEST(hangs_on_both_sides_over_connections)
+{
+    struct wm_cfg cfg;
+    cfg_games(&cfg, 4);
+    const struct plan plans[] = {{'C', 1, 0}, {'S', 3, 1}, {0, 0, 0}, {'S', 0, 0}};
+    const char *const want[] = {"S1! error timed out waiting for the client mid-game",
+                                "C1! hang test role: hangs at a line\nC2: ",
+                                "S2! hang test role: hangs at a line\n", "C3! close\n",
+                                "C4! close\nS4! hang test role: never closes\n", NULL};
+    every_driver_writes(&cfg, plans, NULL, want);
+    wm_cfg_free(&cfg);
+}
+END_TEST
+
+/* ---- a scripted side plays a hang ---------------------------------------- */
+
+static const char *records_of(const char *text)
+{
+    const char *p = text;
+    while (*p == '#')
+        p = strchr(p, '\n') + 1;
+    return p;
+}
+
+/* A run's transcript with hangs replays as written with the server
+ * scripted, and with both sides scripted (`warmer check`), under every
+ * driver. */
+static void replays_as_written(uint32_t connections, const struct plan *plans)
+{
+    struct wm_cfg cfg;
+    cfg_games(&cfg, connections);
+    struct wm_err err = {{0}};
+    char *made = run_hanging(&cfg, plans, D_SIM, NULL, &err);
+    ck_assert_msg(made != NULL, "sim: %s", err.msg);
+    ck_assert_msg(strstr(made, "! hang") != NULL, "no hang in\n%s", made);
+    struct wm_transcript t;
+    ck_assert_msg(parse_text(made, &t, &err) == 0, "%s", err.msg);
+    const struct plan none[4] = {{0, 0, 0}};
+    ck_assert(connections <= 4);
+    for (int mode = 0; mode < 2; mode++) {
+        t.cfg.server_script = 1;
+        t.cfg.client_script = mode;
+        /* A hanging client stays a session (with its test role) when only
+         * the server is scripted. */
+        const struct plan *p = plans;
+        struct plan servers_only[4] = {{0, 0, 0}};
+        for (uint32_t i = 0; i < connections && !mode; i++)
+            if (plans[i].side == 'C')
+                servers_only[i] = plans[i];
+        p = mode ? none : servers_only;
+        for (int d = D_SIM; d <= D_EVENTS; d++) {
+            char *got = run_hanging(&t.cfg, p, (enum driver)d, &t, &err);
+            ck_assert_msg(got != NULL, "%s, %s scripted: %s", driver_names[d],
+                          mode ? "both sides" : "the server", err.msg);
+            ck_assert_msg(strcmp(records_of(got), records_of(made)) == 0,
+                          "%s, %s scripted, replayed\n%s\nthe file is\n%s", driver_names[d],
+                          mode ? "both sides" : "the server", got, made);
+            free(got);
+        }
+    }
+    wm_tx_free(&t);
+    free(made);
+    wm_cfg_free(&cfg);
+}
+
+START_TEST(script_plays_a_hang)
+{
+    const struct plan mid_game[] = {{'S', 2, 0}}, answered[] = {{'S', 2, 1}},
+                      at_end[] = {{'S', 0, 0}};
+    const struct plan mixed[] = {{'C', 1, 0}, {'S', 3, 1}, {0, 0, 0}, {'S', 0, 0}};
+    replays_as_written(1, mid_game);
+    replays_as_written(1, answered);
+    replays_as_written(1, at_end);
+    replays_as_written(4, mixed);
+}
+END_TEST
+
 static Suite *hang_suite(void)
 {
     Suite *s = suite_create("hang");
     WM_ADD_TEST(s, hang_record_written);
     WM_ADD_TEST(s, hang_record_round_trip);
     WM_ADD_TEST(s, hang_record_nothing_of_the_side_after);
+    WM_ADD_TEST(s, server_hangs_client_times_out);
+    WM_ADD_TEST(s, server_answers_then_hangs);
+    WM_ADD_TEST(s, server_never_closes_after_the_client);
+    WM_ADD_TEST(s, hangs_on_both_sides_over_connections);
+    WM_ADD_TEST(s, script_plays_a_hang);
     return s;
 }
 
