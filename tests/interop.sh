@@ -525,6 +525,18 @@ case_server_hang_judged() {
     run $1 1 -- --timeout 1 --server "$MODEL --lenient" "$f" &&
         has $1 "^FAIL $f:9: no answer to \`NUMBER\` (line 8) within 1 s$"
 }
+# warmer's side plays the server's hang (interop --client): the live client
+# under test must give up as the file shows (its timeout error, seen as its
+# close); one that waits longer than --timeout fails.
+case_client_meets_hung_server() {
+    mkdir -p "$tmp/$1.d" && hang_files "$tmp/$1.d"
+    local f=$tmp/$1.d/live-client.txt
+    grep -v '^C: PARAMS 0 -1$' "$tmp/$1.d/exhausted-hangs.txt" >"$f"
+    run $1 0 -- --timeout 3 --client "$CLIENT --timeout 0.5" "$f" &&
+        has $1 "^1 passed, 0 failed" || return 1
+    run $1 1 -- --timeout 0.5 --client "$CLIENT --timeout 3" "$f" &&
+        has $1 "^FAIL $f:10: expected the client to close after the server hung; it kept the connection open for 0.5 s$"
+}
 # The asyncio server's hang after the client's close: the keep-open model
 # passes, the threaded model, which closes, fails.
 case_server_hang_after_close() {
