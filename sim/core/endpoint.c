@@ -141,6 +141,14 @@ static void emit_bytes(struct wm_endpoint *ep, const char *text, size_t len, int
         fire_cut(ep);
 }
 
+static int printable(const char *text, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (text[i] < 0x20 || text[i] > 0x7e)
+            return 0;
+    return 1;
+}
+
 static void on_emit(void *ctx, enum wm_out_kind kind, const char *text, size_t len)
 {
     struct wm_endpoint *ep = ctx;
@@ -178,10 +186,13 @@ static void on_emit(void *ctx, enum wm_out_kind kind, const char *text, size_t l
         ep->closed = 1;
         break;
     case WM_OUT_HANG:
+        /* Its reason is written verbatim, as an error's (transcript.c). */
+        assert(len < WM_ERR_MAX && printable(text, len));
         /* What it queued still goes out (drivers write a stalled side's
-         * pending bytes); then nothing, not even a close. */
-        record(ep, WM_REC_HANG, text, len);
-        ep->hung = ep->stalled = 1;
+         * pending bytes); then nothing, not even a close. A full journal
+         * ended the side instead. */
+        if (record(ep, WM_REC_HANG, text, len) == 0)
+            ep->hung = ep->stalled = 1;
         break;
     }
 }
