@@ -58,7 +58,8 @@ static enum wm_sess_rc h_on_timeout(void *self, const struct wm_sink *out)
     return h->inner->on_timeout(h->self, out);
 }
 
-static const struct wm_role hanger_role = {h_start, h_on_line, h_on_eof, h_on_bad_input,
-                                           h_on_timeout, NULL, NULL, NULL, NULL};
+static const struct wm_role hanger_role = {.start = h_start, .on_line = h_on_line,
+                                           .on_eof = h_on_eof, .on_bad_input = h_on_bad_input,
+                                           .on_timeout = h_on_timeout};
 
 #endif
