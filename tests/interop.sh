@@ -537,6 +537,47 @@ case_client_meets_hung_server() {
     run $1 1 -- --timeout 0.5 --client "$CLIENT --timeout 3" "$f" &&
         has $1 "^FAIL $f:10: expected the client to close after the server hung; it kept the connection open for 0.5 s$"
 }
+# The other direction: the file shows the client hanging after the guess it
+# read. tests/silent_peer.py's client, which reads the guess and sends
+# nothing more, passes; warmer's client, which reports, fails naming it.
+case_client_hang_judged() {
+    command -v "$PY" >/dev/null || return 0
+    local f=$tmp/$1.txt port pid rc i
+    cat >"$f" <<'EOT'
+# warmer transcript v1
+# seed: 1234
+# game: 1:5:3:5
+C: PARAMS 1 5
+C: NUMBER
+S: 4
+C! hang it reads the guess and says nothing more
+S! error timed out waiting for the client mid-game
+EOT
+    for peer in silent warmer; do
+        : >"$tmp/$1.out"
+        $W replay --client --listen 127.0.0.1:0 --timeout 2 --close-window 0.5 "$f" >"$tmp/$1.out" 2>&1 &
+        pid=$!
+        port=
+        for ((i = 0; i < 300; i++)); do
+            port=$(sed -n 's/^replay: listening on 127.0.0.1:\([0-9]*\) .*/\1/p' "$tmp/$1.out")
+            [ -n "$port" ] && break
+            sleep 0.05
+        done
+        if [ $peer = silent ]; then
+            "$PY" tests/silent_peer.py client "$port"
+        else
+            $BIN client --connect "127.0.0.1:$port" --game 1:5:3:5 >/dev/null 2>&1
+        fi
+        wait $pid
+        rc=$?
+        if [ $peer = silent ]; then
+            [ $rc -eq 0 ] && has $1 "^ok $f$" || { why="silent client: exit $rc; ${why:-}"; return 1; }
+        else
+            [ $rc -eq 1 ] || { why="warmer client: want exit 1, got $rc"; return 1; }
+            has $1 "^FAIL $f:7: expected the client to hang after \`4\` (line 6) (it reads the guess and says nothing more); it sent \`REPORT Unsure\` within 0.5 s (--close-window)$" || return 1
+        fi
+    done
+}
 # The asyncio server's hang after the client's close: the keep-open model
 # passes, the threaded model, which closes, fails.
 case_server_hang_after_close() {
