@@ -9,6 +9,7 @@
 #include "explore.h"
 #include "explore_fail.h"
 #include "explore_live.h"
+#include "explore_mal.h"
 #include "explore_report.h"
 #include "live.h"
 #include "net.h"
@@ -93,7 +94,7 @@ static const char explore_help[] =
 struct tally {
     uint64_t runs, connections, games, guesses;
     uint64_t driver[3], transport[2], small_line, small_guesses;
-    uint64_t kind[WM_FAULT_KINDS + 1]; /* runs with each fault kind on (and split) */
+    uint64_t kind[WM_SCN_KINDS]; /* runs with each fault kind on (split, malformed) */
 };
 
 struct explore {
@@ -150,7 +151,7 @@ static void count(struct tally *t, const struct result *r)
     t->guesses += r->out.guesses;
     t->driver[s->run.driver]++;
     t->transport[s->run.transport]++;
-    for (unsigned k = 0; k <= WM_FAULT_KINDS; k++)
+    for (unsigned k = 0; k < WM_SCN_KINDS; k++)
         t->kind[k] += (s->swarm >> k) & 1;
     t->small_line += s->max_line != WM_LINE_MAX_DEFAULT;
     t->small_guesses += s->max_guesses != WM_DEFAULT_MAX_GUESSES;
@@ -177,7 +178,7 @@ static void print_tally(const struct explore *e, const struct tally *t, uint64_t
            t->driver[WM_DRV_SIM], t->driver[WM_DRV_EVENTS], t->driver[WM_DRV_THREADS],
            t->transport[WM_TR_SOCKETPAIR], t->transport[WM_TR_MEMORY]);
     printf("  faults tried (runs):");
-    for (unsigned k = 0; k <= WM_FAULT_KINDS; k++)
+    for (unsigned k = 0; k < WM_SCN_KINDS; k++)
         printf("%s %s %" PRIu64, k ? "," : "", wm_scn_fault_name(k), t->kind[k]);
     printf("\n  limits: small max-line %" PRIu64 ", small max-guesses %" PRIu64 "\n",
            t->small_line, t->small_guesses);
@@ -283,14 +284,16 @@ static int replay(const struct wm_args *a, const char *path, const struct explor
         printf("skip %s: a side is a script; explore replays runs of sessions\n", path);
         return WM_REPLAY_SKIPPED;
     }
-    if (t.cfg.client_script || t.cfg.server_script) {
+    int mal = t.cfg.client_script && !t.cfg.server_script; /* a malformed run's file */
+    if (t.cfg.server_script || (t.cfg.client_script && !mal)) {
         wm_tx_free(&t);
         fprintf(stderr, "%s: %s: explore replays runs of sessions, not scripts\n", a->cmd, path);
         return WM_EXIT_USAGE;
     }
     int slot = wm_watchdog_enter(e->watch, WM_WATCHDOG_OTHER);
-    int rc = e->no_fork ? wm_explore_replay(&t.cfg, &e->budget, &o)
-                        : wm_explore_replay_isolated(&t.cfg, &e->budget, &o);
+    int rc = mal         ? wm_explore_mal_replay(&t, &e->budget, &o)
+             : e->no_fork ? wm_explore_replay(&t.cfg, &e->budget, &o)
+                          : wm_explore_replay_isolated(&t.cfg, &e->budget, &o);
     wm_watchdog_leave(e->watch, slot);
     if (rc < 0) {
         fprintf(stderr, "%s: out of memory\n", a->cmd);

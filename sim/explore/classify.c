@@ -200,3 +200,24 @@ size_t wm_cls_escape(const unsigned char *s, size_t n, char *out, size_t size)
         out[k] = '\0';
     return k;
 }
+
+long wm_cls_unescape(const char *s, size_t n, unsigned char *out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '\\') {
+            out[k++] = (unsigned char)s[i];
+            continue;
+        }
+        unsigned v = 0;
+        if (i + 1 < n && s[i + 1] == '\\') {
+            out[k++] = '\\', i++;
+            continue;
+        }
+        if (i + 3 >= n || s[i + 1] != 'x' || sscanf(s + i + 2, "%2x", &v) != 1)
+            return -1;
+        out[k++] = (unsigned char)v;
+        i += 3;
+    }
+    return (long)k;
+}
