@@ -160,6 +160,7 @@ enum wm_cls wm_cls_of_error(const char *why)
         {"line longer than ", NULL, WM_CLS_TOO_LONG},
         {"control byte ", NULL, WM_CLS_BYTE},
         {"invalid UTF-8 byte ", NULL, WM_CLS_BYTE},
+        {"truncated UTF-8 sequence before ", NULL, WM_CLS_BYTE},
         {"malformed line (double, leading or trailing space)", NULL, WM_CLS_SPACE},
         {"unknown command ", NULL, WM_CLS_UNKNOWN},
         {"bad NUMBER: takes no arguments", NULL, WM_CLS_ARITY},
