@@ -54,8 +54,9 @@ static const char explore_help[] =
     "  -j N            runs at once (default: the CPU count); output does not change\n"
     "  --faults LIST   fault kinds runs may turn on: all (default), none, or a\n"
     "                  list of split, reset, half-close, stall, slow, delay,\n"
-    "                  journal-limit, alloc-fail; each run turns on its own random\n"
-    "                  subset\n"
+    "                  journal-limit, alloc-fail, malformed (a corrupted client\n"
+    "                  line, strict runs without a fault plan); each run turns on\n"
+    "                  its own random subset\n"
     "  --driver D      every run's first execution uses driver D (runs with a\n"
     "                  fault plan use sim, which carries faults out)\n"
     "  --connect A     explore a live server of any implementation at A instead,\n"
@@ -71,7 +72,8 @@ static const char explore_help[] =
     "  --replay FILE   runs FILE's settings under every driver, transport and\n"
     "                  chunking: each must hold the invariants and all must agree;\n"
     "                  repeat it, or give a DIR, for a set of files (in order, a\n"
-    "                  summary last)\n"
+    "                  summary last); a malformed run's file (a client script)\n"
+    "                  is held to the classifier of its last client lines\n"
     "  -k PATTERN, --keyword PATTERN  of --replay's files only those whose path\n"
     "                  contains a match of the shell pattern, as for warmer check\n"
     "  --profile P     every run's sessions (default strict): book, book-asyncio\n"
@@ -420,7 +422,7 @@ static int explore_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
         if (wm_scn_parse_faults(o->val, &x->e.bias.faults, bad, sizeof bad) < 0)
             return wm_usage_error(a, "%s: unknown kind \"%s\" (want all, none, or a list of "
                                   "split, reset, half-close, stall, slow, delay, journal-limit, "
-                                  "alloc-fail)", o->name, bad), -1;
+                                  "alloc-fail, malformed)", o->name, bad), -1;
         return 0;
     case EXP_REPLAY:
         if (x->nreplay == EXP_REPLAY_MAX)
