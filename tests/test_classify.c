@@ -6,6 +6,8 @@
 
 #include "classify.h"
 #include "inv_mal.h"
+#include "mal.h"
+#include "scenario.h"
 #include "testutil.h"
 
 static void expect(const char *line, size_t n, size_t max_line, enum wm_cls want)
@@ -126,6 +128,48 @@ START_TEST(bad_fixtures_hold)
 }
 END_TEST
 
+/* Every recipe stays within the script's bound (max-line + 64), and every
+ * shrinking step of a recipe is smaller in the scenario's order. */
+START_TEST(recipes_bounded_and_shrinking)
+{
+    static const char *const lines[] = {"PARAMS -9223372036854775808 9223372036854775807",
+                                        "NUMBER", "REPORT Unsure", "PARAMS 0 -1", ""};
+    static const size_t limits[] = {8, 16, 48, 1024};
+    unsigned char out[1024 + WM_MAL_MAX_EXTRA + 1];
+    for (unsigned op = 0; op < WM_MAL_OPS; op++)
+        for (size_t l = 0; l < sizeof lines / sizeof lines[0]; l++)
+            for (size_t m = 0; m < sizeof limits / sizeof limits[0]; m++)
+                for (uint32_t arg = 0; arg < 256; arg += 7) {
+                    struct wm_mal r = {1, (enum wm_mal_op)op, 0, 0, arg % 64, arg};
+                    size_t n = wm_mal_apply(&r, (const unsigned char *)lines[l], strlen(lines[l]),
+                                            limits[m], out);
+                    ck_assert_msg(n <= limits[m] + WM_MAL_MAX_EXTRA,
+                                  "op %u on \"%s\" gave %zu bytes for max-line %zu", op, lines[l],
+                                  n, limits[m]);
+                }
+    struct wm_scn s, t;
+    wm_scn_draw(&s, 1, 0, NULL);
+    s.nfaults = 0;
+    s.mal = (struct wm_mal){1, WM_MAL_BYTES, 0, 9, 40, 200};
+    s.connections = 1;
+    for (unsigned i = 0; i < 600; i++)
+        if (wm_scn_smaller(&s, i, &t) && memcmp(&t.mal, &s.mal, sizeof s.mal) != 0)
+            ck_assert_msg(wm_scn_less(&t, &s), "step %u grows the recipe", i);
+    /* strict runs only: never under a book profile */
+    struct wm_scn_bias book = {.driver = -1, .profile = WM_PROFILE_BOOK, .faults = WM_SCN_ALL_FAULTS};
+    unsigned on = 0;
+    for (uint64_t run = 0; run < 200; run++) {
+        wm_scn_draw(&s, 3, run, &book);
+        ck_assert_msg(!s.mal.on, "run %llu of a book profile has malformed input",
+                      (unsigned long long)run);
+        wm_scn_draw(&s, 3, run, NULL);
+        on += s.mal.on;
+        ck_assert(!s.mal.on || s.nfaults == 0);
+    }
+    ck_assert_msg(on > 20 && on < 180, "%u of 200 strict runs have malformed input", on);
+}
+END_TEST
+
 static Suite *classify_suite(void)
 {
     Suite *s = suite_create("classify");
@@ -133,6 +177,7 @@ static Suite *classify_suite(void)
     WM_ADD_TEST(s, edge_numerals);
     WM_ADD_TEST(s, errors_named_and_escaped);
     WM_ADD_TEST(s, bad_fixtures_hold);
+    WM_ADD_TEST(s, recipes_bounded_and_shrinking);
     return s;
 }
 

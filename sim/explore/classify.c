@@ -202,6 +202,11 @@ size_t wm_cls_escape(const unsigned char *s, size_t n, char *out, size_t size)
     return k;
 }
 
+static int hex(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
 long wm_cls_unescape(const char *s, size_t n, unsigned char *out)
 {
     size_t k = 0;
@@ -210,14 +215,14 @@ long wm_cls_unescape(const char *s, size_t n, unsigned char *out)
             out[k++] = (unsigned char)s[i];
             continue;
         }
-        unsigned v = 0;
         if (i + 1 < n && s[i + 1] == '\\') {
             out[k++] = '\\', i++;
             continue;
         }
-        if (i + 3 >= n || s[i + 1] != 'x' || sscanf(s + i + 2, "%2x", &v) != 1)
+        int hi = i + 3 < n && s[i + 1] == 'x' ? hex(s[i + 2]) : -1, lo = hi < 0 ? -1 : hex(s[i + 3]);
+        if (lo < 0) /* the text need not end in a NUL: no sscanf */
             return -1;
-        out[k++] = (unsigned char)v;
+        out[k++] = (unsigned char)(hi << 4 | lo);
         i += 3;
     }
     return (long)k;
