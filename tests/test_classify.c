@@ -85,6 +85,33 @@ START_TEST(errors_named_and_escaped)
     char esc[64];
     wm_cls_escape((const unsigned char *)"a\\b\x01  ", 6, esc, sizeof esc);
     ck_assert_str_eq(esc, "a\\\\b\\x01\\x20\\x20");
+    /* docs/ERRORS.md: 96 characters whole; past them, whole escapes within 93 and "..." */
+    unsigned char in[128];
+    char q[600];
+    memset(in, 'a', sizeof in);
+    ck_assert_uint_eq(wm_cls_quote(in, 96, q, sizeof q), 96);
+    ck_assert_uint_eq(wm_cls_quote(in, 97, q, sizeof q), 96);
+    ck_assert_str_eq(q + 93, "...");
+    memset(in, 1, sizeof in);
+    ck_assert_uint_eq(wm_cls_quote(in, 30, q, sizeof q), 95); /* 23 escapes of 4, then ... */
+    ck_assert_str_eq(q + 88, "\\x01...");
+}
+END_TEST
+
+/* A line of exactly 96 characters is quoted whole: a quote one escape short
+ * (the cut off by one) is a violation. */
+START_TEST(quote_cut_exactly)
+{
+    char digits[88], text[1024];
+    memset(digits, '1', 87);
+    digits[87] = '\0';
+    struct wm_violation v;
+    const char *fmt = "# warmer transcript v1\n# seed: 1\nC: PARAMS 1 %s\n"
+                      "S! error bad PARAMS: \"%s\" is beyond signed 64 bits in \"PARAMS 1 %.*s\"\n";
+    snprintf(text, sizeof text, fmt, digits, digits, 87, digits);
+    ck_assert_msg(wm_inv_mal_check(text, strlen(text), 1, &v) == 0, "%s", v.msg);
+    snprintf(text, sizeof text, fmt, digits, digits, 86, digits);
+    ck_assert_int_eq(wm_inv_mal_check(text, strlen(text), 1, &v), 1);
 }
 END_TEST
 
@@ -177,6 +204,7 @@ static Suite *classify_suite(void)
     WM_ADD_TEST(s, edge_numerals);
     WM_ADD_TEST(s, errors_named_and_escaped);
     WM_ADD_TEST(s, bad_fixtures_hold);
+    WM_ADD_TEST(s, quote_cut_exactly);
     WM_ADD_TEST(s, recipes_bounded_and_shrinking);
     return s;
 }

@@ -202,6 +202,26 @@ size_t wm_cls_escape(const unsigned char *s, size_t n, char *out, size_t size)
     return k;
 }
 
+size_t wm_cls_quote(const unsigned char *s, size_t n, char *out, size_t size)
+{
+    size_t k = wm_cls_escape(s, n, out, size);
+    if (k <= WM_CLS_QUOTE_MAX)
+        return k;
+    /* cut after the last whole escape within QUOTE_MAX - 3, then "..." */
+    size_t cut = 0;
+    for (size_t i = 0; i < k;) {
+        size_t e = out[i] != '\\' ? 1 : out[i + 1] == '\\' ? 2 : 4;
+        if (i + e > WM_CLS_QUOTE_MAX - 3)
+            break;
+        i += e;
+        cut = i;
+    }
+    if (cut + 4 > size)
+        return k;
+    memcpy(out + cut, "...", 4);
+    return cut + 3;
+}
+
 static int hex(char c)
 {
     return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;

@@ -53,6 +53,11 @@ enum wm_cls wm_cls_of_error(const char *why);
  * out (size bytes, NUL-terminated, cut short when too small); its length. */
 size_t wm_cls_escape(const unsigned char *s, size_t n, char *out, size_t size);
 
+/* How an error quotes n bytes (docs/ERRORS.md): their escape, or past
+ * WM_CLS_QUOTE_MAX characters the longest run of whole escapes within
+ * WM_CLS_QUOTE_MAX - 3 and "...". Into out (4 * n + 4 bytes at least). */
+#define WM_CLS_QUOTE_MAX 96
+size_t wm_cls_quote(const unsigned char *s, size_t n, char *out, size_t size);
 /* Its inverse: \\ and \xNN back to bytes into out (n bytes at least); the
  * length, or -1 when s is not a transcript's escape. */
 long wm_cls_unescape(const char *s, size_t n, unsigned char *out);

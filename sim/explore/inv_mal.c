@@ -40,18 +40,13 @@ static size_t record_of(const char *s, size_t n, char side, unsigned conn)
                : 0;
 }
 
-/* 1 if msg quotes exactly want ("WANT"), or a cut of it ("WA...") as the
- * session shortens a long input. */
+/* 1 if msg quotes exactly want ("WANT"). */
 static int quotes(const char *msg, const char *want)
 {
     size_t wl = strlen(want);
-    for (const char *p = strchr(msg, '"'); p; p = strchr(p + 1, '"')) {
-        size_t l = 0;
-        while (l < wl && p[1 + l] == want[l])
-            l++;
-        if ((l == wl && p[1 + l] == '"') || (l > 0 && strncmp(p + 1 + l, "...\"", 4) == 0))
+    for (const char *p = strchr(msg, '"'); p; p = strchr(p + 1, '"'))
+        if (strncmp(p + 1, want, wl) == 0 && p[1 + wl] == '"')
             return 1;
-    }
     return 0;
 }
 
@@ -78,11 +73,11 @@ static int quote_ok(const char *why, const unsigned char *line, size_t n, size_t
         }
         upto = k - 1;
     }
-    wm_cls_escape(line, upto, miss, size);
+    wm_cls_quote(line, upto, miss, size);
     if (c != WM_CLS_DECISION && !quotes(why, miss)) /* a decision's error quotes the word only */
         return 1;
     if (c == WM_CLS_NOT_INT || c == WM_CLS_BEYOND || c == WM_CLS_DECISION || c == WM_CLS_UNKNOWN) {
-        wm_cls_escape(line + r->word_at, r->word_len, miss, size);
+        wm_cls_quote(line + r->word_at, r->word_len, miss, size);
         return !quotes(why, miss);
     }
     return 0;

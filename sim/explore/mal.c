@@ -122,8 +122,11 @@ size_t wm_mal_apply(const struct wm_mal *m, const unsigned char *a, size_t n, si
     }
     case WM_MAL_TRUNCATE:
         return splice(a, n ? m->pos % n : 0, n, n, NULL, 0, out, cap);
-    case WM_MAL_LONG: {
-        long want = (long)max_line + long_delta[m->arg % N(long_delta)];
+    case WM_MAL_LONG: { /* digits: a PARAMS numeral grows, beyond int64 */
+        /* around max-line, or around the 96 characters an error quotes
+         * before it cuts the input short (docs/ERRORS.md) */
+        long want = (m->arg / N(long_delta)) % 2 ? 90 + (long)(m->pos % 12)
+                                                 : (long)max_line + long_delta[m->arg % N(long_delta)];
         k = splice(a, n, n, n, NULL, 0, out, cap);
         for (; (long)k < want && k < cap; k++)
             out[k] = (unsigned char)('0' + (k + m->pos) % 10);
