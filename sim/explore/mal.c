@@ -159,14 +159,15 @@ int wm_mal_smaller(const struct wm_mal *m, unsigned i, struct wm_mal *out)
 {
     *out = *m;
     switch (i) {
-    case 0: out->line = 0; return 1;
-    case 1: out->line /= 2; return 1;
-    case 2: out->line -= m->line > 0; return 1;
-    case 3: out->conn = 0; return 1;
-    case 4: out->pos = 0; return 1;
-    case 5: out->pos /= 2; return 1;
-    case 6: out->arg = 0; return 1;
-    case 7: out->arg /= 2; return 1;
+    case 0: memset(out, 0, sizeof *out); return 1; /* a failure the well-formed run has too */
+    case 1: out->line = 0; return 1;
+    case 2: out->line /= 2; return 1;
+    case 3: out->line -= m->line > 0; return 1;
+    case 4: out->conn = 0; return 1;
+    case 5: out->pos = 0; return 1;
+    case 6: out->pos /= 2; return 1;
+    case 7: out->arg = 0; return 1;
+    case 8: out->arg /= 2; return 1;
     }
     return 0;
 }
