@@ -326,12 +326,15 @@ def main():
     p.add_argument("--ldflags", default="-O2 -g")
     p.add_argument("--exclude", action="append", default=[],
                    help="leave out proto/NAME.c (repeatable), e.g. code no profile explores runs")
+    p.add_argument("--only", action="append", default=[],
+                   help="sample only proto/NAME.c (repeatable), e.g. the framer's and parser's")
     p.add_argument("--list", action="store_true", help="print the sample and stop")
     a = p.parse_args()
     a.sim_dirs = ["sim/tx", "sim/core", "sim/net", "sim/check", "sim/explore", "sim/cli"]
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     a.state = os.path.abspath(a.state)
-    every = [m for m in all_sites(root) if os.path.basename(m["file"]) not in a.exclude]
+    every = [m for m in all_sites(root) if os.path.basename(m["file"]) not in a.exclude
+             and (not a.only or os.path.basename(m["file"]) in a.only)]
     rng = random.Random(a.seed)
     sample = rng.sample(every, min(a.n, len(every)))
     if a.list:

@@ -53,6 +53,24 @@ case_faults_swarm() {
         has $1 "faults tried (runs): reset [1-9][0-9]*, half-close 0, stall 0, slow 0, delay 0, journal-limit 0, alloc-fail 0, split [1-9]" &&
         run $1 0 -- --runs 50 --faults none && has $1 "reset 0, half-close 0, stall 0, slow 0, delay 0, journal-limit 0, alloc-fail 0, split 0"
 }
+# Malformed input (docs/EXPLORE.md, "Malformed input"): strict warmer holds
+# on the runs that corrupt a client line; --faults names it like the others.
+case_malformed_runs_hold() {
+    run $1 0 -- --runs 600 --seed 12 --faults malformed -j 2 &&
+        has $1 "^explore: seed 12, 600 runs, all held$" && has $1 "split 0, malformed [1-9][0-9]*$" &&
+        run $1 0 -- --runs 100 --seed 12 --faults reset && has $1 "split 0, malformed 0$"
+}
+# A malformed run's file (a client script against warmer's server) replays
+# under every driver, held to the classifier; a server script does not.
+case_malformed_replay() {
+    local f
+    for f in params-leading-plus carriage-return empty-line line-too-long invalid-utf8 \
+        params-beyond-int64 report-unknown-decision number-before-params; do
+        run $1 0 -- --replay "fixtures/bad/$f.txt" || return 1
+        has $1 "^ok fixtures/bad/$f.txt: the invariants hold under every " || return 1
+    done
+    run $1 2 -- --replay fixtures/bad/server-non-integer.txt
+}
 case_replay_goldens() {
     local f
     for f in fixtures/golden/book.txt fixtures/golden/full-int64.txt fixtures/golden/connections-3.txt \
@@ -324,7 +342,7 @@ case_step_budget_is_a_hang() {
 }
 case_usage() {
     run $1 2 -- --runs 5 --time 5 && run $1 2 -- -j 0 && run $1 2 -- --frob &&
-        run $1 2 -- --driver fibers && run $1 2 -- --replay fixtures/bad/empty-line.txt &&
+        run $1 2 -- --driver fibers && run $1 2 -- --replay fixtures/bad/server-non-integer.txt &&
         run $1 2 -- --faults reset,fire && grep -q 'unknown kind "fire"' "$tmp/$1.err" &&
         run $1 2 -- --replay /nonexistent && run $1 0 -- --help && has $1 "usage: warmer explore"
 }

@@ -27,6 +27,8 @@ declare -A within=(
     [seed-key-without-index]=100
     [summary-drops-last]=100
     [loops-on-exhausted-range]=100
+    [params-accepts-plus]=1000
+    [framer-accepts-delete]=3000
 )
 # The invariants (docs/EXPLORE.md) that may find each: one found for another
 # reason (a harness failure, say) does not count.
@@ -44,6 +46,8 @@ declare -A kinds=(
     [seed-key-without-index]=guess        # the oracle's own MT19937 draws otherwise
     [summary-drops-last]=summary          # the console's summary, checked by the oracle
     [loops-on-exhausted-range]=hang       # the watchdog kills the run's child
+    [params-accepts-plus]=malformed       # the classifier of a corrupted client line
+    [framer-accepts-delete]=malformed     # the same, on the line layer
 )
 # Extra options for a mutant's explore runs (and its reproducer's replays).
 declare -A options=(

@@ -9,6 +9,7 @@
 #include "explore.h"
 #include "explore_fail.h"
 #include "explore_live.h"
+#include "explore_mal.h"
 #include "explore_report.h"
 #include "live.h"
 #include "net.h"
@@ -53,8 +54,9 @@ static const char explore_help[] =
     "  -j N            runs at once (default: the CPU count); output does not change\n"
     "  --faults LIST   fault kinds runs may turn on: all (default), none, or a\n"
     "                  list of split, reset, half-close, stall, slow, delay,\n"
-    "                  journal-limit, alloc-fail; each run turns on its own random\n"
-    "                  subset\n"
+    "                  journal-limit, alloc-fail, malformed (a corrupted client\n"
+    "                  line, strict runs without a fault plan); each run turns on\n"
+    "                  its own random subset\n"
     "  --driver D      every run's first execution uses driver D (runs with a\n"
     "                  fault plan use sim, which carries faults out)\n"
     "  --connect A     explore a live server of any implementation at A instead,\n"
@@ -70,7 +72,8 @@ static const char explore_help[] =
     "  --replay FILE   runs FILE's settings under every driver, transport and\n"
     "                  chunking: each must hold the invariants and all must agree;\n"
     "                  repeat it, or give a DIR, for a set of files (in order, a\n"
-    "                  summary last)\n"
+    "                  summary last); a malformed run's file (a client script)\n"
+    "                  is held to the classifier of its last client lines\n"
     "  -k PATTERN, --keyword PATTERN  of --replay's files only those whose path\n"
     "                  contains a match of the shell pattern, as for warmer check\n"
     "  --profile P     every run's sessions (default strict): book, book-asyncio\n"
@@ -93,7 +96,7 @@ static const char explore_help[] =
 struct tally {
     uint64_t runs, connections, games, guesses;
     uint64_t driver[3], transport[2], small_line, small_guesses;
-    uint64_t kind[WM_FAULT_KINDS + 1]; /* runs with each fault kind on (and split) */
+    uint64_t kind[WM_SCN_KINDS]; /* runs with each fault kind on (split, malformed) */
 };
 
 struct explore {
@@ -150,7 +153,7 @@ static void count(struct tally *t, const struct result *r)
     t->guesses += r->out.guesses;
     t->driver[s->run.driver]++;
     t->transport[s->run.transport]++;
-    for (unsigned k = 0; k <= WM_FAULT_KINDS; k++)
+    for (unsigned k = 0; k < WM_SCN_KINDS; k++)
         t->kind[k] += (s->swarm >> k) & 1;
     t->small_line += s->max_line != WM_LINE_MAX_DEFAULT;
     t->small_guesses += s->max_guesses != WM_DEFAULT_MAX_GUESSES;
@@ -177,7 +180,7 @@ static void print_tally(const struct explore *e, const struct tally *t, uint64_t
            t->driver[WM_DRV_SIM], t->driver[WM_DRV_EVENTS], t->driver[WM_DRV_THREADS],
            t->transport[WM_TR_SOCKETPAIR], t->transport[WM_TR_MEMORY]);
     printf("  faults tried (runs):");
-    for (unsigned k = 0; k <= WM_FAULT_KINDS; k++)
+    for (unsigned k = 0; k < WM_SCN_KINDS; k++)
         printf("%s %s %" PRIu64, k ? "," : "", wm_scn_fault_name(k), t->kind[k]);
     printf("\n  limits: small max-line %" PRIu64 ", small max-guesses %" PRIu64 "\n",
            t->small_line, t->small_guesses);
@@ -283,14 +286,16 @@ static int replay(const struct wm_args *a, const char *path, const struct explor
         printf("skip %s: a side is a script; explore replays runs of sessions\n", path);
         return WM_REPLAY_SKIPPED;
     }
-    if (t.cfg.client_script || t.cfg.server_script) {
+    int mal = t.cfg.client_script && !t.cfg.server_script; /* a malformed run's file */
+    if (t.cfg.server_script || (t.cfg.client_script && !mal)) {
         wm_tx_free(&t);
         fprintf(stderr, "%s: %s: explore replays runs of sessions, not scripts\n", a->cmd, path);
         return WM_EXIT_USAGE;
     }
     int slot = wm_watchdog_enter(e->watch, WM_WATCHDOG_OTHER);
-    int rc = e->no_fork ? wm_explore_replay(&t.cfg, &e->budget, &o)
-                        : wm_explore_replay_isolated(&t.cfg, &e->budget, &o);
+    int rc = mal         ? wm_explore_mal_replay(&t, &e->budget, &o)
+             : e->no_fork ? wm_explore_replay(&t.cfg, &e->budget, &o)
+                          : wm_explore_replay_isolated(&t.cfg, &e->budget, &o);
     wm_watchdog_leave(e->watch, slot);
     if (rc < 0) {
         fprintf(stderr, "%s: out of memory\n", a->cmd);
@@ -417,7 +422,7 @@ static int explore_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
         if (wm_scn_parse_faults(o->val, &x->e.bias.faults, bad, sizeof bad) < 0)
             return wm_usage_error(a, "%s: unknown kind \"%s\" (want all, none, or a list of "
                                   "split, reset, half-close, stall, slow, delay, journal-limit, "
-                                  "alloc-fail)", o->name, bad), -1;
+                                  "alloc-fail, malformed)", o->name, bad), -1;
         return 0;
     case EXP_REPLAY:
         if (x->nreplay == EXP_REPLAY_MAX)

@@ -8,6 +8,7 @@
 #include "alloc.h"
 #include "drivers.h"
 #include "explore_console.h"
+#include "explore_mal.h"
 #include "oracle.h"
 #include "sig.h"
 
@@ -274,6 +275,8 @@ int wm_explore_run(const struct wm_scn *s, const struct wm_explore_budget *b, st
     int rc = check_setup(&cfg, &s->run, b, o, NULL, 0);
     if (rc == 0 && !o->failed)
         rc = check_setup(&cfg, &s->other, b, o, o->text, o->len);
+    if (rc == 0 && !o->failed) /* then its malformed line, if it has one */
+        rc = wm_explore_mal(s, b, o);
     wm_cfg_free(&cfg);
     return rc;
 }

@@ -165,7 +165,7 @@ static void draw_words(const struct wm_scn_bias *b, char *buf, size_t size)
     buf[0] = '\0';
     if (b->faults != WM_SCN_ALL_FAULTS) {
         n += (size_t)snprintf(buf, size, " --faults %s", b->faults ? "" : "none");
-        for (unsigned k = 0, first = 1; k <= WM_FAULT_KINDS && n < size; k++)
+        for (unsigned k = 0, first = 1; k < WM_SCN_KINDS && n < size; k++)
             if ((b->faults >> k) & 1) {
                 n += (size_t)snprintf(buf + n, size - n, "%s%s", first ? "" : ",",
                                       wm_scn_fault_name(k));

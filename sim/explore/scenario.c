@@ -197,6 +197,8 @@ static void draw_shifts(struct wm_rng *g, struct wm_scn *s)
             s->shift[i] = shifts[rnd(g, 0, (int64_t)(sizeof shifts / sizeof shifts[0]) - 1)];
 }
 
+#define MAL_PERCENT 50 /* of the runs that may have malformed input */
+
 void wm_scn_draw(struct wm_scn *s, uint64_t seed, uint64_t run, const struct wm_scn_bias *b)
 {
     struct wm_rng g;
@@ -255,11 +257,19 @@ void wm_scn_draw(struct wm_scn *s, uint64_t seed, uint64_t run, const struct wm_
     }
     if (wm_profile_is_book(s->profile)) /* last: strict's draws are as they were */
         draw_shifts(&g, s);
+    /* After everything else, so runs drawn before malformed input are as they were. */
+    if (!live && s->profile == WM_PROFILE_STRICT && s->nfaults == 0 &&
+        ((b ? b->faults : WM_SCN_ALL_FAULTS) & WM_SCN_MALFORMED)) {
+        wm_mal_draw(&g, s->connections, MAL_PERCENT, &s->mal);
+        s->swarm |= s->mal.on ? WM_SCN_MALFORMED : 0;
+    }
 }
 
 const char *wm_scn_fault_name(unsigned k)
 {
-    return k == WM_FAULT_KINDS ? "split" : wm_fault_name((enum wm_fault_kind)k);
+    return k == WM_FAULT_KINDS       ? "split"
+           : k == WM_FAULT_KINDS + 1 ? "malformed"
+                                     : wm_fault_name((enum wm_fault_kind)k);
 }
 
 int wm_scn_parse_faults(const char *list, unsigned *mask, char *bad, size_t size)
@@ -273,7 +283,9 @@ int wm_scn_parse_faults(const char *list, unsigned *mask, char *bad, size_t size
         return 0;
     for (const char *p = list;;) {
         size_t n = strcspn(p, ",");
-        int k = n == 5 && memcmp(p, "split", 5) == 0 ? WM_FAULT_KINDS : wm_fault_kind_of(p, n);
+        int k = n == 5 && memcmp(p, "split", 5) == 0       ? WM_FAULT_KINDS
+                : n == 9 && memcmp(p, "malformed", 9) == 0 ? WM_FAULT_KINDS + 1
+                                                           : wm_fault_kind_of(p, n);
         if (k < 0) {
             snprintf(bad, size, "%.*s", (int)n, p);
             return -1;
@@ -318,13 +330,14 @@ static size_t components(const struct wm_scn *s, uint64_t *v)
     for (unsigned i = 0; i < s->nfaults; i++)
         v[n++] = s->faults[i].arg;
     v[n++] = s->seed;
-    return n;
+    wm_mal_components(&s->mal, v + n);
+    return n + WM_MAL_COMPONENTS;
 }
 
 int wm_scn_less(const struct wm_scn *a, const struct wm_scn *b)
 {
-    uint64_t va[8 + 6 * WM_SCN_MAX_GAMES + WM_MAX_FAULTS];
-    uint64_t vb[8 + 6 * WM_SCN_MAX_GAMES + WM_MAX_FAULTS];
+    uint64_t va[8 + 6 * WM_SCN_MAX_GAMES + WM_MAX_FAULTS + WM_MAL_COMPONENTS];
+    uint64_t vb[8 + 6 * WM_SCN_MAX_GAMES + WM_MAX_FAULTS + WM_MAL_COMPONENTS];
     size_t na = components(a, va), nb = components(b, vb);
     for (size_t i = 0; i < na && i < nb; i++)
         if (va[i] != vb[i])
@@ -419,5 +432,6 @@ int wm_scn_smaller(const struct wm_scn *s, unsigned i, struct wm_scn *out)
         out->seed = i == 0 ? 0 : i == 1 ? s->seed / 2 : s->seed - (s->seed > 0);
         return 1;
     }
-    return 0;
+    i -= 3;
+    return s->mal.on && wm_mal_smaller(&s->mal, i, &out->mal); /* an earlier line, a simpler cut */
 }

@@ -9,6 +9,7 @@
 
 #include "cfg.h"
 #include "exec.h"
+#include "mal.h"
 
 #define WM_SCN_MAX_GAMES 6
 #define WM_SCN_MAX_CONNECTIONS 24
@@ -24,7 +25,10 @@ struct wm_scn_setup {
 /* Fault kinds explore may turn on (--faults): the plan's kinds (fault.h),
  * and split reads and writes (chunking). */
 #define WM_SCN_SPLIT (1u << WM_FAULT_KINDS)
-#define WM_SCN_ALL_FAULTS ((WM_SCN_SPLIT << 1) - 1)
+/* A malformed client line (mal.h): strict runs without a fault plan only. */
+#define WM_SCN_MALFORMED (WM_SCN_SPLIT << 1)
+#define WM_SCN_KINDS (WM_FAULT_KINDS + 2) /* bits of a fault mask */
+#define WM_SCN_ALL_FAULTS ((WM_SCN_MALFORMED << 1) - 1)
 
 struct wm_scn {
     uint64_t seed; /* the servers' base seed */
@@ -40,6 +44,7 @@ struct wm_scn {
     unsigned swarm; /* the fault kinds this run turned on (bits as WM_SCN_*) */
     struct wm_fault faults[WM_MAX_FAULTS];
     unsigned nfaults;
+    struct wm_mal mal; /* a corrupted client line, when mal.on */
 };
 
 /* What a user fixed on the command line: -1 where explore draws. */
@@ -57,7 +62,7 @@ struct wm_scn_bias {
 
 /* "reset,stall,split" or "all" or "none" into a mask; -1 naming the bad word. */
 int wm_scn_parse_faults(const char *list, unsigned *mask, char *bad, size_t size);
-/* The name of bit k of a fault mask ("split" for WM_SCN_SPLIT). */
+/* The name of bit k of a fault mask ("split" for WM_SCN_SPLIT, "malformed"). */
 const char *wm_scn_fault_name(unsigned k);
 
 /* Run `run` of the exploration seeded `seed`. */

@@ -104,4 +104,9 @@ void wm_scn_describe(const struct wm_scn *s, char *buf, size_t size)
         wm_fault_format(&s->faults[i], f, sizeof f);
         n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ", " : ", faults: ", f);
     }
+    if (s->mal.on && n < size) {
+        char m[128];
+        wm_mal_describe(&s->mal, m, sizeof m);
+        n += (size_t)snprintf(buf + n, size - n, "; %s", m);
+    }
 }

@@ -1,0 +1,225 @@
+/* Malformed input, executed and judged (explore_mal.h). */
+#include "explore_mal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "classify.h"
+#include "conn.h"
+#include "drivers.h"
+#include "inv_mal.h"
+
+static void fail(struct wm_outcome *o, const char *kind, unsigned conn, const char *fmt, ...)
+{
+    va_list ap;
+    o->failed = 1;
+    o->v.kind = kind;
+    o->v.conn = conn;
+    o->v.lineno = 0;
+    va_start(ap, fmt);
+    vsnprintf(o->v.msg, sizeof o->v.msg, fmt, ap);
+    va_end(ap);
+}
+
+/* A record line's side and connection ("C3: ..." or "S! ..."), and where
+ * its ':' or '!' is: 0 for a header or anything else. */
+static size_t record(const char *p, size_t n, char *side, unsigned *conn)
+{
+    if (n < 2 || (p[0] != 'C' && p[0] != 'S'))
+        return 0;
+    size_t i = 1;
+    unsigned c = 0;
+    while (i < n && p[i] >= '0' && p[i] <= '9' && c < 100000)
+        c = c * 10 + (unsigned)(p[i++] - '0');
+    if (i == n || (p[i] != ':' && p[i] != '!'))
+        return 0;
+    *side = p[0];
+    *conn = i == 1 ? 1 : c;
+    return i;
+}
+
+/* The client lines of conn sent before either side of it ended. */
+static uint32_t eligible(const char *t, size_t len, unsigned conn)
+{
+    uint32_t k = 0;
+    for (const char *p = t, *end = t + len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = (size_t)((nl ? nl : end) - p), at;
+        char side;
+        unsigned c;
+        if ((at = record(p, n, &side, &c)) && c == conn) {
+            if (p[at] == '!')
+                return k;
+            k += side == 'C';
+        }
+        p = nl ? nl + 1 : end;
+    }
+    return k;
+}
+
+/* The script: t's header, "# client: script", every record but conn's
+ * after its k-th client line, which is corrupted as m says. */
+static int script_text(const char *t, size_t len, unsigned conn, uint32_t k, const struct wm_mal *m,
+                       size_t max_line, char **out, size_t *olen)
+{
+    FILE *f = open_memstream(out, olen);
+    if (!f)
+        return -1;
+    size_t cap = max_line + WM_MAL_MAX_EXTRA + 1;
+    unsigned char *orig = malloc(4 * cap + 2 * len + 8), *bad = malloc(cap);
+    char *esc = malloc(4 * cap + 1);
+    int header = 1, rc = orig && bad && esc ? 0 : -1;
+    uint32_t seen = 0;
+    for (const char *p = t, *end = t + len; p < end && rc == 0;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = (size_t)((nl ? nl : end) - p), at;
+        char side;
+        unsigned c;
+        if (header && p[0] != '#') {
+            fputs("# client: script\n", f);
+            header = 0;
+        }
+        at = record(p, n, &side, &c);
+        if (!at || c != conn || seen <= k) {
+            if (at && c == conn && side == 'C' && p[at] == ':' && seen++ == k) {
+                size_t s = at + 1 + (at + 1 < n && p[at + 1] == ' ');
+                long on = wm_cls_unescape(p + s, n - s, orig);
+                size_t bn = wm_mal_apply(m, orig, on < 0 ? 0 : (size_t)on, max_line, bad);
+                wm_cls_escape(bad, bn, esc, 4 * cap + 1);
+                fprintf(f, "%.*s:%s%s\n", (int)at, p, bn ? " " : "", esc);
+                seen = k + 2; /* the rest of conn is the server's to write */
+            } else {
+                fwrite(p, 1, n, f);
+                fputc('\n', f);
+            }
+        }
+        p = nl ? nl + 1 : end;
+    }
+    free(orig);
+    free(bad);
+    free(esc);
+    if (fclose(f) != 0 || rc != 0) {
+        free(*out);
+        *out = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+/* t under setup u, rendered: 0, 1 with err, -1 out of memory. */
+static int execute(const struct wm_transcript *t, const struct wm_scn_setup *u,
+                   const struct wm_explore_budget *b, char **text, size_t *len, struct wm_err *err)
+{
+    struct wm_cfg cfg = t->cfg;
+    struct wm_exec_opts o;
+    struct wm_conn_log *logs;
+    cfg.chunking = u->chunking;
+    wm_exec_opts_init(&o);
+    o.driver = u->driver;
+    o.transport = u->transport;
+    o.max_steps = b->max_steps;
+    o.skip_logs = 1;
+    if (wm_execute(&cfg, t, &o, &logs, err) < 0)
+        return 1;
+    *text = wm_tx_render(&t->cfg, logs, len);
+    wm_conn_logs_free(logs, cfg.connections);
+    return *text ? 0 : -1;
+}
+
+/* Runs t under each setup: each held to the classifier on conns (0: all),
+ * all alike. o->text becomes the first run's transcript. */
+static int judge(const struct wm_transcript *t, const struct wm_scn_setup *u, size_t nu,
+                 unsigned conn, const struct wm_explore_budget *b, struct wm_outcome *o)
+{
+    for (size_t i = 0; i < nu && !o->failed; i++) {
+        char *text;
+        size_t len;
+        struct wm_err err;
+        int rc = execute(t, &u[i], b, &text, &len, &err);
+        if (rc < 0)
+            return -1;
+        if (rc > 0) {
+            fail(o, "run", conn, "the malformed run failed (%s/%s): %s",
+                 wm_driver_name(u[i].driver), wm_transport_name(u[i].transport), err.msg);
+            return 0;
+        }
+        if (i == 0) {
+            free(o->text);
+            free(o->console);
+            o->console = NULL, o->console_len = 0;
+            o->text = text, o->len = len;
+            for (unsigned c = conn ? conn : 1; c <= (conn ? conn : t->cfg.connections); c++) {
+                struct wm_violation v;
+                if (wm_inv_mal_check(text, len, c, &v) != 0) {
+                    o->failed = 1;
+                    o->v = v;
+                    break;
+                }
+            }
+            continue;
+        }
+        if (len != o->len || memcmp(text, o->text, len) != 0)
+            fail(o, "differential", conn, "the malformed run under %s/%s%s differs from %s/%s",
+                 wm_driver_name(u[i].driver), wm_transport_name(u[i].transport),
+                 u[i].chunking ? "/split" : "", wm_driver_name(u[0].driver),
+                 wm_transport_name(u[0].transport));
+        free(text);
+    }
+    return 0;
+}
+
+int wm_explore_mal(const struct wm_scn *s, const struct wm_explore_budget *b, struct wm_outcome *o)
+{
+    if (!s->mal.on || !o->text)
+        return 0;
+    if (!b)
+        b = &wm_explore_default_budget;
+    unsigned conn = s->mal.conn % s->connections + 1;
+    uint32_t lines = eligible(o->text, o->len, conn);
+    if (lines == 0)
+        return 0;
+    char *src;
+    size_t n;
+    if (script_text(o->text, o->len, conn, s->mal.line % lines, &s->mal, s->max_line, &src, &n) < 0)
+        return -1;
+    FILE *f = fmemopen(src, n, "r");
+    struct wm_transcript t;
+    struct wm_err err;
+    int rc = 0;
+    if (!f) {
+        free(src);
+        return -1;
+    }
+    if (wm_tx_parse_file(f, "malformed", &t, WM_DEFAULT_MAX_JOURNAL, &err) < 0) {
+        fail(o, "format", conn, "the malformed script does not read back: %s", err.msg);
+    } else {
+        struct wm_scn_setup u[2] = {{WM_DRV_SIM, WM_TR_MEMORY, 0}, s->other};
+        if (memcmp(&u[0], &u[1], sizeof u[0]) == 0)
+            u[1].transport = WM_TR_SOCKETPAIR;
+        rc = judge(&t, u, 2, conn, b, o);
+        wm_tx_free(&t);
+    }
+    fclose(f);
+    free(src);
+    return rc;
+}
+
+int wm_explore_mal_replay(const struct wm_transcript *t, const struct wm_explore_budget *b,
+                          struct wm_outcome *o)
+{
+    struct wm_scn_setup u[12];
+    size_t nu = 0;
+    memset(o, 0, sizeof *o);
+    if (!b)
+        b = &wm_explore_default_budget;
+    for (int d = WM_DRV_SIM; d <= WM_DRV_EVENTS; d++) {
+        if (d == WM_DRV_THREADS && t->cfg.connections > WM_THREADS_MAX_CONNECTIONS)
+            continue;
+        for (int tr = WM_TR_SOCKETPAIR; tr <= WM_TR_MEMORY; tr++)
+            for (int c = 0; c < 2; c++)
+                u[nu++] = (struct wm_scn_setup){(enum wm_driver)d, (enum wm_transport_kind)tr, c};
+    }
+    return judge(t, u, nu, 0, b, o);
+}
