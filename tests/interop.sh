@@ -205,6 +205,31 @@ case_book_deviations_fail() {
         fixtures/golden/book.txt &&
         has $1 "^FAIL fixtures/golden/book.txt:.*expected the server to hang after the client's close"
 }
+# The same re-derivation through plain `warmer replay --connect --profile`:
+# the book's threaded server passes a strict file whose client it takes
+# leniently under book, and fails it under strict (the file as is).
+case_replay_connect_rederives() {
+    command -v "$PY" >/dev/null || return 0
+    local port pid f=fixtures/bad/params-leading-plus.txt rc1 rc2 i=0
+    port=$("$PY" -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+    $BOOK threaded --port "$port" --seed 1234 2>/dev/null &
+    pid=$!
+    until "$PY" -c "import socket;socket.create_connection(('127.0.0.1',$port)).close()" 2>/dev/null; do
+        [ $i -ge 200 ] && break
+        sleep 0.05
+        i=$((i + 1))
+    done
+    # the probe above was connection 1 (seed 1234); the file's seed draws nothing here
+    $W replay --profile book --server --connect "127.0.0.1:$port" --timeout 1 "$f" >"$tmp/$1.out" 2>&1
+    rc1=$?
+    $W replay --server --connect "127.0.0.1:$port" --timeout 1 "$f" >"$tmp/$1.strict" 2>&1
+    rc2=$?
+    kill $pid 2>/dev/null
+    wait $pid 2>/dev/null
+    [ $rc1 -eq 0 ] && has $1 "^ok $f$" || { why="under book: exit $rc1: $(head -c 400 "$tmp/$1.out")"; return 1; }
+    [ $rc2 -eq 1 ] && grep -q "^FAIL $f:6: expected the server to close after" "$tmp/$1.strict" ||
+        { why="under strict: exit $rc2: $(head -c 400 "$tmp/$1.strict")"; return 1; }
+}
 # The book's client (--client) under book: every fixture whose server side
 # it can meet passes, but for fixtures/book/exhausted-range.txt, which shows
 # the harness's timeout ending a client the book lets wait forever (left

@@ -12,7 +12,7 @@
 #   bash tests/record.sh --tool "valgrind ..." WARMER
 #       warmer record under the tool through full round trips, several
 #       connections, a line too long (alone, and after lines in the same
-#       read) and SIGTERM; the tool's exit status
+#       read), SIGTERM and a book recording whose server hangs; the tool's exit status
 #       (--error-exitcode) must be 0
 #
 # Env: REC_TIMEOUT (seconds per step, default 30; 120 with --tool),
@@ -773,8 +773,10 @@ profile_job() {
     lenient "$raddr" "$@"
     sleep 0.5 # the recorder has the client's close
     stop "$name" || { bad "$name" "$why"; return; }
+    local rrc=$rc
     stop "$name-srv"
-    [ -s "$tmp/$name.out" ] || { bad "$name" "no recording: $(tail -n 3 "$tmp/$name.err")"; return; }
+    [ $rrc -eq 0 ] && [ -s "$tmp/$name.out" ] ||
+        { bad "$name" "record exit $rrc: $(tail -n 3 "$tmp/$name.err")"; return; }
     if [ "$want" = rng ]; then
         ! grep -qx '# server: script' "$tmp/$name.out" &&
             grep -q "server rng, verified$" "$tmp/$name.err" ||
@@ -840,7 +842,8 @@ elif [ -z "$TOOL" ]; then
     fi
     join
 else # one at a time: the tool is slow
-    for j in book_job conns_job long_job relay_long_job sigterm_job "bad_job fixtures/bad/nul-byte.txt"; do
+    for j in book_job conns_job long_job relay_long_job sigterm_job "bad_job fixtures/bad/nul-byte.txt" \
+        'profile_job exhausted threaded book rng "" -- "${EXHAUST[@]}"'; do
         eval "bg $j"
         join
     done

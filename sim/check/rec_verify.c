@@ -373,6 +373,8 @@ int wm_rec_finish(FILE *out, const struct wm_rec_tx_opts *o, const struct wm_rsp
     struct wm_rec_played *p = calloc(n, sizeof *p);
     struct wm_cfg cfg;
     struct indexed x = {0};
+    char *hung = NULL; /* the re-run's records, when only its server's hangs differ */
+    size_t hung_len = 0;
     int rc = -1;
     wm_cfg_init(&cfg);
     *v = (struct wm_rec_verdict){0};
@@ -396,8 +398,6 @@ int wm_rec_finish(FILE *out, const struct wm_rec_tx_opts *o, const struct wm_rsp
     if (!games_ok)
         wm_cfg_free(&cfg);
     static const int tries[4][2] = {{0, 0}, {1, 0}, {0, 1}, {1, 1}};
-    char *hung = NULL; /* the re-run's records, when only its server's hangs differ */
-    size_t hung_len = 0;
     v->client_script = v->server_script = 1;
     for (int i = 0; i < 4 && !v->verified; i++) {
         cfg.client_script = tries[i][0];
