@@ -1,5 +1,5 @@
 # warmer: deterministic harness for the guessing protocol.
-# make | make check | make mutants | make memcheck [TRANSCRIPTS=dir/] | make crosscheck
+# make | make check | make check-html | make mutants | make mutation-score | make memcheck [TRANSCRIPTS=dir/] | make crosscheck
 # make install [PREFIX=/usr/local DESTDIR=] | make uninstall | make static | make clean
 
 CC      ?= cc
@@ -41,7 +41,7 @@ LIB_OBJ   = $(PROTO_SRC:%.c=$(B)/%.o) $(SIM_SRC:%.c=$(B)/%.o)
 TEST_SRC  = $(wildcard tests/test_*.c)
 TEST_BIN  = $(TEST_SRC:tests/%.c=$(B)/tests/%)
 
-.PHONY: all layers check mutants memcheck helgrind interop crosscheck bench fuzz install uninstall static \
+.PHONY: all layers check check-html mutants mutation-score memcheck helgrind interop crosscheck bench fuzz install uninstall static \
         clean FORCE
 all: $(B)/warmer
 
@@ -97,15 +97,33 @@ check: $(B)/warmer $(TEST_BIN) layers
 	@$(MUTANTS_ENV) bash tests/mutants.sh $(B)/warmer
 	@bash tests/record.sh $(B)/warmer
 	@bash tests/check.sh $(B)/warmer
+	@bash tests/html.sh $(B)/warmer
 	@bash tests/load.sh $(B)/warmer
 	@bash tests/install.sh $(B)/warmer
-	@echo "== make check: every stage passed (layers, yaml, $(words $(TEST_BIN)) Check suites, cli, net, serve, interop, explore, mutants, record, check, load, install)"
+	@echo "== make check: every stage passed (layers, yaml, $(words $(TEST_BIN)) Check suites, cli, net, serve, interop, explore, mutants, record, check, html, load, install)"
+
+# The HTML report in headless Chromium (ci/deps.sh installs it with
+# WITH_CHROMIUM=1): the rendered DOM checked, a screenshot kept as
+# $(B)/report.png (docs/report.png is a copy: make check-html, then cp).
+check-html: $(B)/warmer
+	@bash tests/html_browser.sh $(B)/warmer $(B)
 
 # Planted bugs explore must find, each built in $(B)/mutants/NAME with our
 # compiler and flags (about 30 s on 2 cores, so check runs it too).
 MUTANTS_ENV = MUTANTS_DIR='$(abspath $(B))/mutants' CC='$(CC)' CFLAGS='$(CFLAGS)' CPPFLAGS='$(CPPFLAGS)' LDFLAGS='$(LDFLAGS)'
 mutants: $(B)/warmer
 	@$(MUTANTS_ENV) bash tests/mutants.sh $(B)/warmer
+
+# The mutation score of explore alone over proto/*.c (ci/mutate.py): a
+# uniform seeded sample of classic mutants, each explored with --runs 3000
+# --seed 1. Long (about a minute a mutant): -j and resumable (B/mutation).
+MUTATION_N    ?= 90
+MUTATION_SEED ?= 1
+MUTATION_J    ?= 2
+mutation-score:
+	$(PYTHON) ci/mutate.py -n $(MUTATION_N) --seed $(MUTATION_SEED) -j $(MUTATION_J) \
+	    --state $(B)/mutation --cc '$(CC)' --cflags '$(WARN) $(CPPFLAGS_ALL) $(CFLAGS)' \
+	    --ldflags '$(CFLAGS) $(LDFLAGS)' $(MUTATION_ARGS)
 
 # ---- make memcheck ----------------------------------------------------------
 # Every stage below is independent: the memcheck target runs them with a make
@@ -157,7 +175,7 @@ MC_CHECKSH := $(addprefix memcheck-checksh-,$(filter-out $(call mc_skip,check),$
 MC_LOAD    := $(addprefix memcheck-load-,$(filter-out $(call mc_skip,load),$(call mc_cases,load)))
 MC_OTHER   := memcheck-serve-events memcheck-serve-threads memcheck-record memcheck-net-events \
              memcheck-net-threads memcheck-explore memcheck-check-fixtures memcheck-check-faults \
-             memcheck-skiplist $(if $(TRANSCRIPTS),memcheck-transcripts)
+             memcheck-skiplist memcheck-html $(if $(TRANSCRIPTS),memcheck-transcripts)
 # The longest first (measured), so that the last to start are short ones.
 MC_FIRST   := memcheck-suite-test_diff.test_matches_gnu_diff \
              memcheck-suite-test_diff.test_large_unrelated_falls_back \
@@ -228,6 +246,9 @@ memcheck-net-events memcheck-net-threads: memcheck-net-%:
 	$(MC_RUN) bash tests/net.sh --tool "$(MC_VALGRIND)" $(B)/warmer $* $(MC_END)
 memcheck-record:
 	$(MC_RUN) bash tests/record.sh --tool "$(MC_VALGRIND)" $(B)/warmer $(MC_END)
+# The HTML pages of check, interop, explore and report (tests/html.sh).
+memcheck-html:
+	$(MC_RUN) bash tests/html.sh "$(MC_W)" $(MC_PEER) $(MC_END)
 memcheck-explore:
 	$(MC_RUN) set -e; $(MC_W) explore --no-fork --runs 40 -j 2 --seed 3; \
 	  $(MC_W) explore --no-fork --replay fixtures/golden/connections-3.txt $(MC_END)
@@ -252,8 +273,17 @@ interop: $(B)/warmer
 	$(B)/warmer interop --server '$(PYTHON) ci/refmodel.py serve --listen {host}:{port} --seed {seed}' fixtures/
 	$(B)/warmer interop --client '$(PYTHON) ci/refmodel.py client --connect {host}:{port} {games}' fixtures/
 
-crosscheck: $(B)/warmer
+# The model's transcripts against ours; the book profiles' Python text
+# handling (decode, int(), repr) against the running CPython; and the
+# committed vectors of big integers and Python's text as CPython makes them.
+crosscheck: $(B)/warmer $(B)/tests/test_big
 	$(PYTHON) ci/crosscheck.py --warmer $(B)/warmer
+	$(PYTHON) ci/pyint_crosscheck.py --cases 20000 --cc '$(CC)'
+	$(PYTHON) ci/gen_big_vectors.py --check
+	$(PYTHON) ci/gen_pyuni.py --check
+	$(PYTHON) ci/gen_pyint_vectors.py --check
+	rm -rf $(B)/bigvec && $(PYTHON) ci/gen_big_vectors.py --random 7 --out $(B)/bigvec && \
+	    WARMER_BIG_VECTORS=$(B)/bigvec $(B)/tests/test_big
 
 BENCH_BIN = $(addprefix $(B)/bench/,bench_guesses pingpong minserver bare_load)
 bench: $(BENCH_BIN) $(B)/warmer

@@ -4,7 +4,8 @@
 # (make check parses the docs' YAML), perl's prove (make check reads --tap
 # with it), patch (the planted bugs of make mutants), groff and man
 # (tests/install.sh renders the man page); with
-# WITH_CLANG=1 also clang and libFuzzer's runtime (make CC=clang, make fuzz).
+# WITH_CLANG=1 also clang and libFuzzer's runtime (make CC=clang, make fuzz);
+# with WITH_CHROMIUM=1 also Chromium, for make check-html alone (headless).
 set -eu
 missing=""
 command -v cc >/dev/null 2>&1 || missing="$missing gcc"
@@ -21,6 +22,9 @@ command -v man >/dev/null 2>&1 || missing="$missing man-db"
 if [ -n "${WITH_CLANG:-}" ]; then # the clang build and make fuzz (libFuzzer's runtime)
     command -v clang >/dev/null 2>&1 || missing="$missing clang"
     dpkg -s libclang-rt-14-dev >/dev/null 2>&1 || missing="$missing libclang-rt-14-dev"
+fi
+if [ -n "${WITH_CHROMIUM:-}" ]; then # make check-html renders the page in it
+    command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 fi
 [ -z "$missing" ] && exit 0
 echo "ci/deps.sh: installing$missing" >&2

@@ -5,14 +5,14 @@
 # The option lists follow docs/CLI.md; tests/install.sh holds them to
 # `warmer CMD --help`.
 
-_warmer_commands="run check review replay client serve interop record explore load"
+_warmer_commands="run check review replay client serve interop record explore load report"
 
 # The long options of each command (-h/--help and -V/--version: all of them).
 _warmer_opts() {
     case $1 in
     run) echo "--seed --game --format --connections --driver --transport --chunking
         --max-line --max-guesses --max-steps --max-journal --max-run-memory --fault --profile" ;;
-    check) echo "--update --dry-run -j --jobs --shard --junit --json --tap --color --progress
+    check) echo "--update --dry-run -j --jobs --shard --junit --json --html --tap --color --progress
         --durations -k --keyword --last-failed --cache-dir --no-cache --driver --transport
         --max-steps --max-journal --max-run-memory --profile" ;;
     review) echo "-k --keyword --last-failed --cache-dir --driver --transport --max-steps
@@ -23,15 +23,16 @@ _warmer_opts() {
     serve) echo "--listen --seed --driver --max-connections --idle-timeout --max-line
         --max-guesses --max-memory --console-queue --profile" ;;
     interop) echo "--server --client -j --jobs --timeout --close-window --process-timeout
-        --host --shard --junit --json --tap --color --progress --durations -k --keyword
+        --host --shard --junit --json --html --tap --color --progress --durations -k --keyword
         --last-failed --cache-dir --no-cache --profile" ;;
     record) echo "--listen --connect --seed --connections --max-line --max-connections
         --max-journal --close-wait --connect-timeout --profile" ;;
     explore) echo "--seed --runs --time --shard --out -j --jobs --faults --driver --junit
-        --json --connect --server-seed --timeout --close-window --replay --run --no-fork
-        -k --keyword --profile" ;;
+        --json --html --connect --server-seed --timeout --close-window --replay --run --no-fork
+        -k --keyword --run-timeout --max-steps --profile" ;;
     load) echo "--connect --connections --guesses --duration --game --seed --timeout
         --max-guesses" ;;
+    report) echo "--html" ;;
     esac
     echo "--help --version"
 }
@@ -61,7 +62,7 @@ _warmer_values() {
         case $cur in *,*) head=${cur%,*}, last=${cur##*,} ;; esac
         COMPREPLY=($(compgen -P "$head" -W "all none split reset half-close stall slow delay journal-limit alloc-fail" -- "$last"))
         return ;;
-    --junit | --json | --replay)
+    --junit | --json | --html | --replay)
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -f -- "$cur"))
         return ;;
@@ -107,9 +108,9 @@ _warmer() {
     fi
     case $cur in
     -*) COMPREPLY=($(compgen -W "$(_warmer_opts "$cmd")" -- "$cur")) ;;
-    *)  # operands: transcripts (files and folders) for the commands that take them
+    *)  # operands: transcripts (files and folders), or reports, for the commands that take them
         case $cmd in
-        check | review | replay | interop)
+        check | review | replay | interop | report)
             compopt -o filenames 2>/dev/null
             COMPREPLY=($(compgen -f -- "$cur")) ;;
         esac ;;

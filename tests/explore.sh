@@ -307,6 +307,21 @@ case_signal_stops_cleanly() {
             { why="SIG$sig: $why"; return 1; }
     done
 }
+# The watchdog's step budget: a run past --max-steps is a hang, shrunk, and
+# its reproducers carry the budget (the time budget: tests/mutants.sh,
+# loops-on-exhausted-range).
+case_step_budget_is_a_hang() {
+    run $1 1 -- --runs 20 --seed 4 --max-steps 50 --faults none --out "$tmp/$1.dir" &&
+        has $1 "^  found: hang: the run was still going after 50 scheduler steps (--max-steps" &&
+        has $1 "^  fails: hang: " && has $1 "^reproduce: .* explore --replay .* --max-steps 50$" &&
+        has $1 "^  from the seed alone: .* explore --seed 4 --run [0-9]* --faults none --max-steps 50$" || return 1
+    local cmd
+    cmd=$(sed -n 's/^reproduce: //p' "$tmp/$1.out")
+    eval "$cmd" >"$tmp/$1.rep" 2>&1
+    [ $? -eq 1 ] && grep -q "fails: hang: " "$tmp/$1.rep" || { why="the reproducer: $(head -c 300 "$tmp/$1.rep")"; return 1; }
+    run $1 2 -- --runs 1 --max-steps 0 && run $1 2 -- --runs 1 --run-timeout -1 &&
+        run $1 2 -- --runs 1 --run-timeout 2592001
+}
 case_usage() {
     run $1 2 -- --runs 5 --time 5 && run $1 2 -- -j 0 && run $1 2 -- --frob &&
         run $1 2 -- --driver fibers && run $1 2 -- --replay fixtures/bad/empty-line.txt &&

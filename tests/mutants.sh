@@ -24,6 +24,9 @@ declare -A within=(
     [fault-path-leaks]=100
     [settle-ignores-server]=100
     [assert-fires]=100
+    [seed-key-without-index]=100
+    [summary-drops-last]=100
+    [loops-on-exhausted-range]=100
 )
 # The invariants (docs/EXPLORE.md) that may find each: one found for another
 # reason (a harness failure, say) does not count.
@@ -32,12 +35,23 @@ declare -A kinds=(
     [judge-equal-distance]=decision
     [no-finally]=client-error
     [params-keeps-guesses]=server-error
-    [randint-off-by-one]=server-error
+    [randint-off-by-one]="guess server-error" # guess: the oracle's draw (before: NUMBER gave up)
     [split-line-loses-byte]="server-error range repeat decision client-error run" # run: a lost byte can leave a side waiting forever
     [merge-client-first]="order written" # written: the streamed order disagrees with the merge
     [fault-path-leaks]=leak
     [settle-ignores-server]=written
     [assert-fires]=crash
+    [seed-key-without-index]=guess        # the oracle's own MT19937 draws otherwise
+    [summary-drops-last]=summary          # the console's summary, checked by the oracle
+    [loops-on-exhausted-range]=hang       # the watchdog kills the run's child
+)
+# Extra options for a mutant's explore runs (and its reproducer's replays).
+declare -A options=(
+    [loops-on-exhausted-range]="--run-timeout 2 -j 2"
+)
+# A check of its own after the common ones, for the mutant that needs one.
+declare -A extra=(
+    [loops-on-exhausted-range]=hang_without_fork
 )
 # Mutants explore cannot see, and why: kept, never asserted (a finding).
 declare -A unseen=()
@@ -89,7 +103,8 @@ case_mutant() {
     local mut=$dir/build/warmer
     out=$dir/out
     rm -rf "$out"
-    timeout "$EXPLORE_TIMEOUT" "$mut" explore --seed 1 --runs "$runs" --out "$out" \
+    # shellcheck disable=SC2086
+    timeout "$EXPLORE_TIMEOUT" "$mut" explore --seed 1 --runs "$runs" --out "$out" ${options[$name]} \
         >"$dir/explore.out" 2>"$dir/explore.err"
     rc=$?
     [ "$rc" -eq 1 ] || { why="explore exited $rc, want 1 (a failure within $runs runs)"; return 1; }
@@ -109,16 +124,31 @@ case_mutant() {
     line=$(grep -m1 '^reproduce: ' "$dir/explore.out")
     rest=${line#"reproduce: $mut explore --replay "}
     [ "$rest" != "$line" ] || { why="no 'reproduce: $mut explore --replay FILE' line"; return 1; }
-    eval "set -- $rest" # the file name as explore quoted it
-    [ $# -eq 1 ] || { why="the reproduce line names no one file: $rest"; return 1; }
+    eval "set -- $rest" # the file name as explore quoted it, then a budget's options
     [ -f "$1" ] || { why="the reproduce line names no file: $rest"; return 1; }
-    timeout "$EXPLORE_TIMEOUT" "$mut" explore --replay "$1" >"$dir/replay-mutant.out" 2>&1
+    timeout "$EXPLORE_TIMEOUT" "$mut" explore --replay "$@" >"$dir/replay-mutant.out" 2>&1
     rc=$?
     [ "$rc" -eq 1 ] || { why="the reproducer exited $rc with the mutant, want 1"; return 1; }
-    timeout "$EXPLORE_TIMEOUT" "$real" explore --replay "$1" >"$dir/replay-real.out" 2>&1
+    timeout "$EXPLORE_TIMEOUT" "$real" explore --replay "$@" >"$dir/replay-real.out" 2>&1
     rc=$?
     [ "$rc" -eq 0 ] || { why="the reproducer exited $rc with the real build, want 0: $(head -c 300 "$dir/replay-real.out")"; return 1; }
+    if [ -n "${extra[$name]}" ]; then "${extra[$name]}" "$mut" "$k" "$dir" || return 1; fi
     echo "ok $name: found in run $k ($((k + 1)) runs), shrunk in $spent runs to: $scen"
+}
+
+# A hang with --no-fork and one run: explore cannot kill its own process, so
+# its watchdog stops it within the budget (2 s, seen within 10) and says so.
+hang_without_fork() {
+    local mut=$1 k=$2 dir=$3 t0 rc
+    t0=$(date +%s)
+    timeout 60 "$mut" explore --no-fork --seed 1 --run "$k" --run-timeout 2 --out "$dir/nofork" \
+        >"$dir/nofork.out" 2>&1
+    rc=$?
+    [ "$rc" -eq 1 ] || { why="--no-fork --run $k exited $rc, want 1: $(head -c 300 "$dir/nofork.out")"; return 1; }
+    [ $(($(date +%s) - t0)) -le 10 ] || { why="--no-fork --run $k took $(($(date +%s) - t0)) s, budget 2 s"; return 1; }
+    grep -q "^  found: hang: the run was still going after 2 s" "$dir/nofork.out" &&
+        grep -qx "reproduce: $mut explore --seed 1 --run $k --run-timeout 2" "$dir/nofork.out" ||
+        { why="--no-fork: $(head -c 300 "$dir/nofork.out")"; return 1; }
 }
 
 for p in "$src"/tests/mutants/*.patch; do

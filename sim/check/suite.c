@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "lastfailed.h"
+#include "html.h"
 #include "msg.h"
 #include "sig.h"
 
@@ -137,11 +138,15 @@ int wm_suite_begin(struct wm_suite *s, const char *cmd, const char *name,
                           ? o->junit_path
                       : o->json_path && !(s->json = wm_report_open(o->json_path, o->stdout_fd))
                           ? o->json_path
+                      : o->html_path && !(s->html = fopen(o->html_path, "wb"))
+                          ? o->html_path
                           : NULL;
     if (bad) {
         fprintf(stderr, "%s: cannot write %s: %s\n", cmd, wm_report_name(bad), strerror(errno));
         if (s->junit)
             fclose(s->junit);
+        if (s->json)
+            fclose(s->json);
         free(s->all);
         s->all = NULL;
         return WM_SUITE_NO_REPORT;
@@ -274,6 +279,39 @@ static void print_durations(const struct wm_suite *s)
     free(t);
 }
 
+/* The page of the cases that ran (html.h): each case is its file. */
+static int write_html(const struct wm_suite *s)
+{
+    struct wm_html h;
+    struct wm_err err;
+    if (wm_html_begin(&h, &err) < 0) {
+        fclose(s->html);
+        fprintf(stderr, "%s: %s\n", s->cmd, err.msg);
+        return -1;
+    }
+    for (size_t k = 0; k < s->taken; k++) {
+        const struct wm_case_result *r = &s->all[k];
+        int diff = r->diff_len && r->text && r->diff_off + r->diff_len <= r->len;
+        wm_html_add(&h, &(struct wm_html_case){
+                            .name = s->paths[k], .file = s->paths[k], .status = r->status,
+                            .seconds = r->seconds, .first_line = r->first_line,
+                            .message = r->message, .reproduce = r->reproduce,
+                            .expected = r->expected, .actual = r->actual,
+                            .diff = diff ? r->text + r->diff_off : NULL,
+                            .diff_len = diff ? r->diff_len : 0});
+    }
+    char *command = wm_html_command(s->o->argc, s->o->argv), started[40];
+    snprintf(started, sizeof started, "%s UTC", s->stamp.timestamp);
+    struct wm_html_head head = {.title = s->cmd, .command = command,
+                                .seed = "each file's own (its # seed: line)", .started = started};
+    int rc = wm_html_end(&h, s->html, &head);
+    free(command);
+    if (fclose(s->html) == 0 && rc == 0)
+        return 0;
+    fprintf(stderr, "%s: cannot write %s: %s\n", s->cmd, s->o->html_path, strerror(errno));
+    return -1;
+}
+
 /* Writes and closes a report opened by wm_suite_begin. */
 static int write_report(const struct wm_suite *s, FILE *f, const char *path, int junit)
 {
@@ -342,6 +380,8 @@ int wm_suite_end(struct wm_suite *s, int signo)
     if (s->json && write_report(s, s->json, s->o->json_path, 0) < 0)
         rc = -1;
     update_cache(s);
+    if (s->html && write_html(s) < 0)
+        rc = -1;
     for (size_t k = 0; k < s->taken; k++)
         wm_case_result_free(&s->all[k]);
     free(s->all);

@@ -4,8 +4,8 @@
  * A run of many cases as a CI pipeline sees it, shared by `warmer check` and
  * `warmer interop`: the shard of the cases to run, each case's report printed
  * in file order as it comes (the human text, or TAP), a progress line on a
- * terminal, one summary line, and the JUnit and JSON files written at the end
- * from the same results (report.h). */
+ * terminal, one summary line, and the JUnit, JSON and HTML files written at
+ * the end from the same results (report.h, html.h). */
 #ifndef WM_SUITE_H
 #define WM_SUITE_H
 
@@ -31,13 +31,16 @@ struct wm_suite_opts {
     /* set by wm_suite_select: */
     const char *cache_cmd;     /* whose last-failed file the run updates, or NULL */
     size_t deselected;         /* cases of this shard -k or --last-failed left out */
+    const char *html_path;     /* --html FILE, or NULL (never "-": stdout has the cases) */
+    int argc;                  /* the command line, for the page's head */
+    char *const *argv;
 };
 enum { WM_COLOR_AUTO, WM_COLOR_ALWAYS, WM_COLOR_NEVER };
 #define WM_PROGRESS_DEFAULT_MS 10000
 #define WM_DURATIONS_MAX 1000000
 #define WM_SUITE_OPTS_INIT                                                                         \
     {1, 1, 0, NULL, NULL, 0, 0, -1, WM_COLOR_AUTO, WM_PROGRESS_DEFAULT_MS, -1, {{NULL}, 0, 0, 0, NULL}, \
-     NULL, 0}
+     NULL, 0, NULL, 0, NULL}
 
 /* "K/N" into o: 0, or -1 if it is not 1 <= K <= N <= WM_SHARD_MAX. */
 #define WM_SHARD_MAX 100000
@@ -68,7 +71,7 @@ struct wm_suite {
     size_t not_transcripts; /* files the directories held that were skipped, for the summary */
     size_t deselected;      /* cases -k or --last-failed left out (o->deselected) */
     struct wm_junit_stamp stamp; /* when and where the run began, for JUnit */
-    FILE *junit, *json;          /* the report files, open from the start */
+    FILE *junit, *json, *html;   /* the report files, open from the start */
 };
 
 /* A report named "-" goes to stdout, and the human text (or anything else

@@ -142,6 +142,14 @@ int wm_opt_suite(struct wm_args *a, struct wm_suite_opts *s, const struct wm_opt
     case WM_OPT_JSON:
         s->json_path = o->val;
         return 0;
+    case WM_OPT_HTML: /* stdout carries the cases; a page read there helps no one */
+        if (strcmp(o->val, "-") == 0)
+            return wm_usage_error(a, "%s wants a file: the page cannot go to stdout", o->name),
+                   -1;
+        s->html_path = o->val;
+        s->argc = a->argc;
+        s->argv = a->argv;
+        return 0;
     case WM_OPT_COLOR:
         if (wm_suite_parse_color(o->val, &s->color) == 0)
             return 0;

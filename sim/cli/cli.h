@@ -41,6 +41,7 @@ enum {
     WM_OPT_LAST_FAILED, /* selecting cases (struct wm_select) */
     WM_OPT_CACHE_DIR,
     WM_OPT_NO_CACHE,
+    WM_OPT_HTML,
     WM_OPT_LOCAL    /* a command's own ids start here */
 };
 #define WM_OPT_JOBS 'j' /* -j N, --jobs N: 1..WM_JOBS_MAX */
@@ -65,11 +66,12 @@ enum {
 #define WM_OPTS_TIMEOUT {"timeout", 1, WM_OPT_TIMEOUT}
 #define WM_OPTS_CLOSE_WINDOW {"close-window", 1, WM_OPT_CLOSE_WINDOW}
 /* check, interop: --shard K/N --junit FILE --json FILE --tap --color WHEN
- * --progress SECONDS --durations N, and WM_OPTS_SELECT */
+ * --progress SECONDS --durations N --html FILE, and WM_OPTS_SELECT */
 #define WM_OPTS_SUITE                                                                              \
     {"shard", 1, WM_OPT_SHARD}, {"junit", 1, WM_OPT_JUNIT}, {"json", 1, WM_OPT_JSON},           \
         {"tap", 0, WM_OPT_TAP}, {"color", 1, WM_OPT_COLOR}, {"progress", 1, WM_OPT_PROGRESS},   \
-        {"durations", 1, WM_OPT_DURATIONS}, WM_OPTS_SELECT, {"no-cache", 0, WM_OPT_NO_CACHE}
+        {"durations", 1, WM_OPT_DURATIONS}, {"html", 1, WM_OPT_HTML}, WM_OPTS_SELECT,           \
+        {"no-cache", 0, WM_OPT_NO_CACHE}
 /* check, interop, review: -k PATTERN --last-failed --cache-dir DIR */
 #define WM_OPTS_SELECT                                                                             \
     {"keyword", 1, WM_OPT_KEYWORD}, {"last-failed", 0, WM_OPT_LAST_FAILED},                      \
@@ -130,5 +132,6 @@ int wm_cmd_explore(struct wm_args *a);
 int wm_cmd_record(struct wm_args *a);
 int wm_cmd_load(struct wm_args *a);
 int wm_cmd_review(struct wm_args *a);
+int wm_cmd_report(struct wm_args *a);
 
 #endif

@@ -15,7 +15,7 @@
 static const char check_help[] =
     "usage: warmer check [--update [--dry-run]] [-j N] [--shard K/N] [--junit FILE] [--tap]\n"
     "                    [--json FILE] [--color auto|always|never] [--progress S] [--durations N]\n"
-    "                    [-k PATTERN]... [--last-failed] [--cache-dir DIR | --no-cache]\n"
+    "                    [--html FILE] [-k PATTERN]... [--last-failed] [--cache-dir DIR | --no-cache]\n"
     "                    [--driver sim|threads|events] [--transport socketpair|memory]\n"
     "                    [--max-steps N] [--max-journal BYTES]\n"
     "                    [--profile strict|book|book-asyncio] FILE|DIR...\n"
@@ -34,6 +34,8 @@ static const char check_help[] =
     "  --junit FILE  a JUnit XML report (one testcase per file)\n"
     "  --json FILE   a JSON report (one object per case)\n"
     "                (FILE -: the report on stdout, the rest on stderr)\n"
+    "  --html FILE   a self-contained HTML page: the cases, each failure open with\n"
+    "                its connections' timeline, the diff and the reproduce line\n"
     "  --tap         TAP version 13 on stdout instead of the human format\n"
     "  --color WHEN  auto (default: on a terminal, NO_COLOR unset), always, never\n"
     "  --progress S  off a terminal, a progress line on stderr every S seconds\n"
@@ -193,6 +195,7 @@ static int check_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
     case WM_OPT_SHARD:
     case WM_OPT_JUNIT:
     case WM_OPT_JSON:
+    case WM_OPT_HTML:
     case WM_OPT_TAP:
     case WM_OPT_COLOR:
     case WM_OPT_PROGRESS:

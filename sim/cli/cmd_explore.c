@@ -15,11 +15,13 @@
 #include "pool.h"
 #include "replay_set.h"
 #include "sig.h"
+#include "watchdog.h"
 
 static const char explore_help[] =
     "usage: warmer explore [--seed S] [--runs N | --time SECONDS] [--shard K/N] [--out DIR]\n"
     "                      [-j N] [--faults LIST] [--driver sim|threads|events]\n"
-    "                      [--junit FILE] [--json FILE] [--profile strict|book|book-asyncio]\n"
+    "                      [--junit FILE] [--json FILE] [--html FILE]\n"
+    "                      [--profile strict|book|book-asyncio]\n"
     "       warmer explore --seed S --run K [...]\n"
     "       warmer explore --connect HOST:PORT [--server-seed N] [--timeout S] [...]\n"
     "       warmer explore --replay FILE|DIR [--replay FILE|DIR]... [-k PATTERN]...\n"
@@ -45,6 +47,8 @@ static const char explore_help[] =
     "  --json FILE     a JSON array, one object per run: \"run\": K, \"seed\", \"scenario\",\n"
     "                  \"file\" and the members check writes; shards' files merge\n"
     "                  (jq -s add); FILE -: the report on stdout, the rest on stderr\n"
+    "  --html FILE     a self-contained HTML page of the runs, a failure's shrunk\n"
+    "                  case drawn as a timeline (warmer report merges shards' JSON)\n"
     "  --out DIR       where a failure's transcript goes (default explore-out)\n"
     "  -j N            runs at once (default: the CPU count); output does not change\n"
     "  --faults LIST   fault kinds runs may turn on: all (default), none, or a\n"
@@ -76,6 +80,10 @@ static const char explore_help[] =
     "  --no-fork       runs each scenario in this process, not in a child: a\n"
     "                  failed assert then stops explore instead of being a\n"
     "                  finding (what a memory checker such as valgrind needs)\n"
+    "  --run-timeout S a run still going after S seconds (default 120; 0: no\n"
+    "                  limit) is killed: a finding of kind hang, shrunk (with\n"
+    "                  --no-fork it stops explore, unshrunk)\n"
+    "  --max-steps N   a run past N simulator steps (default 50000000) is a hang\n"
     "A progress line goes to stderr on a terminal only. SIGINT or SIGTERM starts\n"
     "no new run and kills the runs' children: the summary (\"interrupted by\n"
     "SIGINT\") counts the runs made, the reports hold them (a second signal\n"
@@ -96,6 +104,8 @@ struct explore {
     unsigned shard_k, shard_n;     /* --shard K/N (1/1: every run) */
     int one_run;                   /* --run K */
     int no_fork;                   /* --no-fork: scenarios run in this process */
+    struct wm_explore_budget budget; /* --run-timeout, --max-steps */
+    struct wm_watchdog *watch;     /* --no-fork: the run's time budget */
 };
 
 struct result {
@@ -115,10 +125,12 @@ static void run_job(void *ctx, uint64_t j, void *res)
     wm_scn_draw(&r->scn, e->seed, wm_explore_slice_run(&e->slice, j), &e->bias);
     if (e->live)
         r->live_seed = e->live->server_seed + e->live->made;
+    int slot = e->no_fork ? wm_watchdog_enter(e->watch, wm_explore_slice_run(&e->slice, j)) : -1;
     int rc = wm_sig_caught() ? 1 /* stopping: the pool may still hand out a job */
              : e->live       ? wm_explore_live(e->live, &r->scn, &r->out)
-             : e->no_fork    ? wm_explore_run(&r->scn, &r->out)
-                             : wm_explore_run_isolated(&r->scn, &r->out);
+             : e->no_fork    ? wm_explore_run(&r->scn, &e->budget, &r->out)
+                             : wm_explore_run_isolated(&r->scn, &e->budget, &r->out);
+    wm_watchdog_leave(e->watch, slot);
     r->oom = rc < 0;
     r->cut = rc > 0;
     r->seconds = wm_suite_clock() - start;
@@ -188,7 +200,7 @@ static int settle(const struct wm_args *a, const struct explore *e, const char *
     } else if (r->out.failed) {
         struct wm_xfail x = {.cmd = a->cmd, .prog = a->prog, .seed = e->seed, .bias = &e->bias,
                              .live = e->live, .live_seed = r->live_seed, .dir = dir,
-                             .no_fork = e->no_fork,
+                             .no_fork = e->no_fork, .budget = &e->budget, .watch = e->watch,
                              .sharded = e->shard_n > 1};
         rc = wm_xfail_report(&x, k, &r->scn, &r->out, &res, file, sizeof file);
     }
@@ -256,13 +268,13 @@ static int explore(const struct wm_args *a, const struct explore *e, double seco
     return signo ? WM_EXIT_SIGNAL(signo) : rc;
 }
 
-static int replay(const struct wm_args *a, const char *path, enum wm_profile profile,
-                  int no_fork, int in_set)
+static int replay(const struct wm_args *a, const char *path, const struct explore *e,
+                  int in_set)
 {
     struct wm_transcript t;
     struct wm_outcome o;
     struct wm_err err;
-    if (wm_tx_parse_as(path, profile, &t, WM_DEFAULT_MAX_JOURNAL, &err) < 0) {
+    if (wm_tx_parse_as(path, e->bias.profile, &t, WM_DEFAULT_MAX_JOURNAL, &err) < 0) {
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
         return WM_EXIT_USAGE;
     }
@@ -276,7 +288,10 @@ static int replay(const struct wm_args *a, const char *path, enum wm_profile pro
         fprintf(stderr, "%s: %s: explore replays runs of sessions, not scripts\n", a->cmd, path);
         return WM_EXIT_USAGE;
     }
-    int rc = no_fork ? wm_explore_replay(&t.cfg, &o) : wm_explore_replay_isolated(&t.cfg, &o);
+    int slot = wm_watchdog_enter(e->watch, WM_WATCHDOG_OTHER);
+    int rc = e->no_fork ? wm_explore_replay(&t.cfg, &e->budget, &o)
+                        : wm_explore_replay_isolated(&t.cfg, &e->budget, &o);
+    wm_watchdog_leave(e->watch, slot);
     if (rc < 0) {
         fprintf(stderr, "%s: out of memory\n", a->cmd);
         rc = WM_EXIT_FAIL;
@@ -298,8 +313,7 @@ static int replay(const struct wm_args *a, const char *path, enum wm_profile pro
 /* One file of a --replay set (replay_set.h); ctx is the explore settings. */
 static int replay_one(const struct wm_args *a, void *ctx, const char *path, int in_set)
 {
-    const struct explore *e = ctx;
-    return replay(a, path, e->bias.profile, e->no_fork, in_set);
+    return replay(a, path, ctx, in_set);
 }
 
 enum {
@@ -313,7 +327,9 @@ enum {
     EXP_DRIVER,
     EXP_FAULTS,
     EXP_REPLAY,
-    EXP_NO_FORK
+    EXP_NO_FORK,
+    EXP_RUN_TIMEOUT,
+    EXP_MAX_STEPS
 };
 
 static const struct wm_opt explore_opts[] = {
@@ -323,8 +339,9 @@ static const struct wm_opt explore_opts[] = {
     WM_OPTS_TIMEOUT,             WM_OPTS_CLOSE_WINDOW,
     {"replay", 1, EXP_REPLAY},   {"run", 1, EXP_RUN},
     {"shard", 1, WM_OPT_SHARD},  {"junit", 1, WM_OPT_JUNIT}, {"json", 1, WM_OPT_JSON},
+    {"html", 1, WM_OPT_HTML},
     {"no-fork", 0, EXP_NO_FORK}, {"keyword", 1, WM_OPT_KEYWORD}, WM_OPTS_PROFILE,
-    {NULL, 0, 0}};
+    {"run-timeout", 1, EXP_RUN_TIMEOUT}, {"max-steps", 1, EXP_MAX_STEPS}, {NULL, 0, 0}};
 
 #define EXP_REPLAY_MAX 256 /* --replay options in one command line */
 
@@ -371,6 +388,7 @@ static int explore_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
         return wm_opt_suite(a, &x->suite, o);
     case WM_OPT_JUNIT:
     case WM_OPT_JSON:
+    case WM_OPT_HTML:
         return wm_opt_suite(a, &x->suite, o);
     case EXP_TIME: {
         int64_t ms;
@@ -413,6 +431,15 @@ static int explore_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
     case EXP_NO_FORK:
         x->e.no_fork = 1;
         return 0;
+    case EXP_RUN_TIMEOUT: {
+        uint64_t sec;
+        if (wm_opt_range(a, o, 0, 86400 * 30, &sec) < 0)
+            return -1;
+        x->e.budget.seconds = (unsigned)sec;
+        return 0;
+    }
+    case EXP_MAX_STEPS:
+        return wm_opt_range(a, o, 1, UINT64_MAX, &x->e.budget.max_steps);
     }
     return wm_usage_error(a, "internal error: %s", o->name), -1;
 }
@@ -426,9 +453,9 @@ static int choose_runs(struct wm_args *a, struct explore_args *x)
     if (x->have_run && (x->have_runs || x->seconds > 0 || x->have_shard))
         return wm_usage_error(a, "--run makes one run: it takes no --runs, --time or --shard");
     if (x->replay_path && (x->have_run || x->have_shard || x->suite.junit_path ||
-                           x->suite.json_path))
-        return wm_usage_error(a, "--replay replays files: it takes no --run, --shard, --junit "
-                              "or --json");
+                           x->suite.json_path || x->suite.html_path))
+        return wm_usage_error(a, "--replay replays files: it takes no --run, --shard, --junit, "
+                              "--json or --html");
     e->shard_k = x->suite.shard_k;
     e->shard_n = x->suite.shard_n;
     if (x->have_run) {
@@ -446,7 +473,8 @@ int wm_cmd_explore(struct wm_args *a)
 {
     static const struct wm_cmd_spec spec = {explore_help, explore_opts, 0};
     struct explore_args x = {
-        .e = {.seed = 1, .bias = {.driver = -1, .faults = WM_SCN_ALL_FAULTS}},
+        .e = {.seed = 1, .bias = {.driver = -1, .faults = WM_SCN_ALL_FAULTS},
+              .budget = {WM_EXPLORE_MAX_STEPS, WM_EXPLORE_RUN_SECONDS}},
         .target = {.server_seed = WM_DEFAULT_SEED, .timeout_ms = WM_DEFAULT_TIMEOUT_MS,
                    .close_window_ms = WM_DEFAULT_CLOSE_WINDOW_MS},
         .suite = WM_SUITE_OPTS_INIT, .runs = 1000, .jobs = wm_pool_cpus(), .dir = "explore-out"};
@@ -460,8 +488,15 @@ int wm_cmd_explore(struct wm_args *a)
         return WM_EXIT_ENV;
     if (x.sel.nkeys && !x.replay_path)
         return wm_usage_error(a, "-k selects among --replay's files: give --replay FILE|DIR");
-    if (x.replay_path)
-        return wm_replay_set(a, x.replay_ops, x.nreplay, &x.sel, replay_one, &x.e);
+    if (e.no_fork && wm_watchdog_start(&e.watch, e.budget.seconds, e.seed, a->prog) < 0) {
+        fprintf(stderr, "%s: cannot start the watchdog\n", a->cmd);
+        return WM_EXIT_FAIL;
+    }
+    if (x.replay_path) {
+        rc = wm_replay_set(a, x.replay_ops, x.nreplay, &x.sel, replay_one, &e);
+        wm_watchdog_stop(e.watch);
+        return rc;
+    }
     struct wm_err err;
     if (target.addr) {
         if (wm_net_check(target.addr, 0, &err) < 0)
@@ -484,6 +519,12 @@ int wm_cmd_explore(struct wm_args *a)
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
         return WM_EXIT_ENV;
     }
+    if (x.suite.html_path &&
+        wm_xreport_html(&rep, x.suite.html_path, a->argc, a->argv, e.seed, &err) < 0) {
+        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
+        wm_xreport_close(&rep, &(struct wm_err){0});
+        return WM_EXIT_ENV;
+    }
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (wm_sig_install(WM_SIG_SECOND_KILLS, &err) < 0) {
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
@@ -498,5 +539,6 @@ int wm_cmd_explore(struct wm_args *a)
             rc = WM_EXIT_ENV;
     }
     wm_sig_restore();
+    wm_watchdog_stop(e.watch);
     return rc;
 }

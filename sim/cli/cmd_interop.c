@@ -19,8 +19,8 @@
 static const char interop_help[] =
     "usage: warmer interop --server 'COMMAND' [-j N] [--timeout S] [--process-timeout S]\n"
     "                      [--host H] [--shard K/N] [--junit FILE] [--json FILE] [--tap]\n"
-    "                      [--color WHEN] [--progress S] [--durations N] [-k PATTERN]...\n"
-    "                      [--last-failed] [--cache-dir DIR | --no-cache]\n"
+    "                      [--color WHEN] [--progress S] [--durations N] [--html FILE]\n"
+    "                      [-k PATTERN]... [--last-failed] [--cache-dir DIR | --no-cache]\n"
     "                      [--profile strict|book|book-asyncio] FILE|DIR...\n"
     "       warmer interop --client 'COMMAND' [same options] FILE|DIR...\n"
     "Conformance of another implementation: for each transcript, a fresh peer is\n"
@@ -56,7 +56,8 @@ static const char interop_help[] =
     "                  file of another (naming none: strict) is judged against\n"
     "                  P's own side re-run in process from the file's other side\n"
     "  --shard K/N, --junit FILE, --json FILE, --tap, --color WHEN, --progress S,\n"
-    "  --durations N   as for warmer check: a skipped case is <skipped> in JUnit,\n"
+    "  --durations N, --html FILE\n"
+    "                  as for warmer check: a skipped case is <skipped> in JUnit,\n"
     "                  \"# SKIP\" in TAP\n"
     "  -k PATTERN, --keyword PATTERN, --last-failed, --cache-dir DIR, --no-cache\n"
     "                  as for warmer check (the cache file: DIR/interop-lastfailed)\n"
@@ -269,6 +270,7 @@ static int interop_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
     case WM_OPT_SHARD:
     case WM_OPT_JUNIT:
     case WM_OPT_JSON:
+    case WM_OPT_HTML:
     case WM_OPT_TAP:
     case WM_OPT_COLOR:
     case WM_OPT_PROGRESS:

@@ -25,6 +25,7 @@ static const char help[] =
     "  record   a recording proxy between a real client and server; prints the transcript\n"
     "  explore  seeded swarm runs held to invariants; shrinks and writes a failure\n"
     "  load     a load generator for a live server: throughput, latency, every reply checked\n"
+    "  report   renders (and merges) JSON reports as one self-contained HTML page\n"
     "Exit: 0 ok, 1 a check, replay or session failed, 2 bad usage or a bad input file.\n";
 
 int main(int argc, char **argv)
@@ -36,7 +37,8 @@ int main(int argc, char **argv)
                 {"review", wm_cmd_review},
                 {"client", wm_cmd_client}, {"serve", wm_cmd_serve},
                 {"interop", wm_cmd_interop}, {"record", wm_cmd_record},
-                {"explore", wm_cmd_explore}, {"load", wm_cmd_load}};
+                {"explore", wm_cmd_explore}, {"load", wm_cmd_load},
+                {"report", wm_cmd_report}};
     const char *version = WM_GIT_REV[0] ? "warmer " WM_VERSION " (" WM_GIT_REV ")"
                                         : "warmer " WM_VERSION;
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {

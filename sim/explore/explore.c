@@ -7,17 +7,19 @@
 
 #include "alloc.h"
 #include "drivers.h"
+#include "explore_console.h"
+#include "oracle.h"
 #include "sig.h"
 
-/* Scheduler steps one run may take: far above what the guess budget needs,
- * so only a hang reaches it. */
-#define EXPLORE_MAX_STEPS 50000000ULL
+const struct wm_explore_budget wm_explore_default_budget = {WM_EXPLORE_MAX_STEPS,
+                                                            WM_EXPLORE_RUN_SECONDS};
 
 void wm_outcome_free(struct wm_outcome *o)
 {
     free(o->text);
     free(o->actual);
-    o->text = o->actual = NULL;
+    free(o->console);
+    o->text = o->actual = o->console = NULL;
 }
 
 static void fail(struct wm_outcome *o, const char *kind, size_t lineno, const char *fmt, ...)
@@ -40,13 +42,15 @@ static uint64_t alloc_fail_at(const struct wm_cfg *cfg)
     return 0;
 }
 
-/* cfg under setup u, as transcript text: 0, 1 a harness failure (err), -1 OOM.
+/* cfg under setup u, as transcript text (and, collected, *console: its
+ * console lines, when console is not NULL): 0, 1 a harness failure (err), -1 OOM.
  * Under the simulator (one thread) the run's allocations are counted from
  * wm_execute to the last free: *leaked gets what did not come back, and an
  * alloc-fail plan's refusal shows in *refused. */
-static int execute_text(const struct wm_cfg *base, const struct wm_scn_setup *u, int written,
-                        char **text, size_t *len, struct wm_err *err, int64_t *leaked,
-                        int *refused)
+static int execute_text(const struct wm_cfg *base, const struct wm_scn_setup *u,
+                        const struct wm_explore_budget *b, int written,
+                        char **text, size_t *len, char **console, size_t *clen,
+                        struct wm_err *err, int64_t *leaked, int *refused)
 {
     struct wm_cfg cfg = *base; /* shares the games */
     struct wm_exec_opts o;
@@ -57,7 +61,7 @@ static int execute_text(const struct wm_cfg *base, const struct wm_scn_setup *u,
     wm_exec_opts_init(&o);
     o.driver = u->driver;
     o.transport = u->transport;
-    o.max_steps = EXPLORE_MAX_STEPS;
+    o.max_steps = b->max_steps;
     *text = NULL;
     *leaked = 0;
     *refused = 0;
@@ -82,6 +86,10 @@ static int execute_text(const struct wm_cfg *base, const struct wm_scn_setup *u,
         }
     } else if ((rc = wm_execute(&cfg, NULL, &o, &logs, err) < 0 ? 1 : 0) == 0) {
         *text = wm_tx_render(base, logs, len); /* the header of the file, whatever u */
+        if (console && *text && !(*console = wm_explore_console(base, logs, clen))) {
+            free(*text);
+            *text = NULL;
+        }
         wm_conn_logs_free(logs, cfg.connections);
         if (!*text) {
             wm_err_set(err, "the journals did not merge");
@@ -132,23 +140,31 @@ static uint64_t count_guesses(const char *t, size_t n)
 }
 
 static int check_written(const struct wm_cfg *cfg, const struct wm_scn_setup *u,
-                         struct wm_outcome *o);
+                         const struct wm_explore_budget *b, struct wm_outcome *o);
 
 /* One setup against a reference text (NULL for the first): invariants,
  * then byte equality. 0 done (o->failed says how), -1 out of memory. */
 static int check_setup(const struct wm_cfg *cfg, const struct wm_scn_setup *u,
-                       struct wm_outcome *o, const char *ref, size_t ref_len)
+                       const struct wm_explore_budget *b, struct wm_outcome *o, const char *ref,
+                       size_t ref_len)
 {
     struct wm_err err;
-    char *text;
-    size_t len;
+    char *text, *console = NULL;
+    size_t len, clen = 0;
     char how[96];
     int64_t leaked;
     int refused;
     setup_words(u, how, sizeof how);
-    int ran = execute_text(cfg, u, 0, &text, &len, &err, &leaked, &refused);
+    int ran = execute_text(cfg, u, b, 0, &text, &len, ref ? NULL : &console, &clen, &err,
+                           &leaked, &refused);
+    if (ran != 0 || refused) { /* a run cut short: no console to hold it to */
+        free(console);
+        console = NULL;
+        clen = 0;
+    }
     if (leaked != 0) {
         free(text);
+        free(console);
         fail(o, "leak", 0, "%lld block(s) not freed after the run (%s)%s", (long long)leaked, how,
              ran ? ", which failed" : "");
         return 0;
@@ -167,17 +183,26 @@ static int check_setup(const struct wm_cfg *cfg, const struct wm_scn_setup *u,
             o->text = text, o->len = len;
             return 0;
         }
+    } else if (ran != 0 && strstr(err.msg, "scheduler steps (--max-steps)")) {
+        /* the simulator's step budget: the watchdog's other half (time is
+         * explore_child.c's) */
+        fail(o, "hang", 0, "the run was still going after %llu scheduler steps (--max-steps, %s)",
+             (unsigned long long)b->max_steps, how);
+        return 0;
     } else if (ran != 0) {
         fail(o, "run", 0, "the run failed (%s): %s", how, err.msg);
         return 0;
     }
     if (!ref) {
         o->text = text, o->len = len;
+        o->console = console, o->console_len = clen;
         o->guesses = count_guesses(text, len);
         int rc = wm_inv_check(text, len, &o->v);
+        if (rc == 0) /* then the exact oracle: every guess, judgement, console line */
+            rc = wm_oracle_check(text, len, console, clen, &o->v);
         o->failed = rc != 0;
         if (!o->failed && u->driver == WM_DRV_SIM && !refused)
-            return check_written(cfg, u, o);
+            return check_written(cfg, u, b, o);
         return 0;
     }
     if (len != ref_len || memcmp(text, ref, len) != 0) {
@@ -206,7 +231,7 @@ static const char *body(const char *t, size_t len, size_t *lines)
 /* The reference run again, written as it settles (stream.h) as `warmer run`
  * does: the records must come out in the order the collected run merged. */
 static int check_written(const struct wm_cfg *cfg, const struct wm_scn_setup *u,
-                         struct wm_outcome *o)
+                         const struct wm_explore_budget *budget, struct wm_outcome *o)
 {
     struct wm_err err;
     char *text, how[96];
@@ -214,7 +239,7 @@ static int check_written(const struct wm_cfg *cfg, const struct wm_scn_setup *u,
     int64_t leaked;
     int refused;
     setup_words(u, how, sizeof how);
-    int ran = execute_text(cfg, u, 1, &text, &len, &err, &leaked, &refused);
+    int ran = execute_text(cfg, u, budget, 1, &text, &len, NULL, NULL, &err, &leaked, &refused);
     if (ran < 0)
         return -1;
     if (ran != 0 || leaked != 0) {
@@ -235,8 +260,10 @@ static int check_written(const struct wm_cfg *cfg, const struct wm_scn_setup *u,
     return 0;
 }
 
-int wm_explore_run(const struct wm_scn *s, struct wm_outcome *o)
+int wm_explore_run(const struct wm_scn *s, const struct wm_explore_budget *b, struct wm_outcome *o)
 {
+    if (!b)
+        b = &wm_explore_default_budget;
     struct wm_cfg cfg;
     struct wm_err err;
     memset(o, 0, sizeof *o);
@@ -244,23 +271,22 @@ int wm_explore_run(const struct wm_scn *s, struct wm_outcome *o)
         fail(o, "run", 0, "the scenario is not a valid run: %s", err.msg);
         return 0;
     }
-    int rc = check_setup(&cfg, &s->run, o, NULL, 0);
+    int rc = check_setup(&cfg, &s->run, b, o, NULL, 0);
     if (rc == 0 && !o->failed)
-        rc = check_setup(&cfg, &s->other, o, o->text, o->len);
+        rc = check_setup(&cfg, &s->other, b, o, o->text, o->len);
     wm_cfg_free(&cfg);
     return rc;
 }
 
-static int run_in_process(void *ctx, const struct wm_scn *s, struct wm_outcome *o)
+static int run_in_child(void *ctx, const struct wm_scn *s, struct wm_outcome *o)
 {
-    (void)ctx;
-    return wm_explore_run_isolated(s, o); /* so a crash shrinks like any finding */
+    return wm_explore_run_isolated(s, ctx, o); /* so a crash shrinks like any finding */
 }
 
 unsigned wm_explore_shrink(struct wm_scn *s, struct wm_outcome *o, wm_scn_runner run, void *ctx)
 {
     if (!run)
-        run = run_in_process;
+        run = run_in_child;
     unsigned spent = 0;
     for (unsigned i = 0; spent < WM_SHRINK_MAX_RUNS && !wm_sig_caught();) {
         struct wm_scn cand;
@@ -282,8 +308,11 @@ unsigned wm_explore_shrink(struct wm_scn *s, struct wm_outcome *o, wm_scn_runner
     return spent;
 }
 
-int wm_explore_replay(const struct wm_cfg *cfg, struct wm_outcome *o)
+int wm_explore_replay(const struct wm_cfg *cfg, const struct wm_explore_budget *b,
+                      struct wm_outcome *o)
 {
+    if (!b)
+        b = &wm_explore_default_budget;
     memset(o, 0, sizeof *o);
     for (int d = WM_DRV_SIM; d <= WM_DRV_EVENTS; d++) {
         if (d == WM_DRV_THREADS && cfg->connections > WM_THREADS_MAX_CONNECTIONS)
@@ -293,7 +322,7 @@ int wm_explore_replay(const struct wm_cfg *cfg, struct wm_outcome *o)
         for (int t = WM_TR_SOCKETPAIR; t <= WM_TR_MEMORY; t++)
             for (int c = 0; c < 2; c++) {
                 struct wm_scn_setup u = {(enum wm_driver)d, (enum wm_transport_kind)t, c};
-                if (check_setup(cfg, &u, o, o->text, o->len) < 0)
+                if (check_setup(cfg, &u, b, o, o->text, o->len) < 0)
                     return -1;
                 if (o->failed)
                     return 0;

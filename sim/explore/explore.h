@@ -17,32 +17,53 @@
  * deterministic. */
 #define WM_SHRINK_MAX_RUNS 2000
 
+/* The watchdog: what one run may spend before it is a finding of kind
+ * "hang". Steps are the simulator's scheduler steps (far above what the
+ * guess budget needs); seconds are wall-clock time of the whole run (its
+ * differential run included), enforced on the forked child (killed) and,
+ * with --no-fork, by watchdog.h (which stops explore). */
+#define WM_EXPLORE_MAX_STEPS 50000000ULL
+#define WM_EXPLORE_RUN_SECONDS 120u
+
+struct wm_explore_budget {
+    uint64_t max_steps; /* --max-steps */
+    unsigned seconds;   /* --run-timeout; 0: no limit */
+};
+/* The defaults, for callers that take none (budget NULL). */
+extern const struct wm_explore_budget wm_explore_default_budget;
+
 struct wm_outcome {
     int failed;
     struct wm_violation v; /* kind "run" for a harness failure, "differential" */
     char *text;            /* the run's transcript (malloc'd), or NULL */
     size_t len;
+    char *console;         /* the run's console lines (explore_console.h), or NULL */
+    size_t console_len;
     char *actual;          /* against a live server: what it did (text is the model) */
     size_t actual_len;
     uint64_t guesses;      /* server lines in the transcript */
 };
 
-/* Runs s; 0, or -1 when out of memory (o->failed is then meaningless). */
-int wm_explore_run(const struct wm_scn *s, struct wm_outcome *o);
+/* Runs s within budget b (NULL: the defaults); 0, or -1 when out of memory
+ * (o->failed is then meaningless). */
+int wm_explore_run(const struct wm_scn *s, const struct wm_explore_budget *b, struct wm_outcome *o);
 /* The same in a child process (explore_child.c): a failed assert or a
  * crash in the run is a finding of kind "crash" naming the signal and the
  * assert's message. 0, or -1 (no process, no pipe, out of memory), or 1
  * when SIGINT or SIGTERM (sig.h) stopped it: the child killed, no outcome. */
-int wm_explore_run_isolated(const struct wm_scn *s, struct wm_outcome *o);
+int wm_explore_run_isolated(const struct wm_scn *s, const struct wm_explore_budget *b,
+                            struct wm_outcome *o);
 /* wm_explore_replay in a child, for the same reason. */
-int wm_explore_replay_isolated(const struct wm_cfg *cfg, struct wm_outcome *o);
+int wm_explore_replay_isolated(const struct wm_cfg *cfg, const struct wm_explore_budget *b,
+                               struct wm_outcome *o);
 void wm_outcome_free(struct wm_outcome *o);
 
 /* Runs one scenario: wm_explore_run, or a live server's runner. 0, or -1. */
 typedef int (*wm_scn_runner)(void *ctx, const struct wm_scn *s, struct wm_outcome *o);
 
 /* Shrinks *s, which fails with *o, to the smallest scenario that still fails
- * with a violation of the same kind under run (NULL: wm_explore_run); *o
+ * with a violation of the same kind under run (NULL: wm_explore_run_isolated,
+ * with ctx its budget, or NULL); *o
  * becomes that run's outcome. SIGINT or SIGTERM (sig.h) ends it where it
  * is. Returns the executions spent. */
 unsigned wm_explore_shrink(struct wm_scn *s, struct wm_outcome *o, wm_scn_runner run, void *ctx);
@@ -50,7 +71,8 @@ unsigned wm_explore_shrink(struct wm_scn *s, struct wm_outcome *o, wm_scn_runner
 /* Every driver x transport x chunking on the settings of a transcript file:
  * each must hold the invariants and all must agree byte for byte. The
  * reproducer `warmer explore --replay FILE` runs this. */
-int wm_explore_replay(const struct wm_cfg *cfg, struct wm_outcome *o);
+int wm_explore_replay(const struct wm_cfg *cfg, const struct wm_explore_budget *b,
+                      struct wm_outcome *o);
 
 /* The runs one explore process makes: run first + j * step for j = 0 ..
  * count - 1. Shard K of N takes the runs i with i mod N = K - 1: N machines

@@ -1,9 +1,11 @@
 /* One explore run in a child process, so that a failed assert (or any
  * crash) inside the run is a finding like a broken invariant: kind
  * "crash", the signal and the assert's own message, shrunk and reported
- * as the others are. The child sends its outcome back through a pipe: the
- * fixed part as bytes (the violation's kind names a static string, at the
- * same address in both processes after fork), then the transcript. */
+ * as the others are; and a run past its time budget (the watchdog) is
+ * killed and is a finding of kind "hang". The child sends its outcome back
+ * through a pipe: the fixed part as bytes (the violation's kind names a static string, at the
+ * same address in both processes after fork), then the transcript and the
+ * console lines. */
 #include "explore.h"
 
 #include <errno.h>
@@ -13,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sig.h"
@@ -35,10 +38,11 @@ static int write_all(int fd, const void *p, size_t n)
     return 0;
 }
 
-/* What the child runs: a scenario, or a file's replay. */
+/* What the child runs: a scenario, or a file's replay, within a budget. */
 struct job {
     const struct wm_scn *scn;
     const struct wm_cfg *cfg;
+    const struct wm_explore_budget *budget;
 };
 
 static void child(const struct job *j, int out_fd, int err_fd)
@@ -49,28 +53,48 @@ static void child(const struct job *j, int out_fd, int err_fd)
     signal(SIGINT, SIG_IGN);
     signal(SIGTERM, SIG_IGN);
     dup2(err_fd, STDERR_FILENO);
-    int rc = j->scn ? wm_explore_run(j->scn, &o) : wm_explore_replay(j->cfg, &o);
+    int rc = j->scn ? wm_explore_run(j->scn, j->budget, &o) : wm_explore_replay(j->cfg, j->budget, &o);
     struct wm_outcome fixed = o;
-    fixed.text = fixed.actual = NULL;
-    if (rc == 0 && o.len > TEXT_MAX)
-        fixed.len = 0; /* too long to send: the finding keeps its message */
+    fixed.text = fixed.actual = fixed.console = NULL;
+    if (rc == 0 && (o.len > TEXT_MAX || o.console_len > TEXT_MAX))
+        fixed.len = fixed.console_len = 0; /* too long to send: the finding keeps its message */
     int ok = write_all(out_fd, &rc, sizeof rc) == 0 && write_all(out_fd, &fixed, sizeof fixed) == 0 &&
-             (rc != 0 || !fixed.len || write_all(out_fd, o.text, fixed.len) == 0);
+             (rc != 0 || !fixed.len || write_all(out_fd, o.text, fixed.len) == 0) &&
+             (rc != 0 || !fixed.console_len || write_all(out_fd, o.console, fixed.console_len) == 0);
     if (rc == 0)
         wm_outcome_free(&o);
     _exit(ok ? 0 : 3);
 }
 
+static int64_t now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
 /* Reads both pipes to their ends: the outcome into *buf, stderr's tail.
  * SIGINT or SIGTERM (sig.h's self-pipe turns readable) kills the child:
- * *killed says so. */
-static int drain(pid_t pid, int out_fd, int err_fd, char **buf, size_t *len, char *tail,
-                 size_t *tlen, int *killed)
+ * *killed says so; so does the run's time budget (seconds, 0: none), which
+ * sets *late. */
+static int drain(pid_t pid, int out_fd, int err_fd, unsigned seconds, char **buf, size_t *len,
+                 char *tail, size_t *tlen, int *killed, int *late)
 {
     size_t cap = 0;
     struct pollfd p[3] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}, {wm_sig_fd(), POLLIN, 0}};
+    int64_t deadline = seconds ? now_ms() + (int64_t)seconds * 1000 : 0;
     while (p[0].fd >= 0 || p[1].fd >= 0) {
-        if (poll(p, 3, -1) < 0) {
+        int wait = -1;
+        if (deadline && !*late) {
+            int64_t left = deadline - now_ms();
+            if (left <= 0) {
+                kill(pid, SIGKILL); /* a hang: the pipes then close */
+                *late = 1;
+                continue;
+            }
+            wait = left > 1000 ? 1000 : (int)left;
+        }
+        if (poll(p, 3, wait) < 0) {
             if (errno == EINTR)
                 continue;
             return -1;
@@ -106,7 +130,7 @@ static int drain(pid_t pid, int out_fd, int err_fd, char **buf, size_t *len, cha
                 }
                 continue;
             }
-            if (*len + (size_t)r > sizeof(int) + sizeof(struct wm_outcome) + TEXT_MAX)
+            if (*len + (size_t)r > sizeof(int) + sizeof(struct wm_outcome) + 2 * (size_t)TEXT_MAX)
                 return -1;
             if (*len + (size_t)r > cap) {
                 size_t nc = cap ? cap * 2 : 8192;
@@ -141,9 +165,21 @@ static void crashed(struct wm_outcome *o, int sig, const char *tail, size_t tlen
              strsignal(sig), tlen > start ? ": " : "", (int)(tlen - start), tail + start);
 }
 
+/* A NUL-terminated copy of n bytes into *to (NULL when n is 0): 0, or -1. */
+static int copy_out(char **to, const char *p, size_t n)
+{
+    if (n == 0)
+        return 0;
+    if (!(*to = malloc(n + 1)))
+        return -1;
+    memcpy(*to, p, n);
+    (*to)[n] = '\0';
+    return 0;
+}
+
 static int isolated(const struct job *j, struct wm_outcome *o)
 {
-    int out[2], err[2], killed = 0;
+    int out[2], err[2], killed = 0, late = 0;
     memset(o, 0, sizeof *o);
     if (wm_sig_caught())
         return 1; /* stopping: no new child */
@@ -166,7 +202,8 @@ static int isolated(const struct job *j, struct wm_outcome *o)
     close(out[1]), close(err[1]);
     char *buf = NULL, tail[STDERR_KEEP];
     size_t len = 0, tlen = 0;
-    int drained = drain(pid, out[0], err[0], &buf, &len, tail, &tlen, &killed);
+    int drained = drain(pid, out[0], err[0], j->budget->seconds, &buf, &len, tail, &tlen, &killed,
+                        &late);
     close(out[0]), close(err[0]);
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
@@ -174,6 +211,13 @@ static int isolated(const struct job *j, struct wm_outcome *o)
     int rc = -1;
     if (killed) {
         rc = 1;
+    } else if (late) {
+        memset(o, 0, sizeof *o);
+        o->failed = 1;
+        o->v.kind = "hang";
+        snprintf(o->v.msg, sizeof o->v.msg, "the run was still going after %u s (--run-timeout): "
+                 "its process was killed", j->budget->seconds);
+        rc = 0;
     } else if (WIFSIGNALED(status)) {
         crashed(o, WTERMSIG(status), tail, tlen);
         rc = 0;
@@ -182,33 +226,33 @@ static int isolated(const struct job *j, struct wm_outcome *o)
          * leaves with the parent's heap exits non-zero, its outcome whole. */
         memcpy(&rc, buf, sizeof rc);
         memcpy(o, buf + sizeof rc, sizeof *o);
-        o->text = NULL;
+        o->text = o->console = NULL;
         size_t have = len - sizeof rc - sizeof *o;
-        if (rc == 0 && o->len != have) {
+        const char *p = buf + sizeof rc + sizeof *o;
+        if (rc == 0 && o->len + o->console_len != have)
             rc = -1;
-        } else if (rc == 0 && o->len) {
-            if (!(o->text = malloc(o->len + 1)))
-                rc = -1;
-            else {
-                memcpy(o->text, buf + sizeof rc + sizeof *o, o->len);
-                o->text[o->len] = '\0';
-            }
-        }
+        else if (rc == 0 && (copy_out(&o->text, p, o->len) < 0 ||
+                             copy_out(&o->console, p + o->len, o->console_len) < 0))
+            rc = -1;
     }
     free(buf);
-    if (rc != 0)
+    if (rc != 0) {
+        wm_outcome_free(o);
         memset(o, 0, sizeof *o);
+    }
     return rc;
 }
 
-int wm_explore_run_isolated(const struct wm_scn *s, struct wm_outcome *o)
+int wm_explore_run_isolated(const struct wm_scn *s, const struct wm_explore_budget *b,
+                            struct wm_outcome *o)
 {
-    struct job j = {s, NULL};
+    struct job j = {s, NULL, b ? b : &wm_explore_default_budget};
     return isolated(&j, o);
 }
 
-int wm_explore_replay_isolated(const struct wm_cfg *cfg, struct wm_outcome *o)
+int wm_explore_replay_isolated(const struct wm_cfg *cfg, const struct wm_explore_budget *b,
+                               struct wm_outcome *o)
 {
-    struct job j = {NULL, cfg};
+    struct job j = {NULL, cfg, b ? b : &wm_explore_default_budget};
     return isolated(&j, o);
 }

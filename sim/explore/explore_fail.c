@@ -189,9 +189,16 @@ static void reproducers(const struct wm_xfail *x, uint64_t k, const char *path, 
     wm_shell_word(x->prog, prog, sizeof prog);
     draw_words(x->bias, draw, sizeof draw);
     if (!x->live) {
-        snprintf(from_file, size, "%s explore --replay %s", prog, word);
-        snprintf(from_seed, size, "%s explore --seed %" PRIu64 " --run %" PRIu64 "%s", prog,
-                 x->seed, k, draw);
+        /* a budget not the default is part of how the case fails (a hang) */
+        char budget[80] = "";
+        const struct wm_explore_budget *b = x->budget ? x->budget : &wm_explore_default_budget;
+        int n = b->seconds == WM_EXPLORE_RUN_SECONDS ? 0
+                : snprintf(budget, sizeof budget, " --run-timeout %u", b->seconds);
+        if (b->max_steps != WM_EXPLORE_MAX_STEPS)
+            snprintf(budget + n, sizeof budget - (size_t)n, " --max-steps %" PRIu64, b->max_steps);
+        snprintf(from_file, size, "%s explore --replay %s%s", prog, word, budget);
+        snprintf(from_seed, size, "%s explore --seed %" PRIu64 " --run %" PRIu64 "%s%s", prog,
+                 x->seed, k, draw, budget);
         return;
     }
     char addr[600];
@@ -205,11 +212,14 @@ static void reproducers(const struct wm_xfail *x, uint64_t k, const char *path, 
              x->live_seed, prog, addr, x->live_seed, x->seed, k, draw);
 }
 
-/* --no-fork: the shrinking runs in this process too. */
+/* --no-fork: the shrinking runs in this process too, watched. */
 static int run_here(void *ctx, const struct wm_scn *s, struct wm_outcome *o)
 {
-    (void)ctx;
-    return wm_explore_run(s, o);
+    const struct wm_xfail *x = ctx;
+    int slot = wm_watchdog_enter(x->watch, WM_WATCHDOG_OTHER);
+    int rc = wm_explore_run(s, x->budget, o);
+    wm_watchdog_leave(x->watch, slot);
+    return rc;
 }
 
 static int tell(const struct wm_xfail *x, uint64_t k, struct wm_scn *scn, struct wm_outcome *out,
@@ -229,7 +239,8 @@ static int tell(const struct wm_xfail *x, uint64_t k, struct wm_scn *scn, struct
     say(t, "  wrote %s (as found)\n", path);
     fflush(stdout);
     unsigned spent = x->live ? wm_explore_shrink(scn, out, wm_explore_live, x->live)
-                             : wm_explore_shrink(scn, out, x->no_fork ? run_here : NULL, NULL);
+                             : x->no_fork ? wm_explore_shrink(scn, out, run_here, (void *)x)
+                                          : wm_explore_shrink(scn, out, NULL, (void *)x->budget);
     wm_scn_describe(scn, after, sizeof after);
     say(t, "  shrunk in %u runs to: %s\n", spent, after);
     say_violation(t, "  fails", out);

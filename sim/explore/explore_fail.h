@@ -9,6 +9,7 @@
 #include "explore.h"
 #include "explore_live.h"
 #include "report.h"
+#include "watchdog.h"
 
 struct wm_xfail {
     const char *cmd, *prog;         /* for messages, and the reproduce lines */
@@ -21,6 +22,8 @@ struct wm_xfail {
      * machine wrote, so it names the run (--seed S --run K), not the file */
     int sharded;
     int no_fork; /* --no-fork: the shrinking runs stay in this process */
+    const struct wm_explore_budget *budget; /* every run's (NULL: the defaults) */
+    struct wm_watchdog *watch;             /* --no-fork's, or NULL */
 };
 
 /* Run k failed (*out, on *scn): prints it, writes the case as found, shrinks

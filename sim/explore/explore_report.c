@@ -48,6 +48,25 @@ int wm_xreport_open(struct wm_xreport *x, const char *junit_path, const char *js
     return 0;
 }
 
+int wm_xreport_html(struct wm_xreport *x, const char *path, int argc, char *const *argv,
+                    uint64_t seed, struct wm_err *err)
+{
+    if (!(x->html = fopen(path, "wb"))) {
+        wm_err_set(err, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    x->html_path = path;
+    x->seed = seed;
+    if (wm_html_begin(&x->page, err) < 0 || !(x->command = wm_html_command(argc, argv))) {
+        wm_err_set(err, "--html: out of memory");
+        wm_html_discard(&x->page);
+        fclose(x->html);
+        x->html = NULL;
+        return -1;
+    }
+    return 0;
+}
+
 void wm_xreport_run(struct wm_xreport *x, uint64_t seed, uint64_t run, const char *scenario,
                     const char *file, const struct wm_case_result *r)
 {
@@ -67,6 +86,36 @@ void wm_xreport_run(struct wm_xreport *x, uint64_t seed, uint64_t run, const cha
         wm_report_json_fields(x->json, r);
         fputs("}", x->json);
     }
+    if (x->html) {
+        char name[64];
+        int diff = r->diff_len && r->text && r->diff_off + r->diff_len <= r->len;
+        snprintf(name, sizeof name, "run %" PRIu64 " of seed %" PRIu64, run, seed);
+        wm_html_add(&x->page, &(struct wm_html_case){
+                                  .name = name, .file = file, .scenario = scenario,
+                                  .status = r->status, .seconds = r->seconds,
+                                  .first_line = r->first_line, .message = r->message,
+                                  .reproduce = r->reproduce, .expected = r->expected,
+                                  .actual = r->actual, .diff = diff ? r->text + r->diff_off : NULL,
+                                  .diff_len = diff ? r->diff_len : 0});
+    }
+}
+
+static int finish_html(struct wm_xreport *x, struct wm_err *err)
+{
+    char seed[32], started[40];
+    snprintf(seed, sizeof seed, "%" PRIu64, x->seed);
+    snprintf(started, sizeof started, "%s UTC", x->stamp.timestamp);
+    struct wm_html_head head = {.title = "warmer explore", .command = x->command, .seed = seed,
+                                .started = started};
+    errno = 0;
+    int bad = wm_html_end(&x->page, x->html, &head) < 0;
+    bad |= fclose(x->html) != 0;
+    x->html = NULL;
+    free(x->command);
+    x->command = NULL;
+    if (bad)
+        wm_err_set(err, "cannot write %s: %s", x->html_path, errno ? strerror(errno) : "write error");
+    return bad ? -1 : 0;
 }
 
 /* The spool's testcases after the head, in the order the runs ended. */
@@ -111,5 +160,7 @@ int wm_xreport_close(struct wm_xreport *x, struct wm_err *err)
     if (x->json)
         fputs(x->objects ? "\n]\n" : "]\n", x->json);
     rc |= finish(&x->json, x->json_path, x->json ? !ferror(x->json) : 1, err);
+    if (x->html)
+        rc |= finish_html(x, err);
     return rc ? -1 : 0;
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "err.h"
+#include "html.h"
 #include "report.h"
 
 struct wm_xreport {
@@ -19,6 +20,11 @@ struct wm_xreport {
     struct wm_junit_totals totals;
     struct wm_junit_stamp stamp; /* when (the reports' opening) and where */
     uint64_t objects; /* JSON objects written */
+    const char *html_path; /* --html FILE: the page, put together at the end */
+    FILE *html;
+    struct wm_html page;
+    char *command; /* the page's head: the command line, and the seed */
+    uint64_t seed;
 };
 
 /* Opens the files asked for (paths may be NULL; "-" is stdout_fd, see
@@ -26,6 +32,10 @@ struct wm_xreport {
  * written fails before any run: 0, or -1 with err. */
 int wm_xreport_open(struct wm_xreport *x, const char *junit_path, const char *json_path,
                     int stdout_fd, struct wm_err *err);
+/* After wm_xreport_open: --html FILE too (path not "-"), the page's head
+ * saying argv and seed: 0, or -1 with err (then close as ever). */
+int wm_xreport_html(struct wm_xreport *x, const char *path, int argc, char *const *argv,
+                    uint64_t seed, struct wm_err *err);
 /* Run `run` of `seed` ended: its testcase "run RUN of seed SEED" and its
  * object {"run": RUN, "seed": SEED, "scenario": ..., "file": ..., then the
  * members check writes}. file: the case written for a failure, or NULL. */

@@ -1,0 +1,132 @@
+#include "watchdog.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TICK_MS 100 /* how late past the budget a hang may be seen */
+
+struct wm_watchdog {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pthread_t thread;
+    int stop;
+    unsigned seconds;
+    uint64_t seed;
+    const char *cmd;
+    struct {
+        int used;
+        uint64_t run;
+        struct timespec start;
+    } slot[WM_WATCHDOG_SLOTS];
+};
+
+static double since(const struct timespec *t0, const struct timespec *t1)
+{
+    return (double)(t1->tv_sec - t0->tv_sec) + (double)(t1->tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Past the budget: tell it with write(2), which no lock of stdio can block,
+ * and leave at once (the hung run holds whatever it holds). */
+static void hang(const struct wm_watchdog *w, uint64_t run)
+{
+    char msg[600], what[80] = "a replay or a shrinking step";
+    if (run != WM_WATCHDOG_OTHER)
+        snprintf(what, sizeof what, "run %" PRIu64 " of seed %" PRIu64, run, w->seed);
+    int n = snprintf(msg, sizeof msg,
+                     "FAIL %s\n"
+                     "  found: hang: the run was still going after %u s (--run-timeout); with "
+                     "--no-fork it cannot be stopped and shrunk: explore stops here\n",
+                     what, w->seconds);
+    if (run != WM_WATCHDOG_OTHER && n > 0 && (size_t)n < sizeof msg)
+        n += snprintf(msg + n, sizeof msg - (size_t)n, "reproduce: %s explore --seed %" PRIu64
+                      " --run %" PRIu64 " --run-timeout %u\n", w->cmd, w->seed, run, w->seconds);
+    if (n > 0 && write(STDOUT_FILENO, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1) < 0)
+        n = 0; /* nothing more to do: we exit either way */
+    _exit(1);
+}
+
+static void *watch(void *arg)
+{
+    struct wm_watchdog *w = arg;
+    pthread_mutex_lock(&w->mu);
+    while (!w->stop) {
+        struct timespec now, until;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        for (int i = 0; i < WM_WATCHDOG_SLOTS; i++)
+            if (w->slot[i].used && since(&w->slot[i].start, &now) > w->seconds)
+                hang(w, w->slot[i].run);
+        clock_gettime(CLOCK_REALTIME, &until); /* the condition's clock */
+        until.tv_nsec += TICK_MS * 1000000L;
+        if (until.tv_nsec >= 1000000000L)
+            until.tv_sec++, until.tv_nsec -= 1000000000L;
+        pthread_cond_timedwait(&w->cv, &w->mu, &until);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+int wm_watchdog_start(struct wm_watchdog **w, unsigned seconds, uint64_t seed, const char *cmd)
+{
+    *w = NULL;
+    if (seconds == 0)
+        return 0;
+    struct wm_watchdog *d = calloc(1, sizeof *d);
+    if (!d)
+        return -1;
+    d->seconds = seconds, d->seed = seed, d->cmd = cmd;
+    pthread_mutex_init(&d->mu, NULL);
+    pthread_cond_init(&d->cv, NULL);
+    if (pthread_create(&d->thread, NULL, watch, d) != 0) {
+        pthread_cond_destroy(&d->cv);
+        pthread_mutex_destroy(&d->mu);
+        free(d);
+        return -1;
+    }
+    *w = d;
+    return 0;
+}
+
+int wm_watchdog_enter(struct wm_watchdog *w, uint64_t k)
+{
+    if (!w)
+        return -1;
+    int got = -1;
+    pthread_mutex_lock(&w->mu);
+    for (int i = 0; i < WM_WATCHDOG_SLOTS && got < 0; i++)
+        if (!w->slot[i].used) {
+            w->slot[i].used = 1;
+            w->slot[i].run = k;
+            clock_gettime(CLOCK_MONOTONIC, &w->slot[i].start);
+            got = i;
+        }
+    pthread_mutex_unlock(&w->mu);
+    return got; /* none free: -j is bounded below the slots, so never */
+}
+
+void wm_watchdog_leave(struct wm_watchdog *w, int slot)
+{
+    if (!w || slot < 0)
+        return;
+    pthread_mutex_lock(&w->mu);
+    w->slot[slot].used = 0;
+    pthread_mutex_unlock(&w->mu);
+}
+
+void wm_watchdog_stop(struct wm_watchdog *w)
+{
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->mu);
+    w->stop = 1;
+    pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->thread, NULL);
+    pthread_cond_destroy(&w->cv);
+    pthread_mutex_destroy(&w->mu);
+    free(w);
+}

@@ -1,0 +1,364 @@
+/* The exact oracle (sim/explore/oracle.c): its own MT19937 against CPython's
+ * values recorded in fixtures/rng/ (ci/gen_rng_fixtures.py), every golden
+ * holding it, and each way a run could differ from the reference (a guess,
+ * a judgement, a console line, the summary) caught with its kind and line. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "oracle.h"
+#include "oracle_mt.h"
+#include "runcmd.h"
+#include "testutil.h"
+
+/* ---- fixtures: '#' comments, space-separated records ---- */
+
+struct rec {
+    char *tok[2100];
+    int n;
+    size_t lineno;
+};
+
+/* The next record of f into r (line is its storage); 0 at the end. */
+static int next_rec(FILE *f, char **line, size_t *cap, struct rec *r)
+{
+    while (getline(line, cap, f) >= 0) {
+        r->lineno++;
+        if ((*line)[0] == '#' || (*line)[0] == '\n')
+            continue;
+        r->n = 0;
+        char *save = NULL;
+        for (char *t = strtok_r(*line, " \n", &save); t && r->n < 2100; t = strtok_r(NULL, " \n", &save))
+            r->tok[r->n++] = t;
+        return 1;
+    }
+    return 0;
+}
+
+static FILE *open_fixture(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "cannot open %s (tests run from the repo root): %s", path,
+                  strerror(errno));
+    return f;
+}
+
+static void seed_u64(struct wm_omt *m, const char *s)
+{
+    wm_omt_seed(m, strtoull(s, NULL, 10), 0);
+}
+
+START_TEST(mt_getrandbits_matches_cpython)
+{
+    FILE *f = open_fixture("fixtures/rng/getrandbits.txt");
+    char *line = NULL;
+    size_t cap = 0, records = 0;
+    struct rec r = {0};
+    while (next_rec(f, &line, &cap, &r)) {
+        struct wm_omt m;
+        seed_u64(&m, r.tok[0]);
+        for (int i = 1; i < r.n; i++) {
+            char *colon;
+            unsigned k = (unsigned)strtoul(r.tok[i], &colon, 10);
+            uint64_t want = strtoull(colon + 1, NULL, 10);
+            uint32_t w[3] = {0, 0, 0};
+            wm_omt_getrandbits(&m, k, w);
+            uint64_t got = (uint64_t)w[1] << 32 | w[0];
+            ck_assert_msg(got == want, "getrandbits.txt:%zu: seed %s, call %d, getrandbits(%u) = %"
+                          PRIu64 ", CPython %" PRIu64, r.lineno, r.tok[0], i, k, got, want);
+        }
+        records++;
+    }
+    free(line);
+    fclose(f);
+    ck_assert_msg(records > 50, "getrandbits.txt has %zu records", records);
+}
+END_TEST
+
+START_TEST(mt_seed_words_match_cpython)
+{
+    FILE *f = open_fixture("fixtures/rng/seed_words.txt");
+    char *line = NULL;
+    size_t cap = 0, records = 0;
+    struct rec r = {0};
+    while (next_rec(f, &line, &cap, &r)) {
+        int len = atoi(r.tok[0]);
+        uint32_t key[8];
+        ck_assert(len >= 1 && len <= 8 && r.n == 1 + len + 8);
+        for (int i = 0; i < len; i++)
+            key[i] = (uint32_t)strtoul(r.tok[1 + i], NULL, 10);
+        struct wm_omt m;
+        wm_omt_seed_words(&m, key, len);
+        for (int i = 0; i < 8; i++) {
+            uint32_t got = wm_omt_genrand(&m), want = (uint32_t)strtoul(r.tok[1 + len + i], NULL, 10);
+            ck_assert_msg(got == want, "seed_words.txt:%zu: word %d is %" PRIu32 ", CPython %" PRIu32,
+                          r.lineno, i + 1, got, want);
+        }
+        records++;
+    }
+    free(line);
+    fclose(f);
+    ck_assert_msg(records > 10, "seed_words.txt has %zu records", records);
+}
+END_TEST
+
+START_TEST(mt_randint_matches_cpython)
+{
+    FILE *f = open_fixture("fixtures/rng/randint.txt");
+    char *line = NULL;
+    size_t cap = 0, records = 0;
+    struct rec r = {0};
+    while (next_rec(f, &line, &cap, &r)) {
+        struct wm_omt m;
+        seed_u64(&m, r.tok[0]);
+        int64_t lo = strtoll(r.tok[1], NULL, 10), hi = strtoll(r.tok[2], NULL, 10);
+        int n = atoi(r.tok[3]);
+        uint64_t draws = 0;
+        ck_assert(r.n == 5 + n);
+        for (int i = 0; i < n; i++) {
+            int64_t got = wm_omt_randint(&m, lo, hi, &draws), want = strtoll(r.tok[5 + i], NULL, 10);
+            ck_assert_msg(got == want, "randint.txt:%zu: seed %s, randint(%s, %s) call %d = %" PRId64
+                          ", CPython %" PRId64, r.lineno, r.tok[0], r.tok[1], r.tok[2], i + 1, got, want);
+        }
+        uint32_t next = wm_omt_genrand(&m);
+        ck_assert_msg(next == strtoul(r.tok[4], NULL, 10), "randint.txt:%zu: the stream after "
+                      "the draws is at %" PRIu32 ", CPython's at %s (a draw took too many words)",
+                      r.lineno, next, r.tok[4]);
+        records++;
+    }
+    free(line);
+    fclose(f);
+    ck_assert_msg(records > 30, "randint.txt has %zu records", records);
+}
+END_TEST
+
+/* The server's loop: one randint per draw, redrawn while already guessed. */
+START_TEST(mt_redraw_matches_cpython)
+{
+    FILE *f = open_fixture("fixtures/rng/redraw.txt");
+    char *line = NULL;
+    size_t cap = 0, records = 0;
+    struct rec r = {0};
+    while (next_rec(f, &line, &cap, &r)) {
+        struct wm_omt m;
+        seed_u64(&m, r.tok[0]);
+        int64_t lo = strtoll(r.tok[1], NULL, 10), hi = strtoll(r.tok[2], NULL, 10);
+        int n = atoi(r.tok[3]);
+        ck_assert(r.n == 6 + n && n <= 2048);
+        int64_t *got = malloc((size_t)n * sizeof *got);
+        uint64_t draws = 0, bits = 0; /* randint calls, getrandbits calls */
+        for (int i = 0; i < n; i++) {
+            for (int seen = 1; seen; draws++) {
+                got[i] = wm_omt_randint(&m, lo, hi, &bits);
+                seen = 0;
+                for (int j = 0; j < i && !seen; j++)
+                    seen = got[j] == got[i];
+            }
+            ck_assert_msg(got[i] == strtoll(r.tok[6 + i], NULL, 10), "redraw.txt:%zu: guess %d is %"
+                          PRId64 ", CPython's %s", r.lineno, i + 1, got[i], r.tok[6 + i]);
+        }
+        free(got);
+        ck_assert_msg(draws == strtoull(r.tok[4], NULL, 10), "redraw.txt:%zu: %" PRIu64 " draws, "
+                      "CPython's %s", r.lineno, draws, r.tok[4]);
+        ck_assert_uint_eq(wm_omt_genrand(&m), strtoul(r.tok[5], NULL, 10));
+        records++;
+    }
+    free(line);
+    fclose(f);
+    ck_assert_msg(records > 5, "redraw.txt has %zu records", records);
+}
+END_TEST
+
+/* ---- the oracle on transcripts ---- */
+
+#define BOOK_HDR "# warmer transcript v1\n# seed: 1234\n# game: 1:5:3:5\n# game: 10:15:12:5\n"
+#define BOOK_WIRE                                                                                  \
+    "C: PARAMS 1 5\nC: NUMBER\nS: 4\nC: REPORT Unsure\nC: NUMBER\nS: 1\nC: REPORT Colder\n"        \
+    "C: NUMBER\nS: 5\nC: REPORT Unsure\nC: NUMBER\nS: 3\nC: REPORT Correct\nC: PARAMS 0 -1\n"     \
+    "C: PARAMS 10 15\nC: NUMBER\nS: 11\nC: REPORT Unsure\nC: NUMBER\nS: 10\nC: REPORT Colder\n"   \
+    "C: NUMBER\nS: 12\nC: REPORT Correct\nC: PARAMS 0 -1\nC! close\n"
+/* PROTOCOL.md's book run, as the reference prints it. */
+#define BOOK_SERVER                                                                                \
+    "S1 Server: 4 is Unsure\nS1 Server: 1 is Colder\nS1 Server: 5 is Unsure\n"                     \
+    "S1 Server: 3 is Correct\nS1 Server: 11 is Unsure\nS1 Server: 10 is Colder\n"                  \
+    "S1 Server: 12 is Correct\n"
+#define BOOK_STARTS                                                                                \
+    "C1 Guess a number between 1 and 5! Shhhhh, it's 3.\n"                                         \
+    "C1 Guess a number between 10 and 15! Shhhhh, it's 12.\n"
+#define BOOK_SUMMARY                                                                               \
+    "C1 Client: 4 is Unsure\nC1 Client: 1 is Colder\nC1 Client: 5 is Unsure\n"                     \
+    "C1 Client: 3 is Correct\nC1 Client: 11 is Unsure\nC1 Client: 10 is Colder\n"                  \
+    "C1 Client: 12 is Correct\n"
+
+/* text with the first `from` replaced by `to` (once). */
+static char *with(const char *text, const char *from, const char *to)
+{
+    const char *at = strstr(text, from);
+    ck_assert_msg(at != NULL, "the test's text has no \"%s\"", from);
+    size_t n = strlen(text) - strlen(from) + strlen(to);
+    char *out = malloc(n + 1);
+    snprintf(out, n + 1, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+    return out;
+}
+
+static void expect(const char *text, const char *console, const char *kind, size_t line)
+{
+    struct wm_violation v;
+    int rc = wm_oracle_check(text, strlen(text), console, console ? strlen(console) : 0, &v);
+    if (!kind) {
+        ck_assert_msg(rc == 0, "want it to hold; got %s at line %zu: %s\n%s", v.kind, v.lineno,
+                      v.msg, text);
+        return;
+    }
+    ck_assert_msg(rc == 1, "want a %s difference at line %zu; rc %d:\n%s\n%s", kind, line, rc,
+                  text, console ? console : "");
+    ck_assert_msg(strcmp(v.kind, kind) == 0 && v.lineno == line,
+                  "want %s at line %zu; got %s at line %zu: %s", kind, line, v.kind, v.lineno, v.msg);
+}
+
+START_TEST(the_book_run_holds)
+{
+    expect(BOOK_HDR BOOK_WIRE, BOOK_STARTS BOOK_SERVER BOOK_SUMMARY, NULL, 0);
+    expect(BOOK_HDR BOOK_WIRE, NULL, NULL, 0); /* a file: the wire alone */
+}
+END_TEST
+
+START_TEST(every_golden_holds)
+{
+    struct rc_names n;
+    ck_assert_int_eq(rc_list_dir("fixtures/golden", ".txt", &n), 0);
+    ck_assert_msg(n.n > 30, "fixtures/golden has %zu files", n.n);
+    for (size_t i = 0; i < n.n; i++) {
+        char path[512];
+        size_t len;
+        snprintf(path, sizeof path, "fixtures/golden/%s", n.v[i]);
+        char *text = rc_read_file(path, &len);
+        ck_assert_msg(text != NULL, "%s", path);
+        struct wm_violation v;
+        int rc = wm_oracle_check(text, len, NULL, 0, &v);
+        ck_assert_msg(rc == 0, "%s:%zu: %s: %s", path, v.lineno, v.kind, v.msg);
+        free(text);
+    }
+    rc_names_free(&n);
+}
+END_TEST
+
+START_TEST(a_wrong_guess)
+{
+    char *t = with(BOOK_HDR BOOK_WIRE, "S: 5\n", "S: 2\n");
+    expect(t, NULL, "guess", 13);
+    free(t);
+    /* a guess cut by a fault must still begin the draw */
+    expect("# warmer transcript v1\n# seed: 1234\n# game: 1:5:3:5\n# fault: reset S1 at 0\n"
+           "C: PARAMS 1 5\nC: NUMBER\nS! partial 5\n", NULL, "guess", 7);
+    expect("# warmer transcript v1\n# seed: 1234\n# game: 1:5:3:5\n# fault: reset S1 at 0\n"
+           "C: PARAMS 1 5\nC: NUMBER\nS! partial 4\n", NULL, NULL, 0);
+}
+END_TEST
+
+/* Connection n is seeded seed + n - 1 as CPython's int: past 2^64 too. */
+START_TEST(a_wrong_seed)
+{
+    /* CPython 3.11: random.Random(2**64 - 1) and (2**64) draw randint(1, 1000)
+     * first as 23 and 754. */
+    const char *hdr = "# warmer transcript v1\n# seed: 18446744073709551615\n# game: 1:1000:0:1\n"
+                      "# connections: 2\n";
+    char text[512];
+    snprintf(text, sizeof text, "%sC1: PARAMS 1 1000\nC1: NUMBER\nS1: 23\nC1: REPORT Unsure\n"
+             "C1: PARAMS 0 -1\nC1! close\nC2: PARAMS 1 1000\nC2: NUMBER\nS2: 754\n"
+             "C2: REPORT Unsure\nC2: PARAMS 0 -1\nC2! close\n", hdr);
+    expect(text, NULL, NULL, 0);
+    char *t = with(text, "S2: 754", "S2: 23");
+    expect(t, NULL, "guess", 13);
+    free(t);
+}
+END_TEST
+
+START_TEST(a_wrong_judgement)
+{
+    char *t = with(BOOK_HDR BOOK_WIRE, "REPORT Colder", "REPORT Warmer");
+    expect(t, NULL, "judgement", 11);
+    free(t);
+    /* distances past 2^53 round to one double: Unsure, not Colder */
+    const char *far = "# warmer transcript v1\n# seed: 0\n"
+                      "# game: 0:9223372036854775807:36028797018963967:2\n# server: script\n"
+                      "C: PARAMS 0 9223372036854775807\nC: NUMBER\nS: 0\nC: REPORT Unsure\n"
+                      "C: NUMBER\nS: 1\nC: REPORT Unsure\nC: PARAMS 0 -1\nC! close\n";
+    expect(far, NULL, NULL, 0);
+    t = with(far, "S: 1\nC: REPORT Unsure", "S: 1\nC: REPORT Warmer");
+    expect(t, NULL, "judgement", 11);
+    free(t);
+}
+END_TEST
+
+START_TEST(a_wrong_summary)
+{
+    char *c = with(BOOK_STARTS BOOK_SERVER BOOK_SUMMARY, "Client: 5 is Unsure", "Client: 5 is Colder");
+    expect(BOOK_HDR BOOK_WIRE, c, "summary", 30);
+    free(c);
+    c = with(BOOK_STARTS BOOK_SERVER BOOK_SUMMARY, "C1 Client: 12 is Correct\n", "");
+    expect(BOOK_HDR BOOK_WIRE, c, "summary", 30);
+    free(c);
+    expect(BOOK_HDR BOOK_WIRE, BOOK_STARTS BOOK_SERVER, "summary", 30); /* none at all */
+    c = with(BOOK_STARTS BOOK_SERVER BOOK_SUMMARY, "C1 Client: 4", "C1 Client: 4 is Unsure\nC1 Client: 4");
+    expect(BOOK_HDR BOOK_WIRE, c, "summary", 30);
+    free(c);
+    /* a client that failed prints no summary */
+    const char *err = "# warmer transcript v1\n# seed: 1234\n# game: 1:1:0:2\nC: PARAMS 1 1\n"
+                      "C: NUMBER\nS: 1\nC: REPORT Unsure\nC: NUMBER\nS! error NUMBER after all 1 "
+                      "values of [1, 1] were guessed\nC: PARAMS 0 -1\nC! error server closed\n";
+    const char *starts = "C1 Guess a number between 1 and 1! Shhhhh, it's 0.\nS1 Server: 1 is Unsure\n";
+    expect(err, starts, NULL, 0);
+    c = with(starts, "S1 Server", "C1 Client: 1 is Unsure\nS1 Server");
+    expect(err, c, "summary", 11);
+    free(c);
+}
+END_TEST
+
+START_TEST(a_wrong_console_line)
+{
+    char *c = with(BOOK_STARTS BOOK_SERVER BOOK_SUMMARY, "Server: 1 is Colder", "Server: 1 is Warmer");
+    expect(BOOK_HDR BOOK_WIRE, c, "console", 30);
+    free(c);
+    c = with(BOOK_STARTS BOOK_SERVER BOOK_SUMMARY, "it's 12.", "it's 13.");
+    expect(BOOK_HDR BOOK_WIRE, c, "console", 30);
+    free(c);
+    c = with(BOOK_STARTS BOOK_SERVER BOOK_SUMMARY, "S1 Server: 12 is Correct\n", "");
+    expect(BOOK_HDR BOOK_WIRE, c, "console", 30);
+    free(c);
+}
+END_TEST
+
+START_TEST(another_profile_is_not_checked)
+{
+    char *t = with(BOOK_HDR BOOK_WIRE, "S: 5\n", "S: 2\n");
+    char *p = with(t, "# seed", "# profile: book\n# seed");
+    expect(p, NULL, NULL, 0);
+    free(p);
+    p = with(t, "# seed", "# profile: strict\n# seed");
+    expect(p, NULL, "guess", 14);
+    free(p);
+    free(t);
+}
+END_TEST
+
+static Suite *oracle_suite(void)
+{
+    Suite *s = suite_create("oracle");
+    WM_ADD_TEST(s, mt_getrandbits_matches_cpython);
+    WM_ADD_TEST(s, mt_seed_words_match_cpython);
+    WM_ADD_TEST(s, mt_randint_matches_cpython);
+    WM_ADD_TEST(s, mt_redraw_matches_cpython);
+    WM_ADD_TEST(s, the_book_run_holds);
+    WM_ADD_TEST(s, every_golden_holds);
+    WM_ADD_TEST(s, a_wrong_guess);
+    WM_ADD_TEST(s, a_wrong_seed);
+    WM_ADD_TEST(s, a_wrong_judgement);
+    WM_ADD_TEST(s, a_wrong_summary);
+    WM_ADD_TEST(s, a_wrong_console_line);
+    WM_ADD_TEST(s, another_profile_is_not_checked);
+    return s;
+}
+
+WM_TEST_MAIN(oracle_suite)
