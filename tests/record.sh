@@ -12,7 +12,7 @@
 #   bash tests/record.sh --tool "valgrind ..." WARMER
 #       warmer record under the tool through full round trips, several
 #       connections, a line too long (alone, and after lines in the same
-#       read) and SIGTERM; the tool's exit status
+#       read), SIGTERM and a book recording whose server hangs; the tool's exit status
 #       (--error-exitcode) must be 0
 #
 # Env: REC_TIMEOUT (seconds per step, default 30; 120 with --tool),
@@ -721,6 +721,83 @@ usage_job() {
     ok "$name"
 }
 
+# bookserver NAME ROLE ARGS...: the book's code as a server (tests/book_serve.py
+# threaded|asyncio, on a port it is given); sets saddr.
+bookserver() {
+    local name=$1 role=$2 port
+    shift 2
+    port=$("$PY" -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+    "$PY" tests/book_serve.py "$role" --port "$port" --seed 1234 "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+    echo $! >"$tmp/pids/$name"
+    saddr=127.0.0.1:$port
+    local i=0
+    until "$PY" -c "import socket;socket.create_connection(('127.0.0.1',$port)).close()" 2>/dev/null; do
+        [ $i -ge $((T * 20)) ] && { why="$name did not listen"; return 1; }
+        sleep 0.05
+        i=$((i + 1))
+    done
+    # that probe was the server's connection 1 (seed 1234): the recording's starts at 1235
+}
+
+# lenient ADDR LINE...: a client the book takes and strict does not; a LINE
+# ending in ? waits (1 s at most) for the answer.
+lenient() {
+    "$PY" - "$@" <<'PYEOF'
+import socket, sys
+host, port = sys.argv[1].rsplit(":", 1)
+s = socket.create_connection((host, int(port)))
+f = s.makefile("rb")
+s.settimeout(1.0)
+for line in sys.argv[2:]:
+    s.sendall(line.rstrip("?").encode() + b"\n")
+    if line.endswith("?"):
+        try:
+            f.readline()
+        except socket.timeout:
+            pass
+s.close()
+PYEOF
+}
+
+# profile_job NAME ROLE PROFILE WANT [DEVIATE] -- LINE...: LINEs through
+# warmer record --profile PROFILE to the book's server (ROLE, a copy
+# deviating in DEVIATE's way if given): the recording checks, and its server
+# side is re-run from the seed (WANT rng: no "# server: script") or, when the
+# profile's server would not have behaved so, a script (WANT script).
+profile_job() {
+    local name=prof-$1 role=$2 prof=$3 want=$4 dev=$5 why rc
+    shift 5
+    [ "$1" = -- ] && shift
+    bookserver "$name-srv" "$role" ${dev:+--deviate "$dev"} &&
+        recorder "$name" --seed 1235 --profile "$prof" || { bad "$name" "$why"; return; }
+    lenient "$raddr" "$@"
+    sleep 0.5 # the recorder has the client's close
+    stop "$name" || { bad "$name" "$why"; return; }
+    local rrc=$rc
+    stop "$name-srv"
+    [ $rrc -eq 0 ] && [ -s "$tmp/$name.out" ] ||
+        { bad "$name" "record exit $rrc: $(tail -n 3 "$tmp/$name.err")"; return; }
+    if [ "$want" = rng ]; then
+        ! grep -qx '# server: script' "$tmp/$name.out" &&
+            grep -q "server rng, verified$" "$tmp/$name.err" ||
+            { bad "$name" "want the server re-run from the seed: $(grep '^#' "$tmp/$name.out" | head -8)"; return; }
+    else
+        grep -qx '# server: script' "$tmp/$name.out" ||
+            { bad "$name" "want the server as a script: $(grep '^#' "$tmp/$name.out" | head -8)"; return; }
+    fi
+    checked "$name" "$tmp/$name.out" || { bad "$name" "$why"; return; }
+    ok "$name"
+}
+LENIENT=("PARAMS +1 5" "NUMBER x?" "REPORT Hot" "NUMBER?" "REPORT Correct")
+EXHAUST=("PARAMS 1 2" "NUMBER?" "REPORT Unsure" "NUMBER?" "REPORT Colder" "NUMBER?")
+profile_jobs() {
+    bg profile_job book threaded book rng "" -- "${LENIENT[@]}"
+    bg profile_job strict threaded strict script "" -- "${LENIENT[@]}"
+    bg profile_job deviating threaded book script report-hot-closes -- "${LENIENT[@]}"
+    bg profile_job asyncio asyncio book-asyncio rng "" -- "${LENIENT[@]}"
+    bg profile_job exhausted threaded book rng "" -- "${EXHAUST[@]}"
+}
+
 # -- main ----------------------------------------------------------------
 
 if [ -n "$REC_ONLY" ]; then
@@ -759,12 +836,14 @@ elif [ -z "$TOOL" ]; then
         bg memory_job
         bg rawbytes_job 1
         bg rawbytes_job 2
+        profile_jobs
     else
         echo "record: $PY not found, ci/refmodel.py peers, close-wait and raw bytes skipped"
     fi
     join
 else # one at a time: the tool is slow
-    for j in book_job conns_job long_job relay_long_job sigterm_job "bad_job fixtures/bad/nul-byte.txt"; do
+    for j in book_job conns_job long_job relay_long_job sigterm_job "bad_job fixtures/bad/nul-byte.txt" \
+        'profile_job exhausted threaded book rng "" -- "${EXHAUST[@]}"'; do
         eval "bg $j"
         join
     done

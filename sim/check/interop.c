@@ -13,6 +13,7 @@
 #include "live.h"
 #include "net.h"
 #include "proc.h"
+#include "rederive.h"
 
 #define ADDR_MAX 300
 #define REASON_MAX (WM_ERR_MAX + 4300)
@@ -30,6 +31,7 @@ struct icase {
     unsigned char *client_error; /* --client: per connection, the file shows its error */
     int ended_unused;    /* the server ended before it accepted a connection */
     char port[16];       /* the port taken for {port}, held until the server is gone; "" if none */
+    char note[160];      /* which expectations: "" the file's own, else how re-derived */
 };
 
 static const char *peer_word(const struct icase *c)
@@ -245,17 +247,20 @@ static void print_reproduce(FILE *out, const struct icase *c, struct wm_case_res
     }
     if (res->reproduce)
         fprintf(out, "reproduce: %s\n", res->reproduce);
+    char prof[40] = "";
+    if (o->profile != WM_PROFILE_STRICT)
+        snprintf(prof, sizeof prof, " --profile %s", wm_profile_name(o->profile));
     if (c->command && c->addr[0]) {
         if (o->test_server && wm_interop_has(o->command, "{port}"))
-            fprintf(out, "by hand:   %s & sleep 1; %s replay --server --connect %s %s; kill $!\n",
-                    c->command, o->prog, c->addr, path_word);
+            fprintf(out, "by hand:   %s & sleep 1; %s replay%s --server --connect %s %s; kill $!\n",
+                    c->command, o->prog, prof, c->addr, path_word);
         else if (o->test_server)
             fprintf(out, "by hand:   %s &   # then, at the address it prints:\n"
-                         "           %s replay --server --connect %s %s\n",
-                    c->command, o->prog, c->addr, path_word);
+                         "           %s replay%s --server --connect %s %s\n",
+                    c->command, o->prog, prof, c->addr, path_word);
         else
-            fprintf(out, "by hand:   %s replay --client --listen %s %s & sleep 1; %s; wait $!\n",
-                    o->prog, c->addr, path_word, c->command);
+            fprintf(out, "by hand:   %s replay%s --client --listen %s %s & sleep 1; %s; wait $!\n",
+                    o->prog, prof, c->addr, path_word, c->command);
     }
     free(cmd_word);
     free(filled_word);
@@ -290,6 +295,8 @@ static enum wm_case_status report(FILE *out, struct icase *c, const struct wm_co
     else
         snprintf(first, REASON_MAX, "%s: %s", c->path, c->peer_fail);
     fprintf(out, "FAIL %s\n", first);
+    if (c->note[0])
+        fprintf(out, "%s\n", c->note);
     res->message = strdup(first);
     if (rendered && !same && !error) {
         res->first_line = wm_print_diff(out, c->path, c->t, &want, &got, res);
@@ -438,7 +445,7 @@ enum wm_case_status wm_interop_case(FILE *out, const char *path, const struct wm
 {
     struct wm_transcript t;
     struct wm_err err;
-    char why[256];
+    char why[WM_ERR_MAX + 256];
     if (wm_tx_parse_as(path, o->profile, &t, o->max_journal, &err) < 0) {
         fprintf(out, "FAIL %s: malformed: %s\n", path, err.msg);
         res->message = strdup(err.msg);
@@ -448,6 +455,13 @@ enum wm_case_status wm_interop_case(FILE *out, const char *path, const struct wm
     }
     struct icase c = {.o = o, .path = path, .t = &t, .proc = {.err_fd = -1}};
     const char *skip = wm_interop_skip_reason(o, &t.cfg, why, sizeof why);
+    if (!skip && wm_rederive(&t, o->profile, o->test_server, o->max_journal, c.note,
+                             sizeof c.note, &err) == WM_REDERIVE_FAILED) {
+        snprintf(why, sizeof why, "its records are %s's and its %s lines cannot be replayed "
+                 "under %s: %s", wm_profile_name(wm_rederive_file_profile(&t)),
+                 o->test_server ? "client" : "server", wm_profile_name(o->profile), err.msg);
+        skip = why;
+    }
     if (skip) {
         fprintf(out, "skip %s: %s\n", path, skip);
         res->message = strdup(skip);

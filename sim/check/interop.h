@@ -20,7 +20,7 @@ struct wm_interop_opts {
     int close_window_ms; /* a close before the line that should cause it (live.h) */
     int process_timeout_ms; /* for a peer process to listen, connect, exit */
     size_t max_journal;
-    enum wm_profile profile; /* of files whose header names none (--profile): the judged run's */
+    enum wm_profile profile; /* the peer is judged under (--profile): rederive.h */
     const char *prog;    /* argv[0], for reproduce lines */
     const char *repro_opts; /* the options to repeat in a reproduce line */
     struct wm_port_pool *ports; /* for {port}, shared by concurrent cases */

@@ -63,12 +63,6 @@ const char *wm_interop_skip_reason(const struct wm_interop_opts *o, const struct
                                    char *buf, size_t size)
 {
     const char *cmd = o->command;
-    if (cfg->profile != o->profile) { /* its records are another profile's behaviour */
-        snprintf(buf, size, "it names profile %s and the peer is judged under %s (--profile %s "
-                 "runs it)", wm_profile_name(cfg->profile), wm_profile_name(o->profile),
-                 wm_profile_name(cfg->profile));
-        return buf;
-    }
     if (o->test_server && cfg->server_script)
         return "its server side is a script (hand-written replies, not a server to hold to)";
     if (!o->test_server && cfg->client_script)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "rederive.h"
 #include "streamcmp.h"
 #include "update.h"
 
@@ -197,8 +198,21 @@ static int one_whole(const struct wm_args *a, const char *path, enum wm_check_mo
     struct wm_transcript t;
     struct wm_err err;
     char line[WM_ERR_MAX + 4300];
+    char note[160] = "";
     if (wm_tx_parse_as(path, profile, &t, opts->max_journal, &err) < 0)
         return report_malformed(a, path, &err, out, res);
+    /* A live peer is held to what profile's own side does with the file's
+     * lines from the other side (rederive.h). */
+    if (live->addr && wm_rederive(&t, profile, mode == WM_CHECK_REPLAY_SERVER, opts->max_journal,
+                                  note, sizeof note, &err) == WM_REDERIVE_FAILED) {
+        struct wm_err why;
+        wm_err_set(&why, "its records are %s's and its %s lines cannot be replayed under "
+                 "%s: %s", wm_profile_name(wm_rederive_file_profile(&t)),
+                 mode == WM_CHECK_REPLAY_SERVER ? "client" : "server", wm_profile_name(profile),
+                 err.msg);
+        wm_tx_free(&t);
+        return report_unrunnable(a, path, &why, out, res);
+    }
     struct wm_cfg cfg = t.cfg; /* shares games; t owns them */
     if (mode == WM_CHECK_REPLAY_SERVER)
         cfg.client_script = 1, cfg.server_script = 0;
@@ -266,6 +280,8 @@ static int one_whole(const struct wm_args *a, const char *path, enum wm_check_mo
     else
         snprintf(line, sizeof line, "%s: the records differ from the file", path);
     fprintf(out, "FAIL %s\n", verdict.fault != WM_LIVE_OK ? line : path);
+    if (note[0])
+        fprintf(out, "%s\n", note);
     res->message = strdup(line);
     if (!same) {
         res->first_line = wm_print_diff(out, path, &t, &want, &got, res);

@@ -70,8 +70,10 @@ static const char replay_help[] =
     "A live peer's close is judged where it came: where the file shows it open,\n"
     "lines go one at a time, each after --close-window S (default 0.05, 0 off)\n"
     "with the peer still open, and a close inside that stretch fails.\n"
-    "--profile strict|book|book-asyncio: the profile of a file whose header names\n"
-    "none, used for the in-process run and the judged one (default strict).\n"
+    "--profile strict|book|book-asyncio: in process, the profile of a file whose\n"
+    "header names none (default strict); against a live peer, the profile it is\n"
+    "judged under: a file of another (naming none: strict) is judged against P's\n"
+    "own side re-run in process from the file's other side.\n"
     "Exit: 0 match, 1 mismatch (diff, file:line, reproducing command), 2 bad usage/file.\n";
 
 struct check_run {

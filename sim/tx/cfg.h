@@ -20,6 +20,7 @@
 struct wm_cfg {
     uint64_t seed;
     enum wm_profile profile; /* which sessions play (profile.h); strict unless named */
+    int profile_named;       /* a transcript's header named it ("# profile:") */
     struct wm_game *games;
     size_t ngames, games_cap;
     uint32_t connections;

@@ -164,6 +164,7 @@ static int header_line(struct parser *p, struct wm_cfg *cfg, const char *key, si
     if (KEY("profile")) {
         if (wm_profile_parse(v, vlen, &cfg->profile) < 0)
             return perr(p, "profile wants strict, book, book-asyncio", v, vlen); /* no "ok " */
+        cfg->profile_named = 1;
         return 0;
     }
     if (KEY("connections")) {
