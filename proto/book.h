@@ -86,10 +86,11 @@ static inline size_t wm_book_log_cut(char *buf, size_t len, size_t max)
     buf[max - 3] = buf[max - 2] = buf[max - 1] = '.';
     return max;
 }
-/* Emits the error a followed by b[0..blen): Python's exception text, cut
- * to what a transcript's error record holds (its escaped form under
- * WM_ERR_MAX bytes): when longer, the longest prefix whose escaped bytes
- * and "..." fit. */
+/* Emits the error a followed by b[0..blen): Python's exception text (any
+ * bytes), escaped as a transcript escapes a line (a record's text is
+ * printable ASCII) and cut to what an error record holds (WM_ERR_MAX - 1
+ * bytes): when longer, the longest prefix whose escaped bytes and "..."
+ * fit. A harness's own reason (wm_err: escaped already) goes out as it is. */
 void wm_book_error(const struct wm_sink *out, const char *a, const char *b, size_t blen);
 /* The framer's error as the book sessions report it: an over-long line says
  * that max-line is the harness's bound, the book having none. */

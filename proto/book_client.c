@@ -58,6 +58,17 @@ static enum wm_sess_rc fail(struct wm_book_client *c, const struct wm_sink *out,
     return fail_text(c, out, e->msg);
 }
 
+/* The same for a harness's own reason (a wm_err, escaped already). */
+static enum wm_sess_rc fail_harness(struct wm_book_client *c, const struct wm_sink *out,
+                                    const struct wm_err *e)
+{
+    assert(!c->done && c->game < c->ngames);
+    send(out, "PARAMS 0 -1", 11);
+    c->done = 1;
+    wm_emit(out, WM_OUT_ERROR, e->msg, strlen(e->msg));
+    return WM_SESS_CLOSED;
+}
+
 /* A game's values: its int64 fields, or "LO:HI:SECRET" beyond them. */
 static void load_game(struct wm_book_client *c, const struct wm_game *g)
 {
@@ -216,7 +227,7 @@ static enum wm_sess_rc on_bad_input(void *self, const struct wm_err *err, const 
 {
     struct wm_err e;
     wm_book_input_error(err, &e);
-    return fail(self, out, &e);
+    return fail_harness(self, out, &e);
 }
 
 static enum wm_sess_rc on_timeout(void *self, const struct wm_sink *out)

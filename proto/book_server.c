@@ -326,9 +326,12 @@ static enum wm_sess_rc on_tail(void *self, const char *bytes, size_t len, const 
 
 static enum wm_sess_rc on_bad_input(void *self, const struct wm_err *err, const struct wm_sink *out)
 {
+    struct wm_book_server *s = self;
     struct wm_err e;
-    wm_book_input_error(err, &e);
-    return fail(self, out, &e);
+    wm_book_input_error(err, &e); /* the framer's reason: escaped already */
+    s->closed = 1;
+    wm_emit(out, WM_OUT_ERROR, e.msg, strlen(e.msg));
+    return WM_SESS_CLOSED;
 }
 
 static enum wm_sess_rc on_timeout(void *self, const struct wm_sink *out)

@@ -28,29 +28,27 @@ static unsigned char at(const char *a, size_t alen, const char *b, size_t i)
 
 void wm_book_error(const struct wm_sink *out, const char *a, const char *b, size_t blen)
 {
-    size_t alen = strlen(a), len = alen + blen, room = WM_ERR_MAX - 1;
-    char buf[WM_ERR_MAX + 4], tmp[4];
-    /* wm_escaped_len of the whole: each byte, plus 3 for each trailing space (\x20) */
-    size_t whole = 0, tail = len;
-    for (size_t i = 0; i < len; i++)
-        whole += wm_escape_byte(tmp, at(a, alen, b, i), 0);
+    size_t alen = strlen(a), len = alen + blen, room = WM_ERR_MAX - 1, tail = len, whole = 0;
+    char buf[WM_ERR_MAX + 4], e[4];
     while (tail > 0 && at(a, alen, b, tail - 1) == ' ')
         tail--;
-    whole += 3 * (len - tail);
-    size_t n = 0, esc = 0;
-    if (whole <= room) { /* then len <= room too */
-        for (; n < len; n++)
-            buf[n] = (char)at(a, alen, b, n);
-    } else {
-        for (size_t k; n < len && esc + (k = wm_escape_byte(tmp, at(a, alen, b, n), 0)) + 3 <= room;
-             n++) {
-            esc += k;
-            buf[n] = (char)at(a, alen, b, n);
-        }
+    for (size_t i = 0; i < len && whole <= room; i++)
+        whole += wm_escape_byte(e, at(a, alen, b, i), i >= tail);
+    /* A record's text is escaped (docs/TRANSCRIPTS.md): the exception's
+     * bytes (a command, a repr, any UTF-8) as a line's are, cut whole. */
+    size_t n = 0;
+    for (size_t i = 0, k; i < len; i++) {
+        k = wm_escape_byte(e, at(a, alen, b, i), whole <= room && i >= tail);
+        if (whole > room && n + k + 3 > room)
+            break;
+        memcpy(buf + n, e, k);
+        n += k;
+    }
+    if (whole > room) {
         memcpy(buf + n, "...", 3);
         n += 3;
     }
-    assert(n <= WM_ERR_MAX + 2);
+    assert(n <= room);
     wm_emit(out, WM_OUT_ERROR, buf, n);
 }
 

@@ -49,10 +49,19 @@ static void brec_emit(void *ctx, enum wm_out_kind kind, const char *text, size_t
     struct brec *r = ctx;
     ck_assert_msg(kind < sizeof tags && tags[kind], "a book session emitted kind %d", (int)kind);
     ck_assert_msg(!r->closed && !r->hung, "emitted after its end: %.*s", (int)len, text);
-    size_t elen = wm_escaped_len(text, len);
+    /* an error's text is a record's already (escaped: printable ASCII) */
+    size_t elen = kind == WM_OUT_ERROR ? len : wm_escaped_len(text, len);
     char *esc = malloc(elen + 1);
     ck_assert_ptr_nonnull(esc);
-    wm_escape(esc, elen + 1, text, len);
+    if (kind == WM_OUT_ERROR) {
+        for (size_t i = 0; i < len; i++)
+            ck_assert_msg(text[i] >= 0x20 && text[i] <= 0x7e, "error text byte %zu is 0x%02x: %.*s",
+                          i, (unsigned char)text[i], (int)len, text);
+        memcpy(esc, text, len);
+        esc[len] = '\0';
+    } else {
+        wm_escape(esc, elen + 1, text, len);
+    }
     char tag[3] = {tags[kind], ':', 0};
     brec_put(r, r->prefix, strlen(r->prefix));
     brec_put(r, tag, 2);

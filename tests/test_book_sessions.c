@@ -326,7 +326,10 @@ static void observe(void *ctx, const struct wm_endpoint *ep, enum wm_rec_kind ki
                                 [WM_REC_ERROR] = 'E', [WM_REC_LOG] = 'G'};
     struct brec *r = ctx;
     char esc[1024];
-    wm_escape(esc, sizeof esc, text, len);
+    if (kind == WM_REC_ERROR) /* escaped by the session, as a record's text */
+        snprintf(esc, sizeof esc, "%.*s", (int)len, text);
+    else
+        wm_escape(esc, sizeof esc, text, len);
     char tag[3] = {tags[kind], ':', 0};
     brec_put(r, tag, 2);
     brec_put(r, esc, strlen(esc));
