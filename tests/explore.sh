@@ -55,6 +55,12 @@ case_faults_swarm() {
 }
 # Malformed input (docs/EXPLORE.md, "Malformed input"): strict warmer holds
 # on the runs that corrupt a client line; --faults names it like the others.
+# The book's sessions hold to what holds for them, games beyond int64 included
+# (seed 2's run 1 has one: the oracle read its header as unreadable once).
+case_book_profiles_hold() {
+    run $1 0 -- --profile book --runs 200 --seed 2 && has $1 "^explore: seed 2, 200 runs, all held$" &&
+        run $1 0 -- --profile book-asyncio --runs 200 --seed 3 && has $1 "^explore: seed 3, 200 runs, all held$"
+}
 case_malformed_runs_hold() {
     run $1 0 -- --runs 600 --seed 12 --faults malformed -j 2 &&
         has $1 "^explore: seed 12, 600 runs, all held$" && has $1 "split 0, malformed [1-9][0-9]*$" &&

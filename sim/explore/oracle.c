@@ -339,6 +339,10 @@ int wm_oracle_check(const char *text, size_t len, const char *console, size_t cl
         }
         if (in_header && !o.h.profile)
             break; /* a profile the oracle does not know: not checked */
+        if (in_header && o.h.big_game) {
+            rc = bad(&o, "unreadable header line (a game beyond int64 under a profile that has none)");
+            break;
+        }
         in_header = 0;
         /* "C: x", "S12! error y" */
         size_t i = 1;

@@ -41,6 +41,7 @@ struct wm_orc_hdr {
     unsigned conns;
     uint64_t max_line, max_guesses;
     int server_script, client_script, faults;
+    int big_game; /* a game the oracle cannot read as int64: only a book profile may have one */
     const struct wm_orc_profile *profile; /* NULL: a profile the oracle does not know */
 };
 

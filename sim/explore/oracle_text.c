@@ -46,8 +46,10 @@ int wm_orc_header_line(struct wm_orc_hdr *h, const char *s, size_t n)
     if (inv_starts(s, n, "# game: ")) {
         struct wm_orc_game g;
         if (field(s + 8, n - 8, 0, &g.lo) < 0 || field(s + 8, n - 8, 1, &g.hi) < 0 ||
-            field(s + 8, n - 8, 2, &g.secret) < 0)
-            return -1;
+            field(s + 8, n - 8, 2, &g.secret) < 0) {
+            h->big_game = 1; /* beyond int64 (a book profile's) or unreadable: judged at the header's end */
+            return 0;
+        }
         if (h->ng == h->cap) {
             size_t cap = h->cap ? h->cap * 2 : 8;
             struct wm_orc_game *ng = realloc(h->g, cap * sizeof *ng);
