@@ -10,6 +10,7 @@
 #include "explore_fail.h"
 #include "explore_live.h"
 #include "explore_report.h"
+#include "explore_sig.h"
 #include "live.h"
 #include "net.h"
 #include "pool.h"
@@ -22,6 +23,7 @@ static const char explore_help[] =
     "                      [-j N] [--faults LIST] [--driver sim|threads|events]\n"
     "                      [--junit FILE] [--json FILE] [--html FILE]\n"
     "                      [--profile strict|book|book-asyncio]\n"
+    "                      [--keep-going [--max-findings N]]\n"
     "       warmer explore --seed S --run K [...]\n"
     "       warmer explore --connect HOST:PORT [--server-seed N] [--timeout S] [...]\n"
     "       warmer explore --replay FILE|DIR [--replay FILE|DIR]... [-k PATTERN]...\n"
@@ -84,6 +86,12 @@ static const char explore_help[] =
     "                  limit) is killed: a finding of kind hang, shrunk (with\n"
     "                  --no-fork it stops explore, unshrunk)\n"
     "  --max-steps N   a run past N simulator steps (default 50000000) is a hang\n"
+    "  --keep-going    go on after a failure: failures are grouped by signature\n"
+    "                  (the violation's kind and the class of line it was found\n"
+    "                  at, as decision@C:REPORT), the first run of each is shrunk\n"
+    "                  and reported with its reproduce line, the others counted\n"
+    "  --max-findings N  signatures --keep-going reports in full (default 20);\n"
+    "                  failures with further signatures are counted, not shrunk\n"
     "A progress line goes to stderr on a terminal only. SIGINT or SIGTERM starts\n"
     "no new run and kills the runs' children: the summary (\"interrupted by\n"
     "SIGINT\") counts the runs made, the reports hold them (a second signal\n"
@@ -106,6 +114,7 @@ struct explore {
     int no_fork;                   /* --no-fork: scenarios run in this process */
     struct wm_explore_budget budget; /* --run-timeout, --max-steps */
     struct wm_watchdog *watch;     /* --no-fork: the run's time budget */
+    struct wm_xsig_table *sigs;    /* --keep-going: the signatures found, or NULL */
 };
 
 struct result {
@@ -158,9 +167,16 @@ static void count(struct tally *t, const struct result *r)
 
 static void print_tally(const struct explore *e, const struct tally *t, uint64_t failed, int signo)
 {
-    char verdict[64], name[24];
-    snprintf(verdict, sizeof verdict, "%s%s%s", failed ? "1 failed" : "all held",
-             signo ? ", interrupted by " : "", signo ? wm_sig_name(signo, name, sizeof name) : "");
+    char verdict[96], held[64], name[24];
+    const struct wm_xsig_table *g = e->sigs;
+    if (g && wm_xsig_runs(g))
+        snprintf(held, sizeof held, "%" PRIu64 " finding%s in %zu signature%s%s",
+                 wm_xsig_runs(g), wm_xsig_runs(g) == 1 ? "" : "s", g->n, g->n == 1 ? "" : "s",
+                 g->past_max ? " and more" : "");
+    else
+        snprintf(held, sizeof held, "%s", failed ? "1 failed" : "all held");
+    snprintf(verdict, sizeof verdict, "%s%s%s", held, signo ? ", interrupted by " : "",
+             signo ? wm_sig_name(signo, name, sizeof name) : "");
     if (e->one_run)
         printf("explore: seed %" PRIu64 ", run %" PRIu64 ", %s\n", e->seed, e->slice.first,
                verdict);
@@ -181,6 +197,12 @@ static void print_tally(const struct explore *e, const struct tally *t, uint64_t
         printf("%s %s %" PRIu64, k ? "," : "", wm_scn_fault_name(k), t->kind[k]);
     printf("\n  limits: small max-line %" PRIu64 ", small max-guesses %" PRIu64 "\n",
            t->small_line, t->small_guesses);
+    for (size_t i = 0; g && i < g->n; i++)
+        printf("  signature %s: %" PRIu64 " run%s, run %" PRIu64 " shrunk\n", g->f[i].sig,
+               g->f[i].runs, g->f[i].runs == 1 ? "" : "s", g->f[i].first_run);
+    if (g && g->past_max)
+        printf("  past --max-findings %zu: %" PRIu64 " run%s with further signatures, not "
+               "shrunk\n", g->max, g->past_max, g->past_max == 1 ? "" : "s");
 }
 
 /* Run k ended as r says: told on stdout if it failed, and in the reports.
@@ -190,6 +212,7 @@ static int settle(const struct wm_args *a, const struct explore *e, const char *
 {
     char scenario[800], file[4200] = "";
     struct wm_case_result res = {.status = WM_CASE_OK};
+    char sig[WM_XSIG_MAX] = "";
     int rc = WM_EXIT_OK;
     wm_scn_describe(&r->scn, scenario, sizeof scenario); /* as drawn, before any shrinking */
     if (r->oom) {
@@ -202,10 +225,18 @@ static int settle(const struct wm_args *a, const struct explore *e, const char *
                              .live = e->live, .live_seed = r->live_seed, .dir = dir,
                              .no_fork = e->no_fork, .budget = &e->budget, .watch = e->watch,
                              .sharded = e->shard_n > 1};
-        rc = wm_xfail_report(&x, k, &r->scn, &r->out, &res, file, sizeof file);
+        const struct wm_xsig_finding *f = NULL;
+        int fresh = 1;
+        if (e->sigs) { /* --keep-going: only a new signature's first run is shrunk */
+            wm_xsig_of(&r->out, sig, sizeof sig);
+            f = wm_xsig_add(e->sigs, sig, k, &fresh);
+            x.sig = sig;
+        }
+        rc = fresh ? wm_xfail_report(&x, k, &r->scn, &r->out, &res, file, sizeof file)
+                   : wm_xfail_again(&x, k, f ? f->first_run : UINT64_MAX, &r->out, &res);
     }
     res.seconds = r->seconds;
-    wm_xreport_run(rep, e->seed, k, scenario, file[0] ? file : NULL, &res);
+    wm_xreport_run(rep, e->seed, k, scenario, file[0] ? file : NULL, sig[0] ? sig : NULL, &res);
     wm_case_result_free(&res);
     return rc;
 }
@@ -241,14 +272,16 @@ static int explore(const struct wm_args *a, const struct explore *e, double seco
             continue;
         if (!r.oom)
             count(&t, &r);
-        if (r.oom || r.out.failed) { /* the first failure (lowest run) ends it */
+        if (r.oom || (r.out.failed && !e->sigs)) { /* the first failure (lowest run) ends it */
             wm_pool_stop(p);
             if (tty)
                 fputs("\r\033[K", stderr);
         }
-        rc = settle(a, e, dir, rep, wm_explore_slice_run(&e->slice, j), &r);
+        int run_rc = settle(a, e, dir, rep, wm_explore_slice_run(&e->slice, j), &r);
         wm_outcome_free(&r.out);
-        if (rc != WM_EXIT_OK)
+        if (run_rc != WM_EXIT_OK)
+            rc = run_rc;
+        if (run_rc != WM_EXIT_OK && (!e->sigs || r.oom))
             break;
         double now = wm_suite_clock();
         if (seconds > 0 && now - start >= seconds)
@@ -329,7 +362,9 @@ enum {
     EXP_REPLAY,
     EXP_NO_FORK,
     EXP_RUN_TIMEOUT,
-    EXP_MAX_STEPS
+    EXP_MAX_STEPS,
+    EXP_KEEP_GOING,
+    EXP_MAX_FINDINGS
 };
 
 static const struct wm_opt explore_opts[] = {
@@ -341,7 +376,8 @@ static const struct wm_opt explore_opts[] = {
     {"shard", 1, WM_OPT_SHARD},  {"junit", 1, WM_OPT_JUNIT}, {"json", 1, WM_OPT_JSON},
     {"html", 1, WM_OPT_HTML},
     {"no-fork", 0, EXP_NO_FORK}, {"keyword", 1, WM_OPT_KEYWORD}, WM_OPTS_PROFILE,
-    {"run-timeout", 1, EXP_RUN_TIMEOUT}, {"max-steps", 1, EXP_MAX_STEPS}, {NULL, 0, 0}};
+    {"run-timeout", 1, EXP_RUN_TIMEOUT}, {"max-steps", 1, EXP_MAX_STEPS},
+    {"keep-going", 0, EXP_KEEP_GOING}, {"max-findings", 1, EXP_MAX_FINDINGS}, {NULL, 0, 0}};
 
 #define EXP_REPLAY_MAX 256 /* --replay options in one command line */
 
@@ -354,6 +390,8 @@ struct explore_args {
     unsigned jobs;
     const char *dir, *replay_path;
     int have_runs, have_run, have_shard;
+    int keep_going;        /* --keep-going */
+    uint64_t max_findings; /* --max-findings (0: not given) */
     char *replay_ops[EXP_REPLAY_MAX]; /* every --replay, in order (replay_path: the first) */
     size_t nreplay;
     struct wm_select sel; /* -k among --replay's files */
@@ -440,6 +478,11 @@ static int explore_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
     }
     case EXP_MAX_STEPS:
         return wm_opt_range(a, o, 1, UINT64_MAX, &x->e.budget.max_steps);
+    case EXP_KEEP_GOING:
+        x->keep_going = 1;
+        return 0;
+    case EXP_MAX_FINDINGS:
+        return wm_opt_range(a, o, 1, WM_XSIG_FINDINGS_MAX, &x->max_findings);
     }
     return wm_usage_error(a, "internal error: %s", o->name), -1;
 }
@@ -456,6 +499,10 @@ static int choose_runs(struct wm_args *a, struct explore_args *x)
                            x->suite.json_path || x->suite.html_path))
         return wm_usage_error(a, "--replay replays files: it takes no --run, --shard, --junit, "
                               "--json or --html");
+    if (x->replay_path && x->keep_going)
+        return wm_usage_error(a, "--replay replays files: it takes no --keep-going");
+    if (x->max_findings && !x->keep_going)
+        return wm_usage_error(a, "--max-findings bounds --keep-going: give both");
     e->shard_k = x->suite.shard_k;
     e->shard_n = x->suite.shard_n;
     if (x->have_run) {
@@ -530,7 +577,17 @@ int wm_cmd_explore(struct wm_args *a)
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
         rc = WM_EXIT_FAIL;
     } else {
-        rc = explore(a, &e, x.seconds, jobs, x.dir, &rep);
+        struct wm_xsig_table sigs;
+        if (x.keep_going &&
+            wm_xsig_init(&sigs, x.max_findings ? x.max_findings : WM_XSIG_FINDINGS_DEFAULT) < 0) {
+            fprintf(stderr, "%s: out of memory\n", a->cmd);
+            rc = WM_EXIT_FAIL;
+        } else {
+            e.sigs = x.keep_going ? &sigs : NULL;
+            rc = explore(a, &e, x.seconds, jobs, x.dir, &rep);
+            if (e.sigs)
+                wm_xsig_free(e.sigs);
+        }
     }
     /* Closed after a signal too: the reports hold the runs made. */
     if (wm_xreport_close(&rep, &err) < 0) {

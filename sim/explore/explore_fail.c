@@ -229,6 +229,8 @@ static int tell(const struct wm_xfail *x, uint64_t k, struct wm_scn *scn, struct
     wm_scn_describe(scn, before, sizeof before);
     say(t, "FAIL run %" PRIu64 " of seed %" PRIu64 "\n", k, x->seed);
     say_violation(t, "  found", out);
+    if (x->sig)
+        say(t, "  signature: %s\n", x->sig);
     say(t, "  scenario: %s\n", before);
     /* Kept before shrinking, which runs the bug again and again: if one of
      * those runs crashes, the case as found is still on disk. */
@@ -268,6 +270,35 @@ static int tell(const struct wm_xfail *x, uint64_t k, struct wm_scn *scn, struct
     return WM_EXIT_FAIL;
 }
 
+/* The reports' one line: the violation. */
+static void set_message(struct wm_case_result *res, const struct wm_outcome *out)
+{
+    char msg[WM_INV_MSG_MAX + 200];
+    violation_line(out, msg, sizeof msg);
+    res->message = strdup(msg);
+}
+
+int wm_xfail_again(const struct wm_xfail *x, uint64_t k, uint64_t first,
+                   const struct wm_outcome *out, struct wm_case_result *res)
+{
+    struct tee t = {0};
+    char from_file[10240], from_seed[10240];
+    t.mem = open_memstream(&t.text, &t.len);
+    *res = (struct wm_case_result){.status = WM_CASE_FAILED};
+    say(&t, "FAIL run %" PRIu64 " of seed %" PRIu64 " (signature %s, as run %" PRIu64
+        ": not shrunk)\n", k, x->seed, x->sig ? x->sig : "?", first);
+    say_violation(&t, "  found", out);
+    reproducers(x, k, "", from_file, from_seed, sizeof from_file);
+    say(&t, "  reproduce (not shrunk): %s\n", from_seed);
+    res->reproduce = strdup(from_seed);
+    if (t.mem && fclose(t.mem) == 0)
+        res->text = t.text, res->len = t.len;
+    else
+        free(t.text);
+    set_message(res, out);
+    return WM_EXIT_FAIL;
+}
+
 int wm_xfail_report(const struct wm_xfail *x, uint64_t k, struct wm_scn *scn,
                     struct wm_outcome *out, struct wm_case_result *res, char *file, size_t size)
 {
@@ -281,8 +312,6 @@ int wm_xfail_report(const struct wm_xfail *x, uint64_t k, struct wm_scn *scn,
     } else {
         free(t.text);
     }
-    char msg[WM_INV_MSG_MAX + 200]; /* one line: the violation the shrunk case fails with */
-    violation_line(out, msg, sizeof msg);
-    res->message = strdup(msg);
+    set_message(res, out); /* the violation the shrunk case fails with */
     return rc;
 }
