@@ -347,7 +347,8 @@ case_keep_going_two_signatures() {
     local real=${W##* } n r cmd
     $kg explore --seed 1 --runs 100 --out "$tmp/$1.dir" --keep-going --json "$tmp/$1.json" \
         --junit "$tmp/$1.xml" >"$tmp/$1.out" 2>"$tmp/$1.err"
-    [ $? -eq 1 ] || { why="--keep-going: want exit 1, got $?: $(head -c 300 "$tmp/$1.err")"; return 1; }
+    r=$?
+    [ $r -eq 1 ] || { why="--keep-going: want exit 1, got $r: $(head -c 300 "$tmp/$1.err")"; return 1; }
     has $1 "^explore: seed 1, 100 runs, [0-9]* findings in 2 signatures$" &&
         has $1 "^  signature decision@C:REPORT: [0-9]* runs, run [0-9]* shrunk$" &&
         has $1 "^  signature summary@C!close: [0-9]* runs, run [0-9]* shrunk$" || return 1
@@ -383,7 +384,9 @@ PY
 case_keep_going_max_findings() {
     kg_mutant || return 1
     $kg explore --seed 1 --runs 100 --out "$tmp/$1.dir" --keep-going --max-findings 1 >"$tmp/$1.out" 2>&1
-    [ $? -eq 1 ] && has $1 "^explore: seed 1, 100 runs, [0-9]* findings in 1 signature and more$" &&
+    local rc=$?
+    [ $rc -eq 1 ] || { why="want exit 1, got $rc: $(head -c 300 "$tmp/$1.out")"; return 1; }
+    [ $rc -eq 1 ] && has $1 "^explore: seed 1, 100 runs, [0-9]* findings in 1 signature and more$" &&
         has $1 "^  past --max-findings 1: [0-9]* runs with further signatures, not shrunk$" &&
         [ "$(grep -c '^reproduce: ' "$tmp/$1.out")" -eq 1 ] || { why="${why:-want 1 reproduce line}"; return 1; }
     run $1 2 -- --runs 1 --max-findings 3 && run $1 2 -- --runs 1 --keep-going --max-findings 0 &&
