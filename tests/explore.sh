@@ -388,6 +388,7 @@ case_keep_going_max_findings() {
     [ $rc -eq 1 ] || { why="want exit 1, got $rc: $(head -c 300 "$tmp/$1.out")"; return 1; }
     [ $rc -eq 1 ] && has $1 "^explore: seed 1, 100 runs, [0-9]* findings in 1 signature and more$" &&
         has $1 "^  past --max-findings 1: [0-9]* runs with further signatures, not shrunk$" &&
+        has $1 "^FAIL run [0-9]* of seed 1 (signature decision@C:REPORT, past --max-findings: not shrunk)$" &&
         [ "$(grep -c '^reproduce: ' "$tmp/$1.out")" -eq 1 ] || { why="${why:-want 1 reproduce line}"; return 1; }
     run $1 2 -- --runs 1 --max-findings 3 && run $1 2 -- --runs 1 --keep-going --max-findings 0 &&
         run $1 2 -- --runs 1 --keep-going --max-findings 1001 &&

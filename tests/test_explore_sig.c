@@ -1,7 +1,8 @@
 /* sim/explore/explore_sig.c: a finding's signature is its kind and the class
  * of the line it names, with none of the run's values; the table groups
- * runs by it and holds at most max signatures. */
+ * runs by it and holds at most max signatures; the shrinker keeps it. */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "explore_sig.h"
@@ -69,11 +70,47 @@ START_TEST(table_groups_and_bounds)
 }
 END_TEST
 
+/* A runner whose bug shows at a REPORT with 2 or more connections, and at a
+ * server line with 1: the same kind, another place. */
+static int two_places(void *ctx, const struct wm_scn *s, struct wm_outcome *o)
+{
+    (void)ctx;
+    memset(o, 0, sizeof *o);
+    o->failed = 1;
+    o->v.kind = "decision";
+    o->v.lineno = 1;
+    o->text = strdup(s->connections >= 2 ? "C1: REPORT Colder\n" : "S1: 4\n");
+    o->len = o->text ? strlen(o->text) : 0;
+    return o->text ? 0 : -1;
+}
+
+START_TEST(shrink_keeps_the_signature)
+{
+    struct wm_scn_bias bias = {.driver = -1, .faults = WM_SCN_ALL_FAULTS};
+    struct wm_scn s;
+    uint64_t run = 0;
+    do /* a scenario of 3 or more connections */
+        wm_scn_draw(&s, 1, run++, &bias);
+    while (s.connections < 3 && run < 1000);
+    ck_assert_uint_ge(s.connections, 3);
+    struct wm_outcome o;
+    ck_assert_int_eq(two_places(NULL, &s, &o), 0);
+    unsigned spent = wm_explore_shrink(&s, &o, two_places, NULL);
+    char sig[WM_XSIG_MAX];
+    wm_xsig_of(&o, sig, sizeof sig);
+    ck_assert_msg(s.connections == 2 && strcmp(sig, "decision@C:REPORT") == 0,
+                  "shrunk in %u runs to %u connections, %s: want 2, decision@C:REPORT", spent,
+                  s.connections, sig);
+    wm_outcome_free(&o);
+}
+END_TEST
+
 static Suite *explore_sig_suite(void)
 {
     Suite *s = suite_create("explore_sig");
     WM_ADD_TEST(s, signature_is_kind_and_line_class);
     WM_ADD_TEST(s, table_groups_and_bounds);
+    WM_ADD_TEST(s, shrink_keeps_the_signature);
     return s;
 }
 

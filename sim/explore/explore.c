@@ -8,6 +8,7 @@
 #include "alloc.h"
 #include "drivers.h"
 #include "explore_console.h"
+#include "explore_sig.h"
 #include "oracle.h"
 #include "sig.h"
 
@@ -287,6 +288,11 @@ unsigned wm_explore_shrink(struct wm_scn *s, struct wm_outcome *o, wm_scn_runner
 {
     if (!run)
         run = run_in_child;
+    /* The finding's signature, kind and place (explore_sig.h): a step that
+     * fails another way counts as passing, so the shrink never slips from
+     * the bug found to another one. */
+    char want[WM_XSIG_MAX], got[WM_XSIG_MAX];
+    wm_xsig_of(o, want, sizeof want);
     unsigned spent = 0;
     for (unsigned i = 0; spent < WM_SHRINK_MAX_RUNS && !wm_sig_caught();) {
         struct wm_scn cand;
@@ -296,7 +302,12 @@ unsigned wm_explore_shrink(struct wm_scn *s, struct wm_outcome *o, wm_scn_runner
             continue;
         struct wm_outcome co;
         spent++;
-        if (run(ctx, &cand, &co) == 0 && co.failed && strcmp(co.v.kind, o->v.kind) == 0) {
+        int same = run(ctx, &cand, &co) == 0 && co.failed;
+        if (same) {
+            wm_xsig_of(&co, got, sizeof got);
+            same = strcmp(got, want) == 0;
+        }
+        if (same) {
             *s = cand;
             wm_outcome_free(o);
             *o = co;

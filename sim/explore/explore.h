@@ -62,7 +62,7 @@ void wm_outcome_free(struct wm_outcome *o);
 typedef int (*wm_scn_runner)(void *ctx, const struct wm_scn *s, struct wm_outcome *o);
 
 /* Shrinks *s, which fails with *o, to the smallest scenario that still fails
- * with a violation of the same kind under run (NULL: wm_explore_run_isolated,
+ * with a violation of the same signature (kind and place, explore_sig.h) under run (NULL: wm_explore_run_isolated,
  * with ctx its budget, or NULL); *o
  * becomes that run's outcome. SIGINT or SIGTERM (sig.h) ends it where it
  * is. Returns the executions spent. */

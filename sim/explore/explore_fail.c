@@ -285,8 +285,11 @@ int wm_xfail_again(const struct wm_xfail *x, uint64_t k, uint64_t first,
     char from_file[10240], from_seed[10240];
     t.mem = open_memstream(&t.text, &t.len);
     *res = (struct wm_case_result){.status = WM_CASE_FAILED};
-    say(&t, "FAIL run %" PRIu64 " of seed %" PRIu64 " (signature %s, as run %" PRIu64
-        ": not shrunk)\n", k, x->seed, x->sig ? x->sig : "?", first);
+    char as[48] = "past --max-findings";
+    if (first != UINT64_MAX)
+        snprintf(as, sizeof as, "as run %" PRIu64, first);
+    say(&t, "FAIL run %" PRIu64 " of seed %" PRIu64 " (signature %s, %s: not shrunk)\n", k,
+        x->seed, x->sig ? x->sig : "?", as);
     say_violation(&t, "  found", out);
     reproducers(x, k, "", from_file, from_seed, sizeof from_file);
     say(&t, "  reproduce (not shrunk): %s\n", from_seed);

@@ -36,7 +36,7 @@ int wm_xfail_report(const struct wm_xfail *x, uint64_t k, struct wm_scn *scn,
                     struct wm_outcome *out, struct wm_case_result *res, char *file, size_t size);
 
 /* --keep-going: run k failed (*out) with a signature an earlier run (first)
- * was reported and shrunk for: told in short, not shrunk, with the command
+ * was reported and shrunk for (UINT64_MAX: a signature past --max-findings): told in short, not shrunk, with the command
  * that repeats the run from the seed; res as for wm_xfail_report. Returns
  * WM_EXIT_FAIL. */
 int wm_xfail_again(const struct wm_xfail *x, uint64_t k, uint64_t first,
