@@ -250,7 +250,8 @@ case_connect_live_server() {
     start $1 python3 ci/refmodel.py serve --lenient --listen 127.0.0.1:0 --seed 1234 || return 1
     run $1 1 -- --connect "$addr" --runs 50 --seed 6 --timeout 1 --out "$tmp/live" || { stop_all; return 1; }
     stop_all
-    has $1 "^  shrunk in [0-9]* runs to: 1 connection, game" && has $1 "^reproduce: against a fresh server" || return 1
+    has $1 "^  shrunk in [0-9]* runs to: 1 connection, game" && has $1 "^reproduce: against a fresh server" &&
+        has $1 "^  re-ran 3 times: failed every time$" || return 1
     local file seed
     file=$(sed -n 's/^reproduce: .* \([^ ]*\)$/\1/p' "$tmp/$1.out")
     seed=$(sed -n 's/^# seed: //p' "$file")
@@ -311,7 +312,8 @@ case_signal_stops_cleanly() {
 # its reproducers carry the budget (the time budget: tests/mutants.sh,
 # loops-on-exhausted-range).
 case_step_budget_is_a_hang() {
-    run $1 1 -- --runs 20 --seed 4 --max-steps 50 --faults none --out "$tmp/$1.dir" &&
+    run $1 1 -- --runs 20 --seed 4 --max-steps 50 --faults none --out "$tmp/$1.dir" --reruns 0 &&
+        ! grep -q "re-ran" "$tmp/$1.out" &&
         has $1 "^  found: hang: the run was still going after 50 scheduler steps (--max-steps" &&
         has $1 "^  fails: hang: " && has $1 "^reproduce: .* explore --replay .* --max-steps 50$" &&
         has $1 "^  from the seed alone: .* explore --seed 4 --run [0-9]* --faults none --max-steps 50$" || return 1
@@ -354,6 +356,8 @@ case_keep_going_two_signatures() {
         has $1 "^  signature summary@C!close: [0-9]* runs, run [0-9]* shrunk$" || return 1
     n=$(grep -c "^  shrunk in [0-9]* runs to: 1 connection" "$tmp/$1.out")
     [ "$n" -eq 2 ] || { why="$n findings shrunk to one connection, want 2"; return 1; }
+    n=$(grep -c "^  re-ran 3 times: failed every time$" "$tmp/$1.out")
+    [ "$n" -eq 2 ] || { why="$n shrunk cases re-ran 3 times and failed every time, want 2"; return 1; }
     n=$(grep -c "^  reproduce (not shrunk): .* explore --seed 1 --run [0-9]*$" "$tmp/$1.out")
     r=$(sed -n 's/^explore: seed 1, 100 runs, \([0-9]*\) findings.*/\1/p' "$tmp/$1.out")
     [ "$n" -eq $((r - 2)) ] || { why="$n runs told in short, want $r findings less the 2 shrunk"; return 1; }
@@ -393,6 +397,7 @@ case_keep_going_max_findings() {
     run $1 2 -- --runs 1 --max-findings 3 && run $1 2 -- --runs 1 --keep-going --max-findings 0 &&
         run $1 2 -- --runs 1 --keep-going --max-findings 1001 &&
         run $1 2 -- --keep-going --replay fixtures/golden/book.txt &&
+        run $1 2 -- --runs 1 --reruns 101 && run $1 2 -- --runs 1 --reruns -1 &&
         run $1 0 -- --runs 20 --keep-going && has $1 "^explore: seed 1, 20 runs, all held$"
 }
 case_usage() {

@@ -105,12 +105,43 @@ START_TEST(shrink_keeps_the_signature)
 }
 END_TEST
 
+/* Call i of a flaky runner: the bug at a REPORT, then another place, then
+ * no failure, in turn. */
+static int flaky(void *ctx, const struct wm_scn *s, struct wm_outcome *o)
+{
+    unsigned *calls = ctx;
+    (void)s;
+    memset(o, 0, sizeof *o);
+    unsigned i = (*calls)++ % 3;
+    if (i == 2)
+        return 0;
+    o->failed = 1;
+    o->v.kind = "decision";
+    o->v.lineno = 1;
+    o->text = strdup(i == 0 ? "C1: REPORT Colder\n" : "S1: 4\n");
+    o->len = o->text ? strlen(o->text) : 0;
+    return o->text ? 0 : -1;
+}
+
+START_TEST(rerun_counts_the_signature_only)
+{
+    struct wm_scn_bias bias = {.driver = -1, .faults = WM_SCN_ALL_FAULTS};
+    struct wm_scn s;
+    unsigned calls = 0, ran;
+    wm_scn_draw(&s, 1, 0, &bias);
+    unsigned failed = wm_explore_rerun(&s, "decision@C:REPORT", 7, flaky, &calls, &ran);
+    ck_assert_msg(failed == 3 && ran == 7 && calls == 7,
+                  "failed %u of %u re-runs (%u calls), want 3 of 7", failed, ran, calls);
+}
+END_TEST
+
 static Suite *explore_sig_suite(void)
 {
     Suite *s = suite_create("explore_sig");
     WM_ADD_TEST(s, signature_is_kind_and_line_class);
     WM_ADD_TEST(s, table_groups_and_bounds);
     WM_ADD_TEST(s, shrink_keeps_the_signature);
+    WM_ADD_TEST(s, rerun_counts_the_signature_only);
     return s;
 }
 

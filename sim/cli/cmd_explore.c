@@ -23,7 +23,7 @@ static const char explore_help[] =
     "                      [-j N] [--faults LIST] [--driver sim|threads|events]\n"
     "                      [--junit FILE] [--json FILE] [--html FILE]\n"
     "                      [--profile strict|book|book-asyncio]\n"
-    "                      [--keep-going [--max-findings N]]\n"
+    "                      [--keep-going [--max-findings N]] [--reruns N]\n"
     "       warmer explore --seed S --run K [...]\n"
     "       warmer explore --connect HOST:PORT [--server-seed N] [--timeout S] [...]\n"
     "       warmer explore --replay FILE|DIR [--replay FILE|DIR]... [-k PATTERN]...\n"
@@ -92,6 +92,9 @@ static const char explore_help[] =
     "                  and reported with its reproduce line, the others counted\n"
     "  --max-findings N  signatures --keep-going reports in full (default 20);\n"
     "                  failures with further signatures are counted, not shrunk\n"
+    "  --reruns N      a shrunk case is run N more times (default 3; 0: none)\n"
+    "                  before it is reported: one that does not fail every time\n"
+    "                  is reported as flaky, with its rate\n"
     "A progress line goes to stderr on a terminal only. SIGINT or SIGTERM starts\n"
     "no new run and kills the runs' children: the summary (\"interrupted by\n"
     "SIGINT\") counts the runs made, the reports hold them (a second signal\n"
@@ -115,6 +118,7 @@ struct explore {
     struct wm_explore_budget budget; /* --run-timeout, --max-steps */
     struct wm_watchdog *watch;     /* --no-fork: the run's time budget */
     struct wm_xsig_table *sigs;    /* --keep-going: the signatures found, or NULL */
+    unsigned reruns;               /* --reruns */
 };
 
 struct result {
@@ -224,7 +228,7 @@ static int settle(const struct wm_args *a, const struct explore *e, const char *
         struct wm_xfail x = {.cmd = a->cmd, .prog = a->prog, .seed = e->seed, .bias = &e->bias,
                              .live = e->live, .live_seed = r->live_seed, .dir = dir,
                              .no_fork = e->no_fork, .budget = &e->budget, .watch = e->watch,
-                             .sharded = e->shard_n > 1};
+                             .sharded = e->shard_n > 1, .reruns = e->reruns};
         const struct wm_xsig_finding *f = NULL;
         int fresh = 1;
         if (e->sigs) { /* --keep-going: only a new signature's first run is shrunk */
@@ -364,7 +368,8 @@ enum {
     EXP_RUN_TIMEOUT,
     EXP_MAX_STEPS,
     EXP_KEEP_GOING,
-    EXP_MAX_FINDINGS
+    EXP_MAX_FINDINGS,
+    EXP_RERUNS
 };
 
 static const struct wm_opt explore_opts[] = {
@@ -377,7 +382,8 @@ static const struct wm_opt explore_opts[] = {
     {"html", 1, WM_OPT_HTML},
     {"no-fork", 0, EXP_NO_FORK}, {"keyword", 1, WM_OPT_KEYWORD}, WM_OPTS_PROFILE,
     {"run-timeout", 1, EXP_RUN_TIMEOUT}, {"max-steps", 1, EXP_MAX_STEPS},
-    {"keep-going", 0, EXP_KEEP_GOING}, {"max-findings", 1, EXP_MAX_FINDINGS}, {NULL, 0, 0}};
+    {"keep-going", 0, EXP_KEEP_GOING}, {"max-findings", 1, EXP_MAX_FINDINGS},
+    {"reruns", 1, EXP_RERUNS}, {NULL, 0, 0}};
 
 #define EXP_REPLAY_MAX 256 /* --replay options in one command line */
 
@@ -483,6 +489,13 @@ static int explore_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
         return 0;
     case EXP_MAX_FINDINGS:
         return wm_opt_range(a, o, 1, WM_XSIG_FINDINGS_MAX, &x->max_findings);
+    case EXP_RERUNS: {
+        uint64_t n;
+        if (wm_opt_range(a, o, 0, WM_EXPLORE_RERUNS_MAX, &n) < 0)
+            return -1;
+        x->e.reruns = (unsigned)n;
+        return 0;
+    }
     }
     return wm_usage_error(a, "internal error: %s", o->name), -1;
 }
@@ -521,7 +534,8 @@ int wm_cmd_explore(struct wm_args *a)
     static const struct wm_cmd_spec spec = {explore_help, explore_opts, 0};
     struct explore_args x = {
         .e = {.seed = 1, .bias = {.driver = -1, .faults = WM_SCN_ALL_FAULTS},
-              .budget = {WM_EXPLORE_MAX_STEPS, WM_EXPLORE_RUN_SECONDS}},
+              .budget = {WM_EXPLORE_MAX_STEPS, WM_EXPLORE_RUN_SECONDS},
+              .reruns = WM_EXPLORE_RERUNS},
         .target = {.server_seed = WM_DEFAULT_SEED, .timeout_ms = WM_DEFAULT_TIMEOUT_MS,
                    .close_window_ms = WM_DEFAULT_CLOSE_WINDOW_MS},
         .suite = WM_SUITE_OPTS_INIT, .runs = 1000, .jobs = wm_pool_cpus(), .dir = "explore-out"};

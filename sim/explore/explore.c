@@ -319,6 +319,26 @@ unsigned wm_explore_shrink(struct wm_scn *s, struct wm_outcome *o, wm_scn_runner
     return spent;
 }
 
+unsigned wm_explore_rerun(const struct wm_scn *s, const char *sig, unsigned n, wm_scn_runner run,
+                          void *ctx, unsigned *ran)
+{
+    char got[WM_XSIG_MAX];
+    unsigned failed = 0;
+    if (!run)
+        run = run_in_child;
+    for (*ran = 0; *ran < n && !wm_sig_caught(); ++*ran) {
+        struct wm_outcome o;
+        if (run(ctx, s, &o) < 0)
+            break;
+        if (o.failed) {
+            wm_xsig_of(&o, got, sizeof got);
+            failed += strcmp(got, sig) == 0;
+        }
+        wm_outcome_free(&o);
+    }
+    return failed;
+}
+
 int wm_explore_replay(const struct wm_cfg *cfg, const struct wm_explore_budget *b,
                       struct wm_outcome *o)
 {

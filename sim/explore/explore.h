@@ -68,6 +68,17 @@ typedef int (*wm_scn_runner)(void *ctx, const struct wm_scn *s, struct wm_outcom
  * is. Returns the executions spent. */
 unsigned wm_explore_shrink(struct wm_scn *s, struct wm_outcome *o, wm_scn_runner run, void *ctx);
 
+/* Before a finding is reported its shrunk case is run this many times more
+ * (--reruns): one that does not fail every time is flaky. */
+#define WM_EXPLORE_RERUNS 3u
+#define WM_EXPLORE_RERUNS_MAX 100u
+
+/* Runs s n times under run (NULL: as wm_explore_shrink), and returns how
+ * many failed with signature sig (explore_sig.h); *ran is the runs made
+ * (fewer than n when SIGINT or SIGTERM stopped it, or out of memory). */
+unsigned wm_explore_rerun(const struct wm_scn *s, const char *sig, unsigned n, wm_scn_runner run,
+                          void *ctx, unsigned *ran);
+
 /* Every driver x transport x chunking on the settings of a transcript file:
  * each must hold the invariants and all must agree byte for byte. The
  * reproducer `warmer explore --replay FILE` runs this. */

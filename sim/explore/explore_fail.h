@@ -25,6 +25,7 @@ struct wm_xfail {
     const struct wm_explore_budget *budget; /* every run's (NULL: the defaults) */
     struct wm_watchdog *watch;             /* --no-fork's, or NULL */
     const char *sig; /* --keep-going: the finding's signature (explore_sig.h), said; or NULL */
+    unsigned reruns; /* --reruns: the shrunk case's runs before it is reported */
 };
 
 /* Run k failed (*out, on *scn): prints it, writes the case as found, shrinks
