@@ -11,6 +11,7 @@
 #include "explore_live.h"
 #include "explore_report.h"
 #include "explore_sig.h"
+#include "explore_tally.h"
 #include "live.h"
 #include "net.h"
 #include "pool.h"
@@ -101,12 +102,6 @@ static const char explore_help[] =
     "kills at once). Exit: 0 every run held, 1 a run failed, 2 bad usage, 130\n"
     "after SIGINT, 143 after SIGTERM.\n";
 
-struct tally {
-    uint64_t runs, connections, games, guesses;
-    uint64_t driver[3], transport[2], small_line, small_guesses;
-    uint64_t kind[WM_FAULT_KINDS + 1]; /* runs with each fault kind on (and split) */
-};
-
 struct explore {
     uint64_t seed;
     struct wm_scn_bias bias;
@@ -152,61 +147,6 @@ static void run_job(void *ctx, uint64_t j, void *res)
 static void drop_result(void *res)
 {
     wm_outcome_free(&((struct result *)res)->out);
-}
-
-static void count(struct tally *t, const struct result *r)
-{
-    const struct wm_scn *s = &r->scn;
-    t->runs++;
-    t->connections += s->connections;
-    t->games += s->ngames;
-    t->guesses += r->out.guesses;
-    t->driver[s->run.driver]++;
-    t->transport[s->run.transport]++;
-    for (unsigned k = 0; k <= WM_FAULT_KINDS; k++)
-        t->kind[k] += (s->swarm >> k) & 1;
-    t->small_line += s->max_line != WM_LINE_MAX_DEFAULT;
-    t->small_guesses += s->max_guesses != WM_DEFAULT_MAX_GUESSES;
-}
-
-static void print_tally(const struct explore *e, const struct tally *t, uint64_t failed, int signo)
-{
-    char verdict[96], held[64], name[24];
-    const struct wm_xsig_table *g = e->sigs;
-    if (g && wm_xsig_runs(g))
-        snprintf(held, sizeof held, "%" PRIu64 " finding%s in %zu signature%s%s",
-                 wm_xsig_runs(g), wm_xsig_runs(g) == 1 ? "" : "s", g->n, g->n == 1 ? "" : "s",
-                 g->past_max ? " and more" : "");
-    else
-        snprintf(held, sizeof held, "%s", failed ? "1 failed" : "all held");
-    snprintf(verdict, sizeof verdict, "%s%s%s", held, signo ? ", interrupted by " : "",
-             signo ? wm_sig_name(signo, name, sizeof name) : "");
-    if (e->one_run)
-        printf("explore: seed %" PRIu64 ", run %" PRIu64 ", %s\n", e->seed, e->slice.first,
-               verdict);
-    else if (e->shard_n > 1)
-        printf("explore: seed %" PRIu64 ", shard %u/%u, %" PRIu64 " runs, %s\n", e->seed,
-               e->shard_k, e->shard_n, t->runs, verdict);
-    else
-        printf("explore: seed %" PRIu64 ", %" PRIu64 " runs, %s\n", e->seed, t->runs, verdict);
-    printf("  tried: %" PRIu64 " connections, %" PRIu64 " games, %" PRIu64 " guesses\n",
-           e->live ? e->live->made : t->connections, t->games, t->guesses);
-    if (!e->live)
-        printf("  drivers: sim %" PRIu64 ", events %" PRIu64 ", threads %" PRIu64
-           "; transports: socketpair %" PRIu64 ", memory %" PRIu64 "\n",
-           t->driver[WM_DRV_SIM], t->driver[WM_DRV_EVENTS], t->driver[WM_DRV_THREADS],
-           t->transport[WM_TR_SOCKETPAIR], t->transport[WM_TR_MEMORY]);
-    printf("  faults tried (runs):");
-    for (unsigned k = 0; k <= WM_FAULT_KINDS; k++)
-        printf("%s %s %" PRIu64, k ? "," : "", wm_scn_fault_name(k), t->kind[k]);
-    printf("\n  limits: small max-line %" PRIu64 ", small max-guesses %" PRIu64 "\n",
-           t->small_line, t->small_guesses);
-    for (size_t i = 0; g && i < g->n; i++)
-        printf("  signature %s: %" PRIu64 " run%s, run %" PRIu64 " shrunk\n", g->f[i].sig,
-               g->f[i].runs, g->f[i].runs == 1 ? "" : "s", g->f[i].first_run);
-    if (g && g->past_max)
-        printf("  past --max-findings %zu: %" PRIu64 " run%s with further signatures, not "
-               "shrunk\n", g->max, g->past_max, g->past_max == 1 ? "" : "s");
 }
 
 /* Run k ended as r says: told on stdout if it failed, and in the reports.
@@ -258,7 +198,7 @@ static int explore(const struct wm_args *a, const struct explore *e, double seco
 {
     int tty = isatty(STDERR_FILENO);
     double start = wm_suite_clock(), last = start;
-    struct tally t = {0};
+    struct wm_xtally t = {0};
     struct result r;
     uint64_t j;
     int rc = WM_EXIT_OK;
@@ -275,7 +215,7 @@ static int explore(const struct wm_args *a, const struct explore *e, double seco
         if (r.cut) /* its child was killed: not a run made */
             continue;
         if (!r.oom)
-            count(&t, &r);
+            wm_xtally_count(&t, &r.scn, r.out.guesses);
         if (r.oom || (r.out.failed && !e->sigs)) { /* the first failure (lowest run) ends it */
             wm_pool_stop(p);
             if (tty)
@@ -301,7 +241,10 @@ static int explore(const struct wm_args *a, const struct explore *e, double seco
     if (tty)
         fputs("\r\033[K", stderr);
     int signo = wm_sig_caught();
-    print_tally(e, &t, rc == WM_EXIT_FAIL, signo);
+    struct wm_xtally_head head = {.seed = e->seed, .run = e->slice.first, .one_run = e->one_run,
+                                  .shard_k = e->shard_k, .shard_n = e->shard_n, .live = e->live,
+                                  .sigs = e->sigs};
+    wm_xtally_print(&head, &t, rc == WM_EXIT_FAIL, signo);
     return signo ? WM_EXIT_SIGNAL(signo) : rc;
 }
 
