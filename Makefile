@@ -278,8 +278,17 @@ interop: $(B)/warmer
 	$(B)/warmer interop --server '$(PYTHON) ci/refmodel.py serve --listen {host}:{port} --seed {seed}' fixtures/
 	$(B)/warmer interop --client '$(PYTHON) ci/refmodel.py client --connect {host}:{port} {games}' fixtures/
 
-crosscheck: $(B)/warmer
+# The model's transcripts against ours; the book profiles' Python text
+# handling (decode, int(), repr) against the running CPython; and the
+# committed vectors of big integers and Python's text as CPython makes them.
+crosscheck: $(B)/warmer $(B)/tests/test_big
 	$(PYTHON) ci/crosscheck.py --warmer $(B)/warmer
+	$(PYTHON) ci/pyint_crosscheck.py --cases 20000 --cc '$(CC)'
+	$(PYTHON) ci/gen_big_vectors.py --check
+	$(PYTHON) ci/gen_pyuni.py --check
+	$(PYTHON) ci/gen_pyint_vectors.py --check
+	rm -rf $(B)/bigvec && $(PYTHON) ci/gen_big_vectors.py --random 7 --out $(B)/bigvec && \
+	    WARMER_BIG_VECTORS=$(B)/bigvec $(B)/tests/test_big
 
 BENCH_BIN = $(addprefix $(B)/bench/,bench_guesses pingpong minserver bare_load)
 bench: $(BENCH_BIN) $(B)/warmer

@@ -8,6 +8,10 @@
                              connects, sends "PARAMS 1 5" and "NUMBER", reads
                              the guess and sends nothing more (no REPORT) until
                              the server closes
+    silent_peer.py client -  the same, the port read from a line of stdin: a
+                             test starts the interpreter first, so its start
+                             (seconds on a loaded machine) is not counted in
+                             the harness's wait for a connection
 
 tests/interop.sh uses them to show that a missing answer is named with the
 line that needed it ("no answer to `NUMBER` (line 6) within S s").
@@ -28,7 +32,8 @@ def main():
             pass
         conn.close()
         return 0
-    conn = socket.create_connection(("127.0.0.1", int(sys.argv[2])))
+    port = sys.stdin.readline() if sys.argv[2] == "-" else sys.argv[2]
+    conn = socket.create_connection(("127.0.0.1", int(port)))
     conn.sendall(b"PARAMS 1 5\nNUMBER\n")
     rfile = conn.makefile("rb")
     rfile.readline()  # the guess; no REPORT follows

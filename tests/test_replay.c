@@ -9,7 +9,8 @@
 /* ---- the model: what a pair of peers can send, in any interleaving --------- */
 
 /* S_HALF: closed, still reading: it may yet report an error (a half-close). */
-enum { S_OPEN, S_PARTIAL, S_HALF, S_ENDED, S_STOPPED };
+/* S_HUNG: it hung (`S! hang`): nothing more of it, not even a close. */
+enum { S_OPEN, S_PARTIAL, S_HALF, S_ENDED, S_STOPPED, S_HUNG };
 
 struct gen_conn {
     struct wm_journal *j[2]; /* client, server */
@@ -22,7 +23,7 @@ static void add(struct gen_conn *g, int side, enum wm_rec_kind kind, const char 
 {
     /* As the parser gives them: a cause counts the peer's wire records before. */
     ck_assert(wm_journal_add(g->j[side], kind, g->wire[!side], text, len) == 0);
-    g->wire[side]++;
+    g->wire[side] += wm_rec_is_wire(kind); /* a hang is not */
     g->last_partial[side] = kind == WM_REC_PARTIAL;
 }
 
@@ -32,7 +33,7 @@ static void add(struct gen_conn *g, int side, enum wm_rec_kind kind, const char 
  * never). */
 static int side_done(const struct gen_conn *g, int side)
 {
-    return g->state[side] == S_ENDED || g->state[side] == S_STOPPED;
+    return g->state[side] == S_ENDED || g->state[side] == S_STOPPED || g->state[side] == S_HUNG;
 }
 
 static void gen_step(struct prng *r, struct gen_conn *g, int side)
@@ -60,7 +61,12 @@ static void gen_step(struct prng *r, struct gen_conn *g, int side)
     } else if (k < 90) {
         add(g, side, WM_REC_ERROR, buf, gen_reason(r, buf));
         g->state[side] = S_ENDED;
-    } else if (k < 97 || g->state[side] == S_PARTIAL) {
+    } else if (k < 97) {
+        g->state[side] = S_STOPPED;
+    } else if (k < 99) {
+        add(g, side, WM_REC_HANG, buf, pick(r, 2) ? gen_reason(r, buf) : 0);
+        g->state[side] = S_HUNG;
+    } else if (g->state[side] == S_PARTIAL) {
         g->state[side] = S_STOPPED;
     } /* else: the other side goes first */
 }
@@ -77,8 +83,16 @@ static void gen_conn(struct prng *r, struct wm_conn_log *log)
             side = !side;
         gen_step(r, &g, side);
     }
+    /* A hung side never closes: its peer's end is shown (it gave up, or
+     * closed), unless it hung too. */
+    for (int side = 0; side < 2; side++)
+        if (g.state[side] == S_HUNG && (g.state[!side] == S_OPEN || g.state[!side] == S_PARTIAL ||
+                                        g.state[!side] == S_STOPPED)) {
+            add(&g, !side, WM_REC_CLOSE, "", 0);
+            g.state[!side] = S_ENDED;
+        }
     int shown = g.state[0] == S_ENDED || g.state[1] == S_ENDED || g.state[0] == S_HALF ||
-                g.state[1] == S_HALF;
+                g.state[1] == S_HALF || g.state[0] == S_HUNG || g.state[1] == S_HUNG;
     if (!shown && !g.last_partial[0] && !g.last_partial[1])
         add(&g, pick(r, 2), WM_REC_CLOSE, "", 0); /* the first close */
 }

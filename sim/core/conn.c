@@ -84,6 +84,8 @@ static const char *ep_state(const struct wm_endpoint *ep)
         return ep->fault_msg.msg;
     if (ep->closed)
         return wm_ep_pending(ep) ? "closed, bytes unsent" : "closed";
+    if (ep->hung)
+        return "hung";
     if (wm_ep_pending(ep))
         return "open, bytes waiting to be written";
     return wm_framer_mid_line(&ep->framer) ? "open, mid-line, awaiting bytes"

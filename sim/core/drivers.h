@@ -22,6 +22,8 @@
 /* SO_RCVTIMEO: how often a thread blocked in recv looks up (a peer's
  * decision to abandon it, or a failed run). Not a limit. */
 #define WM_THREADS_TICK_MS 100
+/* How often a hung side's thread looks whether it may end. */
+#define WM_THREADS_HANG_NAP_MS 5
 #define WM_THREADS_STACK (256u << 10)
 
 int wm_threads_run(struct wm_conn *conns, unsigned n, struct wm_err *err);

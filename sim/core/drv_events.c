@@ -197,7 +197,8 @@ static int finished(const struct econn *ec)
     return ec->s[0].shut_done && ec->s[1].shut_done;
 }
 
-/* The loop went idle: 1 all done, 0 scripts abandoned (run again), -1 stuck. */
+/* The loop went idle: 1 all done, 0 hangs resolved or scripts abandoned
+ * (run again), -1 stuck. */
 static int idle(struct econn *ec, unsigned n, struct wm_err *err)
 {
     for (unsigned i = 0; i < n; i++) {
@@ -209,8 +210,23 @@ static int idle(struct econn *ec, unsigned n, struct wm_err *err)
             }
         }
     }
-    int abandoned = 0;
+    /* As sim.c's resolve_stalls, first: a hung side's open peer times out,
+     * a hung side whose peer is gone is ended, unrecorded. */
+    int changed = 0;
     for (unsigned i = 0; i < n; i++) {
+        for (int k = 0; k < 2; k++) {
+            struct wm_endpoint *ep = ec[i].s[k].ep, *peer = ec[i].s[!k].ep;
+            if (!ep->hung || ep->closed)
+                continue;
+            if (!peer->closed && !peer->stalled)
+                wm_ep_timeout(peer);
+            else
+                ep->closed = 1;
+            changed = 1;
+        }
+    }
+    int abandoned = 0;
+    for (unsigned i = 0; !changed && i < n; i++) {
         for (int k = 0; k < 2; k++) {
             struct wm_endpoint *ep = ec[i].s[k].ep;
             if (!ep->closed && ep->role == &wm_script_role) {
@@ -219,7 +235,7 @@ static int idle(struct econn *ec, unsigned n, struct wm_err *err)
             }
         }
     }
-    if (abandoned) {
+    if (abandoned || changed) {
         for (unsigned i = 0; i < n; i++)
             settle(&ec[i]);
         return 0;

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 
@@ -57,6 +58,10 @@ struct tconn {
     int half[2];    /* side k half-closed: its end is in flight until read */
     int idle[2];    /* side k is blocked (or about to block) in recv, nothing pending */
     int abandon[2]; /* side k was found stuck: it abandons itself when it looks up */
+    int hung[2];    /* side k hung (WM_OUT_HANG): it flushed, and waits to be ended */
+    int done[2];    /* side k closed: its thread has ended or is ending */
+    int timeout[2]; /* side k's peer hung and all is still: k times out when it looks up */
+    int end[2];     /* side k hung and its peer is gone: it is ended, unrecorded */
 };
 
 static const char *side_name(const struct tside *me)
@@ -118,6 +123,29 @@ static int flush(struct tside *me)
     return 0;
 }
 
+/* With tc->mu held, on a connection with a hung side: the simulator's idle
+ * point is where every side waits in recv, is hung or is gone, and no byte
+ * is on its way to a side that reads. There, as sim.c's resolve_stalls
+ * does, a hung side's open peer times out, and a hung side whose peer is
+ * gone (or hung too) is ended; scripts are never abandoned before that. */
+static void resolve_hang(struct tconn *tc)
+{
+    for (int j = 0; j < 2; j++) {
+        if (!tc->idle[j] && !tc->done[j])
+            return;
+        if (!tc->hung[!j] && !tc->done[!j] && tc->sent[j] != tc->rcvd[!j])
+            return;
+    }
+    for (int j = 0; j < 2; j++) {
+        if (!tc->hung[j])
+            continue;
+        if (!tc->hung[!j] && !tc->done[!j])
+            tc->timeout[!j] = 1;
+        else
+            tc->end[j] = 1;
+    }
+}
+
 /* With tc->mu held: side k is about to block. If its peer is blocked too
  * and no byte is in flight, nothing can ever arrive: mark the scripted
  * sides to abandon themselves, as the simulator does. 1 if stuck with no
@@ -125,6 +153,10 @@ static int flush(struct tside *me)
 static int check_stuck(struct tconn *tc, int k, char *what, size_t size)
 {
     tc->idle[k] = 1;
+    if (tc->hung[0] || tc->hung[1]) {
+        resolve_hang(tc);
+        return 0;
+    }
     if (!tc->idle[!k] || tc->sent[0] != tc->rcvd[1] || tc->sent[1] != tc->rcvd[0] ||
         tc->abandon[0] || tc->abandon[1])
         return 0;
@@ -138,7 +170,7 @@ static int check_stuck(struct tconn *tc, int k, char *what, size_t size)
     return 1;
 }
 
-enum wait_rc { GOT_BYTES, GOT_EOF, ABANDONED, FAILED };
+enum wait_rc { GOT_BYTES, GOT_EOF, ABANDONED, TIMED_OUT, FAILED };
 
 /* Blocks until bytes, the end of the stream, a decision to abandon this
  * side, or the end of the run. */
@@ -150,10 +182,14 @@ static enum wait_rc await_input(struct tside *me)
     for (;;) {
         pthread_mutex_lock(&tc->mu);
         int stuck = check_stuck(tc, me->k, what, sizeof what);
-        int ab = tc->abandon[me->k];
-        if (ab)
-            tc->abandon[me->k] = tc->idle[me->k] = 0;
+        int ab = tc->abandon[me->k], to = tc->timeout[me->k];
+        if (ab || to)
+            tc->abandon[me->k] = tc->timeout[me->k] = tc->idle[me->k] = 0;
         pthread_mutex_unlock(&tc->mu);
+        if (to) { /* its peer hung: the session gives up, as on a stalled peer */
+            wm_ep_timeout(me->ep);
+            return TIMED_OUT;
+        }
         if (stuck) {
             fail(tc->run, "no progress: %s", what);
             return FAILED;
@@ -203,6 +239,26 @@ static enum wait_rc await_input(struct tside *me)
     }
 }
 
+/* A hung side has flushed: it reads, writes and closes nothing until the
+ * connection is still and its peer gone (resolve_hang). -1 if the run failed. */
+static int await_end(struct tside *me)
+{
+    struct tconn *tc = me->tc;
+    const struct timespec nap = {0, WM_THREADS_HANG_NAP_MS * 1000000L};
+    for (;;) {
+        pthread_mutex_lock(&tc->mu);
+        tc->hung[me->k] = tc->idle[me->k] = 1;
+        resolve_hang(tc);
+        int end = tc->end[me->k];
+        pthread_mutex_unlock(&tc->mu);
+        if (end)
+            return 0;
+        if (stopped(tc->run))
+            return -1;
+        nanosleep(&nap, NULL);
+    }
+}
+
 static void *side_main(void *arg)
 {
     struct tside *me = arg;
@@ -212,8 +268,17 @@ static void *side_main(void *arg)
         if (flush(me) < 0)
             break;
         if (ep->closed) {
+            pthread_mutex_lock(&me->tc->mu);
+            me->tc->done[me->k] = 1;
+            pthread_mutex_unlock(&me->tc->mu);
             shutdown(me->fd, SHUT_RDWR);
             break;
+        }
+        if (ep->hung) {
+            if (await_end(me) < 0)
+                break;
+            ep->closed = 1; /* the harness ends it: no record, as the simulator does */
+            continue;
         }
         if (ep->out_shut && !me->half_done) { /* a half-close: it reads on */
             pthread_mutex_lock(&me->tc->mu);
@@ -246,6 +311,7 @@ static void *side_main(void *arg)
             wm_ep_eof(ep);
             break;
         case ABANDONED:
+        case TIMED_OUT:
             break;
         case FAILED:
             return NULL;

@@ -141,12 +141,20 @@ static void emit_bytes(struct wm_endpoint *ep, const char *text, size_t len, int
         fire_cut(ep);
 }
 
+static int printable(const char *text, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (text[i] < 0x20 || text[i] > 0x7e)
+            return 0;
+    return 1;
+}
+
 static void on_emit(void *ctx, enum wm_out_kind kind, const char *text, size_t len)
 {
     struct wm_endpoint *ep = ctx;
     /* A side fault or a full journal can end the side inside a session
      * call: what the session says after that never happened. */
-    if (ep->fault || ep->closed)
+    if (ep->fault || ep->closed || ep->hung)
         return;
     switch (kind) {
     case WM_OUT_SEND:
@@ -178,7 +186,13 @@ static void on_emit(void *ctx, enum wm_out_kind kind, const char *text, size_t l
         ep->closed = 1;
         break;
     case WM_OUT_HANG:
-        ep->stalled = 1; /* for now as a stall; to be recorded and flushed first */
+        /* Its reason is written verbatim, as an error's (transcript.c). */
+        assert(len < WM_ERR_MAX && printable(text, len));
+        /* What it queued still goes out (drivers write a stalled side's
+         * pending bytes); then nothing, not even a close. A full journal
+         * ended the side instead. */
+        if (record(ep, WM_REC_HANG, text, len) == 0)
+            ep->hung = ep->stalled = 1;
         break;
     }
 }
@@ -202,7 +216,7 @@ void wm_ep_free(struct wm_endpoint *ep)
 
 static void apply(struct wm_endpoint *ep, enum wm_sess_rc rc)
 {
-    if (rc == WM_SESS_CLOSED)
+    if (rc == WM_SESS_CLOSED && !ep->hung) /* a hung side closes nothing */
         ep->closed = 1;
 }
 
@@ -270,7 +284,7 @@ static void end_of_stream(struct wm_endpoint *ep, int reset)
      * what a held record counts). */
     assert(!wm_ep_holding(ep));
     ep->peer_eof = 1;
-    if (ep->closed)
+    if (ep->closed || ep->hung)
         return;
     struct wm_sink sink = {on_emit, ep};
     struct wm_err err;
@@ -300,7 +314,7 @@ void wm_ep_reset(struct wm_endpoint *ep)
 
 void wm_ep_abandon(struct wm_endpoint *ep)
 {
-    if (ep->closed)
+    if (ep->closed || ep->hung)
         return;
     if (!ep->role->on_abandon) {
         on_emit(ep, WM_OUT_CLOSE, "", 0);
@@ -325,7 +339,8 @@ int wm_ep_holding(const struct wm_endpoint *ep)
 
 int wm_ep_can_take(const struct wm_endpoint *ep)
 {
-    return !ep->closed && wm_ep_pending(ep) < WM_EP_HIGH_WATER && !wm_ep_holding(ep);
+    return !ep->closed && !ep->stalled && wm_ep_pending(ep) < WM_EP_HIGH_WATER &&
+           !wm_ep_holding(ep);
 }
 
 /* Output drained: a script holding records plays on (and holds again at

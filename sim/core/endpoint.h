@@ -36,6 +36,10 @@ struct wm_endpoint {
     uint64_t out_total;        /* bytes this side has sent: its wire offset */
     int out_shut;              /* half-closed: what the session sends now is dropped */
     int stalled;               /* stalled: it neither reads nor writes any more */
+    /* hung (WM_OUT_HANG, also stalled): recorded; what it sent before goes
+     * out, then it neither reads, writes nor closes; only its driver ends
+     * it (its peer gone, or the run over), unrecorded */
+    int hung;
 };
 
 /* Backpressure: feeding pauses while this many bytes wait to be written. */
@@ -93,8 +97,9 @@ void wm_ep_discard(struct wm_endpoint *ep);
 /* 1 while the side's script holds records until its output drains: it
  * takes no input, not even the end of the stream. */
 int wm_ep_holding(const struct wm_endpoint *ep);
-/* 1 if the side takes input now: open, its output under the high-water
- * mark, not holding. Drivers give bytes and the end only then. */
+/* 1 if the side takes input now: open, not stalled or hung, its output
+ * under the high-water mark, not holding. Drivers give bytes and the end
+ * only then. */
 int wm_ep_can_take(const struct wm_endpoint *ep);
 
 /* Peer wire items this side has begun to consume: the cause of its records. */

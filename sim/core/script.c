@@ -131,6 +131,8 @@ static int ready(const struct wm_script *s)
 
 static enum wm_sess_rc pump(struct wm_script *s, const struct wm_sink *out)
 {
+    if (s->hung)
+        return WM_SESS_OPEN;
     s->holding = 0;
     /* Each pass plays one record, so this ends within the file's records. */
     for (fetch(s); s->have && ready(s); fetch(s)) {
@@ -148,6 +150,10 @@ static enum wm_sess_rc pump(struct wm_script *s, const struct wm_sink *out)
             break;
         case WM_REC_LOG:
             break;
+        case WM_REC_HANG: /* the last of its records (the parser sees to it) */
+            wm_emit(out, WM_OUT_HANG, s->text, s->len);
+            s->hung = 1;
+            return WM_SESS_OPEN;
         case WM_REC_CLOSE:
             /* A close the side's own records follow (its error) was a
              * half-close: it read on and reported what it read. */
@@ -181,7 +187,7 @@ int wm_script_close_implied(const struct wm_script *s)
 
 int wm_script_awaits_end(const struct wm_script *s)
 {
-    if (s->ep->closed || s->ep->peer_eof || s->holding)
+    if (s->ep->closed || s->ep->peer_eof || s->holding || s->hung)
         return 0;
     if (s->done)
         return s->peer_ends && s->ep->framer.lines >= s->peer_lines_total;
@@ -216,7 +222,7 @@ static enum wm_sess_rc on_eof(void *self, const struct wm_sink *out)
     assert(s->ep->peer_eof);
     if (pump(s, out) == WM_SESS_CLOSED)
         return WM_SESS_CLOSED;
-    if (s->holding)
+    if (s->holding || s->hung) /* a hung side never closes: the harness ends it */
         return WM_SESS_OPEN;
     wm_emit(out, WM_OUT_CLOSE, "", 0);
     return WM_SESS_CLOSED;
@@ -237,6 +243,8 @@ static enum wm_sess_rc on_bad_input(void *self, const struct wm_err *err, const 
  * own close is implied ends as the file says: quietly, nothing recorded. */
 static enum wm_sess_rc give_up(void *self, const struct wm_sink *out)
 {
+    if (((struct wm_script *)self)->hung)
+        return WM_SESS_OPEN;
     if (!wm_script_close_implied(self))
         wm_emit(out, WM_OUT_CLOSE, "", 0);
     return WM_SESS_CLOSED;

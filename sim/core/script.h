@@ -50,6 +50,7 @@ struct wm_script {
     int own_partial_open;          /* own last bytes are a partial, its close not shown */
     int peer_partial_open;         /* the same of the peer */
     int quiet_end;                 /* an implied close may end it unrecorded (init) */
+    int hung;                      /* it played its hang: it does nothing more */
 };
 
 /* quiet_end: 1 when the peer cannot answer a close the file implies with a

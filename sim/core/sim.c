@@ -147,10 +147,12 @@ static int step(struct simconn *sc, int s, enum act a, struct wm_rng *rng, int c
     return -1;
 }
 
-/* Nothing is ready: a stall fault is now visible, so a stalled side's peer
- * times out; a stalled side whose peer is gone ends, silently. 1 if that
- * changed anything. Idle is a point every schedule reaches in the same
- * state, so the timeout lands on the same record whatever the schedule. */
+/* Nothing is ready: a stall fault (or a hang, WM_OUT_HANG, which stalls
+ * too) is now visible, so a stalled side's peer times out; a stalled side
+ * whose peer is gone ends, silently. 1 if that changed anything. Idle is a
+ * point every schedule reaches in the same state, so the timeout lands on
+ * the same record whatever the schedule; the socket drivers find the same
+ * point (drv_threads.c's resolve_hang, drv_events.c's idle). */
 static int resolve_stalls(struct simconn *sc, unsigned n)
 {
     int changed = 0;

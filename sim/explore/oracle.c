@@ -26,7 +26,7 @@ struct oconn {
     /* the server as the reference plays it */
     int have_range, secret_known, have_last, server_ended;
     int64_t lo, hi, secret, last;
-    struct wm_orc_vset drawn;
+    struct inv_set drawn;
     uint64_t guess_no; /* the server's guesses in this game */
     struct wm_orc_jlist server_log;
     /* the client as the reference plays it */
@@ -62,9 +62,9 @@ static int fail(struct oracle *o, const char *kind, size_t line, const char *fmt
 static void start_conn(struct oracle *o, unsigned no)
 {
     struct oconn *c = &o->c;
-    struct wm_orc_vset drawn = c->drawn;
+    struct inv_set drawn = c->drawn;
     struct wm_orc_jlist sl = c->server_log, j = c->judged;
-    wm_orc_vset_clear(&drawn);
+    inv_set_clear(&drawn);
     sl.n = j.n = 0;
     memset(c, 0, sizeof *c);
     c->drawn = drawn, c->server_log = sl, c->judged = j;
@@ -104,7 +104,7 @@ static int draw(struct oracle *o, int64_t *g)
     uint64_t draws = 0;
     while (draws < DRAWS_PER_GUESS) {
         *g = wm_omt_randint(&c->mt, c->lo, c->hi, &draws);
-        int added = wm_orc_vset_add(&c->drawn, *g);
+        int added = inv_set_add(&c->drawn, *g);
         if (added != 0)
             return added;
     }
@@ -115,10 +115,10 @@ static int client_line(struct oracle *o, const char *s, size_t n)
 {
     struct oconn *c = &o->c;
     int64_t lo, hi;
-    if (wm_orc_has_prefix(s, n, "PARAMS ")) {
+    if (inv_starts(s, n, "PARAMS ")) {
         const char *sp = memchr(s + 7, ' ', n - 7);
-        if (!sp || wm_orc_num(s + 7, (size_t)(sp - s - 7), &lo) < 0 ||
-            wm_orc_num(sp + 1, (size_t)(s + n - sp - 1), &hi) < 0)
+        if (!sp || inv_parse_i64(s + 7, (size_t)(sp - s - 7), &lo) < 0 ||
+            inv_parse_i64(sp + 1, (size_t)(s + n - sp - 1), &hi) < 0)
             return 0;
         if (!c->playing && c->gi < o->h.ng)
             c->playing = 1, c->have_prev = 0, c->started++;
@@ -129,11 +129,11 @@ static int client_line(struct oracle *o, const char *s, size_t n)
             c->have_range = 1, c->lo = lo, c->hi = hi;
             c->secret_known = c->have_last = 0;
             c->guess_no = 0;
-            wm_orc_vset_clear(&c->drawn);
+            inv_set_clear(&c->drawn);
         }
         return 0;
     }
-    if (!wm_orc_has_prefix(s, n, "REPORT "))
+    if (!inv_starts(s, n, "REPORT "))
         return 0;
     const char *d = s + 7;
     size_t dn = n - 7;
@@ -187,7 +187,7 @@ static int server_guess(struct oracle *o, const char *s, size_t n, int cut)
     }
     c->last = want, c->have_last = drew;
     int64_t g;
-    if (cut || !c->playing || n > o->h.max_line || wm_orc_num(s, n, &g) < 0 ||
+    if (cut || !c->playing || n > o->h.max_line || inv_parse_i64(s, n, &g) < 0 ||
         c->judged.n >= o->h.max_guesses)
         return 0; /* the client errs instead of judging: no summary follows */
     const struct wm_orc_game *game = &o->h.g[c->gi];
@@ -231,7 +231,7 @@ static int check_console(struct oracle *o)
     char want[160];
     int more = next_console(o, 'C', &at, &s, &n);
     /* the client: a line per game it started, then its summary */
-    for (i = 0; more && wm_orc_has_prefix(s, n, "Guess a number"); i++) {
+    for (i = 0; more && inv_starts(s, n, "Guess a number"); i++) {
         const struct wm_orc_game *g = i < o->h.ng ? &o->h.g[i] : NULL;
         if (g)
             snprintf(want, sizeof want, "Guess a number between %" PRId64 " and %" PRId64
@@ -295,7 +295,7 @@ static int record(struct oracle *o, char side, char mark, const char *s, size_t 
     if (side == 'C') {
         if (mark == ':')
             return client_line(o, s, n);
-        if (wm_orc_has_prefix(s, n, "error "))
+        if (inv_starts(s, n, "error "))
             c->client_error = 1;
         else if (same(s, n, "close"))
             c->finished = !c->playing && c->gi == o->h.ng;
@@ -303,9 +303,9 @@ static int record(struct oracle *o, char side, char mark, const char *s, size_t 
     }
     if (mark == ':')
         return server_guess(o, s, n, 0);
-    if (wm_orc_has_prefix(s, n, "partial "))
+    if (inv_starts(s, n, "partial "))
         return server_guess(o, s + 8, n - 8, 1);
-    if (wm_orc_has_prefix(s, n, "error "))
+    if (inv_starts(s, n, "error "))
         c->server_ended = 1; /* it reads no more (a close may be a half-close: it reads on) */
     return 0;
 }

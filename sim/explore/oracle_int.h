@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "inv_read.h" /* the transcript's text as the invariant checker reads it: sets, numbers */
+
 /* The profile's rules: one row per profile the oracle knows. */
 struct wm_orc_profile {
     const char *name;
@@ -16,16 +18,6 @@ struct wm_orc_profile {
 
 extern const struct wm_orc_profile wm_orc_profiles[];
 #define WM_ORC_NPROFILES 1
-
-/* A set of the game's drawn values (open addressing, grows). */
-struct wm_orc_vset {
-    int64_t *slot;
-    unsigned char *used;
-    size_t cap, n;
-};
-void wm_orc_vset_clear(struct wm_orc_vset *s);
-/* 1 added, 0 there already, -1 out of memory. */
-int wm_orc_vset_add(struct wm_orc_vset *s, int64_t v);
 
 /* A list of judged values: the client's summary, the server's log. */
 struct wm_orc_judged {
@@ -52,10 +44,6 @@ struct wm_orc_hdr {
     const struct wm_orc_profile *profile; /* NULL: a profile the oracle does not know */
 };
 
-/* Canonical signed and unsigned decimal: 0, or -1. */
-int wm_orc_num(const char *s, size_t n, int64_t *out);
-int wm_orc_unum(const char *s, size_t n, uint64_t *out);
-int wm_orc_has_prefix(const char *s, size_t n, const char *p);
 /* One "# key: value" line of the header into h: 0, or -1 (unreadable, OOM). */
 int wm_orc_header_line(struct wm_orc_hdr *h, const char *s, size_t n);
 

@@ -62,7 +62,9 @@ static int record(struct wm_lv_mirror *m, enum wm_rec_kind kind, const char *tex
         wm_err_set(err, "transcript memory exhausted (--max-journal)");
         return -1;
     }
-    if (kind == WM_REC_LINE && ++m->lines > m->end_lines && wm_lv_expects_end(m))
+    if (kind == WM_REC_LINE && ++m->lines > m->hang_lines && wm_lv_hang_caused(m))
+        wm_lv_no_hang(m, text, len);
+    else if (kind == WM_REC_LINE && m->lines > m->end_lines && wm_lv_expects_end(m))
         wm_lv_sent_for_end(m, text, len);
     return 0;
 }
@@ -78,6 +80,20 @@ static void mirror_init(struct wm_lv_mirror *m, struct wm_live *lv)
     }
     for (size_t i = m->end_at; e && i < e->n; i++)
         m->shows_close |= e->recs[i].kind == WM_REC_CLOSE || e->recs[i].kind == WM_REC_ERROR;
+    for (m->hang_at = 0; e && m->hang_at < e->n; m->hang_at++) {
+        if (e->recs[m->hang_at].kind == WM_REC_HANG)
+            break;
+        m->hang_lines += e->recs[m->hang_at].kind == WM_REC_LINE;
+    }
+}
+
+/* The window after the item that makes the peer hang passed in silence:
+ * the hang is recorded as the file has it (its reason cannot be seen). */
+static int peer_hung(struct wm_lv_mirror *m, struct wm_err *err)
+{
+    const struct wm_rec *r = &m->expect->recs[m->hang_at];
+    m->hang_done = 1;
+    return record(m, WM_REC_HANG, wm_rec_text(m->expect, r), r->len, err);
 }
 
 /* Records the peer's bytes; stops at the first line that gives a verdict. */
@@ -146,6 +162,8 @@ static int flush(struct wm_live *lv, struct wm_lv_mirror *m, int shut_wr, struct
 {
     struct wm_endpoint *ep = lv->local;
     while (wm_ep_pending(ep) > 0) {
+        if (wm_lv_hang_caused(m))
+            return 1; /* held until the peer is seen to hang */
         size_t n = wm_ep_pending(ep);
         const char *p = wm_ep_pending_data(ep);
         /* Lines are held where the peer's shown close answers a later line
@@ -154,6 +172,10 @@ static int flush(struct wm_live *lv, struct wm_lv_mirror *m, int shut_wr, struct
         if (must_stay_open(m, shut_wr) && wm_lv_expects_end(m)) {
             if (!m->waited)
                 return 1;
+            const char *nl = memchr(p, '\n', n);
+            if (nl)
+                n = (size_t)(nl - p) + 1;
+        } else if (wm_lv_hang_ahead(m)) { /* a line at a time, to stop at the hang's cause */
             const char *nl = memchr(p, '\n', n);
             if (nl)
                 n = (size_t)(nl - p) + 1;
@@ -215,7 +237,7 @@ int wm_live_run(struct wm_live *lv, struct wm_err *err)
             shutdown(lv->fd, SHUT_RDWR);
             break;
         }
-        if ((ep->closed || ep->out_shut) && !shut_wr && !held) {
+        if ((ep->closed || ep->out_shut) && !shut_wr && !held && !wm_lv_hang_caused(&m)) {
             if (must_stay_open(&m, 0) && !m.waited) {
                 held = 1; /* our close too waits out a window first */
             } else {
@@ -225,12 +247,23 @@ int wm_live_run(struct wm_live *lv, struct wm_err *err)
                 m.mid = 0;
             }
         }
-        int ready = wait_fd(lv->fd, POLLIN, held ? lv->close_window_ms : lv->timeout_ms);
+        if (m.hang_done && shut_wr && !held)
+            break; /* the peer hung as the file shows: the harness ends the connection */
+        /* The peer's lines before its hang have come, and what makes it
+         * hang went out: it must stay silent and open for a close window. */
+        int hang_due = wm_lv_hang_caused(&m) && m.lines >= m.hang_lines;
+        int window = hang_due || (held && !wm_lv_hang_caused(&m));
+        int ready = wait_fd(lv->fd, POLLIN, window ? lv->close_window_ms : lv->timeout_ms);
         if (ready < 0) {
             wm_err_set(err, "poll: %s", strerror(errno));
             goto out;
         }
-        if (ready == 0 && held) {
+        if (ready == 0 && hang_due) {
+            if (peer_hung(&m, err) < 0)
+                goto out;
+            continue;
+        }
+        if (ready == 0 && window) {
             m.waited = 1;
             continue;
         }
@@ -238,6 +271,8 @@ int wm_live_run(struct wm_live *lv, struct wm_err *err)
             int go_on = wm_lv_on_silence(lv, &m, err);
             if (go_on < 0)
                 goto out;
+            if (go_on == WM_LV_END)
+                break;
             continue;
         }
         size_t want = lv->read_max && lv->read_max < sizeof buf ? lv->read_max : sizeof buf;
@@ -249,9 +284,13 @@ int wm_live_run(struct wm_live *lv, struct wm_err *err)
             goto out;
         }
         if (n <= 0) {
-            int early = must_stay_open(&m, shut_wr);
+            int early = must_stay_open(&m, shut_wr), hang = wm_lv_hang_caused(&m);
             if (mirror_eof(&m, shut_wr, err) < 0) /* we sent our end */
                 goto out;
+            if (hang && lv->verdict->fault == WM_LIVE_OK) {
+                wm_lv_no_hang(&m, NULL, 0);
+                break;
+            }
             if (early && lv->verdict->fault == WM_LIVE_OK) {
                 wm_lv_closed_early(&m);
                 break;
@@ -269,7 +308,7 @@ int wm_live_run(struct wm_live *lv, struct wm_err *err)
         }
         if (mirror_feed(&m, buf, (size_t)n, err) < 0)
             goto out;
-        for (size_t off = 0; off < (size_t)n && !ep->closed;) {
+        for (size_t off = 0; off < (size_t)n && !ep->closed && !ep->hung;) {
             off += wm_ep_feed(ep, buf + off, (size_t)n - off);
             if (flush(lv, &m, shut_wr, err) < 0)
                 goto out;

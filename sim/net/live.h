@@ -28,7 +28,8 @@ enum wm_live_fault {
     WM_LIVE_KEPT_OPEN,    /* the file shows its end; it stayed open for the timeout */
     WM_LIVE_LEFT_OPEN,    /* after our close, it stayed open for the timeout */
     WM_LIVE_CLOSED_EARLY, /* it closed before the line (or close) of ours that should end it */
-    WM_LIVE_NO_ANSWER     /* the file shows it sending a line; nothing came for the timeout */
+    WM_LIVE_NO_ANSWER,    /* the file shows it sending a line; nothing came for the timeout */
+    WM_LIVE_NO_HANG       /* the file shows it hanging; it sent or closed within the window */
 };
 
 struct wm_live_verdict {

@@ -162,15 +162,49 @@ static void book_at_end(struct wm_lv_mirror *m)
         add_note(lv, note);
 }
 
+/* "to hang after `NUMBER` (line 6) (<the file's reason>)": what the file
+ * shows the peer doing at its hang, for messages. */
+static void expected_hang(const struct wm_lv_mirror *m, char *buf, size_t size)
+{
+    const struct wm_rec *h = &m->expect->recs[m->hang_at];
+    char cause[WANT_MAX], why[QUOTE_MAX] = "";
+    own_item(m->lv, h->cause, cause, sizeof cause);
+    if (h->len)
+        snprintf(why, sizeof why, " (%.*s)", (int)(h->len < 80 ? h->len : 80),
+                 wm_rec_text(m->expect, h));
+    snprintf(buf, size, "to hang after %s%s", cause, why);
+}
+
+void wm_lv_no_hang(struct wm_lv_mirror *m, const char *line, size_t len)
+{
+    struct wm_live *lv = m->lv;
+    char want[WANT_MAX + QUOTE_MAX], got[QUOTE_MAX + 16], secs[32];
+    expected_hang(m, want, sizeof want);
+    if (line) {
+        char text[QUOTE_MAX];
+        wm_escape(text, sizeof text, line, len);
+        snprintf(got, sizeof got, "it sent `%s`", text);
+    } else {
+        snprintf(got, sizeof got, "it closed");
+    }
+    wm_live_seconds(secs, sizeof secs, lv->close_window_ms);
+    set_verdict(lv, WM_LIVE_NO_HANG, m->expect->recs[m->hang_at].lineno);
+    wm_err_set(&lv->verdict->why, "expected the %s %s; %s within %s (--close-window)",
+               wm_lv_peer_name(lv), want, got, secs);
+}
+
 /* The peer closed where the file shows it open: which of our items it had
  * been sent, and which should have ended it. */
 void wm_lv_closed_early(struct wm_lv_mirror *m)
 {
     struct wm_live *lv = m->lv;
-    char had[WANT_MAX + 48], want[WANT_MAX + 32];
+    char had[WANT_MAX + 48], want[WANT_MAX + QUOTE_MAX];
     size_t lineno = 0;
     uint64_t sent = wm_lv_sent_items(m);
-    if (wm_lv_expects_end(m) && sent < m->expect->recs[m->end_at].cause) {
+    if (wm_lv_hang_ahead(m)) {
+        expected_hang(m, want, sizeof want);
+        lineno = m->expect->recs[m->hang_at].lineno;
+    } else if (wm_lv_expects_end(m) && sent < m->expect->recs[m->end_at].cause) {
         char cause[WANT_MAX];
         own_item(lv, m->expect->recs[m->end_at].cause, cause, sizeof cause);
         snprintf(want, sizeof want, "to close after %s", cause);
@@ -256,6 +290,20 @@ int wm_lv_on_silence(struct wm_live *lv, struct wm_lv_mirror *m, struct wm_err *
     char secs[32], after[AFTER_MAX];
     wm_live_seconds(secs, sizeof secs, lv->timeout_ms);
     after_what(lv, after, sizeof after);
+    /* Our side hung as the file shows: the peer gives up and closes when
+     * the file shows it so, or the run ends with both open. */
+    if (ep->hung && !ep->closed) {
+        if (no_answer(m, secs))
+            return 0;
+        if (!m->shows_close)
+            return WM_LV_END;
+        char want[WANT_MAX];
+        expected_end(m, want, sizeof want);
+        set_verdict(lv, WM_LIVE_KEPT_OPEN, end_lineno(m));
+        wm_err_set(&lv->verdict->why, "expected the %s %s after the %s hung; it kept the "
+                   "connection open for %s", wm_lv_peer_name(lv), want, wm_lv_own_name(lv), secs);
+        return 0;
+    }
     /* Played all, its close implied (a partial line left open): the peer
      * stayed open as the file shows, so our side ends quietly, as the
      * simulator ends such a pair, and what the peer does next is compared. */

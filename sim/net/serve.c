@@ -61,6 +61,9 @@ static void observe(void *ctx, const struct wm_endpoint *ep, enum wm_rec_kind ki
         wm_con_line(c->con, WM_CON_OUT, text, len);
     else if (kind == WM_REC_ERROR)
         wm_sconn_fail(c, "%.*s", (int)len, text);
+    else if (kind == WM_REC_HANG) /* kept open until --idle-timeout or the shutdown */
+        wm_serve_log(c->con, "connection %llu (%s) hangs: %.*s", (unsigned long long)c->num,
+                     c->addr, (int)len, text);
 }
 
 int wm_sconn_init(struct wm_sconn *c, const struct wm_serve_opts *o, uint64_t k, int fd,
@@ -82,6 +85,8 @@ int wm_sconn_init(struct wm_sconn *c, const struct wm_serve_opts *o, uint64_t k,
     }
     c->ep.observe = observe;
     c->ep.observe_ctx = c;
+    if (o->wrap_role)
+        o->wrap_role(o->wrap_ctx, &c->ep);
     wm_ep_start(&c->ep);
     return 0;
 }
@@ -94,7 +99,7 @@ void wm_sconn_free(struct wm_sconn *c)
 
 int wm_sconn_can_take(const struct wm_sconn *c)
 {
-    return !c->ep.closed && wm_ep_pending(&c->ep) < WM_EP_HIGH_WATER;
+    return !c->ep.closed && !c->ep.hung && wm_ep_pending(&c->ep) < WM_EP_HIGH_WATER;
 }
 
 int wm_sconn_feed(struct wm_sconn *c)

@@ -42,6 +42,8 @@
 /* Bytes waiting to be written per connection; feeding pauses at 64 KiB. */
 #define WM_SERVE_OUT_MAX (1u << 20)
 #define WM_SERVE_THREAD_STACK (128u << 10)
+/* How often a hung connection's thread looks for the shutdown (threads). */
+#define WM_SERVE_HANG_TICK_MS 50
 /* --max-memory: the guess sets of all connections together. The default is
  * a quarter of physical memory (WM_SERVE_FALLBACK_MEMORY if unknown). */
 #define WM_SERVE_MIN_MEMORY 1024u
@@ -60,6 +62,10 @@ struct wm_serve_opts {
     size_t console_queue; /* bytes per stream (--console-queue) */
     struct wm_con *con;   /* where every line goes */
     struct wm_gset_budget *budget; /* shared by every connection's guesses */
+    /* Tests only (NULL otherwise): may swap each connection's endpoint role
+     * for one that wraps it, before the session starts. */
+    void (*wrap_role)(void *ctx, struct wm_endpoint *ep);
+    void *wrap_ctx;
 };
 
 struct wm_serve_stats {
@@ -102,7 +108,11 @@ void wm_sconn_free(struct wm_sconn *c);
 /* Hands buffered input to the endpoint, respecting its backpressure;
  * 1 if it took any. */
 int wm_sconn_feed(struct wm_sconn *c);
-/* 1 if the endpoint can take input now (open, below the high-water mark). */
+/* 1 if the endpoint can take input now (open, not hung, below the
+ * high-water mark). A hung session (WM_OUT_HANG) keeps its connection: it
+ * reads and writes nothing more (what it sent before goes out), counts
+ * against --max-connections, and is closed by --idle-timeout (nothing was
+ * received since) or at the shutdown. */
 int wm_sconn_can_take(const struct wm_sconn *c);
 /* Logs "connection K (ADDR): what" (stderr) and marks the error. */
 void wm_sconn_fail(struct wm_sconn *c, const char *fmt, ...) WM_PRINTF(2, 3);

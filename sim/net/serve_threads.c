@@ -108,6 +108,30 @@ static void linger(struct tconn *t)
     }
 }
 
+/* A hung session: nothing is read or written; the connection stays open
+ * until the idle timeout (counted from the hang, at the last byte read) or
+ * the shutdown. Sleeps in ticks: a shut-down socket does not wake a thread
+ * that does not read. */
+static void hang(struct tconn *t)
+{
+    struct wm_sconn *c = &t->c;
+    unsigned idle = t->srv->o->idle_ms;
+    int64_t end = wm_serve_now_ms() + (int64_t)idle;
+    while (!stopping(t->srv)) {
+        int64_t left = end - wm_serve_now_ms();
+        if (idle && left <= 0) {
+            char secs[32];
+            wm_serve_log(c->con, "connection %llu (%s): nothing received for %s s "
+                         "(--idle-timeout), closing", (unsigned long long)c->num, c->addr,
+                         wm_seconds_word(secs, sizeof secs, idle));
+            c->idle = 1;
+            return;
+        }
+        poll(NULL, 0, !idle || left > WM_SERVE_HANG_TICK_MS ? WM_SERVE_HANG_TICK_MS : (int)left);
+    }
+    c->cut = 1;
+}
+
 static void serve_conn(struct tconn *t)
 {
     struct wm_sconn *c = &t->c;
@@ -115,6 +139,10 @@ static void serve_conn(struct tconn *t)
     for (;;) {
         if (flush(t) < 0 || wm_sconn_check_fault(c))
             return;
+        if (ep->hung) {
+            hang(t);
+            return;
+        }
         if (ep->closed) {
             if (!c->eof_done && !c->peer_gone)
                 linger(t);

@@ -6,7 +6,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum wm_rec_kind { WM_REC_LINE, WM_REC_PARTIAL, WM_REC_CLOSE, WM_REC_ERROR, WM_REC_LOG };
+/* WM_REC_HANG: from here the side neither reads, writes nor closes its end
+ * (a book profile's session that loops or never closes). Not a wire item:
+ * its peer never sees it, so no cause counts it. */
+enum wm_rec_kind { WM_REC_LINE, WM_REC_PARTIAL, WM_REC_CLOSE, WM_REC_ERROR, WM_REC_LOG,
+                   WM_REC_HANG };
 
 struct wm_rec {
     uint8_t kind;
@@ -24,7 +28,7 @@ struct wm_journal {
     struct wm_rec *recs;
     size_t n, cap;
     size_t settled_n; /* recs[0..settled_n) are settled */
-    uint64_t wire;    /* records that crossed the wire (all but logs), dropped ones too */
+    uint64_t wire;    /* records that crossed the wire (all but logs and hangs), dropped ones too */
     char *text;
     size_t tlen, tcap;
     size_t max_bytes; /* bound on the unsettled recs + text (--max-journal) */
@@ -38,7 +42,7 @@ struct wm_journal {
 
 static inline int wm_rec_is_wire(enum wm_rec_kind k)
 {
-    return k != WM_REC_LOG;
+    return k != WM_REC_LOG && k != WM_REC_HANG;
 }
 
 void wm_journal_init(struct wm_journal *j, size_t max_bytes);

@@ -113,6 +113,15 @@ size_t wm_tx_format_record(char *buf, unsigned label, char side, enum wm_rec_kin
         memcpy(p + 8, text, len);
         p += 8 + len;
         break;
+    case WM_REC_HANG: /* its reason, when it has one, is kept as an error's is */
+        memcpy(p, "! hang", 6);
+        p += 6;
+        if (len) {
+            *p++ = ' ';
+            memcpy(p, text, len);
+            p += len;
+        }
+        break;
     case WM_REC_LOG:
         break;
     }
@@ -156,6 +165,13 @@ void wm_tx_write_record(FILE *out, unsigned label, char side, enum wm_rec_kind k
     case WM_REC_ERROR: /* reasons are printable ASCII by construction (wm_quote) */
         fputs("! error ", out);
         fwrite(text, 1, len, out);
+        break;
+    case WM_REC_HANG:
+        fputs("! hang", out);
+        if (len) {
+            fputc(' ', out);
+            fwrite(text, 1, len, out);
+        }
         break;
     case WM_REC_LOG:
         break;

@@ -50,13 +50,19 @@ long wm_tx_record_fields(const struct wm_cfg *cfg, const char *s, size_t len, ch
             kind = WM_REC_ERROR, arg = ev + 7, alen = evlen - 7;
         else if (evlen > 9 && EV(" partial "))
             kind = WM_REC_PARTIAL, arg = ev + 9, alen = evlen - 9;
+        else if (evlen == 5 && EV(" hang"))
+            kind = WM_REC_HANG, arg = ev + 5, alen = 0;
+        else if (evlen > 6 && EV(" hang "))
+            kind = WM_REC_HANG, arg = ev + 6, alen = evlen - 6;
         else
-            return *what = "expected '! close', '! error <reason>' or '! partial <bytes>'", -1;
+            return *what = "expected '! close', '! error <reason>', '! partial <bytes>' or "
+                           "'! hang [<reason>]'", -1;
 #undef EV
     }
     size_t bad;
     long dlen;
-    if (kind == WM_REC_ERROR) {
+    int verbatim = kind == WM_REC_ERROR || kind == WM_REC_HANG; /* reasons */
+    if (verbatim) {
         dlen = wm_unescape(dec, arg, alen, &bad) < 0 ? -1 : (long)alen;
         if (dlen >= 0)
             memcpy(dec, arg, alen); /* reasons are kept verbatim */
@@ -65,10 +71,9 @@ long wm_tx_record_fields(const struct wm_cfg *cfg, const char *s, size_t len, ch
     }
     if (dlen < 0)
         return *what = "bad escape or non-printable byte in record text", -1;
-    if (kind == WM_REC_ERROR ? alen >= WM_ERR_MAX
-                             : (size_t)dlen > cfg->max_line + (size_t)WM_TX_TEXT_SLACK)
-        return *what = kind == WM_REC_ERROR ? "record text longer than an error reason may be"
-                                            : "record text longer than max-line + 64 bytes",
+    if (verbatim ? alen >= WM_ERR_MAX : (size_t)dlen > cfg->max_line + (size_t)WM_TX_TEXT_SLACK)
+        return *what = verbatim ? "record text longer than an error reason may be"
+                                : "record text longer than max-line + 64 bytes",
                -1;
     *conn_out = (uint32_t)(conn - 1);
     *kind_out = kind;

@@ -245,7 +245,9 @@ static int split_header(const char *s, size_t len, const char **key, size_t *kle
 
 struct wait_counts {
     uint64_t *client_wire, *server_wire; /* wire records so far, per connection */
-    unsigned char *partial; /* per connection: 1 the client, 2 the server sent a partial */
+    /* per connection: 1 the client, 2 the server sent a partial; 4 the
+     * client, 8 the server hung */
+    unsigned char *partial;
 };
 
 static int record_line(struct parser *p, struct wm_transcript *t, struct wait_counts *w,
@@ -262,6 +264,15 @@ static int record_line(struct parser *p, struct wm_transcript *t, struct wait_co
     /* Bytes after a partial line would complete it: a file that says so has
      * no order a run can reproduce, so a partial is a side's last bytes. */
     unsigned char bit = side == 'C' ? 1 : 2;
+    /* A hung side neither reads, writes nor closes: nothing of it follows. */
+    if (w->partial[conn - 1] & (bit << 2))
+        return perr(p, side == 'C' ? "a record of the client after its hang (a hung side sends, "
+                                     "reads and closes nothing more)"
+                                   : "a record of the server after its hang (a hung side sends, "
+                                     "reads and closes nothing more)",
+                    s, len);
+    if (kind == WM_REC_HANG)
+        w->partial[conn - 1] |= (unsigned char)(bit << 2);
     if ((kind == WM_REC_LINE || kind == WM_REC_PARTIAL) && (w->partial[conn - 1] & bit))
         return perr(p, side == 'C' ? "a record after the client's partial line (only its close "
                                      "or error may follow)"
@@ -279,7 +290,7 @@ static int record_line(struct parser *p, struct wm_transcript *t, struct wait_co
     j->recs[j->n - 1].lineno = p->lineno;
     p->last = j;
     p->last_conn = (uint32_t)(conn - 1);
-    (*own)++;
+    *own += wm_rec_is_wire(kind); /* a hang is not: the peer never sees it */
     return 0;
 }
 
