@@ -266,6 +266,16 @@ case_connect_live_server() {
     [ $lenient -eq 1 ] && [ $real -eq 0 ] ||
         { why="reproducer: exit $lenient on the lenient server (want 1), $real on warmer's (want 0)"; return 1; }
 }
+# --connect --profile book: the book's hang on an exhausted range (the
+# lenient reference model's) is expected, counted, not a finding.
+case_connect_book_hang_expected() {
+    command -v python3 >/dev/null || return 0
+    start $1 python3 ci/refmodel.py serve --lenient --listen 127.0.0.1:0 --seed 1234 || return 1
+    $W explore --connect "$addr" --runs 50 --seed 6 --timeout 1 --profile book --keep-going \
+        --reruns 0 --out "$tmp/$1.dir" >"$tmp/$1.out" 2>&1
+    stop_all
+    has $1 "^  expected (the book's known behaviour): [1-9][0-9]* connections hung on an exhausted range$"
+}
 # --out is tried before the first run (a failure found after an hour must
 # have somewhere to go), and trying it leaves nothing behind.
 case_out_checked_first() {

@@ -215,7 +215,7 @@ static int explore(const struct wm_args *a, const struct explore *e, double seco
         if (r.cut) /* its child was killed: not a run made */
             continue;
         if (!r.oom)
-            wm_xtally_count(&t, &r.scn, r.out.guesses);
+            wm_xtally_count(&t, &r.scn, r.out.guesses, r.out.expected);
         if (r.oom || (r.out.failed && !e->sigs)) { /* the first failure (lowest run) ends it */
             wm_pool_stop(p);
             if (tty)

@@ -5,8 +5,10 @@
 
 #include "sig.h"
 
-void wm_xtally_count(struct wm_xtally *t, const struct wm_scn *s, uint64_t guesses)
+void wm_xtally_count(struct wm_xtally *t, const struct wm_scn *s, uint64_t guesses,
+                     uint64_t expected)
 {
+    t->expected += expected;
     t->runs++;
     t->connections += s->connections;
     t->games += s->ngames;
@@ -52,6 +54,9 @@ void wm_xtally_print(const struct wm_xtally_head *e, const struct wm_xtally *t, 
         printf("%s %s %" PRIu64, k ? "," : "", wm_scn_fault_name(k), t->kind[k]);
     printf("\n  limits: small max-line %" PRIu64 ", small max-guesses %" PRIu64 "\n",
            t->small_line, t->small_guesses);
+    if (t->expected)
+        printf("  expected (the book's known behaviour): %" PRIu64 " connection%s hung on an "
+               "exhausted range\n", t->expected, t->expected == 1 ? "" : "s");
     for (size_t i = 0; g && i < g->n; i++)
         printf("  signature %s: %" PRIu64 " run%s, run %" PRIu64 " shrunk\n", g->f[i].sig,
                g->f[i].runs, g->f[i].runs == 1 ? "" : "s", g->f[i].first_run);

@@ -13,6 +13,7 @@ struct wm_xtally {
     uint64_t runs, connections, games, guesses;
     uint64_t driver[3], transport[2], small_line, small_guesses;
     uint64_t kind[WM_FAULT_KINDS + 1]; /* runs with each fault kind on (and split) */
+    uint64_t expected; /* --connect under a book profile: the book's hangs met, not findings */
 };
 
 /* What the summary's first line names, and where its figures come from. */
@@ -26,7 +27,8 @@ struct wm_xtally_head {
 };
 
 /* A run of s made, its transcript holding guesses server lines. */
-void wm_xtally_count(struct wm_xtally *t, const struct wm_scn *s, uint64_t guesses);
+void wm_xtally_count(struct wm_xtally *t, const struct wm_scn *s, uint64_t guesses,
+                     uint64_t expected);
 /* The summary on stdout; failed: a run failed; signo: the signal that
  * stopped explore, or 0. */
 void wm_xtally_print(const struct wm_xtally_head *h, const struct wm_xtally *t, int failed,

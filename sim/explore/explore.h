@@ -42,6 +42,7 @@ struct wm_outcome {
     char *actual;          /* against a live server: what it did (text is the model) */
     size_t actual_len;
     uint64_t guesses;      /* server lines in the transcript */
+    uint64_t expected;     /* --connect under a book profile: the book's hangs met */
 };
 
 /* Runs s within budget b (NULL: the defaults); 0, or -1 when out of memory
