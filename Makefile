@@ -249,9 +249,14 @@ memcheck-record:
 # The HTML pages of check, interop, explore and report (tests/html.sh).
 memcheck-html:
 	$(MC_RUN) bash tests/html.sh "$(MC_W)" $(MC_PEER) $(MC_END)
+# --keep-going: hangs of one signature past --max-steps (exit 1: findings),
+# the first shrunk, the others told in short and counted.
 memcheck-explore:
 	$(MC_RUN) set -e; $(MC_W) explore --no-fork --runs 40 -j 2 --seed 3; \
-	  $(MC_W) explore --no-fork --replay fixtures/golden/connections-3.txt $(MC_END)
+	  $(MC_W) explore --no-fork --replay fixtures/golden/connections-3.txt; \
+	  rc=0; $(MC_W) explore --no-fork --runs 6 -j 2 --seed 4 --max-steps 50 --faults none \
+	    --keep-going --max-findings 1 --json $(B)/memcheck/keep-going.json \
+	    --out $(B)/memcheck/keep-going || rc=$$?; test $$rc -eq 1 $(MC_END)
 # Every golden and bad fixture under every driver (fixtures/book: its transcripts).
 memcheck-check-fixtures:
 	$(MC_RUN) set -e; for d in sim threads events; do echo "== --driver $$d"; \

@@ -274,7 +274,8 @@ case_connect_live_server() {
     start $1 python3 ci/refmodel.py serve --lenient --listen 127.0.0.1:0 --seed 1234 || return 1
     run $1 1 -- --connect "$addr" --runs 50 --seed 6 --timeout 1 --out "$tmp/live" || { stop_all; return 1; }
     stop_all
-    has $1 "^  shrunk in [0-9]* runs to: 1 connection, game" && has $1 "^reproduce: against a fresh server" || return 1
+    has $1 "^  shrunk in [0-9]* runs to: 1 connection, game" && has $1 "^reproduce: against a fresh server" &&
+        has $1 "^  re-ran 3 times: failed every time$" || return 1
     local file seed
     file=$(sed -n 's/^reproduce: .* \([^ ]*\)$/\1/p' "$tmp/$1.out")
     seed=$(sed -n 's/^# seed: //p' "$file")
@@ -288,6 +289,16 @@ case_connect_live_server() {
     stop_all
     [ $lenient -eq 1 ] && [ $real -eq 0 ] ||
         { why="reproducer: exit $lenient on the lenient server (want 1), $real on warmer's (want 0)"; return 1; }
+}
+# --connect --profile book: the book's hang on an exhausted range (the
+# lenient reference model's) is expected, counted, not a finding.
+case_connect_book_hang_expected() {
+    command -v python3 >/dev/null || return 0
+    start $1 python3 ci/refmodel.py serve --lenient --listen 127.0.0.1:0 --seed 1234 || return 1
+    $W explore --connect "$addr" --runs 50 --seed 6 --timeout 1 --profile book --keep-going \
+        --reruns 0 --out "$tmp/$1.dir" >"$tmp/$1.out" 2>&1
+    stop_all
+    has $1 "^  expected (the book's known behaviour): [1-9][0-9]* connections hung on an exhausted range$"
 }
 # --out is tried before the first run (a failure found after an hour must
 # have somewhere to go), and trying it leaves nothing behind.
@@ -335,7 +346,8 @@ case_signal_stops_cleanly() {
 # its reproducers carry the budget (the time budget: tests/mutants.sh,
 # loops-on-exhausted-range).
 case_step_budget_is_a_hang() {
-    run $1 1 -- --runs 20 --seed 4 --max-steps 50 --faults none --out "$tmp/$1.dir" &&
+    run $1 1 -- --runs 20 --seed 4 --max-steps 50 --faults none --out "$tmp/$1.dir" --reruns 0 &&
+        ! grep -q "re-ran" "$tmp/$1.out" &&
         has $1 "^  found: hang: the run was still going after 50 scheduler steps (--max-steps" &&
         has $1 "^  fails: hang: " && has $1 "^reproduce: .* explore --replay .* --max-steps 50$" &&
         has $1 "^  from the seed alone: .* explore --seed 4 --run [0-9]* --faults none --max-steps 50$" || return 1
@@ -345,6 +357,82 @@ case_step_budget_is_a_hang() {
     [ $? -eq 1 ] && grep -q "fails: hang: " "$tmp/$1.rep" || { why="the reproducer: $(head -c 300 "$tmp/$1.rep")"; return 1; }
     run $1 2 -- --runs 1 --max-steps 0 && run $1 2 -- --runs 1 --run-timeout -1 &&
         run $1 2 -- --runs 1 --run-timeout 2592001
+}
+# --keep-going: a build with two planted bugs of two signatures
+# (tests/mutants/: judge-equal-distance, a decision; summary-drops-last, a
+# console summary), built once into $tmp/kg. Its path, or "" with why.
+kg_mutant() {
+    local src dir=$tmp/kg
+    src=$(cd "$(dirname "$0")/.." && pwd)
+    kg=$dir/build/warmer
+    [ -x "$kg" ] && return 0
+    mkdir -p "$dir" && cp -R "$src/proto" "$src/sim" "$src/Makefile" "$dir/" || { why="cannot copy to $dir"; return 1; }
+    for p in judge-equal-distance summary-drops-last; do
+        patch -p1 -N -f -s -d "$dir" -i "$src/tests/mutants/$p.patch" >"$dir/patch.log" 2>&1 ||
+            { why="$p.patch does not apply: $(head -c 300 "$dir/patch.log")"; return 1; }
+    done
+    (unset MAKEFLAGS MFLAGS MAKELEVEL; make -C "$dir" -j2 build/warmer >"$dir/make.log" 2>&1) ||
+        { why="the build failed: $(tail -c 300 "$dir/make.log")"; return 1; }
+}
+# Two bugs, two signatures: each shrunk once, its reproducer failing with the
+# bugs and passing without them; the other runs counted per signature; one
+# JSON object with a "file" per signature; without --keep-going the first
+# failure stops explore as ever.
+case_keep_going_two_signatures() {
+    kg_mutant || return 1
+    local real=${W##* } n r cmd
+    $kg explore --seed 1 --runs 100 --out "$tmp/$1.dir" --keep-going --json "$tmp/$1.json" \
+        --junit "$tmp/$1.xml" >"$tmp/$1.out" 2>"$tmp/$1.err"
+    r=$?
+    [ $r -eq 1 ] || { why="--keep-going: want exit 1, got $r: $(head -c 300 "$tmp/$1.err")"; return 1; }
+    has $1 "^explore: seed 1, 100 runs, [0-9]* findings in 2 signatures$" &&
+        has $1 "^  signature decision@C:REPORT: [0-9]* runs, run [0-9]* shrunk$" &&
+        has $1 "^  signature summary@C!close: [0-9]* runs, run [0-9]* shrunk$" || return 1
+    n=$(grep -c "^  shrunk in [0-9]* runs to: 1 connection" "$tmp/$1.out")
+    [ "$n" -eq 2 ] || { why="$n findings shrunk to one connection, want 2"; return 1; }
+    n=$(grep -c "^  re-ran 3 times: failed every time$" "$tmp/$1.out")
+    [ "$n" -eq 2 ] || { why="$n shrunk cases re-ran 3 times and failed every time, want 2"; return 1; }
+    n=$(grep -c "^  reproduce (not shrunk): .* explore --seed 1 --run [0-9]*$" "$tmp/$1.out")
+    r=$(sed -n 's/^explore: seed 1, 100 runs, \([0-9]*\) findings.*/\1/p' "$tmp/$1.out")
+    [ "$n" -eq $((r - 2)) ] || { why="$n runs told in short, want $r findings less the 2 shrunk"; return 1; }
+    [ "$(grep -c '^reproduce: ' "$tmp/$1.out")" -eq 2 ] || { why="want 2 reproduce lines"; return 1; }
+    while read -r cmd; do
+        eval "$cmd" >"$tmp/$1.rep" 2>&1
+        [ $? -eq 1 ] || { why="with the bugs, $cmd: $(head -c 300 "$tmp/$1.rep")"; return 1; }
+        eval "${cmd/#$kg /$real }" >"$tmp/$1.rep" 2>&1
+        [ $? -eq 0 ] || { why="without the bugs, ${cmd/#$kg /$real }: $(head -c 300 "$tmp/$1.rep")"; return 1; }
+    done < <(sed -n 's/^reproduce: //p' "$tmp/$1.out")
+    why=$(python3 - "$tmp/$1.json" "$r" <<'PY'
+import json, sys
+runs = json.load(open(sys.argv[1]))
+bad = [o for o in runs if o["status"] == "failed"]
+files = sorted(o["signature"] for o in bad if o["file"])
+if len(runs) != 100 or len(bad) != int(sys.argv[2]) or files != ["decision@C:REPORT", "summary@C!close"] \
+        or any("signature" not in o or not o["reproduce"] for o in bad):
+    print("JSON: %d objects, %d failed, shrunk: %s" % (len(runs), len(bad), files))
+PY
+) && [ -z "$why" ] || return 1
+    grep -q '<testsuite[^>]* tests="100" failures="'"$r"'"' "$tmp/$1.xml" || { why="JUnit: not 100 tests, $r failures"; return 1; }
+    $kg explore --seed 1 --runs 100 --out "$tmp/$1.one" >"$tmp/$1.out" 2>&1
+    [ $? -eq 1 ] && has $1 "^explore: seed 1, [0-9]* runs, 1 failed$" && ! grep -q "^  signature: " "$tmp/$1.out" &&
+        [ "$(grep -c '^reproduce: ' "$tmp/$1.out")" -eq 1 ] || { why="without --keep-going: ${why:-not one finding}"; return 1; }
+}
+# --max-findings bounds the signatures reported in full; the runs of others
+# are counted.
+case_keep_going_max_findings() {
+    kg_mutant || return 1
+    $kg explore --seed 1 --runs 100 --out "$tmp/$1.dir" --keep-going --max-findings 1 >"$tmp/$1.out" 2>&1
+    local rc=$?
+    [ $rc -eq 1 ] || { why="want exit 1, got $rc: $(head -c 300 "$tmp/$1.out")"; return 1; }
+    [ $rc -eq 1 ] && has $1 "^explore: seed 1, 100 runs, [0-9]* findings in 1 signature and more$" &&
+        has $1 "^  past --max-findings 1: [0-9]* runs with further signatures, not shrunk$" &&
+        has $1 "^FAIL run [0-9]* of seed 1 (signature decision@C:REPORT, past --max-findings: not shrunk)$" &&
+        [ "$(grep -c '^reproduce: ' "$tmp/$1.out")" -eq 1 ] || { why="${why:-want 1 reproduce line}"; return 1; }
+    run $1 2 -- --runs 1 --max-findings 3 && run $1 2 -- --runs 1 --keep-going --max-findings 0 &&
+        run $1 2 -- --runs 1 --keep-going --max-findings 1001 &&
+        run $1 2 -- --keep-going --replay fixtures/golden/book.txt &&
+        run $1 2 -- --runs 1 --reruns 101 && run $1 2 -- --runs 1 --reruns -1 &&
+        run $1 0 -- --runs 20 --keep-going && has $1 "^explore: seed 1, 20 runs, all held$"
 }
 case_usage() {
     run $1 2 -- --runs 5 --time 5 && run $1 2 -- -j 0 && run $1 2 -- --frob &&

@@ -11,6 +11,8 @@
 #include "explore_live.h"
 #include "explore_mal.h"
 #include "explore_report.h"
+#include "explore_sig.h"
+#include "explore_tally.h"
 #include "live.h"
 #include "net.h"
 #include "pool.h"
@@ -23,6 +25,7 @@ static const char explore_help[] =
     "                      [-j N] [--faults LIST] [--driver sim|threads|events]\n"
     "                      [--junit FILE] [--json FILE] [--html FILE]\n"
     "                      [--profile strict|book|book-asyncio]\n"
+    "                      [--keep-going [--max-findings N]] [--reruns N]\n"
     "       warmer explore --seed S --run K [...]\n"
     "       warmer explore --connect HOST:PORT [--server-seed N] [--timeout S] [...]\n"
     "       warmer explore --replay FILE|DIR [--replay FILE|DIR]... [-k PATTERN]...\n"
@@ -87,17 +90,20 @@ static const char explore_help[] =
     "                  limit) is killed: a finding of kind hang, shrunk (with\n"
     "                  --no-fork it stops explore, unshrunk)\n"
     "  --max-steps N   a run past N simulator steps (default 50000000) is a hang\n"
+    "  --keep-going    go on after a failure: failures are grouped by signature\n"
+    "                  (the violation's kind and the class of line it was found\n"
+    "                  at, as decision@C:REPORT), the first run of each is shrunk\n"
+    "                  and reported with its reproduce line, the others counted\n"
+    "  --max-findings N  signatures --keep-going reports in full (default 20);\n"
+    "                  failures with further signatures are counted, not shrunk\n"
+    "  --reruns N      a shrunk case is run N more times (default 3; 0: none)\n"
+    "                  before it is reported: one that does not fail every time\n"
+    "                  is reported as flaky, with its rate\n"
     "A progress line goes to stderr on a terminal only. SIGINT or SIGTERM starts\n"
     "no new run and kills the runs' children: the summary (\"interrupted by\n"
     "SIGINT\") counts the runs made, the reports hold them (a second signal\n"
     "kills at once). Exit: 0 every run held, 1 a run failed, 2 bad usage, 130\n"
     "after SIGINT, 143 after SIGTERM.\n";
-
-struct tally {
-    uint64_t runs, connections, games, guesses;
-    uint64_t driver[3], transport[2], small_line, small_guesses;
-    uint64_t kind[WM_SCN_KINDS]; /* runs with each fault kind on (split, malformed) */
-};
 
 struct explore {
     uint64_t seed;
@@ -109,6 +115,8 @@ struct explore {
     int no_fork;                   /* --no-fork: scenarios run in this process */
     struct wm_explore_budget budget; /* --run-timeout, --max-steps */
     struct wm_watchdog *watch;     /* --no-fork: the run's time budget */
+    struct wm_xsig_table *sigs;    /* --keep-going: the signatures found, or NULL */
+    unsigned reruns;               /* --reruns */
 };
 
 struct result {
@@ -144,48 +152,6 @@ static void drop_result(void *res)
     wm_outcome_free(&((struct result *)res)->out);
 }
 
-static void count(struct tally *t, const struct result *r)
-{
-    const struct wm_scn *s = &r->scn;
-    t->runs++;
-    t->connections += s->connections;
-    t->games += s->ngames;
-    t->guesses += r->out.guesses;
-    t->driver[s->run.driver]++;
-    t->transport[s->run.transport]++;
-    for (unsigned k = 0; k < WM_SCN_KINDS; k++)
-        t->kind[k] += (s->swarm >> k) & 1;
-    t->small_line += s->max_line != WM_LINE_MAX_DEFAULT;
-    t->small_guesses += s->max_guesses != WM_DEFAULT_MAX_GUESSES;
-}
-
-static void print_tally(const struct explore *e, const struct tally *t, uint64_t failed, int signo)
-{
-    char verdict[64], name[24];
-    snprintf(verdict, sizeof verdict, "%s%s%s", failed ? "1 failed" : "all held",
-             signo ? ", interrupted by " : "", signo ? wm_sig_name(signo, name, sizeof name) : "");
-    if (e->one_run)
-        printf("explore: seed %" PRIu64 ", run %" PRIu64 ", %s\n", e->seed, e->slice.first,
-               verdict);
-    else if (e->shard_n > 1)
-        printf("explore: seed %" PRIu64 ", shard %u/%u, %" PRIu64 " runs, %s\n", e->seed,
-               e->shard_k, e->shard_n, t->runs, verdict);
-    else
-        printf("explore: seed %" PRIu64 ", %" PRIu64 " runs, %s\n", e->seed, t->runs, verdict);
-    printf("  tried: %" PRIu64 " connections, %" PRIu64 " games, %" PRIu64 " guesses\n",
-           e->live ? e->live->made : t->connections, t->games, t->guesses);
-    if (!e->live)
-        printf("  drivers: sim %" PRIu64 ", events %" PRIu64 ", threads %" PRIu64
-           "; transports: socketpair %" PRIu64 ", memory %" PRIu64 "\n",
-           t->driver[WM_DRV_SIM], t->driver[WM_DRV_EVENTS], t->driver[WM_DRV_THREADS],
-           t->transport[WM_TR_SOCKETPAIR], t->transport[WM_TR_MEMORY]);
-    printf("  faults tried (runs):");
-    for (unsigned k = 0; k < WM_SCN_KINDS; k++)
-        printf("%s %s %" PRIu64, k ? "," : "", wm_scn_fault_name(k), t->kind[k]);
-    printf("\n  limits: small max-line %" PRIu64 ", small max-guesses %" PRIu64 "\n",
-           t->small_line, t->small_guesses);
-}
-
 /* Run k ended as r says: told on stdout if it failed, and in the reports.
  * Returns the exit status it calls for. */
 static int settle(const struct wm_args *a, const struct explore *e, const char *dir,
@@ -193,6 +159,7 @@ static int settle(const struct wm_args *a, const struct explore *e, const char *
 {
     char scenario[800], file[4200] = "";
     struct wm_case_result res = {.status = WM_CASE_OK};
+    char sig[WM_XSIG_MAX] = "";
     int rc = WM_EXIT_OK;
     wm_scn_describe(&r->scn, scenario, sizeof scenario); /* as drawn, before any shrinking */
     if (r->oom) {
@@ -204,11 +171,19 @@ static int settle(const struct wm_args *a, const struct explore *e, const char *
         struct wm_xfail x = {.cmd = a->cmd, .prog = a->prog, .seed = e->seed, .bias = &e->bias,
                              .live = e->live, .live_seed = r->live_seed, .dir = dir,
                              .no_fork = e->no_fork, .budget = &e->budget, .watch = e->watch,
-                             .sharded = e->shard_n > 1};
-        rc = wm_xfail_report(&x, k, &r->scn, &r->out, &res, file, sizeof file);
+                             .sharded = e->shard_n > 1, .reruns = e->reruns};
+        const struct wm_xsig_finding *f = NULL;
+        int fresh = 1;
+        if (e->sigs) { /* --keep-going: only a new signature's first run is shrunk */
+            wm_xsig_of(&r->out, sig, sizeof sig);
+            f = wm_xsig_add(e->sigs, sig, k, &fresh);
+            x.sig = sig;
+        }
+        rc = fresh ? wm_xfail_report(&x, k, &r->scn, &r->out, &res, file, sizeof file)
+                   : wm_xfail_again(&x, k, f ? f->first_run : UINT64_MAX, &r->out, &res);
     }
     res.seconds = r->seconds;
-    wm_xreport_run(rep, e->seed, k, scenario, file[0] ? file : NULL, &res);
+    wm_xreport_run(rep, e->seed, k, scenario, file[0] ? file : NULL, sig[0] ? sig : NULL, &res);
     wm_case_result_free(&res);
     return rc;
 }
@@ -226,7 +201,7 @@ static int explore(const struct wm_args *a, const struct explore *e, double seco
 {
     int tty = isatty(STDERR_FILENO);
     double start = wm_suite_clock(), last = start;
-    struct tally t = {0};
+    struct wm_xtally t = {0};
     struct result r;
     uint64_t j;
     int rc = WM_EXIT_OK;
@@ -243,15 +218,17 @@ static int explore(const struct wm_args *a, const struct explore *e, double seco
         if (r.cut) /* its child was killed: not a run made */
             continue;
         if (!r.oom)
-            count(&t, &r);
-        if (r.oom || r.out.failed) { /* the first failure (lowest run) ends it */
+            wm_xtally_count(&t, &r.scn, r.out.guesses, r.out.expected);
+        if (r.oom || (r.out.failed && !e->sigs)) { /* the first failure (lowest run) ends it */
             wm_pool_stop(p);
             if (tty)
                 fputs("\r\033[K", stderr);
         }
-        rc = settle(a, e, dir, rep, wm_explore_slice_run(&e->slice, j), &r);
+        int run_rc = settle(a, e, dir, rep, wm_explore_slice_run(&e->slice, j), &r);
         wm_outcome_free(&r.out);
-        if (rc != WM_EXIT_OK)
+        if (run_rc != WM_EXIT_OK)
+            rc = run_rc;
+        if (run_rc != WM_EXIT_OK && (!e->sigs || r.oom))
             break;
         double now = wm_suite_clock();
         if (seconds > 0 && now - start >= seconds)
@@ -267,7 +244,10 @@ static int explore(const struct wm_args *a, const struct explore *e, double seco
     if (tty)
         fputs("\r\033[K", stderr);
     int signo = wm_sig_caught();
-    print_tally(e, &t, rc == WM_EXIT_FAIL, signo);
+    struct wm_xtally_head head = {.seed = e->seed, .run = e->slice.first, .one_run = e->one_run,
+                                  .shard_k = e->shard_k, .shard_n = e->shard_n, .live = e->live,
+                                  .sigs = e->sigs};
+    wm_xtally_print(&head, &t, rc == WM_EXIT_FAIL, signo);
     return signo ? WM_EXIT_SIGNAL(signo) : rc;
 }
 
@@ -334,7 +314,10 @@ enum {
     EXP_REPLAY,
     EXP_NO_FORK,
     EXP_RUN_TIMEOUT,
-    EXP_MAX_STEPS
+    EXP_MAX_STEPS,
+    EXP_KEEP_GOING,
+    EXP_MAX_FINDINGS,
+    EXP_RERUNS
 };
 
 static const struct wm_opt explore_opts[] = {
@@ -346,7 +329,9 @@ static const struct wm_opt explore_opts[] = {
     {"shard", 1, WM_OPT_SHARD},  {"junit", 1, WM_OPT_JUNIT}, {"json", 1, WM_OPT_JSON},
     {"html", 1, WM_OPT_HTML},
     {"no-fork", 0, EXP_NO_FORK}, {"keyword", 1, WM_OPT_KEYWORD}, WM_OPTS_PROFILE,
-    {"run-timeout", 1, EXP_RUN_TIMEOUT}, {"max-steps", 1, EXP_MAX_STEPS}, {NULL, 0, 0}};
+    {"run-timeout", 1, EXP_RUN_TIMEOUT}, {"max-steps", 1, EXP_MAX_STEPS},
+    {"keep-going", 0, EXP_KEEP_GOING}, {"max-findings", 1, EXP_MAX_FINDINGS},
+    {"reruns", 1, EXP_RERUNS}, {NULL, 0, 0}};
 
 #define EXP_REPLAY_MAX 256 /* --replay options in one command line */
 
@@ -359,6 +344,8 @@ struct explore_args {
     unsigned jobs;
     const char *dir, *replay_path;
     int have_runs, have_run, have_shard;
+    int keep_going;        /* --keep-going */
+    uint64_t max_findings; /* --max-findings (0: not given) */
     char *replay_ops[EXP_REPLAY_MAX]; /* every --replay, in order (replay_path: the first) */
     size_t nreplay;
     struct wm_select sel; /* -k among --replay's files */
@@ -445,6 +432,18 @@ static int explore_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
     }
     case EXP_MAX_STEPS:
         return wm_opt_range(a, o, 1, UINT64_MAX, &x->e.budget.max_steps);
+    case EXP_KEEP_GOING:
+        x->keep_going = 1;
+        return 0;
+    case EXP_MAX_FINDINGS:
+        return wm_opt_range(a, o, 1, WM_XSIG_FINDINGS_MAX, &x->max_findings);
+    case EXP_RERUNS: {
+        uint64_t n;
+        if (wm_opt_range(a, o, 0, WM_EXPLORE_RERUNS_MAX, &n) < 0)
+            return -1;
+        x->e.reruns = (unsigned)n;
+        return 0;
+    }
     }
     return wm_usage_error(a, "internal error: %s", o->name), -1;
 }
@@ -461,6 +460,10 @@ static int choose_runs(struct wm_args *a, struct explore_args *x)
                            x->suite.json_path || x->suite.html_path))
         return wm_usage_error(a, "--replay replays files: it takes no --run, --shard, --junit, "
                               "--json or --html");
+    if (x->replay_path && x->keep_going)
+        return wm_usage_error(a, "--replay replays files: it takes no --keep-going");
+    if (x->max_findings && !x->keep_going)
+        return wm_usage_error(a, "--max-findings bounds --keep-going: give both");
     e->shard_k = x->suite.shard_k;
     e->shard_n = x->suite.shard_n;
     if (x->have_run) {
@@ -479,7 +482,8 @@ int wm_cmd_explore(struct wm_args *a)
     static const struct wm_cmd_spec spec = {explore_help, explore_opts, 0};
     struct explore_args x = {
         .e = {.seed = 1, .bias = {.driver = -1, .faults = WM_SCN_ALL_FAULTS},
-              .budget = {WM_EXPLORE_MAX_STEPS, WM_EXPLORE_RUN_SECONDS}},
+              .budget = {WM_EXPLORE_MAX_STEPS, WM_EXPLORE_RUN_SECONDS},
+              .reruns = WM_EXPLORE_RERUNS},
         .target = {.server_seed = WM_DEFAULT_SEED, .timeout_ms = WM_DEFAULT_TIMEOUT_MS,
                    .close_window_ms = WM_DEFAULT_CLOSE_WINDOW_MS},
         .suite = WM_SUITE_OPTS_INIT, .runs = 1000, .jobs = wm_pool_cpus(), .dir = "explore-out"};
@@ -535,7 +539,17 @@ int wm_cmd_explore(struct wm_args *a)
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
         rc = WM_EXIT_FAIL;
     } else {
-        rc = explore(a, &e, x.seconds, jobs, x.dir, &rep);
+        struct wm_xsig_table sigs;
+        if (x.keep_going &&
+            wm_xsig_init(&sigs, x.max_findings ? x.max_findings : WM_XSIG_FINDINGS_DEFAULT) < 0) {
+            fprintf(stderr, "%s: out of memory\n", a->cmd);
+            rc = WM_EXIT_FAIL;
+        } else {
+            e.sigs = x.keep_going ? &sigs : NULL;
+            rc = explore(a, &e, x.seconds, jobs, x.dir, &rep);
+            if (e.sigs)
+                wm_xsig_free(e.sigs);
+        }
     }
     /* Closed after a signal too: the reports hold the runs made. */
     if (wm_xreport_close(&rep, &err) < 0) {

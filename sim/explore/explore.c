@@ -9,6 +9,7 @@
 #include "drivers.h"
 #include "explore_console.h"
 #include "explore_mal.h"
+#include "explore_sig.h"
 #include "oracle.h"
 #include "sig.h"
 
@@ -290,6 +291,11 @@ unsigned wm_explore_shrink(struct wm_scn *s, struct wm_outcome *o, wm_scn_runner
 {
     if (!run)
         run = run_in_child;
+    /* The finding's signature, kind and place (explore_sig.h): a step that
+     * fails another way counts as passing, so the shrink never slips from
+     * the bug found to another one. */
+    char want[WM_XSIG_MAX], got[WM_XSIG_MAX];
+    wm_xsig_of(o, want, sizeof want);
     unsigned spent = 0;
     for (unsigned i = 0; spent < WM_SHRINK_MAX_RUNS && !wm_sig_caught();) {
         struct wm_scn cand;
@@ -299,7 +305,12 @@ unsigned wm_explore_shrink(struct wm_scn *s, struct wm_outcome *o, wm_scn_runner
             continue;
         struct wm_outcome co;
         spent++;
-        if (run(ctx, &cand, &co) == 0 && co.failed && strcmp(co.v.kind, o->v.kind) == 0) {
+        int same = run(ctx, &cand, &co) == 0 && co.failed;
+        if (same) {
+            wm_xsig_of(&co, got, sizeof got);
+            same = strcmp(got, want) == 0;
+        }
+        if (same) {
             *s = cand;
             wm_outcome_free(o);
             *o = co;
@@ -309,6 +320,26 @@ unsigned wm_explore_shrink(struct wm_scn *s, struct wm_outcome *o, wm_scn_runner
         wm_outcome_free(&co);
     }
     return spent;
+}
+
+unsigned wm_explore_rerun(const struct wm_scn *s, const char *sig, unsigned n, wm_scn_runner run,
+                          void *ctx, unsigned *ran)
+{
+    char got[WM_XSIG_MAX];
+    unsigned failed = 0;
+    if (!run)
+        run = run_in_child;
+    for (*ran = 0; *ran < n && !wm_sig_caught(); ++*ran) {
+        struct wm_outcome o;
+        if (run(ctx, s, &o) < 0)
+            break;
+        if (o.failed) {
+            wm_xsig_of(&o, got, sizeof got);
+            failed += strcmp(got, sig) == 0;
+        }
+        wm_outcome_free(&o);
+    }
+    return failed;
 }
 
 int wm_explore_replay(const struct wm_cfg *cfg, const struct wm_explore_budget *b,

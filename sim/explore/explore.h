@@ -42,6 +42,7 @@ struct wm_outcome {
     char *actual;          /* against a live server: what it did (text is the model) */
     size_t actual_len;
     uint64_t guesses;      /* server lines in the transcript */
+    uint64_t expected;     /* --connect under a book profile: the book's hangs met */
 };
 
 /* Runs s within budget b (NULL: the defaults); 0, or -1 when out of memory
@@ -62,11 +63,22 @@ void wm_outcome_free(struct wm_outcome *o);
 typedef int (*wm_scn_runner)(void *ctx, const struct wm_scn *s, struct wm_outcome *o);
 
 /* Shrinks *s, which fails with *o, to the smallest scenario that still fails
- * with a violation of the same kind under run (NULL: wm_explore_run_isolated,
+ * with a violation of the same signature (kind and place, explore_sig.h) under run (NULL: wm_explore_run_isolated,
  * with ctx its budget, or NULL); *o
  * becomes that run's outcome. SIGINT or SIGTERM (sig.h) ends it where it
  * is. Returns the executions spent. */
 unsigned wm_explore_shrink(struct wm_scn *s, struct wm_outcome *o, wm_scn_runner run, void *ctx);
+
+/* Before a finding is reported its shrunk case is run this many times more
+ * (--reruns): one that does not fail every time is flaky. */
+#define WM_EXPLORE_RERUNS 3u
+#define WM_EXPLORE_RERUNS_MAX 100u
+
+/* Runs s n times under run (NULL: as wm_explore_shrink), and returns how
+ * many failed with signature sig (explore_sig.h); *ran is the runs made
+ * (fewer than n when SIGINT or SIGTERM stopped it, or out of memory). */
+unsigned wm_explore_rerun(const struct wm_scn *s, const char *sig, unsigned n, wm_scn_runner run,
+                          void *ctx, unsigned *ran);
 
 /* Every driver x transport x chunking on the settings of a transcript file:
  * each must hold the invariants and all must agree byte for byte. The

@@ -1,5 +1,7 @@
 #include "explore_fail.h"
 
+#include "explore_sig.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -222,13 +224,38 @@ static int run_here(void *ctx, const struct wm_scn *s, struct wm_outcome *o)
     return rc;
 }
 
+/* The shrunk case again, x->reruns times, as it was shrunk: one that does
+ * not fail every time is flaky (its rate said, and put in *flaky). */
+static void rerun(const struct wm_xfail *x, const struct wm_scn *scn, const struct wm_outcome *out,
+                  struct tee *t, char *flaky, size_t size)
+{
+    char sig[WM_XSIG_MAX];
+    unsigned ran, failed;
+    if (!x->reruns)
+        return;
+    wm_xsig_of(out, sig, sizeof sig);
+    failed = x->live ? wm_explore_rerun(scn, sig, x->reruns, wm_explore_live, x->live, &ran)
+             : x->no_fork ? wm_explore_rerun(scn, sig, x->reruns, run_here, (void *)x, &ran)
+                          : wm_explore_rerun(scn, sig, x->reruns, NULL, (void *)x->budget, &ran);
+    if (ran && failed == ran) {
+        say(t, "  re-ran %u times: failed every time\n", ran);
+    } else if (ran) {
+        snprintf(flaky, size, "flaky, failed %u of %u re-runs (%u%%)", failed, ran,
+                 failed * 100 / ran);
+        say(t, "  %s: the shrunk case does not fail every time\n", flaky);
+    }
+}
+
 static int tell(const struct wm_xfail *x, uint64_t k, struct wm_scn *scn, struct wm_outcome *out,
-                struct tee *t, struct wm_case_result *res, char *file, size_t size)
+                struct tee *t, struct wm_case_result *res, char *file, size_t size, char *flaky,
+                size_t flaky_size)
 {
     char before[800], after[800], path[4200];
     wm_scn_describe(scn, before, sizeof before);
     say(t, "FAIL run %" PRIu64 " of seed %" PRIu64 "\n", k, x->seed);
     say_violation(t, "  found", out);
+    if (x->sig)
+        say(t, "  signature: %s\n", x->sig);
     say(t, "  scenario: %s\n", before);
     /* Kept before shrinking, which runs the bug again and again: if one of
      * those runs crashes, the case as found is still on disk. */
@@ -244,6 +271,7 @@ static int tell(const struct wm_xfail *x, uint64_t k, struct wm_scn *scn, struct
     wm_scn_describe(scn, after, sizeof after);
     say(t, "  shrunk in %u runs to: %s\n", spent, after);
     say_violation(t, "  fails", out);
+    rerun(x, scn, out, t, flaky, flaky_size);
     res->first_line = out->v.lineno;
     if (write_case(x->dir, x->seed, k, "", scn, out, path, sizeof path) < 0) {
         fprintf(stderr, "%s: cannot write %s/: %s\n", x->cmd, x->dir, strerror(errno));
@@ -268,6 +296,40 @@ static int tell(const struct wm_xfail *x, uint64_t k, struct wm_scn *scn, struct
     return WM_EXIT_FAIL;
 }
 
+/* The reports' one line: the violation (after "flaky, ...: " when so). */
+static void set_message(struct wm_case_result *res, const struct wm_outcome *out,
+                        const char *flaky)
+{
+    char msg[WM_INV_MSG_MAX + 200];
+    int n = flaky[0] ? snprintf(msg, sizeof msg, "%s: ", flaky) : 0;
+    violation_line(out, msg + n, sizeof msg - (size_t)n);
+    res->message = strdup(msg);
+}
+
+int wm_xfail_again(const struct wm_xfail *x, uint64_t k, uint64_t first,
+                   const struct wm_outcome *out, struct wm_case_result *res)
+{
+    struct tee t = {0};
+    char from_file[10240], from_seed[10240];
+    t.mem = open_memstream(&t.text, &t.len);
+    *res = (struct wm_case_result){.status = WM_CASE_FAILED};
+    char as[48] = "past --max-findings";
+    if (first != UINT64_MAX)
+        snprintf(as, sizeof as, "as run %" PRIu64, first);
+    say(&t, "FAIL run %" PRIu64 " of seed %" PRIu64 " (signature %s, %s: not shrunk)\n", k,
+        x->seed, x->sig ? x->sig : "?", as);
+    say_violation(&t, "  found", out);
+    reproducers(x, k, "", from_file, from_seed, sizeof from_file);
+    say(&t, "  reproduce (not shrunk): %s\n", from_seed);
+    res->reproduce = strdup(from_seed);
+    if (t.mem && fclose(t.mem) == 0)
+        res->text = t.text, res->len = t.len;
+    else
+        free(t.text);
+    set_message(res, out, "");
+    return WM_EXIT_FAIL;
+}
+
 int wm_xfail_report(const struct wm_xfail *x, uint64_t k, struct wm_scn *scn,
                     struct wm_outcome *out, struct wm_case_result *res, char *file, size_t size)
 {
@@ -275,14 +337,13 @@ int wm_xfail_report(const struct wm_xfail *x, uint64_t k, struct wm_scn *scn,
     t.mem = open_memstream(&t.text, &t.len);
     *res = (struct wm_case_result){.status = WM_CASE_FAILED};
     file[0] = '\0';
-    int rc = tell(x, k, scn, out, &t, res, file, size);
+    char flaky[80] = "";
+    int rc = tell(x, k, scn, out, &t, res, file, size, flaky, sizeof flaky);
     if (t.mem && fclose(t.mem) == 0) {
         res->text = t.text, res->len = t.len;
     } else {
         free(t.text);
     }
-    char msg[WM_INV_MSG_MAX + 200]; /* one line: the violation the shrunk case fails with */
-    violation_line(out, msg, sizeof msg);
-    res->message = strdup(msg);
+    set_message(res, out, flaky); /* the violation the shrunk case fails with */
     return rc;
 }

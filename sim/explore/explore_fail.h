@@ -24,6 +24,8 @@ struct wm_xfail {
     int no_fork; /* --no-fork: the shrinking runs stay in this process */
     const struct wm_explore_budget *budget; /* every run's (NULL: the defaults) */
     struct wm_watchdog *watch;             /* --no-fork's, or NULL */
+    const char *sig; /* --keep-going: the finding's signature (explore_sig.h), said; or NULL */
+    unsigned reruns; /* --reruns: the shrunk case's runs before it is reported */
 };
 
 /* Run k failed (*out, on *scn): prints it, writes the case as found, shrinks
@@ -33,6 +35,13 @@ struct wm_xfail {
  * if none was written). Returns WM_EXIT_FAIL. */
 int wm_xfail_report(const struct wm_xfail *x, uint64_t k, struct wm_scn *scn,
                     struct wm_outcome *out, struct wm_case_result *res, char *file, size_t size);
+
+/* --keep-going: run k failed (*out) with a signature an earlier run (first)
+ * was reported and shrunk for (UINT64_MAX: a signature past --max-findings): told in short, not shrunk, with the command
+ * that repeats the run from the seed; res as for wm_xfail_report. Returns
+ * WM_EXIT_FAIL. */
+int wm_xfail_again(const struct wm_xfail *x, uint64_t k, uint64_t first,
+                   const struct wm_outcome *out, struct wm_case_result *res);
 
 /* Before any run: 0 if a failure could be written under dir (it exists as
  * a folder this process may write in, or its nearest existing ancestor is

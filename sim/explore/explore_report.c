@@ -68,7 +68,7 @@ int wm_xreport_html(struct wm_xreport *x, const char *path, int argc, char *cons
 }
 
 void wm_xreport_run(struct wm_xreport *x, uint64_t seed, uint64_t run, const char *scenario,
-                    const char *file, const struct wm_case_result *r)
+                    const char *file, const char *sig, const struct wm_case_result *r)
 {
     if (x->spool) {
         char name[64];
@@ -82,6 +82,10 @@ void wm_xreport_run(struct wm_xreport *x, uint64_t seed, uint64_t run, const cha
         wm_report_json_string(x->json, scenario);
         fputs(", \"file\": ", x->json);
         wm_report_json_string(x->json, file);
+        if (sig) {
+            fputs(", \"signature\": ", x->json);
+            wm_report_json_string(x->json, sig);
+        }
         fputs(", ", x->json);
         wm_report_json_fields(x->json, r);
         fputs("}", x->json);

@@ -37,10 +37,11 @@ int wm_xreport_open(struct wm_xreport *x, const char *junit_path, const char *js
 int wm_xreport_html(struct wm_xreport *x, const char *path, int argc, char *const *argv,
                     uint64_t seed, struct wm_err *err);
 /* Run `run` of `seed` ended: its testcase "run RUN of seed SEED" and its
- * object {"run": RUN, "seed": SEED, "scenario": ..., "file": ..., then the
+ * object {"run": RUN, "seed": SEED, "scenario": ..., "file": ..., then
+ * "signature": ... when sig is not NULL (--keep-going's failures), then the
  * members check writes}. file: the case written for a failure, or NULL. */
 void wm_xreport_run(struct wm_xreport *x, uint64_t seed, uint64_t run, const char *scenario,
-                    const char *file, const struct wm_case_result *r);
+                    const char *file, const char *sig, const struct wm_case_result *r);
 /* Finishes and closes both files, also after an error: 0, or -1 with err. */
 int wm_xreport_close(struct wm_xreport *x, struct wm_err *err);
 
