@@ -15,10 +15,12 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "evloop.h"
+#include "sock_ep.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -27,12 +29,10 @@
 struct erun;
 
 struct eside {
-    struct wm_endpoint *ep;
+    struct wm_sockep io; /* its endpoint, socket, input buffer and counts */
+    struct wm_endpoint *ep; /* io.ep */
     struct econn *conn;
-    int fd;
-    struct wm_inbuf in; /* read but not yet taken by the endpoint */
-    uint64_t sent, rcvd;
-    int eof_done, shut_done, half_done;
+    int shut_done, half_done;
 };
 
 struct econn {
@@ -65,27 +65,15 @@ static struct eside *peer_of(struct eside *me)
     return &me->conn->s[me == &me->conn->s[0]];
 }
 
-static int can_take(const struct eside *me)
-{
-    return wm_ep_can_take(me->ep);
-}
-
+/* The module's interest, narrowed: read only what the peer has sent or
+ * its end, as the simulator finds a side ready. */
 static int interest(struct eside *me)
 {
     const struct eside *peer = peer_of(me);
-    int mask = wm_ep_pending(me->ep) ? WM_EL_WRITE : 0;
-    if (can_take(me) && wm_inbuf_left(&me->in) == 0 &&
-        (peer->sent > me->rcvd || ((peer->shut_done || peer->half_done) && !me->eof_done)))
-        mask |= WM_EL_READ;
+    int mask = wm_sockep_interest(&me->io);
+    if (!(peer->io.sent > me->io.rcvd || peer->shut_done || peer->half_done))
+        mask &= ~WM_EL_READ;
     return mask;
-}
-
-/* Hands buffered input to the endpoint; 1 if it took any. */
-static int feed(struct eside *me)
-{
-    if (wm_inbuf_left(&me->in) == 0 || !can_take(me))
-        return 0;
-    return wm_ep_feed_inbuf(me->ep, &me->in) > 0;
 }
 
 /* Does what needs no readiness until nothing changes, then sets interests. */
@@ -98,18 +86,18 @@ static void settle(struct econn *ec)
             struct eside *me = &ec->s[k], *peer = &ec->s[!k];
             if (me->shut_done)
                 continue;
-            moved |= feed(me);
+            moved |= wm_sockep_feed(&me->io);
             if (peer->shut_done && wm_ep_pending(me->ep)) {
                 wm_ep_discard(me->ep); /* nobody will read it */
                 moved = 1;
             }
             if (me->ep->closed && wm_ep_pending(me->ep) == 0) {
-                shutdown(me->fd, SHUT_RDWR);
+                shutdown(me->io.fd, SHUT_RDWR);
                 me->shut_done = 1;
-                wm_el_del(ec->run->el, me->fd);
+                wm_el_del(ec->run->el, me->io.fd);
                 moved = 1;
             } else if (me->ep->out_shut && !me->half_done && wm_ep_pending(me->ep) == 0) {
-                shutdown(me->fd, SHUT_WR); /* a half-close: it reads on */
+                shutdown(me->io.fd, SHUT_WR); /* a half-close: it reads on */
                 me->half_done = 1;
                 moved = 1;
             }
@@ -117,47 +105,23 @@ static void settle(struct econn *ec)
     } while (moved);
     for (int k = 0; k < 2; k++)
         if (!ec->s[k].shut_done)
-            wm_el_set(ec->run->el, ec->s[k].fd, interest(&ec->s[k]));
+            wm_el_set(ec->run->el, ec->s[k].io.fd, interest(&ec->s[k]));
 }
 
 static void do_write(struct eside *me)
 {
-    while (wm_ep_pending(me->ep) > 0) {
-        ssize_t w = send(me->fd, wm_ep_pending_data(me->ep), wm_ep_pending(me->ep), MSG_NOSIGNAL);
-        if (w > 0) {
-            wm_ep_consumed(me->ep, (size_t)w);
-            me->sent += (uint64_t)w;
-        } else if (w < 0 && errno == EINTR) {
-            continue;
-        } else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            return;
-        } else if (w < 0 && (errno == EPIPE || errno == ECONNRESET)) {
-            wm_ep_discard(me->ep); /* the peer is gone (a holding script plays on) */
-            continue;
-        } else {
-            fail(me->conn->run, "connection %u: %s side: send: %s", me->conn->c->index + 1,
-                 me->ep->side == 'C' ? "client" : "server", strerror(errno));
-            return;
-        }
-    }
+    if (wm_sockep_flush(&me->io) == WM_IO_ERROR) /* the peer gone: discarded, a script plays on */
+        fail(me->conn->run, "connection %u: %s side: send: %s", me->conn->c->index + 1,
+             me->ep->side == 'C' ? "client" : "server", strerror(errno));
 }
 
 static void do_read(struct eside *me)
 {
-    if (!can_take(me) || wm_inbuf_left(&me->in) != 0)
+    if (!wm_sockep_wants_read(&me->io))
         return;
-    ssize_t r = recv(me->fd, me->in.data, sizeof me->in.data, 0);
-    if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-        return;
-    if (r > 0) {
-        me->in.off = 0;
-        me->in.len = (size_t)r;
-        me->rcvd += (uint64_t)r;
-        feed(me);
-    } else if (!me->eof_done) { /* 0, or a reset: the end of the stream */
-        me->eof_done = 1;
-        wm_ep_eof(me->ep);
-    }
+    if (wm_sockep_read(&me->io) == WM_IO_ERROR)
+        fail(me->conn->run, "connection %u: %s side: recv: %s", me->conn->c->index + 1,
+             me->ep->side == 'C' ? "client" : "server", strerror(errno));
 }
 
 static void on_ready(struct wm_evloop *el, int fd, int ready, void *ud)
@@ -179,8 +143,8 @@ static int open_pair(struct econn *ec, struct wm_err *err)
         wm_err_set(err, "connection %u: socketpair: %s", ec->c->index + 1, strerror(errno));
         return -1;
     }
-    ec->s[0].fd = fd[0];
-    ec->s[1].fd = fd[1];
+    ec->s[0].io.fd = fd[0];
+    ec->s[1].io.fd = fd[1];
     for (int k = 0; k < 2; k++) {
         int fl = fcntl(fd[k], F_GETFL);
         if (fl < 0 || fcntl(fd[k], F_SETFL, fl | O_NONBLOCK) < 0 ||
@@ -280,9 +244,11 @@ int wm_events_run(struct wm_conn *conns, unsigned n, struct wm_err *err)
     for (unsigned i = 0; i < n; i++) {
         ec[i].run = &run;
         ec[i].c = &conns[i];
-        for (int k = 0; k < 2; k++)
+        for (int k = 0; k < 2; k++) {
             ec[i].s[k] = (struct eside){.ep = k ? &conns[i].server : &conns[i].client,
-                                        .conn = &ec[i], .fd = -1};
+                                        .conn = &ec[i]};
+            wm_sockep_init(&ec[i].s[k].io, -1, ec[i].s[k].ep);
+        }
     }
     for (unsigned i = 0; i < n; i++)
         if (open_pair(&ec[i], err) < 0)
@@ -293,7 +259,7 @@ int wm_events_run(struct wm_conn *conns, unsigned n, struct wm_err *err)
     }
     for (unsigned i = 0; i < n; i++) {
         for (int k = 0; k < 2; k++) {
-            if (wm_el_add(run.el, ec[i].s[k].fd, 0, on_ready, &ec[i].s[k]) < 0) {
+            if (wm_el_add(run.el, ec[i].s[k].io.fd, 0, on_ready, &ec[i].s[k]) < 0) {
                 wm_err_set(err, "connection %u: event loop full", i + 1);
                 goto out;
             }
@@ -327,8 +293,8 @@ out:
     if (ec) {
         for (unsigned i = 0; i < n; i++)
             for (int k = 0; k < 2; k++)
-                if (ec[i].s[k].fd >= 0)
-                    close(ec[i].s[k].fd);
+                if (ec[i].s[k].io.fd >= 0)
+                    close(ec[i].s[k].io.fd);
     }
     wm_el_free(run.el);
     free(ec);

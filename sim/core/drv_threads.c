@@ -13,6 +13,7 @@
  * SO_RCVTIMEO makes a blocked recv look up every tick to learn what was
  * decided (or that the run failed); SO_SNDTIMEO bounds a blocked send. */
 #include "drivers.h"
+#include "sock_ep.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -39,11 +40,9 @@ struct tside {
     struct tconn *tc;
     struct wm_endpoint *ep;
     int k; /* 0 client, 1 server */
-    int fd;
+    struct wm_sockep io; /* its socket and what it read but the endpoint did not take */
     pthread_t tid;
     int started;
-    struct wm_inbuf in; /* read but not yet taken by the endpoint */
-    int eof_done;
     int half_done; /* its writing half is shut (a script's half-close) */
 };
 
@@ -91,30 +90,26 @@ static int stopped(struct trun *run)
     return s;
 }
 
-/* Writes everything pending, blocking. -1 if the run failed. */
+/* Writes everything pending, blocking; each write is counted at once, for
+ * the peer's stuck check. -1 if the run failed. */
 static int flush(struct tside *me)
 {
     struct tconn *tc = me->tc;
     while (wm_ep_pending(me->ep) > 0) {
-        ssize_t w = send(me->fd, wm_ep_pending_data(me->ep), wm_ep_pending(me->ep), MSG_NOSIGNAL);
-        if (w > 0) {
-            wm_ep_consumed(me->ep, (size_t)w);
+        size_t put;
+        /* The peer gone (EOF, RESET): nobody will read this, nor what a
+         * holding script plays on into (discarded too, as it comes). */
+        enum wm_io rc = wm_sockep_send(&me->io, wm_ep_pending(me->ep), &put);
+        if (rc == WM_IO_DATA) {
             pthread_mutex_lock(&tc->mu);
-            tc->sent[me->k] += (uint64_t)w;
+            tc->sent[me->k] += (uint64_t)put;
             pthread_mutex_unlock(&tc->mu);
-        } else if (w < 0 && errno == EINTR) {
-            continue;
-        } else if (w < 0 && (errno == EPIPE || errno == ECONNRESET)) {
-            /* The peer is gone: nobody will read this, nor what a holding
-             * script plays on into (discarded too, as it comes). */
-            wm_ep_discard(me->ep);
-            continue;
-        } else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        } else if (rc == WM_IO_AGAIN) {
             fail(tc->run, "connection %u: the %s was blocked in send for %d ms with %zu bytes "
                  "unsent (its peer is not reading)", tc->c->index + 1, side_name(me),
                  WM_THREADS_TIMEOUT_MS, wm_ep_pending(me->ep));
             return -1;
-        } else {
+        } else if (rc == WM_IO_ERROR) {
             fail(tc->run, "connection %u: %s side: send: %s", tc->c->index + 1, side_name(me),
                  strerror(errno));
             return -1;
@@ -170,11 +165,11 @@ static int check_stuck(struct tconn *tc, int k, char *what, size_t size)
     return 1;
 }
 
-enum wait_rc { GOT_BYTES, GOT_EOF, ABANDONED, TIMED_OUT, FAILED };
+enum wait_rc { GOT_BYTES, GOT_END, ABANDONED, TIMED_OUT, FAILED };
 
-/* Blocks until bytes, the end of the stream, a decision to abandon this
- * side, or the end of the run. */
-static enum wait_rc await_input(struct tside *me)
+/* Blocks until bytes, the end of the stream (*end: EOF or RESET), a
+ * decision to abandon this side, or the end of the run. */
+static enum wait_rc await_input(struct tside *me, enum wm_io *end)
 {
     struct tconn *tc = me->tc;
     char what[WM_ERR_MAX];
@@ -200,8 +195,13 @@ static enum wait_rc await_input(struct tside *me)
         }
         if (stopped(tc->run))
             return FAILED;
-        ssize_t r = recv(me->fd, me->in.data, sizeof me->in.data, 0);
-        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+        enum wm_io r = wm_sockep_recv(&me->io, 0);
+        if (r == WM_IO_ERROR) {
+            fail(tc->run, "connection %u: %s side: recv: %s", tc->c->index + 1, side_name(me),
+                 strerror(errno));
+            return FAILED;
+        }
+        if (r == WM_IO_AGAIN) {
             /* A busy peer (not waiting itself) may take as long as it needs;
              * only time spent with both sides waiting counts, and the stuck
              * check above should already have caught that: a safety net. */
@@ -219,8 +219,8 @@ static enum wait_rc await_input(struct tside *me)
         }
         pthread_mutex_lock(&tc->mu);
         tc->idle[me->k] = 0;
-        if (r > 0)
-            tc->rcvd[me->k] += (uint64_t)r;
+        if (r == WM_IO_DATA)
+            tc->rcvd[me->k] += (uint64_t)wm_inbuf_left(&me->io.in);
         else if (tc->half[!me->k])
             tc->rcvd[me->k]++; /* the half-close's end, read once (eof_done follows) */
         ab = tc->abandon[me->k];
@@ -230,12 +230,10 @@ static enum wait_rc await_input(struct tside *me)
             wm_ep_abandon(me->ep);
             return ABANDONED;
         }
-        if (r > 0) {
-            me->in.off = 0;
-            me->in.len = (size_t)r;
+        if (r == WM_IO_DATA)
             return GOT_BYTES;
-        }
-        return GOT_EOF; /* 0, or a reset: the end of the stream */
+        *end = r; /* the end of the stream, or a reset */
+        return GOT_END;
     }
 }
 
@@ -271,7 +269,7 @@ static void *side_main(void *arg)
             pthread_mutex_lock(&me->tc->mu);
             me->tc->done[me->k] = 1;
             pthread_mutex_unlock(&me->tc->mu);
-            shutdown(me->fd, SHUT_RDWR);
+            shutdown(me->io.fd, SHUT_RDWR);
             break;
         }
         if (ep->hung) {
@@ -285,14 +283,14 @@ static void *side_main(void *arg)
             me->tc->sent[me->k]++; /* in flight until the peer reads the end */
             me->tc->half[me->k] = 1;
             pthread_mutex_unlock(&me->tc->mu);
-            shutdown(me->fd, SHUT_WR);
+            shutdown(me->io.fd, SHUT_WR);
             me->half_done = 1;
         }
-        if (wm_inbuf_left(&me->in) > 0) { /* feeding paused at the high-water mark */
-            wm_ep_feed_inbuf(me->ep, &me->in);
+        if (wm_inbuf_left(&me->io.in) > 0) { /* feeding paused at the high-water mark */
+            wm_ep_feed_inbuf(me->ep, &me->io.in);
             continue;
         }
-        if (me->eof_done) { /* open after its peer's close: nothing more can come */
+        if (me->io.eof_done) { /* open after its peer's close: nothing more can come */
             if (ep->role == &wm_script_role) {
                 wm_ep_abandon(ep);
                 continue;
@@ -302,13 +300,13 @@ static void *side_main(void *arg)
             fail(me->tc->run, "no progress: %s", what);
             break;
         }
-        switch (await_input(me)) {
+        enum wm_io end = WM_IO_EOF;
+        switch (await_input(me, &end)) {
         case GOT_BYTES:
-            wm_ep_feed_inbuf(me->ep, &me->in);
+            wm_ep_feed_inbuf(me->ep, &me->io.in);
             break;
-        case GOT_EOF:
-            me->eof_done = 1;
-            wm_ep_eof(ep);
+        case GOT_END:
+            wm_sockep_end(&me->io, end);
             break;
         case ABANDONED:
         case TIMED_OUT:
@@ -327,8 +325,8 @@ static int open_pair(struct tconn *tc, struct wm_err *err)
         wm_err_set(err, "connection %u: socketpair: %s", tc->c->index + 1, strerror(errno));
         return -1;
     }
-    tc->s[0].fd = fd[0];
-    tc->s[1].fd = fd[1];
+    tc->s[0].io.fd = fd[0];
+    tc->s[1].io.fd = fd[1];
     struct timeval tick = {WM_THREADS_TICK_MS / 1000, (WM_THREADS_TICK_MS % 1000) * 1000};
     struct timeval limit = {WM_THREADS_TIMEOUT_MS / 1000, (WM_THREADS_TIMEOUT_MS % 1000) * 1000};
     for (int k = 0; k < 2; k++) {
@@ -364,8 +362,9 @@ int wm_threads_run(struct wm_conn *conns, unsigned n, struct wm_err *err)
         tc[i].run = &run;
         tc[i].c = &conns[i];
         for (int k = 0; k < 2; k++) {
-            tc[i].s[k] = (struct tside){.tc = &tc[i], .k = k, .fd = -1,
+            tc[i].s[k] = (struct tside){.tc = &tc[i], .k = k,
                                         .ep = k ? &conns[i].server : &conns[i].client};
+            wm_sockep_init(&tc[i].s[k].io, -1, tc[i].s[k].ep);
             tc[i].is_script[k] = tc[i].s[k].ep->role == &wm_script_role;
         }
     }
@@ -420,8 +419,8 @@ out:
         pthread_attr_destroy(&attr);
     for (unsigned i = 0; tc && i < n; i++) {
         for (int k = 0; k < 2; k++)
-            if (tc[i].s[k].fd >= 0)
-                close(tc[i].s[k].fd);
+            if (tc[i].s[k].io.fd >= 0)
+                close(tc[i].s[k].io.fd);
         if (tc[i].mu_ok)
             pthread_mutex_destroy(&tc[i].mu);
     }
