@@ -70,11 +70,10 @@ int wm_sconn_init(struct wm_sconn *c, const struct wm_serve_opts *o, uint64_t k,
                   const char *addr)
 {
     c->num = k + 1;
-    c->fd = fd;
     c->con = o->con;
     snprintf(c->addr, sizeof c->addr, "%s", addr);
-    c->in.off = c->in.len = 0;
-    c->eof_done = c->peer_gone = c->error = c->idle = c->cut = c->ack_owed = 0;
+    wm_sockep_init(&c->io, fd, &c->ep);
+    c->error = c->idle = c->cut = c->ack_owed = 0;
     if (wm_sess_server_init(&c->session, o->profile, o->seed + k, o->max_guesses, o->budget) < 0)
         return -1;
     if (wm_ep_init(&c->ep, 'S', c->session.role, c->session.self, NULL, o->max_line,
@@ -97,18 +96,6 @@ void wm_sconn_free(struct wm_sconn *c)
     wm_sess_server_free(&c->session);
 }
 
-int wm_sconn_can_take(const struct wm_sconn *c)
-{
-    return !c->ep.closed && !c->ep.hung && wm_ep_pending(&c->ep) < WM_EP_HIGH_WATER;
-}
-
-int wm_sconn_feed(struct wm_sconn *c)
-{
-    if (wm_inbuf_left(&c->in) == 0 || !wm_sconn_can_take(c))
-        return 0;
-    return wm_ep_feed_inbuf(&c->ep, &c->in) > 0;
-}
-
 int wm_sconn_check_fault(struct wm_sconn *c)
 {
     if (!c->ep.fault)
@@ -124,32 +111,30 @@ void wm_serve_count(struct wm_serve_stats *st, const struct wm_sconn *c)
     st->cut += (uint64_t)(c->cut != 0);
 }
 
-ssize_t wm_sconn_recv(struct wm_sconn *c)
+enum wm_io wm_sconn_recv(struct wm_sconn *c)
 {
-    assert(wm_inbuf_left(&c->in) == 0);
-    ssize_t r = recv(c->fd, c->in.data, sizeof c->in.data, 0);
-    if (r > 0) {
-        c->in.off = 0;
-        c->in.len = (size_t)r;
+    enum wm_io r = wm_sockep_recv(&c->io, 0);
+    if (r == WM_IO_DATA)
         c->ack_owed = 1;
-    }
     return r;
 }
 
-ssize_t wm_sconn_send(struct wm_sconn *c)
+enum wm_io wm_sconn_flush(struct wm_sconn *c)
 {
-    ssize_t w = send(c->fd, wm_ep_pending_data(&c->ep), wm_ep_pending(&c->ep), MSG_NOSIGNAL);
-    if (w > 0) {
-        wm_ep_consumed(&c->ep, (size_t)w);
+    uint64_t before = c->io.sent;
+    int e;
+    enum wm_io r = wm_sockep_flush(&c->io);
+    e = errno;
+    if (c->io.sent != before)
         c->ack_owed = 0;
-    }
-    return w;
+    errno = e;
+    return r;
 }
 
 void wm_sconn_ack(struct wm_sconn *c)
 {
     if (c->ack_owed)
-        wm_net_ack_now(c->fd);
+        wm_net_ack_now(c->io.fd);
     c->ack_owed = 0;
 }
 

@@ -29,6 +29,7 @@
 #include "err.h"
 #include "sessions.h"
 #include "sig.h"
+#include "sock_ep.h"
 
 #define WM_SERVE_DEFAULT_MAX_CONNECTIONS 1024
 #define WM_SERVE_MAX_CONNECTIONS 65536
@@ -81,14 +82,11 @@ struct wm_serve_stats {
  * driver embeds it and touches it from one thread only. */
 struct wm_sconn {
     uint64_t num; /* connection number, from 1 */
-    int fd;
     char addr[80];
     struct wm_con *con;
     struct wm_sess_server session; /* the --profile's (sessions.h) */
     struct wm_endpoint ep;
-    struct wm_inbuf in; /* read but not yet taken by the endpoint */
-    int eof_done;  /* the end of the stream was delivered */
-    int peer_gone; /* a send failed with EPIPE or ECONNRESET */
+    struct wm_sockep io; /* the socket (io.fd), what was read, the end, the peer gone */
     int error;     /* a protocol or socket error was logged */
     int idle;      /* closed by the idle timeout */
     int cut;       /* closed by the shutdown */
@@ -105,15 +103,10 @@ size_t wm_serve_default_memory(void);
 int wm_sconn_init(struct wm_sconn *c, const struct wm_serve_opts *o, uint64_t k, int fd,
                   const char *addr);
 void wm_sconn_free(struct wm_sconn *c);
-/* Hands buffered input to the endpoint, respecting its backpressure;
- * 1 if it took any. */
-int wm_sconn_feed(struct wm_sconn *c);
-/* 1 if the endpoint can take input now (open, not hung, below the
- * high-water mark). A hung session (WM_OUT_HANG) keeps its connection: it
- * reads and writes nothing more (what it sent before goes out), counts
- * against --max-connections, and is closed by --idle-timeout (nothing was
- * received since) or at the shutdown. */
-int wm_sconn_can_take(const struct wm_sconn *c);
+/* A hung session (WM_OUT_HANG) keeps its connection: it takes no input
+ * (wm_ep_can_take) and writes nothing more (what it sent before goes out),
+ * counts against --max-connections, and is closed by --idle-timeout
+ * (nothing was received since) or at the shutdown. */
 /* Logs "connection K (ADDR): what" (stderr) and marks the error. */
 void wm_sconn_fail(struct wm_sconn *c, const char *fmt, ...) WM_PRINTF(2, 3);
 /* Logs a harness limit the endpoint hit (1), or returns 0. */
@@ -121,12 +114,11 @@ int wm_sconn_check_fault(struct wm_sconn *c);
 /* Adds a finished connection's outcome to the counters. */
 void wm_serve_count(struct wm_serve_stats *st, const struct wm_sconn *c);
 
-/* recv(2) into c->in (which must be empty): the bytes, 0 at the end, or -1
- * with errno. */
-ssize_t wm_sconn_recv(struct wm_sconn *c);
-/* send(2) of what the endpoint has pending: the bytes taken, or -1 with
- * errno. A reply carries the ACK of what was read. */
-ssize_t wm_sconn_send(struct wm_sconn *c);
+/* wm_sockep_recv into c->io.in (which must be empty); data read owes an ACK. */
+enum wm_io wm_sconn_recv(struct wm_sconn *c);
+/* wm_sockep_flush of what the endpoint has pending (the peer gone: it is
+ * discarded, io.peer_gone set). A reply carries the ACK of what was read. */
+enum wm_io wm_sconn_flush(struct wm_sconn *c);
 /* Before waiting for more input: what was read and left unanswered (a
  * REPORT) is acknowledged now, not by the kernel's delayed-ACK timer, for
  * which a Nagle client would hold its next line (docs/DESIGN.md, "Delayed

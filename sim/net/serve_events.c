@@ -94,8 +94,8 @@ static void touch(struct econn *e)
 static void conn_close(struct econn *e)
 {
     struct esrv *s = e->srv;
-    wm_el_del(s->el, e->c.fd);
-    close(e->c.fd);
+    wm_el_del(s->el, e->c.io.fd);
+    close(e->c.io.fd);
     list_del(list_of(e), e);
     wm_serve_count(s->st, &e->c);
     wm_sconn_free(&e->c);
@@ -105,7 +105,7 @@ static void conn_close(struct econn *e)
 
 static void begin_linger(struct econn *e)
 {
-    shutdown(e->c.fd, SHUT_WR); /* the client sees the end after every reply */
+    shutdown(e->c.io.fd, SHUT_WR); /* the client sees the end after every reply */
     list_del(&e->srv->active, e);
     e->lingering = 1;
     e->deadline = wm_serve_now_ms() + WM_SERVE_LINGER_MS;
@@ -114,35 +114,19 @@ static void begin_linger(struct econn *e)
 
 static int interest(const struct econn *e)
 {
-    const struct wm_sconn *c = &e->c;
-    int mask = wm_ep_pending(&c->ep) ? WM_EL_WRITE : 0;
-    if (e->lingering || (wm_sconn_can_take(c) && !c->eof_done && wm_inbuf_left(&c->in) == 0))
-        mask |= WM_EL_READ;
-    return mask;
+    int mask = wm_sockep_interest(&e->c.io);
+    return e->lingering ? mask | WM_EL_READ : mask; /* what the client still sends is dropped */
 }
 
 static void do_write(struct econn *e)
 {
     struct wm_sconn *c = &e->c;
-    while (wm_ep_pending(&c->ep) > 0) {
-        ssize_t w = wm_sconn_send(c);
-        if (w > 0) {
-            continue;
-        } else if (w < 0 && errno == EINTR) {
-            continue;
-        } else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            return;
-        } else if (w < 0 && (errno == EPIPE || errno == ECONNRESET)) {
-            c->peer_gone = 1; /* reading will show the end */
-            wm_ep_discard(&c->ep);
-            return;
-        } else {
-            wm_sconn_fail(c, "send: %s", strerror(errno));
-            c->peer_gone = 1;
-            wm_ep_discard(&c->ep);
-            wm_ep_abandon(&c->ep);
-            return;
-        }
+    /* would block: the loop reports room; the peer gone: discarded */
+    if (wm_sconn_flush(c) == WM_IO_ERROR) {
+        wm_sconn_fail(c, "send: %s", strerror(errno));
+        c->io.peer_gone = 1;
+        wm_ep_discard(&c->ep);
+        wm_ep_abandon(&c->ep);
     }
 }
 
@@ -155,13 +139,13 @@ static void pump(struct econn *e)
 {
     struct wm_sconn *c = &e->c;
     for (;;) {
-        int moved = wm_sconn_feed(c);
+        int moved = wm_sockep_feed(&c->io);
         size_t before = wm_ep_pending(&c->ep);
-        if (before && !c->peer_gone && !c->ep.fault) {
+        if (before && !c->io.peer_gone && !c->ep.fault) {
             do_write(e);
             moved |= wm_ep_pending(&c->ep) < before;
         }
-        if (!moved || c->ep.fault || wm_inbuf_left(&c->in) == 0)
+        if (!moved || c->ep.fault || wm_inbuf_left(&c->io.in) == 0)
             return;
     }
 }
@@ -177,12 +161,12 @@ static void settle(struct econn *e)
             conn_close(e);
             return;
         }
-        if (c->peer_gone)
+        if (c->io.peer_gone)
             wm_ep_discard(&c->ep); /* nobody will read it */
-        if (c->eof_done && !c->ep.closed)
+        if (c->io.eof_done && !c->ep.closed)
             wm_ep_abandon(&c->ep); /* a session open after the end: nothing can come */
         if (c->ep.closed && wm_ep_pending(&c->ep) == 0) {
-            if (c->eof_done || c->peer_gone) {
+            if (c->io.eof_done || c->io.peer_gone) {
                 conn_close(e);
                 return;
             }
@@ -191,7 +175,7 @@ static void settle(struct econn *e)
     }
     int mask = interest(e);
     if (mask != e->mask) {
-        if (wm_el_set(e->srv->el, c->fd, mask) < 0) { /* epoll out of memory: cannot wait */
+        if (wm_el_set(e->srv->el, c->io.fd, mask) < 0) { /* epoll out of memory: cannot wait */
             wm_sconn_fail(c, "event loop: %s", strerror(errno));
             conn_close(e);
             return;
@@ -206,29 +190,24 @@ static int do_read(struct econn *e)
     struct wm_sconn *c = &e->c;
     char drop[WM_IO_CHUNK];
     if (e->lingering) {
-        ssize_t r = recv(c->fd, drop, sizeof drop, 0);
-        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-            return 0;
-        return r > 0 ? 0 : -1; /* the client's end, or a reset: done */
+        size_t got;
+        enum wm_io r = wm_sock_recv(c->io.fd, drop, sizeof drop, &got);
+        return r == WM_IO_DATA || r == WM_IO_AGAIN ? 0 : -1; /* the client's end: done */
     }
-    if (!wm_sconn_can_take(c) || wm_inbuf_left(&c->in) != 0 || c->eof_done)
+    if (!wm_sockep_wants_read(&c->io))
         return 0;
-    ssize_t r = wm_sconn_recv(c);
-    if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    enum wm_io r = wm_sconn_recv(c);
+    if (r == WM_IO_AGAIN)
         return 0;
-    if (r > 0) {
+    if (r == WM_IO_DATA) {
         touch(e);
         return 0;
     }
-    if (r < 0 && errno != ECONNRESET) {
+    if (r == WM_IO_ERROR) {
         wm_sconn_fail(c, "recv: %s", strerror(errno));
         return -1;
     }
-    c->eof_done = 1; /* 0, or a reset: the end of the stream */
-    if (r < 0)
-        wm_ep_reset(&c->ep);
-    else
-        wm_ep_eof(&c->ep);
+    wm_sockep_end(&c->io, r); /* the end of the stream, or a reset */
     return 0;
 }
 

@@ -61,33 +61,23 @@ static int stopping(struct tsrv *s)
 static int flush(struct tconn *t)
 {
     struct wm_sconn *c = &t->c;
-    while (wm_ep_pending(&c->ep) > 0) {
-        ssize_t w = wm_sconn_send(c);
-        if (w > 0) {
-            continue;
-        } else if (w < 0 && errno == EINTR) {
-            continue;
-        } else if (w < 0 && (errno == EPIPE || errno == ECONNRESET)) {
-            c->peer_gone = 1; /* reading will show the end */
-            wm_ep_discard(&c->ep);
-            return 0;
-        } else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            if (stopping(t->srv)) {
-                c->cut = 1;
-                return -1;
-            }
-            char secs[32];
-            wm_serve_log(c->con, "connection %llu (%s): could not send for %s s (the client is "
-                         "not reading; --idle-timeout), closing", (unsigned long long)c->num,
-                         c->addr, wm_seconds_word(secs, sizeof secs, t->srv->o->idle_ms));
-            c->idle = 1;
-            return -1;
-        } else {
-            wm_sconn_fail(c, "send: %s", strerror(errno));
-            return -1;
-        }
+    enum wm_io rc = wm_sconn_flush(c); /* the peer gone: discarded, reading shows the end */
+    if (rc == WM_IO_DATA)
+        return 0;
+    if (rc == WM_IO_ERROR) {
+        wm_sconn_fail(c, "send: %s", strerror(errno));
+        return -1;
     }
-    return 0;
+    if (stopping(t->srv)) { /* would block: SO_SNDTIMEO passed, or the shutdown woke it */
+        c->cut = 1;
+        return -1;
+    }
+    char secs[32];
+    wm_serve_log(c->con, "connection %llu (%s): could not send for %s s (the client is "
+                 "not reading; --idle-timeout), closing", (unsigned long long)c->num,
+                 c->addr, wm_seconds_word(secs, sizeof secs, t->srv->o->idle_ms));
+    c->idle = 1;
+    return -1;
 }
 
 /* The session closed first: half-close so the client reads every reply
@@ -97,14 +87,12 @@ static void linger(struct tconn *t)
     char drop[WM_IO_CHUNK];
     struct timeval tv = {WM_SERVE_LINGER_MS / 1000, (WM_SERVE_LINGER_MS % 1000) * 1000};
     int64_t end = wm_serve_now_ms() + WM_SERVE_LINGER_MS;
-    shutdown(t->c.fd, SHUT_WR);
-    setsockopt(t->c.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    shutdown(t->c.io.fd, SHUT_WR);
+    setsockopt(t->c.io.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     while (wm_serve_now_ms() < end) {
-        ssize_t r = recv(t->c.fd, drop, sizeof drop, 0);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0 || stopping(t->srv))
-            return;
+        size_t got;
+        if (wm_sock_recv(t->c.io.fd, drop, sizeof drop, &got) != WM_IO_DATA || stopping(t->srv))
+            return; /* the client's end, a reset, the time up or the shutdown */
     }
 }
 
@@ -144,41 +132,37 @@ static void serve_conn(struct tconn *t)
             return;
         }
         if (ep->closed) {
-            if (!c->eof_done && !c->peer_gone)
+            if (!c->io.eof_done && !c->io.peer_gone)
                 linger(t);
             return;
         }
-        if (wm_inbuf_left(&c->in) > 0) { /* feeding paused at the high-water mark */
-            wm_sconn_feed(c);
+        if (wm_inbuf_left(&c->io.in) > 0) { /* feeding paused at the high-water mark */
+            wm_sockep_feed(&c->io);
             continue;
         }
-        if (c->eof_done) { /* a session open after the end: nothing more can come */
+        if (c->io.eof_done) { /* a session open after the end: nothing more can come */
             wm_ep_abandon(ep);
             continue;
         }
         wm_sconn_ack(c); /* the replies are out: about to wait for input */
-        ssize_t r = wm_sconn_recv(c);
+        enum wm_io r = wm_sconn_recv(c);
         int e = errno;
         if (stopping(t->srv)) { /* woken by the shutdown, or about to be */
             c->cut = 1;
             return;
         }
-        if (r > 0) {
-            wm_sconn_feed(c);
-        } else if (r == 0 || e == ECONNRESET) { /* the end of the stream */
-            c->eof_done = 1;
-            if (r < 0)
-                wm_ep_reset(ep);
-            else
-                wm_ep_eof(ep);
-        } else if (e == EAGAIN || e == EWOULDBLOCK) {
+        if (r == WM_IO_DATA) {
+            wm_sockep_feed(&c->io);
+        } else if (r == WM_IO_EOF || r == WM_IO_RESET) { /* the end of the stream */
+            wm_sockep_end(&c->io, r);
+        } else if (r == WM_IO_AGAIN) {
             char secs[32];
             wm_serve_log(c->con, "connection %llu (%s): nothing received for %s s "
                          "(--idle-timeout), closing", (unsigned long long)c->num, c->addr,
                          wm_seconds_word(secs, sizeof secs, t->srv->o->idle_ms));
             c->idle = 1;
             return;
-        } else if (e != EINTR) {
+        } else {
             wm_sconn_fail(c, "recv: %s", strerror(e));
             return;
         }
@@ -204,7 +188,7 @@ static void *conn_main(void *arg)
     s->done = t;
     pthread_cond_broadcast(&s->cv);
     pthread_mutex_unlock(&s->mu);
-    close(t->c.fd); /* out of the registry: nobody else touches it now */
+    close(t->c.io.fd); /* out of the registry: nobody else touches it now */
     return NULL;
 }
 
@@ -326,7 +310,7 @@ static void stop_all(struct tsrv *s)
     pthread_mutex_lock(&s->mu);
     s->stop = 1;
     for (struct tconn *t = s->open; t; t = t->next)
-        shutdown(t->c.fd, SHUT_RDWR);
+        shutdown(t->c.io.fd, SHUT_RDWR);
     while (s->nopen > 0)
         pthread_cond_wait(&s->cv, &s->mu);
     pthread_mutex_unlock(&s->mu);
