@@ -191,6 +191,15 @@ static enum wm_sess_rc on_eof(void *self, const struct wm_sink *out)
     return fail(c, out, &e);
 }
 
+static enum wm_sess_rc on_reset(void *self, const struct wm_sink *out)
+{
+    struct wm_client *c = self;
+    struct wm_err e;
+    wm_err_set(&e, WM_RESET_TEXT " while the client awaited a guess (game %zu, guess %" PRIu64
+                   ")", c->game + 1, c->asked + 1);
+    return fail(c, out, &e);
+}
+
 static enum wm_sess_rc on_bad_input(void *self, const struct wm_err *err, const struct wm_sink *out)
 {
     return fail(self, out, err);
@@ -206,4 +215,4 @@ static enum wm_sess_rc on_timeout(void *self, const struct wm_sink *out)
 }
 
 const struct wm_role wm_client_role = {start, on_line, on_eof, on_bad_input, on_timeout,
-                                      NULL, NULL, NULL, NULL, NULL, 0};
+                                      NULL, NULL, NULL, NULL, NULL, 0, on_reset};

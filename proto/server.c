@@ -150,6 +150,20 @@ static enum wm_sess_rc on_eof(void *self, const struct wm_sink *out)
     return WM_SESS_CLOSED;
 }
 
+/* As the book's readline raises ConnectionResetError: an error even
+ * between games, where a clean end is not one. */
+static enum wm_sess_rc on_reset(void *self, const struct wm_sink *out)
+{
+    struct wm_server *s = self;
+    struct wm_err e;
+    if (s->have_range && s->lo <= s->hi)
+        wm_err_set(&e, WM_RESET_TEXT " mid-game (range [%" PRId64 ", %" PRId64
+                       "], guesses made: %zu)", s->lo, s->hi, s->guesses.count);
+    else
+        wm_err_set(&e, WM_RESET_TEXT " between games");
+    return fail(s, out, &e);
+}
+
 static enum wm_sess_rc on_bad_input(void *self, const struct wm_err *err, const struct wm_sink *out)
 {
     return fail(self, out, err);
@@ -175,4 +189,4 @@ static enum wm_sess_rc start(void *self, const struct wm_sink *out)
 }
 
 const struct wm_role wm_server_role = {start, on_line, on_eof, on_bad_input, on_timeout,
-                                      NULL, NULL, NULL, NULL, NULL, 0};
+                                      NULL, NULL, NULL, NULL, NULL, 0, on_reset};

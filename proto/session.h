@@ -65,7 +65,15 @@ struct wm_role {
      * session judges a line's bytes itself (the book profiles decode them as
      * Python does); max-line still bounds a line. */
     int raw_lines;
+    /* Optional (NULL: as on_eof; a transcript writes a reset as a close).
+     * The peer reset the connection, with no unfinished line (that one is
+     * bad input, "connection reset by peer after ..."): report it in the
+     * words of WM_RESET_TEXT and close. */
+    enum wm_sess_rc (*on_reset)(void *self, const struct wm_sink *out);
 };
+
+/* The words of a peer's reset, in every report of one (docs/ERRORS.md). */
+#define WM_RESET_TEXT "connection reset by peer"
 
 static inline void wm_emit(const struct wm_sink *out, enum wm_out_kind kind, const char *text,
                            size_t len)

@@ -238,6 +238,40 @@ s.close()" "$port" || { stop "$name"; bad "$name" "the resetting client failed";
     ok "$name"
 }
 
+# reset_midgame_job DRIVER: a client that resets (tests/reset_peer.py) with
+# no line cut is named for the reset, not for a close.
+reset_midgame_job() {
+    local d=$1 name=reset-midgame-$1 why
+    serve "$name" --listen 127.0.0.1:0 --driver "$d" || { bad "$name" "$why"; return; }
+    run "$PY" tests/reset_peer.py client "$port" ||
+        { stop "$name"; bad "$name" "the resetting client failed"; return; }
+    sleep 0.2 # the server reads the reset
+    stop "$name" || { bad "$name" "$why"; return; }
+    grep -q '^connection 1 (127.0.0.1:[0-9]*): connection reset by peer mid-game (range \[1, 5\], guesses made: 1)$' \
+        "$tmp/$name.err" || { bad "$name" "no reset named: $(tail -n 3 "$tmp/$name.err")"; return; }
+    ok "$name"
+}
+
+# peer_reset_job CMD [PARTIAL]: a server that resets (tests/reset_peer.py)
+# after the client's NUMBER, with PARTIAL sent first if given: warmer client
+# (CMD client) and replay --server --connect (CMD replay) name the reset.
+peer_reset_job() {
+    local cmd=$1 partial=$2 name=peer-reset-$1${2:+-partial} why want
+    spawn "$name-peer" 's/^listening on //p' -- "$PY" tests/reset_peer.py server $partial ||
+        { bad "$name" "$why"; return; }
+    if [ "$cmd" = client ]; then
+        run "$W" client --connect "$addr" >"$tmp/$name.txt" 2>&1
+        want='C! error connection reset by peer while the client awaited a guess (game 1, guess 1)'
+        [ -n "$partial" ] && want="C! error connection reset by peer after \"$partial\" (no final newline)"
+    else
+        run "$W" replay --server --connect "$addr" "$G/book.txt" >"$tmp/$name.txt" 2>&1
+        want="FAIL $G/book.txt: connection 1: connection reset by peer"
+    fi
+    grep -qxF "$want" "$tmp/$name.txt" ||
+        { bad "$name" "want '$want', got: $(grep -v '^[-+ @]' "$tmp/$name.txt" | head -n 8)"; return; }
+    ok "$name"
+}
+
 # crowd_job DRIVER N: N concurrent clients all finish, and their transcripts
 # are exactly the games of seeds S..S+N-1, one each, whatever the order.
 crowd_job() {
@@ -486,7 +520,12 @@ elif [ -z "$TOOL" ]; then
         for d in $DRIVERS; do
             bg interop_job "$d"
             bg reset_job "$d"
+            bg reset_midgame_job "$d"
         done
+        bg peer_reset_job client
+        bg peer_reset_job client 4
+        bg peer_reset_job replay
+        bg peer_reset_job replay 4
         bg refmodel_job
         bg naive_replay_job
         join

@@ -113,7 +113,7 @@ static enum wm_sess_rc chaos_on_partial(void *self, const struct wm_sink *out)
 
 static const struct wm_role chaos_role = {chaos_start,      chaos_on_line,    chaos_on_eof,
                                           chaos_on_bad_input, chaos_on_timeout, chaos_on_partial,
-                                          NULL, NULL, NULL, NULL, 0};
+                                          NULL, NULL, NULL, NULL, 0, NULL};
 
 /* Runs chaos peers (side bits: 1 the client, 2 the server) against each
  * other or against warmer's session; the transcript, or NULL when the pair

@@ -289,6 +289,8 @@ static enum wm_case_status report(FILE *out, struct icase *c, const struct wm_co
         snprintf(first, REASON_MAX, "%s: %s", c->path, error);
     else if (v->fault != WM_LIVE_OK)
         wm_verdict_format(first, REASON_MAX, c->path, c->t, v, &want, &got);
+    else if (!same && v->reset_conn) /* recorded as a close: named here */
+        snprintf(first, REASON_MAX, "%s: connection %u: " WM_RESET_TEXT, c->path, v->reset_conn);
     else if (!same)
         snprintf(first, REASON_MAX, "%s: the %s's records differ from the file", c->path,
                  peer_word(c));

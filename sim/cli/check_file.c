@@ -277,9 +277,12 @@ static int one_whole(const struct wm_args *a, const char *path, enum wm_check_mo
     }
     if (verdict.fault != WM_LIVE_OK)
         wm_verdict_format(line, sizeof line, path, &t, &verdict, &want, &got);
+    else if (verdict.reset_conn) /* recorded as a close: named here */
+        snprintf(line, sizeof line, "%s: connection %u: " WM_RESET_TEXT, path,
+                 verdict.reset_conn);
     else
         snprintf(line, sizeof line, "%s: the records differ from the file", path);
-    fprintf(out, "FAIL %s\n", verdict.fault != WM_LIVE_OK ? line : path);
+    fprintf(out, "FAIL %s\n", verdict.fault != WM_LIVE_OK || verdict.reset_conn ? line : path);
     if (note[0])
         fprintf(out, "%s\n", note);
     res->message = strdup(line);

@@ -290,9 +290,11 @@ static void end_of_stream(struct wm_endpoint *ep, int reset)
     struct wm_err err;
     if (reset && wm_framer_mid_line(&ep->framer)) {
         struct wm_quoted q;
-        wm_err_set(&err, "connection reset by peer after %s (no final newline)",
+        wm_err_set(&err, WM_RESET_TEXT " after %s (no final newline)",
                    wm_quote(&q, ep->framer.buf, ep->framer.len));
         apply(ep, ep->role->on_bad_input(ep->self, &err, &sink));
+    } else if (reset && ep->role->on_reset) {
+        apply(ep, ep->role->on_reset(ep->self, &sink));
     } else if (ep->role->on_tail && wm_framer_mid_line(&ep->framer) && !ep->framer.failed) {
         apply(ep, ep->role->on_tail(ep->self, ep->framer.buf, ep->framer.len, &sink));
     } else if (wm_framer_eof(&ep->framer, &err) == WM_FRAME_ERROR) {

@@ -74,7 +74,8 @@ size_t wm_ep_feed(struct wm_endpoint *ep, const char *p, size_t n);
 size_t wm_ep_feed_inbuf(struct wm_endpoint *ep, struct wm_inbuf *b);
 void wm_ep_eof(struct wm_endpoint *ep);
 /* The peer reset the connection: the end of the stream, and an unfinished
- * line is reported as cut by the reset, not as a missing newline. */
+ * line is reported as cut by the reset, not as a missing newline; else the
+ * role's on_reset says it (NULL: as wm_ep_eof). */
 void wm_ep_reset(struct wm_endpoint *ep);
 /* Ends a side that can make no progress (a script left waiting): a close,
  * recorded unless the role's on_abandon says it is implied. */

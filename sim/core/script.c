@@ -264,4 +264,4 @@ static enum wm_sess_rc on_drain(void *self, const struct wm_sink *out)
 }
 
 const struct wm_role wm_script_role = {start,      on_line,  on_eof,  on_bad_input, give_up,
-                                       on_partial, give_up, holding, on_drain, NULL, 0};
+                                       on_partial, give_up, holding, on_drain, NULL, 0, NULL};

@@ -7,7 +7,7 @@
  * policy (what a would-block or an error means to it).
  *
  * A peer's reset is told apart from its clean end everywhere: the endpoint
- * gets wm_ep_reset, and every report of it uses WM_SOCK_RESET_TEXT. */
+ * gets wm_ep_reset, and every report of it uses WM_RESET_TEXT (session.h). */
 #ifndef WM_SOCK_EP_H
 #define WM_SOCK_EP_H
 
@@ -25,8 +25,6 @@ enum wm_io {
     WM_IO_ERROR  /* anything else: errno says what */
 };
 
-/* The words of a peer's reset in every report (docs/ERRORS.md). */
-#define WM_SOCK_RESET_TEXT "connection reset by peer"
 /* A signal interrupting recv or send is retried at most this many times
  * in a row; then the call is reported as WM_IO_ERROR with errno EINTR. */
 #define WM_SOCK_EINTR_MAX 64

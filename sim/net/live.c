@@ -10,6 +10,7 @@
 
 #include "live_int.h"
 #include "net.h"
+#include "sock_ep.h"
 
 /* Bytes a peer may still send once our side has closed: enough for any
  * answer in flight, not a flood that would fill the transcript. */
@@ -182,19 +183,18 @@ static int flush(struct wm_live *lv, struct wm_lv_mirror *m, int shut_wr, struct
         }
         if (lv->split && n > 1)
             n = (size_t)wm_rng_randint(lv->split, 1, (int64_t)n);
-        ssize_t w = send(lv->fd, p, n, MSG_NOSIGNAL);
-        if (w > 0) {
-            note_sent(m, p, (size_t)w);
-            wm_ep_consumed(ep, (size_t)w);
+        size_t put;
+        enum wm_io rc = wm_sock_send(lv->fd, p, n, &put);
+        if (rc == WM_IO_DATA) {
+            note_sent(m, p, put); /* before consumed: a holding script may queue more */
+            wm_ep_consumed(ep, put);
             continue;
         }
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0 && (errno == EPIPE || errno == ECONNRESET)) {
+        if (rc == WM_IO_EOF || rc == WM_IO_RESET) {
             wm_ep_discard(ep); /* the peer is gone; reading will show it */
             continue;                /* (a holding script plays on) */
         }
-        if (errno == EAGAIN || errno == EWOULDBLOCK)
+        if (rc == WM_IO_AGAIN)
             wm_err_set(err, "the peer took no bytes within %d ms (--timeout)", lv->timeout_ms);
         else
             wm_err_set(err, "send: %s", strerror(errno));
@@ -207,11 +207,13 @@ int wm_live_run(struct wm_live *lv, struct wm_err *err)
 {
     struct wm_endpoint *ep = lv->local;
     struct wm_lv_mirror m;
-    char buf[WM_IO_CHUNK];
+    struct wm_sockep io;
     int shut_wr = 0, held = 0, rc = -1;
     size_t drained = 0; /* bytes received since our side closed */
     mirror_init(&m, lv);
-    *lv->verdict = (struct wm_live_verdict){.fault = WM_LIVE_OK, .conn = lv->verdict->conn};
+    wm_sockep_init(&io, lv->fd, ep);
+    *lv->verdict = (struct wm_live_verdict){.fault = WM_LIVE_OK, .conn = lv->verdict->conn,
+                                            .reset_conn = lv->verdict->reset_conn};
     if (wm_framer_init(&m.framer, lv->max_line + WM_TX_TEXT_SLACK) < 0) {
         wm_err_set(err, "out of memory");
         return -1;
@@ -275,15 +277,16 @@ int wm_live_run(struct wm_live *lv, struct wm_err *err)
                 break;
             continue;
         }
-        size_t want = lv->read_max && lv->read_max < sizeof buf ? lv->read_max : sizeof buf;
-        ssize_t n = wm_net_recv(lv->fd, buf, want, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && errno != ECONNRESET) {
+        enum wm_io r = wm_sockep_recv(&io, lv->read_max);
+        if (r == WM_IO_AGAIN)
+            continue; /* readiness that went away: wait again */
+        if (r == WM_IO_ERROR) {
             wm_err_set(err, "recv: %s", strerror(errno));
             goto out;
         }
-        if (n <= 0) {
+        if (r != WM_IO_DATA) { /* the peer's end, or its reset */
+            if (r == WM_IO_RESET && !lv->verdict->reset_conn)
+                lv->verdict->reset_conn = lv->verdict->conn ? lv->verdict->conn : 1;
             int early = must_stay_open(&m, shut_wr), hang = wm_lv_hang_caused(&m);
             if (mirror_eof(&m, shut_wr, err) < 0) /* we sent our end */
                 goto out;
@@ -295,24 +298,28 @@ int wm_live_run(struct wm_live *lv, struct wm_err *err)
                 wm_lv_closed_early(&m);
                 break;
             }
-            wm_ep_eof(ep);
+            wm_sockep_end(&io, r);
             m.waited = 1; /* the peer is gone: nothing left to time */
             if (flush(lv, &m, shut_wr, err) < 0)
                 goto out;
             break;
         }
-        if (ep->closed && (drained += (size_t)n) > DRAIN_MAX) {
+        wm_net_ack_now(lv->fd);
+        const char *buf = io.in.data;
+        size_t n = wm_inbuf_left(&io.in);
+        if (ep->closed && (drained += n) > DRAIN_MAX) {
             wm_err_set(err, "the %s kept sending after the %s closed (over %d bytes); stopped "
                        "reading", wm_lv_peer_name(lv), wm_lv_own_name(lv), DRAIN_MAX);
             goto out;
         }
-        if (mirror_feed(&m, buf, (size_t)n, err) < 0)
+        if (mirror_feed(&m, buf, n, err) < 0)
             goto out;
-        for (size_t off = 0; off < (size_t)n && !ep->closed && !ep->hung;) {
-            off += wm_ep_feed(ep, buf + off, (size_t)n - off);
+        while (wm_inbuf_left(&io.in) > 0 && !ep->closed && !ep->hung) {
+            wm_ep_feed_inbuf(ep, &io.in);
             if (flush(lv, &m, shut_wr, err) < 0)
                 goto out;
         }
+        io.in.off = io.in.len = 0; /* mirrored; a closed or hung side takes no more */
     }
     rc = 0;
 out:

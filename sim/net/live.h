@@ -37,6 +37,9 @@ struct wm_live_verdict {
     uint32_t conn;   /* connection, from 1 */
     size_t lineno;   /* the file line of the end (or line) the peer failed to give, 0 if none */
     struct wm_err why;
+    /* The first connection whose peer reset it, 0 none: a reset is recorded
+     * as a close (a transcript has no reset), so a failing case names it. */
+    uint32_t reset_conn;
 };
 
 struct wm_live {
