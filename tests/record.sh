@@ -298,6 +298,20 @@ rawbytes_job() {
     ok "$name"
 }
 
+# reset_job: a server that resets (tests/reset_peer.py, SO_LINGER 0) is
+# recorded as closing, and named for its reset, in the words every command uses.
+reset_job() {
+    local name=reset why rc
+    spawn "$name-srv" 's/^listening on //p' -- run "$PY" tests/reset_peer.py server &&
+        saddr=$addr && recorder "$name" --connections 1 || { bad "$name" "$why"; return; }
+    run "$W" client --connect "$raddr" >"$tmp/$name.client" 2>&1
+    finish "$name-srv" || { bad "$name" "$why"; return; }
+    finish "$name" || { bad "$name" "$why"; return; }
+    grep -qxF 'warmer record: connection 1: the server: connection reset by peer (recorded as its close)' \
+        "$tmp/$name.err" || { bad "$name" "no reset named (record exit $rc): $(tail -n 3 "$tmp/$name.err")"; return; }
+    ok "$name"
+}
+
 # The recordings of issue 17 that did not replay: a partial line followed by
 # the other side's bytes or close, and sides far ahead of their peer.
 scripted_files() {
@@ -836,6 +850,7 @@ elif [ -z "$TOOL" ]; then
         bg memory_job
         bg rawbytes_job 1
         bg rawbytes_job 2
+        bg reset_job
         profile_jobs
     else
         echo "record: $PY not found, ci/refmodel.py peers, close-wait and raw bytes skipped"

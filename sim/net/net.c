@@ -160,14 +160,6 @@ void wm_net_tune(int fd)
     wm_net_ack_now(fd);
 }
 
-ssize_t wm_net_recv(int fd, void *buf, size_t len, int flags)
-{
-    ssize_t r = recv(fd, buf, len, flags);
-    if (r > 0)
-        wm_net_ack_now(fd);
-    return r;
-}
-
 /* Tries each resolved address in turn: passive binds and listens (backlog;
  * a negative backlog binds only), else connects. Returns the first socket
  * that works, or -1 with err. */

@@ -86,10 +86,9 @@ void wm_net_tune(int fd);
  * the kernel was holding: Linux's quick-ack mode is not sticky (it drops
  * back to delayed ACKs once it sees us reply). For a reader that has
  * nothing to send back: a reply carries the ACK for free. */
+/* Called after data is read by a relay or a live peer, which cannot tell
+ * whether a reply will follow. */
 void wm_net_ack_now(int fd);
-/* recv(2), then wm_net_ack_now after data: for a relay, and a live peer,
- * which cannot tell whether a reply will follow. */
-ssize_t wm_net_recv(int fd, void *buf, size_t len, int flags);
 
 /* ms as seconds the way an option takes them: "10", "1.5", "0.01". Returns buf. */
 const char *wm_seconds_word(char *buf, size_t size, int64_t ms);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "net.h"
+#include "sock_ep.h"
 
 static const char *const side_name[2] = {"client", "server"};
 
@@ -207,16 +208,15 @@ static void forward(struct wm_rc *c, int which)
 {
     struct wm_rc_side *s = &c->side[which], *o = &c->side[!which];
     while (s->len > 0 && !o->gone && !c->cut) {
-        ssize_t w = send(o->fd, s->buf + s->off, s->len, MSG_NOSIGNAL);
-        if (w > 0) {
-            journal(c, which, s->buf + s->off, (size_t)w);
-            s->off += (size_t)w;
-            s->len -= (size_t)w;
-        } else if (w < 0 && errno == EINTR) {
-            continue;
-        } else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        size_t w;
+        enum wm_io rc = wm_sock_send(o->fd, s->buf + s->off, s->len, &w);
+        if (rc == WM_IO_DATA) {
+            journal(c, which, s->buf + s->off, w);
+            s->off += w;
+            s->len -= w;
+        } else if (rc == WM_IO_AGAIN) {
             return;
-        } else { /* a reset or an error: the other side is gone; reading it shows its end */
+        } else { /* its end, a reset or an error: the other side is gone; reading it shows its end */
             o->gone = 1;
             flush_partial(c, which); /* the bytes it was sent of a line */
         }
@@ -271,11 +271,13 @@ static void do_read(struct wm_rc *c, int which)
     if (room == 0)
         return;
     char *at = s->buf + s->off + s->len;
-    ssize_t n = wm_net_recv(s->fd, at, room, 0);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    size_t n;
+    enum wm_io rc = wm_sock_recv(s->fd, at, room, &n);
+    if (rc == WM_IO_AGAIN)
         return;
-    if (n > 0) {
-        size_t keep = bound_lines(c, which, at, (size_t)n);
+    if (rc == WM_IO_DATA) {
+        wm_net_ack_now(s->fd);
+        size_t keep = bound_lines(c, which, at, n);
         const struct wm_rc_cause *last =
             s->cn ? &s->causes[(s->cfirst + s->cn - 1) % WM_RC_CAUSES] : NULL;
         if (keep > 0 && (!last || last->cause != o->fwd || last->epoch != mid_epoch(o))) {
@@ -286,6 +288,11 @@ static void do_read(struct wm_rc *c, int which)
         s->nread += keep;
         s->len += keep;
     } else {
+        /* A transcript has no reset: it is recorded as the side's close,
+         * and named here in the words every command uses. */
+        if (rc == WM_IO_RESET)
+            fprintf(stderr, "warmer record: connection %llu: the %s: " WM_RESET_TEXT
+                    " (recorded as its close)\n", (unsigned long long)c->num, side_name[which]);
         mark_end(c, which); /* its end, a reset or an error: its close */
     }
     forward(c, which);
