@@ -25,7 +25,7 @@ trap '[ -n "$spid" ] && kill "$spid" 2>/dev/null; [ -n "$LOAD_KEEP" ] && echo "l
 # close (closes at the first NUMBER), silent (never answers), double (two
 # lines, LO and LO + 1, in one send), long (a 70-digit line).
 cat >"$tmp/liar.py" <<'EOF'
-import socket, sys, threading
+import socket, struct, sys, threading
 mode = sys.argv[1]
 def serve(conn):
     lo = hi = 0
@@ -36,6 +36,9 @@ def serve(conn):
                 lo, hi = int(w[1]), int(w[2])
             elif w == [b"NUMBER"]:
                 if mode == "close":
+                    return
+                if mode == "reset":  # SO_LINGER 0: the close is an RST
+                    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                     return
                 reply = {"repeat": lo, "range": hi + 1, "text": "four", "double": f"{lo}\n{lo + 1}",
                          "long": "1" * 70}.get(mode)
@@ -134,6 +137,7 @@ case_repeated_guess_fails() { liar $1 repeat "^  connection [12], game 1, guess 
 case_out_of_range_fails() { liar $1 range "^  connection [12], game 1, guess 1: the server guessed 1001, outside \[1, 1000\]$"; }
 case_non_integer_fails() { liar $1 text "^  connection [12], game 1, guess 1: the server sent \"four\", not an integer$"; }
 case_server_close_fails() { liar $1 close "the server closed the connection while a guess was awaited$"; }
+case_server_reset_fails() { liar $1 reset "^  connection [12], game 1, guess 1: connection reset by peer$"; }
 case_silent_server_times_out() { liar $1 silent "guess 1: no reply to NUMBER within 0.300 s (--timeout)$" --timeout 0.3; }
 case_unasked_line_fails() { liar $1 double "guess 1: the server sent \"2\\\\x0a\" after its reply \"1\", with no NUMBER waiting for it$"; }
 case_long_reply_fails() { liar $1 long "guess 1: the server's reply \"1\{65\}\" is longer than 64 bytes$"; }

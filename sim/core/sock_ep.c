@@ -46,10 +46,14 @@ enum wm_io wm_sock_send(int fd, const void *p, size_t n, size_t *put)
             *put = (size_t)w;
             return WM_IO_DATA;
         }
-        if (w < 0 && errno != EINTR)
+        if (w == 0) { /* never for n > 0 on a stream socket */
+            errno = EIO;
+            return WM_IO_ERROR;
+        }
+        if (errno != EINTR)
             return sort_errno(errno);
     }
-    return WM_IO_ERROR; /* send returned 0 for n > 0, or errno is EINTR */
+    return WM_IO_ERROR; /* errno is EINTR */
 }
 
 void wm_sockep_init(struct wm_sockep *s, int fd, struct wm_endpoint *ep)

@@ -21,6 +21,7 @@
 #include "client.h"
 #include "load_int.h"
 #include "net.h"
+#include "sock_ep.h"
 
 #define SCAN_NS 50000000   /* reply timeouts are checked this often (50 ms) */
 #define PROGRESS_NS 1000000000
@@ -89,22 +90,20 @@ static void put(struct wm_load_conn *c, const char *s, size_t n)
 static int flush(struct wm_load_conn *c)
 {
     while (c->outoff < c->outlen) {
-        ssize_t w = send(c->fd, c->out + c->outoff, c->outlen - c->outoff,
-                         MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (w > 0) {
-            c->outoff += (size_t)w;
+        size_t w;
+        enum wm_io rc = wm_sock_send(c->fd, c->out + c->outoff, c->outlen - c->outoff, &w);
+        if (rc == WM_IO_DATA) {
+            c->outoff += w;
             continue;
         }
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        if (rc == WM_IO_AGAIN) { /* a non-blocking socket (load_io.c) */
             if (!c->want_write) {
                 c->want_write = 1;
                 wm_load_be_set(c->L, c);
             }
             return 0;
         }
-        return conn_fail(c, "cannot send: %s", w < 0 ? strerror(errno) : "sent nothing");
+        return conn_fail(c, "cannot send: %s", rc == WM_IO_RESET ? WM_RESET_TEXT : strerror(errno));
     }
     c->outoff = c->outlen = 0;
     if (c->want_write) {
@@ -225,14 +224,13 @@ static int on_reply(struct wm_load_conn *c, const char *line, size_t len, uint64
 static int on_readable(struct wm_load_conn *c, uint64_t now)
 {
     struct wm_quoted q, q2;
-    ssize_t k = recv(c->fd, c->in + c->inlen, sizeof c->in - c->inlen, 0);
-    if (k < 0) {
-        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-            return 0;
-        return conn_fail(c, "%s", errno == ECONNRESET ? "the server reset the connection"
-                                                       : strerror(errno));
-    }
-    if (k == 0) {
+    size_t k;
+    enum wm_io rc = wm_sock_recv(c->fd, c->in + c->inlen, sizeof c->in - c->inlen, &k);
+    if (rc == WM_IO_AGAIN)
+        return 0;
+    if (rc == WM_IO_RESET || rc == WM_IO_ERROR)
+        return conn_fail(c, "%s", rc == WM_IO_RESET ? WM_RESET_TEXT : strerror(errno));
+    if (rc == WM_IO_EOF) {
         if (c->inlen)
             return conn_fail(c, "the server closed the connection after %s, a line with no "
                              "end", wm_quote(&q, c->in, c->inlen));
@@ -240,7 +238,7 @@ static int on_readable(struct wm_load_conn *c, uint64_t now)
                          c->waiting ? " while a guess was awaited" : "");
     }
     size_t start = c->inlen;
-    c->inlen += (size_t)k;
+    c->inlen += k;
     if (!c->waiting)
         return conn_fail(c, "the server sent %s with no NUMBER waiting for it",
                          wm_quote(&q, c->in, c->inlen));
