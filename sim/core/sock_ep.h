@@ -4,7 +4,10 @@
  * endpoint's bytes over a socket (drv_events.c, drv_threads.c, serve's two
  * drivers, live.c) reads, feeds, flushes and asks for readiness here; each
  * keeps only its scheduling (when to call, how long to wait) and its
- * policy (what a would-block or an error means to it).
+ * policy (what a would-block or an error means to it). record's relay and
+ * load feed no endpoint: they use the sorting alone (wm_sock_recv/send).
+ * The simulator's socketpair transport (transport.c) is not a peer: it
+ * never sees a reset (its sides shut down, never close early).
  *
  * A peer's reset is told apart from its clean end everywhere: the endpoint
  * gets wm_ep_reset, and every report of it uses WM_RESET_TEXT (session.h). */
