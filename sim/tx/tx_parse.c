@@ -286,7 +286,7 @@ static int record_line(struct parser *p, struct wm_transcript *t, struct wait_co
     struct wm_journal *j = side == 'C' ? &c->client : &c->server;
     uint64_t *own = side == 'C' ? &w->client_wire[conn - 1] : &w->server_wire[conn - 1];
     uint64_t wait = side == 'C' ? w->server_wire[conn - 1] : w->client_wire[conn - 1];
-    if (wm_journal_add(j, kind, wait, p->dec, (size_t)dlen) < 0)
+    if (wm_journal_add(j, kind, wait, p->dec, (size_t)dlen) != WM_JOURNAL_OK)
         return perr(p, "transcript too large (--max-journal)", NULL, 0);
     j->recs[j->n - 1].lineno = p->lineno;
     p->last = j;
