@@ -156,7 +156,7 @@ int wm_cmd_load(struct wm_args *a)
                                .max_guesses = WM_DEFAULT_MAX_GUESSES},
                          .timeout_ms = WM_DEFAULT_TIMEOUT_MS};
     int rc = wm_opts_parse(a, &spec, load_opt, &c);
-    if (rc >= 0)
+    if (rc != WM_OPTS_GO_ON)
         return rc;
     struct wm_load_opts *o = &c.o;
     if (!o->addr)
