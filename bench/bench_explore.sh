@@ -6,7 +6,7 @@
 # command. Figures, never a pass or fail on time; it fails only when it cannot
 # measure (a mutant that does not build, an explore that crashes).
 #   bash bench/bench_explore.sh [WARMER]
-# EXPLORE_BENCH_RUNS   runs of --seed 1 a rate is measured on (default 3000)
+# EXPLORE_BENCH_RUNS   runs of --seed 1 a rate is measured on (default 1000)
 # EXPLORE_BENCH_ROUNDS rounds: a rate is the best, a mutant's time the median (3)
 # EXPLORE_BENCH_MUTANTS the mutants measured (default: every tests/mutants/*.patch)
 # EXPLORE_BENCH_MAX_RUNS caps each mutant's run bound (default: none)
@@ -30,7 +30,7 @@ if [ -n "$BENCH_QUICK" ]; then
     names=${EXPLORE_BENCH_MUTANTS:-no-finally params-accepts-plus}
     cap=${EXPLORE_BENCH_MAX_RUNS:-100}
 else
-    runs=${EXPLORE_BENCH_RUNS:-3000} rounds=${EXPLORE_BENCH_ROUNDS:-3}
+    runs=${EXPLORE_BENCH_RUNS:-1000} rounds=${EXPLORE_BENCH_ROUNDS:-3}
     names=${EXPLORE_BENCH_MUTANTS:-$(cd "$src/tests/mutants" && ls -- *.patch | sed 's/\.patch$//')}
     cap=${EXPLORE_BENCH_MAX_RUNS:-}
 fi
