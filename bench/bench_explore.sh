@@ -21,6 +21,7 @@ src=$(cd "$(dirname "$0")/.." && pwd) || exit 2
 W=${1:-build/warmer}
 case $W in /*) ;; *) W=$PWD/$W ;; esac
 [ -x "$W" ] || { echo "bench_explore: no warmer at $W" >&2; exit 2; }
+[ -n "$EPOCHREALTIME" ] || { echo "bench_explore: needs bash 5 (EPOCHREALTIME)" >&2; exit 2; }
 top=${MUTANTS_DIR:-$src/build/mutants}
 case $top in /*) ;; *) top=$PWD/$top ;; esac
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
