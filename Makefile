@@ -41,7 +41,7 @@ LIB_OBJ   = $(PROTO_SRC:%.c=$(B)/%.o) $(SIM_SRC:%.c=$(B)/%.o)
 TEST_SRC  = $(wildcard tests/test_*.c)
 TEST_BIN  = $(TEST_SRC:tests/%.c=$(B)/tests/%)
 
-.PHONY: all layers check check-html mutants mutation-score memcheck helgrind interop crosscheck bench fuzz install uninstall static \
+.PHONY: all layers check check-html mutants mutation-score memcheck helgrind interop crosscheck bench bench-explore fuzz install uninstall static \
         clean FORCE
 all: $(B)/warmer
 
@@ -95,12 +95,13 @@ check: $(B)/warmer $(TEST_BIN) layers
 	@bash tests/interop.sh $(B)/warmer
 	@bash tests/explore.sh $(B)/warmer
 	@$(MUTANTS_ENV) bash tests/mutants.sh $(B)/warmer
+	@$(MUTANTS_ENV) bash tests/bench.sh $(B)/warmer
 	@bash tests/record.sh $(B)/warmer
 	@bash tests/check.sh $(B)/warmer
 	@bash tests/html.sh $(B)/warmer
 	@bash tests/load.sh $(B)/warmer
 	@bash tests/install.sh $(B)/warmer
-	@echo "== make check: every stage passed (layers, yaml, $(words $(TEST_BIN)) Check suites, cli, net, serve, interop, explore, mutants, record, check, html, load, install)"
+	@echo "== make check: every stage passed (layers, yaml, $(words $(TEST_BIN)) Check suites, cli, net, serve, interop, explore, mutants, bench, record, check, html, load, install)"
 
 # The HTML report in headless Chromium (ci/deps.sh installs it with
 # WITH_CHROMIUM=1): the rendered DOM checked, a screenshot kept as
@@ -296,6 +297,11 @@ bench: $(BENCH_BIN) $(B)/warmer
 	sh bench/bench_sim.sh $(B)/warmer $(B)/bench
 	bash bench/bench_load.sh $(B)/warmer $(B)/bench
 	PYTHON=$(PYTHON) bash bench/bench_naive.sh $(B)/warmer
+	$(MUTANTS_ENV) bash bench/bench_explore.sh $(B)/warmer
+
+# explore's figures alone (part of bench): EXPLORE_BENCH_ROUNDS=5 for more.
+bench-explore: $(B)/warmer
+	$(MUTANTS_ENV) bash bench/bench_explore.sh $(B)/warmer
 
 $(B)/bench/%: bench/%.c $(B)/libwarmer.a
 	@mkdir -p $(dir $@)

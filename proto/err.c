@@ -5,6 +5,9 @@
 
 #include "escape.h"
 
+_Static_assert(WM_ERR_QUOTE + 8 <= WM_ERR_MAX / 2,
+               "a quoted input leaves a reason room for its words");
+
 void wm_err_set(struct wm_err *err, const char *fmt, ...)
 {
     va_list ap;

@@ -5,6 +5,9 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "msg.h"
+
+_Static_assert(WM_LINE_MAX_DEFAULT >= WM_MSG_MAX, "the default max-line takes every message");
 
 #define FRAME_FIRST_CAP 256
 

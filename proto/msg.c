@@ -187,6 +187,12 @@ size_t wm_fmt_int(char *buf, int64_t v)
     return k;
 }
 
+/* The buffers msg.h sizes hold the longest of what is formatted in them. */
+_Static_assert(sizeof "PARAMS -9223372036854775808 -9223372036854775808" <= WM_MSG_MAX,
+               "WM_MSG_MAX holds the longest PARAMS line and its NUL");
+_Static_assert(sizeof "Client: -9223372036854775808 is Correct" <= WM_MSG_MAX + 32,
+               "wm_fmt_judged's buffer holds the longest console line");
+
 size_t wm_fmt_params(char *buf, int64_t lo, int64_t hi)
 {
     memcpy(buf, "PARAMS ", 7);
@@ -198,6 +204,7 @@ size_t wm_fmt_params(char *buf, int64_t lo, int64_t hi)
 size_t wm_fmt_judged(char *buf, const char *who, int64_t v, enum wm_decision d)
 {
     size_t w = strlen(who), n;
+    assert(w <= sizeof "Client: " - 1); /* the longest line above is within its buffer */
     memcpy(buf, who, w);
     n = w + wm_fmt_int(buf + w, v);
     memcpy(buf + n, " is ", 4);

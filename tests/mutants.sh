@@ -10,56 +10,12 @@
 # CC, CFLAGS, CPPFLAGS and LDFLAGS reach the mutants' builds; JOBS is their -j;
 # MUTANTS_DIR (default build/mutants) holds them.
 
-# Runs within which --seed 1 must find each mutant: 4x the runs it needed when
-# measured (docs/EXPLORE.md has the figures), and at least 100, so a change to
-# how scenarios are drawn does not fail a bug that explore still finds at once.
-declare -A within=(
-    [events-drops-last-chunk]=100
-    [judge-equal-distance]=100
-    [no-finally]=100
-    [params-keeps-guesses]=100
-    [randint-off-by-one]=100
-    [split-line-loses-byte]=100
-    [merge-client-first]=1000
-    [fault-path-leaks]=100
-    [settle-ignores-server]=100
-    [assert-fires]=100
-    [seed-key-without-index]=100
-    [summary-drops-last]=100
-    [loops-on-exhausted-range]=100
-    [params-accepts-plus]=1000
-    [framer-accepts-delete]=3000
-)
-# The invariants (docs/EXPLORE.md) that may find each: one found for another
-# reason (a harness failure, say) does not count.
-declare -A kinds=(
-    [events-drops-last-chunk]="differential server-error" # server-error only when events runs first
-    [judge-equal-distance]=decision
-    [no-finally]=client-error
-    [params-keeps-guesses]=server-error
-    [randint-off-by-one]="guess server-error" # guess: the oracle's draw (before: NUMBER gave up)
-    [split-line-loses-byte]="server-error range repeat decision client-error run" # run: a lost byte can leave a side waiting forever
-    [merge-client-first]="order written" # written: the streamed order disagrees with the merge
-    [fault-path-leaks]=leak
-    [settle-ignores-server]=written
-    [assert-fires]=crash
-    [seed-key-without-index]=guess        # the oracle's own MT19937 draws otherwise
-    [summary-drops-last]=summary          # the console's summary, checked by the oracle
-    [loops-on-exhausted-range]=hang       # the watchdog kills the run's child
-    [params-accepts-plus]=malformed       # the classifier of a corrupted client line
-    [framer-accepts-delete]=malformed     # the same, on the line layer
-)
-# Extra options for a mutant's explore runs (and its reproducer's replays).
-declare -A options=(
-    [loops-on-exhausted-range]="--run-timeout 2 -j 2"
-)
+# shellcheck source=tests/mutants_lib.sh
+. "$(dirname "$0")/mutants_lib.sh"
 # A check of its own after the common ones, for the mutant that needs one.
 declare -A extra=(
     [loops-on-exhausted-range]=hang_without_fork
 )
-# Mutants explore cannot see, and why: kept, never asserted (a finding).
-declare -A unseen=()
-EXPLORE_TIMEOUT=300 # seconds; every explore, replay and build is bounded by it
 
 src=$(cd "$(dirname "$0")/.." && pwd) || exit 2
 real=${1:-build/warmer}
@@ -73,19 +29,6 @@ unset MAKEFLAGS MFLAGS MAKELEVEL
 
 pass=0 fail=0 skipped=0 matched=0 why=""
 start=$(date +%s)
-
-# Copies the sources to $dir, applies the patch, builds build/warmer there.
-build_mutant() {
-    local name=$1 dir=$2
-    if ! { rm -rf "$dir" && mkdir -p "$dir" && cp -R "$src/proto" "$src/sim" "$src/Makefile" "$dir/"; }; then
-        why="cannot copy the sources to $dir"
-        return 1
-    fi
-    patch -p1 -N -f -s -d "$dir" -i "$src/tests/mutants/$name.patch" >"$dir/patch.log" 2>&1 ||
-        { why="the patch does not apply: $(head -c 300 "$dir/patch.log")"; return 1; }
-    timeout "$EXPLORE_TIMEOUT" make -C "$dir" -j"$jobs" build/warmer >"$dir/make.log" 2>&1 ||
-        { why="the build failed: $(tail -c 400 "$dir/make.log")"; return 1; }
-}
 
 # Connections and games of a scenario as wm_scn_describe writes it:
 # "1 connection, games 0:0:0:1 0:0:0:1, seed 0".
@@ -168,7 +111,7 @@ for p in "$src"/tests/mutants/*.patch; do
     if ! head -n 1 "$p" | grep -q '^# [a-z-]*: .'; then
         why="the first line is not '# $name: the bug it plants'"
     elif [ -z "${within[$name]}" ] || [ -z "${kinds[$name]}" ]; then
-        why="no run bound or invariant: add it to 'within' and 'kinds' (or 'unseen') in tests/mutants.sh"
+        why="no run bound or invariant: add it to 'within' and 'kinds' (or 'unseen') in tests/mutants_lib.sh"
     elif case_mutant "$name"; then
         pass=$((pass + 1))
         continue

@@ -35,12 +35,12 @@ int wm_opt_run(struct wm_args *a, struct wm_run_args *r, const struct wm_optval 
         cfg->connections = (uint32_t)n;
         return 0;
     case WM_OPT_MAX_LINE:
-        if (wm_opt_range(a, o, 1, 1u << 24, &n) < 0)
+        if (wm_opt_range(a, o, 1, WM_MAX_LINE_LIMIT, &n) < 0)
             return -1;
         cfg->max_line = (size_t)n;
         return 0;
     case WM_OPT_MAX_GUESSES:
-        if (wm_opt_range(a, o, 1, 1u << 28, &n) < 0)
+        if (wm_opt_range(a, o, 1, WM_MAX_GUESSES_LIMIT, &n) < 0)
             return -1;
         cfg->max_guesses = (size_t)n;
         return 0;

@@ -218,7 +218,7 @@ int wm_cmd_check(struct wm_args *a)
     int rc;
     wm_exec_opts_init(&c.opts);
     co.run.exec = &c.opts;
-    if ((rc = wm_opts_parse(a, &spec, check_opt, &co)) >= 0)
+    if ((rc = wm_opts_parse(a, &spec, check_opt, &co)) != WM_OPTS_GO_ON)
         return rc;
     if (wm_run_args_check(a, &co.run) < 0)
         return WM_EXIT_USAGE;
@@ -315,7 +315,7 @@ int wm_cmd_replay(struct wm_args *a)
     wm_exec_opts_init(&opts);
     c.run.exec = &opts;
     c.run.timeout_ms = &c.live.timeout_ms;
-    if ((rc = wm_opts_parse(a, &spec, replay_opt, &c)) >= 0)
+    if ((rc = wm_opts_parse(a, &spec, replay_opt, &c)) != WM_OPTS_GO_ON)
         return rc;
     enum wm_check_mode mode = c.mode;
     struct wm_check_live live = c.live;

@@ -45,7 +45,7 @@ int wm_cmd_client(struct wm_args *a)
     int timeout_ms = WM_DEFAULT_TIMEOUT_MS, rc;
     struct client_ctx c = {.run = {.cfg = &cfg, .timeout_ms = &timeout_ms}};
     wm_cfg_init(&cfg);
-    if ((rc = wm_opts_parse(a, &spec, client_opt, &c)) >= 0)
+    if ((rc = wm_opts_parse(a, &spec, client_opt, &c)) != WM_OPTS_GO_ON)
         goto out;
     rc = WM_EXIT_USAGE;
     const char *addr = c.addr;

@@ -448,7 +448,8 @@ static int explore_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
     return wm_usage_error(a, "internal error: %s", o->name), -1;
 }
 
-/* Which runs: --run K alone, or shard K/N (default 1/1) of --runs or --time. */
+/* Which runs: --run K alone, or shard K/N (default 1/1) of --runs or --time.
+ * WM_OPTS_GO_ON, or the exit status after a usage message. */
 static int choose_runs(struct wm_args *a, struct explore_args *x)
 {
     struct explore *e = &x->e;
@@ -474,7 +475,7 @@ static int choose_runs(struct wm_args *a, struct explore_args *x)
         wm_explore_slice_shard(&e->slice, x->seconds > 0 ? UINT64_MAX : x->runs, e->shard_k,
                                e->shard_n);
     }
-    return -1;
+    return WM_OPTS_GO_ON;
 }
 
 int wm_cmd_explore(struct wm_args *a)
@@ -488,7 +489,7 @@ int wm_cmd_explore(struct wm_args *a)
                    .close_window_ms = WM_DEFAULT_CLOSE_WINDOW_MS},
         .suite = WM_SUITE_OPTS_INIT, .runs = 1000, .jobs = wm_pool_cpus(), .dir = "explore-out"};
     int rc = wm_opts_parse(a, &spec, explore_opt, &x);
-    if (rc >= 0 || (rc = choose_runs(a, &x)) >= 0)
+    if (rc != WM_OPTS_GO_ON || (rc = choose_runs(a, &x)) != WM_OPTS_GO_ON)
         return rc;
     struct explore e = x.e;
     struct wm_live_target target = x.target;

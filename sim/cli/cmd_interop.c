@@ -296,7 +296,7 @@ int wm_cmd_interop(struct wm_args *a)
                                   .process_timeout_ms = PROCESS_TIMEOUT_MS,
                                   .max_journal = WM_DEFAULT_MAX_JOURNAL, .prog = a->prog,
                                   .repro_opts = repro};
-    if ((rc = wm_opts_parse(a, &spec, interop_opt, &r)) >= 0)
+    if ((rc = wm_opts_parse(a, &spec, interop_opt, &r)) != WM_OPTS_GO_ON)
         return rc;
     rc = WM_EXIT_USAGE;
     if (!o->command)

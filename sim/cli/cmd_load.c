@@ -114,7 +114,7 @@ static int load_opt(struct wm_args *a, void *ctx, const struct wm_optval *v)
     case WM_OPT_TIMEOUT:
         return wm_opt_seconds(a, v, &c->timeout_ms);
     case LOAD_MAX_GUESSES:
-        if (wm_opt_range(a, v, 1, 1u << 28, &n) < 0)
+        if (wm_opt_range(a, v, 1, WM_MAX_GUESSES_LIMIT, &n) < 0)
             return -1;
         c->o.max_guesses = (size_t)n;
         return 0;
@@ -156,7 +156,7 @@ int wm_cmd_load(struct wm_args *a)
                                .max_guesses = WM_DEFAULT_MAX_GUESSES},
                          .timeout_ms = WM_DEFAULT_TIMEOUT_MS};
     int rc = wm_opts_parse(a, &spec, load_opt, &c);
-    if (rc >= 0)
+    if (rc != WM_OPTS_GO_ON)
         return rc;
     struct wm_load_opts *o = &c.o;
     if (!o->addr)

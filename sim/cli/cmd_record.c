@@ -145,7 +145,7 @@ int wm_cmd_record(struct wm_args *a)
     r.run.cfg = &r.cfg;
     int parsed = wm_opts_parse(a, &spec, record_opt, &r);
     wm_cfg_free(&r.cfg); /* no games: only its numbers are used */
-    if (parsed >= 0)
+    if (parsed != WM_OPTS_GO_ON)
         return parsed;
     r.tx.seed = r.cfg.seed;
     r.tx.profile = r.cfg.profile;

@@ -152,7 +152,7 @@ int wm_cmd_report(struct wm_args *a)
     static const struct wm_cmd_spec spec = {report_help, report_opts, -1};
     struct report r = {0};
     int rc = wm_opts_parse(a, &spec, report_opt, &r);
-    if (rc >= 0)
+    if (rc != WM_OPTS_GO_ON)
         return rc;
     if (!r.html)
         return wm_usage_error(a, "say where the page goes: --html FILE");

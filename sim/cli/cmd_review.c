@@ -190,7 +190,7 @@ int wm_cmd_review(struct wm_args *a)
     int rc;
     wm_exec_opts_init(&r.opts);
     ra.run.exec = &r.opts;
-    if ((rc = wm_opts_parse(a, &spec, review_opt, &ra)) >= 0)
+    if ((rc = wm_opts_parse(a, &spec, review_opt, &ra)) != WM_OPTS_GO_ON)
         return rc;
     if (wm_run_args_check(a, &ra.run) < 0)
         return WM_EXIT_USAGE;

@@ -48,7 +48,7 @@ int wm_cmd_run(struct wm_args *a)
     int rc;
     wm_cfg_init(&cfg);
     wm_exec_opts_init(&opts);
-    if ((rc = wm_opts_parse(a, &spec, run_opt, &r)) >= 0)
+    if ((rc = wm_opts_parse(a, &spec, run_opt, &r)) != WM_OPTS_GO_ON)
         goto out;
     rc = WM_EXIT_USAGE;
     if (wm_run_args_check(a, &r.run) < 0)

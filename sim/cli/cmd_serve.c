@@ -149,7 +149,7 @@ int wm_cmd_serve(struct wm_args *a)
     c.run.cfg = &c.cfg;
     int parsed = wm_opts_parse(a, &spec, serve_opt, &c);
     wm_cfg_free(&c.cfg); /* no games: only its numbers are used */
-    if (parsed >= 0)
+    if (parsed != WM_OPTS_GO_ON)
         return parsed;
     struct wm_serve_opts o = c.o;
     o.seed = c.cfg.seed;

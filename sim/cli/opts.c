@@ -125,7 +125,7 @@ int wm_opts_parse(struct wm_args *a, const struct wm_cmd_spec *spec, wm_opt_fn f
         a->ops[a->nops++] = argv[k];
     if (spec->max_ops >= 0 && a->nops > spec->max_ops)
         return wm_usage_error(a, "unexpected argument \"%s\"", a->ops[spec->max_ops]);
-    return -1;
+    return WM_OPTS_GO_ON;
 }
 
 int wm_parse_range(const struct wm_args *a, const char *name, const char *v, uint64_t lo,

@@ -57,9 +57,17 @@ struct wm_cmd_spec {
     int max_ops;               /* operands allowed; -1: any number */
 };
 
-/* Parses a->argv from a->i. Returns -1 to go on (a->ops holds the operands;
- * main frees them), or the exit status to return at once: WM_EXIT_OK after
- * --help or --version, WM_EXIT_USAGE after a message. */
+/* What wm_opts_parse returns when the command goes on: no exit status
+ * (report.h) is negative, so a caller returns at once on anything else. */
+enum wm_opts_rc { WM_OPTS_GO_ON = -1 };
+_Static_assert((int)WM_OPTS_GO_ON < 0 && WM_EXIT_OK >= 0 && WM_EXIT_FAIL >= 0 &&
+                   WM_EXIT_USAGE >= 0 && WM_EXIT_ENV >= 0,
+               "going on must not read as an exit status");
+
+/* Parses a->argv from a->i. Returns WM_OPTS_GO_ON (a->ops holds the
+ * operands; main frees them), or the exit status to return at once:
+ * WM_EXIT_OK after --help or --version, WM_EXIT_USAGE after a message,
+ * WM_EXIT_FAIL out of memory. */
 int wm_opts_parse(struct wm_args *a, const struct wm_cmd_spec *spec, wm_opt_fn fn, void *ctx);
 
 /* Prints "warmer CMD: msg (try warmer CMD --help)" to stderr and returns

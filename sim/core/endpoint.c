@@ -37,22 +37,23 @@ static int record_as(struct wm_endpoint *ep, enum wm_rec_kind kind, const char *
     if (ep->out_shut && ep->peer_eof && !as_written)
         return 0;
     uint64_t cause = wm_ep_items_seen(ep);
-    int rc = wm_journal_add(ep->journal, kind, cause, text, len);
-    if (rc == 0)
+    enum wm_journal_rc rc = wm_journal_add(ep->journal, kind, cause, text, len);
+    if (rc == WM_JOURNAL_OK)
         return 0;
     /* Full, or no memory: the side ends here, saying so in the one record a
      * full journal still takes, and the run goes on (the peer sees a close). */
     struct wm_err why;
     const char *who = ep->side == 'C' ? "client" : "server";
-    if (rc == -2)
+    if (rc == WM_JOURNAL_NOMEM)
         wm_err_set(&why, "%s side: out of memory for its transcript", who);
     else
         wm_err_set(&why, "%s side: transcript limit reached, its journal holds %zu bytes "
                          "(--max-journal)", who,
-                   rc == -3 ? ep->journal->max_total : ep->journal->max_bytes);
+                   rc == WM_JOURNAL_LIMIT ? ep->journal->max_total : ep->journal->max_bytes);
     ep->journal_full = 1;
     ep->closed = 1;
-    if (wm_journal_add_last(ep->journal, WM_REC_ERROR, cause, why.msg, strlen(why.msg)) < 0)
+    if (wm_journal_add_last(ep->journal, WM_REC_ERROR, cause, why.msg, strlen(why.msg)) !=
+        WM_JOURNAL_OK)
         set_fault(ep, "out of memory for the transcript", 0);
     return -1;
 }

@@ -1,5 +1,6 @@
 #include "pool.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,14 @@ struct wm_pool {
     void *ctx;
 };
 
+/* Under lock: jobs are handed out in order, taken in order, and never more
+ * than the window ahead of the taker (so a job's slot is free). */
+static void check(const struct wm_pool *p)
+{
+    assert(p->next_take <= p->next_job && p->next_job <= p->jobs);
+    assert(p->next_job - p->next_take <= p->window);
+}
+
 static void *worker(void *arg)
 {
     struct wm_pool *p = arg;
@@ -32,10 +41,13 @@ static void *worker(void *arg)
         uint64_t i = p->next_job++;
         unsigned slot = (unsigned)(i % p->window);
         void *res = p->results + slot * p->result_size;
+        check(p);
+        assert(!p->done[slot]); /* job i - window, its last tenant, was taken */
         pthread_mutex_unlock(&p->lock);
         memset(res, 0, p->result_size); /* the slot is ours until done is set */
         p->fn(p->ctx, i, res);
         pthread_mutex_lock(&p->lock);
+        assert(!p->done[slot] && i >= p->next_take); /* nobody takes a job not done */
         p->done[slot] = 1;
         pthread_cond_broadcast(&p->changed);
     }
@@ -47,6 +59,7 @@ struct wm_pool *wm_pool_start(unsigned workers, unsigned window, uint64_t jobs,
                               size_t result_size, wm_pool_fn fn, void *ctx)
 {
     struct wm_pool *p = calloc(1, sizeof *p);
+    assert(fn);
     if (!p)
         return NULL;
     if (workers < 1)
@@ -85,8 +98,10 @@ int wm_pool_take(struct wm_pool *p, uint64_t *index, void *result)
     /* Job i was handed out (or will be), unless the pool stopped first. */
     while (!p->done[slot] && i < p->next_job + (p->stopping ? 0 : 1) && i < p->jobs)
         pthread_cond_wait(&p->changed, &p->lock);
+    check(p);
     int got = p->done[slot];
     if (got) {
+        assert(i < p->next_job); /* done only once handed out */
         memcpy(result, p->results + slot * p->result_size, p->result_size);
         p->done[slot] = 0;
         p->next_take++;
@@ -112,6 +127,7 @@ void wm_pool_free(struct wm_pool *p, void (*drop)(void *result))
     wm_pool_stop(p);
     for (unsigned k = 0; k < p->started; k++)
         pthread_join(p->tids[k], NULL);
+    check(p); /* the workers are gone: no lock needed */
     for (unsigned s = 0; drop && s < p->window; s++)
         if (p->done[s])
             drop(p->results + s * p->result_size);

@@ -2,6 +2,7 @@
  * writer thread that polls before it writes. */
 #include "console.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -62,6 +63,7 @@ static void poke(struct wm_con *c)
 
 static void put(struct ring *r, const char *p, size_t n)
 {
+    assert(r->head < r->cap && n <= r->cap - r->used); /* enqueue checked the room */
     size_t tail = (r->head + r->used) % r->cap;
     size_t first = r->cap - tail < n ? r->cap - tail : n;
     memcpy(r->buf + tail, p, first);
@@ -89,8 +91,15 @@ static int enqueue(struct wm_con *c, enum wm_con_stream s, const char *text, siz
     }
     put(r, text, len);
     put(r, "\n", 1);
+    /* Whole lines only: the queue ends with a newline, so a line is never torn. */
+    assert(r->buf[(r->head + r->used - 1) % r->cap] == '\n');
     return 1;
 }
+
+/* The notes and formatted lines go through the smallest queue allowed. */
+_Static_assert(WM_ERR_MAX + 256 < WM_CON_MIN_QUEUE, "a formatted console line fits the smallest queue");
+_Static_assert(WM_CON_MIN_QUEUE <= WM_CON_DEFAULT_QUEUE && WM_CON_DEFAULT_QUEUE <= WM_CON_MAX_QUEUE,
+               "the default queue is one --console-queue allows");
 
 /* Under mu: a stream's lines are lost (counted), as at the stop. */
 static void drop_all(struct ring *r)
@@ -111,6 +120,8 @@ void wm_con_line(struct wm_con *c, enum wm_con_stream s, const char *text, size_
         int n = snprintf(note, sizeof note, "warmer serve: note: stdout is not keeping up; "
                          "console lines are dropped while its queue (--console-queue %zu) is "
                          "full, and counted in the summary", c->r[WM_CON_OUT].cap);
+        _Static_assert(sizeof note < WM_CON_MIN_QUEUE, "the note fits the smallest queue");
+        assert(n > 0 && (size_t)n < sizeof note); /* whole: its length is what it holds */
         c->noted = 1;
         enqueue(c, WM_CON_ERR, note, (size_t)n, 0, &wake);
     }
@@ -154,15 +165,19 @@ static void write_some(struct wm_con *c, enum wm_con_stream s)
     int e = errno;
     pthread_mutex_lock(&c->mu);
     if (w > 0) {
+        /* Only this thread consumes: what it saw queued is still there. */
+        assert((size_t)w <= n && r->head == head && (size_t)w <= r->used);
         r->head = (head + (size_t)w) % r->cap;
         r->used -= (size_t)w;
     } else if (w < 0 && e != EAGAIN && e != EWOULDBLOCK && e != EINTR) {
         drop_all(r); /* EPIPE, EBADF, EIO...: this stream is lost for good */
         r->broken = 1;
         if (s == WM_CON_OUT) {
-            char note[160];
+            char note[256];
             int k = snprintf(note, sizeof note, "warmer serve: note: stdout: %s; console lines "
                              "are dropped from now on, and counted in the summary", strerror(e));
+            _Static_assert(sizeof note < WM_CON_MIN_QUEUE, "the note fits the smallest queue");
+            assert(k > 0 && (size_t)k < sizeof note);
             int wake = 0;
             enqueue(c, WM_CON_ERR, note, (size_t)k, 1, &wake);
             c->noted = 1;
@@ -249,6 +264,7 @@ struct wm_con *wm_con_start(int out_fd, int err_fd, size_t max_bytes, struct wm_
     c->wake[0] = c->wake[1] = -1;
     c->r[WM_CON_OUT].fd = out_fd;
     c->r[WM_CON_ERR].fd = err_fd;
+    assert(max_bytes >= 2); /* room for a line and its newline */
     for (int s = 0; s < 2; s++) {
         c->r[s].null = is_devnull(c->r[s].fd);
         c->r[s].cap = max_bytes;

@@ -146,12 +146,13 @@ int wm_cfg_validate(const struct wm_cfg *cfg, struct wm_err *err)
                    (unsigned long long)cfg->seed, cfg->connections);
         return -1;
     }
-    if (cfg->max_line < 1 || cfg->max_line > (1u << 24)) {
-        wm_err_set(err, "max-line must be 1..16777216, got %zu", cfg->max_line);
+    if (cfg->max_line < 1 || cfg->max_line > WM_MAX_LINE_LIMIT) {
+        wm_err_set(err, "max-line must be 1.." WM_XSTR(WM_MAX_LINE_LIMIT) ", got %zu", cfg->max_line);
         return -1;
     }
-    if (cfg->max_guesses < 1 || cfg->max_guesses > (1u << 28)) {
-        wm_err_set(err, "max-guesses must be 1..268435456, got %zu", cfg->max_guesses);
+    if (cfg->max_guesses < 1 || cfg->max_guesses > WM_MAX_GUESSES_LIMIT) {
+        wm_err_set(err, "max-guesses must be 1.." WM_XSTR(WM_MAX_GUESSES_LIMIT) ", got %zu",
+                   cfg->max_guesses);
         return -1;
     }
     assert(cfg->profile >= WM_PROFILE_STRICT && cfg->profile <= WM_PROFILE_BOOK_ASYNCIO);

@@ -16,6 +16,18 @@
 #define WM_DEFAULT_MAX_GUESSES 4194304
 #define WM_MAX_CONNECTIONS 65536
 #define WM_MAX_GAMES 65536
+/* The most a max-line and a max-guesses may be, from an option or a
+ * header: decimal literals, so that messages quote them (WM_XSTR) and the
+ * options, the parser and the check cannot drift apart. */
+#define WM_MAX_LINE_LIMIT 16777216
+#define WM_MAX_GUESSES_LIMIT 268435456
+#define WM_STR(x) #x
+#define WM_XSTR(x) WM_STR(x)
+_Static_assert(WM_MAX_LINE_LIMIT == 1u << 24 && WM_MAX_GUESSES_LIMIT == 1u << 28,
+               "the limits are the powers of two the documentation names");
+_Static_assert(WM_LINE_MAX_DEFAULT <= WM_MAX_LINE_LIMIT &&
+                   WM_DEFAULT_MAX_GUESSES <= WM_MAX_GUESSES_LIMIT,
+               "the defaults are within the limits");
 
 struct wm_cfg {
     uint64_t seed;

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
+
 
 void wm_journal_init(struct wm_journal *j, size_t max_bytes)
 {
@@ -73,25 +75,25 @@ static int reserve(void **p, size_t *cap, size_t need, size_t elem)
     return 0;
 }
 
-static int add(struct wm_journal *j, enum wm_rec_kind kind, uint64_t cause, const char *text,
-               size_t len, int bounded)
+static enum wm_journal_rc add(struct wm_journal *j, enum wm_rec_kind kind, uint64_t cause,
+                              const char *text, size_t len, int bounded)
 {
     /* The same measure for both bounds: records plus their text, each with its NUL. */
     size_t held = (j->n - j->settled_n + 1) * sizeof *j->recs +
                   (j->tlen - text_at(j, j->settled_n)) + len - j->held_logs;
     uint64_t made = (j->total_n + 1) * sizeof *j->recs + j->total_text + len;
     if (bounded && made > j->max_total)
-        return -3;
+        return WM_JOURNAL_LIMIT;
     if (kind == WM_REC_LOG && j->skip_logs) { /* not kept, but counted as made */
         j->total_n++;
         j->total_text += len + 1;
-        return 0;
+        return WM_JOURNAL_OK;
     }
     if (bounded && kind != WM_REC_LOG && held > j->max_bytes)
-        return -1;
+        return WM_JOURNAL_FULL;
     if (reserve((void **)&j->recs, &j->cap, j->n + 1, sizeof *j->recs) < 0 ||
         reserve((void **)&j->text, &j->tcap, j->tlen + len + 1, 1) < 0)
-        return -2;
+        return WM_JOURNAL_NOMEM;
     memcpy(j->text + j->tlen, text, len);
     j->text[j->tlen + len] = '\0';
     /* A side's causes count what it has read: they never run backward. */
@@ -105,19 +107,22 @@ static int add(struct wm_journal *j, enum wm_rec_kind kind, uint64_t cause, cons
     j->total_text += len + 1;
     if (kind == WM_REC_LOG)
         j->held_logs += sizeof *j->recs + len + 1;
-    return 0;
+    return WM_JOURNAL_OK;
 }
 
-int wm_journal_add(struct wm_journal *j, enum wm_rec_kind kind, uint64_t cause, const char *text,
-                   size_t len)
+enum wm_journal_rc wm_journal_add(struct wm_journal *j, enum wm_rec_kind kind, uint64_t cause,
+                                  const char *text, size_t len)
 {
     return add(j, kind, cause, text, len, 1);
 }
 
-int wm_journal_add_last(struct wm_journal *j, enum wm_rec_kind kind, uint64_t cause,
-                        const char *text, size_t len)
+enum wm_journal_rc wm_journal_add_last(struct wm_journal *j, enum wm_rec_kind kind,
+                                       uint64_t cause, const char *text, size_t len)
 {
-    return add(j, kind, cause, text, len, 0);
+    assert(len < WM_ERR_MAX); /* the bound it passes is documented as less than that */
+    enum wm_journal_rc rc = add(j, kind, cause, text, len, 0);
+    assert(rc == WM_JOURNAL_OK || rc == WM_JOURNAL_NOMEM); /* unbounded: never full */
+    return rc;
 }
 
 int wm_merge(const struct wm_journal *client, const struct wm_journal *server, wm_merge_fn fn,

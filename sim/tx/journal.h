@@ -13,7 +13,7 @@ enum wm_rec_kind { WM_REC_LINE, WM_REC_PARTIAL, WM_REC_CLOSE, WM_REC_ERROR, WM_R
                    WM_REC_HANG };
 
 struct wm_rec {
-    uint8_t kind;
+    uint8_t kind; /* an enum wm_rec_kind */
     uint64_t cause; /* peer wire items this side had begun to consume */
     size_t off, len; /* text in the journal's arena */
     size_t lineno;   /* source line when parsed from a file, else 0 */
@@ -40,6 +40,8 @@ struct wm_journal {
     uint64_t total_n, total_text; /* records and text bytes made, dropped ones too */
 };
 
+_Static_assert(WM_REC_HANG <= UINT8_MAX, "wm_rec.kind holds every kind");
+
 static inline int wm_rec_is_wire(enum wm_rec_kind k)
 {
     return k != WM_REC_LOG && k != WM_REC_HANG;
@@ -51,14 +53,21 @@ size_t wm_journal_bytes(const struct wm_journal *j);
 /* Drops the settled records (written out): what remains moves to the front. */
 void wm_journal_drop_settled(struct wm_journal *j);
 void wm_journal_free(struct wm_journal *j);
-/* 0, or -1 when over max_bytes, -3 over max_total, -2 out of memory (the
- * journal is unchanged). */
-int wm_journal_add(struct wm_journal *j, enum wm_rec_kind kind, uint64_t cause, const char *text,
-                   size_t len);
+/* What adding a record did. Every failure is negative and leaves the
+ * journal unchanged, so `< 0` asks "was it refused". */
+enum wm_journal_rc {
+    WM_JOURNAL_OK = 0,
+    WM_JOURNAL_FULL = -1,   /* over max_bytes: the unsettled records (--max-journal) */
+    WM_JOURNAL_NOMEM = -2,  /* out of memory */
+    WM_JOURNAL_LIMIT = -3   /* over max_total: every record made (a journal-limit fault) */
+};
+enum wm_journal_rc wm_journal_add(struct wm_journal *j, enum wm_rec_kind kind, uint64_t cause,
+                                  const char *text, size_t len);
 /* The one record a full journal still takes: the error that ends its side
- * (len < WM_ERR_MAX, so the bound is passed by at most that much). */
-int wm_journal_add_last(struct wm_journal *j, enum wm_rec_kind kind, uint64_t cause,
-                        const char *text, size_t len);
+ * (len < WM_ERR_MAX, so the bound is passed by at most that much). OK or
+ * NOMEM. */
+enum wm_journal_rc wm_journal_add_last(struct wm_journal *j, enum wm_rec_kind kind,
+                                       uint64_t cause, const char *text, size_t len);
 static inline const char *wm_rec_text(const struct wm_journal *j, const struct wm_rec *r)
 {
     return j->text + r->off;

@@ -129,6 +129,13 @@ size_t wm_tx_format_record(char *buf, unsigned label, char side, enum wm_rec_kin
     return (size_t)(p - buf);
 }
 
+/* WM_TX_RECORD_MAX's fixed part holds a side, an unsigned label, the
+ * longest marker and the newline; its part per byte, one escaped byte. */
+_Static_assert(WM_TX_RECORD_MAX(0) >= 1 + sizeof "4294967295" - 1 + sizeof "! partial " - 1 + 1,
+               "a record's fixed part fits WM_TX_RECORD_MAX(0)");
+_Static_assert(WM_TX_RECORD_MAX(1) - WM_TX_RECORD_MAX(0) >= sizeof "\\xff" - 1,
+               "an escaped byte fits WM_TX_RECORD_MAX's part per byte");
+
 static void write_escaped(FILE *out, const char *text, size_t len)
 {
     size_t tail = wm_escape_tail(text, len);

@@ -169,19 +169,19 @@ static int header_line(struct parser *p, struct wm_cfg *cfg, const char *key, si
     }
     if (KEY("connections")) {
         if (number(p, v, vlen, WM_MAX_CONNECTIONS, &n) < 0 || n == 0)
-            return perr(p, "connections must be 1..65536", v, vlen);
+            return perr(p, "connections must be 1.." WM_XSTR(WM_MAX_CONNECTIONS), v, vlen);
         cfg->connections = (uint32_t)n;
         return 0;
     }
     if (KEY("max-line")) {
-        if (number(p, v, vlen, 1u << 24, &n) < 0 || n == 0)
-            return perr(p, "max-line must be 1..16777216", v, vlen);
+        if (number(p, v, vlen, WM_MAX_LINE_LIMIT, &n) < 0 || n == 0)
+            return perr(p, "max-line must be 1.." WM_XSTR(WM_MAX_LINE_LIMIT), v, vlen);
         cfg->max_line = (size_t)n;
         return 0;
     }
     if (KEY("max-guesses")) {
-        if (number(p, v, vlen, 1u << 28, &n) < 0 || n == 0)
-            return perr(p, "max-guesses must be 1..268435456", v, vlen);
+        if (number(p, v, vlen, WM_MAX_GUESSES_LIMIT, &n) < 0 || n == 0)
+            return perr(p, "max-guesses must be 1.." WM_XSTR(WM_MAX_GUESSES_LIMIT), v, vlen);
         cfg->max_guesses = (size_t)n;
         return 0;
     }
@@ -286,7 +286,7 @@ static int record_line(struct parser *p, struct wm_transcript *t, struct wait_co
     struct wm_journal *j = side == 'C' ? &c->client : &c->server;
     uint64_t *own = side == 'C' ? &w->client_wire[conn - 1] : &w->server_wire[conn - 1];
     uint64_t wait = side == 'C' ? w->server_wire[conn - 1] : w->client_wire[conn - 1];
-    if (wm_journal_add(j, kind, wait, p->dec, (size_t)dlen) < 0)
+    if (wm_journal_add(j, kind, wait, p->dec, (size_t)dlen) != WM_JOURNAL_OK)
         return perr(p, "transcript too large (--max-journal)", NULL, 0);
     j->recs[j->n - 1].lineno = p->lineno;
     p->last = j;

@@ -1,0 +1,65 @@
+#!/bin/bash
+# What tests/mutants.sh and bench/bench_explore.sh share about the planted
+# bugs of tests/mutants/ (docs/EXPLORE.md, "Planted bugs"): each one's run
+# bound, the invariants that may find it, its explore options, and how it is
+# built. Sourced; the caller sets src (the checkout), jobs (make -j) and why.
+
+# Runs within which --seed 1 must find each mutant: 4x the runs it needed when
+# measured (docs/EXPLORE.md has the figures), and at least 100, so a change to
+# how scenarios are drawn does not fail a bug that explore still finds at once.
+declare -A within=(
+    [events-drops-last-chunk]=100
+    [judge-equal-distance]=100
+    [no-finally]=100
+    [params-keeps-guesses]=100
+    [randint-off-by-one]=100
+    [split-line-loses-byte]=100
+    [merge-client-first]=1000
+    [fault-path-leaks]=100
+    [settle-ignores-server]=100
+    [assert-fires]=100
+    [seed-key-without-index]=100
+    [summary-drops-last]=100
+    [loops-on-exhausted-range]=100
+    [params-accepts-plus]=1000
+    [framer-accepts-delete]=3000
+)
+# The invariants (docs/EXPLORE.md) that may find each: one found for another
+# reason (a harness failure, say) does not count.
+declare -A kinds=(
+    [events-drops-last-chunk]="differential server-error" # server-error only when events runs first
+    [judge-equal-distance]=decision
+    [no-finally]=client-error
+    [params-keeps-guesses]=server-error
+    [randint-off-by-one]="guess server-error" # guess: the oracle's draw (before: NUMBER gave up)
+    [split-line-loses-byte]="server-error range repeat decision client-error run" # run: a lost byte can leave a side waiting forever
+    [merge-client-first]="order written" # written: the streamed order disagrees with the merge
+    [fault-path-leaks]=leak
+    [settle-ignores-server]=written
+    [assert-fires]=crash
+    [seed-key-without-index]=guess        # the oracle's own MT19937 draws otherwise
+    [summary-drops-last]=summary          # the console's summary, checked by the oracle
+    [loops-on-exhausted-range]=hang       # the watchdog kills the run's child
+    [params-accepts-plus]=malformed       # the classifier of a corrupted client line
+    [framer-accepts-delete]=malformed     # the same, on the line layer
+)
+# Extra options for a mutant's explore runs (and its reproducer's replays).
+declare -A options=(
+    [loops-on-exhausted-range]="--run-timeout 2 -j 2"
+)
+# Mutants explore cannot see, and why: kept, never asserted (a finding).
+declare -A unseen=()
+EXPLORE_TIMEOUT=300 # seconds; every explore, replay and build is bounded by it
+
+# Copies the sources to $dir, applies the patch, builds build/warmer there.
+build_mutant() {
+    local name=$1 dir=$2
+    if ! { rm -rf "$dir" && mkdir -p "$dir" && cp -R "$src/proto" "$src/sim" "$src/Makefile" "$dir/"; }; then
+        why="cannot copy the sources to $dir"
+        return 1
+    fi
+    patch -p1 -N -f -s -d "$dir" -i "$src/tests/mutants/$name.patch" >"$dir/patch.log" 2>&1 ||
+        { why="the patch does not apply: $(head -c 300 "$dir/patch.log")"; return 1; }
+    timeout "$EXPLORE_TIMEOUT" make -C "$dir" -j"$jobs" build/warmer >"$dir/make.log" 2>&1 ||
+        { why="the build failed: $(tail -c 400 "$dir/make.log")"; return 1; }
+}
