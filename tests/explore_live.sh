@@ -82,7 +82,7 @@ case_server_fresh_state() {
     python || return
     local k
     for k in 1 2 3; do
-        run $1 0 -- --server "$SHARED" --seed 1 --run $k --faults none --timeout 0.5 --out "$tmp/$1.dir" &&
+        run $1 0 -- --server "$SHARED" --seed 1 --run $k --faults none --timeout 2 --out "$tmp/$1.dir" &&
             has $1 "^explore: seed 1, run $k, all held$" || return 1
     done
 }
