@@ -94,6 +94,7 @@ check: $(B)/warmer $(TEST_BIN) layers
 	@bash tests/serve.sh $(B)/warmer
 	@bash tests/interop.sh $(B)/warmer
 	@bash tests/explore.sh $(B)/warmer
+	@bash tests/explore_live.sh $(B)/warmer
 	@$(MUTANTS_ENV) bash tests/mutants.sh $(B)/warmer
 	@$(MUTANTS_ENV) bash tests/bench.sh $(B)/warmer
 	@bash tests/record.sh $(B)/warmer
@@ -101,7 +102,7 @@ check: $(B)/warmer $(TEST_BIN) layers
 	@bash tests/html.sh $(B)/warmer
 	@bash tests/load.sh $(B)/warmer
 	@bash tests/install.sh $(B)/warmer
-	@echo "== make check: every stage passed (layers, yaml, $(words $(TEST_BIN)) Check suites, cli, net, serve, interop, explore, mutants, bench, record, check, html, load, install)"
+	@echo "== make check: every stage passed (layers, yaml, $(words $(TEST_BIN)) Check suites, cli, net, serve, interop, explore, explore_live, mutants, bench, record, check, html, load, install)"
 
 # The HTML report in headless Chromium (ci/deps.sh installs it with
 # WITH_CHROMIUM=1): the rendered DOM checked, a screenshot kept as
@@ -175,7 +176,7 @@ MC_INTEROP := $(addprefix memcheck-interop-,$(filter-out $(call mc_skip,interop)
 MC_CHECKSH := $(addprefix memcheck-checksh-,$(filter-out $(call mc_skip,check),$(call mc_cases,check)))
 MC_LOAD    := $(addprefix memcheck-load-,$(filter-out $(call mc_skip,load),$(call mc_cases,load)))
 MC_OTHER   := memcheck-serve-events memcheck-serve-threads memcheck-record memcheck-net-events \
-             memcheck-net-threads memcheck-explore memcheck-check-fixtures memcheck-check-faults \
+             memcheck-net-threads memcheck-explore memcheck-explore-live memcheck-check-fixtures memcheck-check-faults \
              memcheck-skiplist memcheck-html $(if $(TRANSCRIPTS),memcheck-transcripts)
 # The longest first (measured), so that the last to start are short ones.
 MC_FIRST   := memcheck-suite-test_diff.test_matches_gnu_diff \
@@ -258,6 +259,17 @@ memcheck-explore:
 	  rc=0; $(MC_W) explore --no-fork --runs 6 -j 2 --seed 4 --max-steps 50 --faults none \
 	    --keep-going --max-findings 1 --json $(B)/memcheck/keep-going.json \
 	    --out $(B)/memcheck/keep-going || rc=$$?; test $$rc -eq 1 $(MC_END)
+# --server/--client: a fresh peer per run (explore_proc.c), explore under the
+# tool, the peers not: runs that hold, and one finding (a server's bad exit)
+# shrunk, re-run and reported.
+memcheck-explore-live:
+	$(MC_RUN) set -e; $(MC_W) explore --no-fork --runs 4 --seed 3 --timeout 5 \
+	    --server '$(B)/warmer serve --listen 127.0.0.1:{port} --seed {seed}'; \
+	  $(MC_W) explore --no-fork --runs 4 --seed 2 --timeout 5 \
+	    --client '$(B)/warmer client --connect 127.0.0.1:{port} {games}'; \
+	  rc=0; $(MC_W) explore --no-fork --runs 2 --faults none --timeout 5 --reruns 1 \
+	    --server '$(B)/warmer serve --listen 127.0.0.1:{port} --seed {seed}; exit 3' \
+	    --out $(B)/memcheck/explore-live || rc=$$?; test $$rc -eq 1 $(MC_END)
 # Every golden and bad fixture under every driver (fixtures/book: its transcripts).
 memcheck-check-fixtures:
 	$(MC_RUN) set -e; for d in sim threads events; do echo "== --driver $$d"; \

@@ -10,9 +10,11 @@
 #include "explore_fail.h"
 #include "explore_live.h"
 #include "explore_mal.h"
+#include "explore_proc.h"
 #include "explore_report.h"
 #include "explore_sig.h"
 #include "explore_tally.h"
+#include "interop.h"
 #include "live.h"
 #include "net.h"
 #include "pool.h"
@@ -28,6 +30,8 @@ static const char explore_help[] =
     "                      [--keep-going [--max-findings N]] [--reruns N]\n"
     "       warmer explore --seed S --run K [...]\n"
     "       warmer explore --connect HOST:PORT [--server-seed N] [--timeout S] [...]\n"
+    "       warmer explore --server 'COMMAND' | --client 'COMMAND' [--timeout S]\n"
+    "                      [--process-timeout S] [...]\n"
     "       warmer explore --replay FILE|DIR [--replay FILE|DIR]... [-k PATTERN]...\n"
     "Draws run k's whole scenario from (S, k) alone: games at the protocol's edges\n"
     "(single values, tiny ranges played to exhaustion, negative, straddling zero,\n"
@@ -70,7 +74,22 @@ static const char explore_help[] =
     "                  fresh connection must still be served\n"
     "  --server-seed N the live server's --seed (default 1234): connection k is\n"
     "                  seeded N + k - 1\n"
-    "  --timeout S     each wait for the live server (default 10)\n"
+    "  --server CMD    explore a server started afresh from CMD (by /bin/sh) for\n"
+    "                  every run, shrinking step and re-run, as --connect does;\n"
+    "                  placeholders as interop's: {port} (required), {seed} (the\n"
+    "                  run's seed; without it, the server's own is taken to be\n"
+    "                  --server-seed N), {host} {games} {max-line} {max-guesses}.\n"
+    "                  It gets SIGTERM after the run and must exit 0 (or die of\n"
+    "                  SIGTERM) within --process-timeout, else a finding (exit)\n"
+    "  --client CMD    explore a client started afresh from CMD for every run:\n"
+    "                  it connects to {port}, the run's server side (warmer's,\n"
+    "                  in process) is played to it and it is judged as interop\n"
+    "                  --client judges one (its lines, closes and exit status);\n"
+    "                  no fault plan\n"
+    "  --process-timeout S  for a --server/--client command to listen or\n"
+    "                  connect, and to exit (default 10)\n"
+    "  --timeout S     each wait for the live server or client (default 10); a\n"
+    "                  server that answers nothing within it is a hang\n"
     "  --close-window S  its close judged where it came, as replay does (default 0.05)\n"
     "  --replay FILE   runs FILE's settings under every driver, transport and\n"
     "                  chunking: each must hold the invariants and all must agree;\n"
@@ -317,7 +336,10 @@ enum {
     EXP_MAX_STEPS,
     EXP_KEEP_GOING,
     EXP_MAX_FINDINGS,
-    EXP_RERUNS
+    EXP_RERUNS,
+    EXP_SERVER_CMD,
+    EXP_CLIENT_CMD,
+    EXP_PROCESS_TIMEOUT
 };
 
 static const struct wm_opt explore_opts[] = {
@@ -331,7 +353,8 @@ static const struct wm_opt explore_opts[] = {
     {"no-fork", 0, EXP_NO_FORK}, {"keyword", 1, WM_OPT_KEYWORD}, WM_OPTS_PROFILE,
     {"run-timeout", 1, EXP_RUN_TIMEOUT}, {"max-steps", 1, EXP_MAX_STEPS},
     {"keep-going", 0, EXP_KEEP_GOING}, {"max-findings", 1, EXP_MAX_FINDINGS},
-    {"reruns", 1, EXP_RERUNS}, {NULL, 0, 0}};
+    {"reruns", 1, EXP_RERUNS}, {"server", 1, EXP_SERVER_CMD}, {"client", 1, EXP_CLIENT_CMD},
+    {"process-timeout", 1, EXP_PROCESS_TIMEOUT}, {NULL, 0, 0}};
 
 #define EXP_REPLAY_MAX 256 /* --replay options in one command line */
 
@@ -349,6 +372,8 @@ struct explore_args {
     char *replay_ops[EXP_REPLAY_MAX]; /* every --replay, in order (replay_path: the first) */
     size_t nreplay;
     struct wm_select sel; /* -k among --replay's files */
+    const char *server_cmd, *client_cmd; /* --server, --client */
+    int process_timeout_ms;               /* --process-timeout */
 };
 
 static int explore_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
@@ -437,6 +462,14 @@ static int explore_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
         return 0;
     case EXP_MAX_FINDINGS:
         return wm_opt_range(a, o, 1, WM_XSIG_FINDINGS_MAX, &x->max_findings);
+    case EXP_SERVER_CMD:
+        x->server_cmd = o->val;
+        return 0;
+    case EXP_CLIENT_CMD:
+        x->client_cmd = o->val;
+        return 0;
+    case EXP_PROCESS_TIMEOUT:
+        return wm_opt_seconds(a, o, &x->process_timeout_ms);
     case EXP_RERUNS: {
         uint64_t n;
         if (wm_opt_range(a, o, 0, WM_EXPLORE_RERUNS_MAX, &n) < 0)
@@ -478,6 +511,33 @@ static int choose_runs(struct wm_args *a, struct explore_args *x)
     return WM_OPTS_GO_ON;
 }
 
+/* --server CMD or --client CMD: runs go to a fresh process each (explore_proc.h).
+ * -1 to go on, else the exit status of a usage error. */
+static int live_cmd(struct wm_args *a, const struct explore_args *x, struct explore *e,
+                    struct wm_live_target *target, struct wm_xproc *xp)
+{
+    const char *cmd = x->server_cmd ? x->server_cmd : x->client_cmd;
+    if (!cmd)
+        return -1;
+    if (x->server_cmd && x->client_cmd)
+        return wm_usage_error(a, "give --server or --client, not both");
+    if (target->addr || x->replay_path)
+        return wm_usage_error(a, "--%s runs against a command: it takes no --connect or "
+                              "--replay", x->server_cmd ? "server" : "client");
+    if (e->bias.driver >= 0)
+        return wm_usage_error(a, "--driver has no say against a live implementation");
+    if (!wm_interop_has(cmd, "{port}"))
+        return wm_usage_error(a, "--%s: COMMAND has no {port} (where the %s listens)",
+                              x->server_cmd ? "server" : "client",
+                              x->server_cmd ? "server" : "client connects to warmer");
+    target->proc = xp; /* set up by wm_xproc_init once the runs start */
+    e->live = target;
+    e->bias.live = 1;
+    if (x->client_cmd) /* the replay of the server side carries out no fault */
+        e->bias.faults = 0;
+    return -1;
+}
+
 int wm_cmd_explore(struct wm_args *a)
 {
     static const struct wm_cmd_spec spec = {explore_help, explore_opts, 0};
@@ -487,13 +547,19 @@ int wm_cmd_explore(struct wm_args *a)
               .reruns = WM_EXPLORE_RERUNS},
         .target = {.server_seed = WM_DEFAULT_SEED, .timeout_ms = WM_DEFAULT_TIMEOUT_MS,
                    .close_window_ms = WM_DEFAULT_CLOSE_WINDOW_MS},
-        .suite = WM_SUITE_OPTS_INIT, .runs = 1000, .jobs = wm_pool_cpus(), .dir = "explore-out"};
+        .suite = WM_SUITE_OPTS_INIT, .runs = 1000, .jobs = wm_pool_cpus(), .dir = "explore-out",
+        .process_timeout_ms = WM_XPROC_TIMEOUT_MS};
     int rc = wm_opts_parse(a, &spec, explore_opt, &x);
     if (rc != WM_OPTS_GO_ON || (rc = choose_runs(a, &x)) != WM_OPTS_GO_ON)
         return rc;
     struct explore e = x.e;
     struct wm_live_target target = x.target;
     unsigned jobs = x.jobs;
+    struct wm_xproc xproc;
+    if ((rc = live_cmd(a, &x, &e, &target, &xproc)) >= 0)
+        return rc;
+    if (target.proc)
+        jobs = 1; /* as --connect: the runs' connections counted in order */
     if (wm_tmp_required(a) < 0) /* not a finding: said before any run */
         return WM_EXIT_ENV;
     if (x.sel.nkeys && !x.replay_path)
@@ -547,7 +613,13 @@ int wm_cmd_explore(struct wm_args *a)
             rc = WM_EXIT_FAIL;
         } else {
             e.sigs = x.keep_going ? &sigs : NULL;
+            if (target.proc)
+                wm_xproc_init(target.proc, x.server_cmd != NULL,
+                              x.server_cmd ? x.server_cmd : x.client_cmd, a->prog,
+                              x.process_timeout_ms);
             rc = explore(a, &e, x.seconds, jobs, x.dir, &rep);
+            if (target.proc)
+                wm_xproc_free(target.proc);
             if (e.sigs)
                 wm_xsig_free(e.sigs);
         }

@@ -1,5 +1,6 @@
 #include "explore_fail.h"
 
+#include "explore_proc.h"
 #include "explore_sig.h"
 
 #include <errno.h>
@@ -201,6 +202,10 @@ static void reproducers(const struct wm_xfail *x, uint64_t k, const char *path, 
         snprintf(from_file, size, "%s explore --replay %s%s", prog, word, budget);
         snprintf(from_seed, size, "%s explore --seed %" PRIu64 " --run %" PRIu64 "%s%s", prog,
                  x->seed, k, draw, budget);
+        return;
+    }
+    if (x->live->proc) { /* --server/--client CMD: a fresh process does it */
+        wm_xproc_reproducers(x->live, word, x->seed, k, draw, from_file, from_seed, size);
         return;
     }
     char addr[600];

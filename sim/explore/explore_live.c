@@ -1,5 +1,7 @@
 #include "explore_live.h"
 
+#include "explore_proc.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,7 +68,7 @@ static char *against(struct wm_live_target *lt, const struct wm_cfg *cfg,
                      struct wm_err *err)
 {
     *expected = 0;
-    int fd = wm_net_connect(lt->addr, err);
+    int fd = lt->open ? lt->open(lt->open_ctx, lt->addr, err) : wm_net_connect(lt->addr, err);
     if (fd < 0)
         return NULL;
     lt->made++;
@@ -165,8 +167,10 @@ static int one(struct wm_live_target *lt, const struct wm_cfg *cfg, int split,
     if (!got && expected) {
         o->expected++; /* the book's hang: the connection owes nothing more */
     } else if (!got) {
-        fail(o, 0, "against %s (connection %llu, seed %llu): %s", lt->addr,
+        fail(o, 0, "against %s (connection %llu, seed %llu): %s", lt->shown ? lt->shown : lt->addr,
              (unsigned long long)lt->made, (unsigned long long)cfg->seed, err.msg);
+        if (strstr(err.msg, "(--timeout)")) /* live.c's waits for the server, timed out */
+            o->v.kind = "hang";
     } else {
         for (unsigned i = 0; i < cfg->nfaults; i++)
             if (cfg->faults[i].kind == WM_FAULT_RESET)
@@ -197,6 +201,11 @@ static int one(struct wm_live_target *lt, const struct wm_cfg *cfg, int split,
 int wm_explore_live(void *target, const struct wm_scn *s, struct wm_outcome *o)
 {
     struct wm_live_target *lt = target;
+    return lt->proc ? wm_xproc_run(lt, s, o) : wm_explore_live_conn(lt, s, o);
+}
+
+int wm_explore_live_conn(struct wm_live_target *lt, const struct wm_scn *s, struct wm_outcome *o)
+{
     struct wm_cfg cfg;
     struct wm_err err;
     memset(o, 0, sizeof *o);
