@@ -29,7 +29,8 @@ _warmer_opts() {
         --max-journal --close-wait --connect-timeout --profile" ;;
     explore) echo "--seed --runs --time --shard --out -j --jobs --faults --driver --junit
         --json --html --connect --server-seed --timeout --close-window --replay --run --no-fork
-        -k --keyword --run-timeout --max-steps --profile --keep-going --max-findings --reruns" ;;
+        -k --keyword --run-timeout --max-steps --profile --keep-going --max-findings --reruns
+        --memcheck --memcheck-cmd" ;;
     load) echo "--connect --connections --guesses --duration --game --seed --timeout
         --max-guesses" ;;
     report) echo "--html" ;;

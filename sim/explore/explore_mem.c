@@ -85,9 +85,11 @@ static const char *vg_kind(const char *h)
 /* One line of the report, the checker's "==PID== " prefix dropped. */
 static const char *body_of(const char *line)
 {
-    if (line[0] == '=' && line[1] == '=') {
-        const char *e = strstr(line + 2, "==");
-        if (e)
+    if (line[0] == '=' && line[1] == '=' && line[2] >= '0' && line[2] <= '9') {
+        const char *e = line + 2;
+        while (*e >= '0' && *e <= '9')
+            e++;
+        if (e[0] == '=' && e[1] == '=')
             return e[2] == ' ' ? e + 3 : e + 2;
     }
     return line;
