@@ -26,7 +26,7 @@
     "--errors-for-leak-kinds=all"
 /* Shrinking steps a memory finding may spend (each a process under the
  * checker, about a second: explore.h's bound is for runs in a child). */
-#define WM_XMEM_SHRINK_MAX 60
+#define WM_XMEM_SHRINK_MAX 40
 /* Bytes of the checker's report read for its first error. */
 #define WM_XMEM_REPORT_MAX 65536
 #define WM_XMEM_CMD_MAX 2048 /* bytes of --memcheck-cmd */
