@@ -290,6 +290,8 @@ static int tell(const struct wm_xfail *x, uint64_t k, struct wm_scn *scn, struct
     unsigned spent;
     if (mem) {
         as_file = mem_as_file(x, scn, out);
+        if (as_file) /* a header carries no malformed line: it takes no part */
+            scn->mal.on = 0;
         spent = as_file ? wm_explore_shrink_n(scn, out, wm_xmem_scn, (void *)x->mem,
                                               WM_XMEM_SHRINK_MAX)
                         : 0;
@@ -321,7 +323,7 @@ static int tell(const struct wm_xfail *x, uint64_t k, struct wm_scn *scn, struct
     char from_file[10240], from_seed[10240];
     reproducers(x, k, file, from_file, from_seed, sizeof from_file, mem);
     int by_seed = x->sharded || !as_file;
-    if (by_seed)
+    if (by_seed && as_file) /* (a memory finding's file that did not fail so: no such line) */
         say(t, "  from the file: %s\n", from_file);
     else
         say(t, "  from the seed alone: %s\n", from_seed);
