@@ -30,7 +30,7 @@ _warmer_opts() {
     explore) echo "--seed --runs --time --shard --out -j --jobs --faults --driver --junit
         --json --html --connect --server-seed --timeout --close-window --replay --run --no-fork
         -k --keyword --run-timeout --max-steps --profile --keep-going --max-findings --reruns
-        --server --client --process-timeout" ;;
+        --server --client --process-timeout --memcheck --memcheck-cmd" ;;
     load) echo "--connect --connections --guesses --duration --game --seed --timeout
         --max-guesses" ;;
     report) echo "--html" ;;

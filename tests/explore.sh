@@ -434,6 +434,101 @@ case_keep_going_max_findings() {
         run $1 2 -- --runs 1 --reruns 101 && run $1 2 -- --runs 1 --reruns -1 &&
         run $1 0 -- --runs 20 --keep-going && has $1 "^explore: seed 1, 20 runs, all held$"
 }
+# --memcheck (docs/EXPLORE.md, "Memory errors"): tests/mutants/hist-overread
+# reads one byte past a history block, which changes no output;
+# events-leaks-table leaks a plain calloc the leak invariant does not count.
+# Valgrind is slow: few runs.
+# mc_mutant NAME (default hist-overread) builds tests/mutants/NAME into
+# $tmp/mc-NAME: its path is $mc.
+mc_mutant() {
+    local src name=${1:-hist-overread} dir
+    dir=$tmp/mc-$name
+    src=$(cd "$(dirname "$0")/.." && pwd)
+    mc=$dir/build/warmer
+    [ -x "$mc" ] && return 0
+    command -v valgrind >/dev/null || { why="no valgrind in PATH"; return 1; }
+    mkdir -p "$dir" && cp -R "$src/proto" "$src/sim" "$src/Makefile" "$dir/" || { why="cannot copy to $dir"; return 1; }
+    patch -p1 -N -f -s -d "$dir" -i "$src/tests/mutants/$name.patch" >"$dir/patch.log" 2>&1 ||
+        { why="$name.patch does not apply: $(head -c 300 "$dir/patch.log")"; return 1; }
+    (unset MAKEFLAGS MFLAGS MAKELEVEL; make -C "$dir" -j2 build/warmer >"$dir/make.log" 2>&1) ||
+        { why="the build failed: $(tail -c 300 "$dir/make.log")"; return 1; }
+}
+# Without --memcheck the over-read is invisible: the same output as the
+# faithful build's.
+case_memcheck_bug_invisible() {
+    mc_mutant || return 1
+    run $1 0 -- --seed 1 --runs 30 -j 2 && cp "$tmp/$1.out" "$tmp/$1.real" &&
+        "$mc" explore --seed 1 --runs 30 -j 2 >"$tmp/$1.out" 2>&1 ||
+        { why="${why:-the mutant: exit $?}"; return 1; }
+    cmp -s "$tmp/$1.out" "$tmp/$1.real" || { why="the mutant's output differs: $(diff "$tmp/$1.real" "$tmp/$1.out" | head -c 300)"; return 1; }
+}
+# With it, run 2 of seed 1 is found under valgrind, shrunk (its file
+# replayed under valgrind) and re-run; the reproduce line fails under
+# valgrind every time with the bug, and passes without it. About 3 minutes
+# on 2 cores: each shrinking step replays a game of some 400 guesses under
+# valgrind.
+case_memcheck_finds_overread() {
+    mc_mutant || return 1
+    local real=${W##* } cmd r i
+    "$mc" explore --seed 1 --runs 10 -j 2 --memcheck 1 --reruns 2 --out "$tmp/$1.dir" >"$tmp/$1.out" 2>"$tmp/$1.err"
+    r=$?
+    [ $r -eq 1 ] || { why="want exit 1, got $r: $(head -c 300 "$tmp/$1.err")"; return 1; }
+    has $1 "^FAIL run 2 of seed 1$" &&
+        has $1 "^  found: memory: InvalidRead in get_le (hist.c:[0-9]*): Invalid read of size 1$" &&
+        has $1 "^  shrunk in [0-9]* runs to: 1 connection, game " &&
+        has $1 "^  fails: memory: InvalidRead in get_le (hist.c:[0-9]*): Invalid read of size 1$" &&
+        has $1 "^  re-ran 2 times: failed every time$" &&
+        has $1 "^reproduce: valgrind .* explore --replay .* --no-fork$" || return 1
+    ! grep -q "0x[0-9a-f]\|==[0-9]*==" "$tmp/$1.out" || { why="addresses or pids in the output"; return 1; }
+    cmd=$(sed -n 's/^reproduce: //p' "$tmp/$1.out")
+    for i in 1 2; do
+        eval "$cmd" >"$tmp/$1.rep" 2>&1
+        r=$?
+        [ $r -eq 86 ] && grep -q "Invalid read of size 1" "$tmp/$1.rep" ||
+            { why="with the bug, try $i, the reproducer exited $r: $(head -c 300 "$tmp/$1.rep")"; return 1; }
+    done
+    eval "${cmd/ $mc / $real }" >"$tmp/$1.rep" 2>&1
+    r=$?
+    [ $r -eq 0 ] || { why="without the bug, the reproducer exited $r: $(head -c 300 "$tmp/$1.rep")"; return 1; }
+}
+# A leak in the events driver: plain explore holds, --memcheck finds it in
+# its second run (the first has a fault plan: the sim driver),
+# Leak_DefinitelyLost in wm_events_run, and shrinks it.
+case_memcheck_finds_leak() {
+    mc_mutant events-leaks-table || return 1
+    local real=${W##* } cmd r
+    "$mc" explore --seed 1 --runs 10 --driver events >"$tmp/$1.out" 2>&1
+    r=$?
+    [ $r -eq 0 ] || { why="without --memcheck: want exit 0, got $r"; return 1; }
+    "$mc" explore --seed 1 --runs 10 --driver events --memcheck 1 --reruns 1 --out "$tmp/$1.dir" \
+        >"$tmp/$1.out" 2>"$tmp/$1.err"
+    r=$?
+    [ $r -eq 1 ] || { why="want exit 1, got $r: $(head -c 300 "$tmp/$1.err")"; return 1; }
+    has $1 "^FAIL run [01] of seed 1$" &&
+        has $1 "^  found: memory: Leak_DefinitelyLost in wm_events_run (drv_events.c:[0-9]*): " &&
+        has $1 "^  shrunk in [0-9]* runs to: 1 connection, " &&
+        has $1 "^  re-ran 1 times: failed every time$" &&
+        has $1 "^  from the seed alone: valgrind .* explore --seed 1 --run [01] --driver events --no-fork$" || return 1
+    cmd=$(sed -n 's/^reproduce: //p' "$tmp/$1.out")
+    eval "$cmd" >"$tmp/$1.rep" 2>&1
+    r=$?
+    [ $r -eq 86 ] || { why="with the bug, the reproducer exited $r: $(head -c 300 "$tmp/$1.rep")"; return 1; }
+    eval "${cmd/ $mc / $real }" >"$tmp/$1.rep" 2>&1
+    r=$?
+    [ $r -eq 0 ] || { why="without the bug, the reproducer exited $r: $(head -c 300 "$tmp/$1.rep")"; return 1; }
+}
+# The faithful build holds under the checker; a checker that does not run
+# is an environment error said before any run.
+case_memcheck_faithful_holds() {
+    command -v valgrind >/dev/null || { why="no valgrind in PATH"; return 1; }
+    run $1 0 -- --seed 1 --runs 6 -j 2 --memcheck 1 --out "$tmp/$1.dir" &&
+        has $1 "^explore: seed 1, 6 runs, all held$" &&
+        run $1 2 -- --runs 1 --memcheck 1 --memcheck-cmd /nonexistent/valgrind &&
+        grep -q "^warmer explore: --memcheck: \`/nonexistent/valgrind\` was not found" "$tmp/$1.err" ||
+        { why="${why:-no 'was not found': $(head -c 300 "$tmp/$1.err")}"; return 1; }
+    run $1 2 -- --runs 1 --memcheck-cmd valgrind && run $1 2 -- --runs 1 --memcheck -1 &&
+        run $1 2 -- --memcheck 1 --replay fixtures/golden/connections-3.txt
+}
 case_usage() {
     run $1 2 -- --runs 5 --time 5 && run $1 2 -- -j 0 && run $1 2 -- --frob &&
         run $1 2 -- --driver fibers && run $1 2 -- --replay fixtures/bad/server-non-integer.txt &&

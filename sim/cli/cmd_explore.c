@@ -11,6 +11,7 @@
 #include "explore_live.h"
 #include "explore_mal.h"
 #include "explore_proc.h"
+#include "explore_mem.h"
 #include "explore_report.h"
 #include "explore_sig.h"
 #include "explore_tally.h"
@@ -28,6 +29,7 @@ static const char explore_help[] =
     "                      [--junit FILE] [--json FILE] [--html FILE]\n"
     "                      [--profile strict|book|book-asyncio]\n"
     "                      [--keep-going [--max-findings N]] [--reruns N]\n"
+    "                      [--memcheck N [--memcheck-cmd CMD]]\n"
     "       warmer explore --seed S --run K [...]\n"
     "       warmer explore --connect HOST:PORT [--server-seed N] [--timeout S] [...]\n"
     "       warmer explore --server 'COMMAND' | --client 'COMMAND' [--timeout S]\n"
@@ -118,6 +120,13 @@ static const char explore_help[] =
     "  --reruns N      a shrunk case is run N more times (default 3; 0: none)\n"
     "                  before it is reported: one that does not fail every time\n"
     "                  is reported as flaky, with its rate\n"
+    "  --memcheck N    also runs one run in N (the same ones for the same seed)\n"
+    "                  again in a process of its own under a memory checker; an\n"
+    "                  error or leak it reports is a finding of kind memory,\n"
+    "                  shrunk and re-run under the checker (0: off, the default)\n"
+    "  --memcheck-cmd CMD  the checker: a command the program and its arguments\n"
+    "                  follow, which exits non-zero on an error (default: valgrind,\n"
+    "                  exiting 86 on an error, every leak kind an error)\n"
     "A progress line goes to stderr on a terminal only. SIGINT or SIGTERM starts\n"
     "no new run and kills the runs' children: the summary (\"interrupted by\n"
     "SIGINT\") counts the runs made, the reports hold them (a second signal\n"
@@ -136,6 +145,7 @@ struct explore {
     struct wm_watchdog *watch;     /* --no-fork: the run's time budget */
     struct wm_xsig_table *sigs;    /* --keep-going: the signatures found, or NULL */
     unsigned reruns;               /* --reruns */
+    const struct wm_xmem *mem;     /* --memcheck: the checker, or NULL */
 };
 
 struct result {
@@ -161,6 +171,9 @@ static void run_job(void *ctx, uint64_t j, void *res)
              : e->no_fork    ? wm_explore_run(&r->scn, &e->budget, &r->out)
                              : wm_explore_run_isolated(&r->scn, &e->budget, &r->out);
     wm_watchdog_leave(e->watch, slot);
+    uint64_t k = wm_explore_slice_run(&e->slice, j);
+    if (rc == 0 && e->mem && !r->out.failed && wm_xmem_sampled(e->mem, k))
+        rc = wm_xmem_run(e->mem, k, &r->out); /* the run again, under the memory checker */
     r->oom = rc < 0;
     r->cut = rc > 0;
     r->seconds = wm_suite_clock() - start;
@@ -190,7 +203,7 @@ static int settle(const struct wm_args *a, const struct explore *e, const char *
         struct wm_xfail x = {.cmd = a->cmd, .prog = a->prog, .seed = e->seed, .bias = &e->bias,
                              .live = e->live, .live_seed = r->live_seed, .dir = dir,
                              .no_fork = e->no_fork, .budget = &e->budget, .watch = e->watch,
-                             .sharded = e->shard_n > 1, .reruns = e->reruns};
+                             .sharded = e->shard_n > 1, .reruns = e->reruns, .mem = e->mem};
         const struct wm_xsig_finding *f = NULL;
         int fresh = 1;
         if (e->sigs) { /* --keep-going: only a new signature's first run is shrunk */
@@ -339,7 +352,9 @@ enum {
     EXP_RERUNS,
     EXP_SERVER_CMD,
     EXP_CLIENT_CMD,
-    EXP_PROCESS_TIMEOUT
+    EXP_PROCESS_TIMEOUT,
+    EXP_MEMCHECK,
+    EXP_MEMCHECK_CMD
 };
 
 static const struct wm_opt explore_opts[] = {
@@ -354,7 +369,8 @@ static const struct wm_opt explore_opts[] = {
     {"run-timeout", 1, EXP_RUN_TIMEOUT}, {"max-steps", 1, EXP_MAX_STEPS},
     {"keep-going", 0, EXP_KEEP_GOING}, {"max-findings", 1, EXP_MAX_FINDINGS},
     {"reruns", 1, EXP_RERUNS}, {"server", 1, EXP_SERVER_CMD}, {"client", 1, EXP_CLIENT_CMD},
-    {"process-timeout", 1, EXP_PROCESS_TIMEOUT}, {NULL, 0, 0}};
+    {"process-timeout", 1, EXP_PROCESS_TIMEOUT}, {"memcheck", 1, EXP_MEMCHECK},
+    {"memcheck-cmd", 1, EXP_MEMCHECK_CMD}, {NULL, 0, 0}};
 
 #define EXP_REPLAY_MAX 256 /* --replay options in one command line */
 
@@ -374,6 +390,8 @@ struct explore_args {
     struct wm_select sel; /* -k among --replay's files */
     const char *server_cmd, *client_cmd; /* --server, --client */
     int process_timeout_ms;               /* --process-timeout */
+    uint64_t memcheck;      /* --memcheck N (0: off) */
+    const char *memcheck_cmd; /* --memcheck-cmd */
 };
 
 static int explore_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
@@ -470,6 +488,11 @@ static int explore_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
         return 0;
     case EXP_PROCESS_TIMEOUT:
         return wm_opt_seconds(a, o, &x->process_timeout_ms);
+    case EXP_MEMCHECK:
+        return wm_opt_range(a, o, 0, UINT32_MAX, &x->memcheck);
+    case EXP_MEMCHECK_CMD:
+        x->memcheck_cmd = o->val;
+        return 0;
     case EXP_RERUNS: {
         uint64_t n;
         if (wm_opt_range(a, o, 0, WM_EXPLORE_RERUNS_MAX, &n) < 0)
@@ -496,6 +519,11 @@ static int choose_runs(struct wm_args *a, struct explore_args *x)
                               "--json or --html");
     if (x->replay_path && x->keep_going)
         return wm_usage_error(a, "--replay replays files: it takes no --keep-going");
+    if (x->memcheck && (x->replay_path || x->target.addr))
+        return wm_usage_error(a, "--memcheck samples explore's own runs: it takes no --replay "
+                              "or --connect (run `CMD warmer explore --replay FILE --no-fork`)");
+    if (x->memcheck_cmd && !x->memcheck)
+        return wm_usage_error(a, "--memcheck-cmd names --memcheck's checker: give both");
     if (x->max_findings && !x->keep_going)
         return wm_usage_error(a, "--max-findings bounds --keep-going: give both");
     e->shard_k = x->suite.shard_k;
@@ -601,6 +629,18 @@ int wm_cmd_explore(struct wm_args *a)
         wm_xreport_close(&rep, &(struct wm_err){0});
         return WM_EXIT_ENV;
     }
+    struct wm_xmem mem;
+    if (x.memcheck) { /* a checker that does not run is said before any run */
+        char draw[200];
+        wm_xfail_draw_words(&e.bias, draw, sizeof draw);
+        if (wm_xmem_init(&mem, (unsigned)x.memcheck, x.memcheck_cmd, e.seed, draw, &e.budget,
+                         &err) < 0) {
+            fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
+            wm_xreport_close(&rep, &(struct wm_err){0});
+            return WM_EXIT_ENV;
+        }
+        e.mem = &mem;
+    }
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (wm_sig_install(WM_SIG_SECOND_KILLS, &err) < 0) {
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
@@ -632,5 +672,7 @@ int wm_cmd_explore(struct wm_args *a)
     }
     wm_sig_restore();
     wm_watchdog_stop(e.watch);
+    if (e.mem)
+        wm_xmem_free(&mem);
     return rc;
 }

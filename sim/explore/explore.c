@@ -289,6 +289,12 @@ static int run_in_child(void *ctx, const struct wm_scn *s, struct wm_outcome *o)
 
 unsigned wm_explore_shrink(struct wm_scn *s, struct wm_outcome *o, wm_scn_runner run, void *ctx)
 {
+    return wm_explore_shrink_n(s, o, run, ctx, WM_SHRINK_MAX_RUNS);
+}
+
+unsigned wm_explore_shrink_n(struct wm_scn *s, struct wm_outcome *o, wm_scn_runner run, void *ctx,
+                             unsigned max)
+{
     if (!run)
         run = run_in_child;
     /* The finding's signature, kind and place (explore_sig.h): a step that
@@ -297,7 +303,7 @@ unsigned wm_explore_shrink(struct wm_scn *s, struct wm_outcome *o, wm_scn_runner
     char want[WM_XSIG_MAX], got[WM_XSIG_MAX];
     wm_xsig_of(o, want, sizeof want);
     unsigned spent = 0;
-    for (unsigned i = 0; spent < WM_SHRINK_MAX_RUNS && !wm_sig_caught();) {
+    for (unsigned i = 0; spent < max && !wm_sig_caught();) {
         struct wm_scn cand;
         if (!wm_scn_smaller(s, i++, &cand))
             break;

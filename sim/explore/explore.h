@@ -68,6 +68,9 @@ typedef int (*wm_scn_runner)(void *ctx, const struct wm_scn *s, struct wm_outcom
  * becomes that run's outcome. SIGINT or SIGTERM (sig.h) ends it where it
  * is. Returns the executions spent. */
 unsigned wm_explore_shrink(struct wm_scn *s, struct wm_outcome *o, wm_scn_runner run, void *ctx);
+/* The same, spending at most max executions (a memory checker's are slow). */
+unsigned wm_explore_shrink_n(struct wm_scn *s, struct wm_outcome *o, wm_scn_runner run, void *ctx,
+                             unsigned max);
 
 /* Before a finding is reported its shrunk case is run this many times more
  * (--reruns): one that does not fail every time is flaky. */

@@ -106,7 +106,8 @@ static int write_case(const char *dir, uint64_t seed, uint64_t k, const char *su
         struct wm_err err;
         if (wm_scn_cfg(scn, &cfg, &err) == 0) {
             wm_tx_write_header(f, &cfg);
-            fprintf(f, "# This run failed before it made a transcript:\n# %s\n", o->v.msg);
+            fprintf(f, "# This run %s:\n# %s\n", wm_xmem_is(o) ? "fails under the memory "
+                    "checker (explore --memcheck)" : "failed before it made a transcript", o->v.msg);
         }
         wm_cfg_free(&cfg);
     }
@@ -161,8 +162,7 @@ static void say_violation(struct tee *t, const char *label, const struct wm_outc
         wm_xfail_violation(t->mem, label, o);
 }
 
-/* The options that change what run k draws, as " --faults reset,split". */
-static void draw_words(const struct wm_scn_bias *b, char *buf, size_t size)
+void wm_xfail_draw_words(const struct wm_scn_bias *b, char *buf, size_t size)
 {
     size_t n = 0;
     buf[0] = '\0';
@@ -185,12 +185,14 @@ static void draw_words(const struct wm_scn_bias *b, char *buf, size_t size)
 /* The two ways to reproduce run k: from the written file, and from the seed
  * alone (--run k draws the same scenario on any machine). */
 static void reproducers(const struct wm_xfail *x, uint64_t k, const char *path, char *from_file,
-                        char *from_seed, size_t size)
+                        char *from_seed, size_t size, int mem)
 {
-    char word[4200], prog[4200], draw[200];
+    char word[4200], prog[4200 + WM_XMEM_CMD_MAX], draw[200];
     wm_shell_word(path, word, sizeof word);
-    wm_shell_word(x->prog, prog, sizeof prog);
-    draw_words(x->bias, draw, sizeof draw);
+    if (mem) /* under the memory checker, in one process, as it was found */
+        snprintf(prog, sizeof prog, "%s ", x->mem->cmd);
+    wm_shell_word(x->prog, prog + (mem ? strlen(prog) : 0), sizeof prog - (mem ? strlen(prog) : 0));
+    wm_xfail_draw_words(x->bias, draw, sizeof draw);
     if (!x->live) {
         /* a budget not the default is part of how the case fails (a hang) */
         char budget[80] = "";
@@ -199,9 +201,10 @@ static void reproducers(const struct wm_xfail *x, uint64_t k, const char *path, 
                 : snprintf(budget, sizeof budget, " --run-timeout %u", b->seconds);
         if (b->max_steps != WM_EXPLORE_MAX_STEPS)
             snprintf(budget + n, sizeof budget - (size_t)n, " --max-steps %" PRIu64, b->max_steps);
-        snprintf(from_file, size, "%s explore --replay %s%s", prog, word, budget);
-        snprintf(from_seed, size, "%s explore --seed %" PRIu64 " --run %" PRIu64 "%s%s", prog,
-                 x->seed, k, draw, budget);
+        const char *nf = mem ? " --no-fork" : "";
+        snprintf(from_file, size, "%s explore --replay %s%s%s", prog, word, budget, nf);
+        snprintf(from_seed, size, "%s explore --seed %" PRIu64 " --run %" PRIu64 "%s%s%s", prog,
+                 x->seed, k, draw, budget, nf);
         return;
     }
     if (x->live->proc) { /* --server/--client CMD: a fresh process does it */
@@ -232,14 +235,15 @@ static int run_here(void *ctx, const struct wm_scn *s, struct wm_outcome *o)
 /* The shrunk case again, x->reruns times, as it was shrunk: one that does
  * not fail every time is flaky (its rate said, and put in *flaky). */
 static void rerun(const struct wm_xfail *x, const struct wm_scn *scn, const struct wm_outcome *out,
-                  struct tee *t, char *flaky, size_t size)
+                  struct tee *t, char *flaky, size_t size, int mem)
 {
     char sig[WM_XSIG_MAX];
     unsigned ran, failed;
     if (!x->reruns)
         return;
     wm_xsig_of(out, sig, sizeof sig);
-    failed = x->live ? wm_explore_rerun(scn, sig, x->reruns, wm_explore_live, x->live, &ran)
+    failed = mem ? wm_explore_rerun(scn, sig, x->reruns, wm_xmem_scn, (void *)x->mem, &ran)
+             : x->live ? wm_explore_rerun(scn, sig, x->reruns, wm_explore_live, x->live, &ran)
              : x->no_fork ? wm_explore_rerun(scn, sig, x->reruns, run_here, (void *)x, &ran)
                           : wm_explore_rerun(scn, sig, x->reruns, NULL, (void *)x->budget, &ran);
     if (ran && failed == ran) {
@@ -249,6 +253,23 @@ static void rerun(const struct wm_xfail *x, const struct wm_scn *scn, const stru
                  failed * 100 / ran);
         say(t, "  %s: the shrunk case does not fail every time\n", flaky);
     }
+}
+
+/* A memory finding shrinks as its file replayed under the checker: 1 if
+ * the case as found fails so, with the same signature. */
+static int mem_as_file(const struct wm_xfail *x, const struct wm_scn *scn,
+                       const struct wm_outcome *out)
+{
+    char want[WM_XSIG_MAX], got[WM_XSIG_MAX];
+    struct wm_outcome co;
+    wm_xsig_of(out, want, sizeof want);
+    int same = wm_xmem_scn((void *)x->mem, scn, &co) == 0 && co.failed;
+    if (same) {
+        wm_xsig_of(&co, got, sizeof got);
+        same = strcmp(got, want) == 0;
+    }
+    wm_outcome_free(&co);
+    return same;
 }
 
 static int tell(const struct wm_xfail *x, uint64_t k, struct wm_scn *scn, struct wm_outcome *out,
@@ -270,13 +291,28 @@ static int tell(const struct wm_xfail *x, uint64_t k, struct wm_scn *scn, struct
     }
     say(t, "  wrote %s (as found)\n", path);
     fflush(stdout);
-    unsigned spent = x->live ? wm_explore_shrink(scn, out, wm_explore_live, x->live)
-                             : x->no_fork ? wm_explore_shrink(scn, out, run_here, (void *)x)
-                                          : wm_explore_shrink(scn, out, NULL, (void *)x->budget);
+    int mem = x->mem && wm_xmem_is(out), as_file = 1;
+    unsigned spent;
+    if (mem) {
+        as_file = mem_as_file(x, scn, out);
+        if (as_file) /* a header carries no malformed line: it takes no part */
+            scn->mal.on = 0;
+        spent = as_file ? wm_explore_shrink_n(scn, out, wm_xmem_scn, (void *)x->mem,
+                                              WM_XMEM_SHRINK_MAX)
+                        : 0;
+    } else {
+        spent = x->live ? wm_explore_shrink(scn, out, wm_explore_live, x->live)
+                : x->no_fork ? wm_explore_shrink(scn, out, run_here, (void *)x)
+                             : wm_explore_shrink(scn, out, NULL, (void *)x->budget);
+    }
     wm_scn_describe(scn, after, sizeof after);
-    say(t, "  shrunk in %u runs to: %s\n", spent, after);
+    if (as_file)
+        say(t, "  shrunk in %u runs to: %s\n", spent, after);
+    else
+        say(t, "  not shrunk: its file (--replay) does not fail so under the memory checker\n");
     say_violation(t, "  fails", out);
-    rerun(x, scn, out, t, flaky, flaky_size);
+    if (as_file)
+        rerun(x, scn, out, t, flaky, flaky_size, mem);
     res->first_line = out->v.lineno;
     if (write_case(x->dir, x->seed, k, "", scn, out, path, sizeof path) < 0) {
         fprintf(stderr, "%s: cannot write %s/: %s\n", x->cmd, x->dir, strerror(errno));
@@ -290,12 +326,13 @@ static int tell(const struct wm_xfail *x, uint64_t k, struct wm_scn *scn, struct
             say(t, "  wrote %s (what the server did)\n", path);
     }
     char from_file[10240], from_seed[10240];
-    reproducers(x, k, file, from_file, from_seed, sizeof from_file);
-    if (x->sharded)
+    reproducers(x, k, file, from_file, from_seed, sizeof from_file, mem);
+    int by_seed = x->sharded || !as_file;
+    if (by_seed && as_file) /* (a memory finding's file that did not fail so: no such line) */
         say(t, "  from the file: %s\n", from_file);
     else
         say(t, "  from the seed alone: %s\n", from_seed);
-    const char *repro = x->sharded ? from_seed : from_file;
+    const char *repro = by_seed ? from_seed : from_file;
     say(t, "reproduce: %s\n", repro);
     res->reproduce = strdup(repro);
     return WM_EXIT_FAIL;
@@ -324,7 +361,7 @@ int wm_xfail_again(const struct wm_xfail *x, uint64_t k, uint64_t first,
     say(&t, "FAIL run %" PRIu64 " of seed %" PRIu64 " (signature %s, %s: not shrunk)\n", k,
         x->seed, x->sig ? x->sig : "?", as);
     say_violation(&t, "  found", out);
-    reproducers(x, k, "", from_file, from_seed, sizeof from_file);
+    reproducers(x, k, "", from_file, from_seed, sizeof from_file, x->mem && wm_xmem_is(out));
     say(&t, "  reproduce (not shrunk): %s\n", from_seed);
     res->reproduce = strdup(from_seed);
     if (t.mem && fclose(t.mem) == 0)

@@ -8,6 +8,7 @@
 
 #include "explore.h"
 #include "explore_live.h"
+#include "explore_mem.h"
 #include "report.h"
 #include "watchdog.h"
 
@@ -26,6 +27,7 @@ struct wm_xfail {
     struct wm_watchdog *watch;             /* --no-fork's, or NULL */
     const char *sig; /* --keep-going: the finding's signature (explore_sig.h), said; or NULL */
     unsigned reruns; /* --reruns: the shrunk case's runs before it is reported */
+    const struct wm_xmem *mem; /* --memcheck: a memory finding's checker, or NULL */
 };
 
 /* Run k failed (*out, on *scn): prints it, writes the case as found, shrinks
@@ -47,6 +49,9 @@ int wm_xfail_again(const struct wm_xfail *x, uint64_t k, uint64_t first,
  * a folder this process may write in, or its nearest existing ancestor is
  * one), else -1 with err naming it. Nothing is created. */
 int wm_xfail_check_dir(const char *dir, struct wm_err *err);
+
+/* The options that change what run k draws, as " --faults reset,split". */
+void wm_xfail_draw_words(const struct wm_scn_bias *b, char *buf, size_t size);
 
 /* "LABEL: kind at line N, connection C: message\n" */
 void wm_xfail_violation(FILE *f, const char *label, const struct wm_outcome *o);

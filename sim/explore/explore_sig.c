@@ -1,5 +1,7 @@
 #include "explore_sig.h"
 
+#include "explore_mem.h"
+
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,11 +60,13 @@ static void line_class(const char *s, size_t n, char *buf, size_t size)
 
 void wm_xsig_of(const struct wm_outcome *o, char *buf, size_t size)
 {
-    char place[WORD_MAX + 8] = "run";
+    char place[WM_XSIG_MAX - 8] = "run";
     size_t n;
     const char *line;
     assert(o->failed && o->v.kind);
-    if (o->v.lineno && o->text && (line = line_at(o->text, o->len, o->v.lineno, &n)) != NULL)
+    if (wm_xmem_is(o)) /* the checker's first error: its kind and function */
+        wm_xmem_place(o, place, sizeof place);
+    else if (o->v.lineno && o->text && (line = line_at(o->text, o->len, o->v.lineno, &n)) != NULL)
         line_class(line, n, place, sizeof place);
     snprintf(buf, size, "%s@%s", o->v.kind, place);
 }
