@@ -77,6 +77,28 @@ case_malformed_replay() {
     done
     run $1 2 -- --replay fixtures/bad/server-non-integer.txt
 }
+# Under a book profile too (docs/EXPLORE.md, "Under a book profile"): the
+# book's server holds to the book's classifier on the runs that corrupt a
+# client line and probe it with a NUMBER.
+case_book_malformed_runs_hold() {
+    run $1 0 -- --profile book --runs 300 --seed 1 --faults malformed -j 2 &&
+        has $1 "^explore: seed 1, 300 runs, all held$" && has $1 "split 0, malformed [1-9][0-9]*$" &&
+        run $1 0 -- --profile book-asyncio --runs 300 --seed 2 --faults malformed -j 2 &&
+        has $1 "^explore: seed 2, 300 runs, all held$" && has $1 "split 0, malformed [1-9][0-9]*$"
+}
+# A book malformed run's file replays, held to the book's classifier on
+# every connection: fixtures/book's scripts, and one whose last line is a
+# bad command (the strict classifier wants "unknown command": before the
+# book's, this failed).
+case_book_malformed_replay() {
+    local f
+    for f in fixtures/book/params-leading-plus.txt fixtures/book/carriage-return-asyncio.txt \
+        fixtures/book/report-unknown-decision.txt fixtures/book/number-with-argument-asyncio.txt; do
+        run $1 0 -- --replay "$f" && has $1 "^ok $f: the invariants hold under every " || return 1
+    done
+    printf '# warmer transcript v1\n# seed: 1234\n# profile: book\n# game: 1:5:3:5\n# client: script\nC: PARAMS +5 \\xd9\\xa5\nC: NUMBER\nS: 5\nC: GUESS\n' >"$tmp/mal.txt"
+    run $1 0 -- --replay "$tmp/mal.txt" && has $1 "^ok $tmp/mal.txt: the invariants hold under every "
+}
 case_replay_goldens() {
     local f
     for f in fixtures/golden/book.txt fixtures/golden/full-int64.txt fixtures/golden/connections-3.txt \

@@ -29,6 +29,7 @@ declare -A within=(
     [loops-on-exhausted-range]=100
     [params-accepts-plus]=1000
     [framer-accepts-delete]=3000
+    [pyint-rejects-plus]=336
 )
 # The invariants (docs/EXPLORE.md) that may find each: one found for another
 # reason (a harness failure, say) does not count.
@@ -48,10 +49,12 @@ declare -A kinds=(
     [loops-on-exhausted-range]=hang       # the watchdog kills the run's child
     [params-accepts-plus]=malformed       # the classifier of a corrupted client line
     [framer-accepts-delete]=malformed     # the same, on the line layer
+    [pyint-rejects-plus]=malformed        # the book's classifier (--profile book): int('+5') is 5
 )
 # Extra options for a mutant's explore runs (and its reproducer's replays).
 declare -A options=(
     [loops-on-exhausted-range]="--run-timeout 2 -j 2"
+    [pyint-rejects-plus]="--profile book"
 )
 # A check of its own after the common ones, for the mutant that needs one.
 declare -A extra=(
@@ -95,6 +98,7 @@ small_scenario() {
     games=${1#* connection* game}
     games=${games#s}
     games=${games%, seed *}
+    games=${games%, profile *} # a book profile's scenario names it
     # shellcheck disable=SC2086
     set -- $games
     [ "$games" = " none" ] && set --

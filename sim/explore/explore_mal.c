@@ -10,6 +10,8 @@
 #include "conn.h"
 #include "drivers.h"
 #include "inv_mal.h"
+#include "inv_malbook.h"
+#include "mal_book.h"
 
 static void fail(struct wm_outcome *o, const char *kind, unsigned conn, const char *fmt, ...)
 {
@@ -60,9 +62,11 @@ static uint32_t eligible(const char *t, size_t len, unsigned conn)
 }
 
 /* The script: t's header, "# client: script", every record but conn's
- * after its k-th client line, which is corrupted as m says. */
+ * after its k-th client line, which is corrupted as m says. Under a book
+ * profile a NUMBER follows it, the probe: its answer shows what the line
+ * did to the server's state (a range int() read, a secret). */
 static int script_text(const char *t, size_t len, unsigned conn, uint32_t k, const struct wm_mal *m,
-                       size_t max_line, char **out, size_t *olen)
+                       size_t max_line, int book, char **out, size_t *olen)
 {
     FILE *f = open_memstream(out, olen);
     if (!f)
@@ -86,9 +90,13 @@ static int script_text(const char *t, size_t len, unsigned conn, uint32_t k, con
             if (at && c == conn && side == 'C' && p[at] == ':' && seen++ == k) {
                 size_t s = at + 1 + (at + 1 < n && p[at + 1] == ' ');
                 long on = wm_cls_unescape(p + s, n - s, orig);
-                size_t bn = wm_mal_apply(m, orig, on < 0 ? 0 : (size_t)on, max_line, bad);
+                size_t on_ = on < 0 ? 0 : (size_t)on;
+                size_t bn = book ? wm_mal_book_apply(m, orig, on_, max_line, bad)
+                                 : wm_mal_apply(m, orig, on_, max_line, bad);
                 wm_cls_escape(bad, bn, esc, 4 * cap + 1);
                 fprintf(f, "%.*s:%s%s\n", (int)at, p, bn ? " " : "", esc);
+                if (book)
+                    fprintf(f, "%.*s: NUMBER\n", (int)at, p);
                 seen = k + 2; /* the rest of conn is the server's to write */
             } else {
                 fwrite(p, 1, n, f);
@@ -152,7 +160,8 @@ static int judge(const struct wm_transcript *t, const struct wm_scn_setup *u, si
             o->text = text, o->len = len;
             for (unsigned c = conn ? conn : 1; c <= (conn ? conn : t->cfg.connections); c++) {
                 struct wm_violation v;
-                if (wm_inv_mal_check(text, len, c, &v) != 0) {
+                if ((wm_profile_is_book(t->cfg.profile) ? wm_inv_malbook_check(text, len, c, &v)
+                                                        : wm_inv_mal_check(text, len, c, &v)) != 0) {
                     o->failed = 1;
                     o->v = v;
                     break;
@@ -182,7 +191,8 @@ int wm_explore_mal(const struct wm_scn *s, const struct wm_explore_budget *b, st
         return 0;
     char *src;
     size_t n;
-    if (script_text(o->text, o->len, conn, s->mal.line % lines, &s->mal, s->max_line, &src, &n) < 0)
+    if (script_text(o->text, o->len, conn, s->mal.line % lines, &s->mal, s->max_line,
+                    wm_profile_is_book(s->profile), &src, &n) < 0)
         return -1;
     FILE *f = fmemopen(src, n, "r");
     struct wm_transcript t;
