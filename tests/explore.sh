@@ -75,7 +75,22 @@ case_malformed_replay() {
         run $1 0 -- --replay "fixtures/bad/$f.txt" || return 1
         has $1 "^ok fixtures/bad/$f.txt: the invariants hold under every " || return 1
     done
-    run $1 2 -- --replay fixtures/bad/server-non-integer.txt
+    printf '# warmer transcript v1\n# seed: 1\n# game: 1:5:3:5\n# client: script\n# server: script\nC: PARAMS 1 5\n' >"$tmp/both.txt"
+    run $1 2 -- --replay "$tmp/both.txt"
+}
+# A corrupted guess (docs/EXPLORE.md, "A corrupted guess"): strict runs
+# corrupt a server line too, and warmer's client holds; a file whose server
+# side is a script replays, held to the client's classifier (before, explore
+# refused it: "explore replays runs of sessions, not scripts").
+case_server_malformed() {
+    local f
+    for f in server-non-integer server-out-of-range server-repeated-guess server-line-too-long; do
+        run $1 0 -- --replay "fixtures/bad/$f.txt" &&
+            has $1 "^ok fixtures/bad/$f.txt: the invariants hold under every " || return 1
+    done
+    run $1 0 -- --runs 300 --seed 21 --faults malformed -j 2 --json "$tmp/r.json" &&
+        has $1 "^explore: seed 21, 300 runs, all held$" &&
+        grep -q 'malformed: [a-z]*, server line' "$tmp/r.json" || { why="${why:-no run corrupted a server line}"; return 1; }
 }
 # Under a book profile too (docs/EXPLORE.md, "Under a book profile"): the
 # book's server holds to the book's classifier on the runs that corrupt a
@@ -458,7 +473,7 @@ case_keep_going_max_findings() {
 }
 case_usage() {
     run $1 2 -- --runs 5 --time 5 && run $1 2 -- -j 0 && run $1 2 -- --frob &&
-        run $1 2 -- --driver fibers && run $1 2 -- --replay fixtures/bad/server-non-integer.txt &&
+        run $1 2 -- --driver fibers &&
         run $1 2 -- --faults reset,fire && grep -q 'unknown kind "fire"' "$tmp/$1.err" &&
         run $1 2 -- --replay /nonexistent && run $1 0 -- --help && has $1 "usage: warmer explore"
 }

@@ -30,6 +30,7 @@ declare -A within=(
     [params-accepts-plus]=1000
     [framer-accepts-delete]=3000
     [pyint-rejects-plus]=336
+    [client-skips-upper-bound]=100
 )
 # The invariants (docs/EXPLORE.md) that may find each: one found for another
 # reason (a harness failure, say) does not count.
@@ -50,6 +51,7 @@ declare -A kinds=(
     [params-accepts-plus]=malformed       # the classifier of a corrupted client line
     [framer-accepts-delete]=malformed     # the same, on the line layer
     [pyint-rejects-plus]=malformed        # the book's classifier (--profile book): int('+5') is 5
+    [client-skips-upper-bound]=malformed  # a corrupted guess: the client's classifier
 )
 # Extra options for a mutant's explore runs (and its reproducer's replays).
 declare -A options=(

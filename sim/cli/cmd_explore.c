@@ -266,8 +266,8 @@ static int replay(const struct wm_args *a, const char *path, const struct explor
         printf("skip %s: a side is a script; explore replays runs of sessions\n", path);
         return WM_REPLAY_SKIPPED;
     }
-    int mal = t.cfg.client_script && !t.cfg.server_script; /* a malformed run's file */
-    if (t.cfg.server_script || (t.cfg.client_script && !mal)) {
+    int mal = t.cfg.client_script != t.cfg.server_script; /* a malformed run's file: one side a script */
+    if (t.cfg.client_script && !mal) {
         wm_tx_free(&t);
         fprintf(stderr, "%s: %s: explore replays runs of sessions, not scripts\n", a->cmd, path);
         return WM_EXIT_USAGE;

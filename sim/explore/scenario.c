@@ -261,6 +261,10 @@ void wm_scn_draw(struct wm_scn *s, uint64_t seed, uint64_t run, const struct wm_
     if (!live && s->nfaults == 0 && /* strict and the book's: the classifier of each */
         ((b ? b->faults : WM_SCN_ALL_FAULTS) & WM_SCN_MALFORMED)) {
         wm_mal_draw(&g, s->connections, MAL_PERCENT, &s->mal);
+        if (!s->mal.on && s->profile == WM_PROFILE_STRICT) { /* or a guess our client reads */
+            wm_mal_draw(&g, s->connections, MAL_PERCENT, &s->mal);
+            s->mal.server = s->mal.on;
+        }
         s->swarm |= s->mal.on ? WM_SCN_MALFORMED : 0;
     }
 }
