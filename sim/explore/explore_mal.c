@@ -64,7 +64,8 @@ static uint32_t eligible(const char *t, size_t len, unsigned conn, char sd)
 }
 
 /* The script: t's header, "# client: script", every record but conn's
- * after its k-th client line, which is corrupted as m says. Under a book
+ * after its k-th client line, which is corrupted as m says (m->server: the
+ * same of the server's side and its k-th line, a guess). Under a book
  * profile a NUMBER follows it, the probe: its answer shows what the line
  * did to the server's state (a range int() read, a secret). */
 static int script_text(const char *t, size_t len, unsigned conn, uint32_t k, const struct wm_mal *m,
@@ -110,7 +111,7 @@ static int script_text(const char *t, size_t len, unsigned conn, uint32_t k, con
                 fprintf(f, "%.*s:%s%s\n", (int)at, p, bn ? " " : "", esc);
                 if (book && sd == 'C')
                     fprintf(f, "%.*s: NUMBER\n", (int)at, p);
-                seen = k + 2; /* the rest of conn is the server's to write */
+                seen = k + 2; /* the rest of conn is the other side's to write */
             } else {
                 long long g;
                 if (at && c == conn && side == 'S' && p[at] == ':' && sscanf(p + at + 1, "%lld", &g) == 1)
