@@ -75,7 +75,44 @@ case_malformed_replay() {
         run $1 0 -- --replay "fixtures/bad/$f.txt" || return 1
         has $1 "^ok fixtures/bad/$f.txt: the invariants hold under every " || return 1
     done
-    run $1 2 -- --replay fixtures/bad/server-non-integer.txt
+    printf '# warmer transcript v1\n# seed: 1\n# game: 1:5:3:5\n# client: script\n# server: script\nC: PARAMS 1 5\n' >"$tmp/both.txt"
+    run $1 2 -- --replay "$tmp/both.txt"
+}
+# A corrupted guess (docs/EXPLORE.md, "A corrupted guess"): strict runs
+# corrupt a server line too, and warmer's client holds; a file whose server
+# side is a script replays, held to the client's classifier (before, explore
+# refused it: "explore replays runs of sessions, not scripts").
+case_server_malformed() {
+    local f
+    for f in server-non-integer server-out-of-range server-repeated-guess server-line-too-long; do
+        run $1 0 -- --replay "fixtures/bad/$f.txt" &&
+            has $1 "^ok fixtures/bad/$f.txt: the invariants hold under every " || return 1
+    done
+    run $1 0 -- --runs 300 --seed 21 --faults malformed -j 2 --json "$tmp/r.json" &&
+        has $1 "^explore: seed 21, 300 runs, all held$" &&
+        grep -q 'malformed: [a-z]*, server line' "$tmp/r.json" || { why="${why:-no run corrupted a server line}"; return 1; }
+}
+# Under a book profile too (docs/EXPLORE.md, "Under a book profile"): the
+# book's server holds to the book's classifier on the runs that corrupt a
+# client line and probe it with a NUMBER.
+case_book_malformed_runs_hold() {
+    run $1 0 -- --profile book --runs 300 --seed 1 --faults malformed -j 2 &&
+        has $1 "^explore: seed 1, 300 runs, all held$" && has $1 "split 0, malformed [1-9][0-9]*$" &&
+        run $1 0 -- --profile book-asyncio --runs 300 --seed 2 --faults malformed -j 2 &&
+        has $1 "^explore: seed 2, 300 runs, all held$" && has $1 "split 0, malformed [1-9][0-9]*$"
+}
+# A book malformed run's file replays, held to the book's classifier on
+# every connection: fixtures/book's scripts, and one whose last line is a
+# bad command (the strict classifier wants "unknown command": before the
+# book's, this failed).
+case_book_malformed_replay() {
+    local f
+    for f in fixtures/book/params-leading-plus.txt fixtures/book/carriage-return-asyncio.txt \
+        fixtures/book/report-unknown-decision.txt fixtures/book/number-with-argument-asyncio.txt; do
+        run $1 0 -- --replay "$f" && has $1 "^ok $f: the invariants hold under every " || return 1
+    done
+    printf '# warmer transcript v1\n# seed: 1234\n# profile: book\n# game: 1:5:3:5\n# client: script\nC: PARAMS +5 \\xd9\\xa5\nC: NUMBER\nS: 5\nC: GUESS\n' >"$tmp/mal.txt"
+    run $1 0 -- --replay "$tmp/mal.txt" && has $1 "^ok $tmp/mal.txt: the invariants hold under every "
 }
 case_replay_goldens() {
     local f
@@ -531,7 +568,7 @@ case_memcheck_faithful_holds() {
 }
 case_usage() {
     run $1 2 -- --runs 5 --time 5 && run $1 2 -- -j 0 && run $1 2 -- --frob &&
-        run $1 2 -- --driver fibers && run $1 2 -- --replay fixtures/bad/server-non-integer.txt &&
+        run $1 2 -- --driver fibers &&
         run $1 2 -- --faults reset,fire && grep -q 'unknown kind "fire"' "$tmp/$1.err" &&
         run $1 2 -- --replay /nonexistent && run $1 0 -- --help && has $1 "usage: warmer explore"
 }

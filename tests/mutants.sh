@@ -38,6 +38,7 @@ small_scenario() {
     games=${1#* connection* game}
     games=${games#s}
     games=${games%, seed *}
+    games=${games%, profile *} # a book profile's scenario names it
     # shellcheck disable=SC2086
     set -- $games
     [ "$games" = " none" ] && set --

@@ -23,6 +23,8 @@ declare -A within=(
     [loops-on-exhausted-range]=100
     [params-accepts-plus]=1000
     [framer-accepts-delete]=3000
+    [pyint-rejects-plus]=336
+    [client-skips-upper-bound]=100
 )
 # The invariants (docs/EXPLORE.md) that may find each: one found for another
 # reason (a harness failure, say) does not count.
@@ -42,12 +44,14 @@ declare -A kinds=(
     [loops-on-exhausted-range]=hang       # the watchdog kills the run's child
     [params-accepts-plus]=malformed       # the classifier of a corrupted client line
     [framer-accepts-delete]=malformed     # the same, on the line layer
+    [pyint-rejects-plus]=malformed        # the book's classifier (--profile book): int('+5') is 5
+    [client-skips-upper-bound]=malformed  # a corrupted guess: the client's classifier
 )
 # Extra options for a mutant's explore runs (and its reproducer's replays).
 declare -A options=(
     [loops-on-exhausted-range]="--run-timeout 2 -j 2"
+    [pyint-rejects-plus]="--profile book"
 )
-# Mutants explore cannot see, and why: kept, never asserted (a finding).
 # Mutants explore cannot see without --memcheck, and why: kept, never asserted.
 declare -A unseen=(
     [hist-overread]="it changes no output: only --memcheck sees it (tests/explore.sh, memcheck_finds_overread)"

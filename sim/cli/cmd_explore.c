@@ -96,8 +96,8 @@ static const char explore_help[] =
     "  --replay FILE   runs FILE's settings under every driver, transport and\n"
     "                  chunking: each must hold the invariants and all must agree;\n"
     "                  repeat it, or give a DIR, for a set of files (in order, a\n"
-    "                  summary last); a malformed run's file (a client script)\n"
-    "                  is held to the classifier of its last client lines\n"
+    "                  summary last); a malformed run's file (one side a script)\n"
+    "                  is held to the classifier of that side's last lines\n"
     "  -k PATTERN, --keyword PATTERN  of --replay's files only those whose path\n"
     "                  contains a match of the shell pattern, as for warmer check\n"
     "  --profile P     every run's sessions (default strict): book, book-asyncio\n"
@@ -298,8 +298,8 @@ static int replay(const struct wm_args *a, const char *path, const struct explor
         printf("skip %s: a side is a script; explore replays runs of sessions\n", path);
         return WM_REPLAY_SKIPPED;
     }
-    int mal = t.cfg.client_script && !t.cfg.server_script; /* a malformed run's file */
-    if (t.cfg.server_script || (t.cfg.client_script && !mal)) {
+    int mal = t.cfg.client_script != t.cfg.server_script; /* a malformed run's file: one side a script */
+    if (t.cfg.client_script && !mal) {
         wm_tx_free(&t);
         fprintf(stderr, "%s: %s: explore replays runs of sessions, not scripts\n", a->cmd, path);
         return WM_EXIT_USAGE;

@@ -10,6 +10,10 @@
 #include "conn.h"
 #include "drivers.h"
 #include "inv_mal.h"
+#include "inv_malbook.h"
+#include "inv_malsrv.h"
+#include "mal_book.h"
+#include "mal_server.h"
 
 static void fail(struct wm_outcome *o, const char *kind, unsigned conn, const char *fmt, ...)
 {
@@ -40,8 +44,8 @@ static size_t record(const char *p, size_t n, char *side, unsigned *conn)
     return i;
 }
 
-/* The client lines of conn sent before either side of it ended. */
-static uint32_t eligible(const char *t, size_t len, unsigned conn)
+/* The lines of side ('C' or 'S') on conn sent before either side of it ended. */
+static uint32_t eligible(const char *t, size_t len, unsigned conn, char sd)
 {
     uint32_t k = 0;
     for (const char *p = t, *end = t + len; p < end;) {
@@ -52,7 +56,7 @@ static uint32_t eligible(const char *t, size_t len, unsigned conn)
         if ((at = record(p, n, &side, &c)) && c == conn) {
             if (p[at] == '!')
                 return k;
-            k += side == 'C';
+            k += side == sd;
         }
         p = nl ? nl + 1 : end;
     }
@@ -60,10 +64,17 @@ static uint32_t eligible(const char *t, size_t len, unsigned conn)
 }
 
 /* The script: t's header, "# client: script", every record but conn's
- * after its k-th client line, which is corrupted as m says. */
+ * after its k-th client line, which is corrupted as m says (m->server: the
+ * same of the server's side and its k-th line, a guess). Under a book
+ * profile a NUMBER follows it, the probe: its answer shows what the line
+ * did to the server's state (a range int() read, a secret). */
 static int script_text(const char *t, size_t len, unsigned conn, uint32_t k, const struct wm_mal *m,
-                       size_t max_line, char **out, size_t *olen)
+                       size_t max_line, int book, char **out, size_t *olen)
 {
+    /* m->server: the script is the server's side, its k-th line a corrupted guess */
+    char sd = m->server ? 'S' : 'C';
+    struct wm_mal_game game = {0, -1, 0, 0};
+    unsigned params = 0;
     FILE *f = open_memstream(out, olen);
     if (!f)
         return -1;
@@ -78,19 +89,33 @@ static int script_text(const char *t, size_t len, unsigned conn, uint32_t k, con
         char side;
         unsigned c;
         if (header && p[0] != '#') {
-            fputs("# client: script\n", f);
+            fputs(sd == 'S' ? "# server: script\n" : "# client: script\n", f);
             header = 0;
         }
         at = record(p, n, &side, &c);
+        if (at && c == conn && side == 'C' && n > at + 8 && memcmp(p + at, ": PARAMS ", 9) == 0 &&
+            params++ % 2 == 0) { /* a game's start: the range a corrupted guess leaves */
+            long long lo, hi;
+            if (sscanf(p + at + 9, "%lld %lld", &lo, &hi) == 2)
+                game = (struct wm_mal_game){lo, hi, 0, 0};
+        }
         if (!at || c != conn || seen <= k) {
-            if (at && c == conn && side == 'C' && p[at] == ':' && seen++ == k) {
+            if (at && c == conn && side == sd && p[at] == ':' && seen++ == k) {
                 size_t s = at + 1 + (at + 1 < n && p[at + 1] == ' ');
                 long on = wm_cls_unescape(p + s, n - s, orig);
-                size_t bn = wm_mal_apply(m, orig, on < 0 ? 0 : (size_t)on, max_line, bad);
+                size_t on_ = on < 0 ? 0 : (size_t)on;
+                size_t bn = sd == 'S' ? wm_mal_server_apply(m, &game, orig, on_, max_line, bad)
+                            : book    ? wm_mal_book_apply(m, orig, on_, max_line, bad)
+                                      : wm_mal_apply(m, orig, on_, max_line, bad);
                 wm_cls_escape(bad, bn, esc, 4 * cap + 1);
                 fprintf(f, "%.*s:%s%s\n", (int)at, p, bn ? " " : "", esc);
-                seen = k + 2; /* the rest of conn is the server's to write */
+                if (book && sd == 'C')
+                    fprintf(f, "%.*s: NUMBER\n", (int)at, p);
+                seen = k + 2; /* the rest of conn is the other side's to write */
             } else {
+                long long g;
+                if (at && c == conn && side == 'S' && p[at] == ':' && sscanf(p + at + 1, "%lld", &g) == 1)
+                    game.last = g, game.have_last = 1;
                 fwrite(p, 1, n, f);
                 fputc('\n', f);
             }
@@ -152,7 +177,9 @@ static int judge(const struct wm_transcript *t, const struct wm_scn_setup *u, si
             o->text = text, o->len = len;
             for (unsigned c = conn ? conn : 1; c <= (conn ? conn : t->cfg.connections); c++) {
                 struct wm_violation v;
-                if (wm_inv_mal_check(text, len, c, &v) != 0) {
+                if ((t->cfg.server_script                 ? wm_inv_malsrv_check(text, len, c, &v)
+                     : wm_profile_is_book(t->cfg.profile) ? wm_inv_malbook_check(text, len, c, &v)
+                                                          : wm_inv_mal_check(text, len, c, &v)) != 0) {
                     o->failed = 1;
                     o->v = v;
                     break;
@@ -177,12 +204,13 @@ int wm_explore_mal(const struct wm_scn *s, const struct wm_explore_budget *b, st
     if (!b)
         b = &wm_explore_default_budget;
     unsigned conn = s->mal.conn % s->connections + 1;
-    uint32_t lines = eligible(o->text, o->len, conn);
+    uint32_t lines = eligible(o->text, o->len, conn, s->mal.server ? 'S' : 'C');
     if (lines == 0)
         return 0;
     char *src;
     size_t n;
-    if (script_text(o->text, o->len, conn, s->mal.line % lines, &s->mal, s->max_line, &src, &n) < 0)
+    if (script_text(o->text, o->len, conn, s->mal.line % lines, &s->mal, s->max_line,
+                    wm_profile_is_book(s->profile), &src, &n) < 0)
         return -1;
     FILE *f = fmemopen(src, n, "r");
     struct wm_transcript t;

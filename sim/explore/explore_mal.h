@@ -2,8 +2,11 @@
  * made a client script that sends the same lines up to the recipe's line,
  * then the corrupted one, and stops; the server is warmer's session, run
  * under the simulator and again under the differential setup, and its
- * reaction is held to the classifier (inv_mal.h). The script's transcript
- * is the finding's file: `warmer check` replays it. */
+ * reaction is held to the classifier (inv_mal.h; under a book profile
+ * inv_malbook.h, the script sending a probe NUMBER after the line). With
+ * mal.server it is the server's side that is the script and its guess that
+ * is corrupted, warmer's client held to inv_malsrv.h. The script's
+ * transcript is the finding's file: `warmer check` replays it. */
 #ifndef WM_EXPLORE_MAL_H
 #define WM_EXPLORE_MAL_H
 

@@ -182,6 +182,7 @@ void wm_mal_components(const struct wm_mal *m, uint64_t *v)
 
 void wm_mal_describe(const struct wm_mal *m, char *buf, size_t size)
 {
-    snprintf(buf, size, "malformed: %s, client line %u of connection %u (pos %u, arg %u)",
-             op_names[m->op < WM_MAL_OPS ? m->op : 0], m->line + 1, m->conn + 1, m->pos, m->arg);
+    snprintf(buf, size, "malformed: %s, %s line %u of connection %u (pos %u, arg %u)",
+             op_names[m->op < WM_MAL_OPS ? m->op : 0], m->server ? "server" : "client", m->line + 1,
+             m->conn + 1, m->pos, m->arg);
 }

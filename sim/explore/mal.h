@@ -32,6 +32,7 @@ struct wm_mal {
     uint32_t line; /* its client line, from 0 (modulo the lines it sent before any server end) */
     uint32_t pos;  /* where in the line (modulo its length) */
     uint32_t arg;  /* a table entry, a bit, a length */
+    int server;    /* the line is the server's (a guess our client reads), not the client's */
 };
 
 /* The longest corrupted line: the script's bound, max-line + 64. */

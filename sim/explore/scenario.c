@@ -258,9 +258,13 @@ void wm_scn_draw(struct wm_scn *s, uint64_t seed, uint64_t run, const struct wm_
     if (wm_profile_is_book(s->profile)) /* last: strict's draws are as they were */
         draw_shifts(&g, s);
     /* After everything else, so runs drawn before malformed input are as they were. */
-    if (!live && s->profile == WM_PROFILE_STRICT && s->nfaults == 0 &&
+    if (!live && s->nfaults == 0 && /* strict and the book's: the classifier of each */
         ((b ? b->faults : WM_SCN_ALL_FAULTS) & WM_SCN_MALFORMED)) {
         wm_mal_draw(&g, s->connections, MAL_PERCENT, &s->mal);
+        if (!s->mal.on && s->profile == WM_PROFILE_STRICT) { /* or a guess our client reads */
+            wm_mal_draw(&g, s->connections, MAL_PERCENT, &s->mal);
+            s->mal.server = s->mal.on;
+        }
         s->swarm |= s->mal.on ? WM_SCN_MALFORMED : 0;
     }
 }

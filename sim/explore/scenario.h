@@ -25,7 +25,7 @@ struct wm_scn_setup {
 /* Fault kinds explore may turn on (--faults): the plan's kinds (fault.h),
  * and split reads and writes (chunking). */
 #define WM_SCN_SPLIT (1u << WM_FAULT_KINDS)
-/* A malformed client line (mal.h): strict runs without a fault plan only. */
+/* A malformed client line (mal.h, mal_book.h): runs without a fault plan only. */
 #define WM_SCN_MALFORMED (WM_SCN_SPLIT << 1)
 #define WM_SCN_KINDS (WM_FAULT_KINDS + 2) /* bits of a fault mask */
 #define WM_SCN_ALL_FAULTS ((WM_SCN_MALFORMED << 1) - 1)
