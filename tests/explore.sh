@@ -61,6 +61,18 @@ case_book_profiles_hold() {
     run $1 0 -- --profile book --runs 200 --seed 2 && has $1 "^explore: seed 2, 200 runs, all held$" &&
         run $1 0 -- --profile book-asyncio --runs 200 --seed 3 && has $1 "^explore: seed 3, 200 runs, all held$"
 }
+# Without --profile every run draws its own (half strict, a quarter each
+# book); --profile pins them all; --run K draws run K's profile again.
+case_default_reaches_every_profile() {
+    run $1 0 -- --runs 200 --seed 4 --json "$tmp/$1.json" && has $1 "^explore: seed 4, 200 runs, all held$" &&
+        has $1 "^  profiles: strict [1-9][0-9]*, book [1-9][0-9]*, book-asyncio [1-9][0-9]*$" || return 1
+    local k
+    k=$(grep -o '"run": [0-9]*, "seed": 4, "scenario": "[^"]*profile book-asyncio' "$tmp/$1.json" | head -1 | sed 's/"run": \([0-9]*\),.*/\1/')
+    [ -n "$k" ] || { why="no run of seed 4 drew book-asyncio"; return 1; }
+    run $1 0 -- --seed 4 --run "$k" && has $1 "^  profiles: strict 0, book 0, book-asyncio 1$" &&
+        run $1 0 -- --runs 50 --seed 4 --profile book && has $1 "^  profiles: strict 0, book 50, book-asyncio 0$" &&
+        run $1 0 -- --runs 50 --seed 4 --profile strict && has $1 "^  profiles: strict 50, book 0, book-asyncio 0$"
+}
 case_malformed_runs_hold() {
     run $1 0 -- --runs 600 --seed 12 --faults malformed -j 2 &&
         has $1 "^explore: seed 12, 600 runs, all held$" && has $1 "split 0, malformed [1-9][0-9]*$" &&

@@ -199,6 +199,21 @@ static void draw_shifts(struct wm_rng *g, struct wm_scn *s)
 
 #define MAL_PERCENT 50 /* of the runs that may have malformed input */
 
+/* Half the runs strict: its sessions, parser and malformed input are half
+ * of proto/'s code; the book's sessions and integers of any size the other
+ * half, shared by book and book-asyncio, which differ only in the server's
+ * end once its handler returns. A stream of its own, so each run is, draw
+ * for draw, the run `--profile P` makes (strict's runs as they were). */
+enum wm_profile wm_scn_profile_of(uint64_t seed, uint64_t run)
+{
+    struct wm_rng g;
+    uint32_t key[5] = {(uint32_t)seed, (uint32_t)(seed >> 32), (uint32_t)run,
+                       (uint32_t)(run >> 32), 0x70726f66u}; /* "prof" */
+    wm_rng_seed_words(&g, key, 5);
+    int64_t p = rnd(&g, 0, 3);
+    return p < 2 ? WM_PROFILE_STRICT : p == 2 ? WM_PROFILE_BOOK : WM_PROFILE_BOOK_ASYNCIO;
+}
+
 void wm_scn_draw(struct wm_scn *s, uint64_t seed, uint64_t run, const struct wm_scn_bias *b)
 {
     struct wm_rng g;
@@ -207,7 +222,9 @@ void wm_scn_draw(struct wm_scn *s, uint64_t seed, uint64_t run, const struct wm_
                        (uint32_t)(run >> 32), 0x6578706cu};
     wm_rng_seed_words(&g, key, 5);
     memset(s, 0, sizeof *s);
-    s->profile = b ? b->profile : WM_PROFILE_STRICT; /* drawn from nothing */
+    s->profile = !b ? WM_PROFILE_STRICT
+                 : b->draw_profile && !b->live ? wm_scn_profile_of(seed, run)
+                                               : b->profile;
     int64_t c = rnd(&g, 0, 99);
     s->connections = c < 45 ? 1 : c < 85 ? (uint32_t)rnd(&g, 2, 4) :
                                            (uint32_t)rnd(&g, 5, WM_SCN_MAX_CONNECTIONS);
