@@ -4,6 +4,7 @@
  * includes nothing from proto/ and parses the text itself. */
 #include "oracle.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -14,24 +15,37 @@
 #include "oracle_int.h"
 #include "oracle_mt.h"
 
+static int same_text(const char *s, size_t n, const char *want)
+{
+    return n == strlen(want) && memcmp(s, want, n) == 0;
+}
+
 /* Draws one guess may take before the oracle calls the server's answer
  * impossible (the server itself gives up far sooner, with an error). */
 #define DRAWS_PER_GUESS (1u << 22)
 
 /* ---- one connection, both sides played again ---- */
 
+/* Why the reference has no guess to give (draw). */
+enum nothing { NO_RANGE = 1, EMPTY, EXHAUSTED, GAVE_UP };
+
 struct oconn {
     unsigned no;
     struct wm_omt mt;
     /* the server as the reference plays it */
-    int have_range, secret_known, have_last, server_ended;
-    int64_t lo, hi, secret, last;
+    int have_range, secret_known, have_last, server_ended, server_hung;
+    int lost; /* book: a line the oracle cannot read reached the server: not followed */
+    struct wm_ov lo, hi, secret, last;
+    int small_span; /* every value of the range lies within 2^64 of lo: drawn holds offsets */
     struct inv_set drawn;
+    struct wm_orc_jlist far_drawn; /* the game's draws, when the range is wider */
     uint64_t guess_no; /* the server's guesses in this game */
     struct wm_orc_jlist server_log;
     /* the client as the reference plays it */
-    int playing, have_prev, finished, client_error;
+    int playing, have_prev, finished, client_error, client_lost;
+    int ended_game; /* its last line was a PARAMS that ended a game (the book's finally) */
     size_t gi, started;
+    uint64_t asked; /* guesses it judged in this game */
     double prev;
     const char *want; /* the judgement of the last guess, owed as a REPORT */
     struct wm_orc_jlist judged;
@@ -59,15 +73,20 @@ static int fail(struct oracle *o, const char *kind, size_t line, const char *fmt
     return 1;
 }
 
+static int book(const struct oracle *o)
+{
+    return o->h.profile->book;
+}
+
 static void start_conn(struct oracle *o, unsigned no)
 {
     struct oconn *c = &o->c;
     struct inv_set drawn = c->drawn;
-    struct wm_orc_jlist sl = c->server_log, j = c->judged;
+    struct wm_orc_jlist sl = c->server_log, j = c->judged, fd = c->far_drawn;
     inv_set_clear(&drawn);
-    sl.n = j.n = 0;
+    sl.n = j.n = fd.n = 0;
     memset(c, 0, sizeof *c);
-    c->drawn = drawn, c->server_log = sl, c->judged = j;
+    c->drawn = drawn, c->server_log = sl, c->judged = j, c->far_drawn = fd;
     c->no = no;
     /* seed + n - 1 as CPython sees it: an int, so past 2^64 a third word */
     uint64_t s = o->h.seed + (no - 1);
@@ -76,86 +95,147 @@ static void start_conn(struct oracle *o, unsigned no)
 
 /* The reference client's judgement: math.fabs(n - secret), the exact
  * difference rounded once to a double, against the previous distance. */
-static const char *judge(int64_t n, int64_t secret, int have_prev, double prev, double *d)
+static const char *judge(const struct wm_ov *n, const struct wm_ov *secret, int have_prev,
+                         double prev, double *d)
 {
-    uint64_t mag = n > secret ? (uint64_t)n - (uint64_t)secret : (uint64_t)secret - (uint64_t)n;
-    *d = (double)mag;
-    if (mag == 0)
+    struct wm_ov diff;
+    int rc = wm_ov_sub(&diff, n, secret);
+    assert(rc == 0); /* both below 2^WM_OV_BITS */
+    (void)rc;
+    *d = wm_ov_abs_double(&diff);
+    if (wm_ov_is_zero(&diff))
         return "Correct";
     if (!have_prev)
         return "Unsure";
     return *d < prev ? "Warmer" : *d > prev ? "Colder" : "Unsure";
 }
 
+/* The game's draws so far. */
+static size_t drawn_count(const struct oconn *c)
+{
+    return c->drawn.n + c->far_drawn.n;
+}
+
+/* Records draw g: 1 new, 0 drawn before in this game, -1 out of memory. */
+static int remember(struct oconn *c, const struct wm_ov *g)
+{
+    struct wm_ov off;
+    int rc = wm_ov_sub(&off, g, &c->lo);
+    assert(rc == 0 && !off.neg);
+    (void)rc;
+    if (c->small_span)
+        return inv_set_add(&c->drawn, (int64_t)((uint64_t)off.w[1] << 32 | off.w[0]));
+    for (size_t i = 0; i < c->far_drawn.n; i++)
+        if (wm_ov_cmp(&c->far_drawn.a[i].v, g) == 0)
+            return 0;
+    return wm_orc_jlist_push(&c->far_drawn, g, "", 0) < 0 ? -1 : 1;
+}
+
 /* The server's answer to the NUMBER it is answering: 1 with *g, 0 when the
- * reference has no answer (no range, an empty or exhausted one), -1 OOM. */
-static int draw(struct oracle *o, int64_t *g)
+ * reference has no answer (*why: no range, an empty or exhausted one), -1 OOM. */
+static int draw(struct oracle *o, struct wm_ov *g, enum nothing *why)
 {
     struct oconn *c = &o->c;
     if (c->secret_known) {
         *g = c->secret;
         return 1;
     }
-    if (!c->have_range || c->lo > c->hi)
+    *why = !c->have_range ? NO_RANGE : wm_ov_cmp(&c->lo, &c->hi) > 0 ? EMPTY : 0;
+    if (*why)
         return 0;
-    uint64_t span = (uint64_t)c->hi - (uint64_t)c->lo;
-    if (span != UINT64_MAX && c->drawn.n > span)
+    struct wm_ov size, one, count;
+    wm_ov_from_i64(&one, 1);
+    wm_ov_from_i64(&count, (int64_t)drawn_count(c));
+    int rc = wm_ov_sub(&size, &c->hi, &c->lo) | wm_ov_add(&size, &size, &one);
+    assert(rc == 0);
+    (void)rc;
+    if (wm_ov_cmp(&count, &size) >= 0) {
+        *why = EXHAUSTED;
         return 0;
+    }
     uint64_t draws = 0;
     while (draws < DRAWS_PER_GUESS) {
-        *g = wm_omt_randint(&c->mt, c->lo, c->hi, &draws);
-        int added = inv_set_add(&c->drawn, *g);
+        wm_ov_randint(&c->mt, &c->lo, &c->hi, g, &draws);
+        int added = remember(c, g);
         if (added != 0)
             return added;
     }
+    *why = GAVE_UP;
     return 0;
+}
+
+/* A value a client line names, as the profile's server reads it: strict's
+ * within int64, the book's of any size (within the oracle's reach). */
+static int read_value(const struct oracle *o, const char *s, size_t n, struct wm_ov *v)
+{
+    int64_t x;
+    return wm_ov_parse(v, s, n) == 0 && (book(o) || wm_ov_to_i64(v, &x)) ? 0 : -1;
 }
 
 static int client_line(struct oracle *o, const char *s, size_t n)
 {
     struct oconn *c = &o->c;
-    int64_t lo, hi;
+    struct wm_ov lo, hi;
+    int ended = 0;
     if (inv_starts(s, n, "PARAMS ")) {
         const char *sp = memchr(s + 7, ' ', n - 7);
-        if (!sp || inv_parse_i64(s + 7, (size_t)(sp - s - 7), &lo) < 0 ||
-            inv_parse_i64(sp + 1, (size_t)(s + n - sp - 1), &hi) < 0)
+        if (!sp || read_value(o, s + 7, (size_t)(sp - s - 7), &lo) < 0 ||
+            read_value(o, sp + 1, (size_t)(s + n - sp - 1), &hi) < 0) {
+            c->lost |= book(o); /* Python's int() may read what the oracle does not */
+            c->ended_game = 0;
             return 0;
+        }
         if (!c->playing && c->gi < o->h.ng)
-            c->playing = 1, c->have_prev = 0, c->started++;
+            c->playing = 1, c->have_prev = 0, c->asked = 0, c->started++;
         else if (c->playing)
-            c->playing = 0, c->gi++;
+            c->playing = 0, c->gi++, ended = 1;
+        c->ended_game = ended;
         c->want = NULL;
         if (!c->server_ended) { /* the server reads it: a new range, nothing known */
+            struct wm_ov span;
             c->have_range = 1, c->lo = lo, c->hi = hi;
+            c->small_span = wm_ov_sub(&span, &hi, &lo) == 0 && wm_ov_bits(&span) <= 64;
             c->secret_known = c->have_last = 0;
             c->guess_no = 0;
             inv_set_clear(&c->drawn);
+            c->far_drawn.n = 0;
         }
         return 0;
     }
-    if (!inv_starts(s, n, "REPORT "))
+    c->ended_game = 0;
+    if (!inv_starts(s, n, "REPORT ")) {
+        if (book(o) && o->h.client_script && !(n == 6 && memcmp(s, "NUMBER", 6) == 0))
+            c->lost = 1; /* the book's reaction is not the oracle's to say */
         return 0;
+    }
     const char *d = s + 7;
     size_t dn = n - 7;
-    if (c->want && !o->h.client_script && (dn != strlen(c->want) || memcmp(d, c->want, dn) != 0))
+    if (c->want && !o->h.client_script && (dn != strlen(c->want) || memcmp(d, c->want, dn) != 0)) {
+        char sec[WM_OV_TEXT];
+        wm_ov_format(&o->h.g[c->gi].secret, sec);
         return fail(o, "judgement", o->lineno,
                     "REPORT %.*s, but the reference client judges %s (game %zu, guess %" PRIu64
-                    ": |guess - %" PRId64 "| as a double against the last)",
-                    (int)(dn > 20 ? 20 : dn), d, c->want, c->gi + 1, c->guess_no,
-                    o->h.g[c->gi].secret);
+                    ": |guess - %s| as a double against the last)",
+                    (int)(dn > 20 ? 20 : dn), d, c->want, c->gi + 1, c->guess_no, sec);
+    }
     c->want = NULL;
-    if (c->server_ended)
+    if (c->server_ended || c->lost)
         return 0;
     static const char *const words[] = {"Warmer", "Colder", "Unsure", "Correct"};
     const char *word = NULL;
     for (int i = 0; i < 4; i++)
         if (dn == strlen(words[i]) && memcmp(d, words[i], dn) == 0)
             word = words[i];
+    /* the book logs any one word (split(' ') in two parts); strict only a decision */
+    if (book(o) && !word && !memchr(d, ' ', dn) && !memchr(d, '\\', dn))
+        word = d;
+    else if (book(o) && !word)
+        c->lost = o->h.client_script; /* an escaped byte, or an AssertionError: not followed */
     if (!c->have_last || !word) {
         c->server_ended = 1; /* the server's error: it logs nothing more */
         return 0;
     }
-    if (wm_orc_jlist_push(&c->server_log, c->last, word) < 0)
+    if (wm_orc_jlist_push(&c->server_log, &c->last, word, dn) < 0)
         return fail(o, "format", o->lineno, "out of memory");
     if (word == words[3])
         c->secret_known = 1, c->secret = c->last;
@@ -166,38 +246,138 @@ static int client_line(struct oracle *o, const char *s, size_t n)
 static int server_guess(struct oracle *o, const char *s, size_t n, int cut)
 {
     struct oconn *c = &o->c;
-    int64_t want = 0;
-    int drew = draw(o, &want);
+    struct wm_ov want = {0};
+    enum nothing why = 0;
+    int drew = c->lost ? 0 : draw(o, &want, &why);
     if (drew < 0)
         return fail(o, "format", o->lineno, "out of memory");
     c->guess_no++;
-    char buf[24];
-    int bn = drew ? snprintf(buf, sizeof buf, "%" PRId64, want) : 0;
-    if (!o->h.server_script) {
+    char buf[WM_OV_TEXT], lo[WM_OV_TEXT], hi[WM_OV_TEXT];
+    size_t bn = drew ? wm_ov_format(&want, buf) : 0;
+    if (!o->h.server_script && !c->lost) {
         if (!drew)
             return fail(o, "guess", o->lineno, "the server sent %.*s where the reference has no "
                         "guess to give (game %zu)", (int)(n > 30 ? 30 : n), s, c->gi + 1);
-        if (cut ? n > (size_t)bn || memcmp(s, buf, n) != 0
-                : n != (size_t)bn || memcmp(s, buf, n) != 0)
+        if (cut ? n > bn || memcmp(s, buf, n) != 0 : n != bn || memcmp(s, buf, n) != 0) {
+            wm_ov_format(&c->lo, lo);
+            wm_ov_format(&c->hi, hi);
             return fail(o, "guess", o->lineno,
-                        "the server guessed %s%.*s, CPython's randint(%" PRId64 ", %" PRId64
-                        ") draws %s (connection %u seeded %" PRIu64 " + %u, guess %" PRIu64 ")",
-                        cut ? "(cut) " : "", (int)(n > 30 ? 30 : n), s, c->lo, c->hi, buf, c->no,
+                        "the server guessed %s%.*s, CPython's randint(%s, %s) draws %s "
+                        "(connection %u seeded %" PRIu64 " + %u, guess %" PRIu64 ")",
+                        cut ? "(cut) " : "", (int)(n > 30 ? 30 : n), s, lo, hi, buf, c->no,
                         o->h.seed, c->no - 1, c->guess_no);
+        }
     }
     c->last = want, c->have_last = drew;
-    int64_t g;
-    if (cut || !c->playing || n > o->h.max_line || inv_parse_i64(s, n, &g) < 0 ||
-        c->judged.n >= o->h.max_guesses)
+    struct wm_ov g;
+    if (cut || !c->playing || n > o->h.max_line || c->judged.n >= o->h.max_guesses)
         return 0; /* the client errs instead of judging: no summary follows */
-    const struct wm_orc_game *game = &o->h.g[c->gi];
-    if (g < game->lo || g > game->hi)
+    if (wm_ov_parse(&g, s, n) < 0 || (!book(o) && !wm_ov_to_i64(&g, &(int64_t){0}))) {
+        c->client_lost |= book(o); /* Python's int() may read it: not followed */
         return 0;
+    }
+    const struct wm_orc_game *game = &o->h.g[c->gi];
+    if (!book(o) && (wm_ov_cmp(&g, &game->lo) < 0 || wm_ov_cmp(&g, &game->hi) > 0))
+        return 0; /* strict's client refuses a guess outside the range; the book's judges it */
     double d;
-    c->want = judge(g, game->secret, c->have_prev, c->prev, &d);
-    c->prev = d, c->have_prev = 1;
-    if (wm_orc_jlist_push(&c->judged, g, c->want) < 0)
+    c->want = judge(&g, &game->secret, c->have_prev, c->prev, &d);
+    c->prev = d, c->have_prev = 1, c->asked++;
+    if (wm_orc_jlist_push(&c->judged, &g, c->want, strlen(c->want)) < 0)
         return fail(o, "format", o->lineno, "out of memory");
+    return 0;
+}
+
+/* Book: the server's hang record, "NUMBER after all ... were guessed", is
+ * its answer to a NUMBER: due on an exhausted range only, and naming it. */
+static int server_hang(struct oracle *o, const char *s, size_t n)
+{
+    struct oconn *c = &o->c;
+    c->server_hung = 1;
+    if (!inv_starts(s, n, "NUMBER after all ") || o->h.server_script || c->lost)
+        return 0; /* the asyncio handler's end, after the client's */
+    struct wm_ov g;
+    enum nothing why = 0;
+    int drew = draw(o, &g, &why);
+    if (drew < 0)
+        return fail(o, "format", o->lineno, "out of memory");
+    char want[2 * WM_OV_TEXT + 128], lo[WM_OV_TEXT], hi[WM_OV_TEXT], gt[WM_OV_TEXT];
+    if (drew || why != EXHAUSTED) {
+        if (drew)
+            wm_ov_format(&g, gt);
+        return fail(o, "answer", o->lineno, "the server hung on a NUMBER where the reference %s%s",
+                    drew ? "draws " : why == EMPTY ? "raises ValueError (an empty range)"
+                                    : why == NO_RANGE ? "raises TypeError (no PARAMS yet)"
+                                                      : "gives up",
+                    drew ? gt : "");
+    }
+    wm_ov_short(&c->lo, lo);
+    wm_ov_short(&c->hi, hi);
+    snprintf(want, sizeof want, "NUMBER after all %zu values of [%s, %s] were guessed: the "
+             "book's server draws forever", drawn_count(c), lo, hi);
+    if (!o->h.faults && !same_text(s, n, want))
+        return fail(o, "answer", o->lineno, "hang \"%.*s\", want \"%s\"", (int)(n > 200 ? 200 : n),
+                    s, want);
+    return 0;
+}
+
+/* Book: Python's exception where the reference raises one on a NUMBER (an
+ * empty range, or none yet) must name it as CPython does. */
+static int server_error(struct oracle *o, const char *s, size_t n)
+{
+    struct oconn *c = &o->c;
+    char want[3 * WM_OV_TEXT + 64], lo[WM_OV_TEXT], stop[WM_OV_TEXT], width[WM_OV_TEXT];
+    if (!book(o) || o->h.server_script || c->lost || o->h.faults || c->secret_known)
+        return 0;
+    if (inv_starts(s, n, "ValueError: empty range for randrange(")) {
+        struct wm_ov one, st, wd;
+        wm_ov_from_i64(&one, 1);
+        if (!c->have_range || wm_ov_cmp(&c->lo, &c->hi) <= 0)
+            return fail(o, "answer", o->lineno, "the server raised ValueError (an empty range) "
+                        "on a range that is %s", c->have_range ? "not empty" : "not set");
+        int rc = wm_ov_add(&st, &c->hi, &one) | wm_ov_sub(&wd, &st, &c->lo);
+        assert(rc == 0);
+        (void)rc;
+        wm_ov_format(&c->lo, lo), wm_ov_format(&st, stop), wm_ov_format(&wd, width);
+        snprintf(want, sizeof want, "ValueError: empty range for randrange() (%s, %s, %s)", lo,
+                 stop, width);
+    } else if (inv_starts(s, n, "TypeError: unsupported operand")) {
+        if (c->have_range)
+            return fail(o, "answer", o->lineno, "the server raised TypeError (no range) after a "
+                        "PARAMS");
+        snprintf(want, sizeof want, "TypeError: unsupported operand type(s) for +: 'NoneType' "
+                 "and 'int'");
+    } else {
+        return 0;
+    }
+    if (!same_text(s, n, want))
+        return fail(o, "answer", o->lineno, "error \"%.*s\", want \"%s\"", (int)(n > 200 ? 200 : n),
+                    s, want);
+    return 0;
+}
+
+/* Book: an exception ends the client through the game's finally, which sends
+ * PARAMS 0 -1 first; after the server's end it is EOFError, after its hang
+ * the harness's timeout. */
+static int client_error(struct oracle *o, const char *s, size_t n)
+{
+    struct oconn *c = &o->c;
+    char want[160];
+    c->client_error = 1;
+    if (!book(o) || o->h.client_script || o->h.faults)
+        return 0;
+    if (!c->ended_game)
+        return fail(o, "finally", o->lineno, "the client's error without the PARAMS 0 -1 of "
+                    "its finally just before it");
+    if (c->server_hung && !c->lost)
+        snprintf(want, sizeof want, "timed out waiting for a guess (game %zu, guess %" PRIu64
+                 ";", c->gi, c->asked + 1); /* gi: the finally ended the game already */
+    else if (c->server_ended && !c->server_hung && !c->lost)
+        snprintf(want, sizeof want, "EOFError: Connection closed");
+    else
+        return 0;
+    if (!(c->server_hung ? inv_starts(s, n, want) : same_text(s, n, want)))
+        return fail(o, "answer", o->lineno, "the client's error \"%.*s\", want \"%s%s\"",
+                    (int)(n > 200 ? 200 : n), s, want, c->server_hung ? " ..." : "");
     return 0;
 }
 
@@ -218,27 +398,26 @@ static int next_console(struct oracle *o, char side, size_t *at, const char **s,
     return 0;
 }
 
-static int same(const char *s, size_t n, const char *want)
-{
-    return n == strlen(want) && memcmp(s, want, n) == 0;
-}
-
 static int check_console(struct oracle *o)
 {
     struct oconn *c = &o->c;
     size_t at = 0, n, i;
     const char *s;
-    char want[160];
+    char want[3 * WM_OV_TEXT + 64], a[WM_OV_TEXT], b[WM_OV_TEXT], d[WM_OV_TEXT];
+    if (c->client_lost || c->lost)
+        return 0; /* the book read a line the oracle cannot: not followed */
     int more = next_console(o, 'C', &at, &s, &n);
     /* the client: a line per game it started, then its summary */
     for (i = 0; more && inv_starts(s, n, "Guess a number"); i++) {
         const struct wm_orc_game *g = i < o->h.ng ? &o->h.g[i] : NULL;
-        if (g)
-            snprintf(want, sizeof want, "Guess a number between %" PRId64 " and %" PRId64
-                     "! Shhhhh, it's %" PRId64 ".", g->lo, g->hi, g->secret);
+        if (g) {
+            wm_ov_format(&g->lo, a), wm_ov_format(&g->hi, b), wm_ov_format(&g->secret, d);
+            snprintf(want, sizeof want, "Guess a number between %s and %s! Shhhhh, it's %s.", a,
+                     b, d);
+        }
         /* a fault (a half-close) may hide the PARAMS of games the client played */
         int due = g && (i < c->started || o->h.faults);
-        if (!due || !same(s, n, want))
+        if (!due || !same_text(s, n, want))
             return fail(o, "console", c->last_line, "client console line \"%.*s\", want %s%s%s",
                         (int)(n > 100 ? 100 : n), s, due ? "\"" : "", due ? want : "none",
                         due ? "\"" : "");
@@ -249,10 +428,11 @@ static int check_console(struct oracle *o)
                     "announced %zu", c->started, i);
     int summary = more || (c->finished && !c->client_error && !o->h.faults);
     for (i = 0; summary && i < c->judged.n; i++) {
-        snprintf(want, sizeof want, "Client: %" PRId64 " is %s", c->judged.a[i].v, c->judged.a[i].d);
+        wm_ov_format(&c->judged.a[i].v, a);
+        snprintf(want, sizeof want, "Client: %s is %s", a, c->judged.a[i].d);
         if (!more && o->h.faults)
             break; /* a fault (a full journal) may end the side mid-summary */
-        if (!more || !same(s, n, want))
+        if (!more || !same_text(s, n, want))
             return fail(o, "summary", c->last_line, "summary line %zu is %s%.*s%s, want \"%s\"",
                         i + 1, more ? "\"" : "", (int)(more ? (n > 100 ? 100 : n) : 7),
                         more ? s : "missing", more ? "\"" : "", want);
@@ -268,10 +448,13 @@ static int check_console(struct oracle *o)
     /* the server: a line per REPORT it read */
     at = 0;
     for (i = 0; next_console(o, 'S', &at, &s, &n); i++) {
-        if (i < c->server_log.n)
-            snprintf(want, sizeof want, "Server: %" PRId64 " is %s", c->server_log.a[i].v,
-                     c->server_log.a[i].d);
-        if (i >= c->server_log.n || !same(s, n, want))
+        if (i < c->server_log.n) {
+            const struct wm_orc_judged *j = &c->server_log.a[i];
+            wm_ov_format(&j->v, a);
+            snprintf(want, sizeof want, "Server: %s is %.*s", a, (int)(j->dn > 100 ? 100 : j->dn),
+                     j->d);
+        }
+        if (i >= c->server_log.n || !same_text(s, n, want))
             return fail(o, "console", c->last_line, "server console line %zu is \"%.*s\", want %s%s%s",
                         i + 1, (int)(n > 100 ? 100 : n), s, i < c->server_log.n ? "\"" : "",
                         i < c->server_log.n ? want : "none", i < c->server_log.n ? "\"" : "");
@@ -296,17 +479,27 @@ static int record(struct oracle *o, char side, char mark, const char *s, size_t 
         if (mark == ':')
             return client_line(o, s, n);
         if (inv_starts(s, n, "error "))
-            c->client_error = 1;
-        else if (same(s, n, "close"))
+            return client_error(o, s + 6, n - 6);
+        if (inv_starts(s, n, "partial "))
+            c->lost |= book(o); /* the book's server reads it less its last byte: not followed */
+        if (same_text(s, n, "close"))
             c->finished = !c->playing && c->gi == o->h.ng;
         return 0;
     }
     if (mark == ':')
         return server_guess(o, s, n, 0);
-    if (inv_starts(s, n, "partial "))
+    if (inv_starts(s, n, "partial ")) {
+        c->client_lost |= book(o); /* the book's client reads it less its last byte */
         return server_guess(o, s + 8, n - 8, 1);
-    if (inv_starts(s, n, "error "))
+    }
+    if (inv_starts(s, n, "hang ") && book(o)) {
+        c->server_ended = 1;
+        return server_hang(o, s + 5, n - 5);
+    }
+    if (inv_starts(s, n, "error ")) {
         c->server_ended = 1; /* it reads no more (a close may be a half-close: it reads on) */
+        return server_error(o, s + 6, n - 6);
+    }
     return 0;
 }
 
@@ -337,9 +530,9 @@ int wm_oracle_check(const char *text, size_t len, const char *console, size_t cl
                 rc = bad(&o, "unreadable header line");
             continue;
         }
-        if (in_header && !o.h.profile)
-            break; /* a profile the oracle does not know: not checked */
-        if (in_header && o.h.big_game) {
+        if (in_header && (!o.h.profile || (o.h.profile->book && o.h.far_game)))
+            break; /* a profile the oracle does not know, values past its reach: not checked */
+        if (in_header && !o.h.profile->book && (o.h.big_game || o.h.far_game)) {
             rc = bad(&o, "unreadable header line (a game beyond int64 under a profile that has none)");
             break;
         }
@@ -370,18 +563,20 @@ int wm_oracle_check(const char *text, size_t len, const char *console, size_t cl
         if (rc == 0)
             rc = record(&o, s[0], mark, s + i, n - i);
     }
-    while (rc == 0 && o.h.profile && cur < o.h.conns) {
+    int followed = o.h.profile && !(o.h.profile->book && o.h.far_game);
+    while (rc == 0 && followed && cur < o.h.conns) {
         if (cur)
             rc = end_conn(&o);
         if (rc == 0)
             start_conn(&o, ++cur);
     }
-    if (rc == 0 && o.h.profile && cur)
+    if (rc == 0 && followed && cur)
         rc = end_conn(&o);
     free(o.c.drawn.slot);
     free(o.c.drawn.used);
     free(o.c.server_log.a);
     free(o.c.judged.a);
+    free(o.c.far_drawn.a);
     free(o.h.g);
     return rc;
 }

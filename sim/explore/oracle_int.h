@@ -8,31 +8,36 @@
 #include <stdint.h>
 
 #include "inv_read.h" /* the transcript's text as the invariant checker reads it: sets, numbers */
+#include "oracle_num.h"
 
 /* The profile's rules: one row per profile the oracle knows. */
 struct wm_orc_profile {
     const char *name;
-    /* Book profiles will add: guesses beyond int64 drawn with big.h, the
-     * exhausted range that hangs, Python's int() for the client's parse. */
+    /* The book's code: integers of any size (drawn with oracle_num.h), a
+     * REPORT's word logged whatever it is, Python's exceptions for texts,
+     * an exhausted range that hangs, the client's finally (oracle.c). */
+    int book;
 };
 
 extern const struct wm_orc_profile wm_orc_profiles[];
-#define WM_ORC_NPROFILES 1
+#define WM_ORC_NPROFILES 3
 
-/* A list of judged values: the client's summary, the server's log. */
+/* A list of judged values: the client's summary, the server's log (d: the
+ * decision's dn bytes, in the transcript's text or a static word). */
 struct wm_orc_judged {
-    int64_t v;
+    struct wm_ov v;
     const char *d;
+    size_t dn;
 };
 struct wm_orc_jlist {
     struct wm_orc_judged *a;
     size_t n, cap;
 };
-int wm_orc_jlist_push(struct wm_orc_jlist *l, int64_t v, const char *d);
+int wm_orc_jlist_push(struct wm_orc_jlist *l, const struct wm_ov *v, const char *d, size_t dn);
 
 /* The header: what the oracle needs of it. */
 struct wm_orc_game {
-    int64_t lo, hi, secret;
+    struct wm_ov lo, hi, secret;
 };
 struct wm_orc_hdr {
     uint64_t seed;
@@ -41,7 +46,8 @@ struct wm_orc_hdr {
     unsigned conns;
     uint64_t max_line, max_guesses;
     int server_script, client_script, faults;
-    int big_game; /* a game the oracle cannot read as int64: only a book profile may have one */
+    int big_game; /* a game beyond int64: only a book profile may have one */
+    int far_game; /* a game the oracle cannot read (not canonical, or past WM_OV_BITS) */
     const struct wm_orc_profile *profile; /* NULL: a profile the oracle does not know */
 };
 
