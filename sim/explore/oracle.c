@@ -15,7 +15,7 @@
 #include "oracle_int.h"
 #include "oracle_mt.h"
 
-static int same_text(const char *s, size_t n, const char *want)
+int wm_orc_same(const char *s, size_t n, const char *want)
 {
     return n == strlen(want) && memcmp(s, want, n) == 0;
 }
@@ -24,44 +24,9 @@ static int same_text(const char *s, size_t n, const char *want)
  * impossible (the server itself gives up far sooner, with an error). */
 #define DRAWS_PER_GUESS (1u << 22)
 
-/* ---- one connection, both sides played again ---- */
+/* ---- one connection, both sides played again (oracle_int.h) ---- */
 
-/* Why the reference has no guess to give (draw). */
-enum nothing { NO_RANGE = 1, EMPTY, EXHAUSTED, GAVE_UP };
-
-struct oconn {
-    unsigned no;
-    struct wm_omt mt;
-    /* the server as the reference plays it */
-    int have_range, secret_known, have_last, server_ended, server_hung;
-    int lost; /* book: a line the oracle cannot read reached the server: not followed */
-    struct wm_ov lo, hi, secret, last;
-    int small_span; /* every value of the range lies within 2^64 of lo: drawn holds offsets */
-    struct inv_set drawn;
-    struct wm_orc_jlist far_drawn; /* the game's draws, when the range is wider */
-    uint64_t guess_no; /* the server's guesses in this game */
-    struct wm_orc_jlist server_log;
-    /* the client as the reference plays it */
-    int playing, have_prev, finished, client_error, client_lost;
-    int ended_game; /* its last line was a PARAMS that ended a game (the book's finally) */
-    size_t gi, started;
-    uint64_t asked; /* guesses it judged in this game */
-    double prev;
-    const char *want; /* the judgement of the last guess, owed as a REPORT */
-    struct wm_orc_jlist judged;
-    size_t last_line;
-};
-
-struct oracle {
-    struct wm_orc_hdr h;
-    struct oconn c;
-    size_t lineno;
-    struct wm_violation *v;
-    const char *console;
-    size_t clen;
-};
-
-static int fail(struct oracle *o, const char *kind, size_t line, const char *fmt, ...)
+int wm_orc_fail(struct wm_orc *o, const char *kind, size_t line, const char *fmt, ...)
 {
     va_list ap;
     o->v->kind = kind;
@@ -73,14 +38,9 @@ static int fail(struct oracle *o, const char *kind, size_t line, const char *fmt
     return 1;
 }
 
-static int book(const struct oracle *o)
+static void start_conn(struct wm_orc *o, unsigned no)
 {
-    return o->h.profile->book;
-}
-
-static void start_conn(struct oracle *o, unsigned no)
-{
-    struct oconn *c = &o->c;
+    struct wm_orc_conn *c = &o->c;
     struct inv_set drawn = c->drawn;
     struct wm_orc_jlist sl = c->server_log, j = c->judged, fd = c->far_drawn;
     inv_set_clear(&drawn);
@@ -111,13 +71,13 @@ static const char *judge(const struct wm_ov *n, const struct wm_ov *secret, int 
 }
 
 /* The game's draws so far. */
-static size_t drawn_count(const struct oconn *c)
+size_t wm_orc_drawn_count(const struct wm_orc_conn *c)
 {
     return c->drawn.n + c->far_drawn.n;
 }
 
 /* Records draw g: 1 new, 0 drawn before in this game, -1 out of memory. */
-static int remember(struct oconn *c, const struct wm_ov *g)
+static int remember(struct wm_orc_conn *c, const struct wm_ov *g)
 {
     struct wm_ov off;
     int rc = wm_ov_sub(&off, g, &c->lo);
@@ -133,24 +93,24 @@ static int remember(struct oconn *c, const struct wm_ov *g)
 
 /* The server's answer to the NUMBER it is answering: 1 with *g, 0 when the
  * reference has no answer (*why: no range, an empty or exhausted one), -1 OOM. */
-static int draw(struct oracle *o, struct wm_ov *g, enum nothing *why)
+int wm_orc_draw(struct wm_orc *o, struct wm_ov *g, enum wm_orc_nothing *why)
 {
-    struct oconn *c = &o->c;
+    struct wm_orc_conn *c = &o->c;
     if (c->secret_known) {
         *g = c->secret;
         return 1;
     }
-    *why = !c->have_range ? NO_RANGE : wm_ov_cmp(&c->lo, &c->hi) > 0 ? EMPTY : 0;
+    *why = !c->have_range ? WM_ORC_NO_RANGE : wm_ov_cmp(&c->lo, &c->hi) > 0 ? WM_ORC_EMPTY : 0;
     if (*why)
         return 0;
     struct wm_ov size, one, count;
     wm_ov_from_i64(&one, 1);
-    wm_ov_from_i64(&count, (int64_t)drawn_count(c));
+    wm_ov_from_i64(&count, (int64_t)wm_orc_drawn_count(c));
     int rc = wm_ov_sub(&size, &c->hi, &c->lo) | wm_ov_add(&size, &size, &one);
     assert(rc == 0);
     (void)rc;
     if (wm_ov_cmp(&count, &size) >= 0) {
-        *why = EXHAUSTED;
+        *why = WM_ORC_EXHAUSTED;
         return 0;
     }
     uint64_t draws = 0;
@@ -160,28 +120,28 @@ static int draw(struct oracle *o, struct wm_ov *g, enum nothing *why)
         if (added != 0)
             return added;
     }
-    *why = GAVE_UP;
+    *why = WM_ORC_GAVE_UP;
     return 0;
 }
 
 /* A value a client line names, as the profile's server reads it: strict's
  * within int64, the book's of any size (within the oracle's reach). */
-static int read_value(const struct oracle *o, const char *s, size_t n, struct wm_ov *v)
+static int read_value(const struct wm_orc *o, const char *s, size_t n, struct wm_ov *v)
 {
     int64_t x;
-    return wm_ov_parse(v, s, n) == 0 && (book(o) || wm_ov_to_i64(v, &x)) ? 0 : -1;
+    return wm_ov_parse(v, s, n) == 0 && (wm_orc_book(o) || wm_ov_to_i64(v, &x)) ? 0 : -1;
 }
 
-static int client_line(struct oracle *o, const char *s, size_t n)
+static int client_line(struct wm_orc *o, const char *s, size_t n)
 {
-    struct oconn *c = &o->c;
+    struct wm_orc_conn *c = &o->c;
     struct wm_ov lo, hi;
     int ended = 0;
     if (inv_starts(s, n, "PARAMS ")) {
         const char *sp = memchr(s + 7, ' ', n - 7);
         if (!sp || read_value(o, s + 7, (size_t)(sp - s - 7), &lo) < 0 ||
             read_value(o, sp + 1, (size_t)(s + n - sp - 1), &hi) < 0) {
-            c->lost |= book(o); /* Python's int() may read what the oracle does not */
+            c->lost |= wm_orc_book(o); /* Python's int() may read what the oracle does not */
             c->ended_game = 0;
             return 0;
         }
@@ -204,7 +164,7 @@ static int client_line(struct oracle *o, const char *s, size_t n)
     }
     c->ended_game = 0;
     if (!inv_starts(s, n, "REPORT ")) {
-        if (book(o) && o->h.client_script && !(n == 6 && memcmp(s, "NUMBER", 6) == 0))
+        if (wm_orc_book(o) && o->h.client_script && !(n == 6 && memcmp(s, "NUMBER", 6) == 0))
             c->lost = 1; /* the book's reaction is not the oracle's to say */
         return 0;
     }
@@ -213,7 +173,7 @@ static int client_line(struct oracle *o, const char *s, size_t n)
     if (c->want && !o->h.client_script && (dn != strlen(c->want) || memcmp(d, c->want, dn) != 0)) {
         char sec[WM_OV_TEXT];
         wm_ov_format(&o->h.g[c->gi].secret, sec);
-        return fail(o, "judgement", o->lineno,
+        return wm_orc_fail(o, "judgement", o->lineno,
                     "REPORT %.*s, but the reference client judges %s (game %zu, guess %" PRIu64
                     ": |guess - %s| as a double against the last)",
                     (int)(dn > 20 ? 20 : dn), d, c->want, c->gi + 1, c->guess_no, sec);
@@ -227,41 +187,41 @@ static int client_line(struct oracle *o, const char *s, size_t n)
         if (dn == strlen(words[i]) && memcmp(d, words[i], dn) == 0)
             word = words[i];
     /* the book logs any one word (split(' ') in two parts); strict only a decision */
-    if (book(o) && !word && !memchr(d, ' ', dn) && !memchr(d, '\\', dn))
+    if (wm_orc_book(o) && !word && !memchr(d, ' ', dn) && !memchr(d, '\\', dn))
         word = d;
-    else if (book(o) && !word)
+    else if (wm_orc_book(o) && !word)
         c->lost = o->h.client_script; /* an escaped byte, or an AssertionError: not followed */
     if (!c->have_last || !word) {
         c->server_ended = 1; /* the server's error: it logs nothing more */
         return 0;
     }
     if (wm_orc_jlist_push(&c->server_log, &c->last, word, dn) < 0)
-        return fail(o, "format", o->lineno, "out of memory");
+        return wm_orc_fail(o, "format", o->lineno, "out of memory");
     if (word == words[3])
         c->secret_known = 1, c->secret = c->last;
     return 0;
 }
 
 /* A guess the server sent, whole (cut: 0) or cut short by a fault. */
-static int server_guess(struct oracle *o, const char *s, size_t n, int cut)
+static int server_guess(struct wm_orc *o, const char *s, size_t n, int cut)
 {
-    struct oconn *c = &o->c;
+    struct wm_orc_conn *c = &o->c;
     struct wm_ov want = {0};
-    enum nothing why = 0;
-    int drew = c->lost ? 0 : draw(o, &want, &why);
+    enum wm_orc_nothing why = 0;
+    int drew = c->lost ? 0 : wm_orc_draw(o, &want, &why);
     if (drew < 0)
-        return fail(o, "format", o->lineno, "out of memory");
+        return wm_orc_fail(o, "format", o->lineno, "out of memory");
     c->guess_no++;
     char buf[WM_OV_TEXT], lo[WM_OV_TEXT], hi[WM_OV_TEXT];
     size_t bn = drew ? wm_ov_format(&want, buf) : 0;
     if (!o->h.server_script && !c->lost) {
         if (!drew)
-            return fail(o, "guess", o->lineno, "the server sent %.*s where the reference has no "
+            return wm_orc_fail(o, "guess", o->lineno, "the server sent %.*s where the reference has no "
                         "guess to give (game %zu)", (int)(n > 30 ? 30 : n), s, c->gi + 1);
         if (cut ? n > bn || memcmp(s, buf, n) != 0 : n != bn || memcmp(s, buf, n) != 0) {
             wm_ov_format(&c->lo, lo);
             wm_ov_format(&c->hi, hi);
-            return fail(o, "guess", o->lineno,
+            return wm_orc_fail(o, "guess", o->lineno,
                         "the server guessed %s%.*s, CPython's randint(%s, %s) draws %s "
                         "(connection %u seeded %" PRIu64 " + %u, guess %" PRIu64 ")",
                         cut ? "(cut) " : "", (int)(n > 30 ? 30 : n), s, lo, hi, buf, c->no,
@@ -272,117 +232,23 @@ static int server_guess(struct oracle *o, const char *s, size_t n, int cut)
     struct wm_ov g;
     if (cut || !c->playing || n > o->h.max_line || c->judged.n >= o->h.max_guesses)
         return 0; /* the client errs instead of judging: no summary follows */
-    if (wm_ov_parse(&g, s, n) < 0 || (!book(o) && !wm_ov_to_i64(&g, &(int64_t){0}))) {
-        c->client_lost |= book(o); /* Python's int() may read it: not followed */
+    if (wm_ov_parse(&g, s, n) < 0 || (!wm_orc_book(o) && !wm_ov_to_i64(&g, &(int64_t){0}))) {
+        c->client_lost |= wm_orc_book(o); /* Python's int() may read it: not followed */
         return 0;
     }
     const struct wm_orc_game *game = &o->h.g[c->gi];
-    if (!book(o) && (wm_ov_cmp(&g, &game->lo) < 0 || wm_ov_cmp(&g, &game->hi) > 0))
+    if (!wm_orc_book(o) && (wm_ov_cmp(&g, &game->lo) < 0 || wm_ov_cmp(&g, &game->hi) > 0))
         return 0; /* strict's client refuses a guess outside the range; the book's judges it */
     double d;
     c->want = judge(&g, &game->secret, c->have_prev, c->prev, &d);
     c->prev = d, c->have_prev = 1, c->asked++;
     if (wm_orc_jlist_push(&c->judged, &g, c->want, strlen(c->want)) < 0)
-        return fail(o, "format", o->lineno, "out of memory");
-    return 0;
-}
-
-/* Book: the server's hang record, "NUMBER after all ... were guessed", is
- * its answer to a NUMBER: due on an exhausted range only, and naming it. */
-static int server_hang(struct oracle *o, const char *s, size_t n)
-{
-    struct oconn *c = &o->c;
-    c->server_hung = 1;
-    if (!inv_starts(s, n, "NUMBER after all ") || o->h.server_script || c->lost)
-        return 0; /* the asyncio handler's end, after the client's */
-    struct wm_ov g;
-    enum nothing why = 0;
-    int drew = draw(o, &g, &why);
-    if (drew < 0)
-        return fail(o, "format", o->lineno, "out of memory");
-    char want[2 * WM_OV_TEXT + 128], lo[WM_OV_TEXT], hi[WM_OV_TEXT], gt[WM_OV_TEXT];
-    if (drew || why != EXHAUSTED) {
-        if (drew)
-            wm_ov_format(&g, gt);
-        return fail(o, "answer", o->lineno, "the server hung on a NUMBER where the reference %s%s",
-                    drew ? "draws " : why == EMPTY ? "raises ValueError (an empty range)"
-                                    : why == NO_RANGE ? "raises TypeError (no PARAMS yet)"
-                                                      : "gives up",
-                    drew ? gt : "");
-    }
-    wm_ov_short(&c->lo, lo);
-    wm_ov_short(&c->hi, hi);
-    snprintf(want, sizeof want, "NUMBER after all %zu values of [%s, %s] were guessed: the "
-             "book's server draws forever", drawn_count(c), lo, hi);
-    if (!o->h.faults && !same_text(s, n, want))
-        return fail(o, "answer", o->lineno, "hang \"%.*s\", want \"%s\"", (int)(n > 200 ? 200 : n),
-                    s, want);
-    return 0;
-}
-
-/* Book: Python's exception where the reference raises one on a NUMBER (an
- * empty range, or none yet) must name it as CPython does. */
-static int server_error(struct oracle *o, const char *s, size_t n)
-{
-    struct oconn *c = &o->c;
-    char want[3 * WM_OV_TEXT + 64], lo[WM_OV_TEXT], stop[WM_OV_TEXT], width[WM_OV_TEXT];
-    if (!book(o) || o->h.server_script || c->lost || o->h.faults || c->secret_known)
-        return 0;
-    if (inv_starts(s, n, "ValueError: empty range for randrange(")) {
-        struct wm_ov one, st, wd;
-        wm_ov_from_i64(&one, 1);
-        if (!c->have_range || wm_ov_cmp(&c->lo, &c->hi) <= 0)
-            return fail(o, "answer", o->lineno, "the server raised ValueError (an empty range) "
-                        "on a range that is %s", c->have_range ? "not empty" : "not set");
-        int rc = wm_ov_add(&st, &c->hi, &one) | wm_ov_sub(&wd, &st, &c->lo);
-        assert(rc == 0);
-        (void)rc;
-        wm_ov_format(&c->lo, lo), wm_ov_format(&st, stop), wm_ov_format(&wd, width);
-        snprintf(want, sizeof want, "ValueError: empty range for randrange() (%s, %s, %s)", lo,
-                 stop, width);
-    } else if (inv_starts(s, n, "TypeError: unsupported operand")) {
-        if (c->have_range)
-            return fail(o, "answer", o->lineno, "the server raised TypeError (no range) after a "
-                        "PARAMS");
-        snprintf(want, sizeof want, "TypeError: unsupported operand type(s) for +: 'NoneType' "
-                 "and 'int'");
-    } else {
-        return 0;
-    }
-    if (!same_text(s, n, want))
-        return fail(o, "answer", o->lineno, "error \"%.*s\", want \"%s\"", (int)(n > 200 ? 200 : n),
-                    s, want);
-    return 0;
-}
-
-/* Book: an exception ends the client through the game's finally, which sends
- * PARAMS 0 -1 first; after the server's end it is EOFError, after its hang
- * the harness's timeout. */
-static int client_error(struct oracle *o, const char *s, size_t n)
-{
-    struct oconn *c = &o->c;
-    char want[160];
-    c->client_error = 1;
-    if (!book(o) || o->h.client_script || o->h.faults)
-        return 0;
-    if (!c->ended_game)
-        return fail(o, "finally", o->lineno, "the client's error without the PARAMS 0 -1 of "
-                    "its finally just before it");
-    if (c->server_hung && !c->lost)
-        snprintf(want, sizeof want, "timed out waiting for a guess (game %zu, guess %" PRIu64
-                 ";", c->gi, c->asked + 1); /* gi: the finally ended the game already */
-    else if (c->server_ended && !c->server_hung && !c->lost)
-        snprintf(want, sizeof want, "EOFError: Connection closed");
-    else
-        return 0;
-    if (!(c->server_hung ? inv_starts(s, n, want) : same_text(s, n, want)))
-        return fail(o, "answer", o->lineno, "the client's error \"%.*s\", want \"%s%s\"",
-                    (int)(n > 200 ? 200 : n), s, want, c->server_hung ? " ..." : "");
+        return wm_orc_fail(o, "format", o->lineno, "out of memory");
     return 0;
 }
 
 /* The next console line of side `side` of this connection after *at. */
-static int next_console(struct oracle *o, char side, size_t *at, const char **s, size_t *n)
+static int next_console(struct wm_orc *o, char side, size_t *at, const char **s, size_t *n)
 {
     char label[16];
     int ln = snprintf(label, sizeof label, "%c%u ", side, o->c.no);
@@ -398,9 +264,9 @@ static int next_console(struct oracle *o, char side, size_t *at, const char **s,
     return 0;
 }
 
-static int check_console(struct oracle *o)
+static int check_console(struct wm_orc *o)
 {
-    struct oconn *c = &o->c;
+    struct wm_orc_conn *c = &o->c;
     size_t at = 0, n, i;
     const char *s;
     char want[3 * WM_OV_TEXT + 64], a[WM_OV_TEXT], b[WM_OV_TEXT], d[WM_OV_TEXT];
@@ -417,14 +283,14 @@ static int check_console(struct oracle *o)
         }
         /* a fault (a half-close) may hide the PARAMS of games the client played */
         int due = g && (i < c->started || o->h.faults);
-        if (!due || !same_text(s, n, want))
-            return fail(o, "console", c->last_line, "client console line \"%.*s\", want %s%s%s",
+        if (!due || !wm_orc_same(s, n, want))
+            return wm_orc_fail(o, "console", c->last_line, "client console line \"%.*s\", want %s%s%s",
                         (int)(n > 100 ? 100 : n), s, due ? "\"" : "", due ? want : "none",
                         due ? "\"" : "");
         more = next_console(o, 'C', &at, &s, &n);
     }
     if (i < c->started && !o->h.faults)
-        return fail(o, "console", c->last_line, "the client started %zu games but its console "
+        return wm_orc_fail(o, "console", c->last_line, "the client started %zu games but its console "
                     "announced %zu", c->started, i);
     int summary = more || (c->finished && !c->client_error && !o->h.faults);
     for (i = 0; summary && i < c->judged.n; i++) {
@@ -432,17 +298,17 @@ static int check_console(struct oracle *o)
         snprintf(want, sizeof want, "Client: %s is %s", a, c->judged.a[i].d);
         if (!more && o->h.faults)
             break; /* a fault (a full journal) may end the side mid-summary */
-        if (!more || !same_text(s, n, want))
-            return fail(o, "summary", c->last_line, "summary line %zu is %s%.*s%s, want \"%s\"",
+        if (!more || !wm_orc_same(s, n, want))
+            return wm_orc_fail(o, "summary", c->last_line, "summary line %zu is %s%.*s%s, want \"%s\"",
                         i + 1, more ? "\"" : "", (int)(more ? (n > 100 ? 100 : n) : 7),
                         more ? s : "missing", more ? "\"" : "", want);
         more = next_console(o, 'C', &at, &s, &n);
     }
     if (i > 0 && !c->finished && !o->h.faults)
-        return fail(o, "summary", c->last_line, "a summary from a client that did not finish its "
+        return wm_orc_fail(o, "summary", c->last_line, "a summary from a client that did not finish its "
                     "games");
     if (more)
-        return fail(o, "summary", c->last_line, "client console line \"%.*s\" past the summary "
+        return wm_orc_fail(o, "summary", c->last_line, "client console line \"%.*s\" past the summary "
                     "of %zu guesses%s", (int)(n > 100 ? 100 : n), s, c->judged.n,
                     c->finished ? "" : " (the client did not finish)");
     /* the server: a line per REPORT it read */
@@ -454,65 +320,65 @@ static int check_console(struct oracle *o)
             snprintf(want, sizeof want, "Server: %s is %.*s", a, (int)(j->dn > 100 ? 100 : j->dn),
                      j->d);
         }
-        if (i >= c->server_log.n || !same_text(s, n, want))
-            return fail(o, "console", c->last_line, "server console line %zu is \"%.*s\", want %s%s%s",
+        if (i >= c->server_log.n || !wm_orc_same(s, n, want))
+            return wm_orc_fail(o, "console", c->last_line, "server console line %zu is \"%.*s\", want %s%s%s",
                         i + 1, (int)(n > 100 ? 100 : n), s, i < c->server_log.n ? "\"" : "",
                         i < c->server_log.n ? want : "none", i < c->server_log.n ? "\"" : "");
     }
     if (i < c->server_log.n && !c->server_ended && !o->h.faults)
-        return fail(o, "console", c->last_line, "the server logged %zu of the %zu REPORTs it read",
+        return wm_orc_fail(o, "console", c->last_line, "the server logged %zu of the %zu REPORTs it read",
                     i, c->server_log.n);
     return 0;
 }
 
-static int end_conn(struct oracle *o)
+static int end_conn(struct wm_orc *o)
 {
     return o->console && !o->h.client_script && !o->h.server_script ? check_console(o) : 0;
 }
 
 /* One record of the current connection. */
-static int record(struct oracle *o, char side, char mark, const char *s, size_t n)
+static int record(struct wm_orc *o, char side, char mark, const char *s, size_t n)
 {
-    struct oconn *c = &o->c;
+    struct wm_orc_conn *c = &o->c;
     c->last_line = o->lineno;
     if (side == 'C') {
         if (mark == ':')
             return client_line(o, s, n);
         if (inv_starts(s, n, "error "))
-            return client_error(o, s + 6, n - 6);
+            return wm_orc_book_client_error(o, s + 6, n - 6);
         if (inv_starts(s, n, "partial "))
-            c->lost |= book(o); /* the book's server reads it less its last byte: not followed */
-        if (same_text(s, n, "close"))
+            c->lost |= wm_orc_book(o); /* the book's server reads it less its last byte: not followed */
+        if (wm_orc_same(s, n, "close"))
             c->finished = !c->playing && c->gi == o->h.ng;
         return 0;
     }
     if (mark == ':')
         return server_guess(o, s, n, 0);
     if (inv_starts(s, n, "partial ")) {
-        c->client_lost |= book(o); /* the book's client reads it less its last byte */
+        c->client_lost |= wm_orc_book(o); /* the book's client reads it less its last byte */
         return server_guess(o, s + 8, n - 8, 1);
     }
-    if (inv_starts(s, n, "hang ") && book(o)) {
+    if (inv_starts(s, n, "hang ") && wm_orc_book(o)) {
         c->server_ended = 1;
-        return server_hang(o, s + 5, n - 5);
+        return wm_orc_book_hang(o, s + 5, n - 5);
     }
     if (inv_starts(s, n, "error ")) {
         c->server_ended = 1; /* it reads no more (a close may be a half-close: it reads on) */
-        return server_error(o, s + 6, n - 6);
+        return wm_orc_book_error(o, s + 6, n - 6);
     }
     return 0;
 }
 
-static int bad(struct oracle *o, const char *why)
+static int bad(struct wm_orc *o, const char *why)
 {
-    fail(o, "format", o->lineno, "%s", why);
+    wm_orc_fail(o, "format", o->lineno, "%s", why);
     return -1;
 }
 
 int wm_oracle_check(const char *text, size_t len, const char *console, size_t clen,
                     struct wm_violation *v)
 {
-    struct oracle o = {.h = {.conns = 1, .max_line = 1024, .max_guesses = 4194304,
+    struct wm_orc o = {.h = {.conns = 1, .max_line = 1024, .max_guesses = 4194304,
                              .profile = &wm_orc_profiles[0]},
                        .v = v, .console = console, .clen = clen};
     int rc = 0, in_header = 1;
