@@ -29,6 +29,7 @@ declare -A within=(
     [loops-on-exhausted-range]=100
     [params-accepts-plus]=1000
     [framer-accepts-delete]=3000
+    [book-randint-bits-of-span]=100
 )
 # The invariants (docs/EXPLORE.md) that may find each: one found for another
 # reason (a harness failure, say) does not count.
@@ -48,6 +49,7 @@ declare -A kinds=(
     [loops-on-exhausted-range]=hang       # the watchdog kills the run's child
     [params-accepts-plus]=malformed       # the classifier of a corrupted client line
     [framer-accepts-delete]=malformed     # the same, on the line layer
+    [book-randint-bits-of-span]=guess     # the oracle's draw beyond int64, under a drawn book profile
 )
 # Extra options for a mutant's explore runs (and its reproducer's replays).
 declare -A options=(
@@ -95,10 +97,13 @@ small_scenario() {
     games=${1#* connection* game}
     games=${games#s}
     games=${games%, seed *}
+    games=${games%, profile *}
     # shellcheck disable=SC2086
     set -- $games
     [ "$games" = " none" ] && set --
-    [ "$conns" -le 2 ] && [ $# -le 2 ]
+    local g n=0
+    for g in "$@"; do case $g in "("*) ;; *) n=$((n + 1)) ;; esac; done # not a move's "(+1*2^64)"
+    [ "$conns" -le 2 ] && [ $n -le 2 ]
 }
 
 case_mutant() {
