@@ -3,6 +3,8 @@
 #include "oracle_num.h"
 
 #include <assert.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -108,6 +110,9 @@ int wm_ov_parse(struct wm_ov *v, const char *s, size_t n)
 
 size_t wm_ov_format(const struct wm_ov *v, char *buf)
 {
+    int64_t x;
+    if (wm_ov_to_i64(v, &x)) /* most values: one division a digit, not ten */
+        return (size_t)snprintf(buf, WM_OV_TEXT, "%" PRId64, x);
     uint32_t m[W];
     char rev[WM_OV_TEXT];
     size_t n = 0;
