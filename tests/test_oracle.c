@@ -485,6 +485,40 @@ START_TEST(the_books_known_behaviours)
 }
 END_TEST
 
+/* The harness's own bounds under the book (warmer run --profile book
+ * --max-guesses 2 --seed 5): the server's per game, the client's per
+ * session, each refused with its text and only once due. */
+#define LIMIT_HDR                                                                                  \
+    "# warmer transcript v1\n# seed: 5\n# profile: book\n# game: 0:9:8:2\n# game: 0:9:7:2\n"     \
+    "# max-guesses: 2\n"
+#define LIMIT_WIRE                                                                                 \
+    "C: PARAMS 0 9\nC: NUMBER\nS: 9\nC: REPORT Unsure\nC: NUMBER\nS: 4\nC: REPORT Colder\n"       \
+    "C: PARAMS 0 -1\nC: PARAMS 0 9\nC: NUMBER\nS: 5\nC: PARAMS 0 -1\n"                             \
+    "C! error more than 2 guesses (max-guesses, a harness bound: the book's client has none)\n"
+#define SLIMIT_HDR                                                                                 \
+    "# warmer transcript v1\n# seed: 5\n# profile: book\n# game: 0:9:5:5\n# max-guesses: 2\n"
+#define SLIMIT_WIRE                                                                                \
+    "C: PARAMS 0 9\nC: NUMBER\nS: 9\nC: REPORT Unsure\nC: NUMBER\nS: 4\nC: REPORT Warmer\n"       \
+    "C: NUMBER\nS! error NUMBER beyond the limit of 2 guesses in one game (max-guesses, a "        \
+    "harness bound: the book's server has none)\nC: PARAMS 0 -1\nC! error EOFError: Connection "  \
+    "closed\n"
+START_TEST(the_book_harness_bounds)
+{
+    expect(LIMIT_HDR LIMIT_WIRE, NULL, NULL, 0);
+    expect(SLIMIT_HDR SLIMIT_WIRE, NULL, NULL, 0);
+    char *t = with(LIMIT_HDR LIMIT_WIRE, "more than 2 guesses", "more than 3 guesses");
+    expect(t, NULL, "answer", 19);
+    free(t);
+    t = with(SLIMIT_HDR SLIMIT_WIRE, "limit of 2 guesses", "limit of 1 guesses");
+    expect(t, NULL, "answer", 14);
+    free(t);
+    /* refused a guess early: one guess of the game, not two */
+    t = with(SLIMIT_HDR SLIMIT_WIRE, "C: NUMBER\nS: 4\nC: REPORT Warmer\n", "");
+    expect(t, NULL, "answer", 11);
+    free(t);
+}
+END_TEST
+
 static Suite *oracle_suite(void)
 {
     Suite *s = suite_create("oracle");
@@ -504,6 +538,7 @@ static Suite *oracle_suite(void)
     WM_ADD_TEST(s, a_wrong_book_judgement);
     WM_ADD_TEST(s, a_wrong_book_summary);
     WM_ADD_TEST(s, the_books_known_behaviours);
+    WM_ADD_TEST(s, the_book_harness_bounds);
     return s;
 }
 

@@ -230,8 +230,12 @@ static int server_guess(struct wm_orc *o, const char *s, size_t n, int cut)
     }
     c->last = want, c->have_last = drew;
     struct wm_ov g;
-    if (cut || !c->playing || n > o->h.max_line || c->judged.n >= o->h.max_guesses)
+    if (cut || !c->playing || n > o->h.max_line)
         return 0; /* the client errs instead of judging: no summary follows */
+    if (c->judged.n >= o->h.max_guesses) {
+        c->over_guesses = 1; /* so does it past max-guesses */
+        return 0;
+    }
     if (wm_ov_parse(&g, s, n) < 0 || (!wm_orc_book(o) && !wm_ov_to_i64(&g, &(int64_t){0}))) {
         c->client_lost |= wm_orc_book(o); /* Python's int() may read it: not followed */
         return 0;

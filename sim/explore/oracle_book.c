@@ -43,6 +43,18 @@ int wm_orc_book_hang(struct wm_orc *o, const char *s, size_t n)
 
 /* Book: Python's exception where the reference raises one on a NUMBER (an
  * empty range, or none yet) must name it as CPython does. */
+/* Every value of the game's range was drawn (the range is not empty). */
+static int exhausted(const struct wm_orc_conn *c)
+{
+    struct wm_ov size, one, count;
+    wm_ov_from_i64(&one, 1);
+    wm_ov_from_i64(&count, (int64_t)wm_orc_drawn_count(c));
+    int rc = wm_ov_sub(&size, &c->hi, &c->lo) | wm_ov_add(&size, &size, &one);
+    assert(rc == 0);
+    (void)rc;
+    return wm_ov_cmp(&count, &size) >= 0;
+}
+
 int wm_orc_book_error(struct wm_orc *o, const char *s, size_t n)
 {
     struct wm_orc_conn *c = &o->c;
@@ -61,6 +73,15 @@ int wm_orc_book_error(struct wm_orc *o, const char *s, size_t n)
         wm_ov_format(&c->lo, lo), wm_ov_format(&st, stop), wm_ov_format(&wd, width);
         snprintf(want, sizeof want, "ValueError: empty range for randrange() (%s, %s, %s)", lo,
                  stop, width);
+    } else if (inv_starts(s, n, "NUMBER beyond the limit of ")) {
+        /* the port's bound, checked after the range's own answers */
+        if (!c->have_range || wm_ov_cmp(&c->lo, &c->hi) > 0 || exhausted(c) ||
+            wm_orc_drawn_count(c) < o->h.max_guesses)
+            return wm_orc_fail(o, "answer", o->lineno, "the server refused a NUMBER past "
+                               "max-guesses after %zu guesses of the game (max-guesses %" PRIu64
+                               ")", wm_orc_drawn_count(c), o->h.max_guesses);
+        snprintf(want, sizeof want, "NUMBER beyond the limit of %" PRIu64 " guesses in one game "
+                 "(max-guesses, a harness bound: the book's server has none)", o->h.max_guesses);
     } else if (inv_starts(s, n, "TypeError: unsupported operand")) {
         if (c->have_range)
             return wm_orc_fail(o, "answer", o->lineno, "the server raised TypeError (no range) after a "
@@ -89,15 +110,19 @@ int wm_orc_book_client_error(struct wm_orc *o, const char *s, size_t n)
     if (!c->ended_game)
         return wm_orc_fail(o, "finally", o->lineno, "the client's error without the PARAMS 0 -1 of "
                     "its finally just before it");
-    if (c->server_hung && !c->lost)
+    if (c->over_guesses)
+        snprintf(want, sizeof want, "more than %" PRIu64 " guesses (max-guesses, a harness bound: "
+                 "the book's client has none)", o->h.max_guesses);
+    else if (c->server_hung && !c->lost)
         snprintf(want, sizeof want, "timed out waiting for a guess (game %zu, guess %" PRIu64
                  ";", c->gi, c->asked + 1); /* gi: the finally ended the game already */
     else if (c->server_ended && !c->server_hung && !c->lost)
         snprintf(want, sizeof want, "EOFError: Connection closed");
     else
         return 0;
-    if (!(c->server_hung ? inv_starts(s, n, want) : wm_orc_same(s, n, want)))
+    int prefix = c->server_hung && !c->over_guesses; /* the timeout's own words follow */
+    if (!(prefix ? inv_starts(s, n, want) : wm_orc_same(s, n, want)))
         return wm_orc_fail(o, "answer", o->lineno, "the client's error \"%.*s\", want \"%s%s\"",
-                    (int)(n > 200 ? 200 : n), s, want, c->server_hung ? " ..." : "");
+                    (int)(n > 200 ? 200 : n), s, want, prefix ? " ..." : "");
     return 0;
 }

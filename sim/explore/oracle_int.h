@@ -74,6 +74,7 @@ struct wm_orc_conn {
     struct wm_orc_jlist server_log;
     /* the client as the reference plays it */
     int playing, have_prev, finished, client_error, client_lost;
+    int over_guesses; /* it read a guess past max-guesses (the session's): it errs */
     int ended_game; /* its last line was a PARAMS that ended a game (the book's finally) */
     size_t gi, started;
     uint64_t asked; /* guesses it judged in this game */
