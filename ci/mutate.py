@@ -9,7 +9,10 @@ flags, linked with the other objects of a base build) and explored alone:
 
     warmer explore --runs 3000 --seed 1 -j 1 --run-timeout 30     (--explore-args)
 
-A mutant that does not compile is dropped; one whose object code (.text,
+A mutant is killed at explore's first `  found:` line: explore is then
+stopped, not left to shrink (--shrink lets it), which matters for a mutant
+that hangs: each shrinking step would cost --run-timeout. A mutant that
+does not compile is dropped; one whose object code (.text,
 .rodata, .data) is byte-identical to the original's is equivalent (trivially:
 the compiler made the same program) and dropped too. The score is
 
@@ -31,7 +34,9 @@ import os
 import random
 import re
 import shlex
+import selectors
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -205,6 +210,37 @@ def run(cmd, timeout, cwd=None):
         return None, (t.stdout or b"").decode("utf-8", "replace")
 
 
+def explore_until_found(cmd, timeout, cwd):
+    """run(), but a mutant is killed once explore prints its first `  found:`:
+    explore is then stopped (its process group), not left to shrink, which
+    costs --run-timeout a step for a mutant that hangs."""
+    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         start_new_session=True)
+    sel = selectors.DefaultSelector()
+    sel.register(p.stdout, selectors.EVENT_READ)
+    buf, deadline, rc = b"", time.time() + timeout, None
+    while True:
+        left = deadline - time.time()
+        if left <= 0:
+            break
+        if not sel.select(min(left, 1.0)):
+            continue
+        chunk = os.read(p.stdout.fileno(), 65536)
+        if not chunk:
+            rc = p.wait()
+            break
+        buf += chunk
+        if re.search(rb"^  found: .*\n", buf, re.M):
+            rc = 1
+            break
+    if p.poll() is None:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.wait()
+    sel.close()
+    p.stdout.close()
+    return rc, buf.decode("utf-8", "replace")
+
+
 def code_of(obj):
     """The bytes of obj's code and data sections, for equivalence."""
     rc, out = run(["objdump", "-s", obj], 120)
@@ -268,7 +304,8 @@ class Lab:
             res.update(status="uncompilable", detail=out.strip().splitlines()[-1:])
             return res
         args = shlex.split(self.a.explore_args) + ["--out", os.path.join(work, "out")]
-        rc, out = run([exe, "explore"] + args, self.a.timeout, cwd=work)
+        rc, out = (run if self.a.shrink else explore_until_found)([exe, "explore"] + args,
+                                                                  self.a.timeout, cwd=work)
         found = re.search(r"^  found: ([a-z-]+)", out, re.M)
         if rc == 1:
             res.update(status="killed", kind=found.group(1) if found else
@@ -318,6 +355,8 @@ def main():
     # a second), not after explore's default 120 s a shrinking step.
     p.add_argument("--explore-args", default="--runs 3000 --seed 1 -j 1 --run-timeout 30")
     p.add_argument("--timeout", type=int, default=1800, help="seconds per mutant's explore")
+    p.add_argument("--shrink", action="store_true",
+                   help="let explore shrink a finding (default: stopped at its first `found:`)")
     p.add_argument("--cc", default=os.environ.get("CC", "cc"))
     p.add_argument("--cflags", default="-std=c11 -Wall -Wextra -Werror -Wshadow "
                    "-Wstrict-prototypes -D_POSIX_C_SOURCE=200809L -Iproto -Isim/tx -Isim/core "

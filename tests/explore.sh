@@ -61,6 +61,18 @@ case_book_profiles_hold() {
     run $1 0 -- --profile book --runs 200 --seed 2 && has $1 "^explore: seed 2, 200 runs, all held$" &&
         run $1 0 -- --profile book-asyncio --runs 200 --seed 3 && has $1 "^explore: seed 3, 200 runs, all held$"
 }
+# Without --profile every run draws its own (half strict, a quarter each
+# book); --profile pins them all; --run K draws run K's profile again.
+case_default_reaches_every_profile() {
+    run $1 0 -- --runs 200 --seed 4 --json "$tmp/$1.json" && has $1 "^explore: seed 4, 200 runs, all held$" &&
+        has $1 "^  profiles: strict [1-9][0-9]*, book [1-9][0-9]*, book-asyncio [1-9][0-9]*$" || return 1
+    local k
+    k=$(grep -o '"run": [0-9]*, "seed": 4, "scenario": "[^"]*profile book-asyncio' "$tmp/$1.json" | head -1 | sed 's/"run": \([0-9]*\),.*/\1/')
+    [ -n "$k" ] || { why="no run of seed 4 drew book-asyncio"; return 1; }
+    run $1 0 -- --seed 4 --run "$k" && has $1 "^  profiles: strict 0, book 0, book-asyncio 1$" &&
+        run $1 0 -- --runs 50 --seed 4 --profile book && has $1 "^  profiles: strict 0, book 50, book-asyncio 0$" &&
+        run $1 0 -- --runs 50 --seed 4 --profile strict && has $1 "^  profiles: strict 50, book 0, book-asyncio 0$"
+}
 case_malformed_runs_hold() {
     run $1 0 -- --runs 600 --seed 12 --faults malformed -j 2 &&
         has $1 "^explore: seed 12, 600 runs, all held$" && has $1 "split 0, malformed [1-9][0-9]*$" &&
@@ -455,7 +467,7 @@ PY
         [ "$(grep -c '^reproduce: ' "$tmp/$1.out")" -eq 1 ] || { why="without --keep-going: ${why:-not one finding}"; return 1; }
 }
 # --max-findings bounds the signatures reported in full; the runs of others
-# are counted.
+# are counted (which of the two comes first depends on the runs' profiles).
 case_keep_going_max_findings() {
     kg_mutant || return 1
     $kg explore --seed 1 --runs 100 --out "$tmp/$1.dir" --keep-going --max-findings 1 >"$tmp/$1.out" 2>&1
@@ -463,7 +475,7 @@ case_keep_going_max_findings() {
     [ $rc -eq 1 ] || { why="want exit 1, got $rc: $(head -c 300 "$tmp/$1.out")"; return 1; }
     [ $rc -eq 1 ] && has $1 "^explore: seed 1, 100 runs, [0-9]* findings in 1 signature and more$" &&
         has $1 "^  past --max-findings 1: [0-9]* runs with further signatures, not shrunk$" &&
-        has $1 "^FAIL run [0-9]* of seed 1 (signature decision@C:REPORT, past --max-findings: not shrunk)$" &&
+        has $1 "^FAIL run [0-9]* of seed 1 (signature \(decision@C:REPORT\|summary@C!close\), past --max-findings: not shrunk)$" &&
         [ "$(grep -c '^reproduce: ' "$tmp/$1.out")" -eq 1 ] || { why="${why:-want 1 reproduce line}"; return 1; }
     run $1 2 -- --runs 1 --max-findings 3 && run $1 2 -- --runs 1 --keep-going --max-findings 0 &&
         run $1 2 -- --runs 1 --keep-going --max-findings 1001 &&

@@ -42,7 +42,9 @@ small_scenario() {
     # shellcheck disable=SC2086
     set -- $games
     [ "$games" = " none" ] && set --
-    [ "$conns" -le 2 ] && [ $# -le 2 ]
+    local g n=0
+    for g in "$@"; do case $g in "("*) ;; *) n=$((n + 1)) ;; esac; done # not a move's "(+1*2^64)"
+    [ "$conns" -le 2 ] && [ $n -le 2 ]
 }
 
 case_mutant() {

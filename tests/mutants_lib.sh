@@ -22,9 +22,10 @@ declare -A within=(
     [summary-drops-last]=100
     [loops-on-exhausted-range]=100
     [params-accepts-plus]=1000
-    [framer-accepts-delete]=3000
+    [framer-accepts-delete]=3000 # 905 under --profile strict (its options): its runs are strict ones
     [pyint-rejects-plus]=336
     [client-skips-upper-bound]=100
+    [book-randint-bits-of-span]=100
 )
 # The invariants (docs/EXPLORE.md) that may find each: one found for another
 # reason (a harness failure, say) does not count.
@@ -46,11 +47,14 @@ declare -A kinds=(
     [framer-accepts-delete]=malformed     # the same, on the line layer
     [pyint-rejects-plus]=malformed        # the book's classifier (--profile book): int('+5') is 5
     [client-skips-upper-bound]=malformed  # a corrupted guess: the client's classifier
+    [book-randint-bits-of-span]=guess     # the oracle's draw beyond int64, under a drawn book profile
 )
 # Extra options for a mutant's explore runs (and its reproducer's replays).
 declare -A options=(
     [loops-on-exhausted-range]="--run-timeout 2 -j 2"
     [pyint-rejects-plus]="--profile book"
+    [framer-accepts-delete]="--profile strict"
+    [params-accepts-plus]="--profile strict"
 )
 # Mutants explore cannot see without --memcheck, and why: kept, never asserted.
 declare -A unseen=(

@@ -330,15 +330,191 @@ START_TEST(a_wrong_console_line)
 }
 END_TEST
 
-START_TEST(another_profile_is_not_checked)
+/* ---- under a book profile (`warmer run --profile book --seed 7`, the
+ * guesses checked against CPython 3.11's random.Random(7).randint) ---- */
+
+#define BIG_LO "85070591730234615865843651857942052864"      /* 2^126 */
+#define BIG_HI "85070591730234615867996733362080579584"      /* 2^126 + 2^61 */
+#define BIG_SECRET "85070591730234615865843651857942065209"  /* 2^126 + 12345 */
+#define BIG_G1 "85070591730234615866754052850802625847"
+#define BIG_G2 "85070591730234615865954992780443100240"
+#define BIG_G3 "85070591730234615867737381433881866035"
+#define BBOOK_HDR                                                                                  \
+    "# warmer transcript v1\n# seed: 7\n# profile: book\n# game: " BIG_LO ":" BIG_HI ":"         \
+    BIG_SECRET ":3\n# game: -3:-1:-2:4\n"
+#define BBOOK_WIRE                                                                                 \
+    "C: PARAMS " BIG_LO " " BIG_HI "\nC: NUMBER\nS: " BIG_G1 "\nC: REPORT Unsure\nC: NUMBER\n"    \
+    "S: " BIG_G2 "\nC: REPORT Warmer\nC: NUMBER\nS: " BIG_G3 "\nC: REPORT Colder\n"                \
+    "C: PARAMS 0 -1\nC: PARAMS -3 -1\nC: NUMBER\nS: -1\nC: REPORT Unsure\nC: NUMBER\nS: -3\n"     \
+    "C: REPORT Unsure\nC: NUMBER\nS: -2\nC: REPORT Correct\nC: PARAMS 0 -1\nC! close\n"
+#define BBOOK_CONSOLE                                                                              \
+    "C1 Guess a number between " BIG_LO " and " BIG_HI "! Shhhhh, it's " BIG_SECRET ".\n"          \
+    "C1 Guess a number between -3 and -1! Shhhhh, it's -2.\n"                                      \
+    "C1 Client: " BIG_G1 " is Unsure\nC1 Client: " BIG_G2 " is Warmer\n"                           \
+    "C1 Client: " BIG_G3 " is Colder\nC1 Client: -1 is Unsure\nC1 Client: -3 is Unsure\n"          \
+    "C1 Client: -2 is Correct\n"                                                                   \
+    "S1 Server: " BIG_G1 " is Unsure\nS1 Server: " BIG_G2 " is Warmer\n"                           \
+    "S1 Server: " BIG_G3 " is Colder\nS1 Server: -1 is Unsure\nS1 Server: -3 is Unsure\n"          \
+    "S1 Server: -2 is Correct\n"
+
+START_TEST(a_book_run_beyond_int64_holds)
 {
-    char *t = with(BOOK_HDR BOOK_WIRE, "S: 5\n", "S: 2\n");
-    char *p = with(t, "# seed", "# profile: book\n# seed");
-    expect(p, NULL, NULL, 0);
-    free(p);
-    p = with(t, "# seed", "# profile: strict\n# seed");
-    expect(p, NULL, "guess", 14);
-    free(p);
+    expect(BBOOK_HDR BBOOK_WIRE, BBOOK_CONSOLE, NULL, 0);
+    char *t = with(BBOOK_HDR BBOOK_WIRE, "# profile: book\n", "# profile: book-asyncio\n");
+    expect(t, BBOOK_CONSOLE, NULL, 0);
+    free(t);
+    /* strict has no game beyond int64 */
+    t = with(BBOOK_HDR BBOOK_WIRE, "# profile: book\n", "");
+    struct wm_violation v;
+    ck_assert_int_eq(wm_oracle_check(t, strlen(t), NULL, 0, &v), -1);
+    ck_assert_str_eq(v.kind, "format");
+    free(t);
+}
+END_TEST
+
+/* A guess in range and new, but not CPython's draw: the book's randint over
+ * a range past 2^126, re-derived with the oracle's own arithmetic. */
+START_TEST(a_wrong_big_guess)
+{
+    char *t = with(BBOOK_HDR BBOOK_WIRE, "S: " BIG_G2, "S: " BIG_G3);
+    expect(t, NULL, "guess", 11);
+    free(t);
+    t = with(BBOOK_HDR BBOOK_WIRE, "S: " BIG_G1, "S: 85070591730234615866754052850802625848");
+    expect(t, NULL, "guess", 8);
+    free(t);
+    /* the same file under strict's profile is no transcript of it */
+    t = with(BBOOK_HDR BBOOK_WIRE, "S: -3\n", "S: -2\n");
+    expect(t, NULL, "guess", 22);
+    free(t);
+}
+END_TEST
+
+/* The book's client judges with math.fabs as doubles: distances that round
+ * to one double are Unsure, exact ones notwithstanding (a server script:
+ * the guesses are the test's). */
+#define TIE_HDR                                                                                    \
+    "# warmer transcript v1\n# seed: 7\n# profile: book\n# server: script\n"                     \
+    "# game: 0:2361183241434822606848:1180591620717411303424:3\n" /* 0 : 2^71 : 2^70 */
+START_TEST(a_wrong_book_judgement)
+{
+    /* 2^70 + 2^60 + 1 and + 2: distances 2^60 + 1 and + 2, one double */
+    const char *wire = "C: PARAMS 0 2361183241434822606848\nC: NUMBER\n"
+                       "S: 1180591620717411303424\nC: REPORT Correct\nC: PARAMS 0 -1\nC! close\n";
+    char hdr[512];
+    snprintf(hdr, sizeof hdr, "%s", TIE_HDR);
+    char *ok = with(TIE_HDR "C: PARAMS 0 2361183241434822606848\nC: NUMBER\n"
+                    "S: 1181744542222018150401\nC: REPORT Unsure\nC: NUMBER\n"
+                    "S: 1181744542222018150402\nC: REPORT Unsure\nC: NUMBER\n"
+                    "S: 1180591620717411303423\nC: REPORT Warmer\nC: PARAMS 0 -1\nC! close\n",
+                    "", "");
+    expect(ok, NULL, NULL, 0);
+    char *t = with(ok, "REPORT Unsure\nC: NUMBER\nS: 1180591620717411303423",
+                   "REPORT Colder\nC: NUMBER\nS: 1180591620717411303423");
+    expect(t, NULL, "judgement", 12);
+    free(t);
+    t = with(ok, "REPORT Warmer", "REPORT Correct"); /* 1 off: no double is 0 */
+    expect(t, NULL, "judgement", 15);
+    free(t);
+    free(ok);
+    char *c = with(TIE_HDR, "", "");
+    char *w = malloc(strlen(c) + strlen(wire) + 1);
+    sprintf(w, "%s%s", c, wire);
+    expect(w, NULL, NULL, 0);
+    free(w);
+    free(c);
+}
+END_TEST
+
+START_TEST(a_wrong_book_summary)
+{
+    char *c = with(BBOOK_CONSOLE, "Client: " BIG_G2 " is Warmer", "Client: " BIG_G2 " is Colder");
+    expect(BBOOK_HDR BBOOK_WIRE, c, "summary", 28);
+    free(c);
+    c = with(BBOOK_CONSOLE, "Server: " BIG_G3, "Server: 1");
+    expect(BBOOK_HDR BBOOK_WIRE, c, "console", 28);
+    free(c);
+    /* no summary after an exception: the client ends with its finally and the error */
+    char *t = with(BBOOK_HDR BBOOK_WIRE, "C: REPORT Correct\nC: PARAMS 0 -1\nC! close\n",
+                   "C: REPORT Correct\nC: PARAMS 0 -1\nC! error EOFError: Connection closed\n");
+    expect(t, BBOOK_CONSOLE, "summary", 28);
+    free(t);
+}
+END_TEST
+
+/* The book's known behaviours: an exhausted range hangs (warmer run
+ * --profile book --game 0:1:5:4 --seed 5), an empty one raises ValueError,
+ * and an exception leaves through the finally's PARAMS 0 -1. */
+#define HANG_HDR "# warmer transcript v1\n# seed: 5\n# profile: book\n# game: 0:1:5:4\n"
+#define HANG_WIRE                                                                                  \
+    "C: PARAMS 0 1\nC: NUMBER\nS: 1\nC: REPORT Unsure\nC: NUMBER\nS: 0\nC: REPORT Colder\n"        \
+    "C: NUMBER\nS! hang NUMBER after all 2 values of [0, 1] were guessed: the book's server "     \
+    "draws forever\nC: PARAMS 0 -1\nC! error timed out waiting for a guess (game 1, guess 3; a "  \
+    "harness bound: the book's client waits forever)\n"
+#define EMPTY_HDR "# warmer transcript v1\n# seed: 5\n# profile: book\n# game: 5:3:4:1\n"
+#define EMPTY_WIRE                                                                                 \
+    "C: PARAMS 5 3\nC: NUMBER\nS! error ValueError: empty range for randrange() (5, 4, -1)\n"     \
+    "C: PARAMS 0 -1\nC! error EOFError: Connection closed\n"
+START_TEST(the_books_known_behaviours)
+{
+    const char *console = "C1 Guess a number between 0 and 1! Shhhhh, it's 5.\n"
+                          "S1 Server: 1 is Unsure\nS1 Server: 0 is Colder\n";
+    expect(HANG_HDR HANG_WIRE, console, NULL, 0);
+    expect(EMPTY_HDR EMPTY_WIRE, "C1 Guess a number between 5 and 3! Shhhhh, it's 4.\n", NULL, 0);
+    /* a hang where a guess is due, or naming another count */
+    char *t = with(HANG_HDR HANG_WIRE, "C: NUMBER\nS: 0\nC: REPORT Colder\nC: NUMBER\nS! hang NUMBER after all 2",
+                   "C: NUMBER\nS! hang NUMBER after all 1");
+    expect(t, NULL, "answer", 10);
+    free(t);
+    t = with(HANG_HDR HANG_WIRE, "after all 2 values", "after all 3 values");
+    expect(t, NULL, "answer", 13);
+    free(t);
+    t = with(EMPTY_HDR EMPTY_WIRE, "(5, 4, -1)", "(5, 3, -2)");
+    expect(t, NULL, "answer", 7);
+    free(t);
+    /* after the server's end the client reads EOF; after its hang, it times out */
+    t = with(EMPTY_HDR EMPTY_WIRE, "EOFError: Connection closed", "OSError: closed");
+    expect(t, NULL, "answer", 9);
+    free(t);
+    t = with(HANG_HDR HANG_WIRE, "(game 1, guess 3;", "(game 1, guess 2;");
+    expect(t, NULL, "answer", 15);
+    free(t);
+    /* an exception leaves through the finally */
+    t = with(EMPTY_HDR EMPTY_WIRE, "C: PARAMS 0 -1\nC! error", "C! error");
+    expect(t, NULL, "finally", 8);
+    free(t);
+}
+END_TEST
+
+/* The harness's own bounds under the book (warmer run --profile book
+ * --max-guesses 2 --seed 5): the server's per game, the client's per
+ * session, each refused with its text and only once due. */
+#define LIMIT_HDR                                                                                  \
+    "# warmer transcript v1\n# seed: 5\n# profile: book\n# game: 0:9:8:2\n# game: 0:9:7:2\n"     \
+    "# max-guesses: 2\n"
+#define LIMIT_WIRE                                                                                 \
+    "C: PARAMS 0 9\nC: NUMBER\nS: 9\nC: REPORT Unsure\nC: NUMBER\nS: 4\nC: REPORT Colder\n"       \
+    "C: PARAMS 0 -1\nC: PARAMS 0 9\nC: NUMBER\nS: 5\nC: PARAMS 0 -1\n"                             \
+    "C! error more than 2 guesses (max-guesses, a harness bound: the book's client has none)\n"
+#define SLIMIT_HDR                                                                                 \
+    "# warmer transcript v1\n# seed: 5\n# profile: book\n# game: 0:9:5:5\n# max-guesses: 2\n"
+#define SLIMIT_WIRE                                                                                \
+    "C: PARAMS 0 9\nC: NUMBER\nS: 9\nC: REPORT Unsure\nC: NUMBER\nS: 4\nC: REPORT Warmer\n"       \
+    "C: NUMBER\nS! error NUMBER beyond the limit of 2 guesses in one game (max-guesses, a "        \
+    "harness bound: the book's server has none)\nC: PARAMS 0 -1\nC! error EOFError: Connection "  \
+    "closed\n"
+START_TEST(the_book_harness_bounds)
+{
+    expect(LIMIT_HDR LIMIT_WIRE, NULL, NULL, 0);
+    expect(SLIMIT_HDR SLIMIT_WIRE, NULL, NULL, 0);
+    char *t = with(LIMIT_HDR LIMIT_WIRE, "more than 2 guesses", "more than 3 guesses");
+    expect(t, NULL, "answer", 19);
+    free(t);
+    t = with(SLIMIT_HDR SLIMIT_WIRE, "limit of 2 guesses", "limit of 1 guesses");
+    expect(t, NULL, "answer", 14);
+    free(t);
+    /* refused a guess early: one guess of the game, not two */
+    t = with(SLIMIT_HDR SLIMIT_WIRE, "C: NUMBER\nS: 4\nC: REPORT Warmer\n", "");
+    expect(t, NULL, "answer", 11);
     free(t);
 }
 END_TEST
@@ -357,7 +533,12 @@ static Suite *oracle_suite(void)
     WM_ADD_TEST(s, a_wrong_judgement);
     WM_ADD_TEST(s, a_wrong_summary);
     WM_ADD_TEST(s, a_wrong_console_line);
-    WM_ADD_TEST(s, another_profile_is_not_checked);
+    WM_ADD_TEST(s, a_book_run_beyond_int64_holds);
+    WM_ADD_TEST(s, a_wrong_big_guess);
+    WM_ADD_TEST(s, a_wrong_book_judgement);
+    WM_ADD_TEST(s, a_wrong_book_summary);
+    WM_ADD_TEST(s, the_books_known_behaviours);
+    WM_ADD_TEST(s, the_book_harness_bounds);
     return s;
 }
 

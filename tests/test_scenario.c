@@ -97,12 +97,44 @@ START_TEST(shrinking_brings_games_back)
 }
 END_TEST
 
+/* Without --profile each run draws its own: every profile in a fair share,
+ * and run k is, draw for draw, the run --profile P makes of it. */
+START_TEST(unpinned_runs_draw_every_profile)
+{
+    unsigned seen[3] = {0, 0, 0};
+    struct wm_scn_bias any = {.driver = -1, .faults = WM_SCN_ALL_FAULTS, .draw_profile = 1};
+    for (uint64_t r = 0; r < RUNS; r++) {
+        struct wm_scn s, t;
+        wm_scn_draw(&s, 1, r, &any);
+        ck_assert_int_eq(s.profile, wm_scn_profile_of(1, r));
+        seen[s.profile]++;
+        draw(&t, r, s.profile);
+        ck_assert_msg(memcmp(&s, &t, sizeof s) == 0,
+                      "run %llu (%s) differs from the run --profile %s draws",
+                      (unsigned long long)r, wm_profile_name(s.profile), wm_profile_name(s.profile));
+    }
+    /* half strict, a quarter each book: within a generous margin of 300 */
+    ck_assert_msg(seen[0] > RUNS * 2 / 5 && seen[0] < RUNS * 3 / 5 && seen[1] > RUNS / 6 &&
+                      seen[2] > RUNS / 6,
+                  "profiles drawn: strict %u, book %u, book-asyncio %u of %d", seen[0], seen[1],
+                  seen[2], RUNS);
+    struct wm_scn_bias live = any;
+    live.live = 1; /* against a live server the profile is ours to say */
+    for (uint64_t r = 0; r < 20; r++) {
+        struct wm_scn s;
+        wm_scn_draw(&s, 1, r, &live);
+        ck_assert_int_eq(s.profile, WM_PROFILE_STRICT);
+    }
+}
+END_TEST
+
 static Suite *scenario_suite(void)
 {
     Suite *s = suite_create("scenario");
     WM_ADD_TEST(s, book_draws_some_games_beyond_int64);
     WM_ADD_TEST(s, moved_games_as_text);
     WM_ADD_TEST(s, shrinking_brings_games_back);
+    WM_ADD_TEST(s, unpinned_runs_draw_every_profile);
     return s;
 }
 

@@ -100,10 +100,12 @@ static const char explore_help[] =
     "                  is held to the classifier of that side's last lines\n"
     "  -k PATTERN, --keyword PATTERN  of --replay's files only those whose path\n"
     "                  contains a match of the shell pattern, as for warmer check\n"
-    "  --profile P     every run's sessions (default strict): book, book-asyncio\n"
-    "                  run the book's code as it behaves, held to the invariants\n"
-    "                  that hold for it (docs/EXPLORE.md); with --connect, our\n"
-    "                  client; with --replay, for a file whose header names none\n"
+    "  --profile P     every run's sessions: strict, book, book-asyncio (the\n"
+    "                  book's code as it behaves, held to what holds for it,\n"
+    "                  docs/EXPLORE.md); without it each run draws its own (strict\n"
+    "                  half the runs, book and book-asyncio a quarter each); with\n"
+    "                  --connect, our client (default strict); with --replay, for\n"
+    "                  a file whose header names none (default strict)\n"
     "  --no-fork       runs each scenario in this process, not in a child: a\n"
     "                  failed assert then stops explore instead of being a\n"
     "                  finding (what a memory checker such as valgrind needs)\n"
@@ -409,6 +411,7 @@ static int explore_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
     case WM_OPT_TIMEOUT:
         return wm_opt_seconds(a, o, &x->target.timeout_ms);
     case WM_OPT_PROFILE:
+        x->e.bias.draw_profile = 0; /* pinned: every run's */
         return wm_opt_profile(a, o, &x->e.bias.profile);
     case EXP_SEED:
         return wm_opt_range(a, o, 0, UINT64_MAX, &x->e.seed);
@@ -570,7 +573,7 @@ int wm_cmd_explore(struct wm_args *a)
 {
     static const struct wm_cmd_spec spec = {explore_help, explore_opts, 0};
     struct explore_args x = {
-        .e = {.seed = 1, .bias = {.driver = -1, .faults = WM_SCN_ALL_FAULTS},
+        .e = {.seed = 1, .bias = {.driver = -1, .faults = WM_SCN_ALL_FAULTS, .draw_profile = 1},
               .budget = {WM_EXPLORE_MAX_STEPS, WM_EXPLORE_RUN_SECONDS},
               .reruns = WM_EXPLORE_RERUNS},
         .target = {.server_seed = WM_DEFAULT_SEED, .timeout_ms = WM_DEFAULT_TIMEOUT_MS,

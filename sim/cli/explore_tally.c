@@ -15,6 +15,7 @@ void wm_xtally_count(struct wm_xtally *t, const struct wm_scn *s, uint64_t guess
     t->guesses += guesses;
     t->driver[s->run.driver]++;
     t->transport[s->run.transport]++;
+    t->profile[s->profile]++;
     for (unsigned k = 0; k < WM_SCN_KINDS; k++)
         t->kind[k] += (s->swarm >> k) & 1;
     t->small_line += s->max_line != WM_LINE_MAX_DEFAULT;
@@ -49,6 +50,10 @@ void wm_xtally_print(const struct wm_xtally_head *e, const struct wm_xtally *t, 
            "; transports: socketpair %" PRIu64 ", memory %" PRIu64 "\n",
            t->driver[WM_DRV_SIM], t->driver[WM_DRV_EVENTS], t->driver[WM_DRV_THREADS],
            t->transport[WM_TR_SOCKETPAIR], t->transport[WM_TR_MEMORY]);
+    if (!e->live)
+        printf("  profiles: strict %" PRIu64 ", book %" PRIu64 ", book-asyncio %" PRIu64 "\n",
+               t->profile[WM_PROFILE_STRICT], t->profile[WM_PROFILE_BOOK],
+               t->profile[WM_PROFILE_BOOK_ASYNCIO]);
     printf("  faults tried (runs):");
     for (unsigned k = 0; k < WM_SCN_KINDS; k++)
         printf("%s %s %" PRIu64, k ? "," : "", wm_scn_fault_name(k), t->kind[k]);

@@ -12,6 +12,7 @@
 struct wm_xtally {
     uint64_t runs, connections, games, guesses;
     uint64_t driver[3], transport[2], small_line, small_guesses;
+    uint64_t profile[3]; /* runs of each profile (enum wm_profile) */
     uint64_t kind[WM_SCN_KINDS]; /* runs with each fault kind on (split, malformed) */
     uint64_t expected; /* --connect under a book profile: the book's hangs met, not findings */
 };

@@ -178,7 +178,8 @@ void wm_xfail_draw_words(const struct wm_scn_bias *b, char *buf, size_t size)
     if (b->driver >= 0 && n < size)
         n += (size_t)snprintf(buf + n, size - n, " --driver %s",
                               wm_driver_name((enum wm_driver)b->driver));
-    if (b->profile != WM_PROFILE_STRICT && n < size)
+    /* pinned (drawn without it): strict too, but against a live server */
+    if (!b->draw_profile && (b->profile != WM_PROFILE_STRICT || !b->live) && n < size)
         snprintf(buf + n, size - n, " --profile %s", wm_profile_name(b->profile));
 }
 

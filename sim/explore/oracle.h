@@ -13,10 +13,12 @@
  * per REPORT) to be what those imply: the summary exactly when the client
  * finished its games, absent after an error.
  *
- * Profiles: the header's `# profile:` (strict when absent) picks the rules;
- * only strict is known here yet, and a file under another profile is not
- * checked (0). A book profile plugs in as another row of oracle.c's
- * profile table (guesses of any size, drawn with big.h). */
+ * Profiles: the header's `# profile:` (strict when absent) picks the rules
+ * (oracle_int.h's table): under book and book-asyncio guesses of any size
+ * (oracle_num.h), any REPORT word logged, and the book's known behaviours
+ * (oracle_book.c: the exhausted range's hang, Python's exception texts,
+ * the client's finally). A file with a game past the oracle's reach is not
+ * checked (0). */
 #ifndef WM_ORACLE_H
 #define WM_ORACLE_H
 
@@ -28,7 +30,8 @@
  * "S<n> LINE" (connection n from 1) in each connection's merged order, or
  * NULL when the run has none to show (a file: only the wire is checked).
  * 0 when everything agrees; 1 with v filled at the first difference (kind
- * "guess", "judgement", "summary" or "console"); -1 (kind "format") when
+ * "guess", "judgement", "summary", "console"; under a book profile also "answer",
+ * "finally"); -1 (kind "format") when
  * the text cannot be read or memory ran out. */
 int wm_oracle_check(const char *text, size_t len, const char *console, size_t clen,
                     struct wm_violation *v);

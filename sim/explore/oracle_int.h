@@ -8,31 +8,37 @@
 #include <stdint.h>
 
 #include "inv_read.h" /* the transcript's text as the invariant checker reads it: sets, numbers */
+#include "invariants.h"
+#include "oracle_num.h"
 
 /* The profile's rules: one row per profile the oracle knows. */
 struct wm_orc_profile {
     const char *name;
-    /* Book profiles will add: guesses beyond int64 drawn with big.h, the
-     * exhausted range that hangs, Python's int() for the client's parse. */
+    /* The book's code: integers of any size (drawn with oracle_num.h), a
+     * REPORT's word logged whatever it is, Python's exceptions for texts,
+     * an exhausted range that hangs, the client's finally (oracle.c). */
+    int book;
 };
 
 extern const struct wm_orc_profile wm_orc_profiles[];
-#define WM_ORC_NPROFILES 1
+#define WM_ORC_NPROFILES 3
 
-/* A list of judged values: the client's summary, the server's log. */
+/* A list of judged values: the client's summary, the server's log (d: the
+ * decision's dn bytes, in the transcript's text or a static word). */
 struct wm_orc_judged {
-    int64_t v;
+    struct wm_ov v;
     const char *d;
+    size_t dn;
 };
 struct wm_orc_jlist {
     struct wm_orc_judged *a;
     size_t n, cap;
 };
-int wm_orc_jlist_push(struct wm_orc_jlist *l, int64_t v, const char *d);
+int wm_orc_jlist_push(struct wm_orc_jlist *l, const struct wm_ov *v, const char *d, size_t dn);
 
 /* The header: what the oracle needs of it. */
 struct wm_orc_game {
-    int64_t lo, hi, secret;
+    struct wm_ov lo, hi, secret;
 };
 struct wm_orc_hdr {
     uint64_t seed;
@@ -41,11 +47,67 @@ struct wm_orc_hdr {
     unsigned conns;
     uint64_t max_line, max_guesses;
     int server_script, client_script, faults;
-    int big_game; /* a game the oracle cannot read as int64: only a book profile may have one */
+    int big_game; /* a game beyond int64: only a book profile may have one */
+    int far_game; /* a game the oracle cannot read (not canonical, or past WM_OV_BITS) */
     const struct wm_orc_profile *profile; /* NULL: a profile the oracle does not know */
 };
 
 /* One "# key: value" line of the header into h: 0, or -1 (unreadable, OOM). */
 int wm_orc_header_line(struct wm_orc_hdr *h, const char *s, size_t n);
+
+/* ---- the model of one connection (oracle.c), and the book's rules (oracle_book.c) ---- */
+
+/* Why the reference has no guess to give (draw). */
+enum wm_orc_nothing { WM_ORC_NO_RANGE = 1, WM_ORC_EMPTY, WM_ORC_EXHAUSTED, WM_ORC_GAVE_UP };
+
+struct wm_orc_conn {
+    unsigned no;
+    struct wm_omt mt;
+    /* the server as the reference plays it */
+    int have_range, secret_known, have_last, server_ended, server_hung;
+    int lost; /* book: a line the oracle cannot read reached the server: not followed */
+    struct wm_ov lo, hi, secret, last;
+    int small_span; /* every value of the range lies within 2^64 of lo: drawn holds offsets */
+    struct inv_set drawn;
+    struct wm_orc_jlist far_drawn; /* the game's draws, when the range is wider */
+    uint64_t guess_no; /* the server's guesses in this game */
+    struct wm_orc_jlist server_log;
+    /* the client as the reference plays it */
+    int playing, have_prev, finished, client_error, client_lost;
+    int over_guesses; /* it read a guess past max-guesses (the session's): it errs */
+    int ended_game; /* its last line was a PARAMS that ended a game (the book's finally) */
+    size_t gi, started;
+    uint64_t asked; /* guesses it judged in this game */
+    double prev;
+    const char *want; /* the judgement of the last guess, owed as a REPORT */
+    struct wm_orc_jlist judged;
+    size_t last_line;
+};
+
+struct wm_orc {
+    struct wm_orc_hdr h;
+    struct wm_orc_conn c;
+    size_t lineno;
+    struct wm_violation *v;
+    const char *console;
+    size_t clen;
+};
+
+static inline int wm_orc_book(const struct wm_orc *o)
+{
+    return o->h.profile->book;
+}
+/* The violation of kind at line; returns 1. */
+int wm_orc_fail(struct wm_orc *o, const char *kind, size_t line, const char *fmt, ...);
+int wm_orc_same(const char *s, size_t n, const char *want);
+/* The server's answer to the NUMBER it is answering: 1 with *g, 0 when the
+ * reference has none (*why says why), -1 out of memory. */
+int wm_orc_draw(struct wm_orc *o, struct wm_ov *g, enum wm_orc_nothing *why);
+size_t wm_orc_drawn_count(const struct wm_orc_conn *c);
+/* Book: the server's hang record (s: after "hang "), its error (after
+ * "error "), the client's error: 0, or 1 with the violation. */
+int wm_orc_book_hang(struct wm_orc *o, const char *s, size_t n);
+int wm_orc_book_error(struct wm_orc *o, const char *s, size_t n);
+int wm_orc_book_client_error(struct wm_orc *o, const char *s, size_t n);
 
 #endif

@@ -84,7 +84,7 @@ uint32_t wm_omt_genrand(struct wm_omt *m)
 
 void wm_omt_getrandbits(struct wm_omt *m, unsigned k, uint32_t *words)
 {
-    assert(k >= 1 && k <= 96);
+    assert(k >= 1 && k <= WM_OMT_BITS_MAX);
     /* _random_Random_getrandbits_impl: words least significant first, the
      * last one keeping its top k bits when fewer than 32 are left. */
     for (unsigned i = 0; k > 0; i++) {

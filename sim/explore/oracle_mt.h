@@ -25,8 +25,9 @@ void wm_omt_seed(struct wm_omt *m, uint64_t lo, unsigned hi);
 /* init_by_array over an explicit key (the words of a larger seed). */
 void wm_omt_seed_words(struct wm_omt *m, const uint32_t *key, int len);
 uint32_t wm_omt_genrand(struct wm_omt *m);
-/* getrandbits(k), 1 <= k <= 96, into words[0..(k+31)/32 - 1], least
- * significant first. */
+/* getrandbits(k), 1 <= k <= WM_OMT_BITS_MAX, into words[0..(k+31)/32 - 1],
+ * least significant first. */
+#define WM_OMT_BITS_MAX 1024
 void wm_omt_getrandbits(struct wm_omt *m, unsigned k, uint32_t *words);
 /* randint(lo, hi), lo <= hi: lo + _randbelow(hi - lo + 1), redrawing while
  * a draw of n.bit_length() bits is >= n. *draws counts getrandbits calls. */

@@ -7,11 +7,12 @@
 
 #include "oracle_int.h"
 
-const struct wm_orc_profile wm_orc_profiles[] = {{"strict"}};
+const struct wm_orc_profile wm_orc_profiles[WM_ORC_NPROFILES] = {
+    {"strict", 0}, {"book", 1}, {"book-asyncio", 1}};
 
 /* ---- a list of judged values: the client's summary, the server's log ---- */
 
-int wm_orc_jlist_push(struct wm_orc_jlist *l, int64_t v, const char *d)
+int wm_orc_jlist_push(struct wm_orc_jlist *l, const struct wm_ov *v, const char *d, size_t dn)
 {
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 64;
@@ -20,19 +21,19 @@ int wm_orc_jlist_push(struct wm_orc_jlist *l, int64_t v, const char *d)
             return -1;
         l->a = na, l->cap = cap;
     }
-    l->a[l->n++] = (struct wm_orc_judged){v, d};
+    l->a[l->n++] = (struct wm_orc_judged){*v, d, dn};
     return 0;
 }
 
 /* ---- the header ---- */
 
-static int field(const char *s, size_t n, int i, int64_t *out)
+static int field(const char *s, size_t n, int i, struct wm_ov *out)
 {
     size_t start = 0;
     for (size_t j = 0; j <= n; j++)
         if (j == n || s[j] == ':') {
             if (i-- == 0)
-                return inv_parse_i64(s + start, j - start, out);
+                return wm_ov_parse(out, s + start, j - start);
             start = j + 1;
         }
     return -1;
@@ -45,11 +46,14 @@ int wm_orc_header_line(struct wm_orc_hdr *h, const char *s, size_t n)
         return inv_parse_u64(s + 8, n - 8, &h->seed);
     if (inv_starts(s, n, "# game: ")) {
         struct wm_orc_game g;
+        int64_t x;
         if (field(s + 8, n - 8, 0, &g.lo) < 0 || field(s + 8, n - 8, 1, &g.hi) < 0 ||
             field(s + 8, n - 8, 2, &g.secret) < 0) {
-            h->big_game = 1; /* beyond int64 (a book profile's) or unreadable: judged at the header's end */
+            h->far_game = 1; /* judged at the header's end, with the profile */
             return 0;
         }
+        if (!wm_ov_to_i64(&g.lo, &x) || !wm_ov_to_i64(&g.hi, &x) || !wm_ov_to_i64(&g.secret, &x))
+            h->big_game = 1; /* a book profile's, or an error: judged at the header's end */
         if (h->ng == h->cap) {
             size_t cap = h->cap ? h->cap * 2 : 8;
             struct wm_orc_game *ng = realloc(h->g, cap * sizeof *ng);

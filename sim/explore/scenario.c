@@ -197,7 +197,27 @@ static void draw_shifts(struct wm_rng *g, struct wm_scn *s)
             s->shift[i] = shifts[rnd(g, 0, (int64_t)(sizeof shifts / sizeof shifts[0]) - 1)];
 }
 
-#define MAL_PERCENT 50 /* of the runs that may have malformed input */
+/* Of the runs that may have malformed input: all, since the run is held
+ * well-formed first (the recipe only adds a script run after it), and
+ * strict is half the runs when profiles are drawn. With 100 the recipe
+ * of every run that had one at 50 is the same (the same draws follow). */
+#define MAL_PERCENT 100
+#define MAL_SERVER_PERCENT 50 /* of strict's: the client's parser is the other half */
+
+/* Half the runs strict: its sessions, parser and malformed input are half
+ * of proto/'s code; the book's sessions and integers of any size the other
+ * half, shared by book and book-asyncio, which differ only in the server's
+ * end once its handler returns. A stream of its own, so each run is, draw
+ * for draw, the run `--profile P` makes (strict's runs as they were). */
+enum wm_profile wm_scn_profile_of(uint64_t seed, uint64_t run)
+{
+    struct wm_rng g;
+    uint32_t key[5] = {(uint32_t)seed, (uint32_t)(seed >> 32), (uint32_t)run,
+                       (uint32_t)(run >> 32), 0x70726f66u}; /* "prof" */
+    wm_rng_seed_words(&g, key, 5);
+    int64_t p = rnd(&g, 0, 3);
+    return p < 2 ? WM_PROFILE_STRICT : p == 2 ? WM_PROFILE_BOOK : WM_PROFILE_BOOK_ASYNCIO;
+}
 
 void wm_scn_draw(struct wm_scn *s, uint64_t seed, uint64_t run, const struct wm_scn_bias *b)
 {
@@ -207,7 +227,9 @@ void wm_scn_draw(struct wm_scn *s, uint64_t seed, uint64_t run, const struct wm_
                        (uint32_t)(run >> 32), 0x6578706cu};
     wm_rng_seed_words(&g, key, 5);
     memset(s, 0, sizeof *s);
-    s->profile = b ? b->profile : WM_PROFILE_STRICT; /* drawn from nothing */
+    s->profile = !b ? WM_PROFILE_STRICT
+                 : b->draw_profile && !b->live ? wm_scn_profile_of(seed, run)
+                                               : b->profile;
     int64_t c = rnd(&g, 0, 99);
     s->connections = c < 45 ? 1 : c < 85 ? (uint32_t)rnd(&g, 2, 4) :
                                            (uint32_t)rnd(&g, 5, WM_SCN_MAX_CONNECTIONS);
@@ -261,10 +283,9 @@ void wm_scn_draw(struct wm_scn *s, uint64_t seed, uint64_t run, const struct wm_
     if (!live && s->nfaults == 0 && /* strict and the book's: the classifier of each */
         ((b ? b->faults : WM_SCN_ALL_FAULTS) & WM_SCN_MALFORMED)) {
         wm_mal_draw(&g, s->connections, MAL_PERCENT, &s->mal);
-        if (!s->mal.on && s->profile == WM_PROFILE_STRICT) { /* or a guess our client reads */
-            wm_mal_draw(&g, s->connections, MAL_PERCENT, &s->mal);
-            s->mal.server = s->mal.on;
-        }
+        /* Under strict, half of them corrupt a guess our client reads instead. */
+        if (s->mal.on && s->profile == WM_PROFILE_STRICT && chance(&g, MAL_SERVER_PERCENT))
+            s->mal.server = 1;
         s->swarm |= s->mal.on ? WM_SCN_MALFORMED : 0;
     }
 }

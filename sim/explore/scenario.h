@@ -51,6 +51,8 @@ struct wm_scn {
 struct wm_scn_bias {
     int driver;
     enum wm_profile profile; /* --profile: every run's sessions */
+    int draw_profile; /* no --profile: each run's profile drawn from (seed, run) alone
+                         (wm_scn_profile_of); profile is then unused */
     unsigned faults; /* kinds a run may turn on: bit (1 << kind), WM_SCN_SPLIT */
     int live;        /* against a live server: one connection, default limits, and only
                         the faults our client can cause (split, slow, reset, half-close) */
@@ -64,6 +66,11 @@ struct wm_scn_bias {
 int wm_scn_parse_faults(const char *list, unsigned *mask, char *bad, size_t size);
 /* The name of bit k of a fault mask ("split" for WM_SCN_SPLIT, "malformed"). */
 const char *wm_scn_fault_name(unsigned k);
+
+/* The profile run `run` of seed `seed` plays when none is pinned: strict in
+ * half the runs, book and book-asyncio in a quarter each, from a stream of
+ * its own (seed, run, "prof"), so run k is the run `--profile P` makes. */
+enum wm_profile wm_scn_profile_of(uint64_t seed, uint64_t run);
 
 /* Run `run` of the exploration seeded `seed`. */
 void wm_scn_draw(struct wm_scn *s, uint64_t seed, uint64_t run, const struct wm_scn_bias *b);
