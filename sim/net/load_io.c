@@ -78,7 +78,7 @@ int wm_load_be_wait(struct wm_load_eng *L, int timeout_ms)
 #else
 int wm_load_be_init(struct wm_load_eng *L)
 {
-    L->el = wm_el_new(L->n);
+    L->el = wm_el_new(L->n, 0);
     return L->el ? 0 : -1;
 }
 

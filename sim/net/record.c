@@ -405,7 +405,7 @@ int wm_record(int lfd, int sigfd, const struct wm_rec_opts *o, struct wm_rec_out
         freeaddrinfo(l.res);
         return -1;
     }
-    l.el = wm_el_new(2 * o->max_conns + 2);
+    l.el = wm_el_new(2 * o->max_conns + 2, 0);
     if (!l.el) {
         wm_err_set(err, "out of memory for an event loop of %u connections", o->max_conns);
         freeaddrinfo(l.res);

@@ -332,7 +332,7 @@ int wm_serve_events(int lfd, int sigfd, const struct wm_serve_opts *o, struct wm
     struct esrv s = {.o = o, .st = st};
     int rc = -1;
     s.spare = wm_serve_spare_fd();
-    s.el = wm_el_new(o->max_conns + 2);
+    s.el = wm_el_new(o->max_conns + 2, 0);
     if (!s.el) {
         wm_err_set(err, "out of memory for an event loop of %u connections", o->max_conns);
         goto out;
