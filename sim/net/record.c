@@ -14,6 +14,7 @@
 
 #include "alloc.h"
 
+#include "clock.h"
 #include "evloop.h"
 #include "net.h"
 #include "rec_conn.h"
@@ -176,7 +177,7 @@ static void settle(struct rloop *l, struct rent *e)
         return;
     }
     if (!e->waiting && wm_rc_waiting_close(&e->rc) && l->o->close_wait_ms)
-        fifo_add(&l->wait, e, wm_serve_now_ms() + (int64_t)l->o->close_wait_ms);
+        fifo_add(&l->wait, e, wm_clock_ms() + (int64_t)l->o->close_wait_ms);
     for (int i = 0; i < 2; i++) {
         int want = wm_rc_interest(&e->rc, i);
         int mask = ((want & WM_RC_READ) ? WM_EL_READ : 0) | ((want & WM_RC_WRITE) ? WM_EL_WRITE : 0);
@@ -328,7 +329,7 @@ static void add_conn(struct rloop *l, int cfd, const char *addr)
         l->head->prev = e;
     l->head = e;
     l->open++;
-    fifo_add(&l->dial, e, wm_serve_now_ms() + l->o->connect_timeout_ms);
+    fifo_add(&l->dial, e, wm_clock_ms() + l->o->connect_timeout_ms);
     dial(l, e);
 }
 
@@ -338,7 +339,7 @@ static void on_listen(struct wm_evloop *el, int fd, int ready, void *ud)
     (void)el;
     (void)ready;
     char addr[80];
-    int cfd = wm_serve_accept(fd, 1, addr, sizeof addr);
+    int cfd = wm_net_accept_peer(fd, 1, addr, sizeof addr);
     if (cfd >= 0) {
         add_conn(l, cfd, addr);
     } else if (errno == EMFILE || errno == ENFILE) {
@@ -367,13 +368,13 @@ static int next_timeout(const struct rloop *l)
     const struct rent *first = !w ? d : !d ? w : w->deadline < d->deadline ? w : d;
     if (!first)
         return -1;
-    int64_t left = first->deadline - wm_serve_now_ms();
+    int64_t left = first->deadline - wm_clock_ms();
     return left <= 0 ? 0 : left > 60000 ? 60000 : (int)left;
 }
 
 static void expire(struct rloop *l)
 {
-    int64_t now = wm_serve_now_ms();
+    int64_t now = wm_clock_ms();
     while (l->dial.head && l->dial.head->deadline <= now) {
         char why[64], secs[32];
         snprintf(why, sizeof why, "no answer within %s s (--connect-timeout)",
