@@ -1,8 +1,8 @@
 /* The event loop (evloop.h), with two backends chosen at compile time:
  * epoll on Linux (a wait costs what is ready, not what is registered),
  * poll(2) elsewhere or with -DWM_EL_POLL (tests build both). Registration,
- * lookups and the free list are shared; only how an fd's interest reaches
- * the kernel and how a round is gathered differ. */
+ * lookups, the free list, the timers and a round's phases are shared; only
+ * how an fd's interest reaches the kernel and how a wait is gathered differ. */
 #include "evloop.h"
 
 #include <assert.h>
@@ -291,6 +291,16 @@ unsigned wm_el_wanted(const struct wm_evloop *el)
     return el->wanted;
 }
 
+unsigned wm_el_timers(const struct wm_evloop *el)
+{
+    return el->ntm;
+}
+
+int64_t wm_el_now(const struct wm_evloop *el)
+{
+    return el->now;
+}
+
 static void deliver(struct wm_evloop *el, unsigned i, uint32_t gen, int what)
 {
     struct slot *s = &el->slot[i];
@@ -302,16 +312,6 @@ static void deliver(struct wm_evloop *el, unsigned i, uint32_t gen, int what)
 }
 
 /* ---- time events ---- */
-
-int64_t wm_el_now(const struct wm_evloop *el)
-{
-    return el->now;
-}
-
-unsigned wm_el_timers(const struct wm_evloop *el)
-{
-    return el->ntm;
-}
 
 static int earlier(const struct wm_evloop *el, unsigned a, unsigned b)
 {
@@ -355,21 +355,14 @@ static struct tslot *timer_find(struct wm_evloop *el, wm_el_timer h)
     return &el->tm[i];
 }
 
-static void timer_arm(struct wm_evloop *el, struct tslot *t, int64_t ms)
-{
-    t->when = el->now + (ms > 0 ? ms : 0);
-    t->seq = el->tseq++;
-}
-
 wm_el_timer wm_el_timer_add(struct wm_evloop *el, int64_t ms, wm_el_timer_fn fn, void *ud)
 {
     if (el->ntfree == 0)
         return 0;
     unsigned i = el->tfree[--el->ntfree];
     struct tslot *t = &el->tm[i];
-    t->fn = fn;
-    t->ud = ud;
-    timer_arm(el, t, ms);
+    *t = (struct tslot){.when = el->now + (ms > 0 ? ms : 0), .seq = el->tseq++, .fn = fn,
+                        .ud = ud, .gen = t->gen};
     heap_put(el, el->ntm++, i);
     heap_fix(el, el->ntm - 1);
     return (uint64_t)t->gen << 32 | (i + 1u);
@@ -380,7 +373,8 @@ int wm_el_timer_set(struct wm_evloop *el, wm_el_timer h, int64_t ms)
     struct tslot *t = timer_find(el, h);
     if (!t)
         return -1;
-    timer_arm(el, t, ms);
+    t->when = el->now + (ms > 0 ? ms : 0);
+    t->seq = el->tseq++; /* behind those armed before */
     heap_fix(el, t->pos - 1);
     return 0;
 }
@@ -401,10 +395,9 @@ static void timer_unlink(struct wm_evloop *el, struct tslot *t)
 int wm_el_timer_del(struct wm_evloop *el, wm_el_timer h)
 {
     struct tslot *t = timer_find(el, h);
-    if (!t)
-        return -1;
-    timer_unlink(el, t);
-    return 0;
+    if (t)
+        timer_unlink(el, t);
+    return t ? 0 : -1;
 }
 
 /* The timer phase: those due by now and armed before it began, in order. */
@@ -432,8 +425,7 @@ static void on_signal_fd(struct wm_evloop *el, int fd, int ready, void *ud)
 {
     unsigned char b;
     ssize_t r;
-    (void)ready;
-    (void)ud;
+    (void)ready, (void)ud;
     do
         r = read(fd, &b, 1);
     while (r < 0 && errno == EINTR);
@@ -477,8 +469,7 @@ static int round_once(struct wm_evloop *el, int timeout_ms, int *expired)
 
 int wm_el_once(struct wm_evloop *el, int timeout_ms)
 {
-    int expired;
-    return round_once(el, timeout_ms, &expired);
+    return round_once(el, timeout_ms, &(int){0});
 }
 
 enum wm_el_end wm_el_run(struct wm_evloop *el, int timeout_ms, uint64_t max_rounds)
