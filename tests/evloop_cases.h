@@ -43,9 +43,9 @@ static void probe_cb(struct wm_evloop *el, int fd, int ready, void *ud)
 
 START_TEST(test_evloop_register_and_limits)
 {
-    struct wm_evloop *el = wm_el_new(2);
+    struct wm_evloop *el = wm_el_new(2, 0);
     ck_assert(el != NULL);
-    ck_assert(wm_el_new(0) == NULL);
+    ck_assert(wm_el_new(0, 0) == NULL);
     int a[2], b[2];
     ck_assert(pipe(a) == 0 && pipe(b) == 0);
     struct probe p = {.del_fd = -1};
@@ -88,7 +88,7 @@ END_TEST
 
 START_TEST(test_evloop_callback_removes_another_ready_fd)
 {
-    struct wm_evloop *el = wm_el_new(4);
+    struct wm_evloop *el = wm_el_new(4, 0);
     int a[2], b[2];
     ck_assert(pipe(a) == 0 && pipe(b) == 0);
     ck_assert(write(a[1], "x", 1) == 1 && write(b[1], "y", 1) == 1);
@@ -117,7 +117,7 @@ static void stop_cb(struct wm_evloop *el, int fd, int ready, void *ud)
 
 START_TEST(test_evloop_stop)
 {
-    struct wm_evloop *el = wm_el_new(1);
+    struct wm_evloop *el = wm_el_new(1, 0);
     int a[2];
     ck_assert(pipe(a) == 0);
     int calls = 0;
@@ -144,7 +144,7 @@ static void keep_cb(struct wm_evloop *el, int fd, int ready, void *ud)
 /* Level-triggered: a callback that leaves the fd ready is called each round. */
 START_TEST(test_evloop_round_limit)
 {
-    struct wm_evloop *el = wm_el_new(1);
+    struct wm_evloop *el = wm_el_new(1, 0);
     int a[2];
     ck_assert(pipe(a) == 0);
     int calls = 0;
@@ -184,7 +184,7 @@ static void reuse_cb(struct wm_evloop *el, int fd, int ready, void *ud)
  * one, which waits for the next round. */
 START_TEST(test_evloop_stale_event_skips_a_reused_slot)
 {
-    struct wm_evloop *el = wm_el_new(2);
+    struct wm_evloop *el = wm_el_new(2, 0);
     int a[2], b[2];
     ck_assert(pipe(a) == 0 && pipe(b) == 0);
     ck_assert(write(a[1], "x", 1) == 1 && write(b[1], "y", 1) == 1);
@@ -213,7 +213,7 @@ END_TEST
  * (which epoll reports unasked); with interest, the hang-up is readable. */
 START_TEST(test_evloop_silent_fd_stays_silent)
 {
-    struct wm_evloop *el = wm_el_new(2);
+    struct wm_evloop *el = wm_el_new(2, 0);
     int a[2], b[2];
     ck_assert(pipe(a) == 0 && pipe(b) == 0);
     struct probe pa = {.del_fd = -1}, pb = {.del_fd = -1};
@@ -238,7 +238,7 @@ END_TEST
  * changes nothing. */
 START_TEST(test_evloop_interest_changes)
 {
-    struct wm_evloop *el = wm_el_new(1);
+    struct wm_evloop *el = wm_el_new(1, 0);
     int a[2];
     ck_assert(pipe(a) == 0);
     int calls = 0;
@@ -261,6 +261,157 @@ START_TEST(test_evloop_interest_changes)
 }
 END_TEST
 
+
+/* ---- timers and the signal source ---- */
+
+struct tlog;
+struct tev {
+    struct tlog *log;
+    int id;
+};
+
+struct tlog {
+    struct tev again; /* the timer a callback arms */
+    int order[16];
+    int n;
+    struct wm_evloop *el;
+    int rearm; /* arms one more 0 ms timer from the callback, once */
+    int signos[4], nsig, stop_at;
+};
+
+static void tlog_fire(struct wm_evloop *el, void *ud)
+{
+    struct tev *t = ud;
+    ck_assert_int_lt(t->log->n, 16);
+    t->log->order[t->log->n++] = t->id;
+    if (t->log->rearm) {
+        t->log->rearm = 0;
+        t->log->again = (struct tev){t->log, 99};
+        ck_assert(wm_el_timer_add(el, 0, tlog_fire, &t->log->again) != 0);
+    }
+}
+
+/* Earliest first; equal deadlines in the order they were armed; the loop
+ * is idle only once every timer fired, and no sooner than the last one. */
+START_TEST(test_evloop_timer_order)
+{
+    struct wm_evloop *el = wm_el_new(1, 8);
+    struct tlog log = {.el = el};
+    struct tev ev[6];
+    const int64_t ms[6] = {30, 10, 20, 10, 0, 10};
+    int64_t t0 = wm_el_now(el);
+    for (int i = 0; i < 6; i++) {
+        ev[i] = (struct tev){&log, i};
+        ck_assert(wm_el_timer_add(el, ms[i], tlog_fire, &ev[i]) != 0);
+    }
+    ck_assert_uint_eq(wm_el_timers(el), 6);
+    ck_assert_int_eq(wm_el_run(el, 1000, 100), WM_EL_IDLE);
+    const int want[6] = {4, 1, 3, 5, 2, 0};
+    ck_assert_int_eq(log.n, 6);
+    for (int i = 0; i < 6; i++)
+        ck_assert_msg(log.order[i] == want[i], "fired #%d was timer %d, expected %d", i,
+                      log.order[i], want[i]);
+    ck_assert_int_ge(wm_el_now(el) - t0, 30);
+    ck_assert_uint_eq(wm_el_timers(el), 0);
+    wm_el_free(el);
+}
+END_TEST
+
+/* A moved timer goes behind; a fired, disarmed or made-up handle is
+ * refused; past max_timers nothing is armed, and a freed one is reused. */
+START_TEST(test_evloop_timer_set_del_and_limit)
+{
+    struct wm_evloop *el = wm_el_new(1, 2);
+    struct tlog log = {.el = el};
+    struct tev a = {&log, 1}, b = {&log, 2};
+    wm_el_timer ta = wm_el_timer_add(el, 5, tlog_fire, &a);
+    wm_el_timer tb = wm_el_timer_add(el, 10, tlog_fire, &b);
+    ck_assert(ta != 0 && tb != 0 && ta != tb);
+    ck_assert(wm_el_timer_add(el, 1, tlog_fire, &a) == 0); /* full */
+    ck_assert_int_eq(wm_el_timer_set(el, ta, 20), 0);
+    ck_assert_int_eq(wm_el_timer_set(el, 0, 1), -1);
+    ck_assert_int_eq(wm_el_timer_del(el, 12345), -1);
+    ck_assert_int_eq(wm_el_run(el, -1, 100), WM_EL_IDLE);
+    ck_assert_int_eq(log.n, 2);
+    ck_assert_int_eq(log.order[0], 2);
+    ck_assert_int_eq(log.order[1], 1);
+    ck_assert_int_eq(wm_el_timer_del(el, ta), -1); /* fired */
+    wm_el_timer tc = wm_el_timer_add(el, 1000, tlog_fire, &a);
+    ck_assert(tc != 0 && tc != ta && tc != tb); /* a reused slot, a new handle */
+    ck_assert_int_eq(wm_el_timer_del(el, tc), 0);
+    ck_assert_int_eq(wm_el_timer_del(el, tc), -1);
+    ck_assert_uint_eq(wm_el_timers(el), 0);
+    ck_assert_int_eq(wm_el_once(el, 1000), 0); /* nothing armed: no wait */
+    ck_assert_int_eq(log.n, 2);
+    wm_el_free(el);
+}
+END_TEST
+
+/* A timer armed by a timer waits for the next round, even at 0 ms; a poll
+ * cut short by a timer is no timeout. */
+START_TEST(test_evloop_timer_armed_in_a_round_waits)
+{
+    struct wm_evloop *el = wm_el_new(1, 4);
+    struct tlog log = {.el = el, .rearm = 1};
+    struct tev a = {&log, 1};
+    int p[2];
+    ck_assert(pipe(p) == 0);
+    struct probe pr = {.del_fd = -1};
+    ck_assert_int_eq(wm_el_add(el, p[0], WM_EL_READ, probe_cb, &pr), 0); /* never ready */
+    ck_assert(wm_el_timer_add(el, 0, tlog_fire, &a) != 0);
+    ck_assert_int_eq(wm_el_once(el, 1000), 1);
+    ck_assert_int_eq(log.n, 1);
+    ck_assert_uint_eq(wm_el_timers(el), 1);
+    ck_assert_int_eq(wm_el_once(el, 1000), 1);
+    ck_assert_int_eq(log.n, 2);
+    ck_assert_int_eq(log.order[1], 99);
+    ck_assert(wm_el_timer_add(el, 20, tlog_fire, &a) != 0);
+    ck_assert_int_eq(wm_el_run(el, 200, 100), WM_EL_TIMEOUT); /* the timer, then 200 ms */
+    ck_assert_int_eq(log.n, 3);
+    ck_assert_int_eq(pr.calls, 0);
+    wm_el_free(el);
+    close(p[0]);
+    close(p[1]);
+}
+END_TEST
+
+static void tlog_signal(struct wm_evloop *el, int signo, void *ud)
+{
+    struct tlog *log = ud;
+    ck_assert_int_lt(log->nsig, 4);
+    log->signos[log->nsig++] = signo;
+    if (log->nsig == log->stop_at)
+        wm_el_stop(el);
+}
+
+/* Each byte of the self-pipe is one signal, in order; a round stopped by
+ * a signal fires no timer, however due. */
+START_TEST(test_evloop_signal_source)
+{
+    struct wm_evloop *el = wm_el_new(1, 1);
+    struct tlog log = {.el = el, .stop_at = 2};
+    struct tev a = {&log, 1};
+    int p[2];
+    ck_assert(pipe(p) == 0);
+    ck_assert_int_eq(wm_el_signal(el, p[0], tlog_signal, &log), 0);
+    ck_assert_uint_eq(wm_el_wanted(el), 1);
+    ck_assert(write(p[1], "\x02\x0f", 2) == 2);
+    ck_assert(wm_el_timer_add(el, 0, tlog_fire, &a) != 0);
+    ck_assert_int_eq(wm_el_once(el, 1000), 2); /* one signal, then the timer */
+    ck_assert_int_eq(log.n, 1);
+    ck_assert(wm_el_timer_add(el, 0, tlog_fire, &a) != 0);
+    ck_assert_int_eq(wm_el_run(el, 1000, 100), WM_EL_STOPPED);
+    ck_assert_int_eq(log.nsig, 2);
+    ck_assert_int_eq(log.signos[0], 2);
+    ck_assert_int_eq(log.signos[1], 15);
+    ck_assert_int_eq(log.n, 1); /* stopped: the second timer did not fire */
+    ck_assert_uint_eq(wm_el_timers(el), 1);
+    wm_el_free(el);
+    close(p[0]);
+    close(p[1]);
+}
+END_TEST
+
 static void wm_evloop_cases(Suite *s)
 {
     WM_ADD_TEST(s, test_evloop_backend);
@@ -271,6 +422,10 @@ static void wm_evloop_cases(Suite *s)
     WM_ADD_TEST(s, test_evloop_stale_event_skips_a_reused_slot);
     WM_ADD_TEST(s, test_evloop_silent_fd_stays_silent);
     WM_ADD_TEST(s, test_evloop_interest_changes);
+    WM_ADD_TEST(s, test_evloop_timer_order);
+    WM_ADD_TEST(s, test_evloop_timer_set_del_and_limit);
+    WM_ADD_TEST(s, test_evloop_timer_armed_in_a_round_waits);
+    WM_ADD_TEST(s, test_evloop_signal_source);
 }
 
 #endif

@@ -236,7 +236,7 @@ int wm_events_run(struct wm_conn *conns, unsigned n, struct wm_err *err)
     struct erun run = {.err = err};
     struct econn *ec = calloc(n, sizeof *ec);
     int rc = -1;
-    run.el = wm_el_new(2 * n);
+    run.el = wm_el_new(2 * n, 0);
     if (!ec || !run.el) {
         wm_err_set(err, "out of memory for %u connections", n);
         goto out;

@@ -9,6 +9,7 @@
  * game's end "REPORT Correct\nPARAMS 0 -1\nPARAMS 1 1000\nNUMBER\n"): one
  * recv and one send per guess, as few as lockstep allows. Lines are copied
  * from constants made before the loop; nothing in it formats with stdio. */
+#include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <netdb.h>
@@ -19,12 +20,15 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "clock.h"
+#include "evloop.h"
 #include "load_int.h"
 #include "net.h"
 #include "sock_ep.h"
 
-#define SCAN_NS 50000000   /* reply timeouts are checked this often (50 ms) */
-#define PROGRESS_NS 1000000000
+#define SCAN_MS 50       /* reply timeouts are checked this often */
+#define PROGRESS_MS 1000
+#define LOOP_TIMERS 3    /* the scan, the progress line, --duration */
 #define DRAW_BOUND_FACTOR 64 /* the server's: it gives up after 64 x (guesses + 1) draws */
 
 static const struct {
@@ -37,11 +41,17 @@ static const struct {
 
 /* ---- one connection ---- */
 
+/* Read always; write while output waits (level-triggered). */
+static void watch(struct wm_load_conn *c)
+{
+    wm_el_set(c->L->el, c->fd, WM_EL_READ | (c->want_write ? WM_EL_WRITE : 0));
+}
+
 static void conn_close(struct wm_load_conn *c)
 {
     if (c->fd < 0)
         return;
-    wm_load_be_del(c->L, c);
+    wm_el_del(c->L->el, c->fd);
     close(c->fd);
     c->fd = -1;
     c->waiting = 0;
@@ -99,7 +109,7 @@ static int flush(struct wm_load_conn *c)
         if (rc == WM_IO_AGAIN) { /* a non-blocking socket (load_io.c) */
             if (!c->want_write) {
                 c->want_write = 1;
-                wm_load_be_set(c->L, c);
+                watch(c);
             }
             return 0;
         }
@@ -108,7 +118,7 @@ static int flush(struct wm_load_conn *c)
     c->outoff = c->outlen = 0;
     if (c->want_write) {
         c->want_write = 0;
-        wm_load_be_set(c->L, c);
+        watch(c);
     }
     return 0;
 }
@@ -257,12 +267,18 @@ static int on_readable(struct wm_load_conn *c, uint64_t now)
     return on_reply(c, c->in, len, now);
 }
 
-void wm_load_on_ready(struct wm_load_conn *c, int readable, int writable, uint64_t now)
+static void on_conn_ready(struct wm_load_conn *c, int readable, int writable, uint64_t now)
 {
     if (readable)
         on_readable(c, now);
     if (writable && c->fd >= 0)
         flush(c);
+}
+
+static void on_ready(struct wm_evloop *el, int fd, int ready, void *ud)
+{
+    (void)el, (void)fd;
+    on_conn_ready(ud, (ready & WM_EL_READ) != 0, (ready & WM_EL_WRITE) != 0, wm_clock_ns());
 }
 
 /* ---- setup, the loop, teardown ---- */
@@ -281,7 +297,7 @@ static int connect_all(struct wm_load_eng *L, struct wm_err *err)
         c->fd = wm_load_connect_one(res, o->timeout_ms, &e);
         if (c->fd < 0 && o->stopped && (L->r->signo = o->stopped()) != 0)
             break;
-        if (c->fd >= 0 && wm_load_be_add(L, c) < 0) {
+        if (c->fd >= 0 && wm_el_add(L->el, c->fd, WM_EL_READ, on_ready, c) < 0) {
             close(c->fd);
             c->fd = -1;
             wm_err_set(&e, "cannot watch its socket: %s", strerror(errno));
@@ -324,11 +340,30 @@ static void progress(struct wm_load_eng *L, uint64_t now)
             L->r->guesses, s > 0 ? (double)L->r->guesses / s : 0.0, L->open, L->r->errors);
 }
 
+/* The loop's timers: each arms itself again (the loop holds LOOP_TIMERS). */
+static void on_scan(struct wm_evloop *el, void *ud)
+{
+    scan_timeouts(ud, wm_clock_ns());
+    wm_el_timer_add(el, SCAN_MS, on_scan, ud);
+}
+
+static void on_progress(struct wm_evloop *el, void *ud)
+{
+    progress(ud, wm_clock_ns());
+    wm_el_timer_add(el, PROGRESS_MS, on_progress, ud);
+}
+
+static void on_duration(struct wm_evloop *el, void *ud)
+{
+    struct wm_load_eng *L = ud;
+    (void)el;
+    L->stopping = 1; /* each connection ends after the reply it awaits */
+}
+
 static int run_loop(struct wm_load_eng *L, struct wm_err *err)
 {
     const struct wm_load_opts *o = L->o;
-    uint64_t now = wm_load_now_ns(), deadline = now + (uint64_t)o->duration_ms * 1000000u;
-    uint64_t next_scan = now + SCAN_NS, next_progress = now + PROGRESS_NS;
+    uint64_t now = wm_clock_ns();
     L->t0 = L->last_reply = now;
     for (unsigned i = 0; i < L->n; i++) {
         struct wm_load_conn *c = &L->c[i];
@@ -342,32 +377,26 @@ static int run_loop(struct wm_load_eng *L, struct wm_err *err)
             finish(c);
         }
     }
+    int armed = wm_el_timer_add(L->el, SCAN_MS, on_scan, L) != 0;
+    if (o->progress)
+        armed &= wm_el_timer_add(L->el, PROGRESS_MS, on_progress, L) != 0;
+    if (!o->guesses && o->duration_ms <= 0)
+        L->stopping = 1; /* over before the first wait, as it always was */
+    else if (!o->guesses)
+        armed &= wm_el_timer_add(L->el, o->duration_ms, on_duration, L) != 0;
+    assert(armed); /* the loop was made for LOOP_TIMERS */
     while (L->open > 0) {
-        now = wm_load_now_ns();
         if (o->stopped && (L->r->signo = o->stopped()) != 0) {
             /* At once: a reply awaited is pending, not the server's error. */
             for (unsigned i = 0; i < L->n; i++)
                 L->r->pending += L->c[i].fd >= 0 && L->c[i].waiting;
             break;
         }
-        if (!L->stopping && !o->guesses && now >= deadline)
-            L->stopping = 1; /* each connection ends after the reply it awaits */
-        uint64_t until = next_scan;
-        if (!L->stopping && !o->guesses && deadline < until)
-            until = deadline;
-        int timeout = until > now ? (int)((until - now + 999999) / 1000000) : 0;
-        if (wm_load_be_wait(L, timeout) < 0 && errno != EINTR) {
+        /* A round ends by SCAN_MS at the latest (the scan's timer), or at
+         * a signal (EINTR), whose stop the check above sees. */
+        if (wm_el_once(L->el, -1) < 0 && errno != EINTR) {
             wm_err_set(err, "waiting for replies: %s", strerror(errno));
             return -1;
-        }
-        now = wm_load_now_ns();
-        if (now >= next_scan) {
-            scan_timeouts(L, now);
-            next_scan = now + SCAN_NS;
-        }
-        if (o->progress && now >= next_progress) {
-            progress(L, now);
-            next_progress = now + PROGRESS_NS;
         }
     }
     if (o->progress)
@@ -382,7 +411,7 @@ static void load_free(struct wm_load_eng *L)
             conn_close(&L->c[i]);
             wm_gset_free(&L->c[i].seen);
         }
-    wm_load_be_free(L);
+    wm_el_free(L->el);
     free(L->c);
     free(L->model);
 }
@@ -390,9 +419,6 @@ static void load_free(struct wm_load_eng *L)
 int wm_load_run(const struct wm_load_opts *o, struct wm_load_result *r, struct wm_err *err)
 {
     struct wm_load_eng L = {.o = o, .r = r, .n = o->connections};
-#ifdef WM_LOAD_EPOLL
-    L.ep = -1;
-#endif
     memset(r, 0, sizeof *r);
     uint32_t key[3] = {0x6c6f6164u /* "load" */, (uint32_t)o->seed, (uint32_t)(o->seed >> 32)};
     wm_rng_seed_words(&L.secrets, key, 3); /* the secrets: a stream no server uses */
@@ -402,7 +428,8 @@ int wm_load_run(const struct wm_load_opts *o, struct wm_load_result *r, struct w
     }
     L.c = calloc(L.n, sizeof *L.c);
     L.model = o->have_seed ? calloc(L.n, sizeof *L.model) : NULL;
-    if (!L.c || (o->have_seed && !L.model) || wm_load_be_init(&L) < 0) {
+    L.el = wm_el_new(L.n, LOOP_TIMERS);
+    if (!L.c || (o->have_seed && !L.model) || !L.el) {
         wm_err_set(err, "cannot set up %u connections: %s", L.n, strerror(errno));
         load_free(&L);
         return -1;

@@ -1,5 +1,5 @@
-/* warmer load's insides, shared by load.c (the protocol, the loop) and
- * load_io.c (the event backend and connecting); not an API. */
+/* warmer load's insides, shared by load.c (the protocol, the loop on
+ * evloop.h) and load_io.c (connecting); not an API. */
 #ifndef WM_LOAD_INT_H
 #define WM_LOAD_INT_H
 
@@ -11,13 +11,7 @@
 #include "msg.h"
 #include "rng.h"
 
-/* epoll where there is one; evloop's poll loop elsewhere (or with
- * -DWM_LOAD_POLL, to test it). */
-#if defined(__linux__) && !defined(WM_LOAD_POLL)
-#define WM_LOAD_EPOLL 1
-#else
 struct wm_evloop;
-#endif
 
 #define WM_LOAD_OUT_MAX 128 /* the longest write: REPORT, two PARAMS, NUMBER (< 90 bytes) */
 
@@ -54,25 +48,8 @@ struct wm_load_eng {
     uint64_t issued; /* NUMBERs sent */
     int stopping;    /* no NUMBER is sent any more */
     uint64_t t0, last_reply;
-#ifdef WM_LOAD_EPOLL
-    int ep;
-#else
-    struct wm_evloop *el;
-#endif
+    struct wm_evloop *el; /* every connection, the reply scan, the progress line, --duration */
 };
-
-uint64_t wm_load_now_ns(void);
-
-/* The backend (load_io.c). add/set watch c->fd for reading, and for
- * writing while c->want_write; wait dispatches ready connections to
- * wm_load_on_ready (load.c) and returns as poll does. */
-int wm_load_be_init(struct wm_load_eng *L);
-void wm_load_be_free(struct wm_load_eng *L);
-int wm_load_be_add(struct wm_load_eng *L, struct wm_load_conn *c);
-void wm_load_be_set(struct wm_load_eng *L, struct wm_load_conn *c);
-void wm_load_be_del(struct wm_load_eng *L, struct wm_load_conn *c);
-int wm_load_be_wait(struct wm_load_eng *L, int timeout_ms);
-void wm_load_on_ready(struct wm_load_conn *c, int readable, int writable, uint64_t now);
 
 /* A non-blocking connect to the first of res's addresses that answers
  * within timeout_ms, with TCP_NODELAY: the socket, or -1 with err. */

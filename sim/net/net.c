@@ -366,3 +366,18 @@ const char *wm_seconds_word(char *buf, size_t size, int64_t ms)
         buf[--n] = '\0';
     return buf;
 }
+
+int wm_net_accept_peer(int lfd, int nonblock, char *addr, size_t size)
+{
+    int fd = wm_net_accept(lfd);
+    if (fd < 0)
+        return -1;
+    if (wm_net_set_flags(fd, nonblock) < 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    wm_net_name(fd, 1, addr, size);
+    return fd;
+}

@@ -82,6 +82,9 @@ int wm_net_accept(int lfd);
  * (TCP_QUICKACK, where the platform has it). For every TCP socket warmer
  * serves, relays or connects on; harmless on others (errors ignored). */
 void wm_net_tune(int fd);
+/* wm_net_accept for serve and record: also nonblock as asked and its
+ * peer's name in addr. -1 with errno as accept(2) left it. */
+int wm_net_accept_peer(int lfd, int nonblock, char *addr, size_t size);
 /* Re-arms quick ACKs on a tuned socket, which also sends at once an ACK
  * the kernel was holding: Linux's quick-ack mode is not sticky (it drops
  * back to delayed ACKs once it sees us reply). For a reader that has

@@ -1,5 +1,7 @@
-/* warmer record's loop (record.h): the listening socket, the self-pipe and
- * both sockets of every open connection in one event loop (evloop.h). */
+/* warmer record's loop (record.h): the listening socket, the signal source
+ * and both sockets of every open connection in one event loop (evloop.h);
+ * a connection being made, or waiting for a close (--close-wait), has one
+ * timer on the loop. */
 #include "record.h"
 
 #include <assert.h>
@@ -17,7 +19,6 @@
 #include "evloop.h"
 #include "net.h"
 #include "rec_conn.h"
-#include "serve.h"
 
 struct rent;
 struct rloop;
@@ -33,20 +34,13 @@ struct rent {
     struct wm_rc rc;                    /* set up once the server connection is made */
     struct rfd fd[2];
     struct rent *prev, *next;           /* every open connection */
-    struct rent *wprev, *wnext;         /* on a timed list (dialing or closing), oldest first */
-    int waiting;                        /* on a timed list */
-    int64_t deadline;
+    wm_el_timer timer;                  /* dialing or closing; 0 none */
+    int waiting;                        /* was timed for dialing or closing, and still is */
     struct rloop *loop;
     /* Connecting to the server, without blocking: its address being tried. */
     int dialing, cfd, sfd;
     const struct addrinfo *ai;
     char addr[80];                      /* the client's, for messages */
-};
-
-/* Entries on one timed list all wait the same time, so appending keeps it
- * sorted by deadline. */
-struct fifo {
-    struct rent *head, *tail;
 };
 
 struct rloop {
@@ -59,8 +53,6 @@ struct rloop {
     uint32_t accepted, ended; /* counting connections that failed too */
     int signo;
     struct rent *head;            /* open connections, dialing ones too */
-    struct fifo wait;             /* connections waiting for a close (--close-wait) */
-    struct fifo dial;             /* connections being made (--connect-timeout) */
     struct addrinfo *res;         /* the server's addresses */
 };
 
@@ -78,39 +70,39 @@ static void set_listen(struct rloop *l)
         l->lmask = mask;
 }
 
-static void fifo_add(struct fifo *f, struct rent *e, int64_t deadline)
+/* e waits ms (--connect-timeout or --close-wait) for fn; the loop holds a
+ * timer for every connection open. */
+static void timer_start(struct rloop *l, struct rent *e, int64_t ms, wm_el_timer_fn fn)
 {
     assert(!e->waiting);
     e->waiting = 1;
-    e->deadline = deadline;
-    e->wnext = NULL;
-    e->wprev = f->tail;
-    if (f->tail)
-        f->tail->wnext = e;
-    else
-        f->head = e;
-    f->tail = e;
+    e->timer = wm_el_timer_add(l->el, ms, fn, e);
+    assert(e->timer != 0);
 }
 
-static void fifo_del(struct fifo *f, struct rent *e)
+static void timer_stop(struct rloop *l, struct rent *e)
 {
-    if (!e->waiting)
-        return;
-    if (e->wprev)
-        e->wprev->wnext = e->wnext;
-    else
-        f->head = e->wnext;
-    if (e->wnext)
-        e->wnext->wprev = e->wprev;
-    else
-        f->tail = e->wprev;
+    if (e->timer)
+        wm_el_timer_del(l->el, e->timer);
+    e->timer = 0;
     e->waiting = 0;
 }
+
+/* --connections: the run ends once that many have ended. */
+static void count_ended(struct rloop *l)
+{
+    l->ended++;
+    if (l->o->connections && l->ended >= l->o->connections)
+        wm_el_stop(l->el);
+}
+
+static void on_close_wait(struct wm_evloop *el, void *ud);
+static void on_dial_timeout(struct wm_evloop *el, void *ud);
 
 /* Unlinks and frees e (its fds closed), and lets the listener go on. */
 static void entry_free(struct rloop *l, struct rent *e)
 {
-    fifo_del(e->dialing ? &l->dial : &l->wait, e);
+    timer_stop(l, e);
     if (e->prev)
         e->prev->next = e->next;
     else
@@ -130,7 +122,7 @@ static void entry_free(struct rloop *l, struct rent *e)
     }
     free(e);
     l->open--;
-    l->ended++;
+    count_ended(l);
     l->starved = 0;
     set_listen(l);
 }
@@ -176,7 +168,7 @@ static void settle(struct rloop *l, struct rent *e)
         return;
     }
     if (!e->waiting && wm_rc_waiting_close(&e->rc) && l->o->close_wait_ms)
-        fifo_add(&l->wait, e, wm_serve_now_ms() + (int64_t)l->o->close_wait_ms);
+        timer_start(l, e, (int64_t)l->o->close_wait_ms, on_close_wait);
     for (int i = 0; i < 2; i++) {
         int want = wm_rc_interest(&e->rc, i);
         int mask = ((want & WM_RC_READ) ? WM_EL_READ : 0) | ((want & WM_RC_WRITE) ? WM_EL_WRITE : 0);
@@ -238,7 +230,7 @@ static void dialed(struct rloop *l, struct rent *e)
         dial_fail(l, e, "out of memory");
         return;
     }
-    fifo_del(&l->dial, e);
+    timer_stop(l, e);
     e->dialing = 0;
     for (int i = 0; i < 2; i++) {
         e->fd[i] = (struct rfd){e, i, 0};
@@ -314,7 +306,7 @@ static void add_conn(struct rloop *l, int cfd, const char *addr)
         fprintf(stderr, "warmer record: client %s: out of memory; closed it\n", addr);
         close(cfd);
         l->out->failed++;
-        l->ended++;
+        count_ended(l);
         return;
     }
     e->loop = l;
@@ -328,7 +320,7 @@ static void add_conn(struct rloop *l, int cfd, const char *addr)
         l->head->prev = e;
     l->head = e;
     l->open++;
-    fifo_add(&l->dial, e, wm_serve_now_ms() + l->o->connect_timeout_ms);
+    timer_start(l, e, l->o->connect_timeout_ms, on_dial_timeout);
     dial(l, e);
 }
 
@@ -338,7 +330,7 @@ static void on_listen(struct wm_evloop *el, int fd, int ready, void *ud)
     (void)el;
     (void)ready;
     char addr[80];
-    int cfd = wm_serve_accept(fd, 1, addr, sizeof addr);
+    int cfd = wm_net_accept_peer(fd, 1, addr, sizeof addr);
     if (cfd >= 0) {
         add_conn(l, cfd, addr);
     } else if (errno == EMFILE || errno == ENFILE) {
@@ -351,46 +343,40 @@ static void on_listen(struct wm_evloop *el, int fd, int ready, void *ud)
     set_listen(l);
 }
 
-static void on_signal_pipe(struct wm_evloop *el, int fd, int ready, void *ud)
+static void on_signal(struct wm_evloop *el, int signo, void *ud)
 {
     struct rloop *l = ud;
+    l->signo = signo;
+    wm_el_stop(el);
+}
+
+static void on_dial_timeout(struct wm_evloop *el, void *ud)
+{
+    struct rent *e = ud;
+    struct rloop *l = e->loop;
+    char why[64], secs[32];
     (void)el;
-    (void)ready;
-    int signo = wm_sig_read(fd);
-    if (signo)
-        l->signo = signo;
+    e->timer = 0;
+    snprintf(why, sizeof why, "no answer within %s s (--connect-timeout)",
+             wm_seconds_word(secs, sizeof secs, l->o->connect_timeout_ms));
+    dial_fail(l, e, why);
 }
 
-static int next_timeout(const struct rloop *l)
+/* The close wait ran out; e stays "waiting", so it is timed once. */
+static void on_close_wait(struct wm_evloop *el, void *ud)
 {
-    const struct rent *w = l->wait.head, *d = l->dial.head;
-    const struct rent *first = !w ? d : !d ? w : w->deadline < d->deadline ? w : d;
-    if (!first)
-        return -1;
-    int64_t left = first->deadline - wm_serve_now_ms();
-    return left <= 0 ? 0 : left > 60000 ? 60000 : (int)left;
-}
-
-static void expire(struct rloop *l)
-{
-    int64_t now = wm_serve_now_ms();
-    while (l->dial.head && l->dial.head->deadline <= now) {
-        char why[64], secs[32];
-        snprintf(why, sizeof why, "no answer within %s s (--connect-timeout)",
-                 wm_seconds_word(secs, sizeof secs, l->o->connect_timeout_ms));
-        dial_fail(l, l->dial.head, why);
-    }
-    while (l->wait.head && l->wait.head->deadline <= now) {
-        struct rent *e = l->wait.head;
-        int open = e->rc.side[WM_RC_SERVER].eof ? WM_RC_CLIENT : WM_RC_SERVER;
-        char secs[32];
-        fprintf(stderr, "warmer record: connection %llu: the %s did not close within %s s "
-                "(--close-wait) of the %s's close; connection ended\n",
-                (unsigned long long)e->rc.num, open ? "server" : "client",
-                wm_seconds_word(secs, sizeof secs, l->o->close_wait_ms), open ? "client" : "server");
-        wm_rc_expire(&e->rc);
-        settle(l, e);
-    }
+    struct rent *e = ud;
+    struct rloop *l = e->loop;
+    int open = e->rc.side[WM_RC_SERVER].eof ? WM_RC_CLIENT : WM_RC_SERVER;
+    char secs[32];
+    (void)el;
+    e->timer = 0;
+    fprintf(stderr, "warmer record: connection %llu: the %s did not close within %s s "
+            "(--close-wait) of the %s's close; connection ended\n",
+            (unsigned long long)e->rc.num, open ? "server" : "client",
+            wm_seconds_word(secs, sizeof secs, l->o->close_wait_ms), open ? "client" : "server");
+    wm_rc_expire(&e->rc);
+    settle(l, e);
 }
 
 int wm_record(int lfd, int sigfd, const struct wm_rec_opts *o, struct wm_rec_out *out,
@@ -405,26 +391,24 @@ int wm_record(int lfd, int sigfd, const struct wm_rec_opts *o, struct wm_rec_out
         freeaddrinfo(l.res);
         return -1;
     }
-    l.el = wm_el_new(2 * o->max_conns + 2);
+    l.el = wm_el_new(2 * o->max_conns + 2, o->max_conns);
     if (!l.el) {
         wm_err_set(err, "out of memory for an event loop of %u connections", o->max_conns);
         freeaddrinfo(l.res);
         return -1;
     }
     if (wm_net_set_flags(lfd, 1) < 0 || wm_el_add(l.el, lfd, 0, on_listen, &l) < 0 ||
-        wm_el_add(l.el, sigfd, WM_EL_READ, on_signal_pipe, &l) < 0) {
+        wm_el_signal(l.el, sigfd, on_signal, &l) < 0) {
         wm_err_set(err, "cannot set up the event loop: %s", strerror(errno));
         goto out;
     }
     set_listen(&l);
-    /* Each round waits for an event, a close-wait deadline or a signal. */
-    while (!l.signo && !(o->connections && l.ended >= o->connections)) {
-        int r = wm_el_once(l.el, next_timeout(&l));
-        if (r < 0 && errno != EINTR) {
-            wm_err_set(err, "poll: %s", strerror(errno));
-            goto out;
-        }
-        expire(&l);
+    /* Until a signal or --connections ended (both stop the loop); the
+     * signal source is always wanted, so the loop is never idle. */
+    enum wm_el_end end = wm_el_run(l.el, -1, 0);
+    if (end != WM_EL_STOPPED) {
+        wm_err_set(err, "poll: %s", end == WM_EL_ERROR ? strerror(errno) : "nothing to wait for");
+        goto out;
     }
     rc = 0;
 out:

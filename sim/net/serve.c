@@ -7,7 +7,6 @@
 #include <stdarg.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "net.h"
@@ -138,22 +137,6 @@ void wm_sconn_ack(struct wm_sconn *c)
     c->ack_owed = 0;
 }
 
-int wm_serve_accept(int lfd, int nonblock, char *addr, size_t size)
-{
-    int fd = accept(lfd, NULL, NULL);
-    if (fd < 0)
-        return -1;
-    if (wm_net_set_flags(fd, nonblock) < 0) {
-        int e = errno;
-        close(fd);
-        errno = e;
-        return -1;
-    }
-    wm_net_tune(fd);
-    wm_net_name(fd, 1, addr, size);
-    return fd;
-}
-
 int wm_serve_admit(const struct wm_serve_opts *o, struct wm_serve_stats *st, unsigned open,
                    const char *addr)
 {
@@ -195,11 +178,4 @@ void wm_serve_shed(const struct wm_serve_opts *o, int lfd, int *spare, struct wm
         st->refused++;
     }
     *spare = wm_serve_spare_fd();
-}
-
-int64_t wm_serve_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

@@ -125,10 +125,6 @@ enum wm_io wm_sconn_flush(struct wm_sconn *c);
  * ACK"). Nothing to do, and no system call, when a reply went out. */
 void wm_sconn_ack(struct wm_sconn *c);
 
-/* Accepts one connection: close-on-exec, nonblock as asked, tuned
- * (wm_net_tune: no Nagle, quick ACKs), its peer's name in addr. -1 with
- * errno as accept(2) left it. */
-int wm_serve_accept(int lfd, int nonblock, char *addr, size_t size);
 /* Decides whether the next accepted connection gets a session (its seed
  * offset is st->served): 1 yes, 0 refused (the reason logged, counted). */
 int wm_serve_admit(const struct wm_serve_opts *o, struct wm_serve_stats *st, unsigned open,
@@ -137,9 +133,6 @@ int wm_serve_admit(const struct wm_serve_opts *o, struct wm_serve_stats *st, uns
  * EMFILE or ENFILE: closes the spare fd to make room, then reopens it. */
 void wm_serve_shed(const struct wm_serve_opts *o, int lfd, int *spare, struct wm_serve_stats *st);
 int wm_serve_spare_fd(void);
-
-/* Milliseconds on a monotonic clock. */
-int64_t wm_serve_now_ms(void);
 
 /* The drivers: run until a signal (0, *signo set) or a fatal error (-1, err). */
 int wm_serve_events(int lfd, int sigfd, const struct wm_serve_opts *o, struct wm_serve_stats *st,

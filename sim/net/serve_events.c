@@ -6,12 +6,12 @@
  * output, and to read only while its endpoint can take input (open, below
  * the high-water mark, nothing buffered) or while it lingers.
  *
- * Deadlines cost O(1): every open connection has the same idle timeout, so
- * a list kept in order of last received byte has the first to expire at
- * its head; lingering connections sit in a second list, in the order they
- * began to linger. The poll timeout is the nearer of the two heads. */
+ * Each open connection has one timer on the loop (evloop.h): its idle
+ * timeout, restarted by every byte received, or the end of its lingering.
+ * SIGINT and SIGTERM come through the loop's signal source. */
 #include "serve.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,19 +23,13 @@
 
 #define ACCEPTS_PER_ROUND 64
 
-struct econn;
-
-struct elist {
-    struct econn *head, *tail;
-};
-
 struct econn {
     struct wm_sconn c; /* first: the evloop's ud */
     struct esrv *srv;
-    struct econn *prev, *next; /* in srv->active or srv->linger */
+    struct econn *prev, *next; /* in srv->open_list, for the shutdown */
     int mask;                  /* the interest the loop has */
     int lingering;
-    int64_t deadline; /* idle or linger end, ms; 0 none */
+    wm_el_timer timer;         /* idle or linger end; 0 none */
 };
 
 struct esrv {
@@ -43,52 +37,30 @@ struct esrv {
     const struct wm_serve_opts *o;
     struct wm_serve_stats *st;
     int spare; /* a descriptor to give up when accept runs out of them */
-    int signo; /* set by the self-pipe: the loop ends */
-    int64_t now; /* ms, read once per round by the first touch; 0 until then */
-    struct elist active, linger;
+    int signo; /* set by the signal source: the loop stops */
+    struct econn *open_list;
     unsigned open;
 };
 
-static void list_del(struct elist *l, struct econn *e)
+static void on_timer(struct wm_evloop *el, void *ud);
+
+/* (Re)arms e's one timer for ms from the loop's now; it is sized for
+ * every connection, so arming never fails. */
+static void arm(struct econn *e, int64_t ms)
 {
-    if (e->prev)
-        e->prev->next = e->next;
-    else
-        l->head = e->next;
-    if (e->next)
-        e->next->prev = e->prev;
-    else
-        l->tail = e->prev;
-    e->prev = e->next = NULL;
+    struct wm_evloop *el = e->srv->el;
+    if (!e->timer || wm_el_timer_set(el, e->timer, ms) < 0)
+        e->timer = wm_el_timer_add(el, ms, on_timer, e);
+    assert(e->timer != 0);
 }
 
-static void list_push(struct elist *l, struct econn *e)
-{
-    e->prev = l->tail;
-    e->next = NULL;
-    if (l->tail)
-        l->tail->next = e;
-    else
-        l->head = e;
-    l->tail = e;
-}
-
-static struct elist *list_of(struct econn *e)
-{
-    return e->lingering ? &e->srv->linger : &e->srv->active;
-}
-
-/* A byte arrived: the idle clock restarts and e moves to the back. */
+/* A byte arrived: the idle clock restarts. */
 static void touch(struct econn *e)
 {
     unsigned idle = e->srv->o->idle_ms;
-    if (e->lingering)
+    if (e->lingering || !idle)
         return;
-    if (idle && !e->srv->now)
-        e->srv->now = wm_serve_now_ms(); /* one clock read per round, not per read */
-    e->deadline = idle ? e->srv->now + (int64_t)idle : 0;
-    list_del(&e->srv->active, e);
-    list_push(&e->srv->active, e);
+    arm(e, (int64_t)idle);
 }
 
 static void conn_close(struct econn *e)
@@ -96,7 +68,14 @@ static void conn_close(struct econn *e)
     struct esrv *s = e->srv;
     wm_el_del(s->el, e->c.io.fd);
     close(e->c.io.fd);
-    list_del(list_of(e), e);
+    if (e->timer)
+        wm_el_timer_del(s->el, e->timer);
+    if (e->prev)
+        e->prev->next = e->next;
+    else
+        s->open_list = e->next;
+    if (e->next)
+        e->next->prev = e->prev;
     wm_serve_count(s->st, &e->c);
     wm_sconn_free(&e->c);
     free(e);
@@ -106,10 +85,8 @@ static void conn_close(struct econn *e)
 static void begin_linger(struct econn *e)
 {
     shutdown(e->c.io.fd, SHUT_WR); /* the client sees the end after every reply */
-    list_del(&e->srv->active, e);
     e->lingering = 1;
-    e->deadline = wm_serve_now_ms() + WM_SERVE_LINGER_MS;
-    list_push(&e->srv->linger, e);
+    arm(e, WM_SERVE_LINGER_MS);
 }
 
 static int interest(const struct econn *e)
@@ -242,13 +219,15 @@ static void add_conn(struct esrv *s, int fd, const char *addr)
     s->st->served++;
     s->open++;
     e->srv = s;
+    e->next = s->open_list;
+    if (s->open_list)
+        s->open_list->prev = e;
+    s->open_list = e;
     if (wm_el_add(s->el, fd, 0, on_conn, e) < 0) { /* cannot happen: sized for max_conns */
         wm_sconn_fail(&e->c, "event loop full");
-        list_push(&s->active, e);
         conn_close(e);
         return;
     }
-    list_push(&s->active, e);
     touch(e);
     settle(e);
 }
@@ -260,7 +239,7 @@ static void on_listen(struct wm_evloop *el, int fd, int ready, void *ud)
     (void)ready;
     for (int i = 0; i < ACCEPTS_PER_ROUND; i++) {
         char addr[80];
-        int cfd = wm_serve_accept(fd, 1, addr, sizeof addr);
+        int cfd = wm_net_accept_peer(fd, 1, addr, sizeof addr);
         if (cfd >= 0) {
             add_conn(s, cfd, addr);
             continue;
@@ -278,52 +257,28 @@ static void on_listen(struct wm_evloop *el, int fd, int ready, void *ud)
     }
 }
 
-static void on_signal_pipe(struct wm_evloop *el, int fd, int ready, void *ud)
+static void on_signal(struct wm_evloop *el, int signo, void *ud)
 {
     struct esrv *s = ud;
+    s->signo = signo;
+    wm_el_stop(el); /* the round's timers do not fire: what is open is cut */
+}
+
+/* A connection's timer: its lingering ended, or it sat idle too long. */
+static void on_timer(struct wm_evloop *el, void *ud)
+{
+    struct econn *e = ud;
+    struct esrv *s = e->srv;
     (void)el;
-    (void)ready;
-    int signo = wm_sig_read(fd);
-    if (signo)
-        s->signo = signo; /* the loop checks it after this round */
-}
-
-/* The poll timeout: until the nearest deadline, or -1. */
-static int next_timeout(const struct esrv *s)
-{
-    int64_t d = 0;
-    if (s->active.head && s->active.head->deadline)
-        d = s->active.head->deadline;
-    if (s->linger.head && (!d || s->linger.head->deadline < d))
-        d = s->linger.head->deadline;
-    if (!d)
-        return -1;
-    int64_t left = d - wm_serve_now_ms();
-    return left <= 0 ? 0 : left > 60000 ? 60000 : (int)left;
-}
-
-static void expire(struct esrv *s)
-{
-    int64_t now = wm_serve_now_ms();
-    while (s->linger.head && s->linger.head->deadline <= now)
-        conn_close(s->linger.head);
-    while (s->active.head && s->active.head->deadline && s->active.head->deadline <= now) {
-        struct econn *e = s->active.head;
+    e->timer = 0;
+    if (!e->lingering) {
         char secs[32];
         wm_serve_log(s->o->con, "connection %llu (%s): nothing received for %s s "
                      "(--idle-timeout), closing", (unsigned long long)e->c.num, e->c.addr,
                      wm_seconds_word(secs, sizeof secs, s->o->idle_ms));
         e->c.idle = 1;
-        conn_close(e);
     }
-}
-
-static void close_all(struct elist *l)
-{
-    while (l->head) {
-        l->head->c.cut = !l->head->lingering;
-        conn_close(l->head);
-    }
+    conn_close(e);
 }
 
 int wm_serve_events(int lfd, int sigfd, const struct wm_serve_opts *o, struct wm_serve_stats *st,
@@ -332,33 +287,31 @@ int wm_serve_events(int lfd, int sigfd, const struct wm_serve_opts *o, struct wm
     struct esrv s = {.o = o, .st = st};
     int rc = -1;
     s.spare = wm_serve_spare_fd();
-    s.el = wm_el_new(o->max_conns + 2);
+    s.el = wm_el_new(o->max_conns + 2, o->max_conns);
     if (!s.el) {
         wm_err_set(err, "out of memory for an event loop of %u connections", o->max_conns);
         goto out;
     }
     if (wm_net_set_flags(lfd, 1) < 0 ||
         wm_el_add(s.el, lfd, WM_EL_READ, on_listen, &s) < 0 ||
-        wm_el_add(s.el, sigfd, WM_EL_READ, on_signal_pipe, &s) < 0) {
+        wm_el_signal(s.el, sigfd, on_signal, &s) < 0) {
         wm_err_set(err, "cannot set up the event loop: %s", strerror(errno));
         goto out;
     }
-    for (;;) {
-        int r = wm_el_once(s.el, next_timeout(&s));
-        s.now = 0;
-        if (r < 0 && errno != EINTR) {
-            wm_err_set(err, "poll: %s", strerror(errno));
-            goto out;
-        }
-        if (s.signo)
-            break;
-        expire(&s);
+    /* The listener and the signal source are always wanted: only a signal
+     * or a failed poll ends the loop. */
+    enum wm_el_end end = wm_el_run(s.el, -1, 0);
+    if (end != WM_EL_STOPPED) {
+        wm_err_set(err, "poll: %s", end == WM_EL_ERROR ? strerror(errno) : "nothing to wait for");
+        goto out;
     }
     *signo = s.signo;
     rc = 0;
 out:
-    close_all(&s.active);
-    close_all(&s.linger);
+    while (s.open_list) {
+        s.open_list->c.cut = !s.open_list->lingering;
+        conn_close(s.open_list);
+    }
     wm_el_free(s.el);
     if (s.spare >= 0)
         close(s.spare);

@@ -14,6 +14,7 @@
  * shuts down a descriptor that was closed (and perhaps reused). Finished
  * threads wait on a "done" list until the accept loop joins them, which it
  * does after every wake-up. */
+#include "clock.h"
 #include "net.h"
 #include "serve.h"
 
@@ -86,10 +87,10 @@ static void linger(struct tconn *t)
 {
     char drop[WM_IO_CHUNK];
     struct timeval tv = {WM_SERVE_LINGER_MS / 1000, (WM_SERVE_LINGER_MS % 1000) * 1000};
-    int64_t end = wm_serve_now_ms() + WM_SERVE_LINGER_MS;
+    int64_t end = wm_clock_ms() + WM_SERVE_LINGER_MS;
     shutdown(t->c.io.fd, SHUT_WR);
     setsockopt(t->c.io.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    while (wm_serve_now_ms() < end) {
+    while (wm_clock_ms() < end) {
         size_t got;
         if (wm_sock_recv(t->c.io.fd, drop, sizeof drop, &got) != WM_IO_DATA || stopping(t->srv))
             return; /* the client's end, a reset, the time up or the shutdown */
@@ -104,9 +105,9 @@ static void hang(struct tconn *t)
 {
     struct wm_sconn *c = &t->c;
     unsigned idle = t->srv->o->idle_ms;
-    int64_t end = wm_serve_now_ms() + (int64_t)idle;
+    int64_t end = wm_clock_ms() + (int64_t)idle;
     while (!stopping(t->srv)) {
-        int64_t left = end - wm_serve_now_ms();
+        int64_t left = end - wm_clock_ms();
         if (idle && left <= 0) {
             char secs[32];
             wm_serve_log(c->con, "connection %llu (%s): nothing received for %s s "
@@ -284,7 +285,7 @@ static void accept_some(struct tsrv *s, int lfd, int *spare)
 {
     for (int i = 0; i < ACCEPTS_PER_ROUND; i++) {
         char addr[80];
-        int fd = wm_serve_accept(lfd, 0, addr, sizeof addr);
+        int fd = wm_net_accept_peer(lfd, 0, addr, sizeof addr);
         if (fd >= 0) {
             start_conn(s, fd, addr);
             continue;

@@ -4,7 +4,8 @@
  *
  * The handler writes the signal's number to a non-blocking self-pipe and
  * keeps the first number caught. A loop that polls takes the read end:
- * serve and record read the number from it (wm_sig_read); the others leave
+ * serve and record read the number from it (evloop's wm_el_signal, serve's
+ * threads driver wm_sig_read); the others leave
  * it unread, so it stays readable once a signal came and any number of
  * threads can poll it to learn that the run is stopping. With
  * WM_SIG_SECOND_KILLS, a second signal a second or more after the first
