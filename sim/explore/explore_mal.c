@@ -63,6 +63,25 @@ static uint32_t eligible(const char *t, size_t len, unsigned conn, char sd)
     return k;
 }
 
+/* Whether every line of side sd in t fits a script's record (max-line + 64
+ * bytes of text, counted escaped: at least the bytes): a book game's range
+ * of any size under a small max-line does not, and such a run stays
+ * well-formed (a script could not say what its session sent). */
+static int scriptable(const char *t, size_t len, char sd, size_t max_line)
+{
+    for (const char *p = t, *end = t + len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = (size_t)((nl ? nl : end) - p), at;
+        char side;
+        unsigned c;
+        if ((at = record(p, n, &side, &c)) && side == sd && p[at] == ':' &&
+            n - at - 1 > max_line + WM_MAL_MAX_EXTRA + 1)
+            return 0;
+        p = nl ? nl + 1 : end;
+    }
+    return 1;
+}
+
 /* The script: t's header, "# client: script", every record but conn's
  * after its k-th client line, which is corrupted as m says (m->server: the
  * same of the server's side and its k-th line, a guess). Under a book
@@ -205,7 +224,7 @@ int wm_explore_mal(const struct wm_scn *s, const struct wm_explore_budget *b, st
         b = &wm_explore_default_budget;
     unsigned conn = s->mal.conn % s->connections + 1;
     uint32_t lines = eligible(o->text, o->len, conn, s->mal.server ? 'S' : 'C');
-    if (lines == 0)
+    if (lines == 0 || !scriptable(o->text, o->len, s->mal.server ? 'S' : 'C', s->max_line))
         return 0;
     char *src;
     size_t n;
