@@ -110,7 +110,7 @@ static void track_peer(void *ctx, pid_t pgid)
     pthread_mutex_unlock(&r->lock);
 }
 
-/* A free entry of the peer table, or the table's end on a broken bound. */
+/* A free entry of the peer table for a case that begins. */
 static unsigned slot_take(struct runner *r)
 {
     unsigned k = 0;
