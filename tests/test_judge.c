@@ -140,6 +140,23 @@ START_TEST(test_reproduce_line)
 }
 END_TEST
 
+START_TEST(test_verdict_lines)
+{
+    struct wm_case_result res = {.status = WM_CASE_FAILED};
+    char *text = NULL;
+    PRINTED(text, wm_judge_print_ok(out, PATH, &res));
+    ck_assert_str_eq(text, "ok " PATH "\n");
+    ck_assert_int_eq(res.status, WM_CASE_OK);
+    free(text);
+    PRINTED(text, wm_judge_print_malformed(out, PATH, PATH ":3: no such field", &res));
+    ck_assert_str_eq(text, "FAIL " PATH ": malformed: " PATH ":3: no such field\n");
+    ck_assert_int_eq(res.status, WM_CASE_MALFORMED);
+    ck_assert_str_eq(res.message, PATH ":3: no such field"); /* the reports' message */
+    free(text);
+    wm_case_result_free(&res);
+}
+END_TEST
+
 static Suite *judge_suite(void)
 {
     Suite *s = suite_create("judge");
@@ -147,6 +164,7 @@ static Suite *judge_suite(void)
     WM_ADD_TEST(s, test_differ_words_and_first_difference);
     WM_ADD_TEST(s, test_live_fault_and_reset_named);
     WM_ADD_TEST(s, test_reproduce_line);
+    WM_ADD_TEST(s, test_verdict_lines);
     return s;
 }
 

@@ -278,7 +278,7 @@ static enum wm_case_status report(FILE *out, struct icase *c, const struct wm_co
     }
     enum wm_judge_verdict verdict = wm_judge_verdict(&j, v, peer_word(c), first, REASON_MAX);
     if (!error && verdict == WM_JUDGE_PASSED && !c->peer_fail[0]) {
-        fprintf(out, "ok %s\n", c->path);
+        wm_judge_print_ok(out, c->path, res);
         end = WM_CASE_OK;
         goto out;
     }
@@ -436,8 +436,7 @@ enum wm_case_status wm_interop_case(FILE *out, const char *path, const struct wm
     struct wm_err err;
     char why[WM_ERR_MAX + 256];
     if (wm_tx_parse_as(path, o->profile, &t, o->max_journal, &err) < 0) {
-        fprintf(out, "FAIL %s: malformed: %s\n", path, err.msg);
-        res->message = strdup(err.msg);
+        wm_judge_print_malformed(out, path, err.msg, res);
         struct icase bad = {.o = o, .path = path}; /* how to see it again, as check says */
         print_reproduce(out, &bad, res);
         return res->status = WM_CASE_MALFORMED;

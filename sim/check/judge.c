@@ -53,6 +53,21 @@ enum wm_judge_verdict wm_judge_verdict(const struct wm_judge *j, const struct wm
     return WM_JUDGE_DIFFER;
 }
 
+void wm_judge_print_ok(FILE *out, const char *path, struct wm_case_result *res)
+{
+    fprintf(out, "ok %s\n", path);
+    res->status = WM_CASE_OK;
+}
+
+void wm_judge_print_malformed(FILE *out, const char *path, const char *why,
+                              struct wm_case_result *res)
+{
+    fprintf(out, "FAIL %s: malformed: %s\n", path, why);
+    res->status = WM_CASE_MALFORMED;
+    free(res->message);
+    res->message = strdup(why);
+}
+
 void wm_judge_first_difference(FILE *out, const char *path, size_t line)
 {
     fprintf(out, "first difference: %s:%zu\n", path, line);

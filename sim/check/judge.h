@@ -46,6 +46,13 @@ enum wm_judge_verdict wm_judge_verdict(const struct wm_judge *j, const struct wm
 /* "PATH: the records differ from the file", as the verdict words it. */
 void wm_judge_differ_reason(char *buf, size_t size, const char *path, const char *whose);
 
+/* The verdict lines every command prints: "ok PATH" (res->status OK), and
+ * "FAIL PATH: malformed: WHY" for a file that does not parse (res->status
+ * MALFORMED, res->message WHY). */
+void wm_judge_print_ok(FILE *out, const char *path, struct wm_case_result *res);
+void wm_judge_print_malformed(FILE *out, const char *path, const char *why,
+                              struct wm_case_result *res);
+
 /* The diff of records that differ and the "first difference: PATH:LINE"
  * line; res gets the line and the diff's place (compare.h). */
 void wm_judge_diff(const struct wm_judge *j, FILE *out, struct wm_case_result *res);

@@ -24,9 +24,7 @@ static int report_malformed(const struct wm_args *a, const char *path, const str
                             FILE *out, struct wm_case_result *res)
 {
     fprintf(stderr, "%s: %s\n", a->cmd, err->msg);
-    fprintf(out, "FAIL %s: malformed: %s\n", path, err->msg);
-    res->status = WM_CASE_MALFORMED;
-    res->message = strdup(err->msg);
+    wm_judge_print_malformed(out, path, err->msg, res);
     free(res->reproduce);
     res->reproduce = NULL;
     return WM_EXIT_USAGE;
@@ -116,8 +114,7 @@ static int stream_file(const struct wm_args *a, const char *path, struct wm_scmp
         report_run_error(path, &err, out, res);
         return WM_EXIT_FAIL;
     case WM_SCMP_SAME:
-        fprintf(out, "ok %s\n", path);
-        res->status = WM_CASE_OK;
+        wm_judge_print_ok(out, path, res);
         return WM_EXIT_OK;
     case WM_SCMP_DIFFER:
         break;
@@ -219,8 +216,7 @@ static int whole_report(const struct wm_args *a, const struct whole *w, struct w
     struct wm_err err;
     enum wm_judge_verdict verdict = wm_judge_verdict(j, v, NULL, line, sizeof line);
     if (verdict == WM_JUDGE_PASSED) {
-        fprintf(out, "ok %s\n", j->path);
-        res->status = WM_CASE_OK;
+        wm_judge_print_ok(out, j->path, res);
         return WM_EXIT_OK;
     }
     if (update) { /* the diff it applies, then the file rewritten */
