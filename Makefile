@@ -138,7 +138,7 @@ mutation-score:
 # What make memcheck leaves out, each a repetition under valgrind that adds
 # no coverage (docs/DESIGN.md, "make memcheck"):
 # - `warmer replay` of every fixture, a valgrind each (103 processes, 65 s of
-#   CPU): replay is check's one_file with one side scripted, run under
+#   CPU): replay is check's wm_check_file with a side scripted, run under
 #   valgrind for every golden and bad fixture, both sides, every driver and
 #   transport, by test_drivers' test_fixtures_identical_under_every_driver,
 #   and at the command line by tests/cli.sh;

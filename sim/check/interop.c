@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "compare.h"
+#include "judge.h"
 #include "live.h"
 #include "net.h"
 #include "proc.h"
@@ -223,30 +224,26 @@ static void stop_server(struct icase *c)
 
 /* ---- the report -------------------------------------------------------------------- */
 
+/* The reproduce line (the judge's), then how to run the case by hand. */
 static void print_reproduce(FILE *out, const struct icase *c, struct wm_case_result *res)
 {
     const struct wm_interop_opts *o = c->o;
-    char *cmd_word = malloc(strlen(o->command) * 4 + 8), path_word[8200];
-    char *filled_word = c->command ? malloc(strlen(c->command) * 4 + 8) : NULL;
-    if (!cmd_word || (c->command && !filled_word)) {
+    size_t cmd_size = strlen(o->command) * 4 + 8;
+    char *cmd_word = malloc(cmd_size), path_word[8200], *command = NULL;
+    size_t size = 0;
+    FILE *r = cmd_word ? open_memstream(&command, &size) : NULL;
+    if (!r) {
         free(cmd_word);
-        free(filled_word);
         return;
     }
-    wm_shell_word(o->command, cmd_word, strlen(o->command) * 4 + 8);
+    wm_shell_word(o->command, cmd_word, cmd_size);
     wm_shell_word(c->path, path_word, sizeof path_word);
-    size_t size = 0;
-    FILE *r = open_memstream(&res->reproduce, &size);
-    if (r) {
-        fprintf(r, "%s interop %s %s%s %s", o->prog, o->test_server ? "--server" : "--client",
-                cmd_word, o->repro_opts, path_word);
-        if (fclose(r) != 0) {
-            free(res->reproduce);
-            res->reproduce = NULL;
-        }
-    }
-    if (res->reproduce)
-        fprintf(out, "reproduce: %s\n", res->reproduce);
+    fprintf(r, "interop %s %s%s %s", o->test_server ? "--server" : "--client", cmd_word,
+            o->repro_opts, path_word);
+    if (fclose(r) == 0 && wm_judge_reproduce_set(res, o->prog, command) == 0)
+        wm_judge_reproduce_print(out, res);
+    free(command);
+    free(cmd_word);
     char prof[40] = "";
     if (o->profile != WM_PROFILE_STRICT)
         snprintf(prof, sizeof prof, " --profile %s", wm_profile_name(o->profile));
@@ -262,49 +259,40 @@ static void print_reproduce(FILE *out, const struct icase *c, struct wm_case_res
             fprintf(out, "by hand:   %s replay%s --client --listen %s %s & sleep 1; %s; wait $!\n",
                     o->prog, prof, c->addr, path_word, c->command);
     }
-    free(cmd_word);
-    free(filled_word);
 }
 
+/* The case's report: the judge's verdict on the peer's records, with what
+ * only interop knows (a run that could not go on, the peer's exit status
+ * and stderr). */
 static enum wm_case_status report(FILE *out, struct icase *c, const struct wm_conn_log *logs,
                                   const struct wm_live_verdict *v, const char *error,
                                   struct wm_case_result *res)
 {
-    struct wm_rendered want = {0}, got = {0};
-    int rendered = logs && wm_render(&c->t->cfg, c->t->conns, &want) == 0 &&
-                   wm_render(&c->t->cfg, logs, &got) == 0;
-    int same = rendered && wm_rendered_equal(&want, &got);
+    struct wm_judge j;
+    wm_judge_compare(&j, c->path, c->t, logs); /* not rendered: the records differ */
     char *first = malloc(REASON_MAX);
     enum wm_case_status end = WM_CASE_FAILED;
     if (!first) {
         fprintf(out, "FAIL %s: out of memory\n", c->path);
         goto out;
     }
-    if (!error && v->fault == WM_LIVE_OK && same && !c->peer_fail[0]) {
-        fprintf(out, "ok %s\n", c->path);
+    enum wm_judge_verdict verdict = wm_judge_verdict(&j, v, peer_word(c), first, REASON_MAX);
+    if (!error && verdict == WM_JUDGE_PASSED && !c->peer_fail[0]) {
+        wm_judge_print_ok(out, c->path, res);
         end = WM_CASE_OK;
         goto out;
     }
     if (error)
         snprintf(first, REASON_MAX, "%s: %s", c->path, error);
-    else if (v->fault != WM_LIVE_OK)
-        wm_verdict_format(first, REASON_MAX, c->path, c->t, v, &want, &got);
-    else if (!same && v->reset_conn) /* recorded as a close: named here */
-        snprintf(first, REASON_MAX, "%s: connection %u: " WM_RESET_TEXT, c->path, v->reset_conn);
-    else if (!same)
-        snprintf(first, REASON_MAX, "%s: the %s's records differ from the file", c->path,
-                 peer_word(c));
-    else
+    else if (verdict == WM_JUDGE_PASSED)
         snprintf(first, REASON_MAX, "%s: %s", c->path, c->peer_fail);
     fprintf(out, "FAIL %s\n", first);
     if (c->note[0])
         fprintf(out, "%s\n", c->note);
     res->message = strdup(first);
-    if (rendered && !same && !error) {
-        res->first_line = wm_print_diff(out, c->path, c->t, &want, &got, res);
-        fprintf(out, "first difference: %s:%zu\n", c->path, res->first_line);
-    }
-    if (c->peer_fail[0] && (error || v->fault != WM_LIVE_OK || !same))
+    if (j.rendered && !j.same && !error)
+        wm_judge_diff(&j, out, res);
+    if (c->peer_fail[0] && (error || verdict != WM_JUDGE_PASSED))
         fprintf(out, "also: %s\n", c->peer_fail);
     if (!c->tail[0] && c->proc.err_fd >= 0)
         wm_proc_stderr_tail(&c->proc, "  | ", c->tail, sizeof c->tail);
@@ -315,8 +303,7 @@ static enum wm_case_status report(FILE *out, struct icase *c, const struct wm_co
     print_reproduce(out, c, res);
 out:
     free(first);
-    wm_rendered_free(&want);
-    wm_rendered_free(&got);
+    wm_judge_free(&j);
     return end;
 }
 
@@ -449,8 +436,7 @@ enum wm_case_status wm_interop_case(FILE *out, const char *path, const struct wm
     struct wm_err err;
     char why[WM_ERR_MAX + 256];
     if (wm_tx_parse_as(path, o->profile, &t, o->max_journal, &err) < 0) {
-        fprintf(out, "FAIL %s: malformed: %s\n", path, err.msg);
-        res->message = strdup(err.msg);
+        wm_judge_print_malformed(out, path, err.msg, res);
         struct icase bad = {.o = o, .path = path}; /* how to see it again, as check says */
         print_reproduce(out, &bad, res);
         return res->status = WM_CASE_MALFORMED;

@@ -6,6 +6,7 @@
 #include "check_file.h"
 #include "cli.h"
 #include "files.h"
+#include "judge.h"
 #include "pool.h"
 #include "report.h"
 #include "sig.h"
@@ -111,11 +112,8 @@ static void check_job(void *ctx, uint64_t i, void *res)
                            &in_process, repro, out, &cr->r);
     fclose(out);
     /* a malformed file's reports say how to see it again, as a failure's do */
-    if (cr->r.status == WM_CASE_MALFORMED && !cr->r.reproduce) {
-        size_t size = strlen(c->a->prog) + strlen(repro) + 2;
-        if ((cr->r.reproduce = malloc(size)))
-            snprintf(cr->r.reproduce, size, "%s %s", c->a->prog, repro);
-    }
+    if (cr->r.status == WM_CASE_MALFORMED && !cr->r.reproduce)
+        wm_judge_reproduce_set(&cr->r, c->a->prog, repro);
     cr->r.seconds = wm_suite_clock() - t0;
 }
 

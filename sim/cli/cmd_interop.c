@@ -1,5 +1,6 @@
 /* warmer interop: every transcript against a fresh peer started from a
  * command, cases run in parallel and reported in file order. */
+#include <assert.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include "files.h"
 #include "interop.h"
 #include "live.h"
+#include "pool.h"
 #include "sig.h"
 
 /* A peer under valgrind can take seconds to start and to exit. */
@@ -72,73 +74,84 @@ struct runner {
     struct wm_interop_opts opts;
     struct wm_port_pool ports;
     struct wm_files files;
-    pthread_mutex_t lock;
-    pthread_cond_t done_cv;
-    size_t next;       /* next case to start */
-    int stopping;      /* a signal came: start no more cases */
-    struct wm_case_result *res; /* each case's result and report, once done */
-    unsigned char *done; /* per case: CASE_DONE, CASE_CUT, or 0 while not ended */
     struct wm_suite_opts suite;
-    pid_t *pgid;       /* per worker: its running peer's group, 0 if none */
-    unsigned char *cut; /* per worker: its case's peer was killed by the signal */
     unsigned jobs;
+    struct wm_pool *pool;
+    pthread_mutex_t lock; /* guards stopping and the peer table */
+    int stopping;         /* a signal came: every peer is killed */
+    pid_t *pgid;          /* per running case: its peer's group, 0 if none */
+    unsigned char *cut;   /* per running case: its peer was killed by the signal */
+    unsigned char *busy;  /* per running case: the entry is a running case's */
 };
 
-enum { CASE_DONE = 1, CASE_CUT };
-
-struct worker {
+/* A running case's entry in the peer table: at most `jobs` run at once. */
+struct slot {
     struct runner *r;
-    unsigned slot;
+    unsigned k;
+};
+
+/* A case's result in the pool: its report, and whether the signal cut it. */
+struct iop_result {
+    struct wm_case_result r;
+    int cut;
 };
 
 /* A peer started after the signal's sweep is killed here, so none is missed. */
 static void track_peer(void *ctx, pid_t pgid)
 {
-    struct worker *w = ctx;
-    struct runner *r = w->r;
+    struct slot *sl = ctx;
+    struct runner *r = sl->r;
     pthread_mutex_lock(&r->lock);
-    r->pgid[w->slot] = pgid;
+    r->pgid[sl->k] = pgid;
     if (r->stopping && pgid > 0) {
         kill(-pgid, SIGKILL);
-        r->cut[w->slot] = 1;
+        r->cut[sl->k] = 1;
     }
     pthread_mutex_unlock(&r->lock);
 }
 
-static void *work(void *arg)
+/* A free entry of the peer table for a case that begins. */
+static unsigned slot_take(struct runner *r)
 {
-    struct worker *w = arg;
-    struct runner *r = w->r;
+    unsigned k = 0;
+    pthread_mutex_lock(&r->lock);
+    while (k < r->jobs && r->busy[k])
+        k++;
+    assert(k < r->jobs); /* the pool runs at most jobs cases at once */
+    r->busy[k] = 1;
+    r->cut[k] = 0;
+    r->pgid[k] = 0;
+    pthread_mutex_unlock(&r->lock);
+    return k;
+}
+
+/* One case, on a pool worker: its report into memory, taken in file order. */
+static void interop_job(void *ctx, uint64_t i, void *res)
+{
+    struct runner *r = ctx;
+    struct iop_result *ir = res;
+    struct slot sl = {r, slot_take(r)};
     struct wm_interop_opts o = r->opts;
     o.track = track_peer;
-    o.track_ctx = w;
-    for (;;) {
-        pthread_mutex_lock(&r->lock);
-        size_t i = r->stopping ? r->files.n : r->next;
-        if (i < r->files.n) {
-            r->next++;
-            r->cut[w->slot] = 0;
-        }
-        pthread_mutex_unlock(&r->lock);
-        if (i >= r->files.n)
-            return NULL;
-        struct wm_case_result res = {.status = WM_CASE_FAILED};
-        double t0 = wm_suite_clock();
-        FILE *f = open_memstream(&res.text, &res.len);
-        if (f) {
-            wm_interop_case(f, r->files.paths[i], &o, &res);
-            if (fclose(f) != 0)
-                res.status = WM_CASE_FAILED;
-        }
-        res.seconds = wm_suite_clock() - t0;
-        pthread_mutex_lock(&r->lock);
-        if (r->cut[w->slot]) /* its peer killed mid-case: not a result */
-            wm_case_result_free(&res);
-        r->res[i] = res;
-        r->done[i] = r->cut[w->slot] ? CASE_CUT : CASE_DONE;
-        pthread_cond_broadcast(&r->done_cv);
-        pthread_mutex_unlock(&r->lock);
+    o.track_ctx = &sl;
+    ir->r.status = WM_CASE_FAILED;
+    double t0 = wm_suite_clock();
+    FILE *f = open_memstream(&ir->r.text, &ir->r.len);
+    if (f) {
+        wm_interop_case(f, r->files.paths[i], &o, &ir->r);
+        if (fclose(f) != 0)
+            ir->r.status = WM_CASE_FAILED;
     }
+    ir->r.seconds = wm_suite_clock() - t0;
+    pthread_mutex_lock(&r->lock);
+    ir->cut = r->cut[sl.k]; /* its peer killed mid-case: not a result */
+    r->busy[sl.k] = 0;
+    pthread_mutex_unlock(&r->lock);
+}
+
+static void drop_result(void *res)
+{
+    wm_case_result_free(&((struct iop_result *)res)->r);
 }
 
 /* SIGINT or SIGTERM (the watcher's thread): start no more cases and kill
@@ -150,31 +163,33 @@ static void on_signal(void *ctx, int signo)
     (void)signo;
     pthread_mutex_lock(&r->lock);
     r->stopping = 1;
+    if (r->pool)
+        wm_pool_stop(r->pool);
     for (unsigned k = 0; k < r->jobs; k++) {
-        if (r->pgid[k] > 0) {
+        if (r->busy[k] && r->pgid[k] > 0) {
             kill(-r->pgid[k], SIGKILL);
             r->cut[k] = 1;
         }
     }
-    pthread_cond_broadcast(&r->done_cv);
     pthread_mutex_unlock(&r->lock);
 }
 
+/* Every case on sim/core's pool, reported in file order as each and those
+ * before it are done; a signal ends the reports at the first case cut short
+ * or not started. */
 static int run_all(struct runner *r)
 {
     size_t n = r->files.n;
     struct wm_suite s = {0};
     struct wm_sig_watch watch = {0};
     struct wm_err err;
-    r->res = calloc(n ? n : 1, sizeof *r->res);
-    r->done = calloc(n ? n : 1, 1);
+    struct iop_result ir;
+    uint64_t i;
+    int rc = WM_EXIT_FAIL;
     r->pgid = calloc(r->jobs, sizeof *r->pgid);
     r->cut = calloc(r->jobs, 1);
-    struct worker *ws = calloc(r->jobs, sizeof *ws);
-    pthread_t *tids = calloc(r->jobs, sizeof *tids);
-    unsigned started = 0;
-    int rc = WM_EXIT_FAIL;
-    if (!r->res || !r->done || !r->pgid || !r->cut || !ws || !tids) {
+    r->busy = calloc(r->jobs, 1);
+    if (!r->pgid || !r->cut || !r->busy) {
         fprintf(stderr, "warmer interop: out of memory\n");
         goto out;
     }
@@ -188,35 +203,30 @@ static int run_all(struct runner *r)
         fprintf(stderr, "warmer interop: %s\n", err.msg);
         goto end;
     }
-    for (; started < r->jobs; started++) {
-        ws[started] = (struct worker){r, started};
-        if (pthread_create(&tids[started], NULL, work, &ws[started]) != 0)
-            break;
-    }
-    if (started == 0) {
+    struct wm_pool *p = n ? wm_pool_start(r->jobs, r->jobs * 4, n, sizeof ir, interop_job, r) : NULL;
+    if (n && !p) {
         fprintf(stderr, "warmer interop: cannot start a thread\n");
         goto join;
     }
-    /* Reports in file order, each as soon as it and those before it are
-     * done; a signal ends them at the first case cut short or not started. */
-    for (size_t i = 0; i < n; i++) {
-        pthread_mutex_lock(&r->lock);
-        while (!r->done[i] && !(r->stopping && r->next <= i))
-            pthread_cond_wait(&r->done_cv, &r->lock);
-        int have = r->done[i] == CASE_DONE;
-        pthread_mutex_unlock(&r->lock);
-        if (!have)
+    pthread_mutex_lock(&r->lock); /* the watcher stops it from now on */
+    r->pool = p;
+    if (p && r->stopping)
+        wm_pool_stop(p);
+    pthread_mutex_unlock(&r->lock);
+    while (p && wm_pool_take(p, &i, &ir)) {
+        if (ir.cut) {
+            drop_result(&ir);
             break;
-        wm_suite_case(&s, &r->res[i]); /* the suite owns it now */
-        r->res[i] = (struct wm_case_result){0};
+        }
+        wm_suite_case(&s, &ir.r); /* the suite owns it now */
     }
     rc = s.counts[WM_CASE_MALFORMED] ? WM_EXIT_USAGE
          : s.counts[WM_CASE_FAILED]  ? WM_EXIT_FAIL
                                      : WM_EXIT_OK;
 join:
-    for (unsigned k = 0; k < started; k++)
-        pthread_join(tids[k], NULL);
-    wm_sig_watch_end(&watch);
+    wm_sig_watch_end(&watch); /* before the pool goes: the watcher stops it */
+    wm_pool_free(r->pool, drop_result); /* the cases running finish first */
+    r->pool = NULL;
 end:;
     int signo = wm_sig_caught();
     if (wm_suite_end(&s, signo) < 0) /* a report file not written */
@@ -224,14 +234,9 @@ end:;
     if (signo)
         rc = WM_EXIT_SIGNAL(signo);
 out:
-    for (size_t i = 0; r->res && i < n; i++)
-        wm_case_result_free(&r->res[i]);
-    free(r->res);
-    free(r->done);
     free(r->pgid);
     free(r->cut);
-    free(ws);
-    free(tids);
+    free(r->busy);
     return rc;
 }
 
@@ -355,7 +360,6 @@ int wm_cmd_interop(struct wm_args *a)
         r.jobs = r.files.n ? (unsigned)r.files.n : 1;
     setvbuf(stdout, NULL, _IOLBF, 0);
     pthread_mutex_init(&r.lock, NULL);
-    pthread_cond_init(&r.done_cv, NULL);
     wm_port_pool_init(&r.ports);
     o->ports = &r.ports;
     if (wm_sig_install(WM_SIG_SECOND_KILLS, &err) < 0) {
@@ -366,7 +370,6 @@ int wm_cmd_interop(struct wm_args *a)
         wm_sig_restore();
     }
     wm_port_pool_free(&r.ports);
-    pthread_cond_destroy(&r.done_cv);
     pthread_mutex_destroy(&r.lock);
     wm_files_free(&r.files);
     return rc;
