@@ -12,6 +12,7 @@
  * byte in flight is that point; the side that sees it decides for both.
  * SO_RCVTIMEO makes a blocked recv look up every tick to learn what was
  * decided (or that the run failed); SO_SNDTIMEO bounds a blocked send. */
+#include "clock.h"
 #include "drivers.h"
 #include "sock_ep.h"
 
@@ -242,7 +243,6 @@ static enum wait_rc await_input(struct tside *me, enum wm_io *end)
 static int await_end(struct tside *me)
 {
     struct tconn *tc = me->tc;
-    const struct timespec nap = {0, WM_THREADS_HANG_NAP_MS * 1000000L};
     for (;;) {
         pthread_mutex_lock(&tc->mu);
         tc->hung[me->k] = tc->idle[me->k] = 1;
@@ -253,7 +253,7 @@ static int await_end(struct tside *me)
             return 0;
         if (stopped(tc->run))
             return -1;
-        nanosleep(&nap, NULL);
+        wm_sleep_ms(WM_THREADS_HANG_NAP_MS);
     }
 }
 

@@ -14,9 +14,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "msg.h"
 #include "rng.h"
 
@@ -260,9 +260,8 @@ void wm_port_pool_init_at(struct wm_port_pool *p, const char *lock_path)
     /* Ports are drawn at random, so two warmer processes on one machine
      * rarely meet: a stream of its own per process (ports never reach a
      * transcript, so the clock may seed it). */
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    uint32_t key[3] = {(uint32_t)getpid(), (uint32_t)ts.tv_nsec, (uint32_t)ts.tv_sec};
+    uint64_t ns = wm_clock_ns();
+    uint32_t key[3] = {(uint32_t)getpid(), (uint32_t)ns, (uint32_t)(ns >> 32)};
     wm_rng_seed_words(&p->rng, key, 3);
 }
 

@@ -6,9 +6,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "net.h"
 
 /* The only global mutable state: what the handler must reach. */
@@ -25,12 +25,11 @@ static int sig_installed;
 
 static volatile sig_atomic_t sig_first_ms; /* when the first came (monotonic, wraps) */
 
-/* Monotonic milliseconds, modulo 2^30 (clock_gettime is async-signal-safe). */
+/* Monotonic milliseconds, modulo 2^30 (wm_clock_ms only calls clock_gettime,
+ * which is async-signal-safe). */
 static int now_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int)(((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000) & 0x3fffffff);
+    return (int)(wm_clock_ms() & 0x3fffffff);
 }
 
 static void on_signal(int signo)
