@@ -11,7 +11,6 @@
 #include "drivers.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include <unistd.h>
 
 #include "evloop.h"
+#include "fdflags.h"
 #include "sock_ep.h"
 
 #define STR_(x) #x
@@ -146,9 +146,7 @@ static int open_pair(struct econn *ec, struct wm_err *err)
     ec->s[0].io.fd = fd[0];
     ec->s[1].io.fd = fd[1];
     for (int k = 0; k < 2; k++) {
-        int fl = fcntl(fd[k], F_GETFL);
-        if (fl < 0 || fcntl(fd[k], F_SETFL, fl | O_NONBLOCK) < 0 ||
-            fcntl(fd[k], F_SETFD, FD_CLOEXEC) < 0) {
+        if (wm_fd_flags(fd[k], 1) < 0) {
             wm_err_set(err, "connection %u: fcntl: %s", ec->c->index + 1, strerror(errno));
             return -1;
         }

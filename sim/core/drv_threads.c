@@ -14,10 +14,10 @@
  * decided (or that the run failed); SO_SNDTIMEO bounds a blocked send. */
 #include "clock.h"
 #include "drivers.h"
+#include "fdflags.h"
 #include "sock_ep.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -332,7 +332,7 @@ static int open_pair(struct tconn *tc, struct wm_err *err)
     for (int k = 0; k < 2; k++) {
         if (setsockopt(fd[k], SOL_SOCKET, SO_RCVTIMEO, &tick, sizeof tick) < 0 ||
             setsockopt(fd[k], SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit) < 0 ||
-            fcntl(fd[k], F_SETFD, FD_CLOEXEC) < 0) {
+            wm_fd_cloexec(fd[k]) < 0) {
             wm_err_set(err, "connection %u: socket options: %s", tc->c->index + 1, strerror(errno));
             return -1;
         }

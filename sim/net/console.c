@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "fdflags.h"
 #include "net.h"
 
 #ifndef PIPE_BUF
@@ -272,8 +273,8 @@ struct wm_con *wm_con_start(int out_fd, int err_fd, size_t max_bytes, struct wm_
         wm_err_set(err, "cannot create a mutex");
         goto fail;
     }
-    if (pipe(c->wake) < 0 || wm_net_set_flags(c->wake[0], 1) < 0 ||
-        wm_net_set_flags(c->wake[1], 1) < 0) {
+    if (pipe(c->wake) < 0 || wm_fd_flags(c->wake[0], 1) < 0 ||
+        wm_fd_flags(c->wake[1], 1) < 0) {
         wm_err_set(err, "console pipe: %s", strerror(errno));
         goto fail_mu;
     }

@@ -17,6 +17,7 @@
 #include "alloc.h"
 
 #include "evloop.h"
+#include "fdflags.h"
 #include "net.h"
 #include "rec_conn.h"
 
@@ -397,7 +398,7 @@ int wm_record(int lfd, int sigfd, const struct wm_rec_opts *o, struct wm_rec_out
         freeaddrinfo(l.res);
         return -1;
     }
-    if (wm_net_set_flags(lfd, 1) < 0 || wm_el_add(l.el, lfd, 0, on_listen, &l) < 0 ||
+    if (wm_fd_flags(lfd, 1) < 0 || wm_el_add(l.el, lfd, 0, on_listen, &l) < 0 ||
         wm_el_signal(l.el, sigfd, on_signal, &l) < 0) {
         wm_err_set(err, "cannot set up the event loop: %s", strerror(errno));
         goto out;

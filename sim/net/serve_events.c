@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "evloop.h"
+#include "fdflags.h"
 #include "net.h"
 
 #define ACCEPTS_PER_ROUND 64
@@ -292,7 +293,7 @@ int wm_serve_events(int lfd, int sigfd, const struct wm_serve_opts *o, struct wm
         wm_err_set(err, "out of memory for an event loop of %u connections", o->max_conns);
         goto out;
     }
-    if (wm_net_set_flags(lfd, 1) < 0 ||
+    if (wm_fd_flags(lfd, 1) < 0 ||
         wm_el_add(s.el, lfd, WM_EL_READ, on_listen, &s) < 0 ||
         wm_el_signal(s.el, sigfd, on_signal, &s) < 0) {
         wm_err_set(err, "cannot set up the event loop: %s", strerror(errno));

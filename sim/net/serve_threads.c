@@ -15,11 +15,11 @@
  * threads wait on a "done" list until the accept loop joins them, which it
  * does after every wake-up. */
 #include "clock.h"
+#include "fdflags.h"
 #include "net.h"
 #include "serve.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -210,8 +210,7 @@ static void reap(struct tsrv *s)
 
 static int set_blocking(int fd, unsigned idle_ms)
 {
-    int fl = fcntl(fd, F_GETFL);
-    if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+    if (wm_fd_nonblock(fd, 0) < 0)
         return -1;
     if (idle_ms == 0)
         return 0;
@@ -334,8 +333,8 @@ int wm_serve_threads(int lfd, int sigfd, const struct wm_serve_opts *o, struct w
     s.attr_ok = pthread_attr_init(&s.attr) == 0;
     if (s.attr_ok) /* a hint: the default stack also works */
         pthread_attr_setstacksize(&s.attr, WM_SERVE_THREAD_STACK);
-    int fl = fcntl(lfd, F_GETFL); /* a connection that vanished must not block accept */
-    if (fl < 0 || fcntl(lfd, F_SETFL, fl | O_NONBLOCK) < 0) {
+    /* a connection that vanished must not block accept */
+    if (wm_fd_nonblock(lfd, 1) < 0) {
         wm_err_set(err, "fcntl: %s", strerror(errno));
         goto out;
     }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "fdflags.h"
 #include "net.h"
 
 /* The only global mutable state: what the handler must reach. */
@@ -67,7 +68,7 @@ int wm_sig_install(unsigned flags, struct wm_err *err)
         return -1;
     }
     for (int i = 0; i < 2; i++) {
-        if (wm_net_set_flags(sig_pipe[i], 1) < 0) {
+        if (wm_fd_flags(sig_pipe[i], 1) < 0) {
             wm_err_set(err, "fcntl: %s", strerror(errno));
             wm_sig_restore();
             return -1;
@@ -172,7 +173,7 @@ int wm_sig_watch_start(struct wm_sig_watch *w, void (*fn)(void *ctx, int signo),
     }
     int e = 0;
     /* Peers started from other threads must not inherit it. */
-    if (wm_net_set_flags(w->wake[0], 0) < 0 || wm_net_set_flags(w->wake[1], 0) < 0) {
+    if (wm_fd_flags(w->wake[0], 0) < 0 || wm_fd_flags(w->wake[1], 0) < 0) {
         e = errno;
     } else {
         /* Signals go to the handler on any other thread; this one only polls. */
