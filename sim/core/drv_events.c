@@ -31,11 +31,11 @@ struct erun;
 struct eside {
     struct wm_sockep io; /* its endpoint, socket, input buffer and counts */
     struct wm_endpoint *ep; /* io.ep */
-    struct econn *conn;
+    struct evpair *conn;
     int shut_done, half_done;
 };
 
-struct econn {
+struct evpair {
     struct erun *run;
     struct wm_conn *c;
     struct eside s[2]; /* 0 client, 1 server */
@@ -77,7 +77,7 @@ static int interest(struct eside *me)
 }
 
 /* Does what needs no readiness until nothing changes, then sets interests. */
-static void settle(struct econn *ec)
+static void settle(struct evpair *ec)
 {
     int moved;
     do {
@@ -136,7 +136,7 @@ static void on_ready(struct wm_evloop *el, int fd, int ready, void *ud)
     settle(me->conn);
 }
 
-static int open_pair(struct econn *ec, struct wm_err *err)
+static int open_pair(struct evpair *ec, struct wm_err *err)
 {
     int fd[2];
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, fd) < 0) {
@@ -154,14 +154,14 @@ static int open_pair(struct econn *ec, struct wm_err *err)
     return 0;
 }
 
-static int finished(const struct econn *ec)
+static int finished(const struct evpair *ec)
 {
     return ec->s[0].shut_done && ec->s[1].shut_done;
 }
 
 /* The loop went idle: 1 all done, 0 hangs resolved or scripts abandoned
  * (run again), -1 stuck. */
-static int idle(struct econn *ec, unsigned n, struct wm_err *err)
+static int idle(struct evpair *ec, unsigned n, struct wm_err *err)
 {
     for (unsigned i = 0; i < n; i++) {
         for (int k = 0; k < 2; k++) {
@@ -213,7 +213,7 @@ static int idle(struct econn *ec, unsigned n, struct wm_err *err)
     return 1;
 }
 
-static void describe_first_unfinished(struct econn *ec, unsigned n, const char *why,
+static void describe_first_unfinished(struct evpair *ec, unsigned n, const char *why,
                                       struct wm_err *err)
 {
     for (unsigned i = 0; i < n; i++) {
@@ -232,7 +232,7 @@ int wm_events_run(struct wm_conn *conns, unsigned n, struct wm_err *err)
     if (n == 0)
         return 0;
     struct erun run = {.err = err};
-    struct econn *ec = calloc(n, sizeof *ec);
+    struct evpair *ec = calloc(n, sizeof *ec);
     int rc = -1;
     run.el = wm_el_new(2 * n, 0);
     if (!ec || !run.el) {

@@ -35,10 +35,10 @@ struct trun {
     struct wm_err *err;
 };
 
-struct tconn;
+struct thpair;
 
 struct tside {
-    struct tconn *tc;
+    struct thpair *tc;
     struct wm_endpoint *ep;
     int k; /* 0 client, 1 server */
     struct wm_sockep io; /* its socket and what it read but the endpoint did not take */
@@ -47,7 +47,7 @@ struct tside {
     int half_done; /* its writing half is shut (a script's half-close) */
 };
 
-struct tconn {
+struct thpair {
     struct trun *run;
     struct wm_conn *c;
     struct tside s[2];
@@ -95,7 +95,7 @@ static int stopped(struct trun *run)
  * the peer's stuck check. -1 if the run failed. */
 static int flush(struct tside *me)
 {
-    struct tconn *tc = me->tc;
+    struct thpair *tc = me->tc;
     while (wm_ep_pending(me->ep) > 0) {
         size_t put;
         /* The peer gone (EOF, RESET): nobody will read this, nor what a
@@ -124,7 +124,7 @@ static int flush(struct tside *me)
  * is on its way to a side that reads. There, as sim.c's resolve_stalls
  * does, a hung side's open peer times out, and a hung side whose peer is
  * gone (or hung too) is ended; scripts are never abandoned before that. */
-static void resolve_hang(struct tconn *tc)
+static void resolve_hang(struct thpair *tc)
 {
     for (int j = 0; j < 2; j++) {
         if (!tc->idle[j] && !tc->done[j])
@@ -146,7 +146,7 @@ static void resolve_hang(struct tconn *tc)
  * and no byte is in flight, nothing can ever arrive: mark the scripted
  * sides to abandon themselves, as the simulator does. 1 if stuck with no
  * script to abandon (what then names the connection). */
-static int check_stuck(struct tconn *tc, int k, char *what, size_t size)
+static int check_stuck(struct thpair *tc, int k, char *what, size_t size)
 {
     tc->idle[k] = 1;
     if (tc->hung[0] || tc->hung[1]) {
@@ -172,7 +172,7 @@ enum wait_rc { GOT_BYTES, GOT_END, ABANDONED, TIMED_OUT, FAILED };
  * decision to abandon this side, or the end of the run. */
 static enum wait_rc await_input(struct tside *me, enum wm_io *end)
 {
-    struct tconn *tc = me->tc;
+    struct thpair *tc = me->tc;
     char what[WM_ERR_MAX];
     long waited_ms = 0;
     for (;;) {
@@ -242,7 +242,7 @@ static enum wait_rc await_input(struct tside *me, enum wm_io *end)
  * connection is still and its peer gone (resolve_hang). -1 if the run failed. */
 static int await_end(struct tside *me)
 {
-    struct tconn *tc = me->tc;
+    struct thpair *tc = me->tc;
     for (;;) {
         pthread_mutex_lock(&tc->mu);
         tc->hung[me->k] = tc->idle[me->k] = 1;
@@ -318,7 +318,7 @@ static void *side_main(void *arg)
     return NULL;
 }
 
-static int open_pair(struct tconn *tc, struct wm_err *err)
+static int open_pair(struct thpair *tc, struct wm_err *err)
 {
     int fd[2];
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, fd) < 0) {
@@ -351,7 +351,7 @@ int wm_threads_run(struct wm_conn *conns, unsigned n, struct wm_err *err)
     if (n == 0)
         return 0;
     struct trun run = {.err = err};
-    struct tconn *tc = calloc(n, sizeof *tc);
+    struct thpair *tc = calloc(n, sizeof *tc);
     int rc = -1, run_mu_ok = 0, attr_ok = 0;
     pthread_attr_t attr;
     if (!tc) {
