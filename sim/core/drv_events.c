@@ -91,12 +91,12 @@ static void settle(struct evpair *ec)
                 wm_ep_discard(me->ep); /* nobody will read it */
                 moved = 1;
             }
-            if (me->ep->closed && wm_ep_pending(me->ep) == 0) {
+            if (wm_ep_closed(me->ep) && wm_ep_pending(me->ep) == 0) {
                 shutdown(me->io.fd, SHUT_RDWR);
                 me->shut_done = 1;
                 wm_el_del(ec->run->el, me->io.fd);
                 moved = 1;
-            } else if (me->ep->out_shut && !me->half_done && wm_ep_pending(me->ep) == 0) {
+            } else if (wm_ep_half_closed(me->ep) && !me->half_done && wm_ep_pending(me->ep) == 0) {
                 shutdown(me->io.fd, SHUT_WR); /* a half-close: it reads on */
                 me->half_done = 1;
                 moved = 1;
@@ -166,8 +166,8 @@ static int idle(struct evpair *ec, unsigned n, struct wm_err *err)
     for (unsigned i = 0; i < n; i++) {
         for (int k = 0; k < 2; k++) {
             const struct wm_endpoint *ep = ec[i].s[k].ep;
-            if (ep->fault) {
-                wm_err_set(err, "connection %u: %s", i + 1, ep->fault_msg.msg);
+            if (wm_ep_faulted(ep)) {
+                wm_err_set(err, "connection %u: %s", i + 1, wm_ep_fault_msg(ep));
                 return -1;
             }
         }
@@ -178,12 +178,12 @@ static int idle(struct evpair *ec, unsigned n, struct wm_err *err)
     for (unsigned i = 0; i < n; i++) {
         for (int k = 0; k < 2; k++) {
             struct wm_endpoint *ep = ec[i].s[k].ep, *peer = ec[i].s[!k].ep;
-            if (!ep->hung || ep->closed)
+            if (!wm_ep_hung(ep) || wm_ep_closed(ep))
                 continue;
-            if (!peer->closed && !peer->stalled)
+            if (!wm_ep_closed(peer) && !wm_ep_stalled(peer))
                 wm_ep_timeout(peer);
             else
-                ep->closed = 1;
+                wm_ep_harness_end(ep);
             changed = 1;
         }
     }
@@ -191,7 +191,7 @@ static int idle(struct evpair *ec, unsigned n, struct wm_err *err)
     for (unsigned i = 0; !changed && i < n; i++) {
         for (int k = 0; k < 2; k++) {
             struct wm_endpoint *ep = ec[i].s[k].ep;
-            if (!ep->closed && ep->role == &wm_script_role) {
+            if (!wm_ep_closed(ep) && ep->role == &wm_script_role) {
                 wm_ep_abandon(ep); /* a script still waiting: the diff will show why */
                 abandoned = 1;
             }

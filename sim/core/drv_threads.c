@@ -265,20 +265,20 @@ static void *side_main(void *arg)
     for (;;) {
         if (flush(me) < 0)
             break;
-        if (ep->closed) {
+        if (wm_ep_closed(ep)) {
             pthread_mutex_lock(&me->tc->mu);
             me->tc->done[me->k] = 1;
             pthread_mutex_unlock(&me->tc->mu);
             shutdown(me->io.fd, SHUT_RDWR);
             break;
         }
-        if (ep->hung) {
+        if (wm_ep_hung(ep)) {
             if (await_end(me) < 0)
                 break;
-            ep->closed = 1; /* the harness ends it: no record, as the simulator does */
+            wm_ep_harness_end(ep); /* the harness ends it: no record, as the simulator does */
             continue;
         }
-        if (ep->out_shut && !me->half_done) { /* a half-close: it reads on */
+        if (wm_ep_half_closed(ep) && !me->half_done) { /* a half-close: it reads on */
             pthread_mutex_lock(&me->tc->mu);
             me->tc->sent[me->k]++; /* in flight until the peer reads the end */
             me->tc->half[me->k] = 1;
@@ -407,8 +407,8 @@ join:
     for (unsigned i = 0; i < n; i++) {
         for (int k = 0; k < 2; k++) {
             const struct wm_endpoint *ep = tc[i].s[k].ep;
-            if (ep->fault) {
-                wm_err_set(err, "connection %u: %s", i + 1, ep->fault_msg.msg);
+            if (wm_ep_faulted(ep)) {
+                wm_err_set(err, "connection %u: %s", i + 1, wm_ep_fault_msg(ep));
                 goto out;
             }
         }

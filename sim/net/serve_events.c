@@ -119,11 +119,11 @@ static void pump(struct evsconn *e)
     for (;;) {
         int moved = wm_sockep_feed(&c->io);
         size_t before = wm_ep_pending(&c->ep);
-        if (before && !c->io.peer_gone && !c->ep.fault) {
+        if (before && !c->io.peer_gone && !wm_ep_faulted(&c->ep)) {
             do_write(e);
             moved |= wm_ep_pending(&c->ep) < before;
         }
-        if (!moved || c->ep.fault || wm_inbuf_left(&c->io.in) == 0)
+        if (!moved || wm_ep_faulted(&c->ep) || wm_inbuf_left(&c->io.in) == 0)
             return;
     }
 }
@@ -141,9 +141,9 @@ static void settle(struct evsconn *e)
         }
         if (c->io.peer_gone)
             wm_ep_discard(&c->ep); /* nobody will read it */
-        if (c->io.eof_done && !c->ep.closed)
+        if (c->io.eof_done && !wm_ep_closed(&c->ep))
             wm_ep_abandon(&c->ep); /* a session open after the end: nothing can come */
-        if (c->ep.closed && wm_ep_pending(&c->ep) == 0) {
+        if (wm_ep_closed(&c->ep) && wm_ep_pending(&c->ep) == 0) {
             if (c->io.eof_done || c->io.peer_gone) {
                 conn_close(e);
                 return;

@@ -128,11 +128,11 @@ static void serve_conn(struct thsconn *t)
     for (;;) {
         if (flush(t) < 0 || wm_sconn_check_fault(c))
             return;
-        if (ep->hung) {
+        if (wm_ep_hung(ep)) {
             hang(t);
             return;
         }
-        if (ep->closed) {
+        if (wm_ep_closed(ep)) {
             if (!c->io.eof_done && !c->io.peer_gone)
                 linger(t);
             return;
