@@ -3,6 +3,14 @@
 
 #include <sys/resource.h>
 
+unsigned wm_fd_limit_now(unsigned cap)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > cap)
+        return cap;
+    return (unsigned)rl.rlim_cur;
+}
+
 enum wm_fd_raise wm_fd_raise(uint64_t want, int partial, struct wm_fd_limits *got)
 {
     struct rlimit rl;

@@ -30,6 +30,10 @@ struct wm_fd_limits {
  * the hard limit if partial, else leaves it. */
 enum wm_fd_raise wm_fd_raise(uint64_t want, int partial, struct wm_fd_limits *got);
 
+/* The soft limit now: every descriptor the process can open is below it;
+ * cap when it is unknown, infinite or above cap. */
+unsigned wm_fd_limit_now(unsigned cap);
+
 /* Makes at least want descriptors openable: 0, or -1 with err naming the
  * limits and how to raise them (what is the subject of the message, e.g.
  * "a run of 600 connections"). */
