@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fdflags.h"
 #include "net.h"
 
 struct bconn {
@@ -58,7 +59,7 @@ int main(int argc, char **argv)
         return 2;
     }
     for (int i = 0; i < n; i++) {
-        if ((c[i].fd = wm_net_connect(argv[1], &err)) < 0 || wm_net_set_flags(c[i].fd, 1) < 0) {
+        if ((c[i].fd = wm_net_connect(argv[1], &err)) < 0 || wm_fd_flags(c[i].fd, 1) < 0) {
             fprintf(stderr, "bare_load: %s\n", err.msg);
             return 1;
         }

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "fdflags.h"
 #include "net.h"
 
 #define MAX_CONNS 65536
@@ -98,7 +99,7 @@ int main(int argc, char **argv)
     struct wm_err err;
     int lfd = wm_net_listen(argc > 1 ? argv[1] : "127.0.0.1:0", 1024, &err);
     int ep = epoll_create1(0);
-    if (lfd < 0 || ep < 0 || wm_net_set_flags(lfd, 1) < 0) {
+    if (lfd < 0 || ep < 0 || wm_fd_flags(lfd, 1) < 0) {
         fprintf(stderr, "minserver: %s\n", lfd < 0 ? err.msg : strerror(errno));
         return 1;
     }
@@ -116,7 +117,7 @@ int main(int argc, char **argv)
                 while ((fd = accept(lfd, NULL, NULL)) >= 0) {
                     struct conn *nc = calloc(1, sizeof *nc);
                     struct epoll_event e = {.events = EPOLLIN, .data.ptr = nc};
-                    if (!nc || wm_net_set_flags(fd, 1) < 0 ||
+                    if (!nc || wm_fd_flags(fd, 1) < 0 ||
                         epoll_ctl(ep, EPOLL_CTL_ADD, fd, &e) < 0) {
                         free(nc);
                         close(fd);

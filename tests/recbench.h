@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "conn.h"
+#include "fdflags.h"
 #include "net.h"
 #include "rec_conn.h"
 #include "testutil.h"
@@ -112,7 +113,7 @@ static inline void tcp_pair(int *a, int *b)
     *b = wm_net_accept(lfd);
     ck_assert(*b >= 0);
     close(lfd);
-    ck_assert(wm_net_set_flags(*a, 1) == 0 && wm_net_set_flags(*b, 1) == 0);
+    ck_assert(wm_fd_flags(*a, 1) == 0 && wm_fd_flags(*b, 1) == 0);
 }
 
 /* ---- the proxy between two peers ---- */

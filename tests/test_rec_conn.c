@@ -304,16 +304,16 @@ static int prop_case(uint64_t seed, struct shape_count *sc, int run_check, char 
     sc->too_long += (unsigned)was_long;
     sc->half_closes += (unsigned)was_half;
     if (rc == 0) {
-        struct wm_rec_tx_opts o = {0, 0, PROP_MAX_LINE, WM_DEFAULT_MAX_JOURNAL, WM_PROFILE_STRICT};
-        struct wm_rec_verdict v;
+        struct wm_recd_tx_opts o = {0, 0, PROP_MAX_LINE, WM_DEFAULT_MAX_JOURNAL, WM_PROFILE_STRICT};
+        struct wm_recd_verdict v;
         struct wm_err err;
         char path[64];
         snprintf(path, sizeof path, "/tmp/warmer-recprop-%d.txt", (int)getpid());
         char shape[48];
-        shape_of(b.log, shape); /* wm_rec_write empties the journals */
+        shape_of(b.log, shape); /* wm_recd_write empties the journals */
         FILE *f = fopen(path, "w");
         ck_assert(f);
-        ck_assert_msg(wm_rec_write(f, &o, b.log, 1, &v, &err) == 0, "%s", err.msg);
+        ck_assert_msg(wm_recd_write(f, &o, b.log, 1, &v, &err) == 0, "%s", err.msg);
         fclose(f);
         sc->not_verified += (unsigned)!v.verified;
         if (!v.verified)

@@ -108,15 +108,15 @@ static char *run_text(uint64_t seed, uint32_t conns, const char *const *games)
     return buf;
 }
 
-/* wm_rec_write's text; the file must parse with the header v says. */
-static char *write_rec(const struct wm_rec_tx_opts *o, struct wm_conn_log *logs, uint32_t n,
-                       struct wm_rec_verdict *v)
+/* wm_recd_write's text; the file must parse with the header v says. */
+static char *write_rec(const struct wm_recd_tx_opts *o, struct wm_conn_log *logs, uint32_t n,
+                       struct wm_recd_verdict *v)
 {
     char *buf = NULL, path[128];
     size_t size = 0;
     struct wm_err err;
     FILE *f = open_memstream(&buf, &size);
-    ck_assert_msg(wm_rec_write(f, o, logs, n, v, &err) == 0, "%s", err.msg);
+    ck_assert_msg(wm_recd_write(f, o, logs, n, v, &err) == 0, "%s", err.msg);
     fclose(f);
     snprintf(path, sizeof path, "%s/rec.txt", tmpdir);
     ck_assert(rc_write_file(path, buf, size) == 0);
@@ -129,16 +129,16 @@ static char *write_rec(const struct wm_rec_tx_opts *o, struct wm_conn_log *logs,
     return buf;
 }
 
-static const struct wm_rec_tx_opts seeded = {1, 1234, WM_LINE_MAX_DEFAULT, WM_DEFAULT_MAX_JOURNAL,
+static const struct wm_recd_tx_opts seeded = {1, 1234, WM_LINE_MAX_DEFAULT, WM_DEFAULT_MAX_JOURNAL,
                                              WM_PROFILE_STRICT};
-static const struct wm_rec_tx_opts unseeded = {0, 0, WM_LINE_MAX_DEFAULT, WM_DEFAULT_MAX_JOURNAL,
+static const struct wm_recd_tx_opts unseeded = {0, 0, WM_LINE_MAX_DEFAULT, WM_DEFAULT_MAX_JOURNAL,
                                                WM_PROFILE_STRICT};
 
 START_TEST(test_infer_book)
 {
     struct wm_conn_log *logs = recorded_run(1234, 1, book_games);
-    struct wm_rec_played p;
-    ck_assert_int_eq(wm_rec_infer(&logs[0], &p), 0);
+    struct wm_recd_played p;
+    ck_assert_int_eq(wm_recd_infer(&logs[0], &p), 0);
     ck_assert_int_eq(p.regular, 1);
     ck_assert_uint_eq(p.n, 2);
     /* secret = the guess reported Correct, count = the NUMBERs sent */
@@ -146,7 +146,7 @@ START_TEST(test_infer_book)
     ck_assert(p.games[0].g.secret == 3 && p.games[0].g.count == 4);
     ck_assert(p.games[1].known && p.games[1].g.lo == 10 && p.games[1].g.hi == 15);
     ck_assert(p.games[1].g.secret == 12 && p.games[1].g.count == 3);
-    wm_rec_played_free(&p);
+    wm_recd_played_free(&p);
     wm_conn_logs_free(logs, 1);
 }
 END_TEST
@@ -159,13 +159,13 @@ START_TEST(test_infer_unknown_secret)
                                        "C! close", NULL};
     struct wm_conn_log *logs = wm_conn_logs_new(1, WM_DEFAULT_MAX_JOURNAL);
     build(&logs[0], recs);
-    struct wm_rec_played p;
-    ck_assert_int_eq(wm_rec_infer(&logs[0], &p), 0);
+    struct wm_recd_played p;
+    ck_assert_int_eq(wm_recd_infer(&logs[0], &p), 0);
     ck_assert_int_eq(p.regular, 1);
     ck_assert_uint_eq(p.n, 1);
     ck_assert_int_eq(p.games[0].known, 0);
     ck_assert(p.games[0].g.count == 2);
-    wm_rec_played_free(&p);
+    wm_recd_played_free(&p);
     wm_conn_logs_free(logs, 1);
 }
 END_TEST
@@ -174,10 +174,10 @@ static int regular(const char *const *recs)
 {
     struct wm_conn_log *logs = wm_conn_logs_new(1, WM_DEFAULT_MAX_JOURNAL);
     build(&logs[0], recs);
-    struct wm_rec_played p;
-    ck_assert_int_eq(wm_rec_infer(&logs[0], &p), 0);
+    struct wm_recd_played p;
+    ck_assert_int_eq(wm_recd_infer(&logs[0], &p), 0);
     int r = p.regular;
-    wm_rec_played_free(&p);
+    wm_recd_played_free(&p);
     wm_conn_logs_free(logs, 1);
     return r;
 }
@@ -208,7 +208,7 @@ START_TEST(test_book_is_the_run)
     /* Both sides re-run: the file is `warmer run` with the inferred games. */
     static const char *const inferred[] = {"1:5:3:4", "10:15:12:3", NULL};
     struct wm_conn_log *logs = recorded_run(1234, 1, book_games);
-    struct wm_rec_verdict v;
+    struct wm_recd_verdict v;
     char *got = write_rec(&seeded, logs, 1, &v);
     char *want = run_text(1234, 1, inferred);
     ck_assert(v.verified && !v.client_script && !v.server_script);
@@ -222,7 +222,7 @@ END_TEST
 START_TEST(test_no_seed_scripts_the_server)
 {
     struct wm_conn_log *logs = recorded_run(1234, 1, book_games);
-    struct wm_rec_verdict v;
+    struct wm_recd_verdict v;
     char *got = write_rec(&unseeded, logs, 1, &v);
     ck_assert(v.verified && !v.client_script && v.server_script);
     ck_assert_msg(strncmp(got, "# warmer transcript v1\n# seed: 0\n# game: 1:5:3:4\n"
@@ -238,9 +238,9 @@ END_TEST
 START_TEST(test_wrong_seed_scripts_the_server)
 {
     struct wm_conn_log *logs = recorded_run(1234, 1, book_games);
-    struct wm_rec_tx_opts o = seeded;
+    struct wm_recd_tx_opts o = seeded;
     o.seed = 99;
-    struct wm_rec_verdict v;
+    struct wm_recd_verdict v;
     char *got = write_rec(&o, logs, 1, &v);
     ck_assert(v.verified && !v.client_script && v.server_script);
     ck_assert(rc_has_line(got, "# seed: 99"));
@@ -259,7 +259,7 @@ START_TEST(test_bad_bytes_kept)
     static const char *const recs[] = {"C: NUM\x01" "BER", "C: \xff\xfe", "S! close", NULL};
     struct wm_conn_log *logs = wm_conn_logs_new(1, WM_DEFAULT_MAX_JOURNAL);
     build(&logs[0], recs);
-    struct wm_rec_verdict v;
+    struct wm_recd_verdict v;
     char *got = write_rec(&seeded, logs, 1, &v);
     ck_assert(v.verified && v.client_script && v.server_script);
     ck_assert_msg(strstr(got, "\nC: NUM\\x01BER\nC: \\xff\\xfe\nS! close\n") != NULL, "%s", got);
@@ -283,7 +283,7 @@ START_TEST(test_pipelining_reason_is_true)
                                        "S: 4", "S: 1", "C! close", NULL};
     struct wm_conn_log *logs = wm_conn_logs_new(1, WM_DEFAULT_MAX_JOURNAL);
     build(&logs[0], recs);
-    struct wm_rec_verdict v;
+    struct wm_recd_verdict v;
     char *got = write_rec(&seeded, logs, 1, &v);
     ck_assert(v.verified && v.client_script && v.server_script);
     ck_assert_msg(strstr(got, "\n# the server side did not re-run from seed 1234 (it gives the "
@@ -300,9 +300,9 @@ START_TEST(test_connections_differ)
     /* Each connection's server has its own seed, so the games differ: the
      * client is scripted, the games shown as comments, the server re-runs. */
     struct wm_conn_log *logs = recorded_run(21, 3, book_games);
-    struct wm_rec_tx_opts o = seeded;
+    struct wm_recd_tx_opts o = seeded;
     o.seed = 21;
-    struct wm_rec_verdict v;
+    struct wm_recd_verdict v;
     char *got = write_rec(&o, logs, 3, &v);
     ck_assert(v.verified && v.client_script && !v.server_script);
     ck_assert(rc_has_line(got, "# connections: 3"));
@@ -323,7 +323,7 @@ START_TEST(test_unverifiable_written_scripted)
     struct wm_conn_log *logs = wm_conn_logs_new(1, WM_DEFAULT_MAX_JOURNAL);
     ck_assert_int_eq(wm_journal_add(&logs[0].client, WM_REC_CLOSE, 0, "", 0), 0);
     ck_assert_int_eq(wm_journal_add(&logs[0].client, WM_REC_LINE, 0, "4", 1), 0);
-    struct wm_rec_verdict v;
+    struct wm_recd_verdict v;
     char *got = write_rec(&seeded, logs, 1, &v);
     ck_assert(!v.verified && v.client_script && v.server_script);
     ck_assert_msg(strstr(got, "\n# NOT VERIFIED: ") != NULL, "%s", got);
@@ -394,15 +394,15 @@ START_TEST(test_many_games_bounded_comments)
         wm_journal_add(&logs[0].client, WM_REC_LINE, 0, "PARAMS 0 -1", 11);
     }
     wm_journal_add(&logs[0].client, WM_REC_CLOSE, 0, "", 0);
-    struct wm_rec_tx_opts o = seeded;
+    struct wm_recd_tx_opts o = seeded;
     o.max_line = 1; /* the smallest transcript line bound */
-    struct wm_rec_verdict v;
+    struct wm_recd_verdict v;
     char *got = write_rec(&o, logs, 1, &v);
     ck_assert(v.verified && v.client_script);
     size_t played = 0;
     for (const char *p = got; (p = strstr(p, "# played on connection 1:")) != NULL; p++)
         played++;
-    ck_assert_uint_eq(played, WM_REC_GAME_LINES + 1);
+    ck_assert_uint_eq(played, WM_RECD_GAME_LINES + 1);
     ck_assert(rc_has_line(got, "# played on connection 1: and 6 games more"));
     free(got);
     wm_conn_logs_free(logs, 1);

@@ -122,7 +122,7 @@ START_TEST(sockep_gives_the_endpoint_a_reset)
     ck_assert_int_eq(wm_sockep_interest(&s), WM_EL_READ);
     reset_close(fd[1], fd[0]);
     ck_io(wm_sockep_read(&s), WM_IO_RESET);
-    ck_assert(s.eof_done && ep.closed);
+    ck_assert(s.eof_done && wm_ep_closed(&ep));
     const struct wm_rec *last = &j.recs[j.n - 1];
     ck_assert_int_eq(last->kind, WM_REC_ERROR);
     const char *want = WM_RESET_TEXT " while the client awaited a guess (game 1, guess 1)";

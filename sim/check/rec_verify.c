@@ -172,7 +172,7 @@ struct csrc {
     int failed;
 };
 
-static int cursor_next(void *ctx, struct wm_rec_item *it)
+static int cursor_next(void *ctx, struct wm_recd_item *it)
 {
     struct csrc *s = ctx;
     struct wm_tx_item x;
@@ -180,7 +180,7 @@ static int cursor_next(void *ctx, struct wm_rec_item *it)
     int rc;
     while ((rc = wm_txc_next(s->c, &x, &err)) > 0)
         if (x.side == s->side) {
-            *it = (struct wm_rec_item){x.kind, x.text, x.len};
+            *it = (struct wm_recd_item){x.kind, x.text, x.len};
             return 1;
         }
     s->failed |= rc < 0;
@@ -188,13 +188,13 @@ static int cursor_next(void *ctx, struct wm_rec_item *it)
 }
 
 /* Each connection's games, read from the recording. 0, or -1 with err. */
-static int infer_all(const struct indexed *x, struct wm_rec_played *p, uint32_t n,
+static int infer_all(const struct indexed *x, struct wm_recd_played *p, uint32_t n,
                      struct wm_err *err)
 {
     for (uint32_t i = 0; i < n; i++) {
         struct csrc c = {wm_txc_open(&x->ix, i), 'C', 0}, s = {wm_txc_open(&x->ix, i), 'S', 0};
-        struct wm_rec_src cs = {cursor_next, &c}, ss = {cursor_next, &s};
-        int rc = c.c && s.c ? wm_rec_infer_from(&cs, &ss, &p[i]) : -1;
+        struct wm_recd_src cs = {cursor_next, &c}, ss = {cursor_next, &s};
+        int rc = c.c && s.c ? wm_recd_infer_from(&cs, &ss, &p[i]) : -1;
         wm_txc_close(c.c);
         wm_txc_close(s.c);
         if (rc < 0 || c.failed || s.failed) {
@@ -366,18 +366,18 @@ static void server_reason(const struct wm_cfg *cfg, const struct wm_rsp *sp, siz
     indexed_close(&x);
 }
 
-int wm_rec_finish(FILE *out, const struct wm_rec_tx_opts *o, const struct wm_rsp *sp,
-                  struct wm_rec_verdict *v, struct wm_err *err)
+int wm_recd_finish(FILE *out, const struct wm_recd_tx_opts *o, const struct wm_rsp *sp,
+                   struct wm_recd_verdict *v, struct wm_err *err)
 {
     uint32_t n = wm_rsp_conns(sp);
-    struct wm_rec_played *p = calloc(n, sizeof *p);
+    struct wm_recd_played *p = calloc(n, sizeof *p);
     struct wm_cfg cfg;
     struct indexed x = {0};
     char *hung = NULL; /* the re-run's records, when only its server's hangs differ */
     size_t hung_len = 0;
     int rc = -1;
     wm_cfg_init(&cfg);
-    *v = (struct wm_rec_verdict){0};
+    *v = (struct wm_recd_verdict){0};
     if (!p) {
         wm_err_set(err, "out of memory");
         goto out;
@@ -392,7 +392,7 @@ int wm_rec_finish(FILE *out, const struct wm_rec_tx_opts *o, const struct wm_rsp
     indexed_close(&x);
     x = (struct indexed){0};
     int seed_ok = o->have_seed && o->seed <= UINT64_MAX - (n - 1);
-    int games_ok = wm_rec_same_known_games(p, n);
+    int games_ok = wm_recd_same_known_games(p, n);
     for (size_t k = 0; games_ok && k < p[0].n; k++)
         games_ok = wm_cfg_add_game(&cfg, &p[0].games[k].g, err) == 0;
     if (!games_ok)
@@ -420,7 +420,7 @@ int wm_rec_finish(FILE *out, const struct wm_rec_tx_opts *o, const struct wm_rsp
     char server_why[256] = "";
     if (seed_ok && cfg.server_script)
         server_reason(&cfg, sp, o->max_journal, server_why, sizeof server_why);
-    wm_rec_write_head(out, &cfg, o, p, seed_ok, v->verified, server_why);
+    wm_recd_write_head(out, &cfg, o, p, seed_ok, v->verified, server_why);
     if (hung)
         rc = fwrite(hung, 1, hung_len, out) == hung_len ? 0 : -1;
     else
@@ -431,14 +431,14 @@ out:
     free(hung);
     indexed_close(&x);
     for (uint32_t i = 0; p && i < n; i++)
-        wm_rec_played_free(&p[i]);
+        wm_recd_played_free(&p[i]);
     free(p);
     wm_cfg_free(&cfg);
     return rc;
 }
 
-int wm_rec_write(FILE *out, const struct wm_rec_tx_opts *o, struct wm_conn_log *logs, uint32_t n,
-                 struct wm_rec_verdict *v, struct wm_err *err)
+int wm_recd_write(FILE *out, const struct wm_recd_tx_opts *o, struct wm_conn_log *logs, uint32_t n,
+                  struct wm_recd_verdict *v, struct wm_err *err)
 {
     struct wm_rsp *sp = wm_rsp_new();
     int rc = sp ? 0 : -1;
@@ -448,7 +448,7 @@ int wm_rec_write(FILE *out, const struct wm_rec_tx_opts *o, struct wm_conn_log *
     for (uint32_t i = 0; rc == 0 && i < n; i++)
         rc = wm_rsp_settle(sp, i, &logs[i], UINT64_MAX, sure, err);
     if (rc == 0)
-        rc = wm_rec_finish(out, o, sp, v, err);
+        rc = wm_recd_finish(out, o, sp, v, err);
     wm_rsp_free(sp);
     return rc;
 }

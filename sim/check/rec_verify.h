@@ -20,12 +20,12 @@
  * header that reproduces them; if none does, both scripts (v->verified 0).
  * -1 with err if the spool cannot be read or written again, or out of
  * memory. */
-int wm_rec_finish(FILE *out, const struct wm_rec_tx_opts *o, const struct wm_rsp *sp,
-                  struct wm_rec_verdict *v, struct wm_err *err);
+int wm_recd_finish(FILE *out, const struct wm_recd_tx_opts *o, const struct wm_rsp *sp,
+                   struct wm_recd_verdict *v, struct wm_err *err);
 
 /* The same from n connections' journals (n >= 1; tests): they are
  * settled into a spool, and left empty. */
-int wm_rec_write(FILE *out, const struct wm_rec_tx_opts *o, struct wm_conn_log *logs, uint32_t n,
-                 struct wm_rec_verdict *v, struct wm_err *err);
+int wm_recd_write(FILE *out, const struct wm_recd_tx_opts *o, struct wm_conn_log *logs, uint32_t n,
+                  struct wm_recd_verdict *v, struct wm_err *err);
 
 #endif

@@ -1,10 +1,10 @@
 /* warmer load: a load generator for a live server (load.h). */
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "fdlimit.h"
 #include "live.h"
 #include "load.h"
 #include "msg.h"
@@ -126,27 +126,25 @@ static int load_opt(struct wm_args *a, void *ctx, const struct wm_optval *v)
  * needed, or a usage error saying the hard limit and how to raise it. */
 static int fd_room(struct wm_args *a, unsigned conns)
 {
-    struct rlimit rl;
-    rlim_t want = (rlim_t)conns + WM_LOAD_FD_SLACK;
-    if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
+    uint64_t want = (uint64_t)conns + WM_LOAD_FD_SLACK;
+    struct wm_fd_limits l;
+    switch (wm_fd_raise(want, 0, &l)) {
+    case WM_FD_RAISED:
         return 0;
-    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want) {
+    case WM_FD_HARD_LOW:
         wm_usage_error(a, "--connections %u needs %llu open files, but the hard limit "
                        "(RLIMIT_NOFILE) is %llu: raise it (ulimit -Hn %llu as root, LimitNOFILE= "
                        "under systemd) or use at most %llu connections", conns,
-                       (unsigned long long)want, (unsigned long long)rl.rlim_max,
+                       (unsigned long long)want, (unsigned long long)l.max,
                        (unsigned long long)want,
-                       (unsigned long long)(rl.rlim_max > WM_LOAD_FD_SLACK
-                                                ? rl.rlim_max - WM_LOAD_FD_SLACK : 0));
+                       (unsigned long long)(l.max > WM_LOAD_FD_SLACK ? l.max - WM_LOAD_FD_SLACK : 0));
         return -1;
+    case WM_FD_SET_FAILED:
+        break;
     }
-    rl.rlim_cur = want;
-    if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
-        wm_usage_error(a, "--connections %u needs %llu open files; raising the limit failed",
-                       conns, (unsigned long long)want);
-        return -1;
-    }
-    return 0;
+    wm_usage_error(a, "--connections %u needs %llu open files; raising the limit failed",
+                   conns, (unsigned long long)want);
+    return -1;
 }
 
 int wm_cmd_load(struct wm_args *a)

@@ -79,8 +79,8 @@ static const struct wm_opt record_opts[] = {{"listen", 1, REC_LISTEN},
 
 struct rec_args {
     const char *listen;
-    struct wm_rec_opts o;
-    struct wm_rec_tx_opts tx;
+    struct wm_recd_opts o;
+    struct wm_recd_tx_opts tx;
     struct wm_cfg cfg; /* --seed, --profile, --max-line */
     struct wm_run_args run;
 };
@@ -106,7 +106,7 @@ static int record_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
         r->o.connections = (uint32_t)n;
         return 0;
     case REC_MAX_CONNECTIONS:
-        if (wm_opt_range(a, o, 1, WM_REC_MAX_CONNECTIONS, &n) < 0)
+        if (wm_opt_range(a, o, 1, WM_RECD_MAX_CONNECTIONS, &n) < 0)
             return -1;
         r->o.max_conns = (unsigned)n;
         return 0;
@@ -116,7 +116,7 @@ static int record_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
         r->o.max_journal = (size_t)n;
         return 0;
     case REC_CLOSE_WAIT:
-        if (wm_opt_seconds_in(a, o, 1, WM_REC_MAX_CLOSE_WAIT_MS, &ms) < 0)
+        if (wm_opt_seconds_in(a, o, 1, WM_RECD_MAX_CLOSE_WAIT_MS, &ms) < 0)
             return -1;
         r->o.close_wait_ms = (unsigned)ms;
         return 0;
@@ -134,11 +134,11 @@ static const char *signame(int signo)
 
 int wm_cmd_record(struct wm_args *a)
 {
-    struct rec_args r = {.o = {.connections = 1, .max_conns = WM_REC_DEFAULT_MAX_CONNECTIONS,
+    struct rec_args r = {.o = {.connections = 1, .max_conns = WM_RECD_DEFAULT_MAX_CONNECTIONS,
                                .max_line = WM_LINE_MAX_DEFAULT,
                                .max_journal = WM_DEFAULT_MAX_JOURNAL,
-                               .close_wait_ms = WM_REC_DEFAULT_CLOSE_WAIT_MS,
-                               .connect_timeout_ms = WM_REC_DEFAULT_CONNECT_TIMEOUT_MS}};
+                               .close_wait_ms = WM_RECD_DEFAULT_CLOSE_WAIT_MS,
+                               .connect_timeout_ms = WM_RECD_DEFAULT_CONNECT_TIMEOUT_MS}};
     static const struct wm_cmd_spec spec = {record_help, record_opts, 0};
     struct wm_err err;
     wm_cfg_init(&r.cfg);
@@ -177,7 +177,7 @@ int wm_cmd_record(struct wm_args *a)
     fprintf(stderr, "record: listening on %s\n", name);
     fflush(stderr);
 
-    struct wm_rec_out out = {0};
+    struct wm_recd_out out = {0};
     int ran = wm_record(lfd, sigfd, &r.o, &out, &err);
     close(lfd);
     int rc = WM_EXIT_OK;
@@ -189,14 +189,14 @@ int wm_cmd_record(struct wm_args *a)
         fprintf(stderr, "%s: stopped by %s: %u open connection%s cut\n", a->cmd,
                 signame(out.signo), out.cut, out.cut == 1 ? "" : "s");
     uint32_t n = out.n;
-    struct wm_rec_verdict v = {0};
+    struct wm_recd_verdict v = {0};
     if (n == 0) {
         fprintf(stderr, "%s: no connection was recorded; nothing written\n", a->cmd);
         rc = WM_EXIT_FAIL;
     } else if (out.spool_failed) { /* the disk, not the peers */
         fprintf(stderr, "%s: %s; nothing written\n", a->cmd, out.spool_err.msg);
         rc = WM_EXIT_ENV;
-    } else if (wm_rec_finish(stdout, &r.tx, out.spool, &v, &err) < 0) {
+    } else if (wm_recd_finish(stdout, &r.tx, out.spool, &v, &err) < 0) {
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
         rc = WM_EXIT_FAIL;
     } else {
@@ -211,7 +211,7 @@ int wm_cmd_record(struct wm_args *a)
     }
     if (out.failed)
         rc = WM_EXIT_FAIL;
-    wm_rec_out_free(&out);
+    wm_recd_out_free(&out);
     wm_sig_restore(); /* after the output: a second signal cannot cut it */
     return rc;
 }

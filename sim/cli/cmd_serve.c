@@ -3,10 +3,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "fdlimit.h"
 #include "net.h"
 #include "serve.h"
 
@@ -57,18 +57,11 @@ static const char serve_help[] =
 /* Makes room for max_conns descriptors if the hard limit allows; a note if not. */
 static void raise_fd_limit(unsigned max_conns)
 {
-    struct rlimit rl;
-    rlim_t want = (rlim_t)max_conns + 32;
-    if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
-        return;
-    rlim_t old = rl.rlim_cur;
-    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
-    if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
-        rl.rlim_cur = old;
-    if (rl.rlim_cur < want)
+    struct wm_fd_limits l;
+    if (wm_fd_raise((uint64_t)max_conns + WM_FD_SPARE, 1, &l) != WM_FD_RAISED)
         fprintf(stderr, "warmer serve: note: the open-file limit (%llu) is below "
-                "--max-connections %u + 32; connections past it are refused\n",
-                (unsigned long long)rl.rlim_cur, max_conns);
+                "--max-connections %u + %d; connections past it are refused\n",
+                (unsigned long long)l.cur, max_conns, WM_FD_SPARE);
 }
 
 enum {

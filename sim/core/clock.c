@@ -1,6 +1,7 @@
 /* The monotonic clock (clock.h). */
 #include "clock.h"
 
+#include <errno.h>
 #include <time.h>
 
 uint64_t wm_clock_ns(void)
@@ -13,4 +14,11 @@ uint64_t wm_clock_ns(void)
 int64_t wm_clock_ms(void)
 {
     return (int64_t)(wm_clock_ns() / 1000000u);
+}
+
+void wm_sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
 }

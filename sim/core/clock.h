@@ -1,5 +1,8 @@
-/* The monotonic clock, read in one place: the event loop's timers, serve's
- * lingering and idle waits, load's latencies. Never in compared output. */
+/* The monotonic clock and sleeping, in one place: the event loop's timers,
+ * serve's lingering and idle waits, load's latencies, the console's grace,
+ * sig.c's second-signal window, the port pool's seed, child polling. Never in
+ * compared output. Reading the clock only calls clock_gettime, which is
+ * async-signal-safe: a signal handler may call wm_clock_ms. */
 #ifndef WM_CLOCK_H
 #define WM_CLOCK_H
 
@@ -9,5 +12,7 @@
 int64_t wm_clock_ms(void);
 /* Nanoseconds on CLOCK_MONOTONIC. */
 uint64_t wm_clock_ns(void);
+/* Sleeps ms milliseconds (resumed after EINTR). */
+void wm_sleep_ms(int ms);
 
 #endif

@@ -80,11 +80,11 @@ void wm_conn_free(struct wm_conn *c)
 
 static const char *ep_state(const struct wm_endpoint *ep)
 {
-    if (ep->fault)
-        return ep->fault_msg.msg;
-    if (ep->closed)
+    if (wm_ep_faulted(ep))
+        return wm_ep_fault_msg(ep);
+    if (wm_ep_closed(ep))
         return wm_ep_pending(ep) ? "closed, bytes unsent" : "closed";
-    if (ep->hung)
+    if (wm_ep_hung(ep))
         return "hung";
     if (wm_ep_pending(ep))
         return "open, bytes waiting to be written";

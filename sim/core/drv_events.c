@@ -11,7 +11,6 @@
 #include "drivers.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include <unistd.h>
 
 #include "evloop.h"
+#include "fdflags.h"
 #include "sock_ep.h"
 
 #define STR_(x) #x
@@ -31,11 +31,11 @@ struct erun;
 struct eside {
     struct wm_sockep io; /* its endpoint, socket, input buffer and counts */
     struct wm_endpoint *ep; /* io.ep */
-    struct econn *conn;
+    struct evpair *conn;
     int shut_done, half_done;
 };
 
-struct econn {
+struct evpair {
     struct erun *run;
     struct wm_conn *c;
     struct eside s[2]; /* 0 client, 1 server */
@@ -77,7 +77,7 @@ static int interest(struct eside *me)
 }
 
 /* Does what needs no readiness until nothing changes, then sets interests. */
-static void settle(struct econn *ec)
+static void settle(struct evpair *ec)
 {
     int moved;
     do {
@@ -91,12 +91,12 @@ static void settle(struct econn *ec)
                 wm_ep_discard(me->ep); /* nobody will read it */
                 moved = 1;
             }
-            if (me->ep->closed && wm_ep_pending(me->ep) == 0) {
+            if (wm_ep_closed(me->ep) && wm_ep_pending(me->ep) == 0) {
                 shutdown(me->io.fd, SHUT_RDWR);
                 me->shut_done = 1;
                 wm_el_del(ec->run->el, me->io.fd);
                 moved = 1;
-            } else if (me->ep->out_shut && !me->half_done && wm_ep_pending(me->ep) == 0) {
+            } else if (wm_ep_half_closed(me->ep) && !me->half_done && wm_ep_pending(me->ep) == 0) {
                 shutdown(me->io.fd, SHUT_WR); /* a half-close: it reads on */
                 me->half_done = 1;
                 moved = 1;
@@ -136,7 +136,7 @@ static void on_ready(struct wm_evloop *el, int fd, int ready, void *ud)
     settle(me->conn);
 }
 
-static int open_pair(struct econn *ec, struct wm_err *err)
+static int open_pair(struct evpair *ec, struct wm_err *err)
 {
     int fd[2];
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, fd) < 0) {
@@ -146,9 +146,7 @@ static int open_pair(struct econn *ec, struct wm_err *err)
     ec->s[0].io.fd = fd[0];
     ec->s[1].io.fd = fd[1];
     for (int k = 0; k < 2; k++) {
-        int fl = fcntl(fd[k], F_GETFL);
-        if (fl < 0 || fcntl(fd[k], F_SETFL, fl | O_NONBLOCK) < 0 ||
-            fcntl(fd[k], F_SETFD, FD_CLOEXEC) < 0) {
+        if (wm_fd_flags(fd[k], 1) < 0) {
             wm_err_set(err, "connection %u: fcntl: %s", ec->c->index + 1, strerror(errno));
             return -1;
         }
@@ -156,20 +154,20 @@ static int open_pair(struct econn *ec, struct wm_err *err)
     return 0;
 }
 
-static int finished(const struct econn *ec)
+static int finished(const struct evpair *ec)
 {
     return ec->s[0].shut_done && ec->s[1].shut_done;
 }
 
 /* The loop went idle: 1 all done, 0 hangs resolved or scripts abandoned
  * (run again), -1 stuck. */
-static int idle(struct econn *ec, unsigned n, struct wm_err *err)
+static int idle(struct evpair *ec, unsigned n, struct wm_err *err)
 {
     for (unsigned i = 0; i < n; i++) {
         for (int k = 0; k < 2; k++) {
             const struct wm_endpoint *ep = ec[i].s[k].ep;
-            if (ep->fault) {
-                wm_err_set(err, "connection %u: %s", i + 1, ep->fault_msg.msg);
+            if (wm_ep_faulted(ep)) {
+                wm_err_set(err, "connection %u: %s", i + 1, wm_ep_fault_msg(ep));
                 return -1;
             }
         }
@@ -180,12 +178,12 @@ static int idle(struct econn *ec, unsigned n, struct wm_err *err)
     for (unsigned i = 0; i < n; i++) {
         for (int k = 0; k < 2; k++) {
             struct wm_endpoint *ep = ec[i].s[k].ep, *peer = ec[i].s[!k].ep;
-            if (!ep->hung || ep->closed)
+            if (!wm_ep_hung(ep) || wm_ep_closed(ep))
                 continue;
-            if (!peer->closed && !peer->stalled)
+            if (!wm_ep_closed(peer) && !wm_ep_stalled(peer))
                 wm_ep_timeout(peer);
             else
-                ep->closed = 1;
+                wm_ep_harness_end(ep);
             changed = 1;
         }
     }
@@ -193,7 +191,7 @@ static int idle(struct econn *ec, unsigned n, struct wm_err *err)
     for (unsigned i = 0; !changed && i < n; i++) {
         for (int k = 0; k < 2; k++) {
             struct wm_endpoint *ep = ec[i].s[k].ep;
-            if (!ep->closed && ep->role == &wm_script_role) {
+            if (!wm_ep_closed(ep) && ep->role == &wm_script_role) {
                 wm_ep_abandon(ep); /* a script still waiting: the diff will show why */
                 abandoned = 1;
             }
@@ -215,7 +213,7 @@ static int idle(struct econn *ec, unsigned n, struct wm_err *err)
     return 1;
 }
 
-static void describe_first_unfinished(struct econn *ec, unsigned n, const char *why,
+static void describe_first_unfinished(struct evpair *ec, unsigned n, const char *why,
                                       struct wm_err *err)
 {
     for (unsigned i = 0; i < n; i++) {
@@ -234,7 +232,7 @@ int wm_events_run(struct wm_conn *conns, unsigned n, struct wm_err *err)
     if (n == 0)
         return 0;
     struct erun run = {.err = err};
-    struct econn *ec = calloc(n, sizeof *ec);
+    struct evpair *ec = calloc(n, sizeof *ec);
     int rc = -1;
     run.el = wm_el_new(2 * n, 0);
     if (!ec || !run.el) {

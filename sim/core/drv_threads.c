@@ -12,11 +12,12 @@
  * byte in flight is that point; the side that sees it decides for both.
  * SO_RCVTIMEO makes a blocked recv look up every tick to learn what was
  * decided (or that the run failed); SO_SNDTIMEO bounds a blocked send. */
+#include "clock.h"
 #include "drivers.h"
+#include "fdflags.h"
 #include "sock_ep.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -34,10 +35,10 @@ struct trun {
     struct wm_err *err;
 };
 
-struct tconn;
+struct thpair;
 
 struct tside {
-    struct tconn *tc;
+    struct thpair *tc;
     struct wm_endpoint *ep;
     int k; /* 0 client, 1 server */
     struct wm_sockep io; /* its socket and what it read but the endpoint did not take */
@@ -46,7 +47,7 @@ struct tside {
     int half_done; /* its writing half is shut (a script's half-close) */
 };
 
-struct tconn {
+struct thpair {
     struct trun *run;
     struct wm_conn *c;
     struct tside s[2];
@@ -94,7 +95,7 @@ static int stopped(struct trun *run)
  * the peer's stuck check. -1 if the run failed. */
 static int flush(struct tside *me)
 {
-    struct tconn *tc = me->tc;
+    struct thpair *tc = me->tc;
     while (wm_ep_pending(me->ep) > 0) {
         size_t put;
         /* The peer gone (EOF, RESET): nobody will read this, nor what a
@@ -123,7 +124,7 @@ static int flush(struct tside *me)
  * is on its way to a side that reads. There, as sim.c's resolve_stalls
  * does, a hung side's open peer times out, and a hung side whose peer is
  * gone (or hung too) is ended; scripts are never abandoned before that. */
-static void resolve_hang(struct tconn *tc)
+static void resolve_hang(struct thpair *tc)
 {
     for (int j = 0; j < 2; j++) {
         if (!tc->idle[j] && !tc->done[j])
@@ -145,7 +146,7 @@ static void resolve_hang(struct tconn *tc)
  * and no byte is in flight, nothing can ever arrive: mark the scripted
  * sides to abandon themselves, as the simulator does. 1 if stuck with no
  * script to abandon (what then names the connection). */
-static int check_stuck(struct tconn *tc, int k, char *what, size_t size)
+static int check_stuck(struct thpair *tc, int k, char *what, size_t size)
 {
     tc->idle[k] = 1;
     if (tc->hung[0] || tc->hung[1]) {
@@ -171,7 +172,7 @@ enum wait_rc { GOT_BYTES, GOT_END, ABANDONED, TIMED_OUT, FAILED };
  * decision to abandon this side, or the end of the run. */
 static enum wait_rc await_input(struct tside *me, enum wm_io *end)
 {
-    struct tconn *tc = me->tc;
+    struct thpair *tc = me->tc;
     char what[WM_ERR_MAX];
     long waited_ms = 0;
     for (;;) {
@@ -241,8 +242,7 @@ static enum wait_rc await_input(struct tside *me, enum wm_io *end)
  * connection is still and its peer gone (resolve_hang). -1 if the run failed. */
 static int await_end(struct tside *me)
 {
-    struct tconn *tc = me->tc;
-    const struct timespec nap = {0, WM_THREADS_HANG_NAP_MS * 1000000L};
+    struct thpair *tc = me->tc;
     for (;;) {
         pthread_mutex_lock(&tc->mu);
         tc->hung[me->k] = tc->idle[me->k] = 1;
@@ -253,7 +253,7 @@ static int await_end(struct tside *me)
             return 0;
         if (stopped(tc->run))
             return -1;
-        nanosleep(&nap, NULL);
+        wm_sleep_ms(WM_THREADS_HANG_NAP_MS);
     }
 }
 
@@ -265,20 +265,20 @@ static void *side_main(void *arg)
     for (;;) {
         if (flush(me) < 0)
             break;
-        if (ep->closed) {
+        if (wm_ep_closed(ep)) {
             pthread_mutex_lock(&me->tc->mu);
             me->tc->done[me->k] = 1;
             pthread_mutex_unlock(&me->tc->mu);
             shutdown(me->io.fd, SHUT_RDWR);
             break;
         }
-        if (ep->hung) {
+        if (wm_ep_hung(ep)) {
             if (await_end(me) < 0)
                 break;
-            ep->closed = 1; /* the harness ends it: no record, as the simulator does */
+            wm_ep_harness_end(ep); /* the harness ends it: no record, as the simulator does */
             continue;
         }
-        if (ep->out_shut && !me->half_done) { /* a half-close: it reads on */
+        if (wm_ep_half_closed(ep) && !me->half_done) { /* a half-close: it reads on */
             pthread_mutex_lock(&me->tc->mu);
             me->tc->sent[me->k]++; /* in flight until the peer reads the end */
             me->tc->half[me->k] = 1;
@@ -318,7 +318,7 @@ static void *side_main(void *arg)
     return NULL;
 }
 
-static int open_pair(struct tconn *tc, struct wm_err *err)
+static int open_pair(struct thpair *tc, struct wm_err *err)
 {
     int fd[2];
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, fd) < 0) {
@@ -332,7 +332,7 @@ static int open_pair(struct tconn *tc, struct wm_err *err)
     for (int k = 0; k < 2; k++) {
         if (setsockopt(fd[k], SOL_SOCKET, SO_RCVTIMEO, &tick, sizeof tick) < 0 ||
             setsockopt(fd[k], SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit) < 0 ||
-            fcntl(fd[k], F_SETFD, FD_CLOEXEC) < 0) {
+            wm_fd_cloexec(fd[k]) < 0) {
             wm_err_set(err, "connection %u: socket options: %s", tc->c->index + 1, strerror(errno));
             return -1;
         }
@@ -351,7 +351,7 @@ int wm_threads_run(struct wm_conn *conns, unsigned n, struct wm_err *err)
     if (n == 0)
         return 0;
     struct trun run = {.err = err};
-    struct tconn *tc = calloc(n, sizeof *tc);
+    struct thpair *tc = calloc(n, sizeof *tc);
     int rc = -1, run_mu_ok = 0, attr_ok = 0;
     pthread_attr_t attr;
     if (!tc) {
@@ -407,8 +407,8 @@ join:
     for (unsigned i = 0; i < n; i++) {
         for (int k = 0; k < 2; k++) {
             const struct wm_endpoint *ep = tc[i].s[k].ep;
-            if (ep->fault) {
-                wm_err_set(err, "connection %u: %s", i + 1, ep->fault_msg.msg);
+            if (wm_ep_faulted(ep)) {
+                wm_err_set(err, "connection %u: %s", i + 1, wm_ep_fault_msg(ep));
                 goto out;
             }
         }

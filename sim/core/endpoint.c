@@ -375,3 +375,9 @@ uint64_t wm_ep_items_seen(const struct wm_endpoint *ep)
 {
     return ep->framer.lines + (uint64_t)wm_framer_mid_line(&ep->framer) + (uint64_t)ep->peer_eof;
 }
+
+void wm_ep_harness_end(struct wm_endpoint *ep)
+{
+    assert(ep->stalled); /* hung is stalled too: a live side ends by its session */
+    ep->closed = 1;
+}

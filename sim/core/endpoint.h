@@ -42,6 +42,52 @@ struct wm_endpoint {
     int hung;
 };
 
+/* The endpoint's state, for drivers, roles and verdicts: read through these
+ * named queries, never its flags (they are endpoint.c's). */
+/* The session ended: what is pending still goes out, then the close. */
+static inline int wm_ep_closed(const struct wm_endpoint *ep)
+{
+    return ep->closed;
+}
+/* Half-closed: its write side is shut once the pending bytes are out; it
+ * reads on. */
+static inline int wm_ep_half_closed(const struct wm_endpoint *ep)
+{
+    return ep->out_shut;
+}
+/* Stalled by a fault: it neither reads nor writes any more. */
+static inline int wm_ep_stalled(const struct wm_endpoint *ep)
+{
+    return ep->stalled;
+}
+/* Hung (also stalled): only its driver ends it, with wm_ep_harness_end. */
+static inline int wm_ep_hung(const struct wm_endpoint *ep)
+{
+    return ep->hung;
+}
+/* The peer's end of stream (or reset) was fed. */
+static inline int wm_ep_peer_ended(const struct wm_endpoint *ep)
+{
+    return ep->peer_eof;
+}
+/* A harness limit was hit: the run fails with wm_ep_fault_msg. */
+static inline int wm_ep_faulted(const struct wm_endpoint *ep)
+{
+    return ep->fault;
+}
+static inline const char *wm_ep_fault_msg(const struct wm_endpoint *ep)
+{
+    return ep->fault_msg.msg;
+}
+/* Its planned reset fault has been reached: the driver resets the socket. */
+static inline int wm_ep_reset_due(const struct wm_endpoint *ep)
+{
+    return ep->cut_done && ep->cut_kind == WM_FAULT_RESET;
+}
+/* The driver ends a stalled or hung side that can do nothing more: closed,
+ * unrecorded (it did nothing). */
+void wm_ep_harness_end(struct wm_endpoint *ep);
+
 /* Backpressure: feeding pauses while this many bytes wait to be written. */
 #define WM_EP_HIGH_WATER 65536
 /* Bytes a driver reads at once. */

@@ -9,10 +9,10 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "clock.h"
+#include "fdlimit.h"
 
 #if defined(__linux__) && !defined(WM_EL_POLL)
 #define WM_EL_EPOLL 1
@@ -22,6 +22,9 @@
 #else
 #include <poll.h>
 #endif
+
+/* The fd table's bound when the open-file limit is unknown or higher. */
+#define EL_FD_CAP (1u << 20)
 
 /* A free slot has fd -1. gen changes whenever the slot is freed, so an
  * event gathered for its old fd is never delivered to the next one. */
@@ -69,15 +72,6 @@ struct wm_evloop {
     wm_el_signal_fn sigfn; /* the signal source */
     void *sigud;
 };
-
-/* Any fd the process can open is below its soft RLIMIT_NOFILE (capped). */
-static unsigned fd_limit(void)
-{
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (1u << 20))
-        return 1u << 20;
-    return (unsigned)rl.rlim_cur;
-}
 
 /* ---- the backends: be_new, be_free, be_mask (tell the kernel), be_wait ---- */
 
@@ -187,7 +181,7 @@ struct wm_evloop *wm_el_new(unsigned max_fds, unsigned max_timers)
 #ifdef WM_EL_EPOLL
     el->epfd = -1;
 #endif
-    el->nfd = fd_limit();
+    el->nfd = wm_fd_limit_now(EL_FD_CAP);
     el->slot = calloc(max_fds, sizeof *el->slot);
     el->by_fd = calloc(el->nfd, sizeof *el->by_fd);
     el->free = calloc(max_fds, sizeof *el->free);

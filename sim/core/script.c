@@ -117,7 +117,7 @@ static void fetch(struct wm_script *s)
 static int partial_arrived(const struct wm_script *s)
 {
     const struct wm_framer *f = &s->ep->framer;
-    if (!s->peer_partial_before || s->ep->peer_eof || f->lines > s->peer_lines_before)
+    if (!s->peer_partial_before || wm_ep_peer_ended(s->ep) || f->lines > s->peer_lines_before)
         return 1;
     return wm_framer_mid_line(f) && f->pending >= s->peer_partial_before;
 }
@@ -126,7 +126,7 @@ static int partial_arrived(const struct wm_script *s)
 static int ready(const struct wm_script *s)
 {
     return s->peer_lines_before <= s->ep->framer.lines && partial_arrived(s) &&
-           (!s->peer_end_before || s->ep->peer_eof);
+           (!s->peer_end_before || wm_ep_peer_ended(s->ep));
 }
 
 static enum wm_sess_rc pump(struct wm_script *s, const struct wm_sink *out)
@@ -187,7 +187,7 @@ int wm_script_close_implied(const struct wm_script *s)
 
 int wm_script_awaits_end(const struct wm_script *s)
 {
-    if (s->ep->closed || s->ep->peer_eof || s->holding || s->hung)
+    if (wm_ep_closed(s->ep) || wm_ep_peer_ended(s->ep) || s->holding || s->hung)
         return 0;
     if (s->done)
         return s->peer_ends && s->ep->framer.lines >= s->peer_lines_total;
@@ -219,7 +219,7 @@ static enum wm_sess_rc on_partial(void *self, const struct wm_sink *out)
 static enum wm_sess_rc on_eof(void *self, const struct wm_sink *out)
 {
     struct wm_script *s = self;
-    assert(s->ep->peer_eof);
+    assert(wm_ep_peer_ended(s->ep));
     if (pump(s, out) == WM_SESS_CLOSED)
         return WM_SESS_CLOSED;
     if (s->holding || s->hung) /* a hung side never closes: the harness ends it */
@@ -232,7 +232,7 @@ static enum wm_sess_rc on_bad_input(void *self, const struct wm_err *err, const 
 {
     struct wm_script *s = self;
     (void)err; /* a script judges nothing: the transcript diff shows the bytes */
-    if (s->ep->peer_eof) /* a partial line, then the end */
+    if (wm_ep_peer_ended(s->ep)) /* a partial line, then the end */
         return on_eof(s, out);
     wm_emit(out, WM_OUT_CLOSE, "", 0);
     return WM_SESS_CLOSED;
@@ -260,7 +260,7 @@ static int holding(const void *self)
 static enum wm_sess_rc on_drain(void *self, const struct wm_sink *out)
 {
     struct wm_script *s = self;
-    return s->ep->peer_eof ? on_eof(s, out) : pump(s, out);
+    return wm_ep_peer_ended(s->ep) ? on_eof(s, out) : pump(s, out);
 }
 
 const struct wm_role wm_script_role = {start,      on_line,  on_eof,  on_bad_input, give_up,

@@ -57,7 +57,7 @@ static unsigned side_mask(const struct simconn *sc, int s)
     const struct side *me = &sc->s[s], *peer = &sc->s[!s];
     const struct wm_endpoint *ep = me->ep;
     size_t pending = wm_ep_pending(ep), rest = rest_left(me);
-    int live = !ep->closed && !ep->stalled;
+    int live = !wm_ep_closed(ep) && !wm_ep_stalled(ep);
     int can_take = live && wm_ep_can_take(ep);
     unsigned m = 0;
     m |= (unsigned)(can_take && rest > 0) << ACT_FEED;
@@ -66,9 +66,10 @@ static unsigned side_mask(const struct simconn *sc, int s)
                     !wm_ep_holding(ep) && (peer->shut_done || peer->half_done))
          << ACT_EOF;
     m |= (unsigned)(pending > 0 && !me->blocked && !me->shut_done) << ACT_WRITE;
-    m |= (unsigned)(ep->closed && !me->shut_done && (pending == 0 || peer->shut_done)) << ACT_SHUT;
-    m |= (unsigned)(ep->out_shut && !ep->closed && !me->half_done && !me->shut_done &&
-                    pending == 0)
+    m |= (unsigned)(wm_ep_closed(ep) && !me->shut_done && (pending == 0 || peer->shut_done))
+         << ACT_SHUT;
+    m |= (unsigned)(wm_ep_half_closed(ep) && !wm_ep_closed(ep) && !me->half_done &&
+                    !me->shut_done && pending == 0)
          << ACT_HALF;
     return m;
 }
@@ -159,12 +160,12 @@ static int resolve_stalls(struct simconn *sc, unsigned n)
     for (unsigned i = 0; i < n; i++) {
         for (int s = 0; s < 2; s++) {
             struct wm_endpoint *ep = sc[i].s[s].ep, *peer = sc[i].s[!s].ep;
-            if (!ep->stalled || ep->closed)
+            if (!wm_ep_stalled(ep) || wm_ep_closed(ep))
                 continue;
-            if (!peer->closed && !peer->stalled)
+            if (!wm_ep_closed(peer) && !wm_ep_stalled(peer))
                 wm_ep_timeout(peer);
             else
-                ep->closed = 1; /* the harness ends it: no record, it did nothing */
+                wm_ep_harness_end(ep); /* the harness ends it: no record, it did nothing */
             changed = 1;
         }
     }
@@ -184,7 +185,7 @@ static int no_progress(struct wm_conn *conns, struct simconn *sc, unsigned n, st
     for (unsigned i = 0; i < n; i++) {
         for (int s = 0; s < 2; s++) {
             struct wm_endpoint *ep = sc[i].s[s].ep;
-            if (!ep->closed && ep->role == &wm_script_role) {
+            if (!wm_ep_closed(ep) && ep->role == &wm_script_role) {
                 wm_ep_abandon(ep); /* a script still waiting: the diff will show why */
                 abandoned = 1;
             }
@@ -278,8 +279,8 @@ static unsigned counts_find(const struct counts *c, uint64_t r, uint64_t *before
 static int check_fault(struct simconn *c, unsigned i, struct wm_err *err)
 {
     for (int s = 0; s < 2; s++) {
-        if (c->s[s].ep->fault) {
-            wm_err_set(err, "connection %u: %s", i + 1, c->s[s].ep->fault_msg.msg);
+        if (wm_ep_faulted(c->s[s].ep)) {
+            wm_err_set(err, "connection %u: %s", i + 1, wm_ep_fault_msg(c->s[s].ep));
             return -1;
         }
     }

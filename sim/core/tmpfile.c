@@ -1,11 +1,12 @@
 #include "tmpfile.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "fdflags.h"
 
 const char *wm_tmp_dir(void)
 {
@@ -29,7 +30,7 @@ int wm_tmp_fd(const char *name, struct wm_err *err)
         return -1;
     }
     unlink(path);
-    fcntl(fd, F_SETFD, FD_CLOEXEC);
+    (void)wm_fd_cloexec(fd); /* best effort, as before: the file works without it */
     return fd;
 }
 

@@ -2,11 +2,12 @@
 
 #include <assert.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "fdflags.h"
 
 /* A memory pipe's buffer (past its WM_PIPE_SMALL own bytes) grows with
  * what is in flight, up to WM_PIPE_CAP, and is the harness's memory (plain
@@ -38,8 +39,7 @@ int wm_tr_open(struct wm_transport *t, enum wm_transport_kind kind, struct wm_er
         return -1;
     }
     for (int s = 0; s < 2; s++) {
-        int fl = fcntl(t->fd[s], F_GETFL);
-        if (fl < 0 || fcntl(t->fd[s], F_SETFL, fl | O_NONBLOCK) < 0) {
+        if (wm_fd_nonblock(t->fd[s], 1) < 0) {
             wm_err_set(err, "fcntl O_NONBLOCK: %s", strerror(errno));
             wm_tr_close(t);
             return -1;

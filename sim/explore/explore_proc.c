@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "interop.h"
 #include "live.h"
 #include "proc.h"

@@ -13,9 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
+#include "fdflags.h"
 #include "net.h"
 
 #ifndef PIPE_BUF
@@ -47,13 +48,6 @@ struct wm_con {
     pthread_t tid;
     int running; /* the writer exists and is not joined */
 };
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void poke(struct wm_con *c)
 {
@@ -216,7 +210,7 @@ static void *writer_main(void *arg)
         }
         pthread_mutex_unlock(&c->mu);
         if (stop) {
-            int64_t left = deadline - now_ms();
+            int64_t left = deadline - wm_clock_ms();
             if (n == 1 || left <= 0)
                 break; /* drained, or out of time */
             timeout = (int)left;
@@ -279,8 +273,8 @@ struct wm_con *wm_con_start(int out_fd, int err_fd, size_t max_bytes, struct wm_
         wm_err_set(err, "cannot create a mutex");
         goto fail;
     }
-    if (pipe(c->wake) < 0 || wm_net_set_flags(c->wake[0], 1) < 0 ||
-        wm_net_set_flags(c->wake[1], 1) < 0) {
+    if (pipe(c->wake) < 0 || wm_fd_flags(c->wake[0], 1) < 0 ||
+        wm_fd_flags(c->wake[1], 1) < 0) {
         wm_err_set(err, "console pipe: %s", strerror(errno));
         goto fail_mu;
     }
@@ -314,7 +308,7 @@ uint64_t wm_con_stop(struct wm_con *c, int grace_ms)
     pthread_mutex_lock(&c->mu);
     if (!c->stop) {
         c->stop = 1;
-        c->deadline = now_ms() + grace_ms;
+        c->deadline = wm_clock_ms() + grace_ms;
     }
     pthread_mutex_unlock(&c->mu);
     if (c->running) {
@@ -340,9 +334,9 @@ void wm_con_free(struct wm_con *c)
 
 int wm_con_write_now(int fd, const char *text, size_t len, int wait_ms)
 {
-    int64_t end = now_ms() + wait_ms;
+    int64_t end = wm_clock_ms() + wait_ms;
     while (len > 0) {
-        int64_t left = end - now_ms();
+        int64_t left = end - wm_clock_ms();
         struct pollfd p = {.fd = fd, .events = POLLOUT};
         int k = poll(&p, 1, left > 0 ? (int)left : 0);
         if (k < 0 && errno == EINTR)

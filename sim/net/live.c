@@ -226,20 +226,21 @@ int wm_live_run(struct wm_live *lv, struct wm_err *err)
     /* Each pass sends, reads or waits out one timeout; the peer's EOF or a
      * verdict ends it, and a script gives up waiting at most once. */
     while (lv->verdict->fault == WM_LIVE_OK) {
-        if (ep->fault) {
-            wm_err_set(err, "%s", ep->fault_msg.msg);
+        if (wm_ep_faulted(ep)) {
+            wm_err_set(err, "%s", wm_ep_fault_msg(ep));
             goto out;
         }
         if ((held = flush(lv, &m, shut_wr, err)) < 0)
             goto out;
-        if (ep->cut_done && ep->cut_kind == WM_FAULT_RESET) {
+        if (wm_ep_reset_due(ep)) {
             /* A reset fault: an abortive close, and nothing more is read. */
             struct linger lg = {1, 0};
             setsockopt(lv->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
             shutdown(lv->fd, SHUT_RDWR);
             break;
         }
-        if ((ep->closed || ep->out_shut) && !shut_wr && !held && !wm_lv_hang_caused(&m)) {
+        if ((wm_ep_closed(ep) || wm_ep_half_closed(ep)) && !shut_wr && !held &&
+            !wm_lv_hang_caused(&m)) {
             if (must_stay_open(&m, 0) && !m.waited) {
                 held = 1; /* our close too waits out a window first */
             } else {
@@ -307,14 +308,14 @@ int wm_live_run(struct wm_live *lv, struct wm_err *err)
         wm_net_ack_now(lv->fd);
         const char *buf = io.in.data;
         size_t n = wm_inbuf_left(&io.in);
-        if (ep->closed && (drained += n) > DRAIN_MAX) {
+        if (wm_ep_closed(ep) && (drained += n) > DRAIN_MAX) {
             wm_err_set(err, "the %s kept sending after the %s closed (over %d bytes); stopped "
                        "reading", wm_lv_peer_name(lv), wm_lv_own_name(lv), DRAIN_MAX);
             goto out;
         }
         if (mirror_feed(&m, buf, n, err) < 0)
             goto out;
-        while (wm_inbuf_left(&io.in) > 0 && !ep->closed && !ep->hung) {
+        while (wm_inbuf_left(&io.in) > 0 && !wm_ep_closed(ep) && !wm_ep_hung(ep)) {
             wm_ep_feed_inbuf(ep, &io.in);
             if (flush(lv, &m, shut_wr, err) < 0)
                 goto out;

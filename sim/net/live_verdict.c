@@ -292,7 +292,7 @@ int wm_lv_on_silence(struct wm_live *lv, struct wm_lv_mirror *m, struct wm_err *
     after_what(lv, after, sizeof after);
     /* Our side hung as the file shows: the peer gives up and closes when
      * the file shows it so, or the run ends with both open. */
-    if (ep->hung && !ep->closed) {
+    if (wm_ep_hung(ep) && !wm_ep_closed(ep)) {
         if (no_answer(m, secs))
             return 0;
         if (!m->shows_close)
@@ -307,11 +307,11 @@ int wm_lv_on_silence(struct wm_live *lv, struct wm_lv_mirror *m, struct wm_err *
     /* Played all, its close implied (a partial line left open): the peer
      * stayed open as the file shows, so our side ends quietly, as the
      * simulator ends such a pair, and what the peer does next is compared. */
-    if (!ep->closed && lv->script && wm_script_close_implied(lv->script)) {
+    if (!wm_ep_closed(ep) && lv->script && wm_script_close_implied(lv->script)) {
         wm_ep_abandon(ep);
         return 1;
     }
-    if (!ep->closed && lv->script && wm_script_awaits_end(lv->script)) {
+    if (!wm_ep_closed(ep) && lv->script && wm_script_awaits_end(lv->script)) {
         char want[WANT_MAX];
         expected_end(m, want, sizeof want);
         set_verdict(lv, WM_LIVE_KEPT_OPEN, end_lineno(m));
@@ -320,13 +320,13 @@ int wm_lv_on_silence(struct wm_live *lv, struct wm_lv_mirror *m, struct wm_err *
         book_at_end(m);
         return 0;
     }
-    if (!ep->closed && lv->script && no_answer(m, secs))
+    if (!wm_ep_closed(ep) && lv->script && no_answer(m, secs))
         return 0;
-    if (!ep->closed && lv->script) {
+    if (!wm_ep_closed(ep) && lv->script) {
         wm_ep_abandon(ep); /* the peer never sent what the file expects */
         return 1;
     }
-    if (!ep->closed) {
+    if (!wm_ep_closed(ep)) {
         wm_err_set(err, "no answer from the %s within %s (--timeout)", wm_lv_peer_name(lv), secs);
         return -1;
     }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "load_int.h"
+#include "fdflags.h"
 #include "net.h"
 
 /* A non-blocking connect to the first address that answers within timeout. */
@@ -21,7 +22,7 @@ int wm_load_connect_one(const struct addrinfo *res, int timeout_ms, struct wm_er
             saved = errno;
             continue;
         }
-        if (wm_net_set_flags(fd, 1) < 0)
+        if (wm_fd_flags(fd, 1) < 0)
             so = errno;
         else if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
             so = errno;

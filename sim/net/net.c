@@ -14,9 +14,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
+#include "fdflags.h"
 #include "msg.h"
 #include "rng.h"
 
@@ -87,22 +88,11 @@ int wm_net_check(const char *hostport, int listen, struct wm_err *err)
     return 0;
 }
 
-int wm_net_set_flags(int fd, int nonblock)
-{
-    int fl = fcntl(fd, F_GETFD);
-    if (fl < 0 || fcntl(fd, F_SETFD, fl | FD_CLOEXEC) < 0)
-        return -1;
-    if (!nonblock)
-        return 0;
-    fl = fcntl(fd, F_GETFL);
-    return fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 ? -1 : 0;
-}
-
 /* A socket must be close-on-exec from the moment it exists: interop starts
  * peers (posix_spawn) from several threads at once, and a socket another
  * thread had opened but not yet marked would live on in that peer for as
  * long as it runs (a connected one would keep its peer from seeing our
- * close). Where SOCK_CLOEXEC is missing, wm_net_set_flags still marks it,
+ * close). Where SOCK_CLOEXEC is missing, wm_fd_flags still marks it,
  * a moment later. */
 #ifdef SOCK_CLOEXEC
 #define CLOEXEC_TYPE SOCK_CLOEXEC
@@ -113,7 +103,7 @@ int wm_net_set_flags(int fd, int nonblock)
 int wm_net_socket(const struct addrinfo *ai)
 {
     int fd = socket(ai->ai_family, ai->ai_socktype | CLOEXEC_TYPE, ai->ai_protocol);
-    if (fd >= 0 && wm_net_set_flags(fd, 1) < 0) {
+    if (fd >= 0 && wm_fd_flags(fd, 1) < 0) {
         int saved = errno;
         close(fd);
         errno = saved;
@@ -129,7 +119,7 @@ int wm_net_accept(int lfd)
 #else
     int fd = accept(lfd, NULL, NULL);
     if (fd >= 0)
-        (void)wm_net_set_flags(fd, 0);
+        (void)wm_fd_flags(fd, 0);
 #endif
     if (fd >= 0)
         wm_net_tune(fd);
@@ -177,7 +167,7 @@ static int open_socket(const char *hostport, int passive, int backlog, struct wm
         }
         if (passive)
             setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        int ok = wm_net_set_flags(fd, 0) == 0 &&
+        int ok = wm_fd_flags(fd, 0) == 0 &&
                  (passive ? bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
                                 (backlog < 0 || listen(fd, backlog) == 0)
                           : connect(fd, ai->ai_addr, ai->ai_addrlen) == 0);
@@ -260,9 +250,8 @@ void wm_port_pool_init_at(struct wm_port_pool *p, const char *lock_path)
     /* Ports are drawn at random, so two warmer processes on one machine
      * rarely meet: a stream of its own per process (ports never reach a
      * transcript, so the clock may seed it). */
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    uint32_t key[3] = {(uint32_t)getpid(), (uint32_t)ts.tv_nsec, (uint32_t)ts.tv_sec};
+    uint64_t ns = wm_clock_ns();
+    uint32_t key[3] = {(uint32_t)getpid(), (uint32_t)ns, (uint32_t)(ns >> 32)};
     wm_rng_seed_words(&p->rng, key, 3);
 }
 
@@ -372,7 +361,7 @@ int wm_net_accept_peer(int lfd, int nonblock, char *addr, size_t size)
     int fd = wm_net_accept(lfd);
     if (fd < 0)
         return -1;
-    if (wm_net_set_flags(fd, nonblock) < 0) {
+    if (wm_fd_flags(fd, nonblock) < 0) {
         int e = errno;
         close(fd);
         errno = e;

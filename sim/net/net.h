@@ -68,8 +68,6 @@ int wm_port_take(struct wm_port_pool *p, const char *host, char *port, size_t si
                  struct wm_err *err);
 /* The server given port is gone: other processes may have it now. */
 void wm_port_release(struct wm_port_pool *p, const char *port);
-/* Sets close-on-exec and, if nonblock, O_NONBLOCK. */
-int wm_net_set_flags(int fd, int nonblock);
 /* A non-blocking socket for ai, close-on-exec from the start; -1 with errno. */
 int wm_net_socket(const struct addrinfo *ai);
 /* accept(2) whose socket is close-on-exec from the start (net.c says why)

@@ -8,22 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "tmpfile.h"
 
 extern char **environ;
 
 /* Polling period while waiting for a child: short enough not to slow a run. */
 #define POLL_MS 10
-
-void wm_sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-        ;
-}
 
 int wm_proc_start(struct wm_proc *p, const char *command, struct wm_err *err)
 {

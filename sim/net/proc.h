@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "clock.h" /* wm_sleep_ms, for those who poll a child */
 #include "err.h"
 
 /* Bytes of a peer's stderr searched for "listening on HOST:PORT", and shown
@@ -48,8 +49,5 @@ void wm_proc_describe(const struct wm_proc *p, char *buf, size_t size);
 int wm_proc_listening(const struct wm_proc *p, char *addr, size_t size);
 /* The last lines of its stderr, each prefixed with indent (NUL-terminated). */
 void wm_proc_stderr_tail(const struct wm_proc *p, const char *indent, char *buf, size_t size);
-
-/* Sleeps ms milliseconds (EINTR resumed). */
-void wm_sleep_ms(int ms);
 
 #endif

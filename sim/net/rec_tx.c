@@ -8,24 +8,24 @@
 #include "exec.h"
 #include "msg.h"
 
-void wm_rec_played_free(struct wm_rec_played *p)
+void wm_recd_played_free(struct wm_recd_played *p)
 {
     free(p->games);
-    *p = (struct wm_rec_played){0};
+    *p = (struct wm_recd_played){0};
 }
 
-static struct wm_rec_game *new_game(struct wm_rec_played *p, int64_t lo, int64_t hi)
+static struct wm_recd_game *new_game(struct wm_recd_played *p, int64_t lo, int64_t hi)
 {
     if (p->n == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 4;
-        struct wm_rec_game *ng = realloc(p->games, cap * sizeof *ng);
+        struct wm_recd_game *ng = realloc(p->games, cap * sizeof *ng);
         if (!ng)
             return NULL;
         p->games = ng;
         p->cap = cap;
     }
-    struct wm_rec_game *g = &p->games[p->n++];
-    *g = (struct wm_rec_game){.g = {.lo = lo, .hi = hi}};
+    struct wm_recd_game *g = &p->games[p->n++];
+    *g = (struct wm_recd_game){.g = {.lo = lo, .hi = hi}};
     return g;
 }
 
@@ -35,28 +35,28 @@ struct jsrc {
     size_t at;
 };
 
-static int journal_next(void *ctx, struct wm_rec_item *it)
+static int journal_next(void *ctx, struct wm_recd_item *it)
 {
     struct jsrc *s = ctx;
     if (s->at == s->j->n)
         return 0;
     const struct wm_rec *r = &s->j->recs[s->at++];
-    *it = (struct wm_rec_item){(enum wm_rec_kind)r->kind, wm_rec_text(s->j, r), r->len};
+    *it = (struct wm_recd_item){(enum wm_rec_kind)r->kind, wm_rec_text(s->j, r), r->len};
     return 1;
 }
 
-int wm_rec_infer(const struct wm_conn_log *log, struct wm_rec_played *p)
+int wm_recd_infer(const struct wm_conn_log *log, struct wm_recd_played *p)
 {
     struct jsrc c = {&log->client, 0}, s = {&log->server, 0};
-    struct wm_rec_src cs = {journal_next, &c}, ss = {journal_next, &s};
-    return wm_rec_infer_from(&cs, &ss, p);
+    struct wm_recd_src cs = {journal_next, &c}, ss = {journal_next, &s};
+    return wm_recd_infer_from(&cs, &ss, p);
 }
 
 /* The server's next line (the answer to a NUMBER), parsed as a guess:
  * 1 if there was one (*ok: it is a number, in *guess), else 0. */
-static int next_guess(struct wm_rec_src *server, int *ok, int64_t *guess)
+static int next_guess(struct wm_recd_src *server, int *ok, int64_t *guess)
 {
-    struct wm_rec_item it;
+    struct wm_recd_item it;
     while (server->next(server->ctx, &it) > 0)
         if (it.kind == WM_REC_LINE) {
             *ok = wm_int64_parse(it.text, it.len, guess) == 0;
@@ -65,14 +65,14 @@ static int next_guess(struct wm_rec_src *server, int *ok, int64_t *guess)
     return 0;
 }
 
-int wm_rec_infer_from(struct wm_rec_src *client, struct wm_rec_src *server,
-                      struct wm_rec_played *p)
+int wm_recd_infer_from(struct wm_recd_src *client, struct wm_recd_src *server,
+                       struct wm_recd_played *p)
 {
-    struct wm_rec_game *cur = NULL; /* the game in play */
+    struct wm_recd_game *cur = NULL; /* the game in play */
     int have_guess = 0, guess_ok = 0; /* the answer to its last NUMBER */
     int64_t guess = 0;
-    struct wm_rec_item r;
-    *p = (struct wm_rec_played){.regular = 1};
+    struct wm_recd_item r;
+    *p = (struct wm_recd_played){.regular = 1};
     /* Each pass reads one client record: bounded by the recording. */
     while (client->next(client->ctx, &r) > 0) {
         struct wm_msg m;
@@ -114,7 +114,7 @@ int wm_rec_infer_from(struct wm_rec_src *client, struct wm_rec_src *server,
     return 0;
 }
 
-int wm_rec_same_known_games(const struct wm_rec_played *p, uint32_t n)
+int wm_recd_same_known_games(const struct wm_recd_played *p, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++) {
         if (!p[i].regular || p[i].n != p[0].n)
@@ -129,15 +129,15 @@ int wm_rec_same_known_games(const struct wm_rec_played *p, uint32_t n)
     return 1;
 }
 
-static void write_played(FILE *out, const struct wm_rec_played *p, uint32_t conn)
+static void write_played(FILE *out, const struct wm_recd_played *p, uint32_t conn)
 {
-    size_t shown = WM_REC_GAMES_PER_LINE * WM_REC_GAME_LINES;
+    size_t shown = WM_RECD_GAMES_PER_LINE * WM_RECD_GAME_LINES;
     if (p->n == 0)
         fprintf(out, "# played on connection %u: no game%s\n", conn,
                 p->regular ? "" : " (and lines that are not games)");
-    for (size_t k = 0; k < p->n && k < shown; k += WM_REC_GAMES_PER_LINE) {
+    for (size_t k = 0; k < p->n && k < shown; k += WM_RECD_GAMES_PER_LINE) {
         fprintf(out, "# played on connection %u:", conn);
-        for (size_t i = k; i < p->n && i < k + WM_REC_GAMES_PER_LINE; i++) {
+        for (size_t i = k; i < p->n && i < k + WM_RECD_GAMES_PER_LINE; i++) {
             const struct wm_game *g = &p->games[i].g;
             fprintf(out, " %lld:%lld:", (long long)g->lo, (long long)g->hi);
             if (p->games[i].known)
@@ -154,9 +154,9 @@ static void write_played(FILE *out, const struct wm_rec_played *p, uint32_t conn
         fprintf(out, "# played on connection %u: and lines that are not games\n", conn);
 }
 
-void wm_rec_write_head(FILE *out, const struct wm_cfg *cfg, const struct wm_rec_tx_opts *o,
-                       const struct wm_rec_played *p, int seed_ok, int verified,
-                       const char *server_why)
+void wm_recd_write_head(FILE *out, const struct wm_cfg *cfg, const struct wm_recd_tx_opts *o,
+                        const struct wm_recd_played *p, int seed_ok, int verified,
+                        const char *server_why)
 {
     wm_tx_write_header(out, cfg);
     if (!o->have_seed)

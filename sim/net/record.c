@@ -17,6 +17,7 @@
 #include "alloc.h"
 
 #include "evloop.h"
+#include "fdflags.h"
 #include "net.h"
 #include "rec_conn.h"
 
@@ -45,8 +46,8 @@ struct rent {
 
 struct rloop {
     struct wm_evloop *el;
-    const struct wm_rec_opts *o;
-    struct wm_rec_out *out;
+    const struct wm_recd_opts *o;
+    struct wm_recd_out *out;
     int lfd, lmask;
     int starved; /* accept ran out of fds: wait for a connection to end */
     unsigned open;
@@ -131,7 +132,7 @@ static void entry_free(struct rloop *l, struct rent *e)
  * done), and frees its journals when done. */
 static void spool_conn(struct rloop *l, struct rent *e, int done)
 {
-    struct wm_rec_out *out = l->out;
+    struct wm_recd_out *out = l->out;
     uint32_t i = (uint32_t)(e->rc.num - 1);
     if (!out->logs[i])
         return;
@@ -189,7 +190,7 @@ static void on_conn(struct wm_evloop *el, int fd, int ready, void *ud)
 }
 
 /* A numbered connection's logs; NULL if out of memory. */
-static struct wm_conn_log *new_log(struct wm_rec_out *out, size_t max_journal)
+static struct wm_conn_log *new_log(struct wm_recd_out *out, size_t max_journal)
 {
     if (out->n == out->cap) {
         uint32_t cap = out->cap ? out->cap * 2 : 8;
@@ -379,7 +380,7 @@ static void on_close_wait(struct wm_evloop *el, void *ud)
     settle(l, e);
 }
 
-int wm_record(int lfd, int sigfd, const struct wm_rec_opts *o, struct wm_rec_out *out,
+int wm_record(int lfd, int sigfd, const struct wm_recd_opts *o, struct wm_recd_out *out,
               struct wm_err *err)
 {
     struct rloop l = {.o = o, .out = out, .lfd = lfd};
@@ -397,7 +398,7 @@ int wm_record(int lfd, int sigfd, const struct wm_rec_opts *o, struct wm_rec_out
         freeaddrinfo(l.res);
         return -1;
     }
-    if (wm_net_set_flags(lfd, 1) < 0 || wm_el_add(l.el, lfd, 0, on_listen, &l) < 0 ||
+    if (wm_fd_flags(lfd, 1) < 0 || wm_el_add(l.el, lfd, 0, on_listen, &l) < 0 ||
         wm_el_signal(l.el, sigfd, on_signal, &l) < 0) {
         wm_err_set(err, "cannot set up the event loop: %s", strerror(errno));
         goto out;
@@ -429,12 +430,12 @@ out:
     return rc;
 }
 
-void wm_rec_out_free(struct wm_rec_out *out)
+void wm_recd_out_free(struct wm_recd_out *out)
 {
     for (uint32_t i = 0; out->logs && i < out->n; i++)
         if (out->logs[i])
             wm_conn_logs_free(out->logs[i], 1);
     free(out->logs);
     wm_rsp_free(out->spool);
-    *out = (struct wm_rec_out){0};
+    *out = (struct wm_recd_out){0};
 }

@@ -97,9 +97,9 @@ void wm_sconn_free(struct wm_sconn *c)
 
 int wm_sconn_check_fault(struct wm_sconn *c)
 {
-    if (!c->ep.fault)
+    if (!wm_ep_faulted(&c->ep))
         return 0;
-    wm_sconn_fail(c, "%s", c->ep.fault_msg.msg);
+    wm_sconn_fail(c, "%s", wm_ep_fault_msg(&c->ep));
     return 1;
 }
 

@@ -19,14 +19,15 @@
 #include <unistd.h>
 
 #include "evloop.h"
+#include "fdflags.h"
 #include "net.h"
 
 #define ACCEPTS_PER_ROUND 64
 
-struct econn {
+struct evsconn {
     struct wm_sconn c; /* first: the evloop's ud */
     struct esrv *srv;
-    struct econn *prev, *next; /* in srv->open_list, for the shutdown */
+    struct evsconn *prev, *next; /* in srv->open_list, for the shutdown */
     int mask;                  /* the interest the loop has */
     int lingering;
     wm_el_timer timer;         /* idle or linger end; 0 none */
@@ -38,7 +39,7 @@ struct esrv {
     struct wm_serve_stats *st;
     int spare; /* a descriptor to give up when accept runs out of them */
     int signo; /* set by the signal source: the loop stops */
-    struct econn *open_list;
+    struct evsconn *open_list;
     unsigned open;
 };
 
@@ -46,7 +47,7 @@ static void on_timer(struct wm_evloop *el, void *ud);
 
 /* (Re)arms e's one timer for ms from the loop's now; it is sized for
  * every connection, so arming never fails. */
-static void arm(struct econn *e, int64_t ms)
+static void arm(struct evsconn *e, int64_t ms)
 {
     struct wm_evloop *el = e->srv->el;
     if (!e->timer || wm_el_timer_set(el, e->timer, ms) < 0)
@@ -55,7 +56,7 @@ static void arm(struct econn *e, int64_t ms)
 }
 
 /* A byte arrived: the idle clock restarts. */
-static void touch(struct econn *e)
+static void touch(struct evsconn *e)
 {
     unsigned idle = e->srv->o->idle_ms;
     if (e->lingering || !idle)
@@ -63,7 +64,7 @@ static void touch(struct econn *e)
     arm(e, (int64_t)idle);
 }
 
-static void conn_close(struct econn *e)
+static void conn_close(struct evsconn *e)
 {
     struct esrv *s = e->srv;
     wm_el_del(s->el, e->c.io.fd);
@@ -82,20 +83,20 @@ static void conn_close(struct econn *e)
     s->open--;
 }
 
-static void begin_linger(struct econn *e)
+static void begin_linger(struct evsconn *e)
 {
     shutdown(e->c.io.fd, SHUT_WR); /* the client sees the end after every reply */
     e->lingering = 1;
     arm(e, WM_SERVE_LINGER_MS);
 }
 
-static int interest(const struct econn *e)
+static int interest(const struct evsconn *e)
 {
     int mask = wm_sockep_interest(&e->c.io);
     return e->lingering ? mask | WM_EL_READ : mask; /* what the client still sends is dropped */
 }
 
-static void do_write(struct econn *e)
+static void do_write(struct evsconn *e)
 {
     struct wm_sconn *c = &e->c;
     /* would block: the loop reports room; the peer gone: discarded */
@@ -112,23 +113,23 @@ static void do_write(struct econn *e)
  * wait cost a round and two interest changes per reply. Repeats while it
  * moves bytes (the output may have stopped the feeding at the high-water
  * mark); each pass takes input or output, so it ends. */
-static void pump(struct econn *e)
+static void pump(struct evsconn *e)
 {
     struct wm_sconn *c = &e->c;
     for (;;) {
         int moved = wm_sockep_feed(&c->io);
         size_t before = wm_ep_pending(&c->ep);
-        if (before && !c->io.peer_gone && !c->ep.fault) {
+        if (before && !c->io.peer_gone && !wm_ep_faulted(&c->ep)) {
             do_write(e);
             moved |= wm_ep_pending(&c->ep) < before;
         }
-        if (!moved || c->ep.fault || wm_inbuf_left(&c->io.in) == 0)
+        if (!moved || wm_ep_faulted(&c->ep) || wm_inbuf_left(&c->io.in) == 0)
             return;
     }
 }
 
 /* Does what needs no readiness, then sets the interest; may free e. */
-static void settle(struct econn *e)
+static void settle(struct evsconn *e)
 {
     struct wm_sconn *c = &e->c;
     if (!e->lingering) {
@@ -140,9 +141,9 @@ static void settle(struct econn *e)
         }
         if (c->io.peer_gone)
             wm_ep_discard(&c->ep); /* nobody will read it */
-        if (c->io.eof_done && !c->ep.closed)
+        if (c->io.eof_done && !wm_ep_closed(&c->ep))
             wm_ep_abandon(&c->ep); /* a session open after the end: nothing can come */
-        if (c->ep.closed && wm_ep_pending(&c->ep) == 0) {
+        if (wm_ep_closed(&c->ep) && wm_ep_pending(&c->ep) == 0) {
             if (c->io.eof_done || c->io.peer_gone) {
                 conn_close(e);
                 return;
@@ -162,7 +163,7 @@ static void settle(struct econn *e)
 }
 
 /* 0, or -1 when e is done and must be closed. */
-static int do_read(struct econn *e)
+static int do_read(struct evsconn *e)
 {
     struct wm_sconn *c = &e->c;
     char drop[WM_IO_CHUNK];
@@ -190,7 +191,7 @@ static int do_read(struct econn *e)
 
 static void on_conn(struct wm_evloop *el, int fd, int ready, void *ud)
 {
-    struct econn *e = ud;
+    struct evsconn *e = ud;
     (void)el;
     (void)fd;
     if (ready & WM_EL_WRITE)
@@ -208,7 +209,7 @@ static void add_conn(struct esrv *s, int fd, const char *addr)
         close(fd);
         return;
     }
-    struct econn *e = calloc(1, sizeof *e);
+    struct evsconn *e = calloc(1, sizeof *e);
     if (!e || wm_sconn_init(&e->c, s->o, s->st->served, fd, addr) < 0) {
         free(e);
         close(fd);
@@ -267,7 +268,7 @@ static void on_signal(struct wm_evloop *el, int signo, void *ud)
 /* A connection's timer: its lingering ended, or it sat idle too long. */
 static void on_timer(struct wm_evloop *el, void *ud)
 {
-    struct econn *e = ud;
+    struct evsconn *e = ud;
     struct esrv *s = e->srv;
     (void)el;
     e->timer = 0;
@@ -292,7 +293,7 @@ int wm_serve_events(int lfd, int sigfd, const struct wm_serve_opts *o, struct wm
         wm_err_set(err, "out of memory for an event loop of %u connections", o->max_conns);
         goto out;
     }
-    if (wm_net_set_flags(lfd, 1) < 0 ||
+    if (wm_fd_flags(lfd, 1) < 0 ||
         wm_el_add(s.el, lfd, WM_EL_READ, on_listen, &s) < 0 ||
         wm_el_signal(s.el, sigfd, on_signal, &s) < 0) {
         wm_err_set(err, "cannot set up the event loop: %s", strerror(errno));

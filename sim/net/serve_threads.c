@@ -15,11 +15,11 @@
  * threads wait on a "done" list until the accept loop joins them, which it
  * does after every wake-up. */
 #include "clock.h"
+#include "fdflags.h"
 #include "net.h"
 #include "serve.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -31,11 +31,11 @@
 
 #define ACCEPTS_PER_ROUND 64
 
-struct tconn {
+struct thsconn {
     struct wm_sconn c;
     struct tsrv *srv;
     pthread_t tid;
-    struct tconn *prev, *next; /* in srv->open, or next in srv->done */
+    struct thsconn *prev, *next; /* in srv->open, or next in srv->done */
 };
 
 struct tsrv {
@@ -44,7 +44,7 @@ struct tsrv {
     pthread_mutex_t mu; /* guards everything below and *st */
     pthread_cond_t cv;  /* signalled when nopen drops */
     int stop;
-    struct tconn *open, *done;
+    struct thsconn *open, *done;
     unsigned nopen;
     pthread_attr_t attr;
     int attr_ok;
@@ -59,7 +59,7 @@ static int stopping(struct tsrv *s)
 }
 
 /* Writes everything pending, blocking. -1 when the connection must end. */
-static int flush(struct tconn *t)
+static int flush(struct thsconn *t)
 {
     struct wm_sconn *c = &t->c;
     enum wm_io rc = wm_sconn_flush(c); /* the peer gone: discarded, reading shows the end */
@@ -83,7 +83,7 @@ static int flush(struct tconn *t)
 
 /* The session closed first: half-close so the client reads every reply
  * and then the end, and drop what it still sends, for a bounded time. */
-static void linger(struct tconn *t)
+static void linger(struct thsconn *t)
 {
     char drop[WM_IO_CHUNK];
     struct timeval tv = {WM_SERVE_LINGER_MS / 1000, (WM_SERVE_LINGER_MS % 1000) * 1000};
@@ -101,7 +101,7 @@ static void linger(struct tconn *t)
  * until the idle timeout (counted from the hang, at the last byte read) or
  * the shutdown. Sleeps in ticks: a shut-down socket does not wake a thread
  * that does not read. */
-static void hang(struct tconn *t)
+static void hang(struct thsconn *t)
 {
     struct wm_sconn *c = &t->c;
     unsigned idle = t->srv->o->idle_ms;
@@ -121,18 +121,18 @@ static void hang(struct tconn *t)
     c->cut = 1;
 }
 
-static void serve_conn(struct tconn *t)
+static void serve_conn(struct thsconn *t)
 {
     struct wm_sconn *c = &t->c;
     struct wm_endpoint *ep = &c->ep;
     for (;;) {
         if (flush(t) < 0 || wm_sconn_check_fault(c))
             return;
-        if (ep->hung) {
+        if (wm_ep_hung(ep)) {
             hang(t);
             return;
         }
-        if (ep->closed) {
+        if (wm_ep_closed(ep)) {
             if (!c->io.eof_done && !c->io.peer_gone)
                 linger(t);
             return;
@@ -172,7 +172,7 @@ static void serve_conn(struct tconn *t)
 
 static void *conn_main(void *arg)
 {
-    struct tconn *t = arg;
+    struct thsconn *t = arg;
     struct tsrv *s = t->srv;
     serve_conn(t);
     wm_sconn_free(&t->c);
@@ -197,11 +197,11 @@ static void *conn_main(void *arg)
 static void reap(struct tsrv *s)
 {
     pthread_mutex_lock(&s->mu);
-    struct tconn *d = s->done;
+    struct thsconn *d = s->done;
     s->done = NULL;
     pthread_mutex_unlock(&s->mu);
     while (d) {
-        struct tconn *next = d->next;
+        struct thsconn *next = d->next;
         pthread_join(d->tid, NULL);
         free(d);
         d = next;
@@ -210,8 +210,7 @@ static void reap(struct tsrv *s)
 
 static int set_blocking(int fd, unsigned idle_ms)
 {
-    int fl = fcntl(fd, F_GETFL);
-    if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+    if (wm_fd_nonblock(fd, 0) < 0)
         return -1;
     if (idle_ms == 0)
         return 0;
@@ -245,7 +244,7 @@ static void start_conn(struct tsrv *s, int fd, const char *addr)
         close(fd);
         return;
     }
-    struct tconn *t = calloc(1, sizeof *t);
+    struct thsconn *t = calloc(1, sizeof *t);
     if (!t || wm_sconn_init(&t->c, s->o, k, fd, addr) < 0) {
         free(t);
         refuse(s, fd, addr, "out of memory", ENOMEM);
@@ -310,7 +309,7 @@ static void stop_all(struct tsrv *s)
 {
     pthread_mutex_lock(&s->mu);
     s->stop = 1;
-    for (struct tconn *t = s->open; t; t = t->next)
+    for (struct thsconn *t = s->open; t; t = t->next)
         shutdown(t->c.io.fd, SHUT_RDWR);
     while (s->nopen > 0)
         pthread_cond_wait(&s->cv, &s->mu);
@@ -334,8 +333,8 @@ int wm_serve_threads(int lfd, int sigfd, const struct wm_serve_opts *o, struct w
     s.attr_ok = pthread_attr_init(&s.attr) == 0;
     if (s.attr_ok) /* a hint: the default stack also works */
         pthread_attr_setstacksize(&s.attr, WM_SERVE_THREAD_STACK);
-    int fl = fcntl(lfd, F_GETFL); /* a connection that vanished must not block accept */
-    if (fl < 0 || fcntl(lfd, F_SETFL, fl | O_NONBLOCK) < 0) {
+    /* a connection that vanished must not block accept */
+    if (wm_fd_nonblock(lfd, 1) < 0) {
         wm_err_set(err, "fcntl: %s", strerror(errno));
         goto out;
     }

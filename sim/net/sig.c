@@ -6,9 +6,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
+#include "fdflags.h"
 #include "net.h"
 
 /* The only global mutable state: what the handler must reach. */
@@ -25,12 +26,11 @@ static int sig_installed;
 
 static volatile sig_atomic_t sig_first_ms; /* when the first came (monotonic, wraps) */
 
-/* Monotonic milliseconds, modulo 2^30 (clock_gettime is async-signal-safe). */
+/* Monotonic milliseconds, modulo 2^30 (wm_clock_ms only calls clock_gettime,
+ * which is async-signal-safe). */
 static int now_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int)(((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000) & 0x3fffffff);
+    return (int)(wm_clock_ms() & 0x3fffffff);
 }
 
 static void on_signal(int signo)
@@ -68,7 +68,7 @@ int wm_sig_install(unsigned flags, struct wm_err *err)
         return -1;
     }
     for (int i = 0; i < 2; i++) {
-        if (wm_net_set_flags(sig_pipe[i], 1) < 0) {
+        if (wm_fd_flags(sig_pipe[i], 1) < 0) {
             wm_err_set(err, "fcntl: %s", strerror(errno));
             wm_sig_restore();
             return -1;
@@ -173,7 +173,7 @@ int wm_sig_watch_start(struct wm_sig_watch *w, void (*fn)(void *ctx, int signo),
     }
     int e = 0;
     /* Peers started from other threads must not inherit it. */
-    if (wm_net_set_flags(w->wake[0], 0) < 0 || wm_net_set_flags(w->wake[1], 0) < 0) {
+    if (wm_fd_flags(w->wake[0], 0) < 0 || wm_fd_flags(w->wake[1], 0) < 0) {
         e = errno;
     } else {
         /* Signals go to the handler on any other thread; this one only polls. */

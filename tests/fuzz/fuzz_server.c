@@ -24,7 +24,7 @@ static void play(struct wm_journal *j, const uint8_t *data, size_t size, size_t 
     if (split == 0)
         split = size ? size : 1;
     wm_ep_start(&ep);
-    for (size_t off = 0; off < size && !ep.closed;) {
+    for (size_t off = 0; off < size && !wm_ep_closed(&ep);) {
         size_t n = size - off < split ? size - off : split;
         off += wm_ep_feed(&ep, (const char *)data + off, n);
         wm_ep_consumed(&ep, wm_ep_pending(&ep)); /* the peer reads everything */
