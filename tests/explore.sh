@@ -413,7 +413,8 @@ case_step_budget_is_a_hang() {
     eval "$cmd" >"$tmp/$1.rep" 2>&1
     [ $? -eq 1 ] && grep -q "fails: hang: " "$tmp/$1.rep" || { why="the reproducer: $(head -c 300 "$tmp/$1.rep")"; return 1; }
     run $1 2 -- --runs 1 --max-steps 0 && run $1 2 -- --runs 1 --run-timeout -1 &&
-        run $1 2 -- --runs 1 --run-timeout 2592001
+        run $1 2 -- --runs 1 --run-timeout 2592001 && run $1 2 -- --runs 1 --run-timeout autom &&
+        run $1 0 -- --runs 2 --run-timeout auto --out "$tmp/$1.auto"
 }
 # --keep-going: a build with two planted bugs of two signatures
 # (tests/mutants/: judge-equal-distance, a decision; summary-drops-last, a

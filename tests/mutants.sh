@@ -14,7 +14,7 @@
 . "$(dirname "$0")/mutants_lib.sh"
 # A check of its own after the common ones, for the mutant that needs one.
 declare -A extra=(
-    [loops-on-exhausted-range]=hang_without_fork
+    [loops-on-exhausted-range]=hang_budgets
 )
 
 src=$(cd "$(dirname "$0")/.." && pwd) || exit 2
@@ -99,6 +99,31 @@ hang_without_fork() {
     grep -q "^  found: hang: the run was still going after 2 s" "$dir/nofork.out" &&
         grep -qx "reproduce: $mut explore --seed 1 --run $k --run-timeout 2" "$dir/nofork.out" ||
         { why="--no-fork: $(head -c 300 "$dir/nofork.out")"; return 1; }
+}
+
+# The hang found with the default budget (--run-timeout auto), every shrink
+# step that hung and the re-runs under the shrink's budget, not the detection
+# one (a hang would cost up to 120 s a step); the reproduce line, as the
+# default needs, names no budget. Then the --no-fork checks.
+hang_budgets() {
+    local mut=$1 k=$2 dir=$3 out=$3/explore.out
+    grep -q "^  found: hang: the run was still going after [0-9.]* s (--run-timeout auto: 50 x the slowest finished run, at least 10 s, at most 120 s): its process was killed$" "$out" ||
+        { why="the found hang does not name --run-timeout auto: $(grep -m1 '^  found:' "$out")"; return 1; }
+    grep -q "^  fails: hang: the run was still going after [0-9.]* s (the shrink's budget: 5 x the slowest finished run, at least 0.5 s, at most the run's budget): its process was killed$" "$out" ||
+        { why="the shrunk hang does not name the shrink's budget: $(grep -m1 '^  fails:' "$out")"; return 1; }
+    grep -qx "  re-ran 3 times: failed every time" "$out" ||
+        { why="the shrunk hang does not fail every re-run under the shrink's budget"; return 1; }
+    ! grep -q "^reproduce: .*--run-timeout" "$out" ||
+        { why="the reproduce line names a budget, the default needs none: $(grep -m1 '^reproduce:' "$out")"; return 1; }
+    hang_without_fork "$@" || return 1
+    # --no-fork under the default: the watchdog's budget is auto's too
+    timeout 60 "$mut" explore --no-fork --seed 1 --run "$k" --out "$dir/nofork-auto" \
+        >"$dir/nofork-auto.out" 2>&1
+    local rc=$?
+    [ "$rc" -eq 1 ] || { why="--no-fork --run $k (auto) exited $rc, want 1: $(head -c 300 "$dir/nofork-auto.out")"; return 1; }
+    grep -q "^  found: hang: the run was still going after 10 s (--run-timeout auto: " "$dir/nofork-auto.out" &&
+        grep -qx "reproduce: $mut explore --seed 1 --run $k" "$dir/nofork-auto.out" ||
+        { why="--no-fork (auto): $(head -c 400 "$dir/nofork-auto.out")"; return 1; }
 }
 
 for p in "$src"/tests/mutants/*.patch; do

@@ -51,7 +51,7 @@ declare -A kinds=(
 )
 # Extra options for a mutant's explore runs (and its reproducer's replays).
 declare -A options=(
-    [loops-on-exhausted-range]="--run-timeout 2 -j 2"
+    [loops-on-exhausted-range]="-j 2" # the default budget: --run-timeout auto
     [pyint-rejects-plus]="--profile book"
     [framer-accepts-delete]="--profile strict"
     [params-accepts-plus]="--profile strict"

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "explore.h"
 #include "explore_fail.h"
+#include "explore_help.h"
 #include "explore_live.h"
 #include "explore_mal.h"
 #include "explore_proc.h"
@@ -22,118 +23,6 @@
 #include "replay_set.h"
 #include "sig.h"
 #include "watchdog.h"
-
-static const char explore_help[] =
-    "usage: warmer explore [--seed S] [--runs N | --time SECONDS] [--shard K/N] [--out DIR]\n"
-    "                      [-j N] [--faults LIST] [--driver sim|threads|events]\n"
-    "                      [--junit FILE] [--json FILE] [--html FILE]\n"
-    "                      [--profile strict|book|book-asyncio]\n"
-    "                      [--keep-going [--max-findings N]] [--reruns N]\n"
-    "                      [--memcheck N [--memcheck-cmd CMD]]\n"
-    "       warmer explore --seed S --run K [...]\n"
-    "       warmer explore --connect HOST:PORT [--server-seed N] [--timeout S] [...]\n"
-    "       warmer explore --server 'COMMAND' | --client 'COMMAND' [--timeout S]\n"
-    "                      [--process-timeout S] [...]\n"
-    "       warmer explore --replay FILE|DIR [--replay FILE|DIR]... [-k PATTERN]...\n"
-    "Draws run k's whole scenario from (S, k) alone: games at the protocol's edges\n"
-    "(single values, tiny ranges played to exhaustion, negative, straddling zero,\n"
-    "the full 64-bit range, distances past 2^53, empty ranges, counts past the\n"
-    "range), 1..24 connections, transport, chunking, driver, small limits. Each\n"
-    "run's transcript is held to invariants re-derived from the transcript alone\n"
-    "(docs/EXPLORE.md), then run again under another driver, transport or\n"
-    "chunking and required to be byte-identical. The first failure is shrunk to\n"
-    "the smallest scenario that fails the same way, written to DIR as a\n"
-    "transcript, and a `reproduce:` line names the command that fails on it.\n"
-    "  --seed S        the exploration's seed (default 1); same seed, same output\n"
-    "  --runs N        runs 0..N-1 (default 1000)\n"
-    "  --time S        as many runs as fit in S seconds instead\n"
-    "  --shard K/N     only the runs i with i mod N = K - 1: N machines with the same\n"
-    "                  --seed and --runs make exactly the runs one machine would\n"
-    "                  (with --time, each makes its own until its time is up); a\n"
-    "                  failure's reproduce line is then --seed S --run I\n"
-    "  --run K         run K alone, as any machine draws it: the reproducer that\n"
-    "                  needs no file\n"
-    "  --junit FILE    a JUnit XML report, one testcase per run (\"run K of seed S\")\n"
-    "  --json FILE     a JSON array, one object per run: \"run\": K, \"seed\", \"scenario\",\n"
-    "                  \"file\" and the members check writes; shards' files merge\n"
-    "                  (jq -s add); FILE -: the report on stdout, the rest on stderr\n"
-    "  --html FILE     a self-contained HTML page of the runs, a failure's shrunk\n"
-    "                  case drawn as a timeline (warmer report merges shards' JSON)\n"
-    "  --out DIR       where a failure's transcript goes (default explore-out)\n"
-    "  -j N            runs at once (default: the CPU count); output does not change\n"
-    "  --faults LIST   fault kinds runs may turn on: all (default), none, or a\n"
-    "                  list of split, reset, half-close, stall, slow, delay,\n"
-    "                  journal-limit, alloc-fail, malformed (a corrupted client\n"
-    "                  line, strict runs without a fault plan); each run turns on\n"
-    "                  its own random subset\n"
-    "  --driver D      every run's first execution uses driver D (runs with a\n"
-    "                  fault plan use sim, which carries faults out)\n"
-    "  --connect A     explore a live server of any implementation at A instead,\n"
-    "                  one connection after another (-j 1): valid games and the\n"
-    "                  faults our client can cause (split writes, one-byte reads,\n"
-    "                  half-close, reset), every reply checked against the model\n"
-    "                  for that connection's seed; after a destructive fault a\n"
-    "                  fresh connection must still be served\n"
-    "  --server-seed N the live server's --seed (default 1234): connection k is\n"
-    "                  seeded N + k - 1\n"
-    "  --server CMD    explore a server started afresh from CMD (by /bin/sh) for\n"
-    "                  every run, shrinking step and re-run, as --connect does;\n"
-    "                  placeholders as interop's: {port} (required), {seed} (the\n"
-    "                  run's seed; without it, the server's own is taken to be\n"
-    "                  --server-seed N), {host} {games} {max-line} {max-guesses}.\n"
-    "                  It gets SIGTERM after the run and must exit 0 (or die of\n"
-    "                  SIGTERM) within --process-timeout, else a finding (exit)\n"
-    "  --client CMD    explore a client started afresh from CMD for every run:\n"
-    "                  it connects to {port}, the run's server side (warmer's,\n"
-    "                  in process) is played to it and it is judged as interop\n"
-    "                  --client judges one (its lines, closes and exit status);\n"
-    "                  no fault plan\n"
-    "  --process-timeout S  for a --server/--client command to listen or\n"
-    "                  connect, and to exit (default 10)\n"
-    "  --timeout S     each wait for the live server or client (default 10); a\n"
-    "                  server that answers nothing within it is a hang\n"
-    "  --close-window S  its close judged where it came, as replay does (default 0.05)\n"
-    "  --replay FILE   runs FILE's settings under every driver, transport and\n"
-    "                  chunking: each must hold the invariants and all must agree;\n"
-    "                  repeat it, or give a DIR, for a set of files (in order, a\n"
-    "                  summary last); a malformed run's file (one side a script)\n"
-    "                  is held to the classifier of that side's last lines\n"
-    "  -k PATTERN, --keyword PATTERN  of --replay's files only those whose path\n"
-    "                  contains a match of the shell pattern, as for warmer check\n"
-    "  --profile P     every run's sessions: strict, book, book-asyncio (the\n"
-    "                  book's code as it behaves, held to what holds for it,\n"
-    "                  docs/EXPLORE.md); without it each run draws its own (strict\n"
-    "                  half the runs, book and book-asyncio a quarter each); with\n"
-    "                  --connect, our client (default strict); with --replay, for\n"
-    "                  a file whose header names none (default strict)\n"
-    "  --no-fork       runs each scenario in this process, not in a child: a\n"
-    "                  failed assert then stops explore instead of being a\n"
-    "                  finding (what a memory checker such as valgrind needs)\n"
-    "  --run-timeout S a run still going after S seconds (default 120; 0: no\n"
-    "                  limit) is killed: a finding of kind hang, shrunk (with\n"
-    "                  --no-fork it stops explore, unshrunk)\n"
-    "  --max-steps N   a run past N simulator steps (default 50000000) is a hang\n"
-    "  --keep-going    go on after a failure: failures are grouped by signature\n"
-    "                  (the violation's kind and the class of line it was found\n"
-    "                  at, as decision@C:REPORT), the first run of each is shrunk\n"
-    "                  and reported with its reproduce line, the others counted\n"
-    "  --max-findings N  signatures --keep-going reports in full (default 20);\n"
-    "                  failures with further signatures are counted, not shrunk\n"
-    "  --reruns N      a shrunk case is run N more times (default 3; 0: none)\n"
-    "                  before it is reported: one that does not fail every time\n"
-    "                  is reported as flaky, with its rate\n"
-    "  --memcheck N    also runs one run in N (the same ones for the same seed)\n"
-    "                  again in a process of its own under a memory checker; an\n"
-    "                  error or leak it reports is a finding of kind memory,\n"
-    "                  shrunk and re-run under the checker (0: off, the default)\n"
-    "  --memcheck-cmd CMD  the checker: a command the program and its arguments\n"
-    "                  follow, which exits non-zero on an error (default: valgrind,\n"
-    "                  exiting 86 on an error, every leak kind an error)\n"
-    "A progress line goes to stderr on a terminal only. SIGINT or SIGTERM starts\n"
-    "no new run and kills the runs' children: the summary (\"interrupted by\n"
-    "SIGINT\") counts the runs made, the reports hold them (a second signal\n"
-    "kills at once). Exit: 0 every run held, 1 a run failed, 2 bad usage, 130\n"
-    "after SIGINT, 143 after SIGTERM.\n";
 
 struct explore {
     uint64_t seed;
@@ -469,9 +358,10 @@ static int explore_opt(struct wm_args *a, void *ctx, const struct wm_optval *o)
     case EXP_NO_FORK:
         x->e.no_fork = 1;
         return 0;
-    case EXP_RUN_TIMEOUT: {
-        uint64_t sec;
-        if (wm_opt_range(a, o, 0, 86400 * 30, &sec) < 0)
+    case EXP_RUN_TIMEOUT: { /* auto: scaled to the runs' times (hangbudget.h) */
+        uint64_t sec = WM_EXPLORE_RUN_SECONDS;
+        x->e.budget.adaptive = strcmp(o->val, "auto") == 0;
+        if (!x->e.budget.adaptive && wm_opt_range(a, o, 0, 86400 * 30, &sec) < 0)
             return -1;
         x->e.budget.seconds = (unsigned)sec;
         return 0;
@@ -571,10 +461,10 @@ static int live_cmd(struct wm_args *a, const struct explore_args *x, struct expl
 
 int wm_cmd_explore(struct wm_args *a)
 {
-    static const struct wm_cmd_spec spec = {explore_help, explore_opts, 0};
+    static const struct wm_cmd_spec spec = {wm_explore_help, explore_opts, 0};
     struct explore_args x = {
         .e = {.seed = 1, .bias = {.driver = -1, .faults = WM_SCN_ALL_FAULTS, .draw_profile = 1},
-              .budget = {WM_EXPLORE_MAX_STEPS, WM_EXPLORE_RUN_SECONDS},
+              .budget = {WM_EXPLORE_MAX_STEPS, WM_EXPLORE_RUN_SECONDS, 1, 0, NULL},
               .reruns = WM_EXPLORE_RERUNS},
         .target = {.server_seed = WM_DEFAULT_SEED, .timeout_ms = WM_DEFAULT_TIMEOUT_MS,
                    .close_window_ms = WM_DEFAULT_CLOSE_WINDOW_MS},
@@ -595,7 +485,10 @@ int wm_cmd_explore(struct wm_args *a)
         return WM_EXIT_ENV;
     if (x.sel.nkeys && !x.replay_path)
         return wm_usage_error(a, "-k selects among --replay's files: give --replay FILE|DIR");
-    if (e.no_fork && wm_watchdog_start(&e.watch, e.budget.seconds, e.seed, a->prog) < 0) {
+    struct wm_hb hb; /* every run's time, for the budgets that scale with them */
+    wm_hb_init(&hb);
+    e.budget.hb = &hb;
+    if (e.no_fork && wm_watchdog_start(&e.watch, &e.budget, e.seed, a->prog) < 0) {
         fprintf(stderr, "%s: cannot start the watchdog\n", a->cmd);
         return WM_EXIT_FAIL;
     }

@@ -13,8 +13,8 @@
 #include "oracle.h"
 #include "sig.h"
 
-const struct wm_explore_budget wm_explore_default_budget = {WM_EXPLORE_MAX_STEPS,
-                                                            WM_EXPLORE_RUN_SECONDS};
+const struct wm_explore_budget wm_explore_default_budget = {
+    WM_EXPLORE_MAX_STEPS, WM_EXPLORE_RUN_SECONDS, 1, 0, NULL};
 
 void wm_outcome_free(struct wm_outcome *o)
 {

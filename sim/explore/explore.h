@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "hangbudget.h"
 #include "invariants.h"
 #include "scenario.h"
 
@@ -25,9 +26,14 @@
 #define WM_EXPLORE_MAX_STEPS 50000000ULL
 #define WM_EXPLORE_RUN_SECONDS 120u
 
+/* The seconds are a ceiling under --run-timeout auto (the default): the
+ * limit a run gets scales with the runs' own times (hangbudget.h). */
 struct wm_explore_budget {
     uint64_t max_steps; /* --max-steps */
-    unsigned seconds;   /* --run-timeout; 0: no limit */
+    unsigned seconds;   /* --run-timeout S, or auto's ceiling; 0: no limit */
+    int adaptive;       /* --run-timeout auto */
+    int shrinking;      /* a shrinking step or re-run: the shrink's budget */
+    struct wm_hb *hb;   /* the runs' times so far (NULL: none known) */
 };
 /* The defaults, for callers that take none (budget NULL). */
 extern const struct wm_explore_budget wm_explore_default_budget;

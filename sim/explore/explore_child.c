@@ -75,14 +75,14 @@ static int64_t now_ms(void)
 
 /* Reads both pipes to their ends: the outcome into *buf, stderr's tail.
  * SIGINT or SIGTERM (sig.h's self-pipe turns readable) kills the child:
- * *killed says so; so does the run's time budget (seconds, 0: none), which
- * sets *late. */
-static int drain(pid_t pid, int out_fd, int err_fd, unsigned seconds, char **buf, size_t *len,
-                 char *tail, size_t *tlen, int *killed, int *late)
+ * *killed says so; so does the run's time budget (ms from start, 0: none),
+ * which sets *late. */
+static int drain(pid_t pid, int out_fd, int err_fd, int64_t start, unsigned ms, char **buf,
+                 size_t *len, char *tail, size_t *tlen, int *killed, int *late)
 {
     size_t cap = 0;
     struct pollfd p[3] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}, {wm_sig_fd(), POLLIN, 0}};
-    int64_t deadline = seconds ? now_ms() + (int64_t)seconds * 1000 : 0;
+    int64_t deadline = ms ? start + (int64_t)ms : 0;
     while (p[0].fd >= 0 || p[1].fd >= 0) {
         int wait = -1;
         if (deadline && !*late) {
@@ -189,6 +189,9 @@ static int isolated(const struct job *j, struct wm_outcome *o)
         close(out[0]), close(out[1]);
         return -1;
     }
+    char why[300];
+    unsigned limit = wm_hb_limit_ms(j->budget, why, sizeof why);
+    int64_t start = now_ms();
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {
@@ -202,12 +205,13 @@ static int isolated(const struct job *j, struct wm_outcome *o)
     close(out[1]), close(err[1]);
     char *buf = NULL, tail[STDERR_KEEP];
     size_t len = 0, tlen = 0;
-    int drained = drain(pid, out[0], err[0], j->budget->seconds, &buf, &len, tail, &tlen, &killed,
-                        &late);
+    int drained = drain(pid, out[0], err[0], start, limit, &buf, &len, tail, &tlen, &killed, &late);
     close(out[0]), close(err[0]);
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
+    if (!killed && !late) /* a finished run: what the budgets scale with */
+        wm_hb_note(j->budget->hb, (unsigned)(now_ms() - start));
     int rc = -1;
     if (killed) {
         rc = 1;
@@ -215,8 +219,8 @@ static int isolated(const struct job *j, struct wm_outcome *o)
         memset(o, 0, sizeof *o);
         o->failed = 1;
         o->v.kind = "hang";
-        snprintf(o->v.msg, sizeof o->v.msg, "the run was still going after %u s (--run-timeout): "
-                 "its process was killed", j->budget->seconds);
+        snprintf(o->v.msg, sizeof o->v.msg, "the run was still going after %s: its process was "
+                 "killed", why);
         rc = 0;
     } else if (WIFSIGNALED(status)) {
         crashed(o, WTERMSIG(status), tail, tlen);

@@ -198,7 +198,7 @@ static void reproducers(const struct wm_xfail *x, uint64_t k, const char *path, 
         /* a budget not the default is part of how the case fails (a hang) */
         char budget[80] = "";
         const struct wm_explore_budget *b = x->budget ? x->budget : &wm_explore_default_budget;
-        int n = b->seconds == WM_EXPLORE_RUN_SECONDS ? 0
+        int n = b->adaptive ? 0 /* auto, the default */
                 : snprintf(budget, sizeof budget, " --run-timeout %u", b->seconds);
         if (b->max_steps != WM_EXPLORE_MAX_STEPS)
             snprintf(budget + n, sizeof budget - (size_t)n, " --max-steps %" PRIu64, b->max_steps);
@@ -233,6 +233,15 @@ static int run_here(void *ctx, const struct wm_scn *s, struct wm_outcome *o)
     return rc;
 }
 
+/* A forked shrinking step or re-run gets the shrink's budget (hangbudget.h):
+ * a hang found is not paid the detection budget again per step. */
+static struct wm_explore_budget shrink_budget(const struct wm_xfail *x)
+{
+    struct wm_explore_budget b = x->budget ? *x->budget : wm_explore_default_budget;
+    b.shrinking = 1;
+    return b;
+}
+
 /* The shrunk case again, x->reruns times, as it was shrunk: one that does
  * not fail every time is flaky (its rate said, and put in *flaky). */
 static void rerun(const struct wm_xfail *x, const struct wm_scn *scn, const struct wm_outcome *out,
@@ -240,13 +249,14 @@ static void rerun(const struct wm_xfail *x, const struct wm_scn *scn, const stru
 {
     char sig[WM_XSIG_MAX];
     unsigned ran, failed;
+    struct wm_explore_budget sb = shrink_budget(x);
     if (!x->reruns)
         return;
     wm_xsig_of(out, sig, sizeof sig);
     failed = mem ? wm_explore_rerun(scn, sig, x->reruns, wm_xmem_scn, (void *)x->mem, &ran)
              : x->live ? wm_explore_rerun(scn, sig, x->reruns, wm_explore_live, x->live, &ran)
              : x->no_fork ? wm_explore_rerun(scn, sig, x->reruns, run_here, (void *)x, &ran)
-                          : wm_explore_rerun(scn, sig, x->reruns, NULL, (void *)x->budget, &ran);
+                          : wm_explore_rerun(scn, sig, x->reruns, NULL, &sb, &ran);
     if (ran && failed == ran) {
         say(t, "  re-ran %u times: failed every time\n", ran);
     } else if (ran) {
@@ -294,6 +304,7 @@ static int tell(const struct wm_xfail *x, uint64_t k, struct wm_scn *scn, struct
     fflush(stdout);
     int mem = x->mem && wm_xmem_is(out), as_file = 1;
     unsigned spent;
+    struct wm_explore_budget sb = shrink_budget(x);
     if (mem) {
         as_file = mem_as_file(x, scn, out);
         if (as_file) /* a header carries no malformed line: it takes no part */
@@ -304,7 +315,7 @@ static int tell(const struct wm_xfail *x, uint64_t k, struct wm_scn *scn, struct
     } else {
         spent = x->live ? wm_explore_shrink(scn, out, wm_explore_live, x->live)
                 : x->no_fork ? wm_explore_shrink(scn, out, run_here, (void *)x)
-                             : wm_explore_shrink(scn, out, NULL, (void *)x->budget);
+                             : wm_explore_shrink(scn, out, NULL, &sb);
     }
     wm_scn_describe(scn, after, sizeof after);
     if (as_file)

@@ -352,7 +352,7 @@ int wm_xmem_init(struct wm_xmem *m, unsigned every, const char *cmd, uint64_t se
     }
     /* The checker must run at all: a missing valgrind is said now, once. */
     struct wm_xmem probe = *m;
-    struct wm_explore_budget pb = {b->max_steps, 60};
+    struct wm_explore_budget pb = {b->max_steps, 60, 0, 0, NULL};
     struct wm_outcome o = {0};
     probe.budget = &pb;
     int rc = check(&probe, "--version", &o);

@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "explore.h"
+
 #define TICK_MS 100 /* how late past the budget a hang may be seen */
 
 struct wm_watchdog {
@@ -15,7 +17,7 @@ struct wm_watchdog {
     pthread_cond_t cv;
     pthread_t thread;
     int stop;
-    unsigned seconds;
+    const struct wm_explore_budget *budget;
     uint64_t seed;
     const char *cmd;
     struct {
@@ -34,17 +36,21 @@ static double since(const struct timespec *t0, const struct timespec *t1)
  * and leave at once (the hung run holds whatever it holds). */
 static void hang(const struct wm_watchdog *w, uint64_t run)
 {
-    char msg[600], what[80] = "a replay or a shrinking step";
+    char msg[900], what[80] = "a replay or a shrinking step", why[300];
+    wm_hb_limit_ms(w->budget, why, sizeof why);
     if (run != WM_WATCHDOG_OTHER)
         snprintf(what, sizeof what, "run %" PRIu64 " of seed %" PRIu64, run, w->seed);
     int n = snprintf(msg, sizeof msg,
                      "FAIL %s\n"
-                     "  found: hang: the run was still going after %u s (--run-timeout); with "
+                     "  found: hang: the run was still going after %s; with "
                      "--no-fork it cannot be stopped and shrunk: explore stops here\n",
-                     what, w->seconds);
+                     what, why);
+    char budget[40] = ""; /* auto, the default, is not said */
+    if (!w->budget->adaptive)
+        snprintf(budget, sizeof budget, " --run-timeout %u", w->budget->seconds);
     if (run != WM_WATCHDOG_OTHER && n > 0 && (size_t)n < sizeof msg)
         n += snprintf(msg + n, sizeof msg - (size_t)n, "reproduce: %s explore --seed %" PRIu64
-                      " --run %" PRIu64 " --run-timeout %u\n", w->cmd, w->seed, run, w->seconds);
+                      " --run %" PRIu64 "%s\n", w->cmd, w->seed, run, budget);
     if (n > 0 && write(STDOUT_FILENO, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1) < 0)
         n = 0; /* nothing more to do: we exit either way */
     _exit(1);
@@ -57,8 +63,9 @@ static void *watch(void *arg)
     while (!w->stop) {
         struct timespec now, until;
         clock_gettime(CLOCK_MONOTONIC, &now);
+        double limit = wm_hb_limit_ms(w->budget, NULL, 0) / 1000.0; /* > 0: seconds > 0 */
         for (int i = 0; i < WM_WATCHDOG_SLOTS; i++)
-            if (w->slot[i].used && since(&w->slot[i].start, &now) > w->seconds)
+            if (w->slot[i].used && since(&w->slot[i].start, &now) > limit)
                 hang(w, w->slot[i].run);
         clock_gettime(CLOCK_REALTIME, &until); /* the condition's clock */
         until.tv_nsec += TICK_MS * 1000000L;
@@ -70,15 +77,16 @@ static void *watch(void *arg)
     return NULL;
 }
 
-int wm_watchdog_start(struct wm_watchdog **w, unsigned seconds, uint64_t seed, const char *cmd)
+int wm_watchdog_start(struct wm_watchdog **w, const struct wm_explore_budget *b, uint64_t seed,
+                      const char *cmd)
 {
     *w = NULL;
-    if (seconds == 0)
+    if (b->seconds == 0)
         return 0;
     struct wm_watchdog *d = calloc(1, sizeof *d);
     if (!d)
         return -1;
-    d->seconds = seconds, d->seed = seed, d->cmd = cmd;
+    d->budget = b, d->seed = seed, d->cmd = cmd;
     pthread_mutex_init(&d->mu, NULL);
     pthread_cond_init(&d->cv, NULL);
     if (pthread_create(&d->thread, NULL, watch, d) != 0) {
@@ -112,9 +120,13 @@ void wm_watchdog_leave(struct wm_watchdog *w, int slot)
 {
     if (!w || slot < 0)
         return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
     pthread_mutex_lock(&w->mu);
     w->slot[slot].used = 0;
+    double took = since(&w->slot[slot].start, &now);
     pthread_mutex_unlock(&w->mu);
+    wm_hb_note(w->budget->hb, (unsigned)(took * 1000.0)); /* a run that ended: budgets scale */
 }
 
 void wm_watchdog_stop(struct wm_watchdog *w)

@@ -14,9 +14,13 @@
 
 struct wm_watchdog;
 
-/* A watchdog thread for runs of exploration seed `seed`, each allowed
- * `seconds` (0: no watchdog, *w = NULL). 0, or -1 (no memory, no thread). */
-int wm_watchdog_start(struct wm_watchdog **w, unsigned seconds, uint64_t seed, const char *cmd);
+struct wm_explore_budget;
+
+/* A watchdog thread for runs of exploration seed `seed`, each allowed what
+ * budget b gives it (hangbudget.h; b->seconds 0: no watchdog, *w = NULL);
+ * a run that ends is noted in b->hb. 0, or -1 (no memory, no thread). */
+int wm_watchdog_start(struct wm_watchdog **w, const struct wm_explore_budget *b, uint64_t seed,
+                      const char *cmd);
 /* Run k starts (a slot, for leave), or ends. Both do nothing on NULL. k is
  * WM_WATCHDOG_OTHER for a replay or a shrinking step. */
 #define WM_WATCHDOG_OTHER UINT64_MAX
