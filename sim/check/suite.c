@@ -1,4 +1,5 @@
 #include "suite.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -127,7 +128,7 @@ int wm_suite_begin(struct wm_suite *s, const char *cmd, const char *name,
                                                                   getenv("NO_COLOR"))};
     s->deselected = o->deselected;
     s->started = s->last_progress = wm_suite_clock();
-    wm_report_junit_stamp(&s->stamp, time(NULL));
+    wm_report_junit_stamp(&s->stamp, (time_t)wm_clock_wall_s());
     if (!(s->all = calloc(n ? n : 1, sizeof *s->all))) {
         fprintf(stderr, "%s: out of memory\n", cmd);
         return WM_SUITE_NO_MEMORY;

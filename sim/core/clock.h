@@ -12,6 +12,9 @@
 int64_t wm_clock_ms(void);
 /* Nanoseconds on CLOCK_MONOTONIC. */
 uint64_t wm_clock_ns(void);
+/* Seconds since the epoch on CLOCK_REALTIME, for report stamps only: glibc's
+ * time() reads a coarse clock that can lag date(1) across a second's edge. */
+int64_t wm_clock_wall_s(void);
 /* Sleeps ms milliseconds (resumed after EINTR). */
 void wm_sleep_ms(int ms);
 

@@ -1,4 +1,5 @@
 #include "explore_report.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -28,7 +29,7 @@ int wm_xreport_open(struct wm_xreport *x, const char *junit_path, const char *js
                     int stdout_fd, struct wm_err *err)
 {
     *x = (struct wm_xreport){.junit_path = junit_path, .json_path = json_path};
-    wm_report_junit_stamp(&x->stamp, time(NULL));
+    wm_report_junit_stamp(&x->stamp, (time_t)wm_clock_wall_s());
     if (junit_path && !(x->junit = wm_report_open(junit_path, stdout_fd))) {
         wm_err_set(err, "cannot write %s: %s", wm_report_name(junit_path), strerror(errno));
         return -1;
