@@ -201,6 +201,28 @@ START_TEST(recipes_bounded_and_shrinking)
 }
 END_TEST
 
+/* docs/ERRORS.md's arity texts: the count of arguments is the line's. */
+static int arity_ok(const char *line, const char *why)
+{
+    struct wm_cls_result r;
+    wm_cls_line((const unsigned char *)line, strlen(line), 1024, &r);
+    ck_assert_msg(r.cls == WM_CLS_ARITY, "\"%s\" classed %s", line, wm_cls_name(r.cls));
+    return wm_cls_arity_count_ok(why, &r);
+}
+
+START_TEST(arity_count_exact)
+{
+    ck_assert(arity_ok("PARAMS 1", "bad PARAMS: expected 2 arguments, got 1: \"PARAMS 1\""));
+    ck_assert(arity_ok("PARAMS 1 5 9", "bad PARAMS: expected 2 arguments, got 3: \"PARAMS 1 5 9\""));
+    ck_assert(!arity_ok("PARAMS 1", "bad PARAMS: expected 2 arguments, got 2: \"PARAMS 1\""));
+    ck_assert(!arity_ok("PARAMS 1 5 9", "bad PARAMS: expected 2 arguments, got 4: \"PARAMS 1 5 9\""));
+    ck_assert(!arity_ok("PARAMS 1 5 9", "bad PARAMS: expected 2 arguments: \"PARAMS 1 5 9\""));
+    ck_assert(arity_ok("REPORT", "bad REPORT: expected 1 argument, got 0: \"REPORT\""));
+    ck_assert(!arity_ok("REPORT", "bad REPORT: expected 1 argument, got 2: \"REPORT\""));
+    ck_assert(arity_ok("NUMBER x", "bad NUMBER: takes no arguments: \"NUMBER x\""));
+}
+END_TEST
+
 static Suite *classify_suite(void)
 {
     Suite *s = suite_create("classify");
@@ -210,6 +232,7 @@ static Suite *classify_suite(void)
     WM_ADD_TEST(s, bad_fixtures_hold);
     WM_ADD_TEST(s, quote_cut_exactly);
     WM_ADD_TEST(s, recipes_bounded_and_shrinking);
+    WM_ADD_TEST(s, arity_count_exact);
     return s;
 }
 

@@ -275,6 +275,23 @@ START_TEST(a_wrong_seed)
 }
 END_TEST
 
+/* The strict client's stall error: game and guess re-derived from the
+ * records (explore seed 1 found proto/client.c's game + 0 this way). */
+START_TEST(a_wrong_timeout_text)
+{
+    const char *stall = "# warmer transcript v1\n# seed: 7\n# game: -1024:-1021:0:1\n"
+                        "# fault: stall S1 at 0\nC: PARAMS -1024 -1021\nC: NUMBER\n"
+                        "C! partial PARAMS 0\nC! error timed out waiting for a guess (game 1, guess 1)\n";
+    expect(stall, NULL, NULL, 0);
+    char *t = with(stall, "(game 1, guess 1)", "(game 0, guess 1)");
+    expect(t, NULL, "answer", 8);
+    free(t);
+    t = with(stall, "(game 1, guess 1)", "(game 1, guess 2)");
+    expect(t, NULL, "answer", 8);
+    free(t);
+}
+END_TEST
+
 START_TEST(a_wrong_judgement)
 {
     char *t = with(BOOK_HDR BOOK_WIRE, "REPORT Colder", "REPORT Warmer");
@@ -531,6 +548,7 @@ static Suite *oracle_suite(void)
     WM_ADD_TEST(s, a_wrong_guess);
     WM_ADD_TEST(s, a_wrong_seed);
     WM_ADD_TEST(s, a_wrong_judgement);
+    WM_ADD_TEST(s, a_wrong_timeout_text);
     WM_ADD_TEST(s, a_wrong_summary);
     WM_ADD_TEST(s, a_wrong_console_line);
     WM_ADD_TEST(s, a_book_run_beyond_int64_holds);

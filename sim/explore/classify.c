@@ -122,6 +122,7 @@ void wm_cls_line(const unsigned char *s, size_t n, size_t max_line, struct wm_cl
         i = e + 1;
     }
     r->word_at = at[0], r->word_len = len[0];
+    r->args = words - 1;
     if (word_is(s, len[0], "NUMBER")) {
         r->cls = words == 1 ? WM_CLS_NUMBER : WM_CLS_ARITY;
     } else if (word_is(s, len[0], "REPORT")) {
@@ -149,6 +150,18 @@ void wm_cls_line(const unsigned char *s, size_t n, size_t max_line, struct wm_cl
     } else {
         r->cls = WM_CLS_UNKNOWN;
     }
+}
+
+int wm_cls_arity_count_ok(const char *why, const struct wm_cls_result *r)
+{
+    const char *got = strstr(why, ", got ");
+    if (strncmp(why, "bad NUMBER: takes no arguments: ", 32) == 0)
+        return 1;
+    if (!got)
+        return 0;
+    char want[32];
+    int k = snprintf(want, sizeof want, ", got %zu: ", r->args);
+    return k > 0 && strncmp(got, want, (size_t)k) == 0;
 }
 
 enum wm_cls wm_cls_of_error(const char *why)

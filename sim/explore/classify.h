@@ -35,6 +35,8 @@ struct wm_cls_result {
      * max-line, two bad PARAMS arguments): the other class accepted, or
      * WM_CLS_COUNT. */
     enum wm_cls alt;
+    /* ARITY: how many arguments the command was given (words - 1). */
+    size_t args;
 };
 
 /* Classifies line (n bytes, its \n not included) for a server whose
@@ -42,6 +44,10 @@ struct wm_cls_result {
  * they stream in (whichever comes first), then the empty line, spaces, the
  * command, its arity, its arguments left to right. */
 void wm_cls_line(const unsigned char *line, size_t n, size_t max_line, struct wm_cls_result *r);
+/* 1 if an arity error's text counts r->args as docs/ERRORS.md writes it
+ * ("expected 2 arguments, got N: ..."; NUMBER's "takes no arguments"
+ * carries no count), 0 if it names another count. */
+int wm_cls_arity_count_ok(const char *why, const struct wm_cls_result *r);
 /* "byte", "space", ... for messages; valid classes are "PARAMS" etc. */
 const char *wm_cls_name(enum wm_cls c);
 /* 1 for the three valid commands. */

@@ -145,6 +145,11 @@ int wm_inv_mal_check(const char *text, size_t len, unsigned conn, struct wm_viol
         rc = fail(v, "malformed", conn, react_no,
                   "line %zu is a %s error (docs/PROTOCOL.md), but the server's is %s: %s", mal_no,
                   name, wm_cls_name(got), why + 8);
+    } else if (got == WM_CLS_ARITY && !wm_cls_arity_count_ok(why + 8, &r)) {
+        rc = fail(v, "malformed", conn, react_no,
+                  "line %zu gives its command %zu argument(s) (docs/ERRORS.md), but the "
+                  "server's arity error counts otherwise: %s",
+                  mal_no, r.args, why + 8);
     } else if (quote_ok(why + 8, line, (size_t)n, max_line, got, &r, esc, 4 * mal_n + 64)) {
         snprintf(miss, sizeof miss, "%s", esc);
         rc = fail(v, "malformed", conn, react_no,

@@ -340,6 +340,23 @@ static int end_conn(struct wm_orc *o)
     return o->console && !o->h.client_script && !o->h.server_script ? check_console(o) : 0;
 }
 
+/* The strict client's stall error names the game and guess it waits for
+ * (docs/ERRORS.md): re-derived from the records, not taken from the text. */
+static int timeout_text(struct wm_orc *o, const char *s, size_t n)
+{
+    struct wm_orc_conn *c = &o->c;
+    char want[128];
+    c->client_error = 1;
+    if (!c->playing)
+        return 0;
+    snprintf(want, sizeof want, "timed out waiting for a guess (game %zu, guess %" PRIu64 ")",
+             c->gi + 1, c->asked + 1);
+    if (!wm_orc_same(s, n, want))
+        return wm_orc_fail(o, "answer", o->lineno, "the client's error \"%.*s\", want \"%s\"",
+                           (int)(n > 200 ? 200 : n), s, want);
+    return 0;
+}
+
 /* One record of the current connection. */
 static int record(struct wm_orc *o, char side, char mark, const char *s, size_t n)
 {
@@ -348,6 +365,8 @@ static int record(struct wm_orc *o, char side, char mark, const char *s, size_t 
     if (side == 'C') {
         if (mark == ':')
             return client_line(o, s, n);
+        if (inv_starts(s, n, "error timed out waiting for a guess (game ") && !wm_orc_book(o))
+            return timeout_text(o, s + 6, n - 6);
         if (inv_starts(s, n, "error "))
             return wm_orc_book_client_error(o, s + 6, n - 6);
         if (inv_starts(s, n, "partial "))
