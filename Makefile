@@ -1,5 +1,5 @@
 # warmer: deterministic harness for the guessing protocol.
-# make | make check | make check-html | make mutants | make mutation-score | make memcheck [TRANSCRIPTS=dir/] | make crosscheck
+# make | make check | make check-c | make check-html | make mutants | make mutation-score | make memcheck [TRANSCRIPTS=dir/] | make crosscheck
 # make install [PREFIX=/usr/local DESTDIR=] | make uninstall | make static | make clean
 
 CC      ?= cc
@@ -41,7 +41,7 @@ LIB_OBJ   = $(PROTO_SRC:%.c=$(B)/%.o) $(SIM_SRC:%.c=$(B)/%.o)
 TEST_SRC  = $(wildcard tests/test_*.c)
 TEST_BIN  = $(TEST_SRC:tests/%.c=$(B)/tests/%)
 
-.PHONY: all layers check check-html mutants mutation-score memcheck helgrind interop crosscheck bench bench-explore fuzz install uninstall static \
+.PHONY: all layers check check-c check-html mutants mutation-score memcheck helgrind interop crosscheck bench bench-explore fuzz install uninstall static \
         clean FORCE
 all: $(B)/warmer
 
@@ -84,6 +84,14 @@ $(B)/tests/test_gset_tight: proto/gset.c
 layers:
 	@sh ci/layers.sh .
 	@sh tests/layers.sh
+
+# The compiler-facing part of check (a second compiler's build: CI's clang
+# stage): every Check suite, the command line and the drivers' network cases.
+check-c: $(B)/warmer $(TEST_BIN) layers
+	@set -e; for t in $(TEST_BIN); do echo "== $$t"; WARMER=$(B)/warmer $$t; done
+	@sh tests/cli.sh $(B)/warmer
+	@bash tests/net.sh $(B)/warmer
+	@echo "== make check-c: every stage passed (layers, $(words $(TEST_BIN)) Check suites, cli, net)"
 
 check: $(B)/warmer $(TEST_BIN) layers
 	@$(PYTHON) tests/yaml_ok.py
