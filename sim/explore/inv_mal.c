@@ -8,37 +8,9 @@
 #include <string.h>
 
 #include "classify.h"
+#include "inv_read.h"
 
 #define LINE_MAX_BYTES (16u << 20) /* a record's text: max-line + 64 at most */
-
-static int fail(struct wm_violation *v, const char *kind, unsigned conn, size_t lineno,
-                const char *fmt, ...)
-{
-    va_list ap;
-    v->kind = kind;
-    v->conn = conn;
-    v->lineno = lineno;
-    va_start(ap, fmt);
-    vsnprintf(v->msg, sizeof v->msg, fmt, ap);
-    va_end(ap);
-    return kind[0] == 'f' ? -1 : 1;
-}
-
-/* If line s (n bytes) is a record of side ('C' or 'S') on conn, the length
- * of its "C3" or "C" prefix; else 0. Connection 1 may be written bare. */
-static size_t record_of(const char *s, size_t n, char side, unsigned conn)
-{
-    if (n < 2 || s[0] != side)
-        return 0;
-    if (s[1] == ':' || s[1] == '!')
-        return conn == 1 ? 1 : 0;
-    char want[16];
-    int w = snprintf(want, sizeof want, "%c%u", side, conn);
-    return n > (size_t)w && memcmp(s, want, (size_t)w) == 0 &&
-                   (s[w] == ':' || s[w] == '!')
-               ? (size_t)w
-               : 0;
-}
 
 /* 1 if msg quotes exactly want ("WANT"). */
 static int quotes(const char *msg, const char *want)
@@ -93,30 +65,30 @@ int wm_inv_mal_check(const char *text, size_t len, unsigned conn, struct wm_viol
         lineno++;
         if (n > 12 && strncmp(p, "# max-line: ", 12) == 0)
             max_line = strtoul(p + 12, NULL, 10);
-        if ((w = record_of(p, n, 'C', conn)) && p[w] == ':') {
+        if ((w = inv_record_of(p, n, 'C', conn)) && p[w] == ':') {
             mal = p + w + 1, mal_n = n - w - 1, mal_no = lineno; /* the last one wins */
             react = NULL;
-        } else if ((w = record_of(p, n, 'S', conn)) && mal && !react) {
+        } else if ((w = inv_record_of(p, n, 'S', conn)) && mal && !react) {
             react = p + w, react_n = n - w, react_no = lineno;
         }
         p = nl ? nl + 1 : end;
     }
     if (!mal)
-        return fail(v, "format", conn, 0, "connection %u has no client line to judge", conn);
+        return inv_fail(v, "format", conn, 0, "connection %u has no client line to judge", conn);
     if (mal_n > 0 && mal[0] == ' ')
         mal++, mal_n--;
     if (mal_n > LINE_MAX_BYTES)
-        return fail(v, "format", conn, mal_no, "a client line longer than %u bytes", LINE_MAX_BYTES);
+        return inv_fail(v, "format", conn, mal_no, "a client line longer than %u bytes", LINE_MAX_BYTES);
     unsigned char *line = malloc(mal_n + 1);
     char *why = malloc(react_n + 1), *esc = malloc(4 * mal_n + 64);
     int rc = 0;
     if (!line || !why || !esc) {
-        rc = fail(v, "format", conn, mal_no, "out of memory");
+        rc = inv_fail(v, "format", conn, mal_no, "out of memory");
         goto out;
     }
     long n = wm_cls_unescape(mal, mal_n, line);
     if (n < 0) {
-        rc = fail(v, "format", conn, mal_no, "the client line is not escaped as a transcript's");
+        rc = inv_fail(v, "format", conn, mal_no, "the client line is not escaped as a transcript's");
         goto out;
     }
     struct wm_cls_result r;
@@ -129,30 +101,30 @@ int wm_inv_mal_check(const char *text, size_t len, unsigned conn, struct wm_viol
     char miss[256];
     if (r.cls == WM_CLS_EMPTY) {
         if (is_err || is_line)
-            rc = fail(v, "malformed", conn, react_no,
+            rc = inv_fail(v, "malformed", conn, react_no,
                       "an empty line (line %zu) ends the session quietly, but the server sent "
                       "\"%s\"", mal_no, why);
     } else if (wm_cls_valid(r.cls)) {
         if (is_err && got != WM_CLS_COUNT)
-            rc = fail(v, "malformed", conn, react_no,
+            rc = inv_fail(v, "malformed", conn, react_no,
                       "line %zu is a valid %s, but the server rejected it as %s: %s", mal_no,
                       name, wm_cls_name(got), why + 8);
     } else if (!is_err) {
-        rc = fail(v, "malformed", conn, react ? react_no : mal_no,
+        rc = inv_fail(v, "malformed", conn, react ? react_no : mal_no,
                   "line %zu is a %s error (docs/PROTOCOL.md), but the server %s%s", mal_no, name,
                   react ? "sent: " : "did not end with an error", react ? why : "");
     } else if (got != r.cls && (r.alt == WM_CLS_COUNT || got != r.alt)) {
-        rc = fail(v, "malformed", conn, react_no,
+        rc = inv_fail(v, "malformed", conn, react_no,
                   "line %zu is a %s error (docs/PROTOCOL.md), but the server's is %s: %s", mal_no,
                   name, wm_cls_name(got), why + 8);
     } else if (got == WM_CLS_ARITY && !wm_cls_arity_count_ok(why + 8, &r)) {
-        rc = fail(v, "malformed", conn, react_no,
+        rc = inv_fail(v, "malformed", conn, react_no,
                   "line %zu gives its command %zu argument(s) (docs/ERRORS.md), but the "
                   "server's arity error counts otherwise: %s",
                   mal_no, r.args, why + 8);
     } else if (quote_ok(why + 8, line, (size_t)n, max_line, got, &r, esc, 4 * mal_n + 64)) {
         snprintf(miss, sizeof miss, "%s", esc);
-        rc = fail(v, "malformed", conn, react_no,
+        rc = inv_fail(v, "malformed", conn, react_no,
                   "line %zu's %s error should quote \"%s\" as the transcript escapes it: %s",
                   mal_no, name, miss, why + 8);
     }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "classify.h"
+#include "inv_read.h"
 #include "classify_book.h"
 #include "inv_num.h"
 
@@ -42,33 +43,6 @@ struct model {
     struct wm_violation *v;
 };
 
-static int fail(struct wm_violation *v, const char *kind, unsigned conn, size_t lineno,
-                const char *fmt, ...)
-{
-    va_list ap;
-    v->kind = kind;
-    v->conn = conn;
-    v->lineno = lineno;
-    va_start(ap, fmt);
-    vsnprintf(v->msg, sizeof v->msg, fmt, ap);
-    va_end(ap);
-    return kind[0] == 'f' ? -1 : 1;
-}
-
-/* The length of "C3" / "S" when line s is a record of side on conn, else 0. */
-static size_t record_of(const char *s, size_t n, char side, unsigned conn)
-{
-    if (n < 2 || s[0] != side)
-        return 0;
-    if (s[1] == ':' || s[1] == '!')
-        return conn == 1;
-    char want[16];
-    int w = snprintf(want, sizeof want, "%c%u", side, conn);
-    return n > (size_t)w && memcmp(s, want, (size_t)w) == 0 && (s[w] == ':' || s[w] == '!')
-               ? (size_t)w
-               : 0;
-}
-
 static char *dup(const char *s)
 {
     size_t n = strlen(s);
@@ -98,11 +72,11 @@ static int want_end(struct model *m, size_t cline, const char *kind, const char 
     if (r && r->n >= hl + tl && memcmp(r->p, head, hl) == 0 && memcmp(r->p + hl, text, tl) == 0 &&
         (prefix || r->n == hl + tl)) {
         if (++m->si < m->nsrv)
-            return fail(m->v, "malformed", m->conn, m->srv[m->si].lineno,
+            return inv_fail(m->v, "malformed", m->conn, m->srv[m->si].lineno,
                         "the book's server sent a record after its %s", kind);
         return 2; /* the session ended as it must */
     }
-    return fail(m->v, "malformed", m->conn, r ? r->lineno : cline,
+    return inv_fail(m->v, "malformed", m->conn, r ? r->lineno : cline,
                 "line %zu: %s, so the book's server must %s \"%.300s\"%s; it sent %s", cline, what,
                 kind[0] == 'e' ? "end with the error" : "hang with", text, prefix ? "..." : "",
                 next_desc(m, buf, sizeof buf));
@@ -113,7 +87,7 @@ static int error_text(struct model *m, size_t cline, const char *text, size_t n,
 {
     char *rec = malloc(4 * n + 8);
     if (!rec)
-        return fail(m->v, "format", m->conn, cline, "out of memory");
+        return inv_fail(m->v, "format", m->conn, cline, "out of memory");
     wm_clsb_record_text(text, n, rec, 4 * n + 8);
     int rc = want_end(m, cline, "error", rec, prefix, what);
     free(rec);
@@ -150,7 +124,7 @@ static int number(struct model *m, size_t cline)
         const struct rec *r = m->si < m->nsrv ? &m->srv[m->si] : NULL;
         if (!r || r->n != 2 + strlen(m->secret) || memcmp(r->p, ": ", 2) != 0 ||
             memcmp(r->p + 2, m->secret, r->n - 2) != 0)
-            return fail(m->v, "malformed", m->conn, r ? r->lineno : cline,
+            return inv_fail(m->v, "malformed", m->conn, r ? r->lineno : cline,
                         "line %zu: NUMBER after Correct, so the book's server must answer the "
                         "secret %.100s; it sent %s", cline, m->secret, next_desc(m, buf, 256));
         m->si++;
@@ -200,7 +174,7 @@ static int number(struct model *m, size_t cline)
         again |= m->seen[i] == h;
     if (!g || !inv_num_ok(g, gn) || inv_num_cmp(g, gn, m->lo, ln) < 0 ||
         inv_num_cmp(g, gn, m->hi, hn) > 0 || again)
-        return fail(m->v, "malformed", m->conn, r ? r->lineno : cline,
+        return inv_fail(m->v, "malformed", m->conn, r ? r->lineno : cline,
                     "line %zu: NUMBER, so the book's server must answer a new guess in [%.60s, "
                     "%.60s] (int() of line %zu's PARAMS); it sent %s", cline, m->lo, m->hi,
                     m->range_line, next_desc(m, buf, 256));
@@ -208,14 +182,14 @@ static int number(struct model *m, size_t cline)
         size_t cap = m->cap ? 2 * m->cap : 64;
         uint64_t *s = realloc(m->seen, cap * sizeof *s);
         if (!s)
-            return fail(m->v, "format", m->conn, cline, "out of memory");
+            return inv_fail(m->v, "format", m->conn, cline, "out of memory");
         m->seen = s, m->cap = cap;
     }
     m->seen[m->count++] = h;
     free(m->last);
     m->last = malloc(gn + 1);
     if (!m->last)
-        return fail(m->v, "format", m->conn, cline, "out of memory");
+        return inv_fail(m->v, "format", m->conn, cline, "out of memory");
     memcpy(m->last, g, gn);
     m->last[gn] = '\0';
     m->si++;
@@ -231,11 +205,11 @@ static int line(struct model *m, const char *s, size_t n, size_t cline)
     long rn = raw ? wm_cls_unescape(s, n, raw) : -1;
     if (rn < 0) {
         free(raw);
-        return fail(m->v, "format", m->conn, cline, "line %zu is not escaped as a transcript's", cline);
+        return inv_fail(m->v, "format", m->conn, cline, "line %zu is not escaped as a transcript's", cline);
     }
     if (wm_clsb_line(raw, (size_t)rn, m->max_line, &r) < 0) {
         free(raw);
-        return fail(m->v, "format", m->conn, cline, "out of memory");
+        return inv_fail(m->v, "format", m->conn, cline, "out of memory");
     }
     int rc = 2;
     char *q = NULL;
@@ -243,7 +217,7 @@ static int line(struct model *m, const char *s, size_t n, size_t cline)
     case WM_CLSB_TOO_LONG:
         q = malloc(4 * m->max_line + 200);
         if (!q) {
-            rc = fail(m->v, "format", m->conn, cline, "out of memory");
+            rc = inv_fail(m->v, "format", m->conn, cline, "out of memory");
             break;
         }
         int k = snprintf(q, 64, "line longer than %zu bytes: \"", m->max_line);
@@ -259,7 +233,7 @@ static int line(struct model *m, const char *s, size_t n, size_t cline)
             rc = want_end(m, cline, "hang", empty_hang, 0, "an empty line ends the book's loop");
         else if (m->si < m->nsrv && !(m->si + 1 == m->nsrv && m->srv[m->si].n == 7 &&
                                       memcmp(m->srv[m->si].p, "! close", 7) == 0))
-            rc = fail(m->v, "malformed", m->conn, m->srv[m->si].lineno,
+            rc = inv_fail(m->v, "malformed", m->conn, m->srv[m->si].lineno,
                       "line %zu: an empty line ends the book's loop, and its server closes; it sent "
                       "\"%.200s\"", cline, m->srv[m->si].p);
         break;
@@ -281,7 +255,7 @@ static int line(struct model *m, const char *s, size_t n, size_t cline)
             break;
         }
         if (r.len == 7 && memcmp(r.text, "Correct", 7) == 0 && !m->secret && !(m->secret = dup(m->last)))
-            rc = fail(m->v, "format", m->conn, cline, "out of memory");
+            rc = inv_fail(m->v, "format", m->conn, cline, "out of memory");
         else
             rc = 0;
         break;
@@ -303,14 +277,14 @@ static int check_conn(const char *text, size_t len, unsigned conn, size_t max_li
     int rc = 0, any = 0;
     for (const char *p = text, *end = text + len; p < end && rc == 0;) { /* the server's records */
         const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t n = (size_t)((nl ? nl : end) - p), w = record_of(p, n, 'S', conn);
+        size_t n = (size_t)((nl ? nl : end) - p), w = inv_record_of(p, n, 'S', conn);
         lineno++;
-        any |= record_of(p, n, 'C', conn) != 0;
+        any |= inv_record_of(p, n, 'C', conn) != 0;
         if (w) {
             if (m.nsrv == cap) {
                 struct rec *s = realloc(m.srv, (cap = cap ? 2 * cap : 64) * sizeof *s);
                 if (!s) {
-                    rc = fail(v, "format", conn, lineno, "out of memory");
+                    rc = inv_fail(v, "format", conn, lineno, "out of memory");
                     break;
                 }
                 m.srv = s;
@@ -320,11 +294,11 @@ static int check_conn(const char *text, size_t len, unsigned conn, size_t max_li
         p = nl ? nl + 1 : end;
     }
     if (rc == 0 && !any)
-        rc = fail(v, "format", conn, 0, "connection %u has no client record", conn);
+        rc = inv_fail(v, "format", conn, 0, "connection %u has no client record", conn);
     lineno = 0;
     for (const char *p = text, *end = text + len; p < end && rc == 0;) { /* the client's lines */
         const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t n = (size_t)((nl ? nl : end) - p), w = record_of(p, n, 'C', conn);
+        size_t n = (size_t)((nl ? nl : end) - p), w = inv_record_of(p, n, 'C', conn);
         lineno++;
         if (w && p[w] == ':') {
             size_t s = w + 1 + (w + 1 < n && p[w + 1] == ' ');
@@ -338,7 +312,7 @@ static int check_conn(const char *text, size_t len, unsigned conn, size_t max_li
             rc = want_end(&m, lineno, "hang", eof_hang, 0, "the client's end returns the handler");
         else if (m.si < m.nsrv && !(m.si + 1 == m.nsrv && m.srv[m.si].n == 7 &&
                                     memcmp(m.srv[m.si].p, "! close", 7) == 0))
-            rc = fail(v, "malformed", conn, m.srv[m.si].lineno,
+            rc = inv_fail(v, "malformed", conn, m.srv[m.si].lineno,
                       "the book's server has nothing to answer after the client's lines; it sent %s",
                       next_desc(&m, buf, sizeof buf));
     }

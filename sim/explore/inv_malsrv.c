@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "classify.h"
+#include "inv_read.h"
 
 #define MAX_PREV 4096 /* a game's guesses followed: explore's runs make at most 3000 */
 
@@ -55,32 +56,6 @@ enum wm_clss wm_clss_line(const unsigned char *s, size_t n, size_t max_line, int
     return WM_CLSS_GUESS;
 }
 
-static int fail(struct wm_violation *v, const char *kind, unsigned conn, size_t lineno,
-                const char *fmt, ...)
-{
-    va_list ap;
-    v->kind = kind;
-    v->conn = conn;
-    v->lineno = lineno;
-    va_start(ap, fmt);
-    vsnprintf(v->msg, sizeof v->msg, fmt, ap);
-    va_end(ap);
-    return kind[0] == 'f' ? -1 : 1;
-}
-
-static size_t record_of(const char *s, size_t n, char side, unsigned conn)
-{
-    if (n < 2 || s[0] != side)
-        return 0;
-    if (s[1] == ':' || s[1] == '!')
-        return conn == 1;
-    char want[16];
-    int w = snprintf(want, sizeof want, "%c%u", side, conn);
-    return n > (size_t)w && memcmp(s, want, (size_t)w) == 0 && (s[w] == ':' || s[w] == '!')
-               ? (size_t)w
-               : 0;
-}
-
 /* The error a client must end with for class c (NULL for LINE, checked by
  * class and quote): the exact text, or its start when *prefix. */
 static void want_text(enum wm_clss c, const unsigned char *s, size_t n, int64_t value, int64_t lo,
@@ -115,21 +90,21 @@ static int check_conn(const char *text, size_t len, unsigned conn, size_t max_li
     const char *bad = NULL, *after[2] = {NULL, NULL};
     size_t bad_n = 0, after_n[2] = {0, 0}, after_no[2] = {0, 0}, nafter = 0;
     if (!prev)
-        return fail(v, "format", conn, 0, "out of memory");
+        return inv_fail(v, "format", conn, 0, "out of memory");
     int pend = 0; /* bad is a guess of the game in play, not yet in prev */
     size_t bad_game = 0;
     for (const char *p = text, *end = text + len; p < end;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t n = (size_t)((nl ? nl : end) - p), w;
         lineno++;
-        if ((w = record_of(p, n, 'C', conn))) {
+        if ((w = inv_record_of(p, n, 'C', conn))) {
             if (bad && nafter < 2)
                 after[nafter] = p + w, after_n[nafter] = n - w, after_no[nafter++] = lineno;
             long long a, b;
             if (n > w + 9 && memcmp(p + w, ": PARAMS ", 9) == 0 &&
                 sscanf(p + w + 9, "%lld %lld", &a, &b) == 2 && params++ % 2 == 0)
                 lo = a, hi = b, nprev = 0, game++, pend = 0;
-        } else if ((w = record_of(p, n, 'S', conn)) && p[w] == ':') {
+        } else if ((w = inv_record_of(p, n, 'S', conn)) && p[w] == ':') {
             if (pend && nprev < MAX_PREV && canonical((const unsigned char *)bad, bad_n, &value))
                 prev[nprev++] = value; /* the line before was a guess: the last is judged */
             bad = p + w + 1 + (n > w + 1 && p[w + 1] == ' ');
@@ -143,7 +118,7 @@ static int check_conn(const char *text, size_t len, unsigned conn, size_t max_li
     long ln = line ? wm_cls_unescape(bad, bad_n, line) : -1;
     if (!bad || ln < 0) {
         free(prev), free(line);
-        return bad ? fail(v, "format", conn, bad_no, "line %zu is not escaped as a transcript's", bad_no)
+        return bad ? inv_fail(v, "format", conn, bad_no, "line %zu is not escaped as a transcript's", bad_no)
                    : 0; /* no guess: nothing to judge */
     }
     enum wm_clss c = wm_clss_line(line, (size_t)ln, max_line, bad_lo, bad_hi, prev, bad_prev, &value);
@@ -160,11 +135,11 @@ static int check_conn(const char *text, size_t len, unsigned conn, size_t max_li
                   (wm_cls_of_error(got) == WM_CLS_TOO_LONG || wm_cls_of_error(got) == WM_CLS_BYTE);
     if (c == WM_CLSS_GUESS) {
         if (err_at >= 0 && doc_err)
-            rc = fail(v, "malformed", conn, after_no[err_at],
+            rc = inv_fail(v, "malformed", conn, after_no[err_at],
                       "the server's line %zu is a valid guess in [%lld, %lld], but the client "
                       "rejected it: %s", bad_no, (long long)bad_lo, (long long)bad_hi, got);
     } else if (err_at != 1 || after_n[0] != 13 || memcmp(after[0], ": PARAMS 0 -1", 13) != 0) {
-        rc = fail(v, "malformed", conn, after_no[0] ? after_no[0] : bad_no,
+        rc = inv_fail(v, "malformed", conn, after_no[0] ? after_no[0] : bad_no,
                   "the server's line %zu is %s (docs/PROTOCOL.md), so the client must send "
                   "PARAMS 0 -1 and end with its error; it %s%s", bad_no, wm_clss_name(c),
                   err_at >= 0 ? "ended with: " : "did not", err_at >= 0 ? got : "");
@@ -173,17 +148,17 @@ static int check_conn(const char *text, size_t len, unsigned conn, size_t max_li
         wm_cls_line(line, (size_t)ln, max_line, &r);
         enum wm_cls g = wm_cls_of_error(got);
         if (g != r.cls && (r.alt == WM_CLS_COUNT || g != r.alt))
-            rc = fail(v, "malformed", conn, after_no[1], "the server's line %zu is a %s error, but "
+            rc = inv_fail(v, "malformed", conn, after_no[1], "the server's line %zu is a %s error, but "
                       "the client's is: %s", bad_no, wm_cls_name(r.cls), got);
         else if (g == WM_CLS_TOO_LONG) {
             char q[600];
             wm_cls_quote(line, max_line, q, sizeof q);
             if (!strstr(got, q))
-                rc = fail(v, "malformed", conn, after_no[1], "the client's error should quote "
+                rc = inv_fail(v, "malformed", conn, after_no[1], "the client's error should quote "
                           "\"%s\": %s", q, got);
         }
     } else if (prefix ? strncmp(got, want, strlen(want)) != 0 : strcmp(got, want) != 0) {
-        rc = fail(v, "malformed", conn, after_no[1],
+        rc = inv_fail(v, "malformed", conn, after_no[1],
                   "the server's line %zu is %s, so the client's error must be \"%s\"; it "
                   "is \"%s\"", bad_no, wm_clss_name(c), want, got);
     }

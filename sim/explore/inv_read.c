@@ -1,9 +1,12 @@
 #include "inv_read.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "inv_num.h"
+#include "invariants.h"
 
 /* ---- a set of this game's guesses (open addressing, grows) ---- */
 
@@ -200,3 +203,29 @@ int inv_split_record(const char *s, size_t n, char *side, unsigned *conn, char *
     return 0;
 }
 
+
+int inv_fail(struct wm_violation *v, const char *kind, unsigned conn, size_t lineno,
+             const char *fmt, ...)
+{
+    va_list ap;
+    v->kind = kind;
+    v->conn = conn;
+    v->lineno = lineno;
+    va_start(ap, fmt);
+    vsnprintf(v->msg, sizeof v->msg, fmt, ap);
+    va_end(ap);
+    return kind[0] == 'f' ? -1 : 1;
+}
+
+size_t inv_record_of(const char *s, size_t n, char side, unsigned conn)
+{
+    if (n < 2 || s[0] != side)
+        return 0;
+    if (s[1] == ':' || s[1] == '!')
+        return conn == 1;
+    char want[16];
+    int w = snprintf(want, sizeof want, "%c%u", side, conn);
+    return n > (size_t)w && memcmp(s, want, (size_t)w) == 0 && (s[w] == ':' || s[w] == '!')
+               ? (size_t)w
+               : 0;
+}

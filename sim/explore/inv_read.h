@@ -60,4 +60,15 @@ uint64_t inv_decoded_len(const char *s, size_t n);
 int inv_split_record(const char *s, size_t n, char *side, unsigned *conn, char *mark,
                      const char **text, size_t *tlen);
 
+/* ---- a finding and a connection's records (the malformed-input checkers) ---- */
+
+struct wm_violation;
+/* Fills v (kind, connection, line, message); -1 for a kind starting with
+ * 'f' (the checker's own failure), else 1 (a violation). */
+int inv_fail(struct wm_violation *v, const char *kind, unsigned conn, size_t lineno,
+             const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* If line s (n bytes) is a record of side ('C' or 'S') on conn, the length
+ * of its "C3" or "C" prefix; else 0. Connection 1 may be written bare. */
+size_t inv_record_of(const char *s, size_t n, char side, unsigned conn);
+
 #endif
