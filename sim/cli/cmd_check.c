@@ -233,24 +233,9 @@ int wm_cmd_check(struct wm_args *a)
     for (int k = 0; c.update && k < a->nops; k++)
         if (strcmp(a->ops[k], "-") == 0)
             return wm_usage_error(a, "--update cannot rewrite standard input");
+    if ((rc = wm_suite_files(a, &c.files, &co.suite, "check", 1)) != 0)
+        return rc;
     struct wm_err err;
-    if (wm_files_collect(&c.files, a->ops, (size_t)a->nops, &err) < 0) {
-        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
-        return WM_EXIT_USAGE;
-    }
-    if (wm_suite_select(&c.files, &co.suite, a->cmd, "check", &err) < 0) {
-        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
-        wm_files_free(&c.files);
-        return WM_EXIT_USAGE;
-    }
-    if (wm_tmp_required(a) < 0) {
-        wm_files_free(&c.files);
-        return WM_EXIT_ENV;
-    }
-    if (wm_suite_stdout_report(&co.suite, &err) < 0) {
-        wm_files_free(&c.files);
-        return wm_usage_error(a, "%s", err.msg);
-    }
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (wm_sig_install(WM_SIG_SECOND_KILLS, &err) < 0) {
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);

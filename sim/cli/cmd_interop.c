@@ -303,7 +303,6 @@ int wm_cmd_interop(struct wm_args *a)
                                   .repro_opts = repro};
     if ((rc = wm_opts_parse(a, &spec, interop_opt, &r)) != WM_OPTS_GO_ON)
         return rc;
-    rc = WM_EXIT_USAGE;
     if (!o->command)
         return wm_usage_error(a, "say what to test: --server 'COMMAND' or --client 'COMMAND'");
     if (a->nops == 0)
@@ -337,25 +336,10 @@ int wm_cmd_interop(struct wm_args *a)
         size_t n = strlen(repro);
         snprintf(repro + n, sizeof repro - n, " --host %s", word);
     }
-    struct wm_err err;
-    if (wm_files_collect(&r.files, a->ops, (size_t)a->nops, &err) < 0) {
-        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
-        return rc;
-    }
     r.suite.show_skipped = 1;
-    if (wm_suite_select(&r.files, &r.suite, a->cmd, "interop", &err) < 0) {
-        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
-        wm_files_free(&r.files);
+    if ((rc = wm_suite_files(a, &r.files, &r.suite, "interop", 1)) != 0)
         return rc;
-    }
-    if (wm_tmp_required(a) < 0) {
-        wm_files_free(&r.files);
-        return WM_EXIT_ENV;
-    }
-    if (wm_suite_stdout_report(&r.suite, &err) < 0) {
-        wm_files_free(&r.files);
-        return wm_usage_error(a, "%s", err.msg);
-    }
+    struct wm_err err;
     if (r.files.n < r.jobs)
         r.jobs = r.files.n ? (unsigned)r.files.n : 1;
     setvbuf(stdout, NULL, _IOLBF, 0);
