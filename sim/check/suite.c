@@ -112,13 +112,6 @@ int wm_suite_use_color(int color, int stdout_is_tty, const char *no_color)
     return stdout_is_tty && !(no_color && *no_color);
 }
 
-double wm_suite_clock(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int wm_suite_begin(struct wm_suite *s, const char *cmd, const char *name,
                    const struct wm_suite_opts *o, char *const *paths, size_t n)
 {
@@ -127,7 +120,7 @@ int wm_suite_begin(struct wm_suite *s, const char *cmd, const char *name,
                            .color = !o->tap && wm_suite_use_color(o->color, isatty(STDOUT_FILENO),
                                                                   getenv("NO_COLOR"))};
     s->deselected = o->deselected;
-    s->started = s->last_progress = wm_suite_clock();
+    s->started = s->last_progress = wm_clock_s();
     wm_report_junit_stamp(&s->stamp, (time_t)wm_clock_wall_s());
     if (!(s->all = calloc(n ? n : 1, sizeof *s->all))) {
         fprintf(stderr, "%s: out of memory\n", cmd);
@@ -218,7 +211,7 @@ static void progress(struct wm_suite *s)
         fprintf(stderr, "%s: %zu/%zu", s->cmd, s->taken, s->n);
         return;
     }
-    double now = wm_suite_clock();
+    double now = wm_clock_s();
     if (s->o->progress_ms <= 0 || (now - s->last_progress) * 1000 < s->o->progress_ms)
         return;
     s->last_progress = now;

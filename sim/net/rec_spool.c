@@ -11,7 +11,7 @@
 /* Text of a connection is written in pieces of this much. */
 #define RSP_PIECE 8192
 
-struct piece {
+struct rsp_extent { /* a piece of a connection's text in the spool file */
     uint64_t off;
     size_t len;
 };
@@ -20,7 +20,7 @@ struct rconn {
     uint64_t cw, sw; /* wire records settled, the client's and the server's */
     char *buf;       /* rendered, not yet written */
     size_t len, cap;
-    struct piece *pieces;
+    struct rsp_extent *pieces;
     size_t np, cp;
 };
 
@@ -64,7 +64,7 @@ static int flush_piece(struct wm_rsp *sp, struct rconn *k, struct wm_err *err)
         return -1;
     if (k->np == k->cp) {
         size_t nc = k->cp ? 2 * k->cp : 8;
-        struct piece *np = realloc(k->pieces, nc * sizeof *np);
+        struct rsp_extent *np = realloc(k->pieces, nc * sizeof *np);
         if (!np) {
             wm_err_set(err, "out of memory for the spool's index");
             return -1;
@@ -82,7 +82,7 @@ static int flush_piece(struct wm_rsp *sp, struct rconn *k, struct wm_err *err)
         }
         done += (size_t)w;
     }
-    k->pieces[k->np++] = (struct piece){sp->end, k->len};
+    k->pieces[k->np++] = (struct rsp_extent){sp->end, k->len};
     sp->end += k->len;
     k->len = 0;
     return 0;
