@@ -1,5 +1,6 @@
 #include "watchdog.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -10,6 +11,10 @@
 
 #include "clock.h"
 #include "explore.h"
+#include "pool.h"
+
+_Static_assert(WM_WATCHDOG_SLOTS >= WM_POOL_MAX_WORKERS + 1,
+               "a slot for every -j run and one shrinking step beside them");
 
 #define TICK_MS 100 /* how late past the budget a hang may be seen */
 
@@ -110,7 +115,8 @@ int wm_watchdog_enter(struct wm_watchdog *w, uint64_t k)
             got = i;
         }
     pthread_mutex_unlock(&w->mu);
-    return got; /* none free: -j is bounded below the slots, so never */
+    assert(got >= 0); /* -j is bounded below the slots */
+    return got;
 }
 
 void wm_watchdog_leave(struct wm_watchdog *w, int slot)
@@ -118,7 +124,9 @@ void wm_watchdog_leave(struct wm_watchdog *w, int slot)
     if (!w || slot < 0)
         return;
     uint64_t now = wm_clock_ns();
+    assert(slot < WM_WATCHDOG_SLOTS);
     pthread_mutex_lock(&w->mu);
+    assert(w->slot[slot].used); /* entered once, left once */
     w->slot[slot].used = 0;
     double took = since(w->slot[slot].start, now);
     pthread_mutex_unlock(&w->mu);
