@@ -5,6 +5,7 @@
 
 #include "check_file.h"
 #include "cli.h"
+#include "clock.h"
 #include "files.h"
 #include "judge.h"
 #include "pool.h"
@@ -103,7 +104,7 @@ static void check_job(void *ctx, uint64_t i, void *res)
              c->profile ? wm_profile_name(c->profile) : "", extra, word);
     struct wm_check_live in_process = {NULL, 0, 0};
     FILE *out = open_memstream(&cr->r.text, &cr->r.len);
-    double t0 = wm_suite_clock();
+    double t0 = wm_clock_s();
     if (!out) {
         cr->rc = WM_EXIT_FAIL;
         return;
@@ -114,7 +115,7 @@ static void check_job(void *ctx, uint64_t i, void *res)
     /* a malformed file's reports say how to see it again, as a failure's do */
     if (cr->r.status == WM_CASE_MALFORMED && !cr->r.reproduce)
         wm_judge_reproduce_set(&cr->r, c->a->prog, repro);
-    cr->r.seconds = wm_suite_clock() - t0;
+    cr->r.seconds = wm_clock_s() - t0;
 }
 
 static void drop_result(void *res)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "files.h"
 #include "interop.h"
 #include "live.h"
@@ -135,14 +136,14 @@ static void interop_job(void *ctx, uint64_t i, void *res)
     o.track = track_peer;
     o.track_ctx = &sl;
     ir->r.status = WM_CASE_FAILED;
-    double t0 = wm_suite_clock();
+    double t0 = wm_clock_s();
     FILE *f = open_memstream(&ir->r.text, &ir->r.len);
     if (f) {
         wm_interop_case(f, r->files.paths[i], &o, &ir->r);
         if (fclose(f) != 0)
             ir->r.status = WM_CASE_FAILED;
     }
-    ir->r.seconds = wm_suite_clock() - t0;
+    ir->r.seconds = wm_clock_s() - t0;
     pthread_mutex_lock(&r->lock);
     ir->cut = r->cut[sl.k]; /* its peer killed mid-case: not a result */
     r->busy[sl.k] = 0;

@@ -1,5 +1,6 @@
 #include "scenario.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -334,9 +335,13 @@ static unsigned setup_weight(const struct wm_scn_setup *u)
     return (u->driver != WM_DRV_SIM) * 4 + (u->transport != WM_TR_MEMORY) * 2 + (u->chunking != 0);
 }
 
-/* The order's components, most significant first. */
+/* The order's components, most significant first: 6 of the scenario, 6 a
+ * game, 1 a fault, the malformed line's. */
+#define SCN_COMPONENTS_MAX (6 + 6 * WM_SCN_MAX_GAMES + WM_MAX_FAULTS + WM_MAL_COMPONENTS)
+
 static size_t components(const struct wm_scn *s, uint64_t *v)
 {
+    assert(s->ngames <= WM_SCN_MAX_GAMES && s->nfaults <= WM_MAX_FAULTS);
     size_t n = 0;
     v[n++] = s->connections;
     v[n++] = s->ngames;
@@ -355,14 +360,14 @@ static size_t components(const struct wm_scn *s, uint64_t *v)
     for (unsigned i = 0; i < s->nfaults; i++)
         v[n++] = s->faults[i].arg;
     v[n++] = s->seed;
+    assert(n == 6 + 6 * (size_t)s->ngames + s->nfaults); /* SCN_COMPONENTS_MAX counts them */
     wm_mal_components(&s->mal, v + n);
     return n + WM_MAL_COMPONENTS;
 }
 
 int wm_scn_less(const struct wm_scn *a, const struct wm_scn *b)
 {
-    uint64_t va[8 + 6 * WM_SCN_MAX_GAMES + WM_MAX_FAULTS + WM_MAL_COMPONENTS];
-    uint64_t vb[8 + 6 * WM_SCN_MAX_GAMES + WM_MAX_FAULTS + WM_MAL_COMPONENTS];
+    uint64_t va[SCN_COMPONENTS_MAX], vb[SCN_COMPONENTS_MAX];
     size_t na = components(a, va), nb = components(b, vb);
     for (size_t i = 0; i < na && i < nb; i++)
         if (va[i] != vb[i])
@@ -396,10 +401,12 @@ static int game_variant(struct wm_game *g, unsigned k)
 
 int wm_scn_smaller(const struct wm_scn *s, unsigned i, struct wm_scn *out)
 {
+    assert(s->connections >= 1 && s->ngames <= WM_SCN_MAX_GAMES && s->nfaults <= WM_MAX_FAULTS);
     *out = *s;
     if (i < 3) {
         uint32_t c = s->connections;
         out->connections = i == 0 ? 1 : i == 1 ? (c + 1) / 2 : c - (c > 1);
+        assert(out->connections >= 1 && out->connections <= c); /* a run keeps a connection */
         return 1;
     }
     i -= 3;
@@ -438,8 +445,9 @@ int wm_scn_smaller(const struct wm_scn *s, unsigned i, struct wm_scn *out)
     }
     i -= 5;
     if (i < s->ngames * GAME_VARIANTS) {
-        game_variant(&out->games[i / GAME_VARIANTS], i % GAME_VARIANTS);
-        return 1;
+        int made = game_variant(&out->games[i / GAME_VARIANTS], i % GAME_VARIANTS);
+        assert(made); /* GAME_VARIANTS counts game_variant's cases */
+        return made;
     }
     i -= s->ngames * GAME_VARIANTS;
     if (i < 2 * s->ngames) { /* a game back within int64, or halfway there */
