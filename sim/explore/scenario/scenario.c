@@ -203,7 +203,8 @@ static void draw_shifts(struct wm_rng *g, struct wm_scn *s)
  * strict is half the runs when profiles are drawn. With 100 the recipe
  * of every run that had one at 50 is the same (the same draws follow). */
 #define MAL_PERCENT 100
-#define MAL_SERVER_PERCENT 50 /* of strict's: the client's parser is the other half */
+#define MAL_SERVER_PERCENT 50 /* a guess: the client's reading is the other half */
+#define MAL_PARTIAL_PERCENT 50 /* of the book's guesses: readline()'s last bytes at the end */
 
 /* Half the runs strict: its sessions, parser and malformed input are half
  * of proto/'s code; the book's sessions and integers of any size the other
@@ -284,9 +285,14 @@ void wm_scn_draw(struct wm_scn *s, uint64_t seed, uint64_t run, const struct wm_
     if (!live && s->nfaults == 0 && /* strict and the book's: the classifier of each */
         ((b ? b->faults : WM_SCN_ALL_FAULTS) & WM_SCN_MALFORMED)) {
         wm_mal_draw(&g, s->connections, MAL_PERCENT, &s->mal);
-        /* Under strict, half of them corrupt a guess our client reads instead. */
-        if (s->mal.on && s->profile == WM_PROFILE_STRICT && chance(&g, MAL_SERVER_PERCENT))
+        /* Half of them corrupt a guess our client reads instead (strict's
+         * client, or the book's); the book's half of those send it cut
+         * before its newline, then close (drawn last: strict's as before). */
+        if (s->mal.on && chance(&g, MAL_SERVER_PERCENT)) {
             s->mal.server = 1;
+            if (wm_profile_is_book(s->profile))
+                s->mal.partial = chance(&g, MAL_PARTIAL_PERCENT);
+        }
         s->swarm |= s->mal.on ? WM_SCN_MALFORMED : 0;
     }
 }
