@@ -3,7 +3,7 @@
 (tests/book_ref.py's run_client, through tests/gen_book_vectors.py's
 in-process socket) fed the scripted server's bytes, a guess cut before its
 newline among them, written as tests/bcli_vectors.h for
-tests/test_classify_bcli.c, which holds sim/explore/classify_bcli.c (written
+tests/test_classify_bcli.c, which holds sim/explore/oracle/classify_bcli.c (written
 from the book's code, not from these) to them.
 
     python3 tests/gen_bcli_vectors.py > tests/bcli_vectors.h   # CPython 3.11.7

@@ -1,4 +1,4 @@
-/* The book's client model (sim/explore/classify_bcli.c) held to what the
+/* The book's client model (sim/explore/oracle/classify_bcli.c) held to what the
  * book's own code did under CPython 3.11.7 with the same server bytes
  * (tests/bcli_vectors.h, from tests/gen_bcli_vectors.py), the harness's
  * bounds it documents, the check of a corrupted-guess run built on it
