@@ -54,10 +54,6 @@ declare -A options=(
     [loops-on-exhausted-range]="-j 2" # the default budget: --run-timeout auto
     [pyint-rejects-plus]="--profile book"
     [framer-accepts-delete]="--profile strict"
-    # Default options find it first in a book malformed run whose shrunk file
-    # then replays clean (an open defect of --replay of malformed scripts,
-    # docs/EXPLORE.md "What explore cannot see"): held to its well-formed runs.
-    [events-drops-last-chunk]="--profile strict --faults none"
     [params-accepts-plus]="--profile strict"
 )
 # Mutants explore cannot see without --memcheck, and why: kept, never asserted.
