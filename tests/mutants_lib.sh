@@ -30,7 +30,7 @@ declare -A within=(
 # The invariants (docs/EXPLORE.md) that may find each: one found for another
 # reason (a harness failure, say) does not count.
 declare -A kinds=(
-    [events-drops-last-chunk]="differential server-error" # server-error only when events runs first
+    [events-drops-last-chunk]="differential server-error" # server-error: the events run's transcript, first or second
     [judge-equal-distance]=decision
     [no-finally]=client-error
     [params-keeps-guesses]=server-error

@@ -173,16 +173,34 @@ static int execute(const struct wm_transcript *t, const struct wm_scn_setup *u,
     return *text ? 0 : -1;
 }
 
+/* A copy of a transcript, NUL-terminated as a rendered one is (the
+ * checkers read it as a string too). */
+static char *dup_text(const char *p, size_t n)
+{
+    char *c = malloc(n + 1);
+    if (c) {
+        memcpy(c, p, n);
+        c[n] = '\0';
+    }
+    return c;
+}
+
 /* Runs t under each setup: each held to the classifier on conns (0: all),
- * all alike. o->text becomes the first run's transcript. */
+ * all alike. o->text becomes the first run's transcript; given (not NULL):
+ * that is taken as the first run's transcript, and u[0] is not run. */
 static int judge(const struct wm_transcript *t, const struct wm_scn_setup *u, size_t nu,
-                 unsigned conn, const struct wm_explore_budget *b, struct wm_outcome *o)
+                 unsigned conn, const char *given, size_t glen, const struct wm_explore_budget *b,
+                 struct wm_outcome *o)
 {
     for (size_t i = 0; i < nu && !o->failed; i++) {
         char *text;
-        size_t len;
+        size_t len = glen;
         struct wm_err err;
-        int rc = execute(t, &u[i], b, &text, &len, &err);
+        int rc = 0;
+        if (i == 0 && given)
+            rc = (text = dup_text(given, glen)) ? 0 : -1;
+        else
+            rc = execute(t, &u[i], b, &text, &len, &err);
         if (rc < 0)
             return -1;
         if (rc > 0) {
@@ -220,16 +238,17 @@ static int judge(const struct wm_transcript *t, const struct wm_scn_setup *u, si
 #define MAL_ROUNDS 4 /* files judged a run, each the last one's transcript */
 
 /* --replay's setups for t: every driver (threads while its connections fit)
- * x transport x chunking, sim/socketpair first. The count. */
+ * x transport x chunking, sim/memory first (the cheapest: a run renders its
+ * file there). The count. */
 static size_t replay_setups(const struct wm_transcript *t, struct wm_scn_setup u[12])
 {
     size_t nu = 0;
     for (int d = WM_DRV_SIM; d <= WM_DRV_EVENTS; d++) {
         if (d == WM_DRV_THREADS && t->cfg.connections > WM_THREADS_MAX_CONNECTIONS)
             continue;
-        for (int tr = WM_TR_SOCKETPAIR; tr <= WM_TR_MEMORY; tr++)
+        for (int i = 0; i < 2; i++)
             for (int c = 0; c < 2; c++)
-                u[nu++] = (struct wm_scn_setup){(enum wm_driver)d, (enum wm_transport_kind)tr, c};
+                u[nu++] = (struct wm_scn_setup){(enum wm_driver)d, i ? WM_TR_SOCKETPAIR : WM_TR_MEMORY, c};
     }
     assert(nu >= 1 && nu <= 12);
     return nu;
@@ -276,7 +295,7 @@ int wm_explore_mal(const struct wm_scn *s, const struct wm_explore_budget *b, st
      * the script's transcript under --replay's first setup, each
      * connection held to the classifier, then under the run's other setup
      * (one of --replay's twelve: all twelve would cost a run six times as
-     * much; the finding's file is replayed under all before it is told).
+     * much; a finding's file is replayed under all before it is told).
      * The script is not that file: its transcript puts the lines sent
      * before the server's end after it, and replayed, a record waits for
      * the peer's items the file puts before it (a probe is sent after the
@@ -287,7 +306,7 @@ int wm_explore_mal(const struct wm_scn *s, const struct wm_explore_budget *b, st
     replay_setups(&t, u);
     u[1] = s->other;
     if (memcmp(&u[0], &u[1], sizeof u[0]) == 0)
-        u[1].transport = WM_TR_MEMORY;
+        u[1].transport = WM_TR_SOCKETPAIR;
     struct wm_err err;
     char *text;
     size_t len;
@@ -300,16 +319,30 @@ int wm_explore_mal(const struct wm_scn *s, const struct wm_explore_budget *b, st
              wm_transport_name(u[0].transport), err.msg);
         return 0;
     }
-    /* Judged, the file is what the first setup made of it: when that is not
-     * the file itself (a bug that answers its own transcript otherwise), it
-     * is judged in turn, so the file written is the file judged. */
+    /* First as its own transcript under u[0] (as a file is, but for a bug),
+     * so that a run that holds costs what it did: two executions. */
+    rc = read_back(text, len, conn, &t, o);
+    if (rc == 0) {
+        free(o->text);
+        o->text = NULL, o->len = 0;
+        rc = judge(&t, u, nu, 0, text, len, b, o);
+        wm_tx_free(&t);
+    }
+    if (rc != 0 || !o->failed) {
+        free(text);
+        return rc < 0 ? -1 : 0;
+    }
+    /* A failure is judged again as --replay judges it, the file played
+     * under u[0] too; when that does not give the file itself (a bug that
+     * answers its own transcript otherwise), that is judged in turn, so
+     * the file written is the file judged. */
     for (unsigned round = 1;; round++) {
         rc = read_back(text, len, conn, &t, o);
         if (rc != 0)
             break;
         free(o->text);
         o->text = NULL, o->len = 0, o->failed = 0;
-        rc = judge(&t, u, nu, 0, b, o);
+        rc = judge(&t, u, nu, 0, NULL, 0, b, o);
         wm_tx_free(&t);
         if (rc < 0)
             break;
@@ -320,11 +353,10 @@ int wm_explore_mal(const struct wm_scn *s, const struct wm_explore_budget *b, st
         if (!o->failed || round == MAL_ROUNDS || (o->len == len && memcmp(o->text, text, len) == 0))
             break;
         free(text);
-        if (!(text = malloc(o->len))) {
+        if (!(text = dup_text(o->text, o->len))) {
             rc = -1;
             break;
         }
-        memcpy(text, o->text, o->len);
         len = o->len;
     }
     free(text);
@@ -338,5 +370,5 @@ int wm_explore_mal_replay(const struct wm_transcript *t, const struct wm_explore
     memset(o, 0, sizeof *o);
     if (!b)
         b = &wm_explore_default_budget;
-    return judge(t, u, replay_setups(t, u), 0, b, o);
+    return judge(t, u, replay_setups(t, u), 0, NULL, 0, b, o);
 }
