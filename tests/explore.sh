@@ -215,6 +215,7 @@ case_shard_reproduce_line() {
     local rc=$?
     [ $rc -eq 1 ] || { why="with 20 open files: want exit 1, got $rc: $(head -c 300 "$tmp/$1.err")"; return 1; }
     has $1 "^FAIL run [0-9]* of seed 7$" && has $1 "^  from the file: .* explore --replay $tmp/ci/explore-7-[0-9]*.txt$" &&
+        has $1 "^  replayed the file (--replay): failed the same way$" &&
         has $1 "^explore: seed 7, shard 2/3, [0-9]* runs, 1 failed$" || return 1
     local cmd k found shrunk
     cmd=$(sed -n 's/^reproduce: //p' "$tmp/$1.out")
