@@ -246,9 +246,11 @@ static size_t replay_setups(const struct wm_transcript *t, struct wm_scn_setup u
     for (int d = WM_DRV_SIM; d <= WM_DRV_EVENTS; d++) {
         if (d == WM_DRV_THREADS && t->cfg.connections > WM_THREADS_MAX_CONNECTIONS)
             continue;
-        for (int i = 0; i < 2; i++)
+        for (int i = 0; i < 2; i++) {
+            enum wm_transport_kind tr = i ? WM_TR_SOCKETPAIR : WM_TR_MEMORY;
             for (int c = 0; c < 2; c++)
-                u[nu++] = (struct wm_scn_setup){(enum wm_driver)d, i ? WM_TR_SOCKETPAIR : WM_TR_MEMORY, c};
+                u[nu++] = (struct wm_scn_setup){(enum wm_driver)d, tr, c};
+        }
     }
     assert(nu >= 1 && nu <= 12);
     return nu;
