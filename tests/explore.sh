@@ -98,6 +98,19 @@ case_malformed_replay() {
     printf '# warmer transcript v1\n# seed: 1\n# game: 1:5:3:5\n# client: script\n# server: script\nC: PARAMS 1 5\n' >"$tmp/both.txt"
     run $1 2 -- --replay "$tmp/both.txt"
 }
+# A connection that is not the malformed one is held to the classifier too,
+# on its last client line the server could read: one sent after the
+# server's end is not judged. Before, --replay of this file (a malformed
+# run's of seed 1, with every connection judged as --replay does) failed:
+# "line 12 is a too-long error, but the server did not end with an error".
+case_malformed_replay_after_end() {
+    printf '%s\n' '# warmer transcript v1' '# seed: 0' '# game: 0:0:0:0' '# connections: 2' \
+        '# max-line: 8' '# client: script' 'C1:  PARAMS 0 0' \
+        'S1! error line longer than 8 bytes: " PARAMS\x20"' 'C1! close' 'C2: PARAMS 0 0' \
+        'S2! error line longer than 8 bytes: "PARAMS 0"' 'C2: PARAMS 0 -1' 'C2! close' >"$tmp/after.txt"
+    run $1 0 -- --replay "$tmp/after.txt" && has $1 "^ok $tmp/after.txt: the invariants hold under every " &&
+        run $1 0 -- --replay "$tmp/after.txt" --no-fork && has $1 "^ok $tmp/after.txt: "
+}
 # A corrupted guess (docs/EXPLORE.md, "A corrupted guess"): strict runs
 # corrupt a server line too, and warmer's client holds; a file whose server
 # side is a script replays, held to the client's classifier (before, explore
@@ -218,6 +231,7 @@ case_shard_reproduce_line() {
     local rc=$?
     [ $rc -eq 1 ] || { why="with 20 open files: want exit 1, got $rc: $(head -c 300 "$tmp/$1.err")"; return 1; }
     has $1 "^FAIL run [0-9]* of seed 7$" && has $1 "^  from the file: .* explore --replay $tmp/ci/explore-7-[0-9]*.txt$" &&
+        has $1 "^  replayed the file (--replay): failed the same way$" &&
         has $1 "^explore: seed 7, shard 2/3, [0-9]* runs, 1 failed$" || return 1
     local cmd k found shrunk
     cmd=$(sed -n 's/^reproduce: //p' "$tmp/$1.out")

@@ -4,7 +4,8 @@
 # Makefile in build/mutants/NAME/, built there, and explored with --seed 1:
 # the first failure must come within NAME's run bound, shrink to at most 2
 # connections and 2 games, and its `reproduce:` command must fail with the
-# mutant and pass with the real build. Every case runs alone with
+# mutant the same way 3 times of 3 (explore replayed the file itself before
+# it reported it) and pass with the real build. Every case runs alone with
 # MUTANTS_ONLY=NAME.
 #   bash tests/mutants.sh [REAL_WARMER]
 # CC, CFLAGS, CPPFLAGS and LDFLAGS reach the mutants' builds; JOBS is their -j;
@@ -76,9 +77,19 @@ case_mutant() {
     [ "$rest" != "$line" ] || { why="no 'reproduce: $mut explore --replay FILE' line"; return 1; }
     eval "set -- $rest" # the file name as explore quoted it, then a budget's options
     [ -f "$1" ] || { why="the reproduce line names no file: $rest"; return 1; }
-    timeout "$EXPLORE_TIMEOUT" "$mut" explore --replay "$@" >"$dir/replay-mutant.out" 2>&1
-    rc=$?
-    [ "$rc" -eq 1 ] || { why="the reproducer exited $rc with the mutant, want 1"; return 1; }
+    local i sig
+    sig=$(grep -m1 '^  fails: ' "$dir/explore.out")
+    sig=${sig#  fails: }
+    sig=${sig%%[ :,]*} # the kind: a replay names no connection of a malformed run
+    for i in 1 2 3; do # it fails every time, the same way
+        timeout "$EXPLORE_TIMEOUT" "$mut" explore --replay "$@" >"$dir/replay-mutant.out" 2>&1
+        rc=$?
+        [ "$rc" -eq 1 ] || { why="replay $i of 3 of the reproducer exited $rc with the mutant, want 1: $(head -c 300 "$dir/replay-mutant.out")"; return 1; }
+        grep -q "^  fails: $sig[ :,]" "$dir/replay-mutant.out" ||
+            { why="replay $i of 3 failed otherwise than '$sig': $(grep -m1 '^  fails: ' "$dir/replay-mutant.out")"; return 1; }
+    done
+    grep -qx "  replayed the file (--replay): failed the same way" "$dir/explore.out" ||
+        { why="explore did not replay the file it reports: $(grep -m1 '^  replayed the file' "$dir/explore.out")"; return 1; }
     timeout "$EXPLORE_TIMEOUT" "$real" explore --replay "$@" >"$dir/replay-real.out" 2>&1
     rc=$?
     [ "$rc" -eq 0 ] || { why="the reproducer exited $rc with the real build, want 0: $(head -c 300 "$dir/replay-real.out")"; return 1; }

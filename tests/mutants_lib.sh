@@ -32,7 +32,7 @@ declare -A within=(
 # The invariants (docs/EXPLORE.md) that may find each: one found for another
 # reason (a harness failure, say) does not count.
 declare -A kinds=(
-    [events-drops-last-chunk]="differential server-error" # server-error only when events runs first
+    [events-drops-last-chunk]="differential server-error" # server-error: the events run's transcript, first or second
     [judge-equal-distance]=decision
     [no-finally]=client-error
     [params-keeps-guesses]=server-error
@@ -58,10 +58,6 @@ declare -A options=(
     [loops-on-exhausted-range]="-j 2" # the default budget: --run-timeout auto
     [pyint-rejects-plus]="--profile book"
     [framer-accepts-delete]="--profile strict"
-    # Default options find it first in a book malformed run whose shrunk file
-    # then replays clean (an open defect of --replay of malformed scripts,
-    # docs/EXPLORE.md "What explore cannot see"): held to its well-formed runs.
-    [events-drops-last-chunk]="--profile strict --faults none"
     [params-accepts-plus]="--profile strict"
 )
 # Mutants explore cannot see without --memcheck, and why: kept, never asserted.

@@ -197,9 +197,7 @@ static int replay(const struct wm_args *a, const char *path, const struct explor
         return WM_EXIT_USAGE;
     }
     int slot = wm_watchdog_enter(e->watch, WM_WATCHDOG_OTHER);
-    int rc = mal         ? wm_explore_mal_replay(&t, &e->budget, &o)
-             : e->no_fork ? wm_explore_replay(&t.cfg, &e->budget, &o)
-                          : wm_explore_replay_isolated(&t.cfg, &e->budget, &o);
+    int rc = wm_explore_replay_tx(&t, &e->budget, e->no_fork, &o);
     wm_watchdog_leave(e->watch, slot);
     if (rc < 0) {
         fprintf(stderr, "%s: out of memory\n", a->cmd);

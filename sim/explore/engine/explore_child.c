@@ -8,6 +8,7 @@
  * console lines. */
 #include "explore.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "explore_mal.h"
 #include "sig.h"
 
 #define STDERR_KEEP 2048 /* the end of a crashed run's stderr, for its message */
@@ -38,11 +40,13 @@ static int write_all(int fd, const void *p, size_t n)
     return 0;
 }
 
-/* What the child runs: a scenario, or a file's replay, within a budget. */
+/* What the child runs: a scenario, or a file's replay (its settings, or a
+ * malformed run's script), within a budget. */
 struct job {
     const struct wm_scn *scn;
     const struct wm_cfg *cfg;
     const struct wm_explore_budget *budget;
+    const struct wm_transcript *mal;
 };
 
 static void child(const struct job *j, int out_fd, int err_fd)
@@ -53,7 +57,9 @@ static void child(const struct job *j, int out_fd, int err_fd)
     signal(SIGINT, SIG_IGN);
     signal(SIGTERM, SIG_IGN);
     dup2(err_fd, STDERR_FILENO);
-    int rc = j->scn ? wm_explore_run(j->scn, j->budget, &o) : wm_explore_replay(j->cfg, j->budget, &o);
+    int rc = j->scn ? wm_explore_run(j->scn, j->budget, &o)
+             : j->mal ? wm_explore_mal_replay(j->mal, j->budget, &o)
+                      : wm_explore_replay(j->cfg, j->budget, &o);
     struct wm_outcome fixed = o;
     fixed.text = fixed.actual = fixed.console = NULL;
     if (rc == 0 && (o.len > TEXT_MAX || o.console_len > TEXT_MAX))
@@ -243,13 +249,24 @@ static int isolated(const struct job *j, struct wm_outcome *o)
 int wm_explore_run_isolated(const struct wm_scn *s, const struct wm_explore_budget *b,
                             struct wm_outcome *o)
 {
-    struct job j = {s, NULL, b ? b : &wm_explore_default_budget};
+    struct job j = {s, NULL, b ? b : &wm_explore_default_budget, NULL};
     return isolated(&j, o);
 }
 
 int wm_explore_replay_isolated(const struct wm_cfg *cfg, const struct wm_explore_budget *b,
                                struct wm_outcome *o)
 {
-    struct job j = {NULL, cfg, b ? b : &wm_explore_default_budget};
+    struct job j = {NULL, cfg, b ? b : &wm_explore_default_budget, NULL};
+    return isolated(&j, o);
+}
+
+int wm_explore_replay_tx(const struct wm_transcript *t, const struct wm_explore_budget *b,
+                         int no_fork, struct wm_outcome *o)
+{
+    int mal = t->cfg.client_script != t->cfg.server_script;
+    assert(mal || !t->cfg.client_script);
+    if (no_fork)
+        return mal ? wm_explore_mal_replay(t, b, o) : wm_explore_replay(&t->cfg, b, o);
+    struct job j = {NULL, &t->cfg, b ? b : &wm_explore_default_budget, mal ? t : NULL};
     return isolated(&j, o);
 }

@@ -1,5 +1,6 @@
 #include "explore_fail.h"
 
+#include "explore_mal.h"
 #include "explore_proc.h"
 #include "explore_sig.h"
 
@@ -266,6 +267,46 @@ static void rerun(const struct wm_xfail *x, const struct wm_scn *scn, const stru
     }
 }
 
+/* The shrunk case's file read back from disk and replayed as its reproduce
+ * line runs it (`explore --replay FILE`, the shrink's time budget): 1 if
+ * it fails with the finding's signature, else 0 and why says what it did. */
+static int file_fails(const struct wm_xfail *x, const char *path, const struct wm_outcome *out,
+                      char *why, size_t size)
+{
+    char want[WM_XSIG_MAX], got[WM_XSIG_MAX];
+    struct wm_transcript t;
+    struct wm_err err;
+    struct wm_outcome co;
+    struct wm_explore_budget sb = shrink_budget(x);
+    if (wm_tx_parse_as(path, WM_PROFILE_STRICT, &t, WM_DEFAULT_MAX_JOURNAL, &err) < 0) {
+        snprintf(why, size, "it does not read back: %s", err.msg);
+        return 0;
+    }
+    int rc = -1;
+    if (t.cfg.client_script && t.cfg.server_script) {
+        snprintf(why, size, "both its sides are scripts");
+        wm_tx_free(&t);
+        return 0;
+    }
+    int slot = wm_watchdog_enter(x->watch, WM_WATCHDOG_OTHER);
+    rc = wm_explore_replay_tx(&t, x->no_fork ? x->budget : &sb, x->no_fork, &co);
+    wm_watchdog_leave(x->watch, slot);
+    wm_tx_free(&t);
+    wm_xsig_of(out, want, sizeof want);
+    int same = 0;
+    if (rc != 0) {
+        snprintf(why, size, "it could not be replayed");
+    } else if (!co.failed) {
+        snprintf(why, size, "it holds");
+    } else {
+        wm_xsig_of(&co, got, sizeof got);
+        same = strcmp(got, want) == 0;
+        snprintf(why, size, "it fails as %s, not %s", got, want);
+    }
+    wm_outcome_free(&co);
+    return same;
+}
+
 /* A memory finding shrinks as its file replayed under the checker: 1 if
  * the case as found fails so, with the same signature. */
 static int mem_as_file(const struct wm_xfail *x, const struct wm_scn *scn,
@@ -332,6 +373,14 @@ static int tell(const struct wm_xfail *x, uint64_t k, struct wm_scn *scn, struct
     }
     snprintf(file, size, "%s", path);
     say(t, "  wrote %s\n", path);
+    char why[WM_XSIG_MAX * 2 + 600];
+    if (as_file && !mem && !x->live) { /* its file as the user will run it */
+        as_file = file_fails(x, path, out, why, sizeof why);
+        if (as_file)
+            say(t, "  replayed the file (--replay): failed the same way\n");
+        else
+            say(t, "  replayed the file (--replay): %s: reproduce it from the seed\n", why);
+    }
     if (x->live && out->actual) { /* the file is what the model says the server must do */
         struct wm_outcome act = {.text = out->actual, .len = out->actual_len};
         if (write_case(x->dir, x->seed, k, "-actual", scn, &act, path, sizeof path) == 0)

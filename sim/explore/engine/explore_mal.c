@@ -1,6 +1,7 @@
 /* Malformed input, executed and judged (explore_mal.h). */
 #include "explore_mal.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,18 +186,41 @@ static int execute(const struct wm_transcript *t, const struct wm_scn_setup *u,
     return *text ? 0 : -1;
 }
 
+/* A copy of a transcript, NUL-terminated as a rendered one is (the
+ * checkers read it as a string too). */
+static char *dup_text(const char *p, size_t n)
+{
+    char *c = malloc(n + 1);
+    if (c) {
+        memcpy(c, p, n);
+        c[n] = '\0';
+    }
+    return c;
+}
+
 /* Runs t under each setup: each held to the classifier on conns (0: all),
- * all alike. o->text becomes the first run's transcript. */
+ * all alike. o->text becomes the first run's transcript; given (not NULL):
+ * that is taken as the first run's transcript (gcon its console lines,
+ * for the book's client), and u[0] is not run. */
 static int judge(const struct wm_transcript *t, const struct wm_scn_setup *u, size_t nu,
-                 unsigned conn, const struct wm_explore_budget *b, struct wm_outcome *o)
+                 unsigned conn, const char *given, size_t glen, const char *gcon, size_t gclen,
+                 const struct wm_explore_budget *b, struct wm_outcome *o)
 {
     /* the book's client under test: its console lines are judged too */
     int bcli = t->cfg.server_script && wm_profile_is_book(t->cfg.profile);
     for (size_t i = 0; i < nu && !o->failed; i++) {
         char *text, *console = NULL;
-        size_t len, clen = 0;
+        size_t len = glen, clen = gclen;
         struct wm_err err;
-        int rc = execute(t, &u[i], b, &text, &len, bcli && i == 0 ? &console : NULL, &clen, &err);
+        int rc = 0;
+        if (i == 0 && given)
+            rc = (text = dup_text(given, glen)) && (!bcli || (console = dup_text(gcon, gclen)))
+                     ? 0
+                     : -1;
+        else
+            rc = execute(t, &u[i], b, &text, &len, bcli && i == 0 ? &console : NULL, &clen, &err);
+        if (rc < 0 && i == 0 && given)
+            free(text);
         if (rc < 0)
             return -1;
         if (rc > 0) {
@@ -233,6 +257,44 @@ static int judge(const struct wm_transcript *t, const struct wm_scn_setup *u, si
     return 0;
 }
 
+#define MAL_ROUNDS 4 /* files judged a run, each the last one's transcript */
+
+/* --replay's setups for t: every driver (threads while its connections fit)
+ * x transport x chunking, sim/memory first (the cheapest: a run renders its
+ * file there). The count. */
+static size_t replay_setups(const struct wm_transcript *t, struct wm_scn_setup u[12])
+{
+    size_t nu = 0;
+    for (int d = WM_DRV_SIM; d <= WM_DRV_EVENTS; d++) {
+        if (d == WM_DRV_THREADS && t->cfg.connections > WM_THREADS_MAX_CONNECTIONS)
+            continue;
+        for (int i = 0; i < 2; i++) {
+            enum wm_transport_kind tr = i ? WM_TR_SOCKETPAIR : WM_TR_MEMORY;
+            for (int c = 0; c < 2; c++)
+                u[nu++] = (struct wm_scn_setup){(enum wm_driver)d, tr, c};
+        }
+    }
+    assert(nu >= 1 && nu <= 12);
+    return nu;
+}
+
+/* Reads a script (or a transcript) from memory: 0, 1 (o->failed, "format"), -1. */
+static int read_back(const char *src, size_t n, unsigned conn, struct wm_transcript *t,
+                     struct wm_outcome *o)
+{
+    FILE *f = fmemopen((void *)src, n, "r");
+    struct wm_err err;
+    if (!f)
+        return -1;
+    int rc = 0;
+    if (wm_tx_parse_file(f, "malformed", t, WM_DEFAULT_MAX_JOURNAL, &err) < 0) {
+        fail(o, "format", conn, "the malformed script does not read back: %s", err.msg);
+        rc = 1;
+    }
+    fclose(f);
+    return rc;
+}
+
 int wm_explore_mal(const struct wm_scn *s, const struct wm_explore_budget *b, struct wm_outcome *o)
 {
     if (!s->mal.on || !o->text)
@@ -248,42 +310,92 @@ int wm_explore_mal(const struct wm_scn *s, const struct wm_explore_budget *b, st
     if (script_text(o->text, o->len, conn, s->mal.line % lines, &s->mal, s->max_line,
                     wm_profile_is_book(s->profile), &src, &n) < 0)
         return -1;
-    FILE *f = fmemopen(src, n, "r");
     struct wm_transcript t;
+    int rc = read_back(src, n, conn, &t, o);
+    free(src);
+    if (rc != 0)
+        return rc < 0 ? -1 : 0;
+    /* What is judged is the file a finding writes, as --replay judges it:
+     * the script's transcript under --replay's first setup, each
+     * connection held to the classifier, then under the run's other setup
+     * (one of --replay's twelve: all twelve would cost a run six times as
+     * much; a finding's file is replayed under all before it is told).
+     * The script is not that file: its transcript puts the lines sent
+     * before the server's end after it, and replayed, a record waits for
+     * the peer's items the file puts before it (a probe is sent after the
+     * server closed, not before), so a verdict on the script could not be
+     * reproduced from its file (events-drops-last-chunk did so). */
+    struct wm_scn_setup u[12];
+    size_t nu = 2;
+    replay_setups(&t, u);
+    u[1] = s->other;
+    if (memcmp(&u[0], &u[1], sizeof u[0]) == 0)
+        u[1].transport = WM_TR_SOCKETPAIR;
     struct wm_err err;
-    int rc = 0;
-    if (!f) {
-        free(src);
+    char *text, *console = NULL;
+    size_t len, clen = 0;
+    /* the book's client under test: its console lines are judged too */
+    int bcli = t.cfg.server_script && wm_profile_is_book(t.cfg.profile);
+    rc = execute(&t, &u[0], b, &text, &len, bcli ? &console : NULL, &clen, &err);
+    wm_tx_free(&t);
+    if (rc < 0)
         return -1;
+    if (rc > 0) {
+        fail(o, "run", conn, "the malformed run failed (%s/%s): %s", wm_driver_name(u[0].driver),
+             wm_transport_name(u[0].transport), err.msg);
+        return 0;
     }
-    if (wm_tx_parse_file(f, "malformed", &t, WM_DEFAULT_MAX_JOURNAL, &err) < 0) {
-        fail(o, "format", conn, "the malformed script does not read back: %s", err.msg);
-    } else {
-        struct wm_scn_setup u[2] = {{WM_DRV_SIM, WM_TR_MEMORY, 0}, s->other};
-        if (memcmp(&u[0], &u[1], sizeof u[0]) == 0)
-            u[1].transport = WM_TR_SOCKETPAIR;
-        rc = judge(&t, u, 2, conn, b, o);
+    /* First as its own transcript under u[0] (as a file is, but for a bug),
+     * so that a run that holds costs what it did: two executions. */
+    rc = read_back(text, len, conn, &t, o);
+    if (rc == 0) {
+        free(o->text);
+        o->text = NULL, o->len = 0;
+        rc = judge(&t, u, nu, 0, text, len, console, clen, b, o);
         wm_tx_free(&t);
     }
-    fclose(f);
-    free(src);
-    return rc;
+    free(console);
+    if (rc != 0 || !o->failed) {
+        free(text);
+        return rc < 0 ? -1 : 0;
+    }
+    /* A failure is judged again as --replay judges it, the file played
+     * under u[0] too; when that does not give the file itself (a bug that
+     * answers its own transcript otherwise), that is judged in turn, so
+     * the file written is the file judged. */
+    for (unsigned round = 1;; round++) {
+        rc = read_back(text, len, conn, &t, o);
+        if (rc != 0)
+            break;
+        free(o->text);
+        o->text = NULL, o->len = 0, o->failed = 0;
+        rc = judge(&t, u, nu, 0, NULL, 0, NULL, 0, b, o);
+        wm_tx_free(&t);
+        if (rc < 0)
+            break;
+        if (!o->text) { /* the first setup did not run it: the file is the script */
+            o->text = text, o->len = len;
+            return 0;
+        }
+        if (!o->failed || round == MAL_ROUNDS || (o->len == len && memcmp(o->text, text, len) == 0))
+            break;
+        free(text);
+        if (!(text = dup_text(o->text, o->len))) {
+            rc = -1;
+            break;
+        }
+        len = o->len;
+    }
+    free(text);
+    return rc < 0 ? -1 : 0;
 }
 
 int wm_explore_mal_replay(const struct wm_transcript *t, const struct wm_explore_budget *b,
                           struct wm_outcome *o)
 {
     struct wm_scn_setup u[12];
-    size_t nu = 0;
     memset(o, 0, sizeof *o);
     if (!b)
         b = &wm_explore_default_budget;
-    for (int d = WM_DRV_SIM; d <= WM_DRV_EVENTS; d++) {
-        if (d == WM_DRV_THREADS && t->cfg.connections > WM_THREADS_MAX_CONNECTIONS)
-            continue;
-        for (int tr = WM_TR_SOCKETPAIR; tr <= WM_TR_MEMORY; tr++)
-            for (int c = 0; c < 2; c++)
-                u[nu++] = (struct wm_scn_setup){(enum wm_driver)d, (enum wm_transport_kind)tr, c};
-    }
-    return judge(t, u, nu, 0, b, o);
+    return judge(t, u, replay_setups(t, u), 0, NULL, 0, NULL, 0, b, o);
 }

@@ -25,4 +25,13 @@ int wm_explore_mal(const struct wm_scn *s, const struct wm_explore_budget *b, st
 int wm_explore_mal_replay(const struct wm_transcript *t, const struct wm_explore_budget *b,
                           struct wm_outcome *o);
 
+/* A file as `warmer explore --replay FILE` runs it, and explore re-checks
+ * a finding's file before reporting it: a malformed run's (one side a
+ * script) by wm_explore_mal_replay, any other (no side a script) by
+ * wm_explore_replay of its settings; in a child (explore_child.c: a crash
+ * or a hang is a finding) unless no_fork. 0, -1 (out of memory, no
+ * process), or 1 when SIGINT or SIGTERM stopped it (no outcome). */
+int wm_explore_replay_tx(const struct wm_transcript *t, const struct wm_explore_budget *b,
+                         int no_fork, struct wm_outcome *o);
+
 #endif

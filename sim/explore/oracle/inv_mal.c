@@ -59,6 +59,7 @@ int wm_inv_mal_check(const char *text, size_t len, unsigned conn, struct wm_viol
 {
     const char *end = text + len, *mal = NULL, *react = NULL;
     size_t mal_n = 0, react_n = 0, mal_no = 0, react_no = 0, lineno = 0, max_line = 1024;
+    int ended = 0; /* the server's end: a client line after it was not read */
     for (const char *p = text; p < end;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t n = (size_t)((nl ? nl : end) - p), w;
@@ -66,10 +67,14 @@ int wm_inv_mal_check(const char *text, size_t len, unsigned conn, struct wm_viol
         if (n > 12 && strncmp(p, "# max-line: ", 12) == 0)
             max_line = strtoul(p + 12, NULL, 10);
         if ((w = inv_record_of(p, n, 'C', conn)) && p[w] == ':') {
-            mal = p + w + 1, mal_n = n - w - 1, mal_no = lineno; /* the last one wins */
-            react = NULL;
-        } else if ((w = inv_record_of(p, n, 'S', conn)) && mal && !react) {
-            react = p + w, react_n = n - w, react_no = lineno;
+            if (!ended) { /* the last one wins, of those the server could read */
+                mal = p + w + 1, mal_n = n - w - 1, mal_no = lineno;
+                react = NULL;
+            }
+        } else if ((w = inv_record_of(p, n, 'S', conn))) {
+            if (mal && !react)
+                react = p + w, react_n = n - w, react_no = lineno;
+            ended |= p[w] == '!';
         }
         p = nl ? nl + 1 : end;
     }
