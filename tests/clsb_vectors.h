@@ -100,4 +100,6 @@ static const struct {
     {"\365", 1, "'utf-8' codec can't decode byte 0xf5 in position 0: invalid start byte"},
     {"\303\251\355\237\277\356", 6, "'utf-8' codec can't decode byte 0xee in position 5: unexpected end of data"},
     {"ok", 2, NULL},
+    {"PARAMS 5\303\300 5", 12, "'utf-8' codec can't decode byte 0xc3 in position 8: invalid continuation byte"},
+    {"PARAMS \341\200\3005 5", 13, "'utf-8' codec can't decode bytes in position 7-8: invalid continuation byte"},
 };

@@ -279,7 +279,7 @@ START_TEST(book_numerals_pair_up)
 {
     /* PARAMS X Y: the numeral in one place, both, or beside the next */
     struct wm_mal m = {1, WM_MAL_NUMERAL, 0, 0, 0, 0, 0};
-    unsigned char out[1200];
+    unsigned char out[9100];
     const char *want[4] = {"PARAMS +5 5", "PARAMS 0 +5", "PARAMS +5 +5", "PARAMS +5 -0"};
     for (unsigned how = 0; how < 4; how++) {
         m.pos = how;
@@ -287,6 +287,23 @@ START_TEST(book_numerals_pair_up)
         ck_assert_msg(n == strlen(want[how]) && memcmp(out, want[how], n) == 0, "%u: %.*s", how,
                       (int)n, out);
     }
+    /* the top quarter of arg: the rarest readings, each a few times in a
+     * thousand runs (4-byte characters in repr(), a continuation byte past
+     * 0xbf, 4300 digits and past them) */
+    static const char *const focus[] = {"\xf0\x9f\x98\x80", "\xf0\x9d\x9f\x98" "x",
+                                        "5\xf0\x9f\x98\x80", "5\xc3\xc0", "\xe1\x80\xc0" "5"};
+    m.pos = 0;
+    for (unsigned k = 0; k < 8; k++) {
+        m.arg = 192 + k;
+        size_t n = wm_mal_book_apply(&m, (const unsigned char *)"NUMBER", 6, 9000, out);
+        if (k < 5)
+            ck_assert_msg(n == 9 + strlen(focus[k]) && memcmp(out + 7, focus[k], n - 9) == 0 &&
+                              memcmp(out + n - 2, " 5", 2) == 0,
+                          "arg %u: %.*s", m.arg, (int)n, out);
+        else
+            ck_assert_msg(n >= 9 + 4300 && n == wm_mal_book_len(&m), "arg %u: %zu bytes", m.arg, n);
+    }
+    m.arg = 0;
     m.op = WM_MAL_EMPTY; /* the other recipes are strict's; an odd empty line is a numeral */
     ck_assert_uint_eq(wm_mal_book_apply(&m, (const unsigned char *)"NUMBER", 6, 1024, out), 0);
     m.arg = 1, m.pos = 2;

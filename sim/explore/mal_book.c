@@ -25,7 +25,9 @@ static const struct {
     /* four-byte UTF-8: printable, so repr() keeps it (U+1F600, the
      * double-struck digits U+1D7D8.. that int() reads) */
     T("\xf0\x9f\x98\x80"), T("\xf0\x9d\x9f\x98" "x"), T("\xf0\x9d\x9f\x98\xf0\x9d\x9f\x99"),
-    T("5\xf0\x9f\x98\x80")};
+    T("5\xf0\x9f\x98\x80"),
+    /* one past a continuation byte's top (0xbf): the line is not UTF-8 */
+    T("5\xc3\xc0"), T("\xe1\x80\xc0" "5")};
 #define NT (sizeof numerals / sizeof numerals[0])
 
 /* Numerals at int()'s limit of 4300 digits (sys.int_info.default_max_str_digits),
@@ -40,6 +42,12 @@ static const struct {
              {"", '9', WM_MAL_BOOK_INT_DIGITS, ""},
              {"-", '0', WM_MAL_BOOK_INT_DIGITS + 1, "x"}};
 #define N (NT + sizeof longs / sizeof longs[0])
+/* arg is 0..255 (mal.c): its top quarter picks one of these, the numerals
+ * whose reading is rarest (four-byte characters in repr(), a continuation
+ * byte one past its top, int()'s limit), so that each comes a few times in
+ * a thousand runs; the rest pick from the whole table. */
+static const unsigned char focus[] = {NT - 6, NT - 5, NT - 3, NT - 2, NT - 1, NT, NT + 1, NT + 2};
+#define FOCUS_ARGS 192
 
 static size_t numeral_len(size_t i)
 {
@@ -64,7 +72,8 @@ static char numeral_at(size_t i, size_t b)
  * int()'s value exactly), or the numeral and the next one. */
 static void pick(const struct wm_mal *m, size_t num[2])
 {
-    size_t i = m->arg % N, j = (i + 1) % N;
+    size_t i = m->arg < FOCUS_ARGS ? m->arg % N : focus[(m->arg - FOCUS_ARGS) % sizeof focus];
+    size_t j = (i + 1) % N;
     unsigned how = m->pos % 4;
     num[0] = how == 1 ? SIZE_MAX : i; /* SIZE_MAX: "0" */
     num[1] = how == 0 ? SIZE_MAX - 1 : how == 3 ? j : i; /* SIZE_MAX - 1: "5" */
