@@ -209,6 +209,32 @@ START_TEST(recipes_bounded_and_shrinking)
 }
 END_TEST
 
+/* A UTF-8 lead byte short of its sequence goes at the line's end (3 times
+ * in 4), where the framer meets the \n inside it; a server that does not
+ * end with that error is found. */
+START_TEST(short_sequence_cut_by_the_newline)
+{
+    unsigned char out[64];
+    struct wm_mal r = {1, WM_MAL_BYTES, 0, 0, 1, 13, 0, 0}; /* bytes[13]: "\xc2" */
+    size_t n = wm_mal_apply(&r, (const unsigned char *)"NUMBER", 6, 1024, out);
+    ck_assert_msg(n == 7 && memcmp(out, "NUMBER\xc2", 7) == 0, "%zu: %.*s", n, (int)n, out);
+    r.arg = 14; /* "\xe2\x82" */
+    n = wm_mal_apply(&r, (const unsigned char *)"NUMBER", 6, 1024, out);
+    ck_assert_msg(n == 8 && memcmp(out, "NUMBER\xe2\x82", 8) == 0, "%zu: %.*s", n, (int)n, out);
+    r.pos = 4; /* else where pos says, as any piece */
+    n = wm_mal_apply(&r, (const unsigned char *)"NUMBER", 6, 1024, out);
+    ck_assert_msg(n == 8 && memcmp(out, "NUMB\xe2\x82" "ER", 8) == 0, "%zu: %.*s", n, (int)n, out);
+    struct wm_violation v;
+    const char *fmt = "# warmer transcript v1\n# seed: 1\nC: PARAMS 1 5\nC: NUMBER\\xc2\nS! error %s\n";
+    char text[512];
+    snprintf(text, sizeof text, fmt,
+             "truncated UTF-8 sequence before \\x0a in line \"NUMBER\\xc2\" (byte 8)");
+    ck_assert_msg(wm_inv_mal_check(text, strlen(text), 1, &v) == 0, "%s", v.msg);
+    snprintf(text, sizeof text, fmt, "framer used after an error");
+    ck_assert_int_eq(wm_inv_mal_check(text, strlen(text), 1, &v), 1);
+}
+END_TEST
+
 /* docs/ERRORS.md's arity texts: the count of arguments is the line's. */
 static int arity_ok(const char *line, const char *why)
 {
@@ -240,6 +266,7 @@ static Suite *classify_suite(void)
     WM_ADD_TEST(s, bad_fixtures_hold);
     WM_ADD_TEST(s, quote_cut_exactly);
     WM_ADD_TEST(s, recipes_bounded_and_shrinking);
+    WM_ADD_TEST(s, short_sequence_cut_by_the_newline);
     WM_ADD_TEST(s, arity_count_exact);
     return s;
 }

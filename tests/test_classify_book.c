@@ -18,11 +18,13 @@ START_TEST(int_and_repr_as_cpython)
     for (size_t i = 0; i < sizeof int_vectors / sizeof int_vectors[0]; i++) {
         const unsigned char *in = (const unsigned char *)int_vectors[i].in;
         size_t n = int_vectors[i].n;
-        char esc[4096], val[1024], rep[4096];
+        char esc[4096], val[8192], rep[4096];
         wm_cls_escape(in, n, esc, sizeof esc);
         int rc = wm_clsb_int(in, n, val);
-        ck_assert_msg(rc == (int_vectors[i].val ? 1 : 0), "int(\"%s\"): %d, want %s", esc, rc,
-                      int_vectors[i].val ? int_vectors[i].val : "ValueError");
+        const char *err = int_vectors[i].err;
+        int want = int_vectors[i].val ? 1 : strncmp(err, "Exceeds", 7) == 0 ? 2 : 0;
+        ck_assert_msg(rc == want, "int(\"%.200s\"): %d, want %d (%.200s)", esc, rc, want,
+                      int_vectors[i].val ? int_vectors[i].val : err);
         if (rc == 1)
             ck_assert_msg(strcmp(val, int_vectors[i].val) == 0, "int(\"%s\") = %s, want %s", esc,
                           val, int_vectors[i].val);
@@ -34,6 +36,40 @@ START_TEST(int_and_repr_as_cpython)
     }
     char val[8];
     ck_assert_int_eq(wm_clsb_int((const unsigned char *)"\xe1\x9f\xa5", 3, val), -1); /* Khmer 5: unknown */
+}
+END_TEST
+
+/* The whole text of int()'s ValueError, as the book's session would write
+ * it for PARAMS X 5: an invalid literal's repr, or the digit limit's count. */
+START_TEST(int_errors_as_cpython)
+{
+    size_t errors = 0, limits = 0;
+    for (size_t i = 0; i < sizeof int_vectors / sizeof int_vectors[0]; i++) {
+        const char *in = int_vectors[i].in, *err = int_vectors[i].err;
+        size_t n = int_vectors[i].n;
+        if (!err || memchr(in, ' ', n)) /* a space would split the argument */
+            continue;
+        char *line = malloc(n + 10), *want = malloc(strlen(err) + 16), esc[600];
+        ck_assert_ptr_nonnull(line);
+        ck_assert_ptr_nonnull(want);
+        memcpy(line, "PARAMS ", 7);
+        memcpy(line + 7, in, n);
+        memcpy(line + 7 + n, " 5", 2);
+        sprintf(want, "ValueError: %s", err);
+        struct wm_clsb_result r;
+        ck_assert_int_eq(wm_clsb_line((const unsigned char *)line, n + 9, n + 9, &r), 0);
+        wm_cls_escape((const unsigned char *)in, n < 100 ? n : 100, esc, sizeof esc);
+        ck_assert_msg(r.cls == WM_CLSB_ERROR && !r.uncertain && r.len == strlen(want) &&
+                          memcmp(r.text, want, r.len) == 0,
+                      "int(\"%s\"%s): %s \"%.300s\", want \"%.300s\"", esc, n > 100 ? "..." : "",
+                      wm_clsb_name(r.cls), r.text ? r.text : "", want);
+        errors++;
+        limits += strstr(err, "Exceeds the limit") != NULL;
+        wm_clsb_free(&r);
+        free(line);
+        free(want);
+    }
+    ck_assert_msg(errors >= 30 && limits >= 3, "%zu errors, %zu of the limit", errors, limits);
 }
 END_TEST
 
@@ -243,7 +279,7 @@ START_TEST(book_numerals_pair_up)
 {
     /* PARAMS X Y: the numeral in one place, both, or beside the next */
     struct wm_mal m = {1, WM_MAL_NUMERAL, 0, 0, 0, 0, 0, 0};
-    unsigned char out[1200];
+    unsigned char out[9100];
     const char *want[4] = {"PARAMS +5 5", "PARAMS 0 +5", "PARAMS +5 +5", "PARAMS +5 -0"};
     for (unsigned how = 0; how < 4; how++) {
         m.pos = how;
@@ -251,6 +287,23 @@ START_TEST(book_numerals_pair_up)
         ck_assert_msg(n == strlen(want[how]) && memcmp(out, want[how], n) == 0, "%u: %.*s", how,
                       (int)n, out);
     }
+    /* the top quarter of arg: the rarest readings, each a few times in a
+     * thousand runs (4-byte characters in repr(), a continuation byte past
+     * 0xbf, 4300 digits and past them) */
+    static const char *const focus[] = {"\xf0\x9f\x98\x80", "\xf0\x9d\x9f\x98" "x",
+                                        "5\xf0\x9f\x98\x80", "5\xc3\xc0", "\xe1\x80\xc0" "5"};
+    m.pos = 0;
+    for (unsigned k = 0; k < 8; k++) {
+        m.arg = 192 + k;
+        size_t n = wm_mal_book_apply(&m, (const unsigned char *)"NUMBER", 6, 9000, out);
+        if (k < 5)
+            ck_assert_msg(n == 9 + strlen(focus[k]) && memcmp(out + 7, focus[k], n - 9) == 0 &&
+                              memcmp(out + n - 2, " 5", 2) == 0,
+                          "arg %u: %.*s", m.arg, (int)n, out);
+        else
+            ck_assert_msg(n >= 9 + 4300 && n == wm_mal_book_len(&m), "arg %u: %zu bytes", m.arg, n);
+    }
+    m.arg = 0;
     m.op = WM_MAL_EMPTY; /* the other recipes are strict's; an odd empty line is a numeral */
     ck_assert_uint_eq(wm_mal_book_apply(&m, (const unsigned char *)"NUMBER", 6, 1024, out), 0);
     m.arg = 1, m.pos = 2;
@@ -262,6 +315,7 @@ static Suite *classify_book_suite(void)
 {
     Suite *s = suite_create("classify_book");
     WM_ADD_TEST(s, int_and_repr_as_cpython);
+    WM_ADD_TEST(s, int_errors_as_cpython);
     WM_ADD_TEST(s, decode_as_cpython);
     WM_ADD_TEST(s, each_book_class);
     WM_ADD_TEST(s, record_text_cut);

@@ -1,8 +1,10 @@
 /* sim/explore/scenario/scenario.c under the profiles: strict draws nothing beyond
  * int64; a book profile moves a fraction of games beyond it, gives them to
  * the run as text, and shrinking brings them back. */
+#include <stdlib.h>
 #include <string.h>
 
+#include "mal_book.h"
 #include "scenario.h"
 #include "testutil.h"
 
@@ -128,6 +130,41 @@ START_TEST(unpinned_runs_draw_every_profile)
 }
 END_TEST
 
+/* int()'s digit limit is reached: a book run whose corrupted line holds a
+ * numeral of 4300 digits or more gets a max-line it fits in (a drawn one
+ * is at most 1024), and the line the run sends is that long. */
+START_TEST(book_numerals_past_the_digit_limit_fit)
+{
+    unsigned long_lines = 0;
+    for (uint64_t r = 0; r < 3000; r++) {
+        struct wm_scn s;
+        draw(&s, r, WM_PROFILE_BOOK);
+        size_t need = s.mal.on ? wm_mal_book_len(&s.mal) : 0;
+        if (need <= WM_LINE_MAX_DEFAULT) {
+            ck_assert_msg(s.max_line <= WM_LINE_MAX_DEFAULT, "run %llu: max-line %zu",
+                          (unsigned long long)r, s.max_line);
+            continue;
+        }
+        long_lines++;
+        ck_assert_msg(s.max_line == need, "run %llu: a %zu-byte numeral line, max-line %zu",
+                      (unsigned long long)r, need, s.max_line);
+        unsigned char *out = malloc(s.max_line + WM_MAL_MAX_EXTRA + 1);
+        ck_assert_ptr_nonnull(out);
+        size_t n = wm_mal_book_apply(&s.mal, (const unsigned char *)"NUMBER", 6, s.max_line, out);
+        size_t run = 0, longest = 0;
+        for (size_t i = 0; i < n; i++) {
+            run = out[i] >= '0' && out[i] <= '9' ? run + 1 : 0;
+            longest = run > longest ? run : longest;
+        }
+        ck_assert_msg(n == need && longest >= WM_MAL_BOOK_INT_DIGITS,
+                      "run %llu: %zu bytes sent of %zu, %zu digits in a row",
+                      (unsigned long long)r, n, need, longest);
+        free(out);
+    }
+    ck_assert_msg(long_lines >= 3, "%u runs of 3000 with a numeral at int()'s limit", long_lines);
+}
+END_TEST
+
 static Suite *scenario_suite(void)
 {
     Suite *s = suite_create("scenario");
@@ -135,6 +172,7 @@ static Suite *scenario_suite(void)
     WM_ADD_TEST(s, moved_games_as_text);
     WM_ADD_TEST(s, shrinking_brings_games_back);
     WM_ADD_TEST(s, unpinned_runs_draw_every_profile);
+    WM_ADD_TEST(s, book_numerals_past_the_digit_limit_fit);
     return s;
 }
 

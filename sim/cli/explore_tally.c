@@ -18,7 +18,7 @@ void wm_xtally_count(struct wm_xtally *t, const struct wm_scn *s, uint64_t guess
     t->profile[s->profile]++;
     for (unsigned k = 0; k < WM_SCN_KINDS; k++)
         t->kind[k] += (s->swarm >> k) & 1;
-    t->small_line += s->max_line != WM_LINE_MAX_DEFAULT;
+    t->small_line += s->max_line < WM_LINE_MAX_DEFAULT; /* not a long numeral's raised one */
     t->small_guesses += s->max_guesses != WM_DEFAULT_MAX_GUESSES;
 }
 

@@ -94,6 +94,8 @@ static const struct {
     /* Latin-1's letters and signs, NKo's last, Samaritan's first, Linear B's first */
     {0xa1, 0xac, CP_PRINT}, {0xae, 0xff, CP_PRINT}, {0x7ff, 0x800, CP_PRINT},
     {0x10000, 0x10000, CP_PRINT},
+    /* an emoji (So, printable): four bytes that repr() keeps */
+    {0x1f600, 0x1f600, CP_PRINT},
 };
 
 static int cp_kind(uint32_t cp, int *digit)
@@ -137,6 +139,21 @@ int wm_clsb_int(const unsigned char *s, size_t n, char *out)
         e--;
     int neg = i < e && a[i] == '-';
     i += i < e && (a[i] == '-' || a[i] == '+');
+    /* The limit: CPython counts the run of digits (single '_' between
+     * them) and refuses more than 4300 before it looks past the run. */
+    size_t run = 0, r = i;
+    int run_ok = i < e && a[i] != '_';
+    for (; r < e && ((a[r] >= '0' && a[r] <= '9') || a[r] == '_'); r++) {
+        run_ok &= !(a[r] == '_' && r > i && a[r - 1] == '_');
+        run += a[r] != '_';
+    }
+    if (run > INT_DIGITS_MAX && run_ok && a[r - 1] != '_') {
+        free(a);
+        if (rc < 0) /* an unknown code point after the run may be a digit */
+            return -1;
+        snprintf(out, n + 2, "%zu", run);
+        return 2;
+    }
     if (i == e || a[i] < '0' || a[i] > '9' || a[e - 1] == '_')
         rc = rc < 0 ? -1 : 0;
     for (size_t j = i; j < e && rc == 1; j++) {
@@ -150,8 +167,6 @@ int wm_clsb_int(const unsigned char *s, size_t n, char *out)
         if (o > 0 || a[j] != '0' || j + 1 == e) /* leading zeros dropped */
             out[o++] = a[j];
     }
-    if (rc == 1 && digits > INT_DIGITS_MAX)
-        rc = -1;
     free(a);
     if (rc != 1)
         return rc;
@@ -252,12 +267,21 @@ static int read_int(const unsigned char *w, size_t n, char **out, struct wm_clsb
         free(rep);
         return rc == 1 ? 1 : -1;
     }
+    if (rc == 2) { /* int()'s digit limit (Objects/longobject.c's message) */
+        r->cls = WM_CLSB_ERROR;
+        snprintf(rep, 10 * n + 3, "Exceeds the limit (%d digits) for integer string conversion: "
+                 "value has %s digits; use sys.set_int_max_str_digits() to increase the limit",
+                 INT_DIGITS_MAX, *out);
+        rc = set_text(r, "ValueError: ", rep, strlen(rep));
+        free(rep);
+        return rc < 0 ? -1 : 0;
+    }
     long rl = wm_clsb_repr(w, n, rep);
     r->cls = WM_CLSB_ERROR;
     r->uncertain = rc < 0 || rl < 0;
     rc = set_text(r, "ValueError: invalid literal for int() with base 10: ", rep,
                   r->uncertain ? 0 : (size_t)rl);
-    if (rc == 0 && r->uncertain) /* a digit limit's or an unknown code point's: the start */
+    if (rc == 0 && r->uncertain) /* an unknown code point's: the start */
         r->len = strlen("ValueError: "), r->text[r->len] = '\0';
     free(rep);
     return rc < 0 ? -1 : 0;

@@ -24,8 +24,8 @@ enum wm_clsb {
 struct wm_clsb_result {
     enum wm_clsb cls;
     /* ERROR: text holds only what can be derived, the start of the text
-     * (a code point the classifier's tables do not know, or int()'s digit
-     * limit): a text that begins with it is accepted. */
+     * (a code point the classifier's tables do not know): a text that
+     * begins with it is accepted. */
     int uncertain;
     char *text; /* ERROR: "Name: message" as UTF-8; REPORT: the word (owned) */
     size_t len;
@@ -39,9 +39,10 @@ void wm_clsb_free(struct wm_clsb_result *r);
 const char *wm_clsb_name(enum wm_clsb c);
 
 /* Python's int(s) (base 10) of UTF-8 s (n bytes, valid UTF-8): 1 with its
- * canonical decimal in out (n + 2 bytes at least), 0 for a ValueError, -1
- * when the tables cannot tell (a code point they do not know, more than
- * 4300 digits). */
+ * canonical decimal in out (n + 2 bytes at least), 0 for a ValueError of
+ * an invalid literal, 2 for the one of more than 4300 digits (their count
+ * in out, in decimal), -1 when the tables cannot tell (a code point they
+ * do not know). */
 int wm_clsb_int(const unsigned char *s, size_t n, char *out);
 /* repr(s) of UTF-8 s, its first 200 characters (int()'s %.200R), as UTF-8
  * into out (10 * n + 3 bytes at least): its length, or -1 when a code

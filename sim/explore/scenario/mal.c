@@ -52,6 +52,14 @@ void wm_mal_draw(struct wm_rng *g, uint32_t connections, int pct, struct wm_mal 
     m->arg = (uint32_t)wm_rng_randint(g, 0, 255);
 }
 
+/* 1 if p is a UTF-8 lead byte with fewer continuation bytes than it needs. */
+static int short_lead(const struct mal_token *p)
+{
+    unsigned char c = (unsigned char)p->s[0];
+    size_t want = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+    return p->n > 0 && c >= 0xc2 && c <= 0xf4 && p->n < want;
+}
+
 /* out = a[0..at) + p + a[skip..n), bounded by cap. */
 static size_t splice(const unsigned char *a, size_t n, size_t at, size_t skip, const char *p,
                      size_t pn, unsigned char *out, size_t cap)
@@ -96,7 +104,9 @@ size_t wm_mal_apply(const struct wm_mal *m, const unsigned char *a, size_t n, si
         return k;
     case WM_MAL_BYTES: {
         const struct mal_token *p = &bytes[m->arg % N(bytes)];
-        at = m->pos % (n + 1);
+        /* a sequence cut short: at the line's end 3 times in 4, where the
+         * newline is what breaks it (docs/EXPLORE.md: "no sequence cut by the \\n") */
+        at = short_lead(p) && m->pos % 4 ? n : m->pos % (n + 1);
         return splice(a, n, at, at, p->s, p->n, out, cap);
     }
     case WM_MAL_SPACE:

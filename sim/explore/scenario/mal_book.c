@@ -1,6 +1,7 @@
 /* The book's malformed numerals (mal_book.h). */
 #include "mal_book.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #define T(s) {s, sizeof s - 1}
@@ -20,13 +21,85 @@ static const struct {
     T("1__000"), T("_1"), T("1_"), T("+_1"), T("+-5"), T("--5"), T("5-"), T("+"), T("-"), T("_"),
     T(""), T("0x10"), T("1e3"), T("5.0"), T("\x1f" "5"), T("5\x00"), T("'5'"), T("\"5\""),
     T("5'\""), T("5\\"), T("\xc3\xa9"), T("\xc2\x80"), T("\xef\xbf\xbf"), T("\xf4\x8f\xbf\xbf"),
-    T("1\xe2\x80\x83_0"), T("\xc2\xa0")};
-#define N (sizeof numerals / sizeof numerals[0])
+    T("1\xe2\x80\x83_0"), T("\xc2\xa0"),
+    /* four-byte UTF-8: printable, so repr() keeps it (U+1F600, the
+     * double-struck digits U+1D7D8.. that int() reads) */
+    T("\xf0\x9f\x98\x80"), T("\xf0\x9d\x9f\x98" "x"), T("\xf0\x9d\x9f\x98\xf0\x9d\x9f\x99"),
+    T("5\xf0\x9f\x98\x80"),
+    /* one past a continuation byte's top (0xbf): the line is not UTF-8 */
+    T("5\xc3\xc0"), T("\xe1\x80\xc0" "5")};
+#define NT (sizeof numerals / sizeof numerals[0])
+
+/* Numerals at int()'s limit of 4300 digits (sys.int_info.default_max_str_digits),
+ * made here: HEAD, COUNT times FILL, TAIL. One over it is refused before
+ * int() looks past the digits; the scenario raises max-line to fit them. */
+static const struct {
+    const char *head;
+    char fill;
+    size_t count;
+    const char *tail;
+} longs[] = {{"1", '0', WM_MAL_BOOK_INT_DIGITS, ""},
+             {"", '9', WM_MAL_BOOK_INT_DIGITS, ""},
+             {"-", '0', WM_MAL_BOOK_INT_DIGITS + 1, "x"}};
+#define N (NT + sizeof longs / sizeof longs[0])
+/* arg is 0..255 (mal.c): its top quarter picks one of these, the numerals
+ * whose reading is rarest (four-byte characters in repr(), a continuation
+ * byte one past its top, int()'s limit), so that each comes a few times in
+ * a thousand runs; the rest pick from the whole table. */
+static const unsigned char focus[] = {NT - 6, NT - 5, NT - 3, NT - 2, NT - 1, NT, NT + 1, NT + 2};
+#define FOCUS_ARGS 192
+
+static size_t numeral_len(size_t i)
+{
+    if (i < NT)
+        return numerals[i].n;
+    i -= NT;
+    return strlen(longs[i].head) + longs[i].count + strlen(longs[i].tail);
+}
+
+/* Numeral i's byte b. */
+static char numeral_at(size_t i, size_t b)
+{
+    if (i < NT)
+        return numerals[i].s[b];
+    i -= NT;
+    size_t h = strlen(longs[i].head);
+    return b < h ? longs[i].head[b] : b < h + longs[i].count ? longs[i].fill
+                                                              : longs[i].tail[b - h - longs[i].count];
+}
+
+/* PARAMS X Y: one of them the numeral, or both (then the probe's guess is
+ * int()'s value exactly), or the numeral and the next one. */
+static void pick(const struct wm_mal *m, size_t num[2])
+{
+    size_t i = m->arg < FOCUS_ARGS ? m->arg % N : focus[(m->arg - FOCUS_ARGS) % sizeof focus];
+    size_t j = (i + 1) % N;
+    unsigned how = m->pos % 4;
+    num[0] = how == 1 ? SIZE_MAX : i; /* SIZE_MAX: "0" */
+    num[1] = how == 0 ? SIZE_MAX - 1 : how == 3 ? j : i; /* SIZE_MAX - 1: "5" */
+}
+
+static int is_numeral_line(const struct wm_mal *m)
+{
+    return m->op == WM_MAL_NUMERAL || (m->op == WM_MAL_EMPTY && m->arg % 2);
+}
+
+size_t wm_mal_book_len(const struct wm_mal *m)
+{
+    if (!is_numeral_line(m))
+        return 0;
+    size_t num[2];
+    pick(m, num);
+    size_t n = 8;
+    for (int p = 0; p < 2; p++)
+        n += num[p] >= SIZE_MAX - 1 ? 1 : numeral_len(num[p]);
+    return n;
+}
 
 size_t wm_mal_book_numeral(unsigned i, const char **s)
 {
-    *s = numerals[i % N].s;
-    return numerals[i % N].n;
+    *s = numerals[i % NT].s; /* the table's: the long ones are made, not stored */
+    return numerals[i % NT].n;
 }
 
 size_t wm_mal_book_apply(const struct wm_mal *m, const unsigned char *a, size_t n,
@@ -34,19 +107,23 @@ size_t wm_mal_book_apply(const struct wm_mal *m, const unsigned char *a, size_t 
 {
     /* Half the empty lines (the book's empty line is one rule) are numerals
      * instead: int() is where the book's reading differs most. */
-    if (m->op != WM_MAL_NUMERAL && !(m->op == WM_MAL_EMPTY && m->arg % 2))
+    if (!is_numeral_line(m))
         return wm_mal_apply(m, a, n, max_line, out);
-    /* PARAMS X Y: one of them the numeral, or both (then the probe's guess
-     * is int()'s value exactly), or the numeral and the next one. */
-    size_t cap = max_line + WM_MAL_MAX_EXTRA, k = 0, i = m->arg % N, j = (i + 1) % N;
-    unsigned how = m->pos % 4;
-    const char *x = how == 1 ? "0" : numerals[i].s, *y = how == 0 ? "5" : numerals[how == 3 ? j : i].s;
-    size_t xn = how == 1 ? 1 : numerals[i].n, yn = how == 0 ? 1 : numerals[how == 3 ? j : i].n;
-    const char *parts[4] = {"PARAMS ", x, " ", y};
-    size_t lens[4] = {7, xn, 1, yn};
-    for (int p = 0; p < 4; p++)
-        for (size_t b = 0; b < lens[p] && k < cap; b++)
-            out[k++] = (unsigned char)parts[p][b];
+    size_t cap = max_line + WM_MAL_MAX_EXTRA, k = 0, num[2];
+    pick(m, num);
+    for (size_t b = 0; b < 7 && k < cap; b++)
+        out[k++] = (unsigned char)"PARAMS "[b];
+    for (int p = 0; p < 2; p++) {
+        if (p == 1 && k < cap)
+            out[k++] = ' ';
+        if (num[p] >= SIZE_MAX - 1) {
+            if (k < cap)
+                out[k++] = num[p] == SIZE_MAX ? '0' : '5';
+            continue;
+        }
+        for (size_t b = 0, len = numeral_len(num[p]); b < len && k < cap; b++)
+            out[k++] = (unsigned char)numeral_at(num[p], b);
+    }
     (void)a;
     (void)n;
     return k;

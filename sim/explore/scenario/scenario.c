@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mal_book.h"
 #include "rng.h"
 
 static int64_t rnd(struct wm_rng *g, int64_t lo, int64_t hi)
@@ -294,6 +295,11 @@ void wm_scn_draw(struct wm_scn *s, uint64_t seed, uint64_t run, const struct wm_
                 s->mal.partial = chance(&g, MAL_PARTIAL_PERCENT);
         }
         s->swarm |= s->mal.on ? WM_SCN_MALFORMED : 0;
+        /* int()'s numerals past its digit limit need a longer line than
+         * any drawn: the line is raised to fit them (not to fit the rest). */
+        size_t need = s->mal.on && wm_profile_is_book(s->profile) ? wm_mal_book_len(&s->mal) : 0;
+        if (need > WM_LINE_MAX_DEFAULT && need > s->max_line)
+            s->max_line = need;
     }
 }
 
