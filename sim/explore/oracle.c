@@ -337,6 +337,8 @@ static int check_console(struct wm_orc *o)
 
 static int end_conn(struct wm_orc *o)
 {
+    if (wm_orc_reset_end(o))
+        return 1;
     return o->console && !o->h.client_script && !o->h.server_script ? check_console(o) : 0;
 }
 
@@ -369,6 +371,7 @@ static int record(struct wm_orc *o, char side, char mark, const char *s, size_t 
             return timeout_text(o, s + 6, n - 6);
         if (inv_starts(s, n, "error "))
             return wm_orc_book_client_error(o, s + 6, n - 6);
+        wm_orc_client_end(o, s, n); /* an abort the server owes a report of */
         if (inv_starts(s, n, "partial "))
             c->lost |= wm_orc_book(o); /* the book's server reads it less its last byte: not followed */
         if (wm_orc_same(s, n, "close"))
@@ -377,6 +380,8 @@ static int record(struct wm_orc *o, char side, char mark, const char *s, size_t 
     }
     if (mark == ':')
         return server_guess(o, s, n, 0);
+    if (wm_orc_reset_answer(o, s, n))
+        return 1;
     if (inv_starts(s, n, "partial ")) {
         c->client_lost |= wm_orc_book(o); /* the book's client reads it less its last byte */
         return server_guess(o, s + 8, n - 8, 1);

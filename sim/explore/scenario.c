@@ -203,6 +203,8 @@ static void draw_shifts(struct wm_rng *g, struct wm_scn *s)
  * of every run that had one at 50 is the same (the same draws follow). */
 #define MAL_PERCENT 100
 #define MAL_SERVER_PERCENT 50 /* of strict's: the client's parser is the other half */
+/* Of the runs without a plan: the reset probe's two more runs in half of them. */
+#define RST_PERCENT 50
 
 /* Half the runs strict: its sessions, parser and malformed input are half
  * of proto/'s code; the book's sessions and integers of any size the other
@@ -288,6 +290,12 @@ void wm_scn_draw(struct wm_scn *s, uint64_t seed, uint64_t run, const struct wm_
             s->mal.server = 1;
         s->swarm |= s->mal.on ? WM_SCN_MALFORMED : 0;
     }
+    /* Last of all, so every earlier draw is as it was: a client's reset at
+     * a line's end, where its server must name the game it was in. */
+    if (!live && s->nfaults == 0 && ((b ? b->faults : WM_SCN_ALL_FAULTS) & (1u << WM_FAULT_RESET)) &&
+        chance(&g, RST_PERCENT))
+        s->rst = (struct wm_scn_rst){1, (uint32_t)rnd(&g, 0, s->connections - 1),
+                                     (uint32_t)rnd(&g, 0, s->ngames - 1), (uint32_t)rnd(&g, 0, 7)};
 }
 
 const char *wm_scn_fault_name(unsigned k)
@@ -356,13 +364,17 @@ static size_t components(const struct wm_scn *s, uint64_t *v)
         v[n++] = s->faults[i].arg;
     v[n++] = s->seed;
     wm_mal_components(&s->mal, v + n);
-    return n + WM_MAL_COMPONENTS;
+    n += WM_MAL_COMPONENTS;
+    v[n++] = (uint64_t)s->rst.on;
+    v[n++] = s->rst.game;
+    v[n++] = s->rst.at;
+    return n;
 }
 
 int wm_scn_less(const struct wm_scn *a, const struct wm_scn *b)
 {
-    uint64_t va[8 + 6 * WM_SCN_MAX_GAMES + WM_MAX_FAULTS + WM_MAL_COMPONENTS];
-    uint64_t vb[8 + 6 * WM_SCN_MAX_GAMES + WM_MAX_FAULTS + WM_MAL_COMPONENTS];
+    uint64_t va[8 + 6 * WM_SCN_MAX_GAMES + WM_MAX_FAULTS + WM_MAL_COMPONENTS + 3];
+    uint64_t vb[8 + 6 * WM_SCN_MAX_GAMES + WM_MAX_FAULTS + WM_MAL_COMPONENTS + 3];
     size_t na = components(a, va), nb = components(b, vb);
     for (size_t i = 0; i < na && i < nb; i++)
         if (va[i] != vb[i])
@@ -458,5 +470,13 @@ int wm_scn_smaller(const struct wm_scn *s, unsigned i, struct wm_scn *out)
         return 1;
     }
     i -= 3;
+    if (s->rst.on && i < 3) { /* the reset in the first game, at an earlier line */
+        if (i == 0)
+            out->rst.game = 0;
+        else
+            out->rst.at = i == 1 ? s->rst.at / 2 : s->rst.at - (s->rst.at > 0);
+        return 1;
+    }
+    i -= s->rst.on ? 3 : 0;
     return s->mal.on && wm_mal_smaller(&s->mal, i, &out->mal); /* an earlier line, a simpler cut */
 }
