@@ -26,6 +26,7 @@ declare -A within=(
     [pyint-rejects-plus]=336
     [client-skips-upper-bound]=800 # run 193 (strict runs: half corrupt a guess)
     [book-randint-bits-of-span]=100
+    [reset-one-value-between]=400 # run 89: the reset probe, in a game of one value
 )
 # The invariants (docs/EXPLORE.md) that may find each: one found for another
 # reason (a harness failure, say) does not count.
@@ -48,6 +49,7 @@ declare -A kinds=(
     [pyint-rejects-plus]=malformed        # the book's classifier (--profile book): int('+5') is 5
     [client-skips-upper-bound]=malformed  # a corrupted guess: the client's classifier
     [book-randint-bits-of-span]=guess     # the oracle's draw beyond int64, under a drawn book profile
+    [reset-one-value-between]=reset       # the reset probe's abort: the server's report, exactly
 )
 # Extra options for a mutant's explore runs (and its reproducer's replays).
 declare -A options=(
