@@ -101,6 +101,27 @@ START_TEST(a_reset_taken_as_a_close)
 }
 END_TEST
 
+/* fixtures/faults/abort-book-client-midgame.txt: the book's words, in every state */
+#define BOOK "# warmer transcript v1\n# seed: 1234\n# profile: book\n# game: 5:5:5:3\n"         \
+    "# game: 1:5:3:2\n# fault: abort C1 at 18\nC: PARAMS 5 5\nC: NUMBER\nS: 5\nC! close\n"      \
+    "S! error connection reset by peer: the book's server raises ConnectionResetError out of " \
+    "readline (its handler catches only EOFError)\n"
+
+START_TEST(the_books_reset_in_its_words)
+{
+    expect(BOOK, NULL, 0);
+    char *t = with(BOOK, ": the book's server raises ConnectionResetError out of readline (its "
+                   "handler catches only EOFError)", " mid-game (range [5, 5], guesses made: 1)");
+    expect(t, "reset", 11);
+    free(t);
+    /* the book's asyncio handler returning at an EOF (a hang) is no answer to a reset */
+    t = with(BOOK, "S! error connection reset by peer", "S! hang the book's asyncio handler "
+             "returned at the client's EOF; was");
+    expect(t, "reset", 11);
+    free(t);
+}
+END_TEST
+
 static Suite *oracle_reset_suite(void)
 {
     Suite *s = suite_create("oracle_reset");
@@ -108,6 +129,7 @@ static Suite *oracle_reset_suite(void)
     WM_ADD_TEST(s, a_one_value_game_reported_between_games);
     WM_ADD_TEST(s, a_wrong_range_or_count);
     WM_ADD_TEST(s, a_reset_taken_as_a_close);
+    WM_ADD_TEST(s, the_books_reset_in_its_words);
     return s;
 }
 

@@ -8,8 +8,13 @@
  *   connection reset by peer mid-game (range [LO, HI], guesses made: N)
  *   connection reset by peer between games                    no range, or
  *                                                             an empty one
+ * Under book and book-asyncio, with no line cut, the book's words in every
+ * state (docs/ERRORS.md):
+ *   connection reset by peer: the book's server raises ConnectionResetError
+ *   out of readline (its handler catches only EOFError)
  * Held only when the plan's destructive faults are all client aborts (any
- * other may end either side first), under strict, with no script. */
+ * other may end either side first), with no script, on a connection the
+ * oracle still follows. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,8 +36,8 @@ void wm_orc_client_end(struct wm_orc *o, const char *s, size_t n)
         c->cut = s + 8, c->cut_n = n - 8;
         return;
     }
-    if (!wm_orc_same(s, n, "close") || wm_orc_book(o) || o->h.server_script ||
-        o->h.client_script || o->h.destructive != o->h.naborts || !aborts(o, c->no))
+    if (!wm_orc_same(s, n, "close") || c->lost || o->h.server_script || o->h.client_script ||
+        o->h.destructive != o->h.naborts || !aborts(o, c->no))
         return;
     /* the client's only close here is its abort's: it sent its last byte
      * (a close after its games ends nothing the server awaits otherwise) */
@@ -50,6 +55,9 @@ static void want_text(const struct wm_orc *o, char *want, size_t size, int *exac
                  c->cut_n <= o->h.max_line;
         snprintf(want, size, "connection reset by peer after \"%.*s\" (no final newline)",
                  (int)(c->cut_n > 200 ? 200 : c->cut_n), c->cut);
+    } else if (wm_orc_book(o)) { /* ConnectionResetError out of readline, in every state */
+        snprintf(want, size, "connection reset by peer: the book's server raises "
+                 "ConnectionResetError out of readline (its handler catches only EOFError)");
     } else if (c->have_range && wm_ov_cmp(&c->lo, &c->hi) <= 0) {
         wm_ov_format(&c->lo, lo), wm_ov_format(&c->hi, hi);
         snprintf(want, size, "connection reset by peer mid-game (range [%s, %s], guesses made: "
