@@ -211,6 +211,9 @@ static void pass_reset(struct wm_rc *c, int which)
     struct wm_rc_side *s = &c->side[which], *o = &c->side[!which];
     struct linger lg = {1, 0};
     assert(s->reset && s->shut);
+    /* What is written leaves now (TCP_NODELAY pushes what Nagle holds): the
+     * abortive close throws away what is still unsent, which is journaled. */
+    wm_net_tune(o->fd);
     if (setsockopt(o->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg) < 0)
         shutdown(o->fd, SHUT_WR); /* a close, then: the best left to pass on */
     s->gone = 1;
