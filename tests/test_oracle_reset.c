@@ -92,6 +92,12 @@ START_TEST(a_reset_taken_as_a_close)
     t = with(BETWEEN, "S! error connection reset by peer between games\n", "");
     expect(t, "reset", 10); /* at the connection's end: its last record */
     free(t);
+    /* an abort one past the client's last byte never acts: its close is its own */
+    t = with(BETWEEN, "abort C1 at 45", "abort C1 at 46");
+    char *v = with(t, "S! error connection reset by peer between games\n", "");
+    expect(v, NULL, 0);
+    free(v);
+    free(t);
     /* a plain reset reads as a close (docs/TRANSCRIPTS.md): no report owed */
     t = with(BETWEEN, "abort C1", "reset C1");
     char *u = with(t, "S! error connection reset by peer between games\n", "");

@@ -365,13 +365,13 @@ static int record(struct wm_orc *o, char side, char mark, const char *s, size_t 
     struct wm_orc_conn *c = &o->c;
     c->last_line = o->lineno;
     if (side == 'C') {
+        wm_orc_client_record(o, mark, s, n); /* its bytes; an abort the server owes a report of */
         if (mark == ':')
             return client_line(o, s, n);
         if (inv_starts(s, n, "error timed out waiting for a guess (game ") && !wm_orc_book(o))
             return timeout_text(o, s + 6, n - 6);
         if (inv_starts(s, n, "error "))
             return wm_orc_book_client_error(o, s + 6, n - 6);
-        wm_orc_client_end(o, s, n); /* an abort the server owes a report of */
         if (inv_starts(s, n, "partial "))
             c->lost |= wm_orc_book(o); /* the book's server reads it less its last byte: not followed */
         if (wm_orc_same(s, n, "close"))

@@ -21,27 +21,36 @@
 
 #include "oracle_int.h"
 
-static int aborts(const struct wm_orc *o, unsigned conn)
+/* 1 when the plan has connection conn's client abort at byte *at. */
+static int aborts(const struct wm_orc *o, unsigned conn, uint64_t *at)
 {
     for (unsigned i = 0; i < o->h.naborts; i++)
-        if (o->h.aborts[i] == conn)
+        if (o->h.aborts[i] == conn) {
+            *at = o->h.abort_at[i];
             return 1;
+        }
     return 0;
 }
 
-void wm_orc_client_end(struct wm_orc *o, const char *s, size_t n)
+void wm_orc_client_record(struct wm_orc *o, char mark, const char *s, size_t n)
 {
     struct wm_orc_conn *c = &o->c;
+    uint64_t at;
+    if (mark == ':') {
+        c->client_sent += inv_decoded_len(s, n) + 1;
+        return;
+    }
     if (inv_starts(s, n, "partial ")) {
         c->cut = s + 8, c->cut_n = n - 8;
+        c->client_sent += inv_decoded_len(s + 8, n - 8);
         return;
     }
     if (!wm_orc_same(s, n, "close") || c->lost || o->h.server_script || o->h.client_script ||
-        o->h.destructive != o->h.naborts || !aborts(o, c->no))
+        o->h.destructive != o->h.naborts || !aborts(o, c->no, &at))
         return;
-    /* the client's only close here is its abort's: it sent its last byte
-     * (a close after its games ends nothing the server awaits otherwise) */
-    c->reset_owed = !c->server_ended;
+    /* its abort's close only if it sent the abort's byte: one past its last
+     * byte never acts (docs/TRANSCRIPTS.md), and this is its own close */
+    c->reset_owed = c->client_sent == at && !c->server_ended;
 }
 
 /* The text the reference's rules give the server's report of the reset. */
