@@ -470,13 +470,15 @@ int wm_scn_smaller(const struct wm_scn *s, unsigned i, struct wm_scn *out)
         return 1;
     }
     i -= 3;
-    if (s->rst.on && i < 3) { /* the reset in the first game, at an earlier line */
+    if (s->rst.on && i < 4) { /* no reset probe; the reset in the first game, an earlier line */
         if (i == 0)
+            out->rst = (struct wm_scn_rst){0};
+        else if (i == 1)
             out->rst.game = 0;
         else
-            out->rst.at = i == 1 ? s->rst.at / 2 : s->rst.at - (s->rst.at > 0);
+            out->rst.at = i == 2 ? s->rst.at / 2 : s->rst.at - (s->rst.at > 0);
         return 1;
     }
-    i -= s->rst.on ? 3 : 0;
+    i -= s->rst.on ? 4 : 0;
     return s->mal.on && wm_mal_smaller(&s->mal, i, &out->mal); /* an earlier line, a simpler cut */
 }
