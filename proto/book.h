@@ -49,6 +49,11 @@ int wm_book_server_init(struct wm_book_server *s, enum wm_profile profile, uint6
                         size_t max_guesses);
 void wm_book_server_free(struct wm_book_server *s);
 extern const struct wm_role wm_book_server_role;
+/* Its report of a client's reset (no line cut), under both book profiles:
+ * in every state, as the book's ConnectionResetError out of readline. */
+#define WM_BOOK_SERVER_RESET_TEXT                                                                 \
+    WM_RESET_TEXT ": the book's server raises ConnectionResetError out of readline (its "         \
+                  "handler catches only EOFError)"
 
 struct wm_book_client {
     const struct wm_game *games; /* borrowed; a game's values beyond int64 are in g->big */
@@ -68,6 +73,12 @@ int wm_book_client_init(struct wm_book_client *c, const struct wm_game *games, s
                         size_t max_guesses);
 void wm_book_client_free(struct wm_book_client *c);
 extern const struct wm_role wm_book_client_role;
+/* Its report of the server's reset (no line cut): ConnectionResetError out
+ * of readline, then BrokenPipeError from its finally's PARAMS 0 -1, which
+ * never goes out. */
+#define WM_BOOK_CLIENT_RESET_TEXT                                                                 \
+    WM_RESET_TEXT ": the book's client raises ConnectionResetError out of readline, then "        \
+                  "BrokenPipeError sending its finally's PARAMS 0 -1"
 
 /* Shared by book_server.c and book_client.c (book_text.c). */
 

@@ -212,6 +212,18 @@ static enum wm_sess_rc on_eof(void *self, const struct wm_sink *out)
     return fail_text(self, out, "EOFError: Connection closed");
 }
 
+/* The server reset the connection: readline raises ConnectionResetError,
+ * then the game's finally sends PARAMS 0 -1 on the reset socket, which
+ * raises BrokenPipeError: nothing goes out, and run_client ends with it. */
+static enum wm_sess_rc on_reset(void *self, const struct wm_sink *out)
+{
+    struct wm_book_client *c = self;
+    assert(!c->done && c->game < c->ngames);
+    c->done = 1;
+    wm_book_error(out, WM_BOOK_CLIENT_RESET_TEXT, "", 0);
+    return WM_SESS_CLOSED;
+}
+
 /* readline() returned the bytes before the end: the book drops the last one
  * and uses the rest; if it reads again, it sees the end. */
 static enum wm_sess_rc on_tail(void *self, const char *bytes, size_t len, const struct wm_sink *out)
@@ -247,4 +259,5 @@ const struct wm_role wm_book_client_role = {
     .on_timeout = on_timeout,
     .on_tail = on_tail,
     .raw_lines = 1,
+    .on_reset = on_reset,
 };

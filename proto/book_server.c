@@ -334,6 +334,15 @@ static enum wm_sess_rc on_bad_input(void *self, const struct wm_err *err, const 
     return WM_SESS_CLOSED;
 }
 
+/* The client reset the connection: readline raises ConnectionResetError,
+ * which neither handler catches (both catch EOFError only): the threaded
+ * handler's thread ends with it, the asyncio task too (its transport is
+ * closed already). An error in every state, between games too. */
+static enum wm_sess_rc on_reset(void *self, const struct wm_sink *out)
+{
+    return fail_text(self, out, WM_BOOK_SERVER_RESET_TEXT);
+}
+
 static enum wm_sess_rc on_timeout(void *self, const struct wm_sink *out)
 {
     return fail_text(self, out, "timed out waiting for the client (a harness bound: the book's "
@@ -355,4 +364,5 @@ const struct wm_role wm_book_server_role = {
     .on_timeout = on_timeout,
     .on_tail = on_tail,
     .raw_lines = 1,
+    .on_reset = on_reset,
 };

@@ -238,28 +238,36 @@ s.close()" "$port" || { stop "$name"; bad "$name" "the resetting client failed";
     ok "$name"
 }
 
-# reset_midgame_job DRIVER: a client that resets (tests/reset_peer.py) with
-# no line cut is named for the reset, not for a close.
+# reset_midgame_job DRIVER [PROFILE]: a client that resets
+# (tests/reset_peer.py) with no line cut is named for the reset, not for a
+# close; under book or book-asyncio in the book's words (docs/ERRORS.md).
 reset_midgame_job() {
-    local d=$1 name=reset-midgame-$1 why
-    serve "$name" --listen 127.0.0.1:0 --driver "$d" || { bad "$name" "$why"; return; }
+    local d=$1 profile=$2 name=reset-midgame-$1${2:+-$2} why want
+    want='connection reset by peer mid-game (range \[1, 5\], guesses made: 1)'
+    [ -n "$profile" ] && want="connection reset by peer: the book's server raises ConnectionResetError out of readline (its handler catches only EOFError)"
+    serve "$name" --listen 127.0.0.1:0 --driver "$d" ${profile:+--profile "$profile"} ||
+        { bad "$name" "$why"; return; }
     run "$PY" tests/reset_peer.py client "$port" ||
         { stop "$name"; bad "$name" "the resetting client failed"; return; }
     sleep 0.2 # the server reads the reset
     stop "$name" || { bad "$name" "$why"; return; }
-    grep -q '^connection 1 (127.0.0.1:[0-9]*): connection reset by peer mid-game (range \[1, 5\], guesses made: 1)$' \
+    grep -q "^connection 1 (127.0.0.1:[0-9]*): $want\$" \
         "$tmp/$name.err" || { bad "$name" "no reset named: $(tail -n 3 "$tmp/$name.err")"; return; }
     ok "$name"
 }
 
 # peer_reset_job CMD [PARTIAL]: a server that resets (tests/reset_peer.py)
 # after the client's NUMBER, with PARTIAL sent first if given: warmer client
-# (CMD client) and replay --server --connect (CMD replay) name the reset.
+# (CMD client; CMD book-client: client --profile book, the book's words) and
+# replay --server --connect (CMD replay) name the reset.
 peer_reset_job() {
     local cmd=$1 partial=$2 name=peer-reset-$1${2:+-partial} why want
     spawn "$name-peer" 's/^listening on //p' -- "$PY" tests/reset_peer.py server $partial ||
         { bad "$name" "$why"; return; }
-    if [ "$cmd" = client ]; then
+    if [ "$cmd" = book-client ]; then
+        run "$W" client --profile book --connect "$addr" >"$tmp/$name.txt" 2>&1
+        want="C! error connection reset by peer: the book's client raises ConnectionResetError out of readline, then BrokenPipeError sending its finally's PARAMS 0 -1"
+    elif [ "$cmd" = client ]; then
         run "$W" client --connect "$addr" >"$tmp/$name.txt" 2>&1
         want='C! error connection reset by peer while the client awaited a guess (game 1, guess 1)'
         [ -n "$partial" ] && want="C! error connection reset by peer after \"$partial\" (no final newline)"
@@ -521,8 +529,11 @@ elif [ -z "$TOOL" ]; then
             bg interop_job "$d"
             bg reset_job "$d"
             bg reset_midgame_job "$d"
+            bg reset_midgame_job "$d" book
+            bg reset_midgame_job "$d" book-asyncio
         done
         bg peer_reset_job client
+        bg peer_reset_job book-client
         bg peer_reset_job client 4
         bg peer_reset_job replay
         bg peer_reset_job replay 4

@@ -299,7 +299,8 @@ rawbytes_job() {
 }
 
 # reset_job: a server that resets (tests/reset_peer.py, SO_LINGER 0) is
-# recorded as closing, and named for its reset, in the words every command uses.
+# recorded as closing, and named for its reset, in the words every command
+# uses; the proxy passes the reset on as one (the client names a reset).
 reset_job() {
     local name=reset why rc
     spawn "$name-srv" 's/^listening on //p' -- run "$PY" tests/reset_peer.py server &&
@@ -307,8 +308,29 @@ reset_job() {
     run "$W" client --connect "$raddr" >"$tmp/$name.client" 2>&1
     finish "$name-srv" || { bad "$name" "$why"; return; }
     finish "$name" || { bad "$name" "$why"; return; }
-    grep -qxF 'warmer record: connection 1: the server: connection reset by peer (recorded as its close)' \
+    grep -qxF 'warmer record: connection 1: the server: connection reset by peer (recorded as its close, passed on as a reset)' \
         "$tmp/$name.err" || { bad "$name" "no reset named (record exit $rc): $(tail -n 3 "$tmp/$name.err")"; return; }
+    # passed on as a reset, not a close: the client names it so
+    grep -qxF 'C! error connection reset by peer while the client awaited a guess (game 1, guess 1)' \
+        "$tmp/$name.client" || { bad "$name" "the client was not reset: $(grep '!' "$tmp/$name.client" | head -n 3)"; return; }
+    ok "$name"
+}
+
+# client_reset_job: a client that resets (tests/reset_peer.py) through the
+# proxy: the reset is passed on as one, so warmer serve names a reset
+# mid-game, not the client's close.
+client_reset_job() {
+    local name=client-reset why
+    server "$name-srv" && recorder "$name" --connections 1 || { bad "$name" "$why"; return; }
+    run "$PY" tests/reset_peer.py client "${raddr##*:}" ||
+        { bad "$name" "the resetting client failed"; return; }
+    finish "$name" || { bad "$name" "$why"; return; }
+    sleep 0.2 # the server reads the reset
+    stop "$name-srv" || { bad "$name" "$why"; return; }
+    grep -qxF 'warmer record: connection 1: the client: connection reset by peer (recorded as its close, passed on as a reset)' \
+        "$tmp/$name.err" || { bad "$name" "no reset named: $(tail -n 3 "$tmp/$name.err")"; return; }
+    grep -q '^connection 1 (127.0.0.1:[0-9]*): connection reset by peer mid-game (range \[1, 5\], guesses made: 1)$' \
+        "$tmp/$name-srv.err" || { bad "$name" "the server was not reset: $(tail -n 3 "$tmp/$name-srv.err")"; return; }
     ok "$name"
 }
 
@@ -851,6 +873,7 @@ elif [ -z "$TOOL" ]; then
         bg rawbytes_job 1
         bg rawbytes_job 2
         bg reset_job
+        bg client_reset_job
         profile_jobs
     else
         echo "record: $PY not found, ci/refmodel.py peers, close-wait and raw bytes skipped"

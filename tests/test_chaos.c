@@ -135,7 +135,7 @@ static char *chaos_run(uint64_t seed, int sides, struct wm_cfg *cfg, size_t *len
     enum wm_fault_kind cut_kind = pick(&r, 2) ? WM_FAULT_HALF_CLOSE : WM_FAULT_RESET;
     uint64_t cut_at = pick(&r, 40);
     if (cut && !(sides & (1 << cut_side))) {
-        struct wm_fault f = {cut_kind, cut_side ? 'S' : 'C', 1, cut_at};
+        struct wm_fault f = {.kind = cut_kind, .side = cut_side ? 'S' : 'C', .conn = 1, .arg = cut_at};
         ck_assert(wm_cfg_add_fault(cfg, &f, &err) == 0);
     }
     struct wm_conn_log *logs = wm_conn_logs_new(1, SIZE_MAX);
@@ -151,7 +151,7 @@ static char *chaos_run(uint64_t seed, int sides, struct wm_cfg *cfg, size_t *len
             ep[s]->framer.lenient = 1;
         }
     if (cut && (sides & (1 << cut_side)))
-        wm_ep_set_cut(ep[cut_side], cut_kind, cut_at);
+        wm_ep_set_cut(ep[cut_side], &(struct wm_fault){.kind = cut_kind, .arg = cut_at});
     struct wm_sim_opts so = {pick(&r, 2) ? WM_TR_MEMORY : WM_TR_SOCKETPAIR,
                              WM_DEFAULT_MAX_STEPS, NULL, 0, NULL};
     int rc = wm_sim_run(&c, 1, seed, cfg->chunking, &so, &err);

@@ -49,7 +49,7 @@ int wm_conn_init(struct wm_conn *c, unsigned index, const struct wm_cfg *cfg,
     for (unsigned i = 0; i < cfg->nfaults; i++) {
         const struct wm_fault *f = &cfg->faults[i];
         if (wm_fault_at_byte(f->kind) && f->conn == index + 1)
-            wm_ep_set_cut(f->side == 'C' ? &c->client : &c->server, f->kind, f->arg);
+            wm_ep_set_cut(f->side == 'C' ? &c->client : &c->server, f);
     }
     int both = cfg->client_script && cfg->server_script;
     if (want) {

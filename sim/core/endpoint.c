@@ -221,12 +221,14 @@ static void apply(struct wm_endpoint *ep, enum wm_sess_rc rc)
         ep->closed = 1;
 }
 
-void wm_ep_set_cut(struct wm_endpoint *ep, enum wm_fault_kind kind, uint64_t at)
+void wm_ep_set_cut(struct wm_endpoint *ep, const struct wm_fault *f)
 {
-    assert(wm_fault_at_byte(kind) && !ep->started);
+    assert(wm_fault_at_byte(f->kind) && !ep->started);
+    assert(!f->abortive || f->kind == WM_FAULT_RESET);
     ep->has_cut = 1;
-    ep->cut_kind = kind;
-    ep->cut_at = at;
+    ep->cut_kind = f->kind;
+    ep->cut_abort = f->abortive;
+    ep->cut_at = f->arg;
 }
 
 void wm_ep_start(struct wm_endpoint *ep)

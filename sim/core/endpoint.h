@@ -32,6 +32,7 @@ struct wm_endpoint {
      * output, so it lands at the same place under any scheduling. */
     int has_cut, cut_done;
     enum wm_fault_kind cut_kind;
+    int cut_abort;             /* the reset is abortive: the peer reads a reset */
     uint64_t cut_at;
     uint64_t out_total;        /* bytes this side has sent: its wire offset */
     int out_shut;              /* half-closed: what the session sends now is dropped */
@@ -84,6 +85,12 @@ static inline int wm_ep_reset_due(const struct wm_endpoint *ep)
 {
     return ep->cut_done && ep->cut_kind == WM_FAULT_RESET;
 }
+/* Its planned reset was an abort (fault.h): the simulator gives its peer a
+ * reset (wm_ep_reset), not the end of the stream. */
+static inline int wm_ep_aborted(const struct wm_endpoint *ep)
+{
+    return wm_ep_reset_due(ep) && ep->cut_abort;
+}
 /* The driver ends a stalled or hung side that can do nothing more: closed,
  * unrecorded (it did nothing). */
 void wm_ep_harness_end(struct wm_endpoint *ep);
@@ -108,8 +115,8 @@ int wm_ep_init(struct wm_endpoint *ep, char side, const struct wm_role *role, vo
                struct wm_journal *journal, size_t max_line, size_t out_max);
 void wm_ep_free(struct wm_endpoint *ep);
 
-/* Arms a side fault (reset, half-close or stall) at byte `at` of the output. */
-void wm_ep_set_cut(struct wm_endpoint *ep, enum wm_fault_kind kind, uint64_t at);
+/* Arms a side fault (reset or abort, half-close or stall) at its byte of the output. */
+void wm_ep_set_cut(struct wm_endpoint *ep, const struct wm_fault *f);
 
 void wm_ep_start(struct wm_endpoint *ep);
 /* Feeds received bytes; returns how many were taken (fewer while the output

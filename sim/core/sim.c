@@ -114,7 +114,10 @@ static int step(struct simconn *sc, int s, enum act a, struct wm_rng *rng, int c
     }
     case ACT_EOF:
         me->eof_done = 1;
-        wm_ep_eof(ep);
+        if (wm_ep_aborted(peer->ep)) /* an abort fault: what a socket's reader gets of an RST */
+            wm_ep_reset(ep);
+        else
+            wm_ep_eof(ep);
         return 0;
     case ACT_WRITE: {
         size_t n = pick_len(rng, chunking, wm_ep_pending(ep));

@@ -220,6 +220,29 @@ static void drop(struct wm_rc_side *s)
     s->cn = 0;
 }
 
+/* Side which reset, and all it sent is written on: the other side gets a
+ * reset too, an abortive close (SO_LINGER 0) when the connection ends,
+ * which is now: nothing reaches side which any more, and the other side's
+ * end, unread, is implied by it (its partial is recorded). */
+static void pass_reset(struct wm_rc *c, int which)
+{
+    struct wm_rc_side *s = &c->side[which], *o = &c->side[!which];
+    struct linger lg = {1, 0};
+    assert(s->reset && s->shut);
+    /* What is written leaves now (TCP_NODELAY pushes what Nagle holds): the
+     * abortive close throws away what is still unsent, which is journaled. */
+    wm_net_tune(o->fd);
+    if (setsockopt(o->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg) < 0)
+        shutdown(o->fd, SHUT_WR); /* a close, then: the best left to pass on */
+    s->gone = 1;
+    drop(o);
+    if (!o->eof) {
+        mark_end(c, !which);
+        record_end(c, !which);
+        o->shut = 1;
+    }
+}
+
 /* Writes what side which sent to the other side, journaling what is
  * written; passes its end on once everything before it is written. */
 static void forward(struct wm_rc *c, int which)
@@ -247,8 +270,11 @@ static void forward(struct wm_rc *c, int which)
         s->off = 0;
     if (s->len == 0 && s->eof && !s->shut && !o->gone && !c->cut) {
         record_end(c, which);
-        shutdown(o->fd, SHUT_WR);
         s->shut = 1;
+        if (s->reset)
+            pass_reset(c, which);
+        else
+            shutdown(o->fd, SHUT_WR);
     }
     check_side(s);
 }
@@ -317,7 +343,9 @@ static void do_read(struct wm_rc *c, int which)
          * and named here in the words every command uses. */
         if (rc == WM_IO_RESET)
             fprintf(stderr, "warmer record: connection %llu: the %s: " WM_RESET_TEXT
-                    " (recorded as its close)\n", (unsigned long long)c->num, side_name[which]);
+                    " (recorded as its close, passed on as a reset)\n",
+                    (unsigned long long)c->num, side_name[which]);
+        s->reset = rc == WM_IO_RESET;
         mark_end(c, which); /* its end, a reset or an error: its close */
     }
     forward(c, which);

@@ -59,7 +59,9 @@ struct wm_rc_side {
     size_t tail_n;
     int end_implied;          /* it ended after the other's close was passed on to it */
     int eof;                  /* nothing more is read: its end, a reset, a line too long */
-    int shut;                 /* its end was passed on: shutdown(other, SHUT_WR) */
+    int shut;                 /* its end was passed on: shutdown(other, SHUT_WR), or for a
+                                 reset an abortive close of the other (reset) */
+    int reset;                /* its end was a reset: passed on as one (SO_LINGER 0) */
     int gone;                 /* writing to it failed: bytes for it are dropped, unjournaled */
 };
 

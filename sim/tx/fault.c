@@ -66,9 +66,12 @@ int wm_fault_parse(const char *s, size_t n, struct wm_fault *f, struct wm_err *e
     const char *w[4];
     size_t len[4];
     size_t k = words(s, n, w, len);
-    int kind = k >= 1 && k <= 4 ? wm_fault_kind_of(w[0], len[0]) : -1;
+    /* abort: a reset whose peer reads a reset, a variant of the kind, not a kind
+     * of its own (explore's swarm draws kinds; abort comes from its reset probe) */
+    int abortive = k >= 1 && len[0] == 5 && memcmp(w[0], "abort", 5) == 0;
+    int kind = abortive ? WM_FAULT_RESET : k >= 1 && k <= 4 ? wm_fault_kind_of(w[0], len[0]) : -1;
     uint64_t c;
-    *f = (struct wm_fault){.kind = (enum wm_fault_kind)(kind < 0 ? 0 : kind)};
+    *f = (struct wm_fault){.kind = (enum wm_fault_kind)(kind < 0 ? 0 : kind), .abortive = abortive};
     int ok = 0;
     if (kind >= 0 && wm_fault_at_byte((enum wm_fault_kind)kind))
         ok = k == 4 && side_conn(w[1], len[1], f) == 0 && len[2] == 2 &&
@@ -86,7 +89,7 @@ int wm_fault_parse(const char *s, size_t n, struct wm_fault *f, struct wm_err *e
              wm_uint64_parse(w[2], len[2], &f->arg) == 0 && f->arg > 0;
     if (!ok) {
         struct wm_quoted q;
-        wm_err_set(err, "bad fault %s: want reset|half-close|stall C<n>|S<n> at BYTE, "
+        wm_err_set(err, "bad fault %s: want reset|abort|half-close|stall C<n>|S<n> at BYTE, "
                    "slow C<n>|S<n>, delay <n> by STEPS, journal-limit BYTES or alloc-fail at N",
                    wm_quote(&q, s, n));
         return -1;
@@ -97,8 +100,8 @@ int wm_fault_parse(const char *s, size_t n, struct wm_fault *f, struct wm_err *e
 void wm_fault_format(const struct wm_fault *f, char *buf, size_t size)
 {
     if (wm_fault_at_byte(f->kind))
-        snprintf(buf, size, "%s %c%" PRIu32 " at %" PRIu64, names[f->kind], f->side, f->conn,
-                 f->arg);
+        snprintf(buf, size, "%s %c%" PRIu32 " at %" PRIu64, f->abortive ? "abort" : names[f->kind],
+                 f->side, f->conn, f->arg);
     else if (f->kind == WM_FAULT_SLOW)
         snprintf(buf, size, "slow %c%" PRIu32, f->side, f->conn);
     else if (f->kind == WM_FAULT_DELAY)

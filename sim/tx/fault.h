@@ -12,7 +12,8 @@
 #include "err.h"
 
 enum wm_fault_kind {
-    WM_FAULT_RESET,      /* reset X<n> at K: X's output ends after K bytes; it stops */
+    WM_FAULT_RESET,      /* reset X<n> at K: X's output ends after K bytes; it stops (written
+                            abort X<n> at K when abortive: its peer then reads a reset) */
     WM_FAULT_HALF_CLOSE, /* half-close X<n> at K: X's output ends after K bytes; it reads on */
     WM_FAULT_STALL,      /* stall X<n> at K: after K bytes X neither reads nor writes; the
                             peer times out */
@@ -31,9 +32,11 @@ struct wm_fault {
     char side;     /* 'C' or 'S' for side faults, else 0 */
     uint32_t conn; /* from 1; 0 for the journal limit */
     uint64_t arg;  /* the byte, the steps or the bytes */
+    int abortive;  /* a reset written `abort`: the simulated peer reads a reset (an RST),
+                      not the end of the stream */
 };
 
-/* "reset C1 at 57" (the text after "# fault: "). 0, or -1 with err. */
+/* "reset C1 at 57", "abort C1 at 57" (the text after "# fault: "). 0, or -1 with err. */
 int wm_fault_parse(const char *s, size_t n, struct wm_fault *f, struct wm_err *err);
 void wm_fault_format(const struct wm_fault *f, char *buf, size_t size);
 const char *wm_fault_name(enum wm_fault_kind k);

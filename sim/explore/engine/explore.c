@@ -10,6 +10,7 @@
 #include "drivers.h"
 #include "explore_console.h"
 #include "explore_mal.h"
+#include "explore_rst.h"
 #include "explore_sig.h"
 #include "oracle.h"
 #include "sig.h"
@@ -276,6 +277,16 @@ static int check_written(const struct wm_cfg *cfg, const struct wm_scn_setup *u,
     return 0;
 }
 
+int wm_explore_check_cfg(const struct wm_cfg *cfg, const struct wm_scn_setup *run,
+                         const struct wm_scn_setup *other, const struct wm_explore_budget *b,
+                         struct wm_outcome *o)
+{
+    int rc = check_setup(cfg, run, b, o, NULL, 0);
+    if (rc == 0 && !o->failed)
+        rc = check_setup(cfg, other, b, o, o->text, o->len);
+    return rc;
+}
+
 int wm_explore_run(const struct wm_scn *s, const struct wm_explore_budget *b, struct wm_outcome *o)
 {
     if (!b)
@@ -287,9 +298,9 @@ int wm_explore_run(const struct wm_scn *s, const struct wm_explore_budget *b, st
         fail(o, "run", 0, "the scenario is not a valid run: %s", err.msg);
         return 0;
     }
-    int rc = check_setup(&cfg, &s->run, b, o, NULL, 0);
-    if (rc == 0 && !o->failed)
-        rc = check_setup(&cfg, &s->other, b, o, o->text, o->len);
+    int rc = wm_explore_check_cfg(&cfg, &s->run, &s->other, b, o);
+    if (rc == 0 && !o->failed) /* then a client's reset, if it draws one (o->text unchanged) */
+        rc = wm_explore_rst(s, b, o);
     if (rc == 0 && !o->failed) /* then its malformed line, if it has one */
         rc = wm_explore_mal(s, b, o);
     wm_cfg_free(&cfg);

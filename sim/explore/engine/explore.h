@@ -54,6 +54,12 @@ struct wm_outcome {
 /* Runs s within budget b (NULL: the defaults); 0, or -1 when out of memory
  * (o->failed is then meaningless). */
 int wm_explore_run(const struct wm_scn *s, const struct wm_explore_budget *b, struct wm_outcome *o);
+/* cfg run under setup run, held to the invariants and the oracle, then
+ * under other, byte-identical (o zeroed first by the caller): 0, or -1 out of
+ * memory. wm_explore_run's first two steps, and the reset probe's. */
+int wm_explore_check_cfg(const struct wm_cfg *cfg, const struct wm_scn_setup *run,
+                         const struct wm_scn_setup *other, const struct wm_explore_budget *b,
+                         struct wm_outcome *o);
 /* The same in a child process (explore_child.c): a failed assert or a
  * crash in the run is a finding of kind "crash" naming the signal and the
  * assert's message. 0, or -1 (no process, no pipe, out of memory), or 1

@@ -99,7 +99,7 @@ static char *against(struct wm_live_target *lt, const struct wm_cfg *cfg,
     lv.read_max = slow ? 1 : 0;
     for (unsigned i = 0; i < cfg->nfaults; i++)
         if (wm_fault_at_byte(cfg->faults[i].kind) && cfg->faults[i].side == 'C')
-            wm_ep_set_cut(&ep, cfg->faults[i].kind, cfg->faults[i].arg);
+            wm_ep_set_cut(&ep, &cfg->faults[i]);
     if (wm_live_run(&lv, err) < 0) {
         *expected = book_hang(cfg, &logs[0].client, expect);
     } else {

@@ -148,11 +148,11 @@ int inv_header_line(struct inv_header *h, const char *s, size_t n)
     if (KEY("max-guesses"))
         return inv_parse_u64(s, n, &v) < 0 ? -1 : (h->max_guesses = (size_t)v, 0);
     if (KEY("fault")) {
-        /* reset|half-close|stall C<n>|S<n> at K bound a side's bytes; slow
-         * and delay only reorder, so they relax nothing. */
-        static const char *const cuts[] = {"reset ", "half-close ", "stall "};
+        /* reset|abort|half-close|stall C<n>|S<n> at K bound a side's bytes;
+         * slow and delay only reorder, so they relax nothing. */
+        static const char *const cuts[] = {"reset ", "abort ", "half-close ", "stall "};
         h->faults |= !inv_starts(s, n, "slow ") && !inv_starts(s, n, "delay ");
-        for (size_t i = 0; i < 3 && h->ncuts < INV_MAX_CUTS; i++) {
+        for (size_t i = 0; i < 4 && h->ncuts < INV_MAX_CUTS; i++) {
             size_t k = strlen(cuts[i]);
             if (!inv_starts(s, n, cuts[i]) || n < k + 2)
                 continue;

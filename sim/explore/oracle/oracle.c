@@ -337,6 +337,8 @@ static int check_console(struct wm_orc *o)
 
 static int end_conn(struct wm_orc *o)
 {
+    if (wm_orc_reset_end(o))
+        return 1;
     return o->console && !o->h.client_script && !o->h.server_script ? check_console(o) : 0;
 }
 
@@ -363,6 +365,7 @@ static int record(struct wm_orc *o, char side, char mark, const char *s, size_t 
     struct wm_orc_conn *c = &o->c;
     c->last_line = o->lineno;
     if (side == 'C') {
+        wm_orc_client_record(o, mark, s, n); /* its bytes; an abort the server owes a report of */
         if (mark == ':')
             return client_line(o, s, n);
         if (inv_starts(s, n, "error timed out waiting for a guess (game ") && !wm_orc_book(o))
@@ -377,6 +380,8 @@ static int record(struct wm_orc *o, char side, char mark, const char *s, size_t 
     }
     if (mark == ':')
         return server_guess(o, s, n, 0);
+    if (wm_orc_reset_answer(o, s, n))
+        return 1;
     if (inv_starts(s, n, "partial ")) {
         c->client_lost |= wm_orc_book(o); /* the book's client reads it less its last byte */
         return server_guess(o, s + 8, n - 8, 1);

@@ -36,6 +36,10 @@ struct wm_orc_jlist {
 };
 int wm_orc_jlist_push(struct wm_orc_jlist *l, const struct wm_ov *v, const char *d, size_t dn);
 
+/* The plan has at most 8 faults (fault.h's WM_MAX_FAULTS, which the oracle
+ * does not include); a header naming more aborts is unreadable. */
+#define WM_ORC_MAX_ABORTS 8
+
 /* The header: what the oracle needs of it. */
 struct wm_orc_game {
     struct wm_ov lo, hi, secret;
@@ -47,6 +51,12 @@ struct wm_orc_hdr {
     unsigned conns;
     uint64_t max_line, max_guesses;
     int server_script, client_script, faults;
+    /* The plan's destructive faults, and the connections whose client aborts
+     * (`abort C<n> at K`): the server's report of that reset is held to its
+     * exact text when the aborts are the whole plan (oracle_reset.c). */
+    unsigned destructive, naborts;
+    uint32_t aborts[WM_ORC_MAX_ABORTS];
+    uint64_t abort_at[WM_ORC_MAX_ABORTS]; /* its byte: the abort acts once the client sent it */
     int big_game; /* a game beyond int64: only a book profile may have one */
     int far_game; /* a game the oracle cannot read (not canonical, or past WM_OV_BITS) */
     const struct wm_orc_profile *profile; /* NULL: a profile the oracle does not know */
@@ -74,6 +84,11 @@ struct wm_orc_conn {
     struct wm_orc_jlist server_log;
     /* the client as the reference plays it */
     int playing, have_prev, finished, client_error, client_lost;
+    /* its abort: the server (not ended before it) owes the reset's report */
+    int reset_owed, reset_reported;
+    uint64_t client_sent; /* bytes the client sent (its lines and partial) */
+    size_t cut_n; /* bytes of the client's cut line (its partial record), 0 if none */
+    const char *cut;
     int over_guesses; /* it read a guess past max-guesses (the session's): it errs */
     int ended_game; /* its last line was a PARAMS that ended a game (the book's finally) */
     size_t gi, started;
@@ -109,5 +124,13 @@ size_t wm_orc_drawn_count(const struct wm_orc_conn *c);
 int wm_orc_book_hang(struct wm_orc *o, const char *s, size_t n);
 int wm_orc_book_error(struct wm_orc *o, const char *s, size_t n);
 int wm_orc_book_client_error(struct wm_orc *o, const char *s, size_t n);
+/* Every client record (mark ':' or '!', s after it): counts its bytes, and
+ * at its close notes an abort the server must report (oracle_reset.c). */
+void wm_orc_client_record(struct wm_orc *o, char mark, const char *s, size_t n);
+/* The server's end (s: the record after "S! "): 0, or 1 when a reset was
+ * owed and this is not its exact report. */
+int wm_orc_reset_answer(struct wm_orc *o, const char *s, size_t n);
+/* At the connection's end: 1 when an owed report never came. */
+int wm_orc_reset_end(struct wm_orc *o);
 
 #endif

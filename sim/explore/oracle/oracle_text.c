@@ -75,8 +75,19 @@ int wm_orc_header_line(struct wm_orc_hdr *h, const char *s, size_t n)
     if (inv_starts(s, n, "# client: script"))
         h->client_script = 1;
     if (inv_starts(s, n, "# fault: ") && !inv_starts(s, n, "# fault: slow ") &&
-        !inv_starts(s, n, "# fault: delay "))
+        !inv_starts(s, n, "# fault: delay ")) {
         h->faults = 1; /* a destructive plan: a side may stop anywhere */
+        h->destructive++;
+    }
+    if (inv_starts(s, n, "# fault: abort C")) { /* "abort C<n> at K" */
+        const char *at = memchr(s + 16, ' ', n - 16);
+        if (!at || inv_parse_u64(s + 16, (size_t)(at - s - 16), &u) < 0 || u == 0 ||
+            u > UINT32_MAX || h->naborts == WM_ORC_MAX_ABORTS ||
+            !inv_starts(at, (size_t)(s + n - at), " at ") ||
+            inv_parse_u64(at + 4, (size_t)(s + n - at - 4), &h->abort_at[h->naborts]) < 0)
+            return -1;
+        h->aborts[h->naborts++] = (uint32_t)u;
+    }
     if (inv_starts(s, n, "# profile: ")) {
         h->profile = NULL;
         for (size_t i = 0; i < WM_ORC_NPROFILES; i++)

@@ -86,7 +86,7 @@ static int is_numeral_line(const struct wm_mal *m)
 
 size_t wm_mal_book_len(const struct wm_mal *m)
 {
-    if (!is_numeral_line(m))
+    if (m->server || !is_numeral_line(m)) /* a guess the book's client reads: mal_bookcli.c */
         return 0;
     size_t num[2];
     pick(m, num);

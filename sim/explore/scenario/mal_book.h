@@ -17,7 +17,8 @@ size_t wm_mal_book_apply(const struct wm_mal *m, const unsigned char *line, size
 /* Numeral i (modulo the table) of those: its bytes and length. */
 size_t wm_mal_book_numeral(unsigned i, const char **s);
 /* The length of the numeral line m makes, uncut (0 for a recipe of
- * strict's): the scenario raises max-line to it for int()'s long numerals. */
+ * strict's or a server's line): the scenario raises max-line to it for
+ * int()'s long numerals. */
 size_t wm_mal_book_len(const struct wm_mal *m);
 /* int()'s default limit on a numeral's digits (CPython 3.11:
  * sys.int_info.default_max_str_digits). */

@@ -206,6 +206,8 @@ static void draw_shifts(struct wm_rng *g, struct wm_scn *s)
 #define MAL_PERCENT 100
 #define MAL_SERVER_PERCENT 50 /* a guess: the client's reading is the other half */
 #define MAL_PARTIAL_PERCENT 50 /* of the book's guesses: readline()'s last bytes at the end */
+/* Of the runs without a plan: the reset probe's two more runs in half of them. */
+#define RST_PERCENT 50
 
 /* Half the runs strict: its sessions, parser and malformed input are half
  * of proto/'s code; the book's sessions and integers of any size the other
@@ -301,6 +303,12 @@ void wm_scn_draw(struct wm_scn *s, uint64_t seed, uint64_t run, const struct wm_
         if (need > WM_LINE_MAX_DEFAULT && need > s->max_line)
             s->max_line = need;
     }
+    /* Last of all, so every earlier draw is as it was: a client's reset at
+     * a line's end, where its server must name the game it was in. */
+    if (!live && s->nfaults == 0 && ((b ? b->faults : WM_SCN_ALL_FAULTS) & (1u << WM_FAULT_RESET)) &&
+        chance(&g, RST_PERCENT))
+        s->rst = (struct wm_scn_rst){1, (uint32_t)rnd(&g, 0, s->connections - 1),
+                                     (uint32_t)rnd(&g, 0, s->ngames - 1), (uint32_t)rnd(&g, 0, 7)};
 }
 
 const char *wm_scn_fault_name(unsigned k)
@@ -348,8 +356,8 @@ static unsigned setup_weight(const struct wm_scn_setup *u)
 }
 
 /* The order's components, most significant first: 6 of the scenario, 6 a
- * game, 1 a fault, the malformed line's. */
-#define SCN_COMPONENTS_MAX (6 + 6 * WM_SCN_MAX_GAMES + WM_MAX_FAULTS + WM_MAL_COMPONENTS)
+ * game, 1 a fault, the malformed line's, 3 the reset probe's. */
+#define SCN_COMPONENTS_MAX (6 + 6 * WM_SCN_MAX_GAMES + WM_MAX_FAULTS + WM_MAL_COMPONENTS + 3)
 
 static size_t components(const struct wm_scn *s, uint64_t *v)
 {
@@ -374,7 +382,12 @@ static size_t components(const struct wm_scn *s, uint64_t *v)
     v[n++] = s->seed;
     assert(n == 6 + 6 * (size_t)s->ngames + s->nfaults); /* SCN_COMPONENTS_MAX counts them */
     wm_mal_components(&s->mal, v + n);
-    return n + WM_MAL_COMPONENTS;
+    n += WM_MAL_COMPONENTS;
+    v[n++] = (uint64_t)s->rst.on;
+    v[n++] = s->rst.game;
+    v[n++] = s->rst.at;
+    assert(n <= SCN_COMPONENTS_MAX);
+    return n;
 }
 
 int wm_scn_less(const struct wm_scn *a, const struct wm_scn *b)
@@ -478,5 +491,15 @@ int wm_scn_smaller(const struct wm_scn *s, unsigned i, struct wm_scn *out)
         return 1;
     }
     i -= 3;
+    if (s->rst.on && i < 4) { /* no reset probe; the reset in the first game, an earlier line */
+        if (i == 0)
+            out->rst = (struct wm_scn_rst){0};
+        else if (i == 1)
+            out->rst.game = 0;
+        else
+            out->rst.at = i == 2 ? s->rst.at / 2 : s->rst.at - (s->rst.at > 0);
+        return 1;
+    }
+    i -= s->rst.on ? 4 : 0;
     return s->mal.on && wm_mal_smaller(&s->mal, i, &out->mal); /* an earlier line, a simpler cut */
 }

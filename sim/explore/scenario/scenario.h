@@ -30,6 +30,15 @@ struct wm_scn_setup {
 #define WM_SCN_KINDS (WM_FAULT_KINDS + 2) /* bits of a fault mask */
 #define WM_SCN_ALL_FAULTS ((WM_SCN_MALFORMED << 1) - 1)
 
+/* The reset probe (explore_rst.h), drawn last: after the run, connection
+ * conn's client (modulo the connections) aborts after one of its lines of
+ * game `game` (modulo the games it started): its line `at`, modulo the
+ * game's lines, its closing PARAMS 0 -1 included (a reset between games). */
+struct wm_scn_rst {
+    int on;
+    uint32_t conn, game, at;
+};
+
 struct wm_scn {
     uint64_t seed; /* the servers' base seed */
     enum wm_profile profile; /* the sessions played (--profile) */
@@ -45,6 +54,7 @@ struct wm_scn {
     struct wm_fault faults[WM_MAX_FAULTS];
     unsigned nfaults;
     struct wm_mal mal; /* a corrupted client line, when mal.on */
+    struct wm_scn_rst rst; /* a client's reset after the run, when rst.on */
 };
 
 /* What a user fixed on the command line: -1 where explore draws. */

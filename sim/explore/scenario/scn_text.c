@@ -104,6 +104,10 @@ void wm_scn_describe(const struct wm_scn *s, char *buf, size_t size)
         wm_fault_format(&s->faults[i], f, sizeof f);
         n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ", " : ", faults: ", f);
     }
+    if (s->rst.on && n < size) /* the reset probe (explore_rst.h) */
+        n += (size_t)snprintf(buf + n, size - n, "; client %" PRIu32 " resets after line %" PRIu32
+                              " of game %" PRIu32, s->rst.conn % s->connections + 1, s->rst.at,
+                              s->rst.game % (s->ngames ? s->ngames : 1) + 1);
     if (s->mal.on && n < size) {
         char m[128];
         wm_mal_describe(&s->mal, m, sizeof m);
