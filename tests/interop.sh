@@ -1,6 +1,6 @@
 #!/bin/bash
 # `warmer interop` (docs/CLI.md): every case has a stable name and runs alone
-# with INTEROP_ONLY=name. Peers are warmer itself and ci/refmodel.py, the
+# with ONLY=name (tests/lib.sh). Peers are warmer itself and ci/refmodel.py, the
 # Python model of the reference, including its lenient modes that behave like
 # the real reference (accepting bad input, never closing): replays that pass
 # such a peer would be false passes, so they must fail, naming the file line.
@@ -20,9 +20,9 @@ case $W in *" "*) SIGNAL_LIMIT=300 naive_ms=20 ;; esac
 NAIVE_MS=${NAIVE_MS:-$naive_ms}
 BIN=${2:-build/warmer}
 PY=${PYTHON:-python3}
-pass=0 fail=0 repeats=0
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+lib_init interop
 # The last-failed cache of every run here (not the checkout's .warmer_cache).
 export WARMER_CACHE_DIR=$tmp/cache
 SERVE="$BIN serve --listen {host}:{port} --seed {seed} --max-line {max-line} --max-guesses {max-guesses}"
@@ -40,8 +40,6 @@ run() {
     why="want exit $want, got $got"
     return 1
 }
-has() { grep -q -- "$2" "$tmp/$1.out" || { why="no /$2/ in the output"; return 1; }; }
-lacks() { ! grep -q -- "$2" "$tmp/$1.out" || { why="unexpected /$2/ in the output"; return 1; }; }
 
 case_server_warmer_serve() {
     run $1 0 -- --server "$SERVE" fixtures/ && has $1 "^77 passed, 0 failed, 15 skipped (11 non-transcript files ignored)$"
@@ -737,25 +735,4 @@ case_server_hang_after_close() {
         has $1 "^FAIL $f:31: expected the server to hang after the client's close (line 30) (the book's asyncio server never closes after the client's end); it closed within 1 s (--close-window)$"
 }
 
-cases=$(declare -F | sed -n 's/^declare -f case_//p')
-if [ -n "$INTEROP_ONLY" ] && ! grep -qx -- "$INTEROP_ONLY" <<<"$cases"; then
-    echo "interop: no case $INTEROP_ONLY (cases: $(echo $cases))" >&2
-    exit 2
-fi
-for c in $cases; do
-    [ -n "$INTEROP_ONLY" ] && [ "$INTEROP_ONLY" != "$c" ] && continue
-    if [[ " $SKIP_CASES " == *" $c "* ]]; then
-        repeats=$((repeats + 1))
-        continue
-    fi
-    why=""
-    if "case_$c" "$c"; then
-        pass=$((pass + 1))
-    else
-        fail=$((fail + 1))
-        echo "FAIL interop/$c: $why"
-        sed 's/^/    /' "$tmp/$c.out" 2>/dev/null | head -40
-    fi
-done
-echo "interop: $pass passed, $fail failed$([ $repeats -gt 0 ] && echo ", $repeats left out")"
-[ "$fail" -eq 0 ]
+lib_run_cases
