@@ -1,24 +1,31 @@
-#!/bin/sh
+#!/bin/bash
 # CLI contract tests (CLI.md): exit codes, --help, --version, the option rules
 # (getopt_long: options anywhere, --, -j forms), numbers and ports checked
 # strictly, usage errors name their input.
 # usage: tests/cli.sh WARMER   (WARMER may carry a wrapper: "valgrind ... build/warmer")
 #
 # Under a wrapper every case is a valgrind process (about half a second), so
-# make memcheck runs the parts below at once (CLI_PART=NAME: that part
-# alone), and a case marked native_only is left to the plain run: it takes,
+# make memcheck runs the parts below at once (ONLY=NAME: that part alone,
+# tests/lib.sh; LIST=1 lists them), and a case marked native_only is left to the plain run: it takes,
 # through warmer's own code, the path of a sibling case that does run under
 # the wrapper (its input differs only in a spelling libc's getopt_long or one
 # parser branch already run there handles). SKIP_CASES="NAME ..." leaves out
 # those cases too (make memcheck passes the cli lines of tests/memcheck.skip).
 W=${1:-build/warmer}
-pass=0 fail=0 repeats=0
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+lib_init cli
+# The cases ONLY names are the parts; pass and fail count their expectations.
+parts=$(sed -n 's/^part //p' "$0")
+if [ -n "$LIST" ]; then
+    echo "$parts"
+    exit 0
+fi
+lib_check_only "$parts"
 case $W in *" "*) WRAPPED=1 ;; *) WRAPPED= ;; esac
 PART=
 part() { PART=$1; }
-in_part() { [ -z "$CLI_PART" ] || [ "$CLI_PART" = "$PART" ]; }
+in_part() { lib_selected "$PART"; }
 native_only() {
     in_part || return 0
     if [ -n "$WRAPPED" ]; then repeats=$((repeats + 1)); else "$@"; fi
@@ -306,9 +313,4 @@ expect profile-check-header-wins 0 "^ok $tmp/pbig.txt\$" -- check --profile stri
 expect profile-check-default-strict 2 "$tmp/pbig-none.txt:[0-9]*: game 1:18446744073709551616:5:3 is beyond int64" -- check "$tmp/pbig-none.txt"
 expect profile-check-default-book 0 "^ok $tmp/pbig-none.txt\$" -- check --profile book "$tmp/pbig-none.txt"
 
-if [ -n "$CLI_PART" ] && [ $((pass + fail)) -eq 0 ]; then
-    echo "cli: no part $CLI_PART (parts: $(sed -n 's/^part //p' "$0" | tr '\n' ' '))" >&2
-    exit 2
-fi
-echo "cli: $pass passed, $fail failed${CLI_PART:+ (part $CLI_PART)}$([ $repeats -gt 0 ] && echo ", $repeats left out")"
-[ "$fail" -eq 0 ]
+lib_summary

@@ -2,7 +2,7 @@
 # The layer check itself (ci/layers.sh): a tree whose includes go down
 # passes; one forbidden include upward, or an I/O header in proto/, fails
 # naming the file and the include. Every case runs alone with ONLY=name (tests/lib.sh).
-#   sh tests/layers.sh
+#   bash tests/layers.sh
 src=$(cd "$(dirname "$0")/.." && pwd) || exit 2
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
-[ -n "$BASH_VERSION" ] || { echo "tests/lib.sh: run the suite with bash" >&2; exit 2; }
+# Sourced by `sh tests/SUITE.sh` (dash): the suite again, under bash.
+[ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 
 # The shell test library: every tests/SUITE.sh sources it (bash only).
 #
@@ -181,6 +182,8 @@ bad() {
 
 # bg FN ARGS...: runs job FN in a background subshell, at most JOBS at once
 # (servers are the jobs' children, never this shell's); join waits for all.
+# Each job writes exactly one result (ok or bad); one that dies without is
+# counted as failed by lib_results.
 # Under ONLY, a job whose FN ONLY does not name is not started; under LIST,
 # no job starts and lib_results prints the job names instead.
 jobpids=()
