@@ -15,20 +15,25 @@ W=${1:-build/warmer}
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 lib_init cli
-# The cases ONLY names are the parts; pass and fail count their expectations.
+# The cases are the expectations (expect, stdout_has, same: each names one),
+# in parts. ONLY names parts or expectations; LIST=1 prints PART/NAME of each.
 parts=$(sed -n 's/^part //p' "$0")
-if [ -n "$LIST" ]; then
-    echo "$parts"
-    exit 0
-fi
-lib_check_only "$parts"
+by_name= # ONLY names an expectation: every part's setup runs, one check
+for c in $ONLY; do grep -qx -- "$c" <<<"$parts" || by_name=1; done
 case $W in *" "*) WRAPPED=1 ;; *) WRAPPED= ;; esac
 PART=
 part() { PART=$1; }
-in_part() { lib_selected "$PART"; }
+in_part() { [ -n "$LIST" ] || [ -n "$by_name" ] || lib_selected "$PART"; }
+# picked NAME: 0 if the expectation NAME runs (under LIST: printed instead).
+picked() {
+    if [ -n "$LIST" ]; then
+        echo "$PART/$1"
+        return 1
+    fi
+    lib_selected "$PART" || { [ -n "$by_name" ] && lib_selected "$1"; }
+}
 native_only() {
-    in_part || return 0
-    if [ -n "$WRAPPED" ]; then repeats=$((repeats + 1)); else "$@"; fi
+    if [ -n "$WRAPPED" ]; then picked "$2" && repeats=$((repeats + 1)); else "$@"; fi
 }
 # left_out NAME: 0 (and counted) if SKIP_CASES names the case.
 left_out() {
@@ -38,7 +43,7 @@ left_out() {
 
 # expect NAME WANT_STATUS PATTERN -- ARGS...: PATTERN must appear in stdout+stderr.
 expect() {
-    in_part || return 0
+    picked "$1" || return 0
     left_out "$1" && return 0
     name=$1 want=$2 pat=$3
     shift 4
@@ -95,7 +100,7 @@ part commands
 cmds="run check replay client serve interop record explore load"
 # stdout_has NAME PATTERN -- ARGS...: exit 0, and PATTERN on stdout alone.
 stdout_has() {
-    in_part || return 0
+    picked "$1" || return 0
     left_out "$1" && return 0
     name=$1 pat=$2
     shift 3
@@ -112,7 +117,7 @@ stdout_has() {
 }
 # same NAME FILE1 FILE2: two outputs must be identical.
 same() {
-    in_part || return 0
+    picked "$1" || return 0
     if cmp -s "$2" "$3"; then
         pass=$((pass + 1))
     else
@@ -313,4 +318,9 @@ expect profile-check-header-wins 0 "^ok $tmp/pbig.txt\$" -- check --profile stri
 expect profile-check-default-strict 2 "$tmp/pbig-none.txt:[0-9]*: game 1:18446744073709551616:5:3 is beyond int64" -- check "$tmp/pbig-none.txt"
 expect profile-check-default-book 0 "^ok $tmp/pbig-none.txt\$" -- check --profile book "$tmp/pbig-none.txt"
 
+[ -n "$LIST" ] && exit 0
+if [ -n "$ONLY" ] && [ $((pass + fail + repeats)) -eq 0 ]; then
+    echo "cli: no case $ONLY (parts: $(echo $parts); LIST=1 lists the cases)" >&2
+    exit 2
+fi
 lib_summary
