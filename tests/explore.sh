@@ -7,8 +7,7 @@ W=${1:-build/warmer}
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 lib_init explore
-# servers the cases started (their pids, one a line)
-lib_on_exit() { [ -f "$tmp/pids" ] && kill $(cat "$tmp/pids") 2>/dev/null; }
+lib_on_exit() { stop_all; } # servers a case started and left running
 
 run() {
     local name=$1 want=$2

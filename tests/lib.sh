@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by `sh tests/SUITE.sh` (dash): the suite again, under bash.
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 
