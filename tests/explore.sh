@@ -7,7 +7,8 @@ W=${1:-build/warmer}
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 lib_init explore
-lib_on_exit() { stop_all; } # servers a case started and left running
+# servers a case started and left running (pids, one a line)
+lib_on_exit() { [ -f "$tmp/pids" ] && xargs kill <"$tmp/pids" 2>/dev/null; }
 
 run() {
     local name=$1 want=$2
