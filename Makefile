@@ -15,7 +15,10 @@ ifeq ($(CC_IS_CLANG)$(if $(filter -g%,$(CFLAGS)),g)$(filter -gdwarf%,$(CFLAGS)),
 override CFLAGS += -gdwarf-4
 endif
 WARN     = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
-SIM_DIRS     = sim/tx sim/core sim/net sim/check sim/explore sim/cli
+SIM_LAYERS   = sim/tx sim/core sim/net sim/check sim/explore sim/cli
+# A layer may group its files in subfolders (sim/explore/oracle/, ...): each
+# folder holding sources is built and searched for headers.
+SIM_DIRS     = $(foreach l,$(SIM_LAYERS),$(l) $(patsubst %/,%,$(sort $(dir $(wildcard $(l)/*/*.[ch])))))
 CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -Iproto $(addprefix -I,$(SIM_DIRS)) $(CPPFLAGS)
 # Asserts stay on in every build (NDEBUG is never defined): explore and the
 # fuzz targets run with them. DEBUG=1 adds the costly ones (the scheduler's
@@ -45,7 +48,7 @@ TEST_BIN  = $(TEST_SRC:tests/%.c=$(B)/tests/%)
         clean FORCE
 all: $(B)/warmer
 
-$(B)/%.o: %.c $(wildcard proto/*.h sim/*/*.h)
+$(B)/%.o: %.c $(wildcard proto/*.h sim/*/*.h sim/*/*/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  CC    $<")
 	$(Q)$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -c $< -o $@

@@ -11,7 +11,9 @@
 #                JUnit/TAP/JSON, interop
 #   sim/explore  scenarios, the independent invariants, shrinking
 #   sim/cli      the commands and the command line
-# proto/ also includes no system header that does I/O.
+# A layer's subfolders (sim/explore/oracle/, ...) belong to it; within a
+# layer, includes go any way. proto/ also includes no system header that
+# does I/O.
 #   sh ci/layers.sh [ROOT]     (exit 1 naming each file and include at fault)
 root=${1:-.}
 layers="proto sim/tx sim/core sim/net sim/check sim/explore sim/cli"
@@ -23,13 +25,12 @@ rank() { # folder -> its place in $layers, or nothing
     done
 }
 # header basename -> folder, from the tree itself
-map=$(cd "$root" && for l in $layers; do for h in "$l"/*.h; do [ -e "$h" ] && echo "${h##*/} $l"; done; done)
+map=$(cd "$root" && for l in $layers; do [ -d "$l" ] && find "$l" -name '*.h' | sort | sed "s|.*/\(.*\)|\1 $l|"; done)
 bad=0 files=0
 for l in $layers; do
     [ -d "$root/$l" ] || { echo "layers: no folder $l" >&2; bad=1; continue; }
     mine=$(rank "$l")
-    for f in "$root/$l"/*.c "$root/$l"/*.h; do
-        [ -e "$f" ] || continue
+    for f in $(find "$root/$l" -name '*.[ch]' | sort); do
         files=$((files + 1))
         for inc in $(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$f"); do
             dir=$(echo "$map" | awk -v h="${inc##*/}" '$1 == h {print $2; exit}')

@@ -358,10 +358,9 @@ def main():
     p.add_argument("--shrink", action="store_true",
                    help="let explore shrink a finding (default: stopped at its first `found:`)")
     p.add_argument("--cc", default=os.environ.get("CC", "cc"))
-    p.add_argument("--cflags", default="-std=c11 -Wall -Wextra -Werror -Wshadow "
-                   "-Wstrict-prototypes -D_POSIX_C_SOURCE=200809L -Iproto -Isim/tx -Isim/core "
-                   "-Isim/net -Isim/check -Isim/explore -Isim/cli -O2 -g",
-                   help="the compile flags (make mutation-score passes the Makefile's)")
+    p.add_argument("--cflags", default=None,
+                   help="the compile flags (make mutation-score passes the Makefile's; "
+                   "default: the Makefile's warnings, -I each source folder, -O2 -g)")
     p.add_argument("--ldflags", default="-O2 -g")
     p.add_argument("--exclude", action="append", default=[],
                    help="leave out proto/NAME.c (repeatable), e.g. code no profile explores runs")
@@ -369,8 +368,14 @@ def main():
                    help="sample only proto/NAME.c (repeatable), e.g. the framer's and parser's")
     p.add_argument("--list", action="store_true", help="print the sample and stop")
     a = p.parse_args()
-    a.sim_dirs = ["sim/tx", "sim/core", "sim/net", "sim/check", "sim/explore", "sim/cli"]
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    # Every folder under sim/ that holds sources, the layers' subfolders too.
+    a.sim_dirs = sorted(os.path.relpath(d, root) for d, _, fs in os.walk(os.path.join(root, "sim"))
+                        if any(f.endswith(".c") for f in fs))
+    if a.cflags is None:
+        a.cflags = ("-std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes "
+                    "-D_POSIX_C_SOURCE=200809L -Iproto "
+                    + " ".join("-I" + d for d in a.sim_dirs) + " -O2 -g")
     a.state = os.path.abspath(a.state)
     every = [m for m in all_sites(root) if os.path.basename(m["file"]) not in a.exclude
              and (not a.only or os.path.basename(m["file"]) in a.only)]

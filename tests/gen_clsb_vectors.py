@@ -2,7 +2,7 @@
 """What CPython does with explore's book numerals and broken UTF-8: int(),
 repr() (int()'s error quotes its first 200 characters) and the UTF-8
 decoder's error, written as tests/clsb_vectors.h for tests/test_classify_book.c,
-which holds sim/explore/classify_book.c (written from the book's code and
+which holds sim/explore/oracle/classify_book.c (written from the book's code and
 Python's documented rules, not from these) to them.
 
     python3 tests/gen_clsb_vectors.py > tests/clsb_vectors.h   # CPython 3.11.7

@@ -17,7 +17,7 @@ make_tree() {
     printf '#include "journal.h"\n#include "rng.h"\n' >"$tmp/t/sim/core/sim.h"
     printf '#include "sim.h"\n' >"$tmp/t/sim/net/net.h"
     printf '#include "net.h"\n' >"$tmp/t/sim/check/compare.h"
-    printf '#include "compare.h"\n' >"$tmp/t/sim/explore/explore.h"
+    printf '#include "compare.h"\n' >"$tmp/t/sim/explore/engine/explore.h"
     printf '#include "explore.h"\n#include "sim.h"\n#include <stdio.h>\n' >"$tmp/t/sim/cli/main.c"
 }
 
@@ -43,6 +43,14 @@ case_proto_doing_io_fails() {
     make_tree
     printf '#include <sys/socket.h>\n' >"$tmp/t/proto/frame.c"
     run $1 1 && has 'proto/frame.c includes <sys/socket.h>: proto/ does no I/O'
+}
+case_a_subfolder_is_its_layer() {
+    make_tree
+    mkdir -p "$tmp/t/sim/explore/oracle" && printf '#include "sim.h"\n' >"$tmp/t/sim/explore/oracle/oracle.h"
+    printf '#include "oracle.h"\n' >>"$tmp/t/sim/net/net.h"
+    run $1 1 && has 'sim/net/net.h includes "oracle.h", which is sim/explore, above sim/net' &&
+        printf '#include "explore.h"\n' >"$tmp/t/sim/explore/oracle/oracle.c" && run $1 1 &&
+        ! grep -q oracle.c "$tmp/out" || { why="${why:-within a layer, a subfolder may include its parent: $(cat "$tmp/out")}"; return 1; }
 }
 case_the_real_tree_passes() {
     rm -rf "$tmp/t" && mkdir "$tmp/t" && cp -R "$src/proto" "$src/sim" "$tmp/t/" && run $1 0

@@ -1,4 +1,4 @@
-/* The malformed-input classifier (sim/explore/classify.c) and the check of
+/* The malformed-input classifier (sim/explore/oracle/classify.c) and the check of
  * a malformed run (inv_mal.c), held to docs/PROTOCOL.md's examples and the
  * fixtures of fixtures/bad/. */
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* The book's classifier (sim/explore/classify_book.c) held to what CPython
+/* The book's classifier (sim/explore/oracle/classify_book.c) held to what CPython
  * did with the same input (tests/clsb_vectors.h), and the book's check of a
  * malformed run (inv_malbook.c): for each rule, the book's reaction holds
  * and a wrong one fails, saying what differed. */

@@ -1,4 +1,4 @@
-/* A strict client's reaction to a corrupted guess (sim/explore/inv_malsrv.c),
+/* A strict client's reaction to a corrupted guess (sim/explore/oracle/inv_malsrv.c),
  * held to docs/PROTOCOL.md and docs/ERRORS.md ("Client"): each class of
  * server line, and for each a client that reacts right holds and one that
  * does not fails, saying what differed; and the corrupted guesses drawn

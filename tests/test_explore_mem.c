@@ -1,4 +1,4 @@
-/* sim/explore/explore_mem.c: a memory checker's report is read for its
+/* sim/explore/engine/explore_mem.c: a memory checker's report is read for its
  * first error's kind, function (not an allocator's) and place, with no
  * address or pid; the signature is memory@KIND:FUNCTION; the sample of
  * runs depends on (seed, run) alone. */

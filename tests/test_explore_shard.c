@@ -1,4 +1,4 @@
-/* sim/explore/explore.c's shards (explore --shard K/N): N shards of R runs make
+/* sim/explore/engine/explore.c's shards (explore --shard K/N): N shards of R runs make
  * each run 0..R-1 exactly once, shard K the runs i = K - 1 (mod N), in
  * order; the ends of the 64-bit range do not wrap. */
 #include <stdint.h>

@@ -1,4 +1,4 @@
-/* sim/explore/explore_sig.c: a finding's signature is its kind and the class
+/* sim/explore/engine/explore_sig.c: a finding's signature is its kind and the class
  * of the line it names, with none of the run's values; the table groups
  * runs by it and holds at most max signatures; the shrinker keeps it. */
 #include <stdint.h>

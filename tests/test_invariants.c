@@ -1,4 +1,4 @@
-/* The explore invariants (sim/explore/invariants.c): every golden holds them, and
+/* The explore invariants (sim/explore/oracle/invariants.c): every golden holds them, and
  * each way a session could go wrong is caught with its own kind, at the
  * line where it shows, on a transcript changed by one record. */
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* The exact oracle (sim/explore/oracle.c): its own MT19937 against CPython's
+/* The exact oracle (sim/explore/oracle/oracle.c): its own MT19937 against CPython's
  * values recorded in fixtures/rng/ (ci/gen_rng_fixtures.py), every golden
  * holding it, and each way a run could differ from the reference (a guess,
  * a judgement, a console line, the summary) caught with its kind and line. */

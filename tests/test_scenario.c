@@ -1,4 +1,4 @@
-/* sim/explore/scenario.c under the profiles: strict draws nothing beyond
+/* sim/explore/scenario/scenario.c under the profiles: strict draws nothing beyond
  * int64; a book profile moves a fraction of games beyond it, gives them to
  * the run as text, and shrinking brings them back. */
 #include <string.h>

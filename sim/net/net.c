@@ -356,17 +356,25 @@ const char *wm_seconds_word(char *buf, size_t size, int64_t ms)
     return buf;
 }
 
-int wm_net_accept_peer(int lfd, int nonblock, char *addr, size_t size)
+enum wm_accept_rc wm_net_accept_peer(int lfd, int nonblock, char *addr, size_t size, int *fd)
 {
-    int fd = wm_net_accept(lfd);
-    if (fd < 0)
-        return -1;
-    if (wm_fd_flags(fd, nonblock) < 0) {
+    int s = wm_net_accept(lfd);
+    if (s >= 0 && wm_fd_flags(s, nonblock) < 0) {
         int e = errno;
-        close(fd);
+        close(s);
         errno = e;
-        return -1;
+        s = -1;
     }
-    wm_net_name(fd, 1, addr, size);
-    return fd;
+    if (s >= 0) {
+        wm_net_name(s, 1, addr, size);
+        *fd = s;
+        return WM_ACCEPT_OK;
+    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK)
+        return WM_ACCEPT_DRAINED;
+    if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
+        return WM_ACCEPT_RETRY;
+    if (errno == EMFILE || errno == ENFILE)
+        return WM_ACCEPT_NO_FDS;
+    return WM_ACCEPT_ERROR;
 }

@@ -80,9 +80,18 @@ int wm_net_accept(int lfd);
  * (TCP_QUICKACK, where the platform has it). For every TCP socket warmer
  * serves, relays or connects on; harmless on others (errors ignored). */
 void wm_net_tune(int fd);
+/* What one accept(2) on a listening socket came to, sorted once for serve
+ * (both drivers) and record: they differ only in what they do about it. */
+enum wm_accept_rc {
+    WM_ACCEPT_OK,      /* *fd is the peer's socket */
+    WM_ACCEPT_DRAINED, /* no connection waits: back to the loop */
+    WM_ACCEPT_RETRY,   /* a signal, or a peer gone before it was taken */
+    WM_ACCEPT_NO_FDS,  /* EMFILE/ENFILE: shed or wait for a close */
+    WM_ACCEPT_ERROR,   /* anything else (e.g. ENOBUFS), errno says */
+};
 /* wm_net_accept for serve and record: also nonblock as asked and its
- * peer's name in addr. -1 with errno as accept(2) left it. */
-int wm_net_accept_peer(int lfd, int nonblock, char *addr, size_t size);
+ * peer's name in addr; *fd is set only for WM_ACCEPT_OK. */
+enum wm_accept_rc wm_net_accept_peer(int lfd, int nonblock, char *addr, size_t size, int *fd);
 /* Re-arms quick ACKs on a tuned socket, which also sends at once an ACK
  * the kernel was holding: Linux's quick-ack mode is not sticky (it drops
  * back to delayed ACKs once it sees us reply). For a reader that has

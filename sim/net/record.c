@@ -331,15 +331,21 @@ static void on_listen(struct wm_evloop *el, int fd, int ready, void *ud)
     (void)el;
     (void)ready;
     char addr[80];
-    int cfd = wm_net_accept_peer(fd, 1, addr, sizeof addr);
-    if (cfd >= 0) {
+    int cfd;
+    switch (wm_net_accept_peer(fd, 1, addr, sizeof addr, &cfd)) {
+    case WM_ACCEPT_OK:
         add_conn(l, cfd, addr);
-    } else if (errno == EMFILE || errno == ENFILE) {
+        break;
+    case WM_ACCEPT_DRAINED:
+    case WM_ACCEPT_RETRY: /* one a wakeup: the loop calls again while one waits */
+        break;
+    case WM_ACCEPT_NO_FDS:
         fprintf(stderr, "warmer record: accept: %s (raise ulimit -n)\n", strerror(errno));
         l->starved = 1; /* until a connection ends */
-    } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
-               errno != ECONNABORTED) {
+        break;
+    case WM_ACCEPT_ERROR:
         fprintf(stderr, "warmer record: accept: %s\n", strerror(errno));
+        break;
     }
     set_listen(l);
 }

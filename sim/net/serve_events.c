@@ -240,21 +240,22 @@ static void on_listen(struct wm_evloop *el, int fd, int ready, void *ud)
     (void)ready;
     for (int i = 0; i < ACCEPTS_PER_ROUND; i++) {
         char addr[80];
-        int cfd = wm_net_accept_peer(fd, 1, addr, sizeof addr);
-        if (cfd >= 0) {
+        int cfd;
+        switch (wm_net_accept_peer(fd, 1, addr, sizeof addr, &cfd)) {
+        case WM_ACCEPT_OK:
             add_conn(s, cfd, addr);
             continue;
-        }
-        if (errno == EAGAIN || errno == EWOULDBLOCK)
+        case WM_ACCEPT_DRAINED:
             return;
-        if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
+        case WM_ACCEPT_RETRY:
             continue;
-        if (errno == EMFILE || errno == ENFILE) {
+        case WM_ACCEPT_NO_FDS:
             wm_serve_shed(s->o, fd, &s->spare, s->st);
             continue;
+        case WM_ACCEPT_ERROR:
+            wm_serve_log(s->o->con, "warmer serve: accept: %s", strerror(errno));
+            return; /* e.g. ENOBUFS: try again next round */
         }
-        wm_serve_log(s->o->con, "warmer serve: accept: %s", strerror(errno));
-        return; /* e.g. ENOBUFS: try again next round */
     }
 }
 

@@ -284,23 +284,24 @@ static void accept_some(struct tsrv *s, int lfd, int *spare)
 {
     for (int i = 0; i < ACCEPTS_PER_ROUND; i++) {
         char addr[80];
-        int fd = wm_net_accept_peer(lfd, 0, addr, sizeof addr);
-        if (fd >= 0) {
+        int fd;
+        switch (wm_net_accept_peer(lfd, 0, addr, sizeof addr, &fd)) {
+        case WM_ACCEPT_OK:
             start_conn(s, fd, addr);
             continue;
-        }
-        if (errno == EAGAIN || errno == EWOULDBLOCK)
+        case WM_ACCEPT_DRAINED:
             return;
-        if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
+        case WM_ACCEPT_RETRY:
             continue;
-        if (errno == EMFILE || errno == ENFILE) {
+        case WM_ACCEPT_NO_FDS:
             pthread_mutex_lock(&s->mu);
             wm_serve_shed(s->o, lfd, spare, s->st);
             pthread_mutex_unlock(&s->mu);
             continue;
+        case WM_ACCEPT_ERROR:
+            wm_serve_log(s->o->con, "warmer serve: accept: %s", strerror(errno));
+            return;
         }
-        wm_serve_log(s->o->con, "warmer serve: accept: %s", strerror(errno));
-        return;
     }
 }
 
