@@ -11,7 +11,7 @@ lib_init layers
 # A small tree with every layer: each file includes one below it.
 make_tree() {
     rm -rf "$tmp/t"
-    for d in proto sim/tx sim/core sim/net sim/check sim/explore sim/cli; do mkdir -p "$tmp/t/$d"; done
+    for d in proto sim/tx sim/core sim/net sim/check sim/explore/engine sim/cli; do mkdir -p "$tmp/t/$d"; done
     printf '#include <stdint.h>\n' >"$tmp/t/proto/rng.h"
     printf '#include "rng.h"\n' >"$tmp/t/sim/tx/journal.h"
     printf '#include "journal.h"\n#include "rng.h"\n' >"$tmp/t/sim/core/sim.h"
