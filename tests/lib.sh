@@ -178,7 +178,7 @@ ok() { echo "ok" >"$tmp/results/$1"; }
 bad() {
     local name=$1
     shift
-    printf 'FAIL %s: %s\n' "$name" "$*" >"$tmp/results/$name"
+    printf 'FAIL %s/%s: %s\n' "$lib_suite" "$name" "$*" >"$tmp/results/$name"
 }
 
 # bg FN ARGS...: runs job FN in a background subshell, at most JOBS at once
