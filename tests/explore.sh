@@ -303,17 +303,12 @@ case_shard_usage() {
 }
 # start NAME CMD...: a server in the background; sets addr from its "listening on" line.
 start() {
-    local name=$1 i=0
+    local name=$1
     shift
+    : >"$tmp/$name.srv" # not the last server's address (a case starts several)
     "$@" >/dev/null 2>"$tmp/$name.srv" &
     echo $! >>"$tmp/pids"
-    addr=""
-    while [ -z "$addr" ] && [ $i -lt 200 ]; do
-        addr=$(sed -n 's/.*listening on \([^ ]*\).*/\1/p' "$tmp/$name.srv")
-        sleep 0.05
-        i=$((i + 1))
-    done
-    [ -n "$addr" ] || { why="$name did not start"; return 1; }
+    wait_addr "$tmp/$name.srv" 's/.*listening on \([^ ]*\).*/\1/p' 10 || { why="$name did not start"; return 1; }
 }
 stop_all() {
     [ -f "$tmp/pids" ] && kill $(cat "$tmp/pids") 2>/dev/null

@@ -208,15 +208,11 @@ case_book_deviations_fail() {
 # leniently under book, and fails it under strict (the file as is).
 case_replay_connect_rederives() {
     command -v "$PY" >/dev/null || return 0
-    local port pid f=fixtures/bad/params-leading-plus.txt rc1 rc2 i=0
-    port=$("$PY" -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+    local port pid f=fixtures/bad/params-leading-plus.txt rc1 rc2
+    port=$(free_port)
     $BOOK threaded --port "$port" --seed 1234 2>/dev/null &
     pid=$!
-    until "$PY" -c "import socket;socket.create_connection(('127.0.0.1',$port)).close()" 2>/dev/null; do
-        [ $i -ge 200 ] && break
-        sleep 0.05
-        i=$((i + 1))
-    done
+    wait_port 127.0.0.1 "$port" 10
     # the probe above was connection 1 (seed 1234); the file's seed draws nothing here
     $W replay --profile book --server --connect "127.0.0.1:$port" --timeout 1 "$f" >"$tmp/$1.out" 2>&1
     rc1=$?
@@ -245,12 +241,8 @@ case_replay_connect_fails_lenient() {
     command -v "$PY" >/dev/null || return 0
     : >"$tmp/$1.err" # exists before the background job opens it: the poll below reads it
     $PY ci/refmodel.py serve --listen 127.0.0.1:0 --seed 1234 --lenient 2>"$tmp/$1.err" >/dev/null &
-    local pid=$! addr="" i=0
-    while [ -z "$addr" ] && [ $i -lt 200 ]; do
-        addr=$(sed -n 's/.*listening on \([^ ]*\).*/\1/p' "$tmp/$1.err")
-        sleep 0.05
-        i=$((i + 1))
-    done
+    local pid=$! addr=""
+    wait_addr "$tmp/$1.err" 's/.*listening on \([^ ]*\).*/\1/p' 10
     # shellcheck disable=SC2086
     $W replay --server --connect "$addr" --timeout 0.5 fixtures/bad/params-leading-plus.txt \
         >"$tmp/$1.out" 2>&1

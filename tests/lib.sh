@@ -132,14 +132,33 @@ wait_gone() {
     return 1
 }
 
-# free_port: a TCP port on 127.0.0.1 nobody listens on now (the kernel's
-# pick). Prefer port 0 and the program's "listening on" line where it can.
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+# A server started on port 0 says where it listens ("listening on
+# HOST:PORT" on stderr): wait_addr reads it. A peer that must be given a
+# port (tests/book_serve.py) gets free_port's, and wait_port waits for it.
+
+# wait_addr FILE SED SECS [PID]: polls FILE until SED prints an address;
+# sets addr (the first). 1 after SECS, or once PID has exited. Empty FILE
+# before starting the server: its own redirection may come after the first
+# poll, which would read a previous server's address.
+wait_addr() {
+    local i
+    for ((i = 0; i < $3 * 20; i++)); do
+        addr=$(sed -n "$2" "$1" 2>/dev/null | head -n 1)
+        [ -n "$addr" ] && return 0
+        [ -n "$4" ] && ! kill -0 "$4" 2>/dev/null && break
+        sleep 0.05
+    done
+    addr=""
+    return 1
 }
 
-# wait_port HOST PORT SECS: 0 once HOST:PORT accepts a connection, 1 (why
-# set) if it does not within SECS.
+# free_port: a TCP port on 127.0.0.1 nobody listens on now (the kernel's pick).
+free_port() {
+    "${PYTHON:-python3}" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_port HOST PORT SECS: 0 once HOST:PORT accepts a connection (which the
+# server sees, accepted and closed), 1 (why set) if not within SECS.
 wait_port() {
     local i
     for ((i = 0; i < $3 * 20; i++)); do
@@ -154,21 +173,14 @@ wait_port() {
 # stderr NAME.err, pid in $tmp/pids/NAME) until SED finds its address on
 # stderr (within T seconds); sets addr.
 spawn() {
-    local name=$1 sedexpr=$2 pid i=0
+    local name=$1 sedexpr=$2
     shift 3
+    : >"$tmp/$name.err"
     "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-    pid=$!
-    echo "$pid" >"$tmp/pids/$name"
-    while :; do
-        addr=$(sed -n "$sedexpr" "$tmp/$name.err" 2>/dev/null | head -n 1)
-        [ -n "$addr" ] && return 0
-        if ! kill -0 "$pid" 2>/dev/null || [ $i -ge $((T * 20)) ]; then
-            why="$name did not start listening: $(head -c 600 "$tmp/$name.err")"
-            return 1
-        fi
-        sleep 0.05
-        i=$((i + 1))
-    done
+    echo "$!" >"$tmp/pids/$name"
+    wait_addr "$tmp/$name.err" "$sedexpr" "$T" "$!" && return 0
+    why="$name did not start listening: $(head -c 600 "$tmp/$name.err")"
+    return 1
 }
 
 # -- parallel jobs (net.sh, record.sh) -------------------------------------

@@ -57,14 +57,10 @@ EOF
 start() {
     local name=$1
     shift
+    : >"$tmp/$name.srv" # not a previous server's address
     "$@" >/dev/null 2>"$tmp/$name.srv" &
     spid=$!
-    addr=""
-    for _ in $(seq 100); do
-        addr=$(sed -n 's/^listening on //p' "$tmp/$name.srv" | head -n 1)
-        [ -n "$addr" ] && return 0
-        sleep 0.1
-    done
+    wait_addr "$tmp/$name.srv" 's/^listening on //p' 10 && return 0
     why="the server printed no 'listening on': $(head -c 300 "$tmp/$name.srv")"
     return 1
 }

@@ -674,16 +674,11 @@ usage_job() {
 bookserver() {
     local name=$1 role=$2 port
     shift 2
-    port=$("$PY" -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+    port=$(free_port)
     "$PY" tests/book_serve.py "$role" --port "$port" --seed 1234 "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
     echo $! >"$tmp/pids/$name"
     saddr=127.0.0.1:$port
-    local i=0
-    until "$PY" -c "import socket;socket.create_connection(('127.0.0.1',$port)).close()" 2>/dev/null; do
-        [ $i -ge $((T * 20)) ] && { why="$name did not listen"; return 1; }
-        sleep 0.05
-        i=$((i + 1))
-    done
+    wait_port 127.0.0.1 "$port" "$T" || { why="$name did not listen"; return 1; }
     # that probe was the server's connection 1 (seed 1234): the recording's starts at 1235
 }
 

@@ -42,16 +42,10 @@ start() {
 
 # addr_from FILE: waits for "listening on HOST:PORT" in FILE; sets addr, port.
 addr_from() {
-    local i
-    for ((i = 0; i < T * 20; i++)); do
-        addr=$(sed -n 's/^listening on //p' "$1" 2>/dev/null | head -n 1)
-        if [ -n "$addr" ]; then
-            port=${addr##*:}
-            return 0
-        fi
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.05
-    done
+    if wait_addr "$1" 's/^listening on //p' "$T" "$pid"; then
+        port=${addr##*:}
+        return 0
+    fi
     why="the server did not start listening: $(head -c 300 "$1")"
     return 1
 }
