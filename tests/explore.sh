@@ -122,6 +122,22 @@ case_book_malformed_runs_hold() {
         run $1 0 -- --profile book-asyncio --runs 300 --seed 2 --faults malformed -j 2 &&
         has $1 "^explore: seed 2, 300 runs, all held$" && has $1 "split 0, malformed [1-9][0-9]*$"
 }
+# The book's client under test (docs/EXPLORE.md, "A corrupted guess for the
+# book's client"): book runs corrupt a guess too, some cut before their
+# newline, and the book's client holds to its model; a book file whose
+# server side is a script replays, held to it (before, the strict client's
+# classifier judged such a file and no book run corrupted a guess).
+case_book_client_malformed() {
+    run $1 0 -- --profile book --runs 300 --seed 21 --faults malformed -j 2 --json "$tmp/r.json" &&
+        has $1 "^explore: seed 21, 300 runs, all held$" || return 1
+    grep -q 'malformed: [a-z]*, server line [^"]*, cut before its newline)' "$tmp/r.json" ||
+        { why="no book run corrupted a guess cut before its newline"; return 1; }
+    local f=$tmp/bcli.txt
+    printf '# warmer transcript v1\n# seed: 1234\n# profile: book\n# game: 1:5:3:1\n# game: 10:15:12:2\n# server: script\nC: PARAMS 1 5\nC: NUMBER\nS! partial \\x0b3\\x0cx\nS! close\n' >"$f"
+    run $1 0 -- --replay "$f" && has $1 "^ok $f: the invariants hold under every " || return 1
+    printf '# warmer transcript v1\n# seed: 1234\n# profile: book-asyncio\n# game: 1:5:3:5\n# server: script\nC: PARAMS 1 5\nC: NUMBER\nS: \\xd9\\xa4\\x00\n' >"$f"
+    run $1 0 -- --replay "$f" && has $1 "^ok $f: the invariants hold under every "
+}
 # A book malformed run's file replays, held to the book's classifier on
 # every connection: fixtures/book's scripts, and one whose last line is a
 # bad command (the strict classifier wants "unknown command": before the

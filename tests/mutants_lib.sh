@@ -26,6 +26,8 @@ declare -A within=(
     [pyint-rejects-plus]=336
     [client-skips-upper-bound]=800 # run 193 (strict runs: half corrupt a guess)
     [book-randint-bits-of-span]=100
+    [book-client-strict-lines]=800   # run 197 (a corrupted guess the book's client reads)
+    [book-client-keeps-last-byte]=100 # run 2 (the same, cut before its newline)
 )
 # The invariants (docs/EXPLORE.md) that may find each: one found for another
 # reason (a harness failure, say) does not count.
@@ -48,6 +50,8 @@ declare -A kinds=(
     [pyint-rejects-plus]=malformed        # the book's classifier (--profile book): int('+5') is 5
     [client-skips-upper-bound]=malformed  # a corrupted guess: the client's classifier
     [book-randint-bits-of-span]=guess     # the oracle's draw beyond int64, under a drawn book profile
+    [book-client-strict-lines]=malformed  # a corrupted guess: the book client's model (classify_bcli.c)
+    [book-client-keeps-last-byte]=malformed # the same, the guess cut before its newline
 )
 # Extra options for a mutant's explore runs (and its reproducer's replays).
 declare -A options=(

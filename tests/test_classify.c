@@ -167,7 +167,7 @@ START_TEST(recipes_bounded_and_shrinking)
         for (size_t l = 0; l < sizeof lines / sizeof lines[0]; l++)
             for (size_t m = 0; m < sizeof limits / sizeof limits[0]; m++)
                 for (uint32_t arg = 0; arg < 256; arg += 7) {
-                    struct wm_mal r = {1, (enum wm_mal_op)op, 0, 0, arg % 64, arg, 0};
+                    struct wm_mal r = {1, (enum wm_mal_op)op, 0, 0, arg % 64, arg, 0, 0};
                     size_t n = wm_mal_apply(&r, (const unsigned char *)lines[l], strlen(lines[l]),
                                             limits[m], out);
                     ck_assert_msg(n <= limits[m] + WM_MAL_MAX_EXTRA,
@@ -177,25 +177,33 @@ START_TEST(recipes_bounded_and_shrinking)
     struct wm_scn s, t;
     wm_scn_draw(&s, 1, 0, NULL);
     s.nfaults = 0;
-    s.mal = (struct wm_mal){1, WM_MAL_BYTES, 0, 9, 40, 200, 0};
+    s.mal = (struct wm_mal){1, WM_MAL_BYTES, 0, 9, 40, 200, 0, 0};
     s.connections = 1;
     for (unsigned i = 0; i < 600; i++)
         if (wm_scn_smaller(&s, i, &t) && memcmp(&t.mal, &s.mal, sizeof s.mal) != 0)
             ck_assert_msg(wm_scn_less(&t, &s), "step %u grows the recipe", i);
-    /* without a fault plan only; under a book profile a client line (the
-     * book's classifier), under strict a client line or a server's guess */
+    /* without a fault plan only; a client line or a server's guess, under
+     * a book profile the guess sent without its newline in half of them */
     struct wm_scn_bias book = {.driver = -1, .profile = WM_PROFILE_BOOK, .faults = WM_SCN_ALL_FAULTS};
-    unsigned on = 0, book_on = 0, server = 0;
+    unsigned on = 0, book_on = 0, server = 0, book_server = 0, partial = 0;
     for (uint64_t run = 0; run < 200; run++) {
         wm_scn_draw(&s, 3, run, &book);
         book_on += s.mal.on;
-        ck_assert(!s.mal.on || (s.nfaults == 0 && !s.mal.server));
+        book_server += s.mal.server;
+        partial += s.mal.partial;
+        ck_assert(!s.mal.on || s.nfaults == 0);
+        ck_assert(!s.mal.partial || s.mal.server);
         wm_scn_draw(&s, 3, run, NULL);
         on += s.mal.on;
         server += s.mal.server;
         ck_assert(!s.mal.on || s.nfaults == 0);
+        ck_assert(!s.mal.partial || (s.mal.server && s.profile != WM_PROFILE_STRICT));
     }
     ck_assert_msg(book_on > 20 && book_on < 180, "%u of 200 book runs have malformed input", book_on);
+    ck_assert_msg(book_server > 10 && book_server < book_on, "%u of %u book malformed runs corrupt a "
+                  "guess", book_server, book_on);
+    ck_assert_msg(partial > 3 && partial < book_server, "%u of %u book corrupted guesses are cut "
+                  "before their newline", partial, book_server);
     ck_assert_msg(server > 10 && server < on, "%u of %u strict malformed runs corrupt a guess", server, on);
     ck_assert_msg(on > 20 && on < 180, "%u of 200 strict runs have malformed input", on);
 }

@@ -6,8 +6,10 @@
 #include <string.h>
 
 /* Shapes and words beside every colour: a verdict reads the same in grey. */
-static const char *const verdict_mark[WM_CASE_NSTATUS] = {
+static const char *const verdict_mark[] = {
     "&#x2714; ok", "&#x270E; updated", "&#x2716; FAIL", "&#x26A0; MALFORMED", "&#x25CB; skipped"};
+_Static_assert(sizeof verdict_mark / sizeof verdict_mark[0] == WM_CASE_NSTATUS,
+               "a verdict mark per status");
 
 static int failing(enum wm_case_status s)
 {
@@ -193,6 +195,7 @@ void wm_html_add(struct wm_html *h, const struct wm_html_case *c)
         return;
     ++*listed;
     char id[32];
+    _Static_assert(sizeof "case-18446744073709551615" <= sizeof id, "any case's id fits");
     snprintf(id, sizeof id, "case-%zu", k + 1);
     const char *st = wm_case_status_name(c->status);
     fprintf(h->rows, "<tr class=\"%s\" data-status=\"%s\"><td><span class=\"verdict %s\">%s"
@@ -203,6 +206,7 @@ void wm_html_add(struct wm_html *h, const struct wm_html_case *c)
     fputs("</td></tr>\n", h->rows);
     int draw = bad && h->drawn < WM_HTML_OPEN_MAX;
     h->drawn += draw;
+    assert(h->drawn <= h->listed_bad && h->listed_ok + h->listed_bad <= h->n);
     section(h, c, id, draw);
 }
 
@@ -265,15 +269,23 @@ static void head_item(FILE *f, const char *term, const char *value, int code)
 
 int wm_html_end(struct wm_html *h, FILE *out, const struct wm_html_head *head)
 {
+    assert(h->rows && h->sections); /* wm_html_begin made the spools */
+    size_t counted = 0; /* every case added is counted under its status once */
+    for (int s = 0; s < WM_CASE_NSTATUS; s++)
+        counted += h->counts[s];
+    assert(counted == h->n && h->listed_ok + h->listed_bad <= h->n);
+    assert(h->listed_ok <= WM_HTML_ROWS_MAX && h->listed_bad <= WM_HTML_ROWS_MAX &&
+           h->drawn <= WM_HTML_OPEN_MAX);
     int ok = fclose(h->rows) == 0;
     ok &= fclose(h->sections) == 0;
     h->rows = h->sections = NULL;
     const size_t *c = h->counts;
     size_t bad = c[WM_CASE_FAILED] + c[WM_CASE_MALFORMED];
     char counts[256];
-    snprintf(counts, sizeof counts, "%zu case%s: %zu passed, %zu updated, %zu failed "
+    int cn = snprintf(counts, sizeof counts, "%zu case%s: %zu passed, %zu updated, %zu failed "
              "(%zu malformed), %zu skipped", h->n, h->n == 1 ? "" : "s", c[WM_CASE_OK], c[WM_CASE_UPDATED], bad,
              c[WM_CASE_MALFORMED], c[WM_CASE_SKIPPED]);
+    assert(cn > 0 && (size_t)cn < sizeof counts); /* six numbers of 20 digits at most fit */
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width\">\n<title>", out);
     wm_html_str(out, head->title);

@@ -16,6 +16,9 @@
 
 /* A line read, cut to what is shown; the rest of a long line is counted. */
 #define TL_LINE (WM_HTML_TEXT_MAX + 48)
+/* A record's text, cut from such a line, holds the WM_HTML_TEXT_MAX bytes
+ * shown and the NUL; fgets takes the size as an int. */
+_Static_assert(TL_LINE > WM_HTML_TEXT_MAX && TL_LINE <= 65536, "a kept line holds what is shown");
 
 struct tl_rec {
     size_t lineno, more; /* more: bytes of the line not kept */
@@ -128,6 +131,7 @@ static void scan(FILE *f, const struct wm_html_case *c, struct tl_scan *s)
                 s->first_error = s->records;
             s->records++;
         } else if (!s->records && !strncmp(line, "# fault: ", 9)) {
+            assert(s->nfaults <= WM_HTML_FAULTS_MAX);
             if (s->nfaults < WM_HTML_FAULTS_MAX) {
                 copy_cut(s->faults[s->nfaults], sizeof s->faults[0], line + 9);
                 s->fault_conn[s->nfaults] = fault_conn(line + 9);
@@ -219,6 +223,8 @@ static void draw(FILE *f, const struct wm_html_case *c, const char *id, const st
 {
     unsigned lanes[WM_HTML_LANES_MAX];
     size_t nlanes = 0, other = 0;
+    /* the window lies in the file's records: nothing after it underflows */
+    assert(n <= 2 * WM_HTML_CONTEXT + 1 && lo + n <= s->records);
     for (size_t k = 0; k < n; k++)
         if (lane_of(lanes, nlanes, recs[k].conn) == nlanes) {
             if (nlanes < WM_HTML_LANES_MAX)
@@ -326,6 +332,7 @@ void wm_html_timeline(FILE *f, const struct wm_html_case *c, const char *id)
     rewind(in);
     while (k < hi && read_line(in, line, sizeof line, &more)) {
         lineno++;
+        assert(n < 2 * WM_HTML_CONTEXT + 1 && n <= hi - lo); /* the window's records only */
         struct tl_rec *r = &recs[n];
         if (!parse_record(line, r))
             continue;

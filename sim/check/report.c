@@ -55,6 +55,8 @@ const char *wm_case_status_name(enum wm_case_status s)
 {
     static const char *const names[] = {"passed", "updated", "failed", "malformed",
                                          "skipped"};
+    _Static_assert(sizeof names / sizeof names[0] == WM_CASE_NSTATUS, "a name per status");
+    assert((unsigned)s < WM_CASE_NSTATUS);
     return names[s];
 }
 
@@ -93,6 +95,10 @@ void wm_report_junit_count(struct wm_junit_totals *t, const struct wm_case_resul
     t->seconds += r->seconds;
 }
 
+/* The stamp's pattern, and a year of four digits, fit its field. */
+_Static_assert(sizeof ((struct wm_junit_stamp *)0)->timestamp >= sizeof "2026-12-07T09:52:07",
+               "a JUnit timestamp fits wm_junit_stamp.timestamp");
+
 void wm_report_junit_stamp(struct wm_junit_stamp *s, time_t start)
 {
     struct tm tm;
@@ -103,11 +109,14 @@ void wm_report_junit_stamp(struct wm_junit_stamp *s, time_t start)
     if (gethostname(s->hostname, sizeof s->hostname - 1) < 0 || !s->hostname[0])
         snprintf(s->hostname, sizeof s->hostname, "localhost");
     s->hostname[sizeof s->hostname - 1] = '\0';
+    assert(s->timestamp[0] && s->hostname[0]);
 }
 
 void wm_report_junit_head(FILE *f, const char *suite, const struct wm_junit_stamp *stamp,
                           const struct wm_junit_totals *t)
 {
+    /* every case is counted once, under one verdict at most */
+    assert(t->failures + t->errors + t->skipped <= t->tests);
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n", f);
     fputs("  <testsuite name=\"", f);
     xml_str(f, suite);
@@ -123,6 +132,7 @@ void wm_report_junit_head(FILE *f, const char *suite, const struct wm_junit_stam
 void wm_report_junit_case(FILE *f, const char *suite, const char *name,
                           const struct wm_case_result *r)
 {
+    assert(name && (unsigned)r->status < WM_CASE_NSTATUS);
     fputs("    <testcase classname=\"", f);
     xml_str(f, suite);
     fputs("\" name=\"", f);
@@ -210,6 +220,7 @@ static void tap_text(FILE *f, const char *s)
 
 void wm_report_tap_case(FILE *f, size_t number, const char *path, const struct wm_case_result *r)
 {
+    assert(number >= 1 && path && (unsigned)r->status < WM_CASE_NSTATUS); /* TAP counts from 1 */
     int ok = r->status == WM_CASE_OK || r->status == WM_CASE_UPDATED;
     if (r->status == WM_CASE_SKIPPED) { /* the directive's text ends at the line's end */
         fprintf(f, "ok %zu - ", number);
@@ -274,6 +285,7 @@ void wm_report_json(FILE *f, char *const *paths, const struct wm_case_result *r,
 {
     fputs("[\n", f);
     for (size_t i = 0; i < n; i++) {
+        assert(paths[i]);
         fputs("  {\"file\": ", f);
         quoted(f, paths[i]);
         fputs(", ", f);
@@ -319,5 +331,6 @@ void wm_shell_word(const char *s, char *buf, size_t size)
         }
     }
     buf[n++] = '\'';
+    assert(n < size); /* the loop kept room for an escape, the quote and the NUL */
     buf[n] = '\0';
 }

@@ -1,6 +1,7 @@
 #include "suite.h"
 #include "clock.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -112,13 +113,6 @@ int wm_suite_use_color(int color, int stdout_is_tty, const char *no_color)
     return stdout_is_tty && !(no_color && *no_color);
 }
 
-double wm_suite_clock(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int wm_suite_begin(struct wm_suite *s, const char *cmd, const char *name,
                    const struct wm_suite_opts *o, char *const *paths, size_t n)
 {
@@ -127,7 +121,7 @@ int wm_suite_begin(struct wm_suite *s, const char *cmd, const char *name,
                            .color = !o->tap && wm_suite_use_color(o->color, isatty(STDOUT_FILENO),
                                                                   getenv("NO_COLOR"))};
     s->deselected = o->deselected;
-    s->started = s->last_progress = wm_suite_clock();
+    s->started = s->last_progress = wm_clock_s();
     wm_report_junit_stamp(&s->stamp, (time_t)wm_clock_wall_s());
     if (!(s->all = calloc(n ? n : 1, sizeof *s->all))) {
         fprintf(stderr, "%s: out of memory\n", cmd);
@@ -218,7 +212,7 @@ static void progress(struct wm_suite *s)
         fprintf(stderr, "%s: %zu/%zu", s->cmd, s->taken, s->n);
         return;
     }
-    double now = wm_suite_clock();
+    double now = wm_clock_s();
     if (s->o->progress_ms <= 0 || (now - s->last_progress) * 1000 < s->o->progress_ms)
         return;
     s->last_progress = now;
@@ -229,6 +223,7 @@ static void progress(struct wm_suite *s)
 
 void wm_suite_case(struct wm_suite *s, struct wm_case_result *r)
 {
+    assert(s->taken < s->n && (unsigned)r->status < WM_CASE_NSTATUS); /* a result per file */
     size_t i = s->taken++;
     if (s->tty)
         fputs("\r\033[K", stderr);
@@ -347,7 +342,10 @@ int wm_suite_end(struct wm_suite *s, int signo)
 {
     const unsigned *c = s->counts;
     char summary[256], note[120] = "", name[24];
-    size_t l = 0;
+    size_t l = 0, counted = 0;
+    for (int k = 0; k < WM_CASE_NSTATUS; k++)
+        counted += c[k];
+    assert(counted == s->taken && s->taken <= s->n); /* each case that ran counted once */
     if (s->tty)
         fputs("\r\033[K", stderr);
     l += (size_t)snprintf(summary + l, sizeof summary - l, "%u passed", c[WM_CASE_OK]);
@@ -359,6 +357,9 @@ int wm_suite_end(struct wm_suite *s, int signo)
         l += (size_t)snprintf(summary + l, sizeof summary - l, ", %u skipped", c[WM_CASE_SKIPPED]);
     if (s->deselected)
         l += (size_t)snprintf(summary + l, sizeof summary - l, ", %zu deselected", s->deselected);
+    /* five counts and their words fit, with room for the note in brackets */
+    assert(l + sizeof " (4294967295 malformed; 18446744073709551615 non-transcript files ignored)"
+           <= sizeof summary);
     if (c[WM_CASE_MALFORMED] && s->not_transcripts)
         snprintf(summary + l, sizeof summary - l, " (%u malformed; %zu non-transcript file%s ignored)",
                  c[WM_CASE_MALFORMED], s->not_transcripts, s->not_transcripts == 1 ? "" : "s");

@@ -67,7 +67,7 @@ struct wm_suite {
     unsigned counts[WM_CASE_NSTATUS];
     int tty;           /* stderr is a terminal: show progress */
     int color;         /* the cases' text is coloured (--color, NO_COLOR, stdout a terminal) */
-    double started, last_progress; /* wm_suite_clock(): for the progress lines */
+    double started, last_progress; /* wm_clock_s() (clock.h): for the progress lines */
     size_t not_transcripts; /* files the directories held that were skipped, for the summary */
     size_t deselected;      /* cases -k or --last-failed left out (o->deselected) */
     struct wm_junit_stamp stamp; /* when and where the run began, for JUnit */
@@ -87,8 +87,6 @@ int wm_suite_parse_color(const char *v, int *color);
  * wins over the variable). */
 int wm_suite_use_color(int color, int stdout_is_tty, const char *no_color);
 
-/* A monotonic clock in seconds, for a case's time in the reports. */
-double wm_suite_clock(void);
 
 /* Starts a run of n cases (the TAP plan line) and opens its report files.
  * WM_SUITE_BEGUN, or an error said on stderr. */

@@ -221,6 +221,28 @@ int wm_tmp_required(const struct wm_args *a)
     return -1;
 }
 
+int wm_suite_files(const struct wm_args *a, struct wm_files *files, struct wm_suite_opts *so,
+                   const char *cache_cmd, int report)
+{
+    struct wm_err err;
+    if (wm_files_collect(files, a->ops, (size_t)a->nops, &err) < 0) {
+        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
+        return WM_EXIT_USAGE;
+    }
+    int rc = 0;
+    if (wm_suite_select(files, so, a->cmd, cache_cmd, &err) < 0) {
+        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
+        rc = WM_EXIT_USAGE;
+    } else if (wm_tmp_required(a) < 0) {
+        rc = WM_EXIT_ENV;
+    } else if (report && wm_suite_stdout_report(so, &err) < 0) {
+        rc = wm_usage_error(a, "%s", err.msg);
+    }
+    if (rc != 0)
+        wm_files_free(files);
+    return rc;
+}
+
 void wm_exec_opts_string(const struct wm_exec_opts *o, char *buf, size_t size)
 {
     struct wm_exec_opts def;

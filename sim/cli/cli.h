@@ -116,6 +116,13 @@ int wm_opt_close_window(struct wm_args *a, const struct wm_optval *o, int *ms);
  * -1 after saying why on stderr (the command then exits WM_EXIT_ENV). */
 int wm_tmp_required(const struct wm_args *a);
 
+/* The FILE|DIR operands of check, interop and review, made ready to run:
+ * collected, selected (-k, --last-failed from `cache_cmd`'s cache), $TMPDIR
+ * checked and, if `report`, the report to stdout opened. 0, or the exit
+ * code after saying why, files freed. */
+int wm_suite_files(const struct wm_args *a, struct wm_files *files, struct wm_suite_opts *so,
+                   const char *cache_cmd, int report);
+
 /* The options that differ from the defaults, as " --driver threads ...". */
 void wm_exec_opts_string(const struct wm_exec_opts *o, char *buf, size_t size);
 /* The one-line command that reproduces cfg (and o, if not NULL) with warmer run. */

@@ -5,6 +5,7 @@
 
 #include "check_file.h"
 #include "cli.h"
+#include "clock.h"
 #include "files.h"
 #include "judge.h"
 #include "pool.h"
@@ -103,7 +104,7 @@ static void check_job(void *ctx, uint64_t i, void *res)
              c->profile ? wm_profile_name(c->profile) : "", extra, word);
     struct wm_check_live in_process = {NULL, 0, 0};
     FILE *out = open_memstream(&cr->r.text, &cr->r.len);
-    double t0 = wm_suite_clock();
+    double t0 = wm_clock_s();
     if (!out) {
         cr->rc = WM_EXIT_FAIL;
         return;
@@ -114,7 +115,7 @@ static void check_job(void *ctx, uint64_t i, void *res)
     /* a malformed file's reports say how to see it again, as a failure's do */
     if (cr->r.status == WM_CASE_MALFORMED && !cr->r.reproduce)
         wm_judge_reproduce_set(&cr->r, c->a->prog, repro);
-    cr->r.seconds = wm_suite_clock() - t0;
+    cr->r.seconds = wm_clock_s() - t0;
 }
 
 static void drop_result(void *res)
@@ -233,24 +234,9 @@ int wm_cmd_check(struct wm_args *a)
     for (int k = 0; c.update && k < a->nops; k++)
         if (strcmp(a->ops[k], "-") == 0)
             return wm_usage_error(a, "--update cannot rewrite standard input");
+    if ((rc = wm_suite_files(a, &c.files, &co.suite, "check", 1)) != 0)
+        return rc;
     struct wm_err err;
-    if (wm_files_collect(&c.files, a->ops, (size_t)a->nops, &err) < 0) {
-        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
-        return WM_EXIT_USAGE;
-    }
-    if (wm_suite_select(&c.files, &co.suite, a->cmd, "check", &err) < 0) {
-        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
-        wm_files_free(&c.files);
-        return WM_EXIT_USAGE;
-    }
-    if (wm_tmp_required(a) < 0) {
-        wm_files_free(&c.files);
-        return WM_EXIT_ENV;
-    }
-    if (wm_suite_stdout_report(&co.suite, &err) < 0) {
-        wm_files_free(&c.files);
-        return wm_usage_error(a, "%s", err.msg);
-    }
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (wm_sig_install(WM_SIG_SECOND_KILLS, &err) < 0) {
         fprintf(stderr, "%s: %s\n", a->cmd, err.msg);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "explore.h"
 #include "explore_fail.h"
 #include "explore_help.h"
@@ -52,7 +53,7 @@ static void run_job(void *ctx, uint64_t j, void *res)
 {
     const struct explore *e = ctx;
     struct result *r = res;
-    double start = wm_suite_clock();
+    double start = wm_clock_s();
     wm_scn_draw(&r->scn, e->seed, wm_explore_slice_run(&e->slice, j), &e->bias);
     if (e->live)
         r->live_seed = e->live->server_seed + e->live->made;
@@ -67,7 +68,7 @@ static void run_job(void *ctx, uint64_t j, void *res)
         rc = wm_xmem_run(e->mem, k, &r->out); /* the run again, under the memory checker */
     r->oom = rc < 0;
     r->cut = rc > 0;
-    r->seconds = wm_suite_clock() - start;
+    r->seconds = wm_clock_s() - start;
 }
 
 static void drop_result(void *res)
@@ -123,7 +124,7 @@ static int explore(const struct wm_args *a, const struct explore *e, double seco
                    unsigned jobs, const char *dir, struct wm_xreport *rep)
 {
     int tty = isatty(STDERR_FILENO);
-    double start = wm_suite_clock(), last = start;
+    double start = wm_clock_s(), last = start;
     struct wm_xtally t = {0};
     struct result r;
     uint64_t j;
@@ -153,7 +154,7 @@ static int explore(const struct wm_args *a, const struct explore *e, double seco
             rc = run_rc;
         if (run_rc != WM_EXIT_OK && (!e->sigs || r.oom))
             break;
-        double now = wm_suite_clock();
+        double now = wm_clock_s();
         if (seconds > 0 && now - start >= seconds)
             wm_pool_stop(p);
         if (tty && now - last >= 0.2) {

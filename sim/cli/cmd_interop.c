@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "files.h"
 #include "interop.h"
 #include "live.h"
@@ -135,14 +136,14 @@ static void interop_job(void *ctx, uint64_t i, void *res)
     o.track = track_peer;
     o.track_ctx = &sl;
     ir->r.status = WM_CASE_FAILED;
-    double t0 = wm_suite_clock();
+    double t0 = wm_clock_s();
     FILE *f = open_memstream(&ir->r.text, &ir->r.len);
     if (f) {
         wm_interop_case(f, r->files.paths[i], &o, &ir->r);
         if (fclose(f) != 0)
             ir->r.status = WM_CASE_FAILED;
     }
-    ir->r.seconds = wm_suite_clock() - t0;
+    ir->r.seconds = wm_clock_s() - t0;
     pthread_mutex_lock(&r->lock);
     ir->cut = r->cut[sl.k]; /* its peer killed mid-case: not a result */
     r->busy[sl.k] = 0;
@@ -303,7 +304,6 @@ int wm_cmd_interop(struct wm_args *a)
                                   .repro_opts = repro};
     if ((rc = wm_opts_parse(a, &spec, interop_opt, &r)) != WM_OPTS_GO_ON)
         return rc;
-    rc = WM_EXIT_USAGE;
     if (!o->command)
         return wm_usage_error(a, "say what to test: --server 'COMMAND' or --client 'COMMAND'");
     if (a->nops == 0)
@@ -337,25 +337,10 @@ int wm_cmd_interop(struct wm_args *a)
         size_t n = strlen(repro);
         snprintf(repro + n, sizeof repro - n, " --host %s", word);
     }
-    struct wm_err err;
-    if (wm_files_collect(&r.files, a->ops, (size_t)a->nops, &err) < 0) {
-        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
-        return rc;
-    }
     r.suite.show_skipped = 1;
-    if (wm_suite_select(&r.files, &r.suite, a->cmd, "interop", &err) < 0) {
-        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
-        wm_files_free(&r.files);
+    if ((rc = wm_suite_files(a, &r.files, &r.suite, "interop", 1)) != 0)
         return rc;
-    }
-    if (wm_tmp_required(a) < 0) {
-        wm_files_free(&r.files);
-        return WM_EXIT_ENV;
-    }
-    if (wm_suite_stdout_report(&r.suite, &err) < 0) {
-        wm_files_free(&r.files);
-        return wm_usage_error(a, "%s", err.msg);
-    }
+    struct wm_err err;
     if (r.files.n < r.jobs)
         r.jobs = r.files.n ? (unsigned)r.files.n : 1;
     setvbuf(stdout, NULL, _IOLBF, 0);

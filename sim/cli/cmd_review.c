@@ -186,7 +186,6 @@ int wm_cmd_review(struct wm_args *a)
     struct review r = {.a = a};
     struct review_args ra = {.profile = &r.profile};
     struct wm_files files;
-    struct wm_err err;
     int rc;
     wm_exec_opts_init(&r.opts);
     ra.run.exec = &r.opts;
@@ -200,23 +199,12 @@ int wm_cmd_review(struct wm_args *a)
         if (strcmp(a->ops[k], "-") == 0)
             return wm_usage_error(a, "review reads its answers from standard input: it cannot "
                                   "review \"-\"");
-    if (wm_files_collect(&files, a->ops, (size_t)a->nops, &err) < 0) {
-        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
-        return WM_EXIT_USAGE;
-    }
     /* check's selection, from check's cache; no suite ends here, so the
      * cache is never written */
     struct wm_suite_opts so = WM_SUITE_OPTS_INIT;
     so.sel = ra.sel;
-    if (wm_suite_select(&files, &so, a->cmd, "check", &err) < 0) {
-        fprintf(stderr, "%s: %s\n", a->cmd, err.msg);
-        wm_files_free(&files);
-        return WM_EXIT_USAGE;
-    }
-    if (wm_tmp_required(a) < 0) {
-        wm_files_free(&files);
-        return WM_EXIT_ENV;
-    }
+    if ((rc = wm_suite_files(a, &files, &so, "check", 0)) != 0)
+        return rc;
     size_t k = 0;
     while (k < files.n && review_one(&r, files.paths[k++]) == 0)
         ;

@@ -7,11 +7,17 @@
 #define WM_CLOCK_H
 
 #include <stdint.h>
+#include <time.h>
 
 /* Milliseconds on CLOCK_MONOTONIC. */
 int64_t wm_clock_ms(void);
 /* Nanoseconds on CLOCK_MONOTONIC. */
 uint64_t wm_clock_ns(void);
+/* Seconds on CLOCK_MONOTONIC, fractional: the durations reports print. */
+double wm_clock_s(void);
+/* CLOCK_REALTIME ms milliseconds from now: the deadline pthread_cond_timedwait
+ * takes for a condition on its default clock. */
+struct timespec wm_clock_wall_after(unsigned ms);
 /* Seconds since the epoch on CLOCK_REALTIME, for report stamps only: glibc's
  * time() reads a coarse clock that can lag date(1) across a second's edge. */
 int64_t wm_clock_wall_s(void);

@@ -147,6 +147,8 @@ static int spool(struct wm_stream *s, struct sconn *k, struct wm_err *err)
     if (s->spool_fd < 0 && (s->spool_fd = wm_tmp_fd("spool", err)) < 0)
         return -1;
     struct chunk *last = k->nchunks ? &k->chunks[k->nchunks - 1] : NULL;
+    assert(k->len > 0 &&
+           (!last || (last->len <= last->room && last->off + last->room <= s->spool_end)));
     int fits = last && last->room - last->len >= k->len;
     uint64_t at = fits ? last->off + last->len : s->spool_end;
     for (size_t done = 0; done < k->len;) {
@@ -161,6 +163,7 @@ static int spool(struct wm_stream *s, struct sconn *k, struct wm_err *err)
     }
     if (fits) {
         last->len += k->len;
+        assert(last->len <= last->room); /* never into the next extent */
     } else {
         if (k->nchunks == k->cchunks) {
             size_t nc = k->cchunks ? 2 * k->cchunks : 8;

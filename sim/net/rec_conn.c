@@ -3,6 +3,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,10 +14,24 @@
 #include "sock_ep.h"
 
 static const char *const side_name[2] = {"client", "server"};
+_Static_assert(WM_RC_CLIENT == 0 && WM_RC_SERVER == 1, "side_name and side[] are indexed by side");
+_Static_assert(WM_RC_CAUSES <= UINT_MAX / 2, "the causes ring's indexes (unsigned) do not wrap");
+_Static_assert((WM_RC_READ & WM_RC_WRITE) == 0, "interest bits are distinct");
+
+/* Side s's buffer: inside its bound, and holding exactly the bytes read
+ * from it and not yet written on (none once dropped). */
+static void check_side(const struct wm_rc_side *s)
+{
+    assert(s->off <= WM_RC_BUF && s->len <= WM_RC_BUF - s->off);
+    assert(s->nsent <= s->nread && s->nread - s->nsent == s->len);
+    assert(s->cn <= WM_RC_CAUSES && s->cfirst < WM_RC_CAUSES);
+    assert(!s->shut || s->eof); /* an end is passed on only once read */
+}
 
 int wm_rc_init(struct wm_rc *c, uint64_t num, int client_fd, int server_fd,
                struct wm_conn_log *log, size_t max_line)
 {
+    assert(client_fd >= 0 && server_fd >= 0 && log && max_line > 0);
     memset(c, 0, sizeof *c);
     c->num = num;
     c->max_line = max_line;
@@ -135,6 +150,7 @@ static void journal(struct wm_rc *c, int which, const char *p, size_t n)
         }
     }
     s->nsent += n;
+    assert(s->nsent <= s->nread);
     (void)cause_at(s, s->nsent); /* only what comes next is needed now */
 }
 
@@ -169,6 +185,7 @@ static int flush_partial(struct wm_rc *c, int which)
     if (!wm_framer_mid_line(&s->framer))
         return 0;
     count_partial(c, which);
+    assert(s->framer.len <= s->framer.max_line); /* bound_lines kept the line within it */
     int rc = add(c, which, WM_REC_PARTIAL, s->line_cause, s->line_epoch, s->framer.buf,
                  s->framer.len);
     s->framer.len = s->framer.pending = 0; /* recorded once; nothing of it is framed after */
@@ -188,6 +205,7 @@ static void record_end(struct wm_rc *c, int which)
 static void mark_end(struct wm_rc *c, int which)
 {
     struct wm_rc_side *s = &c->side[which], *o = &c->side[!which];
+    assert(!s->eof); /* a side ends once: its close is recorded once */
     s->eof = 1;
     s->end_implied = o->shut;
     s->end_cause = o->fwd;
@@ -207,10 +225,12 @@ static void drop(struct wm_rc_side *s)
 static void forward(struct wm_rc *c, int which)
 {
     struct wm_rc_side *s = &c->side[which], *o = &c->side[!which];
+    check_side(s);
     while (s->len > 0 && !o->gone && !c->cut) {
         size_t w;
         enum wm_io rc = wm_sock_send(o->fd, s->buf + s->off, s->len, &w);
         if (rc == WM_IO_DATA) {
+            assert(w > 0 && w <= s->len);
             journal(c, which, s->buf + s->off, w);
             s->off += w;
             s->len -= w;
@@ -230,6 +250,7 @@ static void forward(struct wm_rc *c, int which)
         shutdown(o->fd, SHUT_WR);
         s->shut = 1;
     }
+    check_side(s);
 }
 
 /* Of n bytes just read from side which, how many fit its lines' bound; a
@@ -241,6 +262,7 @@ static size_t bound_lines(struct wm_rc *c, int which, const char *p, size_t n)
     while (off < n) {
         const char *nl = memchr(p + off, '\n', n - off);
         size_t seg = nl ? (size_t)(nl - (p + off)) : n - off;
+        assert(s->run <= max);
         if (s->run + seg > max) {
             off += max - s->run;
             s->run = max;
@@ -276,11 +298,14 @@ static void do_read(struct wm_rc *c, int which)
     if (rc == WM_IO_AGAIN)
         return;
     if (rc == WM_IO_DATA) {
+        assert(n > 0 && n <= room);
         wm_net_ack_now(s->fd);
         size_t keep = bound_lines(c, which, at, n);
         const struct wm_rc_cause *last =
             s->cn ? &s->causes[(s->cfirst + s->cn - 1) % WM_RC_CAUSES] : NULL;
+        assert(keep <= n && (!last || last->pos <= s->nread)); /* causes in stream order */
         if (keep > 0 && (!last || last->cause != o->fwd || last->epoch != mid_epoch(o))) {
+            assert(s->cn < WM_RC_CAUSES); /* do_read returns while the ring is full */
             s->causes[(s->cfirst + s->cn) % WM_RC_CAUSES] =
                 (struct wm_rc_cause){s->nread, o->fwd, mid_epoch(o)};
             s->cn++;
@@ -300,6 +325,8 @@ static void do_read(struct wm_rc *c, int which)
 
 void wm_rc_io(struct wm_rc *c, int which, int ready)
 {
+    assert((which == WM_RC_CLIENT || which == WM_RC_SERVER) &&
+           (ready & ~(WM_RC_READ | WM_RC_WRITE)) == 0);
     if (ready & WM_RC_WRITE)
         forward(c, !which);
     if (ready & WM_RC_READ)
@@ -308,6 +335,7 @@ void wm_rc_io(struct wm_rc *c, int which, int ready)
 
 int wm_rc_interest(const struct wm_rc *c, int which)
 {
+    assert(which == WM_RC_CLIENT || which == WM_RC_SERVER);
     const struct wm_rc_side *s = &c->side[which], *o = &c->side[!which];
     int mask = 0;
     if (c->cut)

@@ -1,6 +1,7 @@
 /* A recording's settled records on disk (rec_spool.h). */
 #include "rec_spool.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,7 @@
 /* Text of a connection is written in pieces of this much. */
 #define RSP_PIECE 8192
 
-struct piece {
+struct rsp_extent { /* a piece of a connection's text in the spool file */
     uint64_t off;
     size_t len;
 };
@@ -20,7 +21,7 @@ struct rconn {
     uint64_t cw, sw; /* wire records settled, the client's and the server's */
     char *buf;       /* rendered, not yet written */
     size_t len, cap;
-    struct piece *pieces;
+    struct rsp_extent *pieces;
     size_t np, cp;
 };
 
@@ -60,11 +61,13 @@ uint32_t wm_rsp_conns(const struct wm_rsp *sp)
 
 static int flush_piece(struct wm_rsp *sp, struct rconn *k, struct wm_err *err)
 {
+    /* whole records only: copy_conn reads a line's first byte as its side */
+    assert(k->len > 0 && k->len <= k->cap && k->buf[k->len - 1] == '\n');
     if (sp->fd < 0 && (sp->fd = wm_tmp_fd("record", err)) < 0)
         return -1;
     if (k->np == k->cp) {
         size_t nc = k->cp ? 2 * k->cp : 8;
-        struct piece *np = realloc(k->pieces, nc * sizeof *np);
+        struct rsp_extent *np = realloc(k->pieces, nc * sizeof *np);
         if (!np) {
             wm_err_set(err, "out of memory for the spool's index");
             return -1;
@@ -72,6 +75,7 @@ static int flush_piece(struct wm_rsp *sp, struct rconn *k, struct wm_err *err)
         k->pieces = np;
         k->cp = nc;
     }
+    assert(k->np < k->cp);
     for (size_t done = 0; done < k->len;) {
         ssize_t w = pwrite(sp->fd, k->buf + done, k->len - done, (off_t)(sp->end + done));
         if (w < 0 && errno == EINTR)
@@ -82,7 +86,7 @@ static int flush_piece(struct wm_rsp *sp, struct rconn *k, struct wm_err *err)
         }
         done += (size_t)w;
     }
-    k->pieces[k->np++] = (struct piece){sp->end, k->len};
+    k->pieces[k->np++] = (struct rsp_extent){sp->end, k->len};
     sp->end += k->len;
     k->len = 0;
     return 0;
@@ -107,8 +111,10 @@ static int render(struct wm_rsp *sp, struct rconn *k, char side, const struct wm
         k->buf = nb;
         k->cap = cap;
     }
-    k->len += wm_tx_format_record(k->buf + k->len, 0, side, (enum wm_rec_kind)r->kind,
-                                  wm_rec_text(j, r), r->len);
+    size_t n = wm_tx_format_record(k->buf + k->len, 0, side, (enum wm_rec_kind)r->kind,
+                                   wm_rec_text(j, r), r->len);
+    assert(n >= 2 && n <= need && k->buf[k->len] == side && k->buf[k->len + n - 1] == '\n');
+    k->len += n;
     return k->len >= RSP_PIECE ? flush_piece(sp, k, err) : 0;
 }
 
@@ -128,8 +134,10 @@ int wm_rsp_settle(struct wm_rsp *sp, uint32_t conn, struct wm_conn_log *log,
             sp->c = nc;
             sp->cap = cap;
         }
+        assert(sp->n < sp->cap);
         sp->c[sp->n++] = (struct rconn){0};
     }
+    assert(conn < sp->n);
     struct rconn *k = &sp->c[conn];
     struct wm_journal *jc = &log->client, *js = &log->server;
     /* wm_merge's loop run as records come (stream.c's settle): a server
@@ -140,6 +148,7 @@ int wm_rsp_settle(struct wm_rsp *sp, uint32_t conn, struct wm_conn_log *log,
     size_t bound = (jc->n - jc->settled_n) + (js->n - js->settled_n);
     size_t sure_c = jc->n - (unsure[0] < jc->n ? unsure[0] : jc->n),
            sure_s = js->n - (unsure[1] < js->n ? unsure[1] : js->n);
+    assert(jc->settled_n <= jc->n && js->settled_n <= js->n);
     for (size_t step = 0; step < bound; step++) {
         if (js->settled_n >= sure_s && js->settled_n < js->n)
             break; /* the next server record's place is not known yet */
@@ -160,6 +169,8 @@ int wm_rsp_settle(struct wm_rsp *sp, uint32_t conn, struct wm_conn_log *log,
         }
         break;
     }
+    /* no record whose cause may still be raised (unsure) has settled */
+    assert(jc->settled_n <= sure_c && js->settled_n <= sure_s);
     wm_journal_drop_settled(jc);
     wm_journal_drop_settled(js);
     if (server_floor != UINT64_MAX || unsure[0] || unsure[1])
@@ -184,6 +195,7 @@ static int copy_conn(const struct wm_rsp *sp, const struct rconn *k, unsigned la
 {
     char buf[65536];
     int at_start = 1;
+    assert(k->np == 0 || sp->fd >= 0); /* an extent was written to the file */
     for (size_t p = 0; p <= k->np; p++) {
         const char *src = p < k->np ? NULL : k->buf; /* the pieces, then what is buffered */
         size_t len = p < k->np ? k->pieces[p].len : k->len;
@@ -203,6 +215,7 @@ static int copy_conn(const struct wm_rsp *sp, const struct rconn *k, unsigned la
             }
             for (size_t i = 0; i < n;) { /* a record's first byte is its side */
                 if (at_start && label) {
+                    assert(b[i] == 'C' || b[i] == 'S');
                     fprintf(out, "%c%u", b[i++], label);
                     at_start = 0;
                     continue;
@@ -221,6 +234,11 @@ static int copy_conn(const struct wm_rsp *sp, const struct rconn *k, unsigned la
 
 int wm_rsp_write(const struct wm_rsp *sp, FILE *out, struct wm_err *err)
 {
+    uint64_t written = 0; /* the extents tile the file: none overlaps, none is lost */
+    for (uint32_t i = 0; i < sp->n; i++)
+        for (size_t p = 0; p < sp->c[i].np; p++)
+            written += sp->c[i].pieces[p].len;
+    assert(written == sp->end);
     for (uint32_t i = 0; i < sp->n; i++)
         if (copy_conn(sp, &sp->c[i], sp->n > 1 ? i + 1 : 0, out, err) < 0)
             return -1;

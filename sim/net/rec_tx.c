@@ -1,6 +1,7 @@
 /* A recording's transcript: inferred games, verified header (rec_tx.h). */
 #include "rec_tx.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@ static struct wm_recd_game *new_game(struct wm_recd_played *p, int64_t lo, int64
         p->games = ng;
         p->cap = cap;
     }
+    assert(p->n < p->cap);
     struct wm_recd_game *g = &p->games[p->n++];
     *g = (struct wm_recd_game){.g = {.lo = lo, .hi = hi}};
     return g;
@@ -106,6 +108,8 @@ int wm_recd_infer_from(struct wm_recd_src *client, struct wm_recd_src *server,
                 p->regular = 0;
                 continue;
             }
+            /* have_guess: a NUMBER of this game, counted (cur was not known) */
+            assert(cur->g.count >= 1);
             cur->g.secret = guess;
             cur->known = 1;
         }

@@ -93,6 +93,7 @@ static void timer_stop(struct rloop *l, struct rent *e)
 static void count_ended(struct rloop *l)
 {
     l->ended++;
+    assert(l->ended <= l->accepted); /* each accepted connection ends once */
     if (l->o->connections && l->ended >= l->o->connections)
         wm_el_stop(l->el);
 }
@@ -122,6 +123,7 @@ static void entry_free(struct rloop *l, struct rent *e)
         wm_rc_free(&e->rc);
     }
     free(e);
+    assert(l->open > 0);
     l->open--;
     count_ended(l);
     l->starved = 0;
@@ -133,6 +135,7 @@ static void entry_free(struct rloop *l, struct rent *e)
 static void spool_conn(struct rloop *l, struct rent *e, int done)
 {
     struct wm_recd_out *out = l->out;
+    assert(!e->dialing && e->rc.num >= 1 && e->rc.num <= out->n); /* numbered: it has a log */
     uint32_t i = (uint32_t)(e->rc.num - 1);
     if (!out->logs[i])
         return;
@@ -231,6 +234,7 @@ static void dialed(struct rloop *l, struct rent *e)
         dial_fail(l, e, "out of memory");
         return;
     }
+    assert(e->dialing && l->out->logs[l->out->n - 1] == log); /* its number is its log's */
     timer_stop(l, e);
     e->dialing = 0;
     for (int i = 0; i < 2; i++) {
@@ -281,6 +285,7 @@ static void on_dial(struct wm_evloop *el, int fd, int ready, void *ud)
     int so = 0;
     socklen_t sl = sizeof so;
     (void)ready;
+    assert(e->dialing && fd == e->sfd);
     if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &so, &sl) < 0)
         so = errno;
     wm_el_del(el, fd);
@@ -321,6 +326,7 @@ static void add_conn(struct rloop *l, int cfd, const char *addr)
         l->head->prev = e;
     l->head = e;
     l->open++;
+    assert(l->open <= l->o->max_conns); /* set_listen stops accepting at the bound */
     timer_start(l, e, l->o->connect_timeout_ms, on_dial_timeout);
     dial(l, e);
 }
@@ -363,6 +369,7 @@ static void on_dial_timeout(struct wm_evloop *el, void *ud)
     struct rloop *l = e->loop;
     char why[64], secs[32];
     (void)el;
+    assert(e->dialing && e->waiting);
     e->timer = 0;
     snprintf(why, sizeof why, "no answer within %s s (--connect-timeout)",
              wm_seconds_word(secs, sizeof secs, l->o->connect_timeout_ms));
@@ -377,6 +384,7 @@ static void on_close_wait(struct wm_evloop *el, void *ud)
     int open = e->rc.side[WM_RC_SERVER].eof ? WM_RC_CLIENT : WM_RC_SERVER;
     char secs[32];
     (void)el;
+    assert(!e->dialing && e->waiting && wm_rc_waiting_close(&e->rc));
     e->timer = 0;
     fprintf(stderr, "warmer record: connection %llu: the %s did not close within %s s "
             "(--close-wait) of the %s's close; connection ended\n",
@@ -431,6 +439,7 @@ out:
         wm_rc_stop(&l.head->rc);
         conn_end(&l, l.head);
     }
+    assert(l.open == 0);
     wm_el_free(l.el);
     freeaddrinfo(l.res);
     return rc;

@@ -26,8 +26,8 @@ static int sig_installed;
 
 static volatile sig_atomic_t sig_first_ms; /* when the first came (monotonic, wraps) */
 
-/* Monotonic milliseconds, modulo 2^30 (wm_clock_ms only calls clock_gettime,
- * which is async-signal-safe). */
+/* Monotonic milliseconds, modulo 2^30 (wm_clock_ms is async-signal-safe,
+ * clock.h). */
 static int now_ms(void)
 {
     return (int)(wm_clock_ms() & 0x3fffffff);

@@ -1,5 +1,6 @@
 #include "explore.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -325,6 +326,9 @@ unsigned wm_explore_shrink_n(struct wm_scn *s, struct wm_outcome *o, wm_scn_runn
         }
         wm_outcome_free(&co);
     }
+    /* *o is still a failure of the signature found: the shrink never slips */
+    wm_xsig_of(o, got, sizeof got);
+    assert(spent <= max && strcmp(got, want) == 0);
     return spent;
 }
 

@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "sig.h"
 
 #define STDERR_KEEP 2048 /* the end of a crashed run's stderr, for its message */
@@ -66,13 +66,6 @@ static void child(const struct job *j, int out_fd, int err_fd)
     _exit(ok ? 0 : 3);
 }
 
-static int64_t now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* Reads both pipes to their ends: the outcome into *buf, stderr's tail.
  * SIGINT or SIGTERM (sig.h's self-pipe turns readable) kills the child:
  * *killed says so; so does the run's time budget (ms from start, 0: none),
@@ -86,7 +79,7 @@ static int drain(pid_t pid, int out_fd, int err_fd, int64_t start, unsigned ms, 
     while (p[0].fd >= 0 || p[1].fd >= 0) {
         int wait = -1;
         if (deadline && !*late) {
-            int64_t left = deadline - now_ms();
+            int64_t left = deadline - wm_clock_ms();
             if (left <= 0) {
                 kill(pid, SIGKILL); /* a hang: the pipes then close */
                 *late = 1;
@@ -191,7 +184,7 @@ static int isolated(const struct job *j, struct wm_outcome *o)
     }
     char why[300];
     unsigned limit = wm_hb_limit_ms(j->budget, why, sizeof why);
-    int64_t start = now_ms();
+    int64_t start = wm_clock_ms();
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {
@@ -211,7 +204,7 @@ static int isolated(const struct job *j, struct wm_outcome *o)
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
     if (!killed && !late) /* a finished run: what the budgets scale with */
-        wm_hb_note(j->budget->hb, (unsigned)(now_ms() - start));
+        wm_hb_note(j->budget->hb, (unsigned)(wm_clock_ms() - start));
     int rc = -1;
     if (killed) {
         rc = 1;

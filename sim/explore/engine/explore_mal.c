@@ -12,7 +12,10 @@
 #include "inv_mal.h"
 #include "inv_malbook.h"
 #include "inv_malsrv.h"
+#include "explore_console.h"
+#include "inv_malbcli.h"
 #include "mal_book.h"
+#include "mal_bookcli.h"
 #include "mal_server.h"
 
 static void fail(struct wm_outcome *o, const char *kind, unsigned conn, const char *fmt, ...)
@@ -123,11 +126,15 @@ static int script_text(const char *t, size_t len, unsigned conn, uint32_t k, con
                 size_t s = at + 1 + (at + 1 < n && p[at + 1] == ' ');
                 long on = wm_cls_unescape(p + s, n - s, orig);
                 size_t on_ = on < 0 ? 0 : (size_t)on;
-                size_t bn = sd == 'S' ? wm_mal_server_apply(m, &game, orig, on_, max_line, bad)
-                            : book    ? wm_mal_book_apply(m, orig, on_, max_line, bad)
-                                      : wm_mal_apply(m, orig, on_, max_line, bad);
+                size_t bn = sd == 'S' && book ? wm_mal_bookcli_apply(m, orig, on_, max_line, bad)
+                            : sd == 'S'       ? wm_mal_server_apply(m, &game, orig, on_, max_line, bad)
+                            : book            ? wm_mal_book_apply(m, orig, on_, max_line, bad)
+                                              : wm_mal_apply(m, orig, on_, max_line, bad);
                 wm_cls_escape(bad, bn, esc, 4 * cap + 1);
-                fprintf(f, "%.*s:%s%s\n", (int)at, p, bn ? " " : "", esc);
+                if (sd == 'S' && m->partial && bn > 0) /* the bytes, no newline, then the close */
+                    fprintf(f, "%.*s! partial %s\n%.*s! close\n", (int)at, p, esc, (int)at, p);
+                else
+                    fprintf(f, "%.*s:%s%s\n", (int)at, p, bn ? " " : "", esc);
                 if (book && sd == 'C')
                     fprintf(f, "%.*s: NUMBER\n", (int)at, p);
                 seen = k + 2; /* the rest of conn is the other side's to write */
@@ -152,9 +159,11 @@ static int script_text(const char *t, size_t len, unsigned conn, uint32_t k, con
     return 0;
 }
 
-/* t under setup u, rendered: 0, 1 with err, -1 out of memory. */
+/* t under setup u, rendered (and its console lines, when console is not
+ * NULL): 0, 1 with err, -1 out of memory. */
 static int execute(const struct wm_transcript *t, const struct wm_scn_setup *u,
-                   const struct wm_explore_budget *b, char **text, size_t *len, struct wm_err *err)
+                   const struct wm_explore_budget *b, char **text, size_t *len, char **console,
+                   size_t *clen, struct wm_err *err)
 {
     struct wm_cfg cfg = t->cfg;
     struct wm_exec_opts o;
@@ -164,10 +173,14 @@ static int execute(const struct wm_transcript *t, const struct wm_scn_setup *u,
     o.driver = u->driver;
     o.transport = u->transport;
     o.max_steps = b->max_steps;
-    o.skip_logs = 1;
+    o.skip_logs = !console;
     if (wm_execute(&cfg, t, &o, &logs, err) < 0)
         return 1;
     *text = wm_tx_render(&t->cfg, logs, len);
+    if (console && *text && !(*console = wm_explore_console(&t->cfg, logs, clen))) {
+        free(*text);
+        *text = NULL;
+    }
     wm_conn_logs_free(logs, cfg.connections);
     return *text ? 0 : -1;
 }
@@ -177,11 +190,13 @@ static int execute(const struct wm_transcript *t, const struct wm_scn_setup *u,
 static int judge(const struct wm_transcript *t, const struct wm_scn_setup *u, size_t nu,
                  unsigned conn, const struct wm_explore_budget *b, struct wm_outcome *o)
 {
+    /* the book's client under test: its console lines are judged too */
+    int bcli = t->cfg.server_script && wm_profile_is_book(t->cfg.profile);
     for (size_t i = 0; i < nu && !o->failed; i++) {
-        char *text;
-        size_t len;
+        char *text, *console = NULL;
+        size_t len, clen = 0;
         struct wm_err err;
-        int rc = execute(t, &u[i], b, &text, &len, &err);
+        int rc = execute(t, &u[i], b, &text, &len, bcli && i == 0 ? &console : NULL, &clen, &err);
         if (rc < 0)
             return -1;
         if (rc > 0) {
@@ -196,7 +211,8 @@ static int judge(const struct wm_transcript *t, const struct wm_scn_setup *u, si
             o->text = text, o->len = len;
             for (unsigned c = conn ? conn : 1; c <= (conn ? conn : t->cfg.connections); c++) {
                 struct wm_violation v;
-                if ((t->cfg.server_script                 ? wm_inv_malsrv_check(text, len, c, &v)
+                if ((bcli ? wm_inv_malbcli_check(text, len, console, clen, c, &v)
+                     : t->cfg.server_script               ? wm_inv_malsrv_check(text, len, c, &v)
                      : wm_profile_is_book(t->cfg.profile) ? wm_inv_malbook_check(text, len, c, &v)
                                                           : wm_inv_mal_check(text, len, c, &v)) != 0) {
                     o->failed = 1;
@@ -204,6 +220,7 @@ static int judge(const struct wm_transcript *t, const struct wm_scn_setup *u, si
                     break;
                 }
             }
+            free(console);
             continue;
         }
         if (len != o->len || memcmp(text, o->text, len) != 0)

@@ -5,7 +5,9 @@
  * reaction is held to the classifier (inv_mal.h; under a book profile
  * inv_malbook.h, the script sending a probe NUMBER after the line). With
  * mal.server it is the server's side that is the script and its guess that
- * is corrupted, warmer's client held to inv_malsrv.h. The script's
+ * is corrupted, warmer's client held to inv_malsrv.h (under a book profile
+ * the book's client to inv_malbcli.h, the line maybe sent without its
+ * newline and then the close: mal.partial). The script's
  * transcript is the finding's file: `warmer check` replays it. */
 #ifndef WM_EXPLORE_MAL_H
 #define WM_EXPLORE_MAL_H

@@ -1,6 +1,7 @@
 #include "explore_report.h"
 #include "clock.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -11,6 +12,8 @@
 #include "tmpfile.h"
 
 #define XREPORT_SUITE "warmer.explore"
+/* A case's name, "run K of seed S", for any K and S. */
+#define XREPORT_NAME_MAX sizeof "run 18446744073709551615 of seed 18446744073709551615"
 
 static FILE *spool_file(struct wm_err *err)
 {
@@ -71,8 +74,9 @@ int wm_xreport_html(struct wm_xreport *x, const char *path, int argc, char *cons
 void wm_xreport_run(struct wm_xreport *x, uint64_t seed, uint64_t run, const char *scenario,
                     const char *file, const char *sig, const struct wm_case_result *r)
 {
+    assert(r && (unsigned)r->status < WM_CASE_NSTATUS);
     if (x->spool) {
-        char name[64];
+        char name[XREPORT_NAME_MAX];
         snprintf(name, sizeof name, "run %" PRIu64 " of seed %" PRIu64, run, seed);
         wm_report_junit_count(&x->totals, r);
         wm_report_junit_case(x->spool, XREPORT_SUITE, name, r);
@@ -92,7 +96,7 @@ void wm_xreport_run(struct wm_xreport *x, uint64_t seed, uint64_t run, const cha
         fputs("}", x->json);
     }
     if (x->html) {
-        char name[64];
+        char name[XREPORT_NAME_MAX];
         int diff = r->diff_len && r->text && r->diff_off + r->diff_len <= r->len;
         snprintf(name, sizeof name, "run %" PRIu64 " of seed %" PRIu64, run, seed);
         wm_html_add(&x->page, &(struct wm_html_case){
@@ -151,6 +155,8 @@ static int finish(FILE **f, const char *path, int ok, struct wm_err *err)
 int wm_xreport_close(struct wm_xreport *x, struct wm_err *err)
 {
     int rc = 0;
+    /* both reports name every run once */
+    assert(!x->spool || !x->json || x->objects == x->totals.tests);
     errno = 0;
     if (x->junit && x->spool) {
         wm_report_junit_head(x->junit, XREPORT_SUITE, &x->stamp, &x->totals);

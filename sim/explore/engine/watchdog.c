@@ -1,5 +1,6 @@
 #include "watchdog.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -8,7 +9,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "explore.h"
+#include "pool.h"
+
+_Static_assert(WM_WATCHDOG_SLOTS >= WM_POOL_MAX_WORKERS + 1,
+               "a slot for every -j run and one shrinking step beside them");
 
 #define TICK_MS 100 /* how late past the budget a hang may be seen */
 
@@ -23,13 +29,13 @@ struct wm_watchdog {
     struct {
         int used;
         uint64_t run;
-        struct timespec start;
+        uint64_t start; /* wm_clock_ns() */
     } slot[WM_WATCHDOG_SLOTS];
 };
 
-static double since(const struct timespec *t0, const struct timespec *t1)
+static double since(uint64_t t0, uint64_t t1)
 {
-    return (double)(t1->tv_sec - t0->tv_sec) + (double)(t1->tv_nsec - t0->tv_nsec) / 1e9;
+    return (double)(t1 - t0) / 1e9;
 }
 
 /* Past the budget: tell it with write(2), which no lock of stdio can block,
@@ -61,16 +67,12 @@ static void *watch(void *arg)
     struct wm_watchdog *w = arg;
     pthread_mutex_lock(&w->mu);
     while (!w->stop) {
-        struct timespec now, until;
-        clock_gettime(CLOCK_MONOTONIC, &now);
+        uint64_t now = wm_clock_ns();
         double limit = wm_hb_limit_ms(w->budget, NULL, 0) / 1000.0; /* > 0: seconds > 0 */
         for (int i = 0; i < WM_WATCHDOG_SLOTS; i++)
-            if (w->slot[i].used && since(&w->slot[i].start, &now) > limit)
+            if (w->slot[i].used && since(w->slot[i].start, now) > limit)
                 hang(w, w->slot[i].run);
-        clock_gettime(CLOCK_REALTIME, &until); /* the condition's clock */
-        until.tv_nsec += TICK_MS * 1000000L;
-        if (until.tv_nsec >= 1000000000L)
-            until.tv_sec++, until.tv_nsec -= 1000000000L;
+        struct timespec until = wm_clock_wall_after(TICK_MS); /* the condition's clock */
         pthread_cond_timedwait(&w->cv, &w->mu, &until);
     }
     pthread_mutex_unlock(&w->mu);
@@ -109,22 +111,24 @@ int wm_watchdog_enter(struct wm_watchdog *w, uint64_t k)
         if (!w->slot[i].used) {
             w->slot[i].used = 1;
             w->slot[i].run = k;
-            clock_gettime(CLOCK_MONOTONIC, &w->slot[i].start);
+            w->slot[i].start = wm_clock_ns();
             got = i;
         }
     pthread_mutex_unlock(&w->mu);
-    return got; /* none free: -j is bounded below the slots, so never */
+    assert(got >= 0); /* -j is bounded below the slots */
+    return got;
 }
 
 void wm_watchdog_leave(struct wm_watchdog *w, int slot)
 {
     if (!w || slot < 0)
         return;
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
+    uint64_t now = wm_clock_ns();
+    assert(slot < WM_WATCHDOG_SLOTS);
     pthread_mutex_lock(&w->mu);
+    assert(w->slot[slot].used); /* entered once, left once */
     w->slot[slot].used = 0;
-    double took = since(&w->slot[slot].start, &now);
+    double took = since(w->slot[slot].start, now);
     pthread_mutex_unlock(&w->mu);
     wm_hb_note(w->budget->hb, (unsigned)(took * 1000.0)); /* a run that ended: budgets scale */
 }

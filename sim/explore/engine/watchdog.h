@@ -9,8 +9,10 @@
 
 #include <stdint.h>
 
-/* Runs watched at once: explore's -j is at most this. */
-#define WM_WATCHDOG_SLOTS 256
+/* Runs watched at once: explore's -j runs (at most WM_POOL_MAX_WORKERS,
+ * pool.h) and the shrinking step or replay found meanwhile (watchdog.c
+ * asserts the two agree). */
+#define WM_WATCHDOG_SLOTS 257
 
 struct wm_watchdog;
 

@@ -7,7 +7,7 @@
 #include "rng.h"
 
 #define T(s) {s, sizeof s - 1}
-struct piece {
+struct mal_token { /* bytes a mutation writes into a line */
     const char *s;
     size_t n;
 };
@@ -15,21 +15,21 @@ struct piece {
 /* Bytes a line must not hold, and UTF-8 just inside and just outside its
  * edges (docs/PROTOCOL.md: control bytes, 0x7f, invalid UTF-8 with
  * overlongs, surrogates and past U+10FFFF). */
-static const struct piece bytes[] = {
+static const struct mal_token bytes[] = {
     T("\x00"), T("\r"), T("\t"), T("\x1f"), T("\x7f"), T("\x80"), T("\xff"), T("\xc0\xaf"),
     T("\xc1\xbf"), T("\xe0\x80\xaf"), T("\xed\xa0\x80"), T("\xf4\x90\x80\x80"), T("\xf8\x88\x80\x80\x80"),
     T("\xc2"), T("\xe2\x82"), T("\xc2\x80"), T("\xdf\xbf"), T("\xe0\xa0\x80"), T("\xed\x9f\xbf"),
     T("\xef\xbf\xbf"), T("\xf0\x90\x80\x80"), T("\xf4\x8f\xbf\xbf"), T("\xc3\xa9")};
 /* int64's edges and one past, non-canonical forms, 20 digits and more. */
-static const struct piece numerals[] = {
+static const struct mal_token numerals[] = {
     T("0"), T("9223372036854775807"), T("9223372036854775808"), T("-9223372036854775808"),
     T("-9223372036854775809"), T("-0"), T("+5"), T("05"), T("00"), T("-"), T(""), T("1_000"),
     T("18446744073709551616"), T("99999999999999999999"), T("-99999999999999999999"),
     T("123456789012345678901234567890"), T("0x10"), T("1e3"), T("5.0"), T("\xd9\xa5"),
     T("-09223372036854775808"), T("9223372036854775806"), T("-9223372036854775807")};
-static const struct piece commands[] = {T("GUESS"), T("params"), T("NUMBE"), T("PARAMSS"),
+static const struct mal_token commands[] = {T("GUESS"), T("params"), T("NUMBE"), T("PARAMSS"),
                                         T("REPORTS"), T("Number"), T("N\xc3\x9a""MBER"), T("REPORT")};
-static const struct piece reports[] = {
+static const struct mal_token reports[] = {
     T("REPORT Hot"), T("REPORT correct"), T("REPORT"), T("REPORT Correct Correct"),
     T("REPORT Warmer"), T("REPORT Colder"), T("REPORT Unsure"), T("REPORT Correct"),
     T("REPORT WARMER"), T("REPORT Correct\x00"), T("REPORT Warm")};
@@ -95,7 +95,7 @@ size_t wm_mal_apply(const struct wm_mal *m, const unsigned char *a, size_t n, si
             out[m->pos % k] ^= (unsigned char)(1u << (m->arg % 8));
         return k;
     case WM_MAL_BYTES: {
-        const struct piece *p = &bytes[m->arg % N(bytes)];
+        const struct mal_token *p = &bytes[m->arg % N(bytes)];
         at = m->pos % (n + 1);
         return splice(a, n, at, at, p->s, p->n, out, cap);
     }
@@ -109,7 +109,7 @@ size_t wm_mal_apply(const struct wm_mal *m, const unsigned char *a, size_t n, si
                 }
         return splice(a, n, at, at, " ", 1, out, cap);
     case WM_MAL_NUMERAL: {
-        const struct piece *p = &numerals[m->arg % N(numerals)];
+        const struct mal_token *p = &numerals[m->arg % N(numerals)];
         if (n < 7 || memcmp(a, "PARAMS ", 7) != 0) /* the numeral goes in a PARAMS */
             a = (const unsigned char *)"PARAMS 0 -1", n = 11;
         word(a, n, 1 + m->pos % 2, &at, &end);
@@ -133,7 +133,7 @@ size_t wm_mal_apply(const struct wm_mal *m, const unsigned char *a, size_t n, si
         return k;
     }
     case WM_MAL_COMMAND: {
-        const struct piece *p = &commands[m->arg % N(commands)];
+        const struct mal_token *p = &commands[m->arg % N(commands)];
         word(a, n, 0, &at, &end);
         return splice(a, n, 0, end, p->s, p->n, out, cap);
     }
@@ -145,7 +145,7 @@ size_t wm_mal_apply(const struct wm_mal *m, const unsigned char *a, size_t n, si
         return at > 0 ? splice(a, at - 1, at - 1, at - 1, NULL, 0, out, cap)
                       : splice(a, n, n, n, " 1", 2, out, cap);
     case WM_MAL_REPORT: {
-        const struct piece *p = &reports[m->arg % N(reports)];
+        const struct mal_token *p = &reports[m->arg % N(reports)];
         return splice(NULL, 0, 0, 0, p->s, p->n, out, cap);
     }
     case WM_MAL_EMPTY:
@@ -168,6 +168,7 @@ int wm_mal_smaller(const struct wm_mal *m, unsigned i, struct wm_mal *out)
     case 6: out->pos /= 2; return 1;
     case 7: out->arg = 0; return 1;
     case 8: out->arg /= 2; return 1;
+    case 9: out->partial = 0; return 1; /* the whole line, its newline sent */
     }
     return 0;
 }
@@ -176,13 +177,13 @@ void wm_mal_components(const struct wm_mal *m, uint64_t *v)
 {
     v[0] = m->on ? 1u + m->line : 0;
     v[1] = m->conn;
-    v[2] = m->pos;
+    v[2] = m->pos + (m->partial ? 64u : 0u); /* pos is drawn below 64: a cut line is larger */
     v[3] = m->arg;
 }
 
 void wm_mal_describe(const struct wm_mal *m, char *buf, size_t size)
 {
-    snprintf(buf, size, "malformed: %s, %s line %u of connection %u (pos %u, arg %u)",
+    snprintf(buf, size, "malformed: %s, %s line %u of connection %u (pos %u, arg %u%s)",
              op_names[m->op < WM_MAL_OPS ? m->op : 0], m->server ? "server" : "client", m->line + 1,
-             m->conn + 1, m->pos, m->arg);
+             m->conn + 1, m->pos, m->arg, m->partial ? ", cut before its newline" : "");
 }

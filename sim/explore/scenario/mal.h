@@ -33,6 +33,7 @@ struct wm_mal {
     uint32_t pos;  /* where in the line (modulo its length) */
     uint32_t arg;  /* a table entry, a bit, a length */
     int server;    /* the line is the server's (a guess our client reads), not the client's */
+    int partial;   /* server, book profiles: sent without its newline, then the close */
 };
 
 /* The longest corrupted line: the script's bound, max-line + 64. */

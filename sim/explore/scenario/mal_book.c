@@ -23,6 +23,12 @@ static const struct {
     T("1\xe2\x80\x83_0"), T("\xc2\xa0")};
 #define N (sizeof numerals / sizeof numerals[0])
 
+size_t wm_mal_book_numeral(unsigned i, const char **s)
+{
+    *s = numerals[i % N].s;
+    return numerals[i % N].n;
+}
+
 size_t wm_mal_book_apply(const struct wm_mal *m, const unsigned char *a, size_t n,
                          size_t max_line, unsigned char *out)
 {

@@ -14,4 +14,7 @@
 size_t wm_mal_book_apply(const struct wm_mal *m, const unsigned char *line, size_t n,
                          size_t max_line, unsigned char *out);
 
+/* Numeral i (modulo the table) of those: its bytes and length. */
+size_t wm_mal_book_numeral(unsigned i, const char **s);
+
 #endif

@@ -1,5 +1,6 @@
 #include "scenario.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -202,7 +203,8 @@ static void draw_shifts(struct wm_rng *g, struct wm_scn *s)
  * strict is half the runs when profiles are drawn. With 100 the recipe
  * of every run that had one at 50 is the same (the same draws follow). */
 #define MAL_PERCENT 100
-#define MAL_SERVER_PERCENT 50 /* of strict's: the client's parser is the other half */
+#define MAL_SERVER_PERCENT 50 /* a guess: the client's reading is the other half */
+#define MAL_PARTIAL_PERCENT 50 /* of the book's guesses: readline()'s last bytes at the end */
 
 /* Half the runs strict: its sessions, parser and malformed input are half
  * of proto/'s code; the book's sessions and integers of any size the other
@@ -283,9 +285,14 @@ void wm_scn_draw(struct wm_scn *s, uint64_t seed, uint64_t run, const struct wm_
     if (!live && s->nfaults == 0 && /* strict and the book's: the classifier of each */
         ((b ? b->faults : WM_SCN_ALL_FAULTS) & WM_SCN_MALFORMED)) {
         wm_mal_draw(&g, s->connections, MAL_PERCENT, &s->mal);
-        /* Under strict, half of them corrupt a guess our client reads instead. */
-        if (s->mal.on && s->profile == WM_PROFILE_STRICT && chance(&g, MAL_SERVER_PERCENT))
+        /* Half of them corrupt a guess our client reads instead (strict's
+         * client, or the book's); the book's half of those send it cut
+         * before its newline, then close (drawn last: strict's as before). */
+        if (s->mal.on && chance(&g, MAL_SERVER_PERCENT)) {
             s->mal.server = 1;
+            if (wm_profile_is_book(s->profile))
+                s->mal.partial = chance(&g, MAL_PARTIAL_PERCENT);
+        }
         s->swarm |= s->mal.on ? WM_SCN_MALFORMED : 0;
     }
 }
@@ -334,9 +341,13 @@ static unsigned setup_weight(const struct wm_scn_setup *u)
     return (u->driver != WM_DRV_SIM) * 4 + (u->transport != WM_TR_MEMORY) * 2 + (u->chunking != 0);
 }
 
-/* The order's components, most significant first. */
+/* The order's components, most significant first: 6 of the scenario, 6 a
+ * game, 1 a fault, the malformed line's. */
+#define SCN_COMPONENTS_MAX (6 + 6 * WM_SCN_MAX_GAMES + WM_MAX_FAULTS + WM_MAL_COMPONENTS)
+
 static size_t components(const struct wm_scn *s, uint64_t *v)
 {
+    assert(s->ngames <= WM_SCN_MAX_GAMES && s->nfaults <= WM_MAX_FAULTS);
     size_t n = 0;
     v[n++] = s->connections;
     v[n++] = s->ngames;
@@ -355,14 +366,14 @@ static size_t components(const struct wm_scn *s, uint64_t *v)
     for (unsigned i = 0; i < s->nfaults; i++)
         v[n++] = s->faults[i].arg;
     v[n++] = s->seed;
+    assert(n == 6 + 6 * (size_t)s->ngames + s->nfaults); /* SCN_COMPONENTS_MAX counts them */
     wm_mal_components(&s->mal, v + n);
     return n + WM_MAL_COMPONENTS;
 }
 
 int wm_scn_less(const struct wm_scn *a, const struct wm_scn *b)
 {
-    uint64_t va[8 + 6 * WM_SCN_MAX_GAMES + WM_MAX_FAULTS + WM_MAL_COMPONENTS];
-    uint64_t vb[8 + 6 * WM_SCN_MAX_GAMES + WM_MAX_FAULTS + WM_MAL_COMPONENTS];
+    uint64_t va[SCN_COMPONENTS_MAX], vb[SCN_COMPONENTS_MAX];
     size_t na = components(a, va), nb = components(b, vb);
     for (size_t i = 0; i < na && i < nb; i++)
         if (va[i] != vb[i])
@@ -396,10 +407,12 @@ static int game_variant(struct wm_game *g, unsigned k)
 
 int wm_scn_smaller(const struct wm_scn *s, unsigned i, struct wm_scn *out)
 {
+    assert(s->connections >= 1 && s->ngames <= WM_SCN_MAX_GAMES && s->nfaults <= WM_MAX_FAULTS);
     *out = *s;
     if (i < 3) {
         uint32_t c = s->connections;
         out->connections = i == 0 ? 1 : i == 1 ? (c + 1) / 2 : c - (c > 1);
+        assert(out->connections >= 1 && out->connections <= c); /* a run keeps a connection */
         return 1;
     }
     i -= 3;
@@ -438,8 +451,9 @@ int wm_scn_smaller(const struct wm_scn *s, unsigned i, struct wm_scn *out)
     }
     i -= 5;
     if (i < s->ngames * GAME_VARIANTS) {
-        game_variant(&out->games[i / GAME_VARIANTS], i % GAME_VARIANTS);
-        return 1;
+        int made = game_variant(&out->games[i / GAME_VARIANTS], i % GAME_VARIANTS);
+        assert(made); /* GAME_VARIANTS counts game_variant's cases */
+        return made;
     }
     i -= s->ngames * GAME_VARIANTS;
     if (i < 2 * s->ngames) { /* a game back within int64, or halfway there */
