@@ -7,7 +7,7 @@
 #   . "$(dirname "$0")/lib.sh"
 #   lib_init SUITE          scratch dir $tmp, removed on exit (KEEP=1 keeps it)
 #   case_NAME() { ...; }    a case: returns 0 (pass) or 1 with why="..." set
-#   lib_run_cases           runs them in order, prints FAIL lines and a
+#   lib_run_cases           runs them (by name), prints FAIL lines and a
 #                           summary, returns 1 if any failed
 #
 # One way to run one case (or a few) alone, for every suite:
