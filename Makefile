@@ -86,13 +86,13 @@ $(B)/tests/test_gset_tight: proto/gset.c
 # No include goes up a layer (docs/DESIGN.md, "Layers"), and the check itself works.
 layers:
 	@sh ci/layers.sh .
-	@sh tests/layers.sh
+	@bash tests/layers.sh
 
 # The compiler-facing part of check (a second compiler's build: CI's clang
 # stage): every Check suite, the command line and the drivers' network cases.
 check-c: $(B)/warmer $(TEST_BIN) layers
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; WARMER=$(B)/warmer $$t; done
-	@sh tests/cli.sh $(B)/warmer
+	@bash tests/cli.sh $(B)/warmer
 	@bash tests/net.sh $(B)/warmer
 	@echo "== make check-c: every stage passed (layers, $(words $(TEST_BIN)) Check suites, cli, net)"
 
@@ -100,7 +100,7 @@ check: $(B)/warmer $(TEST_BIN) layers
 	@$(PYTHON) tests/yaml_ok.py
 	@$(PYTHON) tests/gen_book_vectors.py --check fixtures/book/vectors.txt
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; WARMER=$(B)/warmer $$t; done
-	@sh tests/cli.sh $(B)/warmer
+	@bash tests/cli.sh $(B)/warmer
 	@bash tests/net.sh $(B)/warmer
 	@bash tests/serve.sh $(B)/warmer
 	@bash tests/interop.sh $(B)/warmer
@@ -246,15 +246,16 @@ memcheck-skiplist:
 	  { echo "tests/memcheck.skip: no case $$c in $$suite"; exit 1; }; done $(MC_END)
 
 $(MC_CLI): memcheck-cli-%:
-	$(MC_RUN) CLI_PART=$* SKIP_CASES="$(call mc_skip,cli)" sh tests/cli.sh "$(MC_W)" $(MC_END)
+	$(MC_RUN) ONLY=$* SKIP_CASES="$(call mc_skip,cli)" bash tests/cli.sh "$(MC_W)" $(MC_END)
 $(MC_INTEROP): memcheck-interop-%:
-	$(MC_RUN) INTEROP_ONLY=$* bash tests/interop.sh "$(MC_W)" $(MC_PEER) $(MC_END)
+	$(MC_RUN) ONLY=$* bash tests/interop.sh "$(MC_W)" $(MC_PEER) $(MC_END)
 $(MC_CHECKSH): memcheck-checksh-%:
-	$(MC_RUN) CHECK_ONLY=$* bash tests/check.sh "$(MC_W)" $(MC_END)
+	$(MC_RUN) ONLY=$* bash tests/check.sh "$(MC_W)" $(MC_END)
 $(MC_LOAD): memcheck-load-%:
-	$(MC_RUN) LOAD_ONLY=$* bash tests/load.sh "$(MC_W)" $(MC_PEER) $(MC_END)
+	$(MC_RUN) ONLY=$* bash tests/load.sh "$(MC_W)" $(MC_PEER) $(MC_END)
 memcheck-serve-events memcheck-serve-threads: memcheck-serve-%:
-	$(MC_RUN) SERVE_DRIVER=$* bash tests/serve.sh --tool "$(MC_VALGRIND)" $(B)/warmer $(MC_END)
+	$(MC_RUN) ONLY="$(addsuffix -$*,stuck-stdout stuck-both budget console-lines profile-book)" \
+	    bash tests/serve.sh --tool "$(MC_VALGRIND)" $(B)/warmer $(MC_END)
 memcheck-net-events memcheck-net-threads: memcheck-net-%:
 	$(MC_RUN) bash tests/net.sh --tool "$(MC_VALGRIND)" $(B)/warmer $* $(MC_END)
 memcheck-record:
@@ -295,8 +296,8 @@ memcheck-transcripts:
 
 helgrind: $(B)/warmer
 	@bash tests/net.sh --tool "$(HELGRIND)" $(B)/warmer threads events
-	@bash tests/serve.sh --tool "$(HELGRIND)" $(B)/warmer stuck-stdout-threads stuck-both-threads \
-	    stuck-stdout-events console-lines-threads
+	@ONLY="stuck-stdout-threads stuck-both-threads stuck-stdout-events console-lines-threads" \
+	    bash tests/serve.sh --tool "$(HELGRIND)" $(B)/warmer
 
 interop: $(B)/warmer
 	$(B)/warmer interop --server '$(PYTHON) ci/refmodel.py serve --listen {host}:{port} --seed {seed}' fixtures/

@@ -2,15 +2,15 @@
 # The benches that print figures must not rot unseen: bench/bench_explore.sh
 # in its quick mode (BENCH_QUICK=1) must print its table in shape, with a
 # number where a found bug's times go. Never a check on the figures
-# themselves. Every case runs alone with BENCH_ONLY=name.
+# themselves. Every case runs alone with ONLY=name (tests/lib.sh).
 #   bash tests/bench.sh WARMER
 # MUTANTS_DIR and the build variables reach the mutants' builds, as for
 # tests/mutants.sh (whose builds are reused when current).
 W=${1:-build/warmer}
 src=$(cd "$(dirname "$0")/.." && pwd) || exit 2
-pass=0 fail=0
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+lib_init bench
 
 bench() {
     local name=$1 want=$2
@@ -46,17 +46,4 @@ case_unknown_mutant_fails() {
         count $1 '^  no-such-bug +cannot measure: no tests/mutants/no-such-bug.patch$' 1
 }
 
-cases=$(declare -F | sed -n 's/^declare -f case_//p')
-for c in $cases; do
-    [ -n "$BENCH_ONLY" ] && [ "$BENCH_ONLY" != "$c" ] && continue
-    why=""
-    if "case_$c" "$c"; then
-        pass=$((pass + 1))
-    else
-        fail=$((fail + 1))
-        echo "FAIL bench/$c: $why"
-        sed 's/^/    /' "$tmp/$c.out" 2>/dev/null | head -20
-    fi
-done
-echo "bench: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+lib_run_cases

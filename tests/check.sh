@@ -1,7 +1,7 @@
 #!/bin/bash
 # `warmer check` as a CI test runner (docs/CLI.md): directories, -j, shards,
 # JUnit/TAP/JSON reports, malformed files as failing cases. Every case has a
-# stable name and runs alone with CHECK_ONLY=name; SKIP_CASES="NAME ..."
+# stable name and runs alone with ONLY=name (tests/lib.sh); SKIP_CASES="NAME ..."
 # leaves those out (make memcheck passes the check lines of
 # tests/memcheck.skip).
 #   bash tests/check.sh WARMER     (WARMER may carry a wrapper: "valgrind ... build/warmer")
@@ -11,9 +11,9 @@ W=${1:-build/warmer}
 SIGNAL_LIMIT=30
 case $W in *" "*) SIGNAL_LIMIT=300 ;; esac
 PY=${PYTHON:-python3}
-pass=0 fail=0 repeats=0
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+lib_init check
 # The last-failed cache of every run here (not the checkout's .warmer_cache).
 export WARMER_CACHE_DIR=$tmp/cache
 
@@ -27,8 +27,6 @@ run() {
     why="want exit $want, got $got: $(head -c 300 "$tmp/$name.err")"
     return 1
 }
-has() { grep -q -- "$2" "$tmp/$1.out" || { why="no /$2/ in the output"; return 1; }; }
-lacks() { ! grep -q -- "$2" "$tmp/$1.out" || { why="unexpected /$2/ in the output"; return 1; }; }
 
 # A tree with transcripts at several depths, a non-transcript, a hidden file,
 # one golden broken and one malformed file.
@@ -530,25 +528,4 @@ case_signal_stops_cleanly() {
     done
 }
 
-cases=$(declare -F | sed -n 's/^declare -f case_//p')
-if [ -n "$CHECK_ONLY" ] && ! grep -qx -- "$CHECK_ONLY" <<<"$cases"; then
-    echo "check: no case $CHECK_ONLY (cases: $(echo $cases))" >&2
-    exit 2
-fi
-for c in $cases; do
-    [ -n "$CHECK_ONLY" ] && [ "$CHECK_ONLY" != "$c" ] && continue
-    if [[ " $SKIP_CASES " == *" $c "* ]]; then
-        repeats=$((repeats + 1))
-        continue
-    fi
-    why=""
-    if "case_$c" "$c"; then
-        pass=$((pass + 1))
-    else
-        fail=$((fail + 1))
-        echo "FAIL check/$c: $why"
-        sed 's/^/    /' "$tmp/$c.out" 2>/dev/null | head -20
-    fi
-done
-echo "check: $pass passed, $fail failed$([ $repeats -gt 0 ] && echo ", $repeats left out")"
-[ "$fail" -eq 0 ]
+lib_run_cases

@@ -1,27 +1,39 @@
-#!/bin/sh
+#!/bin/bash
 # CLI contract tests (CLI.md): exit codes, --help, --version, the option rules
 # (getopt_long: options anywhere, --, -j forms), numbers and ports checked
 # strictly, usage errors name their input.
 # usage: tests/cli.sh WARMER   (WARMER may carry a wrapper: "valgrind ... build/warmer")
 #
 # Under a wrapper every case is a valgrind process (about half a second), so
-# make memcheck runs the parts below at once (CLI_PART=NAME: that part
-# alone), and a case marked native_only is left to the plain run: it takes,
+# make memcheck runs the parts below at once (ONLY=NAME: that part alone,
+# tests/lib.sh; LIST=1 lists them), and a case marked native_only is left to the plain run: it takes,
 # through warmer's own code, the path of a sibling case that does run under
 # the wrapper (its input differs only in a spelling libc's getopt_long or one
 # parser branch already run there handles). SKIP_CASES="NAME ..." leaves out
 # those cases too (make memcheck passes the cli lines of tests/memcheck.skip).
 W=${1:-build/warmer}
-pass=0 fail=0 repeats=0
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+lib_init cli
+# The cases are the expectations (expect, stdout_has, same: each names one),
+# in parts. ONLY names parts or expectations; LIST=1 prints PART/NAME of each.
+parts=$(sed -n 's/^part //p' "$0")
+by_name= # ONLY names an expectation: every part's setup runs, one check
+for c in $ONLY; do grep -qx -- "$c" <<<"$parts" || by_name=1; done
 case $W in *" "*) WRAPPED=1 ;; *) WRAPPED= ;; esac
 PART=
 part() { PART=$1; }
-in_part() { [ -z "$CLI_PART" ] || [ "$CLI_PART" = "$PART" ]; }
+in_part() { [ -n "$LIST" ] || [ -n "$by_name" ] || lib_selected "$PART"; }
+# picked NAME: 0 if the expectation NAME runs (under LIST: printed instead).
+picked() {
+    if [ -n "$LIST" ]; then
+        echo "$PART/$1"
+        return 1
+    fi
+    lib_selected "$PART" || { [ -n "$by_name" ] && lib_selected "$1"; }
+}
 native_only() {
-    in_part || return 0
-    if [ -n "$WRAPPED" ]; then repeats=$((repeats + 1)); else "$@"; fi
+    if [ -n "$WRAPPED" ]; then picked "$2" && repeats=$((repeats + 1)); else "$@"; fi
 }
 # left_out NAME: 0 (and counted) if SKIP_CASES names the case.
 left_out() {
@@ -31,7 +43,7 @@ left_out() {
 
 # expect NAME WANT_STATUS PATTERN -- ARGS...: PATTERN must appear in stdout+stderr.
 expect() {
-    in_part || return 0
+    picked "$1" || return 0
     left_out "$1" && return 0
     name=$1 want=$2 pat=$3
     shift 4
@@ -88,7 +100,7 @@ part commands
 cmds="run check replay client serve interop record explore load"
 # stdout_has NAME PATTERN -- ARGS...: exit 0, and PATTERN on stdout alone.
 stdout_has() {
-    in_part || return 0
+    picked "$1" || return 0
     left_out "$1" && return 0
     name=$1 pat=$2
     shift 3
@@ -105,7 +117,7 @@ stdout_has() {
 }
 # same NAME FILE1 FILE2: two outputs must be identical.
 same() {
-    in_part || return 0
+    picked "$1" || return 0
     if cmp -s "$2" "$3"; then
         pass=$((pass + 1))
     else
@@ -306,9 +318,9 @@ expect profile-check-header-wins 0 "^ok $tmp/pbig.txt\$" -- check --profile stri
 expect profile-check-default-strict 2 "$tmp/pbig-none.txt:[0-9]*: game 1:18446744073709551616:5:3 is beyond int64" -- check "$tmp/pbig-none.txt"
 expect profile-check-default-book 0 "^ok $tmp/pbig-none.txt\$" -- check --profile book "$tmp/pbig-none.txt"
 
-if [ -n "$CLI_PART" ] && [ $((pass + fail)) -eq 0 ]; then
-    echo "cli: no part $CLI_PART (parts: $(sed -n 's/^part //p' "$0" | tr '\n' ' '))" >&2
+[ -n "$LIST" ] && exit 0
+if [ -n "$ONLY" ] && [ $((pass + fail + repeats)) -eq 0 ]; then
+    echo "cli: no case $ONLY (parts: $(echo $parts); LIST=1 lists the cases)" >&2
     exit 2
 fi
-echo "cli: $pass passed, $fail failed${CLI_PART:+ (part $CLI_PART)}$([ $repeats -gt 0 ] && echo ", $repeats left out")"
-[ "$fail" -eq 0 ]
+lib_summary

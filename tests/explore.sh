@@ -1,12 +1,14 @@
 #!/bin/bash
 # `warmer explore` (docs/EXPLORE.md) from the command line: every case has a
-# stable name and runs alone with EXPLORE_ONLY=name. That it finds planted
+# stable name and runs alone with ONLY=name (tests/lib.sh). That it finds planted
 # bugs is tests/mutants.sh.
 #   bash tests/explore.sh WARMER     (WARMER may carry a wrapper: "valgrind ... build/warmer")
 W=${1:-build/warmer}
-pass=0 fail=0
-tmp=$(mktemp -d) || exit 2
-trap '[ -f "$tmp/pids" ] && kill $(cat "$tmp/pids") 2>/dev/null; rm -rf "$tmp"' EXIT
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+lib_init explore
+# servers a case started and left running (pids, one a line)
+lib_on_exit() { [ -f "$tmp/pids" ] && xargs kill <"$tmp/pids" 2>/dev/null; }
 
 run() {
     local name=$1 want=$2
@@ -18,7 +20,6 @@ run() {
     why="want exit $want, got $got: $(head -c 300 "$tmp/$name.err")"
     return 1
 }
-has() { grep -q -- "$2" "$tmp/$1.out" || { why="no /$2/ in the output"; return 1; }; }
 
 case_runs_hold() {
     run $1 0 -- --runs 300 --seed 11 --out "$tmp/out" && has $1 "^explore: seed 11, 300 runs, all held$" &&
@@ -332,17 +333,12 @@ case_shard_usage() {
 }
 # start NAME CMD...: a server in the background; sets addr from its "listening on" line.
 start() {
-    local name=$1 i=0
+    local name=$1
     shift
+    : >"$tmp/$name.srv" # not the last server's address (a case starts several)
     "$@" >/dev/null 2>"$tmp/$name.srv" &
     echo $! >>"$tmp/pids"
-    addr=""
-    while [ -z "$addr" ] && [ $i -lt 200 ]; do
-        addr=$(sed -n 's/.*listening on \([^ ]*\).*/\1/p' "$tmp/$name.srv")
-        sleep 0.05
-        i=$((i + 1))
-    done
-    [ -n "$addr" ] || { why="$name did not start"; return 1; }
+    wait_addr "$tmp/$name.srv" 's/.*listening on \([^ ]*\).*/\1/p' 10 || { why="$name did not start"; return 1; }
 }
 stop_all() {
     [ -f "$tmp/pids" ] && kill $(cat "$tmp/pids") 2>/dev/null
@@ -624,17 +620,4 @@ case_usage() {
         run $1 2 -- --replay /nonexistent && run $1 0 -- --help && has $1 "usage: warmer explore"
 }
 
-cases=$(declare -F | sed -n 's/^declare -f case_//p')
-for c in $cases; do
-    [ -n "$EXPLORE_ONLY" ] && [ "$EXPLORE_ONLY" != "$c" ] && continue
-    why=""
-    if "case_$c" "$c"; then
-        pass=$((pass + 1))
-    else
-        fail=$((fail + 1))
-        echo "FAIL explore/$c: $why"
-        sed 's/^/    /' "$tmp/$c.out" 2>/dev/null | head -20
-    fi
-done
-echo "explore: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+lib_run_cases

@@ -1,16 +1,17 @@
 #!/bin/bash
 # `warmer explore --server 'CMD'` and `--client 'CMD'` (docs/EXPLORE.md,
 # "A fresh process per run"): every case has a stable name and runs alone
-# with EXPLORE_LIVE_ONLY=name. The peers: warmer's own serve and client, the
+# with ONLY=name (tests/lib.sh). The peers: warmer's own serve and client, the
 # book's (tests/book_serve.py) and copies of it with one deviation
 # (tests/deviant_peer.py). Each run starts a Python peer (0.1 to 0.7 s on a
 # loaded machine), so the runs are few and chosen small (--run K).
 #   bash tests/explore_live.sh WARMER     (WARMER may carry a wrapper: "valgrind ... build/warmer")
 W=${1:-build/warmer}
 WB=${W##* } # the binary alone, for the peers and reproduce lines
-pass=0 fail=0 skip=0
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+lib_init explore_live
+lib_skip_status=2 # a case without its peer (python3) is skipped
 BOOK="python3 tests/book_serve.py threaded --port {port} --seed {seed}"
 
 run() {
@@ -23,7 +24,6 @@ run() {
     why="want exit $want, got $got: $(head -c 300 "$tmp/$name.err") $(grep -m1 found: "$tmp/$name.out")"
     return 1
 }
-has() { grep -q -- "$2" "$tmp/$1.out" || { why="no /$2/ in the output"; return 1; }; }
 python() { command -v python3 >/dev/null || { why="SKIP: no python3"; return 2; }; }
 # The reproduce: line of NAME's output, run N times: each must exit WANT.
 repro() {
@@ -126,22 +126,4 @@ case_usage() {
         run $1 0 -- --help && has $1 "--server CMD" && has $1 "--process-timeout S"
 }
 
-cases=$(declare -F | sed -n 's/^declare -f case_//p')
-for c in $cases; do
-    [ -n "$EXPLORE_LIVE_ONLY" ] && [ "$EXPLORE_LIVE_ONLY" != "$c" ] && continue
-    why=""
-    "case_$c" "$c"
-    rc=$?
-    if [ $rc -eq 0 ]; then
-        pass=$((pass + 1))
-    elif [ $rc -eq 2 ]; then
-        skip=$((skip + 1))
-        echo "skip explore_live/$c: $why"
-    else
-        fail=$((fail + 1))
-        echo "FAIL explore_live/$c: $why"
-        sed 's/^/    /' "$tmp/$c.out" 2>/dev/null | head -20
-    fi
-done
-echo "explore_live: $pass passed, $fail failed, $skip skipped"
-[ "$fail" -eq 0 ]
+lib_run_cases

@@ -2,15 +2,15 @@
 # The HTML report (docs/CLI.md, "The HTML report"): --html on check, interop
 # and explore, and warmer report, each page checked by tests/html_ok.py
 # (parsed, self-contained, cases and verdicts, escaping). Every case has a
-# stable name and runs alone with HTML_ONLY=name.
+# stable name and runs alone with ONLY=name (tests/lib.sh).
 #   bash tests/html.sh WARMER [PEER]   (WARMER may carry a wrapper: "valgrind ... build/warmer";
 #                                       PEER: the plain binary interop starts as a server)
 W=${1:-build/warmer}
 BIN=${2:-${W##* }}
 PY=${PYTHON:-python3}
-pass=0 fail=0
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+lib_init html
 
 # `warmer ARGS...` in case $1, exit status wanted $2.
 run() {
@@ -173,20 +173,4 @@ case_usage() {
         { [ ! -s "$tmp/$1.out" ] || { why="a case ran: $(head -c 200 "$tmp/$1.out")"; return 1; }; }
 }
 
-cases=$(declare -F | sed -n 's/^declare -f case_//p')
-if [ -n "$HTML_ONLY" ] && ! grep -qx -- "$HTML_ONLY" <<<"$cases"; then
-    echo "html: no case $HTML_ONLY (cases: $(echo $cases))" >&2
-    exit 2
-fi
-for c in $cases; do
-    [ -n "$HTML_ONLY" ] && [ "$HTML_ONLY" != "$c" ] && continue
-    why=""
-    if "case_$c" "$c"; then
-        pass=$((pass + 1))
-    else
-        fail=$((fail + 1))
-        echo "FAIL html/$c: $why"
-    fi
-done
-echo "html: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+lib_run_cases

@@ -14,8 +14,11 @@ PY=${PYTHON:-python3}
 CHROMIUM=${CHROMIUM:-chromium}
 command -v "$CHROMIUM" >/dev/null 2>&1 ||
     { echo "check-html: no $CHROMIUM (apt-get install chromium, or WITH_CHROMIUM=1 sh ci/deps.sh)" >&2; exit 2; }
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+# One scenario, not cases: each step needs the one before (tests/lib.sh for
+# the scratch directory).
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+lib_init check-html
 mkdir -p "$B" "$tmp/cases/<script>alert(1)<"
 sed 's/^S2: 1$/S2: 2/' fixtures/faults/combined.txt >"$tmp/cases/fault.txt"
 awk 'NR == 350 { sub(/NUMBER/, "NUMBR") } 1' fixtures/golden/connections-16.txt >"$tmp/cases/long.txt"

@@ -4,13 +4,13 @@
 # option the program and docs/CLI.md name, the static build of the
 # Dockerfile, and that valgrind reads the binary's debug info (a clang
 # build: `make CC=clang check` runs this suite on it). Every case has a
-# stable name and runs alone with INSTALL_ONLY=name.
+# stable name and runs alone with ONLY=name (tests/lib.sh).
 #   bash tests/install.sh build/warmer     (from the top of the tree)
 W=${1:-build/warmer}
 B=$(dirname "$W")
-pass=0 fail=0
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+lib_init install
 PREFIX=/usr/local
 ROOT=$tmp/root
 
@@ -237,20 +237,4 @@ case_valgrind_reads_binary() {
     }
 }
 
-cases=$(declare -F | sed -n 's/^declare -f case_//p')
-if [ -n "$INSTALL_ONLY" ] && ! grep -qx -- "$INSTALL_ONLY" <<<"$cases"; then
-    echo "install: no case $INSTALL_ONLY (cases: $(echo $cases))" >&2
-    exit 2
-fi
-for c in $cases; do
-    [ -n "$INSTALL_ONLY" ] && [ "$INSTALL_ONLY" != "$c" ] && continue
-    why=""
-    if "case_$c"; then
-        pass=$((pass + 1))
-    else
-        fail=$((fail + 1))
-        echo "FAIL install/$c: $why"
-    fi
-done
-echo "install: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+lib_run_cases

@@ -1,6 +1,6 @@
 #!/bin/bash
 # `warmer interop` (docs/CLI.md): every case has a stable name and runs alone
-# with INTEROP_ONLY=name. Peers are warmer itself and ci/refmodel.py, the
+# with ONLY=name (tests/lib.sh). Peers are warmer itself and ci/refmodel.py, the
 # Python model of the reference, including its lenient modes that behave like
 # the real reference (accepting bad input, never closing): replays that pass
 # such a peer would be false passes, so they must fail, naming the file line.
@@ -20,9 +20,9 @@ case $W in *" "*) SIGNAL_LIMIT=300 naive_ms=20 ;; esac
 NAIVE_MS=${NAIVE_MS:-$naive_ms}
 BIN=${2:-build/warmer}
 PY=${PYTHON:-python3}
-pass=0 fail=0 repeats=0
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+lib_init interop
 # The last-failed cache of every run here (not the checkout's .warmer_cache).
 export WARMER_CACHE_DIR=$tmp/cache
 SERVE="$BIN serve --listen {host}:{port} --seed {seed} --max-line {max-line} --max-guesses {max-guesses}"
@@ -40,8 +40,6 @@ run() {
     why="want exit $want, got $got"
     return 1
 }
-has() { grep -q -- "$2" "$tmp/$1.out" || { why="no /$2/ in the output"; return 1; }; }
-lacks() { ! grep -q -- "$2" "$tmp/$1.out" || { why="unexpected /$2/ in the output"; return 1; }; }
 
 case_server_warmer_serve() {
     run $1 0 -- --server "$SERVE" fixtures/ && has $1 "^77 passed, 0 failed, 15 skipped (11 non-transcript files ignored)$"
@@ -210,15 +208,11 @@ case_book_deviations_fail() {
 # leniently under book, and fails it under strict (the file as is).
 case_replay_connect_rederives() {
     command -v "$PY" >/dev/null || return 0
-    local port pid f=fixtures/bad/params-leading-plus.txt rc1 rc2 i=0
-    port=$("$PY" -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+    local port pid f=fixtures/bad/params-leading-plus.txt rc1 rc2
+    port=$(free_port)
     $BOOK threaded --port "$port" --seed 1234 2>/dev/null &
     pid=$!
-    until "$PY" -c "import socket;socket.create_connection(('127.0.0.1',$port)).close()" 2>/dev/null; do
-        [ $i -ge 200 ] && break
-        sleep 0.05
-        i=$((i + 1))
-    done
+    wait_port 127.0.0.1 "$port" 10
     # the probe above was connection 1 (seed 1234); the file's seed draws nothing here
     $W replay --profile book --server --connect "127.0.0.1:$port" --timeout 1 "$f" >"$tmp/$1.out" 2>&1
     rc1=$?
@@ -247,12 +241,8 @@ case_replay_connect_fails_lenient() {
     command -v "$PY" >/dev/null || return 0
     : >"$tmp/$1.err" # exists before the background job opens it: the poll below reads it
     $PY ci/refmodel.py serve --listen 127.0.0.1:0 --seed 1234 --lenient 2>"$tmp/$1.err" >/dev/null &
-    local pid=$! addr="" i=0
-    while [ -z "$addr" ] && [ $i -lt 200 ]; do
-        addr=$(sed -n 's/.*listening on \([^ ]*\).*/\1/p' "$tmp/$1.err")
-        sleep 0.05
-        i=$((i + 1))
-    done
+    local pid=$! addr=""
+    wait_addr "$tmp/$1.err" 's/.*listening on \([^ ]*\).*/\1/p' 10
     # shellcheck disable=SC2086
     $W replay --server --connect "$addr" --timeout 0.5 fixtures/bad/params-leading-plus.txt \
         >"$tmp/$1.out" 2>&1
@@ -737,25 +727,4 @@ case_server_hang_after_close() {
         has $1 "^FAIL $f:31: expected the server to hang after the client's close (line 30) (the book's asyncio server never closes after the client's end); it closed within 1 s (--close-window)$"
 }
 
-cases=$(declare -F | sed -n 's/^declare -f case_//p')
-if [ -n "$INTEROP_ONLY" ] && ! grep -qx -- "$INTEROP_ONLY" <<<"$cases"; then
-    echo "interop: no case $INTEROP_ONLY (cases: $(echo $cases))" >&2
-    exit 2
-fi
-for c in $cases; do
-    [ -n "$INTEROP_ONLY" ] && [ "$INTEROP_ONLY" != "$c" ] && continue
-    if [[ " $SKIP_CASES " == *" $c "* ]]; then
-        repeats=$((repeats + 1))
-        continue
-    fi
-    why=""
-    if "case_$c" "$c"; then
-        pass=$((pass + 1))
-    else
-        fail=$((fail + 1))
-        echo "FAIL interop/$c: $why"
-        sed 's/^/    /' "$tmp/$c.out" 2>/dev/null | head -40
-    fi
-done
-echo "interop: $pass passed, $fail failed$([ $repeats -gt 0 ] && echo ", $repeats left out")"
-[ "$fail" -eq 0 ]
+lib_run_cases

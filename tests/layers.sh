@@ -1,12 +1,12 @@
 #!/bin/sh
 # The layer check itself (ci/layers.sh): a tree whose includes go down
 # passes; one forbidden include upward, or an I/O header in proto/, fails
-# naming the file and the include. Every case runs alone with LAYERS_ONLY=name.
-#   sh tests/layers.sh
+# naming the file and the include. Every case runs alone with ONLY=name (tests/lib.sh).
+#   bash tests/layers.sh
 src=$(cd "$(dirname "$0")/.." && pwd) || exit 2
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+lib_init layers
 
 # A small tree with every layer: each file includes one below it.
 make_tree() {
@@ -56,11 +56,4 @@ case_the_real_tree_passes() {
     rm -rf "$tmp/t" && mkdir "$tmp/t" && cp -R "$src/proto" "$src/sim" "$tmp/t/" && run $1 0
 }
 
-for c in clean_tree_passes core_including_a_command_fails proto_including_a_harness_header_fails \
-    proto_doing_io_fails a_subfolder_is_its_layer the_real_tree_passes; do
-    [ -n "$LAYERS_ONLY" ] && [ "$LAYERS_ONLY" != "$c" ] && continue
-    why=""
-    if "case_$c" "$c"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL layers/$c: $why"; fi
-done
-echo "layers: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+lib_run_cases

@@ -1,6 +1,6 @@
 #!/bin/bash
 # `warmer load` (docs/CLI.md, load), loopback only. Every case has a stable
-# name and runs alone with LOAD_ONLY=name (SKIP_CASES="NAME ..." leaves
+# name and runs alone with ONLY=name (tests/lib.sh; SKIP_CASES="NAME ..." leaves
 # those out: make memcheck passes the load lines of tests/memcheck.skip).
 # Servers: warmer serve (plain binary), and a tiny Python server that lies
 # in a chosen way. Every wait is bounded (timeout), every server started is
@@ -16,10 +16,11 @@ case $W in *" "*) SIGNAL_LIMIT=300 ;; esac
 BIN=${2:-build/warmer}
 PY=${PYTHON:-python3}
 T=${LOAD_TIMEOUT:-60}
-pass=0 fail=0 repeats=0
-tmp=$(mktemp -d) || exit 2
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+lib_init load
 spid=""
-trap '[ -n "$spid" ] && kill "$spid" 2>/dev/null; [ -n "$LOAD_KEEP" ] && echo "load: kept $tmp" || rm -rf "$tmp"' EXIT
+lib_on_exit() { [ -n "$spid" ] && kill "$spid" 2>/dev/null; }
 
 # A server that lies: MODE repeat (always LO), range (HI + 1), text ("four"),
 # close (closes at the first NUMBER), silent (never answers), double (two
@@ -56,14 +57,10 @@ EOF
 start() {
     local name=$1
     shift
+    : >"$tmp/$name.srv" # not a previous server's address
     "$@" >/dev/null 2>"$tmp/$name.srv" &
     spid=$!
-    addr=""
-    for _ in $(seq 100); do
-        addr=$(sed -n 's/^listening on //p' "$tmp/$name.srv" | head -n 1)
-        [ -n "$addr" ] && return 0
-        sleep 0.1
-    done
+    wait_addr "$tmp/$name.srv" 's/^listening on //p' 10 && return 0
     why="the server printed no 'listening on': $(head -c 300 "$tmp/$name.srv")"
     return 1
 }
@@ -249,26 +246,5 @@ case_usage_errors() {
         run $1 0 -- --help && out $1 "^usage: warmer load --connect HOST:PORT"
 }
 
-cases=$(declare -F | sed -n 's/^declare -f case_//p')
-if [ -n "$LOAD_ONLY" ] && ! grep -qx -- "$LOAD_ONLY" <<<"$cases"; then
-    echo "load: no case $LOAD_ONLY (cases: $(echo $cases))" >&2
-    exit 2
-fi
-for c in $cases; do
-    [ -n "$LOAD_ONLY" ] && [ "$LOAD_ONLY" != "$c" ] && continue
-    if [[ " $SKIP_CASES " == *" $c "* ]]; then
-        repeats=$((repeats + 1))
-        continue
-    fi
-    why=""
-    if "case_$c" "$c"; then
-        pass=$((pass + 1))
-    else
-        fail=$((fail + 1))
-        echo "FAIL load/$c: $why"
-        sed 's/^/    /' "$tmp/$c.out" 2>/dev/null | head -20
-    fi
-    stop
-done
-echo "load: $pass passed, $fail failed$([ $repeats -gt 0 ] && echo ", $repeats left out")"
-[ "$fail" -eq 0 ]
+lib_after_case() { stop; } # the case's server, if it left one
+lib_run_cases

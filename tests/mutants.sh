@@ -6,7 +6,7 @@
 # connections and 2 games, and its `reproduce:` command must fail with the
 # mutant the same way 3 times of 3 (explore replayed the file itself before
 # it reported it) and pass with the real build. Every case runs alone with
-# MUTANTS_ONLY=NAME.
+# ONLY=NAME (tests/lib.sh; LIST=1 lists them).
 #   bash tests/mutants.sh [REAL_WARMER]
 # CC, CFLAGS, CPPFLAGS and LDFLAGS reach the mutants' builds; JOBS is their -j;
 # MUTANTS_DIR (default build/mutants) holds them.
@@ -28,7 +28,9 @@ jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 # A make above us (make mutants) must not hand its jobserver to ours.
 unset MAKEFLAGS MFLAGS MAKELEVEL
 
-pass=0 fail=0 skipped=0 matched=0 why=""
+# shellcheck source=tests/lib.sh
+. "$src/tests/lib.sh"
+lib_init mutants
 start=$(date +%s)
 
 # Connections and games of a scenario as wm_scn_describe writes it:
@@ -137,32 +139,29 @@ hang_budgets() {
         { why="--no-fork (auto): $(head -c 400 "$dir/nofork-auto.out")"; return 1; }
 }
 
-for p in "$src"/tests/mutants/*.patch; do
-    name=$(basename "$p" .patch)
-    [ -n "$MUTANTS_ONLY" ] && [ "$MUTANTS_ONLY" != "$name" ] && continue
-    matched=$((matched + 1))
+# A case per patch, named after it: the runner (tests/lib.sh) runs them.
+# mutant_case NAME: the checks above on tests/mutants/NAME.patch; 2 (skipped)
+# for a mutant explore cannot see. A failure's details go to $tmp/NAME.out.
+mutant_case() {
+    local name=$1 p="$src/tests/mutants/$1.patch"
     if [ -n "${unseen[$name]}" ]; then
-        echo "skip $name: explore cannot see it: ${unseen[$name]}"
-        skipped=$((skipped + 1))
-        continue
+        why="explore cannot see it: ${unseen[$name]}"
+        return 2
     fi
-    why=""
     if ! head -n 1 "$p" | grep -q '^# [a-z-]*: .'; then
         why="the first line is not '# $name: the bug it plants'"
     elif [ -z "${within[$name]}" ] || [ -z "${kinds[$name]}" ]; then
         why="no run bound or invariant: add it to 'within' and 'kinds' (or 'unseen') in tests/mutants_lib.sh"
     elif case_mutant "$name"; then
-        pass=$((pass + 1))
-        continue
+        return 0
     fi
-    fail=$((fail + 1))
-    echo "FAIL mutants/$name: $why"
-    echo "    plants: $(sed -n '1s/^# //p' "$p")"
-    sed 's/^/    /' "$top/$name/explore.out" 2>/dev/null | head -20
-done
-if [ -n "$MUTANTS_ONLY" ] && [ "$matched" -eq 0 ]; then
-    echo "mutants: no tests/mutants/$MUTANTS_ONLY.patch" >&2
-    exit 2
-fi
-echo "mutants: $pass found, $fail failed, $skipped not asserted, in $(($(date +%s) - start)) s"
-[ "$fail" -eq 0 ]
+    { echo "plants: $(sed -n '1s/^# //p' "$p")"; cat "$top/$name/explore.out" 2>/dev/null; } >"$tmp/$name.out"
+    return 1
+}
+lib_cases() { for p in "$src"/tests/mutants/*.patch; do basename "$p" .patch; done; }
+lib_call_case() { mutant_case "$1"; }
+lib_skip_status=2
+lib_run_cases
+rc=$?
+echo "mutants: in $(($(date +%s) - start)) s"
+exit $rc

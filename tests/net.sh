@@ -14,9 +14,10 @@
 #       status (--error-exitcode) must be 0
 #
 # Env: NET_TIMEOUT (seconds per step, default 30; 120 with --tool),
-# NET_JOBS (parallel jobs, default 8), PYTHON (default python3), NET_ONLY
-# (a job to run alone, e.g. NET_ONLY='crowd_job threads 20'), NET_KEEP=1
-# (keep the scratch directory with every server's stdout and stderr),
+# NET_JOBS (parallel jobs, default 8), PYTHON (default python3), ONLY (the
+# jobs to run alone, each every time the suite starts it, e.g.
+# ONLY=crowd_job; LIST=1 lists them: tests/lib.sh), KEEP=1 (keep the
+# scratch directory with every server's stdout and stderr),
 # NAIVE_MS (naive_replay_job's bound, ms a guess, default 10).
 TOOL=
 if [ "$1" = --tool ]; then
@@ -30,62 +31,12 @@ T=${NET_TIMEOUT:-$([ -n "$TOOL" ] && echo 120 || echo 30)}
 JOBS=${NET_JOBS:-8}
 PY=${PYTHON:-python3}
 G=fixtures/golden
-tmp=$(mktemp -d) || exit 2
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+lib_init net
 mkdir -p "$tmp/pids" "$tmp/results"
 
-cleanup() {
-    local f
-    for f in "$tmp"/pids/*; do
-        [ -e "$f" ] && kill -TERM "$(cat "$f")" 2>/dev/null
-    done
-    for f in "$tmp"/pids/*; do
-        [ -e "$f" ] && wait_gone "$(cat "$f")" 5 && kill -KILL "$(cat "$f")" 2>/dev/null
-    done
-    kill $(jobs -p) 2>/dev/null
-    if [ -n "$NET_KEEP" ]; then echo "net: kept $tmp"; else rm -rf "$tmp"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-ok() { echo "ok" >"$tmp/results/$1"; }
-bad() {
-    local name=$1
-    shift
-    printf 'FAIL %s: %s\n' "$name" "$*" >"$tmp/results/$name"
-}
-
-# wait_gone PID SECS: 0 if PID is still running after SECS (polling).
-wait_gone() {
-    local i=0
-    while kill -0 "$1" 2>/dev/null; do
-        [ $i -ge $(($2 * 20)) ] && return 0
-        sleep 0.05
-        i=$((i + 1))
-    done
-    return 1
-}
-
 # Helpers that can fail set why (the reason) and return 1.
-
-# spawn NAME SED -- CMD...: runs CMD in the background (stdout NAME.out,
-# stderr NAME.err) until SED finds the address on its stderr; sets addr.
-spawn() {
-    local name=$1 sedexpr=$2 pid i=0
-    shift 3
-    "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-    pid=$!
-    echo "$pid" >"$tmp/pids/$name"
-    while :; do
-        addr=$(sed -n "$sedexpr" "$tmp/$name.err" 2>/dev/null | head -n 1)
-        [ -n "$addr" ] && return 0
-        if ! kill -0 "$pid" 2>/dev/null || [ $i -ge $((T * 20)) ]; then
-            why="$name did not start listening: $(head -c 600 "$tmp/$name.err")"
-            return 1
-        fi
-        sleep 0.05
-        i=$((i + 1))
-    done
-}
 
 # serve NAME ARGS...: a warmer server (under TOOL if set); sets addr and port.
 serve() {
@@ -134,21 +85,6 @@ limits() {
     [ -n "$v" ] && printf ' --max-line %s' "$v"
     v=$(header max-guesses "$1")
     [ -n "$v" ] && printf ' --max-guesses %s' "$v"
-}
-
-# bg FN ARGS...: runs a job in a background subshell, at most JOBS at once
-# (servers are the jobs' children, never this shell's); join waits for all.
-jobpids=()
-bg() {
-    while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
-        wait -n
-    done
-    ("$@") &
-    jobpids+=($!)
-}
-join() {
-    [ ${#jobpids[@]} -gt 0 ] && wait "${jobpids[@]}"
-    jobpids=()
 }
 
 # host N: alternates 127.0.0.1 and [::1] (when IPv6 loopback works).
@@ -494,10 +430,7 @@ cli_job() {
 # -- main ----------------------------------------------------------------
 
 V6=
-if [ -n "$NET_ONLY" ]; then # debugging: NET_ONLY='crowd_job events 3'
-    eval "bg $NET_ONLY"
-    join
-elif [ -z "$TOOL" ]; then
+if [ -z "$TOOL" ]; then
     if serve v6probe --listen '[::1]:0' && stop v6probe; then
         V6=1
     else
@@ -550,15 +483,4 @@ else
     done
 fi
 
-pass=0 fail=0
-for r in "$tmp"/results/*; do
-    [ -e "$r" ] || continue
-    if [ "$(cat "$r")" = ok ]; then
-        pass=$((pass + 1))
-    else
-        fail=$((fail + 1))
-        cat "$r"
-    fi
-done
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
+lib_results

@@ -16,10 +16,11 @@
 #       (--error-exitcode) must be 0
 #
 # Env: REC_TIMEOUT (seconds per step, default 30; 120 with --tool),
-# REC_JOBS (parallel jobs, default 8), PYTHON (default python3), REC_ONLY
-# (one job alone, e.g. REC_ONLY='book_job'), NAIVE_MS (naive_job's
-# bound, ms a guess, default 10), REC_KEEP=1 (keep the scratch
-# directory with every process's output).
+# REC_JOBS (parallel jobs, default 8), PYTHON (default python3), ONLY (the
+# jobs to run alone, each every time the suite starts it, e.g.
+# ONLY=book_job; LIST=1 lists them: tests/lib.sh), NAIVE_MS (naive_job's
+# bound, ms a guess, default 10), KEEP=1 (keep the scratch directory with
+# every process's output).
 TOOL=
 if [ "$1" = --tool ]; then
     TOOL=$2
@@ -30,62 +31,12 @@ T=${REC_TIMEOUT:-$([ -n "$TOOL" ] && echo 120 || echo 30)}
 JOBS=${REC_JOBS:-8}
 PY=${PYTHON:-python3}
 G=fixtures/golden
-tmp=$(mktemp -d) || exit 2
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+lib_init record
 mkdir -p "$tmp/pids" "$tmp/results"
 
-# wait_gone PID SECS: 0 if PID is still running after SECS (polling).
-wait_gone() {
-    local i=0
-    while kill -0 "$1" 2>/dev/null; do
-        [ $i -ge $(($2 * 20)) ] && return 0
-        sleep 0.05
-        i=$((i + 1))
-    done
-    return 1
-}
-
-cleanup() {
-    local f
-    for f in "$tmp"/pids/*; do
-        [ -e "$f" ] && kill -TERM "$(cat "$f")" 2>/dev/null
-    done
-    for f in "$tmp"/pids/*; do
-        [ -e "$f" ] && wait_gone "$(cat "$f")" 5 && kill -KILL "$(cat "$f")" 2>/dev/null
-    done
-    kill $(jobs -p) 2>/dev/null
-    if [ -n "$REC_KEEP" ]; then echo "record: kept $tmp"; else rm -rf "$tmp"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-ok() { echo "ok" >"$tmp/results/$1"; }
-bad() {
-    local name=$1
-    shift
-    printf 'FAIL %s: %s\n' "$name" "$*" >"$tmp/results/$name"
-}
-
 # Helpers that can fail set why and return 1.
-
-# spawn NAME SED -- CMD...: runs CMD in the background (stdout NAME.out,
-# stderr NAME.err) until SED finds the address on its stderr; sets addr.
-spawn() {
-    local name=$1 sedexpr=$2 pid i=0
-    shift 3
-    "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-    pid=$!
-    echo "$pid" >"$tmp/pids/$name"
-    while :; do
-        addr=$(sed -n "$sedexpr" "$tmp/$name.err" 2>/dev/null | head -n 1)
-        [ -n "$addr" ] && return 0
-        if ! kill -0 "$pid" 2>/dev/null || [ $i -ge $((T * 20)) ]; then
-            why="$name did not start listening: $(head -c 600 "$tmp/$name.err")"
-            return 1
-        fi
-        sleep 0.05
-        i=$((i + 1))
-    done
-}
 
 # server NAME ARGS...: a warmer server; sets saddr.
 server() {
@@ -146,23 +97,6 @@ records() { grep -v '^#' "$1"; }
 checked() {
     "$W" check "$2" >"$tmp/$1.check" 2>&1 ||
         { why="warmer check failed: $(head -n 30 "$tmp/$1.check")"; return 1; }
-}
-
-# bg FN ARGS...: a job in a background subshell, at most JOBS at once.
-# Each job writes exactly one result; one that dies without is a failure.
-jobpids=()
-started=0
-bg() {
-    started=$((started + 1))
-    while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
-        wait -n
-    done
-    ("$@") &
-    jobpids+=($!)
-}
-join() {
-    [ ${#jobpids[@]} -gt 0 ] && wait "${jobpids[@]}"
-    jobpids=()
 }
 
 # The book run as a recording shows it: each game's count is the NUMBERs
@@ -762,16 +696,11 @@ usage_job() {
 bookserver() {
     local name=$1 role=$2 port
     shift 2
-    port=$("$PY" -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+    port=$(free_port)
     "$PY" tests/book_serve.py "$role" --port "$port" --seed 1234 "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
     echo $! >"$tmp/pids/$name"
     saddr=127.0.0.1:$port
-    local i=0
-    until "$PY" -c "import socket;socket.create_connection(('127.0.0.1',$port)).close()" 2>/dev/null; do
-        [ $i -ge $((T * 20)) ] && { why="$name did not listen"; return 1; }
-        sleep 0.05
-        i=$((i + 1))
-    done
+    wait_port 127.0.0.1 "$port" "$T" || { why="$name did not listen"; return 1; }
     # that probe was the server's connection 1 (seed 1234): the recording's starts at 1235
 }
 
@@ -836,11 +765,7 @@ profile_jobs() {
 
 # -- main ----------------------------------------------------------------
 
-if [ -n "$REC_ONLY" ]; then
-    scripted_files
-    eval "bg $REC_ONLY"
-    join
-elif [ -z "$TOOL" ]; then
+if [ -z "$TOOL" ]; then
     bg book_job
     bg noseed_job
     bg conns_job
@@ -887,19 +812,4 @@ else # one at a time: the tool is slow
     done
 fi
 
-pass=0 fail=0
-for r in "$tmp"/results/*; do
-    [ -e "$r" ] || continue
-    if [ "$(cat "$r")" = ok ]; then
-        pass=$((pass + 1))
-    else
-        fail=$((fail + 1))
-        cat "$r"
-    fi
-done
-if [ $((pass + fail)) -lt $started ]; then
-    echo "FAIL: $((started - pass - fail)) of $started jobs ended without a result"
-    fail=$((fail + started - pass - fail))
-fi
-echo "record: $pass passed, $fail failed"
-[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
+lib_results

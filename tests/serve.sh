@@ -2,20 +2,18 @@
 # `warmer serve` under pressure (CLI.md, serve): outputs nobody reads, a
 # flood of PARAMS after a long game, the memory budget, its console lines,
 # a naive client's pace (no delayed-ACK stall), and --profile book. Both drivers; loopback only; every wait is bounded. Each case has
-# a stable name and runs alone:
+# a stable name, NAME-DRIVER, and runs alone with ONLY (tests/lib.sh):
 #
 #   bash tests/serve.sh WARMER                 every case
-#   bash tests/serve.sh WARMER CASE...         those, e.g. stuck-stdout-events
-#   bash tests/serve.sh --tool "valgrind ..." WARMER [CASE...]
+#   ONLY="CASE..." bash tests/serve.sh WARMER  those, e.g. stuck-stdout-events
+#   bash tests/serve.sh --tool "valgrind ..." WARMER
 #       the servers under the tool (its exit status must be 0); the default
 #       cases are then the stuck-*, budget-* and console-lines-* ones (not
 #       flood-*, nor naive-client-*, which bounds a time)
 #
 # Env: PYTHON (default python3; the naive-client cases pass without it),
 # NAIVE_MS (naive-client's bound, ms a guess, default 10), SERVE_STOP_S (how long SIGTERM may take, default 5; 60 with --tool),
-# SERVE_KEEP=1 (keep the scratch directory), SERVE_DRIVER=events|threads
-# (of the default cases, that driver's alone: make memcheck runs the two at
-# once).
+# KEEP=1 (keep the scratch directory of each failed case).
 TOOL=
 if [ "$1" = --tool ]; then
     TOOL=$2
@@ -23,15 +21,12 @@ if [ "$1" = --tool ]; then
 fi
 W=${1:-build/warmer}
 shift
+[ $# -eq 0 ] || { echo "serve: choose cases with ONLY=\"$*\", not arguments" >&2; exit 2; }
 STOP_S=${SERVE_STOP_S:-$([ -n "$TOOL" ] && echo 60 || echo 5)}
 T=$([ -n "$TOOL" ] && echo 120 || echo 30) # any other wait
-tmp=$(mktemp -d) || exit 2
-
-cleanup() {
-    if [ -n "$SERVE_KEEP" ]; then echo "serve: kept $tmp"; else rm -rf "$tmp"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+lib_init serve
 
 run() { timeout -k 5 "$T" "$@"; }
 PY=${PYTHON:-python3}
@@ -47,16 +42,10 @@ start() {
 
 # addr_from FILE: waits for "listening on HOST:PORT" in FILE; sets addr, port.
 addr_from() {
-    local i
-    for ((i = 0; i < T * 20; i++)); do
-        addr=$(sed -n 's/^listening on //p' "$1" 2>/dev/null | head -n 1)
-        if [ -n "$addr" ]; then
-            port=${addr##*:}
-            return 0
-        fi
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.05
-    done
+    if wait_addr "$1" 's/^listening on //p' "$T" "$pid"; then
+        port=${addr##*:}
+        return 0
+    fi
     why="the server did not start listening: $(head -c 300 "$1")"
     return 1
 }
@@ -300,37 +289,29 @@ ALL="stuck-stdout-events stuck-stdout-threads stuck-both-events stuck-both-threa
      flood-events flood-threads budget-events budget-threads
      console-lines-events console-lines-threads naive-client-events naive-client-threads
      profile-book-events profile-book-threads"
-if [ $# -eq 0 ] && [ -n "$TOOL" ]; then
-    set -- $(echo $ALL | tr ' ' '\n' | grep -v '^flood-\|^naive-' | grep -- "-${SERVE_DRIVER:-[a-z]*}\$")
-elif [ $# -eq 0 ]; then
-    set -- $(echo $ALL | tr ' ' '\n' | grep -- "-${SERVE_DRIVER:-[a-z]*}\$")
-fi
-[ $# -gt 0 ] || { echo "serve: no case for SERVE_DRIVER=$SERVE_DRIVER" >&2; exit 2; }
-pass=0 fail=0
-for name in "$@"; do
-    d=${name##*-}
-    fn=case_$(tr - _ <<<"${name%-*}")
-    if [[ $d != events && $d != threads ]] || ! declare -F "$fn" >/dev/null; then
-        echo "serve: no case $name (cases: $(echo $ALL))" >&2
-        exit 2
+# The cases are NAME-DRIVER, run by case_NAME DRIVER; under --tool the
+# default ones leave out flood-* and naive-client-* (ONLY may still name them).
+lib_cases() {
+    if [ -n "$TOOL" ] && [ -z "$ONLY" ]; then
+        echo $ALL | tr ' ' '\n' | grep -v '^flood-\|^naive-'
+    else
+        echo $ALL | tr ' ' '\n'
     fi
+}
+lib_call_case() {
+    local name=$1
     rm -rf "${tmp:?}"/*
     # Each case in a subshell: its server dies with it if the case fails.
-    if (
+    (
         pid=
         trap '[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null' EXIT
         why=
-        "$fn" "$d" && exit 0
+        "case_$(tr - _ <<<"${name%-*}")" "${name##*-}" && exit 0
         echo "${why:-failed}" >"$tmp/why"
         exit 1
-    ); then
-        echo "ok $name"
-        pass=$((pass + 1))
-    else
-        echo "FAIL $name: $(cat "$tmp/why" 2>/dev/null)"
-        [ -n "$SERVE_KEEP" ] && cp -r "$tmp" "$tmp.$name"
-        fail=$((fail + 1))
-    fi
-done
-echo "serve: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+    ) && return 0
+    why=$(cat "$tmp/why" 2>/dev/null)
+    [ -n "$KEEP" ] && cp -r "$tmp" "$tmp.$name"
+    return 1
+}
+lib_run_cases

@@ -8,15 +8,8 @@
 
 #include "big.h"
 #include "rng.h"
+#include "testfx.h"
 #include "testutil.h"
-
-/* For hot loops: Check's assertions record a mark point each time they pass
- * (a pipe write when forking); this one costs nothing until it fails. */
-#define FAST_ASSERT(expr, ...)                                                                     \
-    do {                                                                                           \
-        if (!(expr))                                                                               \
-            ck_assert_msg(expr, __VA_ARGS__);                                                      \
-    } while (0)
 
 /* The vectors' folder: fixtures/big, or WARMER_BIG_VECTORS (a fresh
  * randomized set, from ci/gen_big_vectors.py --random S --out DIR). */
@@ -53,77 +46,16 @@ static struct show show(const struct wm_big *a)
     return r;
 }
 
-/* ---- fixture reading: '#' comments, records of space-separated tokens ---- */
-
-struct fx {
-    FILE *f;
-    char path[512];
-    char *line;
-    size_t cap;
-    size_t lineno;
-    char *pos; /* next token */
-};
-
-static void fx_open(struct fx *x, const char *name)
+/* The fixture `name` in the vectors' folder. */
+static void big_fx_open(struct fx *x, const char *name)
 {
     const char *dir = getenv("WARMER_BIG_VECTORS");
-    *x = (struct fx){.f = NULL};
-    snprintf(x->path, sizeof x->path, "%s/%s", dir && *dir ? dir : "fixtures/big", name);
-    x->f = fopen(x->path, "r");
-    ck_assert_msg(x->f != NULL, "cannot open %s (tests run from the repo root; regenerate with "
-                                "python3 ci/gen_big_vectors.py): %s", x->path, strerror(errno));
-}
-
-static void fx_close(struct fx *x)
-{
-    free(x->line);
-    fclose(x->f);
-}
-
-static int fx_next(struct fx *x)
-{
-    ssize_t n;
-    while ((n = getline(&x->line, &x->cap, x->f)) >= 0) {
-        x->lineno++;
-        if (n > 0 && x->line[n - 1] == '\n')
-            x->line[n - 1] = '\0';
-        if (x->line[0] == '#' || x->line[0] == '\0')
-            continue;
-        x->pos = x->line;
-        return 1;
-    }
-    return 0;
-}
-
-/* The next token, up to a space or `stop` (':' inside "k:value"). */
-static char *fx_tok(struct fx *x, char stop)
-{
-    while (*x->pos == ' ')
-        x->pos++;
-    FAST_ASSERT(*x->pos != '\0', "%s:%zu: record ends early", x->path, x->lineno);
-    char *t = x->pos;
-    while (*x->pos && *x->pos != ' ' && *x->pos != stop)
-        x->pos++;
-    if (*x->pos)
-        *x->pos++ = '\0';
-    return t;
-}
-
-static int fx_more(struct fx *x)
-{
-    while (*x->pos == ' ')
-        x->pos++;
-    return *x->pos != '\0';
-}
-
-static uint64_t fx_u64(struct fx *x, char stop)
-{
-    char *t = fx_tok(x, stop), *end;
-    errno = 0;
-    unsigned long long v = strtoull(t, &end, 10);
-    FAST_ASSERT(t[0] != '-' && *end == '\0' && errno == 0, "%s:%zu: bad unsigned %s", x->path,
-                x->lineno, t);
-    return (uint64_t)v;
+    if (!dir || !*dir)
+        dir = "fixtures/big";
+    char path[sizeof x->path];
+    int n = snprintf(path, sizeof path, "%s/%s", dir, name);
+    ck_assert_msg(n > 0 && (size_t)n < sizeof path, "vectors path too long: %s/%s", dir, name);
+    fx_open(x, path, "ci/gen_big_vectors.py");
 }
 
 /* A value token, parsed by the code under test (its parsing is tested on
@@ -153,7 +85,7 @@ START_TEST(values_format_parse_roundtrip)
     struct wm_big a, b;
     char buf[WM_BIG_TEXT_MAX];
     int records = 0;
-    fx_open(&x, VALUES_FIXTURE);
+    big_fx_open(&x, VALUES_FIXTURE);
     while (fx_next(&x)) {
         char *v = fx_big(&x, ' ', &a);
         size_t n = wm_big_format(&a, buf);
@@ -186,7 +118,7 @@ START_TEST(values_to_double_matches_cpython)
     struct fx x;
     struct wm_big a;
     int records = 0, overflows = 0;
-    fx_open(&x, VALUES_FIXTURE);
+    big_fx_open(&x, VALUES_FIXTURE);
     while (fx_next(&x)) {
         char *v = fx_big(&x, ' ', &a);
         fx_tok(&x, ' '); /* bit length */
@@ -218,7 +150,7 @@ START_TEST(digits_leading_zeros_match_cpython)
     struct fx x;
     struct wm_big a;
     int records = 0;
-    fx_open(&x, DIGITS_FIXTURE);
+    big_fx_open(&x, DIGITS_FIXTURE);
     while (fx_next(&x)) {
         uint64_t neg = fx_u64(&x, ' ');
         char *d = fx_tok(&x, ' ');
@@ -317,7 +249,7 @@ START_TEST(arith_matches_cpython)
     struct fx x;
     struct wm_big a, b, r;
     int records = 0;
-    fx_open(&x, ARITH_FIXTURE);
+    big_fx_open(&x, ARITH_FIXTURE);
     while (fx_next(&x)) {
         fx_big(&x, ' ', &a);
         fx_big(&x, ' ', &b);
@@ -378,7 +310,7 @@ START_TEST(hash_follows_equality)
     static uint64_t hashes[N];
     size_t count = 0;
     wm_big_from_i64(&one, 1);
-    fx_open(&x, VALUES_FIXTURE);
+    big_fx_open(&x, VALUES_FIXTURE);
     while (fx_next(&x) && count < N) {
         char *v = fx_big(&x, ' ', &a);
         b = a;
@@ -408,7 +340,7 @@ START_TEST(getrandbits_matches_cpython)
     struct wm_rng rng;
     struct wm_big r;
     int calls = 0;
-    fx_open(&x, GETRANDBITS_FIXTURE);
+    big_fx_open(&x, GETRANDBITS_FIXTURE);
     while (fx_next(&x)) {
         wm_rng_seed(&rng, fx_u64(&x, ' '));
         while (fx_more(&x)) {
@@ -432,7 +364,7 @@ START_TEST(randint_matches_cpython)
     struct wm_rng rng;
     struct wm_big lo, hi, r;
     int lines = 0;
-    fx_open(&x, RANDINT_FIXTURE);
+    big_fx_open(&x, RANDINT_FIXTURE);
     while (fx_next(&x)) {
         wm_rng_seed(&rng, fx_u64(&x, ' '));
         fx_big(&x, ' ', &lo);

@@ -7,14 +7,6 @@
 #include "escape.h"
 #include "testutil.h"
 
-/* For hot loops: Check's assertions record a mark point each time they pass
- * (a pipe write when forking); this one costs nothing until it fails. */
-#define FAST_ASSERT(expr, ...)                                                                     \
-    do {                                                                                           \
-        if (!(expr))                                                                               \
-            ck_assert_msg(expr, __VA_ARGS__);                                                    \
-    } while (0)
-
 /* Escapes src into a fresh buffer big enough, checking the length contract. */
 static size_t esc(char *dst, size_t dst_size, const char *src, size_t len)
 {

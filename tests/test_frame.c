@@ -8,14 +8,6 @@
 #include "frame.h"
 #include "testutil.h"
 
-/* For hot loops: Check's assertions record a mark point each time they pass
- * (a pipe write when forking); this one costs nothing until it fails. */
-#define FAST_ASSERT(expr, ...)                                                                     \
-    do {                                                                                           \
-        if (!(expr))                                                                               \
-            ck_assert_msg(expr, __VA_ARGS__);                                                    \
-    } while (0)
-
 /* A local PRNG with a fixed seed, so split points never depend on rand(). */
 static uint64_t xs_state;
 static uint64_t xs(void)

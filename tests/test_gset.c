@@ -7,14 +7,6 @@
 #include "gset.h"
 #include "testutil.h"
 
-/* For hot loops: Check's assertions record a mark point each time they pass
- * (a pipe write when forking); this one costs nothing until it fails. */
-#define FAST_ASSERT(expr, ...)                                                                     \
-    do {                                                                                           \
-        if (!(expr))                                                                               \
-            ck_assert_msg(expr, __VA_ARGS__);                                                    \
-    } while (0)
-
 /* Values that stress a hash: extremes, neighbours, and high-bit-only patterns. */
 static int64_t nth_value(size_t i)
 {

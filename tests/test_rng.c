@@ -7,100 +7,12 @@
 #include <string.h>
 
 #include "rng.h"
+#include "testfx.h"
 #include "testutil.h"
-
-/* For hot loops: Check's assertions record a mark point each time they pass
- * (a pipe write when forking); this one costs nothing until it fails. */
-#define FAST_ASSERT(expr, ...)                                                                     \
-    do {                                                                                           \
-        if (!(expr))                                                                               \
-            ck_assert_msg(expr, __VA_ARGS__);                                                    \
-    } while (0)
 
 #define GETRANDBITS_FIXTURE "fixtures/rng/getrandbits.txt"
 #define RANDINT_FIXTURE "fixtures/rng/randint.txt"
 #define SEED_WORDS_FIXTURE "fixtures/rng/seed_words.txt"
-
-/* ---- fixture reading: '#' comments, records of space-separated integers ---- */
-
-struct fx {
-    FILE *f;
-    const char *path;
-    char *line;
-    size_t cap;
-    size_t lineno;
-    char *pos; /* next token */
-};
-
-static void fx_open(struct fx *x, const char *path)
-{
-    *x = (struct fx){.path = path};
-    x->f = fopen(path, "r");
-    ck_assert_msg(x->f != NULL, "cannot open %s (tests run from the repo root; regenerate with "
-                                "python3 ci/gen_rng_fixtures.py): %s", path, strerror(errno));
-}
-
-static void fx_close(struct fx *x)
-{
-    free(x->line);
-    fclose(x->f);
-}
-
-/* Advances to the next record; 0 at end of file. */
-static int fx_next(struct fx *x)
-{
-    ssize_t n;
-    while ((n = getline(&x->line, &x->cap, x->f)) >= 0) {
-        x->lineno++;
-        if (n > 0 && x->line[n - 1] == '\n')
-            x->line[n - 1] = '\0';
-        if (x->line[0] == '#' || x->line[0] == '\0')
-            continue;
-        x->pos = x->line;
-        return 1;
-    }
-    return 0;
-}
-
-/* The next token, up to a space or `stop` (':' inside "k:value"). */
-static char *fx_tok(struct fx *x, char stop)
-{
-    while (*x->pos == ' ')
-        x->pos++;
-    FAST_ASSERT(*x->pos != '\0', "%s:%zu: record ends early", x->path, x->lineno);
-    char *t = x->pos;
-    while (*x->pos && *x->pos != ' ' && *x->pos != stop)
-        x->pos++;
-    if (*x->pos)
-        *x->pos++ = '\0';
-    return t;
-}
-
-static int fx_more(struct fx *x)
-{
-    while (*x->pos == ' ')
-        x->pos++;
-    return *x->pos != '\0';
-}
-
-static uint64_t fx_u64(struct fx *x, char stop)
-{
-    char *t = fx_tok(x, stop), *end;
-    errno = 0;
-    unsigned long long v = strtoull(t, &end, 10);
-    FAST_ASSERT(t[0] != '-' && *end == '\0' && errno == 0, "%s:%zu: bad unsigned %s", x->path,
-                  x->lineno, t);
-    return (uint64_t)v;
-}
-
-static int64_t fx_i64(struct fx *x)
-{
-    char *t = fx_tok(x, ' '), *end;
-    errno = 0;
-    long long v = strtoll(t, &end, 10);
-    FAST_ASSERT(*end == '\0' && errno == 0, "%s:%zu: bad integer %s", x->path, x->lineno, t);
-    return (int64_t)v;
-}
 
 /* ---- PROTOCOL.md's check values (Python 3.11) ---- */
 
@@ -174,7 +86,7 @@ END_TEST
 START_TEST(fixture_getrandbits_matches_cpython)
 {
     struct fx x;
-    fx_open(&x, GETRANDBITS_FIXTURE);
+    fx_open(&x, GETRANDBITS_FIXTURE, "ci/gen_rng_fixtures.py");
     size_t records = 0, values = 0, longest = 0;
     int seen_k[65] = {0}, seed0 = 0, seed_u32max = 0, seed_2pow32 = 0, seed_above = 0,
         seed_u64max = 0;
@@ -219,7 +131,7 @@ END_TEST
 START_TEST(fixture_randint_matches_cpython)
 {
     struct fx x;
-    fx_open(&x, RANDINT_FIXTURE);
+    fx_open(&x, RANDINT_FIXTURE, "ci/gen_rng_fixtures.py");
     size_t records = 0, longest = 0;
     int size_2pow32 = 0, size_2pow32p1 = 0, full = 0, negative = 0, above = 0;
     while (fx_next(&x)) {
@@ -263,7 +175,7 @@ END_TEST
 START_TEST(fixture_seed_words_matches_cpython)
 {
     struct fx x;
-    fx_open(&x, SEED_WORDS_FIXTURE);
+    fx_open(&x, SEED_WORDS_FIXTURE, "ci/gen_rng_fixtures.py");
     size_t records = 0;
     int seen_len[9] = {0};
     while (fx_next(&x)) {

@@ -13,14 +13,6 @@
 #include "sinkrec.h"
 #include "testutil.h"
 
-/* For hot loops: Check's assertions record a mark point each time they pass
- * (a pipe write when forking); this one costs nothing until it fails. */
-#define FAST_ASSERT(expr, ...)                                                                     \
-    do {                                                                                           \
-        if (!(expr))                                                                               \
-            ck_assert_msg(expr, __VA_ARGS__);                                                    \
-    } while (0)
-
 #define REDRAW_FIXTURE "fixtures/rng/redraw.txt"
 
 struct srv {
