@@ -42,7 +42,7 @@ run() {
 }
 
 case_server_warmer_serve() {
-    run $1 0 -- --server "$SERVE" fixtures/ && has $1 "^77 passed, 0 failed, 15 skipped (11 non-transcript files ignored)$"
+    run $1 0 -- --server "$SERVE" fixtures/ && has $1 "^77 passed, 0 failed, 20 skipped (11 non-transcript files ignored)$"
 }
 # check's suite options work the same here (one code, sim/check/suite.c).
 case_suite_options() {
@@ -166,12 +166,12 @@ book_skips_only_options() {
 case_book_threaded_server_under_book() {
     command -v "$PY" >/dev/null || return 0
     run $1 0 -- --timeout 3 --profile book --server "$BOOK threaded --port {port} --seed {seed}" fixtures/ &&
-        has $1 "^75 passed, 0 failed, 17 skipped" && book_skips_only_options $1
+        has $1 "^75 passed, 0 failed, 22 skipped" && book_skips_only_options $1
 }
 case_book_asyncio_server_under_book_asyncio() {
     command -v "$PY" >/dev/null || return 0
     run $1 0 -- --timeout 3 --profile book-asyncio --server "$BOOK asyncio --port {port} --seed {seed}" fixtures/ &&
-        has $1 "^75 passed, 0 failed, 17 skipped" && book_skips_only_options $1
+        has $1 "^75 passed, 0 failed, 22 skipped" && book_skips_only_options $1
 }
 # Where the book deviates from strict, its copies fail under strict (and
 # the threaded copy under book-asyncio, the asyncio one under book).
@@ -233,7 +233,7 @@ case_book_client_under_book() {
     command -v "$PY" >/dev/null || return 0
     run $1 0 -- --timeout 3 --profile book --client "$BOOK client --port {port} {games}" \
         -k '!book/exhausted-range.txt' fixtures/ &&
-        has $1 "^46 passed, 0 failed, 45 skipped, 1 deselected" &&
+        has $1 "^46 passed, 0 failed, 50 skipped, 1 deselected" &&
         book_skips_only_options $1 "exhausted-range-asyncio.txt: .*: the server hangs (line 16)"
 }
 # The same rule through plain `warmer replay --connect`, without interop.
@@ -254,7 +254,7 @@ case_replay_connect_fails_lenient() {
         has $1 "^reproduce: .* replay --server --connect $addr --timeout 0.5 fixtures/bad/params-leading-plus.txt$"
 }
 case_client_warmer_client() {
-    run $1 0 -- --client "$CLIENT" fixtures/ && has $1 "^48 passed, 0 failed, 44 skipped (11 non-transcript files ignored)$"
+    run $1 0 -- --client "$CLIENT" fixtures/ && has $1 "^48 passed, 0 failed, 49 skipped (11 non-transcript files ignored)$"
 }
 case_client_refmodel() {
     command -v "$PY" >/dev/null || return 0

@@ -95,9 +95,12 @@ const char *wm_interop_skip_reason(const struct wm_interop_opts *o, const struct
         const struct wm_fault *f = &cfg->faults[i];
         char side = o->test_server ? 'S' : 'C';
         /* A live peer cannot be made to fault, and a stalled side's peer
-         * times out on its own clock, not the simulator's. */
+         * times out on its own clock, not the simulator's. An abort is the
+         * simulator's too: a live replay's side closes with an RST only where
+         * its script cuts a line (a plain reset), and what the peer does
+         * after an RST is not for the aborting side to see. */
         if (f->kind == WM_FAULT_JOURNAL || f->kind == WM_FAULT_STALL || f->kind == WM_FAULT_ALLOC ||
-            (wm_fault_at_byte(f->kind) && f->side == side)) {
+            f->abortive || (wm_fault_at_byte(f->kind) && f->side == side)) {
             char what[64];
             wm_fault_format(f, what, sizeof what);
             snprintf(buf, size, "its fault \"%s\" is the simulator's to carry out", what);
