@@ -70,7 +70,7 @@ lib_selected() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
 # lib_run_cases: the runner. Each case is called with its NAME; it sets why
 # when it fails. A suite may define lib_after_case (run after every case)
 # and set lib_skip_status (a case returning it is skipped, not failed).
-# On failure the case's $tmp/NAME.out, if any, is shown (40 lines).
+# On failure the case's $tmp/NAME.out, if any, is shown (lib_fail_line).
 lib_run_cases() {
     local cases c rc
     cases=$(lib_cases)
@@ -102,10 +102,20 @@ lib_run_cases() {
     lib_summary
 }
 
-# lib_fail_line NAME WHY: the FAIL line and the head of NAME's output.
+# lib_fail_line NAME WHY: the FAIL line and NAME's output: all of it when
+# short; when long (a run of many files), its first FAIL lines with what
+# follows each, then its end, so the line at fault is never cut off.
 lib_fail_line() {
+    local out=$tmp/$1.out
     echo "FAIL $lib_suite/$1: ${2:-failed}"
-    sed 's/^/    /' "$tmp/$1.out" 2>/dev/null | head -40
+    [ -f "$out" ] || return 0
+    if [ "$(wc -l <"$out")" -le 40 ] || ! grep -q 'FAIL' "$out"; then
+        sed 's/^/    /' "$out" | head -40
+        return 0
+    fi
+    grep -n -m 3 -A 8 'FAIL' "$out" | head -30 | sed 's/^/    /'
+    echo "    ... (its last lines)"
+    tail -n 8 "$out" | sed 's/^/    /'
 }
 
 # lib_summary: "SUITE: P passed, F failed[, N left out][, N skipped]";
