@@ -23,10 +23,10 @@ declare -A within=(
     [loops-on-exhausted-range]=100
     [params-accepts-plus]=1000
     [framer-accepts-delete]=3000 # 905 under --profile strict (its options): its runs are strict ones
-    [pyint-rejects-plus]=336
+    [pyint-rejects-plus]=1200 # run 568 (half the book's malformed runs corrupt a guess instead)
     [client-skips-upper-bound]=800 # run 193 (strict runs: half corrupt a guess)
     [book-randint-bits-of-span]=100
-    [book-client-strict-lines]=800   # run 197 (a corrupted guess the book's client reads)
+    [book-client-strict-lines]=1200  # run 418 (a corrupted guess the book's client reads)
     [book-client-keeps-last-byte]=100 # run 2 (the same, cut before its newline)
     [reset-one-value-between]=400 # run 89: the reset probe, in a game of one value
 )
