@@ -96,6 +96,38 @@ START_TEST(a_server_error_nobody_caused)
 }
 END_TEST
 
+/* strict's NUMBER errors are held word for word (docs/ERRORS.md): a count
+ * or a range that is not the game's is a server-error where it is said. */
+START_TEST(a_server_error_text_word_for_word)
+{
+#define EXH(COUNT, RANGE)                                                                          \
+    HDR "# game: 1:2:9:3\nC: PARAMS 1 2\nC: NUMBER\nS: 2\nC: REPORT Unsure\nC: NUMBER\nS: 1\n"   \
+        "C: REPORT Colder\nC: NUMBER\nS! error NUMBER after all " COUNT " values of " RANGE       \
+        " were guessed\nC: PARAMS 0 -1\nC! error server closed the connection while the "         \
+        "client awaited a guess (game 1, guess 3)\n"
+    expect_holds(EXH("2", "[1, 2]"));
+    expect_broken(EXH("1", "[1, 2]"), "server-error", 12);
+    expect_broken(EXH("3", "[1, 2]"), "server-error", 12);
+    expect_broken(EXH("2", "[1, 3]"), "server-error", 12);
+#undef EXH
+#define EMPTY(RANGE)                                                                               \
+    HDR "# game: 5:1:3:1\nC: PARAMS 5 1\nC: NUMBER\nS! error NUMBER with an empty range " RANGE    \
+        "\nC: PARAMS 0 -1\nC! error server closed the connection while the client awaited a "     \
+        "guess (game 1, guess 1)\n"
+    expect_holds(EMPTY("[5, 1]"));
+    expect_broken(EMPTY("[1, 5]"), "server-error", 6);
+#undef EMPTY
+#define LIMIT(N)                                                                                   \
+    HDR "# game: 1:100:0:10\n# max-guesses: 1\nC: PARAMS 1 100\nC: NUMBER\nS: 96\n"              \
+        "C: REPORT Unsure\nC: NUMBER\nS! error NUMBER beyond the limit of " N " guesses in one "    \
+        "game (max-guesses)\nC: PARAMS 0 -1\nC! error server closed the connection while the "    \
+        "client awaited a guess (game 1, guess 2)\n"
+    expect_holds(LIMIT("1"));
+    expect_broken(LIMIT("2"), "server-error", 10);
+#undef LIMIT
+}
+END_TEST
+
 START_TEST(a_client_error_wrong_or_without_finally)
 {
     static const char due[] = HDR "# game: 5:1:3:2\nC: PARAMS 5 1\nC: NUMBER\nS! error NUMBER "
@@ -216,6 +248,7 @@ static Suite *invariants_suite(void)
     WM_ADD_TEST(s, a_guess_out_of_range_or_repeated);
     WM_ADD_TEST(s, a_game_cut_short_or_too_long);
     WM_ADD_TEST(s, a_server_error_nobody_caused);
+    WM_ADD_TEST(s, a_server_error_text_word_for_word);
     WM_ADD_TEST(s, a_client_error_wrong_or_without_finally);
     WM_ADD_TEST(s, a_connection_missing_or_unfinished);
     WM_ADD_TEST(s, book_profile_rules);
