@@ -9,7 +9,9 @@ flags, linked with the other objects of a base build) and explored alone:
 
     warmer explore --runs 3000 --seed 1 -j 1 --run-timeout 30     (--explore-args)
 
-A mutant is killed at explore's first `  found:` line: explore is then
+A mutant is killed at explore's first `  found:` line (or when explore
+itself dies by SIGABRT, SIGSEGV, SIGBUS or SIGFPE: kind `explore-crash`,
+the command failing loudly; a run's crash is a `crash` finding): explore is then
 stopped, not left to shrink (--shrink lets it), which matters for a mutant
 that hangs: each shrinking step would cost --run-timeout. A mutant that
 does not compile is dropped; one whose object code (.text,
@@ -312,6 +314,11 @@ class Lab:
                        ("out of memory" if "out of memory" in out else "?"))
         elif rc == 0:
             res.update(status="survived")
+        elif rc < 0 and -rc in (signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS, signal.SIGFPE):
+            # explore itself died (it draws its runs with proto/'s code):
+            # the command fails loudly, as a CI job would see it
+            res.update(status="killed", kind="explore-crash",
+                       detail=[f"explore died by signal {-rc}: " + out[-300:]])
         else:
             res.update(status="survived", detail=[f"explore exited {rc}: " + out[-300:]])
         res["seconds"] = round(time.time() - t0, 1)
