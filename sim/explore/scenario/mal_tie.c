@@ -40,8 +40,8 @@ static int big_of(double x, struct wm_big *b)
 size_t wm_mal_tie_guess(const char *number, const char *prev, uint32_t arg, char *out, size_t cap)
 {
     double r;
-    if (!wm_mal_tie_fits(number, prev) || distance(number, prev, &r) < 0)
-        return 0;
+    if (distance(number, prev, &r) < 0 || !isfinite(r) || r < 0x1p53)
+        return 0; /* as wm_mal_tie_fits */
     unsigned v = arg % WM_MAL_TIE_VARIANTS;
     int below = v % 2 == 1;
     /* R = q * 2^(e - 52), q in [2^52, 2^53): the gap above is 2^(e - 52),
@@ -50,7 +50,7 @@ size_t wm_mal_tie_guess(const char *number, const char *prev, uint32_t arg, char
     uint64_t bits;
     memcpy(&bits, &r, sizeof bits);
     int e = (int)((bits >> 52) & 0x7ff) - 1023, pow2 = (bits & ((UINT64_C(1) << 52) - 1)) == 0;
-    assert(e >= 53 && e < 1023);
+    assert(e >= 53); /* finite: e <= 1023, p <= 970 */
     int p = e - 53 - (below && pow2); /* h = 2^p */
     if (p < 0)
         below = 0, p = e - 53;
@@ -61,7 +61,7 @@ size_t wm_mal_tie_guess(const char *number, const char *prev, uint32_t arg, char
     if (big_of(r, &t) < 0 || big_of(h, &hb) < 0 ||
         wm_big_parse_canonical(number, strlen(number), &num) < 0)
         return 0;
-    wm_big_from_i64(&one, v < 2 ? 0 : v < 4 ? 1 : -1); /* exact, just past, just short */
+    wm_big_from_i64(&one, v < 2 ? 0 : v < 4 ? 1 : -1); /* the tie, one above, one below */
     int rc = below ? wm_big_sub(&t, &t, &hb) : wm_big_add(&t, &t, &hb);
     rc |= wm_big_add(&t, &t, &one);
     /* the guess: the number plus or minus the distance */
