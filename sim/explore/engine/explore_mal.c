@@ -131,11 +131,11 @@ static int script_text(const char *t, size_t len, unsigned conn, uint32_t k, con
                 size_t on_ = on < 0 ? 0 : (size_t)on;
                 /* a tie: the number and the guess before, or NULL (op's recipe) */
                 size_t bn = tie ? wm_mal_tie_guess(tie[0], tie[1], m->arg, (char *)bad, cap) : 0;
-                bn = bn                 ? bn
+                bn = bn                  ? bn
                      : sd == 'S' && book ? wm_mal_bookcli_apply(m, orig, on_, max_line, bad)
-                            : sd == 'S'       ? wm_mal_server_apply(m, &game, orig, on_, max_line, bad)
-                            : book            ? wm_mal_book_apply(m, orig, on_, max_line, bad)
-                                              : wm_mal_apply(m, orig, on_, max_line, bad);
+                     : sd == 'S'         ? wm_mal_server_apply(m, &game, orig, on_, max_line, bad)
+                     : book              ? wm_mal_book_apply(m, orig, on_, max_line, bad)
+                                         : wm_mal_apply(m, orig, on_, max_line, bad);
                 wm_cls_escape(bad, bn, esc, 4 * cap + 1);
                 if (sd == 'S' && m->partial && bn > 0) /* the bytes, no newline, then the close */
                     fprintf(f, "%.*s! partial %s\n%.*s! close\n", (int)at, p, esc, (int)at, p);
