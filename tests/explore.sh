@@ -137,7 +137,8 @@ case_book_malformed_runs_hold() {
 }
 # The book's client under test (docs/EXPLORE.md, "A corrupted guess for the
 # book's client"): book runs corrupt a guess too, some cut before their
-# newline, and the book's client holds to its model; a book file whose
+# newline, some on a rounding tie of a number moved past 2^85 (mal_tie.c),
+# and the book's client holds to its model; a book file whose
 # server side is a script replays, held to it (before, the strict client's
 # classifier judged such a file and no book run corrupted a guess).
 case_book_client_malformed() {
@@ -145,6 +146,8 @@ case_book_client_malformed() {
         has $1 "^explore: seed 21, 300 runs, all held$" || return 1
     grep -q 'malformed: [a-z]*, server line [^"]*, cut before its newline)' "$tmp/r.json" ||
         { why="no book run corrupted a guess cut before its newline"; return 1; }
+    grep -q '(number -2^[0-9]*)[^"]*malformed: tie, server line' "$tmp/r.json" ||
+        { why="no book run put a guess on a rounding tie past 2^85"; return 1; }
     local f=$tmp/bcli.txt
     printf '# warmer transcript v1\n# seed: 1234\n# profile: book\n# game: 1:5:3:1\n# game: 10:15:12:2\n# server: script\nC: PARAMS 1 5\nC: NUMBER\nS! partial \\x0b3\\x0cx\nS! close\n' >"$f"
     run $1 0 -- --replay "$f" && has $1 "^ok $f: the invariants hold under every " || return 1

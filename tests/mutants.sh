@@ -46,7 +46,7 @@ small_scenario() {
     set -- $games
     [ "$games" = " none" ] && set --
     local g n=0
-    for g in "$@"; do case $g in "("*) ;; *) n=$((n + 1)) ;; esac; done # not a move's "(+1*2^64)"
+    for g in "$@"; do case $g in "("* | *")") ;; *) n=$((n + 1)) ;; esac; done # not a move's "(+1*2^64)", "(number -2^85)"
     [ "$conns" -le 2 ] && [ $n -le 2 ]
 }
 

@@ -29,6 +29,7 @@ declare -A within=(
     [book-client-strict-lines]=1200  # run 418 (a corrupted guess the book's client reads)
     [book-client-keeps-last-byte]=100 # run 2 (the same, cut before its newline)
     [reset-one-value-between]=400 # run 89: the reset probe, in a game of one value
+    [big-sticky-skips-word]=200 # run 49 (a guess on a rounding tie for the book's client)
 )
 # The invariants (docs/EXPLORE.md) that may find each: one found for another
 # reason (a harness failure, say) does not count.
@@ -54,6 +55,7 @@ declare -A kinds=(
     [book-client-strict-lines]=malformed  # a corrupted guess: the book client's model (classify_bcli.c)
     [book-client-keeps-last-byte]=malformed # the same, the guess cut before its newline
     [reset-one-value-between]=reset       # the reset probe's abort: the server's report, exactly
+    [big-sticky-skips-word]=malformed     # a guess on a rounding tie: the book client's model
 )
 # Extra options for a mutant's explore runs (and its reproducer's replays).
 declare -A options=(

@@ -167,7 +167,7 @@ START_TEST(recipes_bounded_and_shrinking)
         for (size_t l = 0; l < sizeof lines / sizeof lines[0]; l++)
             for (size_t m = 0; m < sizeof limits / sizeof limits[0]; m++)
                 for (uint32_t arg = 0; arg < 256; arg += 7) {
-                    struct wm_mal r = {1, (enum wm_mal_op)op, 0, 0, arg % 64, arg, 0, 0};
+                    struct wm_mal r = {1, (enum wm_mal_op)op, 0, 0, arg % 64, arg, 0, 0, 0};
                     size_t n = wm_mal_apply(&r, (const unsigned char *)lines[l], strlen(lines[l]),
                                             limits[m], out);
                     ck_assert_msg(n <= limits[m] + WM_MAL_MAX_EXTRA,
@@ -177,7 +177,7 @@ START_TEST(recipes_bounded_and_shrinking)
     struct wm_scn s, t;
     wm_scn_draw(&s, 1, 0, NULL);
     s.nfaults = 0;
-    s.mal = (struct wm_mal){1, WM_MAL_BYTES, 0, 9, 40, 200, 0, 0};
+    s.mal = (struct wm_mal){1, WM_MAL_BYTES, 0, 9, 40, 200, 0, 0, 0};
     s.connections = 1;
     for (unsigned i = 0; i < 600; i++)
         if (wm_scn_smaller(&s, i, &t) && memcmp(&t.mal, &s.mal, sizeof s.mal) != 0)
@@ -215,7 +215,7 @@ END_TEST
 START_TEST(short_sequence_cut_by_the_newline)
 {
     unsigned char out[64];
-    struct wm_mal r = {1, WM_MAL_BYTES, 0, 0, 1, 13, 0, 0}; /* bytes[13]: "\xc2" */
+    struct wm_mal r = {1, WM_MAL_BYTES, 0, 0, 1, 13, 0, 0, 0}; /* bytes[13]: "\xc2" */
     size_t n = wm_mal_apply(&r, (const unsigned char *)"NUMBER", 6, 1024, out);
     ck_assert_msg(n == 7 && memcmp(out, "NUMBER\xc2", 7) == 0, "%zu: %.*s", n, (int)n, out);
     r.arg = 14; /* "\xe2\x82" */

@@ -3,7 +3,7 @@
  * (tests/bcli_vectors.h, from tests/gen_bcli_vectors.py), the harness's
  * bounds it documents, the check of a corrupted-guess run built on it
  * (inv_malbcli.c: holds for the book's reaction, fails naming what
- * differed), and the book client's recipes (mal_bookcli.c). */
+ * differed), and the book client's recipes (mal_bookcli.c, mal_tie.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +13,7 @@
 #include "classify_bcli.h"
 #include "inv_malbcli.h"
 #include "mal_bookcli.h"
+#include "mal_tie.h"
 #include "testutil.h"
 
 #define MAX_GAMES 4
@@ -189,7 +190,7 @@ START_TEST(guess_forms)
         {6, "4", "\t4\r"}, {16, "12", "1_2"}, {18, "12", "1__2"}, {22, "12", "\xd9\xa1\xd9\xa2"},
         {26, "12", "\xe0\xa5\xa7" "2"}, {30, "4", "\x1f" "4"}, {1, "4", "+5"}, {3, "4", "-0"},
     };
-    struct wm_mal m = {1, WM_MAL_NUMERAL, 0, 0, 0, 0, 1, 0};
+    struct wm_mal m = {1, WM_MAL_NUMERAL, 0, 0, 0, 0, 1, 0, 0};
     unsigned char out[1200];
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         m.arg = cases[i].arg;
@@ -205,6 +206,62 @@ START_TEST(guess_forms)
 }
 END_TEST
 
+/* The tie recipe (mal_tie.c): a guess on or one beside a rounding tie of
+ * the previous guess's distance R, and the book's decision on it (float()
+ * of an int rounds half to even; past halfway the low bits decide): the
+ * guesses and decisions from CPython 3.11's float() by hand. */
+START_TEST(tie_guesses)
+{
+    static const struct {
+        const char *number, *prev;
+        unsigned arg;
+        const char *guess, *decision;
+    } cases[] = {
+        /* R = 2^53 + 2, an odd significand: a tie rounds away from R */
+        {"0", "9007199254740994", 0, "9007199254740995", "Colder"},
+        {"0", "9007199254740994", 1, "9007199254740993", "Warmer"},
+        {"0", "9007199254740994", 2, "9007199254740996", "Colder"},
+        {"0", "9007199254740994", 3, "9007199254740994", "Unsure"},
+        {"0", "9007199254740994", 5, "9007199254740992", "Warmer"},
+        /* R = 2^53 + 4, even: a tie rounds to R, above the number or below */
+        {"0", "-9007199254740996", 0, "9007199254740997", "Unsure"},
+        {"0", "9007199254740996", 7, "-9007199254740995", "Unsure"},
+        /* R = 2^60 + 512 (even, ulp 256), the number 2^64: one past halfway
+         * rounds up, one short rounds to R (the bits below the round bit) */
+        {"18446744073709551616", "19599665578316399104", 2, "19599665578316399233", "Colder"},
+        {"18446744073709551616", "19599665578316399104", 6, "17293822569102704000", "Unsure"},
+        {"18446744073709551616", "19599665578316399104", 4, "19599665578316399231", "Unsure"},
+        {"18446744073709551616", "17293822569102704128", 5, "19599665578316398975", "Warmer"},
+        /* R = 2^54: below a power of two the gap is half as wide */
+        {"0", "18014398509481984", 1, "18014398509481983", "Unsure"},
+        {"0", "18014398509481984", 5, "18014398509481982", "Warmer"},
+        /* R = 2^53: no tie below at an integer, so the one above */
+        {"0", "9007199254740992", 1, "9007199254740993", "Unsure"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char guess[128], in[300], want[64];
+        size_t n = wm_mal_tie_guess(cases[i].number, cases[i].prev, cases[i].arg, guess, sizeof guess);
+        ck_assert_msg(n == strlen(cases[i].guess) && strcmp(guess, cases[i].guess) == 0,
+                      "case %zu: arg %u of number %s after %s: \"%.*s\", want \"%s\"", i,
+                      cases[i].arg, cases[i].number, cases[i].prev, (int)n, guess, cases[i].guess);
+        struct wm_bcm_game g = {"-1", "1", cases[i].number, 2};
+        struct wm_bcm m;
+        ck_assert_int_eq(wm_bcm_start(&m, &g, 1, 1024, 4194304), 0);
+        int k = snprintf(in, sizeof in, "%s\n%s\n", cases[i].prev, guess);
+        feed(&m, in, (size_t)k);
+        snprintf(want, sizeof want, ": REPORT Unsure\n: NUMBER\n: REPORT %s\n", cases[i].decision);
+        ck_assert_msg(m.recs.s && strstr(m.recs.s, want), "case %zu: number %s, guesses %s then %s: "
+                      "the client sends\n%s\nwant it to end its game with\n%s", i, cases[i].number,
+                      cases[i].prev, guess, m.recs.s ? m.recs.s : "", want);
+        wm_bcm_free(&m);
+    }
+    char guess[128]; /* no tie below 2^53: every integer there is a double */
+    ck_assert_uint_eq(wm_mal_tie_guess("0", "9007199254740991", 0, guess, sizeof guess), 0);
+    ck_assert_int_eq(wm_mal_tie_fits("5", "9007199254740997"), 1);
+    ck_assert_int_eq(wm_mal_tie_fits("5", "9007199254740996"), 0);
+}
+END_TEST
+
 static Suite *classify_bcli_suite(void)
 {
     Suite *s = suite_create("classify_bcli");
@@ -212,6 +269,7 @@ static Suite *classify_bcli_suite(void)
     WM_ADD_TEST(s, harness_bounds);
     WM_ADD_TEST(s, each_reaction_holds_and_fails);
     WM_ADD_TEST(s, guess_forms);
+    WM_ADD_TEST(s, tie_guesses);
     return s;
 }
 

@@ -278,7 +278,7 @@ END_TEST
 START_TEST(book_numerals_pair_up)
 {
     /* PARAMS X Y: the numeral in one place, both, or beside the next */
-    struct wm_mal m = {1, WM_MAL_NUMERAL, 0, 0, 0, 0, 0, 0};
+    struct wm_mal m = {1, WM_MAL_NUMERAL, 0, 0, 0, 0, 0, 0, 0};
     unsigned char out[9100];
     const char *want[4] = {"PARAMS +5 5", "PARAMS 0 +5", "PARAMS +5 +5", "PARAMS +5 -0"};
     for (unsigned how = 0; how < 4; how++) {

@@ -86,7 +86,7 @@ END_TEST
 
 START_TEST(corrupted_guesses)
 {
-    struct wm_mal m = {1, WM_MAL_NUMERAL, 0, 0, 0, 1, 1, 0};
+    struct wm_mal m = {1, WM_MAL_NUMERAL, 0, 0, 0, 1, 1, 0, 0};
     struct wm_mal_game g = {1, 5, 4, 1};
     unsigned char out[1200];
     size_t n = wm_mal_server_apply(&m, &g, (const unsigned char *)"3", 1, 1024, out);

@@ -14,10 +14,12 @@
 #include "inv_malbook.h"
 #include "inv_malsrv.h"
 #include "explore_console.h"
+#include "explore_tie.h"
 #include "inv_malbcli.h"
 #include "mal_book.h"
 #include "mal_bookcli.h"
 #include "mal_server.h"
+#include "mal_tie.h"
 
 static void fail(struct wm_outcome *o, const char *kind, unsigned conn, const char *fmt, ...)
 {
@@ -92,7 +94,7 @@ static int scriptable(const char *t, size_t len, char sd, size_t max_line)
  * profile a NUMBER follows it, the probe: its answer shows what the line
  * did to the server's state (a range int() read, a secret). */
 static int script_text(const char *t, size_t len, unsigned conn, uint32_t k, const struct wm_mal *m,
-                       size_t max_line, int book, char **out, size_t *olen)
+                       size_t max_line, int book, const char *const tie[2], char **out, size_t *olen)
 {
     /* m->server: the script is the server's side, its k-th line a corrupted guess */
     char sd = m->server ? 'S' : 'C';
@@ -127,10 +129,13 @@ static int script_text(const char *t, size_t len, unsigned conn, uint32_t k, con
                 size_t s = at + 1 + (at + 1 < n && p[at + 1] == ' ');
                 long on = wm_cls_unescape(p + s, n - s, orig);
                 size_t on_ = on < 0 ? 0 : (size_t)on;
-                size_t bn = sd == 'S' && book ? wm_mal_bookcli_apply(m, orig, on_, max_line, bad)
-                            : sd == 'S'       ? wm_mal_server_apply(m, &game, orig, on_, max_line, bad)
-                            : book            ? wm_mal_book_apply(m, orig, on_, max_line, bad)
-                                              : wm_mal_apply(m, orig, on_, max_line, bad);
+                /* a tie: the number and the guess before, or NULL (op's recipe) */
+                size_t bn = tie ? wm_mal_tie_guess(tie[0], tie[1], m->arg, (char *)bad, cap) : 0;
+                bn = bn                  ? bn
+                     : sd == 'S' && book ? wm_mal_bookcli_apply(m, orig, on_, max_line, bad)
+                     : sd == 'S'         ? wm_mal_server_apply(m, &game, orig, on_, max_line, bad)
+                     : book              ? wm_mal_book_apply(m, orig, on_, max_line, bad)
+                                         : wm_mal_apply(m, orig, on_, max_line, bad);
                 wm_cls_escape(bad, bn, esc, 4 * cap + 1);
                 if (sd == 'S' && m->partial && bn > 0) /* the bytes, no newline, then the close */
                     fprintf(f, "%.*s! partial %s\n%.*s! close\n", (int)at, p, esc, (int)at, p);
@@ -307,8 +312,15 @@ int wm_explore_mal(const struct wm_scn *s, const struct wm_explore_budget *b, st
         return 0;
     char *src;
     size_t n;
-    if (script_text(o->text, o->len, conn, s->mal.line % lines, &s->mal, s->max_line,
-                    wm_profile_is_book(s->profile), &src, &n) < 0)
+    uint32_t k = s->mal.line % lines;
+    char tnum[128], tprev[128];
+    const char *tie[2] = {tnum, tprev};
+    int book = wm_profile_is_book(s->profile);
+    if (!(s->mal.tie && s->mal.server && book &&
+          wm_explore_tie_pick(o->text, o->len, conn, k, lines, &k, tnum, tprev, sizeof tnum) == 0))
+        tie[0] = NULL; /* no line fits: op's recipe */
+    if (script_text(o->text, o->len, conn, k, &s->mal, s->max_line, book, tie[0] ? tie : NULL,
+                    &src, &n) < 0)
         return -1;
     struct wm_transcript t;
     int rc = read_back(src, n, conn, &t, o);

@@ -179,6 +179,7 @@ int wm_mal_smaller(const struct wm_mal *m, unsigned i, struct wm_mal *out)
     case 7: out->arg = 0; return 1;
     case 8: out->arg /= 2; return 1;
     case 9: out->partial = 0; return 1; /* the whole line, its newline sent */
+    case 10: out->tie = 0; return 1;     /* op's recipe instead of the tie's */
     }
     return 0;
 }
@@ -188,12 +189,12 @@ void wm_mal_components(const struct wm_mal *m, uint64_t *v)
     v[0] = m->on ? 1u + m->line : 0;
     v[1] = m->conn;
     v[2] = m->pos + (m->partial ? 64u : 0u); /* pos is drawn below 64: a cut line is larger */
-    v[3] = m->arg;
+    v[3] = m->arg + (m->tie ? 256u : 0u); /* arg is drawn below 256: a tie is larger */
 }
 
 void wm_mal_describe(const struct wm_mal *m, char *buf, size_t size)
 {
     snprintf(buf, size, "malformed: %s, %s line %u of connection %u (pos %u, arg %u%s)",
-             op_names[m->op < WM_MAL_OPS ? m->op : 0], m->server ? "server" : "client", m->line + 1,
-             m->conn + 1, m->pos, m->arg, m->partial ? ", cut before its newline" : "");
+             m->tie ? "tie" : op_names[m->op < WM_MAL_OPS ? m->op : 0], m->server ? "server" : "client",
+             m->line + 1, m->conn + 1, m->pos, m->arg, m->partial ? ", cut before its newline" : "");
 }

@@ -34,6 +34,7 @@ struct wm_mal {
     uint32_t arg;  /* a table entry, a bit, a length */
     int server;    /* the line is the server's (a guess our client reads), not the client's */
     int partial;   /* server, book profiles: sent without its newline, then the close */
+    int tie;       /* server, book profiles: a guess on a rounding tie (mal_tie.h), not op's */
 };
 
 /* The longest corrupted line: the script's bound, max-line + 64. */

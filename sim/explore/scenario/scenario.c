@@ -199,6 +199,32 @@ static void draw_shifts(struct wm_rng *g, struct wm_scn *s)
             s->shift[i] = shifts[rnd(g, 0, (int64_t)(sizeof shifts / sizeof shifts[0]) - 1)];
 }
 
+/* A tie needs the game's previous distance R >= 2^53: one game becomes
+ * one whose distances (from an end, the number) lie below 2^k, half of
+ * them in [2^(k-1), 2^k); in half of them the number is moved 2^far below
+ * the range, so that the distances have far + 1 bits: with 86 and 118 the
+ * round bit is a word's lowest (bit 32 or 64) and the sticky bits fill the
+ * words below, with 101 it is within one. */
+static void draw_tie(struct wm_rng *g, struct wm_scn *s)
+{
+    s->mal.tie = 1;
+    s->mal.op = WM_MAL_NUMERAL;
+    s->mal.partial = 0; /* the whole line: readline() would drop a digit */
+    unsigned j = (unsigned)rnd(g, 0, s->ngames - 1);
+    uint64_t others = 0;
+    for (unsigned i = 0; i < s->ngames; i++)
+        others += i == j ? 0 : guesses_of(&s->games[i]);
+    assert(others <= WM_SCN_GUESS_BUDGET);
+    int k = chance(g, 50) ? 54 : (int)rnd(g, 55, 62);
+    int64_t lo = rnd(g, -1000, 1000), hi = lo + (((int64_t)1 << k) - 1);
+    uint64_t count = (uint64_t)rnd(g, 3, 20), left = WM_SCN_GUESS_BUDGET - others;
+    static const uint8_t fars[] = {85, 100, 117};
+    int far = chance(g, 50);
+    s->games[j] = (struct wm_game){.lo = lo, .hi = hi, .secret = far || chance(g, 50) ? lo : hi,
+                                   .count = count < left ? count : left};
+    s->far[j] = far ? fars[rnd(g, 0, (int64_t)(sizeof fars / sizeof fars[0]) - 1)] : 0;
+}
+
 /* Of the runs that may have malformed input: all, since the run is held
  * well-formed first (the recipe only adds a script run after it), and
  * strict is half the runs when profiles are drawn. With 100 the recipe
@@ -206,6 +232,7 @@ static void draw_shifts(struct wm_rng *g, struct wm_scn *s)
 #define MAL_PERCENT 100
 #define MAL_SERVER_PERCENT 50 /* a guess: the client's reading is the other half */
 #define MAL_PARTIAL_PERCENT 50 /* of the book's guesses: readline()'s last bytes at the end */
+#define MAL_TIE_PERCENT 25 /* of the book's guesses: a rounding tie instead (drawn last) */
 /* Of the runs without a plan: the reset probe's two more runs in half of them. */
 #define RST_PERCENT 50
 
@@ -309,6 +336,10 @@ void wm_scn_draw(struct wm_scn *s, uint64_t seed, uint64_t run, const struct wm_
         chance(&g, RST_PERCENT))
         s->rst = (struct wm_scn_rst){1, (uint32_t)rnd(&g, 0, s->connections - 1),
                                      (uint32_t)rnd(&g, 0, s->ngames - 1), (uint32_t)rnd(&g, 0, 7)};
+    /* After that: a corrupted guess for the book's client on a rounding tie
+     * (mal_tie.h), in a game wide enough for one (distances past 2^53). */
+    if (s->mal.on && s->mal.server && wm_profile_is_book(s->profile) && chance(&g, MAL_TIE_PERCENT))
+        draw_tie(&g, s);
 }
 
 const char *wm_scn_fault_name(unsigned k)
@@ -371,7 +402,8 @@ static size_t components(const struct wm_scn *s, uint64_t *v)
     for (unsigned i = 0; i < s->ngames; i++) {
         const struct wm_game *g = &s->games[i];
         v[n++] = g->count;
-        v[n++] = mag(s->shift[i]); /* 0 but under a book profile */
+        /* 0 but under a book profile; a number moved far counts more than any shift */
+        v[n++] = mag(s->shift[i]) + (s->far[i] ? UINT64_C(1) << 63 : 0);
         v[n++] = g->lo > g->hi ? 0 : span_of(g) - 1; /* all 2^64 values: 2^64 - 1 */
         v[n++] = mag(g->lo);
         v[n++] = mag(g->hi);
@@ -444,7 +476,9 @@ int wm_scn_smaller(const struct wm_scn *s, unsigned i, struct wm_scn *out)
     if (i < s->ngames) { /* drop game i */
         memmove(&out->games[i], &out->games[i + 1], (s->ngames - i - 1) * sizeof out->games[0]);
         memmove(&out->shift[i], &out->shift[i + 1], (s->ngames - i - 1) * sizeof out->shift[0]);
+        memmove(&out->far[i], &out->far[i + 1], (s->ngames - i - 1) * sizeof out->far[0]);
         out->shift[s->ngames - 1] = 0;
+        out->far[s->ngames - 1] = 0;
         out->ngames--;
         return 1;
     }
@@ -480,6 +514,11 @@ int wm_scn_smaller(const struct wm_scn *s, unsigned i, struct wm_scn *out)
         return 1;
     }
     i -= 2 * s->ngames;
+    if (i < s->ngames) { /* a game's number back where it was drawn */
+        out->far[i] = 0;
+        return 1;
+    }
+    i -= s->ngames;
     if (i < 2 * s->nfaults) { /* an earlier fault: halfway, then one back */
         uint64_t *at = &out->faults[i / 2].arg;
         *at = i % 2 == 0 ? *at / 2 : *at - (*at > 0);

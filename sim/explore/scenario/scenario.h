@@ -46,6 +46,10 @@ struct wm_scn {
     /* Under a book profile: game i's values are its int64 values plus
      * shift[i] * 2^64, beyond int64 when not 0 (the cfg gets them as text). */
     int64_t shift[WM_SCN_MAX_GAMES];
+    /* Under a book profile, for a tie (mal_tie.h): game i's number is
+     * 2^far[i] below its drawn value (0: not moved), so that its distances
+     * lie past 2^85, where a double's round bit is in a higher word. */
+    uint8_t far[WM_SCN_MAX_GAMES];
     unsigned ngames;
     uint32_t connections;
     size_t max_line, max_guesses;

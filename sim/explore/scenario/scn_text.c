@@ -7,30 +7,37 @@
 
 #include "big.h"
 
-/* v + shift * 2^64 as canonical decimal into buf (WM_BIG_TEXT_MAX bytes). */
-static void shifted(int64_t v, int64_t shift, char *buf)
+/* v + shift * 2^64 - 2^far (far 0: nothing) as canonical decimal into buf
+ * (WM_BIG_TEXT_MAX bytes). */
+static void shifted(int64_t v, int64_t shift, unsigned far, char *buf)
 {
     struct wm_big a, b;
     uint64_t m = shift < 0 ? (uint64_t)0 - (uint64_t)shift : (uint64_t)shift;
     wm_big_from_i64(&a, v);
     b = (struct wm_big){.neg = shift < 0, .n = m >> 32 ? 4 : 3};
     b.w[2] = (uint32_t)m, b.w[3] = (uint32_t)(m >> 32); /* |shift| * 2^64 */
-    int rc = wm_big_add(&a, &a, &b);
+    int rc = shift ? wm_big_add(&a, &a, &b) : 0;
+    assert(far < 32 * 8);
+    if (far) {
+        b = (struct wm_big){.n = far / 32 + 1};
+        b.w[far / 32] = UINT32_C(1) << (far % 32);
+        rc |= wm_big_sub(&a, &a, &b);
+    }
     size_t n = wm_big_format(&a, buf);
-    assert(rc == 0 && n > 0 && shift != 0);
+    assert(rc == 0 && n > 0);
     (void)rc, (void)n;
 }
 
-/* Adds g moved by shift * 2^64 (as text when shift is not 0). */
-static int add_game(struct wm_cfg *cfg, const struct wm_game *g, int64_t shift,
+/* Adds g moved by shift * 2^64, its number 2^far lower (as text when either is not 0). */
+static int add_game(struct wm_cfg *cfg, const struct wm_game *g, int64_t shift, unsigned far,
                     struct wm_err *err)
 {
-    if (shift == 0)
+    if (shift == 0 && far == 0)
         return wm_cfg_add_game(cfg, g, err);
     char lo[WM_BIG_TEXT_MAX], hi[WM_BIG_TEXT_MAX], secret[WM_BIG_TEXT_MAX];
-    shifted(g->lo, shift, lo);
-    shifted(g->hi, shift, hi);
-    shifted(g->secret, shift, secret);
+    shifted(g->lo, shift, 0, lo);
+    shifted(g->hi, shift, 0, hi);
+    shifted(g->secret, shift, far, secret);
     char text[3 * WM_BIG_TEXT_MAX + 24];
     int n = snprintf(text, sizeof text, "%s:%s:%s:%" PRIu64, lo, hi, secret, g->count);
     return wm_cfg_add_game_text(cfg, text, (size_t)n, err);
@@ -46,7 +53,7 @@ int wm_scn_cfg(const struct wm_scn *s, struct wm_cfg *cfg, struct wm_err *err)
     cfg->max_guesses = s->max_guesses;
     cfg->chunking = s->run.chunking;
     for (unsigned i = 0; i < s->ngames; i++)
-        if (add_game(cfg, &s->games[i], s->shift[i], err) < 0) {
+        if (add_game(cfg, &s->games[i], s->shift[i], s->far[i], err) < 0) {
             wm_cfg_free(cfg);
             return -1;
         }
@@ -82,6 +89,8 @@ void wm_scn_describe(const struct wm_scn *s, char *buf, size_t size)
                               g->lo, g->hi, g->secret, g->count);
         if (s->shift[i] && n < size) /* the values played are these + shift * 2^64 */
             n += (size_t)snprintf(buf + n, size - n, " (+%" PRId64 "*2^64)", s->shift[i]);
+        if (s->far[i] && n < size) /* the number played is 2^far lower */
+            n += (size_t)snprintf(buf + n, size - n, " (number -2^%u)", (unsigned)s->far[i]);
     }
     if (s->ngames == 0 && n < size)
         n += (size_t)snprintf(buf + n, size - n, " none");
