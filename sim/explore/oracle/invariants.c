@@ -121,6 +121,15 @@ static void owe_error(struct conn *c, const char *kind, const char *text)
     c->finally_sent = 0;
 }
 
+/* The server ended while the client awaited a guess: its error is due. */
+static void owe_server_closed(struct conn *c)
+{
+    char why[160];
+    snprintf(why, sizeof why, "server closed the connection while the client awaited a guess "
+             "(game %zu, guess %llu)", c->gi + 1, (unsigned long long)c->asked + 1);
+    owe_error(c, "server-closed", why);
+}
+
 static int client_line(struct checker *k, const char *s, size_t n)
 {
     struct conn *c = &k->c;
@@ -213,13 +222,9 @@ static int client_line(struct checker *k, const char *s, size_t n)
         return 0;
     }
     return fail(k, "format", "the client sent a line that is not a command");
-server_gone: {
-    char why[160];
-    snprintf(why, sizeof why, "server closed the connection while the client awaited a guess "
-             "(game %zu, guess %llu)", c->gi + 1, (unsigned long long)c->asked + 1);
-    owe_error(c, "server-closed", why);
+server_gone:
+    owe_server_closed(c);
     return 0;
-}
 }
 
 /* A guess in a game beyond int64 (a book profile's), as server_line checks
@@ -343,12 +348,8 @@ static int server_error(struct checker *k, const char *s, size_t n)
         return fail(k, "server-error", "a well-formed client got a server error: %.*s",
                     (int)(n > 200 ? 200 : n), s);
     c->server_end = 1;
-    if (c->ph == WAIT_GUESS) {
-        char why[160];
-        snprintf(why, sizeof why, "server closed the connection while the client awaited a "
-                 "guess (game %zu, guess %llu)", c->gi + 1, (unsigned long long)c->asked + 1);
-        owe_error(c, "server-closed", why);
-    }
+    if (c->ph == WAIT_GUESS)
+        owe_server_closed(c);
     return 0;
 }
 

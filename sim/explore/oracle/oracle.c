@@ -91,6 +91,17 @@ static int remember(struct wm_orc_conn *c, const struct wm_ov *g)
     return wm_orc_jlist_push(&c->far_drawn, g, "", 0) < 0 ? -1 : 1;
 }
 
+int wm_orc_exhausted(const struct wm_orc_conn *c)
+{
+    struct wm_ov size, one, count;
+    wm_ov_from_i64(&one, 1);
+    wm_ov_from_i64(&count, (int64_t)wm_orc_drawn_count(c));
+    int rc = wm_ov_sub(&size, &c->hi, &c->lo) | wm_ov_add(&size, &size, &one);
+    assert(rc == 0);
+    (void)rc;
+    return wm_ov_cmp(&count, &size) >= 0;
+}
+
 /* The server's answer to the NUMBER it is answering: 1 with *g, 0 when the
  * reference has no answer (*why: no range, an empty or exhausted one), -1 OOM. */
 int wm_orc_draw(struct wm_orc *o, struct wm_ov *g, enum wm_orc_nothing *why)
@@ -103,13 +114,7 @@ int wm_orc_draw(struct wm_orc *o, struct wm_ov *g, enum wm_orc_nothing *why)
     *why = !c->have_range ? WM_ORC_NO_RANGE : wm_ov_cmp(&c->lo, &c->hi) > 0 ? WM_ORC_EMPTY : 0;
     if (*why)
         return 0;
-    struct wm_ov size, one, count;
-    wm_ov_from_i64(&one, 1);
-    wm_ov_from_i64(&count, (int64_t)wm_orc_drawn_count(c));
-    int rc = wm_ov_sub(&size, &c->hi, &c->lo) | wm_ov_add(&size, &size, &one);
-    assert(rc == 0);
-    (void)rc;
-    if (wm_ov_cmp(&count, &size) >= 0) {
+    if (wm_orc_exhausted(c)) {
         *why = WM_ORC_EXHAUSTED;
         return 0;
     }

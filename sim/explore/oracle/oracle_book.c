@@ -43,18 +43,6 @@ int wm_orc_book_hang(struct wm_orc *o, const char *s, size_t n)
 
 /* Book: Python's exception where the reference raises one on a NUMBER (an
  * empty range, or none yet) must name it as CPython does. */
-/* Every value of the game's range was drawn (the range is not empty). */
-static int exhausted(const struct wm_orc_conn *c)
-{
-    struct wm_ov size, one, count;
-    wm_ov_from_i64(&one, 1);
-    wm_ov_from_i64(&count, (int64_t)wm_orc_drawn_count(c));
-    int rc = wm_ov_sub(&size, &c->hi, &c->lo) | wm_ov_add(&size, &size, &one);
-    assert(rc == 0);
-    (void)rc;
-    return wm_ov_cmp(&count, &size) >= 0;
-}
-
 int wm_orc_book_error(struct wm_orc *o, const char *s, size_t n)
 {
     struct wm_orc_conn *c = &o->c;
@@ -75,7 +63,7 @@ int wm_orc_book_error(struct wm_orc *o, const char *s, size_t n)
                  stop, width);
     } else if (inv_starts(s, n, "NUMBER beyond the limit of ")) {
         /* the port's bound, checked after the range's own answers */
-        if (!c->have_range || wm_ov_cmp(&c->lo, &c->hi) > 0 || exhausted(c) ||
+        if (!c->have_range || wm_ov_cmp(&c->lo, &c->hi) > 0 || wm_orc_exhausted(c) ||
             wm_orc_drawn_count(c) < o->h.max_guesses)
             return wm_orc_fail(o, "answer", o->lineno, "the server refused a NUMBER past "
                                "max-guesses after %zu guesses of the game (max-guesses %" PRIu64

@@ -119,6 +119,8 @@ int wm_orc_same(const char *s, size_t n, const char *want);
  * reference has none (*why says why), -1 out of memory. */
 int wm_orc_draw(struct wm_orc *o, struct wm_ov *g, enum wm_orc_nothing *why);
 size_t wm_orc_drawn_count(const struct wm_orc_conn *c);
+/* Every value of the game's range was drawn (the range set, not empty). */
+int wm_orc_exhausted(const struct wm_orc_conn *c);
 /* Book: the server's hang record (s: after "hang "), its error (after
  * "error "), the client's error: 0, or 1 with the violation. */
 int wm_orc_book_hang(struct wm_orc *o, const char *s, size_t n);
