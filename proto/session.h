@@ -31,7 +31,8 @@ struct wm_sink {
     void *ctx;
 };
 
-/* Every session entry point returns one of these. */
+/* Every session entry point returns one of these: CLOSED whenever the call
+ * wrote the session's end (an error or a close; the driver asserts it). */
 enum wm_sess_rc { WM_SESS_OPEN = 0, WM_SESS_CLOSED = 1 };
 
 /* A session as its driver sees it: the adapter table of hiredis's async.c. */

@@ -30,6 +30,7 @@ declare -A within=(
     [book-client-keeps-last-byte]=100 # run 2 (the same, cut before its newline)
     [reset-one-value-between]=400 # run 89: the reset probe, in a game of one value
     [big-sticky-skips-word]=200 # run 49 (a guess on a rounding tie for the book's client)
+    [big-sticky-reads-word-zero]=420 # run 104 (a near-tie 2^k off, k in a middle word)
 )
 # The invariants (docs/EXPLORE.md) that may find each: one found for another
 # reason (a harness failure, say) does not count.
@@ -56,6 +57,7 @@ declare -A kinds=(
     [book-client-keeps-last-byte]=malformed # the same, the guess cut before its newline
     [reset-one-value-between]=reset       # the reset probe's abort: the server's report, exactly
     [big-sticky-skips-word]=malformed     # a guess on a rounding tie: the book client's model
+    [big-sticky-reads-word-zero]=malformed # the same, 2^k beside it
 )
 # Extra options for a mutant's explore runs (and its reproducer's replays).
 declare -A options=(

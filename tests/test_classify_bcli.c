@@ -235,6 +235,11 @@ START_TEST(tie_guesses)
         /* R = 2^54: below a power of two the gap is half as wide */
         {"0", "18014398509481984", 1, "18014398509481983", "Unsure"},
         {"0", "18014398509481984", 5, "18014398509481982", "Warmer"},
+        /* R = 2^117 + 2^66 (even, ulp 2^65): 2^46 past halfway (arg 206:
+         * k = 1 + 8 * 63 / 11) is a bit of the distance's second word
+         * alone; R = 2^117 + 2^65 (odd) the same below the number */
+        {"0", "166153499473114557899952177373249536", 206, "166153499473114576346766619826978816", "Colder"},
+        {"0", "166153499473114521006464029954146304", 212, "-166153499473114539453278472407875584", "Colder"},
         /* R = 2^53: no tie below at an integer, so the one above */
         {"0", "9007199254740992", 1, "9007199254740993", "Unsure"},
     };

@@ -170,7 +170,7 @@ static void on_emit(void *ctx, enum wm_out_kind kind, const char *text, size_t l
     case WM_OUT_ERROR:
     case WM_OUT_ERROR_AS_WRITTEN:
         record_as(ep, WM_REC_ERROR, text, len, kind == WM_OUT_ERROR_AS_WRITTEN);
-        ep->closed = 1;
+        ep->closed = ep->session_ended = 1;
         break;
     case WM_OUT_HALF_CLOSE:
         /* As a half-close fault: the close is its record, then sends go nowhere. */
@@ -184,7 +184,7 @@ static void on_emit(void *ctx, enum wm_out_kind kind, const char *text, size_t l
          * rest of a close a half-close fault already recorded. */
         if ((!ep->peer_eof || kind == WM_OUT_CLOSE_AS_WRITTEN) && !ep->out_shut)
             record(ep, WM_REC_CLOSE, "", 0);
-        ep->closed = 1;
+        ep->closed = ep->session_ended = 1;
         break;
     case WM_OUT_HANG:
         /* Its reason is written verbatim, as an error's (transcript.c). */
@@ -217,6 +217,10 @@ void wm_ep_free(struct wm_endpoint *ep)
 
 static void apply(struct wm_endpoint *ep, enum wm_sess_rc rc)
 {
+    /* A session that wrote its end and says it is still open has lost
+     * track of its own state (proto/session.h's contract). */
+    assert(!ep->session_ended || rc == WM_SESS_CLOSED);
+    ep->session_ended = 0;
     if (rc == WM_SESS_CLOSED && !ep->hung) /* a hung side closes nothing */
         ep->closed = 1;
 }

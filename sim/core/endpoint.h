@@ -41,6 +41,9 @@ struct wm_endpoint {
      * out, then it neither reads, writes nor closes; only its driver ends
      * it (its peer gone, or the run over), unrecorded */
     int hung;
+    /* the session's own error or close ended the side in the call under
+     * way: it must then say WM_SESS_CLOSED (apply() asserts it) */
+    int session_ended;
 };
 
 /* The endpoint's state, for drivers, roles and verdicts: read through these

@@ -61,8 +61,19 @@ size_t wm_mal_tie_guess(const char *number, const char *prev, uint32_t arg, char
     if (big_of(r, &t) < 0 || big_of(h, &hb) < 0 ||
         wm_big_parse_canonical(number, strlen(number), &num) < 0)
         return 0;
-    wm_big_from_i64(&one, v < 2 ? 0 : v < 4 ? 1 : -1); /* the tie, one above, one below */
-    int rc = below ? wm_big_sub(&t, &t, &hb) : wm_big_add(&t, &t, &hb);
+    /* the tie, or beside it by 2^k, k below p (the sticky bits): k = 0
+     * half the time, else spread over the sticky words, so that a middle
+     * word alone (past 2^64 distances) decides the rounding */
+    unsigned k = (arg / (2 * WM_MAL_TIE_VARIANTS)) % 2 && p > 1
+                     ? 1 + (unsigned)(arg / (4 * WM_MAL_TIE_VARIANTS)) * (unsigned)(p - 1) / WM_MAL_TIE_SPREAD
+                     : 0;
+    assert(k == 0 || k < (unsigned)p);
+    struct wm_big off;
+    int rc = big_of(ldexp(1.0, (int)k), &off);
+    wm_big_from_i64(&one, 0);
+    if (v >= 2)
+        rc |= v < 4 ? wm_big_add(&one, &one, &off) : wm_big_sub(&one, &one, &off);
+    rc |= below ? wm_big_sub(&t, &t, &hb) : wm_big_add(&t, &t, &hb);
     rc |= wm_big_add(&t, &t, &one);
     /* the guess: the number plus or minus the distance */
     rc |= (arg / WM_MAL_TIE_VARIANTS) % 2 ? wm_big_sub(&t, &num, &t) : wm_big_add(&t, &num, &t);
