@@ -75,7 +75,7 @@ static int visit(void *ctx, char side, const struct wm_journal *j, const struct 
     if (!wm_rec_is_wire((enum wm_rec_kind)r->kind))
         return 0;
     int is_msg = r->kind == WM_REC_LINE &&
-                 wm_msg_parse(wm_rec_text(j, r), r->len, &msg, &ignored) == 0;
+                 wm_msg_parse(wm_rec_text(j, r), r->len, &msg, &ignored) >= 0;
     if (++g->items == g->k) {
         g->found = is_msg && msg.type == WM_MSG_NUMBER && !g->secret && g->seen &&
                    g->guessed == g->size;
@@ -202,7 +202,7 @@ int wm_book_accepts(const struct wm_journal *client, const struct wm_journal *se
     struct wm_msg msg;
     struct wm_err ignored;
     char q[QUOTE_MAX + 2];
-    if (k == 0 || wm_msg_parse(text, len, &msg, &ignored) == 0)
+    if (k == 0 || wm_msg_parse(text, len, &msg, &ignored) >= 0)
         return 0; /* warmer closes only on a line it refuses */
     quoted(q, sizeof q, text, len);
     if (n == 3 && wl[0] == 6 && memcmp(w[0], "PARAMS", 6) == 0 && python_int(w[1], wl[1]) &&
