@@ -39,7 +39,7 @@ stop_all() {
 # client ADDR [--nagle]: one game; the client's "X ms a guess".
 client() {
     "$PY" ci/refmodel.py client --timing --connect "$@" --game "$GAME" 2>&1 >/dev/null |
-        sed -n 's/^refmodel client: .*, \([0-9.]*\) ms a guess$/\1/p'
+        sed -n 's/^refmodel client: .*, \([0-9.]*\) ms a guess, .*/\1/p'
 }
 row() { printf '  %-64s %9s ms a guess\n' "$1" "${2:--}"; }
 

@@ -29,7 +29,7 @@ Peers as naive as the book's for the delayed-ACK tests (docs/DESIGN.md, "Delayed
   client --nagle     leaves Nagle on, as the book's threaded client: REPORT and the next
                      NUMBER are two small writes before a read, so the second waits for
                      the server's ACK of the first.
-  client --timing    prints "refmodel client: N guesses, X ms a guess" on stderr, from the
+  client --timing    prints "refmodel client: N guesses, X ms a guess, median M ms" on stderr, from the
                      first NUMBER sent to the last guess read.
   serve --split      writes each reply as two sends (the number, then its newline), Nagle
                      on: the newline waits for the client's ACK of the number.
@@ -423,7 +423,7 @@ def client(host, port, games, lenient=False, nagle=False, timing=False):
     nagle leaves Nagle on, as the book's client; timing prints the time a guess took.
     """
     records = []
-    clock = {"first": None, "last": None, "guesses": 0}
+    clock = {"first": None, "last": None, "guesses": 0, "asked": None, "each": []}
     with socket.create_connection((host, port)) as sock, sock.makefile("rb") as rfile:
         # REPORT and NUMBER go as two small writes: without this, Nagle holds
         # the second until the server's ACK of the first, which a server that
@@ -432,8 +432,10 @@ def client(host, port, games, lenient=False, nagle=False, timing=False):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         def send(line):
-            if line == "NUMBER" and clock["first"] is None:
-                clock["first"] = time.monotonic()
+            if line == "NUMBER":
+                clock["asked"] = time.monotonic()
+                if clock["first"] is None:
+                    clock["first"] = clock["asked"]
             records.append(("C", ":", line))
             try:
                 sock.sendall(line.encode() + b"\n")
@@ -453,6 +455,9 @@ def client(host, port, games, lenient=False, nagle=False, timing=False):
                 raise ProtocolError("server sent an incomplete line and closed")
             records.append(("S", ":", raw[:-1]))
             clock["last"], clock["guesses"] = time.monotonic(), clock["guesses"] + 1
+            if clock["asked"] is not None:  # a guess's own round trip, NUMBER to reply
+                clock["each"].append(clock["last"] - clock["asked"])
+                clock["asked"] = None
             return raw[:-1]
 
         def recv_lenient():
@@ -483,7 +488,10 @@ def client(host, port, games, lenient=False, nagle=False, timing=False):
             records.append(("C", "!", f"error connection failed: {error.strerror or error}"))
     if timing and clock["guesses"] > 0:
         ms = (clock["last"] - clock["first"]) * 1000 / clock["guesses"]
-        print(f"refmodel client: {clock['guesses']} guesses, {ms:.3f} ms a guess", file=sys.stderr)
+        each = sorted(clock["each"]) or [0.0]
+        median = each[len(each) // 2] * 1000
+        print(f"refmodel client: {clock['guesses']} guesses, {ms:.3f} ms a guess, median {median:.3f} ms",
+              file=sys.stderr)
     return records
 
 

@@ -126,6 +126,21 @@ lib_summary() {
 }
 
 # has NAME PATTERN / lacks NAME PATTERN: PATTERN (grep) in $tmp/NAME.out or not.
+# no_delayed_ack FILE: the --timing line of a refmodel client's 50 guesses
+# (FILE) shows no delayed-ACK stall: its median round trip (NUMBER sent to
+# guess read) under NAIVE_MS (default 30). A delayed ACK holds every guess
+# 40 ms or more (Linux's minimum, docs/DESIGN.md "Delayed ACK"), so with the
+# stall the median sits above the bound, while a loaded machine slows a few
+# guesses, not the median. It checks the stall's absence, not a speed (make
+# bench prints the figures). Sets why.
+no_delayed_ack() {
+    local median mean
+    median=$(sed -n 's/^refmodel client: 50 guesses, .*, median \([0-9.]*\) ms$/\1/p' "$1")
+    mean=$(sed -n 's/^refmodel client: 50 guesses, \([0-9.]*\) ms a guess, .*/\1/p' "$1")
+    [ -n "$median" ] || { why="no timing from the client: $(head -c 300 "$1")"; return 1; }
+    awk -v m="$median" -v max="${NAIVE_MS:-30}" 'BEGIN { exit !(m < max) }' ||
+        { why="a naive peer's guesses took $median ms each (the median of 50; mean $mean ms; bound ${NAIVE_MS:-30} ms): a delayed ACK stall"; return 1; }
+}
 has() { grep -q -- "$2" "$tmp/$1.out" || { why="no /$2/ in the output"; return 1; }; }
 lacks() { ! grep -q -- "$2" "$tmp/$1.out" || { why="unexpected /$2/ in the output"; return 1; }; }
 
