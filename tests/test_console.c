@@ -1,4 +1,4 @@
-/* sim/net/console.c: lines reach their stream whole and in order; a stream
+/* sim/net/serve/console.c: lines reach their stream whole and in order; a stream
  * nobody reads (a full pipe) or a broken one costs dropped lines, counted,
  * never a blocked caller or a stop that hangs. */
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* sim/net/rec_conn.c: one proxied connection of warmer record, driven by
+/* sim/net/record/rec_conn.c: one proxied connection of warmer record, driven by
  * hand over loopback TCP. What must hold: a side's bytes are journaled
  * exactly when written to the other peer, so the bytes journaled per side
  * equal the bytes the other peer received, whatever the traffic (binary,

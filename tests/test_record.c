@@ -1,4 +1,4 @@
-/* sim/net/rec_tx.c: what warmer record makes of its journals, without sockets.
+/* sim/net/record/rec_tx.c: what warmer record makes of its journals, without sockets.
  * Journals are built by hand (causes as the proxy sets them) or taken from
  * an in-process run with the logs dropped (what a proxy sees of it); the
  * written transcript must carry the first header that reproduces it, parse

@@ -1,4 +1,4 @@
-/* warmer serve with a session that hangs (WM_OUT_HANG; sim/net/serve.h):
+/* warmer serve with a session that hangs (WM_OUT_HANG; sim/net/serve/serve.h):
  * under both drivers the connection stays open, silent, counted against
  * --max-connections, until --idle-timeout or the shutdown, and the console
  * says "connection N (ADDR) hangs: <why>". The session is warmer's own,
