@@ -78,8 +78,8 @@ $(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(B)/libwarmer.a
 	@$(if $(V),,echo "  TEST  $@")
 	$(Q)$(CC) $(WARN) $(CPPFLAGS_ALL) -Itests $(CHECK_CFLAGS) $(CFLAGS) -o $@ $< $(B)/libwarmer.a $(CHECK_LIBS) -pthread
 
-# test_evloop_poll compiles sim/core/evloop.c itself, on its poll(2) backend.
-$(B)/tests/test_evloop_poll: sim/core/evloop.c
+# test_evloop_poll compiles sim/core/drivers/evloop.c itself, on its poll(2) backend.
+$(B)/tests/test_evloop_poll: sim/core/drivers/evloop.c
 # test_gset_tight compiles proto/gset.c itself, with narrow slots' distance cut short.
 $(B)/tests/test_gset_tight: proto/gset.c
 

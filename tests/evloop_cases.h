@@ -1,4 +1,4 @@
-/* The event loop's cases (sim/core/evloop.c), run on its native backend by
+/* The event loop's cases (sim/core/drivers/evloop.c), run on its native backend by
  * test_drivers.c and on poll(2) by test_evloop_poll.c. The includer
  * defines WM_EL_EXPECT, the backend it must be running. */
 #ifndef WM_EVLOOP_CASES_H

@@ -42,7 +42,7 @@ run() {
 case_server_warmer_serve() {
     run $1 0 -- --server "$SERVE" fixtures/ && has $1 "^77 passed, 0 failed, 20 skipped (11 non-transcript files ignored)$"
 }
-# check's suite options work the same here (one code, sim/check/suite.c).
+# check's suite options work the same here (one code, sim/check/report/suite.c).
 case_suite_options() {
     mkdir -p "$tmp/so"
     cp fixtures/golden/book.txt "$tmp/so/a.txt"

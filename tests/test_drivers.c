@@ -1,5 +1,5 @@
-/* Tests for the socket drivers (sim/core/drv_threads.c, sim/core/drv_events.c) and the
- * event loop (sim/core/evloop.c, its native backend; test_evloop_poll.c runs the
+/* Tests for the socket drivers (sim/core/drivers/drv_threads.c, sim/core/drivers/drv_events.c) and the
+ * event loop (sim/core/drivers/evloop.c, its native backend; test_evloop_poll.c runs the
  * same cases on poll): every driver must write the simulator's transcript
  * byte for byte, for the same configuration. */
 #include "drivers.h"

@@ -1,5 +1,5 @@
 /* The event loop's cases (evloop_cases.h) on its portable backend, poll(2),
- * which a Linux build does not use: sim/core/evloop.c is compiled right here
+ * which a Linux build does not use: sim/core/drivers/evloop.c is compiled right here
  * with WM_EL_POLL, so this binary never takes evloop.o from the library. */
 #define WM_EL_POLL 1
 #include "evloop.c"

@@ -1,4 +1,4 @@
-/* The HTML report's pieces (sim/check/html.c, html_timeline.c, json_in.c):
+/* The HTML report's pieces (sim/check/report/html.c, html_timeline.c, json_in.c):
  * escaping, the command line, the JSON reader against what report.c
  * writes, and a timeline's window. The pages themselves: tests/html.sh. */
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* sim/core/sock_ep.c: every recv and send result sorted once (data, would
+/* sim/core/drivers/sock_ep.c: every recv and send result sorted once (data, would
  * block, end, reset, error), and a reset reaching the endpoint as a reset,
  * in the words of WM_RESET_TEXT. Sockets on 127.0.0.1 and socketpairs only. */
 #include <arpa/inet.h>
