@@ -34,6 +34,8 @@ static int allowed(void)
     current->calls++;
     if (current->fail_at && current->calls == current->fail_at) {
         current->failed = 1;
+        if (!current->refused_at)
+            current->refused_at = current->calls;
         return 0;
     }
     return 1;

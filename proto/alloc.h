@@ -14,6 +14,7 @@ struct wm_alloc_counter {
     uint64_t fail_at; /* the call to refuse (1-based); 0 for none */
     int64_t live;     /* blocks counted here and not yet freed */
     int failed;       /* the planned refusal happened */
+    uint64_t refused_at; /* the first call refused (0: none): fail_at, or the injector is wrong */
 };
 
 /* Installs c for the calling thread (NULL removes it). This is the project's

@@ -31,6 +31,7 @@ declare -A within=(
     [reset-one-value-between]=400 # run 89: the reset probe, in a game of one value
     [big-sticky-skips-word]=200 # run 49 (a guess on a rounding tie for the book's client)
     [big-sticky-reads-word-zero]=420 # run 104 (a near-tie 2^k off, k in a middle word)
+    [alloc-fail-refuses-every-call]=100 # run 0 (the plan's refused allocation is checked)
 )
 # The invariants (docs/EXPLORE.md) that may find each: one found for another
 # reason (a harness failure, say) does not count.
@@ -58,6 +59,7 @@ declare -A kinds=(
     [reset-one-value-between]=reset       # the reset probe's abort: the server's report, exactly
     [big-sticky-skips-word]=malformed     # a guess on a rounding tie: the book client's model
     [big-sticky-reads-word-zero]=malformed # the same, 2^k beside it
+    [alloc-fail-refuses-every-call]=fault # an alloc-fail plan refuses its K-th allocation, no other
 )
 # Extra options for a mutant's explore runs (and its reproducer's replays).
 declare -A options=(

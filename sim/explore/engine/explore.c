@@ -54,7 +54,8 @@ static uint64_t alloc_fail_at(const struct wm_cfg *cfg)
 static int execute_text(const struct wm_cfg *base, const struct wm_scn_setup *u,
                         const struct wm_explore_budget *b, int written,
                         char **text, size_t *len, char **console, size_t *clen,
-                        struct wm_err *err, int64_t *leaked, int *refused)
+                        struct wm_err *err, int64_t *leaked, int *refused,
+                        uint64_t *refused_at)
 {
     struct wm_cfg cfg = *base; /* shares the games */
     struct wm_exec_opts o;
@@ -69,6 +70,7 @@ static int execute_text(const struct wm_cfg *base, const struct wm_scn_setup *u,
     *text = NULL;
     *leaked = 0;
     *refused = 0;
+    *refused_at = 0;
     FILE *f = written ? open_memstream(text, len) : NULL;
     if (written && !f)
         return -1;
@@ -104,6 +106,7 @@ static int execute_text(const struct wm_cfg *base, const struct wm_scn_setup *u,
         wm_alloc_install(NULL);
         *leaked = count.live;
         *refused = count.failed;
+        *refused_at = count.refused_at;
     }
     return rc;
 }
@@ -158,13 +161,22 @@ static int check_setup(const struct wm_cfg *cfg, const struct wm_scn_setup *u,
     char how[96];
     int64_t leaked;
     int refused;
+    uint64_t refused_at;
     setup_words(u, how, sizeof how);
     int ran = execute_text(cfg, u, b, 0, &text, &len, ref ? NULL : &console, &clen, &err,
-                           &leaked, &refused);
+                           &leaked, &refused, &refused_at);
     if (ran != 0 || refused) { /* a run cut short: no console to hold it to */
         free(console);
         console = NULL;
         clen = 0;
+    }
+    if (refused && refused_at != alloc_fail_at(cfg)) {
+        /* the injector itself: a plan refuses its own allocation, no other */
+        free(text);
+        free(console);
+        fail(o, "fault", 0, "alloc-fail at %llu refused allocation %llu first (%s)",
+             (unsigned long long)alloc_fail_at(cfg), (unsigned long long)refused_at, how);
+        return 0;
     }
     if (leaked != 0) {
         free(text);
@@ -255,8 +267,10 @@ static int check_written(const struct wm_cfg *cfg, const struct wm_scn_setup *u,
     size_t len, skip_a, skip_b;
     int64_t leaked;
     int refused;
+    uint64_t refused_at;
     setup_words(u, how, sizeof how);
-    int ran = execute_text(cfg, u, budget, 1, &text, &len, NULL, NULL, &err, &leaked, &refused);
+    int ran = execute_text(cfg, u, budget, 1, &text, &len, NULL, NULL, &err, &leaked, &refused,
+                           &refused_at);
     if (ran < 0)
         return -1;
     if (ran != 0 || leaked != 0) {
