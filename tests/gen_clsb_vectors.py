@@ -21,7 +21,7 @@ NUMERALS = [b"+5", b"-0", b"+0", b"00", b"007", b"1_000", b"0_0", b"\t5", b"5\r"
             b"5\x7f", b"\xe0\xa0\x80", b"\xdf\xbf", b"\xf0\x90\x80\x80", b"x" * 250,
             b"\xc3\xa9" * 150, b"5\x1c", b"\xe3\x80\x80-5\xe2\x80\xa8",
             b"\xf0\x9f\x98\x80", b"\xf0\x9d\x9f\x98x", b"\xf0\x9d\x9f\x98\xf0\x9d\x9f\x99",
-            b"5\xf0\x9f\x98\x80",
+            b"5\xf0\x9f\x98\x80", b"5\xe2\x82\xac",
             # int()'s limit of 4300 digits: the run counted whole (zeros,
             # Unicode digits), before what follows it; '__' or a last '_' first
             b"1" + b"0" * 4300, b"9" * 4300, b"-" + b"0" * 4301 + b"x", b" +" + b"1_2" * 2151 + b" ",

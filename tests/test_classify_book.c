@@ -193,6 +193,16 @@ static const struct {
              "'5\\\\x00'\nC: NUMBER\n", NULL},
     {"book", "C: PARAMS 5\\x00 1\nS! error ValueError: invalid literal for int() with base 10: "
              "'5\\x00'\nC: NUMBER\n", "'5\\\\x00'"},
+    /* a code point the tables know (U+20AC, printable): its repr exactly */
+    {"book", "C: PARAMS 5\\xe2\\x82\\xac 1\nS! error ValueError: invalid literal for int() with "
+             "base 10: '5\\xe2\\x82\\xac'\nC: NUMBER\n", NULL},
+    {"book", "C: PARAMS 5\\xe2\\x82\\xac 1\nS! error ValueError: invalid literal for int() with "
+             "base 10: '5\\\\u20ac'\nC: NUMBER\n", "'5\\xe2\\x82\\xac'"},
+    /* one they do not (U+4E00): only the error's start is certain, and a
+     * record's text goes on past its "ValueError: " */
+    {"book", "C: PARAMS 5\\xe4\\xb8\\x80 1\nS! error ValueError: invalid literal for int() with "
+             "base 10: '5\\xe4\\xb8\\x80'\nC: NUMBER\n", NULL},
+    {"book", "C: PARAMS 5\\xe4\\xb8\\x80 1\nS! error TypeError: x\nC: NUMBER\n", "ValueError: "},
     /* arity, unknown commands, UTF-8 */
     {"book", "C: PARAMS 1 5 \nS! error AssertionError\nC: NUMBER\n", NULL},
     {"book", "C: REPORT\nS! error IndexError: list index out of range\nC: NUMBER\n", "AssertionError"},
@@ -288,15 +298,16 @@ START_TEST(book_numerals_pair_up)
                       (int)n, out);
     }
     /* the top quarter of arg: the rarest readings, each a few times in a
-     * thousand runs (4-byte characters in repr(), a continuation byte past
-     * 0xbf, 4300 digits and past them) */
-    static const char *const focus[] = {"\xf0\x9f\x98\x80", "\xf0\x9d\x9f\x98" "x",
-                                        "5\xf0\x9f\x98\x80", "5\xc3\xc0", "\xe1\x80\xc0" "5"};
+     * thousand runs (3- and 4-byte characters in repr(), a continuation
+     * byte past 0xbf, 4300 digits and past them) */
+    static const char *const focus[] = {"5\xe2\x82\xac", "\xf0\x9f\x98\x80",
+                                        "\xf0\x9d\x9f\x98" "x", "5\xf0\x9f\x98\x80",
+                                        "5\xc3\xc0", "\xe1\x80\xc0" "5"};
     m.pos = 0;
-    for (unsigned k = 0; k < 8; k++) {
+    for (unsigned k = 0; k < 9; k++) {
         m.arg = 192 + k;
         size_t n = wm_mal_book_apply(&m, (const unsigned char *)"NUMBER", 6, 9000, out);
-        if (k < 5)
+        if (k < 6)
             ck_assert_msg(n == 9 + strlen(focus[k]) && memcmp(out + 7, focus[k], n - 9) == 0 &&
                               memcmp(out + n - 2, " 5", 2) == 0,
                           "arg %u: %.*s", m.arg, (int)n, out);

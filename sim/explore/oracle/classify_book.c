@@ -94,6 +94,8 @@ static const struct {
     /* Latin-1's letters and signs, NKo's last, Samaritan's first, Linear B's first */
     {0xa1, 0xac, CP_PRINT}, {0xae, 0xff, CP_PRINT}, {0x7ff, 0x800, CP_PRINT},
     {0x10000, 0x10000, CP_PRINT},
+    /* the euro sign (Sc): three bytes past U+0FFF that repr() keeps */
+    {0x20ac, 0x20ac, CP_PRINT},
     /* an emoji (So, printable): four bytes that repr() keeps */
     {0x1f600, 0x1f600, CP_PRINT},
 };

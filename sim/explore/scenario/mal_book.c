@@ -22,6 +22,8 @@ static const struct {
     T(""), T("0x10"), T("1e3"), T("5.0"), T("\x1f" "5"), T("5\x00"), T("'5'"), T("\"5\""),
     T("5'\""), T("5\\"), T("\xc3\xa9"), T("\xc2\x80"), T("\xef\xbf\xbf"), T("\xf4\x8f\xbf\xbf"),
     T("1\xe2\x80\x83_0"), T("\xc2\xa0"),
+    /* three-byte UTF-8 past U+0FFF, printable: repr() keeps it (U+20AC) */
+    T("5\xe2\x82\xac"),
     /* four-byte UTF-8: printable, so repr() keeps it (U+1F600, the
      * double-struck digits U+1D7D8.. that int() reads) */
     T("\xf0\x9f\x98\x80"), T("\xf0\x9d\x9f\x98" "x"), T("\xf0\x9d\x9f\x98\xf0\x9d\x9f\x99"),
@@ -43,10 +45,10 @@ static const struct {
              {"-", '0', WM_MAL_BOOK_INT_DIGITS + 1, "x"}};
 #define N (NT + sizeof longs / sizeof longs[0])
 /* arg is 0..255 (mal.c): its top quarter picks one of these, the numerals
- * whose reading is rarest (four-byte characters in repr(), a continuation
+ * whose reading is rarest (three- and four-byte characters in repr(), a continuation
  * byte one past its top, int()'s limit), so that each comes a few times in
  * a thousand runs; the rest pick from the whole table. */
-static const unsigned char focus[] = {NT - 6, NT - 5, NT - 3, NT - 2, NT - 1, NT, NT + 1, NT + 2};
+static const unsigned char focus[] = {NT - 7, NT - 6, NT - 5, NT - 3, NT - 2, NT - 1, NT, NT + 1, NT + 2};
 #define FOCUS_ARGS 192
 
 static size_t numeral_len(size_t i)
