@@ -257,6 +257,25 @@ START_TEST(arity_count_exact)
 }
 END_TEST
 
+/* The arity recipe adds one argument or three (arg % 4: 0 or 2), so a
+ * line can have more words than any command's field table holds (5 or
+ * more: msg.c's split keeps 4), and the count in the error is the line's. */
+START_TEST(arity_adds_one_or_three)
+{
+    unsigned char out[64];
+    struct wm_mal r = {1, WM_MAL_ARITY, 0, 0, 0, 0, 0, 0, 0};
+    size_t n = wm_mal_apply(&r, (const unsigned char *)"PARAMS 1 5", 10, 1024, out);
+    ck_assert_msg(n == 12 && memcmp(out, "PARAMS 1 5 7", 12) == 0, "%zu: %.*s", n, (int)n, out);
+    r.arg = 2;
+    n = wm_mal_apply(&r, (const unsigned char *)"PARAMS 1 5", 10, 1024, out);
+    ck_assert_msg(n == 16 && memcmp(out, "PARAMS 1 5 7 7 7", 16) == 0, "%zu: %.*s", n, (int)n, out);
+    ck_assert(arity_ok("PARAMS 1 5 7 7 7",
+                       "bad PARAMS: expected 2 arguments, got 5: \"PARAMS 1 5 7 7 7\""));
+    ck_assert(!arity_ok("PARAMS 1 5 7 7 7",
+                        "bad PARAMS: expected 2 arguments, got 4: \"PARAMS 1 5 7 7 7\""));
+}
+END_TEST
+
 static Suite *classify_suite(void)
 {
     Suite *s = suite_create("classify");
@@ -268,6 +287,7 @@ static Suite *classify_suite(void)
     WM_ADD_TEST(s, recipes_bounded_and_shrinking);
     WM_ADD_TEST(s, short_sequence_cut_by_the_newline);
     WM_ADD_TEST(s, arity_count_exact);
+    WM_ADD_TEST(s, arity_adds_one_or_three);
     return s;
 }
 

@@ -148,8 +148,9 @@ size_t wm_mal_apply(const struct wm_mal *m, const unsigned char *a, size_t n, si
         return splice(a, n, 0, end, p->s, p->n, out, cap);
     }
     case WM_MAL_ARITY:
-        if (m->arg % 2 == 0)
-            return splice(a, n, n, n, m->pos % 2 ? " x" : " 7", 2, out, cap);
+        if (m->arg % 2 == 0) /* one argument more, or three (past any field table) */
+            return m->arg % 4 == 0 ? splice(a, n, n, n, m->pos % 2 ? " x" : " 7", 2, out, cap)
+                                   : splice(a, n, n, n, m->pos % 2 ? " x x x" : " 7 7 7", 6, out, cap);
         for (at = n; at > 0 && a[at - 1] != ' '; at--)
             ;
         return at > 0 ? splice(a, at - 1, at - 1, at - 1, NULL, 0, out, cap)
