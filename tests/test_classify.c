@@ -37,6 +37,9 @@ START_TEST(each_class)
     EXPECT("REPORT \xed\xa0\x80", WM_CLS_BYTE);  /* a surrogate */
     EXPECT("REPORT \xf4\x90\x80\x80", WM_CLS_BYTE); /* past U+10FFFF */
     EXPECT("REPORT \xe2\x82", WM_CLS_BYTE);      /* cut by the \n */
+    EXPECT("REPORT \xe1\x80\xc0", WM_CLS_BYTE);  /* a later continuation byte past 0xbf */
+    EXPECT("REPORT \xf1\x80\x80\xc0", WM_CLS_BYTE);
+    EXPECT("REPORT \xe1\x80\xbf", WM_CLS_DECISION); /* U+103F is UTF-8 */
     EXPECT("REPORT \xf4\x8f\xbf\xbf", WM_CLS_DECISION); /* U+10FFFF is UTF-8 */
     EXPECT("REPORT \xc2\x80", WM_CLS_DECISION);
     EXPECT(" NUMBER", WM_CLS_SPACE);

@@ -38,6 +38,20 @@ static void fail(struct wm_outcome *o, const char *kind, size_t lineno, const ch
     va_end(ap);
 }
 
+/* Whether the words "out of memory" are in s (len bytes). */
+static int says_out_of_memory(const char *s, size_t len)
+{
+    static const char words[] = "out of memory";
+    for (const char *p = s, *end = s + len; (size_t)(end - p) >= sizeof words - 1; p++) {
+        p = memchr(p, 'o', (size_t)(end - p) - (sizeof words - 2));
+        if (!p)
+            return 0;
+        if (memcmp(p, words, sizeof words - 1) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static uint64_t alloc_fail_at(const struct wm_cfg *cfg)
 {
     for (unsigned i = 0; i < cfg->nfaults; i++)
@@ -176,6 +190,15 @@ static int check_setup(const struct wm_cfg *cfg, const struct wm_scn_setup *u,
         free(console);
         fail(o, "fault", 0, "alloc-fail at %llu refused allocation %llu first (%s)",
              (unsigned long long)alloc_fail_at(cfg), (unsigned long long)refused_at, how);
+        return 0;
+    }
+    if (refused && ran == 0 && !says_out_of_memory(text, len)) {
+        /* a refusal is an error that names it (the run's, or a side's
+         * record): one the code swallowed went on as if it had memory */
+        free(text);
+        free(console);
+        fail(o, "fault", 0, "alloc-fail at %llu refused an allocation and the run went on without "
+             "an out-of-memory error (%s)", (unsigned long long)alloc_fail_at(cfg), how);
         return 0;
     }
     if (leaked != 0) {

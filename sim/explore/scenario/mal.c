@@ -19,7 +19,12 @@ static const struct mal_token bytes[] = {
     T("\x00"), T("\r"), T("\t"), T("\x1f"), T("\x7f"), T("\x80"), T("\xff"), T("\xc0\xaf"),
     T("\xc1\xbf"), T("\xe0\x80\xaf"), T("\xed\xa0\x80"), T("\xf4\x90\x80\x80"), T("\xf8\x88\x80\x80\x80"),
     T("\xc2"), T("\xe2\x82"), T("\xc2\x80"), T("\xdf\xbf"), T("\xe0\xa0\x80"), T("\xed\x9f\xbf"),
-    T("\xef\xbf\xbf"), T("\xf0\x90\x80\x80"), T("\xf4\x8f\xbf\xbf"), T("\xc3\xa9")};
+    T("\xef\xbf\xbf"), T("\xf0\x90\x80\x80"), T("\xf4\x8f\xbf\xbf"), T("\xc3\xa9"),
+    /* a later continuation byte one past its top (0xbf): the range the
+     * framer resets after each continuation byte */
+    T("\xe1\x80\xc0"), T("\xf1\x80\x80\xc0")};
+#define BYTES_UTF8_FROM 13 /* bytes[13] on: the UTF-8 sequences, each a decoder's edge */
+#define BYTES_FOCUS_ARGS 192
 /* int64's edges and one past, non-canonical forms, 20 digits and more. */
 static const struct mal_token numerals[] = {
     T("0"), T("9223372036854775807"), T("9223372036854775808"), T("-9223372036854775808"),
@@ -103,7 +108,12 @@ size_t wm_mal_apply(const struct wm_mal *m, const unsigned char *a, size_t n, si
             out[m->pos % k] ^= (unsigned char)(1u << (m->arg % 8));
         return k;
     case WM_MAL_BYTES: {
-        const struct mal_token *p = &bytes[m->arg % N(bytes)];
+        /* arg's top quarter picks among the UTF-8 sequences alone (cut
+         * short, just inside an edge, a continuation byte one past its
+         * top), so that each comes a few times in a thousand runs */
+        const struct mal_token *p =
+            &bytes[m->arg < BYTES_FOCUS_ARGS ? m->arg % N(bytes)
+                                             : BYTES_UTF8_FROM + m->arg % (N(bytes) - BYTES_UTF8_FROM)];
         /* a sequence cut short: at the line's end 3 times in 4, where the
          * newline is what breaks it (docs/EXPLORE.md: "no sequence cut by the \\n") */
         at = short_lead(p) && m->pos % 4 ? n : m->pos % (n + 1);
