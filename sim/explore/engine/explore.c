@@ -38,15 +38,16 @@ static void fail(struct wm_outcome *o, const char *kind, size_t lineno, const ch
     va_end(ap);
 }
 
-/* Whether the words "out of memory" are in s (len bytes). */
-static int says_out_of_memory(const char *s, size_t len)
+/* Whether words (NUL-terminated, not empty) are in s (len bytes). */
+static int says(const char *s, size_t len, const char *words)
 {
-    static const char words[] = "out of memory";
-    for (const char *p = s, *end = s + len; (size_t)(end - p) >= sizeof words - 1; p++) {
-        p = memchr(p, 'o', (size_t)(end - p) - (sizeof words - 2));
+    size_t wn = strlen(words);
+    assert(wn > 0);
+    for (const char *p = s, *end = s + len; (size_t)(end - p) >= wn; p++) {
+        p = memchr(p, words[0], (size_t)(end - p) - (wn - 1));
         if (!p)
             return 0;
-        if (memcmp(p, words, sizeof words - 1) == 0)
+        if (memcmp(p, words, wn) == 0)
             return 1;
     }
     return 0;
@@ -192,9 +193,11 @@ static int check_setup(const struct wm_cfg *cfg, const struct wm_scn_setup *u,
              (unsigned long long)alloc_fail_at(cfg), (unsigned long long)refused_at, how);
         return 0;
     }
-    if (refused && ran == 0 && !says_out_of_memory(text, len)) {
+    if (refused && ran == 0 && !says(text, len, "out of memory") &&
+        !says(text, len, "transcript limit reached")) {
         /* a refusal is an error that names it (the run's, or a side's
-         * record): one the code swallowed went on as if it had memory */
+         * record, unless a full journal took that record's place): one
+         * the code swallowed went on as if it had memory */
         free(text);
         free(console);
         fail(o, "fault", 0, "alloc-fail at %llu refused an allocation and the run went on without "
