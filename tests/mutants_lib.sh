@@ -32,6 +32,7 @@ declare -A within=(
     [big-sticky-skips-word]=200 # run 49 (a guess on a rounding tie for the book's client)
     [big-sticky-reads-word-zero]=420 # run 104 (a near-tie 2^k off, k in a middle word)
     [alloc-fail-refuses-every-call]=100 # run 0 (the plan's refused allocation is checked)
+    [history-swallows-oom]=400 # run 88 (with its options: plans of alloc-fail, slow and delay)
 )
 # The invariants (docs/EXPLORE.md) that may find each: one found for another
 # reason (a harness failure, say) does not count.
@@ -60,6 +61,7 @@ declare -A kinds=(
     [big-sticky-skips-word]=malformed     # a guess on a rounding tie: the book client's model
     [big-sticky-reads-word-zero]=malformed # the same, 2^k beside it
     [alloc-fail-refuses-every-call]=fault # an alloc-fail plan refuses its K-th allocation, no other
+    [history-swallows-oom]=fault          # a refusal must show as an out-of-memory error
 )
 # Extra options for a mutant's explore runs (and its reproducer's replays).
 declare -A options=(
@@ -67,6 +69,7 @@ declare -A options=(
     [pyint-rejects-plus]="--profile book"
     [framer-accepts-delete]="--profile strict"
     [params-accepts-plus]="--profile strict"
+    [history-swallows-oom]="--faults alloc-fail,slow,delay" # only there is a missing error a finding
 )
 # Mutants explore cannot see without --memcheck, and why: kept, never asserted.
 declare -A unseen=(

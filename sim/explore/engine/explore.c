@@ -53,6 +53,16 @@ static int says(const char *s, size_t len, const char *words)
     return 0;
 }
 
+/* 1 if no fault of cfg's plan can end a side: slow and delay alone. */
+static int no_side_ends(const struct wm_cfg *cfg)
+{
+    for (unsigned i = 0; i < cfg->nfaults; i++)
+        if (cfg->faults[i].kind != WM_FAULT_SLOW && cfg->faults[i].kind != WM_FAULT_DELAY &&
+            cfg->faults[i].kind != WM_FAULT_ALLOC)
+            return 0;
+    return 1;
+}
+
 static uint64_t alloc_fail_at(const struct wm_cfg *cfg)
 {
     for (unsigned i = 0; i < cfg->nfaults; i++)
@@ -193,11 +203,11 @@ static int check_setup(const struct wm_cfg *cfg, const struct wm_scn_setup *u,
              (unsigned long long)alloc_fail_at(cfg), (unsigned long long)refused_at, how);
         return 0;
     }
-    if (refused && ran == 0 && !says(text, len, "out of memory") &&
-        !says(text, len, "transcript limit reached")) {
+    if (refused && ran == 0 && no_side_ends(cfg) && !says(text, len, "out of memory")) {
         /* a refusal is an error that names it (the run's, or a side's
-         * record, unless a full journal took that record's place): one
-         * the code swallowed went on as if it had memory */
+         * record): one the code swallowed went on as if it had memory.
+         * Only where no other fault of the plan can end a side first (a
+         * cut, a stall, a full journal), which drops what it says after */
         free(text);
         free(console);
         fail(o, "fault", 0, "alloc-fail at %llu refused an allocation and the run went on without "

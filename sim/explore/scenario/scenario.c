@@ -186,6 +186,20 @@ static void draw_faults(struct wm_rng *g, struct wm_scn *s, unsigned allowed, in
                 s->faults[s->nfaults++] = f;
         }
     }
+    /* Half the alloc-fail plans keep only the faults that end no side
+     * (slow, delay): there a refusal that shows no out-of-memory error is
+     * a finding (explore.c), where a cut or a full journal could have
+     * taken the error's place. */
+    const unsigned ends = 1u << WM_FAULT_RESET | 1u << WM_FAULT_HALF_CLOSE |
+                          1u << WM_FAULT_STALL | 1u << WM_FAULT_JOURNAL;
+    if ((s->swarm & (1u << WM_FAULT_ALLOC)) && (s->swarm & ends) && chance(g, 50)) {
+        unsigned n = 0;
+        for (unsigned i = 0; i < s->nfaults; i++)
+            if (!(ends & (1u << s->faults[i].kind)))
+                s->faults[n++] = s->faults[i];
+        s->nfaults = n;
+        s->swarm &= ~ends;
+    }
 }
 
 /* Book: a game in four is moved beyond int64, by a multiple of 2^64 up to
