@@ -85,6 +85,7 @@ static const struct {
     {"\377", 1, "'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"},
     {"PARAMS 1 \377", 10, "'utf-8' codec can't decode byte 0xff in position 9: invalid start byte"},
     {"\200", 1, "'utf-8' codec can't decode byte 0x80 in position 0: invalid start byte"},
+    {"5\200", 2, "'utf-8' codec can't decode byte 0x80 in position 1: invalid start byte"},
     {"\300\257", 2, "'utf-8' codec can't decode byte 0xc0 in position 0: invalid start byte"},
     {"\301\277", 2, "'utf-8' codec can't decode byte 0xc1 in position 0: invalid start byte"},
     {"\340\200\257", 3, "'utf-8' codec can't decode byte 0xe0 in position 0: invalid continuation byte"},

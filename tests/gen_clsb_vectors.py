@@ -26,7 +26,7 @@ NUMERALS = [b"+5", b"-0", b"+0", b"00", b"007", b"1_000", b"0_0", b"\t5", b"5\r"
             # Unicode digits), before what follows it; '__' or a last '_' first
             b"1" + b"0" * 4300, b"9" * 4300, b"-" + b"0" * 4301 + b"x", b" +" + b"1_2" * 2151 + b" ",
             b"\xf0\x9d\x9f\x99" + b"0" * 4300, b"1" * 4301 + b"__1", b"1" * 4301 + b"_"]
-BROKEN = [b"\xff", b"PARAMS 1 \xff", b"\x80", b"\xc0\xaf", b"\xc1\xbf", b"\xe0\x80\xaf",
+BROKEN = [b"\xff", b"PARAMS 1 \xff", b"\x80", b"5\x80", b"\xc0\xaf", b"\xc1\xbf", b"\xe0\x80\xaf",
           b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xf8\x88\x80\x80\x80", b"\xc2", b"\xe2\x82",
           b"NUMBER\xe2\x82x", b"\xf0\x90\x80", b"\xf0\x90\x80x", b"ab\xe0\xa0", b"\xf0\x8f",
           b"\xf5", b"\xc3\xa9\xed\x9f\xbf\xee", b"ok", b"PARAMS 5\xc3\xc0 5",

@@ -28,8 +28,9 @@ static const struct {
      * double-struck digits U+1D7D8.. that int() reads) */
     T("\xf0\x9f\x98\x80"), T("\xf0\x9d\x9f\x98" "x"), T("\xf0\x9d\x9f\x98\xf0\x9d\x9f\x99"),
     T("5\xf0\x9f\x98\x80"),
-    /* one past a continuation byte's top (0xbf): the line is not UTF-8 */
-    T("5\xc3\xc0"), T("\xe1\x80\xc0" "5")};
+    /* one past a continuation byte's top (0xbf), and a continuation byte
+     * alone (0x80, one past ASCII): the line is not UTF-8 */
+    T("5\xc3\xc0"), T("\xe1\x80\xc0" "5"), T("5\x80")};
 #define NT (sizeof numerals / sizeof numerals[0])
 
 /* Numerals at int()'s limit of 4300 digits (sys.int_info.default_max_str_digits),
@@ -45,10 +46,12 @@ static const struct {
              {"-", '0', WM_MAL_BOOK_INT_DIGITS + 1, "x"}};
 #define N (NT + sizeof longs / sizeof longs[0])
 /* arg is 0..255 (mal.c): its top quarter picks one of these, the numerals
- * whose reading is rarest (three- and four-byte characters in repr(), a continuation
- * byte one past its top, int()'s limit), so that each comes a few times in
+ * whose reading is rarest (three- and four-byte characters in repr(), a
+ * continuation byte alone or one past its top, int()'s limit), so that each
+ * comes a few times in
  * a thousand runs; the rest pick from the whole table. */
-static const unsigned char focus[] = {NT - 7, NT - 6, NT - 5, NT - 3, NT - 2, NT - 1, NT, NT + 1, NT + 2};
+static const unsigned char focus[] = {NT - 8, NT - 7, NT - 6, NT - 4, NT - 3, NT - 2, NT - 1,
+                                      NT,     NT + 1, NT + 2};
 #define FOCUS_ARGS 192
 
 static size_t numeral_len(size_t i)
