@@ -57,8 +57,8 @@ case_mutant() {
     out=$dir/out
     rm -rf "$out"
     # shellcheck disable=SC2086
-    timeout "$EXPLORE_TIMEOUT" "$mut" explore --seed 1 --runs "$runs" --out "$out" ${options[$name]} \
-        >"$dir/explore.out" 2>"$dir/explore.err"
+    timeout "${seconds[$name]:-$EXPLORE_TIMEOUT}" "$mut" explore --seed 1 --runs "$runs" --out "$out" \
+        ${options[$name]} >"$dir/explore.out" 2>"$dir/explore.err"
     rc=$?
     [ "$rc" -eq 1 ] || { why="explore exited $rc, want 1 (a failure within $runs runs)"; return 1; }
     k=$(sed -n 's/^FAIL run \([0-9]*\) of seed 1$/\1/p' "$dir/explore.out")

@@ -77,6 +77,11 @@ declare -A unseen=(
     [events-leaks-table]="a plain calloc the leak invariant does not count: only --memcheck sees it (tests/explore.sh, memcheck_finds_leak)"
 )
 EXPLORE_TIMEOUT=300 # seconds; every explore, replay and build is bounded by it
+# More for a hang's explore: each shrinking step that hangs costs its budget
+# (5 x the slowest finished run), and the slowest run is the host's: twice
+# in a full suite (and never alone) the shrink took another path and ended
+# just past 300 s, its report written
+declare -A seconds=([loops-on-exhausted-range]=600)
 
 # Copies the sources to $dir, applies the patch, builds build/warmer there.
 build_mutant() {
