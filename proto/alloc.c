@@ -33,7 +33,6 @@ static int allowed(void)
         return 1;
     current->calls++;
     if (current->fail_at && current->calls == current->fail_at) {
-        current->failed = 1;
         if (!current->refused_at)
             current->refused_at = current->calls;
         return 0;

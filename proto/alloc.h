@@ -13,7 +13,6 @@ struct wm_alloc_counter {
     uint64_t calls;   /* allocations tried: malloc, calloc, realloc to a new size */
     uint64_t fail_at; /* the call to refuse (1-based); 0 for none */
     int64_t live;     /* blocks counted here and not yet freed */
-    int failed;       /* the planned refusal happened */
     uint64_t refused_at; /* the first call refused (0: none): fail_at, or the injector is wrong */
 };
 

@@ -32,6 +32,11 @@ int wm_fault_at_byte(enum wm_fault_kind k)
     return k == WM_FAULT_RESET || k == WM_FAULT_HALF_CLOSE || k == WM_FAULT_STALL;
 }
 
+int wm_fault_ends_side(enum wm_fault_kind k)
+{
+    return wm_fault_at_byte(k) || k == WM_FAULT_JOURNAL;
+}
+
 /* Splits s into at most 4 space-separated words. */
 static size_t words(const char *s, size_t n, const char *w[4], size_t len[4])
 {

@@ -46,5 +46,8 @@ int wm_fault_kind_of(const char *name, size_t n);
 int wm_fault_destructive(enum wm_fault_kind k);
 /* A side fault: acts on one endpoint at a byte of its output. */
 int wm_fault_at_byte(enum wm_fault_kind k);
+/* A fault that can end a side before its session does (a side fault, or the
+ * journal limit), so that what the session says after it is lost. */
+int wm_fault_ends_side(enum wm_fault_kind k);
 
 #endif

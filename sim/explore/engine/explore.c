@@ -53,12 +53,11 @@ static int says(const char *s, size_t len, const char *words)
     return 0;
 }
 
-/* 1 if no fault of cfg's plan can end a side: slow and delay alone. */
+/* 1 if no fault of cfg's plan can end a side (wm_fault_ends_side). */
 static int no_side_ends(const struct wm_cfg *cfg)
 {
     for (unsigned i = 0; i < cfg->nfaults; i++)
-        if (cfg->faults[i].kind != WM_FAULT_SLOW && cfg->faults[i].kind != WM_FAULT_DELAY &&
-            cfg->faults[i].kind != WM_FAULT_ALLOC)
+        if (wm_fault_ends_side(cfg->faults[i].kind))
             return 0;
     return 1;
 }
@@ -75,12 +74,11 @@ static uint64_t alloc_fail_at(const struct wm_cfg *cfg)
  * console lines, when console is not NULL): 0, 1 a harness failure (err), -1 OOM.
  * Under the simulator (one thread) the run's allocations are counted from
  * wm_execute to the last free: *leaked gets what did not come back, and an
- * alloc-fail plan's refusal shows in *refused. */
+ * alloc-fail plan's refusal in *refused_at (the call refused first, 0: none). */
 static int execute_text(const struct wm_cfg *base, const struct wm_scn_setup *u,
                         const struct wm_explore_budget *b, int written,
                         char **text, size_t *len, char **console, size_t *clen,
-                        struct wm_err *err, int64_t *leaked, int *refused,
-                        uint64_t *refused_at)
+                        struct wm_err *err, int64_t *leaked, uint64_t *refused_at)
 {
     struct wm_cfg cfg = *base; /* shares the games */
     struct wm_exec_opts o;
@@ -94,7 +92,6 @@ static int execute_text(const struct wm_cfg *base, const struct wm_scn_setup *u,
     o.max_steps = b->max_steps;
     *text = NULL;
     *leaked = 0;
-    *refused = 0;
     *refused_at = 0;
     FILE *f = written ? open_memstream(text, len) : NULL;
     if (written && !f)
@@ -130,7 +127,6 @@ static int execute_text(const struct wm_cfg *base, const struct wm_scn_setup *u,
     if (counting) {
         wm_alloc_install(NULL);
         *leaked = count.live;
-        *refused = count.failed;
         *refused_at = count.refused_at;
     }
     return rc;
@@ -185,11 +181,11 @@ static int check_setup(const struct wm_cfg *cfg, const struct wm_scn_setup *u,
     size_t len, clen = 0;
     char how[96];
     int64_t leaked;
-    int refused;
     uint64_t refused_at;
     setup_words(u, how, sizeof how);
     int ran = execute_text(cfg, u, b, 0, &text, &len, ref ? NULL : &console, &clen, &err,
-                           &leaked, &refused, &refused_at);
+                           &leaked, &refused_at);
+    int refused = refused_at != 0;
     if (ran != 0 || refused) { /* a run cut short: no console to hold it to */
         free(console);
         console = NULL;
@@ -302,11 +298,9 @@ static int check_written(const struct wm_cfg *cfg, const struct wm_scn_setup *u,
     char *text, how[96];
     size_t len, skip_a, skip_b;
     int64_t leaked;
-    int refused;
     uint64_t refused_at;
     setup_words(u, how, sizeof how);
-    int ran = execute_text(cfg, u, budget, 1, &text, &len, NULL, NULL, &err, &leaked, &refused,
-                           &refused_at);
+    int ran = execute_text(cfg, u, budget, 1, &text, &len, NULL, NULL, &err, &leaked, &refused_at);
     if (ran < 0)
         return -1;
     if (ran != 0 || leaked != 0) {

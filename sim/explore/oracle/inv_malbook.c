@@ -86,24 +86,20 @@ static int want_end(struct model *m, size_t cline, const char *kind, const char 
 static int error_text(struct model *m, size_t cline, const char *text, size_t n, int prefix,
                       const char *what)
 {
-    char *rec = malloc(4 * n + 12);
+    /* The start of a text is escaped as inside one (a record escapes only
+     * its own last space): with a byte after it, dropped once escaped. The
+     * source sits past the escape's room, in the same block. */
+    size_t room = 4 * (n + 1) + 8;
+    char *rec = malloc(room + n + 1);
     if (!rec)
         return inv_fail(m->v, "format", m->conn, cline, "out of memory");
-    if (prefix) { /* the start of a text: escaped as inside one (a record
-                   * escapes only its own last space), so with a byte after */
-        memcpy(rec, text, n);
-        rec[n] = 'x';
-        char *t = rec;
-        if (!(rec = malloc(4 * n + 12))) {
-            free(t);
-            return inv_fail(m->v, "format", m->conn, cline, "out of memory");
-        }
-        size_t k = wm_clsb_record_text(t, n + 1, rec, 4 * n + 12);
-        free(t);
+    char *src = rec + room;
+    memcpy(src, text, n);
+    src[n] = 'x';
+    size_t k = wm_clsb_record_text(src, n + (prefix != 0), rec, room);
+    if (prefix) {
         assert(k > 0 && rec[k - 1] == 'x'); /* a prefix is short: never cut */
         rec[k - 1] = '\0';
-    } else {
-        wm_clsb_record_text(text, n, rec, 4 * n + 8);
     }
     int rc = want_end(m, cline, "error", rec, prefix, what);
     free(rec);

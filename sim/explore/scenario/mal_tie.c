@@ -57,7 +57,7 @@ size_t wm_mal_tie_guess(const char *number, const char *prev, uint32_t arg, char
     uint64_t hbits = (uint64_t)(p + 1023) << 52;
     double h;
     memcpy(&h, &hbits, sizeof h);
-    struct wm_big t, hb, one, num;
+    struct wm_big t, hb, beside, num;
     if (big_of(r, &t) < 0 || big_of(h, &hb) < 0 ||
         wm_big_parse_canonical(number, strlen(number), &num) < 0)
         return 0;
@@ -70,11 +70,11 @@ size_t wm_mal_tie_guess(const char *number, const char *prev, uint32_t arg, char
     assert(k == 0 || k < (unsigned)p);
     struct wm_big off;
     int rc = big_of(ldexp(1.0, (int)k), &off);
-    wm_big_from_i64(&one, 0);
+    wm_big_from_i64(&beside, 0);
     if (v >= 2)
-        rc |= v < 4 ? wm_big_add(&one, &one, &off) : wm_big_sub(&one, &one, &off);
+        rc |= v < 4 ? wm_big_add(&beside, &beside, &off) : wm_big_sub(&beside, &beside, &off);
     rc |= below ? wm_big_sub(&t, &t, &hb) : wm_big_add(&t, &t, &hb);
-    rc |= wm_big_add(&t, &t, &one);
+    rc |= wm_big_add(&t, &t, &beside);
     /* the guess: the number plus or minus the distance */
     rc |= (arg / WM_MAL_TIE_VARIANTS) % 2 ? wm_big_sub(&t, &num, &t) : wm_big_add(&t, &num, &t);
     char buf[WM_BIG_TEXT_MAX];

@@ -190,12 +190,13 @@ static void draw_faults(struct wm_rng *g, struct wm_scn *s, unsigned allowed, in
      * (slow, delay): there a refusal that shows no out-of-memory error is
      * a finding (explore.c), where a cut or a full journal could have
      * taken the error's place. */
-    const unsigned ends = 1u << WM_FAULT_RESET | 1u << WM_FAULT_HALF_CLOSE |
-                          1u << WM_FAULT_STALL | 1u << WM_FAULT_JOURNAL;
+    unsigned ends = 0;
+    for (unsigned k = 0; k < WM_FAULT_KINDS; k++)
+        ends |= wm_fault_ends_side((enum wm_fault_kind)k) ? 1u << k : 0;
     if ((s->swarm & (1u << WM_FAULT_ALLOC)) && (s->swarm & ends) && chance(g, 50)) {
         unsigned n = 0;
         for (unsigned i = 0; i < s->nfaults; i++)
-            if (!(ends & (1u << s->faults[i].kind)))
+            if (!wm_fault_ends_side(s->faults[i].kind))
                 s->faults[n++] = s->faults[i];
         s->nfaults = n;
         s->swarm &= ~ends;
